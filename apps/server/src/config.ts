@@ -1,0 +1,118 @@
+// All settings of the server in one zod schema, parsed once in main() from the
+// environment. Tests build Config objects directly (see testing/factories.ts).
+// Every field is documented in the README's configuration table.
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Placeholder values copied from examples are refused as secrets. */
+const PLACEHOLDER_SECRETS = new Set(['changeme', 'change-me', 'secret', 'your-secret', 'placeholder', 'replace-me', 'bottega']);
+
+const secret = (name: string) =>
+  z
+    .string()
+    .min(32, `${name} must be at least 32 characters`)
+    .refine((s) => !PLACEHOLDER_SECRETS.has(s.toLowerCase()) && !/^(x+|0+|changeme.*)$/i.test(s), `${name} is a known placeholder value; set a real random secret`);
+
+export const EnvSchema = z.object({
+  BOTTEGA_HOME: z.string().min(1).optional(),
+  BOTTEGA_HOST: z.string().min(1).default('127.0.0.1'),
+  BOTTEGA_PORT: int(0, 65535).default(3001),
+  DATABASE_URL: z.string().min(1).optional(),
+  BOTTEGA_MAX_ITERATIONS: int(1, 1000).default(25),
+  BOTTEGA_TRIGGER_HANDLE: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'must be a GitHub login').default('bottega'),
+  GITHUB_WEBHOOK_SECRET: z.string().min(16, 'GITHUB_WEBHOOK_SECRET must be at least 16 characters').optional(),
+  BOTTEGA_SESSION_SECRET: secret('BOTTEGA_SESSION_SECRET').optional(),
+  BOTTEGA_SESSION_TTL_DAYS: int(1, 365).default(30),
+  BOTTEGA_SECURE_COOKIES: bool.default(false),
+  BOTTEGA_TRUST_PROXY: bool.default(false),
+  BOTTEGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BOTTEGA_MAX_UPLOAD_MB: int(1, 1024).default(25),
+  BOTTEGA_DEPS_COPY: z.enum(['auto', 'reflink', 'hardlink', 'copy', 'off']).default('auto'),
+  BOTTEGA_LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
+});
+
+export type DepsCopyMode = z.infer<typeof EnvSchema>['BOTTEGA_DEPS_COPY'];
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string };
+
+export interface Config {
+  /** Root of everything Bottega stores on disk (archive, database, secrets). */
+  home: string;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  /** Runs per task before the loop auto-blocks with `max_iterations`. */
+  maxIterations: number;
+  /** Default GitHub handle that summons the PR agent (instance setting may override). */
+  triggerHandle: string;
+  webhookSecret: string | null;
+  /** Signing secret for login credentials; null → generated into `home` at boot. */
+  sessionSecret: string | null;
+  sessionTtlDays: number;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  maxUploadBytes: number;
+  depsCopy: DepsCopyMode;
+  /** Failed login/registration attempts allowed per IP per 15 minutes. */
+  loginRateLimit: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function parseDatabaseUrl(url: string | undefined, home: string): DatabaseConfig | string {
+  if (!url) return { kind: 'sqlite', path: join(home, 'bottega.db') };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!path) return 'DATABASE_URL: sqlite URL needs a file path (sqlite:///abs/path.db)';
+    return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(home, path) };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return 'DATABASE_URL: PostgreSQL is not supported by this version yet; use sqlite:///path or leave it unset';
+  }
+  return 'DATABASE_URL: expected sqlite:///path/to/file.db';
+}
+
+/** Parses the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.success ? parsed.data : undefined;
+  const home = resolve(env.BOTTEGA_HOME ?? join(homedir(), '.bottega'));
+  const db = parseDatabaseUrl(env.DATABASE_URL, home);
+  if (typeof db === 'string') problems.push(db);
+  if (problems.length > 0 || !e || typeof db === 'string') throw new ConfigError(problems);
+  return {
+    home,
+    host: e.BOTTEGA_HOST,
+    port: e.BOTTEGA_PORT,
+    database: db,
+    maxIterations: e.BOTTEGA_MAX_ITERATIONS,
+    triggerHandle: e.BOTTEGA_TRIGGER_HANDLE,
+    webhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
+    sessionSecret: e.BOTTEGA_SESSION_SECRET ?? null,
+    sessionTtlDays: e.BOTTEGA_SESSION_TTL_DAYS,
+    secureCookies: e.BOTTEGA_SECURE_COOKIES,
+    trustProxy: e.BOTTEGA_TRUST_PROXY,
+    logLevel: e.BOTTEGA_LOG_LEVEL,
+    maxUploadBytes: e.BOTTEGA_MAX_UPLOAD_MB * 1024 * 1024,
+    depsCopy: e.BOTTEGA_DEPS_COPY,
+    loginRateLimit: e.BOTTEGA_LOGIN_RATE_LIMIT,
+  };
+}

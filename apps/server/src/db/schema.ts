@@ -1,0 +1,143 @@
+// Kysely table types: the whole domain model of SPEC §2. Booleans are stored
+// as 0/1 integers and timestamps as ISO-8601 text so the same DDL and queries
+// work on SQLite and PostgreSQL.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus } from '@bottega/protocol';
+
+type Bool = number; // 0 | 1
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  is_active: Bool;
+  is_admin: Bool;
+  is_technical: Bool;
+  has_completed_onboarding: Bool;
+  api_key_hash: string | null;
+  api_key_prefix: string | null;
+  api_key_created_at: string | null;
+  api_key_last_used_at: string | null;
+  git_name: string | null;
+  git_email: string | null;
+  token_version: number;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  name: string;
+  repo_path: string;
+  subproject_path: string | null;
+  owner_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectMembersTable {
+  project_id: number;
+  user_id: number;
+  created_at: string;
+}
+
+export interface TasksTable {
+  id: Generated<number>;
+  project_id: number;
+  owner_id: number | null;
+  title: string;
+  status: TaskStatus;
+  yolo_mode: Bool;
+  planification_complete: Bool;
+  workflow_complete: Bool;
+  workflow_blocked: Bool;
+  block_reason: string | null;
+  workflow_run_count: number;
+  refinement_complete: Bool;
+  pr_agent_complete: Bool;
+  pr_url: string | null;
+  branch_name: string | null;
+  worktree_path: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  task_id: number;
+  kind: ConversationKind;
+  provider: string | null;
+  model: string | null;
+  effort: string | null;
+  provider_session_id: string | null;
+  title: string | null;
+  /** JSON snapshot of the last context-usage report. */
+  context_usage: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AgentRunsTable {
+  id: Generated<number>;
+  task_id: number;
+  agent_type: AgentType;
+  status: RunStatus;
+  conversation_id: number | null;
+  provider: string | null;
+  model: string | null;
+  effort: string | null;
+  trigger: RunTrigger;
+  failure_reason: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  created_at: string;
+}
+
+export interface TranscriptEntriesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  seq: number;
+  /** Stable id of the unified message (idempotent re-emits). */
+  entry_id: string;
+  type: string;
+  /** JSON of the unified message. */
+  payload: string;
+  created_at: string;
+}
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface UserAgentSettingsTable {
+  user_id: number;
+  agent_type: AgentType;
+  provider: string;
+  model: string;
+  effort: string | null;
+  updated_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  projects: ProjectsTable;
+  project_members: ProjectMembersTable;
+  tasks: TasksTable;
+  conversations: ConversationsTable;
+  agent_runs: AgentRunsTable;
+  transcript_entries: TranscriptEntriesTable;
+  instance_settings: InstanceSettingsTable;
+  user_agent_settings: UserAgentSettingsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type AgentRunRow = Selectable<AgentRunsTable>;
+export type NewTask = Insertable<TasksTable>;
+export type TaskUpdate = Updateable<TasksTable>;
+export type Timestamp = ColumnType<string, string, string>;

@@ -1,0 +1,42 @@
+// Request parsing: JSON bodies through zod, path ids as positive integers.
+// Every failure is a 400 with a readable message; nothing is written before it.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError } from '../errors';
+
+/** Largest JSON body accepted by any route (documents are the biggest). */
+export const MAX_JSON_BYTES = 4 * 1024 * 1024;
+
+export function formatZodError(error: z.ZodError): string {
+  return error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    throw new AppError('VALIDATION_FAILED', 'expected a JSON body (content-type: application/json)');
+  }
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_JSON_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${MAX_JSON_BYTES} bytes`);
+  const text = await c.req.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${MAX_JSON_BYTES} bytes`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'body is not valid JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', formatZodError(parsed.error), parsed.error.issues);
+  return parsed.data;
+}
+
+export function idParam(c: Context, name: string): number {
+  const raw = c.req.param(name) ?? '';
+  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new AppError('VALIDATION_FAILED', `${name} must be a positive integer`);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new AppError('VALIDATION_FAILED', `${name} is out of range`);
+  return n;
+}

@@ -1,0 +1,101 @@
+// REST request bodies: the API contract. The server validates every body with
+// these schemas; the web app builds its forms from the same types.
+import { z } from 'zod';
+import { TaskStatus } from './domain';
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const Username = z
+  .string()
+  .trim()
+  .min(2, 'username must be at least 2 characters')
+  .max(64, 'username must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'username may contain letters, digits, dot, dash and underscore');
+export const Password = z
+  .string()
+  .min(8, 'password must be at least 8 characters')
+  .max(256, 'password must be at most 256 characters');
+
+export const RegisterBody = z.object({ username: Username, password: Password }).strict();
+export const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(256), newPassword: Password }).strict();
+export const ProfileBody = z
+  .object({
+    isTechnical: z.boolean().optional(),
+    hasCompletedOnboarding: z.boolean().optional(),
+    gitName: z.string().trim().max(200).nullable().optional(),
+    gitEmail: z.email().max(320).nullable().optional(),
+  })
+  .strict();
+
+export const AdminCreateUserBody = z
+  .object({ username: Username, password: Password, isAdmin: z.boolean().optional() })
+  .strict();
+export const AdminUpdateUserBody = z
+  .object({ username: Username.optional(), isActive: z.boolean().optional(), isAdmin: z.boolean().optional() })
+  .strict();
+export const AdminResetPasswordBody = z.object({ password: Password }).strict();
+export const AddMemberBody = z.object({ userId: z.number().int().positive() }).strict();
+
+/** A server-side path typed by a user: absolute, no NUL, bounded. */
+export const ServerPath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path must not contain NUL bytes');
+/** A path inside the repository: relative, no `..` segments. */
+export const RelativeSubPath = z
+  .string()
+  .trim()
+  .max(1024)
+  .refine((p) => !p.includes('\0'), 'path must not contain NUL bytes')
+  .refine((p) => !p.startsWith('/'), 'subproject path must be relative to the repository')
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'subproject path must not contain ".."');
+
+export const CreateProjectBody = z
+  .object({
+    name: trimmed(200),
+    repoPath: ServerPath,
+    subprojectPath: RelativeSubPath.nullable().optional(),
+  })
+  .strict();
+export const UpdateProjectBody = z
+  .object({
+    name: trimmed(200).optional(),
+    repoPath: ServerPath.optional(),
+    subprojectPath: RelativeSubPath.nullable().optional(),
+  })
+  .strict();
+
+export const CreateTaskBody = z
+  .object({
+    title: trimmed(300),
+    description: z.string().max(200_000).optional(),
+    yoloMode: z.boolean().optional(),
+  })
+  .strict();
+export const UpdateTaskBody = z
+  .object({
+    title: trimmed(300).optional(),
+    status: TaskStatus.optional(),
+  })
+  .strict();
+export const TaskDocumentBody = z.object({ content: z.string().max(2_000_000) }).strict();
+
+export const UpdateInstanceSettingsBody = z
+  .object({
+    triggerHandle: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'handle must be a GitHub login (letters, digits, dashes)')
+      .optional(),
+  })
+  .strict();
+
+export type RegisterBody = z.infer<typeof RegisterBody>;
+export type LoginBody = z.infer<typeof LoginBody>;
+export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
+export type UpdateProjectBody = z.infer<typeof UpdateProjectBody>;
+export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
+export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;

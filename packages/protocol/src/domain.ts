@@ -1,0 +1,31 @@
+// Closed vocabularies of the domain (SPEC §2), shared by server and web.
+import { z } from 'zod';
+
+export const taskStatuses = ['pending', 'in_progress', 'in_review', 'completed'] as const;
+export const TaskStatus = z.enum(taskStatuses);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const agentTypes = ['planification', 'implementation', 'review', 'refinement', 'pr', 'yolo'] as const;
+export const AgentType = z.enum(agentTypes);
+export type AgentType = z.infer<typeof AgentType>;
+
+export const runStatuses = ['pending', 'running', 'completed', 'failed', 'blocked', 'interrupted'] as const;
+export const RunStatus = z.enum(runStatuses);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const runTriggers = ['manual', 'chain', 'webhook'] as const;
+export const RunTrigger = z.enum(runTriggers);
+export type RunTrigger = z.infer<typeof RunTrigger>;
+
+export const conversationKinds = ['chat', 'agent_run'] as const;
+export const ConversationKind = z.enum(conversationKinds);
+export type ConversationKind = z.infer<typeof ConversationKind>;
+
+export const providerNames = ['anthropic', 'openai', 'opencode'] as const;
+export const ProviderName = z.enum(providerNames);
+export type ProviderName = z.infer<typeof ProviderName>;
+
+/** Live runs: at most one per task. */
+export function isLiveRunStatus(status: RunStatus): boolean {
+  return status === 'running' || status === 'pending';
+}

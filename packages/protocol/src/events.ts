@@ -1,0 +1,37 @@
+// The one typed event catalogue: used by the server's in-process bus and sent
+// as-is over the WebSocket wire. Every event names the project and task it is
+// about so the hub can route it to exactly the subscribers of that channel.
+import { z } from 'zod';
+import type { AgentRunDto, ConversationDto, TaskDto } from './presenters';
+
+export type ServerEvent =
+  | { type: 'task.created'; projectId: number; taskId: number; task: TaskDto }
+  | { type: 'task.updated'; projectId: number; taskId: number; task: TaskDto }
+  | { type: 'task.deleted'; projectId: number; taskId: number }
+  | { type: 'task.blocked'; projectId: number; taskId: number; reason: string | null }
+  | { type: 'agent-run.updated'; projectId: number; taskId: number; run: AgentRunDto }
+  | { type: 'conversation.added'; projectId: number; taskId: number; conversation: ConversationDto }
+  | { type: 'conversation.renamed'; projectId: number; taskId: number; conversationId: number; title: string }
+  | { type: 'streaming.started'; projectId: number; taskId: number; conversationId: number }
+  | { type: 'streaming.ended'; projectId: number; taskId: number; conversationId: number }
+  | { type: 'session.created'; projectId: number; taskId: number; conversationId: number; providerSessionId: string }
+  | { type: 'message'; projectId: number; taskId: number; conversationId: number; message: unknown };
+
+export type ServerEventType = ServerEvent['type'];
+
+/** Client → server WebSocket frames. */
+export const ClientFrame = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('subscribe'), taskId: z.number().int().positive() }),
+  z.object({ action: z.literal('unsubscribe'), taskId: z.number().int().positive() }),
+  z.object({ action: z.literal('subscribe-project'), projectId: z.number().int().positive() }),
+  z.object({ action: z.literal('unsubscribe-project'), projectId: z.number().int().positive() }),
+  z.object({ action: z.literal('ping') }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** Server → client frames: an event, an acknowledgement, or an error. */
+export type ServerFrame =
+  | { kind: 'event'; event: ServerEvent }
+  | { kind: 'ack'; action: ClientFrame['action']; taskId?: number; projectId?: number }
+  | { kind: 'error'; code: string; message: string; action?: string }
+  | { kind: 'pong' };

@@ -1,0 +1,6 @@
+// @bottega/protocol: the contract between the server and the web app.
+export * from './domain';
+export * from './api';
+export * from './presenters';
+export * from './events';
+export * from './errors';

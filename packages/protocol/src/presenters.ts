@@ -1,0 +1,100 @@
+// JSON shapes the API returns. The server's presenters build exactly these;
+// the web app reads them. Raw rows never leave the server.
+import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus } from './domain';
+
+export interface UserDto {
+  id: number;
+  username: string;
+  isActive: boolean;
+  isAdmin: boolean;
+  isTechnical: boolean;
+  hasCompletedOnboarding: boolean;
+  gitName: string | null;
+  gitEmail: string | null;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export interface ApiKeyStatusDto {
+  hasKey: boolean;
+  prefix: string | null;
+  createdAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export type TaskCounts = Record<TaskStatus, number>;
+
+export interface ProjectDto {
+  id: number;
+  name: string;
+  repoPath: string;
+  subprojectPath: string | null;
+  ownerId: number | null;
+  isGitRepo: boolean;
+  taskCounts: TaskCounts;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MemberDto {
+  userId: number;
+  username: string;
+  addedAt: string;
+}
+
+export interface TaskDto {
+  id: number;
+  projectId: number;
+  ownerId: number | null;
+  title: string;
+  status: TaskStatus;
+  yoloMode: boolean;
+  planificationComplete: boolean;
+  workflowComplete: boolean;
+  workflowBlocked: boolean;
+  blockReason: string | null;
+  workflowRunCount: number;
+  refinementComplete: boolean;
+  prAgentComplete: boolean;
+  prUrl: string | null;
+  branchName: string | null;
+  worktreePath: string | null;
+  devServerPort: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InputFileDto {
+  name: string;
+  size: number;
+  modifiedAt: string;
+}
+
+export interface ConversationDto {
+  id: number;
+  taskId: number;
+  kind: ConversationKind;
+  provider: string | null;
+  model: string | null;
+  effort: string | null;
+  providerSessionId: string | null;
+  title: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgentRunDto {
+  id: number;
+  taskId: number;
+  agentType: AgentType;
+  status: RunStatus;
+  conversationId: number | null;
+  provider: string | null;
+  model: string | null;
+  effort: string | null;
+  trigger: RunTrigger;
+  failureReason: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  createdAt: string;
+}
