@@ -10,6 +10,12 @@ export interface ExecOptions {
   input?: string;
   /** Cap on captured stdout/stderr bytes each; the rest is dropped. */
   maxOutputBytes?: number;
+  /**
+   * Aborting kills the child with SIGKILL; the promise then rejects with an
+   * AbortError once the child has exited (never before), or at once if the
+   * signal was already aborted (nothing is spawned).
+   */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -32,9 +38,27 @@ export class ExecError extends Error {
   }
 }
 
-/** Runs a program to completion and captures its output. Never throws on a non-zero exit. */
+function abortError(command: string, signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+  const err = new Error(`${command} was aborted: ${why}`, { cause: reason });
+  err.name = 'AbortError';
+  return err;
+}
+
+/** True for the error an aborted ExecOptions.signal produces. */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+/**
+ * Runs a program to completion and captures its output. Never throws on a
+ * non-zero exit; rejects only if it cannot be spawned or is aborted.
+ */
 export function execFileCapture(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const limit = opts.maxOutputBytes ?? 16 * 1024 * 1024;
+  const { signal } = opts;
+  if (signal?.aborted) return Promise.reject(abortError(file, signal));
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: opts.cwd,
@@ -58,15 +82,29 @@ export function execFileCapture(file: string, args: readonly string[], opts: Exe
     if (opts.timeoutMs) {
       timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
     }
-    child.on('error', (e) => {
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      child.kill('SIGKILL');
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
       if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (e) => {
+      settle();
       reject(e);
     });
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+    child.on('close', (code, killSignal) => {
+      settle();
+      if (aborted && signal) {
+        reject(abortError(file, signal));
+        return;
+      }
       resolve({
         code,
-        signal,
+        signal: killSignal,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
       });

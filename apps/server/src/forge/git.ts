@@ -1,0 +1,156 @@
+// The one place that runs git. Every call is an argument array through
+// process/exec (never a shell), with prompts disabled so nothing waits on a tty.
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AppError } from '../errors';
+import { ExecError, type ExecResult, execFileCapture, execFileChecked } from '../process/exec';
+
+export interface GitOptions {
+  cwd: string;
+  /** Written to git's stdin. */
+  input?: string;
+  /** Defaults to two minutes: a worktree checkout of a large repository takes a while. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** Bounds the work spent on repositories with huge ignored trees. */
+const MAX_IGNORED_CANDIDATES = 5_000;
+/** Variables a git hook (or a parent git) may export that would redirect our commands to another repository. */
+const REPO_LOCATING_VARS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_PREFIX'];
+
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+  for (const name of REPO_LOCATING_VARS) delete env[name];
+  return env;
+}
+
+function execOptions(opts: GitOptions) {
+  return { cwd: opts.cwd, env: gitEnv(), timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal, input: opts.input };
+}
+
+/** Runs `git args…` in `cwd`; throws an ExecError unless it exits 0. Returns stdout. */
+export function runGit(args: readonly string[], opts: GitOptions): Promise<string> {
+  return execFileChecked('git', args, execOptions(opts));
+}
+
+/** Runs `git args…` and returns the full result; a non-zero exit is not an error. */
+function captureGit(args: readonly string[], opts: GitOptions): Promise<ExecResult> {
+  return execFileCapture('git', args, execOptions(opts));
+}
+
+/** True if `path` is an existing directory that is the top level of a git working tree. */
+export async function isGitCheckoutRoot(path: string): Promise<boolean> {
+  try {
+    if (!(await stat(path)).isDirectory()) return false;
+    const real = await realpath(path);
+    const r = await captureGit(['rev-parse', '--show-toplevel'], { cwd: real, timeoutMs: 15_000 });
+    return r.code === 0 && r.stdout.trim() === real;
+  } catch {
+    return false;
+  }
+}
+
+/** True if `ref` (e.g. `refs/heads/main`) names an existing commit. */
+export async function refExists(repo: string, ref: string): Promise<boolean> {
+  const r = await captureGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repo });
+  return r.code === 0;
+}
+
+/**
+ * The ref a task branch is cut from: what `origin/HEAD` points at (e.g.
+ * `origin/main`), else local `main`, else `master`. Throws WORKSPACE_FAILED if none exists.
+ */
+export async function detectDefaultBranch(repo: string): Promise<string> {
+  const head = await captureGit(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { cwd: repo });
+  const target = head.stdout.trim();
+  if (head.code === 0 && target.startsWith('refs/remotes/') && (await refExists(repo, target))) {
+    return target.slice('refs/remotes/'.length);
+  }
+  for (const name of ['main', 'master']) {
+    if (await refExists(repo, `refs/heads/${name}`)) return name;
+  }
+  throw new AppError(
+    'WORKSPACE_FAILED',
+    `cannot find the default branch of ${repo}: there is no origin/HEAD and no local "main" or "master" branch with a commit`,
+  );
+}
+
+/** `git worktree add -b <branch> <path> <baseRef>`; the new branch does not track the base. */
+export async function addWorktree(repo: string, path: string, branch: string, baseRef: string): Promise<void> {
+  await runGit(['worktree', 'add', '--quiet', '--no-track', '-b', branch, '--', path, baseRef], { cwd: repo });
+}
+
+/** Absolute paths of the repository's registered worktrees (the main one included). */
+export async function listWorktrees(repo: string): Promise<string[]> {
+  const out = await runGit(['worktree', 'list', '--porcelain'], { cwd: repo });
+  return out
+    .split('\n')
+    .filter((line) => line.startsWith('worktree '))
+    .map((line) => line.slice('worktree '.length));
+}
+
+/** Force-removes the worktree at `path` (even if dirty or locked); tolerant if it is already gone. Then prunes. */
+export async function removeWorktree(repo: string, path: string): Promise<void> {
+  const r = await captureGit(['worktree', 'remove', '--force', '--force', '--', path], { cwd: repo });
+  if (r.code !== 0) {
+    const real = await realpath(path).catch(() => resolve(path));
+    const registered = await listWorktrees(repo);
+    if (registered.includes(resolve(path)) || registered.includes(real)) {
+      throw new AppError('WORKSPACE_FAILED', `git could not remove the worktree ${path}: ${r.stderr.trim().slice(0, 500)}`);
+    }
+  }
+  await pruneWorktrees(repo);
+}
+
+/** Forgets worktrees whose directories no longer exist. */
+export async function pruneWorktrees(repo: string): Promise<void> {
+  await runGit(['worktree', 'prune'], { cwd: repo });
+}
+
+/** Force-deletes a local branch; false if it did not exist. */
+export async function deleteBranch(repo: string, branch: string): Promise<boolean> {
+  if (!(await refExists(repo, `refs/heads/${branch}`))) return false;
+  await runGit(['branch', '-D', '--', branch], { cwd: repo });
+  return true;
+}
+
+export interface IgnoredDirectoryOptions {
+  /** At most this many directories are returned. */
+  limit?: number;
+  /** Only directories at most this many levels deep (1 = at the repository root). */
+  maxDepth?: number;
+}
+
+/**
+ * Git-ignored directories present in the checkout: those an ignore rule matches
+ * (the outermost of each tree), relative, without a trailing slash, shallowest
+ * first; never `.git`. `ls-files` also reports parents whose content is all
+ * ignored, so its answer is filtered through `check-ignore`.
+ */
+export async function listIgnoredDirectories(repo: string, opts: IgnoredDirectoryOptions = {}): Promise<string[]> {
+  const limit = opts.limit ?? 200;
+  const maxDepth = opts.maxDepth ?? 3;
+  const depth = (p: string) => p.split('/').length;
+  const out = await runGit(['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'], {
+    cwd: repo,
+    timeoutMs: 30_000,
+  });
+  const candidates = out
+    .split('\0')
+    .filter((p) => p.endsWith('/') && p !== '/')
+    .filter((p) => depth(p.slice(0, -1)) <= maxDepth && !p.split('/').includes('.git'))
+    .slice(0, MAX_IGNORED_CANDIDATES);
+  if (candidates.length === 0) return [];
+  const checked = await captureGit(['check-ignore', '--stdin', '-z'], { cwd: repo, timeoutMs: 30_000, input: `${candidates.join('\0')}\0` });
+  if (checked.code !== 0 && checked.code !== 1) throw new ExecError('git check-ignore', checked);
+  const matched = new Set(checked.stdout.split('\0').filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
+  const hasIgnoredAncestor = (p: string) => {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) if (matched.has(parts.slice(0, i).join('/'))) return true;
+    return false;
+  };
+  const outermost = [...matched].filter((p) => !hasIgnoredAncestor(p));
+  return outermost.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit);
+}

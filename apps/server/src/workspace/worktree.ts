@@ -1,0 +1,163 @@
+// A task's git worktree (SPEC §3): created on `task/{id}-{slug}` from the default
+// branch with the create-time conveniences (.env links, ignored directories,
+// dependency copy in the background), and torn down completely on delete.
+import { lstat, mkdir, readdir, rm, rmdir, stat, symlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { DepsCopyMode } from '../config';
+import { AppError } from '../errors';
+import { addWorktree, deleteBranch, detectDefaultBranch, isGitCheckoutRoot, listIgnoredDirectories, pruneWorktrees, refExists, removeWorktree } from '../forge/git';
+import type { Logger } from '../logger';
+import { DEPENDENCY_DIRS, type DepsCopyReport, cancelDependencyCopy, removePartialCopies, startDependencyCopy } from './deps-copy';
+import { resolveInside, worktreePathFor } from './paths';
+import { branchNameFor } from './slug';
+
+export type { DepsCopyReport } from './deps-copy';
+
+export interface CreateTaskWorktreeOptions {
+  repoPath: string;
+  taskId: number;
+  title: string;
+  depsCopy: DepsCopyMode;
+  logger: Logger;
+}
+
+export interface TaskWorktree {
+  worktreePath: string;
+  branchName: string;
+  /** The ref the branch was cut from, e.g. `origin/main` or `main`. */
+  baseRef: string;
+  /** Settles when the background dependency copy is over; never rejects. */
+  dependencies: Promise<DepsCopyReport[]>;
+}
+
+const exists = (path: string) => lstat(path).then(
+  () => true,
+  () => false,
+);
+const TASK_DIR = /^task-[0-9]+$/;
+const failed = (message: string) => new AppError('WORKSPACE_FAILED', message);
+
+/** Symlinks each `.env*` file of the repository root into the worktree, unless the worktree has its own. */
+async function linkEnvFiles(repoPath: string, worktreePath: string): Promise<string[]> {
+  const names = (await readdir(repoPath)).filter((n) => n.startsWith('.env')).sort();
+  const linked: string[] = [];
+  for (const name of names) {
+    const source = join(repoPath, name);
+    if (!(await stat(source).catch(() => null))?.isFile()) continue;
+    const target = join(worktreePath, name);
+    if (await exists(target)) continue;
+    await symlink(source, target);
+    linked.push(name);
+  }
+  return linked;
+}
+
+/** Recreates (empty) the repository's git-ignored directories that tools expect, except the copied ones. */
+async function createIgnoredDirectories(repoPath: string, worktreePath: string, logger: Logger): Promise<string[]> {
+  let dirs: string[];
+  try {
+    dirs = await listIgnoredDirectories(repoPath, { limit: 200, maxDepth: 3 });
+  } catch (err) {
+    logger.warn({ err }, 'could not list the repository’s ignored directories; skipping them');
+    return [];
+  }
+  const created: string[] = [];
+  for (const rel of dirs) {
+    if (rel.split('/').some((segment) => DEPENDENCY_DIRS.includes(segment))) continue;
+    try {
+      const target = resolveInside(worktreePath, rel);
+      if (await exists(target)) continue;
+      await mkdir(target, { recursive: true });
+      created.push(rel);
+    } catch (err) {
+      logger.warn({ err, dir: rel }, 'could not create an ignored directory in the worktree');
+    }
+  }
+  return created;
+}
+
+/** Removes a worktree-container directory (`…-worktrees`) if nothing is left in it. */
+async function removeContainerIfEmpty(dir: string): Promise<void> {
+  if (!basename(dir).endsWith('-worktrees')) return;
+  await rmdir(dir).catch(() => undefined);
+}
+
+/**
+ * Creates the task's worktree and returns as soon as it is usable; the
+ * dependency copy continues in the background (see `dependencies`). On failure
+ * everything it made is removed and AppError('WORKSPACE_FAILED') says why.
+ */
+export async function createTaskWorktree(opts: CreateTaskWorktreeOptions): Promise<TaskWorktree> {
+  try {
+    return await create(opts);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw failed(`could not create the worktree for task ${opts.taskId}: ${(err as Error).message}`);
+  }
+}
+
+async function create(opts: CreateTaskWorktreeOptions): Promise<TaskWorktree> {
+  const repoPath = resolve(opts.repoPath);
+  const worktreePath = worktreePathFor(repoPath, opts.taskId);
+  const branchName = branchNameFor(opts.taskId, opts.title);
+  const logger = opts.logger.child({ taskId: opts.taskId, worktreePath });
+  const baseRef = await detectDefaultBranch(repoPath);
+  if (await refExists(repoPath, `refs/heads/${branchName}`)) {
+    throw failed(`cannot create the worktree: branch ${branchName} already exists in ${repoPath}`);
+  }
+  if (await exists(worktreePath)) throw failed(`cannot create the worktree: ${worktreePath} already exists`);
+  const container = dirname(worktreePath);
+  const containerExisted = await exists(container);
+  try {
+    await addWorktree(repoPath, worktreePath, branchName, baseRef);
+    const linked = await linkEnvFiles(repoPath, worktreePath);
+    const created = await createIgnoredDirectories(repoPath, worktreePath, logger);
+    logger.info({ branchName, baseRef, linkedEnvFiles: linked, ignoredDirectories: created.length }, 'worktree created');
+  } catch (err) {
+    // Neither the branch nor the directory existed before (checked above): all of it is ours to remove.
+    await removeWorktree(repoPath, worktreePath).catch(() => undefined);
+    await rm(worktreePath, { recursive: true, force: true });
+    await pruneWorktrees(repoPath).catch(() => undefined);
+    await deleteBranch(repoPath, branchName).catch(() => undefined);
+    if (!containerExisted) await removeContainerIfEmpty(container);
+    throw err;
+  }
+  const dependencies = startDependencyCopy({ repoPath, worktreePath, mode: opts.depsCopy, logger });
+  return { worktreePath, branchName, baseRef, dependencies };
+}
+
+export interface RemoveTaskWorktreeOptions {
+  repoPath: string;
+  worktreePath: string;
+  branchName: string;
+}
+
+/**
+ * Tears a task's workspace down: cancels a running dependency copy, force-removes
+ * the worktree (and its `-worktrees` container if now empty) and deletes the
+ * branch. Each piece may already be gone.
+ */
+export async function removeTaskWorktree(opts: RemoveTaskWorktreeOptions): Promise<void> {
+  const worktreePath = resolve(opts.worktreePath);
+  const repoPath = resolve(opts.repoPath);
+  // Only ever delete what createTaskWorktree names, whatever the caller passed in.
+  if (!TASK_DIR.test(basename(worktreePath)) || worktreePath === repoPath || repoPath.startsWith(`${worktreePath}${sep}`)) {
+    throw failed(`refusing to remove ${worktreePath}: it is not a task worktree directory`);
+  }
+  await cancelDependencyCopy(worktreePath);
+  // A repository that is gone (or no longer a checkout) leaves only our directory to delete.
+  const repoThere = await isGitCheckoutRoot(repoPath);
+  try {
+    if (repoThere) await removeWorktree(repoPath, worktreePath);
+    await rm(worktreePath, { recursive: true, force: true });
+    await removePartialCopies(worktreePath);
+    if (repoThere) {
+      await pruneWorktrees(repoPath);
+      await deleteBranch(repoPath, opts.branchName);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw failed(`could not remove the worktree ${worktreePath}: ${(err as Error).message}`);
+  }
+  await removeContainerIfEmpty(dirname(worktreePath));
+}
