@@ -29,9 +29,13 @@ export const ClientFrame = z.discriminatedUnion('action', [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-/** Server → client frames: an event, an acknowledgement, or an error. */
+/**
+ * Server → client frames: an event, an acknowledgement, or an error. An error
+ * about a subscription names the task/project it concerns — also when the
+ * server drops a subscription whose access was revoked.
+ */
 export type ServerFrame =
   | { kind: 'event'; event: ServerEvent }
   | { kind: 'ack'; action: ClientFrame['action']; taskId?: number; projectId?: number }
-  | { kind: 'error'; code: string; message: string; action?: string }
+  | { kind: 'error'; code: string; message: string; action?: string; taskId?: number; projectId?: number }
   | { kind: 'pong' };
