@@ -6,6 +6,7 @@ import type { Dialect } from './db/ddl';
 import type { EventBus } from './events/bus';
 import type { Logger } from './logger';
 import type { BackgroundWork } from './background';
+import type { Realtime } from './events/realtime';
 
 export interface Deps {
   config: Config;
@@ -17,5 +18,7 @@ export interface Deps {
   sessionSecret: string;
   /** Work that continues after a response (dependency copies); awaited on shutdown. */
   background: BackgroundWork;
+  /** Control over live WebSocket connections (revalidate, disconnect). */
+  realtime: Realtime;
   now: () => Date;
 }

@@ -1,7 +1,7 @@
-// The Hono environment shared by every route: the authenticated user and the
-// per-request logger/id set by the middleware in app.ts and auth.ts.
+// The Hono environment shared by every route: the authenticated user, the
+// resources loaded by the access middleware, and the per-request logger/id.
 import type { Logger } from '../logger';
-import type { UserRow } from '../db/schema';
+import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow, UserRow } from '../db/schema';
 
 export interface AuthUser {
   id: number;
@@ -17,5 +17,11 @@ export interface AppEnv {
     requestId: string;
     log: Logger;
     user: AuthUser;
+    /** Set for project, task, conversation and run routes. */
+    project: ProjectRow;
+    /** Set for task, conversation and run routes. */
+    task: TaskRow;
+    conversation: ConversationRow;
+    run: AgentRunRow;
   };
 }

@@ -66,3 +66,13 @@ async function authenticateApiKey(deps: Pick<Deps, 'db' | 'now'>, key: string): 
   await deps.db.updateTable('users').set({ api_key_last_used_at: iso(deps.now()) }).where('id', '=', row.id).execute();
   return { user: toAuthUser(row, 'api-key') };
 }
+
+/** The login cookie: HttpOnly (page scripts cannot read it), SameSite=Lax. */
+export function sessionCookie(config: Pick<Deps['config'], 'secureCookies' | 'sessionTtlDays'>, token: string): string {
+  const maxAge = config.sessionTtlDays * 24 * 60 * 60;
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${config.secureCookies ? '; Secure' : ''}`;
+}
+
+export function clearedSessionCookie(config: Pick<Deps['config'], 'secureCookies'>): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${config.secureCookies ? '; Secure' : ''}`;
+}

@@ -1,0 +1,42 @@
+// Configuration: defaults, every problem listed at once, placeholder secrets refused.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults', () => {
+    const c = loadConfig({ BOTTEGA_HOME: '/srv/bottega' });
+    expect(c).toMatchObject({
+      home: '/srv/bottega',
+      host: '127.0.0.1',
+      port: 3001,
+      database: { kind: 'sqlite', path: '/srv/bottega/bottega.db' },
+      maxIterations: 25,
+      triggerHandle: 'bottega',
+      webhookSecret: null,
+      sessionSecret: null,
+      depsCopy: 'auto',
+    });
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ BOTTEGA_PORT: '70000', BOTTEGA_MAX_ITERATIONS: 'many', BOTTEGA_SESSION_SECRET: 'short', DATABASE_URL: 'mysql://db' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      for (const name of ['BOTTEGA_PORT', 'BOTTEGA_MAX_ITERATIONS', 'BOTTEGA_SESSION_SECRET', 'DATABASE_URL']) expect(problems).toContain(name);
+    }
+  });
+
+  it('refuses known placeholder secrets even when long enough', () => {
+    expect(() => loadConfig({ BOTTEGA_SESSION_SECRET: 'x'.repeat(40) })).toThrow(/placeholder/);
+    expect(() => loadConfig({ BOTTEGA_SESSION_SECRET: 'changeme-changeme-changeme-changeme' })).toThrow(/placeholder/);
+    expect(loadConfig({ BOTTEGA_SESSION_SECRET: 'Zq8v1Lr0cN2m8t4Yp6Hs9Wd3Kf7Jb5Xe' }).sessionSecret).toHaveLength(32);
+  });
+
+  it('resolves sqlite URLs relative to the home', () => {
+    expect(loadConfig({ BOTTEGA_HOME: '/h', DATABASE_URL: 'sqlite://data/x.db' }).database).toEqual({ kind: 'sqlite', path: '/h/data/x.db' });
+    expect(loadConfig({ BOTTEGA_HOME: '/h', DATABASE_URL: 'sqlite:///var/x.db' }).database).toEqual({ kind: 'sqlite', path: '/var/x.db' });
+  });
+});

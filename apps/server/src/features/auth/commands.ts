@@ -1,0 +1,194 @@
+// Account commands shared by the REST routes, the admin routes and the CLI.
+// They validate nothing about HTTP; they enforce the account rules.
+import type { RegisterBody } from '@bottega/protocol';
+import type { Deps } from '../../deps';
+import type { Db } from '../../db/open';
+import type { UserRow } from '../../db/schema';
+import { AppError, notFound } from '../../errors';
+import { iso } from '../../time';
+import { dummyPasswordHash, generateApiKey, hashPassword, verifyPassword } from './credentials';
+
+type CommandDeps = Pick<Deps, 'db' | 'now'>;
+
+/** Key of the instance setting that claims first-run setup (unique: only one claim can win). */
+const SETUP_CLAIM_KEY = 'setup.completed_at';
+
+export async function userCount(db: Db): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findUserByName(db: Db, username: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .executeTakeFirst();
+}
+
+export async function getUser(db: Db, id: number): Promise<UserRow> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('user');
+  return row;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === '23505';
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  isAdmin?: boolean;
+}
+
+/** Creates a user; a taken username (any case) is a 409. */
+export async function createUser(deps: CommandDeps, input: NewUser): Promise<UserRow> {
+  const passwordHash = await hashPassword(input.password);
+  const now = iso(deps.now());
+  try {
+    return await deps.db
+      .insertInto('users')
+      .values({
+        username: input.username,
+        password_hash: passwordHash,
+        is_active: 1,
+        is_admin: input.isAdmin ? 1 : 0,
+        is_technical: 1,
+        has_completed_onboarding: 0,
+        token_version: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', `username "${input.username}" is taken`);
+    throw err;
+  }
+}
+
+/**
+ * First-run registration. Inside one transaction: claim setup (a unique row,
+ * so two concurrent registrations — even from two processes — cannot both
+ * win), re-check that no user exists, create the administrator.
+ */
+export async function registerFirstAdmin(deps: CommandDeps, body: RegisterBody): Promise<UserRow> {
+  const passwordHash = await hashPassword(body.password);
+  const now = iso(deps.now());
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      await trx.insertInto('instance_settings').values({ key: SETUP_CLAIM_KEY, value: now, updated_at: now }).execute();
+      const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+      if (existing) throw new AppError('SETUP_CLOSED', 'registration is closed; ask an administrator for an account');
+      return trx
+        .insertInto('users')
+        .values({
+          username: body.username,
+          password_hash: passwordHash,
+          is_active: 1,
+          is_admin: 1,
+          is_technical: 1,
+          has_completed_onboarding: 0,
+          token_version: 0,
+          last_login_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('SETUP_CLOSED', 'registration is closed; ask an administrator for an account');
+    throw err;
+  }
+}
+
+/** Verifies credentials; returns the user (with last login stamped) or null. */
+export async function login(deps: CommandDeps, body: { username: string; password: string }): Promise<UserRow | null> {
+  const user = await findUserByName(deps.db, body.username);
+  // Verify against a dummy hash when the user is unknown so timing reveals nothing.
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), body.password);
+  if (!user || !ok || user.is_active !== 1) return null;
+  return deps.db
+    .updateTable('users')
+    .set({ last_login_at: iso(deps.now()) })
+    .where('id', '=', user.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Invalidates every credential of the user (cookies and session tokens; not the API key). */
+export async function logoutEverywhere(deps: Pick<Deps, 'db' | 'now' | 'realtime'>, userId: number): Promise<UserRow> {
+  const row = await deps.db
+    .updateTable('users')
+    .set((eb) => ({ token_version: eb('token_version', '+', 1), updated_at: iso(deps.now()) }))
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound('user');
+  deps.realtime.disconnectUser(userId);
+  return row;
+}
+
+/** Sets a new password and logs the user out everywhere. */
+export async function setPassword(deps: Pick<Deps, 'db' | 'now' | 'realtime'>, userId: number, password: string): Promise<UserRow> {
+  const passwordHash = await hashPassword(password);
+  await deps.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+  return logoutEverywhere(deps, userId);
+}
+
+export async function changePassword(
+  deps: Pick<Deps, 'db' | 'now' | 'realtime'>,
+  userId: number,
+  body: { currentPassword: string; newPassword: string },
+): Promise<UserRow> {
+  const user = await getUser(deps.db, userId);
+  if (!(await verifyPassword(user.password_hash, body.currentPassword))) {
+    throw new AppError('VALIDATION_FAILED', 'current password is wrong');
+  }
+  return setPassword(deps, userId, body.newPassword);
+}
+
+export async function updateProfile(
+  deps: CommandDeps,
+  userId: number,
+  body: { isTechnical?: boolean; hasCompletedOnboarding?: boolean; gitName?: string | null; gitEmail?: string | null },
+): Promise<UserRow> {
+  const row = await deps.db
+    .updateTable('users')
+    .set({
+      ...(body.isTechnical === undefined ? {} : { is_technical: body.isTechnical ? 1 : 0 }),
+      ...(body.hasCompletedOnboarding === undefined ? {} : { has_completed_onboarding: body.hasCompletedOnboarding ? 1 : 0 }),
+      ...(body.gitName === undefined ? {} : { git_name: body.gitName || null }),
+      ...(body.gitEmail === undefined ? {} : { git_email: body.gitEmail }),
+      updated_at: iso(deps.now()),
+    })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound('user');
+  return row;
+}
+
+/** Replaces the user's API key (one active key per user); returns the plain key once. */
+export async function rotateApiKey(deps: CommandDeps, userId: number): Promise<{ key: string; row: UserRow }> {
+  const { key, hash, prefix } = generateApiKey();
+  const row = await deps.db
+    .updateTable('users')
+    .set({ api_key_hash: hash, api_key_prefix: prefix, api_key_created_at: iso(deps.now()), api_key_last_used_at: null })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { key, row };
+}
+
+export async function revokeApiKey(deps: CommandDeps, userId: number): Promise<UserRow> {
+  return deps.db
+    .updateTable('users')
+    .set({ api_key_hash: null, api_key_prefix: null, api_key_created_at: null, api_key_last_used_at: null })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,140 @@
+// Task commands (SPEC §3). Create: insert the row → worktree → seed the
+// document, undoing every step if a later one fails. Delete: worktree and
+// branch, archive, then the row (conversations and transcripts cascade).
+import { rm } from 'node:fs/promises';
+import type { TaskStatus } from '@bottega/protocol';
+import type { Deps } from '../../deps';
+import type { ProjectRow, TaskRow } from '../../db/schema';
+import { AppError } from '../../errors';
+import { iso } from '../../time';
+import { seedDocumentContent, writeTaskDocument } from '../../workspace/document';
+import { taskArchive } from '../../workspace/paths';
+import { createTaskWorktree, removeTaskWorktree } from '../../workspace/worktree';
+import { isGitRepoQuick } from '../projects/commands';
+import { presentTask } from './presenters';
+
+type TaskDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger'> & Partial<Pick<Deps, 'background'>>;
+
+export interface NewTaskInput {
+  title: string;
+  description?: string | undefined;
+  yoloMode?: boolean | undefined;
+}
+
+export async function listTasks(deps: Pick<Deps, 'db'>, projectId: number): Promise<TaskRow[]> {
+  return deps.db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+async function removeArchive(home: string, projectId: number, taskId: number): Promise<void> {
+  const a = taskArchive(home, projectId, taskId);
+  await Promise.all([a.documentPath, a.taskDir, a.recordingPath].map((p) => rm(p, { recursive: true, force: true })));
+}
+
+export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: number, input: NewTaskInput): Promise<TaskRow> {
+  const now = iso(deps.now());
+  let task = await deps.db
+    .insertInto('tasks')
+    .values({
+      project_id: project.id,
+      owner_id: ownerId,
+      title: input.title,
+      status: 'pending',
+      yolo_mode: input.yoloMode ? 1 : 0,
+      planification_complete: 0,
+      workflow_complete: 0,
+      workflow_blocked: 0,
+      workflow_run_count: 0,
+      refinement_complete: 0,
+      pr_agent_complete: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  let workspace: Awaited<ReturnType<typeof createTaskWorktree>> | null = null;
+  try {
+    if (await isGitRepoQuick(project.repo_path)) {
+      workspace = await createTaskWorktree({
+        repoPath: project.repo_path,
+        taskId: task.id,
+        title: input.title,
+        depsCopy: deps.config.depsCopy,
+        logger: deps.logger,
+      });
+      task = await deps.db
+        .updateTable('tasks')
+        .set({ branch_name: workspace.branchName, worktree_path: workspace.worktreePath })
+        .where('id', '=', task.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    await writeTaskDocument(taskArchive(deps.config.home, project.id, task.id).documentPath, seedDocumentContent(input.title, input.description));
+  } catch (err) {
+    deps.logger.warn({ err, taskId: task.id }, 'task creation failed; rolling back');
+    if (workspace) {
+      await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: workspace.worktreePath, branchName: workspace.branchName }).catch(
+        (e: unknown) => deps.logger.error({ err: e }, 'rollback: worktree removal failed'),
+      );
+    }
+    await removeArchive(deps.config.home, project.id, task.id);
+    await deps.db.deleteFrom('tasks').where('id', '=', task.id).execute();
+    if (err instanceof AppError) throw err;
+    throw new AppError('WORKSPACE_FAILED', `could not prepare the task's workspace: ${(err as Error).message}`);
+  }
+  if (workspace) {
+    const copying = workspace.dependencies.then((reports) => deps.logger.info({ taskId: task.id, reports }, 'dependency copy finished'));
+    if (deps.background) deps.background.track(`deps-copy task ${task.id}`, copying);
+    else void copying.catch((err: unknown) => deps.logger.error({ err }, 'dependency copy failed'));
+  }
+  deps.bus.publish({ type: 'task.created', projectId: project.id, taskId: task.id, task: presentTask(task) });
+  return task;
+}
+
+export async function updateTask(
+  deps: TaskDeps,
+  task: TaskRow,
+  patch: { title?: string | undefined; status?: TaskStatus | undefined },
+): Promise<TaskRow> {
+  const row = await deps.db
+    .updateTable('tasks')
+    .set({
+      ...(patch.title === undefined ? {} : { title: patch.title }),
+      ...(patch.status === undefined ? {} : { status: patch.status }),
+      updated_at: iso(deps.now()),
+    })
+    .where('id', '=', task.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  deps.bus.publish({ type: 'task.updated', projectId: row.project_id, taskId: row.id, task: presentTask(row) });
+  return row;
+}
+
+export async function assertNoLiveRun(deps: Pick<Deps, 'db'>, taskId: number): Promise<void> {
+  const live = await deps.db
+    .selectFrom('agent_runs')
+    .select('id')
+    .where('task_id', '=', taskId)
+    .where('status', 'in', ['pending', 'running'])
+    .executeTakeFirst();
+  if (live) throw new AppError('RUN_IN_PROGRESS', 'an agent is running on this task; stop it first');
+}
+
+/** Full teardown: worktree (forced) and branch, archive, then the rows. */
+export async function deleteTask(deps: TaskDeps, project: ProjectRow, task: TaskRow): Promise<void> {
+  await assertNoLiveRun(deps, task.id);
+  if (task.worktree_path && task.branch_name) {
+    await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: task.worktree_path, branchName: task.branch_name }).catch(async (err: unknown) => {
+      // The repository itself may be gone; still remove what we created.
+      deps.logger.warn({ err, taskId: task.id }, 'worktree removal failed; removing the directory');
+      await rm(task.worktree_path ?? '', { recursive: true, force: true });
+    });
+  }
+  await removeArchive(deps.config.home, project.id, task.id);
+  await deps.db.deleteFrom('tasks').where('id', '=', task.id).execute();
+  deps.bus.publish({ type: 'task.deleted', projectId: project.id, taskId: task.id });
+}
+
+/** Marks the task as changed (document edits) and tells subscribers. */
+export async function touchTask(deps: TaskDeps, task: TaskRow): Promise<TaskRow> {
+  return updateTask(deps, task, {});
+}

@@ -1,0 +1,154 @@
+// Task routes: board list and create under a project; read/update/delete,
+// the task document and the input files under /api/tasks/:taskId.
+import { readFile } from 'node:fs/promises';
+import { CreateTaskBody, TaskDocumentBody, UpdateTaskBody } from '@bottega/protocol';
+import type { Context } from 'hono';
+import type { Deps } from '../../deps';
+import { AppError, notFound } from '../../errors';
+import { access, type RouteDef } from '../../http/routes';
+import type { AppEnv } from '../../http/types';
+import { readJson } from '../../http/validate';
+import { readTaskDocument, writeTaskDocument } from '../../workspace/document';
+import { deleteInputFile, listInputFiles, sanitizeFileName, writeInputFile } from '../../workspace/input-files';
+import { resolveInside, taskArchive } from '../../workspace/paths';
+import { createTask, deleteTask, listTasks, touchTask, updateTask } from './commands';
+import { presentTask } from './presenters';
+
+export function taskRoutes(deps: Deps): RouteDef[] {
+  const archiveOf = (c: Context<AppEnv>) => taskArchive(deps.config.home, c.get('project').id, c.get('task').id);
+
+  return [
+    {
+      method: 'GET',
+      path: '/api/projects/:projectId/tasks',
+      access: access.project,
+      handler: async (c) => c.json({ tasks: (await listTasks(deps, c.get('project').id)).map(presentTask) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/projects/:projectId/tasks',
+      access: access.project,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, CreateTaskBody);
+        const task = await createTask(deps, c.get('project'), c.get('user').id, body);
+        return c.json({ task: presentTask(task) }, 201);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/tasks/:taskId',
+      access: access.task,
+      handler: (c) => c.json({ task: presentTask(c.get('task')) }),
+    },
+    {
+      method: 'PATCH',
+      path: '/api/tasks/:taskId',
+      access: access.task,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, UpdateTaskBody);
+        return c.json({ task: presentTask(await updateTask(deps, c.get('task'), body)) });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/tasks/:taskId',
+      access: access.task,
+      handler: async (c) => {
+        await deleteTask(deps, c.get('project'), c.get('task'));
+        return c.body(null, 204);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/tasks/:taskId/document',
+      access: access.task,
+      handler: async (c) => {
+        const { documentPath } = archiveOf(c);
+        return c.json({ content: await readTaskDocument(documentPath), path: documentPath });
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/api/tasks/:taskId/document',
+      access: access.task,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, TaskDocumentBody);
+        const { documentPath } = archiveOf(c);
+        await writeTaskDocument(documentPath, body.content);
+        const task = await touchTask(deps, c.get('task'));
+        return c.json({ content: body.content, path: documentPath, task: presentTask(task) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/tasks/:taskId/files',
+      access: access.task,
+      handler: async (c) => c.json({ files: await listInputFiles(archiveOf(c).inputFilesDir) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/tasks/:taskId/files',
+      access: access.task,
+      body: 'multipart',
+      handler: async (c) => {
+        const files = await readUploads(c, deps.config.maxUploadBytes);
+        const dir = archiveOf(c).inputFilesDir;
+        for (const f of files) await writeInputFile(dir, f.name, f.data);
+        return c.json({ files: await listInputFiles(dir) }, 201);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/tasks/:taskId/files/:name',
+      access: access.task,
+      handler: async (c) => {
+        const dir = archiveOf(c).inputFilesDir;
+        const name = sanitizeFileName(c.req.param('name') ?? '');
+        const data = await readFile(resolveInside(dir, name)).catch(() => {
+          throw notFound('file');
+        });
+        // Served as a download, never rendered: uploaded HTML must not run on our origin.
+        c.header('content-type', 'application/octet-stream');
+        c.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`);
+        return c.body(new Uint8Array(data));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/tasks/:taskId/files/:name',
+      access: access.task,
+      handler: async (c) => {
+        const name = sanitizeFileName(c.req.param('name') ?? '');
+        if (!(await deleteInputFile(archiveOf(c).inputFilesDir, name))) throw notFound('file');
+        return c.body(null, 204);
+      },
+    },
+  ];
+}
+
+/** Reads every file of a multipart upload, enforcing the size limit and sanitizing names first. */
+async function readUploads(c: Context<AppEnv>, maxBytes: number): Promise<{ name: string; data: Uint8Array }[]> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('multipart/form-data')) {
+    throw new AppError('VALIDATION_FAILED', 'expected a multipart/form-data upload with one or more "file" fields');
+  }
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > maxBytes + 64 * 1024) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`);
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody({ all: true });
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'malformed multipart body');
+  }
+  const raw = form.file;
+  const list = (Array.isArray(raw) ? raw : [raw]).filter((v): v is File => v instanceof File);
+  if (list.length === 0) throw new AppError('VALIDATION_FAILED', 'no "file" field in the upload');
+  const total = list.reduce((n, f) => n + f.size, 0);
+  if (total > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`);
+  // Validate every name before writing anything, so a bad name writes nothing.
+  const named = list.map((f) => ({ file: f, name: sanitizeFileName(f.name) }));
+  return Promise.all(named.map(async ({ file, name }) => ({ name, data: new Uint8Array(await file.arrayBuffer()) })));
+}

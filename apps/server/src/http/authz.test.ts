@@ -1,0 +1,81 @@
+// The shared authorization suite (SPEC §9): every declared route is called
+// as anonymous, as a logged-in non-member, as a member and as an admin, each
+// in a fresh world so destructive routes cannot mask each other. A route added
+// without a sample request here makes the suite fail, and so does a route
+// registered on the app outside the declared list.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from './app';
+import type { RouteDef } from './routes';
+import { createTestContext, type TestContext } from '../testing/context';
+import { buildWorld, fillPath, routeKey as key, samples } from '../testing/route-world';
+
+type Role = 'anonymous' | 'outsider' | 'member' | 'admin';
+
+describe('authorization suite', () => {
+  let ctx: TestContext;
+  let routes: RouteDef[];
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    routes = allRoutes(ctx.deps);
+  });
+  afterAll(async () => ctx.close());
+
+  it('has a sample request for every body-accepting route', () => {
+    const missing = routes.filter((r) => r.body && !samples[key(r)]).map(key);
+    expect(missing).toEqual([]);
+  });
+
+  it('registers no API route on the app outside the declared, access-checked list', () => {
+    const declared = new Set(routes.map(key));
+    const registered = ctx.app.routes
+      .filter((r) => r.path.startsWith('/api/') && r.path !== '/api/*' && r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path}`);
+    expect(registered.filter((r) => !declared.has(r))).toEqual([]);
+    expect(declared.size).toBeGreaterThan(30);
+  });
+
+  const roles: Role[] = ['anonymous', 'outsider', 'member', 'admin'];
+
+  it('enforces each route\'s access rule for every role', async () => {
+    const failures: string[] = [];
+    for (const route of routes) {
+      for (const role of roles) {
+        const w = await buildWorld(ctx);
+        const as = role === 'anonymous' ? null : w[role];
+        const sample = (await samples[key(route)]?.(ctx, w, as)) ?? {};
+        const res = await ctx.request(route.method, fillPath(route, w), {
+          ...(as ? { as } : {}),
+          ...(sample.json !== undefined ? { json: sample.json } : {}),
+          ...(sample.form ? { body: sample.form } : {}),
+        });
+        const text = await res.text();
+        const expectation = expected(route, role);
+        const ok =
+          expectation === 'allowed'
+            ? res.status < 400 || (route.path === '/api/auth/register' && res.status === 403)
+            : res.status === expectation;
+        const leaked = expectation !== 'allowed' && (text.includes(w.projectName) || text.includes(w.taskTitle) || text.includes('secret notes'));
+        if (!ok || leaked) failures.push(`${key(route)} as ${role}: got ${res.status}${leaked ? ' and leaked data' : ''} (${text.slice(0, 120)})`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+function expected(route: RouteDef, role: Role): 'allowed' | 401 | 403 | 404 {
+  const kind = route.access.kind;
+  if (kind === 'public') return 'allowed';
+  if (role === 'anonymous') return 401;
+  if (role === 'admin') return 'allowed';
+  switch (kind) {
+    case 'user':
+      return 'allowed';
+    case 'admin':
+      return 403;
+    case 'project':
+    case 'task':
+    case 'conversation':
+    case 'run':
+      return role === 'member' ? 'allowed' : 404;
+  }
+}

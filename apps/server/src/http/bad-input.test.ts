@@ -1,0 +1,131 @@
+// Bad input on every body-accepting route: wrong content type, broken JSON,
+// wrong shapes and types, unknown fields, oversized bodies, hostile upload
+// names. Each must get a 4xx with a readable message and change nothing —
+// neither a database row nor a file under BOTTEGA_HOME.
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from './app';
+import type { RouteDef } from './routes';
+import { createTestContext, type TestContext } from '../testing/context';
+import { buildWorld, fillPath, routeKey, samples, type World } from '../testing/route-world';
+
+const TABLES = ['users', 'projects', 'project_members', 'tasks', 'conversations', 'agent_runs', 'transcript_entries', 'instance_settings', 'user_agent_settings'] as const;
+
+async function snapshot(ctx: TestContext): Promise<string> {
+  const h = createHash('sha256');
+  for (const t of TABLES) h.update(JSON.stringify(await ctx.deps.db.selectFrom(t).selectAll().execute()));
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.name.startsWith('bottega.db')) continue;
+      const s = await stat(p);
+      h.update(`${relative(ctx.home, p)}:${e.isDirectory() ? 'd' : s.size}:${s.mtimeMs}\n`);
+      if (e.isDirectory()) await walk(p);
+    }
+  };
+  await walk(ctx.home);
+  return h.digest('hex');
+}
+
+/** Fields the API contract makes optional on POST/PUT bodies (their absence is valid). */
+const OPTIONAL_FIELDS = new Set(['description', 'yoloMode', 'subprojectPath', 'isAdmin']);
+
+/** Variants of a valid JSON body that must all be refused. */
+function badJsonBodies(valid: unknown): { label: string; body: string }[] {
+  const bodies = [
+    { label: 'broken JSON', body: '{"title": ' },
+    { label: 'an array', body: '[]' },
+    { label: 'a string', body: '"hello"' },
+    { label: 'null', body: 'null' },
+    { label: 'an unknown field', body: JSON.stringify({ ...(valid as object), unexpectedField: 1 }) },
+  ];
+  if (valid && typeof valid === 'object') {
+    for (const [field, value] of Object.entries(valid)) {
+      const wrong = typeof value === 'string' ? 12345 : typeof value === 'number' ? 'not-a-number' : typeof value === 'boolean' ? 'yes' : 7;
+      bodies.push({ label: `${field} of the wrong type`, body: JSON.stringify({ ...(valid as object), [field]: wrong }) });
+      if (OPTIONAL_FIELDS.has(field)) continue;
+      const { [field]: _dropped, ...rest } = valid as Record<string, unknown>;
+      bodies.push({ label: `${field} missing`, body: JSON.stringify(rest) });
+    }
+  }
+  return bodies;
+}
+
+describe('bad input', () => {
+  let ctx: TestContext;
+  let routes: RouteDef[];
+  let w: World;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    routes = allRoutes(ctx.deps);
+    w = await buildWorld(ctx);
+  });
+  afterAll(async () => ctx.close());
+
+  async function expectRefused(route: RouteDef, label: string, init: { body: string | FormData | Uint8Array; headers?: Record<string, string> }, problems: string[]) {
+    const before = await snapshot(ctx);
+    const res = await ctx.request(route.method, fillPath(route, w), { as: w.admin, body: init.body, ...(init.headers ? { headers: init.headers } : {}) });
+    const text = await res.text();
+    let message = '';
+    try {
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? '';
+    } catch {
+      message = '';
+    }
+    if (res.status < 400 || res.status >= 500) problems.push(`${routeKey(route)} with ${label}: status ${res.status}`);
+    else if (message.length < 5) problems.push(`${routeKey(route)} with ${label}: no clear message (${text.slice(0, 80)})`);
+    if ((await snapshot(ctx)) !== before) problems.push(`${routeKey(route)} with ${label}: something was written`);
+  }
+
+  it('refuses malformed JSON bodies on every JSON route, writing nothing', async () => {
+    const problems: string[] = [];
+    for (const route of routes.filter((r) => r.body === 'json')) {
+      const valid = (await samples[routeKey(route)]?.(ctx, w, w.admin))?.json ?? {};
+      // Optional-only bodies (PATCH) accept a missing field; skip only that variant for them.
+      const variants = badJsonBodies(valid).filter((v) => !(v.label.endsWith('missing') && route.method === 'PATCH'));
+      for (const v of variants) {
+        await expectRefused(route, v.label, { body: v.body, headers: { 'content-type': 'application/json' } }, problems);
+      }
+      await expectRefused(route, 'a non-JSON content type', { body: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } }, problems);
+      const huge = JSON.stringify({ ...(valid as object), content: 'x'.repeat(5 * 1024 * 1024) });
+      await expectRefused(route, 'an oversized body', { body: huge, headers: { 'content-type': 'application/json' } }, problems);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses hostile or oversized uploads, writing nothing', async () => {
+    const problems: string[] = [];
+    const upload = routes.find((r) => routeKey(r) === 'POST /api/tasks/:taskId/files');
+    if (!upload) throw new Error('upload route missing');
+    const names = ['../../etc/passwd', '..', '.', 'a/b.txt', '..\\evil.txt', '/etc/passwd', 'nul\u0000byte.txt', 'ctrl\u0007.txt', '', 'x'.repeat(300)];
+    for (const name of names) {
+      const form = new FormData();
+      form.append('file', new File(['payload'], name));
+      await expectRefused(upload, `file name ${JSON.stringify(name)}`, { body: form }, problems);
+    }
+    const mixed = new FormData();
+    mixed.append('file', new File(['fine'], 'fine.txt'));
+    mixed.append('file', new File(['bad'], '../bad.txt'));
+    await expectRefused(upload, 'one good and one hostile name', { body: mixed }, problems);
+    const big = new FormData();
+    big.append('file', new File([new Uint8Array(2 * 1024 * 1024)], 'big.bin'));
+    await expectRefused(upload, 'a file over the limit', { body: big }, problems);
+    const empty = new FormData();
+    empty.append('other', 'value');
+    await expectRefused(upload, 'no file field', { body: empty }, problems);
+    await expectRefused(upload, 'a JSON body', { body: '{}', headers: { 'content-type': 'application/json' } }, problems);
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses malformed ids and file names in paths', async () => {
+    for (const path of ['/api/tasks/abc', '/api/tasks/0', '/api/tasks/-1', '/api/tasks/1e3', '/api/projects/99999999999999999999']) {
+      const res = await ctx.request('GET', path, { as: w.admin });
+      expect(res.status, path).toBe(400);
+    }
+    const res = await ctx.request('GET', `/api/tasks/${w.taskId}/files/..%2F..%2Fbottega.db`, { as: w.admin });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+});

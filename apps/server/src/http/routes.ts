@@ -1,0 +1,44 @@
+// Route declarations. Every route states who may call it (`access`); the app
+// factory turns that into authentication + membership checks, so a handler
+// can never forget them, and the authorization test suite reads the same list.
+import type { Context } from 'hono';
+import type { AppEnv } from './types';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type Access =
+  /** Anyone, logged in or not. */
+  | { kind: 'public' }
+  /** Any logged-in user. */
+  | { kind: 'user' }
+  /** Logged-in administrators only. */
+  | { kind: 'admin' }
+  /** Members of the project named by `:projectId` (admins bypass). */
+  | { kind: 'project' }
+  /** Members of the project that owns `:taskId`. */
+  | { kind: 'task' }
+  /** Members of the project that owns the conversation `:conversationId`. */
+  | { kind: 'conversation' }
+  /** Members of the project that owns the agent run `:runId`. */
+  | { kind: 'run' };
+
+export type AccessKind = Access['kind'];
+
+export interface RouteDef {
+  method: Method;
+  path: string;
+  access: Access;
+  /** What body the route accepts; drives the bad-input test suite. */
+  body?: 'json' | 'multipart';
+  handler: (c: Context<AppEnv>) => Response | Promise<Response>;
+}
+
+export const access = {
+  public: { kind: 'public' },
+  user: { kind: 'user' },
+  admin: { kind: 'admin' },
+  project: { kind: 'project' },
+  task: { kind: 'task' },
+  conversation: { kind: 'conversation' },
+  run: { kind: 'run' },
+} as const satisfies Record<AccessKind, Access>;

@@ -1,0 +1,68 @@
+// Serves the app: HTTP (API + web app) and the WebSocket hub on one port.
+// `close()` shuts down in order: stop accepting, drop live sockets, finish
+// in-flight requests (bounded), cancel dependency copies, wait for background
+// work (bounded).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Deps } from './deps';
+import { attachWebSocketHub } from './events/ws-hub';
+import { isProjectMember, visibleTaskProjectId } from './http/access';
+import { createApp } from './http/app';
+import { authenticateHeaders } from './features/auth/authenticate';
+import { cancelAllDependencyCopies } from './workspace/deps-copy';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  close: () => Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function startServer(deps: Deps, listen: { host: string; port: number }): Promise<RunningServer> {
+  const app = createApp(deps);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const hub = attachWebSocketHub(server, deps, {
+    authenticate: async (req) => {
+      const auth = await authenticateHeaders(deps, { cookie: req.headers.cookie, authorization: req.headers.authorization });
+      return auth ? { id: auth.user.id, isAdmin: auth.user.isAdmin } : null;
+    },
+    taskAccess: (user, taskId) => visibleTaskProjectId(deps.db, user, taskId),
+    projectAccess: async (user, projectId) =>
+      (await deps.db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst()) !== undefined &&
+      (await isProjectMember(deps.db, user, projectId)),
+    reloadUser: async (userId) => {
+      const row = await deps.db.selectFrom('users').select(['id', 'is_admin', 'is_active']).where('id', '=', userId).executeTakeFirst();
+      return row && row.is_active === 1 ? { id: row.id, isAdmin: row.is_admin === 1 } : null;
+    },
+  });
+  deps.realtime.attach(hub);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+
+  const close = async (): Promise<void> => {
+    deps.realtime.detach();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await hub.close();
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(timer);
+    // Unfinished dependency copies are abandoned (the worktree works without them);
+    // no `cp` may outlive the server.
+    const cancelled = await cancelAllDependencyCopies();
+    if (cancelled > 0) deps.logger.warn({ cancelled }, 'dependency copies cancelled by shutdown');
+    await Promise.race([deps.background.drain(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
+  };
+  return { url: `http://${host}:${port}`, port, server, close };
+}

@@ -1,0 +1,168 @@
+// Test context: a real SQLite database and archive in a temp directory, the
+// real app driven in-process, and factories that insert rows directly
+// (fast) so each test builds exactly the world it needs.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { boot } from '../boot';
+import type { Config } from '../config';
+import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow, UserRow } from '../db/schema';
+import type { Deps } from '../deps';
+import { newSessionToken } from '../features/auth/authenticate';
+import { hashPassword } from '../features/auth/credentials';
+import { createApp } from '../http/app';
+import type { AppEnv } from '../http/types';
+import { silentLogger } from '../logger';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+export function testConfig(home: string, overrides: Partial<Config> = {}): Config {
+  return {
+    home,
+    host: '127.0.0.1',
+    port: 0,
+    database: { kind: 'sqlite', path: join(home, 'bottega.db') },
+    maxIterations: 25,
+    triggerHandle: 'bottega',
+    webhookSecret: null,
+    sessionSecret: randomBytes(32).toString('hex'),
+    sessionTtlDays: 30,
+    secureCookies: false,
+    trustProxy: false,
+    logLevel: 'silent',
+    maxUploadBytes: 1024 * 1024,
+    depsCopy: 'auto',
+    loginRateLimit: 10,
+    ...overrides,
+  };
+}
+
+export interface TestUser {
+  row: UserRow;
+  /** `Authorization` header value for this user's session token. */
+  auth: string;
+}
+
+export interface TestContext {
+  home: string;
+  deps: Deps;
+  app: Hono<AppEnv>;
+  close(): Promise<void>;
+  user(opts?: { isAdmin?: boolean; username?: string }): Promise<TestUser>;
+  project(opts: { members: TestUser[]; repoPath?: string; name?: string }): Promise<ProjectRow>;
+  task(project: ProjectRow, owner: TestUser, opts?: Partial<TaskRow>): Promise<TaskRow>;
+  conversation(task: TaskRow): Promise<ConversationRow>;
+  run(task: TaskRow, conversation: ConversationRow | null, status?: AgentRunRow['status']): Promise<AgentRunRow>;
+  request(method: string, path: string, opts?: { as?: TestUser | string; json?: unknown; body?: string | Uint8Array | FormData; headers?: Record<string, string> }): Promise<Response>;
+}
+
+let passwordHash: Promise<string> | undefined;
+
+export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
+  const home = await mkdtemp(join(tmpdir(), 'bottega-test-'));
+  const { deps, close } = await boot(testConfig(home, overrides), silentLogger());
+  const app = createApp(deps);
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const hash = await passwordHash;
+  let seq = 0;
+  const now = () => new Date().toISOString();
+
+  const ctx: TestContext = {
+    home,
+    deps,
+    app,
+    async close() {
+      await deps.background.drain();
+      await close();
+      await rm(home, { recursive: true, force: true });
+    },
+    async user(opts = {}) {
+      seq += 1;
+      const row = await deps.db
+        .insertInto('users')
+        .values({
+          username: opts.username ?? `user${seq}`,
+          password_hash: hash,
+          is_active: 1,
+          is_admin: opts.isAdmin ? 1 : 0,
+          is_technical: 1,
+          has_completed_onboarding: 0,
+          token_version: 0,
+          created_at: now(),
+          updated_at: now(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { row, auth: `Bearer ${newSessionToken(deps, row)}` };
+    },
+    async project({ members, repoPath, name }) {
+      seq += 1;
+      const project = await deps.db
+        .insertInto('projects')
+        .values({
+          name: name ?? `Project ${seq}`,
+          repo_path: repoPath ?? join(home, 'repos', `missing-${seq}`),
+          subproject_path: null,
+          owner_id: members[0]?.row.id ?? null,
+          created_at: now(),
+          updated_at: now(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      for (const m of members) {
+        await deps.db.insertInto('project_members').values({ project_id: project.id, user_id: m.row.id, created_at: now() }).execute();
+      }
+      return project;
+    },
+    async task(project, owner, opts = {}) {
+      seq += 1;
+      return deps.db
+        .insertInto('tasks')
+        .values({
+          project_id: project.id,
+          owner_id: owner.row.id,
+          title: `Task ${seq}`,
+          status: 'pending',
+          yolo_mode: 0,
+          planification_complete: 0,
+          workflow_complete: 0,
+          workflow_blocked: 0,
+          workflow_run_count: 0,
+          refinement_complete: 0,
+          pr_agent_complete: 0,
+          created_at: now(),
+          updated_at: now(),
+          ...opts,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async conversation(task) {
+      return deps.db
+        .insertInto('conversations')
+        .values({ task_id: task.id, kind: 'agent_run', provider: 'anthropic', model: 'test-model', created_at: now(), updated_at: now() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async run(task, conversation, status = 'completed') {
+      return deps.db
+        .insertInto('agent_runs')
+        .values({ task_id: task.id, agent_type: 'implementation', status, conversation_id: conversation?.id ?? null, trigger: 'manual', created_at: now() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.as) headers.authorization = typeof opts.as === 'string' ? opts.as : opts.as.auth;
+      let body = opts.body;
+      if (opts.json !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        body = JSON.stringify(opts.json);
+      }
+      return app.request(path, { method, headers, body });
+    },
+  };
+  return ctx;
+}

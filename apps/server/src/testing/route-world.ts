@@ -1,0 +1,90 @@
+// A complete little world for route-level suites (authorization, bad input):
+// users in every role, a project, a task with a conversation, a run and an
+// input file, plus a valid sample request for every body-accepting route.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RouteDef } from '../http/routes';
+import { taskArchive } from '../workspace/paths';
+import { TEST_PASSWORD, type TestContext, type TestUser } from './context';
+import { initRepo } from './git';
+
+export interface World {
+  admin: TestUser;
+  member: TestUser;
+  member2: TestUser;
+  outsider: TestUser;
+  target: TestUser;
+  projectId: number;
+  projectName: string;
+  taskId: number;
+  taskTitle: string;
+  conversationId: number;
+  runId: number;
+}
+
+export type Sample = (ctx: TestContext, w: World, as: TestUser | null) => Promise<{ json?: unknown; form?: FormData }> | { json?: unknown; form?: FormData };
+
+/** A valid request for every body-accepting route. Keyed by "METHOD path". */
+export const samples: Record<string, Sample> = {
+  'POST /api/auth/register': () => ({ json: { username: 'newcomer', password: TEST_PASSWORD } }),
+  'POST /api/auth/login': (_c, w) => ({ json: { username: w.member.row.username, password: TEST_PASSWORD } }),
+  'POST /api/auth/password': () => ({ json: { currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' } }),
+  'PATCH /api/auth/profile': () => ({ json: { isTechnical: false, gitName: 'Ada', gitEmail: 'ada@example.com' } }),
+  'POST /api/admin/users': () => ({ json: { username: `made-${Math.random().toString(36).slice(2, 8)}`, password: TEST_PASSWORD } }),
+  'PATCH /api/admin/users/:userId': () => ({ json: { isActive: false } }),
+  'POST /api/admin/users/:userId/password': () => ({ json: { password: 'reset-password-1' } }),
+  'POST /api/projects/:projectId/members': (_c, w) => ({ json: { userId: w.target.row.id } }),
+  'PATCH /api/admin/settings': () => ({ json: { triggerHandle: 'helper-bot' } }),
+  'POST /api/projects': async (ctx) => ({ json: { name: 'Fresh', repoPath: await initRepo(join(ctx.home, 'repos', `fresh-${Math.random().toString(36).slice(2)}`)) } }),
+  'PATCH /api/projects/:projectId': () => ({ json: { name: 'Renamed' } }),
+  'POST /api/projects/:projectId/tasks': () => ({ json: { title: 'Another task', description: 'Do it' } }),
+  'PATCH /api/tasks/:taskId': () => ({ json: { status: 'in_review' } }),
+  'PUT /api/tasks/:taskId/document': () => ({ json: { content: '# New content' } }),
+  'POST /api/tasks/:taskId/files': () => {
+    const form = new FormData();
+    form.append('file', new File(['hello'], 'hello.txt'));
+    return { form };
+  },
+};
+
+export async function buildWorld(ctx: TestContext): Promise<World> {
+  const [admin, member, member2, outsider, target] = await Promise.all([
+    ctx.user({ isAdmin: true }),
+    ctx.user(),
+    ctx.user(),
+    ctx.user(),
+    ctx.user(),
+  ]);
+  const project = await ctx.project({ members: [member, member2] });
+  const task = await ctx.task(project, member);
+  const conversation = await ctx.conversation(task);
+  const run = await ctx.run(task, conversation);
+  const dir = taskArchive(ctx.home, project.id, task.id).inputFilesDir;
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'notes.txt'), 'secret notes');
+  return {
+    admin,
+    member,
+    member2,
+    outsider,
+    target,
+    projectId: project.id,
+    projectName: project.name,
+    taskId: task.id,
+    taskTitle: task.title,
+    conversationId: conversation.id,
+    runId: run.id,
+  };
+}
+
+export function fillPath(route: RouteDef, w: World): string {
+  return route.path
+    .replace(':projectId', String(w.projectId))
+    .replace(':taskId', String(w.taskId))
+    .replace(':conversationId', String(w.conversationId))
+    .replace(':runId', String(w.runId))
+    .replace(':userId', String(route.path.includes('/members/') ? w.member2.row.id : w.target.row.id))
+    .replace(':name', 'notes.txt');
+}
+
+export const routeKey = (r: RouteDef): string => `${r.method} ${r.path}`;
