@@ -1,0 +1,119 @@
+// The `bottega` command line: start the server, migrate the database, manage
+// users, onboard a fresh instance. Configuration comes from the environment
+// (see the README); a bad configuration lists every problem and exits 1.
+import { parseArgs } from 'node:util';
+import { boot } from '../boot';
+import { ConfigError, loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { findUserByName, createUser, setPassword } from '../features/auth/commands';
+import { startServer } from '../server';
+import { onboard } from './onboard';
+import { readNewPassword } from './password-input';
+
+const USAGE = `Usage: bottega <command>
+
+Commands:
+  start                          serve the API, WebSocket hub and web app
+  migrate                        apply pending database migrations
+  user create <name> [--admin]   create a user (password from a prompt or stdin)
+  user reset-password <name>     set a new password and log the user out everywhere
+  onboard [--username <name>]    create an admin, a sample project and a task (idempotent)
+  help                           show this text
+
+Configuration is read from environment variables; see the README.`;
+
+async function withDeps<T>(fn: (deps: Awaited<ReturnType<typeof boot>>['deps']) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const { deps, close } = await boot(config, createLogger(process.env.BOTTEGA_LOG_LEVEL ?? 'warn'));
+  try {
+    return await fn(deps);
+  } finally {
+    await deps.background.drain();
+    await close();
+  }
+}
+
+async function start(): Promise<number> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const { deps, close } = await boot(config, logger);
+  const server = await startServer(deps, { host: config.host, port: config.port });
+  const needsSetup = (await deps.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined;
+  logger.info({ url: server.url, home: config.home }, needsSetup ? 'Bottega is listening; open it to create the first administrator' : 'Bottega is listening');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutting down');
+  await server.close();
+  await close();
+  logger.info('stopped');
+  return 0;
+}
+
+async function userCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { admin: { type: 'boolean', default: false } } });
+  const [sub, username] = positionals;
+  if (!username || (sub !== 'create' && sub !== 'reset-password')) {
+    console.error(USAGE);
+    return 2;
+  }
+  const password = await readNewPassword();
+  if (password.length < 8) throw new Error('the password must be at least 8 characters');
+  return withDeps(async (deps) => {
+    if (sub === 'create') {
+      const user = await createUser(deps, { username, password, isAdmin: values.admin });
+      console.log(`created ${user.is_admin ? 'administrator' : 'user'} ${user.username} (id ${user.id})`);
+      return 0;
+    }
+    const user = await findUserByName(deps.db, username);
+    if (!user) throw new Error(`no user named ${username}`);
+    await setPassword(deps, user.id, password);
+    console.log(`password of ${user.username} changed; all of their sessions were logged out`);
+    return 0;
+  });
+}
+
+async function onboardCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { username: { type: 'string', default: 'admin' } } });
+  return withDeps(async (deps) => {
+    const result = await onboard(deps, { username: values.username, password: null });
+    const { admin, project, task } = result;
+    console.log(admin.created ? `administrator ${admin.username} created, password: ${admin.password}` : `administrator ${admin.username} already exists`);
+    console.log(`${project.created ? 'created' : 'found'} sample project ${project.id} at ${project.repoPath}`);
+    if (task) console.log(`${task.created ? 'created' : 'found'} pending task ${task.id}`);
+    return 0;
+  });
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await start();
+      case 'migrate':
+        return await withDeps(async () => {
+          console.log('database is up to date');
+          return 0;
+        });
+      case 'user':
+        return await userCommand(rest);
+      case 'onboard':
+        return await onboardCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`unknown command: ${command}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) console.error(`bottega: ${err.message}`);
+    else console.error(`bottega: ${(err as Error).message}`);
+    return 1;
+  }
+}

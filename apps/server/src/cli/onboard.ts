@@ -1,0 +1,71 @@
+// `bottega onboard`: makes a fresh instance usable in one step, and is safe to
+// run again. Ensures an administrator exists, a small sample git repository
+// under $BOTTEGA_HOME registered as a project, and one pending task in it.
+import { randomBytes } from 'node:crypto';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Deps } from '../deps';
+import type { UserRow } from '../db/schema';
+import { runGit } from '../forge/git';
+import { createUser } from '../features/auth/commands';
+import { createProject } from '../features/projects/commands';
+import { createTask } from '../features/tasks/commands';
+
+export interface OnboardResult {
+  admin: { username: string; created: boolean; password?: string };
+  project: { id: number; created: boolean; repoPath: string };
+  task: { id: number; created: boolean } | null;
+}
+
+const SAMPLE_DIR = 'sample-project';
+const SAMPLE_FILES: Record<string, string> = {
+  'README.md': '# Sample project\n\nA tiny repository created by `bottega onboard` to try Bottega on.\n',
+  'greet.js': "export function greet(name) {\n  return `Hello, ${name}`;\n}\n",
+  'greet.test.js': "import { strict as assert } from 'node:assert';\nimport { greet } from './greet.js';\n\nassert.equal(greet('Ada'), 'Hello, Ada');\nconsole.log('ok');\n",
+  'package.json': '{\n  "name": "sample-project",\n  "private": true,\n  "type": "module",\n  "scripts": { "test": "node greet.test.js" }\n}\n',
+  '.gitignore': 'node_modules/\n',
+};
+
+async function ensureSampleRepo(home: string): Promise<string> {
+  const repo = join(home, SAMPLE_DIR);
+  if (await stat(join(repo, '.git')).catch(() => null)) return repo;
+  await mkdir(repo, { recursive: true });
+  for (const [name, content] of Object.entries(SAMPLE_FILES)) await writeFile(join(repo, name), content);
+  await runGit(['init', '-q', '-b', 'main'], { cwd: repo });
+  await runGit(['add', '-A'], { cwd: repo });
+  await runGit(['-c', 'user.name=Bottega', '-c', 'user.email=bottega@localhost', 'commit', '-q', '-m', 'Sample project'], { cwd: repo });
+  return repo;
+}
+
+async function ensureAdmin(deps: Deps, username: string, password: string | null): Promise<{ row: UserRow; created: boolean; password?: string }> {
+  const admin = await deps.db.selectFrom('users').selectAll().where('is_admin', '=', 1).orderBy('id').executeTakeFirst();
+  if (admin) return { row: admin, created: false };
+  const pw = password ?? randomBytes(12).toString('base64url');
+  const row = await createUser(deps, { username, password: pw, isAdmin: true });
+  return { row, created: true, ...(password ? {} : { password: pw }) };
+}
+
+export async function onboard(deps: Deps, opts: { username: string; password: string | null }): Promise<OnboardResult> {
+  const admin = await ensureAdmin(deps, opts.username, opts.password);
+  const repoPath = await ensureSampleRepo(deps.config.home);
+  let project = await deps.db.selectFrom('projects').selectAll().where('repo_path', '=', repoPath).executeTakeFirst();
+  const projectCreated = !project;
+  project ??= await createProject(deps, admin.row.id, { name: 'Sample project', repoPath });
+  const existing = await deps.db.selectFrom('tasks').select('id').where('project_id', '=', project.id).orderBy('id').executeTakeFirst();
+  const task = existing
+    ? { id: existing.id, created: false }
+    : {
+        id: (
+          await createTask(deps, project, admin.row.id, {
+            title: 'Greet in French too',
+            description: 'Add a `greetFr(name)` function next to `greet` that returns `Bonjour, <name>`, with a test.',
+          })
+        ).id,
+        created: true,
+      };
+  return {
+    admin: { username: admin.row.username, created: admin.created, ...(admin.password ? { password: admin.password } : {}) },
+    project: { id: project.id, created: projectCreated, repoPath },
+    task,
+  };
+}
