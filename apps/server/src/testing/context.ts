@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow, UserRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { newSessionToken } from '../features/auth/authenticate';
+import { newTaskRow } from '../features/tasks/commands';
 import { hashPassword } from '../features/auth/credentials';
 import { createApp } from '../http/app';
 import type { AppEnv } from '../http/types';
@@ -121,19 +122,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
       return deps.db
         .insertInto('tasks')
         .values({
-          project_id: project.id,
-          owner_id: owner.row.id,
-          title: `Task ${seq}`,
-          status: 'pending',
-          yolo_mode: 0,
-          planification_complete: 0,
-          workflow_complete: 0,
-          workflow_blocked: 0,
-          workflow_run_count: 0,
-          refinement_complete: 0,
-          pr_agent_complete: 0,
-          created_at: now(),
-          updated_at: now(),
+          ...newTaskRow({ project_id: project.id, owner_id: owner.row.id, title: `Task ${seq}`, yolo_mode: 0, created_at: now(), updated_at: now() }),
           ...opts,
         })
         .returningAll()

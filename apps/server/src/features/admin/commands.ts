@@ -4,6 +4,7 @@
 import type { MemberDto } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
+import { isUniqueViolation } from '../../db/errors';
 import type { UserRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { iso } from '../../time';
@@ -41,8 +42,7 @@ export async function updateUser(
     if (body.isAdmin === false) await deps.realtime.revalidate();
     return row;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') throw new AppError('CONFLICT', `username "${body.username}" is taken`);
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', `username "${body.username}" is taken`);
     throw err;
   }
 }

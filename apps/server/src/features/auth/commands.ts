@@ -3,6 +3,7 @@
 import type { RegisterBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
+import { isUniqueViolation } from '../../db/errors';
 import type { UserRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { iso } from '../../time';
@@ -30,11 +31,6 @@ export async function getUser(db: Db, id: number): Promise<UserRow> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('user');
   return row;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === '23505';
 }
 
 export interface NewUser {

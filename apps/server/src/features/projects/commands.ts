@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import type { CreateProjectBody, ProjectDto, TaskCounts, UpdateProjectBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
+import { isUniqueViolation } from '../../db/errors';
 import type { ProjectRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { isGitCheckoutRoot } from '../../forge/git';
@@ -98,8 +99,7 @@ export async function createProject(deps: ProjectDeps, ownerId: number, body: Cr
       return project;
     });
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') throw new AppError('CONFLICT', `another project already uses ${repoPath}`);
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', `another project already uses ${repoPath}`);
     throw err;
   }
 }

@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import type { TaskStatus } from '@bottega/protocol';
 import type { Deps } from '../../deps';
-import type { ProjectRow, TaskRow } from '../../db/schema';
+import type { NewTask, ProjectRow, TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { iso } from '../../time';
 import { seedDocumentContent, writeTaskDocument } from '../../workspace/document';
@@ -21,6 +21,20 @@ export interface NewTaskInput {
   yoloMode?: boolean | undefined;
 }
 
+/** A new task's row: pending, every workflow flag cleared. */
+export function newTaskRow(fields: Pick<NewTask, 'project_id' | 'owner_id' | 'title' | 'yolo_mode' | 'created_at' | 'updated_at'>): NewTask {
+  return {
+    status: 'pending',
+    planification_complete: 0,
+    workflow_complete: 0,
+    workflow_blocked: 0,
+    workflow_run_count: 0,
+    refinement_complete: 0,
+    pr_agent_complete: 0,
+    ...fields,
+  };
+}
+
 export async function listTasks(deps: Pick<Deps, 'db'>, projectId: number): Promise<TaskRow[]> {
   return deps.db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
 }
@@ -34,21 +48,7 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
   const now = iso(deps.now());
   let task = await deps.db
     .insertInto('tasks')
-    .values({
-      project_id: project.id,
-      owner_id: ownerId,
-      title: input.title,
-      status: 'pending',
-      yolo_mode: input.yoloMode ? 1 : 0,
-      planification_complete: 0,
-      workflow_complete: 0,
-      workflow_blocked: 0,
-      workflow_run_count: 0,
-      refinement_complete: 0,
-      pr_agent_complete: 0,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(newTaskRow({ project_id: project.id, owner_id: ownerId, title: input.title, yolo_mode: input.yoloMode ? 1 : 0, created_at: now, updated_at: now }))
     .returningAll()
     .executeTakeFirstOrThrow();
   let workspace: Awaited<ReturnType<typeof createTaskWorktree>> | null = null;
