@@ -1,7 +1,7 @@
 // Serves the app: HTTP (API + web app) and the WebSocket hub on one port.
 // `close()` shuts down in order: stop accepting, drop live sockets, finish
-// in-flight requests (bounded), cancel dependency copies, wait for background
-// work (bounded).
+// in-flight requests (bounded), cancel worktree checkouts and copies, wait for
+// background work (bounded).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
@@ -10,7 +10,7 @@ import { attachWebSocketHub } from './events/ws-hub';
 import { isProjectMember, visibleTaskProjectId } from './http/access';
 import { createApp } from './http/app';
 import { authenticateHeaders } from './features/auth/authenticate';
-import { cancelAllDependencyCopies } from './workspace/deps-copy';
+import { cancelAllWorktreeWork } from './workspace/worktree';
 
 export interface RunningServer {
   url: string;
@@ -58,10 +58,10 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(timer);
-    // Unfinished dependency copies are abandoned (the worktree works without them);
-    // no `cp` may outlive the server.
-    const cancelled = await cancelAllDependencyCopies();
-    if (cancelled > 0) deps.logger.warn({ cancelled }, 'dependency copies cancelled by shutdown');
+    // Unfinished checkouts resume at the next start; unfinished dependency copies
+    // are abandoned (the worktree works without them). No git or cp outlives us.
+    const cancelled = await cancelAllWorktreeWork();
+    if (cancelled > 0) deps.logger.warn({ cancelled }, 'worktree preparation cancelled by shutdown');
     await Promise.race([deps.background.drain(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
   };
   return { url: `http://${host}:${port}`, port, server, close };

@@ -81,6 +81,16 @@ export const UpdateTaskBody = z
     status: TaskStatus.optional(),
   })
   .strict();
+/** Query of the board listing: newest first, paged by an opaque cursor. */
+export const TaskListQuery = z
+  .object({
+    status: TaskStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type TaskListQuery = z.infer<typeof TaskListQuery>;
+
 export const TaskDocumentBody = z.object({ content: z.string().max(2_000_000) }).strict();
 
 export const UpdateInstanceSettingsBody = z

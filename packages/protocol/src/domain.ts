@@ -5,6 +5,14 @@ export const taskStatuses = ['pending', 'in_progress', 'in_review', 'completed']
 export const TaskStatus = z.enum(taskStatuses);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
+/**
+ * A task's worktree: none (not a git project), preparing (files being checked
+ * out in the background), ready, or failed (see the task's workspaceError).
+ */
+export const workspaceStatuses = ['none', 'preparing', 'ready', 'failed'] as const;
+export const WorkspaceStatus = z.enum(workspaceStatuses);
+export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>;
+
 export const agentTypes = ['planification', 'implementation', 'review', 'refinement', 'pr', 'yolo'] as const;
 export const AgentType = z.enum(agentTypes);
 export type AgentType = z.infer<typeof AgentType>;

@@ -1,6 +1,6 @@
 // JSON shapes the API returns. The server's presenters build exactly these;
 // the web app reads them. Raw rows never leave the server.
-import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus } from './domain';
+import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
 
 export interface UserDto {
   id: number;
@@ -59,9 +59,17 @@ export interface TaskDto {
   prUrl: string | null;
   branchName: string | null;
   worktreePath: string | null;
+  workspaceStatus: WorkspaceStatus;
+  workspaceError: string | null;
   devServerPort: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface TaskPageDto {
+  tasks: TaskDto[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface InputFileDto {

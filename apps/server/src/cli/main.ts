@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { findUserByName, createUser, setPassword } from '../features/auth/commands';
 import { startServer } from '../server';
+import { resumeWorkspaces } from '../features/tasks/workspace';
 import { onboard } from './onboard';
 import { readNewPassword } from './password-input';
 
@@ -38,6 +39,8 @@ async function start(): Promise<number> {
   const logger = createLogger(config.logLevel);
   const { deps, close } = await boot(config, logger);
   const server = await startServer(deps, { host: config.host, port: config.port });
+  const resumed = await resumeWorkspaces(deps);
+  if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');
   const needsSetup = (await deps.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined;
   logger.info({ url: server.url, home: config.home }, needsSetup ? 'Bottega is listening; open it to create the first administrator' : 'Bottega is listening');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

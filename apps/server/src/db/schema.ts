@@ -2,7 +2,7 @@
 // as 0/1 integers and timestamps as ISO-8601 text so the same DDL and queries
 // work on SQLite and PostgreSQL.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus } from '@bottega/protocol';
+import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from '@bottega/protocol';
 
 type Bool = number; // 0 | 1
 
@@ -59,6 +59,8 @@ export interface TasksTable {
   pr_url: string | null;
   branch_name: string | null;
   worktree_path: string | null;
+  workspace_status: Generated<WorkspaceStatus>;
+  workspace_error: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,7 +1,7 @@
 // The one place that runs git. Every call is an argument array through
 // process/exec (never a shell), with prompts disabled so nothing waits on a tty.
 import { realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { ExecError, type ExecResult, execFileCapture, execFileChecked } from '../process/exec';
 
@@ -52,6 +52,11 @@ export async function isGitCheckoutRoot(path: string): Promise<boolean> {
   }
 }
 
+/** Cheap check (no process): does `path` have a `.git` entry? Used for listings. */
+export async function hasGitDir(path: string): Promise<boolean> {
+  return (await stat(join(path, '.git')).catch(() => null)) !== null;
+}
+
 /** True if `ref` (e.g. `refs/heads/main`) names an existing commit. */
 export async function refExists(repo: string, ref: string): Promise<boolean> {
   const r = await captureGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repo });
@@ -78,8 +83,14 @@ export async function detectDefaultBranch(repo: string): Promise<string> {
 }
 
 /** `git worktree add -b <branch> <path> <baseRef>`; the new branch does not track the base. */
-export async function addWorktree(repo: string, path: string, branch: string, baseRef: string): Promise<void> {
-  await runGit(['worktree', 'add', '--quiet', '--no-track', '-b', branch, '--', path, baseRef], { cwd: repo });
+export async function addWorktree(repo: string, path: string, branch: string, baseRef: string, opts: { checkout?: boolean } = {}): Promise<void> {
+  const checkout = opts.checkout === false ? ['--no-checkout'] : [];
+  await runGit(['worktree', 'add', '--quiet', '--no-track', ...checkout, '-b', branch, '--', path, baseRef], { cwd: repo });
+}
+
+/** Fills a worktree made with `checkout: false`: index and files from its HEAD. */
+export async function populateWorktree(path: string, signal?: AbortSignal): Promise<void> {
+  await runGit(['reset', '--hard', '--quiet', 'HEAD'], { cwd: path, timeoutMs: 30 * 60_000, ...(signal ? { signal } : {}) });
 }
 
 /** Absolute paths of the repository's registered worktrees (the main one included). */

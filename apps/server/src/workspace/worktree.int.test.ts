@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, initRepo, makeTempDir, writeFiles } from '../forge/git.fixture';
 import { listWorktrees, refExists } from '../forge/git';
 import { silentLogger } from '../logger';
-import { createTaskWorktree, removeTaskWorktree } from './worktree';
+import { createTaskWorktree, removeTaskWorktree, resumeWorktreePreparation } from './worktree';
 
 let root = '';
 let repo = '';
@@ -46,6 +46,8 @@ describe('createTaskWorktree', () => {
     await git(repo, 'commit', '--quiet', '-m', 'elsewhere');
 
     const wt = await createTaskWorktree({ repoPath: repo, taskId: 7, title: 'Add "dark" mode; rm -rf /', depsCopy: 'auto', logger });
+
+    await wt.ready;
     expect(wt.worktreePath).toBe(join(`${repo}-worktrees`, 'task-7'));
     expect(wt.branchName).toBe('task/7-add-dark-mode-rm-rf');
     expect(wt.baseRef).toBe('main');
@@ -78,6 +80,7 @@ describe('createTaskWorktree', () => {
     await git(root, 'clone', '--quiet', join(root, 'origin.git'), 'clone');
     const clone = join(root, 'clone');
     const wt = await createTaskWorktree({ repoPath: clone, taskId: 3, title: 'x', depsCopy: 'off', logger });
+    await wt.ready;
     expect(wt.baseRef).toBe('origin/trunk');
     expect(await git(wt.worktreePath, 'rev-parse', 'HEAD')).toBe(await git(clone, 'rev-parse', 'origin/trunk'));
   });
@@ -123,6 +126,7 @@ describe('createTaskWorktree', () => {
 describe('removeTaskWorktree', () => {
   it('removes the worktree (even dirty), the empty container and the branch; a second call is a no-op', async () => {
     const wt = await createTaskWorktree({ repoPath: repo, taskId: 9, title: 'Tear me down', depsCopy: 'auto', logger });
+    await wt.ready;
     await writeFiles(wt.worktreePath, { 'README.md': 'modified', 'new.txt': 'untracked' });
     await git(wt.worktreePath, 'add', 'new.txt');
     const target = { repoPath: repo, worktreePath: wt.worktreePath, branchName: wt.branchName };
@@ -137,7 +141,9 @@ describe('removeTaskWorktree', () => {
 
   it('keeps the container when other task worktrees remain', async () => {
     const a = await createTaskWorktree({ repoPath: repo, taskId: 10, title: 'a', depsCopy: 'off', logger });
+    await a.ready;
     const b = await createTaskWorktree({ repoPath: repo, taskId: 11, title: 'b', depsCopy: 'off', logger });
+    await b.ready;
     await removeTaskWorktree({ repoPath: repo, worktreePath: a.worktreePath, branchName: a.branchName });
     expect(await exists(b.worktreePath)).toBe(true);
     expect(await readdir(`${repo}-worktrees`)).toEqual(['task-11']);
@@ -145,6 +151,7 @@ describe('removeTaskWorktree', () => {
 
   it('still removes the directory when the repository is no longer a git checkout', async () => {
     const wt = await createTaskWorktree({ repoPath: repo, taskId: 13, title: 'degit', depsCopy: 'off', logger });
+    await wt.ready;
     await rm(join(repo, '.git'), { recursive: true, force: true });
     await removeTaskWorktree({ repoPath: repo, worktreePath: wt.worktreePath, branchName: wt.branchName });
     expect(await exists(`${repo}-worktrees`)).toBe(false);
@@ -153,6 +160,7 @@ describe('removeTaskWorktree', () => {
 
   it('still removes the directory when the repository is gone', async () => {
     const wt = await createTaskWorktree({ repoPath: repo, taskId: 12, title: 'orphan', depsCopy: 'off', logger });
+    await wt.ready;
     await rm(repo, { recursive: true, force: true });
     await removeTaskWorktree({ repoPath: repo, worktreePath: wt.worktreePath, branchName: wt.branchName });
     expect(await exists(`${repo}-worktrees`)).toBe(false);
@@ -164,5 +172,38 @@ describe('removeTaskWorktree', () => {
     await expect(removeTaskWorktree({ repoPath: repo, worktreePath: precious, branchName: 'task/1-x' })).rejects.toMatchObject({ code: 'WORKSPACE_FAILED' });
     await expect(removeTaskWorktree({ repoPath: repo, worktreePath: root, branchName: 'task/1-x' })).rejects.toMatchObject({ code: 'WORKSPACE_FAILED' });
     expect(await readFile(join(precious, 'a.txt'), 'utf8')).toBe('x');
+  });
+});
+
+describe('background checkout', () => {
+  it('returns before the files are checked out, and `ready` means they are there', async () => {
+    const wt = await createTaskWorktree({ repoPath: repo, taskId: 20, title: 'fast', depsCopy: 'off', logger });
+    let settled = false;
+    const ready = wt.ready.finally(() => {
+      settled = true;
+    });
+    // The checkout runs in a child process: it cannot have finished by the time the call returns.
+    expect(settled).toBe(false);
+    expect(await refExists(repo, `refs/heads/${wt.branchName}`)).toBe(true);
+    await ready;
+    expect(await readFile(join(wt.worktreePath, 'README.md'), 'utf8')).toBe('# shop\n');
+    expect(await git(wt.worktreePath, 'status', '--porcelain')).toBe('');
+  });
+
+  it('teardown during the checkout stops it and leaves nothing behind', async () => {
+    const wt = await createTaskWorktree({ repoPath: repo, taskId: 21, title: 'gone', depsCopy: 'auto', logger });
+    await removeTaskWorktree({ repoPath: repo, worktreePath: wt.worktreePath, branchName: wt.branchName });
+    await expect(wt.ready).rejects.toBeDefined();
+    expect(await wt.dependencies).toEqual([]);
+    expect(await exists(wt.worktreePath)).toBe(false);
+    expect(await refExists(repo, `refs/heads/${wt.branchName}`)).toBe(false);
+  });
+
+  it('an interrupted checkout can be resumed', async () => {
+    await git(repo, 'worktree', 'add', '--quiet', '--no-checkout', '-b', 'task/22-resume', `${repo}-worktrees/task-22`, 'main');
+    const work = resumeWorktreePreparation({ repoPath: repo, worktreePath: `${repo}-worktrees/task-22`, branchName: 'task/22-resume', depsCopy: 'off', logger });
+    await work.ready;
+    expect(await readFile(join(`${repo}-worktrees/task-22`, 'README.md'), 'utf8')).toBe('# shop\n');
+    expect((await lstat(join(`${repo}-worktrees/task-22`, '.env'))).isSymbolicLink()).toBe(true);
   });
 });

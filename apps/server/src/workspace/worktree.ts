@@ -1,13 +1,14 @@
-// A task's git worktree (SPEC §3): created on `task/{id}-{slug}` from the default
-// branch with the create-time conveniences (.env links, ignored directories,
-// dependency copy in the background), and torn down completely on delete.
+// A task's git worktree (SPEC §3): registered on `task/{id}-{slug}` from the
+// default branch during the request, then filled in the background (checkout,
+// .env links, ignored directories, dependency copy) so creating a task never
+// waits on writing thousands of files; torn down completely on delete.
 import { lstat, mkdir, readdir, rm, rmdir, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DepsCopyMode } from '../config';
 import { AppError } from '../errors';
-import { addWorktree, deleteBranch, detectDefaultBranch, isGitCheckoutRoot, listIgnoredDirectories, pruneWorktrees, refExists, removeWorktree } from '../forge/git';
+import { addWorktree, deleteBranch, detectDefaultBranch, isGitCheckoutRoot, listIgnoredDirectories, populateWorktree, pruneWorktrees, refExists, removeWorktree } from '../forge/git';
 import type { Logger } from '../logger';
-import { DEPENDENCY_DIRS, type DepsCopyReport, cancelDependencyCopy, removePartialCopies, startDependencyCopy } from './deps-copy';
+import { DEPENDENCY_DIRS, type DepsCopyReport, cancelAllDependencyCopies, cancelDependencyCopy, removePartialCopies, startDependencyCopy } from './deps-copy';
 import { resolveInside, worktreePathFor } from './paths';
 import { branchNameFor } from './slug';
 
@@ -26,7 +27,12 @@ export interface TaskWorktree {
   branchName: string;
   /** The ref the branch was cut from, e.g. `origin/main` or `main`. */
   baseRef: string;
-  /** Settles when the background dependency copy is over; never rejects. */
+  /**
+   * Resolves when the files are checked out and the conveniences are in place;
+   * rejects with WORKSPACE_FAILED (or an abort when the task is deleted meanwhile).
+   */
+  ready: Promise<void>;
+  /** Settles when the background dependency copy is over (after `ready`); never rejects. */
   dependencies: Promise<DepsCopyReport[]>;
 }
 
@@ -83,9 +89,10 @@ async function removeContainerIfEmpty(dir: string): Promise<void> {
 }
 
 /**
- * Creates the task's worktree and returns as soon as it is usable; the
- * dependency copy continues in the background (see `dependencies`). On failure
- * everything it made is removed and AppError('WORKSPACE_FAILED') says why.
+ * Creates the task's worktree: branch and worktree are registered before this
+ * returns (fast, and every failure here is undone and reported as
+ * WORKSPACE_FAILED); the checkout of its files, the conveniences and the
+ * dependency copy continue in the background (see `ready` and `dependencies`).
  */
 export async function createTaskWorktree(opts: CreateTaskWorktreeOptions): Promise<TaskWorktree> {
   try {
@@ -109,10 +116,7 @@ async function create(opts: CreateTaskWorktreeOptions): Promise<TaskWorktree> {
   const container = dirname(worktreePath);
   const containerExisted = await exists(container);
   try {
-    await addWorktree(repoPath, worktreePath, branchName, baseRef);
-    const linked = await linkEnvFiles(repoPath, worktreePath);
-    const created = await createIgnoredDirectories(repoPath, worktreePath, logger);
-    logger.info({ branchName, baseRef, linkedEnvFiles: linked, ignoredDirectories: created.length }, 'worktree created');
+    await addWorktree(repoPath, worktreePath, branchName, baseRef, { checkout: false });
   } catch (err) {
     // Neither the branch nor the directory existed before (checked above): all of it is ours to remove.
     await removeWorktree(repoPath, worktreePath).catch(() => undefined);
@@ -122,8 +126,78 @@ async function create(opts: CreateTaskWorktreeOptions): Promise<TaskWorktree> {
     if (!containerExisted) await removeContainerIfEmpty(container);
     throw err;
   }
-  const dependencies = startDependencyCopy({ repoPath, worktreePath, mode: opts.depsCopy, logger });
-  return { worktreePath, branchName, baseRef, dependencies };
+  const { ready, dependencies } = prepareInBackground({ repoPath, worktreePath, branchName, baseRef, depsCopy: opts.depsCopy, logger });
+  return { worktreePath, branchName, baseRef, ready, dependencies };
+}
+
+interface Preparation {
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
+/** Background preparations in flight, by worktree path, so teardown and shutdown can stop them. */
+const preparing = new Map<string, Preparation>();
+
+function prepareInBackground(p: {
+  repoPath: string;
+  worktreePath: string;
+  branchName: string;
+  baseRef: string;
+  depsCopy: DepsCopyMode;
+  logger: Logger;
+}): { ready: Promise<void>; dependencies: Promise<DepsCopyReport[]> } {
+  const controller = new AbortController();
+  const started = performance.now();
+  const ready = (async () => {
+    try {
+      await populateWorktree(p.worktreePath, controller.signal);
+      controller.signal.throwIfAborted();
+      const linked = await linkEnvFiles(p.repoPath, p.worktreePath);
+      const created = await createIgnoredDirectories(p.repoPath, p.worktreePath, p.logger);
+      const ms = Math.round(performance.now() - started);
+      p.logger.info({ branchName: p.branchName, baseRef: p.baseRef, linkedEnvFiles: linked, ignoredDirectories: created.length, ms }, 'worktree ready');
+    } catch (err) {
+      if (controller.signal.aborted || err instanceof AppError) throw err;
+      throw failed(`could not check out the worktree ${p.worktreePath}: ${(err as Error).message}`);
+    }
+  })();
+  const dependencies = ready.then(
+    () => (controller.signal.aborted ? [] : startDependencyCopy({ repoPath: p.repoPath, worktreePath: p.worktreePath, mode: p.depsCopy, logger: p.logger })),
+    () => [] as DepsCopyReport[],
+  );
+  const done = Promise.allSettled([ready, dependencies]).finally(() => {
+    if (preparing.get(p.worktreePath)?.controller === controller) preparing.delete(p.worktreePath);
+  });
+  preparing.set(p.worktreePath, { controller, done });
+  return { ready, dependencies };
+}
+
+/** Stops the background preparation of a worktree, if any, and waits until it has stopped. */
+async function cancelPreparation(worktreePath: string): Promise<void> {
+  const entry = preparing.get(worktreePath);
+  if (!entry) return;
+  entry.controller.abort(new Error('the worktree is being removed'));
+  // A copy already started runs under its own controller: stop it too.
+  await cancelDependencyCopy(worktreePath);
+  await entry.done;
+}
+
+/**
+ * Re-runs the background preparation of a worktree whose checkout was
+ * interrupted (server restart). Checkout and conveniences are idempotent.
+ */
+export function resumeWorktreePreparation(p: { repoPath: string; worktreePath: string; branchName: string; depsCopy: DepsCopyMode; logger: Logger }): {
+  ready: Promise<void>;
+  dependencies: Promise<DepsCopyReport[]>;
+} {
+  return prepareInBackground({ ...p, repoPath: resolve(p.repoPath), worktreePath: resolve(p.worktreePath), baseRef: 'HEAD' });
+}
+
+/** Shutdown: stops every checkout and dependency copy so no git or cp outlives the server. */
+export async function cancelAllWorktreeWork(): Promise<number> {
+  const keys = [...preparing.keys()];
+  await Promise.all(keys.map((k) => cancelPreparation(k)));
+  return keys.length + (await cancelAllDependencyCopies());
 }
 
 export interface RemoveTaskWorktreeOptions {
@@ -144,6 +218,7 @@ export async function removeTaskWorktree(opts: RemoveTaskWorktreeOptions): Promi
   if (!TASK_DIR.test(basename(worktreePath)) || worktreePath === repoPath || repoPath.startsWith(`${worktreePath}${sep}`)) {
     throw failed(`refusing to remove ${worktreePath}: it is not a task worktree directory`);
   }
+  await cancelPreparation(worktreePath);
   await cancelDependencyCopy(worktreePath);
   // A repository that is gone (or no longer a checkout) leaves only our directory to delete.
   const repoThere = await isGitCheckoutRoot(repoPath);

@@ -2,10 +2,14 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../ddl';
 import { up as initial } from './0001_initial';
+import { up as taskWorkspaceAndPaging } from './0002_task_workspace_and_paging';
 
 export interface Migration {
   name: string;
   up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [{ name: '0001_initial', up: initial }];
+export const migrations: readonly Migration[] = [
+  { name: '0001_initial', up: initial },
+  { name: '0002_task_workspace_and_paging', up: taskWorkspaceAndPaging },
+];

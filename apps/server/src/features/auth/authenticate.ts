@@ -10,6 +10,8 @@ import { API_KEY_PREFIX, hashApiKey, issueSessionToken, verifySessionToken } fro
 export const SESSION_COOKIE = 'bottega_session';
 /** Re-issue the cookie when the token is older than this (rolling renewal). */
 const RENEW_AFTER_MS = 24 * 60 * 60 * 1000;
+/** API-key last use is recorded at most this often. */
+const LAST_USED_PRECISION_MS = 60 * 1000;
 
 export interface Authentication {
   user: AuthUser;
@@ -63,7 +65,12 @@ async function authenticateApiKey(deps: Pick<Deps, 'db' | 'now'>, key: string): 
   const hash = hashApiKey(key);
   const row = await deps.db.selectFrom('users').selectAll().where('api_key_hash', '=', hash).executeTakeFirst();
   if (!row || row.is_active !== 1) return null;
-  await deps.db.updateTable('users').set({ api_key_last_used_at: iso(deps.now()) }).where('id', '=', row.id).execute();
+  // Recording every use would turn each read into a write; a minute's precision is plenty.
+  const now = deps.now();
+  const last = row.api_key_last_used_at ? Date.parse(row.api_key_last_used_at) : 0;
+  if (now.getTime() - last > LAST_USED_PRECISION_MS) {
+    await deps.db.updateTable('users').set({ api_key_last_used_at: iso(now) }).where('id', '=', row.id).execute();
+  }
   return { user: toAuthUser(row, 'api-key') };
 }
 

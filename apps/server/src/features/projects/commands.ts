@@ -2,21 +2,21 @@
 // in the same transaction), update, delete with every task's workspace torn
 // down, and membership-filtered listing with task counts.
 import { stat, realpath, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { CreateProjectBody, ProjectDto, TaskCounts, UpdateProjectBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
 import { isUniqueViolation } from '../../db/errors';
 import type { ProjectRow } from '../../db/schema';
 import { AppError } from '../../errors';
-import { isGitCheckoutRoot } from '../../forge/git';
+import { hasGitDir, isGitCheckoutRoot } from '../../forge/git';
 import type { Viewer } from '../../http/access';
 import { iso } from '../../time';
 import { projectArchiveDir, resolveInside } from '../../workspace/paths';
 import { deleteTask } from '../tasks/commands';
 import { emptyCounts, presentProject } from './presenters';
 
-type ProjectDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger'>;
+type ProjectDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger' | 'background'>;
 
 /** Resolves and checks a user-typed repository path: absolute, existing, a checkout root. */
 export async function validateRepoPath(input: string): Promise<string> {
@@ -47,10 +47,6 @@ async function assertRepoPathFree(db: Db, repoPath: string, exceptId?: number): 
   if (await q.executeTakeFirst()) throw new AppError('CONFLICT', `another project already uses ${repoPath}`);
 }
 
-export async function isGitRepoQuick(repoPath: string): Promise<boolean> {
-  return (await stat(join(repoPath, '.git')).catch(() => null)) !== null;
-}
-
 async function countsFor(db: Db, projectIds: number[]): Promise<Map<number, TaskCounts>> {
   const map = new Map<number, TaskCounts>();
   if (projectIds.length === 0) return map;
@@ -70,7 +66,7 @@ async function countsFor(db: Db, projectIds: number[]): Promise<Map<number, Task
 
 export async function presentProjects(db: Db, rows: ProjectRow[]): Promise<ProjectDto[]> {
   const counts = await countsFor(db, rows.map((r) => r.id));
-  const git = await Promise.all(rows.map((r) => isGitRepoQuick(r.repo_path)));
+  const git = await Promise.all(rows.map((r) => hasGitDir(r.repo_path)));
   return rows.map((r, i) => presentProject(r, counts.get(r.id) ?? emptyCounts(), git[i] ?? false));
 }
 

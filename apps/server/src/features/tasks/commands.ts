@@ -1,19 +1,21 @@
 // Task commands (SPEC §3). Create: insert the row → worktree → seed the
-// document, undoing every step if a later one fails. Delete: worktree and
+// document, undoing every step if a later one fails; the worktree's files are
+// then checked out in the background (workspace_status preparing → ready). Delete: worktree and
 // branch, archive, then the row (conversations and transcripts cascade).
 import { rm } from 'node:fs/promises';
-import type { TaskStatus } from '@bottega/protocol';
+import type { TaskListQuery, TaskStatus } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { NewTask, ProjectRow, TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
+import { hasGitDir } from '../../forge/git';
 import { iso } from '../../time';
 import { seedDocumentContent, writeTaskDocument } from '../../workspace/document';
 import { taskArchive } from '../../workspace/paths';
 import { createTaskWorktree, removeTaskWorktree } from '../../workspace/worktree';
-import { isGitRepoQuick } from '../projects/commands';
 import { presentTask } from './presenters';
+import { watchWorkspace } from './workspace';
 
-type TaskDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger'> & Partial<Pick<Deps, 'background'>>;
+type TaskDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger' | 'background'>;
 
 export interface NewTaskInput {
   title: string;
@@ -35,8 +37,36 @@ export function newTaskRow(fields: Pick<NewTask, 'project_id' | 'owner_id' | 'ti
   };
 }
 
-export async function listTasks(deps: Pick<Deps, 'db'>, projectId: number): Promise<TaskRow[]> {
-  return deps.db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+interface Cursor {
+  u: string;
+  i: number;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof c.u === 'string' && Number.isSafeInteger(c.i)) return { u: c.u, i: c.i as number };
+  } catch {
+    // fall through
+  }
+  throw new AppError('VALIDATION_FAILED', 'cursor is not one this server returned');
+}
+
+/** One page of a project's tasks, most recently updated first. */
+export async function listTasks(deps: Pick<Deps, 'db'>, projectId: number, query: TaskListQuery): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
+  let q = deps.db.selectFrom('tasks').selectAll().where('project_id', '=', projectId);
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    q = q.where((eb) => eb.or([eb('updated_at', '<', c.u), eb.and([eb('updated_at', '=', c.u), eb('id', '<', c.i)])]));
+  }
+  const rows = await q.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const more = rows.length > query.limit;
+  if (more) rows.pop();
+  const last = rows.at(-1);
+  return { rows, nextCursor: more && last ? encodeCursor({ u: last.updated_at, i: last.id }) : null };
 }
 
 async function removeArchive(home: string, projectId: number, taskId: number): Promise<void> {
@@ -53,7 +83,7 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
     .executeTakeFirstOrThrow();
   let workspace: Awaited<ReturnType<typeof createTaskWorktree>> | null = null;
   try {
-    if (await isGitRepoQuick(project.repo_path)) {
+    if (await hasGitDir(project.repo_path)) {
       workspace = await createTaskWorktree({
         repoPath: project.repo_path,
         taskId: task.id,
@@ -63,7 +93,7 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
       });
       task = await deps.db
         .updateTable('tasks')
-        .set({ branch_name: workspace.branchName, worktree_path: workspace.worktreePath })
+        .set({ branch_name: workspace.branchName, worktree_path: workspace.worktreePath, workspace_status: 'preparing' })
         .where('id', '=', task.id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -81,11 +111,7 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
     if (err instanceof AppError) throw err;
     throw new AppError('WORKSPACE_FAILED', `could not prepare the task's workspace: ${(err as Error).message}`);
   }
-  if (workspace) {
-    const copying = workspace.dependencies.then((reports) => deps.logger.info({ taskId: task.id, reports }, 'dependency copy finished'));
-    if (deps.background) deps.background.track(`deps-copy task ${task.id}`, copying);
-    else void copying.catch((err: unknown) => deps.logger.error({ err }, 'dependency copy failed'));
-  }
+  if (workspace) watchWorkspace(deps, task.id, workspace);
   deps.bus.publish({ type: 'task.created', projectId: project.id, taskId: task.id, task: presentTask(task) });
   return task;
 }

@@ -21,6 +21,8 @@ export function presentTask(row: TaskRow): TaskDto {
     prUrl: row.pr_url,
     branchName: row.branch_name,
     worktreePath: row.worktree_path,
+    workspaceStatus: row.workspace_status,
+    workspaceError: row.workspace_error,
     devServerPort: devServerPort(row.id),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,13 +1,13 @@
 // Task routes: board list and create under a project; read/update/delete,
 // the task document and the input files under /api/tasks/:taskId.
 import { readFile } from 'node:fs/promises';
-import { CreateTaskBody, TaskDocumentBody, UpdateTaskBody } from '@bottega/protocol';
+import { CreateTaskBody, TaskDocumentBody, TaskListQuery, UpdateTaskBody, type TaskPageDto } from '@bottega/protocol';
 import type { Context } from 'hono';
 import type { Deps } from '../../deps';
 import { AppError, notFound } from '../../errors';
 import { access, type RouteDef } from '../../http/routes';
 import type { AppEnv } from '../../http/types';
-import { readJson } from '../../http/validate';
+import { formatZodError, readJson } from '../../http/validate';
 import { readTaskDocument, writeTaskDocument } from '../../workspace/document';
 import { deleteInputFile, listInputFiles, sanitizeFileName, writeInputFile } from '../../workspace/input-files';
 import { resolveInside, taskArchive } from '../../workspace/paths';
@@ -22,7 +22,12 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       method: 'GET',
       path: '/api/projects/:projectId/tasks',
       access: access.project,
-      handler: async (c) => c.json({ tasks: (await listTasks(deps, c.get('project').id)).map(presentTask) }),
+      handler: async (c) => {
+        const parsed = TaskListQuery.safeParse(c.req.query());
+        if (!parsed.success) throw new AppError('VALIDATION_FAILED', formatZodError(parsed.error));
+        const page = await listTasks(deps, c.get('project').id, parsed.data);
+        return c.json({ tasks: page.rows.map(presentTask), nextCursor: page.nextCursor } satisfies TaskPageDto);
+      },
     },
     {
       method: 'POST',

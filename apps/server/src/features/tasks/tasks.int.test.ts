@@ -46,6 +46,10 @@ describe('task creation', () => {
     expect(task.worktreePath).toBe(`${repo}-worktrees/task-${task.id}`);
     expect(task.devServerPort).toBe(3100 + (task.id % 900));
     expect(await branches()).toContain(task.branchName);
+    expect(task.workspaceStatus).toBe('preparing');
+    await ctx.deps.background.drain();
+    const ready = (await (await ctx.request('GET', `/api/tasks/${task.id}`, { as: owner })).json()) as { task: TaskDto };
+    expect(ready.task.workspaceStatus).toBe('ready');
     const wt = task.worktreePath ?? '';
     expect((await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: wt })).trim()).toBe(task.branchName);
     expect((await lstat(join(wt, '.env'))).isSymbolicLink()).toBe(true);
@@ -53,7 +57,7 @@ describe('task creation', () => {
     expect(await readFile(join(wt, '.env.local'), 'utf8')).toBe('LOCAL=1\n');
     const doc = await ctx.request('GET', `/api/tasks/${task.id}/document`, { as: owner });
     expect(((await doc.json()) as { content: string }).content).toContain('Users need to **log in**.');
-    expect(events.map((e) => e.type)).toEqual(['task.created']);
+    expect(events.map((e) => e.type)).toEqual(['task.created', 'task.updated']);
   });
 
   it('handles a title full of shell metacharacters and unicode without running anything', async () => {
@@ -90,8 +94,39 @@ describe('task creation', () => {
     const pid = ((await p.json()) as { project: { id: number } }).project.id;
     const res = await ctx.request('POST', `/api/projects/${pid}/tasks`, { as: owner, json: { title: 'x' } });
     const task = ((await res.json()) as { task: TaskDto }).task;
+    await ctx.deps.background.drain();
     expect(existsSync(join(task.worktreePath ?? '', 'feature.txt'))).toBe(false);
     expect(existsSync(join(task.worktreePath ?? '', 'README.md'))).toBe(true);
+  });
+});
+
+describe('task listing', () => {
+  it('pages through the board newest first, filtered by status', async () => {
+    const project = await ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirstOrThrow();
+    for (let i = 0; i < 250; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i % 50)).toISOString();
+      await ctx.task(project, owner, { status: i % 5 === 0 ? 'completed' : 'pending', updated_at: at, created_at: at });
+    }
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = cursor ? `&cursor=${cursor}` : '';
+      const page = (await (await ctx.request('GET', `/api/projects/${projectId}/tasks?limit=100${q}`, { as: owner })).json()) as { tasks: TaskDto[]; nextCursor: string | null };
+      seen.push(...page.tasks.map((t) => t.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(250);
+    const rows = await ctx.deps.db.selectFrom('tasks').select(['id', 'updated_at']).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+    expect(seen).toEqual(rows.map((r) => r.id));
+    const done = (await (await ctx.request('GET', `/api/projects/${projectId}/tasks?status=completed&limit=500`, { as: owner })).json()) as { tasks: TaskDto[] };
+    expect(done.tasks).toHaveLength(50);
+    expect(done.tasks.every((t) => t.status === 'completed')).toBe(true);
+    for (const bad of ['limit=0', 'limit=501', 'status=archived', 'cursor=garbage', 'extra=1']) {
+      expect((await ctx.request('GET', `/api/projects/${projectId}/tasks?${bad}`, { as: owner })).status, bad).toBe(400);
+    }
   });
 });
 
