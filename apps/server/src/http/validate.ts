@@ -40,3 +40,10 @@ export function idParam(c: Context, name: string): number {
   if (!Number.isSafeInteger(n)) throw new AppError('VALIDATION_FAILED', `${name} is out of range`);
   return n;
 }
+
+/** Parses the query string through zod; failures are a 400 naming the parameter. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', formatZodError(parsed.error), parsed.error.issues);
+  return parsed.data;
+}

@@ -3,9 +3,8 @@
 // with the orchestration loop.
 import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { AppError } from '../../errors';
 import { access, type RouteDef } from '../../http/routes';
-import { formatZodError } from '../../http/validate';
+import { readQuery } from '../../http/validate';
 import { presentConversation, presentRun } from './presenters';
 
 const TranscriptQuery = z.object({
@@ -51,18 +50,17 @@ export function runRoutes(deps: Deps): RouteDef[] {
       path: '/api/conversations/:conversationId/messages',
       access: access.conversation,
       handler: async (c) => {
-        const q = TranscriptQuery.safeParse(c.req.query());
-        if (!q.success) throw new AppError('VALIDATION_FAILED', formatZodError(q.error));
+        const q = readQuery(c, TranscriptQuery);
         const rows = await db
           .selectFrom('transcript_entries')
           .select(['seq', 'payload'])
           .where('conversation_id', '=', c.get('conversation').id)
-          .where('seq', '>', q.data.afterSeq)
+          .where('seq', '>', q.afterSeq)
           .orderBy('seq')
-          .limit(q.data.limit)
+          .limit(q.limit)
           .execute();
         const messages = rows.map((r) => JSON.parse(r.payload) as unknown);
-        return c.json({ messages, lastSeq: rows.at(-1)?.seq ?? q.data.afterSeq });
+        return c.json({ messages, lastSeq: rows.at(-1)?.seq ?? q.afterSeq });
       },
     },
   ];

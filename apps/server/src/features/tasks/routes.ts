@@ -7,7 +7,7 @@ import type { Deps } from '../../deps';
 import { AppError, notFound } from '../../errors';
 import { access, type RouteDef } from '../../http/routes';
 import type { AppEnv } from '../../http/types';
-import { formatZodError, readJson } from '../../http/validate';
+import { readJson, readQuery } from '../../http/validate';
 import { readTaskDocument, writeTaskDocument } from '../../workspace/document';
 import { deleteInputFile, listInputFiles, sanitizeFileName, writeInputFile } from '../../workspace/input-files';
 import { resolveInside, taskArchive } from '../../workspace/paths';
@@ -23,9 +23,7 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       path: '/api/projects/:projectId/tasks',
       access: access.project,
       handler: async (c) => {
-        const parsed = TaskListQuery.safeParse(c.req.query());
-        if (!parsed.success) throw new AppError('VALIDATION_FAILED', formatZodError(parsed.error));
-        const page = await listTasks(deps, c.get('project').id, parsed.data);
+        const page = await listTasks(deps, c.get('project').id, readQuery(c, TaskListQuery));
         return c.json({ tasks: page.rows.map(presentTask), nextCursor: page.nextCursor } satisfies TaskPageDto);
       },
     },
