@@ -1,7 +1,7 @@
 // REST request bodies: the API contract. The server validates every body with
 // these schemas; the web app builds its forms from the same types.
 import { z } from 'zod';
-import { TaskStatus } from './domain';
+import { ProviderName, TaskStatus } from './domain';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
@@ -109,3 +109,38 @@ export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
 export type UpdateProjectBody = z.infer<typeof UpdateProjectBody>;
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
+
+/** Starts a manual chat on a task with an explicit provider and model (never defaulted). */
+export const StartChatBody = z
+  .object({
+    provider: ProviderName,
+    model: z.string().trim().min(1).max(200),
+    effort: z.string().trim().min(1).max(32).nullable().optional(),
+    message: z.string().trim().min(1, 'message must not be empty').max(200_000),
+  })
+  .strict();
+export type StartChatBody = z.infer<typeof StartChatBody>;
+
+export const ChatMessageBody = z.object({ message: z.string().trim().min(1, 'message must not be empty').max(200_000) }).strict();
+
+/** The user's answers to an AskUserQuestion call: question text → chosen option label(s) or free text. */
+export const AnswerQuestionBody = z
+  .object({
+    toolUseId: z.string().min(1).max(200),
+    answers: z.record(z.string().max(2000), z.string().max(10_000)),
+  })
+  .strict();
+export type AnswerQuestionBody = z.infer<typeof AnswerQuestionBody>;
+
+/** History paging: forwards after a seq, or the page before a seq (newest page: beforeSeq omitted, tail=true). */
+export const TranscriptQuery = z
+  .object({
+    afterSeq: z.coerce.number().int().min(0).optional(),
+    beforeSeq: z.coerce.number().int().min(1).optional(),
+    tail: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+
+/** The code Claude's sign-in page shows, typed into the in-app setup-token flow. */
+export const SetupTokenCodeBody = z.object({ code: z.string().trim().min(1).max(2000) }).strict();

@@ -2,6 +2,7 @@
 // as-is over the WebSocket wire. Every event names the project and task it is
 // about so the hub can route it to exactly the subscribers of that channel.
 import { z } from 'zod';
+import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
 import type { AgentRunDto, ConversationDto, TaskDto } from './presenters';
 
 export type ServerEvent =
@@ -15,7 +16,10 @@ export type ServerEvent =
   | { type: 'streaming.started'; projectId: number; taskId: number; conversationId: number }
   | { type: 'streaming.ended'; projectId: number; taskId: number; conversationId: number }
   | { type: 'session.created'; projectId: number; taskId: number; conversationId: number; providerSessionId: string }
-  | { type: 'message'; projectId: number; taskId: number; conversationId: number; message: unknown };
+  | { type: 'message'; projectId: number; taskId: number; conversationId: number; message: UnifiedMessage }
+  | { type: 'question.asked'; projectId: number; taskId: number; conversationId: number; toolUseId: string; questions: UserQuestion[] }
+  | { type: 'question.answered'; projectId: number; taskId: number; conversationId: number; toolUseId: string }
+  | { type: 'conversation.usage'; projectId: number; taskId: number; conversationId: number; contextUsage: ContextUsage };
 
 export type ServerEventType = ServerEvent['type'];
 
@@ -36,6 +40,15 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
  */
 export type ServerFrame =
   | { kind: 'event'; event: ServerEvent }
+  /** Several events published together, in order (bursts of transcript messages). */
+  | { kind: 'events'; events: ServerEvent[] }
   | { kind: 'ack'; action: ClientFrame['action']; taskId?: number; projectId?: number }
   | { kind: 'error'; code: string; message: string; action?: string; taskId?: number; projectId?: number }
   | { kind: 'pong' };
+
+/** The events a server frame carries (none for acks, errors and pongs). */
+export function eventsOfFrame(frame: ServerFrame): ServerEvent[] {
+  if (frame.kind === 'event') return [frame.event];
+  if (frame.kind === 'events') return frame.events;
+  return [];
+}

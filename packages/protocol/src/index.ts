@@ -4,3 +4,4 @@ export * from './api';
 export * from './presenters';
 export * from './events';
 export * from './errors';
+export * from './messages';

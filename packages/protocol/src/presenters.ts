@@ -1,5 +1,6 @@
 // JSON shapes the API returns. The server's presenters build exactly these;
 // the web app reads them. Raw rows never leave the server.
+import type { ContextUsage, UserQuestion } from './messages';
 import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
 
 export interface UserDto {
@@ -87,8 +88,18 @@ export interface ConversationDto {
   effort: string | null;
   providerSessionId: string | null;
   title: string | null;
+  contextUsage: ContextUsage | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What is happening in a conversation right now. */
+export interface ConversationLiveDto {
+  streaming: boolean;
+  /** Thinking streamed so far for the message in progress. */
+  thinking: string;
+  /** A question the agent is waiting on. */
+  question: { toolUseId: string; questions: UserQuestion[] } | null;
 }
 
 export interface AgentRunDto {

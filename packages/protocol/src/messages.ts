@@ -1,0 +1,63 @@
+// The unified message: one shape for every provider's transcript (SPEC §5).
+// Each provider's mapper is the only code that knows its native shapes; the
+// rest of the system — store, WebSocket, web app — sees only these.
+import type { ProviderName } from './domain';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** Latest known context-window use of a conversation. */
+export interface ContextUsage {
+  /** Tokens in the context at the last report. */
+  usedTokens: number;
+  /** The model's window, when the provider says. */
+  windowTokens: number | null;
+  /** Per-category breakdown, only where the provider supports it. */
+  breakdown: Record<string, number> | null;
+}
+
+/** One question of an AskUserQuestion call. */
+export interface UserQuestion {
+  question: string;
+  header: string;
+  options: { label: string; description: string }[];
+  multiSelect: boolean;
+}
+
+interface Base {
+  /** Stable id derived from the provider's native ids (re-emits are idempotent). */
+  id: string;
+  provider: ProviderName;
+  providerSessionId: string | null;
+  /** Server-assigned order within the conversation (0 until stored). */
+  seq: number;
+  /** ISO time the server received it. */
+  at: string;
+  /** The untouched native payload. */
+  raw: unknown;
+}
+
+export type UnifiedMessageBody =
+  | { type: 'user'; text: string }
+  | { type: 'assistant'; text: string }
+  | { type: 'assistant_thinking'; text: string }
+  | { type: 'tool_use'; toolUseId: string; name: string; input: unknown; question?: UserQuestion[] }
+  | { type: 'tool_result'; toolUseId: string; output: string; isError: boolean }
+  | { type: 'system'; subtype: string; text: string }
+  | {
+      type: 'result';
+      status: 'success' | 'error' | 'interrupted';
+      text: string;
+      usage: TokenUsage | null;
+      contextUsage: ContextUsage | null;
+      costUsd: number | null;
+      durationMs: number | null;
+    }
+  | { type: 'stream_delta'; kind: 'text' | 'thinking'; text: string; parentId: string };
+
+export type UnifiedMessage = Base & UnifiedMessageBody;
+export type UnifiedMessageType = UnifiedMessage['type'];
