@@ -1,53 +1,62 @@
 // Shared benchmark helpers: run the built `bottega` in a child process on a
 // free port with a throwaway home, log in, and print results beside targets.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export const root = join(import.meta.dirname, '..');
+/** The repository root (benchmarks are bundled into .bench-tmp/ before they run). */
+export const root = process.cwd();
 export const bin = join(root, 'bin', 'bottega.js');
 export const execFileP = promisify(execFile);
 
-export async function tempHome(label) {
+export async function tempHome(label: string): Promise<string> {
   return mkdtemp(join(process.env.BENCH_TMP ?? tmpdir(), `bottega-bench-${label}-`));
 }
 
-export async function cleanup(dir) {
+export async function cleanup(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-export function freePort() {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
+      const { port } = s.address() as AddressInfo;
       s.close(() => resolve(port));
     });
   });
 }
 
-export function benchEnv(home, extra = {}) {
+export function benchEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: home, BOTTEGA_HOME: join(home, 'data'), BOTTEGA_LOG_LEVEL: 'warn', ...extra };
 }
 
 /** Runs a CLI command to completion (stdin optional). */
-export function cli(home, args, input) {
+export function cli(home: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env: benchEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (out += b));
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`bottega ${args.join(' ')} → ${code}: ${out}`))));
     child.stdin.end(input ?? '');
   });
 }
 
 /** Starts `bottega start`; resolves once GET /api/auth/status answers 200. */
-export async function startServer(home, extraEnv = {}) {
+export interface StartedServer {
+  url: string;
+  child: ChildProcess;
+  readyMs: number;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(home: string, extraEnv: Record<string, string> = {}): Promise<StartedServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = process.hrtime.bigint();
@@ -66,7 +75,7 @@ export async function startServer(home, extraEnv = {}) {
   }
   const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const stop = () =>
-    new Promise((resolve) => {
+    new Promise<void>((resolve) => {
       if (exited) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -74,15 +83,15 @@ export async function startServer(home, extraEnv = {}) {
   return { url, child, readyMs, stop };
 }
 
-export async function rssMb(pid) {
+export async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
   return kb / 1024;
 }
 
 /** Creates (or reuses) an admin with the CLI and returns an Authorization header (an API key). */
-export async function adminAuth(home, url) {
-  await cli(home, ['user', 'create', 'bench', '--admin'], 'bench-password-123\n').catch((err) => {
+export async function adminAuth(home: string, url: string): Promise<string> {
+  await cli(home, ['user', 'create', 'bench', '--admin'], 'bench-password-123\n').catch((err: Error) => {
     if (!/taken/.test(err.message)) throw err;
   });
   const login = await fetch(`${url}/api/auth/login`, {
@@ -90,23 +99,25 @@ export async function adminAuth(home, url) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'bench', password: 'bench-password-123' }),
   });
-  const cookie = login.headers.get('set-cookie')?.split(';')[0];
+  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
   const key = await fetch(`${url}/api/auth/api-key`, { method: 'POST', headers: { cookie } });
-  return `Bearer ${(await key.json()).key}`;
+  return `Bearer ${((await key.json()) as { key: string }).key}`;
 }
 
-export const median = (xs) => {
+export const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
-export const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
+export const median = (xs: number[]): number => percentile(xs, 50);
 
-/** Prints one result line: measured value beside the target and the ratio. */
-export function report(name, value, unit, target) {
-  const ratio = target ? ` (${(value / target).toFixed(2)}× of target < ${target} ${unit})` : '';
-  const verdict = target ? (value < target ? 'MEETS' : 'MISSES') : 'INFO';
+/**
+ * Prints one result line: the measured value beside its target and the ratio.
+ * `direction` says whether the target is a ceiling (`below`) or a floor (`above`).
+ */
+export function report(name: string, value: number, unit: string, target?: number, direction: 'below' | 'above' = 'below'): void {
+  const sign = direction === 'below' ? '<' : '≥';
+  const ratio = target ? ` (${(value / target).toFixed(2)}× of target ${sign} ${target} ${unit})` : '';
+  const met = target === undefined ? null : direction === 'below' ? value < target : value >= target;
+  const verdict = met === null ? 'INFO' : met ? 'MEETS' : 'MISSES';
   console.log(`${verdict.padEnd(6)} ${name}: ${value.toFixed(value < 10 ? 2 : 1)} ${unit}${ratio}`);
 }

@@ -1,9 +1,36 @@
-// Runs every benchmark in sequence; each prints its measured value beside its
-// target (MEETS/MISSES). `npm run bench` builds first.
-const benches = ['startup.bench.mjs', 'task-list.bench.mjs', 'task-create.bench.mjs'];
+// Builds the benchmarks (TypeScript, bundled with esbuild into .bench-tmp/,
+// third-party packages external) and runs them in sequence; each prints its
+// measured value beside its target (MEETS/MISSES). `npm run bench` builds the
+// server first; `node bench/run-all.mjs <name>` runs the benchmarks whose file
+// name contains <name>.
+import { build } from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
+const only = process.argv[2];
+const benches = readdirSync(new URL('.', import.meta.url))
+  .filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)))
+  .sort();
+const pkg = (p) => JSON.parse(readFileSync(p, 'utf8'));
+const external = [
+  ...Object.keys(pkg('apps/server/package.json').dependencies ?? {}),
+  ...Object.keys(pkg('package.json').devDependencies ?? {}),
+];
+const outdir = '.bench-tmp';
+await build({
+  entryPoints: benches.map((f) => join('bench', f)),
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  external,
+  banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
 for (const file of benches) {
   console.log(`\n# ${file}`);
-  const mod = await import(new URL(file, import.meta.url).href);
+  const mod = await import(new URL(join('..', outdir, file.replace(/\.ts$/, '.mjs')), import.meta.url).href);
   await mod.run();
 }

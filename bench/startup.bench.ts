@@ -1,8 +1,8 @@
 // Cold start (process start → first successful GET /api/auth/status, target
 // < 1 s, median of 5) and idle server RSS (target < 120 MB) after some use.
-import { cleanup, rssMb, startServer, tempHome, median, report, cli } from './lib.mjs';
+import { cleanup, rssMb, startServer, tempHome, median, report, cli } from './lib';
 
-export async function run() {
+export async function run(): Promise<void> {
   const home = await tempHome('startup');
   try {
     await cli(home, ['migrate']);
@@ -17,11 +17,10 @@ export async function run() {
     const s = await startServer(home);
     for (let i = 0; i < 200; i++) await (await fetch(`${s.url}/api/auth/status`)).text();
     await new Promise((r) => setTimeout(r, 2000));
-    report('idle server RSS', await rssMb(s.child.pid), 'MB', 120);
+    report('idle server RSS', await rssMb(s.child.pid ?? 0), 'MB', 120);
     await s.stop();
   } finally {
     await cleanup(home);
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -6,20 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { adminAuth, cleanup, cli, execFileP, report, startServer, tempHome } from './lib.mjs';
+import { adminAuth, cleanup, cli, execFileP, report, startServer, tempHome } from './lib';
 
 const TRACKED_FILES = 20_000;
 const DEPS_BYTES = 300 * 1024 * 1024;
 const DEPS_FILE_BYTES = 10 * 1024;
 
-async function makeRepo(repo) {
+async function makeRepo(repo: string): Promise<void> {
   for (let d = 0; d < TRACKED_FILES / 100; d++) {
     const dir = join(repo, 'src', `module${d}`);
     await mkdir(dir, { recursive: true });
     await Promise.all(Array.from({ length: 100 }, (_, f) => writeFile(join(dir, `file${f}.js`), `export const value${f} = ${d * 100 + f};\n`)));
   }
   await writeFile(join(repo, '.gitignore'), 'node_modules/\n');
-  const git = (...args) => execFileP('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
+  const git = (...args: string[]) => execFileP('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
   await git('init', '-q', '-b', 'main');
   await git('add', '-A');
   await git('commit', '-q', '-m', 'bench fixture');
@@ -32,24 +32,24 @@ async function makeRepo(repo) {
   }
 }
 
-const freeBytes = async (path) => {
+const freeBytes = async (path: string): Promise<number> => {
   const s = await statfs(path);
   return s.bavail * s.bsize;
 };
 
-async function measure(home, repo, mode) {
+async function measure(home: string, repo: string, mode: string): Promise<void> {
   const s = await startServer(home, { BOTTEGA_DEPS_COPY: mode });
   try {
     const auth = await adminAuth(home, s.url);
     let projectId = 1;
-    const projects = await (await fetch(`${s.url}/api/projects`, { headers: { authorization: auth } })).json();
+    const projects = (await (await fetch(`${s.url}/api/projects`, { headers: { authorization: auth } })).json()) as { projects: unknown[] };
     if (projects.projects.length === 0) {
       const p = await fetch(`${s.url}/api/projects`, {
         method: 'POST',
         headers: { authorization: auth, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Big', repoPath: repo }),
       });
-      projectId = (await p.json()).project.id;
+      projectId = ((await p.json()) as { project: { id: number } }).project.id;
     }
     const before = await freeBytes(home);
     const t0 = process.hrtime.bigint();
@@ -60,9 +60,9 @@ async function measure(home, repo, mode) {
     });
     const responseMs = Number(process.hrtime.bigint() - t0) / 1e6;
     if (res.status !== 201) throw new Error(`task create failed: ${res.status} ${await res.text()}`);
-    const { task } = await res.json();
+    const { task } = (await res.json()) as { task: { id: number; worktreePath: string } };
     for (;;) {
-      const { task: now } = await (await fetch(`${s.url}/api/tasks/${task.id}`, { headers: { authorization: auth } })).json();
+      const { task: now } = (await (await fetch(`${s.url}/api/tasks/${task.id}`, { headers: { authorization: auth } })).json()) as { task: { workspaceStatus: string; workspaceError: string | null } };
       if (now.workspaceStatus === 'ready') break;
       if (now.workspaceStatus === 'failed') throw new Error(`workspace failed: ${now.workspaceError}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -87,7 +87,7 @@ async function measure(home, repo, mode) {
   }
 }
 
-export async function run() {
+export async function run(): Promise<void> {
   const home = await tempHome('taskcreate');
   try {
     const repo = join(home, 'big-repo');
@@ -102,4 +102,3 @@ export async function run() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -1,12 +1,15 @@
 // Builds the server into one ESM bundle (fast cold start: one file to load).
-// Third-party packages stay external and load from node_modules.
+// Third-party packages stay external and load from node_modules. Outputs are
+// written to a temporary name and renamed, so a concurrent build or a process
+// starting meanwhile never sees a half-written bundle.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const pkg = (p) => JSON.parse(readFileSync(new URL(p, import.meta.url), 'utf8'));
 const external = Object.keys(pkg('../apps/server/package.json').dependencies ?? {});
 
-await build({
+const result = await build({
   entryPoints: { cli: 'apps/server/src/cli/main.ts' },
   outdir: 'apps/server/dist',
   bundle: true,
@@ -15,6 +18,13 @@ await build({
   target: 'node20',
   sourcemap: true,
   external,
+  write: false,
   banner: { js: "import { createRequire as __bottegaRequire } from 'node:module'; const require = __bottegaRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, file.contents);
+  renameSync(tmp, file.path);
+}

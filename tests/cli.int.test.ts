@@ -5,15 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileCapture, execFileChecked } from '../apps/server/src/process/exec';
+import { execFileCapture } from '../apps/server/src/process/exec';
+import { buildServer } from './server-process';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'bottega.js');
 let home: string;
 
-beforeAll(async () => {
-  await execFileChecked(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
-});
+beforeAll(buildServer);
 beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'bottega-cli-'));
 });

@@ -11,6 +11,11 @@ import { EventBus } from './events/bus';
 import { Realtime } from './events/realtime';
 import type { Logger } from './logger';
 import { ensureSessionSecret } from './secrets';
+import { defaultProviders } from './harness/providers/index';
+import type { ProviderRegistry } from './harness/registry';
+import { HarnessRuntime } from './harness/runtime';
+import { TranscriptStore } from './harness/transcript-store';
+import { SetupTokenFlows } from './harness/providers/claude/setup-token';
 
 export interface Booted {
   deps: Deps;
@@ -18,7 +23,14 @@ export interface Booted {
   close: () => Promise<void>;
 }
 
-export async function boot(config: Config, logger: Logger): Promise<Booted> {
+export interface BootOptions {
+  /** The provider registry; defaults to every provider this server ships. */
+  providers?: ProviderRegistry;
+  /** Program run for the Claude sign-in flow instead of the Claude Code binary (tests). */
+  claudeSetupCommand?: readonly [string, ...string[]];
+}
+
+export async function boot(config: Config, logger: Logger, options: BootOptions = {}): Promise<Booted> {
   const sessionSecret = await ensureSessionSecret(config);
   const opened = openDatabase(config.database);
   try {
@@ -28,16 +40,24 @@ export async function boot(config: Config, logger: Logger): Promise<Booted> {
     await opened.close();
     throw err;
   }
+  const bus = new EventBus();
+  const background = new BackgroundWork(logger);
+  const now = () => new Date();
+  const providers = options.providers ?? defaultProviders(config, logger);
+  const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now));
   const deps: Deps = {
     config,
     db: opened.db,
     dialect: opened.dialect,
     logger,
-    bus: new EventBus(),
+    bus,
     sessionSecret,
-    background: new BackgroundWork(logger),
+    background,
     realtime: new Realtime(),
-    now: () => new Date(),
+    providers,
+    harness,
+    claudeSetup: new SetupTokenFlows({ home: config.home, logger: logger.child({ component: 'claude-setup-token' }), ...(options.claudeSetupCommand ? { command: options.claudeSetupCommand } : {}) }),
+    now,
   };
   return { deps, close: opened.close };
 }

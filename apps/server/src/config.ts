@@ -35,6 +35,7 @@ export const EnvSchema = z.object({
   BOTTEGA_MAX_UPLOAD_MB: int(1, 1024).default(25),
   BOTTEGA_DEPS_COPY: z.enum(['auto', 'reflink', 'hardlink', 'copy', 'off']).default('auto'),
   BOTTEGA_LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
+  BOTTEGA_STALL_TIMEOUT_S: int(5, 86_400).default(300),
 });
 
 export type DepsCopyMode = z.infer<typeof EnvSchema>['BOTTEGA_DEPS_COPY'];
@@ -62,6 +63,8 @@ export interface Config {
   depsCopy: DepsCopyMode;
   /** Failed login/registration attempts allowed per IP per 15 minutes. */
   loginRateLimit: number;
+  /** A model stream silent this long (while no tool runs) is ended as stalled. */
+  stallTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -114,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxUploadBytes: e.BOTTEGA_MAX_UPLOAD_MB * 1024 * 1024,
     depsCopy: e.BOTTEGA_DEPS_COPY,
     loginRateLimit: e.BOTTEGA_LOGIN_RATE_LIMIT,
+    stallTimeoutMs: e.BOTTEGA_STALL_TIMEOUT_S * 1000,
   };
 }

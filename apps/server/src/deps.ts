@@ -7,6 +7,9 @@ import type { EventBus } from './events/bus';
 import type { Logger } from './logger';
 import type { BackgroundWork } from './background';
 import type { Realtime } from './events/realtime';
+import type { HarnessRuntime } from './harness/runtime';
+import type { ProviderRegistry } from './harness/registry';
+import type { SetupTokenFlows } from './harness/providers/claude/setup-token';
 
 export interface Deps {
   config: Config;
@@ -20,5 +23,11 @@ export interface Deps {
   background: BackgroundWork;
   /** Control over live WebSocket connections (revalidate, disconnect). */
   realtime: Realtime;
+  /** The coding-agent providers registered at boot. */
+  providers: ProviderRegistry;
+  /** Runs turns: start, resume, stop, answer (SPEC §5). */
+  harness: HarnessRuntime;
+  /** In-app `claude setup-token` sign-ins in progress, one per user. */
+  claudeSetup: SetupTokenFlows;
   now: () => Date;
 }

@@ -18,3 +18,15 @@ export function createLogger(level: string): Logger {
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** Process warnings not worth printing: the SDK claims canUseTool is unused under bypass, but AskUserQuestion uses it. */
+const SILENCED_WARNINGS = new Set(['CLAUDE_SDK_CAN_USE_TOOL_SHADOWED']);
+
+/** Sends Node process warnings to the structured log instead of bare stderr, minus known noise. */
+export function routeProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (warning.code && SILENCED_WARNINGS.has(warning.code)) return;
+    logger.warn({ warning: { name: warning.name, code: warning.code, message: warning.message } }, 'process warning');
+  });
+}

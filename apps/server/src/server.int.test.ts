@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerFrame } from '@bottega/protocol';
+import { eventsOfFrame, type ServerFrame } from '@bottega/protocol';
 import { TestClient } from './events/ws-hub.fixture';
 import { startServer, type RunningServer } from './server';
 import { createTestContext, type TestContext, type TestUser } from './testing/context';
@@ -92,6 +92,9 @@ describe('WebSocket authorization', () => {
     });
     const taskId = ((await res.json()) as { task: { id: number } }).task.id;
     expect(await board.next()).toMatchObject({ kind: 'event', event: { type: 'task.created', taskId, task: { title: 'Live task' } } });
+    // The worktree's checkout finishes in the background with its own task.updated.
+    await ctx.deps.background.drain();
+    expect(await board.next()).toMatchObject({ kind: 'event', event: { type: 'task.updated', taskId, task: { workspaceStatus: 'ready' } } });
 
     const watcher = await client(member);
     expect(await watcher.request({ action: 'subscribe', taskId })).toMatchObject({ kind: 'ack' });
@@ -119,7 +122,7 @@ describe('WebSocket authorization', () => {
     const row = await ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
     ctx.deps.bus.publish({ type: 'task.deleted', projectId: project.id, taskId: row.id });
     const frames = await c.drainUntilPong();
-    expect(frames.filter((f) => f.kind === 'event')).toEqual([]);
+    expect(frames.flatMap(eventsOfFrame)).toEqual([]);
 
     const d = await client(a);
     await ctx.request('POST', '/api/auth/logout', { as: a });

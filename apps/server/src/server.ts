@@ -58,6 +58,9 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(timer);
+    // Agent turns end with the server: no agent process may outlive it.
+    await deps.harness.shutdown();
+    await deps.claudeSetup.closeAll();
     // Unfinished checkouts resume at the next start; unfinished dependency copies
     // are abandoned (the worktree works without them). No git or cp outlives us.
     const cancelled = await cancelAllWorktreeWork();

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { boot } from '../boot';
 import { ConfigError, loadConfig } from '../config';
-import { createLogger } from '../logger';
+import { createLogger, routeProcessWarnings } from '../logger';
 import { findUserByName, createUser, setPassword } from '../features/auth/commands';
 import { startServer } from '../server';
 import { resumeWorkspaces } from '../features/tasks/workspace';
@@ -37,6 +37,7 @@ async function withDeps<T>(fn: (deps: Awaited<ReturnType<typeof boot>>['deps']) 
 async function start(): Promise<number> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
+  routeProcessWarnings(logger);
   const { deps, close } = await boot(config, logger);
   const server = await startServer(deps, { host: config.host, port: config.port });
   const resumed = await resumeWorkspaces(deps);

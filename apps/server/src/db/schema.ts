@@ -76,6 +76,8 @@ export interface ConversationsTable {
   title: string | null;
   /** JSON snapshot of the last context-usage report. */
   context_usage: string | null;
+  /** JSON {toolUseId, questions} of a question the agent is waiting on, else null. */
+  pending_question: string | null;
   created_at: string;
   updated_at: string;
 }

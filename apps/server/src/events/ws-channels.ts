@@ -19,6 +19,9 @@ export function isBoardEvent(type: ServerEventType): boolean {
     case 'streaming.ended':
     case 'session.created':
     case 'message':
+    case 'question.asked':
+    case 'question.answered':
+    case 'conversation.usage':
       return false;
     default:
       return assertNever(type);

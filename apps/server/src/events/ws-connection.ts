@@ -27,6 +27,9 @@ export interface ConnectionLimits {
   maxPendingFrames: number;
 }
 
+/** A burst larger than this is split over several frames. */
+const MAX_EVENTS_PER_FRAME = 1000;
+
 export class WsConnection {
   /** taskId → projectId of every task subscription. */
   readonly tasks = new Map<number, number>();
@@ -34,6 +37,8 @@ export class WsConnection {
   /** Cleared on every heartbeat ping, set again by the client's pong. */
   alive = true;
   private gone = false;
+  /** Serialized events waiting for the end of this tick (sent as one frame when several). */
+  private outbox: string[] = [];
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
 
@@ -61,8 +66,27 @@ export class WsConnection {
     return this.gone;
   }
 
+  /**
+   * Queues a serialized event. Events published in the same tick leave as one
+   * `events` frame (one socket write instead of hundreds during a burst); a
+   * lone event leaves as an `event` frame.
+   */
+  queueEvent(eventJson: string): void {
+    if (this.gone) return;
+    this.outbox.push(eventJson);
+    if (this.outbox.length === 1) setImmediate(() => this.flushEvents());
+    else if (this.outbox.length >= MAX_EVENTS_PER_FRAME) this.flushEvents();
+  }
+
+  private flushEvents(): void {
+    const events = this.outbox;
+    if (events.length === 0) return;
+    this.outbox = [];
+    this.sendRaw(events.length === 1 ? `{"kind":"event","event":${events[0]}}` : `{"kind":"events","events":[${events.join(',')}]}`);
+  }
+
   /** Sends an already serialized frame; a client too far behind is cut off. */
-  sendRaw(data: string): void {
+  private sendRaw(data: string): void {
     if (this.gone || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.logger.warn({ userId: this.user.id, buffered: this.ws.bufferedAmount }, 'websocket client too slow, terminating');
@@ -72,7 +96,9 @@ export class WsConnection {
     this.ws.send(data);
   }
 
+  /** Sends a control frame, after any events queued before it (frames stay in order). */
   send(frame: ServerFrame): void {
+    this.flushEvents();
     this.sendRaw(JSON.stringify(frame));
   }
 

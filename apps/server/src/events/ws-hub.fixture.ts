@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, type ClientOptions } from 'ws';
-import type { ServerEvent, ServerFrame } from '@bottega/protocol';
+import { eventsOfFrame, type ServerEvent, type ServerFrame } from '@bottega/protocol';
 import { silentLogger } from '../logger';
 import { EventBus } from './bus';
 import { attachWebSocketHub, type WsAccess, type WsHub, type WsHubOptions } from './ws-hub';
@@ -65,9 +65,13 @@ export class TestClient {
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as ServerFrame;
-      const waiter = this.waiters.shift();
-      if (waiter) waiter(frame);
-      else this.frames.push(frame);
+      // A batch is a transport detail: tests see its events one frame each, in order.
+      const frames: ServerFrame[] = frame.kind === 'events' ? frame.events.map((event) => ({ kind: 'event', event })) : [frame];
+      for (const f of frames) {
+        const waiter = this.waiters.shift();
+        if (waiter) waiter(f);
+        else this.frames.push(f);
+      }
     });
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
@@ -184,16 +188,17 @@ export const events = {
   streaming: (taskId: number, projectId: number): ServerEvent => ({ type: 'streaming.started', projectId, taskId, conversationId: 1 }),
   blocked: (taskId: number, projectId: number, reason = 'why'): ServerEvent => ({ type: 'task.blocked', projectId, taskId, reason }),
   deleted: (taskId: number, projectId: number): ServerEvent => ({ type: 'task.deleted', projectId, taskId }),
-  message: (taskId: number, projectId: number, message: unknown = { text: 'hi' }): ServerEvent => ({
+  /** A transcript message whose text carries `payload` (distinguishes events; makes big ones). */
+  message: (taskId: number, projectId: number, payload: unknown = 'hi'): ServerEvent => ({
     type: 'message',
     projectId,
     taskId,
     conversationId: 1,
-    message,
+    message: { type: 'assistant', text: JSON.stringify(payload), id: 'm1', provider: 'anthropic', providerSessionId: null, seq: 1, at: '2026-01-01T00:00:00.000Z', raw: null },
   }),
 };
 
 /** The events among `frames`, for compact assertions. */
 export function eventsOf(frames: ServerFrame[]): ServerEvent[] {
-  return frames.flatMap((f) => (f.kind === 'event' ? [f.event] : []));
+  return frames.flatMap(eventsOfFrame);
 }

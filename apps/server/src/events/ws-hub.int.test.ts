@@ -78,6 +78,18 @@ describe('subscriptions', () => {
     expect(eventsOf(await c.drainUntilPong())).toEqual([events.message(200, 20), events.deleted(101, 10)]);
   });
 
+  it('sends a burst published in one tick as one ordered `events` frame', async () => {
+    const c = await f.connect('u1');
+    await c.request({ action: 'subscribe', taskId: 100 });
+    const raw = new Promise<string>((resolve) => c.ws.once('message', (data) => resolve(String(data))));
+    const burst = [0, 1, 2, 3, 4].map((i) => events.message(100, 10, i));
+    for (const e of burst) f.bus.publish(e);
+    expect(JSON.parse(await raw)).toEqual({ kind: 'events', events: burst });
+    expect(eventsOf(await c.drainUntilPong())).toEqual(burst);
+    f.bus.publish(events.message(100, 10, 'alone'));
+    expect(await c.next()).toEqual({ kind: 'event', event: events.message(100, 10, 'alone') });
+  });
+
   it('stops delivery after unsubscribe', async () => {
     const c = await f.connect('u1');
     await c.request({ action: 'subscribe', taskId: 100 });

@@ -7,7 +7,7 @@ import type http from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ServerEvent, ServerFrame } from '@bottega/protocol';
+import type { ServerEvent } from '@bottega/protocol';
 import type { Logger } from '../logger';
 import type { EventBus } from './bus';
 import type { RealtimeControl } from './realtime';
@@ -122,8 +122,9 @@ export function attachWebSocketHub(
   const onEvent = (event: ServerEvent): void => {
     const targets = channels.targets(event);
     if (targets.size === 0) return;
-    const data = JSON.stringify({ kind: 'event', event } satisfies ServerFrame);
-    for (const conn of targets) conn.sendRaw(data);
+    // Serialized once, whatever the number of subscribers.
+    const json = JSON.stringify(event);
+    for (const conn of targets) conn.queueEvent(json);
   };
 
   // Re-validation passes are serialized: a pass requested while one runs starts

@@ -11,6 +11,8 @@ import { adminRoutes } from '../features/admin/routes';
 import { projectRoutes } from '../features/projects/routes';
 import { taskRoutes } from '../features/tasks/routes';
 import { runRoutes } from '../features/runs/routes';
+import { chatRoutes } from '../features/chat/routes';
+import { providerRoutes } from '../features/providers/routes';
 import { enforceAccess } from './access';
 import { onError } from './on-error';
 import type { RouteDef } from './routes';
@@ -25,6 +27,8 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...projectRoutes(deps),
     ...taskRoutes(deps),
     ...runRoutes(deps),
+    ...chatRoutes(deps),
+    ...providerRoutes(deps),
   ];
 }
 

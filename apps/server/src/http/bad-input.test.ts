@@ -30,7 +30,7 @@ async function snapshot(ctx: TestContext): Promise<string> {
 }
 
 /** Fields the API contract makes optional on POST/PUT bodies (their absence is valid). */
-const OPTIONAL_FIELDS = new Set(['description', 'yoloMode', 'subprojectPath', 'isAdmin']);
+const OPTIONAL_FIELDS = new Set(['description', 'yoloMode', 'subprojectPath', 'isAdmin', 'baseUrl']);
 
 /** Variants of a valid JSON body that must all be refused. */
 function badJsonBodies(valid: unknown): { label: string; body: string }[] {

@@ -1,6 +1,9 @@
 // The one place that spawns child processes. Always an argument array, never a
 // shell: user text (titles, branch names, paths) cannot be interpreted.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { IPty } from '@lydell/node-pty';
+
+export type { IPty };
 
 export interface ExecOptions {
   cwd?: string;
@@ -120,4 +123,64 @@ export async function execFileChecked(file: string, args: readonly string[], opt
   const result = await execFileCapture(file, args, opts);
   if (result.code !== 0) throw new ExecError(`${file} ${args[0] ?? ''}`.trim(), result);
   return result.stdout;
+}
+
+export interface GroupSpawnOptions {
+  cwd?: string;
+  /** The child's whole environment (never merged with the server's). */
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Starts a long-running child detached in its own process group (its pid is
+ * the group id), with piped stdio, so `killProcessGroup` can stop it and every
+ * descendant that stays in the group. The caller owns the streams: stderr must
+ * be read (or the child may block on a full pipe).
+ */
+export function spawnProcessGroup(file: string, args: readonly string[], opts: GroupSpawnOptions): ChildProcess {
+  return spawn(file, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+    shell: false,
+  });
+}
+
+/**
+ * Sends `signal` to every process in the group `pgid`. Returns false when the
+ * group no longer exists; other failures (EPERM) are thrown.
+ */
+export function killProcessGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  if (!Number.isInteger(pgid) || pgid <= 1 || pgid === process.pid) throw new Error(`refusing to signal process group ${pgid}`);
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+export interface PtyOptions {
+  cwd: string;
+  /** The child's whole environment (never merged with the server's). */
+  env: Record<string, string>;
+  cols?: number;
+  rows?: number;
+}
+
+/**
+ * Starts a program under a pseudo-terminal (for CLIs that only talk to a
+ * TTY, like `claude setup-token`). The native module loads on first use.
+ */
+export async function spawnPty(file: string, args: readonly string[], opts: PtyOptions): Promise<IPty> {
+  const pty = await import('@lydell/node-pty');
+  return pty.spawn(file, [...args], {
+    name: 'xterm-256color',
+    cols: opts.cols ?? 120,
+    rows: opts.rows ?? 40,
+    cwd: opts.cwd,
+    env: opts.env,
+  });
 }

@@ -18,6 +18,8 @@ import type { AppEnv } from '../http/types';
 import { silentLogger } from '../logger';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
+/** Stand-in for `claude setup-token` (see the script). */
+export const FAKE_SETUP_TOKEN = join(import.meta.dirname, 'fake-setup-token.cjs');
 
 export function testConfig(home: string, overrides: Partial<Config> = {}): Config {
   return {
@@ -36,6 +38,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     maxUploadBytes: 1024 * 1024,
     depsCopy: 'auto',
     loginRateLimit: 10,
+    stallTimeoutMs: 30_000,
     ...overrides,
   };
 }
@@ -54,7 +57,7 @@ export interface TestContext {
   user(opts?: { isAdmin?: boolean; username?: string }): Promise<TestUser>;
   project(opts: { members: TestUser[]; repoPath?: string; name?: string }): Promise<ProjectRow>;
   task(project: ProjectRow, owner: TestUser, opts?: Partial<TaskRow>): Promise<TaskRow>;
-  conversation(task: TaskRow): Promise<ConversationRow>;
+  conversation(task: TaskRow, opts?: Partial<ConversationRow>): Promise<ConversationRow>;
   run(task: TaskRow, conversation: ConversationRow | null, status?: AgentRunRow['status']): Promise<AgentRunRow>;
   request(method: string, path: string, opts?: { as?: TestUser | string; json?: unknown; body?: string | Uint8Array | FormData; headers?: Record<string, string> }): Promise<Response>;
 }
@@ -63,7 +66,7 @@ let passwordHash: Promise<string> | undefined;
 
 export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-test-'));
-  const { deps, close } = await boot(testConfig(home, overrides), silentLogger());
+  const { deps, close } = await boot(testConfig(home, overrides), silentLogger(), { claudeSetupCommand: [process.execPath, FAKE_SETUP_TOKEN] });
   const app = createApp(deps);
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const hash = await passwordHash;
@@ -128,10 +131,10 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
         .returningAll()
         .executeTakeFirstOrThrow();
     },
-    async conversation(task) {
+    async conversation(task, opts = {}) {
       return deps.db
         .insertInto('conversations')
-        .values({ task_id: task.id, kind: 'agent_run', provider: 'anthropic', model: 'test-model', created_at: now(), updated_at: now() })
+        .values({ task_id: task.id, kind: 'agent_run', provider: 'anthropic', model: 'test-model', created_at: now(), updated_at: now(), ...opts })
         .returningAll()
         .executeTakeFirstOrThrow();
     },

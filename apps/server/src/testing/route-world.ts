@@ -8,6 +8,9 @@ import { taskArchive } from '../workspace/paths';
 import { TEST_PASSWORD, type TestContext, type TestUser } from './context';
 import { initRepo } from './git';
 
+/** Tool-use id of the parked AskUserQuestion in every world's conversation. */
+export const WORLD_QUESTION_ID = 'toolu_world_question';
+
 export interface World {
   admin: TestUser;
   member: TestUser;
@@ -40,6 +43,11 @@ export const samples: Record<string, Sample> = {
   'POST /api/projects/:projectId/tasks': () => ({ json: { title: 'Another task', description: 'Do it' } }),
   'PATCH /api/tasks/:taskId': () => ({ json: { status: 'in_review' } }),
   'PUT /api/tasks/:taskId/document': () => ({ json: { content: '# New content' } }),
+  'POST /api/tasks/:taskId/conversations': () => ({ json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message: 'Hello' } }),
+  'POST /api/conversations/:conversationId/messages': () => ({ json: { message: 'And then?' } }),
+  'POST /api/conversations/:conversationId/answer': () => ({ json: { toolUseId: WORLD_QUESTION_ID, answers: { 'Which colour?': 'Blue' } } }),
+  'PUT /api/providers/anthropic': () => ({ json: { apiKey: 'sk-ant-test-key-0123456789', baseUrl: 'http://127.0.0.1:9' } }),
+  'POST /api/providers/anthropic/setup-token/complete': () => ({ json: { code: 'good-code' } }),
   'POST /api/tasks/:taskId/files': () => {
     const form = new FormData();
     form.append('file', new File(['hello'], 'hello.txt'));
@@ -57,7 +65,16 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   ]);
   const project = await ctx.project({ members: [member, member2] });
   const task = await ctx.task(project, member);
-  const conversation = await ctx.conversation(task);
+  const conversation = await ctx.conversation(task, {
+    provider_session_id: 'session-world',
+    pending_question: JSON.stringify({ toolUseId: WORLD_QUESTION_ID, questions: [{ question: 'Which colour?', header: 'Colour', options: [{ label: 'Blue', description: '' }], multiSelect: false }] }),
+  });
+  // A question the agent asked before a restart, still waiting for its answer.
+  await ctx.deps.harness.store.append(
+    conversation.id,
+    [{ type: 'tool_use', toolUseId: WORLD_QUESTION_ID, name: 'AskUserQuestion', input: {}, question: [{ question: 'Which colour?', header: 'Colour', options: [{ label: 'Blue', description: '' }], multiSelect: false }], id: WORLD_QUESTION_ID, providerSessionId: 'session-world', raw: null }],
+    'anthropic',
+  );
   const run = await ctx.run(task, conversation);
   const dir = taskArchive(ctx.home, project.id, task.id).inputFilesDir;
   await mkdir(dir, { recursive: true });

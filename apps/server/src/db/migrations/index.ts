@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../ddl';
 import { up as initial } from './0001_initial';
 import { up as taskWorkspaceAndPaging } from './0002_task_workspace_and_paging';
+import { up as conversationPendingQuestion } from './0003_conversation_pending_question';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { name: '0001_initial', up: initial },
   { name: '0002_task_workspace_and_paging', up: taskWorkspaceAndPaging },
+  { name: '0003_conversation_pending_question', up: conversationPendingQuestion },
 ];

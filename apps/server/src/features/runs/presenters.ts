@@ -1,5 +1,5 @@
 // Agent-run and conversation JSON.
-import type { AgentRunDto, ConversationDto } from '@bottega/protocol';
+import type { AgentRunDto, ContextUsage, ConversationDto } from '@bottega/protocol';
 import type { AgentRunRow, ConversationRow } from '../../db/schema';
 
 export function presentRun(row: AgentRunRow): AgentRunDto {
@@ -30,6 +30,7 @@ export function presentConversation(row: ConversationRow): ConversationDto {
     effort: row.effort,
     providerSessionId: row.provider_session_id,
     title: row.title,
+    contextUsage: row.context_usage ? (JSON.parse(row.context_usage) as ContextUsage) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -1,16 +1,8 @@
-// Read routes for a task's agent runs and conversations, and a conversation's
-// transcript (paged by sequence number). Starting and stopping runs arrives
-// with the orchestration loop.
-import { z } from 'zod';
+// Read routes for a task's agent runs and conversations. Starting runs arrives
+// with the orchestration loop; chat turns and transcripts are in features/chat.
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
-import { readQuery } from '../../http/validate';
 import { presentConversation, presentRun } from './presenters';
-
-const TranscriptQuery = z.object({
-  afterSeq: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-});
 
 export function runRoutes(deps: Deps): RouteDef[] {
   const { db } = deps;
@@ -44,24 +36,6 @@ export function runRoutes(deps: Deps): RouteDef[] {
       path: '/api/conversations/:conversationId',
       access: access.conversation,
       handler: (c) => c.json({ conversation: presentConversation(c.get('conversation')) }),
-    },
-    {
-      method: 'GET',
-      path: '/api/conversations/:conversationId/messages',
-      access: access.conversation,
-      handler: async (c) => {
-        const q = readQuery(c, TranscriptQuery);
-        const rows = await db
-          .selectFrom('transcript_entries')
-          .select(['seq', 'payload'])
-          .where('conversation_id', '=', c.get('conversation').id)
-          .where('seq', '>', q.afterSeq)
-          .orderBy('seq')
-          .limit(q.limit)
-          .execute();
-        const messages = rows.map((r) => JSON.parse(r.payload) as unknown);
-        return c.json({ messages, lastSeq: rows.at(-1)?.seq ?? q.afterSeq });
-      },
     },
   ];
 }

@@ -1,0 +1,205 @@
+// Manual chats through the whole product with the real Claude Code CLI
+// against the fake Anthropic API: a turn that runs a shell command in the
+// worktree, live broadcast equal to what is stored, resume, stop mid-tool,
+// questions (live and after a restart), missing credentials.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConversationDto, ServerEvent, UnifiedMessage } from '@bottega/protocol';
+import { directive } from '@bottega/testkit';
+import { boot } from '../../boot';
+import { silentLogger } from '../../logger';
+import { startServer } from '../../server';
+import { connectClaude, EventRecorder, startChatWorld, type ChatWorld } from '../../testing/chat-world';
+import { testConfig } from '../../testing/context';
+
+let w: ChatWorld;
+beforeEach(async () => {
+  w = await startChatWorld();
+});
+afterEach(async () => w.close());
+
+async function startChat(message: string): Promise<ConversationDto> {
+  const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+    as: w.owner,
+    json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message },
+  });
+  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { conversation: ConversationDto }).conversation;
+}
+
+async function history(conversationId: number): Promise<UnifiedMessage[]> {
+  const res = await w.ctx.request('GET', `/api/conversations/${conversationId}/messages?limit=1000`, { as: w.owner });
+  return ((await res.json()) as { messages: UnifiedMessage[] }).messages;
+}
+
+const broadcast = (events: ServerEvent[], conversationId: number) =>
+  events.flatMap((e) => (e.type === 'message' && e.conversationId === conversationId && e.message.type !== 'stream_delta' ? [e.message] : []));
+
+/** Processes whose command line mentions `needle` (this machine's /proc). */
+async function processesMatching(needle: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.replaceAll('\0', ' ').includes(needle)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+describe('manual chat', () => {
+  it('runs a shell command in the worktree; the stored transcript equals what was broadcast', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const conv = await startChat(`Create the file. ${directive.bash('echo hello > hello.txt')}`);
+    await rec.turnEnded(conv.id);
+    expect(await readFile(join(w.task.worktreePath ?? '', 'hello.txt'), 'utf8')).toBe('hello\n');
+
+    const stored = await history(conv.id);
+    const types = stored.map((m) => m.type).filter((t) => t !== 'system' && t !== 'assistant_thinking');
+    expect(types).toEqual(['user', 'tool_use', 'tool_result', 'assistant', 'result']);
+    expect(stored.map((m) => m.seq)).toEqual([...stored.map((m) => m.seq)].sort((a, b) => a - b));
+    expect(broadcast(rec.events, conv.id)).toEqual(stored);
+    const toolUse = stored.find((m) => m.type === 'tool_use');
+    expect(toolUse).toMatchObject({ name: 'Bash', provider: 'anthropic' });
+
+    const got = (await (await w.ctx.request('GET', `/api/conversations/${conv.id}`, { as: w.owner })).json()) as { conversation: ConversationDto };
+    expect(got.conversation).toMatchObject({ kind: 'chat', provider: 'anthropic', model: 'claude-sonnet-4-5' });
+    expect(got.conversation.providerSessionId).toBeTruthy();
+    expect(rec.events.some((e) => e.type === 'session.created' && e.conversationId === conv.id)).toBe(true);
+    // The agent ran inside the task's worktree with the task's context prompt.
+    const request = w.fake.modelRequests()[0];
+    expect(JSON.stringify(request?.body)).toContain(`task-${w.task.id}.md`);
+    rec.close();
+  });
+
+  it('resumes the same session with its history and the stored model', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const conv = await startChat(directive.say('first answer'));
+    await rec.turnEnded(conv.id);
+    const before = w.fake.modelRequests().length;
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('second answer') } });
+    expect(res.status).toBe(202);
+    await rec.turnEnded(conv.id, 2);
+    const followUp = w.fake.modelRequests()[before]?.body as { model: string; messages: unknown[] } | undefined;
+    expect(followUp?.model).toBe('claude-sonnet-4-5');
+    expect(JSON.stringify(followUp?.messages)).toContain('first answer');
+    const texts = (await history(conv.id)).flatMap((m) => (m.type === 'assistant' ? [m.text] : []));
+    expect(texts).toEqual(['first answer', 'second answer']);
+    rec.close();
+  });
+
+  it('stops mid-tool: the process tree is gone and the conversation stays usable', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const marker = `sleep 37.${w.task.id}`;
+    // (The CLI refuses a bare `sleep`; a command that sleeps among other work runs.)
+    const conv = await startChat(directive.bash(`echo begin; ${marker}; echo end`));
+    await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
+    for (let i = 0; i < 100 && (await processesMatching(marker)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await processesMatching(marker)).length).toBeGreaterThan(0);
+    // A run linked to the conversation is failed by Stop before the agent is ended.
+    const row = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
+    const convRow = await w.ctx.deps.db.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirstOrThrow();
+    const run = await w.ctx.run(row, convRow, 'running');
+    const stop = await w.ctx.request('POST', `/api/conversations/${conv.id}/stop`, { as: w.owner });
+    expect(await stop.json()).toEqual({ stopped: true });
+    const after = await w.ctx.deps.db.selectFrom('agent_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: 'failed', failure_reason: 'stopped by the user' });
+    expect(await processesMatching(marker)).toEqual([]);
+    await rec.turnEnded(conv.id);
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('still here') } });
+    expect(res.status).toBe(202);
+    await rec.turnEnded(conv.id, 2);
+    expect((await history(conv.id)).some((m) => m.type === 'assistant' && m.text === 'still here')).toBe(true);
+    rec.close();
+  });
+
+  it('refuses a user who has not connected the provider, creating nothing', async () => {
+    const stranger = await w.ctx.user();
+    await w.ctx.deps.db.insertInto('project_members').values({ project_id: w.projectId, user_id: stranger.row.id, created_at: new Date().toISOString() }).execute();
+    const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: stranger, json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message: 'hi' } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PROVIDER_CREDENTIALS_MISSING');
+    expect(await w.ctx.deps.db.selectFrom('conversations').select('id').execute()).toEqual([]);
+  });
+});
+
+describe('questions', () => {
+  it('parks the turn on a question, broadcasts it, and resumes with the answer', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const conv = await startChat(directive.ask('Which colour?', ['Blue', 'Green']));
+    const asked = await rec.waitFor((e) => e.type === 'question.asked');
+    if (asked.type !== 'question.asked') throw new Error('unexpected');
+    expect(asked.questions[0]?.question).toBe('Which colour?');
+    const live = await (await w.ctx.request('GET', `/api/conversations/${conv.id}/live`, { as: w.owner })).json();
+    expect(live).toMatchObject({ streaming: true, question: { toolUseId: asked.toolUseId } });
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/answer`, { as: w.owner, json: { toolUseId: asked.toolUseId, answers: { 'Which colour?': 'Green' } } });
+    expect(await res.json()).toEqual({ outcome: 'answered' });
+    await rec.turnEnded(conv.id);
+    const final = (await history(conv.id)).filter((m) => m.type === 'assistant').at(-1);
+    expect(final?.type === 'assistant' && final.text).toContain('Green');
+    rec.close();
+  });
+
+  it('answers a question left open by a server restart by resuming the session', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const conv = await startChat(directive.ask('Which colour?', ['Blue', 'Green']));
+    const asked = await rec.waitFor((e) => e.type === 'question.asked');
+    if (asked.type !== 'question.asked') throw new Error('unexpected');
+    rec.close();
+    // Restart: the server (and the agent with it) goes away; a new one opens the same home.
+    await w.server.close();
+    const second = await boot(testConfig(w.ctx.home, { sessionSecret: w.ctx.deps.sessionSecret, depsCopy: 'off' }), silentLogger());
+    const server = await startServer(second.deps, { host: '127.0.0.1', port: 0 });
+    try {
+      const rec2 = await EventRecorder.open(server.url, w.owner.auth, w.task.id);
+      const res = await fetch(`${server.url}/api/conversations/${conv.id}/answer`, {
+        method: 'POST',
+        headers: { authorization: w.owner.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ toolUseId: asked.toolUseId, answers: { 'Which colour?': 'Blue' } }),
+      });
+      expect(await res.json()).toEqual({ outcome: 'resumed' });
+      await rec2.turnEnded(conv.id);
+      const messages = await second.deps.harness.store.all(conv.id);
+      const final = messages.filter((m) => m.type === 'assistant').at(-1);
+      expect(final?.type === 'assistant' && final.text).toContain('Blue');
+      rec2.close();
+    } finally {
+      await server.close();
+      await second.close();
+      w.server = await startServer(w.ctx.deps, { host: '127.0.0.1', port: 0 });
+    }
+  });
+});
+
+describe('credentials', () => {
+  it("sends each user's own key, never another user's, never the server's", async () => {
+    const other = await w.ctx.user();
+    await w.ctx.deps.db.insertInto('project_members').values({ project_id: w.projectId, user_id: other.row.id, created_at: new Date().toISOString() }).execute();
+    await connectClaude(w.ctx, other, w.fake, 'key-of-the-other-user');
+    const previous = process.env.ANTHROPIC_API_KEY;
+    process.env.ANTHROPIC_API_KEY = 'server-global-key';
+    try {
+      const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+      const mine = await startChat(directive.say('mine'));
+      await rec.turnEnded(mine.id);
+      const mineCount = w.fake.modelRequests().length;
+      const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+        as: other,
+        json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message: directive.say('theirs') },
+      });
+      const theirs = ((await res.json()) as { conversation: ConversationDto }).conversation;
+      await rec.turnEnded(theirs.id);
+      const keys = w.fake.modelRequests().map((r) => r.headers['x-api-key']);
+      expect(keys.slice(0, mineCount).every((k) => k === 'test-key')).toBe(true);
+      expect(keys.slice(mineCount).every((k) => k === 'key-of-the-other-user')).toBe(true);
+      expect(JSON.stringify(w.fake.requests)).not.toContain('server-global-key');
+      rec.close();
+    } finally {
+      if (previous === undefined) delete process.env.ANTHROPIC_API_KEY;
+      else process.env.ANTHROPIC_API_KEY = previous;
+    }
+    const listing = JSON.stringify(await (await w.ctx.request('GET', '/api/providers', { as: w.owner })).json());
+    expect(listing).toContain('"connected":true');
+    expect(listing).not.toContain('test-key');
+  });
+});

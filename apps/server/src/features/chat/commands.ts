@@ -1,0 +1,79 @@
+// Manual chats on a task (SPEC §5, §10): start one with an explicit provider
+// and model, send follow-ups, stop, answer the agent's questions — also after
+// a restart, when the parked question is answered by resuming the session
+// with a synthetic tool result.
+import type { AnswerQuestionBody, StartChatBody } from '@bottega/protocol';
+import type { Deps } from '../../deps';
+import type { ConversationRow, ProjectRow, TaskRow } from '../../db/schema';
+import { AppError, notFound } from '../../errors';
+import { validateEffort } from '../../harness/vocabulary';
+import type { TurnSetup } from '../../harness/runtime';
+import { buildContextPrompt } from '../../workspace/context-prompt';
+import { effectiveCwd } from '../../workspace/cwd';
+import { listInputFiles } from '../../workspace/input-files';
+import { devServerPort, taskArchive } from '../../workspace/paths';
+import { join } from 'node:path';
+
+type ChatDeps = Pick<Deps, 'harness' | 'config'>;
+
+/** Where and how a chat turn runs on this task: its worktree, its context prompt, no permission prompts. */
+export async function chatSetup(deps: Pick<Deps, 'config'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
+  if (task.workspace_status === 'preparing') throw new AppError('CONFLICT', "the task's worktree is still being prepared; try again in a moment");
+  if (task.workspace_status === 'failed') throw new AppError('CONFLICT', `the task's worktree could not be prepared: ${task.workspace_error ?? 'unknown error'}`);
+  const cwd = await effectiveCwd({ repoPath: project.repo_path, subprojectPath: project.subproject_path, worktreePath: task.worktree_path });
+  const archive = taskArchive(deps.config.home, project.id, task.id);
+  const inputFiles = (await listInputFiles(archive.inputFilesDir)).map((f) => join(archive.inputFilesDir, f.name));
+  const context = buildContextPrompt({ taskId: task.id, documentPath: archive.documentPath, inputFiles, devServerPort: devServerPort(task.id), cwd });
+  return {
+    taskId: task.id,
+    projectId: project.id,
+    userId,
+    cwd,
+    systemPrompt: { mode: 'append', text: context },
+    permissionMode: 'bypass',
+    disallowedTools: [],
+  };
+}
+
+export async function startChat(deps: ChatDeps, project: ProjectRow, task: TaskRow, userId: number, body: StartChatBody): Promise<ConversationRow> {
+  const effort = validateEffort(body.provider, body.effort);
+  const setup = await chatSetup(deps, project, task, userId);
+  return deps.harness.start({
+    ...setup,
+    kind: 'chat',
+    provider: body.provider,
+    model: body.model,
+    effort,
+    title: null,
+    prompt: body.message,
+  });
+}
+
+export async function sendChatMessage(deps: ChatDeps, project: ProjectRow, task: TaskRow, conversation: ConversationRow, userId: number, message: string): Promise<void> {
+  if (deps.harness.isLive(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'the agent is still working on the previous message; wait or press Stop');
+  const setup = await chatSetup(deps, project, task, userId);
+  await deps.harness.resume({ ...setup, conversation, prompt: message });
+}
+
+export function formatAnswers(answers: AnswerQuestionBody['answers']): string {
+  const lines = Object.entries(answers).map(([q, a]) => `"${q}" = "${a}"`);
+  return `The user answered: ${lines.join(', ')}. Continue with these answers in mind.`;
+}
+
+export async function answerQuestion(
+  deps: ChatDeps,
+  project: ProjectRow,
+  task: TaskRow,
+  conversation: ConversationRow,
+  userId: number,
+  body: AnswerQuestionBody,
+): Promise<'answered' | 'resumed'> {
+  if (deps.harness.answer(conversation.id, body.toolUseId, body.answers)) return 'answered';
+  if (deps.harness.isLive(conversation.id)) throw notFound('pending question');
+  // After a restart the turn is gone but the question was recorded: resume with its answer.
+  const parked = await deps.harness.pendingQuestion(conversation.id);
+  if (parked?.toolUseId !== body.toolUseId) throw notFound('pending question');
+  const setup = await chatSetup(deps, project, task, userId);
+  await deps.harness.resume({ ...setup, conversation, prompt: null, toolResult: { toolUseId: body.toolUseId, content: formatAnswers(body.answers) } });
+  return 'resumed';
+}

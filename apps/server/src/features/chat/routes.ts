@@ -1,0 +1,74 @@
+// Chat routes: start a conversation on a task, follow up, stop, answer the
+// agent's question, read what is live. History is read through the
+// conversation's messages route.
+import { AnswerQuestionBody, ChatMessageBody, StartChatBody, TranscriptQuery, type ConversationLiveDto } from '@bottega/protocol';
+import type { Deps } from '../../deps';
+import { access, type RouteDef } from '../../http/routes';
+import { readJson, readQuery } from '../../http/validate';
+import { presentConversation } from '../runs/presenters';
+import { answerQuestion, sendChatMessage, startChat } from './commands';
+
+export function chatRoutes(deps: Deps): RouteDef[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/tasks/:taskId/conversations',
+      access: access.task,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, StartChatBody);
+        const conversation = await startChat(deps, c.get('project'), c.get('task'), c.get('user').id, body);
+        return c.json({ conversation: presentConversation(conversation) }, 201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/conversations/:conversationId/messages',
+      access: access.conversation,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, ChatMessageBody);
+        await sendChatMessage(deps, c.get('project'), c.get('task'), c.get('conversation'), c.get('user').id, body.message);
+        return c.json({ ok: true }, 202);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/conversations/:conversationId/stop',
+      access: access.conversation,
+      handler: async (c) => c.json({ stopped: await deps.harness.stop(c.get('conversation').id) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/conversations/:conversationId/answer',
+      access: access.conversation,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, AnswerQuestionBody);
+        const outcome = await answerQuestion(deps, c.get('project'), c.get('task'), c.get('conversation'), c.get('user').id, body);
+        return c.json({ outcome });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/conversations/:conversationId/live',
+      access: access.conversation,
+      handler: async (c) => c.json((await deps.harness.liveState(c.get('conversation').id)) satisfies ConversationLiveDto),
+    },
+    {
+      method: 'GET',
+      path: '/api/conversations/:conversationId/messages',
+      access: access.conversation,
+      handler: async (c) => {
+        const q = readQuery(c, TranscriptQuery);
+        const tail = q.tail === 'true' && q.afterSeq === undefined && q.beforeSeq === undefined;
+        const page = await deps.harness.store.page(c.get('conversation').id, {
+          limit: q.limit,
+          ...(q.afterSeq !== undefined ? { afterSeq: q.afterSeq } : {}),
+          ...(q.beforeSeq !== undefined ? { beforeSeq: q.beforeSeq } : tail ? { beforeSeq: Number.MAX_SAFE_INTEGER } : {}),
+        });
+        return c.json(page);
+      },
+    },
+  ];
+}

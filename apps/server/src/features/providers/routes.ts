@@ -1,0 +1,86 @@
+// The caller's own provider connections (SPEC §7): which providers this
+// server offers and whether the user connected each; connect/disconnect Claude
+// Code with an API key or an OAuth token (plus an optional gateway base URL),
+// or through the in-app `claude setup-token` sign-in run under a terminal.
+// Secrets go in; only their status ever comes out.
+import { providerNames, SetupTokenCodeBody } from '@bottega/protocol';
+import type { Deps } from '../../deps';
+import { access, type RouteDef } from '../../http/routes';
+import { readJson } from '../../http/validate';
+import { ClaudeCredentials, claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
+
+export function providerRoutes(deps: Deps): RouteDef[] {
+  const home = deps.config.home;
+  return [
+    {
+      method: 'GET',
+      path: '/api/providers',
+      access: access.user,
+      handler: async (c) => {
+        const userId = c.get('user').id;
+        const providers = await Promise.all(
+          providerNames.map(async (name) => {
+            const available = deps.providers.has(name);
+            const provider = available ? deps.providers.get(name) : null;
+            const status = name === 'anthropic' && available ? await claudeStatus(home, userId) : { connected: false, method: null, baseUrl: null };
+            return { name, available, capabilities: provider?.capabilities ?? null, ...status };
+          }),
+        );
+        return c.json({ providers });
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/api/providers/anthropic',
+      access: access.user,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, ClaudeCredentials);
+        const userId = c.get('user').id;
+        await saveClaudeCredentials(home, userId, body);
+        return c.json(await claudeStatus(home, userId));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/providers/anthropic',
+      access: access.user,
+      handler: async (c) => {
+        const userId = c.get('user').id;
+        await deleteClaudeCredentials(home, userId);
+        return c.json(await claudeStatus(home, userId));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/providers/anthropic/setup-token/start',
+      access: access.user,
+      handler: async (c) => c.json(await deps.claudeSetup.start(c.get('user').id)),
+    },
+    {
+      method: 'POST',
+      path: '/api/providers/anthropic/setup-token/complete',
+      access: access.user,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, SetupTokenCodeBody);
+        return c.json(await deps.claudeSetup.complete(c.get('user').id, body.code));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/providers/anthropic/setup-token/cancel',
+      access: access.user,
+      handler: async (c) => {
+        await deps.claudeSetup.cancel(c.get('user').id);
+        return c.json(deps.claudeSetup.status(c.get('user').id));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/providers/anthropic/setup-token',
+      access: access.user,
+      handler: (c) => c.json(deps.claudeSetup.status(c.get('user').id)),
+    },
+  ];
+}

@@ -1,0 +1,89 @@
+// The one consumer of a turn's message stream (SPEC §5): persists each batch
+// (then, and only then, broadcasts it), captures the session id on first
+// sight, keeps the live thinking text and the context usage, and reports how
+// the stream ended. Deltas are broadcast but not stored: the complete message
+// that follows them is.
+import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
+import type { Deps } from '../deps';
+import { iso } from '../time';
+import type { ProviderMessage, TurnHandle } from './contract';
+import type { TranscriptStore } from './transcript-store';
+
+export interface ConsumeTarget {
+  conversationId: number;
+  projectId: number;
+  taskId: number;
+  provider: UnifiedMessage['provider'];
+}
+
+export interface LiveView {
+  /** Thinking text streamed so far for the message in progress. */
+  thinking: string;
+}
+
+export type StreamOutcome = { ok: true } | { ok: false; error: unknown };
+
+type ConsumerDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now'>;
+
+export async function consumeTurn(deps: ConsumerDeps, store: TranscriptStore, target: ConsumeTarget, handle: TurnHandle, live: LiveView): Promise<StreamOutcome> {
+  const route = { projectId: target.projectId, taskId: target.taskId, conversationId: target.conversationId };
+  const publish = (event: ServerEvent) => deps.bus.publish(event);
+
+  void handle.sessionId.then(
+    async (sessionId) => {
+      await deps.db
+        .updateTable('conversations')
+        .set({ provider_session_id: sessionId, updated_at: iso(deps.now()) })
+        .where('id', '=', target.conversationId)
+        .execute();
+      publish({ type: 'session.created', ...route, providerSessionId: sessionId });
+    },
+    () => undefined,
+  );
+
+  let pending: ProviderMessage[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let storeFailure: unknown = null;
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const write = async () => {
+      const stored = await store.append(target.conversationId, batch, target.provider);
+      for (const message of stored) {
+        publish({ type: 'message', ...route, message });
+        if (message.type === 'result' && message.contextUsage) {
+          await deps.db
+            .updateTable('conversations')
+            .set({ context_usage: JSON.stringify(message.contextUsage), updated_at: iso(deps.now()) })
+            .where('id', '=', target.conversationId)
+            .execute();
+          publish({ type: 'conversation.usage', ...route, contextUsage: message.contextUsage });
+        }
+      }
+    };
+    flushing = flushing.then(write).catch((err: unknown) => {
+      deps.logger.error({ err, conversationId: target.conversationId }, 'could not store transcript messages');
+      storeFailure ??= err;
+    });
+    return flushing;
+  };
+
+  try {
+    for await (const message of handle.messages) {
+      if (message.type === 'stream_delta') {
+        if (message.kind === 'thinking') live.thinking += message.text;
+        publish({ type: 'message', ...route, message: { ...message, provider: target.provider, seq: 0, at: iso(deps.now()) } });
+        continue;
+      }
+      if (message.type === 'assistant_thinking') live.thinking = '';
+      pending.push(message);
+      // Everything that arrived in the same tick goes into one transaction.
+      if (pending.length === 1) setImmediate(() => void flush());
+    }
+    await flush();
+    return storeFailure ? { ok: false, error: storeFailure } : { ok: true };
+  } catch (error) {
+    await flush();
+    return { ok: false, error };
+  }
+}

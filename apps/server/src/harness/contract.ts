@@ -1,0 +1,153 @@
+// The seam between Bottega and the coding-agent harnesses (SPEC §5). Nothing
+// above it imports an agent SDK. A provider turns one turn request into a
+// stream of unified messages; everything else (storing, broadcasting, run
+// bookkeeping) is the runtime's. The shape fits a process-per-turn CLI
+// (Claude Code, Codex) as well as a long-lived server with events (OpenCode).
+import type { ProviderName, UnifiedMessageBody, UserQuestion } from '@bottega/protocol';
+
+export interface ProviderCapabilities {
+  /** The agent can pause a turn to ask the user a multiple-choice question. */
+  supportsAskUserQuestion: boolean;
+  /** Thinking arrives as incremental deltas while the model works. */
+  supportsThinkingDelta: boolean;
+  /** The provider reports context use per category, not just a total. */
+  supportsContextUsageBreakdown: boolean;
+  /** The agent can use MCP servers from the user's configuration. */
+  supportsMcpServers: boolean;
+  /** Prompts may carry images. */
+  supportsImages: boolean;
+}
+
+export type Capability = keyof ProviderCapabilities;
+
+/**
+ * How freely the agent may act. `bypass`: no permission prompts (agents run
+ * confined, SPEC §12). `plan`: read-only exploration, no edits.
+ */
+export type PermissionMode = 'bypass' | 'plan';
+
+/** Provider-neutral names of tools a role may be denied; each provider maps them to its own. */
+export type DisallowableTool = 'subagents' | 'ask-user';
+
+export interface SystemPrompt {
+  /** `append` adds to the harness's own system prompt; `replace` stands alone. */
+  mode: 'append' | 'replace';
+  text: string;
+}
+
+/** A question the agent asked mid-turn, and how the runtime answers it. */
+export interface QuestionRequest {
+  toolUseId: string;
+  questions: UserQuestion[];
+}
+
+/** The user's choice per question (question text → chosen label(s) or free text). */
+export type QuestionAnswers = Record<string, string>;
+
+export interface TurnOptions {
+  cwd: string;
+  /** Always explicit: never defaulted or inferred. A provider that cannot honour it fails loud. */
+  model: string;
+  /** The provider's own effort vocabulary, or null where it has none. */
+  effort: string | null;
+  systemPrompt: SystemPrompt | null;
+  permissionMode: PermissionMode;
+  disallowedTools: readonly DisallowableTool[];
+  /** The environment of the agent process, built for the acting user (credentials included). */
+  env: AgentEnvironment;
+  signal: AbortSignal;
+  /**
+   * The user's message. Null only when re-driving a parked tool call after a
+   * restart (`toolResult` then carries the synthetic result).
+   */
+  prompt: string | null;
+  toolResult?: { toolUseId: string; content: string };
+  /** Called when the agent asks the user something; the turn waits for the promise. */
+  onQuestion?: (request: QuestionRequest) => Promise<QuestionAnswers>;
+}
+
+export interface ResumeOptions extends TurnOptions {
+  /** The provider session to continue (stored on the conversation). */
+  resumeSessionId: string;
+}
+
+/**
+ * A provider's message before the runtime stores it: the runtime assigns
+ * `seq` and `at`; the provider fills in the rest.
+ */
+export type ProviderMessage = UnifiedMessageBody & {
+  id: string;
+  providerSessionId: string | null;
+  raw: unknown;
+};
+
+export interface TurnHandle {
+  /** The turn's messages, in order; ends when the turn ends, throws a ProviderError on failure. */
+  messages: AsyncIterable<ProviderMessage>;
+  /** Resolves with the provider session id as soon as it is known. */
+  sessionId: Promise<string>;
+  /** Stops the turn; resolves once the agent's whole process tree is gone. */
+  abort(): Promise<void>;
+  /** The agent process id, where there is one process per turn. */
+  readonly pid: number | null;
+}
+
+/** What an agent process gets as its environment: built from scratch, never inherited. */
+export type AgentEnvironment = Readonly<Record<string, string>>;
+
+export interface LlmProvider {
+  readonly name: ProviderName;
+  readonly capabilities: Readonly<ProviderCapabilities>;
+  /**
+   * The agent environment for `userId` with that user's credentials. Throws
+   * CredentialsMissingError when the user has not connected this provider.
+   */
+  environmentFor(userId: number): Promise<AgentEnvironment>;
+  startTurn(options: TurnOptions): TurnHandle;
+  sendTurnMessage(options: ResumeOptions): TurnHandle;
+  /** The provider's own record of a session, mapped (for providers that keep one). */
+  loadTranscript(sessionId: string, env: AgentEnvironment): Promise<ProviderMessage[]>;
+  /** Stops a turn of this provider by session id (for turns not held by a handle). */
+  abortTurn(sessionId: string): Promise<void>;
+}
+
+export type ProviderErrorKind = 'transient' | 'fatal';
+
+/**
+ * A failure of the harness or the model vendor, classified: transient ones
+ * (rate limit, overload, network, stale credential) may be retried; fatal ones
+ * (no credentials, invalid model, repeated failure) end the run.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: ProviderName,
+    readonly kind: ProviderErrorKind,
+    readonly code: 'credentials_missing' | 'auth' | 'rate_limit' | 'overloaded' | 'network' | 'invalid_request' | 'stalled' | 'aborted' | 'process' | 'unknown',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export class CredentialsMissingError extends ProviderError {
+  constructor(provider: ProviderName) {
+    super(provider, 'fatal', 'credentials_missing', `connect ${provider} in Settings → Providers before starting an agent`);
+    this.name = 'CredentialsMissingError';
+  }
+}
+
+export function hasCapability(provider: Pick<LlmProvider, 'capabilities'>, capability: Capability): boolean {
+  return provider.capabilities[capability];
+}
+
+export function assertCapability(provider: Pick<LlmProvider, 'name' | 'capabilities'>, capability: Capability): void {
+  if (!provider.capabilities[capability]) {
+    throw new ProviderError(provider.name, 'fatal', 'invalid_request', `${provider.name} does not support ${capability}`);
+  }
+}
+
+/** Runs `fn` only where the provider has the capability; otherwise returns `fallback`. */
+export function withCapability<T>(provider: Pick<LlmProvider, 'capabilities'>, capability: Capability, fn: () => T, fallback: T): T {
+  return provider.capabilities[capability] ? fn() : fallback;
+}

@@ -1,0 +1,143 @@
+// Tracks and stops an agent's whole process tree. Agent CLIs start tool
+// commands in sessions of their own (Claude Code runs each Bash call under
+// setsid), so killing the CLI's process group is not enough: the tree is read
+// from /proc while the agent runs, and every process seen is stopped with it.
+import { readdir, readFile } from 'node:fs/promises';
+import { killProcessGroup } from '../process/exec';
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgrp: number;
+  /** Start time in clock ticks since boot: with the pid, identifies one process. */
+  startTime: string;
+  zombie: boolean;
+}
+
+/** Parses one /proc/<pid>/stat line (the command name may hold spaces and parentheses). */
+export function parseStat(pid: number, text: string): ProcInfo | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const f = text.slice(close + 2).split(' ');
+  const ppid = Number(f[1]);
+  const pgrp = Number(f[2]);
+  const startTime = f[19];
+  if (!Number.isInteger(ppid) || !Number.isInteger(pgrp) || startTime === undefined) return null;
+  return { pid, ppid, pgrp, startTime, zombie: f[0] === 'Z' || f[0] === 'X' };
+}
+
+/** Every process visible in /proc (empty where there is no /proc). */
+export async function readProcessTable(): Promise<ProcInfo[]> {
+  let names: string[];
+  try {
+    names = await readdir('/proc');
+  } catch {
+    return [];
+  }
+  const rows = await Promise.all(
+    names
+      .filter((n) => /^\d+$/.test(n))
+      .map(async (n) => {
+        const text = await readFile(`/proc/${n}/stat`, 'utf8').catch(() => null);
+        return text === null ? null : parseStat(Number(n), text);
+      }),
+  );
+  return rows.filter((r): r is ProcInfo => r !== null);
+}
+
+/** `root` and all its descendants found in `table` (by parent links). */
+export function treeOf(table: readonly ProcInfo[], root: number): ProcInfo[] {
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of table) {
+    const list = children.get(p.ppid) ?? [];
+    list.push(p);
+    children.set(p.ppid, list);
+  }
+  const out: ProcInfo[] = [];
+  const seen = new Set<number>();
+  const stack = table.filter((p) => p.pid === root);
+  while (stack.length > 0) {
+    const p = stack.pop() as ProcInfo;
+    if (seen.has(p.pid)) continue;
+    seen.add(p.pid);
+    out.push(p);
+    stack.push(...(children.get(p.pid) ?? []));
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The process tree of one agent process that leads its own process group.
+ * `observe()` records the descendants currently alive; `terminate()` stops the
+ * group and every recorded process (and the groups they lead), SIGTERM first
+ * and SIGKILL after the grace period, and resolves once none is left.
+ */
+export class ProcessTree {
+  private readonly seen = new Map<number, string>();
+
+  constructor(readonly rootPid: number) {}
+
+  /** Records the root's current descendants. */
+  async observe(): Promise<void> {
+    const table = await readProcessTable();
+    for (const p of treeOf(table, this.rootPid)) {
+      if (!p.zombie) this.seen.set(p.pid, p.startTime);
+    }
+  }
+
+  /** The processes of this tree still running (zombies do not count). */
+  async alive(): Promise<ProcInfo[]> {
+    const table = await readProcessTable();
+    if (table.length === 0) return this.aliveWithoutProc();
+    const leaders = new Set<number>([this.rootPid]);
+    for (const p of table) {
+      if (p.pid === p.pgrp && this.seen.get(p.pid) === p.startTime) leaders.add(p.pid);
+    }
+    return table.filter((p) => !p.zombie && (leaders.has(p.pgrp) || this.seen.get(p.pid) === p.startTime));
+  }
+
+  /** Stops the whole tree; resolves when nothing of it runs any more. */
+  async terminate(graceMs = 2000): Promise<void> {
+    await this.observe();
+    if (await this.signalAll('SIGTERM')) return;
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      await sleep(25);
+      if ((await this.alive()).length === 0) return;
+    }
+    for (let i = 0; i < 100; i++) {
+      if (await this.signalAll('SIGKILL')) return;
+      await sleep(25);
+    }
+    const left = await this.alive();
+    if (left.length > 0) throw new Error(`processes ${left.map((p) => p.pid).join(', ')} survived SIGKILL`);
+  }
+
+  /** Signals every live process of the tree; true when there was none. */
+  private async signalAll(signal: NodeJS.Signals): Promise<boolean> {
+    await this.observe();
+    const live = await this.alive();
+    if (live.length === 0) return true;
+    killProcessGroup(this.rootPid, signal);
+    for (const p of live) {
+      try {
+        if (p.pid === p.pgrp) killProcessGroup(p.pid, signal);
+        else process.kill(p.pid, signal);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
+    return false;
+  }
+
+  private aliveWithoutProc(): ProcInfo[] {
+    try {
+      process.kill(-this.rootPid, 0);
+      return [{ pid: this.rootPid, ppid: 0, pgrp: this.rootPid, startTime: '', zombie: false }];
+    } catch {
+      return [];
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// One Claude Code process, started for the SDK through its
+// spawnClaudeCodeProcess hook: detached in its own process group, stderr
+// drained into a short tail, and its whole tree (Bash children run in sessions
+// of their own) tracked so stopping it leaves nothing behind.
+import type { ChildProcess } from 'node:child_process';
+import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
+import type { Logger } from '../../../logger';
+import { spawnProcessGroup } from '../../../process/exec';
+import { ProcessTree } from '../../process-tree';
+
+const STDERR_TAIL = 4096;
+
+export class AgentProcess {
+  readonly child: ChildProcess;
+  readonly tree: ProcessTree | null;
+  /** Resolves when the CLI process itself has exited (or failed to start). */
+  readonly exited: Promise<void>;
+  private tail = '';
+  private stopping: Promise<void> | null = null;
+  private observer: NodeJS.Timeout | null = null;
+
+  constructor(options: SpawnOptions, private readonly logger: Logger) {
+    this.child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: options.env });
+    const pid = this.child.pid;
+    this.tree = pid === undefined ? null : new ProcessTree(pid);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.once('error', () => resolve());
+    });
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (chunk: string) => {
+      this.tail = (this.tail + chunk).slice(-STDERR_TAIL);
+    });
+    // The SDK aborts this signal only after its own stdin-close grace period.
+    options.signal.addEventListener('abort', () => void this.stop().catch(() => undefined), { once: true });
+    if (this.tree) {
+      this.observer = setInterval(() => this.observe(), 1000);
+      this.observer.unref();
+      this.observe();
+    }
+    void this.exited.then(() => {
+      if (this.observer) clearInterval(this.observer);
+    });
+  }
+
+  /** The process as the SDK expects it. */
+  asSpawned(): SpawnedProcess {
+    if (!this.child.stdin || !this.child.stdout) throw new Error('Claude Code was started without pipes');
+    return this.child as ChildProcess & SpawnedProcess;
+  }
+
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+
+  /** The last few KB the CLI wrote to stderr (for diagnostics; may be empty). */
+  stderrTail(): string {
+    return this.tail;
+  }
+
+  /** Records the current descendants (cheap; call when tools start or end). */
+  observe(): void {
+    this.tree?.observe().catch((err: unknown) => this.logger.warn({ err }, 'could not read the process table'));
+  }
+
+  /** Stops the CLI and every process it started; resolves when all are gone. */
+  stop(graceMs = 2000): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.observer) clearInterval(this.observer);
+      if (this.tree) await this.tree.terminate(graceMs);
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1000))]);
+    })();
+    return this.stopping;
+  }
+
+  /** After a normal end: lets the CLI exit by itself briefly, then sweeps leftovers. */
+  async settle(): Promise<void> {
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1000))]);
+    await this.stop(500);
+  }
+}

@@ -1,0 +1,79 @@
+// The Claude Code provider (name `anthropic`): per-user environments from the
+// stored credentials, one fresh CLI process per turn (through the Agent SDK),
+// and a small map of live turns by session id for abortTurn.
+import type { Logger } from '../../../logger';
+import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import { buildClaudeEnvironment, readClaudeCredentials } from './credentials';
+import { readClaudeMcpServers } from './mcp-config';
+import { resolveClaudeExecutable } from './options';
+import { ClaudeTurn } from './turn';
+
+export interface ClaudeProviderDeps {
+  /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
+  home: string;
+  logger: Logger;
+  /** How long the model may stay silent (no tool running) before the turn is stopped. */
+  stallTimeoutMs: number;
+  /** The Claude Code binary; default: the SDK's platform package. */
+  executablePath?: string;
+}
+
+export const CLAUDE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze({
+  supportsAskUserQuestion: true,
+  supportsThinkingDelta: true,
+  supportsContextUsageBreakdown: false,
+  supportsMcpServers: true,
+  supportsImages: true,
+});
+
+export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
+  let executable: string | null = null;
+  const live = new Map<string, TurnHandle>();
+  /** Which user an environment was built for, so a re-run can pick up new credentials. */
+  const owners = new WeakMap<AgentEnvironment, number>();
+
+  async function environmentFor(userId: number): Promise<AgentEnvironment> {
+    const credentials = await readClaudeCredentials(deps.home, userId);
+    if (!credentials) throw new CredentialsMissingError('anthropic');
+    const env = await buildClaudeEnvironment(deps.home, userId, credentials);
+    owners.set(env, userId);
+    return env;
+  }
+
+  function turn(options: TurnOptions, resumeId: string | null): TurnHandle {
+    executable ??= resolveClaudeExecutable(deps.executablePath);
+    const logger = deps.logger.child({ model: options.model, resume: resumeId });
+    return new ClaudeTurn(
+      {
+        logger,
+        stallTimeoutMs: deps.stallTimeoutMs,
+        executablePath: executable,
+        mcpServers: (env) => (env.CLAUDE_CONFIG_DIR ? readClaudeMcpServers(env.CLAUDE_CONFIG_DIR) : Promise.resolve({})),
+        refreshEnv: async (env) => {
+          const userId = owners.get(env);
+          return userId === undefined ? env : environmentFor(userId);
+        },
+        track: (sessionId, handle) => {
+          if (handle) live.set(sessionId, handle);
+          else live.delete(sessionId);
+        },
+      },
+      options,
+      resumeId,
+    );
+  }
+
+  return {
+    name: 'anthropic',
+    capabilities: CLAUDE_CAPABILITIES,
+    environmentFor,
+    startTurn: (options: TurnOptions) => turn(options, null),
+    sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),
+    // Bottega's own transcript store is the record of every conversation
+    // (SPEC §5); the CLI's session files are private scratch, never read back.
+    loadTranscript: () => Promise.resolve([]),
+    abortTurn: async (sessionId: string) => {
+      await live.get(sessionId)?.abort();
+    },
+  };
+}

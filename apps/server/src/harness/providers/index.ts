@@ -1,0 +1,10 @@
+// The providers this server offers, registered explicitly (SPEC §5). Adding a
+// provider is one line here plus its folder beside this file.
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import { ProviderRegistry } from '../registry';
+import { createClaudeProvider } from './claude/provider';
+
+export function defaultProviders(config: Pick<Config, 'home' | 'stallTimeoutMs'>, logger: Logger): ProviderRegistry {
+  return new ProviderRegistry().register('anthropic', createClaudeProvider({ home: config.home, logger: logger.child({ provider: 'anthropic' }), stallTimeoutMs: config.stallTimeoutMs }));
+}

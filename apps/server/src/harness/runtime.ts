@@ -1,0 +1,247 @@
+// The harness runtime (SPEC §5): the two entry points that run a turn —
+// `start` (new conversation) and `resume` (follow-up on a stored one, whose
+// provider and model are read from the conversation, never re-derived) —
+// plus stop, question answers and the registry of live turns. Every turn's
+// stream goes through the one consumer; `onComplete` fires when it ends.
+import { randomUUID } from 'node:crypto';
+import type { ProviderName } from '@bottega/protocol';
+import type { ConversationRow } from '../db/schema';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { presentConversation } from '../features/runs/presenters';
+import { iso } from '../time';
+import { consumeTurn, type LiveView } from './consumer';
+import type { DisallowableTool, PermissionMode, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
+import { ProviderError } from './contract';
+import type { ProviderRegistry } from './registry';
+import type { TranscriptStore } from './transcript-store';
+
+export type RuntimeDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'background'>;
+
+/** Where a turn runs and what it may do; the caller (chat route, run starter) decides. */
+export interface TurnSetup {
+  taskId: number;
+  projectId: number;
+  userId: number;
+  cwd: string;
+  systemPrompt: SystemPrompt | null;
+  permissionMode: PermissionMode;
+  disallowedTools: readonly DisallowableTool[];
+  /** Fired once the stream has ended and its outcome is recorded. */
+  onComplete?: (conversationId: number) => Promise<void> | void;
+}
+
+export interface StartTurn extends TurnSetup {
+  kind: ConversationRow['kind'];
+  provider: ProviderName;
+  model: string;
+  effort: string | null;
+  title: string | null;
+  prompt: string;
+}
+
+export interface ResumeTurn extends TurnSetup {
+  conversation: ConversationRow;
+  prompt: string | null;
+  toolResult?: { toolUseId: string; content: string };
+}
+
+interface PendingQuestion extends QuestionRequest {
+  resolve: (answers: QuestionAnswers) => void;
+}
+
+interface LiveTurn {
+  route: { projectId: number; taskId: number; conversationId: number };
+  controller: AbortController;
+  handle: TurnHandle | null;
+  view: LiveView;
+  question: PendingQuestion | null;
+  userId: number;
+  done: Promise<void>;
+}
+
+export class HarnessRuntime {
+  private readonly live = new Map<number, LiveTurn>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly deps: RuntimeDeps,
+    private readonly registry: ProviderRegistry,
+    readonly store: TranscriptStore,
+  ) {}
+
+  /** Creates the conversation and starts its first turn; resolves once the turn is under way. */
+  async start(req: StartTurn): Promise<ConversationRow> {
+    const provider = this.registry.get(req.provider);
+    // Credentials first: a user who has not connected the provider gets nothing created.
+    const env = await provider.environmentFor(req.userId);
+    const now = iso(this.deps.now());
+    const conversation = await this.deps.db
+      .insertInto('conversations')
+      .values({ task_id: req.taskId, kind: req.kind, provider: req.provider, model: req.model, effort: req.effort, title: req.title, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    this.deps.bus.publish({
+      type: 'conversation.added',
+      projectId: req.projectId,
+      taskId: req.taskId,
+      conversation: presentConversation(conversation),
+    });
+    await this.begin(conversation, req, env, req.prompt, null, undefined);
+    return conversation;
+  }
+
+  /** Sends a follow-up on a stored conversation, on the provider and model stamped on it. */
+  async resume(req: ResumeTurn): Promise<void> {
+    const c = req.conversation;
+    if (!c.provider || !c.model) throw new AppError('CONFLICT', 'this conversation has no provider or model recorded');
+    if (!c.provider_session_id) throw new AppError('CONFLICT', 'this conversation has no session to continue yet');
+    const provider = this.registry.get(c.provider as ProviderName);
+    const env = await provider.environmentFor(req.userId);
+    await this.begin(c, req, env, req.prompt, c.provider_session_id, req.toolResult);
+  }
+
+  private async begin(
+    conversation: ConversationRow,
+    setup: TurnSetup,
+    env: Awaited<ReturnType<ReturnType<ProviderRegistry['get']>['environmentFor']>>,
+    prompt: string | null,
+    resumeSessionId: string | null,
+    toolResult: ResumeTurn['toolResult'],
+  ): Promise<void> {
+    if (this.live.has(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'this conversation is already running a turn');
+    const providerName = conversation.provider as ProviderName;
+    const provider = this.registry.get(providerName);
+    const model = conversation.model ?? '';
+    const route = { projectId: setup.projectId, taskId: setup.taskId, conversationId: conversation.id };
+    const entry: LiveTurn = { route, controller: new AbortController(), handle: null, view: { thinking: '' }, question: null, userId: setup.userId, done: Promise.resolve() };
+    this.live.set(conversation.id, entry);
+
+    // The user's own words are part of the transcript before anything streams.
+    const opening: ProviderMessage[] = [];
+    if (prompt !== null) opening.push({ type: 'user', text: prompt, id: `prompt:${randomUUID()}`, providerSessionId: resumeSessionId, raw: null });
+    if (toolResult) opening.push({ type: 'tool_result', toolUseId: toolResult.toolUseId, output: toolResult.content, isError: false, id: `tool_result:${toolResult.toolUseId}`, providerSessionId: resumeSessionId, raw: null });
+    try {
+      for (const m of await this.store.append(conversation.id, opening, providerName)) this.deps.bus.publish({ type: 'message', ...route, message: m });
+      const options = {
+        cwd: setup.cwd,
+        model,
+        effort: conversation.effort,
+        systemPrompt: setup.systemPrompt,
+        permissionMode: setup.permissionMode,
+        disallowedTools: setup.disallowedTools,
+        env,
+        signal: entry.controller.signal,
+        prompt,
+        ...(toolResult ? { toolResult } : {}),
+        onQuestion: (request: QuestionRequest) =>
+          new Promise<QuestionAnswers>((resolve) => {
+            entry.question = { ...request, resolve };
+            // Remembered in the database too: the answer must still work after a restart.
+            void this.setPendingQuestion(conversation.id, request).then(() =>
+              this.deps.bus.publish({ type: 'question.asked', ...route, toolUseId: request.toolUseId, questions: request.questions }),
+            );
+          }),
+      };
+      entry.handle = resumeSessionId ? provider.sendTurnMessage({ ...options, resumeSessionId }) : provider.startTurn(options);
+    } catch (err) {
+      this.live.delete(conversation.id);
+      throw err;
+    }
+    this.deps.bus.publish({ type: 'streaming.started', ...route });
+    const handle = entry.handle;
+    entry.done = consumeTurn(this.deps, this.store, { ...route, provider: providerName }, handle, entry.view).then(async (outcome) => {
+      this.live.delete(conversation.id);
+      // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
+      if (!this.shuttingDown) await this.setPendingQuestion(conversation.id, null);
+      if (!outcome.ok) await this.recordFailure(conversation.id, route, outcome.error);
+      this.deps.bus.publish({ type: 'streaming.ended', ...route });
+      try {
+        await setup.onComplete?.(conversation.id);
+      } catch (err) {
+        this.deps.logger.error({ err, conversationId: conversation.id }, 'onComplete failed');
+      }
+    });
+    this.deps.background.track(`turn conversation ${conversation.id}`, entry.done);
+  }
+
+  async setPendingQuestion(conversationId: number, question: QuestionRequest | null): Promise<void> {
+    await this.deps.db
+      .updateTable('conversations')
+      .set({ pending_question: question ? JSON.stringify({ toolUseId: question.toolUseId, questions: question.questions }) : null })
+      .where('id', '=', conversationId)
+      .execute();
+  }
+
+  /** The question a conversation is waiting on: the live one, else one left by a restart. */
+  async pendingQuestion(conversationId: number): Promise<QuestionRequest | null> {
+    const live = this.live.get(conversationId)?.question;
+    if (live) return { toolUseId: live.toolUseId, questions: live.questions };
+    const row = await this.deps.db.selectFrom('conversations').select('pending_question').where('id', '=', conversationId).executeTakeFirst();
+    return row?.pending_question ? (JSON.parse(row.pending_question) as QuestionRequest) : null;
+  }
+
+  /** A failed stream: the reason goes into the transcript and onto a linked run. */
+  private async recordFailure(conversationId: number, route: { projectId: number; taskId: number; conversationId: number }, error: unknown): Promise<void> {
+    const aborted = error instanceof ProviderError && error.code === 'aborted';
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!aborted) this.deps.logger.warn({ err: error, conversationId }, 'turn failed');
+    const conversation = await this.deps.db.selectFrom('conversations').select('provider').where('id', '=', conversationId).executeTakeFirst();
+    const provider = (conversation?.provider ?? 'anthropic') as ProviderName;
+    const note: ProviderMessage = { type: 'system', subtype: aborted ? 'stopped' : 'error', text: aborted ? 'Stopped.' : reason, id: `error:${randomUUID()}`, providerSessionId: null, raw: null };
+    for (const m of await this.store.append(conversationId, [note], provider)) this.deps.bus.publish({ type: 'message', ...route, message: m });
+    if (!aborted) await this.failLinkedRun(conversationId, reason);
+  }
+
+  /** Marks the running agent run linked to the conversation failed (SPEC §4: Stop writes `failed` first). */
+  private async failLinkedRun(conversationId: number, reason: string): Promise<void> {
+    await this.deps.db
+      .updateTable('agent_runs')
+      .set({ status: 'failed', failure_reason: reason, ended_at: iso(this.deps.now()) })
+      .where('conversation_id', '=', conversationId)
+      .where('status', 'in', ['pending', 'running'])
+      .execute();
+  }
+
+  /** Stops a live turn: the linked run is failed first, then the agent's process tree is ended. */
+  async stop(conversationId: number): Promise<boolean> {
+    const entry = this.live.get(conversationId);
+    if (!entry) return false;
+    await this.failLinkedRun(conversationId, 'stopped by the user');
+    entry.controller.abort();
+    await entry.handle?.abort();
+    await entry.done;
+    return true;
+  }
+
+  /** Answers a question the live turn is waiting on; false when none is pending with that id. */
+  answer(conversationId: number, toolUseId: string, answers: QuestionAnswers): boolean {
+    const entry = this.live.get(conversationId);
+    const q = entry?.question;
+    if (!entry || !q || q.toolUseId !== toolUseId) return false;
+    entry.question = null;
+    q.resolve(answers);
+    void this.setPendingQuestion(conversationId, null);
+    this.deps.bus.publish({ type: 'question.answered', ...entry.route, toolUseId });
+    return true;
+  }
+
+  isLive(conversationId: number): boolean {
+    return this.live.has(conversationId);
+  }
+
+  async liveState(conversationId: number): Promise<{ streaming: boolean; thinking: string; question: QuestionRequest | null }> {
+    const e = this.live.get(conversationId);
+    return { streaming: e !== undefined, thinking: e?.view.thinking ?? '', question: await this.pendingQuestion(conversationId) };
+  }
+
+  /** Server shutdown: ends every live turn (no agent process may outlive the server). */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all([...this.live.values()].map(async (e) => {
+      e.controller.abort();
+      await e.handle?.abort();
+      await e.done;
+    }));
+  }
+}

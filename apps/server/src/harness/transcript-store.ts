@@ -1,0 +1,107 @@
+// The transcript store (SPEC §5): the single source of truth for every
+// conversation. Messages get a monotonic per-conversation `seq`, are written
+// in batches (one multi-row INSERT per batch, idempotent on the stable entry
+// id) and are only handed on for broadcast once they are committed, so a
+// crash can never lose an entry somebody already saw.
+import type { UnifiedMessage } from '@bottega/protocol';
+import type { Db } from '../db/open';
+import type { ProviderMessage } from './contract';
+
+/** Rows per INSERT statement (well under SQLite's bound-variable limit). */
+const MAX_ROWS_PER_STATEMENT = 400;
+
+export interface TranscriptPage {
+  messages: UnifiedMessage[];
+  /** Seq of the first and last message on the page (null when empty). */
+  firstSeq: number | null;
+  lastSeq: number | null;
+  hasMore: boolean;
+}
+
+export class TranscriptStore {
+  private readonly nextSeq = new Map<number, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  private async seqStart(conversationId: number): Promise<number> {
+    const known = this.nextSeq.get(conversationId);
+    if (known !== undefined) return known;
+    const row = await this.db
+      .selectFrom('transcript_entries')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst();
+    // Another batch may have initialised it while we awaited.
+    const start = this.nextSeq.get(conversationId) ?? Number(row?.max ?? 0) + 1;
+    this.nextSeq.set(conversationId, start);
+    return start;
+  }
+
+  /**
+   * Stores messages in order and returns the ones newly written (with their
+   * seq) — re-emitted ids are skipped, so callers broadcast exactly once.
+   */
+  async append(conversationId: number, batch: readonly ProviderMessage[], provider: UnifiedMessage['provider']): Promise<UnifiedMessage[]> {
+    if (batch.length === 0) return [];
+    let seq = await this.seqStart(conversationId);
+    const at = this.now().toISOString();
+    const messages: UnifiedMessage[] = batch.map((m) => ({ ...m, provider, seq: seq++, at }) as UnifiedMessage);
+    this.nextSeq.set(conversationId, seq);
+    const written = new Set<string>();
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < messages.length; i += MAX_ROWS_PER_STATEMENT) {
+        const rows = messages.slice(i, i + MAX_ROWS_PER_STATEMENT).map((m) => ({
+          conversation_id: conversationId,
+          seq: m.seq,
+          entry_id: m.id,
+          type: m.type,
+          payload: JSON.stringify(m),
+          created_at: at,
+        }));
+        const inserted = await trx
+          .insertInto('transcript_entries')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['conversation_id', 'entry_id']).doNothing())
+          .returning('entry_id')
+          .execute();
+        for (const r of inserted) written.add(r.entry_id);
+      }
+    });
+    return messages.filter((m) => written.has(m.id));
+  }
+
+  /** A page of history in order: after `afterSeq`, or the page just before `beforeSeq`. */
+  async page(conversationId: number, opts: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<TranscriptPage> {
+    let q = this.db.selectFrom('transcript_entries').select(['seq', 'payload']).where('conversation_id', '=', conversationId);
+    const backwards = opts.beforeSeq !== undefined;
+    if (opts.beforeSeq !== undefined) q = q.where('seq', '<', opts.beforeSeq);
+    if (opts.afterSeq !== undefined) q = q.where('seq', '>', opts.afterSeq);
+    const rows = await q
+      .orderBy('seq', backwards ? 'desc' : 'asc')
+      .limit(opts.limit + 1)
+      .execute();
+    const hasMore = rows.length > opts.limit;
+    if (hasMore) rows.pop();
+    if (backwards) rows.reverse();
+    return {
+      messages: rows.map((r) => JSON.parse(r.payload) as UnifiedMessage),
+      firstSeq: rows[0]?.seq ?? null,
+      lastSeq: rows.at(-1)?.seq ?? null,
+      hasMore,
+    };
+  }
+
+  /** Every message of a conversation, in order (for resume-time lookups). */
+  async all(conversationId: number): Promise<UnifiedMessage[]> {
+    const rows = await this.db.selectFrom('transcript_entries').select('payload').where('conversation_id', '=', conversationId).orderBy('seq').execute();
+    return rows.map((r) => JSON.parse(r.payload) as UnifiedMessage);
+  }
+
+  /** Forgets cached sequence counters (after a conversation is deleted). */
+  forget(conversationId: number): void {
+    this.nextSeq.delete(conversationId);
+  }
+}

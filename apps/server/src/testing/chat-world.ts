@@ -1,0 +1,109 @@
+// A running server with a real git project, a task whose worktree is ready,
+// the fake Anthropic API, and users who connected Claude Code to it through
+// the ordinary base-URL setting. Used by the chat integration tests.
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { eventsOfFrame, type ServerEvent, type ServerFrame, type TaskDto } from '@bottega/protocol';
+import { startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
+import { startServer, type RunningServer } from '../server';
+import { createTestContext, type TestContext, type TestUser } from './context';
+import { initRepo } from './git';
+
+export interface ChatWorld {
+  ctx: TestContext;
+  server: RunningServer;
+  fake: FakeAnthropic;
+  owner: TestUser;
+  projectId: number;
+  task: TaskDto;
+  close(): Promise<void>;
+}
+
+export async function connectClaude(ctx: TestContext, user: TestUser, fake: FakeAnthropic, apiKey = 'test-key'): Promise<void> {
+  const res = await ctx.request('PUT', '/api/providers/anthropic', { as: user, json: { apiKey, baseUrl: fake.url } });
+  if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${await res.text()}`);
+}
+
+export async function startChatWorld(): Promise<ChatWorld> {
+  const ctx = await createTestContext({ depsCopy: 'off', stallTimeoutMs: 20_000 });
+  const server = await startServer(ctx.deps, { host: '127.0.0.1', port: 0 });
+  const fake = await startFakeAnthropic();
+  const owner = await ctx.user();
+  await connectClaude(ctx, owner, fake);
+  const repo = await initRepo(join(ctx.home, 'repos', 'app'));
+  const p = await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'App', repoPath: repo } });
+  const projectId = ((await p.json()) as { project: { id: number } }).project.id;
+  const t = await ctx.request('POST', `/api/projects/${projectId}/tasks`, { as: owner, json: { title: 'Chat here' } });
+  const task = ((await t.json()) as { task: TaskDto }).task;
+  await ctx.deps.background.drain();
+  return {
+    ctx,
+    server,
+    fake,
+    owner,
+    projectId,
+    task,
+    async close() {
+      await server.close();
+      await fake.close();
+      await ctx.close();
+    },
+  };
+}
+
+/** A WebSocket client subscribed to one task that records every event. */
+export class EventRecorder {
+  readonly events: ServerEvent[] = [];
+  private waiters: { pred: (e: ServerEvent) => boolean; resolve: (e: ServerEvent) => void }[] = [];
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      for (const event of eventsOfFrame(JSON.parse(String(data)) as ServerFrame)) {
+        this.events.push(event);
+        this.waiters = this.waiters.filter((w) => {
+          if (!w.pred(event)) return true;
+          w.resolve(event);
+          return false;
+        });
+      }
+    });
+  }
+
+  static async open(url: string, auth: string, taskId: number): Promise<EventRecorder> {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { headers: { authorization: auth } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const acked = new Promise<void>((resolve) => ws.once('message', () => resolve()));
+    ws.send(JSON.stringify({ action: 'subscribe', taskId }));
+    await acked;
+    return new EventRecorder(ws);
+  }
+
+  /** The first recorded or future event matching `pred`. */
+  waitFor(pred: (e: ServerEvent) => boolean, timeoutMs = 30_000): Promise<ServerEvent> {
+    const seen = this.events.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('event not received in time')), timeoutMs);
+      this.waiters.push({
+        pred,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      });
+    });
+  }
+
+  /** Waits for the `nth` (1-based) streaming.ended of a conversation. */
+  async turnEnded(conversationId: number, nth = 1): Promise<void> {
+    let count = 0;
+    await this.waitFor((e) => e.type === 'streaming.ended' && e.conversationId === conversationId && ++count >= nth);
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}

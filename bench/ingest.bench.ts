@@ -1,0 +1,104 @@
+// Transcript ingest: unified messages persisted and broadcast to 10
+// WebSocket subscribers, sustained — target ≥ 20,000 messages/s. A synthetic
+// provider emits the messages as fast as the runtime takes them; the real
+// runtime, transcript store, server and hub do the rest.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { boot } from '../apps/server/src/boot';
+import type { LlmProvider, ProviderMessage, TurnHandle } from '../apps/server/src/harness/contract';
+import { ProviderRegistry } from '../apps/server/src/harness/registry';
+import { silentLogger } from '../apps/server/src/logger';
+import { startServer } from '../apps/server/src/server';
+import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
+import { testConfig } from '../apps/server/src/testing/context';
+import { report } from './lib';
+
+const MESSAGES = 100_000;
+
+/** Worker source: opens the subscribers, counts message events (single or batched frames). */
+const SUBSCRIBERS_SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const WebSocket = require('ws');
+let acks = 0, received = 0;
+for (let i = 0; i < workerData.count; i++) {
+  const ws = new WebSocket(workerData.url, { headers: { authorization: workerData.auth } });
+  ws.on('open', () => ws.send(JSON.stringify({ action: 'subscribe', taskId: workerData.taskId })));
+  ws.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    if (frame.kind === 'ack' && ++acks === workerData.count) parentPort.postMessage('subscribed');
+    const events = frame.kind === 'event' ? [frame.event] : frame.kind === 'events' ? frame.events : [];
+    for (const e of events) if (e.type === 'message' && ++received === workerData.expected) parentPort.postMessage('done');
+  });
+}
+`;
+const SUBSCRIBERS = 10;
+
+function syntheticProvider(count: number): LlmProvider {
+  const turn = (): TurnHandle => ({
+    pid: null,
+    sessionId: Promise.resolve('bench-session'),
+    abort: async () => undefined,
+    messages: (async function* () {
+      for (let i = 0; i < count; i++) {
+        const m: ProviderMessage = { type: 'assistant', text: `message ${i} with a little text to carry`, id: `m${i}`, providerSessionId: 'bench-session', raw: null };
+        yield m;
+        // Yield to the loop now and then, like a real stream does.
+        if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+      }
+    })(),
+  });
+  return {
+    name: 'anthropic',
+    capabilities: { supportsAskUserQuestion: false, supportsThinkingDelta: false, supportsContextUsageBreakdown: false, supportsMcpServers: false, supportsImages: false },
+    environmentFor: async () => ({}),
+    startTurn: turn,
+    sendTurnMessage: turn,
+    loadTranscript: async () => [],
+    abortTurn: async () => undefined,
+  };
+}
+
+export async function run(): Promise<void> {
+  const home = await mkdtemp(join(tmpdir(), 'bottega-bench-ingest-'));
+  const { deps, close } = await boot(testConfig(home), silentLogger(), { providers: new ProviderRegistry().register('anthropic', syntheticProvider(MESSAGES)) });
+  const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
+  try {
+    const now = new Date().toISOString();
+    const user = await deps.db
+      .insertInto('users')
+      .values({ username: 'bench', password_hash: 'x', is_active: 1, is_admin: 1, is_technical: 1, has_completed_onboarding: 1, token_version: 0, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const project = await deps.db.insertInto('projects').values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+    const task = await deps.db
+      .insertInto('tasks')
+      .values({ project_id: project.id, owner_id: user.id, title: 'ingest', status: 'pending', yolo_mode: 0, planification_complete: 0, workflow_complete: 0, workflow_blocked: 0, workflow_run_count: 0, refinement_complete: 0, pr_agent_complete: 0, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const auth = `Bearer ${newSessionToken(deps, user)}`;
+    // The subscribers run in a worker thread, as browsers would run elsewhere:
+    // their parsing must not be billed to the server.
+    const clients = new Worker(SUBSCRIBERS_SCRIPT, { eval: true, workerData: { url: `${server.url.replace('http', 'ws')}/ws`, auth, taskId: task.id, count: SUBSCRIBERS, expected: SUBSCRIBERS * (MESSAGES + 1) } });
+    const message = (kind: string) => new Promise<void>((resolve, reject) => {
+      clients.on('message', (m: string) => m === kind && resolve());
+      clients.once('error', reject);
+    });
+    const subscribed = message('subscribed');
+    const allIn = message('done');
+    await subscribed;
+    const t0 = performance.now();
+    await deps.harness.start({ taskId: task.id, projectId: project.id, userId: user.id, cwd: home, systemPrompt: null, permissionMode: 'bypass', disallowedTools: [], kind: 'chat', provider: 'anthropic', model: 'bench', effort: null, title: null, prompt: 'go' });
+    await allIn;
+    const seconds = (performance.now() - t0) / 1000;
+    await clients.terminate();
+    const stored = await deps.db.selectFrom('transcript_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (Number(stored.n) !== MESSAGES + 1) throw new Error(`stored ${stored.n} of ${MESSAGES + 1}`);
+    report(`transcript ingest: ${MESSAGES} messages stored and broadcast to ${SUBSCRIBERS} subscribers`, MESSAGES / seconds, 'msg/s', 20_000, 'above');
+  } finally {
+    await server.close();
+    await close();
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,52 @@
+// Runs the built `bottega start` as a real child process for tests that need
+// a whole server they can kill: free port, throwaway home, CLI helpers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { execFileCapture, execFileChecked } from '../apps/server/src/process/exec';
+
+export const root = join(import.meta.dirname, '..');
+const bin = join(root, 'bin', 'bottega.js');
+
+export async function buildServer(): Promise<void> {
+  await execFileChecked(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
+}
+
+export function serverEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: home, BOTTEGA_HOME: join(home, 'data'), BOTTEGA_LOG_LEVEL: 'warn', ...extra };
+}
+
+export function runCli(home: string, args: string[], input?: string) {
+  return execFileCapture(process.execPath, [bin, ...args], { cwd: root, env: serverEnv(home), timeoutMs: 60_000, ...(input === undefined ? {} : { input }) });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+/** Starts `bottega start` and resolves once it answers. */
+export async function startServerProcess(home: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [bin, 'start'], { cwd: root, env: serverEnv(home, { BOTTEGA_PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 400; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/api/auth/status`).then((r) => r.ok, () => false);
+    if (ok) return { url, child };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  child.kill('SIGKILL');
+  throw new Error('server did not start');
+}
