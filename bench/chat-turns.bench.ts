@@ -13,7 +13,7 @@ import { eventsOfFrame, type ServerFrame, type TaskDto } from '@bottega/protocol
 import WebSocket from 'ws';
 import { boot } from '../apps/server/src/boot';
 import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
-import { silentLogger } from '../apps/server/src/logger';
+import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
@@ -41,6 +41,7 @@ async function bareTurn(fakeUrl: string, home: string, cwd: string): Promise<num
 }
 
 export async function run(): Promise<void> {
+  routeProcessWarnings(silentLogger());
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-chat-'));
   const fake = await startFakeAnthropic();
   const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());

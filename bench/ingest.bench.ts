@@ -57,6 +57,7 @@ function syntheticProvider(count: number): LlmProvider {
     sendTurnMessage: turn,
     loadTranscript: async () => [],
     abortTurn: async () => undefined,
+    shutdown: async () => undefined,
   };
 }
 

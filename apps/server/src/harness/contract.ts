@@ -109,6 +109,11 @@ export interface LlmProvider {
   loadTranscript(sessionId: string, env: AgentEnvironment): Promise<ProviderMessage[]>;
   /** Stops a turn of this provider by session id (for turns not held by a handle). */
   abortTurn(sessionId: string): Promise<void>;
+  /**
+   * Server shutdown: stops whatever the provider still runs (live turns,
+   * leftovers of finished ones, long-lived servers) and resolves when it is gone.
+   */
+  shutdown(): Promise<void>;
 }
 
 export type ProviderErrorKind = 'transient' | 'fatal';

@@ -66,6 +66,12 @@ export function treeOf(table: readonly ProcInfo[], root: number): ProcInfo[] {
   return out;
 }
 
+/** Whether the process's environment holds `entry` (NAME=value); false when unreadable. */
+async function carries(pid: number, entry: string): Promise<boolean> {
+  const env = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+  return env.split('\0').includes(entry);
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -77,7 +83,15 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class ProcessTree {
   private readonly seen = new Map<number, string>();
 
-  constructor(readonly rootPid: number) {}
+  /**
+   * @param marker an environment entry (`NAME=value`) unique to this agent: a
+   *   process that carries it belongs to the tree even after escaping it (a
+   *   daemon that double-forked, reparented to init, in a session of its own).
+   */
+  constructor(
+    readonly rootPid: number,
+    private readonly marker: string | null = null,
+  ) {}
 
   /** Records the root's current descendants. */
   async observe(): Promise<void> {
@@ -95,7 +109,11 @@ export class ProcessTree {
     for (const p of table) {
       if (p.pid === p.pgrp && this.seen.get(p.pid) === p.startTime) leaders.add(p.pid);
     }
-    return table.filter((p) => !p.zombie && (leaders.has(p.pgrp) || this.seen.get(p.pid) === p.startTime));
+    const members = table.filter((p) => !p.zombie && (leaders.has(p.pgrp) || this.seen.get(p.pid) === p.startTime));
+    if (!this.marker) return members;
+    const known = new Set(members.map((p) => p.pid));
+    const marked = await Promise.all(table.filter((p) => !p.zombie && !known.has(p.pid) && p.pid !== process.pid).map(async (p) => ((await carries(p.pid, this.marker ?? '')) ? p : null)));
+    return [...members, ...marked.filter((p): p is ProcInfo => p !== null)];
   }
 
   /** Stops the whole tree; resolves when nothing of it runs any more. */

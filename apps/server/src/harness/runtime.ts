@@ -243,5 +243,6 @@ export class HarnessRuntime {
       await e.handle?.abort();
       await e.done;
     }));
+    await Promise.all(this.registry.names().map((name) => this.registry.get(name).shutdown()));
   }
 }

@@ -3,6 +3,7 @@
 // drained into a short tail, and its whole tree (Bash children run in sessions
 // of their own) tracked so stopping it leaves nothing behind.
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../../../logger';
 import { spawnProcessGroup } from '../../../process/exec';
@@ -20,9 +21,13 @@ export class AgentProcess {
   private observer: NodeJS.Timeout | null = null;
 
   constructor(options: SpawnOptions, private readonly logger: Logger) {
-    this.child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: options.env });
+    // Every process the agent starts inherits this entry, so even one that
+    // escapes the tree (a double-forked daemon) is found and stopped with it.
+    const marker = `BOTTEGA_AGENT_PROCESS=${randomUUID()}`;
+    const [markerName, markerValue] = marker.split('=') as [string, string];
+    this.child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: { ...options.env, [markerName]: markerValue } });
     const pid = this.child.pid;
-    this.tree = pid === undefined ? null : new ProcessTree(pid);
+    this.tree = pid === undefined ? null : new ProcessTree(pid, marker);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.once('error', () => resolve());

@@ -9,7 +9,7 @@ import type { TurnOptions } from '../../contract';
 import { buildSdkOptions, mapDisallowedTools, mapEffort, mapSystemPrompt, resolveClaudeExecutable, type SdkOptionsInput } from './options';
 
 const turn: TurnOptions = {
-  cwd: '/work/x',
+  cwd: '/srv/app',
   model: 'claude-sonnet-4-5',
   effort: null,
   systemPrompt: null,
@@ -40,7 +40,7 @@ describe('buildSdkOptions', () => {
     const o = buildSdkOptions(input());
     expect(o).toMatchObject({
       model: 'claude-sonnet-4-5',
-      cwd: '/work/x',
+      cwd: '/srv/app',
       env: { PATH: '/bin', ANTHROPIC_API_KEY: 'k' },
       permissionMode: 'bypassPermissions',
       allowDangerouslySkipPermissions: true,

@@ -23,6 +23,19 @@ afterEach(async () => {
 /** One model request fails this many times in one process before the CLI gives up. */
 const FAILS_PER_PROCESS = CLAUDE_MAX_RETRIES + 1;
 
+describe('leftovers', () => {
+  it('sweeps a background process a finished turn left behind, at the latest at shutdown', async () => {
+    const w = await setUp();
+    const marker = `sleep 43.${process.pid}`;
+    const handle = w.provider.startTurn(await w.turn(1, directive.bash(`(${marker} &) ; echo spawned`)));
+    const { error } = await drain(handle);
+    expect(error).toBeNull();
+    await w.provider.shutdown();
+    expect(await isAlive(handle.pid as number)).toBe(false);
+    expect(await processesMatching(marker)).toEqual([]);
+  });
+});
+
 describe('abort', () => {
   it('kills the CLI and the running Bash command, ends the stream, and the session stays resumable', async () => {
     const w = await setUp();

@@ -29,6 +29,8 @@ export const CLAUDE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze
 export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
   let executable: string | null = null;
   const live = new Map<string, TurnHandle>();
+  /** Leftover-process sweeps of finished turns, awaited at shutdown. */
+  const cleanups = new Set<Promise<void>>();
   /** Which user an environment was built for, so a re-run can pick up new credentials. */
   const owners = new WeakMap<AgentEnvironment, number>();
 
@@ -57,6 +59,10 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
           if (handle) live.set(sessionId, handle);
           else live.delete(sessionId);
         },
+        cleanupLater: (work) => {
+          const p = work.catch((err: unknown) => logger.error({ err }, 'cleaning up after Claude Code failed')).finally(() => cleanups.delete(p));
+          cleanups.add(p);
+        },
       },
       options,
       resumeId,
@@ -74,6 +80,10 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
     loadTranscript: () => Promise.resolve([]),
     abortTurn: async (sessionId: string) => {
       await live.get(sessionId)?.abort();
+    },
+    shutdown: async () => {
+      await Promise.all([...live.values()].map((h) => h.abort()));
+      while (cleanups.size > 0) await Promise.all([...cleanups]);
     },
   };
 }

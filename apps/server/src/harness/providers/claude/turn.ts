@@ -25,6 +25,11 @@ export interface TurnDeps {
   refreshEnv(env: AgentEnvironment): Promise<AgentEnvironment>;
   /** Told once the session id is known, and when the turn is over. */
   track(sessionId: string, turn: TurnHandle | null): void;
+  /**
+   * Cleanup that need not hold up the end of a successful turn (the CLI's exit
+   * and the sweep of its leftovers); the provider awaits it at shutdown.
+   */
+  cleanupLater(work: Promise<void>): void;
 }
 
 type Prompt = { kind: 'text'; text: string } | { kind: 'tool_result'; toolUseId: string; content: string };
@@ -92,7 +97,9 @@ export class ClaudeTurn implements TurnHandle {
       throw err;
     } finally {
       if (!finished && !error) this.stopReason ??= 'aborted';
-      await this.killCurrent().catch((err: unknown) => this.deps.logger.error({ err }, 'stopping Claude Code failed'));
+      const stopping = this.killCurrent().catch((err: unknown) => this.deps.logger.error({ err }, 'stopping Claude Code failed'));
+      if (finished && !this.stopReason) this.deps.cleanupLater(stopping);
+      else await stopping;
       if (!this.knownSession) this.rejectSession(error ?? new ProviderError('anthropic', 'fatal', 'aborted', 'the turn ended before Claude Code started a session'));
       if (this.knownSession) this.deps.track(this.knownSession, null);
     }
@@ -190,7 +197,9 @@ export class ClaudeTurn implements TurnHandle {
       thrown ??= err;
     } finally {
       watchdog.stop();
-      await this.proc?.settle();
+      // After a clean result the stream may end at once; the sweep runs behind it.
+      if (succeeded && !thrown && !api && !this.stopReason && this.proc) this.deps.cleanupLater(this.proc.settle());
+      else await this.proc?.settle();
     }
     if (this.stopReason) return null;
     if (api) return { kind: 'api', api, held };
