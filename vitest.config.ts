@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     // The machines have two cores.
     maxWorkers: 2,
+    // The agent SDK warns that canUseTool is unused under bypassPermissions; it
+    // is still used for AskUserQuestion (see harness/providers/claude/options.ts).
+    execArgv: ['--disable-warning=CLAUDE_SDK_CAN_USE_TOOL_SHADOWED'],
     projects: [
       {
         test: {

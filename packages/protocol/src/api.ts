@@ -144,3 +144,35 @@ export const TranscriptQuery = z
 
 /** The code Claude's sign-in page shows, typed into the in-app setup-token flow. */
 export const SetupTokenCodeBody = z.object({ code: z.string().trim().min(1).max(2000) }).strict();
+
+const providerSecret = z
+  .string()
+  .min(8, 'is too short')
+  .max(1000, 'is too long')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+/** An http(s) URL, e.g. a gateway or proxy in front of a model vendor. */
+export const HttpUrl = z
+  .string()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+/** Connects Claude Code for the caller: an API key or an OAuth token, plus an optional base URL. */
+export const ConnectAnthropicBody = z
+  .object({
+    apiKey: providerSecret.optional(),
+    oauthToken: providerSecret.optional(),
+    baseUrl: HttpUrl.nullable().optional(),
+  })
+  .strict()
+  .refine((c) => (c.apiKey === undefined) !== (c.oauthToken === undefined), {
+    message: 'exactly one of apiKey and oauthToken is required',
+  });
+export type ConnectAnthropicBody = z.infer<typeof ConnectAnthropicBody>;

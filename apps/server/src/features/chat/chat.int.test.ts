@@ -113,6 +113,19 @@ describe('manual chat', () => {
     rec.close();
   });
 
+  it('streams thinking as deltas and stores the whole thought once', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const conv = await startChat(`${directive.think('weighing the options carefully')} ${directive.say('decided')}`);
+    await rec.turnEnded(conv.id);
+    const deltas = rec.events.flatMap((e) => (e.type === 'message' && e.conversationId === conv.id && e.message.type === 'stream_delta' && e.message.kind === 'thinking' ? [e.message.text] : []));
+    expect(deltas.join('')).toBe('weighing the options carefully');
+    const stored = await history(conv.id);
+    expect(stored.filter((m) => m.type === 'assistant_thinking').map((m) => m.type === 'assistant_thinking' && m.text)).toEqual(['weighing the options carefully']);
+    expect(stored.some((m) => m.type === 'stream_delta')).toBe(false);
+    expect(await (await w.ctx.request('GET', `/api/conversations/${conv.id}/live`, { as: w.owner })).json()).toEqual({ streaming: false, thinking: '', question: null });
+    rec.close();
+  });
+
   it('refuses a user who has not connected the provider, creating nothing', async () => {
     const stranger = await w.ctx.user();
     await w.ctx.deps.db.insertInto('project_members').values({ project_id: w.projectId, user_id: stranger.row.id, created_at: new Date().toISOString() }).execute();

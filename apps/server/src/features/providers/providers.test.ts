@@ -34,7 +34,7 @@ it('connects with an API key and a gateway URL, reports status without the secre
 it('runs the setup-token sign-in: URL, a wrong code, then the right one stores an OAuth token', async () => {
   const u = await ctx.user();
   const started = await ctx.request('POST', '/api/providers/anthropic/setup-token/start', { as: u });
-  expect(await started.json()).toEqual({ status: 'awaiting-code', url: 'https://claude.ai/oauth/authorize?code=true&state=test' });
+  expect(await started.json()).toEqual({ status: 'awaiting-code', url: 'https://claude.ai/oauth/authorize?code=true&state=test', notice: expect.stringContaining("Anthropic's terms") });
   expect(await (await ctx.request('GET', '/api/providers/anthropic/setup-token', { as: u })).json()).toMatchObject({ status: 'awaiting-code' });
   const wrong = await ctx.request('POST', '/api/providers/anthropic/setup-token/complete', { as: u, json: { code: 'bad-code' } });
   expect(wrong.status).toBeGreaterThanOrEqual(400);

@@ -3,11 +3,15 @@
 // Code with an API key or an OAuth token (plus an optional gateway base URL),
 // or through the in-app `claude setup-token` sign-in run under a terminal.
 // Secrets go in; only their status ever comes out.
-import { providerNames, SetupTokenCodeBody } from '@bottega/protocol';
+import { ConnectAnthropicBody, providerNames, SetupTokenCodeBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
-import { ClaudeCredentials, claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
+import { claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
+
+/** Shown with the sign-in link: the user decides, knowing the vendor's terms. */
+export const SUBSCRIPTION_TERMS_NOTICE =
+  "Signing in with a Claude subscription lets Bottega run Claude Code on your behalf. Anthropic's terms may not allow using a consumer subscription outside Anthropic's own apps; an API key avoids the question. The choice is yours.";
 
 export function providerRoutes(deps: Deps): RouteDef[] {
   const home = deps.config.home;
@@ -35,7 +39,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       access: access.user,
       body: 'json',
       handler: async (c) => {
-        const body = await readJson(c, ClaudeCredentials);
+        const body = await readJson(c, ConnectAnthropicBody);
         const userId = c.get('user').id;
         await saveClaudeCredentials(home, userId, body);
         return c.json(await claudeStatus(home, userId));
@@ -55,7 +59,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       method: 'POST',
       path: '/api/providers/anthropic/setup-token/start',
       access: access.user,
-      handler: async (c) => c.json(await deps.claudeSetup.start(c.get('user').id)),
+      handler: async (c) => c.json({ ...(await deps.claudeSetup.start(c.get('user').id)), notice: SUBSCRIPTION_TERMS_NOTICE }),
     },
     {
       method: 'POST',

@@ -3,7 +3,8 @@
 // them FROM SCRATCH: nothing of the server's own environment or home leaks in.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { ConnectAnthropicBody } from '@bottega/protocol';
 import type { AgentEnvironment } from '../../contract';
 import { ensurePrivateDir, ensureProviderDir, providerDir, readSecretJson, writeSecretJson } from '../../credential-store';
 
@@ -13,34 +14,8 @@ export const CLAUDE_DIR = 'anthropic';
 /** Retries the CLI makes per model request before it reports the error (its default is 10). */
 export const CLAUDE_MAX_RETRIES = 2;
 
-const secret = z
-  .string()
-  .min(8, 'is too short')
-  .max(1000, 'is too long')
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
-
-const baseUrl = z
-  .string()
-  .max(2000)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
-
-export const ClaudeCredentials = z
-  .object({
-    apiKey: secret.optional(),
-    oauthToken: secret.optional(),
-    baseUrl: baseUrl.nullable().optional(),
-  })
-  .strict()
-  .refine((c) => (c.apiKey === undefined) !== (c.oauthToken === undefined), {
-    message: 'exactly one of apiKey and oauthToken is required',
-  });
+/** The stored shape is exactly what the API accepts (`ConnectAnthropicBody`). */
+export const ClaudeCredentials = ConnectAnthropicBody;
 export type ClaudeCredentials = z.infer<typeof ClaudeCredentials>;
 
 export interface ClaudeStatus {
