@@ -1,7 +1,7 @@
 // REST request bodies: the API contract. The server validates every body with
 // these schemas; the web app builds its forms from the same types.
 import { z } from 'zod';
-import { ProviderName, TaskStatus } from './domain';
+import { AgentType, ProviderName, TaskStatus } from './domain';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
@@ -176,3 +176,48 @@ export const ConnectAnthropicBody = z
     message: 'exactly one of apiKey and oauthToken is required',
   });
 export type ConnectAnthropicBody = z.infer<typeof ConnectAnthropicBody>;
+
+/** One agent role's model: the provider, its model id and its effort (null where the provider has none). */
+export const RoleModel = z
+  .object({
+    provider: ProviderName,
+    model: z.string().trim().min(1).max(200),
+    effort: z.string().trim().min(1).max(32).nullable(),
+  })
+  .strict();
+export type RoleModel = z.infer<typeof RoleModel>;
+
+/** The caller's model for each of the six agent roles: all six, always explicit. */
+export const AgentSettingsBody = z
+  .object({
+    settings: z
+      .object({
+        planification: RoleModel,
+        implementation: RoleModel,
+        review: RoleModel,
+        refinement: RoleModel,
+        pr: RoleModel,
+        yolo: RoleModel,
+      })
+      .strict(),
+  })
+  .strict();
+export type AgentSettingsBody = z.infer<typeof AgentSettingsBody>;
+
+/** Starts an agent run on a task by hand. */
+export const StartRunBody = z.object({ agentType: AgentType }).strict();
+
+/**
+ * Saves an instance-wide prompt override. `expectedMtime` is the mtime the
+ * editor loaded (null: no override existed); any other mtime on disk → 409.
+ */
+export const SavePromptBody = z
+  .object({
+    content: z
+      .string()
+      .max(200_000, 'content must be at most 200000 characters')
+      .refine((s) => s.trim().length > 0, 'content must not be empty; delete the override to revert to the default'),
+    expectedMtime: z.number().nonnegative().nullable(),
+  })
+  .strict();
+export type SavePromptBody = z.infer<typeof SavePromptBody>;

@@ -1,0 +1,75 @@
+// Shared sections of the PR, PR-feedback and YOLO prompts (SPEC §6): committing
+// and opening the pull request, then the bounded CI and mergeability loop.
+
+export const OPEN_PULL_REQUEST = `### Commit
+
+Run \`git status --porcelain\` in \`{{worktreePath}}\`. If there is uncommitted work, stage it with
+\`git add -A\`, look at what is staged, and unstage anything that must not be published
+(secrets, \`.env\` files, build output, logs, large binaries). Commit it with a message of the
+form \`Task {{taskId}}: <what changed>\`.
+
+### Anything to publish?
+
+Run \`git fetch origin {{baseBranch}}\`, then \`git rev-list --count origin/{{baseBranch}}..HEAD\`.
+If it prints 0, the branch adds nothing to \`{{baseBranch}}\` and there is no pull request to
+open: run \`{{signalCommand}} pr-complete\` and stop.
+
+### Push and open the pull request
+
+Push with \`git push -u origin {{branch}}\`. If an open pull request already exists for the
+branch, do not create another: continue with CI. Otherwise write the description to a
+temporary file outside the worktree (so it is never committed) and run:
+
+\`\`\`
+gh pr create --repo {{repoSlug}} --head {{branch}} --base {{baseBranch}} --title "<title>" --body-file <file>
+\`\`\`
+
+The title is short (under 70 characters) and says what the change does. The description is
+concise: what changed and why (from the plan's *Overview*), how it was tested, and a closing
+line \`Task {{taskId}}: {{taskTitle}}\`.`;
+
+export const CI_AND_MERGEABILITY = `### Wait for CI — bounded
+
+Read the pull request's state with:
+
+\`\`\`
+gh pr view {{branch}} --repo {{repoSlug}} --json state,mergeable,statusCheckRollup
+\`\`\`
+
+Each entry of \`statusCheckRollup\` is a check run (\`name\`, \`status\`, \`conclusion\`,
+\`detailsUrl\`) or a commit status (\`context\`, \`state\`, \`targetUrl\`).
+
+- If the pull request's \`state\` is \`MERGED\`, a human merged it: run
+  \`{{signalCommand}} pr-complete\` and stop. If it is \`CLOSED\`, see *When you must stop*.
+- Poll at most **20 times, 30 seconds apart** (about 10 minutes) after each push. Wait with
+  \`sleep 30\`; never sleep longer than 60 seconds in one command.
+- If the list is still empty after **3** polls, the repository runs no CI on this pull
+  request: treat it as green.
+- While any check is queued or in progress, keep polling.
+- If a check failed (conclusion \`FAILURE\`, \`TIMED_OUT\`, \`CANCELLED\`, \`ACTION_REQUIRED\` or
+  \`STARTUP_FAILURE\`, or state \`FAILURE\` or \`ERROR\`), fetch its logs: for GitHub Actions, take
+  the run id from \`detailsUrl\` (\`…/actions/runs/<id>/…\`) and run
+  \`gh run view <id> --repo {{repoSlug}} --log-failed\`. Find the cause and fix it in the code —
+  never by deleting, skipping or weakening tests or checks. Run the relevant tests locally,
+  commit, push, and poll again. At most **3** fix rounds in all.
+- When every check has passed (success, neutral or skipped), go on to mergeability.
+
+### Mergeability — bounded
+
+Read \`mergeable\` from the same command:
+
+- \`MERGEABLE\` → run \`{{signalCommand}} pr-complete\`. You are done.
+- \`CONFLICTING\` → run \`git fetch origin {{baseBranch}}\` and \`git rebase origin/{{baseBranch}}\`,
+  resolve every conflict keeping the intent of both sides, run the tests, finish the rebase,
+  push with \`git push --force-with-lease origin {{branch}}\`, then wait for CI again. At most
+  **2** rebase rounds.
+- \`UNKNOWN\` → GitHub is still computing it: wait 15 seconds and read it again, at most **8**
+  times.
+
+### When you must stop
+
+If a cap above is reached, or something you cannot fix stands in the way (pushing is refused,
+\`gh\` is not authenticated, the pull request was closed), add a section \`## Pull Request Report\`
+at the end of the task document \`{{documentPath}}\` (replace it if one is already there): what
+failed, the last CI and mergeability state, what you tried, and what a human should do next.
+Send no signal and end your turn.`;
