@@ -3,14 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { execFileCapture, execFileChecked } from '../apps/server/src/process/exec';
+import { execFileCapture } from '../apps/server/src/process/exec';
 
 export const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'bottega.js');
 
-export async function buildServer(): Promise<void> {
-  await execFileChecked(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
-}
+export { buildServer } from '../apps/server/src/testing/build';
 
 export function serverEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: home, BOTTEGA_HOME: join(home, 'data'), BOTTEGA_LOG_LEVEL: 'warn', ...extra };

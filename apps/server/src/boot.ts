@@ -58,6 +58,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     harness,
     claudeSetup: new SetupTokenFlows({ home: config.home, logger: logger.child({ component: 'claude-setup-token' }), ...(options.claudeSetupCommand ? { command: options.claudeSetupCommand } : {}) }),
     now,
+    address: { url: null },
   };
   return { deps, close: opened.close };
 }

@@ -36,6 +36,7 @@ export const EnvSchema = z.object({
   BOTTEGA_DEPS_COPY: z.enum(['auto', 'reflink', 'hardlink', 'copy', 'off']).default('auto'),
   BOTTEGA_LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
   BOTTEGA_STALL_TIMEOUT_S: int(5, 86_400).default(300),
+  BOTTEGA_REFINEMENT: bool.default(true),
 });
 
 export type DepsCopyMode = z.infer<typeof EnvSchema>['BOTTEGA_DEPS_COPY'];
@@ -65,6 +66,8 @@ export interface Config {
   loginRateLimit: number;
   /** A model stream silent this long (while no tool runs) is ended as stalled. */
   stallTimeoutMs: number;
+  /** Whether the finish pipeline runs the refinement agent once before the PR. */
+  refinementEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -118,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     depsCopy: e.BOTTEGA_DEPS_COPY,
     loginRateLimit: e.BOTTEGA_LOGIN_RATE_LIMIT,
     stallTimeoutMs: e.BOTTEGA_STALL_TIMEOUT_S * 1000,
+    refinementEnabled: e.BOTTEGA_REFINEMENT,
   };
 }

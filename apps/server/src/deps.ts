@@ -30,4 +30,6 @@ export interface Deps {
   /** In-app `claude setup-token` sign-ins in progress, one per user. */
   claudeSetup: SetupTokenFlows;
   now: () => Date;
+  /** Where this server listens (set when it starts listening); agents signal there. */
+  address: { url: string | null };
 }

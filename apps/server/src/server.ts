@@ -49,6 +49,9 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
   });
   const port = (server.address() as AddressInfo).port;
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  // Agents on this machine reach the server on loopback when it listens on every interface.
+  const reachable = listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host === '::' ? '[::1]' : host;
+  deps.address.url = `http://${reachable}:${port}`;
 
   const close = async (): Promise<void> => {
     deps.realtime.detach();

@@ -8,8 +8,10 @@ import { createLogger, routeProcessWarnings } from '../logger';
 import { findUserByName, createUser, setPassword } from '../features/auth/commands';
 import { startServer } from '../server';
 import { resumeWorkspaces } from '../features/tasks/workspace';
+import { recoverInterruptedRuns } from '../engine/recovery';
 import { onboard } from './onboard';
 import { readNewPassword } from './password-input';
+import { signalCommandMain } from './signal';
 
 const USAGE = `Usage: bottega <command>
 
@@ -19,6 +21,8 @@ Commands:
   user create <name> [--admin]   create a user (password from a prompt or stdin)
   user reset-password <name>     set a new password and log the user out everywhere
   onboard [--username <name>]    create an admin, a sample project and a task (idempotent)
+  signal <name> [--reason …]     (agents) report a stage: plan-complete, workflow-complete,
+                                 workflow-blocked, pr-complete
   help                           show this text
 
 Configuration is read from environment variables; see the README.`;
@@ -39,6 +43,7 @@ async function start(): Promise<number> {
   const logger = createLogger(config.logLevel);
   routeProcessWarnings(logger);
   const { deps, close } = await boot(config, logger);
+  await recoverInterruptedRuns(deps);
   const server = await startServer(deps, { host: config.host, port: config.port });
   const resumed = await resumeWorkspaces(deps);
   if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');
@@ -105,6 +110,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await userCommand(rest);
       case 'onboard':
         return await onboardCommand(rest);
+      case 'signal':
+        return await signalCommandMain(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -93,6 +93,10 @@ export interface AgentRunsTable {
   effort: string | null;
   trigger: RunTrigger;
   failure_reason: string | null;
+  /** The acting user: who pressed Run, or whose run chained into this one. */
+  started_by: number | null;
+  /** SHA-256 of the run-scoped signal token (only while the run may signal). */
+  signal_token_hash: string | null;
   started_at: string | null;
   ended_at: string | null;
   created_at: string;

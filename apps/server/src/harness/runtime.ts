@@ -16,6 +16,9 @@ import { ProviderError } from './contract';
 import type { ProviderRegistry } from './registry';
 import type { TranscriptStore } from './transcript-store';
 
+/** The follow-up sent when a turn is resumed after a transient failure. */
+export const RETRY_PROMPT = 'Your previous model request failed with a temporary error. Continue the task from where you stopped.';
+
 export type RuntimeDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'background'>;
 
 /** Where a turn runs and what it may do; the caller (chat route, run starter) decides. */
@@ -27,6 +30,10 @@ export interface TurnSetup {
   systemPrompt: SystemPrompt | null;
   permissionMode: PermissionMode;
   disallowedTools: readonly DisallowableTool[];
+  /** Variables added to the provider's environment for this turn (e.g. the run's signal credentials). */
+  extraEnv?: Readonly<Record<string, string>>;
+  /** Transient provider failures are resumed in the same session this many times before the turn fails. */
+  transientRetries?: number;
   /** Fired once the stream has ended and its outcome is recorded. */
   onComplete?: (conversationId: number) => Promise<void> | void;
 }
@@ -130,7 +137,7 @@ export class HarnessRuntime {
         systemPrompt: setup.systemPrompt,
         permissionMode: setup.permissionMode,
         disallowedTools: setup.disallowedTools,
-        env,
+        env: setup.extraEnv ? { ...env, ...setup.extraEnv } : env,
         signal: entry.controller.signal,
         prompt,
         ...(toolResult ? { toolResult } : {}),
@@ -154,8 +161,11 @@ export class HarnessRuntime {
       this.live.delete(conversation.id);
       // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
       if (!this.shuttingDown) await this.setPendingQuestion(conversation.id, null);
+      if (!outcome.ok && (await this.retryTransient(conversation.id, setup, route, outcome.error))) return;
       if (!outcome.ok) await this.recordFailure(conversation.id, route, outcome.error);
       this.deps.bus.publish({ type: 'streaming.ended', ...route });
+      // A turn cut short by shutdown is not finished: recovery marks its run interrupted at the next start.
+      if (this.shuttingDown) return;
       try {
         await setup.onComplete?.(conversation.id);
       } catch (err) {
@@ -179,6 +189,27 @@ export class HarnessRuntime {
     if (live) return { toolUseId: live.toolUseId, questions: live.questions };
     const row = await this.deps.db.selectFrom('conversations').select('pending_question').where('id', '=', conversationId).executeTakeFirst();
     return row?.pending_question ? (JSON.parse(row.pending_question) as QuestionRequest) : null;
+  }
+
+  /**
+   * A transient failure (rate limit, overload, network, stall) with retries
+   * left resumes the same session with a short continuation; the caller sees
+   * one turn. Returns false when the failure must be recorded instead.
+   */
+  private async retryTransient(conversationId: number, setup: TurnSetup, route: { projectId: number; taskId: number; conversationId: number }, error: unknown): Promise<boolean> {
+    const left = setup.transientRetries ?? 0;
+    if (this.shuttingDown || left <= 0 || !(error instanceof ProviderError) || error.kind !== 'transient') return false;
+    const conversation = await this.deps.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
+    if (!conversation?.provider_session_id) return false;
+    const note: ProviderMessage = { type: 'system', subtype: 'retry', text: `${error.message} — retrying (${left} left)`, id: `retry:${randomUUID()}`, providerSessionId: conversation.provider_session_id, raw: null };
+    for (const m of await this.store.append(conversationId, [note], conversation.provider as ProviderName)) this.deps.bus.publish({ type: 'message', ...route, message: m });
+    try {
+      await this.resume({ ...setup, conversation, prompt: RETRY_PROMPT, transientRetries: left - 1 });
+      return true;
+    } catch (err) {
+      this.deps.logger.warn({ err, conversationId }, 'could not retry the turn');
+      return false;
+    }
   }
 
   /** A failed stream: the reason goes into the transcript and onto a linked run. */

@@ -1,7 +1,7 @@
 // Each provider's effort vocabulary (SPEC §7): what `effort` may be for it.
 // Models are the provider's business (gateways rename them freely), but the
 // effort knob is a closed set per provider, and absent where there is none.
-import type { ProviderName } from '@bottega/protocol';
+import type { AgentType, ProviderName, RoleModel } from '@bottega/protocol';
 import { AppError } from '../errors';
 
 export const EFFORT_LEVELS: Record<ProviderName, readonly string[] | null> = {
@@ -18,3 +18,19 @@ export function validateEffort(provider: ProviderName, effort: string | null | u
   if (!allowed.includes(effort)) throw new AppError('VALIDATION_FAILED', `effort for ${provider} must be one of ${allowed.join(', ')}`);
   return effort;
 }
+
+/**
+ * What a user's six roles are set to when they connect their first provider
+ * (SPEC §7 seeding). Written to their settings once, explicitly; never used
+ * as a fallback at run time.
+ */
+export const SEED_ROLE_MODELS: Partial<Record<ProviderName, Record<AgentType, RoleModel>>> = {
+  anthropic: {
+    planification: { provider: 'anthropic', model: 'claude-opus-4-5', effort: 'high' },
+    implementation: { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' },
+    review: { provider: 'anthropic', model: 'claude-opus-4-5', effort: 'high' },
+    refinement: { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' },
+    pr: { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low' },
+    yolo: { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' },
+  },
+};

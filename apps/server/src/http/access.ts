@@ -57,6 +57,9 @@ export function enforceAccess(deps: Pick<Deps, 'db'>, rule: Access): MiddlewareH
       case 'public':
       case 'user':
         break;
+      case 'agent':
+        if (!/^Bearer brt_\S+$/.test(c.req.header('authorization') ?? '')) throw new AppError('UNAUTHENTICATED', 'signals need the run token of a running agent');
+        break;
       case 'admin':
         if (!c.get('user').isAdmin) throw new AppError('FORBIDDEN', 'administrators only');
         break;

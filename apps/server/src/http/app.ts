@@ -13,6 +13,8 @@ import { taskRoutes } from '../features/tasks/routes';
 import { runRoutes } from '../features/runs/routes';
 import { chatRoutes } from '../features/chat/routes';
 import { providerRoutes } from '../features/providers/routes';
+import { agentSettingsRoutes } from '../features/agent-settings/routes';
+import { promptRoutes } from '../features/prompts/routes';
 import { enforceAccess } from './access';
 import { onError } from './on-error';
 import type { RouteDef } from './routes';
@@ -29,6 +31,8 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...runRoutes(deps),
     ...chatRoutes(deps),
     ...providerRoutes(deps),
+    ...agentSettingsRoutes(deps),
+    ...promptRoutes(deps),
   ];
 }
 
@@ -81,7 +85,7 @@ export function createApp(deps: Deps, routes: RouteDef[] = allRoutes(deps)): Hon
     app.on(
       route.method,
       route.path,
-      authenticate(deps, route.access.kind !== 'public'),
+      authenticate(deps, route.access.kind !== 'public' && route.access.kind !== 'agent'),
       enforceAccess(deps, route.access),
       (c) => route.handler(c),
     );

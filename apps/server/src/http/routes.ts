@@ -20,7 +20,9 @@ export type Access =
   /** Members of the project that owns the conversation `:conversationId`. */
   | { kind: 'conversation' }
   /** Members of the project that owns the agent run `:runId`. */
-  | { kind: 'run' };
+  | { kind: 'run' }
+  /** A running agent, by its run-scoped token (`Authorization: Bearer brt_…`); no user login. */
+  | { kind: 'agent' };
 
 export type AccessKind = Access['kind'];
 
@@ -41,4 +43,5 @@ export const access = {
   task: { kind: 'task' },
   conversation: { kind: 'conversation' },
   run: { kind: 'run' },
+  agent: { kind: 'agent' },
 } as const satisfies Record<AccessKind, Access>;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { eventsOfFrame, type ServerEvent, type ServerFrame, type TaskDto } from '@bottega/protocol';
 import { startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
+import { recoverInterruptedRuns } from '../engine/recovery';
 import { startServer, type RunningServer } from '../server';
 import { createTestContext, type TestContext, type TestUser } from './context';
 import { initRepo } from './git';
@@ -16,6 +17,8 @@ export interface ChatWorld {
   owner: TestUser;
   projectId: number;
   task: TaskDto;
+  /** Stops the server (its agents with it), boots again over the same home, recovers, listens again. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,19 +39,26 @@ export async function startChatWorld(): Promise<ChatWorld> {
   const t = await ctx.request('POST', `/api/projects/${projectId}/tasks`, { as: owner, json: { title: 'Chat here' } });
   const task = ((await t.json()) as { task: TaskDto }).task;
   await ctx.deps.background.drain();
-  return {
+  const world: ChatWorld = {
     ctx,
     server,
     fake,
     owner,
     projectId,
     task,
+    async restart() {
+      await world.server.close();
+      await ctx.restart();
+      await recoverInterruptedRuns(ctx.deps);
+      world.server = await startServer(ctx.deps, { host: '127.0.0.1', port: 0 });
+    },
     async close() {
-      await server.close();
+      await world.server.close();
       await fake.close();
       await ctx.close();
     },
   };
+  return world;
 }
 
 /** A WebSocket client subscribed to one task that records every event. */

@@ -39,6 +39,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     depsCopy: 'auto',
     loginRateLimit: 10,
     stallTimeoutMs: 30_000,
+    refinementEnabled: true,
     ...overrides,
   };
 }
@@ -54,6 +55,8 @@ export interface TestContext {
   deps: Deps;
   app: Hono<AppEnv>;
   close(): Promise<void>;
+  /** Simulates a server restart: a fresh boot (deps, app) over the same home and database. */
+  restart(): Promise<void>;
   user(opts?: { isAdmin?: boolean; username?: string }): Promise<TestUser>;
   project(opts: { members: TestUser[]; repoPath?: string; name?: string }): Promise<ProjectRow>;
   task(project: ProjectRow, owner: TestUser, opts?: Partial<TaskRow>): Promise<TaskRow>;
@@ -66,8 +69,9 @@ let passwordHash: Promise<string> | undefined;
 
 export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-test-'));
-  const { deps, close } = await boot(testConfig(home, overrides), silentLogger(), { claudeSetupCommand: [process.execPath, FAKE_SETUP_TOKEN] });
-  const app = createApp(deps);
+  const config = testConfig(home, overrides);
+  const bootOptions = { claudeSetupCommand: [process.execPath, FAKE_SETUP_TOKEN] as [string, string] };
+  let { deps, close } = await boot(config, silentLogger(), bootOptions);
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const hash = await passwordHash;
   let seq = 0;
@@ -76,11 +80,19 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
   const ctx: TestContext = {
     home,
     deps,
-    app,
+    app: createApp(deps),
     async close() {
-      await deps.background.drain();
+      await ctx.deps.background.drain();
       await close();
       await rm(home, { recursive: true, force: true });
+    },
+    async restart() {
+      await ctx.deps.harness.shutdown();
+      await ctx.deps.background.drain();
+      await close();
+      ({ deps, close } = await boot(config, silentLogger(), bootOptions));
+      ctx.deps = deps;
+      ctx.app = createApp(deps);
     },
     async user(opts = {}) {
       seq += 1;
@@ -153,7 +165,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
         headers['content-type'] ??= 'application/json';
         body = JSON.stringify(opts.json);
       }
-      return app.request(path, { method, headers, body });
+      return ctx.app.request(path, { method, headers, body });
     },
   };
   return ctx;

@@ -48,6 +48,13 @@ export const samples: Record<string, Sample> = {
   'POST /api/conversations/:conversationId/answer': () => ({ json: { toolUseId: WORLD_QUESTION_ID, answers: { 'Which colour?': 'Blue' } } }),
   'PUT /api/providers/anthropic': () => ({ json: { apiKey: 'sk-ant-test-key-0123456789', baseUrl: 'http://127.0.0.1:9' } }),
   'POST /api/providers/anthropic/setup-token/complete': () => ({ json: { code: 'good-code' } }),
+  'PUT /api/agent-settings': () => {
+    const m = { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' };
+    return { json: { settings: { planification: m, implementation: m, review: m, refinement: m, pr: m, yolo: m } } };
+  },
+  'POST /api/tasks/:taskId/agent-runs': () => ({ json: { agentType: 'implementation' } }),
+  'POST /api/signals': () => ({ json: { signal: 'workflow-complete' } }),
+  'PUT /api/prompts/:name': () => ({ json: { content: 'Refine {{taskTitle}} carefully.', expectedMtime: null } }),
   'POST /api/tasks/:taskId/files': () => {
     const form = new FormData();
     form.append('file', new File(['hello'], 'hello.txt'));
@@ -101,7 +108,7 @@ export function fillPath(route: RouteDef, w: World): string {
     .replace(':conversationId', String(w.conversationId))
     .replace(':runId', String(w.runId))
     .replace(':userId', String(route.path.includes('/members/') ? w.member2.row.id : w.target.row.id))
-    .replace(':name', 'notes.txt');
+    .replace(':name', route.path.startsWith('/api/prompts/') ? 'refinement' : 'notes.txt');
 }
 
 export const routeKey = (r: RouteDef): string => `${r.method} ${r.path}`;

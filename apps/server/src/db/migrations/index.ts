@@ -4,6 +4,7 @@ import type { Dialect } from '../ddl';
 import { up as initial } from './0001_initial';
 import { up as taskWorkspaceAndPaging } from './0002_task_workspace_and_paging';
 import { up as conversationPendingQuestion } from './0003_conversation_pending_question';
+import { up as runSignals } from './0004_run_signals';
 
 export interface Migration {
   name: string;
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   { name: '0001_initial', up: initial },
   { name: '0002_task_workspace_and_paging', up: taskWorkspaceAndPaging },
   { name: '0003_conversation_pending_question', up: conversationPendingQuestion },
+  { name: '0004_run_signals', up: runSignals },
 ];

@@ -6,6 +6,7 @@
 import { ConnectAnthropicBody, providerNames, SetupTokenCodeBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
+import { seedAgentSettings } from '../agent-settings/store';
 import { readJson } from '../../http/validate';
 import { claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
 
@@ -42,6 +43,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
         const body = await readJson(c, ConnectAnthropicBody);
         const userId = c.get('user').id;
         await saveClaudeCredentials(home, userId, body);
+        await seedAgentSettings(deps, userId, 'anthropic');
         return c.json(await claudeStatus(home, userId));
       },
     },
@@ -68,7 +70,9 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const body = await readJson(c, SetupTokenCodeBody);
-        return c.json(await deps.claudeSetup.complete(c.get('user').id, body.code));
+        const done = await deps.claudeSetup.complete(c.get('user').id, body.code);
+        await seedAgentSettings(deps, c.get('user').id, 'anthropic');
+        return c.json(done);
       },
     },
     {

@@ -1,12 +1,48 @@
-// Read routes for a task's agent runs and conversations. Starting runs arrives
-// with the orchestration loop; chat turns and transcripts are in features/chat.
+// Agent runs: start one by hand (the loop's one entry point does the rest),
+// resume an interrupted one, receive agents' signals, and read runs and
+// conversations. Chat turns and transcripts are in features/chat.
+import { StartRunBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
+import { onRunComplete } from '../../engine/completion';
+import { resumeInterruptedRun } from '../../engine/recovery';
+import { startRun } from '../../engine/run-starter';
+import { applySignal, SignalBody } from '../../engine/signals';
+import { readJson } from '../../http/validate';
 import { access, type RouteDef } from '../../http/routes';
 import { presentConversation, presentRun } from './presenters';
 
 export function runRoutes(deps: Deps): RouteDef[] {
   const { db } = deps;
+  const onComplete = (runId: number) => onRunComplete(deps, runId);
   return [
+    {
+      method: 'POST',
+      path: '/api/tasks/:taskId/agent-runs',
+      access: access.task,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, StartRunBody);
+        const run = await startRun(deps, { taskId: c.get('task').id, agentType: body.agentType, trigger: 'manual', actingUserId: c.get('user').id, onComplete });
+        return c.json({ run: presentRun(run) }, 201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/agent-runs/:runId/resume',
+      access: access.run,
+      handler: async (c) => c.json({ run: presentRun(await resumeInterruptedRun(deps, c.get('run'), c.get('user').id, onComplete)) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/signals',
+      access: access.agent,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, SignalBody);
+        const token = (c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, '');
+        return c.json({ ok: true, message: await applySignal(deps, token, body) });
+      },
+    },
     {
       method: 'GET',
       path: '/api/tasks/:taskId/agent-runs',

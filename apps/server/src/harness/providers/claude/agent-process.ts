@@ -3,13 +3,22 @@
 // drained into a short tail, and its whole tree (Bash children run in sessions
 // of their own) tracked so stopping it leaves nothing behind.
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../../../logger';
 import { spawnProcessGroup } from '../../../process/exec';
 import { ProcessTree } from '../../process-tree';
 
 const STDERR_TAIL = 4096;
+
+/**
+ * The environment entry every agent process of this instance carries
+ * (`BOTTEGA_AGENT_PROCESS=<instance>:<uuid>`): the tree finds escaped
+ * processes by it, and a restarted server kills what a crash left behind.
+ */
+export function agentMarkerPrefix(home: string): string {
+  return `BOTTEGA_AGENT_PROCESS=${createHash('sha256').update(home).digest('hex').slice(0, 12)}:`;
+}
 
 export class AgentProcess {
   readonly child: ChildProcess;
@@ -20,10 +29,10 @@ export class AgentProcess {
   private stopping: Promise<void> | null = null;
   private observer: NodeJS.Timeout | null = null;
 
-  constructor(options: SpawnOptions, private readonly logger: Logger) {
+  constructor(options: SpawnOptions, private readonly logger: Logger, instanceHome: string) {
     // Every process the agent starts inherits this entry, so even one that
     // escapes the tree (a double-forked daemon) is found and stopped with it.
-    const marker = `BOTTEGA_AGENT_PROCESS=${randomUUID()}`;
+    const marker = `${agentMarkerPrefix(instanceHome)}${randomUUID()}`;
     const [markerName, markerValue] = marker.split('=') as [string, string];
     this.child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: { ...options.env, [markerName]: markerValue } });
     const pid = this.child.pid;

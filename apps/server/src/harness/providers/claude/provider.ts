@@ -48,6 +48,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
     return new ClaudeTurn(
       {
         logger,
+        home: deps.home,
         stallTimeoutMs: deps.stallTimeoutMs,
         executablePath: executable,
         mcpServers: (env) => (env.CLAUDE_CONFIG_DIR ? readClaudeMcpServers(env.CLAUDE_CONFIG_DIR) : Promise.resolve({})),

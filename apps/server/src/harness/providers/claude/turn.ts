@@ -18,6 +18,8 @@ export const CONTINUE_PROMPT = 'Continue from where you stopped: your last model
 
 export interface TurnDeps {
   logger: Logger;
+  /** The instance home: agent processes are marked with it (see agent-process.ts). */
+  home: string;
   stallTimeoutMs: number;
   executablePath: string;
   mcpServers(env: AgentEnvironment): Promise<Record<string, McpServerConfig>>;
@@ -166,7 +168,7 @@ export class ClaudeTurn implements TurnHandle {
       gate: { onWaiting: (open) => watchdog.waiting(open) },
       spawn: (spawnOptions) => {
         if (this.stopReason) throw new Error('the turn was stopped before Claude Code started');
-        this.proc = new AgentProcess(spawnOptions, this.deps.logger);
+        this.proc = new AgentProcess(spawnOptions, this.deps.logger, this.deps.home);
         return this.proc.asSpawned();
       },
     });

@@ -1,0 +1,74 @@
+// The completion handler (SPEC §4): runs when a run's stream has ended. It
+// takes no verdict from the agent — it reads the database: a run still
+// `running` is completed and the next step is decided from the task's flags;
+// a run already `failed` (stopped, fatal error) or `interrupted` ends there.
+// Chaining starts as soon as this run's state is committed, after re-reading
+// the task and re-checking that nothing else is live.
+import type { Deps } from '../deps';
+import { iso } from '../time';
+import { nextStep } from './next-step';
+import { broadcastRun, broadcastTask, startRun } from './run-starter';
+
+export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
+  const now = iso(deps.now());
+  const run = await deps.db
+    .updateTable('agent_runs')
+    .set({ status: 'completed', ended_at: now, signal_token_hash: null })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .returningAll()
+    .executeTakeFirst();
+  if (!run) return;
+  await broadcastRun(deps, run);
+  if (run.agent_type === 'refinement') {
+    await deps.db.updateTable('tasks').set({ refinement_complete: 1, updated_at: now }).where('id', '=', run.task_id).execute();
+  }
+  const task = await broadcastTask(deps, run.task_id);
+  if (!task || task.status === 'completed' || run.started_by === null) return;
+  const actor = await deps.db.selectFrom('users').select(['is_technical', 'is_active']).where('id', '=', run.started_by).executeTakeFirst();
+  if (!actor || actor.is_active !== 1) return;
+  const step = nextStep({
+    finished: run.agent_type,
+    flags: {
+      planificationComplete: task.planification_complete === 1,
+      workflowComplete: task.workflow_complete === 1,
+      workflowBlocked: task.workflow_blocked === 1,
+      refinementComplete: task.refinement_complete === 1,
+      prAgentComplete: task.pr_agent_complete === 1,
+      workflowRunCount: task.workflow_run_count,
+    },
+    actorIsTechnical: actor.is_technical === 1,
+    refinementEnabled: deps.config.refinementEnabled,
+    maxIterations: deps.config.maxIterations,
+  });
+  switch (step.kind) {
+    case 'stop':
+      return;
+    case 'block': {
+      const blocked = await deps.db
+        .updateTable('tasks')
+        .set({ workflow_blocked: 1, block_reason: step.reason, updated_at: iso(deps.now()) })
+        .where('id', '=', task.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      deps.bus.publish({ type: 'task.blocked', projectId: blocked.project_id, taskId: blocked.id, reason: step.reason });
+      await broadcastTask(deps, task.id);
+      return;
+    }
+    case 'start':
+      await chain(deps, run.task_id, run.started_by, step.agentType);
+      return;
+  }
+}
+
+/** Starts the next run unless the task changed meanwhile (blocked, completed, deleted, or busy). */
+async function chain(deps: Deps, taskId: number, actingUserId: number, agentType: Parameters<typeof startRun>[1]['agentType']): Promise<void> {
+  const task = await deps.db.selectFrom('tasks').select(['status', 'workflow_blocked']).where('id', '=', taskId).executeTakeFirst();
+  if (!task || task.status === 'completed' || task.workflow_blocked === 1) return;
+  try {
+    await startRun(deps, { taskId, agentType, trigger: 'chain', actingUserId, onComplete: (id) => onRunComplete(deps, id) });
+  } catch (err) {
+    // A run that could not start (busy, credentials gone) is logged; the task waits for a human.
+    deps.logger.warn({ err, taskId, agentType }, 'could not chain the next run');
+  }
+}

@@ -1,0 +1,220 @@
+// The orchestration loop with the real Claude Code CLI against the fake
+// model. The role prompts are instance overrides (the product's own override
+// directory) that carry the fake brain's directives, so each agent does
+// exactly what a test needs: signal, do work, or neither.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { directive } from '@bottega/testkit';
+import { buildServer } from '../testing/build';
+import { EventRecorder, startChatWorld, type ChatWorld } from '../testing/chat-world';
+
+let w: ChatWorld;
+beforeAll(buildServer);
+beforeEach(async () => {
+  w = await startChatWorld();
+});
+afterEach(async () => w.close());
+
+/** Writes instance prompt overrides: role name → prompt text ({{signalCommand}} is rendered). */
+async function prompts(byName: Record<string, string>): Promise<void> {
+  const dir = join(w.ctx.home, 'prompts');
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(byName)) await writeFile(join(dir, `${name}.md`), text);
+}
+
+const signal = (name: string, reason?: string) => directive.bash(`{{signalCommand}} ${name}${reason ? ` --reason "${reason}"` : ''}`);
+
+async function run(agentType: string, as = w.owner): Promise<Response> {
+  return w.ctx.request('POST', `/api/tasks/${w.task.id}/agent-runs`, { as, json: { agentType } });
+}
+
+async function runs(): Promise<AgentRunDto[]> {
+  const res = await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner });
+  return ((await res.json()) as { runs: AgentRunDto[] }).runs.reverse();
+}
+
+async function task(): Promise<TaskDto> {
+  return ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}`, { as: w.owner })).json()) as { task: TaskDto }).task;
+}
+
+/** Waits until no run of the task is live and the background work has settled. */
+async function idle(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    await w.ctx.deps.background.drain();
+    const live = (await runs()).some((r) => r.status === 'running' || r.status === 'pending');
+    if (!live) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the loop did not settle');
+}
+
+describe('the loop', () => {
+  it('stops at the plan gate, then runs implementation ⇄ review, refinement and the PR agent by itself', async () => {
+    await prompts({
+      planning: `Plan it. ${signal('plan-complete')}`,
+      implementation: `Work. ${directive.bash('echo change >> work.txt')}`,
+      review: `Review. ${signal('workflow-complete')}`,
+      refinement: `Refine. ${directive.say('refined')}`,
+      pr: `Open the PR. ${signal('pr-complete')}`,
+    });
+    expect((await run('planification')).status).toBe(201);
+    await idle();
+    expect((await runs()).map((r) => [r.agentType, r.status])).toEqual([['planification', 'completed']]);
+    expect(await task()).toMatchObject({ planificationComplete: true, status: 'in_progress' });
+
+    expect((await run('implementation')).status).toBe(201);
+    await idle();
+    expect((await runs()).map((r) => [r.agentType, r.status, r.trigger])).toEqual([
+      ['planification', 'completed', 'manual'],
+      ['implementation', 'completed', 'manual'],
+      ['review', 'completed', 'chain'],
+      ['refinement', 'completed', 'chain'],
+      ['pr', 'completed', 'chain'],
+    ]);
+    expect(await task()).toMatchObject({ workflowComplete: true, refinementComplete: true, prAgentComplete: true, status: 'in_review', workflowRunCount: 5 });
+    const all = await runs();
+    expect(new Set(all.map((r) => r.conversationId)).size).toBe(5);
+    expect(all.every((r) => r.provider === 'anthropic' && r.model)).toBe(true);
+  });
+
+  it('stops on BLOCKED with its reason; a manual run clears the block and carries on', async () => {
+    await prompts({
+      implementation: `Work. ${directive.say('done')}`,
+      review: `Review. ${signal('workflow-blocked', 'needs production credentials')}`,
+    });
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    await run('implementation');
+    await idle();
+    expect(await task()).toMatchObject({ workflowBlocked: true, blockReason: 'needs production credentials' });
+    expect(rec.events.some((e) => e.type === 'task.blocked' && e.reason === 'needs production credentials')).toBe(true);
+    expect((await runs()).map((r) => r.agentType)).toEqual(['implementation', 'review']);
+    await prompts({ review: `Review. ${signal('workflow-complete')}`, refinement: 'Refine.', pr: `PR. ${signal('pr-complete')}` });
+    expect((await run('implementation')).status).toBe(201);
+    expect((await task()).workflowBlocked).toBe(false);
+    await idle();
+    expect((await task()).status).toBe('in_review');
+    rec.close();
+  });
+
+  it('auto-blocks at the iteration cap', async () => {
+    w.ctx.deps.config.maxIterations = 3;
+    await prompts({ implementation: `Work. ${directive.say('done')}`, review: `Review. ${directive.say('needs work')}` });
+    await run('implementation');
+    await idle();
+    expect((await runs()).map((r) => r.agentType)).toEqual(['implementation', 'review', 'implementation']);
+    expect(await task()).toMatchObject({ workflowBlocked: true, blockReason: 'max_iterations' });
+    // A manual run resets the counter of an iteration block.
+    await prompts({ review: `Review. ${signal('workflow-complete')}`, refinement: 'Refine.', pr: `PR. ${signal('pr-complete')}` });
+    await run('review');
+    await idle();
+    expect(await task()).toMatchObject({ workflowBlocked: false, status: 'in_review' });
+  });
+
+  it('refuses a second run while one is live, and signals from the wrong role or a forged or spent token', async () => {
+    await prompts({ implementation: `Work. ${directive.bash('echo begin; sleep 2.5; echo end')}` });
+    const first = await run('implementation');
+    expect(first.status).toBe(201);
+    expect((await run('implementation')).status).toBe(409);
+    const forged = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: 'Bearer brt_forged', 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'pr-complete' }) });
+    expect(forged.status).toBe(401);
+    const noToken = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: w.owner.auth, 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'pr-complete' }) });
+    expect(noToken.status).toBe(401);
+    await w.ctx.request('POST', `/api/conversations/${((await first.json()) as { run: AgentRunDto }).run.conversationId}/stop`, { as: w.owner });
+    await idle();
+    expect((await runs()).map((r) => r.status)).toEqual(['failed']);
+  });
+
+  it('a finished run’s token is spent', async () => {
+    await prompts({ planning: `Plan. ${directive.bash('printf %s "$BOTTEGA_RUN_TOKEN" > token.txt')} ${signal('plan-complete')}` });
+    await run('planification');
+    await idle();
+    const token = await readFile(join(w.task.worktreePath ?? '', 'token.txt'), 'utf8');
+    expect(token).toMatch(/^brt_/);
+    const late = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'plan-complete' }) });
+    expect(late.status).toBe(401);
+  });
+
+  it('a transient provider error is resumed within the same run', async () => {
+    await prompts({ implementation: `Work. ${directive.say('done after a hiccup')}`, review: `Review. ${signal('workflow-blocked', 'enough')}` });
+    // More failures than one CLI process retries: the run resumes its session once.
+    w.fake.failNext(529, { count: 3 });
+    await run('implementation');
+    await idle();
+    const all = await runs();
+    expect(all.map((r) => [r.agentType, r.status])).toEqual([
+      ['implementation', 'completed'],
+      ['review', 'completed'],
+    ]);
+    const transcript = await w.ctx.deps.harness.store.all(all[0]?.conversationId ?? 0);
+    expect(transcript.some((m) => m.type === 'system' && m.subtype === 'retry')).toBe(true);
+  });
+
+  it('a wrong-role signal is refused with a clear message and a non-zero exit', async () => {
+    await prompts({ implementation: `Work. ${signal('pr-complete')}`, review: 'Review.' });
+    w.ctx.deps.config.maxIterations = 2;
+    await run('implementation');
+    await idle();
+    const conversationId = (await runs())[0]?.conversationId ?? 0;
+    const result = (await w.ctx.deps.harness.store.all(conversationId)).find((m) => m.type === 'tool_result');
+    expect(result?.type === 'tool_result' && result.output).toMatch(/refused \(403\): a implementation run may not send pr-complete/);
+    expect((await task()).prAgentComplete).toBe(false);
+  });
+
+  it('Stop during implementation fails the run and chains nothing', async () => {
+    await prompts({ implementation: `Work. ${directive.bash('echo begin; sleep 30.7; echo end')}`, review: `Review. ${signal('workflow-complete')}` });
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
+    await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
+    await w.ctx.request('POST', `/api/conversations/${started.conversationId}/stop`, { as: w.owner });
+    await idle();
+    expect((await runs()).map((r) => [r.agentType, r.status, r.failureReason])).toEqual([['implementation', 'failed', 'stopped by the user']]);
+    rec.close();
+  });
+
+  it('a non-technical user goes straight from the plan into implementation', async () => {
+    await w.ctx.request('PATCH', '/api/auth/profile', { as: w.owner, json: { isTechnical: false } });
+    await prompts({
+      'planning-nontechnical': `Plan it quietly. ${signal('plan-complete')}`,
+      implementation: `Work. ${directive.say('done')}`,
+      review: `Review. ${signal('workflow-blocked', 'stop here for the test')}`,
+    });
+    await run('planification');
+    await idle();
+    expect((await runs()).map((r) => r.agentType)).toEqual(['planification', 'implementation', 'review']);
+  });
+
+  it('a fatal provider error fails the run and chains nothing', async () => {
+    await prompts({ implementation: 'Work.', review: `Review. ${signal('workflow-complete')}` });
+    w.fake.failNext(400, { count: 10 });
+    await run('implementation');
+    await idle();
+    const all = await runs();
+    expect(all.map((r) => [r.agentType, r.status])).toEqual([['implementation', 'failed']]);
+    expect(all[0]?.failureReason).toBeTruthy();
+  });
+
+  it('a run interrupted by a restart can be resumed in its session and the loop carries on', async () => {
+    await prompts({ implementation: `Work. ${directive.bash('echo begin; sleep 30.9; echo end')}`, review: `Review. ${signal('workflow-blocked', 'resumed fine')}` });
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
+    await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
+    rec.close();
+    await w.restart();
+    expect((await runs()).map((r) => [r.agentType, r.status])).toEqual([['implementation', 'interrupted']]);
+    const before = w.fake.modelRequests().length;
+    const resumed = await w.ctx.request('POST', `/api/agent-runs/${started.id}/resume`, { as: w.owner });
+    expect(resumed.status).toBe(200);
+    await idle();
+    expect((await runs()).map((r) => [r.agentType, r.status])).toEqual([
+      ['implementation', 'completed'],
+      ['review', 'completed'],
+    ]);
+    // The resumed turn continued the same session: its first request carries the interrupted history.
+    const continued = JSON.stringify(w.fake.modelRequests()[before]?.body ?? {});
+    expect(continued).toContain('30.9');
+    expect(continued).toContain('The server restarted while you were working');
+    expect((await task()).blockReason).toBe('resumed fine');
+  });
+});

@@ -1,0 +1,58 @@
+// Builds an agent run's prompt (SPEC §6/§7): the role's template (an
+// instance override wins) rendered with the task's facts — document path,
+// worktree, branch, signal command, plan template, PR status or feedback.
+// A variable the template needs but the run cannot supply throws.
+import type { AgentType } from '@bottega/protocol';
+import type { ProjectRow, TaskRow } from '../db/schema';
+import type { Deps } from '../deps';
+import { detectDefaultBranch } from '../forge/git';
+import { githubRepoOf, describePullRequest } from '../forge/github';
+import { renderPrompt } from '../prompts/render';
+import { PromptStore } from '../prompts/store';
+import { devServerPort, taskArchive } from '../workspace/paths';
+import { signalCommand } from './signal-command';
+
+export interface RunPromptInput {
+  project: ProjectRow;
+  task: TaskRow;
+  agentType: AgentType;
+  technical: boolean;
+  feedback: string | null;
+}
+
+export function promptNameFor(agentType: AgentType, technical: boolean, feedback: boolean): string {
+  switch (agentType) {
+    case 'planification':
+      return technical ? 'planning' : 'planning-nontechnical';
+    case 'pr':
+      return feedback ? 'pr-feedback' : 'pr';
+    default:
+      return agentType;
+  }
+}
+
+export async function buildRunPrompt(deps: Pick<Deps, 'config'>, input: RunPromptInput): Promise<string> {
+  const { project, task } = input;
+  const store = new PromptStore(deps.config.home);
+  const name = promptNameFor(input.agentType, input.technical, input.feedback !== null);
+  const base = (await detectDefaultBranch(project.repo_path).catch(() => 'main')).replace(/^origin\//, '');
+  const github = await githubRepoOf(project.repo_path);
+  const branch = task.branch_name ?? '';
+  const vars: Record<string, string> = {
+    taskId: String(task.id),
+    taskTitle: task.title,
+    documentPath: taskArchive(deps.config.home, project.id, task.id).documentPath,
+    worktreePath: task.worktree_path ?? project.repo_path,
+    branch,
+    baseBranch: base,
+    repoSlug: github?.slug ?? '',
+    signalCommand: signalCommand(),
+    planTemplatePath: await store.templatePath('plan-template'),
+    devServerPort: String(devServerPort(task.id)),
+  };
+  if (input.agentType === 'pr' || input.agentType === 'yolo') {
+    vars.prStatus = github && branch ? await describePullRequest(github, branch) : 'There is no GitHub remote for this repository; no pull request can be opened.';
+  }
+  if (input.feedback !== null) vars.feedback = input.feedback;
+  return renderPrompt(await store.resolve(name), vars);
+}

@@ -1,0 +1,52 @@
+// Agent signals (SPEC §4): the only way an agent changes the workflow. Each
+// flips one task flag, is accepted only with the run-scoped token of the
+// task's live run, and only from the roles allowed to send it.
+import type { AgentType } from '@bottega/protocol';
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { iso } from '../time';
+import { broadcastTask } from './run-starter';
+import { hashRunToken } from './signal-command';
+
+export const SignalName = z.enum(['plan-complete', 'workflow-complete', 'workflow-blocked', 'pr-complete']);
+export type SignalName = z.infer<typeof SignalName>;
+
+export const SignalBody = z
+  .object({ signal: SignalName, reason: z.string().trim().min(1).max(2000).optional() })
+  .strict()
+  .refine((b) => b.signal !== 'workflow-blocked' || b.reason !== undefined, { message: 'workflow-blocked needs a reason' });
+
+const ALLOWED: Record<SignalName, readonly AgentType[]> = {
+  'plan-complete': ['planification'],
+  'workflow-complete': ['review', 'yolo'],
+  'workflow-blocked': ['review', 'yolo'],
+  'pr-complete': ['pr', 'yolo'],
+};
+
+export async function applySignal(deps: Deps, token: string, body: z.infer<typeof SignalBody>): Promise<string> {
+  const run = await deps.db.selectFrom('agent_runs').selectAll().where('signal_token_hash', '=', hashRunToken(token)).executeTakeFirst();
+  if (!run || run.status !== 'running') throw new AppError('UNAUTHENTICATED', 'this signal token does not belong to a running agent run');
+  if (!ALLOWED[body.signal].includes(run.agent_type)) {
+    throw new AppError('FORBIDDEN', `a ${run.agent_type} run may not send ${body.signal} (allowed: ${ALLOWED[body.signal].join(', ')})`);
+  }
+  const now = iso(deps.now());
+  const update = deps.db.updateTable('tasks').where('id', '=', run.task_id);
+  switch (body.signal) {
+    case 'plan-complete':
+      await update.set({ planification_complete: 1, updated_at: now }).execute();
+      break;
+    case 'workflow-complete':
+      await update.set({ workflow_complete: 1, updated_at: now }).execute();
+      break;
+    case 'workflow-blocked':
+      await update.set({ workflow_blocked: 1, block_reason: body.reason ?? null, updated_at: now }).execute();
+      break;
+    case 'pr-complete':
+      await update.set({ pr_agent_complete: 1, status: 'in_review', updated_at: now }).execute();
+      break;
+  }
+  const task = await broadcastTask(deps, run.task_id);
+  if (task && body.signal === 'workflow-blocked') deps.bus.publish({ type: 'task.blocked', projectId: task.project_id, taskId: task.id, reason: task.block_reason });
+  return `${body.signal} recorded for task ${run.task_id}`;
+}
