@@ -35,8 +35,14 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config'>, input: RunPromp
   const { project, task } = input;
   const store = new PromptStore(deps.config.home);
   const name = promptNameFor(input.agentType, input.technical, input.feedback !== null);
-  const base = (await detectDefaultBranch(project.repo_path).catch(() => 'main')).replace(/^origin\//, '');
-  const github = await githubRepoOf(project.repo_path);
+  // Independent lookups (git processes, files) run side by side: this is on the hand-off path.
+  const [defaultRef, github, template, planTemplatePath] = await Promise.all([
+    detectDefaultBranch(project.repo_path).catch(() => 'main'),
+    githubRepoOf(project.repo_path),
+    store.resolve(name),
+    store.templatePath('plan-template'),
+  ]);
+  const base = defaultRef.replace(/^origin\//, '');
   const branch = task.branch_name ?? '';
   const vars: Record<string, string> = {
     taskId: String(task.id),
@@ -47,12 +53,12 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config'>, input: RunPromp
     baseBranch: base,
     repoSlug: github?.slug ?? '',
     signalCommand: signalCommand(),
-    planTemplatePath: await store.templatePath('plan-template'),
+    planTemplatePath,
     devServerPort: String(devServerPort(task.id)),
   };
   if (input.agentType === 'pr' || input.agentType === 'yolo') {
     vars.prStatus = github && branch ? await describePullRequest(github, branch) : 'There is no GitHub remote for this repository; no pull request can be opened.';
   }
   if (input.feedback !== null) vars.feedback = input.feedback;
-  return renderPrompt(await store.resolve(name), vars);
+  return renderPrompt(template, vars);
 }

@@ -93,12 +93,24 @@ export class ProcessTree {
     private readonly marker: string | null = null,
   ) {}
 
+  private rootStart: number | null = null;
+
+  /** The root's start time (clock ticks since boot), remembered from the first table that had it. */
+  private rootStartTime(table: readonly ProcInfo[]): number | null {
+    if (this.rootStart === null) {
+      const root = table.find((p) => p.pid === this.rootPid);
+      if (root && this.seen.get(root.pid) === root.startTime) this.rootStart = Number(root.startTime);
+    }
+    return this.rootStart;
+  }
+
   /** Records the root's current descendants. */
   async observe(): Promise<void> {
     const table = await readProcessTable();
     for (const p of treeOf(table, this.rootPid)) {
       if (!p.zombie) this.seen.set(p.pid, p.startTime);
     }
+    this.rootStartTime(table);
   }
 
   /** The processes of this tree still running (zombies do not count). */
@@ -112,7 +124,10 @@ export class ProcessTree {
     const members = table.filter((p) => !p.zombie && (leaders.has(p.pgrp) || this.seen.get(p.pid) === p.startTime));
     if (!this.marker) return members;
     const known = new Set(members.map((p) => p.pid));
-    const marked = await Promise.all(table.filter((p) => !p.zombie && !known.has(p.pid) && p.pid !== process.pid).map(async (p) => ((await carries(p.pid, this.marker ?? '')) ? p : null)));
+    // Only processes younger than the agent can have inherited its marker.
+    const rootStart = this.rootStartTime(table);
+    const candidates = table.filter((p) => !p.zombie && !known.has(p.pid) && p.pid !== process.pid && (rootStart === null || Number(p.startTime) >= rootStart));
+    const marked = await Promise.all(candidates.map(async (p) => ((await carries(p.pid, this.marker ?? '')) ? p : null)));
     return [...members, ...marked.filter((p): p is ProcInfo => p !== null)];
   }
 

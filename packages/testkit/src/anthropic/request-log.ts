@@ -12,6 +12,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON body (the raw text when it was not JSON; undefined when empty). */
   body: unknown;
+  /** `performance.now()` when the request arrived (same clock as the test process). */
+  receivedAt: number;
   /** How the fake answered, once it has (a stalled stream counts as answered). */
   response?: RecordedResponse;
 }
@@ -32,7 +34,7 @@ export class RequestLog {
   readonly all: RecordedRequest[] = [];
   private waiters = new Set<Waiter>();
 
-  record(req: IncomingMessage, body: unknown): RecordedRequest {
+  record(req: IncomingMessage, body: unknown, receivedAt = performance.now()): RecordedRequest {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -44,6 +46,7 @@ export class RequestLog {
       url,
       headers,
       body,
+      receivedAt,
     };
     this.all.push(entry);
     this.notify(entry);

@@ -149,16 +149,17 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const raw = await readBody(req);
     let body: unknown = raw.length > 0 ? raw : undefined;
     try {
       body = raw.length > 0 ? JSON.parse(raw) : undefined;
     } catch {
-      const entry = log.record(req, body);
+      const entry = log.record(req, body, receivedAt);
       writeError(res, 400, 'request body is not valid JSON');
       return log.respond(entry, { status: 400, kind: 'error' });
     }
-    const entry = log.record(req, body);
+    const entry = log.record(req, body, receivedAt);
     const path = entry.path;
     if (req.method === 'POST' && path === '/v1/messages') return messages(req, res, body, entry);
     if (req.method === 'POST' && path === '/v1/messages/count_tokens') {

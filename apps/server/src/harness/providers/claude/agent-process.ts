@@ -10,6 +10,8 @@ import { spawnProcessGroup } from '../../../process/exec';
 import { ProcessTree } from '../../process-tree';
 
 const STDERR_TAIL = 4096;
+/** How long after a finished turn's CLI exits its leftovers are swept. */
+const SWEEP_DELAY_MS = 300;
 
 /**
  * The environment entry every agent process of this instance carries
@@ -90,6 +92,8 @@ export class AgentProcess {
   /** After a normal end: lets the CLI exit by itself briefly, then sweeps leftovers. */
   async settle(): Promise<void> {
     await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1000))]);
+    // The sweep reads the whole process table: let the hand-off to the next run go first.
+    await new Promise((r) => setTimeout(r, SWEEP_DELAY_MS));
     await this.stop(500);
   }
 }

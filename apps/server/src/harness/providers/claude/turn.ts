@@ -177,8 +177,16 @@ export class ClaudeTurn implements TurnHandle {
     let thrown: unknown = null;
     let succeeded = false;
     watchdog.start();
+    const stream = query({ prompt: prompt.kind === 'text' ? prompt.text : toolResultInput(resume ?? '', prompt), options })[Symbol.asyncIterator]();
+    let drained = false;
     try {
-      for await (const msg of query({ prompt: prompt.kind === 'text' ? prompt.text : toolResultInput(resume ?? '', prompt), options })) {
+      for (;;) {
+        const next = await stream.next();
+        if (next.done) {
+          drained = true;
+          break;
+        }
+        const msg = next.value;
         watchdog.seen(msg);
         this.noteProcessEvents(msg);
         const mapped = mapClaudeMessage(msg, this.ctx);
@@ -194,10 +202,22 @@ export class ClaudeTurn implements TurnHandle {
           succeeded = true;
         }
         yield* mapped;
+        if (succeeded) break;
       }
     } catch (err) {
       thrown ??= err;
+      drained = true;
     } finally {
+      // A clean result ends the turn at once: closing the SDK stream (the CLI's
+      // exit) happens behind it; any other ending closes it before going on.
+      if (!drained) {
+        const closing = Promise.resolve(stream.return?.()).then(
+          () => undefined,
+          () => undefined,
+        );
+        if (succeeded && !thrown && !this.stopReason) this.deps.cleanupLater(closing);
+        else await closing;
+      }
       watchdog.stop();
       // After a clean result the stream may end at once; the sweep runs behind it.
       if (succeeded && !thrown && !api && !this.stopReason && this.proc) this.deps.cleanupLater(this.proc.settle());
