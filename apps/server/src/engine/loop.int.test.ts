@@ -26,25 +26,32 @@ async function prompts(byName: Record<string, string>): Promise<void> {
 
 const signal = (name: string, reason?: string) => directive.bash(`{{signalCommand}} ${name}${reason ? ` --reason "${reason}"` : ''}`);
 
-async function run(agentType: string, as = w.owner): Promise<Response> {
-  return w.ctx.request('POST', `/api/tasks/${w.task.id}/agent-runs`, { as, json: { agentType } });
+async function run(agentType: string, as = w.owner, taskId = w.task.id): Promise<Response> {
+  return w.ctx.request('POST', `/api/tasks/${taskId}/agent-runs`, { as, json: { agentType } });
 }
 
-async function runs(): Promise<AgentRunDto[]> {
-  const res = await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner });
+async function runs(taskId = w.task.id): Promise<AgentRunDto[]> {
+  const res = await w.ctx.request('GET', `/api/tasks/${taskId}/agent-runs`, { as: w.owner });
   return ((await res.json()) as { runs: AgentRunDto[] }).runs.reverse();
 }
 
-async function task(): Promise<TaskDto> {
-  return ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}`, { as: w.owner })).json()) as { task: TaskDto }).task;
+async function task(taskId = w.task.id): Promise<TaskDto> {
+  return ((await (await w.ctx.request('GET', `/api/tasks/${taskId}`, { as: w.owner })).json()) as { task: TaskDto }).task;
 }
 
-/** Waits until no run of the task is live and the background work has settled. */
-async function idle(): Promise<void> {
+async function newTask(body: Record<string, unknown>): Promise<TaskDto> {
+  const res = await w.ctx.request('POST', `/api/projects/${w.projectId}/tasks`, { as: w.owner, json: body });
+  const created = ((await res.json()) as { task: TaskDto }).task;
+  await w.ctx.deps.background.drain();
+  return created;
+}
+
+/** Waits until no run of the tasks is live and the background work has settled. */
+async function idle(taskIds = [w.task.id]): Promise<void> {
   for (let i = 0; i < 600; i++) {
     await w.ctx.deps.background.drain();
-    const live = (await runs()).some((r) => r.status === 'running' || r.status === 'pending');
-    if (!live) return;
+    const all = (await Promise.all(taskIds.map((id) => runs(id)))).flat();
+    if (!all.some((r) => r.status === 'running' || r.status === 'pending')) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the loop did not settle');
@@ -193,6 +200,39 @@ describe('the loop', () => {
     const all = await runs();
     expect(all.map((r) => [r.agentType, r.status])).toEqual([['implementation', 'failed']]);
     expect(all[0]?.failureReason).toBeTruthy();
+  });
+
+  it('a YOLO task runs one agent in one conversation to a PR', async () => {
+    await prompts({ yolo: `Do it all. ${signal('workflow-complete')} ${signal('pr-complete')}` });
+    const yolo = await newTask({ title: 'All at once', yoloMode: true });
+    expect((await run('implementation', w.owner, yolo.id)).status).toBe(400);
+    expect((await run('yolo', w.owner, yolo.id)).status).toBe(201);
+    await idle([yolo.id]);
+    const all = await runs(yolo.id);
+    expect(all.map((r) => [r.agentType, r.status])).toEqual([['yolo', 'completed']]);
+    expect(await task(yolo.id)).toMatchObject({ workflowComplete: true, prAgentComplete: true, status: 'in_review' });
+    const conversations = await w.ctx.deps.db.selectFrom('conversations').select('id').where('task_id', '=', yolo.id).execute();
+    expect(conversations).toHaveLength(1);
+  });
+
+  it('two tasks of one project run their loops side by side without interfering', async () => {
+    await prompts({
+      implementation: `Work. ${directive.bash('echo "task {{taskId}} on port {{devServerPort}}" > mine.txt')}`,
+      review: `Review. ${signal('workflow-blocked', 'done for the test')}`,
+    });
+    const other = await newTask({ title: 'The other one' });
+    expect((await run('implementation')).status).toBe(201);
+    expect((await run('implementation', w.owner, other.id)).status).toBe(201);
+    await idle([w.task.id, other.id]);
+    for (const t of [await task(), await task(other.id)]) {
+      expect((await runs(t.id)).map((r) => [r.agentType, r.status])).toEqual([
+        ['implementation', 'completed'],
+        ['review', 'completed'],
+      ]);
+      expect(t.blockReason).toBe('done for the test');
+      expect(await readFile(join(t.worktreePath ?? '', 'mine.txt'), 'utf8')).toBe(`task ${t.id} on port ${t.devServerPort}\n`);
+    }
+    expect((await task()).devServerPort).not.toBe((await task(other.id)).devServerPort);
   });
 
   it('a run interrupted by a restart can be resumed in its session and the loop carries on', async () => {

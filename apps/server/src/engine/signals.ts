@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { iso } from '../time';
+import { recordPullRequestUrl } from './merge';
 import { broadcastTask } from './run-starter';
 import { hashRunToken } from './signal-command';
 
@@ -42,9 +43,13 @@ export async function applySignal(deps: Deps, token: string, body: z.infer<typeo
     case 'workflow-blocked':
       await update.set({ workflow_blocked: 1, block_reason: body.reason ?? null, updated_at: now }).execute();
       break;
-    case 'pr-complete':
+    case 'pr-complete': {
       await update.set({ pr_agent_complete: 1, status: 'in_review', updated_at: now }).execute();
+      const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', run.task_id).executeTakeFirstOrThrow();
+      const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
+      await recordPullRequestUrl(deps, project, task);
       break;
+    }
   }
   const task = await broadcastTask(deps, run.task_id);
   if (task && body.signal === 'workflow-blocked') deps.bus.publish({ type: 'task.blocked', projectId: task.project_id, taskId: task.id, reason: task.block_reason });

@@ -13,6 +13,7 @@ import { deleteInputFile, listInputFiles, sanitizeFileName, writeInputFile } fro
 import { resolveInside, taskArchive } from '../../workspace/paths';
 import { createTask, deleteTask, listTasks, touchTask, updateTask } from './commands';
 import { presentTask } from './presenters';
+import { mergeAndCleanUp } from '../../engine/merge';
 
 export function taskRoutes(deps: Deps): RouteDef[] {
   const archiveOf = (c: Context<AppEnv>) => taskArchive(deps.config.home, c.get('project').id, c.get('task').id);
@@ -62,6 +63,12 @@ export function taskRoutes(deps: Deps): RouteDef[] {
         await deleteTask(deps, c.get('project'), c.get('task'));
         return c.body(null, 204);
       },
+    },
+    {
+      method: 'POST',
+      path: '/api/tasks/:taskId/merge',
+      access: access.task,
+      handler: async (c) => c.json({ task: presentTask(await mergeAndCleanUp(deps, c.get('project'), c.get('task'))) }),
     },
     {
       method: 'GET',

@@ -1,0 +1,48 @@
+// "Merge & clean up" (SPEC §2/§6): a human action. Merges the task's pull
+// request through gh, removes the worktree and its local branch, and completes
+// the task. The task document stays in the archive.
+import type { Deps } from '../deps';
+import type { ProjectRow, TaskRow } from '../db/schema';
+import { AppError } from '../errors';
+import { findPullRequest, githubRepoOf, mergePullRequest } from '../forge/github';
+import { iso } from '../time';
+import { removeTaskWorktree } from '../workspace/worktree';
+import { assertNoLiveRun } from '../features/tasks/commands';
+import { broadcastTask } from './run-starter';
+
+export async function mergeAndCleanUp(deps: Deps, project: ProjectRow, task: TaskRow): Promise<TaskRow> {
+  await assertNoLiveRun(deps, task.id);
+  if (!task.branch_name) throw new AppError('CONFLICT', 'this task has no branch to merge');
+  const repo = await githubRepoOf(project.repo_path);
+  if (!repo) throw new AppError('CONFLICT', 'the repository has no GitHub remote named origin');
+  const pr = await findPullRequest(repo, task.branch_name);
+  if (!pr) throw new AppError('CONFLICT', `there is no pull request for ${task.branch_name}`);
+  if (pr.state === 'CLOSED') throw new AppError('CONFLICT', `pull request #${pr.number} is closed without merging`);
+  if (pr.state === 'OPEN') {
+    if (pr.mergeable === 'CONFLICTING') throw new AppError('CONFLICT', `pull request #${pr.number} has conflicts; resolve them first`);
+    await mergePullRequest(repo, pr.number);
+  }
+  if (task.worktree_path) {
+    await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: task.worktree_path, branchName: task.branch_name });
+  }
+  await deps.db
+    .updateTable('tasks')
+    .set({ status: 'completed', pr_url: pr.url, worktree_path: null, workspace_status: 'none', updated_at: iso(deps.now()) })
+    .where('id', '=', task.id)
+    .execute();
+  const row = await broadcastTask(deps, task.id);
+  if (!row) throw new AppError('NOT_FOUND', 'task not found');
+  return row;
+}
+
+/** Records the PR's URL on the task once the PR agent reports (best effort: gh may be unreachable). */
+export async function recordPullRequestUrl(deps: Pick<Deps, 'db' | 'logger'>, project: ProjectRow, task: TaskRow): Promise<void> {
+  if (!task.branch_name) return;
+  try {
+    const repo = await githubRepoOf(project.repo_path);
+    const pr = repo ? await findPullRequest(repo, task.branch_name) : null;
+    if (pr) await deps.db.updateTable('tasks').set({ pr_url: pr.url }).where('id', '=', task.id).execute();
+  } catch (err) {
+    deps.logger.warn({ err, taskId: task.id }, 'could not look up the pull request');
+  }
+}
