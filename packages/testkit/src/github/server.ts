@@ -1,0 +1,229 @@
+// A faithful local GitHub on 127.0.0.1 for the real `gh` and `git`: reached as an http
+// proxy for `github.localhost`, it serves git smart HTTP, REST and GraphQL, and gives
+// tests controls over PRs, CI checks, mergeability, collaborators and webhooks.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateCheckSpec } from './checks';
+import type { CheckRecord, CheckSpec } from './checks';
+import { BareRepo } from './git';
+import { sendJson } from './http';
+import { PayloadFactory } from './payload-factory';
+import type { RecordedReview, ReviewInput } from './payload-factory';
+import { createPull, PullReader } from './pulls';
+import { GitHubLog } from './request-log';
+import type { GitHubGap, GitHubRequest, PushEvent } from './request-log';
+import { routeRequest } from './router';
+import { GitHubState } from './state';
+import type { Mergeable, MergeStateStatus, Permission, PrState, PullRequest, Repo } from './model';
+import { gitRemoteUrl, pullWebUrl } from './urls';
+import { deliverWebhook } from './webhooks';
+import type { WebhookDelivery, WebhookDeliveryOptions, WebhookEvent } from './webhooks';
+
+export interface FakeGitHubOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default `bottega-bot`; gets write access to every repository created. */
+  defaultUser?: string;
+  /** Default `gh-test-token`. */
+  defaultToken?: string;
+}
+
+export interface CreateRepoOptions {
+  defaultBranch?: string;
+  /** A local repository whose HEAD is pushed as the default branch. */
+  fromDir?: string;
+}
+
+export interface RepoHandle {
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  /** The bare repository on disk. */
+  path: string;
+  /** `http://github.localhost/OWNER/REPO.git` (reach it with `ghEnv`'s http_proxy). */
+  cloneUrl: string;
+}
+
+export interface PullRequestInfo {
+  owner: string;
+  repo: string;
+  number: number;
+  nodeId: string;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: PrState;
+  isDraft: boolean;
+  author: string;
+  url: string;
+  mergedAt: string | null;
+  mergedBy: string | null;
+  mergeCommitOid: string | null;
+}
+
+export interface FakeGitHub {
+  /** `http://127.0.0.1:PORT`: the value for `http_proxy` (see `ghEnv`). */
+  url: string;
+  defaultUser: string;
+  defaultToken: string;
+  /** Every request received, in arrival order. */
+  requests: GitHubRequest[];
+  /** Unknown GraphQL operations, unmodelled fields, invalid queries, unrouted REST paths. */
+  gaps: GitHubGap[];
+  /** Branch updates received by `git push`. */
+  pushes: PushEvent[];
+  /**
+   * Calls `listener` for each branch a `git push` updated, before git's response ends:
+   * checks set from an async listener are in place when `git push` returns.
+   */
+  onPush(listener: (event: PushEvent) => void | Promise<void>): () => void;
+  waitForRequest(predicate: (r: GitHubRequest) => boolean, timeoutMs?: number): Promise<GitHubRequest>;
+  createRepo(owner: string, name: string, options?: CreateRepoOptions): Promise<RepoHandle>;
+  repoPath(owner: string, name: string): string;
+  addUser(login: string, token: string): void;
+  addCollaborator(owner: string, repo: string, login: string, permission: Permission): void;
+  /** Opens a PR directly (test setup without gh); `author` defaults to the default user. */
+  createPullRequest(owner: string, repo: string, input: { head: string; base?: string; title: string; body?: string; author?: string; draft?: boolean }): Promise<PullRequestInfo>;
+  prs(owner: string, repo: string): PullRequestInfo[];
+  pr(owner: string, repo: string, number: number): PullRequestInfo;
+  /** Replaces the checks of a commit: a PR number (its current head), a branch, or a sha. */
+  setChecks(owner: string, repo: string, target: string | number, checks: CheckSpec[]): Promise<CheckRecord[]>;
+  /** Overrides the computed mergeability (null restores `git merge-tree`'s answer). */
+  setMergeable(owner: string, repo: string, number: number, mergeable: Mergeable | null, mergeStateStatus?: MergeStateStatus | null): void;
+  addReview(owner: string, repo: string, number: number, review: ReviewInput): Promise<RecordedReview>;
+  /** Payload builders over live state; each records the comment/review it describes. */
+  payloads: PayloadFactory;
+  deliverWebhook(url: string, event: WebhookEvent, payload: object, secret: string, options?: WebhookDeliveryOptions): Promise<WebhookDelivery>;
+  /** Stops the server and removes the temp dir; idempotent. */
+  close(): Promise<void>;
+}
+
+function info(repo: Repo, pull: PullRequest): PullRequestInfo {
+  return {
+    owner: repo.owner,
+    repo: repo.name,
+    number: pull.number,
+    nodeId: pull.nodeId,
+    title: pull.title,
+    body: pull.body,
+    head: pull.headRefName,
+    base: pull.baseRefName,
+    state: pull.state,
+    isDraft: pull.isDraft,
+    author: pull.author,
+    url: pullWebUrl(repo, pull),
+    mergedAt: pull.mergedAt,
+    mergedBy: pull.mergedBy,
+    mergeCommitOid: pull.mergeCommitOid,
+  };
+}
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const defaultUser = options.defaultUser ?? 'bottega-bot';
+  const defaultToken = options.defaultToken ?? 'gh-test-token';
+  const root = await mkdtemp(join(tmpdir(), 'fake-github-'));
+  const projectRoot = join(root, 'repos');
+  const state = new GitHubState();
+  state.addUser(defaultUser, defaultToken);
+  const log = new GitHubLog();
+  const reader = (): PullReader => new PullReader(state);
+  const deps = { state, log, projectRoot, defaultUser, reader };
+  const payloads = new PayloadFactory(state);
+
+  const server = createServer((req, res) => {
+    routeRequest(deps, req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: err instanceof Error ? err.message : String(err) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+
+  const repoPath = (owner: string, name: string): string => join(projectRoot, owner, `${name}.git`);
+
+  return {
+    url: `http://${address}:${port}`,
+    defaultUser,
+    defaultToken,
+    requests: log.requests,
+    gaps: log.gaps,
+    pushes: log.pushes,
+    onPush: (listener) => log.onPush(listener),
+    waitForRequest: (predicate, timeoutMs) => log.waitFor(predicate, timeoutMs ?? 10_000),
+    async createRepo(owner, name, opts = {}) {
+      const defaultBranch = opts.defaultBranch ?? 'main';
+      const path = repoPath(owner, name);
+      const repo = state.addRepo(owner, name, defaultBranch, path);
+      if (owner.toLowerCase() !== defaultUser.toLowerCase()) state.addCollaborator(repo, defaultUser, 'write');
+      const bare = new BareRepo(path);
+      await bare.init(defaultBranch);
+      if (opts.fromDir !== undefined) await bare.seed(opts.fromDir, defaultBranch);
+      return { owner, name, defaultBranch, path, cloneUrl: gitRemoteUrl(owner, name) };
+    },
+    repoPath(owner, name) {
+      return state.repo(owner, name).path;
+    },
+    addUser(login, token) {
+      state.addUser(login, token);
+    },
+    addCollaborator(owner, repo, login, permission) {
+      state.addCollaborator(state.repo(owner, repo), login, permission);
+    },
+    async createPullRequest(owner, repoName, input) {
+      const repo = state.repo(owner, repoName);
+      const pull = await createPull(reader(), repo, {
+        title: input.title,
+        body: input.body ?? '',
+        head: input.head,
+        base: input.base ?? repo.defaultBranch,
+        draft: input.draft === true,
+        author: input.author ?? defaultUser,
+      });
+      return info(repo, pull);
+    },
+    prs(owner, repoName) {
+      const repo = state.repo(owner, repoName);
+      return repo.pulls.map((p) => info(repo, p));
+    },
+    pr(owner, repoName, number) {
+      const repo = state.repo(owner, repoName);
+      return info(repo, state.pull(repo, number));
+    },
+    async setChecks(owner, repoName, target, checks) {
+      checks.forEach(validateCheckSpec);
+      const repo = state.repo(owner, repoName);
+      const r = reader();
+      const sha = typeof target === 'number' ? await r.headOid(repo, state.pull(repo, target)) : await r.git(repo).resolve(target);
+      if (sha === null) throw new Error(`setChecks: ${String(target)} does not name a commit in ${owner}/${repoName}`);
+      return state.setChecks(repo, sha, checks);
+    },
+    setMergeable(owner, repoName, number, mergeable, mergeStateStatus) {
+      const pull = state.pull(state.repo(owner, repoName), number);
+      pull.mergeableOverride = mergeable;
+      if (mergeStateStatus !== undefined) pull.mergeStateOverride = mergeStateStatus;
+    },
+    addReview: (owner, repo, number, review) => payloads.addReview(owner, repo, number, review),
+    payloads,
+    deliverWebhook: (url, event, payload, secret, opts) => deliverWebhook(url, event, payload, secret, opts),
+    close() {
+      closing ??= (async () => {
+        log.cancelWaiters();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await rm(root, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,182 @@
+// The fake GitHub's in-memory world: users and tokens, repositories, pull requests,
+// reviews, comments, check runs. Git data itself lives in the bare repositories.
+import type { CheckRecord, CheckSpec } from './checks';
+import type { IssueComment, NodeRef, Permission, PullRequest, Repo, Review, ReviewComment, User } from './model';
+
+/** GitHub's timestamp format: ISO 8601 in UTC without milliseconds. */
+export function githubTime(date: Date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function nodeIdFor(prefix: string, id: number): string {
+  return `${prefix}_kw${Buffer.from(`fake:${id}`).toString('base64url')}`;
+}
+
+export class GitHubState {
+  readonly users = new Map<string, User>();
+  readonly tokens = new Map<string, string>();
+  readonly repos = new Map<string, Repo>();
+  readonly nodes = new Map<string, NodeRef>();
+  private lastId = 1000;
+
+  nextId(): number {
+    this.lastId += 1;
+    return this.lastId;
+  }
+
+  private register(prefix: string, ref: NodeRef): { id: number; nodeId: string } {
+    const id = this.nextId();
+    const nodeId = nodeIdFor(prefix, id);
+    this.nodes.set(nodeId, ref);
+    return { id, nodeId };
+  }
+
+  addUser(login: string, token?: string, type: User['type'] = 'User'): User {
+    let user = this.users.get(login.toLowerCase());
+    if (!user) {
+      const { id, nodeId } = this.register(type === 'User' ? 'U' : 'O', { kind: 'user', login });
+      user = { login, id, nodeId, type };
+      this.users.set(login.toLowerCase(), user);
+    }
+    if (token !== undefined) this.tokens.set(token, user.login);
+    return user;
+  }
+
+  user(login: string): User | undefined {
+    return this.users.get(login.toLowerCase());
+  }
+
+  /** Known user, or one created on the fly (authors of comments, owners of repos). */
+  ensureUser(login: string, type: User['type'] = 'User'): User {
+    return this.user(login) ?? this.addUser(login, undefined, type);
+  }
+
+  loginForToken(token: string): string | undefined {
+    return this.tokens.get(token);
+  }
+
+  addRepo(owner: string, name: string, defaultBranch: string, path: string): Repo {
+    const key = `${owner}/${name}`.toLowerCase();
+    if (this.repos.has(key)) throw new Error(`repository ${owner}/${name} already exists`);
+    this.ensureUser(owner, 'Organization');
+    const repo: Repo = {
+      owner,
+      name,
+      id: 0,
+      nodeId: '',
+      defaultBranch,
+      path,
+      createdAt: githubTime(),
+      collaborators: new Map([[owner.toLowerCase(), 'admin']]),
+      pulls: [],
+      checks: new Map(),
+    };
+    Object.assign(repo, this.register('R', { kind: 'repo', repo }));
+    this.repos.set(key, repo);
+    return repo;
+  }
+
+  findRepo(owner: string, name: string): Repo | undefined {
+    return this.repos.get(`${owner}/${name.replace(/\.git$/, '')}`.toLowerCase());
+  }
+
+  repo(owner: string, name: string): Repo {
+    const repo = this.findRepo(owner, name);
+    if (!repo) throw new Error(`no repository ${owner}/${name} in the fake GitHub`);
+    return repo;
+  }
+
+  addCollaborator(repo: Repo, login: string, permission: Permission): void {
+    this.ensureUser(login);
+    repo.collaborators.set(login.toLowerCase(), permission);
+  }
+
+  permission(repo: Repo, login: string): Permission | 'none' {
+    return repo.collaborators.get(login.toLowerCase()) ?? 'none';
+  }
+
+  addPull(repo: Repo, fields: Pick<PullRequest, 'title' | 'body' | 'headRefName' | 'baseRefName' | 'isDraft' | 'author'>): PullRequest {
+    const now = githubTime();
+    const pull: PullRequest = {
+      ...fields,
+      number: repo.pulls.length + 1,
+      id: 0,
+      nodeId: '',
+      state: 'OPEN',
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitOid: null,
+      frozenHeadOid: null,
+      frozenBaseOid: null,
+      frozenCommits: null,
+      mergeableOverride: null,
+      mergeStateOverride: null,
+      reviews: [],
+      comments: [],
+    };
+    Object.assign(pull, this.register('PR', { kind: 'pull', repo, pull }));
+    this.ensureUser(fields.author);
+    repo.pulls.push(pull);
+    return pull;
+  }
+
+  findPull(repo: Repo, number: number): PullRequest | undefined {
+    return repo.pulls.find((p) => p.number === number);
+  }
+
+  pull(repo: Repo, number: number): PullRequest {
+    const pull = this.findPull(repo, number);
+    if (!pull) throw new Error(`no pull request #${number} in ${repo.owner}/${repo.name}`);
+    return pull;
+  }
+
+  addIssueComment(pull: PullRequest, user: string, body: string): IssueComment {
+    this.ensureUser(user);
+    const id = this.nextId();
+    const comment: IssueComment = { id, nodeId: nodeIdFor('IC', id), user, body, createdAt: githubTime() };
+    pull.comments.push(comment);
+    return comment;
+  }
+
+  addReview(repo: Repo, pull: PullRequest, review: Omit<Review, 'id' | 'nodeId' | 'comments' | 'submittedAt'>, comments: Omit<ReviewComment, 'id' | 'nodeId' | 'reviewId' | 'createdAt' | 'commitId' | 'user'>[]): Review {
+    this.ensureUser(review.user);
+    const record: Review = { ...review, id: 0, nodeId: '', submittedAt: githubTime(), comments: [] };
+    Object.assign(record, this.register('PRR', { kind: 'review', repo, pull, review: record }));
+    for (const c of comments) {
+      const id = this.nextId();
+      record.comments.push({
+        ...c,
+        id,
+        nodeId: nodeIdFor('PRRC', id),
+        reviewId: record.id,
+        user: review.user,
+        commitId: review.commitId,
+        createdAt: record.submittedAt,
+      });
+    }
+    pull.reviews.push(record);
+    return record;
+  }
+
+  setChecks(repo: Repo, sha: string, specs: CheckSpec[]): CheckRecord[] {
+    const now = githubTime();
+    const records = specs.map((spec) => {
+      const record: CheckRecord = { ...spec, id: 0, nodeId: '', headSha: sha, startedAt: now, completedAt: spec.status === 'completed' ? now : null };
+      Object.assign(record, this.register(spec.kind === 'status' ? 'SC' : 'CR', { kind: 'check', repo, check: record }));
+      return record;
+    });
+    repo.checks.set(sha, records);
+    return records;
+  }
+
+  findCheck(repo: Repo, id: number): CheckRecord | undefined {
+    for (const list of repo.checks.values()) {
+      const found = list.find((c) => c.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
