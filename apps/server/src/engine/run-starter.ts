@@ -33,6 +33,34 @@ export interface StartRunRequest {
 const NO_SUBAGENTS: readonly AgentType[] = ['implementation', 'yolo'];
 const MAY_ASK: readonly AgentType[] = ['planification'];
 
+/** Roles that talk to GitHub: they get the server's GitHub settings (gh token, host, proxy). */
+const USES_GITHUB: readonly AgentType[] = ['pr', 'yolo'];
+const GITHUB_VARS = ['GH_TOKEN', 'GITHUB_TOKEN', 'GH_HOST', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+
+/**
+ * What a run adds to the agent's environment: commits made in the user's
+ * name (their git identity from the profile), and — for the roles that open
+ * pull requests — the server's GitHub credentials, with git using gh for them.
+ */
+function runEnvironment(agentType: AgentType, user: { username: string; git_name: string | null; git_email: string | null }): Record<string, string> {
+  const name = user.git_name ?? user.username;
+  const email = user.git_email ?? `${user.username}@users.noreply.bottega.local`;
+  const env: Record<string, string> = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
+  if (!USES_GITHUB.includes(agentType)) return env;
+  for (const key of GITHUB_VARS) {
+    const value = process.env[key];
+    if (value) env[key] = value;
+  }
+  if (env.http_proxy || env.https_proxy || env.HTTP_PROXY || env.HTTPS_PROXY) {
+    // A proxy for GitHub must not capture the agent's own model endpoint on this machine
+    // (by address: a `localhost` entry would also match hosts like github.localhost).
+    const bypass = [env.no_proxy ?? env.NO_PROXY, '127.0.0.1', '::1'].filter(Boolean).join(',');
+    env.no_proxy = bypass;
+    env.NO_PROXY = bypass;
+  }
+  return { ...env, GH_PROMPT_DISABLED: '1', GH_NO_UPDATE_NOTIFIER: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: '!gh auth git-credential' };
+}
+
 function disallowedFor(agentType: AgentType): DisallowableTool[] {
   const tools: DisallowableTool[] = [];
   if (NO_SUBAGENTS.includes(agentType)) tools.push('subagents');
@@ -60,7 +88,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
   const model = await resolveRoleModel(deps, req.actingUserId, req.agentType);
   // Credentials before anything is written: a missing connection is a 403 with nothing created.
   await deps.providers.get(model.provider).environmentFor(req.actingUserId);
-  const actor = await deps.db.selectFrom('users').select(['is_technical']).where('id', '=', req.actingUserId).executeTakeFirstOrThrow();
+  const actor = await deps.db.selectFrom('users').select(['is_technical', 'username', 'git_name', 'git_email']).where('id', '=', req.actingUserId).executeTakeFirstOrThrow();
   const prompt = await buildRunPrompt(deps, { project, task, agentType: req.agentType, technical: actor.is_technical === 1, feedback: req.feedback ?? null });
   if (!deps.address.url) throw new AppError('CONFLICT', 'the server is not listening yet');
   const { token, hash } = newRunToken();
@@ -107,7 +135,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
     const conversation = await deps.harness.start({
       ...setup,
       disallowedTools: disallowedFor(req.agentType),
-      extraEnv: signalEnvironment(deps.address.url, token),
+      extraEnv: { ...runEnvironment(req.agentType, actor), ...signalEnvironment(deps.address.url, token) },
       transientRetries: 2,
       kind: 'agent_run',
       provider: model.provider,
