@@ -1,0 +1,184 @@
+// The PR role's steps over a real git repo with a bare origin, `gh` answered
+// by a script: commit, push, open, poll (pending, failed, green), fix CI,
+// rebase, signal — or stop with a report.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bashExec, drive, gitWorktree, readLog, renderRole, scratchDir, withFakeGh } from './agents.fixture';
+import type { ExecResult } from './agents.fixture';
+import { sectionBody } from './markdown';
+import { PR_STEPS } from './pr-common';
+import { taskRequest } from './request';
+import { createRoleBrain } from './role-brain';
+import type { RoleBrainOptions } from './context';
+
+let dir: string;
+let wt: string;
+let signalCommand: string;
+let signalLog: string;
+let docPath: string;
+
+beforeEach(async () => {
+  ({ dir, signalCommand, signalLog } = await scratchDir());
+  docPath = join(dir, 'task.md');
+  wt = gitWorktree(dir);
+  await writeFile(docPath, taskRequest({ summary: 'Add ok.txt.', files: { 'ok.txt': 'ok\n' }, ciFixes: { 'ci.txt': 'fixed\n' } }));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Checks = Record<string, unknown>[];
+const run = (status: string, conclusion = '', id = 42) => ({ __typename: 'CheckRun', name: 'build', status, conclusion, detailsUrl: `https://github.com/acme/widgets/actions/runs/${id}/job/1` });
+const view = (statusCheckRollup: Checks, mergeable = 'MERGEABLE', state = 'OPEN') => JSON.stringify({ state, mergeable, statusCheckRollup });
+const ok = (output: string): ExecResult => ({ output, isError: false });
+
+/** gh answers: polls in order (the last repeats), an optional existing PR, and every command seen. */
+function gh(polls: string[], existing?: string) {
+  const seen: string[] = [];
+  let n = 0;
+  const answer = (c: string): ExecResult => {
+    seen.push(c);
+    if (c.includes('gh pr create')) return ok('https://github.com/acme/widgets/pull/5');
+    if (c.includes('--json number,state,url')) return existing ? ok(existing) : { output: 'Exit code 1\nno pull requests found for branch "bottega/task-7"', isError: true };
+    if (c.includes('statusCheckRollup')) return ok(polls[Math.min(n++, polls.length - 1)] ?? '{}');
+    if (c.includes('gh run view')) return ok('build\tRun tests\tnot ok 1 - ci.txt missing');
+    if (c.includes('gh pr comment')) return ok('https://github.com/acme/widgets/pull/5#issuecomment-1');
+    return { output: `Exit code 1\nunexpected gh call: ${c}`, isError: true };
+  };
+  return { seen, answer };
+}
+
+const prompt = (name = 'pr', vars: { repoSlug?: string; feedback?: string } = {}) =>
+  renderRole(name, { documentPath: docPath, worktreePath: wt, signalCommand, ...vars });
+
+function drivePr(g: ReturnType<typeof gh>, options: RoleBrainOptions = {}, name = 'pr', vars = {}) {
+  return drive(createRoleBrain({ pollIntervalSeconds: 0, ...options }), prompt(name, vars), withFakeGh(bashExec(wt), g.answer));
+}
+
+const git = (cmd: string) => bashExec(wt)(cmd).output;
+
+describe('pull request', () => {
+  it('commits, pushes, opens the PR, polls until green and mergeable, then signals', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const g = gh([view([run('IN_PROGRESS')]), view([run('COMPLETED', 'SUCCESS')])]);
+    const r = drivePr(g);
+    expect(r.descriptions).toEqual([
+      'Read the task document',
+      PR_STEPS.status,
+      PR_STEPS.commit,
+      PR_STEPS.ahead,
+      PR_STEPS.push,
+      PR_STEPS.lookup,
+      PR_STEPS.create,
+      PR_STEPS.poll,
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
+    expect(git(`git --git-dir='${join(dir, 'origin.git')}' log -1 --format='%an <%ae> %s' bottega/task-7`)).toBe('Bottega Agent <agent@bottega.invalid> Task 7: Add a greeting');
+    const create = g.seen.find((c) => c.includes('gh pr create')) ?? '';
+    expect(create).toContain("gh pr create --repo 'acme/widgets' --head 'bottega/task-7' --base 'main' --title 'Add a greeting' --body-file \"$f\"");
+    expect(create).toContain('Task 7: Add a greeting');
+    expect(r.commands.filter((c) => c.includes('statusCheckRollup')).every((c) => /sleep 0; gh pr view 'bottega\/task-7' --repo 'acme\/widgets' --json state,mergeable,statusCheckRollup$/.test(c))).toBe(true);
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+    expect(r.final).toMatch(/^Pull request: https:\/\/github.com\/acme\/widgets\/pull\/5\. .*Signalled pr-complete\.$/);
+  });
+
+  it('signals at once when nothing is ahead of the base branch', () => {
+    const g = gh([]);
+    const r = drivePr(g);
+    expect(r.descriptions).toEqual(['Read the task document', PR_STEPS.status, PR_STEPS.ahead, PR_STEPS.signal]);
+    expect(g.seen).toEqual([]);
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+
+  it('fixes a failed check from the ci-fix blocks, pushes and polls again', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const g = gh([view([run('COMPLETED', 'FAILURE')]), view([run('COMPLETED', 'SUCCESS')])]);
+    const r = drivePr(g);
+    expect(r.descriptions.slice(7)).toEqual([PR_STEPS.poll, PR_STEPS.logs, PR_STEPS.fix('ci.txt'), PR_STEPS.pushFix, PR_STEPS.poll, PR_STEPS.signal]);
+    expect(g.seen).toContain(`cd '${wt}' && gh run view '42' --repo 'acme/widgets' --log-failed`);
+    expect(git(`git --git-dir='${join(dir, 'origin.git')}' show bottega/task-7:ci.txt`)).toBe('fixed');
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+
+  it('stops with a report when a check fails and no fix is known', async () => {
+    await writeFile(docPath, taskRequest({ summary: 'No CI fix is known.' }));
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const r = drivePr(gh([view([{ __typename: 'StatusContext', context: 'ci/lint', state: 'FAILURE' }])]));
+    expect(r.descriptions.slice(-2)).toEqual([PR_STEPS.poll, PR_STEPS.report]);
+    const report = sectionBody(await readFile(docPath, 'utf8'), 'Pull Request Report') ?? '';
+    expect(report).toContain('CI failed (ci/lint) and no further fix is known');
+    expect(report).toContain('Last pull request state: state OPEN; CI failed (ci/lint: failed)');
+    expect(readLog(signalLog)).toEqual([]);
+    expect(r.final).toContain('Stopped and wrote a Pull Request Report');
+  });
+
+  it('reports when CI still fails after the known fix', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const r = drivePr(gh([view([run('COMPLETED', 'FAILURE')])]));
+    expect(r.descriptions.slice(7)).toEqual([PR_STEPS.poll, PR_STEPS.logs, PR_STEPS.fix('ci.txt'), PR_STEPS.pushFix, PR_STEPS.poll, PR_STEPS.report]);
+    expect(await readFile(docPath, 'utf8')).toContain('1 CI fix round(s)');
+  });
+
+  it('treats a PR without checks as green after three polls', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const r = drivePr(gh([view([])]));
+    expect(r.descriptions.filter((d) => d === PR_STEPS.poll)).toHaveLength(3);
+    expect(r.descriptions.at(-1)).toBe(PR_STEPS.signal);
+  });
+
+  it('gives up after the poll cap with a report and no signal', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const r = drivePr(gh([view([run('QUEUED')])]), { maxPolls: 4 });
+    expect(r.descriptions.filter((d) => d === PR_STEPS.poll)).toHaveLength(4);
+    expect(r.descriptions.at(-1)).toBe(PR_STEPS.report);
+    expect(readLog(signalLog)).toEqual([]);
+    expect(await readFile(docPath, 'utf8')).toContain('- What failed: CI did not finish after 4 polls');
+  });
+
+  it('rebases a conflicting branch, force-pushes and re-checks', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const green = [run('COMPLETED', 'SUCCESS')];
+    const r = drivePr(gh([view(green, 'CONFLICTING'), view(green, 'UNKNOWN'), view(green)]));
+    expect(r.descriptions.slice(7)).toEqual([PR_STEPS.poll, PR_STEPS.rebase, PR_STEPS.forcePush, PR_STEPS.poll, PR_STEPS.poll, PR_STEPS.signal]);
+  });
+
+  it('uses an open pull request instead of creating another', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const g = gh([view([run('COMPLETED', 'SUCCESS')])], JSON.stringify({ number: 5, state: 'OPEN', url: 'https://github.com/acme/widgets/pull/5' }));
+    const r = drivePr(g);
+    expect(r.descriptions).not.toContain(PR_STEPS.create);
+    expect(r.final).toContain('https://github.com/acme/widgets/pull/5');
+  });
+
+  it('commits and reports without a GitHub repository', async () => {
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const r = drivePr(gh([]), {}, 'pr', { repoSlug: '' });
+    expect(r.descriptions).toEqual(['Read the task document', PR_STEPS.status, PR_STEPS.commit, PR_STEPS.report]);
+    expect(git('git log -1 --format=%s')).toBe('Task 7: Add a greeting');
+    expect(await readFile(docPath, 'utf8')).toContain('no GitHub remote');
+  });
+});
+
+describe('pull request feedback', () => {
+  it('applies the feedback, tests, pushes, comments, waits for CI and signals', async () => {
+    git('git push -q -u origin bottega/task-7');
+    const feedback = '1. `ok.txt` (alice): should say OK\n\n```file ok.txt\nOK\n```';
+    const g = gh([view([run('COMPLETED', 'SUCCESS')])]);
+    const r = drivePr(g, { testCommand: 'true' }, 'pr-feedback', { feedback });
+    expect(r.descriptions).toEqual([
+      'Read the task document',
+      'Address feedback in ok.txt',
+      'Run the tests',
+      'Commit and push the feedback changes',
+      'Comment on the pull request',
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
+    expect(git(`git --git-dir='${join(dir, 'origin.git')}' show bottega/task-7:ok.txt`)).toBe('OK');
+    expect(git('git log -1 --format=%s')).toBe('Task 7: address review feedback');
+    expect(g.seen.find((c) => c.includes('gh pr comment'))).toContain('`ok.txt` — changed as the feedback asks.');
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+});
