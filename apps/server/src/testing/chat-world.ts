@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { eventsOfFrame, type ServerEvent, type ServerFrame, type TaskDto } from '@bottega/protocol';
-import { startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
+import { startFakeAnthropic, type Brain, type FakeAnthropic } from '@bottega/testkit';
 import { recoverInterruptedRuns } from '../engine/recovery';
 import { startServer, type RunningServer } from '../server';
 import { createTestContext, type TestContext, type TestUser } from './context';
@@ -27,16 +27,16 @@ export async function connectClaude(ctx: TestContext, user: TestUser, fake: Fake
   if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${await res.text()}`);
 }
 
-export async function startChatWorld(): Promise<ChatWorld> {
+export async function startChatWorld(opts: { brain?: Brain; repoFiles?: Record<string, string>; taskDescription?: string } = {}): Promise<ChatWorld> {
   const ctx = await createTestContext({ depsCopy: 'off', stallTimeoutMs: 20_000 });
   const server = await startServer(ctx.deps, { host: '127.0.0.1', port: 0 });
-  const fake = await startFakeAnthropic();
+  const fake = await startFakeAnthropic(opts.brain ? { brain: opts.brain } : {});
   const owner = await ctx.user();
   await connectClaude(ctx, owner, fake);
-  const repo = await initRepo(join(ctx.home, 'repos', 'app'));
+  const repo = await initRepo(join(ctx.home, 'repos', 'app'), opts.repoFiles ? { files: opts.repoFiles } : {});
   const p = await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'App', repoPath: repo } });
   const projectId = ((await p.json()) as { project: { id: number } }).project.id;
-  const t = await ctx.request('POST', `/api/projects/${projectId}/tasks`, { as: owner, json: { title: 'Chat here' } });
+  const t = await ctx.request('POST', `/api/projects/${projectId}/tasks`, { as: owner, json: { title: 'Chat here', ...(opts.taskDescription ? { description: opts.taskDescription } : {}) } });
   const task = ((await t.json()) as { task: TaskDto }).task;
   await ctx.deps.background.drain();
   const world: ChatWorld = {
