@@ -14,6 +14,7 @@ const benches = readdirSync(new URL('.', import.meta.url))
 const pkg = (p) => JSON.parse(readFileSync(p, 'utf8'));
 const external = [
   ...Object.keys(pkg('apps/server/package.json').dependencies ?? {}),
+  ...Object.keys(pkg('packages/testkit/package.json').dependencies ?? {}),
   ...Object.keys(pkg('package.json').devDependencies ?? {}),
 ];
 const outdir = '.bench-tmp';
