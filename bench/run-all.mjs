@@ -13,7 +13,7 @@ const benches = readdirSync(new URL('.', import.meta.url))
   .sort();
 const pkg = (p) => JSON.parse(readFileSync(p, 'utf8'));
 const external = [
-  ...Object.keys(pkg('apps/server/package.json').dependencies ?? {}),
+  ...Object.keys(pkg('apps/server/package.json').dependencies ?? {}).filter((name) => !name.startsWith('@bottega/')),
   ...Object.keys(pkg('packages/testkit/package.json').dependencies ?? {}),
   ...Object.keys(pkg('package.json').devDependencies ?? {}),
 ];

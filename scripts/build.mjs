@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const pkg = (p) => JSON.parse(readFileSync(new URL(p, import.meta.url), 'utf8'));
-const external = Object.keys(pkg('../apps/server/package.json').dependencies ?? {});
+// Workspace packages (@bottega/*) are TypeScript sources: they are bundled, not loaded.
+const external = Object.keys(pkg('../apps/server/package.json').dependencies ?? {}).filter((name) => !name.startsWith('@bottega/'));
 
 const result = await build({
   entryPoints: { cli: 'apps/server/src/cli/main.ts' },

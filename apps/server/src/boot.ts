@@ -16,6 +16,7 @@ import type { ProviderRegistry } from './harness/registry';
 import { HarnessRuntime } from './harness/runtime';
 import { TranscriptStore } from './harness/transcript-store';
 import { SetupTokenFlows } from './harness/providers/claude/setup-token';
+import { SimulatedModel } from './harness/providers/claude/simulated';
 
 export interface Booted {
   deps: Deps;
@@ -43,7 +44,8 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   const bus = new EventBus();
   const background = new BackgroundWork(logger);
   const now = () => new Date();
-  const providers = options.providers ?? defaultProviders(config, logger);
+  const simulator = new SimulatedModel();
+  const providers = options.providers ?? defaultProviders(config, logger, simulator);
   const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now));
   const deps: Deps = {
     config,
@@ -57,6 +59,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     providers,
     harness,
     claudeSetup: new SetupTokenFlows({ home: config.home, logger: logger.child({ component: 'claude-setup-token' }), ...(options.claudeSetupCommand ? { command: options.claudeSetupCommand } : {}) }),
+    simulator,
     now,
     address: { url: null },
   };

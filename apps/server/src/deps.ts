@@ -10,6 +10,7 @@ import type { Realtime } from './events/realtime';
 import type { HarnessRuntime } from './harness/runtime';
 import type { ProviderRegistry } from './harness/registry';
 import type { SetupTokenFlows } from './harness/providers/claude/setup-token';
+import type { SimulatedModel } from './harness/providers/claude/simulated';
 
 export interface Deps {
   config: Config;
@@ -29,6 +30,8 @@ export interface Deps {
   harness: HarnessRuntime;
   /** In-app `claude setup-token` sign-ins in progress, one per user. */
   claudeSetup: SetupTokenFlows;
+  /** The offline demo's simulated model (started on first use). */
+  simulator: SimulatedModel;
   now: () => Date;
   /** Where this server listens (set when it starts listening); agents signal there. */
   address: { url: string | null };

@@ -91,6 +91,7 @@ async function onboardCommand(args: string[]): Promise<number> {
     console.log(admin.created ? `administrator ${admin.username} created, password: ${admin.password}` : `administrator ${admin.username} already exists`);
     console.log(`${project.created ? 'created' : 'found'} sample project ${project.id} at ${project.repoPath}`);
     if (task) console.log(`${task.created ? 'created' : 'found'} pending task ${task.id}`);
+    console.log('no model credentials? switch your account to the simulated model to watch a pipeline (see the README)');
     return 0;
   });
 }

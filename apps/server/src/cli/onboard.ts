@@ -10,6 +10,7 @@ import { runGit } from '../forge/git';
 import { createUser } from '../features/auth/commands';
 import { createProject } from '../features/projects/commands';
 import { createTask } from '../features/tasks/commands';
+import { taskRequest } from '@bottega/testkit/simulator';
 
 export interface OnboardResult {
   admin: { username: string; created: boolean; password?: string };
@@ -25,6 +26,19 @@ const SAMPLE_FILES: Record<string, string> = {
   'package.json': '{\n  "name": "sample-project",\n  "private": true,\n  "type": "module",\n  "scripts": { "test": "node greet.test.js" }\n}\n',
   '.gitignore': 'node_modules/\n',
 };
+
+/**
+ * The sample task. Its request spells the change out as file blocks, which
+ * the simulated model of the offline demo follows (a real model reads them as
+ * a precise request).
+ */
+const SAMPLE_REQUEST = taskRequest({
+  summary: 'Add a `greetFr(name)` function next to `greet` that returns `Bonjour, <name>`, with a test.',
+  files: {
+    'greet.js': "export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n",
+    'greet.test.js': "import { strict as assert } from 'node:assert';\nimport { greet, greetFr } from './greet.js';\n\nassert.equal(greet('Ada'), 'Hello, Ada');\nassert.equal(greetFr('Ada'), 'Bonjour, Ada');\nconsole.log('ok');\n",
+  },
+});
 
 async function ensureSampleRepo(home: string): Promise<string> {
   const repo = join(home, SAMPLE_DIR);
@@ -58,7 +72,7 @@ export async function onboard(deps: Deps, opts: { username: string; password: st
         id: (
           await createTask(deps, project, admin.row.id, {
             title: 'Greet in French too',
-            description: 'Add a `greetFr(name)` function next to `greet` that returns `Bonjour, <name>`, with a test.',
+            description: SAMPLE_REQUEST,
           })
         ).id,
         created: true,

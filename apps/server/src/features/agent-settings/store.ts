@@ -5,6 +5,7 @@ import { agentTypes, RoleModel, type AgentType, type ProviderName } from '@botte
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { SEED_ROLE_MODELS, validateEffort } from '../../harness/vocabulary';
+import { SIMULATED_MODEL } from '../../harness/providers/claude/simulated';
 import { iso } from '../../time';
 
 export type AgentSettings = Record<AgentType, RoleModel>;
@@ -50,11 +51,16 @@ export async function saveAgentSettings(deps: StoreDeps, userId: number, setting
   return settings;
 }
 
-/** Seeds the user's settings from the first provider they connect; existing settings are left alone. */
+/**
+ * Seeds the user's settings from the first provider they connect; existing
+ * settings are left alone — except the simulated model's, which give way to
+ * real ones as soon as a real provider is connected.
+ */
 export async function seedAgentSettings(deps: StoreDeps, userId: number, provider: ProviderName): Promise<boolean> {
-  const existing = await deps.db.selectFrom('user_agent_settings').select('agent_type').where('user_id', '=', userId).executeTakeFirst();
+  const existing = await deps.db.selectFrom('user_agent_settings').select('model').where('user_id', '=', userId).execute();
   const seed = SEED_ROLE_MODELS[provider];
-  if (existing || !seed) return false;
+  const onlySimulated = existing.length > 0 && existing.every((r) => r.model === SIMULATED_MODEL);
+  if ((existing.length > 0 && !onlySimulated) || !seed) return false;
   await saveAgentSettings(deps, userId, seed);
   return true;
 }
@@ -64,4 +70,10 @@ export async function resolveRoleModel(deps: Pick<Deps, 'db'>, userId: number, r
   const settings = await readAgentSettings(deps, userId);
   if (!settings) throw new AppError('PROVIDER_CREDENTIALS_MISSING', 'connect a provider in Settings → Providers before starting an agent');
   return settings[role];
+}
+
+/** Every role on the simulated model (the offline demo), labelled as such. */
+export async function useSimulatedSettings(deps: StoreDeps, userId: number): Promise<void> {
+  const simulated: RoleModel = { provider: 'anthropic', model: SIMULATED_MODEL, effort: null };
+  await saveAgentSettings(deps, userId, Object.fromEntries(agentTypes.map((t) => [t, simulated])) as AgentSettings);
 }

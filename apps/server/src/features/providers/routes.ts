@@ -6,7 +6,8 @@
 import { ConnectAnthropicBody, providerNames, SetupTokenCodeBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
-import { seedAgentSettings } from '../agent-settings/store';
+import { seedAgentSettings, useSimulatedSettings } from '../agent-settings/store';
+import { isSimulated, leaveSimulatedModel, useSimulatedModel } from '../../harness/providers/claude/simulated';
 import { readJson } from '../../http/validate';
 import { claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
 
@@ -28,7 +29,8 @@ export function providerRoutes(deps: Deps): RouteDef[] {
             const available = deps.providers.has(name);
             const provider = available ? deps.providers.get(name) : null;
             const status = name === 'anthropic' && available ? await claudeStatus(home, userId) : { connected: false, method: null, baseUrl: null };
-            return { name, available, capabilities: provider?.capabilities ?? null, ...status };
+            const simulated = name === 'anthropic' && (await isSimulated(home, userId));
+            return { name, available, capabilities: provider?.capabilities ?? null, ...status, simulated };
           }),
         );
         return c.json({ providers });
@@ -43,6 +45,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
         const body = await readJson(c, ConnectAnthropicBody);
         const userId = c.get('user').id;
         await saveClaudeCredentials(home, userId, body);
+        await leaveSimulatedModel(home, userId);
         await seedAgentSettings(deps, userId, 'anthropic');
         return c.json(await claudeStatus(home, userId));
       },
@@ -54,7 +57,20 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       handler: async (c) => {
         const userId = c.get('user').id;
         await deleteClaudeCredentials(home, userId);
+        await leaveSimulatedModel(home, userId);
         return c.json(await claudeStatus(home, userId));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/providers/anthropic/simulated',
+      access: access.user,
+      handler: async (c) => {
+        // The offline demo: no real model, every answer scripted, and labelled so.
+        const userId = c.get('user').id;
+        await useSimulatedModel(home, userId);
+        await useSimulatedSettings(deps, userId);
+        return c.json({ ...(await claudeStatus(home, userId)), simulated: true });
       },
     },
     {
@@ -71,6 +87,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       handler: async (c) => {
         const body = await readJson(c, SetupTokenCodeBody);
         const done = await deps.claudeSetup.complete(c.get('user').id, body.code);
+        await leaveSimulatedModel(home, c.get('user').id);
         await seedAgentSettings(deps, c.get('user').id, 'anthropic');
         return c.json(done);
       },

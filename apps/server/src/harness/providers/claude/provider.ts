@@ -7,6 +7,7 @@ import { buildClaudeEnvironment, readClaudeCredentials } from './credentials';
 import { readClaudeMcpServers } from './mcp-config';
 import { resolveClaudeExecutable } from './options';
 import { ClaudeTurn } from './turn';
+import { isSimulated, type SimulatedModel } from './simulated';
 
 export interface ClaudeProviderDeps {
   /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
@@ -16,6 +17,8 @@ export interface ClaudeProviderDeps {
   stallTimeoutMs: number;
   /** The Claude Code binary; default: the SDK's platform package. */
   executablePath?: string;
+  /** The offline demo's model, for users who opted into it. */
+  simulator?: SimulatedModel;
 }
 
 export const CLAUDE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze({
@@ -35,8 +38,9 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
   const owners = new WeakMap<AgentEnvironment, number>();
 
   async function environmentFor(userId: number): Promise<AgentEnvironment> {
-    const credentials = await readClaudeCredentials(deps.home, userId);
+    let credentials = await readClaudeCredentials(deps.home, userId);
     if (!credentials) throw new CredentialsMissingError('anthropic');
+    if (deps.simulator && (await isSimulated(deps.home, userId))) credentials = { ...credentials, baseUrl: await deps.simulator.url() };
     const env = await buildClaudeEnvironment(deps.home, userId, credentials);
     owners.set(env, userId);
     return env;
