@@ -107,3 +107,23 @@ it('takes a task from plan to a merged pull request', async () => {
   expect(existsSync(w.task.worktreePath ?? '')).toBe(false);
   expect(await readFile(taskArchive(w.ctx.home, w.projectId, w.task.id).documentPath, 'utf8')).toContain('Original Request');
 });
+
+it('a YOLO task plans, implements, tests and opens its PR in one run and one conversation', async () => {
+  const res = await w.ctx.request('POST', `/api/projects/${w.projectId}/tasks`, { as: w.owner, json: { title: 'French, in one go', yoloMode: true, description: taskRequest({ summary: 'Add greetFr.', files: { 'greet.js': FIXED } }) } });
+  const yolo = ((await res.json()) as { task: TaskDto }).task;
+  await w.ctx.deps.background.drain();
+  expect((await w.ctx.request('POST', `/api/tasks/${yolo.id}/agent-runs`, { as: w.owner, json: { agentType: 'yolo' } })).status).toBe(201);
+  let runs: AgentRunDto[] = [];
+  for (let i = 0; i < 1200; i++) {
+    await w.ctx.deps.background.drain();
+    runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${yolo.id}/agent-runs`)).runs;
+    if (!runs.some((r) => r.status === 'running')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(runs.map((r) => [r.agentType, r.status])).toEqual([['yolo', 'completed']]);
+  const after = (await api<{ task: TaskDto }>('GET', `/api/tasks/${yolo.id}`)).task;
+  expect(after).toMatchObject({ workflowComplete: true, prAgentComplete: true, status: 'in_review' });
+  expect(gh.prs('acme', 'greeter').map((p) => p.head)).toContain(yolo.branchName);
+  const conversations = await w.ctx.deps.db.selectFrom('conversations').select('id').where('task_id', '=', yolo.id).execute();
+  expect(conversations).toHaveLength(1);
+});
