@@ -165,3 +165,17 @@ export async function listIgnoredDirectories(repo: string, opts: IgnoredDirector
   const outermost = [...matched].filter((p) => !hasIgnoredAncestor(p));
   return outermost.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit);
 }
+
+/** Stages everything and commits it; false when there was nothing to commit. */
+export async function commitAll(worktree: string, message: string, identity: { name: string; email: string }): Promise<boolean> {
+  await runGit(['add', '-A'], { cwd: worktree });
+  const staged = await runGit(['diff', '--cached', '--name-only'], { cwd: worktree });
+  if (staged.trim() === '') return false;
+  await runGit(['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`, 'commit', '-q', '-m', message], { cwd: worktree });
+  return true;
+}
+
+/** Pushes the branch to origin and sets it as upstream. */
+export async function pushBranch(worktree: string, branch: string): Promise<void> {
+  await runGit(['push', '-q', '-u', 'origin', `HEAD:refs/heads/${branch}`], { cwd: worktree, timeoutMs: 300_000 });
+}

@@ -106,3 +106,11 @@ export async function describePullRequest(repo: GitHubRepo, branch: string): Pro
 export async function mergePullRequest(repo: GitHubRepo, number: number): Promise<void> {
   await runGh(repo, ['pr', 'merge', String(number), '--repo', repo.slug, '--merge']);
 }
+
+/** Opens a pull request for `head` against `base`; returns its URL. */
+export async function createPullRequest(repo: GitHubRepo, pr: { head: string; base: string; title: string; body: string }): Promise<string> {
+  const out = await runGh(repo, ['pr', 'create', '--repo', repo.slug, '--head', pr.head, '--base', pr.base, '--title', pr.title, '--body', pr.body]);
+  const url = out.trim().split('\n').find((l) => /^https?:\/\//.test(l));
+  if (!url) throw new Error(`gh pr create printed no URL: ${out.slice(0, 300)}`);
+  return url;
+}
