@@ -20,6 +20,25 @@ export interface RunPromptInput {
   feedback: string | null;
 }
 
+/**
+ * A repository's default branch and GitHub remote change rarely; remembering
+ * them for a short while keeps git processes off the hand-off between runs.
+ */
+class ShortMemo {
+  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  constructor(private readonly ttlMs: number) {}
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && performance.now() - hit.at < this.ttlMs) return hit.value as Promise<T>;
+    const value = load();
+    this.entries.set(key, { at: performance.now(), value });
+    return value;
+  }
+}
+
+const repoFacts = new ShortMemo(30_000);
+
 export function promptNameFor(agentType: AgentType, technical: boolean, feedback: boolean): string {
   switch (agentType) {
     case 'planification':
@@ -37,8 +56,8 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config'>, input: RunPromp
   const name = promptNameFor(input.agentType, input.technical, input.feedback !== null);
   // Independent lookups (git processes, files) run side by side: this is on the hand-off path.
   const [defaultRef, github, template, planTemplatePath] = await Promise.all([
-    detectDefaultBranch(project.repo_path).catch(() => 'main'),
-    githubRepoOf(project.repo_path),
+    repoFacts.get(`branch:${project.repo_path}`, () => detectDefaultBranch(project.repo_path).catch(() => 'main')),
+    repoFacts.get(`github:${project.repo_path}`, () => githubRepoOf(project.repo_path)),
     store.resolve(name),
     store.templatePath('plan-template'),
   ]);

@@ -87,7 +87,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
   const setup = await chatSetup(deps, project, task, req.actingUserId);
   const model = await resolveRoleModel(deps, req.actingUserId, req.agentType);
   // Credentials before anything is written: a missing connection is a 403 with nothing created.
-  await deps.providers.get(model.provider).environmentFor(req.actingUserId);
+  const env = await deps.providers.get(model.provider).environmentFor(req.actingUserId);
   const actor = await deps.db.selectFrom('users').select(['is_technical', 'username', 'git_name', 'git_email']).where('id', '=', req.actingUserId).executeTakeFirstOrThrow();
   const prompt = await buildRunPrompt(deps, { project, task, agentType: req.agentType, technical: actor.is_technical === 1, feedback: req.feedback ?? null });
   if (!deps.address.url) throw new AppError('CONFLICT', 'the server is not listening yet');
@@ -134,6 +134,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
   try {
     const conversation = await deps.harness.start({
       ...setup,
+      env,
       disallowedTools: disallowedFor(req.agentType),
       extraEnv: { ...runEnvironment(req.agentType, actor), ...signalEnvironment(deps.address.url, token) },
       transientRetries: 2,

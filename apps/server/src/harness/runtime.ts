@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import { presentConversation } from '../features/runs/presenters';
 import { iso } from '../time';
 import { consumeTurn, type LiveView } from './consumer';
-import type { DisallowableTool, PermissionMode, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
+import type { AgentEnvironment, DisallowableTool, PermissionMode, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
 import { ProviderError } from './contract';
 import type { ProviderRegistry } from './registry';
 import type { TranscriptStore } from './transcript-store';
@@ -39,6 +39,8 @@ export interface TurnSetup {
 }
 
 export interface StartTurn extends TurnSetup {
+  /** The provider environment when the caller already built it (to check credentials early). */
+  env?: AgentEnvironment;
   kind: ConversationRow['kind'];
   provider: ProviderName;
   model: string;
@@ -81,7 +83,7 @@ export class HarnessRuntime {
   async start(req: StartTurn): Promise<ConversationRow> {
     const provider = this.registry.get(req.provider);
     // Credentials first: a user who has not connected the provider gets nothing created.
-    const env = await provider.environmentFor(req.userId);
+    const env = req.env ?? (await provider.environmentFor(req.userId));
     const now = iso(this.deps.now());
     const conversation = await this.deps.db
       .insertInto('conversations')
