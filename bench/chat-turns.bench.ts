@@ -12,12 +12,11 @@ import { claudeEnv, directive, startFakeAnthropic } from '@bottega/testkit';
 import { eventsOfFrame, type ServerFrame, type TaskDto } from '@bottega/protocol';
 import WebSocket from 'ws';
 import { boot } from '../apps/server/src/boot';
-import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
 import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
-import { median, report } from './lib';
+import { apiClient, benchAdmin, median, report } from './lib';
 
 const ROUNDS = 10;
 const CONCURRENT = 16;
@@ -47,18 +46,9 @@ export async function run(): Promise<void> {
   const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
-    const now = new Date().toISOString();
-    const user = await deps.db
-      .insertInto('users')
-      .values({ username: 'bench', password_hash: 'x', is_active: 1, is_admin: 1, is_technical: 1, has_completed_onboarding: 1, token_version: 0, created_at: now, updated_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const auth = `Bearer ${newSessionToken(deps, user)}`;
-    const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+    const user = await benchAdmin(deps);
+    const auth = user.auth;
+    const call = apiClient(server.url, auth);
     await call('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
     const repo = await initRepo(join(home, 'repo'));
     const { project } = await call<{ project: { id: number } }>('POST', '/api/projects', { name: 'Bench', repoPath: repo });

@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Deps } from '../apps/server/src/deps';
+import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
 
 /** The repository root (benchmarks are bundled into .bench-tmp/ before they run). */
 export const root = process.cwd();
@@ -120,4 +122,24 @@ export function report(name: string, value: number, unit: string, target?: numbe
   const met = target === undefined ? null : direction === 'below' ? value < target : value >= target;
   const verdict = met === null ? 'INFO' : met ? 'MEETS' : 'MISSES';
   console.log(`${verdict.padEnd(6)} ${name}: ${value.toFixed(value < 10 ? 2 : 1)} ${unit}${ratio}`);
+}
+
+/** An admin user inserted straight into the database, with a session credential (in-process benches). */
+export async function benchAdmin(deps: Deps): Promise<{ id: number; auth: string }> {
+  const now = new Date().toISOString();
+  const user = await deps.db
+    .insertInto('users')
+    .values({ username: 'bench', password_hash: 'x', is_active: 1, is_admin: 1, is_technical: 1, has_completed_onboarding: 1, token_version: 0, created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { id: user.id, auth: `Bearer ${newSessionToken(deps, user)}` };
+}
+
+/** A JSON client for the server under test; non-2xx answers throw with their body. */
+export function apiClient(url: string, auth: string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
 }

@@ -11,13 +11,12 @@ import { createRoleBrain, ghEnv, gitRemoteUrl, startFakeAnthropic, startFakeGitH
 import { boot } from '../apps/server/src/boot';
 import { onRunComplete } from '../apps/server/src/engine/completion';
 import { startRun } from '../apps/server/src/engine/run-starter';
-import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
 import { runGit } from '../apps/server/src/forge/git';
 import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
-import { report } from './lib';
+import { apiClient, benchAdmin, report } from './lib';
 
 const FILES = {
   'package.json': '{ "name": "greeter", "private": true, "type": "module", "scripts": { "test": "node greet.test.js" } }\n',
@@ -34,18 +33,9 @@ export async function run(): Promise<void> {
   const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
-    const now = new Date().toISOString();
-    const user = await deps.db
-      .insertInto('users')
-      .values({ username: 'bench', password_hash: 'x', is_active: 1, is_admin: 1, is_technical: 1, has_completed_onboarding: 1, token_version: 0, created_at: now, updated_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const auth = `Bearer ${newSessionToken(deps, user)}`;
-    const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+    const user = await benchAdmin(deps);
+    const auth = user.auth;
+    const call = apiClient(server.url, auth);
     await call('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
     const repo = await initRepo(join(home, 'repo'), { files: FILES });
     await gh.createRepo('acme', 'greeter', { fromDir: repo });

@@ -2,13 +2,14 @@
 // implementation run is working; at the restart the run is `interrupted`, its
 // orphaned agent processes are gone, and resuming it continues the same
 // provider session — then the loop carries on to the review.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
 import { directive, startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
 import { initRepo } from '../apps/server/src/testing/git';
+import { processesMatching } from '../apps/server/src/testing/processes';
 import { buildServer, runCli, startServerProcess, type ServerProcess } from './server-process';
 
 let home: string;
@@ -22,16 +23,6 @@ afterEach(async () => {
   await fake.close();
   await rm(home, { recursive: true, force: true });
 });
-
-async function processesMatching(needle: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.replaceAll('\0', ' ').includes(needle)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 it('marks the run interrupted, kills its orphans, and resumes it in the same session', async () => {
   expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);

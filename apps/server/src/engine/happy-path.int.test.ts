@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
-import { createRoleBrain, ghEnv, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
+import { createRoleBrain, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
+import { useGitHub } from '../testing/github-env';
 import { startChatWorld, type ChatWorld } from '../testing/chat-world';
 import { taskArchive } from '../workspace/paths';
 
@@ -25,15 +26,11 @@ const REQUEST = taskRequest({ summary: 'Add a French greeting, greetFr(name), ne
 
 let w: ChatWorld;
 let gh: FakeGitHub;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => undefined;
 beforeAll(buildServer);
 beforeEach(async () => {
   gh = await startFakeGitHub();
-  const env = ghEnv(gh) as Record<string, string>;
-  for (const key of ['GH_HOST', 'GH_TOKEN', 'http_proxy']) {
-    saved[key] = process.env[key];
-    process.env[key] = env[key];
-  }
+  restoreEnv = useGitHub(gh);
   w = await startChatWorld({ brain: createRoleBrain(), repoFiles: REPO, taskDescription: REQUEST });
   const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
   await gh.createRepo('acme', 'greeter', { fromDir: project.repo_path });
@@ -47,10 +44,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv();
   await w.close();
   await gh.close();
 });

@@ -8,34 +8,28 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
-import { directive, ghEnv, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
+import { directive, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
+import { useGitHub } from '../testing/github-env';
 import { startChatWorld, type ChatWorld } from '../testing/chat-world';
 import { taskArchive } from '../workspace/paths';
 
 let w: ChatWorld;
 let gh: FakeGitHub;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => undefined;
 beforeAll(buildServer);
 beforeEach(async () => {
   w = await startChatWorld();
   gh = await startFakeGitHub();
   // The server's own GitHub settings, as an operator would export them (gh reaches the fake through the proxy).
-  const env = ghEnv(gh) as Record<string, string>;
-  for (const key of ['GH_HOST', 'GH_TOKEN', 'http_proxy']) {
-    saved[key] = process.env[key];
-    process.env[key] = env[key];
-  }
+  restoreEnv = useGitHub(gh);
   const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
   await gh.createRepo('acme', 'app', { fromDir: project.repo_path });
   await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'app')], { cwd: project.repo_path });
 });
 afterEach(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv();
   await w.close();
   await gh.close();
 });

@@ -5,28 +5,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ghEnv, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
+import { gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
+import { useGitHub } from '../testing/github-env';
 import { initRepo } from '../testing/git';
 import { commitAll, pushBranch, runGit } from './git';
 import { createPullRequest, findPullRequest, githubRepoOf, mergePullRequest, parseGitHubRemote } from './github';
 
 let dir: string;
 let gh: FakeGitHub;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => undefined;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bottega-forge-'));
   gh = await startFakeGitHub();
-  const env = ghEnv(gh) as Record<string, string>;
-  for (const key of ['GH_HOST', 'GH_TOKEN', 'http_proxy']) {
-    saved[key] = process.env[key];
-    process.env[key] = env[key];
-  }
+  restoreEnv = useGitHub(gh);
 });
 afterEach(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv();
   await gh.close();
   await rm(dir, { recursive: true, force: true });
 });

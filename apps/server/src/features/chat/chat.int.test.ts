@@ -2,7 +2,7 @@
 // against the fake Anthropic API: a turn that runs a shell command in the
 // worktree, live broadcast equal to what is stored, resume, stop mid-tool,
 // questions (live and after a restart), missing credentials.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDto, ServerEvent, UnifiedMessage } from '@bottega/protocol';
@@ -12,6 +12,7 @@ import { silentLogger } from '../../logger';
 import { startServer } from '../../server';
 import { connectClaude, EventRecorder, startChatWorld, type ChatWorld } from '../../testing/chat-world';
 import { testConfig } from '../../testing/context';
+import { processesMatching } from '../../testing/processes';
 
 let w: ChatWorld;
 beforeEach(async () => {
@@ -35,17 +36,6 @@ async function history(conversationId: number): Promise<UnifiedMessage[]> {
 
 const broadcast = (events: ServerEvent[], conversationId: number) =>
   events.flatMap((e) => (e.type === 'message' && e.conversationId === conversationId && e.message.type !== 'stream_delta' ? [e.message] : []));
-
-/** Processes whose command line mentions `needle` (this machine's /proc). */
-async function processesMatching(needle: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.replaceAll('\0', ' ').includes(needle)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 describe('manual chat', () => {
   it('runs a shell command in the worktree; the stored transcript equals what was broadcast', async () => {

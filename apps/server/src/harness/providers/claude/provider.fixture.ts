@@ -1,7 +1,7 @@
 // Shared set-up for the Claude provider's integration tests: a temp instance
 // home, the fake Anthropic API, users with stored credentials pointing at it,
 // and helpers to run a turn and inspect live processes through /proc.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '@bottega/testkit';
@@ -102,20 +102,7 @@ export function follow(handle: TurnHandle): {
   };
 }
 
-/** Live (non-zombie) processes whose command line contains `needle`. */
-export async function processesMatching(needle: string): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const [cmd, stat] = await Promise.all([
-      readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => ''),
-      readFile(`/proc/${name}/stat`, 'utf8').catch(() => ''),
-    ]);
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (cmd.replace(/\0/g, ' ').includes(needle) && state !== 'Z' && state !== '') out.push(Number(name));
-  }
-  return out;
-}
+export { processesMatching } from '../../../testing/processes';
 
 /** Whether a process is alive (a zombie counts as gone). */
 export async function isAlive(pid: number): Promise<boolean> {

@@ -2,7 +2,7 @@
 // messages, classifies failures, re-runs ONCE in a fresh process after a 401
 // (resuming the session), bounds stalls, and stops the whole process tree on
 // abort. The stream of messages continues across the re-run.
-import { query, type McpServerConfig, type SDKMessage, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { McpServerConfig, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../../../logger';
 import { ProviderError, type AgentEnvironment, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
 import { AgentProcess } from './agent-process';
@@ -177,6 +177,8 @@ export class ClaudeTurn implements TurnHandle {
     let thrown: unknown = null;
     let succeeded = false;
     watchdog.start();
+    // Loaded on first use: the SDK is large and the server starts faster without it.
+    const { query } = await import('@anthropic-ai/claude-agent-sdk');
     const stream = query({ prompt: prompt.kind === 'text' ? prompt.text : toolResultInput(resume ?? '', prompt), options })[Symbol.asyncIterator]();
     let drained = false;
     try {
