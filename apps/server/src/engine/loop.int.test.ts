@@ -9,6 +9,7 @@ import type { AgentRunDto, TaskDto } from '@bottega/protocol';
 import { directive } from '@bottega/testkit';
 import { buildServer } from '../testing/build';
 import { EventRecorder, startChatWorld, type ChatWorld } from '../testing/chat-world';
+import { processesMatching } from '../testing/processes';
 
 let w: ChatWorld;
 beforeAll(buildServer);
@@ -174,7 +175,10 @@ describe('the loop', () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
     await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
+    for (let i = 0; i < 200 && (await processesMatching('sleep 30.7')).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await processesMatching('sleep 30.7')).length).toBeGreaterThan(0);
     await w.ctx.request('POST', `/api/conversations/${started.conversationId}/stop`, { as: w.owner });
+    expect(await processesMatching('sleep 30.7')).toEqual([]);
     await idle();
     expect((await runs()).map((r) => [r.agentType, r.status, r.failureReason])).toEqual([['implementation', 'failed', 'stopped by the user']]);
     rec.close();
