@@ -1,6 +1,6 @@
 // The one place that runs git. Every call is an argument array through
 // process/exec (never a shell), with prompts disabled so nothing waits on a tty.
-import { realpath, stat } from 'node:fs/promises';
+import { realpath, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { ExecError, type ExecResult, execFileCapture, execFileChecked } from '../process/exec';
@@ -27,7 +27,8 @@ function gitEnv(): NodeJS.ProcessEnv {
 }
 
 function execOptions(opts: GitOptions) {
-  return { cwd: opts.cwd, env: gitEnv(), timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal, input: opts.input };
+  // An aborted git gets SIGTERM first so it removes its lock files.
+  return { cwd: opts.cwd, env: gitEnv(), timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal, abortWith: 'SIGTERM' as const, input: opts.input };
 }
 
 /** Runs `git args…` in `cwd`; throws an ExecError unless it exits 0. Returns stdout. */
@@ -123,7 +124,16 @@ export async function pruneWorktrees(repo: string): Promise<void> {
 /** Force-deletes a local branch; false if it did not exist. */
 export async function deleteBranch(repo: string, branch: string): Promise<boolean> {
   if (!(await refExists(repo, `refs/heads/${branch}`))) return false;
-  await runGit(['branch', '-D', '--', branch], { cwd: repo });
+  try {
+    await runGit(['branch', '-D', '--', branch], { cwd: repo });
+  } catch (err) {
+    // A git killed while it held the branch (a cancelled checkout) leaves its lock
+    // behind; the callers have stopped every git of this worktree, so it is stale.
+    if (!/cannot lock ref/.test((err as Error).message)) throw err;
+    const common = (await runGit(['rev-parse', '--git-common-dir'], { cwd: repo })).trim();
+    await rm(resolve(repo, common, 'refs', 'heads', `${branch}.lock`), { force: true });
+    await runGit(['branch', '-D', '--', branch], { cwd: repo });
+  }
   return true;
 }
 

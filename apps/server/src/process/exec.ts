@@ -14,11 +14,17 @@ export interface ExecOptions {
   /** Cap on captured stdout/stderr bytes each; the rest is dropped. */
   maxOutputBytes?: number;
   /**
-   * Aborting kills the child with SIGKILL; the promise then rejects with an
+   * Aborting kills the child (see `abortWith`); the promise then rejects with an
    * AbortError once the child has exited (never before), or at once if the
    * signal was already aborted (nothing is spawned).
    */
   signal?: AbortSignal;
+  /**
+   * The signal an abort sends first (default SIGKILL). A catchable one lets the
+   * child clean up (git removes its lock files on SIGTERM); SIGKILL follows
+   * after two seconds if it is still running.
+   */
+  abortWith?: NodeJS.Signals;
 }
 
 export interface ExecResult {
@@ -88,7 +94,12 @@ export function execFileCapture(file: string, args: readonly string[], opts: Exe
     let aborted = false;
     const onAbort = () => {
       aborted = true;
-      child.kill('SIGKILL');
+      const first = opts.abortWith ?? 'SIGKILL';
+      child.kill(first);
+      if (first !== 'SIGKILL') {
+        const escalate = setTimeout(() => child.kill('SIGKILL'), 2000);
+        child.once('close', () => clearTimeout(escalate));
+      }
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => {
