@@ -4,10 +4,10 @@ import { renderRole } from './agents.fixture';
 import { detectRole, findSignalCommand, readPromptFacts } from './prompt-facts';
 
 const vars = {
-  documentPath: '/home/b/.bottega/projects/3/tasks/7/task.md',
+  documentPath: '/srv/bottega-home/projects/3/tasks/7/task.md',
   worktreePath: '/srv/work trees/task-7',
   signalCommand: `'/usr/bin/node' '/opt/bottega/bin/bottega.js' signal`,
-  planTemplatePath: '/home/b/.bottega/templates/plan-template.md',
+  planTemplatePath: '/srv/bottega-home/templates/plan-template.md',
   taskTitle: 'Say "hello", politely',
 };
 
