@@ -7,12 +7,11 @@ import { join } from 'node:path';
 import { boot } from '../apps/server/src/boot';
 import type { ProviderMessage } from '../apps/server/src/harness/contract';
 import { ProviderRegistry } from '../apps/server/src/harness/registry';
-import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
 import { newTaskRow } from '../apps/server/src/features/tasks/commands';
 import { silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/server';
 import { testConfig } from '../apps/server/src/testing/context';
-import { percentile, report } from './lib';
+import { benchAdmin, percentile, report } from './lib';
 
 const ENTRIES = 10_000;
 
@@ -33,18 +32,14 @@ export async function run(): Promise<void> {
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
     const now = new Date().toISOString();
-    const user = await deps.db
-      .insertInto('users')
-      .values({ username: 'bench', password_hash: 'x', is_active: 1, is_admin: 1, is_technical: 1, has_completed_onboarding: 1, token_version: 0, created_at: now, updated_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const user = await benchAdmin(deps);
     const project = await deps.db.insertInto('projects').values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
     const task = await deps.db.insertInto('tasks').values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'history', yolo_mode: 0, created_at: now, updated_at: now })).returningAll().executeTakeFirstOrThrow();
     const conv = await deps.db.insertInto('conversations').values({ task_id: task.id, kind: 'chat', provider: 'anthropic', model: 'm', created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
     for (let i = 0; i < ENTRIES; i += 1000) {
       await deps.harness.store.append(conv.id, Array.from({ length: 1000 }, (_, k) => entry(i + k)), 'anthropic');
     }
-    const auth = `Bearer ${newSessionToken(deps, user)}`;
+    const auth = user.auth;
     const measure = async (query: string): Promise<number[]> => {
       const times: number[] = [];
       for (let i = 0; i < 120; i++) {

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { boot } from '../apps/server/src/boot';
+import { newTaskRow } from '../apps/server/src/features/tasks/commands';
 import type { LlmProvider, ProviderMessage, TurnHandle } from '../apps/server/src/harness/contract';
 import { ProviderRegistry } from '../apps/server/src/harness/registry';
 import { silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/server';
-import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
 import { testConfig } from '../apps/server/src/testing/context';
-import { report } from './lib';
+import { benchAdmin, report } from './lib';
 
 const MESSAGES = 100_000;
 
@@ -67,18 +67,10 @@ export async function run(): Promise<void> {
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
     const now = new Date().toISOString();
-    const user = await deps.db
-      .insertInto('users')
-      .values({ username: 'bench', password_hash: 'x', is_active: 1, is_admin: 1, is_technical: 1, has_completed_onboarding: 1, token_version: 0, created_at: now, updated_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const user = await benchAdmin(deps);
     const project = await deps.db.insertInto('projects').values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-    const task = await deps.db
-      .insertInto('tasks')
-      .values({ project_id: project.id, owner_id: user.id, title: 'ingest', status: 'pending', yolo_mode: 0, planification_complete: 0, workflow_complete: 0, workflow_blocked: 0, workflow_run_count: 0, refinement_complete: 0, pr_agent_complete: 0, created_at: now, updated_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const auth = `Bearer ${newSessionToken(deps, user)}`;
+    const task = await deps.db.insertInto('tasks').values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'ingest', yolo_mode: 0, created_at: now, updated_at: now })).returningAll().executeTakeFirstOrThrow();
+    const auth = user.auth;
     // The subscribers run in a worker thread, as browsers would run elsewhere:
     // their parsing must not be billed to the server.
     const clients = new Worker(SUBSCRIBERS_SCRIPT, { eval: true, workerData: { url: `${server.url.replace('http', 'ws')}/ws`, auth, taskId: task.id, count: SUBSCRIBERS, expected: SUBSCRIBERS * (MESSAGES + 1) } });
