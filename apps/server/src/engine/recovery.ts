@@ -9,7 +9,7 @@ import { AppError, notFound } from '../errors';
 import { iso } from '../time';
 import { agentMarkerPrefix } from '../harness/providers/claude/agent-process';
 import { broadcastRun, broadcastTask, failRun } from './run-starter';
-import { chatSetup } from '../features/chat/commands';
+import { taskTurnSetup } from '../features/chat/commands';
 import { newRunToken, signalEnvironment } from './signal-command';
 import type { AgentRunRow } from '../db/schema';
 
@@ -54,7 +54,7 @@ export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingU
   const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', run.task_id).executeTakeFirst();
   if (!task) throw notFound('task');
   const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
-  const setup = await chatSetup(deps, project, task, actingUserId);
+  const setup = await taskTurnSetup(deps, project, task, actingUserId);
   if (!deps.address.url) throw new AppError('CONFLICT', 'the server is not listening yet');
   const { token, hash } = newRunToken();
   const resumed = await deps.db.transaction().execute(async (trx) => {

@@ -11,7 +11,7 @@ import { AppError, notFound } from '../errors';
 import type { DisallowableTool } from '../harness/contract';
 import { iso } from '../time';
 import { resolveRoleModel } from '../features/agent-settings/store';
-import { chatSetup } from '../features/chat/commands';
+import { taskTurnSetup } from '../features/chat/commands';
 import { presentRun } from '../features/runs/presenters';
 import { presentTask } from '../features/tasks/presenters';
 import { buildRunPrompt } from './prompts';
@@ -84,7 +84,7 @@ function checkRole(task: TaskRow, agentType: AgentType): void {
 export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentRunRow> {
   const { task, project } = await loadScope(deps, req.taskId);
   checkRole(task, req.agentType);
-  const setup = await chatSetup(deps, project, task, req.actingUserId);
+  const setup = await taskTurnSetup(deps, project, task, req.actingUserId);
   const model = await resolveRoleModel(deps, req.actingUserId, req.agentType);
   // Credentials before anything is written: a missing connection is a 403 with nothing created.
   const env = await deps.providers.get(model.provider).environmentFor(req.actingUserId);

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 
 type ChatDeps = Pick<Deps, 'harness' | 'config'>;
 
-/** Where and how a chat turn runs on this task: its worktree, its context prompt, no permission prompts. */
-export async function chatSetup(deps: Pick<Deps, 'config'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
+/** Where and how any turn on this task runs (chats and agent runs): its worktree, its context prompt, no permission prompts. */
+export async function taskTurnSetup(deps: Pick<Deps, 'config'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
   if (task.workspace_status === 'preparing') throw new AppError('CONFLICT', "the task's worktree is still being prepared; try again in a moment");
   if (task.workspace_status === 'failed') throw new AppError('CONFLICT', `the task's worktree could not be prepared: ${task.workspace_error ?? 'unknown error'}`);
   const cwd = await effectiveCwd({ repoPath: project.repo_path, subprojectPath: project.subproject_path, worktreePath: task.worktree_path });
@@ -37,7 +37,7 @@ export async function chatSetup(deps: Pick<Deps, 'config'>, project: ProjectRow,
 
 export async function startChat(deps: ChatDeps, project: ProjectRow, task: TaskRow, userId: number, body: StartChatBody): Promise<ConversationRow> {
   const effort = validateEffort(body.provider, body.effort);
-  const setup = await chatSetup(deps, project, task, userId);
+  const setup = await taskTurnSetup(deps, project, task, userId);
   return deps.harness.start({
     ...setup,
     kind: 'chat',
@@ -51,7 +51,7 @@ export async function startChat(deps: ChatDeps, project: ProjectRow, task: TaskR
 
 export async function sendChatMessage(deps: ChatDeps, project: ProjectRow, task: TaskRow, conversation: ConversationRow, userId: number, message: string): Promise<void> {
   if (deps.harness.isLive(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'the agent is still working on the previous message; wait or press Stop');
-  const setup = await chatSetup(deps, project, task, userId);
+  const setup = await taskTurnSetup(deps, project, task, userId);
   await deps.harness.resume({ ...setup, conversation, prompt: message });
 }
 
@@ -73,7 +73,7 @@ export async function answerQuestion(
   // After a restart the turn is gone but the question was recorded: resume with its answer.
   const parked = await deps.harness.pendingQuestion(conversation.id);
   if (parked?.toolUseId !== body.toolUseId) throw notFound('pending question');
-  const setup = await chatSetup(deps, project, task, userId);
+  const setup = await taskTurnSetup(deps, project, task, userId);
   await deps.harness.resume({ ...setup, conversation, prompt: null, toolResult: { toolUseId: body.toolUseId, content: formatAnswers(body.answers) } });
   return 'resumed';
 }
