@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -24,6 +24,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // The web app runs in the browser.
+    files: ['apps/web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Command-line entry points and benchmarks talk to the terminal on purpose.

@@ -1,4 +1,5 @@
-// Builds the server into one ESM bundle (fast cold start: one file to load).
+// Builds the server into one ESM bundle (fast cold start: one file to load),
+// then the web app with Vite (skipped with --server-only, which tests use).
 // Third-party packages stay external and load from node_modules. Outputs are
 // written to a temporary name and renamed, so a concurrent build or a process
 // starting meanwhile never sees a half-written bundle.
@@ -28,4 +29,22 @@ for (const file of result.outputFiles) {
   const tmp = `${file.path}.${process.pid}.tmp`;
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
+}
+
+if (!process.argv.includes('--server-only')) {
+  const { build: viteBuild } = await import('vite');
+  const { rmSync } = await import('node:fs');
+  // Built beside the live folder and swapped in, so a running server never
+  // serves a half-written app.
+  const outDir = `dist.${process.pid}.tmp`;
+  await viteBuild({ configFile: 'apps/web/vite.config.ts', logLevel: 'warn', build: { outDir } });
+  const live = 'apps/web/dist';
+  const old = `apps/web/dist.${process.pid}.old`;
+  try {
+    renameSync(live, old);
+  } catch {
+    // first build: nothing to move aside
+  }
+  renameSync(`apps/web/${outDir}`, live);
+  rmSync(old, { recursive: true, force: true });
 }

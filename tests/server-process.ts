@@ -31,18 +31,29 @@ function freePort(): Promise<number> {
 
 export interface ServerProcess {
   url: string;
+  port: number;
   child: ChildProcess;
+  /** The tail of what the server wrote to stderr (for failure messages). */
+  stderr: () => string;
 }
 
-/** Starts `bottega start` and resolves once it answers. */
-export async function startServerProcess(home: string): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'start'], { cwd: root, env: serverEnv(home, { BOTTEGA_PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `bottega start` and resolves once it answers (on `port` when given, to restart in place). */
+export async function startServerProcess(home: string, opts: { port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  const child = spawn(process.execPath, [bin, 'start'], {
+    cwd: root,
+    env: serverEnv(home, { ...opts.env, BOTTEGA_PORT: String(port) }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const url = `http://127.0.0.1:${port}`;
+  let err = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err = (err + chunk).slice(-64 * 1024);
+  });
   for (let i = 0; i < 400; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${err}`);
     const ok = await fetch(`${url}/api/auth/status`).then((r) => r.ok, () => false);
-    if (ok) return { url, child };
+    if (ok) return { url, port, child, stderr: () => err };
     await new Promise((r) => setTimeout(r, 25));
   }
   child.kill('SIGKILL');

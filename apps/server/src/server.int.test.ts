@@ -131,10 +131,11 @@ describe('WebSocket authorization', () => {
 });
 
 describe('HTTP basics', () => {
-  it('serves the placeholder web page and JSON 404s under /api', async () => {
+  it('serves the web app for deep links and JSON 404s under /api', async () => {
     const page = await fetch(`${server.url}/projects/1`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Bottega is running');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<div id="root">');
     const api = await fetch(`${server.url}/api/nope`);
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });

@@ -1,6 +1,6 @@
 // JSON shapes the API returns. The server's presenters build exactly these;
 // the web app reads them. Raw rows never leave the server.
-import type { ContextUsage, UserQuestion } from './messages';
+import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
 import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
 
 export interface UserDto {
@@ -116,4 +116,14 @@ export interface AgentRunDto {
   startedAt: string | null;
   endedAt: string | null;
   createdAt: string;
+}
+
+/** One page of a conversation's stored transcript. */
+export interface TranscriptPageDto {
+  messages: UnifiedMessage[];
+  /** Seq of the first and last message on the page (null when empty). */
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** More messages exist beyond this page in the direction it was read. */
+  hasMore: boolean;
 }

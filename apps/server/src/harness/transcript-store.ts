@@ -3,20 +3,14 @@
 // in batches (one multi-row INSERT per batch, idempotent on the stable entry
 // id) and are only handed on for broadcast once they are committed, so a
 // crash can never lose an entry somebody already saw.
-import type { UnifiedMessage } from '@bottega/protocol';
+import type { TranscriptPageDto, UnifiedMessage } from '@bottega/protocol';
 import type { Db } from '../db/open';
 import type { ProviderMessage } from './contract';
 
 /** Rows per INSERT statement (well under SQLite's bound-variable limit). */
 const MAX_ROWS_PER_STATEMENT = 400;
 
-export interface TranscriptPage {
-  messages: UnifiedMessage[];
-  /** Seq of the first and last message on the page (null when empty). */
-  firstSeq: number | null;
-  lastSeq: number | null;
-  hasMore: boolean;
-}
+export type TranscriptPage = TranscriptPageDto;
 
 export class TranscriptStore {
   private readonly nextSeq = new Map<number, number>();

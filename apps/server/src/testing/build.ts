@@ -7,5 +7,5 @@ import { execFileChecked } from '../process/exec';
 export const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
 
 export async function buildServer(): Promise<void> {
-  await execFileChecked(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot });
+  await execFileChecked(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--server-only'], { cwd: repoRoot });
 }

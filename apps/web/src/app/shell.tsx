@@ -1,0 +1,66 @@
+// The frame around every authenticated screen: top bar with navigation, the
+// live-connection indicator and the user menu.
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { useMutation } from '@tanstack/react-query';
+import { api } from '../lib/api';
+import { useConnectionState } from '../lib/live';
+import { useMe, useSetSessionUser } from './session';
+import { ProviderGate } from '../features/settings/provider-gate';
+
+function navClass({ isActive }: { isActive: boolean }) {
+  return `rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-stone-800 text-white' : 'text-stone-300 hover:bg-stone-700 hover:text-white'}`;
+}
+
+export function Shell() {
+  const me = useMe();
+  const setUser = useSetSessionUser();
+  const navigate = useNavigate();
+  const connection = useConnectionState();
+  const logout = useMutation({
+    mutationFn: () => api.post('/api/auth/logout'),
+    onSettled: () => {
+      setUser(null);
+      void navigate('/', { replace: true });
+    },
+  });
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="sticky top-0 z-40 bg-stone-900 text-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 sm:px-6">
+          <Link to="/" className="mr-2 font-semibold tracking-tight">
+            Bottega
+          </Link>
+          <nav className="flex flex-1 flex-wrap items-center gap-1" aria-label="Main">
+            <NavLink to="/" end className={navClass}>
+              Projects
+            </NavLink>
+            <NavLink to="/settings" className={navClass}>
+              Settings
+            </NavLink>
+            {me.isAdmin && (
+              <NavLink to="/admin" className={navClass}>
+                Admin
+              </NavLink>
+            )}
+          </nav>
+          <span
+            className={`h-2 w-2 rounded-full ${connection === 'open' ? 'bg-green-400' : connection === 'connecting' ? 'bg-amber-400' : 'bg-red-500'}`}
+            title={connection === 'open' ? 'Live updates connected' : 'Live updates reconnecting…'}
+            aria-label={connection === 'open' ? 'Live updates connected' : 'Live updates reconnecting'}
+            data-connection={connection}
+          />
+          <span className="text-sm text-stone-300" data-testid="current-user">
+            {me.username}
+          </span>
+          <button type="button" className="rounded-md px-2 py-1 text-sm text-stone-300 hover:bg-stone-700 hover:text-white" onClick={() => logout.mutate()}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-7xl flex-1 px-3 py-4 sm:px-6 sm:py-6">
+        <Outlet />
+      </main>
+      <ProviderGate />
+    </div>
+  );
+}

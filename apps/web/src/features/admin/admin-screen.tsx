@@ -1,0 +1,4 @@
+// Placeholder: this screen is being built.
+export function Component() {
+  return <p>admin-screen</p>;
+}

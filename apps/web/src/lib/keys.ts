@@ -1,0 +1,33 @@
+// Every query key the app uses, in one place, so event handlers and screens
+// agree on where each piece of server state lives in the cache.
+import type { TaskStatus } from '@bottega/protocol';
+
+export const keys = {
+  authStatus: ['auth-status'] as const,
+  me: ['me'] as const,
+  projects: ['projects'] as const,
+  project: (id: number) => ['project', id] as const,
+  members: (projectId: number) => ['project', projectId, 'members'] as const,
+  /** Board column: an infinite query of TaskPageDto pages. */
+  taskColumn: (projectId: number, status: TaskStatus) => ['tasks', projectId, status] as const,
+  taskColumns: (projectId: number) => ['tasks', projectId] as const,
+  activeRuns: (projectId: number) => ['project', projectId, 'active-runs'] as const,
+  task: (id: number) => ['task', id] as const,
+  taskRuns: (taskId: number) => ['task', taskId, 'runs'] as const,
+  taskConversations: (taskId: number) => ['task', taskId, 'conversations'] as const,
+  taskDocument: (taskId: number) => ['task', taskId, 'document'] as const,
+  taskDiff: (taskId: number) => ['task', taskId, 'diff'] as const,
+  taskFiles: (taskId: number) => ['task', taskId, 'files'] as const,
+  conversation: (id: number) => ['conversation', id] as const,
+  conversationLive: (id: number) => ['conversation', id, 'live'] as const,
+  /** ChatTranscript (see features/chat/transcript.ts). */
+  messages: (conversationId: number) => ['conversation', conversationId, 'messages'] as const,
+  providers: ['providers'] as const,
+  setupToken: ['providers', 'anthropic', 'setup-token'] as const,
+  agentSettings: ['agent-settings'] as const,
+  prompts: ['prompts'] as const,
+  prompt: (name: string) => ['prompts', name] as const,
+  apiKey: ['api-key'] as const,
+  adminUsers: ['admin', 'users'] as const,
+  adminSettings: ['admin', 'settings'] as const,
+};

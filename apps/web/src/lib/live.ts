@@ -1,0 +1,130 @@
+// Server events → query cache. Each feature registers the reducers for the
+// caches it owns (when its screen module loads); the core ones for tasks,
+// runs and conversations live here. Screens subscribe to exactly the tasks or
+// projects they show; after a reconnect every active query refetches, since
+// events sent while offline are gone.
+import { useEffect, useSyncExternalStore } from 'react';
+import type { QueryClient } from '@tanstack/react-query';
+import type { AgentRunDto, ConversationDto, ConversationLiveDto, ServerEvent, TaskDto } from '@bottega/protocol';
+import { keys } from './keys';
+import { liveSocket, type ConnectionState, type LiveSocket } from './ws';
+
+export type EventReducer = (qc: QueryClient, event: ServerEvent) => void;
+const reducers = new Set<EventReducer>();
+
+/** Registers a cache reducer for server events; returns its removal. */
+export function onServerEvent(reducer: EventReducer): () => void {
+  reducers.add(reducer);
+  return () => reducers.delete(reducer);
+}
+
+/** Applies one event to every registered reducer (exported for tests). */
+export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
+  for (const r of reducers) r(qc, event);
+}
+
+/** Inserts or replaces by id, keeping the list's order (new items first unless `append`). */
+export function upsertById<T extends { id: number }>(list: T[] | undefined, item: T, append = false): T[] | undefined {
+  if (!list) return list;
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i === -1) return append ? [...list, item] : [item, ...list];
+  const copy = list.slice();
+  copy[i] = item;
+  return copy;
+}
+
+onServerEvent((qc, event) => {
+  switch (event.type) {
+    case 'task.created':
+    case 'task.updated':
+      qc.setQueryData<TaskDto>(keys.task(event.taskId), event.task);
+      break;
+    case 'task.deleted':
+      qc.removeQueries({ queryKey: keys.task(event.taskId), exact: true });
+      break;
+    case 'task.blocked':
+      qc.setQueryData<TaskDto>(keys.task(event.taskId), (t) => (t ? { ...t, workflowBlocked: true, blockReason: event.reason } : t));
+      break;
+    case 'agent-run.updated':
+      qc.setQueryData<AgentRunDto[]>(keys.taskRuns(event.taskId), (runs) => upsertById(runs, event.run));
+      break;
+    case 'conversation.added':
+      qc.setQueryData<ConversationDto[]>(keys.taskConversations(event.taskId), (list) => upsertById(list, event.conversation));
+      qc.setQueryData<ConversationDto>(keys.conversation(event.conversation.id), event.conversation);
+      break;
+    case 'conversation.renamed': {
+      const rename = (c: ConversationDto) => (c.id === event.conversationId ? { ...c, title: event.title } : c);
+      qc.setQueryData<ConversationDto[]>(keys.taskConversations(event.taskId), (list) => list?.map(rename));
+      qc.setQueryData<ConversationDto>(keys.conversation(event.conversationId), (c) => (c ? rename(c) : c));
+      break;
+    }
+    case 'session.created':
+      qc.setQueryData<ConversationDto>(keys.conversation(event.conversationId), (c) => (c ? { ...c, providerSessionId: event.providerSessionId } : c));
+      break;
+    case 'conversation.usage': {
+      const withUsage = (c: ConversationDto) => (c.id === event.conversationId ? { ...c, contextUsage: event.contextUsage } : c);
+      qc.setQueryData<ConversationDto>(keys.conversation(event.conversationId), (c) => (c ? withUsage(c) : c));
+      qc.setQueryData<ConversationDto[]>(keys.taskConversations(event.taskId), (list) => list?.map(withUsage));
+      break;
+    }
+    case 'streaming.started':
+    case 'streaming.ended': {
+      const streaming = event.type === 'streaming.started';
+      qc.setQueryData<ConversationLiveDto>(keys.conversationLive(event.conversationId), (l) =>
+        l ? { ...l, streaming, thinking: streaming ? l.thinking : '', question: streaming ? l.question : null } : l,
+      );
+      break;
+    }
+    case 'question.asked':
+      qc.setQueryData<ConversationLiveDto>(keys.conversationLive(event.conversationId), (l) =>
+        l ? { ...l, question: { toolUseId: event.toolUseId, questions: event.questions } } : l,
+      );
+      break;
+    case 'question.answered':
+      qc.setQueryData<ConversationLiveDto>(keys.conversationLive(event.conversationId), (l) =>
+        l && l.question?.toolUseId === event.toolUseId ? { ...l, question: null } : l,
+      );
+      break;
+    case 'message':
+      break;
+  }
+});
+
+/** Connects the socket to the cache: events flow in, reconnects refetch. */
+export function connectLive(qc: QueryClient, socket: LiveSocket = liveSocket): () => void {
+  const offEvent = socket.onEvent((event) => applyServerEvent(qc, event));
+  const offReconnect = socket.onReconnect(() => void qc.invalidateQueries());
+  socket.start();
+  return () => {
+    offEvent();
+    offReconnect();
+    socket.stop();
+  };
+}
+
+/** Subscribes to the given tasks for as long as the component shows them. */
+export function useTaskSubscriptions(taskIds: readonly number[], socket: LiveSocket = liveSocket): void {
+  const key = [...new Set(taskIds)].sort((a, b) => a - b).join(',');
+  useEffect(() => {
+    if (!key) return;
+    const releases = key.split(',').map((id) => socket.subscribeTask(Number(id)));
+    return () => releases.forEach((r) => r());
+  }, [key, socket]);
+}
+
+/** Subscribes to every task event of a project (board, dashboard cards). */
+export function useProjectSubscriptions(projectIds: readonly number[], socket: LiveSocket = liveSocket): void {
+  const key = [...new Set(projectIds)].sort((a, b) => a - b).join(',');
+  useEffect(() => {
+    if (!key) return;
+    const releases = key.split(',').map((id) => socket.subscribeProject(Number(id)));
+    return () => releases.forEach((r) => r());
+  }, [key, socket]);
+}
+
+export function useConnectionState(socket: LiveSocket = liveSocket): ConnectionState {
+  return useSyncExternalStore(
+    (cb) => socket.onState(cb),
+    () => socket.getState(),
+  );
+}

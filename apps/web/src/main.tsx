@@ -1,0 +1,27 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { isApiError } from './lib/api';
+import { App } from './app/router';
+import './styles.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Live events keep caches fresh; refetching on focus would only add load.
+      refetchOnWindowFocus: false,
+      staleTime: 30_000,
+      retry: (count, err) => count < 2 && !(isApiError(err) && err.status >= 400 && err.status < 500),
+    },
+  },
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('missing #root');
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,24 @@
+// The app boots in a real browser: first-run setup, reload keeps the session,
+// logout returns to login, and a revoked session falls back to login cleanly.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { logIn, setUpAdmin, startBrowserWorld, type BrowserWorld } from './world';
+
+let w: BrowserWorld;
+beforeAll(async () => {
+  w = await startBrowserWorld();
+});
+afterAll(async () => w?.close());
+
+it('sets up the administrator, keeps the session across reloads, and logs out', async () => {
+  const page = await w.newPage();
+  await setUpAdmin(page);
+  await page.reload();
+  await expect(page.getByTestId('current-user').textContent()).resolves.toBe('admin');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('alert').waitFor();
+  await logIn(page, 'admin', 'admin-password-1');
+});

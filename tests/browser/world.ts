@@ -1,0 +1,127 @@
+// A whole Bottega for browser tests: the built server as a real process on a
+// throwaway home, the testkit's fake Anthropic (with the role-playing brain
+// behind the real Claude CLI) and fake GitHub, and Debian's Chromium driven by
+// playwright-core. Screenshots land in test-artifacts/screens.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createRoleBrain, ghEnv, startFakeAnthropic, startFakeGitHub, type FakeAnthropic, type FakeGitHub } from '@bottega/testkit';
+import type { Brain } from '@bottega/testkit';
+import { root, startServerProcess, type ServerProcess } from '../server-process';
+
+export const CHROMIUM = process.env.BOTTEGA_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENS_DIR = join(root, 'test-artifacts', 'screens');
+
+export const DESKTOP = { width: 1280, height: 860 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface BrowserWorld {
+  home: string;
+  server: ServerProcess;
+  url: string;
+  fake: FakeAnthropic;
+  gh: FakeGitHub;
+  browser: Browser;
+  /** A fresh browser profile (own cookies) with one page. */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /** Saves a full-page screenshot as test-artifacts/screens/<name>.png. */
+  screenshot(page: Page, name: string): Promise<void>;
+  /** Stops the server (SIGTERM, or SIGKILL) and starts it again on the same port. */
+  restartServer(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Logs in through the API and returns a cookie-carrying JSON client. */
+  apiAs(username: string, password: string): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+export type ApiClient = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+
+export async function startBrowserWorld(opts: { brain?: Brain } = {}): Promise<BrowserWorld> {
+  const home = await mkdtemp(join(tmpdir(), 'bottega-browser-'));
+  const fake = await startFakeAnthropic({ brain: opts.brain ?? createRoleBrain() });
+  const gh = await startFakeGitHub();
+  const env = { ...(ghEnv(gh) as Record<string, string>), BOTTEGA_LOG_LEVEL: 'warn' };
+  let server = await startServerProcess(home, { env });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const contexts: BrowserContext[] = [];
+  await mkdir(SCREENS_DIR, { recursive: true });
+
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL') => {
+    const child = server.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
+
+  const world: BrowserWorld = {
+    home,
+    get server() {
+      return server;
+    },
+    get url() {
+      return server.url;
+    },
+    fake,
+    gh,
+    browser,
+    async newPage(viewport = DESKTOP) {
+      const context = await browser.newContext({ viewport, baseURL: server.url, deviceScaleFactor: 1, isMobile: viewport.width < 600, hasTouch: viewport.width < 600 });
+      context.setDefaultTimeout(20_000);
+      contexts.push(context);
+      return context.newPage();
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: join(SCREENS_DIR, `${name}.png`), fullPage: true });
+    },
+    async restartServer(signal = 'SIGTERM') {
+      const port = server.port;
+      await stop(signal);
+      server = await startServerProcess(home, { port, env });
+    },
+    async apiAs(username, password) {
+      const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      if (!login.ok) throw new Error(`login as ${username} failed: ${login.status}`);
+      const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+      return async <T>(method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${server.url}${path}`, {
+          method,
+          headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await res.text();
+        return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+      };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await stop('SIGTERM');
+      await fake.close();
+      await gh.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** Fills the first-run form and lands on the dashboard as the administrator. */
+export async function setUpAdmin(page: Page, username = 'admin', password = 'admin-password-1'): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Repeat password').fill(password);
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
