@@ -1,0 +1,24 @@
+// Heavy components split out of the first download: the markdown renderer and
+// the CodeMirror editor load on first use.
+import { lazy, Suspense } from 'react';
+import type { MarkdownEditorProps } from './markdown-editor';
+import { LoadingState } from './index';
+
+const MarkdownImpl = lazy(() => import('./markdown'));
+const EditorImpl = lazy(() => import('./markdown-editor'));
+
+export function LazyMarkdown({ children, className }: { children: string; className?: string }) {
+  return (
+    <Suspense fallback={<pre className="whitespace-pre-wrap font-sans text-sm text-stone-600">{children}</pre>}>
+      <MarkdownImpl className={className}>{children}</MarkdownImpl>
+    </Suspense>
+  );
+}
+
+export function LazyMarkdownEditor(props: MarkdownEditorProps) {
+  return (
+    <Suspense fallback={<LoadingState label="Loading editor…" />}>
+      <EditorImpl {...props} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,22 @@
+// Rendered markdown, sanitized: agent- and user-written documents may contain
+// raw HTML, which is stripped to a safe subset (no scripts, no event handlers,
+// no javascript: links). GitHub-flavoured tables and task lists are on.
+import ReactMarkdown from 'react-markdown';
+import rehypeSanitize from 'rehype-sanitize';
+import remarkGfm from 'remark-gfm';
+
+export function Markdown({ children, className = '' }: { children: string; className?: string }) {
+  return (
+    <div className={`prose-doc ${className}`}>
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm]}
+        rehypePlugins={[rehypeSanitize]}
+        components={{ a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" /> }}
+      >
+        {children}
+      </ReactMarkdown>
+    </div>
+  );
+}
+
+export default Markdown;
