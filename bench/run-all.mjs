@@ -16,6 +16,7 @@ const external = [
   ...Object.keys(pkg('apps/server/package.json').dependencies ?? {}).filter((name) => !name.startsWith('@bottega/')),
   ...Object.keys(pkg('packages/testkit/package.json').dependencies ?? {}),
   ...Object.keys(pkg('package.json').devDependencies ?? {}),
+  ...Object.keys(pkg('apps/web/package.json').devDependencies ?? {}),
 ];
 const outdir = '.bench-tmp';
 await build({

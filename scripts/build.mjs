@@ -32,12 +32,15 @@ for (const file of result.outputFiles) {
 }
 
 if (!process.argv.includes('--server-only')) {
+  // A production build even when started from a test runner (NODE_ENV=test
+  // would otherwise select React's development build).
+  process.env.NODE_ENV = 'production';
   const { build: viteBuild } = await import('vite');
   const { rmSync } = await import('node:fs');
   // Built beside the live folder and swapped in, so a running server never
   // serves a half-written app.
   const outDir = `dist.${process.pid}.tmp`;
-  await viteBuild({ configFile: 'apps/web/vite.config.ts', logLevel: 'warn', build: { outDir } });
+  await viteBuild({ configFile: 'apps/web/vite.config.ts', mode: 'production', logLevel: 'warn', build: { outDir } });
   const live = 'apps/web/dist';
   const old = `apps/web/dist.${process.pid}.old`;
   try {
