@@ -94,10 +94,16 @@ onServerEvent((qc, event) => {
 export function connectLive(qc: QueryClient, socket: LiveSocket = liveSocket): () => void {
   const offEvent = socket.onEvent((event) => applyServerEvent(qc, event));
   const offReconnect = socket.onReconnect(() => void qc.invalidateQueries());
+  // A dropped socket may mean the session was revoked (logout elsewhere, a
+  // password change): re-read the auth status, which returns to login if so.
+  const offState = socket.onState((state) => {
+    if (state === 'closed') void qc.invalidateQueries({ queryKey: keys.authStatus });
+  });
   socket.start();
   return () => {
     offEvent();
     offReconnect();
+    offState();
     socket.stop();
   };
 }
