@@ -1,7 +1,8 @@
 // Agent runs: start one by hand (the loop's one entry point does the rest),
 // resume an interrupted one, receive agents' signals, and read runs and
-// conversations. Chat turns and transcripts are in features/chat.
-import { StartRunBody } from '@bottega/protocol';
+// conversations — per task, or the live ones of a whole project for the board
+// and dashboard. Chat turns and transcripts are in features/chat.
+import { isLiveRunStatus, runStatuses, StartRunBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { onRunComplete } from '../../engine/completion';
 import { resumeInterruptedRun } from '../../engine/recovery';
@@ -49,6 +50,22 @@ export function runRoutes(deps: Deps): RouteDef[] {
       access: access.task,
       handler: async (c) => {
         const rows = await db.selectFrom('agent_runs').selectAll().where('task_id', '=', c.get('task').id).orderBy('id', 'desc').execute();
+        return c.json({ runs: rows.map(presentRun) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/projects/:projectId/active-runs',
+      access: access.project,
+      handler: async (c) => {
+        const rows = await db
+          .selectFrom('agent_runs')
+          .innerJoin('tasks', 'tasks.id', 'agent_runs.task_id')
+          .selectAll('agent_runs')
+          .where('tasks.project_id', '=', c.get('project').id)
+          .where('agent_runs.status', 'in', runStatuses.filter(isLiveRunStatus))
+          .orderBy('agent_runs.id', 'desc')
+          .execute();
         return c.json({ runs: rows.map(presentRun) });
       },
     },
