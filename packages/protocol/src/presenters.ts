@@ -127,3 +127,29 @@ export interface TranscriptPageDto {
   /** More messages exist beyond this page in the direction it was read. */
   hasMore: boolean;
 }
+
+export type DiffFileStatus = 'added' | 'modified' | 'deleted' | 'type_changed';
+
+/** One changed file of a task's branch diff; binary files count no lines. */
+export interface DiffFileDto {
+  path: string;
+  status: DiffFileStatus;
+  additions: number;
+  deletions: number;
+  binary: boolean;
+}
+
+/**
+ * A task branch's changes against its base (GET /api/tasks/:taskId/diff):
+ * from the merge-base with the base branch to the worktree as it is on disk,
+ * uncommitted and untracked (not ignored) files included. `head` is the
+ * branch's commit, null when the task has no ready worktree (then the diff is
+ * empty). `truncated`: the patch (or the file list) was cut at the size cap.
+ */
+export interface TaskDiffDto {
+  base: string;
+  head: string | null;
+  files: DiffFileDto[];
+  patch: string;
+  truncated: boolean;
+}

@@ -12,6 +12,10 @@ export interface GitOptions {
   /** Defaults to two minutes: a worktree checkout of a large repository takes a while. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Use this index file instead of the repository's (a scratch index leaves the real one untouched). */
+  indexFile?: string;
+  /** Cap on captured stdout bytes; the rest is dropped (see execFileCapture). */
+  maxOutputBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -27,8 +31,18 @@ function gitEnv(): NodeJS.ProcessEnv {
 }
 
 function execOptions(opts: GitOptions) {
+  const env = gitEnv();
+  if (opts.indexFile) env.GIT_INDEX_FILE = opts.indexFile;
   // An aborted git gets SIGTERM first so it removes its lock files.
-  return { cwd: opts.cwd, env: gitEnv(), timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal, abortWith: 'SIGTERM' as const, input: opts.input };
+  return {
+    cwd: opts.cwd,
+    env,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: opts.signal,
+    abortWith: 'SIGTERM' as const,
+    input: opts.input,
+    ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+  };
 }
 
 /** Runs `git args…` in `cwd`; throws an ExecError unless it exits 0. Returns stdout. */

@@ -1,7 +1,7 @@
 // Task routes: board list and create under a project; read/update/delete,
 // the task document and the input files under /api/tasks/:taskId.
 import { readFile } from 'node:fs/promises';
-import { CreateTaskBody, TaskDocumentBody, TaskListQuery, UpdateTaskBody, type TaskPageDto } from '@bottega/protocol';
+import { CreateTaskBody, TaskDocumentBody, TaskListQuery, UpdateTaskBody, type TaskDiffDto, type TaskPageDto } from '@bottega/protocol';
 import type { Context } from 'hono';
 import type { Deps } from '../../deps';
 import { AppError, notFound } from '../../errors';
@@ -14,6 +14,7 @@ import { resolveInside, taskArchive } from '../../workspace/paths';
 import { createTask, deleteTask, listTasks, touchTask, updateTask } from './commands';
 import { presentTask } from './presenters';
 import { mergeAndCleanUp } from '../../engine/merge';
+import { taskDiff } from './diff';
 
 export function taskRoutes(deps: Deps): RouteDef[] {
   const archiveOf = (c: Context<AppEnv>) => taskArchive(deps.config.home, c.get('project').id, c.get('task').id);
@@ -69,6 +70,12 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       path: '/api/tasks/:taskId/merge',
       access: access.task,
       handler: async (c) => c.json({ task: presentTask(await mergeAndCleanUp(deps, c.get('project'), c.get('task'))) }),
+    },
+    {
+      method: 'GET',
+      path: '/api/tasks/:taskId/diff',
+      access: access.task,
+      handler: async (c) => c.json((await taskDiff(c.get('project'), c.get('task'))) satisfies TaskDiffDto),
     },
     {
       method: 'GET',
