@@ -1,4 +1,89 @@
-// Placeholder: this screen is being built.
+// Board `/projects/:projectId`: the project's tasks in four columns, newest
+// first, moving by themselves as server events arrive (see board-cache.ts).
+// Moving a card (drag, or the card's status select) is applied at once and
+// rolled back if the server refuses.
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
+import { api } from '../../lib/api';
+import { keys } from '../../lib/keys';
+import { useProjectSubscriptions } from '../../lib/live';
+import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
+import { Button, ErrorState, InlineError, LiveDot, LoadingState, PageHeader } from '../../ui';
+import { placeTaskOnBoard, useActiveRuns } from './board-cache';
+import { BoardColumn, type ColumnActions } from './board-column';
+import { boardColumns, runsByTask } from './columns';
+import { CreateTaskDialog, EditTaskDialog } from './task-dialogs';
+
 export function Component() {
-  return <p>board-screen</p>;
+  const projectId = useIdParam('projectId');
+  const project = useQuery({
+    queryKey: keys.project(projectId ?? 0),
+    queryFn: async ({ signal }) => (await api.get<{ project: ProjectDto }>(`/api/projects/${projectId}`, undefined, signal)).project,
+    enabled: projectId !== null,
+  });
+  useRedirectWhenMissing(projectId, project.error, paths.dashboard());
+  if (projectId === null) return null;
+  if (project.isPending) return <LoadingState label="Loading board…" />;
+  if (project.isError) return <ErrorState error={project.error} retry={() => void project.refetch()} />;
+  return <Board project={project.data} />;
+}
+
+function Board({ project }: { project: ProjectDto }) {
+  const qc = useQueryClient();
+  useProjectSubscriptions([project.id]);
+  const runs = useActiveRuns(project.id);
+  const byTask = runsByTask(runs.data);
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<TaskDto | null>(null);
+
+  const move = useMutation({
+    mutationFn: ({ task, to }: { task: TaskDto; to: TaskStatus }) => api.patch<{ task: TaskDto }>(`/api/tasks/${task.id}`, { status: to }),
+    onMutate: ({ task, to }) => placeTaskOnBoard(qc, { ...task, status: to }, { force: true }),
+    onSuccess: ({ task }) => {
+      placeTaskOnBoard(qc, task);
+      void qc.invalidateQueries({ queryKey: keys.projects });
+    },
+    onError: () => void qc.invalidateQueries({ queryKey: keys.taskColumns(project.id) }),
+  });
+  const actions: ColumnActions = { onMove: (task, to) => move.mutate({ task, to }), onEdit: setEditing };
+
+  return (
+    <div>
+      <PageHeader
+        crumbs={
+          <Link to={paths.dashboard()} className="hover:underline">
+            Projects
+          </Link>
+        }
+        title={
+          <span className="flex items-center gap-2">
+            {project.name}
+            {byTask.size > 0 && <LiveDot label={`${byTask.size} agent${byTask.size === 1 ? '' : 's'} working`} />}
+          </span>
+        }
+      >
+        <Button variant="primary" onClick={() => setCreating(true)}>
+          New task
+        </Button>
+      </PageHeader>
+      <p className="-mt-3 mb-4 truncate text-xs text-stone-500" title={project.repoPath}>
+        {project.repoPath}
+        {project.subprojectPath ? ` › ${project.subprojectPath}` : ''}
+      </p>
+      {move.isError && (
+        <div className="mb-3">
+          <InlineError error={move.error} />
+        </div>
+      )}
+      <div className="-mx-3 grid snap-x snap-mandatory auto-cols-[85%] grid-flow-col gap-3 overflow-x-auto px-3 pb-2 sm:auto-cols-[45%] md:mx-0 md:grid-flow-row md:grid-cols-4 md:overflow-visible md:px-0" data-testid="board">
+        {boardColumns.map((c) => (
+          <BoardColumn key={c.status} projectId={project.id} status={c.status} runs={byTask} actions={actions} />
+        ))}
+      </div>
+      {creating && <CreateTaskDialog projectId={project.id} onClose={() => setCreating(false)} />}
+      {editing && <EditTaskDialog task={editing} onClose={() => setEditing(null)} />}
+    </div>
+  );
 }

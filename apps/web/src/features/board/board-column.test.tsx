@@ -1,0 +1,158 @@
+// The board columns rendered for real: cards grouped under their status with
+// flags and the running agent, cards moving between columns when server
+// events arrive (through the registered reducer), drag and drop and the status
+// select asking for a move, and "Load more" fetching the next page.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, createEvent, fireEvent, render, screen, within } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MemoryRouter } from 'react-router';
+import type { AgentRunDto, ServerEvent, TaskStatus } from '@bottega/protocol';
+import { taskStatuses } from '@bottega/protocol';
+import { keys } from '../../lib/keys';
+import { applyServerEvent } from '../../lib/live';
+import { BoardColumn, DRAG_TYPE, type ColumnActions } from './board-column';
+import { buildRun, buildTask, pages } from './board-fixtures';
+import { runsByTask, type ColumnData } from './columns';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const PROJECT = 1;
+
+function renderBoard(columns: Partial<Record<TaskStatus, ColumnData>>, opts: { runs?: AgentRunDto[]; actions?: Partial<ColumnActions> } = {}) {
+  const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+  for (const s of taskStatuses) qc.setQueryData(keys.taskColumn(PROJECT, s), columns[s] ?? pages([]));
+  const actions: ColumnActions = { onMove: vi.fn(), onEdit: vi.fn(), ...opts.actions };
+  const runs = runsByTask(opts.runs);
+  render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter>
+        {taskStatuses.map((s) => (
+          <BoardColumn key={s} projectId={PROJECT} status={s} runs={runs} actions={actions} />
+        ))}
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  return { qc, actions };
+}
+
+/** Applies a server event and lets the query cache notify the rendered columns. */
+async function emit(qc: QueryClient, event: ServerEvent) {
+  await act(async () => {
+    applyServerEvent(qc, event);
+    await new Promise((r) => setTimeout(r, 0));
+  });
+}
+
+const column = (label: string) => screen.getByRole('region', { name: label });
+const titlesIn = (label: string) => within(column(label)).queryAllByRole('article').map((a) => a.getAttribute('aria-label'));
+
+describe('BoardColumn', () => {
+  it('renders each task under its status, newest first, with flags and the running agent', () => {
+    renderBoard(
+      {
+        pending: pages([buildTask(3, 'pending', { title: 'Write docs', yoloMode: true }), buildTask(1, 'pending', { title: 'Fix login' })]),
+        in_progress: pages([buildTask(2, 'in_progress', { title: 'Add search', workflowBlocked: true, blockReason: 'Missing API key' })]),
+      },
+      { runs: [buildRun(7, 2, 'running')] },
+    );
+    expect(titlesIn('Pending')).toEqual(['Write docs', 'Fix login']);
+    expect(titlesIn('In Progress')).toEqual(['Add search']);
+    expect(titlesIn('In Review')).toEqual([]);
+    expect(within(column('Completed')).getByText('No tasks')).toBeTruthy();
+
+    const yolo = within(column('Pending')).getByRole('article', { name: 'Write docs' });
+    expect(within(yolo).getByText('YOLO')).toBeTruthy();
+    expect(within(yolo).queryByText('Blocked')).toBeNull();
+    const blocked = within(column('In Progress')).getByRole('article', { name: 'Add search' });
+    expect(within(blocked).getByText('Blocked').getAttribute('title')).toBe('Missing API key');
+    expect(within(blocked).getByText('Implementing')).toBeTruthy();
+    expect(within(blocked).getByRole('img', { name: /agent running/ })).toBeTruthy();
+    expect(within(yolo).queryByRole('img')).toBeNull();
+  });
+
+  it('moves, inserts and removes cards by themselves as task events arrive', async () => {
+    const { qc } = renderBoard({
+      pending: pages([buildTask(3, 'pending', { title: 'Third' }), buildTask(1, 'pending', { title: 'First' })]),
+      in_progress: pages([buildTask(2, 'in_progress', { title: 'Second' })]),
+    });
+    const moved = buildTask(1, 'in_progress', { title: 'First', updatedAt: '2030-02-01T00:00:00.000Z' });
+    await emit(qc, { type: 'task.updated', projectId: PROJECT, taskId: 1, task: moved });
+    expect(titlesIn('Pending')).toEqual(['Third']);
+    expect(titlesIn('In Progress')).toEqual(['First', 'Second']);
+
+    await emit(qc, { type: 'task.created', projectId: PROJECT, taskId: 9, task: buildTask(9, 'pending', { title: 'Brand new' }) });
+    expect(titlesIn('Pending')).toEqual(['Brand new', 'Third']);
+
+    // An event older than what the board shows does not move the card back.
+    const stale = buildTask(1, 'pending', { title: 'First', updatedAt: '2030-01-15T00:00:00.000Z' });
+    await emit(qc, { type: 'task.updated', projectId: PROJECT, taskId: 1, task: stale });
+    expect(titlesIn('In Progress')).toEqual(['First', 'Second']);
+
+    await emit(qc, { type: 'task.deleted', projectId: PROJECT, taskId: 2 });
+    expect(titlesIn('In Progress')).toEqual(['First']);
+
+    // Events of another project leave this board alone.
+    await emit(qc, { type: 'task.created', projectId: 2, taskId: 50, task: buildTask(50, 'pending', { projectId: 2, title: 'Elsewhere' }) });
+    expect(titlesIn('Pending')).toEqual(['Brand new', 'Third']);
+  });
+
+  it('keeps the project\'s live runs current from run events', async () => {
+    const { qc } = renderBoard({ pending: pages([buildTask(4, 'pending', { title: 'Plan it' })]) });
+    qc.setQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT), []);
+    await emit(qc, { type: 'agent-run.updated', projectId: PROJECT, taskId: 4, run: buildRun(11, 4, 'running') });
+    expect(qc.getQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT))?.map((r) => r.id)).toEqual([11]);
+    await emit(qc, { type: 'agent-run.updated', projectId: PROJECT, taskId: 4, run: buildRun(11, 4, 'completed') });
+    expect(qc.getQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT))).toEqual([]);
+  });
+
+  it('asks to move a card dropped on another column, and not one dropped on its own', () => {
+    const { actions } = renderBoard({ pending: pages([buildTask(1, 'pending', { title: 'Drag me' })]) });
+    const store = new Map<string, string>();
+    const dataTransfer = {
+      get types() {
+        return [...store.keys()];
+      },
+      setData: (type: string, value: string) => void store.set(type, value),
+      getData: (type: string) => store.get(type) ?? '',
+      dropEffect: 'none',
+      effectAllowed: 'all',
+    };
+    fireEvent.dragStart(screen.getByRole('article', { name: 'Drag me' }), { dataTransfer });
+    expect(store.has(DRAG_TYPE)).toBe(true);
+
+    const over = createEvent.dragOver(column('In Review'), { dataTransfer });
+    fireEvent(column('In Review'), over);
+    expect(over.defaultPrevented).toBe(true);
+    fireEvent.drop(column('Pending'), { dataTransfer });
+    expect(actions.onMove).not.toHaveBeenCalled();
+    fireEvent.drop(column('In Review'), { dataTransfer });
+    expect(actions.onMove).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(actions.onMove).mock.calls[0]?.[0]).toMatchObject({ id: 1, status: 'pending' });
+    expect(vi.mocked(actions.onMove).mock.calls[0]?.[1]).toBe('in_review');
+  });
+
+  it('offers a status select on each card for screens without drag', () => {
+    const { actions } = renderBoard({ in_review: pages([buildTask(5, 'in_review', { title: 'Check it' })]) });
+    const select = screen.getByRole('combobox', { name: 'Status of Check it' });
+    expect((select as HTMLSelectElement).value).toBe('in_review');
+    fireEvent.change(select, { target: { value: 'completed' } });
+    expect(vi.mocked(actions.onMove).mock.calls[0]?.[1]).toBe('completed');
+  });
+
+  it('loads the next page of a column with its cursor', async () => {
+    const fetchMock = vi.fn(async (_url: string) => new Response(JSON.stringify({ tasks: [buildTask(1, 'completed', { title: 'Oldest' })], nextCursor: null }), { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const first: ColumnData = { pages: [{ tasks: [buildTask(8, 'completed', { title: 'Newest' })], nextCursor: 'cursor-1' }], pageParams: [null] };
+    renderBoard({ completed: first });
+    fireEvent.click(within(column('Completed')).getByRole('button', { name: 'Load more' }));
+    await screen.findByRole('article', { name: 'Oldest' });
+    expect(titlesIn('Completed')).toEqual(['Newest', 'Oldest']);
+    const url = new URL(String(fetchMock.mock.calls[0]?.[0]), 'http://localhost');
+    expect(url.pathname).toBe('/api/projects/1/tasks');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ status: 'completed', limit: '50', cursor: 'cursor-1' });
+    expect(within(column('Completed')).queryByRole('button', { name: 'Load more' })).toBeNull();
+  });
+});
