@@ -1,0 +1,114 @@
+// The chat's header: back to the task, what the conversation is (title,
+// kind, provider/model/effort), whether the agent is working (with Stop),
+// and how full the context window is.
+import { Link } from 'react-router';
+import type { ContextUsage, ConversationDto, TaskDto } from '@bottega/protocol';
+import { Badge, Button, InlineError, LiveDot } from '../../ui';
+
+const fmt = new Intl.NumberFormat('en-US');
+
+/** "12.3k" for large token counts. */
+export function tokens(n: number): string {
+  if (n < 10_000) return fmt.format(n);
+  return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
+}
+
+export function ContextMeter({ usage }: { usage: ContextUsage | null }) {
+  if (!usage) {
+    return (
+      <span className="text-xs text-stone-500" data-testid="context-meter">
+        Context: not reported yet
+      </span>
+    );
+  }
+  const pct = usage.windowTokens ? Math.min(100, (usage.usedTokens / usage.windowTokens) * 100) : null;
+  const bar = pct === null ? 'bg-stone-400' : pct >= 90 ? 'bg-red-500' : pct >= 70 ? 'bg-amber-500' : 'bg-green-500';
+  const label = usage.windowTokens ? `${tokens(usage.usedTokens)} / ${tokens(usage.windowTokens)} tokens` : `${tokens(usage.usedTokens)} tokens`;
+  const breakdown = usage.breakdown ? Object.entries(usage.breakdown).sort((a, b) => b[1] - a[1]) : [];
+  const meter = (
+    <span className="flex items-center gap-2" title={pct === null ? label : `${label} (${pct.toFixed(0)}%)`}>
+      <span className="text-xs text-stone-600">Context</span>
+      <span
+        className="relative h-2 w-20 overflow-hidden rounded-full bg-stone-200 sm:w-28"
+        role="meter"
+        aria-label="Context window used"
+        aria-valuemin={0}
+        aria-valuemax={usage.windowTokens ?? usage.usedTokens}
+        aria-valuenow={usage.usedTokens}
+        aria-valuetext={label}
+      >
+        <span className={`absolute inset-y-0 left-0 ${bar}`} style={{ width: `${pct ?? 100}%` }} />
+      </span>
+      <span className="whitespace-nowrap text-xs tabular-nums text-stone-700">{label}</span>
+    </span>
+  );
+  if (breakdown.length === 0) return <div data-testid="context-meter">{meter}</div>;
+  return (
+    <details className="relative" data-testid="context-meter">
+      <summary className="cursor-pointer list-none">{meter}</summary>
+      <div className="absolute right-0 z-20 mt-1 w-56 rounded-md border border-stone-200 bg-white p-2 text-xs shadow-lg">
+        <p className="mb-1 font-medium">Breakdown</p>
+        <dl className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-0.5">
+          {breakdown.map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt className="truncate text-stone-600">{k}</dt>
+              <dd className="text-right tabular-nums">{tokens(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </details>
+  );
+}
+
+export function ChatHeader({
+  conversation,
+  task,
+  taskHref,
+  streaming,
+  onStop,
+  stopping,
+  stopError,
+}: {
+  conversation: ConversationDto;
+  task: TaskDto | undefined;
+  taskHref: string;
+  streaming: boolean;
+  onStop: () => void;
+  stopping: boolean;
+  stopError: unknown;
+}) {
+  const title = conversation.title ?? (conversation.kind === 'chat' ? 'Chat' : 'Agent run');
+  const model = [conversation.provider, conversation.model, conversation.effort].filter(Boolean).join(' · ');
+  return (
+    <header className="flex flex-col gap-2 border-b border-stone-200 pb-2">
+      <Link to={taskHref} className="w-fit truncate text-sm text-indigo-700 hover:underline">
+        ← {task ? task.title : 'Back to the task'}
+      </Link>
+      <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2">
+        <div className="flex min-w-0 flex-wrap items-center gap-2">
+          <h1 className="min-w-0 truncate text-lg font-semibold sm:text-xl">{title}</h1>
+          <Badge tone={conversation.kind === 'chat' ? 'indigo' : 'sky'}>{conversation.kind === 'chat' ? 'chat' : 'agent run'}</Badge>
+          {model && <span className="text-xs text-stone-500">{model}</span>}
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <ContextMeter usage={conversation.contextUsage} />
+          {streaming ? (
+            <span className="flex items-center gap-2" data-testid="streaming">
+              <LiveDot label="Agent working" />
+              <span className="text-xs text-green-800">Working…</span>
+              <Button variant="danger" onClick={onStop} busy={stopping}>
+                Stop
+              </Button>
+            </span>
+          ) : (
+            <span className="text-xs text-stone-500" data-testid="idle">
+              Idle
+            </span>
+          )}
+        </div>
+      </div>
+      <InlineError error={stopError} />
+    </header>
+  );
+}
