@@ -1,0 +1,126 @@
+// Dashboard and board in a real browser against a real server: membership
+// decides what a user sees (direct URLs to a foreign project or task send
+// them home), a dragged card's new status survives a reload, a status change
+// made by someone else moves the card on an open board, and screenshots of
+// both screens at desktop and phone widths.
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ProjectDto, TaskDto, UserDto } from '@bottega/protocol';
+import { initRepo } from '../../apps/server/src/testing/git';
+import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+
+const ADMIN_PASSWORD = 'admin-password-1';
+const BOB_PASSWORD = 'bob-password-123';
+
+let w: BrowserWorld;
+let admin: ApiClient;
+let bob: ApiClient;
+let alpha: ProjectDto;
+let beta: ProjectDto;
+let secretTask: TaskDto;
+
+async function createProject(api: ApiClient, name: string): Promise<ProjectDto> {
+  const repoPath = await initRepo(join(w.home, 'repos', name.toLowerCase()));
+  const res = await api<{ project: ProjectDto }>('POST', '/api/projects', { name, repoPath });
+  expect(res.status).toBe(201);
+  return res.body.project;
+}
+
+async function createTask(api: ApiClient, projectId: number, title: string): Promise<TaskDto> {
+  const res = await api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, { title, description: `About ${title}` });
+  expect(res.status).toBe(201);
+  return res.body.task;
+}
+
+const column = (page: Page, status: string) => page.locator(`[data-column="${status}"]`);
+const card = (page: Page, status: string, title: string) => column(page, status).getByRole('article', { name: title, exact: true });
+
+beforeAll(async () => {
+  w = await startBrowserWorld();
+  const page = await w.newPage();
+  await setUpAdmin(page, 'admin', ADMIN_PASSWORD);
+  admin = await w.apiAs('admin', ADMIN_PASSWORD);
+  // A connected provider keeps the first-login gate out of the way.
+  expect((await admin('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url })).status).toBe(200);
+  const made = await admin<{ user: UserDto }>('POST', '/api/admin/users', { username: 'bob', password: BOB_PASSWORD });
+  expect(made.status).toBe(201);
+  alpha = await createProject(admin, 'Alpha');
+  beta = await createProject(admin, 'Beta');
+  expect((await admin('POST', `/api/projects/${beta.id}/members`, { userId: made.body.user.id })).status).toBe(201);
+  bob = await w.apiAs('bob', BOB_PASSWORD);
+  expect((await bob('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url })).status).toBe(200);
+  secretTask = await createTask(admin, alpha.id, 'Secret plan');
+  await createTask(bob, beta.id, 'Shared work');
+});
+afterAll(async () => w?.close());
+
+it('shows a user only the projects they belong to, and sends direct links elsewhere home', async () => {
+  const page = await w.newPage();
+  await logIn(page, 'bob', BOB_PASSWORD);
+  const betaCard = page.getByRole('article', { name: 'Beta' });
+  await betaCard.waitFor();
+  await expect(betaCard.locator('[data-status="pending"] dd').textContent()).resolves.toBe('1');
+  await expect(page.getByRole('article', { name: 'Alpha' }).count()).resolves.toBe(0);
+
+  await page.goto(`/projects/${alpha.id}`);
+  await page.waitForURL((u) => u.pathname === '/');
+  await page.getByText('not shared with you').waitFor();
+  await expect(page.getByRole('article', { name: 'Alpha' }).count()).resolves.toBe(0);
+
+  await page.goto(`/projects/${alpha.id}/tasks/${secretTask.id}`);
+  await page.waitForURL((u) => u.pathname === '/');
+  await expect(page.getByText('Secret plan').count()).resolves.toBe(0);
+});
+
+it('moves a dragged card to In Progress and keeps it there after a reload', async () => {
+  const task = await createTask(admin, alpha.id, 'Drag me along');
+  const page = await w.newPage();
+  await logIn(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`/projects/${alpha.id}`);
+  await card(page, 'pending', 'Drag me along').dragTo(column(page, 'in_progress'));
+  await card(page, 'in_progress', 'Drag me along').waitFor();
+  await expect.poll(async () => (await admin<{ task: TaskDto }>('GET', `/api/tasks/${task.id}`)).body.task.status).toBe('in_progress');
+
+  await page.reload();
+  await card(page, 'in_progress', 'Drag me along').waitFor();
+  await expect(card(page, 'pending', 'Drag me along').count()).resolves.toBe(0);
+});
+
+it('moves a card on an open board when someone else changes its status', async () => {
+  const task = await createTask(bob, beta.id, 'Review me');
+  const page = await w.newPage();
+  await logIn(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`/projects/${beta.id}`);
+  await card(page, 'pending', 'Review me').waitFor();
+  await page.locator('[data-connection="open"]').waitFor();
+  await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+
+  const res = await bob('PATCH', `/api/tasks/${task.id}`, { status: 'in_review' });
+  expect(res.status).toBe(200);
+  await card(page, 'in_review', 'Review me').waitFor();
+  await expect(card(page, 'pending', 'Review me').count()).resolves.toBe(0);
+  // Still the same document: nothing reloaded the page.
+  await expect(page.evaluate(() => 'sameDocument' in globalThis)).resolves.toBe(true);
+
+  // A new task from someone else appears on its own at the top of Pending.
+  await createTask(bob, beta.id, 'Fresh idea');
+  await card(page, 'pending', 'Fresh idea').waitFor();
+  await expect(column(page, 'pending').getByRole('article').first().getAttribute('aria-label')).resolves.toBe('Fresh idea');
+});
+
+it('takes screenshots of the dashboard and the board at desktop and phone widths', async () => {
+  for (const [name, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    const page = await w.newPage(viewport);
+    await logIn(page, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('article', { name: 'Beta' }).waitFor();
+    await w.screenshot(page, `dashboard-${name}`);
+    await page.getByRole('link', { name: 'Beta' }).click();
+    await page.waitForURL((u) => u.pathname === `/projects/${beta.id}`);
+    await card(page, 'pending', 'Shared work').waitFor();
+    await w.screenshot(page, `board-${name}`);
+  }
+});
