@@ -1,4 +1,157 @@
-// Placeholder: this screen is being built.
+// Task detail (/projects/:projectId/tasks/:taskId, SPEC §10): the task's
+// header (status, flags, workspace, PR, merge), the agent section, the task
+// document, the branch diff, run history and conversations — all kept live by
+// the task's event subscription. A missing or foreign task goes back to the
+// board; a missing project goes back to the dashboard.
+import { useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
+import { api, isApiError } from '../../lib/api';
+import { keys } from '../../lib/keys';
+import { useTaskSubscriptions } from '../../lib/live';
+import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
+import { Badge, Button, ErrorState, InlineError, LoadingState, Modal, PageHeader } from '../../ui';
+import { AgentSection } from './agent-section';
+import { DiffPanel } from './diff-panel';
+import { TaskDocumentSection } from './task-document';
+import { ConversationList, RunHistory } from './task-history';
+import { useProject, useTaskQuery, useTaskRuns } from './task-data';
+
+const statusLabel: Record<TaskStatus, string> = { pending: 'Pending', in_progress: 'In progress', in_review: 'In review', completed: 'Completed' };
+const statusTone: Record<TaskStatus, 'stone' | 'sky' | 'indigo' | 'green'> = { pending: 'stone', in_progress: 'sky', in_review: 'indigo', completed: 'green' };
+
 export function Component() {
-  return <p>task-screen</p>;
+  const projectId = useIdParam('projectId');
+  const taskId = useIdParam('taskId');
+  const project = useProject(projectId);
+  const task = useTaskQuery(projectId !== null ? taskId : null);
+  const navigate = useNavigate();
+  useRedirectWhenMissing(projectId, project.error, paths.dashboard());
+
+  const projectOk = projectId !== null && !project.isError;
+  const taskGone = taskId === null || isApiError(task.error, 'NOT_FOUND') || isApiError(task.error, 'FORBIDDEN') || (task.data !== undefined && task.data.projectId !== projectId);
+  useEffect(() => {
+    if (projectOk && projectId !== null && taskGone) void navigate(paths.board(projectId), { replace: true, state: { notice: 'That task no longer exists or is not part of this project.' } });
+  }, [projectOk, taskGone, projectId, navigate]);
+
+  if (projectId === null || taskId === null) return null;
+  if (project.isPending || task.isPending) return <LoadingState label="Loading task…" />;
+  if (project.isError) return <ErrorState error={project.error} retry={() => void project.refetch()} />;
+  if (task.isError) return <ErrorState error={task.error} retry={() => void task.refetch()} />;
+  if (task.data.projectId !== projectId) return null;
+  return <TaskDetail project={project.data} task={task.data} />;
+}
+
+function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
+  useTaskSubscriptions([task.id]);
+  const runs = useTaskRuns(task.id);
+  return (
+    <div className="mx-auto flex max-w-6xl flex-col gap-4 p-3 sm:p-6">
+      <PageHeader
+        crumbs={
+          <Link to={paths.board(project.id)} className="hover:underline">
+            ← {project.name}
+          </Link>
+        }
+        title={<span title={task.title}>{task.title}</span>}
+      >
+        {task.prUrl && (
+          <a href={task.prUrl} target="_blank" rel="noreferrer noopener" className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100">
+            Pull request ↗
+          </a>
+        )}
+        <MergeButton task={task} />
+      </PageHeader>
+      <TaskFacts task={task} />
+      {runs.isPending ? (
+        <LoadingState label="Loading agent runs…" />
+      ) : runs.isError ? (
+        <ErrorState error={runs.error} retry={() => void runs.refetch()} />
+      ) : (
+        <AgentSection task={task} runs={runs.data} />
+      )}
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <div className="min-w-0">
+          <TaskDocumentSection task={task} />
+        </div>
+        <div className="flex min-w-0 flex-col gap-4">
+          {runs.data && <RunHistory task={task} runs={runs.data} />}
+          <ConversationList task={task} />
+        </div>
+      </div>
+      <DiffPanel task={task} />
+    </div>
+  );
+}
+
+function TaskFacts({ task }: { task: TaskDto }) {
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex flex-wrap items-center gap-2 text-sm" aria-label="Task status">
+        <Badge tone={statusTone[task.status]}>{statusLabel[task.status]}</Badge>
+        {task.yoloMode && <Badge tone="amber">YOLO</Badge>}
+        {task.workflowBlocked && <Badge tone="red">Blocked</Badge>}
+        {task.planificationComplete && <Badge tone="green">Plan ready</Badge>}
+        {task.workflowComplete && <Badge tone="green">Review: ready</Badge>}
+        {task.prAgentComplete && <Badge tone="green">PR complete</Badge>}
+        {task.branchName && <span className="truncate font-mono text-xs text-stone-500">{task.branchName}</span>}
+      </div>
+      {task.workspaceStatus === 'preparing' && (
+        <p role="status" className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          The worktree is being checked out…
+        </p>
+      )}
+      {task.workspaceStatus === 'failed' && (
+        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+          <p className="font-medium">The worktree could not be prepared.</p>
+          {task.workspaceError && <p className="mt-1 whitespace-pre-wrap">{task.workspaceError}</p>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function MergeButton({ task }: { task: TaskDto }) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const merge = useMutation({
+    mutationFn: async () => (await api.post<{ task: TaskDto }>(`/api/tasks/${task.id}/merge`)).task,
+    onSuccess: (merged) => {
+      qc.setQueryData<TaskDto>(keys.task(task.id), merged);
+      void qc.invalidateQueries({ queryKey: keys.taskDiff(task.id) });
+      setOpen(false);
+    },
+  });
+  if (!task.branchName || task.status === 'completed') return null;
+  const close = () => {
+    if (merge.isPending) return;
+    merge.reset();
+    setOpen(false);
+  };
+  return (
+    <>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        Merge &amp; clean up
+      </Button>
+      {open && (
+        <Modal title="Merge and clean up?" onClose={close}>
+          <p className="text-sm text-stone-700">
+            This merges the pull request of <span className="font-mono">{task.branchName}</span> on GitHub, removes the task's worktree and local branch, and marks the task completed. The task document is kept.
+          </p>
+          <div className="mt-3">
+            <InlineError error={merge.error} />
+          </div>
+          <div className="mt-4 flex justify-end gap-2">
+            <Button onClick={close} disabled={merge.isPending}>
+              Cancel
+            </Button>
+            <Button variant="danger" busy={merge.isPending} onClick={() => merge.mutate()}>
+              Merge &amp; clean up
+            </Button>
+          </div>
+        </Modal>
+      )}
+    </>
+  );
 }

@@ -1,0 +1,128 @@
+// The agent section rendered: one button per role labelled with its derived
+// state, the busy notice on a 409, the connect-provider modal on a 403
+// PROVIDER_CREDENTIALS_MISSING, a started run landing in the runs cache, and
+// the resume actions for a blocked task and an interrupted run.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MemoryRouter } from 'react-router';
+import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { keys } from '../../lib/keys';
+import { AgentSection } from './agent-section';
+import { makeRun, makeTask } from './task-fixtures';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function renderSection(task: TaskDto, runs: AgentRunDto[]) {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } } });
+  qc.setQueryData(keys.taskRuns(task.id), runs);
+  render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter>
+        <AgentSection task={task} runs={runs} />
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  return qc;
+}
+
+/** Answers every request with `status` and `body`, recording the calls. */
+function answerWith(status: number, body: unknown) {
+  const calls: { url: string; method: string; body: unknown }[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      calls.push({ url, method: init.method ?? 'GET', body: init.body ? JSON.parse(String(init.body)) : undefined });
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    }),
+  );
+  return calls;
+}
+
+const buttonStates = () => screen.getAllByRole('listitem').map((li) => [li.dataset.testid, li.dataset.state, within(li).getByRole('button').textContent]);
+
+describe('AgentSection', () => {
+  it('shows one button per workflow role with its derived state', () => {
+    const task = makeTask({ planificationComplete: true });
+    renderSection(task, [makeRun(1, 'planification', 'completed'), makeRun(2, 'implementation', 'completed'), makeRun(3, 'review', 'running'), makeRun(4, 'refinement', 'failed', { failureReason: 'boom' })]);
+    expect(buttonStates()).toEqual([
+      ['agent-planification', 'completed', 'Completed'],
+      ['agent-implementation', 'completed', 'Completed'],
+      ['agent-review', 'running', 'Running'],
+      ['agent-refinement', 'failed', 'Failed'],
+      ['agent-pr', 'idle', 'Run'],
+    ]);
+    expect(screen.getByRole('button', { name: 'Review: Running' }).hasAttribute('disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Pull request: Run' }).hasAttribute('disabled')).toBe(false);
+    expect(screen.getByText('Review agent running')).toBeTruthy();
+    expect(screen.getByTestId('agent-review').querySelector('a')?.getAttribute('href')).toBe('/projects/3/tasks/7/chat/30');
+  });
+
+  it('shows only the YOLO agent on a YOLO task', () => {
+    renderSection(makeTask({ yoloMode: true }), []);
+    expect(buttonStates()).toEqual([['agent-yolo', 'idle', 'Run']]);
+  });
+
+  it('starts a run and puts it in the runs cache', async () => {
+    const task = makeTask();
+    const started = makeRun(9, 'planification', 'running');
+    const calls = answerWith(201, { run: started });
+    const qc = renderSection(task, []);
+    fireEvent.click(screen.getByRole('button', { name: 'Planification: Run' }));
+    await waitFor(() => expect(qc.getQueryData(keys.taskRuns(task.id))).toEqual([started]));
+    expect(calls[0]).toEqual({ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'planification' } });
+    expect(screen.queryByTestId('busy-notice')).toBeNull();
+  });
+
+  it('shows the busy notice when the server says an agent is already running', async () => {
+    answerWith(409, { error: { code: 'RUN_IN_PROGRESS', message: 'an agent is already running on this task' } });
+    renderSection(makeTask(), []);
+    fireEvent.click(screen.getByRole('button', { name: 'Implementation: Run' }));
+    const notice = await screen.findByTestId('busy-notice');
+    expect(notice.textContent).toMatch(/already running on this task/);
+    fireEvent.click(within(notice).getByRole('button', { name: 'Dismiss notice' }));
+    expect(screen.queryByTestId('busy-notice')).toBeNull();
+  });
+
+  it('opens the connect-provider modal on a missing provider', async () => {
+    answerWith(403, { error: { code: 'PROVIDER_CREDENTIALS_MISSING', message: 'connect a provider' } });
+    renderSection(makeTask(), []);
+    fireEvent.click(screen.getByRole('button', { name: 'Planification: Run' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Connect a provider first' });
+    expect(within(dialog).getByRole('link', { name: 'Connect a provider' }).getAttribute('href')).toBe('/settings/providers');
+    expect(screen.queryByTestId('busy-notice')).toBeNull();
+  });
+
+  it('shows other errors inline', async () => {
+    answerWith(409, { error: { code: 'CONFLICT', message: 'the task is completed' } });
+    renderSection(makeTask(), []);
+    fireEvent.click(screen.getByRole('button', { name: 'Review: Run' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('the task is completed');
+  });
+
+  it('resumes a blocked task by starting the implementation agent by hand', async () => {
+    const calls = answerWith(201, { run: makeRun(5, 'implementation', 'running') });
+    renderSection(makeTask({ workflowBlocked: true, blockReason: 'The API key is missing' }), [makeRun(4, 'review', 'completed')]);
+    const banner = screen.getByRole('region', { name: 'Needs attention' });
+    expect(banner.textContent).toContain('The API key is missing');
+    fireEvent.click(within(banner).getByRole('button', { name: 'Resume' }));
+    await waitFor(() => expect(calls).toEqual([{ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'implementation' } }]));
+  });
+
+  it('resumes an interrupted run in its own session', async () => {
+    const calls = answerWith(200, { run: makeRun(4, 'implementation', 'running') });
+    renderSection(makeTask(), [makeRun(4, 'implementation', 'interrupted', { failureReason: 'the server stopped while this run was active' })]);
+    const banner = screen.getByRole('region', { name: 'Needs attention' });
+    expect(banner.textContent).toContain('the server stopped');
+    fireEvent.click(within(banner).getByRole('button', { name: 'Resume' }));
+    await waitFor(() => expect(calls.map((c) => [c.method, c.url])).toEqual([['POST', '/api/agent-runs/4/resume']]));
+  });
+
+  it('disables every button on a completed task', () => {
+    renderSection(makeTask({ status: 'completed' }), []);
+    for (const b of screen.getAllByRole('button')) expect(b.hasAttribute('disabled')).toBe(true);
+  });
+});

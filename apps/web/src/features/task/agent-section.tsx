@@ -1,0 +1,164 @@
+// The agent section: one Run button per role showing its derived state, the
+// "busy" notice when the server says an agent is already running (409), the
+// connect-provider modal when the user has no provider (403), and the banner
+// for a blocked task, an interrupted run or a failed run, with its action.
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { AgentRunDto, AgentType, TaskDto } from '@bottega/protocol';
+import { api, isApiError } from '../../lib/api';
+import { keys } from '../../lib/keys';
+import { upsertById } from '../../lib/live';
+import { paths } from '../../lib/routing';
+import { Badge, Button, InlineError, Modal } from '../../ui';
+import { agentState, attentionFor, latestRun, liveRun, rolesFor, ROLE_LABELS, STATE_LABELS, type AgentButtonState } from './agent-state';
+
+const stateStyle: Record<AgentButtonState, { variant: 'primary' | 'secondary' | 'danger'; tone: 'stone' | 'sky' | 'green' | 'red' }> = {
+  idle: { variant: 'primary', tone: 'stone' },
+  running: { variant: 'secondary', tone: 'sky' },
+  completed: { variant: 'secondary', tone: 'green' },
+  failed: { variant: 'danger', tone: 'red' },
+};
+
+type Outcome = { kind: 'busy' } | { kind: 'provider' } | { kind: 'error'; error: unknown } | null;
+
+function useRunActions(task: TaskDto) {
+  const qc = useQueryClient();
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const onStarted = (run: AgentRunDto) => {
+    setOutcome(null);
+    qc.setQueryData<AgentRunDto[]>(keys.taskRuns(task.id), (runs) => upsertById(runs, run));
+    void qc.invalidateQueries({ queryKey: keys.task(task.id) });
+  };
+  const onError = (error: unknown) => {
+    if (isApiError(error, 'RUN_IN_PROGRESS')) setOutcome({ kind: 'busy' });
+    else if (isApiError(error, 'PROVIDER_CREDENTIALS_MISSING')) setOutcome({ kind: 'provider' });
+    else setOutcome({ kind: 'error', error });
+  };
+  const start = useMutation({
+    mutationFn: async (agentType: AgentType) => (await api.post<{ run: AgentRunDto }>(`/api/tasks/${task.id}/agent-runs`, { agentType })).run,
+    onMutate: () => setOutcome(null),
+    onSuccess: onStarted,
+    onError,
+  });
+  const resume = useMutation({
+    mutationFn: async (runId: number) => (await api.post<{ run: AgentRunDto }>(`/api/agent-runs/${runId}/resume`)).run,
+    onMutate: () => setOutcome(null),
+    onSuccess: onStarted,
+    onError,
+  });
+  return { start, resume, outcome, dismiss: () => setOutcome(null) };
+}
+
+export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly AgentRunDto[] }) {
+  const { start, resume, outcome, dismiss } = useRunActions(task);
+  const live = liveRun(runs);
+  const attention = attentionFor(task, runs);
+  const pendingType = start.isPending ? start.variables : null;
+  const closed = task.status === 'completed';
+
+  return (
+    <section aria-labelledby="agents-heading" className="rounded-lg border border-stone-200 bg-white p-4">
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h2 id="agents-heading" className="text-lg font-semibold">
+          Agents
+        </h2>
+        {live && (
+          <Badge tone="sky">
+            {ROLE_LABELS[live.agentType]} agent running
+          </Badge>
+        )}
+      </div>
+      {closed && <p className="mb-3 text-sm text-stone-600">This task is completed; no more agents run on it.</p>}
+      <ul className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
+        {rolesFor(task).map((role) => {
+          const state = agentState(task, runs, role.agentType);
+          const label = STATE_LABELS[state];
+          const last = latestRun(runs, role.agentType);
+          return (
+            <li key={role.agentType} className="flex items-center justify-between gap-2 rounded-md border border-stone-200 px-3 py-2" data-testid={`agent-${role.agentType}`} data-state={state}>
+              <div className="min-w-0">
+                <p className="font-medium">{role.label}</p>
+                {last?.conversationId ? (
+                  <Link className="text-xs text-indigo-700 underline" to={paths.chat(task.projectId, task.id, last.conversationId)}>
+                    Latest conversation
+                  </Link>
+                ) : (
+                  <p className="text-xs text-stone-500">{last ? 'Starting…' : 'Not run yet'}</p>
+                )}
+              </div>
+              <Button
+                variant={stateStyle[state].variant}
+                aria-label={`${role.label}: ${label}`}
+                title={state === 'running' ? 'This agent is running' : state === 'idle' ? `Run the ${role.label.toLowerCase()} agent` : `Run the ${role.label.toLowerCase()} agent again`}
+                disabled={state === 'running' || closed}
+                busy={pendingType === role.agentType}
+                onClick={() => start.mutate(role.agentType)}
+              >
+                {label}
+              </Button>
+            </li>
+          );
+        })}
+      </ul>
+
+      {outcome?.kind === 'busy' && (
+        <div role="status" className="mt-3 flex items-start justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="busy-notice">
+          <p>An agent is already running on this task. Wait for it to finish (or stop it from its conversation) before starting another.</p>
+          <Button variant="ghost" onClick={dismiss} aria-label="Dismiss notice">
+            ×
+          </Button>
+        </div>
+      )}
+      {outcome?.kind === 'error' && (
+        <div className="mt-3">
+          <InlineError error={outcome.error} />
+        </div>
+      )}
+      {outcome?.kind === 'provider' && (
+        <Modal title="Connect a provider first" onClose={dismiss}>
+          <p className="text-sm text-stone-700">Agents run on your own model provider account. Connect one (for example Claude) in Settings, then press Run again.</p>
+          <div className="mt-4 flex justify-end gap-2">
+            <Button onClick={dismiss}>Not now</Button>
+            <Link to={paths.settings('providers')} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">
+              Connect a provider
+            </Link>
+          </div>
+        </Modal>
+      )}
+
+      {attention && (
+        <div role="region" aria-label="Needs attention" className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+          {attention.kind === 'blocked' && (
+            <>
+              <p className="font-medium">The workflow is blocked{attention.reason === 'max_iterations' ? ' after too many agent runs' : ''}.</p>
+              {attention.reason && attention.reason !== 'max_iterations' && <p className="mt-1 whitespace-pre-wrap">{attention.reason}</p>}
+              <p className="mt-1 text-red-800">Resuming starts the {ROLE_LABELS[attention.resumeWith].toLowerCase()} agent by hand, which lifts the block.</p>
+              <Button className="mt-2" variant="primary" busy={pendingType === attention.resumeWith} onClick={() => start.mutate(attention.resumeWith)}>
+                Resume
+              </Button>
+            </>
+          )}
+          {attention.kind === 'interrupted' && (
+            <>
+              <p className="font-medium">The {ROLE_LABELS[attention.run.agentType].toLowerCase()} run was interrupted.</p>
+              {attention.run.failureReason && <p className="mt-1">{attention.run.failureReason}</p>}
+              <Button className="mt-2" variant="primary" busy={resume.isPending} onClick={() => resume.mutate(attention.run.id)}>
+                Resume
+              </Button>
+            </>
+          )}
+          {attention.kind === 'failed' && (
+            <>
+              <p className="font-medium">The {ROLE_LABELS[attention.run.agentType].toLowerCase()} run failed.</p>
+              {attention.run.failureReason && <p className="mt-1 whitespace-pre-wrap">{attention.run.failureReason}</p>}
+              <Button className="mt-2" variant="primary" busy={pendingType === attention.run.agentType} onClick={() => start.mutate(attention.run.agentType)}>
+                Retry {ROLE_LABELS[attention.run.agentType].toLowerCase()}
+              </Button>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

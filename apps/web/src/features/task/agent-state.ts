@@ -1,0 +1,108 @@
+// What each agent button of the task screen shows: a pure function of the
+// task's flags and the statuses of its runs — never of anything an agent
+// wrote. The server decides what is allowed; this only decides what to show.
+import type { AgentRunDto, AgentType, RunStatus, TaskDto } from '@bottega/protocol';
+
+export type AgentButtonState = 'idle' | 'running' | 'completed' | 'failed';
+
+export interface AgentRole {
+  agentType: AgentType;
+  label: string;
+}
+
+export const ROLE_LABELS: Record<AgentType, string> = {
+  planification: 'Planification',
+  implementation: 'Implementation',
+  review: 'Review',
+  refinement: 'Refinement',
+  pr: 'Pull request',
+  yolo: 'YOLO',
+};
+
+const WORKFLOW_ROLES: readonly AgentType[] = ['planification', 'implementation', 'review', 'refinement', 'pr'];
+
+/** The roles a task offers: only the YOLO agent on a YOLO task, every other role otherwise. */
+export function rolesFor(task: Pick<TaskDto, 'yoloMode'>): AgentRole[] {
+  const types: readonly AgentType[] = task.yoloMode ? ['yolo'] : WORKFLOW_ROLES;
+  return types.map((agentType) => ({ agentType, label: ROLE_LABELS[agentType] }));
+}
+
+export type TaskFlags = Pick<TaskDto, 'planificationComplete' | 'workflowComplete' | 'refinementComplete' | 'prAgentComplete'>;
+
+/** The flag a role's signal sets, when it has one; implementation has none (review judges it). */
+function flagDone(agentType: AgentType, task: TaskFlags): boolean | null {
+  switch (agentType) {
+    case 'planification':
+      return task.planificationComplete;
+    case 'review':
+      return task.workflowComplete;
+    case 'refinement':
+      return task.refinementComplete;
+    case 'pr':
+    case 'yolo':
+      return task.prAgentComplete;
+    case 'implementation':
+      return null;
+  }
+}
+
+const FAILED: readonly RunStatus[] = ['failed', 'interrupted', 'blocked'];
+
+/** The newest run of a role (runs may arrive in any order). */
+export function latestRun(runs: readonly AgentRunDto[], agentType: AgentType): AgentRunDto | undefined {
+  let best: AgentRunDto | undefined;
+  for (const r of runs) if (r.agentType === agentType && (!best || r.id > best.id)) best = r;
+  return best;
+}
+
+/**
+ * running: its newest run is live. failed: its newest run failed, was
+ * interrupted or blocked. completed: its flag is set (plan complete, READY,
+ * refinement done, PR complete) — for implementation, which signals nothing,
+ * its newest run completed. idle otherwise (never run, or it ended without
+ * reaching its goal, e.g. a review that asked for more work).
+ */
+export function agentState(task: TaskFlags, runs: readonly AgentRunDto[], agentType: AgentType): AgentButtonState {
+  const last = latestRun(runs, agentType);
+  if (last && (last.status === 'running' || last.status === 'pending')) return 'running';
+  if (last && FAILED.includes(last.status)) return 'failed';
+  const flag = flagDone(agentType, task);
+  if (flag === null) return last?.status === 'completed' ? 'completed' : 'idle';
+  return flag ? 'completed' : 'idle';
+}
+
+export const STATE_LABELS: Record<AgentButtonState, string> = {
+  idle: 'Run',
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+};
+
+/** The live run of the task, if any (at most one per task). */
+export function liveRun(runs: readonly AgentRunDto[]): AgentRunDto | undefined {
+  return runs.find((r) => r.status === 'running' || r.status === 'pending');
+}
+
+/**
+ * What the "needs attention" banner offers. A blocked task is resumed by a
+ * manual run (the server clears the block when a human starts one): the
+ * implementation agent, or the YOLO agent on a YOLO task. An interrupted run
+ * (the server stopped mid-run) is resumed in its own session. A failed run is
+ * retried by starting its role again.
+ */
+export type Attention =
+  | { kind: 'blocked'; reason: string | null; resumeWith: AgentType }
+  | { kind: 'interrupted'; run: AgentRunDto }
+  | { kind: 'failed'; run: AgentRunDto }
+  | null;
+
+export function attentionFor(task: Pick<TaskDto, 'workflowBlocked' | 'blockReason' | 'yoloMode' | 'status'>, runs: readonly AgentRunDto[]): Attention {
+  if (liveRun(runs)) return null;
+  if (task.workflowBlocked) return { kind: 'blocked', reason: task.blockReason, resumeWith: task.yoloMode ? 'yolo' : 'implementation' };
+  if (task.status === 'completed') return null;
+  let newest: AgentRunDto | undefined;
+  for (const r of runs) if (!newest || r.id > newest.id) newest = r;
+  if (newest?.status === 'interrupted') return { kind: 'interrupted', run: newest };
+  if (newest?.status === 'failed') return { kind: 'failed', run: newest };
+  return null;
+}

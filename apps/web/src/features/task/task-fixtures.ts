@@ -1,0 +1,48 @@
+// Test builders for the task screen's component and logic tests.
+import type { AgentRunDto, AgentType, RunStatus, TaskDto } from '@bottega/protocol';
+
+export function makeTask(over: Partial<TaskDto> = {}): TaskDto {
+  return {
+    id: 7,
+    projectId: 3,
+    ownerId: 1,
+    title: 'Add a French greeting',
+    status: 'in_progress',
+    yoloMode: false,
+    planificationComplete: false,
+    workflowComplete: false,
+    workflowBlocked: false,
+    blockReason: null,
+    workflowRunCount: 0,
+    refinementComplete: false,
+    prAgentComplete: false,
+    prUrl: null,
+    branchName: 'task/7-add-a-french-greeting',
+    worktreePath: null,
+    workspaceStatus: 'ready',
+    workspaceError: null,
+    devServerPort: 3107,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+export function makeRun(id: number, agentType: AgentType, status: RunStatus, over: Partial<AgentRunDto> = {}): AgentRunDto {
+  return {
+    id,
+    taskId: 7,
+    agentType,
+    status,
+    conversationId: id * 10,
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-5',
+    effort: null,
+    trigger: 'manual',
+    failureReason: null,
+    startedAt: '2030-01-01T00:00:00.000Z',
+    endedAt: null,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
