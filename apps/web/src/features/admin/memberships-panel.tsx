@@ -1,0 +1,114 @@
+// Admin → Project memberships: who may see each project. Pick a project, add
+// a user, remove one; the server keeps at least one member per project and
+// says so when asked to remove the last.
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { MemberDto, ProjectDto } from '@bottega/protocol';
+import { api } from '../../lib/api';
+import { keys } from '../../lib/keys';
+import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
+import { useAdminUsers } from './users';
+
+/** Admins see every project; kept apart from the dashboard's cache entry. */
+const allProjectsKey = ['admin', 'projects'] as const;
+
+/** Users who could still be added to a project with these members. */
+export function addableUsers<U extends { id: number; isActive: boolean }>(users: readonly U[], members: readonly MemberDto[]): U[] {
+  const inProject = new Set(members.map((m) => m.userId));
+  return users.filter((u) => !inProject.has(u.id));
+}
+
+export function MembershipsPanel() {
+  const projects = useQuery({ queryKey: allProjectsKey, queryFn: () => api.get<{ projects: ProjectDto[] }>('/api/projects') });
+  const [chosen, setChosen] = useState<number | null>(null);
+  if (projects.isPending) return <LoadingState />;
+  if (projects.isError) return <ErrorState error={projects.error} retry={() => void projects.refetch()} />;
+  const list = projects.data.projects;
+  if (list.length === 0) return <EmptyState title="No projects yet">Projects created on the dashboard appear here.</EmptyState>;
+  const projectId = chosen !== null && list.some((p) => p.id === chosen) ? chosen : list[0]!.id;
+  return (
+    <div className="flex flex-col gap-3">
+      <label className="flex flex-col gap-1 text-sm sm:max-w-sm">
+        <span className="font-medium text-stone-700">Project</span>
+        <select className="rounded-md border border-stone-300 px-2 py-1.5" value={projectId} onChange={(e) => setChosen(Number(e.target.value))} aria-label="Project">
+          {list.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ProjectMembers key={projectId} projectId={projectId} />
+    </div>
+  );
+}
+
+function ProjectMembers({ projectId }: { projectId: number }) {
+  const qc = useQueryClient();
+  const members = useQuery({ queryKey: keys.members(projectId), queryFn: () => api.get<{ members: MemberDto[] }>(`/api/projects/${projectId}/members`) });
+  const users = useAdminUsers();
+  const [userId, setUserId] = useState('');
+  const put = (res: { members: MemberDto[] }) => qc.setQueryData(keys.members(projectId), res);
+  const add = useMutation({
+    mutationFn: (id: number) => api.post<{ members: MemberDto[] }>(`/api/projects/${projectId}/members`, { userId: id }),
+    onSuccess: (res) => {
+      setUserId('');
+      put(res);
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (id: number) => api.delete<{ members: MemberDto[] }>(`/api/projects/${projectId}/members/${id}`),
+    onSuccess: put,
+  });
+  if (members.isPending || users.isPending) return <LoadingState />;
+  if (members.isError) return <ErrorState error={members.error} retry={() => void members.refetch()} />;
+  if (users.isError) return <ErrorState error={users.error} retry={() => void users.refetch()} />;
+  const list = members.data.members;
+  const candidates = addableUsers(users.data.users, list);
+  return (
+    <div className="flex flex-col gap-3">
+      <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white" aria-label="Members">
+        {list.map((m) => (
+          <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2" data-member={m.username}>
+            <span className="font-medium">{m.username}</span>
+            <Button
+              variant="ghost"
+              className="px-2 py-1 text-xs text-red-700"
+              busy={remove.isPending && remove.variables === m.userId}
+              disabled={list.length === 1}
+              title={list.length === 1 ? 'A project keeps at least one member' : undefined}
+              onClick={() => remove.mutate(m.userId)}
+            >
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <InlineError error={remove.error} />
+      <form
+        className="flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (userId) add.mutate(Number(userId));
+        }}
+      >
+        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm sm:max-w-xs">
+          <span className="font-medium text-stone-700">Add a user</span>
+          <select className="rounded-md border border-stone-300 px-2 py-1.5" value={userId} onChange={(e) => setUserId(e.target.value)} aria-label="User to add">
+            <option value="">{candidates.length === 0 ? 'Everyone is already a member' : 'Choose a user…'}</option>
+            {candidates.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.username}
+                {u.isActive ? '' : ' (deactivated)'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button type="submit" variant="primary" busy={add.isPending} disabled={userId === ''}>
+          Add member
+        </Button>
+      </form>
+      <InlineError error={add.error} />
+    </div>
+  );
+}
