@@ -2,7 +2,7 @@
 // decides what a user sees (direct URLs to a foreign project or task send
 // them home), a dragged card's new status survives a reload, a status change
 // made by someone else moves the card on an open board, and screenshots of
-// both screens at desktop and phone widths.
+// both screens at desktop and phone widths; the create dialogs end to end.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -71,6 +71,13 @@ it('shows a user only the projects they belong to, and sends direct links elsewh
   await page.goto(`/projects/${alpha.id}/tasks/${secretTask.id}`);
   await page.waitForURL((u) => u.pathname === '/');
   await expect(page.getByText('Secret plan').count()).resolves.toBe(0);
+
+  // The counts on the open dashboard follow task events without a reload.
+  await page.locator('[data-connection="open"]').waitFor();
+  const pendingCount = page.getByRole('article', { name: 'Beta' }).locator('[data-status="pending"] dd');
+  await expect(pendingCount.textContent()).resolves.toBe('1');
+  await createTask(admin, beta.id, 'Counted live');
+  await expect.poll(() => pendingCount.textContent()).toBe('2');
 });
 
 it('moves a dragged card to In Progress and keeps it there after a reload', async () => {
@@ -107,6 +114,42 @@ it('moves a card on an open board when someone else changes its status', async (
   await createTask(bob, beta.id, 'Fresh idea');
   await card(page, 'pending', 'Fresh idea').waitFor();
   await expect(column(page, 'pending').getByRole('article').first().getAttribute('aria-label')).resolves.toBe('Fresh idea');
+});
+
+it('creates a project (showing the server\'s path refusal) and a YOLO task through the dialogs', async () => {
+  const page = await w.newPage();
+  await logIn(page, 'admin', ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'New project' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New project' });
+  await dialog.getByLabel('Name').fill('Gamma');
+  await dialog.getByLabel('Repository path').fill(join(w.home, 'not-a-repo'));
+  await dialog.getByRole('button', { name: 'Create project' }).click();
+  await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/does not exist/);
+
+  const repoPath = await initRepo(join(w.home, 'repos', 'gamma'));
+  await dialog.getByLabel('Repository path').fill(repoPath);
+  await dialog.getByRole('button', { name: 'Create project' }).click();
+  await page.waitForURL((u) => /^\/projects\/\d+$/.test(u.pathname));
+  await page.getByRole('heading', { name: 'Gamma' }).waitFor();
+
+  await page.getByRole('button', { name: 'New task' }).click();
+  const taskDialog = page.getByRole('dialog', { name: 'New task' });
+  await taskDialog.getByLabel('Title').fill('Ship it fast');
+  await taskDialog.getByLabel('Description').fill('Everything in one go.');
+  await taskDialog.getByLabel(/YOLO mode/).check();
+  await taskDialog.getByRole('button', { name: 'Create task' }).click();
+  const created = card(page, 'pending', 'Ship it fast');
+  await created.getByText('YOLO').waitFor();
+  const projectId = Number(new URL(page.url()).pathname.split('/')[2]);
+  const listed = await admin<{ tasks: TaskDto[] }>('GET', `/api/projects/${projectId}/tasks`);
+  expect(listed.body.tasks.map((t) => [t.title, t.yoloMode])).toEqual([['Ship it fast', true]]);
+  const doc = await admin<{ content: string }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}/document`);
+  expect(doc.body.content).toContain('Everything in one go.');
+
+  // The status select moves the card without dragging (phones).
+  await created.getByRole('combobox').selectOption('completed');
+  await card(page, 'completed', 'Ship it fast').waitFor();
+  await expect.poll(async () => (await admin<{ task: TaskDto }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}`)).body.task.status).toBe('completed');
 });
 
 it('takes screenshots of the dashboard and the board at desktop and phone widths', async () => {

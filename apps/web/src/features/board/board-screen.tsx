@@ -6,11 +6,11 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
-import { api } from '../../lib/api';
+import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { useProjectSubscriptions } from '../../lib/live';
 import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
-import { Button, ErrorState, InlineError, LiveDot, LoadingState, PageHeader } from '../../ui';
+import { Button, ErrorState, InlineError, LiveDot, PageHeader } from '../../ui';
 import { placeTaskOnBoard, useActiveRuns } from './board-cache';
 import { BoardColumn, type ColumnActions } from './board-column';
 import { boardColumns, runsByTask } from './columns';
@@ -24,16 +24,16 @@ export function Component() {
     enabled: projectId !== null,
   });
   useRedirectWhenMissing(projectId, project.error, paths.dashboard());
-  if (projectId === null) return null;
-  if (project.isPending) return <LoadingState label="Loading board…" />;
+  if (projectId === null || isApiError(project.error, 'NOT_FOUND') || isApiError(project.error, 'FORBIDDEN')) return null;
   if (project.isError) return <ErrorState error={project.error} retry={() => void project.refetch()} />;
-  return <Board project={project.data} />;
+  // The columns load alongside the project itself: no waterfall on the way to the first cards.
+  return <Board projectId={projectId} project={project.data} />;
 }
 
-function Board({ project }: { project: ProjectDto }) {
+function Board({ projectId, project }: { projectId: number; project: ProjectDto | undefined }) {
   const qc = useQueryClient();
-  useProjectSubscriptions([project.id]);
-  const runs = useActiveRuns(project.id);
+  useProjectSubscriptions([projectId]);
+  const runs = useActiveRuns(projectId);
   const byTask = runsByTask(runs.data);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<TaskDto | null>(null);
@@ -45,7 +45,7 @@ function Board({ project }: { project: ProjectDto }) {
       placeTaskOnBoard(qc, task);
       void qc.invalidateQueries({ queryKey: keys.projects });
     },
-    onError: () => void qc.invalidateQueries({ queryKey: keys.taskColumns(project.id) }),
+    onError: () => void qc.invalidateQueries({ queryKey: keys.taskColumns(projectId) }),
   });
   const actions: ColumnActions = { onMove: (task, to) => move.mutate({ task, to }), onEdit: setEditing };
 
@@ -59,7 +59,7 @@ function Board({ project }: { project: ProjectDto }) {
         }
         title={
           <span className="flex items-center gap-2">
-            {project.name}
+            {project?.name ?? <span className="inline-block h-7 w-40 animate-pulse rounded bg-stone-200" aria-label="Loading project" />}
             {byTask.size > 0 && <LiveDot label={`${byTask.size} agent${byTask.size === 1 ? '' : 's'} working`} />}
           </span>
         }
@@ -68,9 +68,9 @@ function Board({ project }: { project: ProjectDto }) {
           New task
         </Button>
       </PageHeader>
-      <p className="-mt-3 mb-4 truncate text-xs text-stone-500" title={project.repoPath}>
-        {project.repoPath}
-        {project.subprojectPath ? ` › ${project.subprojectPath}` : ''}
+      <p className="-mt-3 mb-4 h-4 truncate text-xs text-stone-500" title={project?.repoPath}>
+        {project?.repoPath}
+        {project?.subprojectPath ? ` › ${project.subprojectPath}` : ''}
       </p>
       {move.isError && (
         <div className="mb-3">
@@ -79,10 +79,10 @@ function Board({ project }: { project: ProjectDto }) {
       )}
       <div className="-mx-3 grid snap-x snap-mandatory auto-cols-[85%] grid-flow-col gap-3 overflow-x-auto px-3 pb-2 sm:auto-cols-[45%] md:mx-0 md:grid-flow-row md:grid-cols-4 md:overflow-visible md:px-0" data-testid="board">
         {boardColumns.map((c) => (
-          <BoardColumn key={c.status} projectId={project.id} status={c.status} runs={byTask} actions={actions} />
+          <BoardColumn key={c.status} projectId={projectId} status={c.status} runs={byTask} actions={actions} />
         ))}
       </div>
-      {creating && <CreateTaskDialog projectId={project.id} onClose={() => setCreating(false)} />}
+      {creating && <CreateTaskDialog projectId={projectId} onClose={() => setCreating(false)} />}
       {editing && <EditTaskDialog task={editing} onClose={() => setEditing(null)} />}
     </div>
   );
