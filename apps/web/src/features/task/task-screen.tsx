@@ -123,7 +123,9 @@ function MergeButton({ task }: { task: TaskDto }) {
       setOpen(false);
     },
   });
-  if (!task.branchName || task.status === 'completed') return null;
+  // The server merges the task's pull request; without one there is nothing to merge.
+  const hasPullRequest = task.prUrl !== null || task.prAgentComplete || task.status === 'in_review';
+  if (!task.branchName || task.status === 'completed' || !hasPullRequest) return null;
   const close = () => {
     if (merge.isPending) return;
     merge.reset();
