@@ -2,7 +2,7 @@
 // agent run — with its transcript, the AskUserQuestion wizard, Stop, the
 // follow-up box and the context meter. A missing conversation sends the user
 // to its task, a missing task to the board.
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AnswerQuestionBody, ConversationLiveDto } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
@@ -19,19 +19,19 @@ import { TranscriptView } from './transcript-view';
 
 /** Sizes the screen to the viewport below wherever it starts, so only the transcript scrolls. */
 function useFillViewport() {
-  const ref = useRef<HTMLDivElement>(null);
+  // A callback ref: the element appears only once the conversation has loaded.
+  const [el, ref] = useState<HTMLDivElement | null>(null);
   const [height, setHeight] = useState<number | null>(null);
   useLayoutEffect(() => {
+    if (!el) return;
     const fit = () => {
-      const el = ref.current;
-      if (!el) return;
       const top = el.getBoundingClientRect().top + window.scrollY;
-      setHeight(Math.max(320, window.innerHeight - top - 12));
+      setHeight(Math.max(320, window.innerHeight - top - 24));
     };
     fit();
     window.addEventListener('resize', fit);
     return () => window.removeEventListener('resize', fit);
-  }, []);
+  }, [el]);
   return { ref, height };
 }
 

@@ -1,7 +1,7 @@
 // How each transcript row looks: user and assistant bubbles (markdown),
 // collapsed thinking, tool calls with their results, and the small notes for
 // system and result messages.
-import { useState, type ReactNode } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { LazyMarkdown } from '../../ui/lazy';
 import { Badge } from '../../ui';
 import { outputPreview, summarizeInput, type ChatRow } from './rows';
@@ -9,7 +9,8 @@ import type { StoredMessage } from './transcript';
 
 type Msg<T extends StoredMessage['type']> = Extract<StoredMessage, { type: T }>;
 
-export function RowView({ row, streaming }: { row: ChatRow; streaming: boolean }) {
+/** One row; memoized, since scrolling re-renders the list and markdown is costly to re-parse. */
+export const RowView = memo(function RowView({ row, streaming }: { row: ChatRow; streaming: boolean }) {
   switch (row.kind) {
     case 'user':
       return (
@@ -60,7 +61,7 @@ export function RowView({ row, streaming }: { row: ChatRow; streaming: boolean }
         </div>
       );
   }
-}
+});
 
 function Collapsible({ kind, summary, badge, children, defaultOpen = false }: { kind: string; summary: ReactNode; badge?: ReactNode; children: ReactNode; defaultOpen?: boolean }) {
   const [open, setOpen] = useState(defaultOpen);

@@ -38,6 +38,19 @@ describe('buildRows', () => {
   });
 });
 
+describe('row reuse', () => {
+  it('keeps the row objects of unchanged messages and rebuilds a call once its result arrives', () => {
+    const t1 = mergeMessages(emptyTranscript(), [msg.user(1, 'go'), msg.toolUse(2, 'tu_a', 'Bash', { command: 'ls' })]);
+    const before = buildRows(t1);
+    const t2 = mergeMessages(t1, [msg.toolResult(3, 'tu_a', 'a.ts')]);
+    const after = buildRows(t2);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[1]?.kind === 'tool' && after[1].result?.output).toBe('a.ts');
+    expect(buildRows(mergeMessages(t2, [msg.assistant(4, 'done')]))[1]).toBe(after[1]);
+  });
+});
+
 describe('pendingQuestionOf', () => {
   it('finds the last unanswered AskUserQuestion call', () => {
     const t = mergeMessages(emptyTranscript(), [msg.user(1, 'ask me'), msg.toolUse(2, 'tu_q', 'AskUserQuestion', {}, [colourQuestion])]);

@@ -17,6 +17,20 @@ export type ChatRow =
   | { kind: 'result'; key: string; message: Msg<'result'> }
   | { kind: 'draft'; key: string; draft: StreamingDraft };
 
+/**
+ * Rows already built for a message, reused while the message (and a tool
+ * call's result) stay the same objects, so memoized row views skip re-rendering.
+ */
+const built = new WeakMap<StoredMessage, ChatRow>();
+
+function rowFor<R extends ChatRow>(m: StoredMessage, make: () => R, reusable: (r: R) => boolean = () => true): R {
+  const cached = built.get(m) as R | undefined;
+  if (cached && reusable(cached)) return cached;
+  const row = make();
+  built.set(m, row);
+  return row;
+}
+
 export function buildRows(t: ChatTranscript): ChatRow[] {
   const calls = new Set<string>();
   const results = new Map<string, Msg<'tool_result'>>();
@@ -28,25 +42,27 @@ export function buildRows(t: ChatTranscript): ChatRow[] {
   for (const m of t.messages) {
     switch (m.type) {
       case 'user':
-        rows.push({ kind: 'user', key: m.id, message: m });
+        rows.push(rowFor(m, () => ({ kind: 'user', key: m.id, message: m })));
         break;
       case 'assistant':
-        rows.push({ kind: 'assistant', key: m.id, message: m });
+        rows.push(rowFor(m, () => ({ kind: 'assistant', key: m.id, message: m })));
         break;
       case 'assistant_thinking':
-        rows.push({ kind: 'thinking', key: m.id, message: m });
+        rows.push(rowFor(m, () => ({ kind: 'thinking', key: m.id, message: m })));
         break;
-      case 'tool_use':
-        rows.push({ kind: 'tool', key: m.id, call: m, result: results.get(m.toolUseId) ?? null });
+      case 'tool_use': {
+        const result = results.get(m.toolUseId) ?? null;
+        rows.push(rowFor(m, () => ({ kind: 'tool', key: m.id, call: m, result }), (r) => r.kind === 'tool' && r.result === result));
         break;
+      }
       case 'tool_result':
-        if (!calls.has(m.toolUseId)) rows.push({ kind: 'orphan-result', key: m.id, result: m });
+        if (!calls.has(m.toolUseId)) rows.push(rowFor(m, () => ({ kind: 'orphan-result', key: m.id, result: m })));
         break;
       case 'system':
-        rows.push({ kind: 'system', key: m.id, message: m });
+        rows.push(rowFor(m, () => ({ kind: 'system', key: m.id, message: m })));
         break;
       case 'result':
-        rows.push({ kind: 'result', key: m.id, message: m });
+        rows.push(rowFor(m, () => ({ kind: 'result', key: m.id, message: m })));
         break;
     }
   }

@@ -10,7 +10,7 @@ import { buildRows } from './rows';
 import type { ChatTranscript } from './transcript';
 
 /** Within this many pixels of the top, the next older page is requested. */
-const LOAD_OLDER_WITHIN_PX = 600;
+const LOAD_OLDER_WITHIN_PX = 3000;
 
 export function TranscriptView({
   transcript,
