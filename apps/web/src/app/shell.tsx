@@ -1,6 +1,6 @@
 // The frame around every authenticated screen: top bar with navigation, the
 // live-connection indicator and the user menu.
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../lib/api';
 import { useConnectionState } from '../lib/live';
@@ -8,7 +8,7 @@ import { useMe, useSetSessionUser } from './session';
 import { ProviderGate } from '../features/settings/provider-gate';
 
 function navClass({ isActive }: { isActive: boolean }) {
-  return `rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-stone-800 text-white' : 'text-stone-300 hover:bg-stone-700 hover:text-white'}`;
+  return `whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-stone-700 text-white' : 'text-stone-300 hover:bg-stone-700 hover:text-white'}`;
 }
 
 export function Shell() {
@@ -16,6 +16,8 @@ export function Shell() {
   const setUser = useSetSessionUser();
   const navigate = useNavigate();
   const connection = useConnectionState();
+  const { pathname } = useLocation();
+  const inProjects = pathname === '/' || pathname.startsWith('/projects/');
   const logout = useMutation({
     mutationFn: () => api.post('/api/auth/logout'),
     onSettled: () => {
@@ -27,11 +29,11 @@ export function Shell() {
     <div className="flex min-h-screen flex-col">
       <header className="sticky top-0 z-40 bg-stone-900 text-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 sm:px-6">
-          <Link to="/" className="mr-2 font-semibold tracking-tight">
+          <Link to="/" className="mr-auto font-semibold tracking-tight sm:mr-2">
             Bottega
           </Link>
-          <nav className="flex flex-1 flex-wrap items-center gap-1" aria-label="Main">
-            <NavLink to="/" end className={navClass}>
+          <nav className="order-last flex w-full items-center gap-1 overflow-x-auto sm:order-none sm:w-auto sm:flex-1" aria-label="Main">
+            <NavLink to="/" className={() => navClass({ isActive: inProjects })} aria-current={inProjects ? 'page' : undefined}>
               Projects
             </NavLink>
             <NavLink to="/settings" className={navClass}>
