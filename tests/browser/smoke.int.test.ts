@@ -22,3 +22,14 @@ it('sets up the administrator, keeps the session across reloads, and logs out', 
   await page.getByRole('alert').waitFor();
   await logIn(page, 'admin', 'admin-password-1');
 });
+
+it('returns an open page to login when its session is revoked elsewhere', async () => {
+  const page = await w.newPage();
+  await logIn(page, 'admin', 'admin-password-1');
+  await page.locator('[data-connection="open"]').waitFor();
+  // Logging out anywhere invalidates every credential of the user.
+  const api = await w.apiAs('admin', 'admin-password-1');
+  expect((await api('POST', '/api/auth/logout')).status).toBe(200);
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  expect(await page.getByTestId('current-user').count()).toBe(0);
+});

@@ -35,10 +35,11 @@ function RouteError() {
 export function App() {
   const status = useAuthStatus();
   if (status.isPending) return <LoadingState label="Starting…" />;
-  if (status.isError)
+  // A failed re-check (server restarting) keeps the app on what it last knew.
+  if (!status.data)
     return (
       <div className="mx-auto max-w-xl p-6">
-        <ErrorState error={status.error} retry={() => void status.refetch()} />
+        <ErrorState error={status.error ?? new Error('The server cannot be reached.')} retry={() => void status.refetch()} />
       </div>
     );
   const { needsSetup, user } = status.data;
