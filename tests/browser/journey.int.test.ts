@@ -83,10 +83,15 @@ it('takes a task from first login to a merged pull request in the browser', asyn
 
   // The server dies and comes back: both tabs reconnect and resubscribe.
   await w.restartServer('SIGKILL');
-  for (const p of [page, board]) await p.locator('[data-connection="open"]').waitFor({ timeout: 30_000 });
+  for (const p of [page, board]) {
+    await p.locator('[data-connection="open"]').waitFor({ timeout: 30_000 }).catch(async (e) => {
+      // Say what the page shows instead (an error boundary, a login screen…).
+      throw new Error(`${String(e)}; the page shows: ${(await p.locator('body').innerText()).slice(0, 500)}`);
+    });
+  }
 
   // Planning, watched live in its chat.
-  await agent(page, 'planification').getByRole('button', { name: 'Planification: Run' }).click();
+  await agent(page, 'planification').getByRole('button', { name: 'Planning: Run' }).click();
   await agent(page, 'planification').getByRole('link', { name: 'Latest conversation' }).click();
   await page.waitForURL(/\/chat\/\d+$/);
   const transcript = page.getByTestId('transcript');

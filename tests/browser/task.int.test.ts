@@ -108,8 +108,8 @@ it('edits and saves the document; it renders as markdown after a reload and its 
 it('runs planning: Running, a busy notice for another run meanwhile, then Completed with its conversation in the history', async () => {
   responseDelayMs = 1500;
   await page.goto(taskPath());
-  await page.getByRole('button', { name: 'Planification: Run' }).click();
-  await page.getByRole('button', { name: 'Planification: Running' }).waitFor();
+  await page.getByRole('button', { name: 'Planning: Run' }).click();
+  await page.getByRole('button', { name: 'Planning: Running' }).waitFor();
   await expect(agent(page, 'planification').getAttribute('data-state')).resolves.toBe('running');
 
   await page.getByRole('button', { name: 'Implementation: Run' }).click();
@@ -117,7 +117,7 @@ it('runs planning: Running, a busy notice for another run meanwhile, then Comple
   await w.screenshot(page, 'task-busy-desktop');
   responseDelayMs = 0;
 
-  await page.getByRole('button', { name: 'Planification: Completed' }).waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Planning: Completed' }).waitFor({ timeout: 120_000 });
   const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${task.id}/agent-runs`)).body.runs;
   expect(runs.map((r) => [r.agentType, r.status])).toEqual([['planification', 'completed']]);
   const run = runs[0];
@@ -160,7 +160,7 @@ it('fits a phone screen', async () => {
   const phone = await w.newPage(PHONE);
   await logIn(phone, 'admin', PASSWORD);
   await phone.goto(taskPath());
-  await phone.getByRole('button', { name: 'Planification: Completed' }).waitFor();
+  await phone.getByRole('button', { name: 'Planning: Completed' }).waitFor();
   await phone.getByTestId('diff-file').first().waitFor();
   const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow).toBeLessThanOrEqual(0);
@@ -214,5 +214,5 @@ it('merges the pull request and cleans up after a confirmation', async () => {
   await expect(page.getByRole('button', { name: 'Merge & clean up' }).count()).resolves.toBe(0);
   expect(w.gh.pr('acme', 'greeter', pr.number).state).toBe('MERGED');
   await page.getByTestId('diff-panel').getByText('No worktree to compare').waitFor();
-  await expect(page.getByRole('button', { name: 'Planification: Completed' }).isDisabled()).resolves.toBe(true);
+  await expect(page.getByRole('button', { name: 'Planning: Completed' }).isDisabled()).resolves.toBe(true);
 });

@@ -33,6 +33,16 @@ export const providerNames = ['anthropic', 'openai', 'opencode'] as const;
 export const ProviderName = z.enum(providerNames);
 export type ProviderName = z.infer<typeof ProviderName>;
 
+/**
+ * Each provider's effort vocabulary (SPEC §7): the closed set `effort` may be
+ * for it, or null where the provider has no effort knob.
+ */
+export const EFFORT_LEVELS: Record<ProviderName, readonly string[] | null> = {
+  anthropic: ['low', 'medium', 'high', 'xhigh', 'max'],
+  openai: ['minimal', 'low', 'medium', 'high'],
+  opencode: null,
+};
+
 /** Live runs: at most one per task. */
 export function isLiveRunStatus(status: RunStatus): boolean {
   return status === 'running' || status === 'pending';

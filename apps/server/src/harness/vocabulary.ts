@@ -1,14 +1,11 @@
-// Each provider's effort vocabulary (SPEC §7): what `effort` may be for it.
-// Models are the provider's business (gateways rename them freely), but the
-// effort knob is a closed set per provider, and absent where there is none.
-import type { AgentType, ProviderName, RoleModel } from '@bottega/protocol';
+// Effort validation against each provider's vocabulary (SPEC §7; the lists
+// live in the protocol, shared with the web app's model picker). Models are the
+// provider's business (gateways rename them freely), but the effort knob is a
+// closed set per provider, and absent where there is none.
+import { EFFORT_LEVELS, type AgentType, type ProviderName, type RoleModel } from '@bottega/protocol';
 import { AppError } from '../errors';
 
-export const EFFORT_LEVELS: Record<ProviderName, readonly string[] | null> = {
-  anthropic: ['low', 'medium', 'high', 'xhigh', 'max'],
-  openai: ['minimal', 'low', 'medium', 'high'],
-  opencode: null,
-};
+export { EFFORT_LEVELS };
 
 /** Checks an effort against the provider's vocabulary; throws a 400 naming the allowed values. */
 export function validateEffort(provider: ProviderName, effort: string | null | undefined): string | null {

@@ -1,22 +1,23 @@
 // The route table. Screens load lazily so the first paint only carries the
 // shell; the markdown editor and the diff view are split further inside them.
-import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { createBrowserRouter, isRouteErrorResponse, Navigate, RouterProvider, useRouteError } from 'react-router';
 import { useAuthStatus, SessionProvider } from './session';
 import { Shell } from './shell';
 import { LoginScreen, SetupScreen } from '../features/auth/auth-screens';
 import { ErrorState, LoadingState } from '../ui';
+import { screens } from '../lib/chunks';
 
 const router = createBrowserRouter([
   {
     element: <Shell />,
     errorElement: <RouteError />,
     children: [
-      { index: true, lazy: () => import('../features/dashboard/dashboard-screen') },
-      { path: 'projects/:projectId', lazy: () => import('../features/board/board-screen') },
-      { path: 'projects/:projectId/tasks/:taskId', lazy: () => import('../features/task/task-screen') },
-      { path: 'projects/:projectId/tasks/:taskId/chat/:conversationId', lazy: () => import('../features/chat/chat-screen') },
-      { path: 'settings/:section?/*', lazy: () => import('../features/settings/settings-screen') },
-      { path: 'admin/*', lazy: () => import('../features/admin/admin-screen') },
+      { index: true, lazy: screens.dashboard },
+      { path: 'projects/:projectId', lazy: screens.board },
+      { path: 'projects/:projectId/tasks/:taskId', lazy: screens.task },
+      { path: 'projects/:projectId/tasks/:taskId/chat/:conversationId', lazy: screens.chat },
+      { path: 'settings/:section?/*', lazy: screens.settings },
+      { path: 'admin/*', lazy: screens.admin },
       { path: 'login', element: <Navigate to="/" replace /> },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
@@ -24,9 +25,11 @@ const router = createBrowserRouter([
 ]);
 
 function RouteError() {
+  const error = useRouteError();
+  const detail = error instanceof Error ? error.message : isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : String(error);
   return (
     <div className="mx-auto max-w-xl p-6">
-      <ErrorState error={new Error('This page failed to load. Reload to try again.')} retry={() => window.location.reload()} />
+      <ErrorState error={new Error(`This page failed to load (${detail}). Reload to try again.`)} retry={() => window.location.reload()} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { UserDto } from '@bottega/protocol';
 import { api, onUnauthenticated } from '../lib/api';
 import { keys } from '../lib/keys';
 import { connectLive } from '../lib/live';
+import { prefetchChunks } from '../lib/chunks';
 
 export interface AuthStatus {
   needsSetup: boolean;
@@ -46,6 +47,7 @@ export function SessionProvider({ user, children }: { user: UserDto; children: R
   const qc = useQueryClient();
   const setUser = useSetSessionUser();
   useEffect(() => connectLive(qc), [qc, user.id]);
+  useEffect(() => prefetchChunks(), []);
   useEffect(() => onUnauthenticated(() => setUser(null)), [setUser]);
   return <SessionContext.Provider value={user}>{children}</SessionContext.Provider>;
 }

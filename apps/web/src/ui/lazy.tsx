@@ -3,9 +3,10 @@
 import { lazy, Suspense } from 'react';
 import type { MarkdownEditorProps } from './markdown-editor';
 import { LoadingState } from './index';
+import { components } from '../lib/chunks';
 
-const MarkdownImpl = lazy(() => import('./markdown'));
-const EditorImpl = lazy(() => import('./markdown-editor'));
+const MarkdownImpl = lazy(components.markdown);
+const EditorImpl = lazy(components.markdownEditor);
 
 export function LazyMarkdown({ children, className }: { children: string; className?: string }) {
   return (

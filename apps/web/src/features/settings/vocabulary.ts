@@ -1,15 +1,11 @@
 // What the model picker may offer. The server owns validation (it answers 400
-// naming the allowed values); this mirrors its effort vocabulary so the form
-// only offers valid choices, and limits providers to the connected ones.
-import { agentTypes, type AgentType, type ProviderName, type RoleModel } from '@bottega/protocol';
+// naming the allowed values); the effort vocabulary is the protocol's, shared
+// with the server, so the form only offers valid choices; providers are
+// limited to the connected ones.
+import { agentTypes, EFFORT_LEVELS, type AgentType, type ProviderName, type RoleModel } from '@bottega/protocol';
 import type { ProviderInfo } from './providers';
 
-/** Each provider's effort levels; null where the provider has no effort knob. */
-export const EFFORT_LEVELS: Record<ProviderName, readonly string[] | null> = {
-  anthropic: ['low', 'medium', 'high', 'xhigh', 'max'],
-  openai: ['minimal', 'low', 'medium', 'high'],
-  opencode: null,
-};
+export { EFFORT_LEVELS };
 
 /**
  * Model ids offered as suggestions. Models stay free text: gateways rename
@@ -21,14 +17,7 @@ export const SUGGESTED_MODELS: Record<ProviderName, readonly string[]> = {
   opencode: [],
 };
 
-export const ROLE_LABELS: Record<AgentType, string> = {
-  planification: 'Planning',
-  implementation: 'Implementation',
-  review: 'Review',
-  refinement: 'Refinement',
-  pr: 'Pull request',
-  yolo: 'YOLO',
-};
+export { ROLE_LABELS } from '../../lib/roles';
 
 export type RoleSettings = Record<AgentType, RoleModel>;
 

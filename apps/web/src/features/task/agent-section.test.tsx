@@ -71,7 +71,7 @@ describe('AgentSection', () => {
     const started = makeRun(9, 'planification', 'running');
     const calls = answerWith(201, { run: started });
     const qc = renderSection(task, []);
-    fireEvent.click(screen.getByRole('button', { name: 'Planification: Run' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Planning: Run' }));
     await waitFor(() => expect(qc.getQueryData(keys.taskRuns(task.id))).toEqual([started]));
     expect(calls[0]).toEqual({ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'planification' } });
     expect(screen.queryByTestId('busy-notice')).toBeNull();
@@ -90,7 +90,7 @@ describe('AgentSection', () => {
   it('opens the connect-provider modal on a missing provider', async () => {
     answerWith(403, { error: { code: 'PROVIDER_CREDENTIALS_MISSING', message: 'connect a provider' } });
     renderSection(makeTask(), []);
-    fireEvent.click(screen.getByRole('button', { name: 'Planification: Run' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Planning: Run' }));
     const dialog = await screen.findByRole('dialog', { name: 'Connect a provider first' });
     expect(within(dialog).getByRole('link', { name: 'Connect a provider' }).getAttribute('href')).toBe('/settings/providers');
     expect(screen.queryByTestId('busy-notice')).toBeNull();

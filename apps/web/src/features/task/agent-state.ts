@@ -2,6 +2,7 @@
 // task's flags and the statuses of its runs — never of anything an agent
 // wrote. The server decides what is allowed; this only decides what to show.
 import type { AgentRunDto, AgentType, RunStatus, TaskDto } from '@bottega/protocol';
+import { ROLE_LABELS } from '../../lib/roles';
 
 export type AgentButtonState = 'idle' | 'running' | 'completed' | 'failed';
 
@@ -10,14 +11,7 @@ export interface AgentRole {
   label: string;
 }
 
-export const ROLE_LABELS: Record<AgentType, string> = {
-  planification: 'Planification',
-  implementation: 'Implementation',
-  review: 'Review',
-  refinement: 'Refinement',
-  pr: 'Pull request',
-  yolo: 'YOLO',
-};
+export { ROLE_LABELS };
 
 const WORKFLOW_ROLES: readonly AgentType[] = ['planification', 'implementation', 'review', 'refinement', 'pr'];
 

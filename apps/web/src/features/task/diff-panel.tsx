@@ -4,8 +4,9 @@ import { lazy, Suspense, useState } from 'react';
 import type { DiffFileStatus, TaskDto } from '@bottega/protocol';
 import { Badge, Button, EmptyState, ErrorState, LoadingState } from '../../ui';
 import { useTaskDiff } from './task-data';
+import { components } from '../../lib/chunks';
 
-const DiffView = lazy(() => import('./diff-view'));
+const DiffView = lazy(components.diffView);
 
 const statusTone: Record<DiffFileStatus, 'green' | 'red' | 'amber' | 'stone'> = { added: 'green', deleted: 'red', modified: 'amber', type_changed: 'stone' };
 

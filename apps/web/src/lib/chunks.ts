@@ -1,0 +1,48 @@
+// Code-split modules, loaded resiliently: a chunk fetch that fails (the server
+// restarting, a flaky phone connection) is retried with backoff before the
+// error reaches a boundary, and once the app is idle every screen chunk is
+// fetched ahead of need, so navigation never waits on the network for code.
+const RETRY_DELAYS_MS = [300, 1000, 2000, 4000, 8000];
+
+/** Wraps a dynamic import so transient failures are retried. */
+export function retryingImport<T>(load: () => Promise<T>, delays: readonly number[] = RETRY_DELAYS_MS): () => Promise<T> {
+  return async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await load();
+      } catch (err) {
+        const delay = delays[attempt];
+        if (delay === undefined) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
+}
+
+export const screens = {
+  dashboard: retryingImport(() => import('../features/dashboard/dashboard-screen')),
+  board: retryingImport(() => import('../features/board/board-screen')),
+  task: retryingImport(() => import('../features/task/task-screen')),
+  chat: retryingImport(() => import('../features/chat/chat-screen')),
+  settings: retryingImport(() => import('../features/settings/settings-screen')),
+  admin: retryingImport(() => import('../features/admin/admin-screen')),
+};
+
+export const components = {
+  markdown: retryingImport(() => import('../ui/markdown')),
+  markdownEditor: retryingImport(() => import('../ui/markdown-editor')),
+  diffView: retryingImport(() => import('../features/task/diff-view')),
+};
+
+/** Fetches every screen and the markdown renderer once the browser is idle (errors are ignored: the real load retries). */
+export function prefetchChunks(): () => void {
+  const run = () => {
+    for (const load of [...Object.values(screens), components.markdown]) load().catch(() => undefined);
+  };
+  if ('requestIdleCallback' in window) {
+    const id = window.requestIdleCallback(run, { timeout: 3000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = setTimeout(run, 1500);
+  return () => clearTimeout(id);
+}
