@@ -129,7 +129,7 @@ it('runs planning: Running, a busy notice for another run meanwhile, then Comple
   await page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().waitFor();
   await w.screenshot(page, 'task-desktop');
 
-  await history.getByRole('link', { name: `Conversation of planification run #${run.id}` }).click();
+  await history.getByRole('link', { name: `Conversation of planning run #${run.id}` }).click();
   await page.waitForURL(`**/projects/${projectId}/tasks/${task.id}/chat/${run.conversationId}`);
   await page.getByTestId('transcript').waitFor();
   expect(new URL(page.url()).pathname).toBe(`/projects/${projectId}/tasks/${task.id}/chat/${run.conversationId}`);
