@@ -1,7 +1,7 @@
 // The app boots in a real browser: first-run setup, reload keeps the session,
 // logout returns to login, and a revoked session falls back to login cleanly.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { logIn, setUpAdmin, startBrowserWorld, type BrowserWorld } from './world';
+import { logIn, PHONE, setUpAdmin, startBrowserWorld, type BrowserWorld } from './world';
 
 let w: BrowserWorld;
 beforeAll(async () => {
@@ -10,12 +10,23 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 it('sets up the administrator, keeps the session across reloads, and logs out', async () => {
+  const phone = await w.newPage(PHONE);
+  await phone.goto('/');
+  await phone.getByRole('heading', { name: 'Create the administrator' }).waitFor();
+  await w.screenshot(phone, 'setup-phone');
   const page = await w.newPage();
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Create the administrator' }).waitFor();
+  await w.screenshot(page, 'setup-desktop');
   await setUpAdmin(page);
   await page.reload();
   await expect(page.getByTestId('current-user').textContent()).resolves.toBe('admin');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  await w.screenshot(page, 'login-desktop');
+  await phone.reload();
+  await phone.getByRole('heading', { name: 'Log in' }).waitFor();
+  await w.screenshot(phone, 'login-phone');
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill('wrong-password');
   await page.getByRole('button', { name: 'Log in' }).click();
