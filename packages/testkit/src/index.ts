@@ -40,3 +40,9 @@ export { PR_STEPS } from './agents/pr-common';
 export { PR_FEEDBACK_STEPS } from './agents/pr-feedback';
 export { YOLO_STEPS } from './agents/yolo';
 export type { CheckState, CiVerdict, PullRequestView } from './agents/ci-state';
+// The fake OpenAI Responses API (Codex), driven by the same brains.
+export { startFakeOpenAI } from './openai/server';
+export type { FakeOpenAI, FakeOpenAIOptions, OpenAIFailOptions } from './openai/server';
+export { parseExecOutput, toMessagesRequest, toOutputItems, EXEC_TOOL } from './openai/translate';
+export type { OutputItem, ResponsesRequest } from './openai/wire';
+export { codexFakeConfig } from './openai/env';

@@ -1,0 +1,196 @@
+// A fake OpenAI Responses API on 127.0.0.1 that the real Codex CLI can talk
+// to (HARNESSES.md): `POST /v1/responses` answered as SSE from the scripted
+// brain (translated both ways, see translate.ts), every request recorded,
+// failures and stalls injectable.
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { scriptedBrain } from '../anthropic/brain';
+import type { Brain } from '../anthropic/brain';
+import { RequestLog } from '../anthropic/request-log';
+import type { RecordedRequest, RecordedResponse } from '../anthropic/request-log';
+import { estimateTokens, newId } from '../anthropic/respond';
+import { pollItem, runningSession, toMessagesRequest, toOutputItems } from './translate';
+import { isResponsesRequest } from './wire';
+import type { OutputItem, ResponsesRequest, ResponsesUsage } from './wire';
+
+export interface FakeOpenAIOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** When set, requests must carry `Authorization: Bearer <key>`. */
+  requireKey?: string;
+  /** Decides replies; default `scriptedBrain`. */
+  brain?: Brain;
+}
+
+export interface OpenAIFailOptions {
+  /** How many model requests fail (default 1). */
+  count?: number;
+  /** Send `response.created`, then a `response.failed` event instead of an HTTP error. */
+  afterStreamStart?: boolean;
+}
+
+export interface FakeOpenAI {
+  /** `http://127.0.0.1:PORT/v1`, the base URL of a custom Codex model provider. */
+  baseUrl: string;
+  /** Every request received, in arrival order. */
+  requests: RecordedRequest[];
+  /** Model requests (`POST /v1/responses`) only. */
+  modelRequests(): RecordedRequest[];
+  waitForRequest(predicate?: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  failNext(status: number, opts?: OpenAIFailOptions): void;
+  /** The next model response starts (`response.created`) and then sends nothing more. */
+  stallNext(): void;
+  /** Stops the server and drops open connections (stalled streams included); idempotent. */
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const ERROR_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'invalid_api_key', 403: 'permission_denied', 404: 'not_found', 429: 'rate_limit_exceeded', 500: 'server_error', 503: 'server_is_overloaded' };
+
+function writeError(res: ServerResponse, status: number, message: string): void {
+  const type = ERROR_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+  const text = JSON.stringify({ error: { message, type, code: type, param: null } });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sse(res: ServerResponse, type: string, data: Record<string, unknown>): void {
+  res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+}
+
+function startStream(res: ServerResponse, id: string, model: string): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  sse(res, 'response.created', { response: { id, object: 'response', status: 'in_progress', model, output: [] } });
+}
+
+function usageFor(body: ResponsesRequest, items: OutputItem[]): ResponsesUsage {
+  const input = estimateTokens([body.instructions, body.tools, body.input]);
+  const output = estimateTokens(items);
+  const reasoning = items.filter((i) => i.type === 'reasoning').reduce((n, i) => n + estimateTokens(i), 0);
+  return { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: reasoning }, total_tokens: input + output };
+}
+
+/** Starts the fake; `close()` it in afterEach (it also ends stalled streams). */
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  const brain = options.brain ?? scriptedBrain;
+  const log = new RequestLog();
+  const failures: { status: number; afterStreamStart: boolean }[] = [];
+  let stalls = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const wait = (ms: number, res: ServerResponse): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (ms <= 0) return resolve(!res.destroyed);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve(!res.destroyed);
+      }, ms);
+      timers.add(timer);
+    });
+
+  async function responses(req: IncomingMessage, res: ServerResponse, body: unknown, entry: RecordedRequest): Promise<void> {
+    const done = (status: number, kind: RecordedResponse['kind']): void => log.respond(entry, { status, kind });
+    if (!isResponsesRequest(body)) {
+      writeError(res, 400, 'model and input are required');
+      return done(400, 'error');
+    }
+    if (options.requireKey !== undefined && req.headers.authorization !== `Bearer ${options.requireKey}`) {
+      writeError(res, 401, 'Incorrect API key provided.');
+      return done(401, 'error');
+    }
+    const responseId = newId('resp');
+    const session = runningSession(body);
+    let items: OutputItem[];
+    if (session !== null) {
+      items = [pollItem(session, newId)];
+    } else {
+      const reply = brain(toMessagesRequest(body));
+      if (!(await wait(reply.delayMs, res))) return;
+      items = toOutputItems(reply, newId);
+    }
+    const failure = failures.shift();
+    if (failure && !failure.afterStreamStart) {
+      writeError(res, failure.status, `injected failure (${failure.status})`);
+      return done(failure.status, 'error');
+    }
+    startStream(res, responseId, body.model);
+    if (failure) {
+      sse(res, 'response.failed', { response: { id: responseId, status: 'failed', error: { code: ERROR_TYPES[failure.status] ?? 'server_error', message: `injected failure (${failure.status})` } } });
+      res.end();
+      return done(200, 'stream-error');
+    }
+    if (stalls > 0) {
+      stalls -= 1;
+      return done(200, 'stalled-stream');
+    }
+    items.forEach((item, index) => {
+      sse(res, 'response.output_item.added', { output_index: index, item });
+      sse(res, 'response.output_item.done', { output_index: index, item });
+    });
+    sse(res, 'response.completed', { response: { id: responseId, object: 'response', status: 'completed', model: body.model, output: items, usage: usageFor(body, items) } });
+    res.end();
+    done(200, 'stream');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw.length > 0 ? JSON.parse(raw) : undefined;
+    } catch {
+      const entry = log.record(req, raw, receivedAt);
+      writeError(res, 400, 'request body is not valid JSON');
+      return log.respond(entry, { status: 400, kind: 'error' });
+    }
+    const entry = log.record(req, body, receivedAt);
+    if (req.method === 'POST' && entry.path === '/v1/responses') return responses(req, res, body, entry);
+    writeError(res, 404, `no route for ${req.method ?? '?'} ${entry.path}`);
+    log.respond(entry, { status: 404, kind: 'error' });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) writeError(res, 500, err instanceof Error ? err.message : String(err));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl: `http://${address}:${port}/v1`,
+    requests: log.all,
+    modelRequests: () => log.all.filter((r) => r.method === 'POST' && r.path === '/v1/responses'),
+    waitForRequest: (predicate, timeoutMs) => log.waitFor(predicate ?? (() => true), timeoutMs ?? 10_000),
+    failNext(status, opts = {}) {
+      for (let i = 0; i < (opts.count ?? 1); i++) failures.push({ status, afterStreamStart: opts.afterStreamStart === true });
+    },
+    stallNext() {
+      stalls += 1;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        log.cancelWaiters();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
