@@ -38,7 +38,7 @@ describe('startFakeOpenAI', () => {
     const evs = events(await res.text());
     expect(evs.map((e) => e.type)).toEqual(['response.created', 'response.output_item.added', 'response.output_item.done', 'response.completed']);
     expect(evs[2]).toMatchObject({ item: { type: 'function_call', name: 'exec_command' } });
-    const done = evs[3] as { response: { id: string; usage: { input_tokens: number; output_tokens: number } } };
+    const done = evs[3] as unknown as { response: { id: string; usage: { input_tokens: number; output_tokens: number } } };
     expect(done.response.id).toMatch(/^resp_/);
     expect(done.response.usage.input_tokens).toBeGreaterThan(0);
     expect(fake.modelRequests()).toHaveLength(1);
