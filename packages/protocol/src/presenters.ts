@@ -58,6 +58,8 @@ export interface TaskDto {
   refinementComplete: boolean;
   prAgentComplete: boolean;
   prUrl: string | null;
+  /** The pull request was closed without merging. */
+  prClosed: boolean;
   branchName: string | null;
   worktreePath: string | null;
   workspaceStatus: WorkspaceStatus;
@@ -112,6 +114,8 @@ export interface AgentRunDto {
   model: string | null;
   effort: string | null;
   trigger: RunTrigger;
+  /** For runs started by a GitHub comment or review: a link to it. */
+  triggerUrl: string | null;
   failureReason: string | null;
   startedAt: string | null;
   endedAt: string | null;

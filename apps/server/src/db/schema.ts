@@ -57,6 +57,8 @@ export interface TasksTable {
   refinement_complete: Bool;
   pr_agent_complete: Bool;
   pr_url: string | null;
+  /** The task's pull request was closed without merging (seen through a webhook). */
+  pr_closed: Generated<Bool>;
   branch_name: string | null;
   worktree_path: string | null;
   workspace_status: Generated<WorkspaceStatus>;
@@ -97,6 +99,8 @@ export interface AgentRunsTable {
   started_by: number | null;
   /** SHA-256 of the run-scoped signal token (only while the run may signal). */
   signal_token_hash: string | null;
+  /** The GitHub comment or review that started a webhook run. */
+  trigger_url: string | null;
   started_at: string | null;
   ended_at: string | null;
   created_at: string;
@@ -112,6 +116,14 @@ export interface TranscriptEntriesTable {
   /** JSON of the unified message. */
   payload: string;
   created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  event: string;
+  /** What became of it: `triggered`, `ignored`, `completed`, `closed`, or `processing` while it runs. */
+  outcome: string;
+  received_at: string;
 }
 
 export interface InstanceSettingsTable {
@@ -138,6 +150,7 @@ export interface Database {
   agent_runs: AgentRunsTable;
   transcript_entries: TranscriptEntriesTable;
   instance_settings: InstanceSettingsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   user_agent_settings: UserAgentSettingsTable;
 }
 

@@ -22,12 +22,20 @@ export async function mergeAndCleanUp(deps: Deps, project: ProjectRow, task: Tas
     if (pr.mergeable === 'CONFLICTING') throw new AppError('CONFLICT', `pull request #${pr.number} has conflicts; resolve them first`);
     await mergePullRequest(repo, pr.number);
   }
-  if (task.worktree_path) {
+  return completeMergedTask(deps, project, task, pr.url);
+}
+
+/**
+ * The task's pull request is merged (here, or on GitHub as a webhook says):
+ * the worktree and its local branch go, the task is completed.
+ */
+export async function completeMergedTask(deps: Deps, project: ProjectRow, task: TaskRow, prUrl: string): Promise<TaskRow> {
+  if (task.worktree_path && task.branch_name) {
     await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: task.worktree_path, branchName: task.branch_name });
   }
   await deps.db
     .updateTable('tasks')
-    .set({ status: 'completed', pr_url: pr.url, worktree_path: null, workspace_status: 'none', updated_at: iso(deps.now()) })
+    .set({ status: 'completed', pr_url: prUrl, pr_closed: 0, worktree_path: null, workspace_status: 'none', updated_at: iso(deps.now()) })
     .where('id', '=', task.id)
     .execute();
   const row = await broadcastTask(deps, task.id);

@@ -25,6 +25,8 @@ export interface StartRunRequest {
   actingUserId: number;
   /** For PR-feedback runs: the review comments to address. */
   feedback?: string;
+  /** For webhook runs: the GitHub comment or review that asked for it. */
+  triggerUrl?: string;
   /** Called when the run's turn has ended (the completion handler). */
   onComplete: (runId: number) => Promise<void>;
 }
@@ -120,6 +122,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
         model: model.model,
         effort: model.effort,
         trigger: req.trigger,
+        trigger_url: req.triggerUrl ?? null,
         started_by: req.actingUserId,
         signal_token_hash: hash,
         started_at: now,

@@ -9,6 +9,7 @@ import { AppError, assertNever, notFound } from '../errors';
 import type { Access } from './routes';
 import type { AppEnv } from './types';
 import { idParam } from './validate';
+import { verifySignature } from '../features/webhooks/signature';
 
 export interface Viewer {
   id: number;
@@ -49,8 +50,24 @@ async function loadTaskScope(c: Context<AppEnv>, db: Db, taskId: number): Promis
   c.set('project', project);
 }
 
+/** GitHub's largest delivery is 25 MB; ours are comments and reviews. */
+const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The raw body of a GitHub delivery, once its X-Hub-Signature-256 matches
+ * (SPEC §8). Without a configured secret nothing is accepted.
+ */
+async function verifiedWebhookBody(c: Context<AppEnv>, secret: string | null): Promise<string> {
+  if (Number(c.req.header('content-length') ?? '0') > MAX_WEBHOOK_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `deliveries above ${MAX_WEBHOOK_BYTES} bytes are refused`);
+  const raw = Buffer.from(await c.req.arrayBuffer());
+  if (raw.length > MAX_WEBHOOK_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `deliveries above ${MAX_WEBHOOK_BYTES} bytes are refused`);
+  if (!secret) throw new AppError('UNAUTHENTICATED', 'webhooks are disabled: GITHUB_WEBHOOK_SECRET is not configured');
+  if (!verifySignature(secret, raw, c.req.header('x-hub-signature-256'))) throw new AppError('UNAUTHENTICATED', 'the signature does not match the body');
+  return raw.toString('utf8');
+}
+
 /** Middleware enforcing a route's declared access after authentication. */
-export function enforceAccess(deps: Pick<Deps, 'db'>, rule: Access): MiddlewareHandler<AppEnv> {
+export function enforceAccess(deps: Pick<Deps, 'db' | 'config'>, rule: Access): MiddlewareHandler<AppEnv> {
   const { db } = deps;
   return async (c, next) => {
     switch (rule.kind) {
@@ -59,6 +76,9 @@ export function enforceAccess(deps: Pick<Deps, 'db'>, rule: Access): MiddlewareH
         break;
       case 'agent':
         if (!/^Bearer brt_\S+$/.test(c.req.header('authorization') ?? '')) throw new AppError('UNAUTHENTICATED', 'signals need the run token of a running agent');
+        break;
+      case 'github':
+        c.set('webhookBody', await verifiedWebhookBody(c, deps.config.webhookSecret));
         break;
       case 'admin':
         if (!c.get('user').isAdmin) throw new AppError('FORBIDDEN', 'administrators only');

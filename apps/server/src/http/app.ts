@@ -20,6 +20,7 @@ import { onError } from './on-error';
 import type { RouteDef } from './routes';
 import type { AppEnv } from './types';
 import { webAppRoutes } from './web';
+import { webhookRoutes } from '../features/webhooks/routes';
 
 export function allRoutes(deps: Deps): RouteDef[] {
   return [
@@ -33,6 +34,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...providerRoutes(deps),
     ...agentSettingsRoutes(deps),
     ...promptRoutes(deps),
+    ...webhookRoutes(deps),
   ];
 }
 
@@ -85,7 +87,7 @@ export function createApp(deps: Deps, routes: RouteDef[] = allRoutes(deps)): Hon
     app.on(
       route.method,
       route.path,
-      authenticate(deps, route.access.kind !== 'public' && route.access.kind !== 'agent'),
+      authenticate(deps, route.access.kind !== 'public' && route.access.kind !== 'agent' && route.access.kind !== 'github'),
       enforceAccess(deps, route.access),
       (c) => route.handler(c),
     );

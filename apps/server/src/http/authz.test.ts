@@ -73,8 +73,9 @@ function passedAuthorization(status: number, text: string): boolean {
 function expected(route: RouteDef, role: Role): 'allowed' | 401 | 403 | 404 {
   const kind = route.access.kind;
   if (kind === 'public') return 'allowed';
-  // Agent routes accept only a run token: no user login, whatever its role, gets in.
-  if (kind === 'agent') return 401;
+  // Agent routes accept only a run token, webhook routes only GitHub's
+  // signature: no user login, whatever its role, gets in.
+  if (kind === 'agent' || kind === 'github') return 401;
   if (role === 'anonymous') return 401;
   if (role === 'admin') return 'allowed';
   switch (kind) {

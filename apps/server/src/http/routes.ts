@@ -22,7 +22,9 @@ export type Access =
   /** Members of the project that owns the agent run `:runId`. */
   | { kind: 'run' }
   /** A running agent, by its run-scoped token (`Authorization: Bearer brt_…`); no user login. */
-  | { kind: 'agent' };
+  | { kind: 'agent' }
+  /** A GitHub webhook delivery, by its signature over the raw body; no user login. */
+  | { kind: 'github' };
 
 export type AccessKind = Access['kind'];
 
@@ -44,4 +46,5 @@ export const access = {
   conversation: { kind: 'conversation' },
   run: { kind: 'run' },
   agent: { kind: 'agent' },
+  github: { kind: 'github' },
 } as const satisfies Record<AccessKind, Access>;

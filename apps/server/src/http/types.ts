@@ -23,5 +23,7 @@ export interface AppEnv {
     task: TaskRow;
     conversation: ConversationRow;
     run: AgentRunRow;
+    /** The raw body of a GitHub delivery whose signature was verified. */
+    webhookBody: string;
   };
 }

@@ -5,6 +5,7 @@ import { up as initial } from './0001_initial';
 import { up as taskWorkspaceAndPaging } from './0002_task_workspace_and_paging';
 import { up as conversationPendingQuestion } from './0003_conversation_pending_question';
 import { up as runSignals } from './0004_run_signals';
+import { up as githubWebhooks } from './0005_github_webhooks';
 
 export interface Migration {
   name: string;
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   { name: '0002_task_workspace_and_paging', up: taskWorkspaceAndPaging },
   { name: '0003_conversation_pending_question', up: conversationPendingQuestion },
   { name: '0004_run_signals', up: runSignals },
+  { name: '0005_github_webhooks', up: githubWebhooks },
 ];

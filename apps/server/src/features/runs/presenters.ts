@@ -13,6 +13,7 @@ export function presentRun(row: AgentRunRow): AgentRunDto {
     model: row.model,
     effort: row.effort,
     trigger: row.trigger,
+    triggerUrl: row.trigger_url,
     failureReason: row.failure_reason,
     startedAt: row.started_at,
     endedAt: row.ended_at,

@@ -19,6 +19,7 @@ export function presentTask(row: TaskRow): TaskDto {
     refinementComplete: row.refinement_complete === 1,
     prAgentComplete: row.pr_agent_complete === 1,
     prUrl: row.pr_url,
+    prClosed: row.pr_closed === 1,
     branchName: row.branch_name,
     worktreePath: row.worktree_path,
     workspaceStatus: row.workspace_status,

@@ -1,0 +1,53 @@
+// The parts of GitHub's webhook payloads Bottega reads, validated with zod.
+// Loose on purpose: GitHub sends far more, and adds fields over time.
+import { z } from 'zod';
+
+const User = z.object({ login: z.string() }).loose();
+const Repository = z.object({ full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/) }).loose();
+
+export const IssueCommentPayload = z
+  .object({
+    action: z.string(),
+    issue: z.object({ number: z.number().int().positive(), pull_request: z.object({}).loose().nullish() }).loose(),
+    comment: z.object({ id: z.number(), body: z.string().nullable(), html_url: z.string(), user: User }).loose(),
+    repository: Repository,
+  })
+  .loose();
+export type IssueCommentPayload = z.infer<typeof IssueCommentPayload>;
+
+export const ReviewPayload = z
+  .object({
+    action: z.string(),
+    review: z.object({ id: z.number(), body: z.string().nullable(), html_url: z.string(), state: z.string(), user: User }).loose(),
+    pull_request: z.object({ number: z.number().int().positive(), head: z.object({ ref: z.string() }).loose() }).loose(),
+    repository: Repository,
+  })
+  .loose();
+export type ReviewPayload = z.infer<typeof ReviewPayload>;
+
+export const PullRequestPayload = z
+  .object({
+    action: z.string(),
+    pull_request: z
+      .object({ number: z.number().int().positive(), html_url: z.string(), merged: z.boolean().nullish(), head: z.object({ ref: z.string() }).loose() })
+      .loose(),
+    repository: Repository,
+  })
+  .loose();
+export type PullRequestPayload = z.infer<typeof PullRequestPayload>;
+
+/** An inline review comment as `GET /repos/o/r/pulls/n/reviews/id/comments` returns it. */
+export const ReviewComment = z
+  .object({
+    body: z.string(),
+    path: z.string(),
+    line: z.number().nullish(),
+    original_line: z.number().nullish(),
+    start_line: z.number().nullish(),
+    side: z.string().nullish(),
+    diff_hunk: z.string().nullish(),
+    html_url: z.string().nullish(),
+    user: User.nullish(),
+  })
+  .loose();
+export type ReviewComment = z.infer<typeof ReviewComment>;

@@ -1,0 +1,190 @@
+// What a verified GitHub delivery does (SPEC §8). A comment or review that
+// @mentions the trigger handle, written by someone with write access, on the
+// pull request of a task that is ready for it, starts an ordinary `pr` run as
+// the task's owner with the feedback as its prompt. A merged pull request
+// completes its task; one closed without merging is flagged on it. Everything
+// else is answered "ignored" with the reason — only genuine faults throw.
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import type { Deps } from '../../deps';
+import type { ProjectRow, TaskRow } from '../../db/schema';
+import { AppError } from '../../errors';
+import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
+import { onRunComplete } from '../../engine/completion';
+import { broadcastTask, startRun } from '../../engine/run-starter';
+import { completeMergedTask } from '../../engine/merge';
+import { iso } from '../../time';
+import { readInstanceSettings } from '../admin/instance-settings';
+import { commentFeedback, mentions, reviewFeedback } from './feedback';
+import { IssueCommentPayload, PullRequestPayload, ReviewComment, ReviewPayload } from './payloads';
+
+export type DeliveryOutcome =
+  | { status: 'ignored'; reason: string }
+  | { status: 'triggered'; taskId: number; conversationId: number | null; runId: number }
+  | { status: 'completed'; taskId: number }
+  | { status: 'closed'; taskId: number }
+  | { status: 'reopened'; taskId: number };
+
+/** The events Bottega acts on; the admin subscribes the webhook to exactly these. */
+export const WEBHOOK_EVENTS = ['issue_comment', 'pull_request_review', 'pull_request'] as const;
+
+const ignored = (reason: string): DeliveryOutcome => ({ status: 'ignored', reason });
+
+/** Branches Bottega creates for tasks: `task/{id}-{slug}`. */
+export function taskIdOfBranch(branch: string): number | null {
+  const m = /^task\/([1-9][0-9]{0,15})(?:-|$)/.exec(branch);
+  return m ? Number(m[1]) : null;
+}
+
+interface TaskScope {
+  project: ProjectRow;
+  task: TaskRow;
+  repo: GitHubRepo;
+}
+
+/**
+ * The task whose branch this is, in a project whose `origin` is the very
+ * repository the delivery came from (a webhook of one repository can never
+ * reach another repository's tasks).
+ */
+async function taskForBranch(deps: Deps, fullName: string, branch: string): Promise<TaskScope | string> {
+  const taskId = taskIdOfBranch(branch);
+  if (taskId === null) return `branch ${branch} is not a Bottega task branch`;
+  const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
+  if (!task || task.branch_name !== branch) return `no task works on branch ${branch}`;
+  const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
+  const repo = await githubRepoOf(project.repo_path);
+  if (!repo || repo.slug.toLowerCase() !== fullName.toLowerCase()) return `task ${task.id} does not belong to ${fullName}`;
+  return { project, task, repo };
+}
+
+/** The repository of the delivery as one of our projects knows it (host included), or null. */
+async function knownRepository(deps: Deps, fullName: string): Promise<GitHubRepo | null> {
+  const projects = await deps.db.selectFrom('projects').select('repo_path').execute();
+  for (const p of projects) {
+    const repo = await githubRepoOf(p.repo_path);
+    if (repo && repo.slug.toLowerCase() === fullName.toLowerCase()) return repo;
+  }
+  return null;
+}
+
+const Permission = z.object({ permission: z.string().optional(), role_name: z.string().optional() }).loose();
+
+/** Whether `login` may push to the repository (admin, maintain or write). */
+async function hasWriteAccess(repo: GitHubRepo, login: string): Promise<boolean> {
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$/.test(login)) return false;
+  let out: string;
+  try {
+    out = await runGh(repo, ['api', `repos/${repo.slug}/collaborators/${encodeURIComponent(login)}/permission`]);
+  } catch {
+    // 404 for a non-collaborator: no access.
+    return false;
+  }
+  const parsed = Permission.safeParse(JSON.parse(out));
+  if (!parsed.success) return false;
+  const { permission, role_name: role } = parsed.data;
+  return permission === 'admin' || permission === 'write' || role === 'maintain' || role === 'write' || role === 'admin';
+}
+
+/** "Not ready" guards: a task the PR agent can work on right now. */
+function notReady(task: TaskRow): string | null {
+  if (task.status === 'completed') return `task ${task.id} is completed`;
+  if (task.owner_id === null) return `task ${task.id} has no owner to act as`;
+  if (!task.worktree_path || !existsSync(task.worktree_path)) return `task ${task.id} has no worktree`;
+  return null;
+}
+
+async function startFeedbackRun(deps: Deps, scope: TaskScope, feedback: string, triggerUrl: string): Promise<DeliveryOutcome> {
+  const { task } = scope;
+  const blocked = notReady(task);
+  if (blocked) return ignored(blocked);
+  const live = await deps.db.selectFrom('agent_runs').select('id').where('task_id', '=', task.id).where('status', 'in', ['pending', 'running']).executeTakeFirst();
+  if (live) return ignored(`an agent is already running on task ${task.id}`);
+  try {
+    const run = await startRun(deps, {
+      taskId: task.id,
+      agentType: 'pr',
+      trigger: 'webhook',
+      actingUserId: task.owner_id as number,
+      feedback,
+      triggerUrl,
+      onComplete: (id) => onRunComplete(deps, id),
+    });
+    return { status: 'triggered', taskId: task.id, conversationId: run.conversation_id, runId: run.id };
+  } catch (err) {
+    // Races and states the guards above could not see are "not ready", not faults.
+    if (err instanceof AppError && (err.code === 'RUN_IN_PROGRESS' || err.code === 'CONFLICT' || err.code === 'VALIDATION_FAILED')) return ignored(err.message);
+    if (err instanceof AppError && err.code === 'PROVIDER_CREDENTIALS_MISSING') return ignored(`the task owner has no connected provider: ${err.message}`);
+    throw err;
+  }
+}
+
+async function onIssueComment(deps: Deps, raw: unknown, handle: string): Promise<DeliveryOutcome> {
+  const parsed = IssueCommentPayload.safeParse(raw);
+  if (!parsed.success) return ignored('not an issue comment payload');
+  const p = parsed.data;
+  if (p.action !== 'created') return ignored(`comment ${p.action}`);
+  if (!p.issue.pull_request) return ignored('a comment on an issue, not on a pull request');
+  if (!mentions(p.comment.body, handle)) return ignored(`no mention of @${handle}`);
+  const repo = await knownRepository(deps, p.repository.full_name);
+  if (!repo) return ignored(`no project uses ${p.repository.full_name}`);
+  if (!(await hasWriteAccess(repo, p.comment.user.login))) return ignored(`@${p.comment.user.login} has no write access to ${repo.slug}`);
+  const view = await runGh(repo, ['pr', 'view', String(p.issue.number), '--repo', repo.slug, '--json', 'headRefName']);
+  const branch = z.object({ headRefName: z.string() }).parse(JSON.parse(view)).headRefName;
+  const scope = await taskForBranch(deps, p.repository.full_name, branch);
+  if (typeof scope === 'string') return ignored(scope);
+  const feedback = commentFeedback({ author: p.comment.user.login, body: p.comment.body ?? '', url: p.comment.html_url });
+  return startFeedbackRun(deps, scope, feedback, p.comment.html_url);
+}
+
+async function onReview(deps: Deps, raw: unknown, handle: string): Promise<DeliveryOutcome> {
+  const parsed = ReviewPayload.safeParse(raw);
+  if (!parsed.success) return ignored('not a pull request review payload');
+  const p = parsed.data;
+  if (p.action !== 'submitted') return ignored(`review ${p.action}`);
+  const scope = await taskForBranch(deps, p.repository.full_name, p.pull_request.head.ref);
+  if (typeof scope === 'string') return ignored(scope);
+  const { repo } = scope;
+  const listed = await runGh(repo, ['api', '--paginate', `repos/${repo.slug}/pulls/${p.pull_request.number}/reviews/${p.review.id}/comments`]);
+  const comments = z.array(ReviewComment).parse(JSON.parse(listed));
+  if (!mentions(p.review.body, handle) && !comments.some((c) => mentions(c.body, handle))) return ignored(`no mention of @${handle}`);
+  if (!(await hasWriteAccess(repo, p.review.user.login))) return ignored(`@${p.review.user.login} has no write access to ${repo.slug}`);
+  const feedback = reviewFeedback({ author: p.review.user.login, state: p.review.state, body: p.review.body, url: p.review.html_url, comments });
+  return startFeedbackRun(deps, scope, feedback, p.review.html_url);
+}
+
+async function onPullRequest(deps: Deps, raw: unknown): Promise<DeliveryOutcome> {
+  const parsed = PullRequestPayload.safeParse(raw);
+  if (!parsed.success) return ignored('not a pull request payload');
+  const p = parsed.data;
+  if (p.action !== 'closed' && p.action !== 'reopened') return ignored(`pull request ${p.action}`);
+  const scope = await taskForBranch(deps, p.repository.full_name, p.pull_request.head.ref);
+  if (typeof scope === 'string') return ignored(scope);
+  const { project, task } = scope;
+  if (task.status === 'completed') return ignored(`task ${task.id} is completed`);
+  if (p.action === 'closed' && p.pull_request.merged) {
+    const live = await deps.db.selectFrom('agent_runs').select('id').where('task_id', '=', task.id).where('status', 'in', ['pending', 'running']).executeTakeFirst();
+    if (live) return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
+    await completeMergedTask(deps, project, task, p.pull_request.html_url);
+    return { status: 'completed', taskId: task.id };
+  }
+  const closed = p.action === 'closed' ? 1 : 0;
+  await deps.db.updateTable('tasks').set({ pr_closed: closed, pr_url: p.pull_request.html_url, updated_at: iso(deps.now()) }).where('id', '=', task.id).execute();
+  await broadcastTask(deps, task.id);
+  return closed ? { status: 'closed', taskId: task.id } : { status: 'reopened', taskId: task.id };
+}
+
+/** Decides and acts on one verified delivery. */
+export async function handleDelivery(deps: Deps, event: string, payload: unknown): Promise<DeliveryOutcome> {
+  const { triggerHandle } = await readInstanceSettings(deps);
+  switch (event) {
+    case 'issue_comment':
+      return onIssueComment(deps, payload, triggerHandle);
+    case 'pull_request_review':
+      return onReview(deps, payload, triggerHandle);
+    case 'pull_request':
+      return onPullRequest(deps, payload);
+    default:
+      return ignored(`event ${event || '(none)'} is not handled`);
+  }
+}

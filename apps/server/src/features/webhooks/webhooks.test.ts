@@ -1,0 +1,95 @@
+// The pure parts of the webhook: signatures (checked against the reference
+// signer GitHub's own tooling uses), mentions, task branches, and the
+// feedback text the PR agent receives.
+import { sign } from '@octokit/webhooks-methods';
+import webhookExamples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
+import { describe, expect, it } from 'vitest';
+import { commentFeedback, mentions, reviewFeedback } from './feedback';
+import { IssueCommentPayload, PullRequestPayload, ReviewPayload } from './payloads';
+import { taskIdOfBranch } from './receive';
+import { signBody, verifySignature } from './signature';
+
+const SECRET = 'a-webhook-secret-of-some-length';
+
+describe('webhook signatures', () => {
+  it('accepts GitHub-style signatures of the exact raw body and nothing else', async () => {
+    const body = JSON.stringify({ action: 'created', comment: { body: 'héllo @bottega' } });
+    const reference = await sign(SECRET, body);
+    expect(signBody(SECRET, body)).toBe(reference);
+    expect(verifySignature(SECRET, body, reference)).toBe(true);
+    expect(verifySignature(SECRET, Buffer.from(body), reference.toUpperCase().replace('SHA256=', 'sha256='))).toBe(true);
+    expect(verifySignature(SECRET, `${body} `, reference)).toBe(false);
+    expect(verifySignature('another-secret-of-some-length', body, reference)).toBe(false);
+    expect(verifySignature(SECRET, body, undefined)).toBe(false);
+    expect(verifySignature(SECRET, body, 'sha1=abc')).toBe(false);
+    expect(verifySignature(SECRET, body, `${reference}00`)).toBe(false);
+  });
+});
+
+describe('mentions', () => {
+  it('finds the handle as a whole login, case-insensitively', () => {
+    expect(mentions('@bottega please rename X', 'bottega')).toBe(true);
+    expect(mentions('Thanks!\n\ncc @BotTega', 'bottega')).toBe(true);
+    expect(mentions('(@bottega) look', 'bottega')).toBe(true);
+    expect(mentions('@bottega-bot look', 'bottega')).toBe(false);
+    expect(mentions('mail me at x@bottega.dev', 'bottega')).toBe(false);
+    expect(mentions('bottega please', 'bottega')).toBe(false);
+    expect(mentions('see org/@bottega', 'bottega')).toBe(false);
+    expect(mentions(null, 'bottega')).toBe(false);
+  });
+});
+
+describe('task branches', () => {
+  it('maps task/{id}-slug to the task id', () => {
+    expect(taskIdOfBranch('task/12-rename-things')).toBe(12);
+    expect(taskIdOfBranch('task/7')).toBe(7);
+    expect(taskIdOfBranch('feature/12-x')).toBeNull();
+    expect(taskIdOfBranch('task/0-x')).toBeNull();
+    expect(taskIdOfBranch('task/12x')).toBeNull();
+  });
+});
+
+describe('feedback prompts', () => {
+  it('quotes a comment with its author and link', () => {
+    expect(commentFeedback({ author: 'ada', body: '@bottega please rename X\n\nto Y', url: 'https://gh/c/1' })).toBe(
+      'A comment on the pull request by @ada (https://gh/c/1):\n\n> @bottega please rename X\n>\n> to Y',
+    );
+  });
+
+  it('lists a review summary and every inline comment with location and hunk', () => {
+    const text = reviewFeedback({
+      author: 'ada',
+      state: 'CHANGES_REQUESTED',
+      body: '@bottega three things',
+      url: 'https://gh/r/9',
+      comments: [
+        { body: 'rename', path: 'a.js', line: 3, side: 'RIGHT', diff_hunk: '@@ -1,3 +1,3 @@\n-x\n+y', user: { login: 'ada' } },
+        { body: 'span', path: 'b.js', line: 9, start_line: 7, side: 'LEFT', user: { login: 'bob' } },
+        { body: 'whole file', path: 'c.md', line: null },
+      ],
+    });
+    expect(text).toContain('A review of the pull request by @ada (changes requested, https://gh/r/9).');
+    expect(text).toContain('Summary:\n\n> @bottega three things');
+    expect(text).toContain('Inline comments (3):');
+    expect(text).toContain('1. `a.js`, line 3 (new side) — @ada\n\n> rename\n\nDiff hunk:\n```diff\n@@ -1,3 +1,3 @@\n-x\n+y\n```');
+    expect(text).toContain('2. `b.js`, lines 7–9 (old side) — @bob');
+    expect(text).toContain('3. `c.md` (whole file)');
+  });
+});
+
+describe("GitHub's published example payloads", () => {
+  const examples = (name: string) => (webhookExamples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === name)?.examples ?? [];
+
+  it('parse with the schemas the receiver uses', () => {
+    const comments = examples('issue_comment');
+    const reviews = examples('pull_request_review');
+    const pulls = examples('pull_request');
+    expect(comments.length).toBeGreaterThan(0);
+    for (const p of comments) expect(IssueCommentPayload.safeParse(p).success).toBe(true);
+    for (const p of reviews) expect(ReviewPayload.safeParse(p).success).toBe(true);
+    for (const p of pulls) expect(PullRequestPayload.safeParse(p).success).toBe(true);
+    // The published comments are on issues: the receiver tells them from PR comments.
+    expect(comments.every((p) => IssueCommentPayload.parse(p).issue.pull_request == null)).toBe(true);
+    expect(pulls.filter((p) => PullRequestPayload.parse(p).action === 'closed').length).toBeGreaterThan(0);
+  });
+});
