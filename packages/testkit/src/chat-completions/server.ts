@@ -1,0 +1,205 @@
+// A fake OpenAI-compatible Chat Completions API on 127.0.0.1 that a real
+// OpenCode server talks to as a custom provider: it records every request,
+// answers from the same scripted brain as the fake Anthropic API (through the
+// brain adapter), and injects failures and stalls.
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Brain } from '../anthropic/brain';
+import { scriptedBrain } from '../anthropic/brain';
+import { RequestLog } from '../anthropic/request-log';
+import type { RecordedRequest, RecordedResponse } from '../anthropic/request-log';
+import { fromBrainReply, toMessagesRequest } from '../brain-adapter';
+import { buildCompletion, CHAT_TOOL_ALIASES, completionChunks, completionJson, encodeChunk, neutralRequest } from './translate';
+import type { ChatRequest } from './wire';
+import { isChatRequest } from './wire';
+
+export interface FakeChatCompletionsOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Requests must carry `Authorization: Bearer <apiKey>` when set. */
+  apiKey?: string;
+  /** Decides replies; default `scriptedBrain`. */
+  brain?: Brain;
+  /** The ids `GET /v1/models` lists (default: none). */
+  models?: string[];
+}
+
+export interface ChatFailOptions {
+  /** How many model requests fail (default 1). */
+  count?: number;
+  /** The error message in the body. */
+  message?: string;
+}
+
+export interface FakeChatCompletions {
+  /** `http://127.0.0.1:PORT/v1`: the base URL a client is configured with. */
+  baseUrl: string;
+  requests: RecordedRequest[];
+  /** `POST …/chat/completions` requests only. */
+  completionRequests(): RecordedRequest[];
+  /** Completion requests that offered tools (the agent's own, not title requests). */
+  agentRequests(): RecordedRequest[];
+  waitForRequest(predicate?: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  /** The next agent request(s) (those offering tools) fail with `status`. */
+  failNext(status: number, opts?: ChatFailOptions): void;
+  /** The next streamed agent completion sends its first chunk and then nothing. */
+  stallNext(): void;
+  setDelay(ms: number): void;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function errorType(status: number): string {
+  if (status === 401) return 'invalid_api_key';
+  if (status === 429) return 'rate_limit_exceeded';
+  if (status === 404) return 'model_not_found';
+  return status >= 500 ? 'server_error' : 'invalid_request_error';
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function writeError(res: ServerResponse, status: number, message: string): void {
+  writeJson(res, status, { error: { message, type: errorType(status), param: null, code: errorType(status) } });
+}
+
+const isCompletionPath = (path: string) => path === '/v1/chat/completions' || path === '/chat/completions';
+
+/** Starts the fake; `close()` it in afterEach (it also ends stalled streams). */
+export async function startFakeChatCompletions(options: FakeChatCompletionsOptions = {}): Promise<FakeChatCompletions> {
+  const brain = options.brain ?? scriptedBrain;
+  const log = new RequestLog();
+  const failures: { status: number; message: string }[] = [];
+  let stalls = 0;
+  let delayMs = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const wait = (ms: number, res: ServerResponse): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (ms <= 0) return resolve(!res.destroyed);
+      const onClose = (): void => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        res.off('close', onClose);
+        resolve(!res.destroyed);
+      }, ms);
+      timers.add(timer);
+      res.once('close', onClose);
+    });
+
+  async function complete(req: IncomingMessage, res: ServerResponse, body: ChatRequest, entry: RecordedRequest): Promise<void> {
+    const done = (status: number, kind: RecordedResponse['kind']): void => log.respond(entry, { status, kind });
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      writeError(res, 401, 'Incorrect API key provided (fake).');
+      return done(401, 'error');
+    }
+    const reply = fromBrainReply(brain(toMessagesRequest(neutralRequest(body), CHAT_TOOL_ALIASES)), CHAT_TOOL_ALIASES);
+    if (!(await wait(delayMs + reply.delayMs, res))) return;
+    // Injected failures and stalls hit the agent's own requests, never its side (title) requests.
+    const agentRequest = (body.tools?.length ?? 0) > 0;
+    const failure = agentRequest ? failures.shift() : undefined;
+    if (failure) {
+      writeError(res, failure.status, failure.message);
+      return done(failure.status, 'error');
+    }
+    const completion = buildCompletion(reply, body);
+    if (body.stream !== true) {
+      writeJson(res, 200, completionJson(completion));
+      return done(200, 'json');
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    const chunks = completionChunks(completion, body.stream_options?.include_usage === true);
+    if (agentRequest && stalls > 0) {
+      stalls -= 1;
+      res.write(encodeChunk(chunks[0] ?? '[DONE]'));
+      return done(200, 'stalled-stream');
+    }
+    res.end(chunks.map((c) => encodeChunk(c)).join('') + encodeChunk('[DONE]'));
+    done(200, 'stream');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw.length > 0 ? JSON.parse(raw) : undefined;
+    } catch {
+      const entry = log.record(req, raw, receivedAt);
+      writeError(res, 400, 'request body is not valid JSON');
+      return log.respond(entry, { status: 400, kind: 'error' });
+    }
+    const entry = log.record(req, body, receivedAt);
+    if (req.method === 'POST' && isCompletionPath(entry.path)) {
+      if (!isChatRequest(body)) {
+        writeError(res, 400, 'model and messages are required');
+        return log.respond(entry, { status: 400, kind: 'error' });
+      }
+      return complete(req, res, body, entry);
+    }
+    if (req.method === 'GET' && (entry.path === '/v1/models' || entry.path === '/models')) {
+      writeJson(res, 200, { object: 'list', data: (options.models ?? []).map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) });
+      return log.respond(entry, { status: 200, kind: 'json' });
+    }
+    writeError(res, 404, `no route for ${req.method ?? '?'} ${entry.path}`);
+    log.respond(entry, { status: 404, kind: 'error' });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) writeError(res, 500, err instanceof Error ? err.message : String(err));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  const completions = () => log.all.filter((r) => r.method === 'POST' && isCompletionPath(r.path));
+
+  return {
+    baseUrl: `http://${address}:${port}/v1`,
+    requests: log.all,
+    completionRequests: completions,
+    agentRequests: () => completions().filter((r) => isChatRequest(r.body) && (r.body.tools?.length ?? 0) > 0),
+    waitForRequest: (predicate, timeoutMs) => log.waitFor(predicate ?? (() => true), timeoutMs ?? 10_000),
+    failNext(status, opts = {}) {
+      for (let i = 0; i < (opts.count ?? 1); i++) failures.push({ status, message: opts.message ?? `fake failure ${status}` });
+    },
+    stallNext() {
+      stalls += 1;
+    },
+    setDelay(ms) {
+      delayMs = ms;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        log.cancelWaiters();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
