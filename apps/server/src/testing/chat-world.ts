@@ -7,6 +7,7 @@ import { eventsOfFrame, type ServerEvent, type ServerFrame, type TaskDto } from 
 import { startFakeAnthropic, type Brain, type FakeAnthropic } from '@bottega/testkit';
 import { recoverInterruptedRuns } from '../engine/recovery';
 import { startServer, type RunningServer } from '../server';
+import type { Config } from '../config';
 import { createTestContext, type TestContext, type TestUser } from './context';
 import { initRepo } from './git';
 
@@ -27,8 +28,10 @@ export async function connectClaude(ctx: TestContext, user: TestUser, fake: Fake
   if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${await res.text()}`);
 }
 
-export async function startChatWorld(opts: { brain?: Brain; repoFiles?: Record<string, string>; taskDescription?: string } = {}): Promise<ChatWorld> {
-  const ctx = await createTestContext({ depsCopy: 'off', stallTimeoutMs: 20_000 });
+export async function startChatWorld(
+  opts: { brain?: Brain; repoFiles?: Record<string, string>; taskDescription?: string; config?: Partial<Config> } = {},
+): Promise<ChatWorld> {
+  const ctx = await createTestContext({ depsCopy: 'off', stallTimeoutMs: 20_000, ...opts.config });
   const server = await startServer(ctx.deps, { host: '127.0.0.1', port: 0 });
   const fake = await startFakeAnthropic(opts.brain ? { brain: opts.brain } : {});
   const owner = await ctx.user();

@@ -89,7 +89,7 @@ describe("GitHub's published example payloads", () => {
     for (const p of reviews) expect(ReviewPayload.safeParse(p).success).toBe(true);
     for (const p of pulls) expect(PullRequestPayload.safeParse(p).success).toBe(true);
     // The published comments are on issues: the receiver tells them from PR comments.
-    expect(comments.every((p) => IssueCommentPayload.parse(p).issue.pull_request == null)).toBe(true);
+    expect(comments.every((p) => !IssueCommentPayload.parse(p).issue.pull_request)).toBe(true);
     expect(pulls.filter((p) => PullRequestPayload.parse(p).action === 'closed').length).toBeGreaterThan(0);
   });
 });

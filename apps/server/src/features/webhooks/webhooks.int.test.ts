@@ -1,0 +1,225 @@
+// The PR-comment re-trigger end to end (SPEC §8): the testkit's local GitHub
+// delivers real signed webhooks to the running server; a mention from a
+// collaborator starts a PR feedback run (the real Claude CLI driven by the role
+// brain) that addresses the comment, pushes, waits for green CI and hands the
+// task back in review. Everything that must be ignored or rejected is, and
+// starts nothing.
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { createRoleBrain, fileBlock, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
+import { sign } from '@octokit/webhooks-methods';
+import { runGit } from '../../forge/git';
+import { execFileChecked } from '../../process/exec';
+import { buildServer } from '../../testing/build';
+import { startChatWorld, type ChatWorld } from '../../testing/chat-world';
+import { TEST_GIT_IDENTITY } from '../../testing/git';
+import { useGitHub } from '../../testing/github-env';
+
+const SECRET = 'test-webhook-secret-0123456789';
+const REPO = {
+  'package.json': '{ "name": "greeter", "private": true, "scripts": { "test": "node greet.test.js" } }\n',
+  'greet.js': 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n',
+  'greet.test.js': "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\nconsole.log('all tests passed');\n",
+};
+const RENAMED = 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport const salute = greet;\n';
+
+let w: ChatWorld;
+let gh: FakeGitHub;
+let restoreEnv: () => void = () => undefined;
+let hookUrl: string;
+let prNumber: number;
+let branch: string;
+
+beforeAll(buildServer);
+
+async function setUp(webhookSecret: string | null): Promise<void> {
+  gh = await startFakeGitHub();
+  restoreEnv = useGitHub(gh);
+  w = await startChatWorld({
+    brain: createRoleBrain(),
+    repoFiles: REPO,
+    taskDescription: taskRequest({ summary: 'Keep greeting people.' }),
+    config: { webhookSecret },
+  });
+  hookUrl = `${w.server.url}/api/webhooks/github`;
+  const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
+  await gh.createRepo('acme', 'greeter', { fromDir: project.repo_path });
+  await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'greeter')], { cwd: project.repo_path });
+  // The loop already ran: the branch has a commit, a PR is open, the task waits in review.
+  const task = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
+  branch = task.branch_name ?? '';
+  const wt = task.worktree_path ?? '';
+  await runGit([...TEST_GIT_IDENTITY, 'commit', '--allow-empty', '-m', 'Task work'], { cwd: wt });
+  await runGit(['push', 'origin', branch], { cwd: wt });
+  prNumber = (await gh.createPullRequest('acme', 'greeter', { head: branch, title: 'Keep greeting' })).number;
+  await w.ctx.deps.db
+    .updateTable('tasks')
+    .set({ status: 'in_review', planification_complete: 1, workflow_complete: 1, refinement_complete: 1, pr_agent_complete: 1 })
+    .where('id', '=', w.task.id)
+    .execute();
+  gh.addCollaborator('acme', 'greeter', 'ada', 'write');
+  gh.addCollaborator('acme', 'greeter', 'rita', 'read');
+  gh.onPush(async (push) => {
+    if (!push.after || push.ref === 'refs/heads/main') return;
+    const sha = push.after;
+    await gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'in_progress' }]);
+    setTimeout(() => void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined), 1500);
+  });
+}
+
+afterEach(async () => {
+  restoreEnv();
+  await w?.close();
+  await gh?.close();
+});
+
+const runs = async (): Promise<AgentRunDto[]> =>
+  ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner })).json()) as { runs: AgentRunDto[] }).runs;
+const task = async (): Promise<TaskDto> => ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}`, { as: w.owner })).json()) as { task: TaskDto }).task;
+
+async function settle(): Promise<AgentRunDto[]> {
+  for (let i = 0; i < 2400; i++) {
+    await w.ctx.deps.background.drain();
+    const list = await runs();
+    if (!list.some((r) => r.status === 'running' || r.status === 'pending')) return list;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the run did not settle');
+}
+
+describe('with a webhook secret', () => {
+  beforeEach(async () => setUp(SECRET));
+
+  it('starts a PR feedback run from a mention in a top-level comment; it pushes, CI goes green, the task is back in review', async () => {
+    const body = `@bottega please rename greet to salute, keeping greet.\n\n${fileBlock('file', 'greet.js', RENAMED)}`;
+    const payload = await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body });
+    const pushesBefore = gh.pushes.length;
+    const requestsBefore = w.fake.modelRequests().length;
+    const delivery = await gh.deliverWebhook(hookUrl, 'issue_comment', payload, SECRET);
+    expect(delivery.status).toBe(200);
+    expect(delivery.body).toMatchObject({ status: 'triggered', taskId: w.task.id, conversationId: expect.any(Number) });
+
+    // While it runs, another mention is ignored rather than queued.
+    const again = await gh.deliverWebhook(hookUrl, 'issue_comment', await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega and one more thing' }), SECRET);
+    expect(again.body).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already running') });
+
+    const settled = await settle();
+    expect(settled.map((r) => [r.agentType, r.status, r.trigger])).toEqual([['pr', 'completed', 'webhook']]);
+    expect(settled[0]?.triggerUrl).toBe((payload.comment as { html_url: string }).html_url);
+    const prompt = JSON.stringify(w.fake.modelRequests()[requestsBefore]?.body);
+    expect(prompt).toContain('A comment on the pull request by @ada');
+    expect(prompt).toContain('> @bottega please rename greet to salute, keeping greet.');
+    const pushed = gh.pushes.slice(pushesBefore).filter((p) => p.ref === `refs/heads/${branch}`);
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(await runGit(['show', `${branch}:greet.js`], { cwd: gh.repoPath('acme', 'greeter') })).toBe(RENAMED);
+    expect(await task()).toMatchObject({ status: 'in_review', prAgentComplete: true });
+  });
+
+  it('gives the PR agent a submitted review with all its inline comments, file, line and hunk', async () => {
+    const payload = await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, {
+      user: 'ada',
+      state: 'changes_requested',
+      body: 'Three small things, @bottega.',
+      comments: [
+        { path: 'greet.js', line: 2, body: 'Use a template literal here.', diffHunk: '@@ -1,3 +1,3 @@\n export function greet(name) {\n-  return "Hello, " + name;\n+  return `Hello, ${name}`;' },
+        { path: 'greet.test.js', line: 3, body: 'Test an empty name too.' },
+        { path: 'package.json', line: 1, side: 'LEFT', body: 'Add a description.' },
+      ],
+    });
+    const requestsBefore = w.fake.modelRequests().length;
+    const delivery = await gh.deliverWebhook(hookUrl, 'pull_request_review', payload, SECRET);
+    expect(delivery.body).toMatchObject({ status: 'triggered', taskId: w.task.id });
+    await settle();
+    const prompt = JSON.stringify(w.fake.modelRequests()[requestsBefore]?.body);
+    expect(prompt).toContain('Inline comments (3)');
+    expect(prompt).toContain('1. `greet.js`, line 2 (new side) — @ada');
+    expect(prompt).toContain('Use a template literal here.');
+    expect(prompt).toContain('@@ -1,3 +1,3 @@');
+    expect(prompt).toContain('2. `greet.test.js`, line 3');
+    expect(prompt).toContain('3. `package.json`, line 1 (old side)');
+    expect((await runs())[0]).toMatchObject({ trigger: 'webhook', triggerUrl: (payload.review as { html_url: string }).html_url });
+  });
+
+  it('ignores what must not start a run, and handles each delivery id once', async () => {
+    const deliver = async (event: 'issue_comment' | 'pull_request_review' | 'pull_request', payload: object, deliveryId?: string) =>
+      (await gh.deliverWebhook(hookUrl, event, payload, SECRET, deliveryId ? { deliveryId } : {})).body as { status: string; reason?: string };
+    const comment = (user: string, body: string, number = prNumber) => gh.payloads.issueComment('acme', 'greeter', number, { user, body });
+
+    expect(await deliver('issue_comment', await comment('ada', 'Looks good to me.'))).toMatchObject({ status: 'ignored', reason: 'no mention of @bottega' });
+    expect(await deliver('issue_comment', await comment('rita', '@bottega rewrite it all'))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no write access') });
+    expect(await deliver('issue_comment', await comment('stranger', '@bottega rewrite it all'))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no write access') });
+    const onIssue = await comment('ada', '@bottega fix this issue');
+    delete (onIssue.issue as Record<string, unknown>).pull_request;
+    expect(await deliver('issue_comment', onIssue)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('not on a pull request') });
+
+    const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
+    const commit = (await runGit([...TEST_GIT_IDENTITY, 'commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'Other work'], { cwd: project.repo_path })).trim();
+    await runGit(['push', 'origin', `${commit}:refs/heads/feature/other`], { cwd: project.repo_path });
+    const other = await gh.createPullRequest('acme', 'greeter', { head: 'feature/other', title: 'Not a task' });
+    expect(await deliver('issue_comment', await comment('ada', '@bottega look', other.number))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('not a Bottega task branch') });
+
+    expect(await deliver('pull_request_review', await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'ada', body: 'fine', comments: [{ path: 'greet.js', line: 1, body: 'ok' }] }))).toMatchObject({
+      status: 'ignored',
+      reason: 'no mention of @bottega',
+    });
+
+    // The same delivery twice: the second is not acted on, also after a restart.
+    const mention = await comment('ada', '@bottega tidy up');
+    expect(await deliver('issue_comment', mention, 'fixed-delivery-id')).toMatchObject({ status: 'triggered' });
+    await settle();
+    await w.restart();
+    hookUrl = `${w.server.url}/api/webhooks/github`;
+    expect(await deliver('issue_comment', mention, 'fixed-delivery-id')).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already received') });
+    expect((await runs()).length).toBe(1);
+
+    await w.ctx.deps.db.updateTable('tasks').set({ status: 'completed' }).where('id', '=', w.task.id).execute();
+    expect(await deliver('issue_comment', await comment('ada', '@bottega once more'))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('is completed') });
+    expect((await runs()).length).toBe(1);
+  });
+
+  it('rejects unsigned, mis-signed and altered deliveries with 401 and starts nothing', async () => {
+    const payload = await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega go' });
+    expect((await gh.deliverWebhook(hookUrl, 'issue_comment', payload, SECRET, { signature: null })).status).toBe(401);
+    expect((await gh.deliverWebhook(hookUrl, 'issue_comment', payload, 'some-other-secret-0123456789')).status).toBe(401);
+    const altered = { ...payload, comment: { ...(payload.comment as object), body: '@bottega delete everything' } };
+    const signedOriginal = await sign(SECRET, JSON.stringify(payload));
+    expect((await gh.deliverWebhook(hookUrl, 'issue_comment', altered, SECRET, { signature: signedOriginal })).status).toBe(401);
+    expect(await runs()).toEqual([]);
+    const health = (await (await fetch(`${w.server.url}/api/webhooks/health`)).json()) as { secretConfigured: boolean; triggerHandle: string };
+    expect(health).toMatchObject({ secretConfigured: true, triggerHandle: 'bottega' });
+  });
+
+  it('completes the task when its PR is merged on GitHub, and flags one closed without merging', async () => {
+    // Closed, reopened and merged on GitHub (with gh, as a person would), each followed by its event.
+    const ghPr = (verb: 'close' | 'reopen' | 'merge') => execFileChecked('gh', ['pr', verb, String(prNumber), '--repo', 'acme/greeter', ...(verb === 'merge' ? ['--merge'] : [])]);
+    const closedEvent = () => gh.payloads.pullRequestClosed('acme', 'greeter', prNumber, 'ada');
+    const send = async (payload: object) => (await gh.deliverWebhook(hookUrl, 'pull_request', payload, SECRET)).body;
+    await ghPr('close');
+    const closed = await closedEvent();
+    expect(await send(closed)).toMatchObject({ status: 'closed', taskId: w.task.id });
+    expect(await task()).toMatchObject({ prClosed: true, status: 'in_review' });
+    await ghPr('reopen');
+    // The reopened event is the closed one's pull request, open again.
+    const reopened = { ...closed, action: 'reopened', pull_request: { ...(closed.pull_request as object), state: 'open', closed_at: null } };
+    expect(await send(reopened)).toMatchObject({ status: 'reopened' });
+    expect((await task()).prClosed).toBe(false);
+    await ghPr('merge');
+    const merged = await closedEvent();
+    expect((merged.pull_request as { merged?: boolean }).merged).toBe(true);
+    expect(await send(merged)).toMatchObject({ status: 'completed', taskId: w.task.id });
+    expect(await task()).toMatchObject({ status: 'completed', worktreePath: null });
+  });
+});
+
+describe('without a webhook secret', () => {
+  beforeEach(async () => setUp(null));
+
+  it('refuses every delivery, and the health check says why', async () => {
+    const payload = await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega go' });
+    const res = await gh.deliverWebhook(hookUrl, 'issue_comment', payload, SECRET);
+    expect(res.status).toBe(401);
+    expect(JSON.stringify(res.body)).toContain('GITHUB_WEBHOOK_SECRET');
+    expect(await runs()).toEqual([]);
+    expect(await (await fetch(`${w.server.url}/api/webhooks/health`)).json()).toMatchObject({ secretConfigured: false });
+  });
+});
