@@ -36,11 +36,11 @@ export interface BrowserWorld {
 
 export type ApiClient = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
 
-export async function startBrowserWorld(opts: { brain?: Brain } = {}): Promise<BrowserWorld> {
+export async function startBrowserWorld(opts: { brain?: Brain; env?: Record<string, string> } = {}): Promise<BrowserWorld> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-browser-'));
   const fake = await startFakeAnthropic({ brain: opts.brain ?? createRoleBrain() });
   const gh = await startFakeGitHub();
-  const env = { ...(ghEnv(gh) as Record<string, string>), BOTTEGA_LOG_LEVEL: 'warn' };
+  const env = { ...(ghEnv(gh) as Record<string, string>), BOTTEGA_LOG_LEVEL: 'warn', ...opts.env };
   let server = await startServerProcess(home, { env });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -30,4 +30,5 @@ export const keys = {
   apiKey: ['api-key'] as const,
   adminUsers: ['admin', 'users'] as const,
   adminSettings: ['admin', 'settings'] as const,
+  webhookHealth: ['webhooks', 'health'] as const,
 };

@@ -37,9 +37,14 @@ export function RunHistory({ task, runs }: { task: TaskDto; runs: readonly Agent
                   {ROLE_LABELS[run.agentType]} <span className="font-normal text-stone-500">#{run.id}</span>
                 </p>
                 <p className="text-xs text-stone-500">
-                  {when(run.startedAt ?? run.createdAt)} · {run.trigger}
+                  {when(run.startedAt ?? run.createdAt)} · {run.trigger === 'webhook' ? 'GitHub comment' : run.trigger}
                   {run.model ? ` · ${run.model}` : ''}
                 </p>
+                {run.triggerUrl && (
+                  <a className="text-xs text-indigo-700 underline" href={run.triggerUrl} target="_blank" rel="noreferrer noopener" aria-label={`GitHub comment that started run #${run.id}`}>
+                    Started by a GitHub comment ↗
+                  </a>
+                )}
                 {run.failureReason && <p className="text-xs text-red-700">{run.failureReason}</p>}
               </div>
               <div className="flex items-center gap-2">

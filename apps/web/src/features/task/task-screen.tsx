@@ -95,6 +95,11 @@ function TaskFacts({ task }: { task: TaskDto }) {
         {task.planificationComplete && <Badge tone="green">Plan ready</Badge>}
         {task.workflowComplete && <Badge tone="green">Review: ready</Badge>}
         {task.prAgentComplete && <Badge tone="green">PR complete</Badge>}
+        {task.prClosed && (
+          <Badge tone="red" title="The pull request was closed on GitHub without merging; reopen it there to go on.">
+            PR closed without merging
+          </Badge>
+        )}
         {task.branchName && <span className="truncate font-mono text-xs text-stone-500">{task.branchName}</span>}
       </div>
       {task.workspaceStatus === 'preparing' && (
