@@ -177,6 +177,49 @@ export const ConnectAnthropicBody = z
   });
 export type ConnectAnthropicBody = z.infer<typeof ConnectAnthropicBody>;
 
+/**
+ * Connects Codex for the caller: an API key, or the `auth.json` of a ChatGPT
+ * sign-in pasted whole, or neither (keeps the current sign-in and only changes
+ * the base URL). `baseUrl` routes Codex through a custom Responses provider.
+ */
+export const ConnectOpenAIBody = z
+  .object({
+    apiKey: providerSecret.optional(),
+    authJson: z.string().min(2).max(65_536).optional(),
+    baseUrl: HttpUrl.nullable().optional(),
+  })
+  .strict()
+  .refine((c) => c.apiKey === undefined || c.authJson === undefined, { message: 'give an API key or an auth.json, not both' });
+export type ConnectOpenAIBody = z.infer<typeof ConnectOpenAIBody>;
+
+/** A model id of a custom OpenAI-compatible provider, as its API names it. */
+const customModelId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'must be a model id (letters, digits and . _ : @ / -)');
+
+/**
+ * Connects OpenCode for the caller: an OpenCode Zen key, or a custom
+ * OpenAI-compatible provider (its base URL, key and the models it serves).
+ */
+export const ConnectOpencodeBody = z.union([
+  z.object({ zenKey: providerSecret }).strict(),
+  z
+    .object({
+      custom: z
+        .object({
+          baseUrl: HttpUrl,
+          apiKey: providerSecret,
+          models: z.array(customModelId).min(1, 'list at least one model').max(50),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+export type ConnectOpencodeBody = z.infer<typeof ConnectOpencodeBody>;
+
 /** One agent role's model: the provider, its model id and its effort (null where the provider has none). */
 export const RoleModel = z
   .object({

@@ -4,11 +4,14 @@ import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { ProviderRegistry } from '../registry';
 import { createClaudeProvider } from './claude/provider';
+import { createCodexProvider } from './codex/provider';
 import type { SimulatedModel } from './claude/simulated';
 
 export function defaultProviders(config: Pick<Config, 'home' | 'stallTimeoutMs'>, logger: Logger, simulator: SimulatedModel): ProviderRegistry {
-  return new ProviderRegistry().register(
-    'anthropic',
-    createClaudeProvider({ home: config.home, logger: logger.child({ provider: 'anthropic' }), stallTimeoutMs: config.stallTimeoutMs, simulator }),
-  );
+  return new ProviderRegistry()
+    .register(
+      'anthropic',
+      createClaudeProvider({ home: config.home, logger: logger.child({ provider: 'anthropic' }), stallTimeoutMs: config.stallTimeoutMs, simulator }),
+    )
+    .register('openai', createCodexProvider({ home: config.home, logger: logger.child({ provider: 'openai' }), stallTimeoutMs: config.stallTimeoutMs }));
 }

@@ -1,0 +1,81 @@
+// The Codex provider (name `openai`): per-user environments (own CODEX_HOME)
+// from the stored credentials, one fresh `codex exec` per turn through the
+// SDK, and a map of live turns by thread id for abortTurn.
+import type { Logger } from '../../../logger';
+import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import { buildCodexEnvironment, readCodexCredentials } from './credentials';
+import { resolveCodexExecutable } from './options';
+import { CodexTurn } from './turn';
+
+export interface CodexProviderDeps {
+  /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
+  home: string;
+  logger: Logger;
+  /** How long the model may stay silent before Codex fails the request. */
+  stallTimeoutMs: number;
+  /** The Codex binary; default: the SDK's platform package. */
+  executablePath?: string;
+}
+
+/** What Codex can do through `codex exec`: no mid-turn questions, no thinking deltas, whole items only. */
+export const CODEX_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze({
+  supportsAskUserQuestion: false,
+  supportsThinkingDelta: false,
+  supportsContextUsageBreakdown: false,
+  supportsMcpServers: false,
+  supportsImages: false,
+});
+
+export function createCodexProvider(deps: CodexProviderDeps): LlmProvider {
+  let executable: string | null = null;
+  const live = new Map<string, TurnHandle>();
+  const cleanups = new Set<Promise<void>>();
+
+  async function environmentFor(userId: number): Promise<AgentEnvironment> {
+    const credentials = await readCodexCredentials(deps.home, userId);
+    if (!credentials) throw new CredentialsMissingError('openai');
+    const env = await buildCodexEnvironment(deps.home, userId, credentials);
+    if (!env) throw new CredentialsMissingError('openai');
+    return env;
+  }
+
+  function turn(options: TurnOptions, resumeId: string | null): TurnHandle {
+    executable ??= resolveCodexExecutable(deps.executablePath);
+    const logger = deps.logger.child({ model: options.model, resume: resumeId });
+    return new CodexTurn(
+      {
+        logger,
+        home: deps.home,
+        executablePath: executable,
+        streamIdleMs: deps.stallTimeoutMs,
+        track: (sessionId, handle) => {
+          if (handle) live.set(sessionId, handle);
+          else if (live.get(sessionId)) live.delete(sessionId);
+        },
+        cleanupLater: (work) => {
+          const p = work.finally(() => cleanups.delete(p));
+          cleanups.add(p);
+        },
+      },
+      options,
+      resumeId,
+    );
+  }
+
+  return {
+    name: 'openai',
+    capabilities: CODEX_CAPABILITIES,
+    environmentFor,
+    startTurn: (options: TurnOptions) => turn(options, null),
+    sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),
+    // Bottega's transcript store is the record (SPEC §5); Codex's session files are private scratch.
+    loadTranscript: () => Promise.resolve([]),
+    abortTurn: async (sessionId: string) => {
+      await live.get(sessionId)?.abort();
+    },
+    shutdown: async () => {
+      await Promise.all([...live.values()].map((h) => h.abort()));
+      while (cleanups.size > 0) await Promise.all([...cleanups]);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+// One Codex turn as a TurnHandle: starts or resumes the thread through the
+// SDK (a fresh `codex exec` per turn), maps its events, buffers anything that
+// arrives before the thread id is known, classifies failures, and on abort
+// stops the CLI and every process it started (found by an environment marker).
+import { randomUUID } from 'node:crypto';
+import type { ThreadEvent } from '@openai/codex-sdk';
+import type { Logger } from '../../../logger';
+import { ProviderError, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
+import { agentMarkerPrefix } from '../claude/agent-process';
+import { classifyThrown, classifyTurnFailure } from './errors';
+import { createCodexMapperContext, mapCodexEvent } from './mapper';
+import { buildCodexOptions } from './options';
+import { findMarkedChild, stopMarked } from './processes';
+
+export interface CodexTurnDeps {
+  logger: Logger;
+  home: string;
+  executablePath: string;
+  /** How long Codex waits on a silent model stream (its stream_idle_timeout_ms). */
+  streamIdleMs: number;
+  track(sessionId: string, turn: TurnHandle | null): void;
+  cleanupLater(work: Promise<void>): void;
+}
+
+/**
+ * The text Codex gets when a turn has no prompt of its own: Codex cannot
+ * park a tool call, so a re-driven answer arrives as a user message.
+ */
+export function syntheticPrompt(options: TurnOptions): string {
+  if (options.prompt !== null) return options.prompt;
+  if (options.toolResult) return options.toolResult.content;
+  throw new ProviderError('openai', 'fatal', 'invalid_request', 'a turn without a prompt needs a tool result');
+}
+
+export class CodexTurn implements TurnHandle {
+  readonly messages: AsyncIterable<ProviderMessage>;
+  readonly sessionId: Promise<string>;
+  private resolveSession!: (id: string) => void;
+  private rejectSession!: (err: Error) => void;
+  private knownSession: string | null = null;
+  private stopped = false;
+  private readonly sdkAbort = new AbortController();
+  private readonly marker: string;
+  private rootPid: number | null = null;
+  private stopping: Promise<void> | null = null;
+  private iterated = false;
+
+  constructor(
+    private readonly deps: CodexTurnDeps,
+    private readonly options: TurnOptions,
+    private readonly resumeId: string | null,
+  ) {
+    this.marker = `${agentMarkerPrefix(deps.home)}${randomUUID()}`;
+    this.sessionId = new Promise((resolve, reject) => {
+      this.resolveSession = resolve;
+      this.rejectSession = reject;
+    });
+    this.sessionId.catch(() => undefined);
+    if (resumeId) this.noteSession(resumeId);
+    this.messages = {
+      [Symbol.asyncIterator]: () => {
+        if (this.iterated) throw new Error('a turn stream can be read only once');
+        this.iterated = true;
+        return this.run();
+      },
+    };
+    if (options.signal.aborted) this.stopped = true;
+    else options.signal.addEventListener('abort', () => void this.abort().catch((err: unknown) => deps.logger.error({ err }, 'aborting the Codex turn failed')), { once: true });
+  }
+
+  get pid(): number | null {
+    return this.rootPid;
+  }
+
+  abort(): Promise<void> {
+    this.stopped = true;
+    this.sdkAbort.abort();
+    this.stopping ??= stopMarked(this.marker, this.rootPid, 2000);
+    return this.stopping;
+  }
+
+  private noteSession(id: string): void {
+    if (this.knownSession) return;
+    this.knownSession = id;
+    this.resolveSession(id);
+    this.deps.track(id, this);
+  }
+
+  private async *run(): AsyncGenerator<ProviderMessage> {
+    let error: Error | null = null;
+    let finished = false;
+    try {
+      if (!this.stopped) yield* this.stream();
+      finished = true;
+    } catch (err) {
+      error = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      if (!finished && !error) this.stopped = true;
+      const sweep = stopMarked(this.marker, this.rootPid, this.stopped ? 2000 : 500).catch((err: unknown) => this.deps.logger.error({ err }, 'stopping Codex failed'));
+      if (finished && !this.stopped) this.deps.cleanupLater(sweep);
+      else await (this.stopping ?? sweep);
+      if (!this.knownSession) this.rejectSession(error ?? new ProviderError('openai', 'fatal', 'aborted', 'the turn ended before Codex started a thread'));
+      else this.deps.track(this.knownSession, null);
+    }
+  }
+
+  private async *stream(): AsyncGenerator<ProviderMessage> {
+    const prompt = syntheticPrompt(this.options);
+    const [markerName, markerValue] = this.marker.split('=') as [string, string];
+    const sdk = buildCodexOptions(this.options, this.deps.executablePath, this.deps.streamIdleMs, { [markerName]: markerValue });
+    const ctx = createCodexMapperContext(randomUUID(), this.resumeId);
+    // Loaded on first use: the server starts faster without it.
+    const { Codex } = await import('@openai/codex-sdk');
+    const codex = new Codex(sdk.codex);
+    const thread = this.resumeId ? codex.resumeThread(this.resumeId, sdk.thread) : codex.startThread(sdk.thread);
+    /** Messages mapped before the thread id was known; released with it filled in. */
+    let early: ProviderMessage[] = [];
+    let thrown: unknown = null;
+    try {
+      const { events } = await thread.runStreamed(prompt, { signal: this.sdkAbort.signal });
+      for await (const event of events as AsyncGenerator<ThreadEvent>) {
+        if (this.rootPid === null) this.rootPid = await findMarkedChild(this.marker);
+        const mapped = mapCodexEvent(event, ctx);
+        if (event.type === 'thread.started') this.noteSession(event.thread_id);
+        if (!this.knownSession) {
+          early.push(...mapped);
+          continue;
+        }
+        if (early.length > 0) {
+          yield* early.map((m) => ({ ...m, providerSessionId: this.knownSession }));
+          early = [];
+        }
+        yield* mapped;
+      }
+    } catch (err) {
+      thrown = err;
+    }
+    yield* early;
+    if (this.stopped) return;
+    if (ctx.failures.length > 0) throw classifyTurnFailure(ctx.failures);
+    if (thrown) throw classifyThrown(thrown);
+  }
+}
