@@ -1,0 +1,46 @@
+// Classifies OpenCode failures into ProviderErrors. A model error reported by
+// the session (session.error / an assistant message's error) ends the run as
+// a FATAL failure: OpenCode has already retried what is retryable (429, 5xx,
+// a dead endpoint) for about a minute, and a failed turn must never count as
+// done (the orchestrator would chain the next agent on nothing).
+import { ProviderError } from '../../contract';
+import { describeError } from './mapper';
+import type { MapperState } from './mapper';
+
+type SessionError = NonNullable<MapperState['error']>;
+
+const err = (code: ProviderError['code'], message: string, kind: ProviderError['kind'] = 'fatal') => new ProviderError('opencode', kind, code, message);
+
+export function classifySessionError(error: SessionError): ProviderError {
+  const text = describeError(error);
+  switch (error.name) {
+    case 'ProviderAuthError':
+      return err('auth', `OpenCode's model provider rejected the credentials: ${text}; update them in Settings → Providers`);
+    case 'APIError': {
+      const status = error.data.statusCode;
+      if (status === 401 || status === 403) return err('auth', `the model provider rejected the credentials: ${text}; update them in Settings → Providers`);
+      if (status === 429) return err('rate_limit', `rate limited by the model provider: ${text}`);
+      if (status !== undefined && status >= 400 && status < 500) return err('invalid_request', `the model provider refused the request: ${text}`);
+      return err('network', `the model provider could not be reached or failed: ${text}`);
+    }
+    case 'MessageAbortedError':
+      return err('aborted', 'the turn was stopped');
+    case 'MessageOutputLengthError':
+    case 'ContextOverflowError':
+    case 'ContentFilterError':
+    case 'StructuredOutputError':
+      return err('invalid_request', `the model could not complete the turn: ${text}`);
+    case 'UnknownError':
+      return err('unknown', `OpenCode failed: ${text}`);
+    default: {
+      const other: { name?: unknown } = error satisfies never;
+      return err('unknown', `OpenCode failed: ${String(other.name)}`);
+    }
+  }
+}
+
+/** A failed call to the OpenCode server itself (not the model). */
+export function serverCallFailed(what: string, detail: unknown): ProviderError {
+  const message = detail instanceof Error ? detail.message : typeof detail === 'string' ? detail : JSON.stringify(detail);
+  return err('process', `OpenCode ${what} failed: ${message}`, 'transient');
+}

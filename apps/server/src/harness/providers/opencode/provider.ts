@@ -1,0 +1,127 @@
+// The OpenCode provider (name `opencode`): one long-lived `opencode serve` per
+// user (the pool), per-user environments built from the stored credentials,
+// turns over the server's HTTP API and events, and the live model catalog.
+import type { Logger } from '../../../logger';
+import { CredentialsMissingError, ProviderError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import { liveModels, type OpencodeModel } from './catalog';
+import { opencodeServerEnvironment, prepareOpencodeDirs, USER_VAR } from './config';
+import { opencodePaths, readOpencodeCredentials } from './credentials';
+import { OpencodeServerPool } from './pool';
+import { resolveOpencodeBinary } from './server-process';
+import { OpencodeTurn } from './turn';
+
+export interface OpencodeProviderDeps {
+  /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
+  home: string;
+  logger: Logger;
+  stallTimeoutMs: number;
+  /** Most OpenCode servers running at once (default 8). */
+  maxServers?: number;
+  /** A user's server with no turn for this long is stopped (default 10 minutes). */
+  idleMs?: number;
+  /** How long an aborted session may take to stop before its server is stopped (default 5 s). */
+  abortGraceMs?: number;
+  /** The OpenCode binary; default: the `opencode-linux-x64` package's. */
+  binary?: () => string;
+}
+
+export const OPENCODE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze({
+  // The question tool is disabled: nobody can answer it mid-turn through the server API we use.
+  supportsAskUserQuestion: false,
+  supportsThinkingDelta: true,
+  supportsContextUsageBreakdown: false,
+  supportsMcpServers: false,
+  supportsImages: false,
+});
+
+export interface OpencodeProvider extends LlmProvider {
+  /** The models the user's live server offers (starts it if needed). */
+  models(userId: number): Promise<OpencodeModel[]>;
+  /** Stops the user's server (their credentials changed or were removed); resolves once it exited. */
+  invalidate(userId: number): Promise<void>;
+  readonly pool: OpencodeServerPool;
+}
+
+export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProvider {
+  let binary: string | null = null;
+  const pool = new OpencodeServerPool({
+    binary: () => (binary ??= (deps.binary ?? resolveOpencodeBinary)()),
+    instanceHome: deps.home,
+    logger: deps.logger,
+    cap: deps.maxServers ?? 8,
+    idleMs: deps.idleMs ?? 10 * 60_000,
+  });
+  const live = new Map<string, TurnHandle>();
+
+  /** The server environment for the user's current credentials (without the user marker). */
+  async function serverEnv(userId: number): Promise<Record<string, string>> {
+    const credentials = await readOpencodeCredentials(deps.home, userId);
+    if (!credentials) throw new CredentialsMissingError('opencode');
+    await prepareOpencodeDirs(deps.home, userId);
+    return opencodeServerEnvironment(deps.home, userId, credentials);
+  }
+
+  async function environmentFor(userId: number): Promise<AgentEnvironment> {
+    return Object.freeze({ ...(await serverEnv(userId)), [USER_VAR]: String(userId) });
+  }
+
+  function userOf(env: AgentEnvironment): number {
+    const id = Number(env[USER_VAR]);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new ProviderError('opencode', 'fatal', 'invalid_request', 'the turn environment was not built by the OpenCode provider');
+    return id;
+  }
+
+  function turn(options: TurnOptions, resumeId: string | null): TurnHandle {
+    const userId = userOf(options.env);
+    const paths = opencodePaths(deps.home, userId);
+    return new OpencodeTurn(
+      {
+        logger: deps.logger.child({ userId, model: options.model, resume: resumeId }),
+        lease: async () => {
+          // Re-read: changed credentials replace the server before this turn runs.
+          const base = await serverEnv(userId);
+          const extraEnv: Record<string, string> = {};
+          for (const [k, v] of Object.entries(options.env)) if (k !== USER_VAR && base[k] !== v) extraEnv[k] = v;
+          return { lease: await pool.acquire(userId, base, paths.homeDir), extraEnv };
+        },
+        turnEnvDir: paths.turnEnvDir,
+        stallTimeoutMs: deps.stallTimeoutMs,
+        abortGraceMs: deps.abortGraceMs ?? 5000,
+        killServer: () => pool.invalidate(userId),
+        track: (sessionId, handle) => {
+          if (handle) live.set(sessionId, handle);
+          else live.delete(sessionId);
+        },
+      },
+      options,
+      resumeId,
+    );
+  }
+
+  return {
+    name: 'opencode',
+    capabilities: OPENCODE_CAPABILITIES,
+    pool,
+    environmentFor,
+    startTurn: (options) => turn(options, null),
+    sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),
+    // Bottega's own transcript store is the record of every conversation (SPEC §5).
+    loadTranscript: () => Promise.resolve([]),
+    abortTurn: async (sessionId) => {
+      await live.get(sessionId)?.abort();
+    },
+    models: async (userId) => {
+      const lease = await pool.acquire(userId, await serverEnv(userId), opencodePaths(deps.home, userId).homeDir);
+      try {
+        return await liveModels(lease.server, opencodePaths(deps.home, userId).homeDir);
+      } finally {
+        lease.release();
+      }
+    },
+    invalidate: (userId) => pool.invalidate(userId),
+    shutdown: async () => {
+      await Promise.all([...live.values()].map((h) => h.abort()));
+      await pool.shutdown();
+    },
+  };
+}

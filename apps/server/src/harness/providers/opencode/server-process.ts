@@ -1,0 +1,178 @@
+// One `opencode serve` process: started in its own process group on a free
+// loopback port with a fresh password, ready when its stdout says it listens
+// (a taken port means another try on another port), stopped with its whole
+// tree (SIGTERM, a grace period, then SIGKILL).
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { spawnProcessGroup } from '../../../process/exec';
+import { ProcessTree } from '../../process-tree';
+import { agentMarkerPrefix } from '../claude/agent-process';
+
+/** The username OpenCode's basic auth expects with OPENCODE_SERVER_PASSWORD. */
+export const SERVER_USERNAME = 'opencode';
+const READY = /opencode server listening on (http:\/\/[^\s]+)/;
+const PORT_TAKEN = /EADDRINUSE|address already in use|port .* in use|failed to start server/i;
+const OUTPUT_TAIL = 4096;
+
+/** The platform binary of the `opencode-ai` package (its launcher needs a postinstall that never ran). */
+export function resolveOpencodeBinary(): string {
+  let pkg: string;
+  try {
+    pkg = createRequire(import.meta.url).resolve('opencode-linux-x64/package.json');
+  } catch {
+    throw new Error('the OpenCode binary is missing: the optional dependency opencode-linux-x64 is not installed (install without --omit=optional)');
+  }
+  const bin = join(dirname(pkg), 'bin', 'opencode');
+  if (!existsSync(bin)) throw new Error(`the OpenCode binary is missing at ${bin}`);
+  return bin;
+}
+
+/** A port nobody listens on right now (it may be taken before OpenCode binds it: callers retry). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  binary: string;
+  env: Record<string, string>;
+  cwd: string;
+  /** The instance home: the process is marked with it like every agent process. */
+  instanceHome: string;
+  readyTimeoutMs?: number;
+  /** Tries on fresh ports when the chosen one turns out taken. */
+  attempts?: number;
+  /** Picks the port of each attempt; default `freePort`. */
+  pickPort?: () => Promise<number>;
+}
+
+export class OpencodeServerProcess {
+  readonly exited: Promise<void>;
+  private tail = '';
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly password: string,
+    readonly tree: ProcessTree | null,
+    exited: Promise<void>,
+  ) {
+    this.exited = exited;
+  }
+
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** `Authorization` for every request to this server. */
+  get authorization(): string {
+    return `Basic ${Buffer.from(`${SERVER_USERNAME}:${this.password}`).toString('base64')}`;
+  }
+
+  static async start(o: StartOptions): Promise<OpencodeServerProcess> {
+    const attempts = o.attempts ?? 5;
+    let last: Error | null = null;
+    for (let i = 0; i < attempts; i++) {
+      const port = await (o.pickPort ?? freePort)();
+      try {
+        return await OpencodeServerProcess.startOn(o, port);
+      } catch (err) {
+        last = err as Error;
+        if (!(err instanceof PortTakenError)) throw err;
+      }
+    }
+    throw new Error(`OpenCode could not bind a port after ${attempts} tries: ${last?.message ?? ''}`);
+  }
+
+  private static startOn(o: StartOptions, port: number): Promise<OpencodeServerProcess> {
+    const password = randomBytes(24).toString('base64url');
+    const marker = `${agentMarkerPrefix(o.instanceHome)}${randomUUID()}`;
+    const [markerName, markerValue] = marker.split('=') as [string, string];
+    const child = spawnProcessGroup(o.binary, ['serve', '--hostname', '127.0.0.1', '--port', String(port)], {
+      cwd: o.cwd,
+      env: { ...o.env, OPENCODE_SERVER_PASSWORD: password, [markerName]: markerValue },
+    });
+    const tree = child.pid === undefined ? null : new ProcessTree(child.pid, marker);
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
+    });
+    let output = '';
+    const note = (chunk: string) => {
+      output = (output + chunk).slice(-OUTPUT_TAIL);
+    };
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.on('data', note);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const stop = tree ? tree.terminate(1000) : Promise.resolve();
+        void stop.catch(() => undefined).then(() => reject(err));
+      };
+      const timer = setTimeout(() => fail(new Error(`OpenCode did not report ready within ${o.readyTimeoutMs ?? 30_000} ms: ${output.trim().slice(-500)}`)), o.readyTimeoutMs ?? 30_000);
+      child.once('error', (err) => fail(new Error(`OpenCode could not be started: ${err.message}`)));
+      void exited.then(() => fail(PORT_TAKEN.test(output) ? new PortTakenError(port, output) : new Error(`OpenCode exited before it was ready (code ${child.exitCode ?? child.signalCode}): ${output.trim().slice(-500)}`)));
+      child.stdout?.on('data', (chunk: string) => {
+        note(chunk);
+        const m = READY.exec(output);
+        if (!m?.[1] || settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const server = new OpencodeServerProcess(child, m[1], password, tree, exited);
+        child.stderr?.on('data', (c: string) => server.note(c));
+        child.stdout?.on('data', (c: string) => server.note(c));
+        void tree?.observe().catch(() => undefined);
+        resolve(server);
+      });
+    });
+  }
+
+  private note(chunk: string): void {
+    this.tail = (this.tail + chunk).slice(-OUTPUT_TAIL);
+  }
+
+  outputTail(): string {
+    return this.tail;
+  }
+
+  /** Records the server's current descendants (tool commands), so stop() finds them. */
+  observe(): Promise<void> {
+    return this.tree?.observe() ?? Promise.resolve();
+  }
+
+  /** SIGTERM to the whole tree, SIGKILL after `graceMs`; resolves once the server has exited. */
+  stop(graceMs = 2000): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.tree) await this.tree.terminate(graceMs);
+      await this.exited;
+    })();
+    return this.stopping;
+  }
+}
+
+export class PortTakenError extends Error {
+  constructor(port: number, output: string) {
+    super(`port ${port} is taken: ${output.trim().slice(-300)}`);
+    this.name = 'PortTakenError';
+  }
+}
