@@ -16,6 +16,7 @@ import type { ProviderRegistry } from './harness/registry';
 import { HarnessRuntime } from './harness/runtime';
 import { TranscriptStore } from './harness/transcript-store';
 import { SetupTokenFlows } from './harness/providers/claude/setup-token';
+import { DeviceLoginFlows } from './harness/providers/codex/device-login';
 import { SimulatedModel } from './harness/providers/claude/simulated';
 
 export interface Booted {
@@ -29,6 +30,8 @@ export interface BootOptions {
   providers?: ProviderRegistry;
   /** Program run for the Claude sign-in flow instead of the Claude Code binary (tests). */
   claudeSetupCommand?: readonly [string, ...string[]];
+  /** Program run for the Codex device sign-in instead of the Codex binary (tests). */
+  codexLoginCommand?: readonly [string, ...string[]];
 }
 
 export async function boot(config: Config, logger: Logger, options: BootOptions = {}): Promise<Booted> {
@@ -59,6 +62,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     providers,
     harness,
     claudeSetup: new SetupTokenFlows({ home: config.home, logger: logger.child({ component: 'claude-setup-token' }), ...(options.claudeSetupCommand ? { command: options.claudeSetupCommand } : {}) }),
+    codexLogin: new DeviceLoginFlows({ home: config.home, logger: logger.child({ component: 'codex-device-login' }), ...(options.codexLoginCommand ? { command: options.codexLoginCommand } : {}) }),
     simulator,
     now,
     address: { url: null },

@@ -10,6 +10,7 @@ import type { Realtime } from './events/realtime';
 import type { HarnessRuntime } from './harness/runtime';
 import type { ProviderRegistry } from './harness/registry';
 import type { SetupTokenFlows } from './harness/providers/claude/setup-token';
+import type { DeviceLoginFlows } from './harness/providers/codex/device-login';
 import type { SimulatedModel } from './harness/providers/claude/simulated';
 
 export interface Deps {
@@ -30,6 +31,8 @@ export interface Deps {
   harness: HarnessRuntime;
   /** In-app `claude setup-token` sign-ins in progress, one per user. */
   claudeSetup: SetupTokenFlows;
+  /** In-app Codex device-code sign-ins in progress, one per user. */
+  codexLogin: DeviceLoginFlows;
   /** The offline demo's simulated model (started on first use). */
   simulator: SimulatedModel;
   now: () => Date;

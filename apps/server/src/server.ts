@@ -64,6 +64,7 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
     // Agent turns end with the server: no agent process may outlive it.
     await deps.harness.shutdown();
     await deps.claudeSetup.closeAll();
+    await deps.codexLogin.closeAll();
     await deps.simulator.close();
     // Unfinished checkouts resume at the next start; unfinished dependency copies
     // are abandoned (the worktree works without them). No git or cp outlives us.

@@ -30,4 +30,12 @@ export const SEED_ROLE_MODELS: Partial<Record<ProviderName, Record<AgentType, Ro
     pr: { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low' },
     yolo: { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' },
   },
+  openai: {
+    planification: { provider: 'openai', model: 'gpt-5.1-codex', effort: 'high' },
+    implementation: { provider: 'openai', model: 'gpt-5.1-codex', effort: 'medium' },
+    review: { provider: 'openai', model: 'gpt-5.1-codex', effort: 'high' },
+    refinement: { provider: 'openai', model: 'gpt-5.1-codex', effort: 'medium' },
+    pr: { provider: 'openai', model: 'gpt-5.1-codex-mini', effort: 'low' },
+    yolo: { provider: 'openai', model: 'gpt-5.1-codex', effort: 'medium' },
+  },
 };

@@ -20,6 +20,8 @@ import { silentLogger } from '../logger';
 export const TEST_PASSWORD = 'correct-horse-battery';
 /** Stand-in for `claude setup-token` (see the script). */
 export const FAKE_SETUP_TOKEN = join(import.meta.dirname, 'fake-setup-token.cjs');
+/** Stands in for `codex login --device-auth`: shows a code, then signs in. */
+export const FAKE_CODEX_LOGIN = join(import.meta.dirname, 'fake-codex-login.mjs');
 
 export function testConfig(home: string, overrides: Partial<Config> = {}): Config {
   return {
@@ -70,7 +72,10 @@ let passwordHash: Promise<string> | undefined;
 export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-test-'));
   const config = testConfig(home, overrides);
-  const bootOptions = { claudeSetupCommand: [process.execPath, FAKE_SETUP_TOKEN] as [string, string] };
+  const bootOptions = {
+    claudeSetupCommand: [process.execPath, FAKE_SETUP_TOKEN] as [string, string],
+    codexLoginCommand: [process.execPath, FAKE_CODEX_LOGIN, 'approve'] as [string, string, string],
+  };
   let { deps, close } = await boot(config, silentLogger(), bootOptions);
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const hash = await passwordHash;
@@ -83,6 +88,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
     app: createApp(deps),
     async close() {
       await ctx.deps.background.drain();
+      await ctx.deps.codexLogin.closeAll();
       await close();
       await rm(home, { recursive: true, force: true });
     },

@@ -2,8 +2,8 @@
 // cannot be reached here): prints the verification URL and one-time code the
 // way Codex does, then — by the mode in argv[2] — writes CODEX_HOME/auth.json
 // and exits 0 ("approve"), fails ("deny"), or waits to be cancelled ("hang").
-const fs = require('fs');
-const path = require('path');
+import fs from 'node:fs';
+import path from 'node:path';
 const mode = process.argv[2];
 process.stdout.write('\x1b[1mWelcome to Codex\x1b[0m\r\n');
 process.stdout.write('Follow these steps to sign in with ChatGPT using device code authorization:\r\n\r\n');

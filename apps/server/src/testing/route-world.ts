@@ -48,6 +48,7 @@ export const samples: Record<string, Sample> = {
   'POST /api/conversations/:conversationId/answer': () => ({ json: { toolUseId: WORLD_QUESTION_ID, answers: { 'Which colour?': 'Blue' } } }),
   'PUT /api/providers/anthropic': () => ({ json: { apiKey: 'sk-ant-test-key-0123456789', baseUrl: 'http://127.0.0.1:9' } }),
   'POST /api/providers/anthropic/setup-token/complete': () => ({ json: { code: 'good-code' } }),
+  'PUT /api/providers/openai': () => ({ json: { apiKey: 'sk-openai-test-key-0123', baseUrl: 'http://127.0.0.1:9/v1' } }),
   'PUT /api/agent-settings': () => {
     const m = { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' };
     return { json: { settings: { planification: m, implementation: m, review: m, refinement: m, pr: m, yolo: m } } };

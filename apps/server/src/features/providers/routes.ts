@@ -10,6 +10,7 @@ import { seedAgentSettings, useSimulatedSettings } from '../agent-settings/store
 import { isSimulated, leaveSimulatedModel, useSimulatedModel } from '../../harness/providers/claude/simulated';
 import { readJson } from '../../http/validate';
 import { claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
+import { codexRoutes, connectionStatus } from './codex-routes';
 
 /** Shown with the sign-in link: the user decides, knowing the vendor's terms. */
 export const SUBSCRIPTION_TERMS_NOTICE =
@@ -28,7 +29,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
           providerNames.map(async (name) => {
             const available = deps.providers.has(name);
             const provider = available ? deps.providers.get(name) : null;
-            const status = name === 'anthropic' && available ? await claudeStatus(home, userId) : { connected: false, method: null, baseUrl: null };
+            const status = available ? await connectionStatus(home, userId, name) : { connected: false, method: null, baseUrl: null };
             const simulated = name === 'anthropic' && (await isSimulated(home, userId));
             return { name, available, capabilities: provider?.capabilities ?? null, ...status, simulated };
           }),
@@ -107,5 +108,6 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       access: access.user,
       handler: (c) => c.json(deps.claudeSetup.status(c.get('user').id)),
     },
+    ...codexRoutes(deps),
   ];
 }

@@ -1,5 +1,5 @@
 // The device-code sign-in under a real pseudo-terminal, with a stand-in for
-// `codex login --device-auth` (testing/fake-codex-login.cjs).
+// `codex login --device-auth` (testing/fake-codex-login.mjs).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { processesMatching } from '../../../testing/processes';
 import { codexStatus, saveCodexCredentials } from './credentials';
 import { DeviceLoginFlows, findDeviceCode } from './device-login';
 
-const FAKE = fileURLToPath(new URL('../../../testing/fake-codex-login.cjs', import.meta.url));
+const FAKE = fileURLToPath(new URL('../../../testing/fake-codex-login.mjs', import.meta.url));
 let home: string;
 const flows: DeviceLoginFlows[] = [];
 
@@ -65,9 +65,9 @@ describe('DeviceLoginFlows', () => {
   it('cancel stops the CLI and forgets the flow', async () => {
     const f = flowsFor('hang');
     await f.start(3);
-    expect(await processesMatching('fake-codex-login.cjs hang')).not.toEqual([]);
+    expect(await processesMatching('fake-codex-login.mjs hang')).not.toEqual([]);
     await f.cancel(3);
     expect(f.status(3)).toEqual({ status: 'idle' });
-    expect(await processesMatching('fake-codex-login.cjs hang')).toEqual([]);
+    expect(await processesMatching('fake-codex-login.mjs hang')).toEqual([]);
   });
 });
