@@ -56,9 +56,8 @@ export async function saveAgentSettings(deps: StoreDeps, userId: number, setting
  * settings are left alone — except the simulated model's, which give way to
  * real ones as soon as a real provider is connected.
  */
-export async function seedAgentSettings(deps: StoreDeps, userId: number, provider: ProviderName): Promise<boolean> {
+export async function seedAgentSettings(deps: StoreDeps, userId: number, provider: ProviderName, seed: AgentSettings | undefined = SEED_ROLE_MODELS[provider]): Promise<boolean> {
   const existing = await deps.db.selectFrom('user_agent_settings').select('model').where('user_id', '=', userId).execute();
-  const seed = SEED_ROLE_MODELS[provider];
   const onlySimulated = existing.length > 0 && existing.every((r) => r.model === SIMULATED_MODEL);
   if ((existing.length > 0 && !onlySimulated) || !seed) return false;
   await saveAgentSettings(deps, userId, seed);

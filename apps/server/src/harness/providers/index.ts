@@ -5,6 +5,7 @@ import type { Logger } from '../../logger';
 import { ProviderRegistry } from '../registry';
 import { createClaudeProvider } from './claude/provider';
 import { createCodexProvider } from './codex/provider';
+import { createOpencodeProvider } from './opencode/provider';
 import type { SimulatedModel } from './claude/simulated';
 
 export function defaultProviders(config: Pick<Config, 'home' | 'stallTimeoutMs'>, logger: Logger, simulator: SimulatedModel): ProviderRegistry {
@@ -13,5 +14,6 @@ export function defaultProviders(config: Pick<Config, 'home' | 'stallTimeoutMs'>
       'anthropic',
       createClaudeProvider({ home: config.home, logger: logger.child({ provider: 'anthropic' }), stallTimeoutMs: config.stallTimeoutMs, simulator }),
     )
-    .register('openai', createCodexProvider({ home: config.home, logger: logger.child({ provider: 'openai' }), stallTimeoutMs: config.stallTimeoutMs }));
+    .register('openai', createCodexProvider({ home: config.home, logger: logger.child({ provider: 'openai' }), stallTimeoutMs: config.stallTimeoutMs }))
+    .register('opencode', createOpencodeProvider({ home: config.home, logger: logger.child({ provider: 'opencode' }), stallTimeoutMs: config.stallTimeoutMs }));
 }
