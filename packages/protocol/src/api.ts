@@ -110,6 +110,28 @@ export type UpdateProjectBody = z.infer<typeof UpdateProjectBody>;
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
 
+/** Image types a chat message may carry (to providers with the `supportsImages` capability). */
+export const chatImageTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export const ChatImageType = z.enum(chatImageTypes);
+export type ChatImageType = z.infer<typeof ChatImageType>;
+/** Largest image (decoded bytes) and most images per message; the JSON body limit bounds the total too. */
+export const MAX_CHAT_IMAGE_BYTES = 2 * 1024 * 1024;
+export const MAX_CHAT_IMAGES = 4;
+
+/** One image sent with a chat message, base64-encoded. The server checks its bytes against `mediaType`. */
+export const ChatImage = z
+  .object({
+    mediaType: ChatImageType,
+    data: z
+      .string()
+      .min(1, 'image data must not be empty')
+      .max(Math.ceil(MAX_CHAT_IMAGE_BYTES / 3) * 4, `images are limited to ${MAX_CHAT_IMAGE_BYTES} bytes`)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'image data must be base64'),
+  })
+  .strict();
+export type ChatImage = z.infer<typeof ChatImage>;
+const chatImages = z.array(ChatImage).max(MAX_CHAT_IMAGES, `at most ${MAX_CHAT_IMAGES} images per message`);
+
 /** Starts a manual chat on a task with an explicit provider and model (never defaulted). */
 export const StartChatBody = z
   .object({
@@ -117,11 +139,13 @@ export const StartChatBody = z
     model: z.string().trim().min(1).max(200),
     effort: z.string().trim().min(1).max(32).nullable().optional(),
     message: z.string().trim().min(1, 'message must not be empty').max(200_000),
+    images: chatImages.optional(),
   })
   .strict();
 export type StartChatBody = z.infer<typeof StartChatBody>;
 
-export const ChatMessageBody = z.object({ message: z.string().trim().min(1, 'message must not be empty').max(200_000) }).strict();
+export const ChatMessageBody = z.object({ message: z.string().trim().min(1, 'message must not be empty').max(200_000), images: chatImages.optional() }).strict();
+export type ChatMessageBody = z.infer<typeof ChatMessageBody>;
 
 /** The user's answers to an AskUserQuestion call: question text → chosen option label(s) or free text. */
 export const AnswerQuestionBody = z

@@ -81,6 +81,18 @@ export interface InputFileDto {
   modifiedAt: string;
 }
 
+/** A slash command the chat input offers (GET /api/tasks/:taskId/commands). */
+export interface SlashCommandDto {
+  /** `name` or `folder:name`, typed as `/name`. */
+  name: string;
+  description: string;
+  /** `project`: the worktree's `.claude/commands`; `user`: the user's own commands folder. */
+  source: 'project' | 'user';
+}
+
+/** Where a chat attachment went (POST /api/tasks/:taskId/tmp-files and …/files). */
+export type AttachmentTarget = 'tmp' | 'input_files';
+
 export interface ConversationDto {
   id: number;
   taskId: number;

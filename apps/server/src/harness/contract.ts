@@ -44,6 +44,12 @@ export interface QuestionRequest {
 /** The user's choice per question (question text → chosen label(s) or free text). */
 export type QuestionAnswers = Record<string, string>;
 
+/** An image sent with the user's message (base64 bytes, already checked against its type). */
+export interface PromptImage {
+  mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+  data: string;
+}
+
 export interface TurnOptions {
   cwd: string;
   /** Always explicit: never defaulted or inferred. A provider that cannot honour it fails loud. */
@@ -61,6 +67,11 @@ export interface TurnOptions {
    * restart (`toolResult` then carries the synthetic result).
    */
   prompt: string | null;
+  /**
+   * Images sent with `prompt`. Only ever given to a provider whose
+   * `supportsImages` capability is true (the runtime refuses otherwise).
+   */
+  images?: readonly PromptImage[];
   toolResult?: { toolUseId: string; content: string };
   /** Called when the agent asks the user something; the turn waits for the promise. */
   onQuestion?: (request: QuestionRequest) => Promise<QuestionAnswers>;

@@ -11,8 +11,8 @@ import { AppError } from '../errors';
 import { presentConversation } from '../features/runs/presenters';
 import { iso } from '../time';
 import { consumeTurn, type LiveView } from './consumer';
-import type { AgentEnvironment, DisallowableTool, PermissionMode, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
-import { ProviderError } from './contract';
+import type { AgentEnvironment, DisallowableTool, PermissionMode, PromptImage, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
+import { assertCapability, ProviderError } from './contract';
 import type { ProviderRegistry } from './registry';
 import type { TranscriptStore } from './transcript-store';
 
@@ -47,11 +47,15 @@ export interface StartTurn extends TurnSetup {
   effort: string | null;
   title: string | null;
   prompt: string;
+  /** Images with the prompt; only for providers with `supportsImages`. */
+  images?: readonly PromptImage[];
 }
 
 export interface ResumeTurn extends TurnSetup {
   conversation: ConversationRow;
   prompt: string | null;
+  /** Images with the prompt; only for providers with `supportsImages`. */
+  images?: readonly PromptImage[];
   toolResult?: { toolUseId: string; content: string };
 }
 
@@ -82,6 +86,7 @@ export class HarnessRuntime {
   /** Creates the conversation and starts its first turn; resolves once the turn is under way. */
   async start(req: StartTurn): Promise<ConversationRow> {
     const provider = this.registry.get(req.provider);
+    if (req.images?.length) assertCapability(provider, 'supportsImages');
     // Credentials first: a user who has not connected the provider gets nothing created.
     const env = req.env ?? (await provider.environmentFor(req.userId));
     const now = iso(this.deps.now());
@@ -96,7 +101,7 @@ export class HarnessRuntime {
       taskId: req.taskId,
       conversation: presentConversation(conversation),
     });
-    await this.begin(conversation, req, env, req.prompt, null, undefined);
+    await this.begin(conversation, req, env, req.prompt, null, undefined, req.images);
     return conversation;
   }
 
@@ -106,8 +111,9 @@ export class HarnessRuntime {
     if (!c.provider || !c.model) throw new AppError('CONFLICT', 'this conversation has no provider or model recorded');
     if (!c.provider_session_id) throw new AppError('CONFLICT', 'this conversation has no session to continue yet');
     const provider = this.registry.get(c.provider as ProviderName);
+    if (req.images?.length) assertCapability(provider, 'supportsImages');
     const env = await provider.environmentFor(req.userId);
-    await this.begin(c, req, env, req.prompt, c.provider_session_id, req.toolResult);
+    await this.begin(c, req, env, req.prompt, c.provider_session_id, req.toolResult, req.images);
   }
 
   private async begin(
@@ -117,6 +123,7 @@ export class HarnessRuntime {
     prompt: string | null,
     resumeSessionId: string | null,
     toolResult: ResumeTurn['toolResult'],
+    images?: readonly PromptImage[],
   ): Promise<void> {
     if (this.live.has(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'this conversation is already running a turn');
     const providerName = conversation.provider as ProviderName;
@@ -142,6 +149,7 @@ export class HarnessRuntime {
         env: setup.extraEnv ? { ...env, ...setup.extraEnv } : env,
         signal: entry.controller.signal,
         prompt,
+        ...(images?.length ? { images } : {}),
         ...(toolResult ? { toolResult } : {}),
         onQuestion: (request: QuestionRequest) =>
           new Promise<QuestionAnswers>((resolve) => {

@@ -56,6 +56,11 @@ export const samples: Record<string, Sample> = {
   'POST /api/tasks/:taskId/agent-runs': () => ({ json: { agentType: 'implementation' } }),
   'POST /api/signals': () => ({ json: { signal: 'workflow-complete' } }),
   'PUT /api/prompts/:name': () => ({ json: { content: 'Refine {{taskTitle}} carefully.', expectedMtime: null } }),
+  'POST /api/tasks/:taskId/tmp-files': () => {
+    const form = new FormData();
+    form.append('file', new File(['scratch'], 'scratch.txt'));
+    return { form };
+  },
   'POST /api/tasks/:taskId/files': () => {
     const form = new FormData();
     form.append('file', new File(['hello'], 'hello.txt'));

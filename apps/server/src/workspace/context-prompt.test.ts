@@ -27,6 +27,15 @@ describe('buildContextPrompt', () => {
     expect(buildContextPrompt({ ...base, inputFiles: [] })).toMatch(/no input files/);
   });
 
+  it('names the files attached in chat to the worktree tmp/ folder, and only when there are some', () => {
+    const tmp = ['/code/shop-worktrees/task-42/tmp/log.txt'];
+    const p = buildContextPrompt({ ...base, inputFiles: [], tmpFiles: tmp });
+    expect(p).toContain('- `/code/shop-worktrees/task-42/tmp/log.txt`');
+    expect(p).toMatch(/never commit them/);
+    expect(buildContextPrompt({ ...base, inputFiles: [], tmpFiles: [] })).not.toContain('tmp/');
+    expect(buildContextPrompt({ ...base, inputFiles: [] })).not.toContain('tmp/');
+  });
+
   it('gives the testing configuration: task id, port, loopback, hands off other tasks', () => {
     const p = buildContextPrompt({ ...base, inputFiles: [] });
     expect(p).toContain('Task id: 42');

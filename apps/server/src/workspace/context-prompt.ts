@@ -8,6 +8,8 @@ export interface ContextPromptInput {
   documentPath: string;
   /** Absolute paths of the task's input files. */
   inputFiles: readonly string[];
+  /** Absolute paths of files the user attached in chat to the worktree's `tmp/` (omitted: none). */
+  tmpFiles?: readonly string[];
   devServerPort: number;
   /** The directory the agent runs in. */
   cwd: string;
@@ -21,6 +23,17 @@ export function buildContextPrompt(input: ContextPromptInput): string {
           'The user attached these files to the task. Read each of them before you start; they are part of the request:',
           '',
           ...input.inputFiles.map((f) => `- \`${f}\``),
+        ];
+  const tmp = input.tmpFiles ?? [];
+  const attached =
+    tmp.length === 0
+      ? []
+      : [
+          'The user also attached these files in the chat, in the worktree\'s `tmp/` folder. They are working material, not part of',
+          'the change: read them when the conversation refers to them, and never commit them:',
+          '',
+          ...tmp.map((f) => `- \`${f}\``),
+          '',
         ];
   return [
     '## Task context',
@@ -36,6 +49,7 @@ export function buildContextPrompt(input: ContextPromptInput): string {
     '',
     ...files,
     '',
+    ...attached,
     '### Working directory',
     '',
     `You are working in \`${input.cwd}\`.`,

@@ -2,7 +2,7 @@
 // and model, send follow-ups, stop, answer the agent's questions — also after
 // a restart, when the parked question is answered by resuming the session
 // with a synthetic tool result.
-import type { AnswerQuestionBody, StartChatBody } from '@bottega/protocol';
+import type { AnswerQuestionBody, ChatMessageBody, StartChatBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { ConversationRow, ProjectRow, TaskRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
@@ -13,8 +13,12 @@ import { effectiveCwd } from '../../workspace/cwd';
 import { listInputFiles } from '../../workspace/input-files';
 import { devServerPort, taskArchive } from '../../workspace/paths';
 import { join } from 'node:path';
+import type { ProviderName } from '@bottega/protocol';
+import { listTmpFiles } from './attachments';
+import { validateImages } from './images';
+import { commandRoots, expandMessage } from './slash-commands';
 
-type ChatDeps = Pick<Deps, 'harness' | 'config'>;
+type ChatDeps = Pick<Deps, 'harness' | 'config' | 'providers'>;
 
 /** Where and how any turn on this task runs (chats and agent runs): its worktree, its context prompt, no permission prompts. */
 export async function taskTurnSetup(deps: Pick<Deps, 'config'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
@@ -23,7 +27,8 @@ export async function taskTurnSetup(deps: Pick<Deps, 'config'>, project: Project
   const cwd = await effectiveCwd({ repoPath: project.repo_path, subprojectPath: project.subproject_path, worktreePath: task.worktree_path });
   const archive = taskArchive(deps.config.home, project.id, task.id);
   const inputFiles = (await listInputFiles(archive.inputFilesDir)).map((f) => join(archive.inputFilesDir, f.name));
-  const context = buildContextPrompt({ taskId: task.id, documentPath: archive.documentPath, inputFiles, devServerPort: devServerPort(task.id), cwd });
+  const tmpFiles = await listTmpFiles(task.worktree_path);
+  const context = buildContextPrompt({ taskId: task.id, documentPath: archive.documentPath, inputFiles, tmpFiles, devServerPort: devServerPort(task.id), cwd });
   return {
     taskId: task.id,
     projectId: project.id,
@@ -35,8 +40,20 @@ export async function taskTurnSetup(deps: Pick<Deps, 'config'>, project: Project
   };
 }
 
+/**
+ * What the provider receives for a chat message: the text with a slash
+ * command expanded (SPEC §13) and the images checked against the provider's
+ * capability. Throws before anything is written.
+ */
+export async function prepareChatMessage(deps: ChatDeps, task: TaskRow, userId: number, provider: ProviderName, body: ChatMessageBody) {
+  const images = validateImages(deps.providers.get(provider), provider, body.images);
+  const { text } = await expandMessage(commandRoots(deps.config.home, userId, task.worktree_path), body.message);
+  return { prompt: text, ...(images.length > 0 ? { images } : {}) };
+}
+
 export async function startChat(deps: ChatDeps, project: ProjectRow, task: TaskRow, userId: number, body: StartChatBody): Promise<ConversationRow> {
   const effort = validateEffort(body.provider, body.effort);
+  const message = await prepareChatMessage(deps, task, userId, body.provider, body);
   const setup = await taskTurnSetup(deps, project, task, userId);
   return deps.harness.start({
     ...setup,
@@ -45,14 +62,16 @@ export async function startChat(deps: ChatDeps, project: ProjectRow, task: TaskR
     model: body.model,
     effort,
     title: null,
-    prompt: body.message,
+    ...message,
   });
 }
 
-export async function sendChatMessage(deps: ChatDeps, project: ProjectRow, task: TaskRow, conversation: ConversationRow, userId: number, message: string): Promise<void> {
+export async function sendChatMessage(deps: ChatDeps, project: ProjectRow, task: TaskRow, conversation: ConversationRow, userId: number, body: ChatMessageBody): Promise<void> {
+  if (!conversation.provider) throw new AppError('CONFLICT', 'this conversation has no provider recorded');
+  const message = await prepareChatMessage(deps, task, userId, conversation.provider as ProviderName, body);
   if (deps.harness.isLive(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'the agent is still working on the previous message; wait or press Stop');
   const setup = await taskTurnSetup(deps, project, task, userId);
-  await deps.harness.resume({ ...setup, conversation, prompt: message });
+  await deps.harness.resume({ ...setup, conversation, ...message });
 }
 
 export function formatAnswers(answers: AnswerQuestionBody['answers']): string {

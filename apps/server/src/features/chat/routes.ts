@@ -1,15 +1,39 @@
 // Chat routes: start a conversation on a task, follow up, stop, answer the
-// agent's question, read what is live. History is read through the
+// agent's question, read what is live; the slash commands the input offers
+// and attachments to the worktree's `tmp/`. History is read through the
 // conversation's messages route.
-import { AnswerQuestionBody, ChatMessageBody, StartChatBody, TranscriptQuery, type ConversationLiveDto } from '@bottega/protocol';
+import { AnswerQuestionBody, ChatMessageBody, StartChatBody, TranscriptQuery, type ConversationLiveDto, type SlashCommandDto } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson, readQuery } from '../../http/validate';
 import { presentConversation } from '../runs/presenters';
+import { readUploads } from '../../http/uploads';
+import { writeTmpFiles } from './attachments';
 import { answerQuestion, sendChatMessage, startChat } from './commands';
+import { commandRoots, listCommands } from './slash-commands';
 
 export function chatRoutes(deps: Deps): RouteDef[] {
   return [
+    {
+      method: 'GET',
+      path: '/api/tasks/:taskId/commands',
+      access: access.task,
+      handler: async (c) => {
+        const commands = await listCommands(commandRoots(deps.config.home, c.get('user').id, c.get('task').worktree_path));
+        return c.json({ commands: commands.map(({ name, description, source }) => ({ name, description, source }) satisfies SlashCommandDto) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/tasks/:taskId/tmp-files',
+      access: access.task,
+      body: 'multipart',
+      handler: async (c) => {
+        const files = await readUploads(c, deps.config.maxUploadBytes);
+        const written = await writeTmpFiles(c.get('task'), files);
+        return c.json({ files: written.map((f) => ({ ...f, path: `tmp/${f.name}` })) }, 201);
+      },
+    },
     {
       method: 'POST',
       path: '/api/tasks/:taskId/conversations',
@@ -28,7 +52,7 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const body = await readJson(c, ChatMessageBody);
-        await sendChatMessage(deps, c.get('project'), c.get('task'), c.get('conversation'), c.get('user').id, body.message);
+        await sendChatMessage(deps, c.get('project'), c.get('task'), c.get('conversation'), c.get('user').id, body);
         return c.json({ ok: true }, 202);
       },
     },

@@ -4,9 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { CreateTaskBody, TaskDocumentBody, TaskListQuery, UpdateTaskBody, type TaskDiffDto, type TaskPageDto } from '@bottega/protocol';
 import type { Context } from 'hono';
 import type { Deps } from '../../deps';
-import { AppError, notFound } from '../../errors';
+import { notFound } from '../../errors';
 import { access, type RouteDef } from '../../http/routes';
 import type { AppEnv } from '../../http/types';
+import { readUploads } from '../../http/uploads';
 import { readJson, readQuery } from '../../http/validate';
 import { readTaskDocument, writeTaskDocument } from '../../workspace/document';
 import { deleteInputFile, listInputFiles, sanitizeFileName, writeInputFile } from '../../workspace/input-files';
@@ -144,28 +145,4 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       },
     },
   ];
-}
-
-/** Reads every file of a multipart upload, enforcing the size limit and sanitizing names first. */
-async function readUploads(c: Context<AppEnv>, maxBytes: number): Promise<{ name: string; data: Uint8Array }[]> {
-  const type = c.req.header('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw new AppError('VALIDATION_FAILED', 'expected a multipart/form-data upload with one or more "file" fields');
-  }
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes + 64 * 1024) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`);
-  let form: Record<string, unknown>;
-  try {
-    form = await c.req.parseBody({ all: true });
-  } catch {
-    throw new AppError('VALIDATION_FAILED', 'malformed multipart body');
-  }
-  const raw = form.file;
-  const list = (Array.isArray(raw) ? raw : [raw]).filter((v): v is File => v instanceof File);
-  if (list.length === 0) throw new AppError('VALIDATION_FAILED', 'no "file" field in the upload');
-  const total = list.reduce((n, f) => n + f.size, 0);
-  if (total > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`);
-  // Validate every name before writing anything, so a bad name writes nothing.
-  const named = list.map((f) => ({ file: f, name: sanitizeFileName(f.name) }));
-  return Promise.all(named.map(async ({ file, name }) => ({ name, data: new Uint8Array(await file.arrayBuffer()) })));
 }

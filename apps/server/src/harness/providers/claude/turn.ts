@@ -4,7 +4,7 @@
 // abort. The stream of messages continues across the re-run.
 import type { McpServerConfig, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../../../logger';
-import { ProviderError, type AgentEnvironment, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
+import { ProviderError, type AgentEnvironment, type PromptImage, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
 import { AgentProcess } from './agent-process';
 import { classifyApiFailure, classifyThrown, credentialsRejected, isUnauthorized, type ApiFailure } from './errors';
 import { createMapperContext, mapClaudeMessage } from './mapper';
@@ -34,7 +34,7 @@ export interface TurnDeps {
   cleanupLater(work: Promise<void>): void;
 }
 
-type Prompt = { kind: 'text'; text: string } | { kind: 'tool_result'; toolUseId: string; content: string };
+type Prompt = { kind: 'text'; text: string; images?: readonly PromptImage[] } | { kind: 'tool_result'; toolUseId: string; content: string };
 type Failure = { kind: 'api'; api: ApiFailure; held: ProviderMessage[] } | { kind: 'thrown'; error: unknown } | null;
 
 export class ClaudeTurn implements TurnHandle {
@@ -110,7 +110,7 @@ export class ClaudeTurn implements TurnHandle {
   private async *attempts(): AsyncGenerator<ProviderMessage> {
     const o = this.options;
     let prompt: Prompt;
-    if (o.prompt !== null) prompt = { kind: 'text', text: o.prompt };
+    if (o.prompt !== null) prompt = { kind: 'text', text: o.prompt, ...(o.images?.length ? { images: o.images } : {}) };
     else if (o.toolResult && this.resumeId) prompt = { kind: 'tool_result', ...o.toolResult };
     else throw new ProviderError('anthropic', 'fatal', 'invalid_request', 'a turn without a prompt needs a tool result and a session to resume');
     let env = o.env;
@@ -179,7 +179,8 @@ export class ClaudeTurn implements TurnHandle {
     watchdog.start();
     // Loaded on first use: the SDK is large and the server starts faster without it.
     const { query } = await import('@anthropic-ai/claude-agent-sdk');
-    const stream = query({ prompt: prompt.kind === 'text' ? prompt.text : toolResultInput(resume ?? '', prompt), options })[Symbol.asyncIterator]();
+    const input = prompt.kind === 'tool_result' ? toolResultInput(resume ?? '', prompt) : prompt.images ? imagePromptInput(resume ?? '', prompt.text, prompt.images) : prompt.text;
+    const stream = query({ prompt: input, options })[Symbol.asyncIterator]();
     let drained = false;
     try {
       for (;;) {
@@ -257,6 +258,19 @@ async function* toolResultInput(sessionId: string, p: { toolUseId: string; conte
   yield {
     type: 'user',
     message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: p.toolUseId, content: p.content }] },
+    parent_tool_use_id: null,
+    session_id: sessionId,
+  };
+}
+
+/** Streaming input of exactly one user message: the images, then the text (the order Anthropic recommends). */
+async function* imagePromptInput(sessionId: string, text: string, images: readonly PromptImage[]): AsyncIterable<SDKUserMessage> {
+  yield {
+    type: 'user',
+    message: {
+      role: 'user',
+      content: [...images.map((i) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: i.mediaType, data: i.data } })), { type: 'text' as const, text }],
+    },
     parent_tool_use_id: null,
     session_id: sessionId,
   };
