@@ -288,3 +288,20 @@ export const SavePromptBody = z
   })
   .strict();
 export type SavePromptBody = z.infer<typeof SavePromptBody>;
+
+/** A conversation title typed by the user. */
+export const RenameConversationBody = z.object({ title: trimmed(200) }).strict();
+export type RenameConversationBody = z.infer<typeof RenameConversationBody>;
+
+const perMTok = z.number().finite().min(0).max(100_000);
+/** Identifies one price row: a provider and a model id exactly as runs record it. */
+export const ModelPriceKey = z.object({ provider: ProviderName, model: z.string().trim().min(1).max(200) }).strict();
+export type ModelPriceKey = z.infer<typeof ModelPriceKey>;
+/** Creates or replaces the price of one model, in US dollars per million tokens. */
+export const PutModelPriceBody = ModelPriceKey.extend({
+  inputPerMTok: perMTok,
+  outputPerMTok: perMTok,
+  cacheReadPerMTok: perMTok,
+  cacheWritePerMTok: perMTok,
+}).strict();
+export type PutModelPriceBody = z.infer<typeof PutModelPriceBody>;

@@ -132,6 +132,50 @@ export interface AgentRunDto {
   startedAt: string | null;
   endedAt: string | null;
   createdAt: string;
+  /** Tokens and cost of every turn of the run (zero before its first turn ends). */
+  usage: UsageTotalsDto;
+}
+
+/**
+ * Tokens and cost of a set of turns. `costUsd` is null as soon as one of the
+ * turns has a model without a price (never a partial or guessed cost).
+ */
+export interface UsageTotalsDto {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number | null;
+}
+
+/** GET /api/tasks/:taskId/usage: the task's agent runs per role, their total, and its manual chats apart. */
+export interface TaskUsageDto {
+  taskId: number;
+  /** Agent roles that ran on the task, each with the sum of its runs. */
+  byRole: { agentType: AgentType; runs: number; usage: UsageTotalsDto }[];
+  /** The sum of every run of the task. */
+  total: UsageTotalsDto;
+  /** Manual chat conversations on the task (not part of `total`). */
+  chats: UsageTotalsDto;
+}
+
+/** GET /api/projects/:projectId/usage: the sum of every run of every task of the project. */
+export interface ProjectUsageDto {
+  projectId: number;
+  total: UsageTotalsDto;
+  /** Manual chat conversations of the project's tasks (not part of `total`). */
+  chats: UsageTotalsDto;
+}
+
+/** One row of the admin-editable price table, in US dollars per million tokens. */
+export interface ModelPriceDto {
+  provider: string;
+  model: string;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cacheReadPerMTok: number;
+  cacheWritePerMTok: number;
+  updatedAt: string;
 }
 
 /** One page of a conversation's stored transcript. */

@@ -126,6 +126,32 @@ export interface WebhookDeliveriesTable {
   received_at: string;
 }
 
+/** One finished turn's token usage (SPEC §13, issue 8); runs, tasks and projects sum these. */
+export interface UsageRecordsTable {
+  id: Generated<number>;
+  conversation_id: number;
+  provider: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  /** The provider's own cost figure for the turn, when it gives one. */
+  reported_cost_usd: number | null;
+  created_at: string;
+}
+
+/** The admin-editable price table, US dollars per million tokens. */
+export interface ModelPricesTable {
+  provider: string;
+  model: string;
+  input_per_mtok: number;
+  output_per_mtok: number;
+  cache_read_per_mtok: number;
+  cache_write_per_mtok: number;
+  updated_at: string;
+}
+
 export interface InstanceSettingsTable {
   key: string;
   value: string;
@@ -152,6 +178,8 @@ export interface Database {
   instance_settings: InstanceSettingsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   user_agent_settings: UserAgentSettingsTable;
+  usage_records: UsageRecordsTable;
+  model_prices: ModelPricesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

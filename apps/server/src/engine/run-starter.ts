@@ -12,7 +12,7 @@ import type { DisallowableTool } from '../harness/contract';
 import { iso } from '../time';
 import { resolveRoleModel } from '../features/agent-settings/store';
 import { taskTurnSetup } from '../features/chat/commands';
-import { presentRun } from '../features/runs/presenters';
+import { presentRunWithUsage } from '../features/runs/presenters';
 import { presentTask } from '../features/tasks/presenters';
 import { buildRunPrompt } from './prompts';
 import { newRunToken, signalEnvironment } from './signal-command';
@@ -132,7 +132,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
       .executeTakeFirstOrThrow();
   });
   await broadcastTask(deps, task.id);
-  deps.bus.publish({ type: 'agent-run.updated', projectId: project.id, taskId: task.id, run: presentRun(run) });
+  deps.bus.publish({ type: 'agent-run.updated', projectId: project.id, taskId: task.id, run: await presentRunWithUsage(deps.db, run) });
 
   try {
     const conversation = await deps.harness.start({
@@ -150,7 +150,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
       onComplete: () => req.onComplete(run.id),
     });
     const linked = await deps.db.updateTable('agent_runs').set({ conversation_id: conversation.id }).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
-    deps.bus.publish({ type: 'agent-run.updated', projectId: project.id, taskId: task.id, run: presentRun(linked) });
+    deps.bus.publish({ type: 'agent-run.updated', projectId: project.id, taskId: task.id, run: await presentRunWithUsage(deps.db, linked) });
     return linked;
   } catch (err) {
     await failRun(deps, run.id, err instanceof Error ? err.message : String(err));
@@ -170,7 +170,7 @@ export async function failRun(deps: Pick<Deps, 'db' | 'bus' | 'now'>, runId: num
 
 export async function broadcastRun(deps: Pick<Deps, 'db' | 'bus'>, run: AgentRunRow): Promise<void> {
   const task = await deps.db.selectFrom('tasks').select('project_id').where('id', '=', run.task_id).executeTakeFirst();
-  if (task) deps.bus.publish({ type: 'agent-run.updated', projectId: task.project_id, taskId: run.task_id, run: presentRun(run) });
+  if (task) deps.bus.publish({ type: 'agent-run.updated', projectId: task.project_id, taskId: run.task_id, run: await presentRunWithUsage(deps.db, run) });
 }
 
 export async function broadcastTask(deps: Pick<Deps, 'db' | 'bus'>, taskId: number): Promise<TaskRow | undefined> {

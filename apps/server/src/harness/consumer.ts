@@ -2,10 +2,13 @@
 // (then, and only then, broadcasts it), captures the session id on first
 // sight, keeps the live thinking text and the context usage, and reports how
 // the stream ended. Deltas are broadcast but not stored: the complete message
-// that follows them is.
+// that follows them is. Each `result` also leaves a usage record (tokens and
+// the provider's cost) that runs, tasks and projects are totalled from.
 import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
 import type { Deps } from '../deps';
+import { recordTurnUsage } from '../features/usage/record';
 import { iso } from '../time';
+import { withContextWindow } from './context-window';
 import type { ProviderMessage, TurnHandle } from './contract';
 import type { TranscriptStore } from './transcript-store';
 
@@ -14,6 +17,8 @@ export interface ConsumeTarget {
   projectId: number;
   taskId: number;
   provider: UnifiedMessage['provider'];
+  /** The conversation's model, stamped on its usage records. */
+  model: string | null;
 }
 
 export interface LiveView {
@@ -51,13 +56,17 @@ export async function consumeTurn(deps: ConsumerDeps, store: TranscriptStore, ta
       const stored = await store.append(target.conversationId, batch, target.provider);
       for (const message of stored) {
         publish({ type: 'message', ...route, message });
+        if (message.type === 'result' && message.usage) {
+          await recordTurnUsage(deps, { conversationId: target.conversationId, provider: target.provider, model: target.model ?? 'unknown', usage: message.usage, costUsd: message.costUsd });
+        }
         if (message.type === 'result' && message.contextUsage) {
+          const contextUsage = withContextWindow(message.contextUsage, target.provider, target.model);
           await deps.db
             .updateTable('conversations')
-            .set({ context_usage: JSON.stringify(message.contextUsage), updated_at: iso(deps.now()) })
+            .set({ context_usage: JSON.stringify(contextUsage), updated_at: iso(deps.now()) })
             .where('id', '=', target.conversationId)
             .execute();
-          publish({ type: 'conversation.usage', ...route, contextUsage: message.contextUsage });
+          publish({ type: 'conversation.usage', ...route, contextUsage });
         }
       }
     };

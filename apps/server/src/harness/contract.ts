@@ -106,9 +106,30 @@ export interface TurnHandle {
 /** What an agent process gets as its environment: built from scratch, never inherited. */
 export type AgentEnvironment = Readonly<Record<string, string>>;
 
+/** The first exchange of a conversation, to be summed up as its title. */
+export interface TitleRequest {
+  userId: number;
+  userText: string;
+  assistantText: string;
+  /** Aborted on timeout or server shutdown; the request must stop then. */
+  signal: AbortSignal;
+}
+
+/**
+ * Names conversations with a small, cheap model of the provider, using the
+ * user's own credentials. Optional: a provider without it gets no automatic
+ * titles (the user can still rename).
+ */
+export interface TitleGenerator {
+  /** A short title (plain text, one line); throws when the model gives none. */
+  generateTitle(request: TitleRequest): Promise<string>;
+}
+
 export interface LlmProvider {
   readonly name: ProviderName;
   readonly capabilities: Readonly<ProviderCapabilities>;
+  /** Automatic conversation titles, where the provider offers them (SPEC §13). */
+  readonly titles?: TitleGenerator;
   /**
    * The agent environment for `userId` with that user's credentials. Throws
    * CredentialsMissingError when the user has not connected this provider.

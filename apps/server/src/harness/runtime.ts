@@ -14,6 +14,7 @@ import { consumeTurn, type LiveView } from './consumer';
 import type { AgentEnvironment, DisallowableTool, PermissionMode, PromptImage, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
 import { assertCapability, ProviderError } from './contract';
 import type { ProviderRegistry } from './registry';
+import { TitleWriter } from './titles';
 import type { TranscriptStore } from './transcript-store';
 
 /** The follow-up sent when a turn is resumed after a transient failure. */
@@ -76,12 +77,16 @@ interface LiveTurn {
 export class HarnessRuntime {
   private readonly live = new Map<number, LiveTurn>();
   private shuttingDown = false;
+  private readonly titles: TitleWriter;
 
   constructor(
     private readonly deps: RuntimeDeps,
     private readonly registry: ProviderRegistry,
     readonly store: TranscriptStore,
-  ) {}
+    options: { titleTimeoutMs?: number } = {},
+  ) {
+    this.titles = new TitleWriter(deps, registry, store, options.titleTimeoutMs);
+  }
 
   /** Creates the conversation and starts its first turn; resolves once the turn is under way. */
   async start(req: StartTurn): Promise<ConversationRow> {
@@ -167,13 +172,15 @@ export class HarnessRuntime {
     }
     this.deps.bus.publish({ type: 'streaming.started', ...route });
     const handle = entry.handle;
-    entry.done = consumeTurn(this.deps, this.store, { ...route, provider: providerName }, handle, entry.view).then(async (outcome) => {
+    entry.done = consumeTurn(this.deps, this.store, { ...route, provider: providerName, model: conversation.model }, handle, entry.view).then(async (outcome) => {
       this.live.delete(conversation.id);
       // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
       if (!this.shuttingDown) await this.setPendingQuestion(conversation.id, null);
       if (!outcome.ok && (await this.retryTransient(conversation.id, setup, route, outcome.error))) return;
       if (!outcome.ok) await this.recordFailure(conversation.id, route, outcome.error);
       this.deps.bus.publish({ type: 'streaming.ended', ...route });
+      // The first exchange of a chat is named in the background; nothing waits for it.
+      if (outcome.ok && resumeSessionId === null && !this.shuttingDown) this.titles.schedule(route, setup.userId);
       // A turn cut short by shutdown is not finished: recovery marks its run interrupted at the next start.
       if (this.shuttingDown) return;
       try {
@@ -279,6 +286,7 @@ export class HarnessRuntime {
   /** Server shutdown: ends every live turn (no agent process may outlive the server). */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    this.titles.shutdown();
     await Promise.all([...this.live.values()].map(async (e) => {
       e.controller.abort();
       await e.handle?.abort();

@@ -21,6 +21,7 @@ import type { RouteDef } from './routes';
 import type { AppEnv } from './types';
 import { webAppRoutes } from './web';
 import { webhookRoutes } from '../features/webhooks/routes';
+import { usageRoutes } from '../features/usage/routes';
 
 export function allRoutes(deps: Deps): RouteDef[] {
   return [
@@ -35,6 +36,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...agentSettingsRoutes(deps),
     ...promptRoutes(deps),
     ...webhookRoutes(deps),
+    ...usageRoutes(deps),
   ];
 }
 

@@ -61,6 +61,9 @@ export const samples: Record<string, Sample> = {
     form.append('file', new File(['scratch'], 'scratch.txt'));
     return { form };
   },
+  'PATCH /api/conversations/:conversationId': () => ({ json: { title: 'A better title' } }),
+  'PUT /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model', inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } }),
+  'DELETE /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model' } }),
   'POST /api/tasks/:taskId/files': () => {
     const form = new FormData();
     form.append('file', new File(['hello'], 'hello.txt'));

@@ -6,6 +6,7 @@ import { up as taskWorkspaceAndPaging } from './0002_task_workspace_and_paging';
 import { up as conversationPendingQuestion } from './0003_conversation_pending_question';
 import { up as runSignals } from './0004_run_signals';
 import { up as githubWebhooks } from './0005_github_webhooks';
+import { up as usage } from './0006_usage';
 
 export interface Migration {
   name: string;
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   { name: '0003_conversation_pending_question', up: conversationPendingQuestion },
   { name: '0004_run_signals', up: runSignals },
   { name: '0005_github_webhooks', up: githubWebhooks },
+  { name: '0006_usage', up: usage },
 ];

@@ -2,7 +2,7 @@
 // agent's question, read what is live; the slash commands the input offers
 // and attachments to the worktree's `tmp/`. History is read through the
 // conversation's messages route.
-import { AnswerQuestionBody, ChatMessageBody, StartChatBody, TranscriptQuery, type ConversationLiveDto, type SlashCommandDto } from '@bottega/protocol';
+import { AnswerQuestionBody, ChatMessageBody, RenameConversationBody, StartChatBody, TranscriptQuery, type ConversationLiveDto, type SlashCommandDto } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson, readQuery } from '../../http/validate';
@@ -10,6 +10,7 @@ import { presentConversation } from '../runs/presenters';
 import { readUploads } from '../../http/uploads';
 import { writeTmpFiles } from './attachments';
 import { answerQuestion, sendChatMessage, startChat } from './commands';
+import { renameConversation } from './rename';
 import { commandRoots, listCommands } from './slash-commands';
 
 export function chatRoutes(deps: Deps): RouteDef[] {
@@ -54,6 +55,16 @@ export function chatRoutes(deps: Deps): RouteDef[] {
         const body = await readJson(c, ChatMessageBody);
         await sendChatMessage(deps, c.get('project'), c.get('task'), c.get('conversation'), c.get('user').id, body);
         return c.json({ ok: true }, 202);
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/api/conversations/:conversationId',
+      access: access.conversation,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, RenameConversationBody);
+        return c.json({ conversation: presentConversation(await renameConversation(deps, c.get('project'), c.get('conversation'), body.title)) });
       },
     },
     {

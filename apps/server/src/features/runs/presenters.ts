@@ -1,8 +1,21 @@
 // Agent-run and conversation JSON.
-import type { AgentRunDto, ContextUsage, ConversationDto } from '@bottega/protocol';
+import type { AgentRunDto, ContextUsage, ConversationDto, UsageTotalsDto } from '@bottega/protocol';
 import type { AgentRunRow, ConversationRow } from '../../db/schema';
+import type { Deps } from '../../deps';
+import { usageOfRuns, ZERO_USAGE } from '../usage/totals';
 
-export function presentRun(row: AgentRunRow): AgentRunDto {
+/** Runs with their usage summed from their turns (one query for all of them). */
+export async function presentRuns(db: Deps['db'], rows: readonly AgentRunRow[]): Promise<AgentRunDto[]> {
+  const usage = await usageOfRuns(db, rows.map((r) => r.id));
+  return rows.map((r) => presentRun(r, usage.get(r.id) ?? { ...ZERO_USAGE }));
+}
+
+export async function presentRunWithUsage(db: Deps['db'], row: AgentRunRow): Promise<AgentRunDto> {
+  const [dto] = await presentRuns(db, [row]);
+  return dto ?? presentRun(row, { ...ZERO_USAGE });
+}
+
+export function presentRun(row: AgentRunRow, usage: UsageTotalsDto): AgentRunDto {
   return {
     id: row.id,
     taskId: row.task_id,
@@ -18,6 +31,7 @@ export function presentRun(row: AgentRunRow): AgentRunDto {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     createdAt: row.created_at,
+    usage,
   };
 }
 

@@ -10,7 +10,7 @@ import { startRun } from '../../engine/run-starter';
 import { applySignal, SignalBody } from '../../engine/signals';
 import { readJson } from '../../http/validate';
 import { access, type RouteDef } from '../../http/routes';
-import { presentConversation, presentRun } from './presenters';
+import { presentConversation, presentRuns, presentRunWithUsage } from './presenters';
 
 export function runRoutes(deps: Deps): RouteDef[] {
   const { db } = deps;
@@ -24,14 +24,14 @@ export function runRoutes(deps: Deps): RouteDef[] {
       handler: async (c) => {
         const body = await readJson(c, StartRunBody);
         const run = await startRun(deps, { taskId: c.get('task').id, agentType: body.agentType, trigger: 'manual', actingUserId: c.get('user').id, onComplete });
-        return c.json({ run: presentRun(run) }, 201);
+        return c.json({ run: await presentRunWithUsage(db, run) }, 201);
       },
     },
     {
       method: 'POST',
       path: '/api/agent-runs/:runId/resume',
       access: access.run,
-      handler: async (c) => c.json({ run: presentRun(await resumeInterruptedRun(deps, c.get('run'), c.get('user').id, onComplete)) }),
+      handler: async (c) => c.json({ run: await presentRunWithUsage(db, await resumeInterruptedRun(deps, c.get('run'), c.get('user').id, onComplete)) }),
     },
     {
       method: 'POST',
@@ -50,7 +50,7 @@ export function runRoutes(deps: Deps): RouteDef[] {
       access: access.task,
       handler: async (c) => {
         const rows = await db.selectFrom('agent_runs').selectAll().where('task_id', '=', c.get('task').id).orderBy('id', 'desc').execute();
-        return c.json({ runs: rows.map(presentRun) });
+        return c.json({ runs: await presentRuns(db, rows) });
       },
     },
     {
@@ -66,14 +66,14 @@ export function runRoutes(deps: Deps): RouteDef[] {
           .where('agent_runs.status', 'in', runStatuses.filter(isLiveRunStatus))
           .orderBy('agent_runs.id', 'desc')
           .execute();
-        return c.json({ runs: rows.map(presentRun) });
+        return c.json({ runs: await presentRuns(db, rows) });
       },
     },
     {
       method: 'GET',
       path: '/api/agent-runs/:runId',
       access: access.run,
-      handler: (c) => c.json({ run: presentRun(c.get('run')) }),
+      handler: async (c) => c.json({ run: await presentRunWithUsage(db, c.get('run')) }),
     },
     {
       method: 'GET',

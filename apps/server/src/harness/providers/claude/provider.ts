@@ -6,6 +6,7 @@ import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type 
 import { buildClaudeEnvironment, readClaudeCredentials } from './credentials';
 import { readClaudeMcpServers } from './mcp-config';
 import { resolveClaudeExecutable } from './options';
+import { claudeTitleGenerator } from './title';
 import { ClaudeTurn } from './turn';
 import { isSimulated, type SimulatedModel } from './simulated';
 
@@ -77,6 +78,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
   return {
     name: 'anthropic',
     capabilities: CLAUDE_CAPABILITIES,
+    titles: claudeTitleGenerator(environmentFor),
     environmentFor,
     startTurn: (options: TurnOptions) => turn(options, null),
     sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),

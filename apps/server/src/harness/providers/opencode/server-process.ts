@@ -15,7 +15,7 @@ import { agentMarkerPrefix } from '../claude/agent-process';
 /** The username OpenCode's basic auth expects with OPENCODE_SERVER_PASSWORD. */
 export const SERVER_USERNAME = 'opencode';
 const READY = /opencode server listening on (http:\/\/[^\s]+)/;
-const PORT_TAKEN = /EADDRINUSE|address already in use|port .* in use|failed to start server/i;
+const BIND_FAILED = /EADDRINUSE|address already in use|ServeError/i;
 const OUTPUT_TAIL = 4096;
 
 /** The platform binary of the `opencode-ai` package (its launcher needs a postinstall that never ran). */
@@ -41,6 +41,15 @@ export function freePort(): Promise<number> {
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether something listens on the loopback port. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(true));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(false)));
   });
 }
 
@@ -131,7 +140,11 @@ export class OpencodeServerProcess {
       };
       const timer = setTimeout(() => fail(new Error(`OpenCode did not report ready within ${o.readyTimeoutMs ?? 30_000} ms: ${output.trim().slice(-500)}`)), o.readyTimeoutMs ?? 30_000);
       child.once('error', (err) => fail(new Error(`OpenCode could not be started: ${err.message}`)));
-      void exited.then(() => fail(PORT_TAKEN.test(output) ? new PortTakenError(port, output) : new Error(`OpenCode exited before it was ready (code ${child.exitCode ?? child.signalCode}): ${output.trim().slice(-500)}`)));
+      void exited.then(async () => {
+        // OpenCode reports a taken port only as a generic ServeError: check the port itself.
+        const taken = BIND_FAILED.test(output) && (await portInUse(port));
+        fail(taken ? new PortTakenError(port, output) : new Error(`OpenCode exited before it was ready (code ${child.exitCode ?? child.signalCode}): ${output.trim().slice(-500)}`));
+      });
       child.stdout?.on('data', (chunk: string) => {
         note(chunk);
         const m = READY.exec(output);
