@@ -49,6 +49,7 @@ export const samples: Record<string, Sample> = {
   'PUT /api/providers/anthropic': () => ({ json: { apiKey: 'sk-ant-test-key-0123456789', baseUrl: 'http://127.0.0.1:9' } }),
   'POST /api/providers/anthropic/setup-token/complete': () => ({ json: { code: 'good-code' } }),
   'PUT /api/providers/openai': () => ({ json: { apiKey: 'sk-openai-test-key-0123', baseUrl: 'http://127.0.0.1:9/v1' } }),
+  'PUT /api/providers/opencode': () => ({ json: { custom: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-opencode-test-0123', models: ['fake-model'] } } }),
   'PUT /api/agent-settings': () => {
     const m = { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' };
     return { json: { settings: { planification: m, implementation: m, review: m, refinement: m, pr: m, yolo: m } } };
@@ -56,14 +57,14 @@ export const samples: Record<string, Sample> = {
   'POST /api/tasks/:taskId/agent-runs': () => ({ json: { agentType: 'implementation' } }),
   'POST /api/signals': () => ({ json: { signal: 'workflow-complete' } }),
   'PUT /api/prompts/:name': () => ({ json: { content: 'Refine {{taskTitle}} carefully.', expectedMtime: null } }),
+  'PATCH /api/conversations/:conversationId': () => ({ json: { title: 'A better title' } }),
+  'PUT /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model', inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } }),
+  'DELETE /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model' } }),
   'POST /api/tasks/:taskId/tmp-files': () => {
     const form = new FormData();
     form.append('file', new File(['scratch'], 'scratch.txt'));
     return { form };
   },
-  'PATCH /api/conversations/:conversationId': () => ({ json: { title: 'A better title' } }),
-  'PUT /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model', inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } }),
-  'DELETE /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model' } }),
   'POST /api/tasks/:taskId/files': () => {
     const form = new FormData();
     form.append('file', new File(['hello'], 'hello.txt'));

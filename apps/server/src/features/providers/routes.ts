@@ -11,6 +11,7 @@ import { isSimulated, leaveSimulatedModel, useSimulatedModel } from '../../harne
 import { readJson } from '../../http/validate';
 import { claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
 import { codexRoutes, connectionStatus } from './codex-routes';
+import { opencodeRoutes } from './opencode-routes';
 
 /** Shown with the sign-in link: the user decides, knowing the vendor's terms. */
 export const SUBSCRIPTION_TERMS_NOTICE =
@@ -109,5 +110,6 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       handler: (c) => c.json(deps.claudeSetup.status(c.get('user').id)),
     },
     ...codexRoutes(deps),
+    ...opencodeRoutes(deps),
   ];
 }
