@@ -159,6 +159,20 @@ describe('failure controls', () => {
     await expect(reader.read()).rejects.toThrow();
   });
 
+  it('fails and stalls only the requests a match accepts, JSON ones included', async () => {
+    const isSide = (r: { model: string }) => r.model === 'side-model';
+    fake.failNext(500, { match: isSide });
+    fake.stallNext({ match: isSide });
+    expect((await post(request([user('hi')]))).status).toBe(200);
+    expect((await post({ ...request([user('hi')]), model: 'side-model' })).status).toBe(500);
+    const controller = new AbortController();
+    const stalled = post({ ...request([user('hi')]), model: 'side-model' }, {}, undefined, controller.signal);
+    await fake.waitForRequest((r) => r.response?.kind === 'stalled-stream');
+    expect((await post({ ...request([user('hi')]), stream: true })).status).toBe(200);
+    controller.abort();
+    await expect(stalled).rejects.toThrow();
+  });
+
   it('holds responses for the configured delay, and for a sleep directive', async () => {
     fake.setDelay(60_000);
     const pending = post(request([user('hi')]));

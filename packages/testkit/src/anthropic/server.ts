@@ -32,12 +32,19 @@ export interface FailOptions {
    * A non-streaming request gets the plain HTTP error instead.
    */
   afterStreamStart?: boolean;
+  /** Only requests this accepts fail (others pass untouched); default: the next model requests. */
+  match?: (request: MessagesRequest) => boolean;
 }
 
-/** Applies to the next streaming model request (non-streaming ones pass). */
+/**
+ * Applies to the next streaming model request (non-streaming ones pass), or,
+ * with `match`, to the next matching request: a matching non-streaming
+ * request then gets no response at all until the client or `close()` ends it.
+ */
 export interface StallOptions {
   /** SSE events sent before the stall (default 1: message_start only). */
   afterEvents?: number;
+  match?: (request: MessagesRequest) => boolean;
 }
 
 export interface FakeAnthropic {
@@ -60,6 +67,13 @@ interface Failure {
   status: number;
   body?: object;
   afterStreamStart: boolean;
+  match?: (request: MessagesRequest) => boolean;
+}
+
+/** Takes the first queued entry for this request: a matching one, or one without a filter when `unfiltered` applies. */
+function takeFor<T extends { match?: (request: MessagesRequest) => boolean }>(queue: T[], body: MessagesRequest, unfiltered: boolean): T | undefined {
+  const i = queue.findIndex((q) => (q.match ? q.match(body) : unfiltered));
+  return i < 0 ? undefined : queue.splice(i, 1)[0];
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -126,7 +140,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!(await wait(delayMs + reply.delayMs, res))) return;
     const inputTokens = estimateTokens([body.system, body.tools, body.messages]);
     const message = buildMessage(reply, body.model, inputTokens);
-    const failure = failures.shift();
+    const failure = takeFor(failures, body, true);
     if (failure?.afterStreamStart && body.stream === true) {
       writeStreamError(res, message, failure.status, failure.body);
       return done(200, 'stream-error');
@@ -135,11 +149,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       writeError(res, failure.status, undefined, failure.body);
       return done(failure.status, 'error');
     }
+    const stall = takeFor(stalls, body, body.stream === true);
+    if (stall && body.stream !== true) return done(200, 'stalled-stream');
     if (body.stream !== true) {
       writeJson(res, 200, message);
       return done(200, 'json');
     }
-    const stall = stalls.shift();
     if (stall) {
       writeStalledStream(res, message, stall.afterEvents ?? 1);
       return done(200, 'stalled-stream');
@@ -195,7 +210,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     waitForRequest: (predicate, timeoutMs) => log.waitFor(predicate ?? (() => true), timeoutMs ?? 10_000),
     failNext(status, opts = {}) {
       for (let i = 0; i < (opts.count ?? 1); i++) {
-        failures.push({ status, body: opts.body, afterStreamStart: opts.afterStreamStart === true });
+        failures.push({ status, body: opts.body, afterStreamStart: opts.afterStreamStart === true, ...(opts.match ? { match: opts.match } : {}) });
       }
     },
     stallNext(opts = {}) {
