@@ -32,10 +32,10 @@ describe('a fake Chat Completions model behind the real OpenCode', () => {
     const events = await oc.turn(session.id, `Write it. ${directive.bash('echo fake-works > out.txt && cat out.txt')}`);
     expect(await readFile(join(oc.work, 'out.txt'), 'utf8')).toBe('fake-works\n');
     const tool = events.flatMap((e) => (e.type === 'message.part.updated' && e.properties.part.type === 'tool' ? [e.properties.part] : []));
-    expect(tool.at(-1)).toMatchObject({ tool: 'bash', state: { status: 'completed', output: 'fake-works\n' } });
+    expect(tool.at(-1)).toMatchObject({ tool: 'bash', state: { status: 'completed', output: 'fake-works\n\n[fake-exit-status: 0]\n' } });
     const agent = fake.agentRequests().map((r) => r.body as ChatRequest);
     expect(agent).toHaveLength(2);
-    expect(agent[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: 'fake-works\n' });
+    expect(agent[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: 'fake-works\n\n[fake-exit-status: 0]\n' });
     expect(agent[1]?.messages.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'bash' } }] });
     const texts = events.flatMap((e) => (e.type === 'message.part.updated' && e.properties.part.type === 'text' ? [e.properties.part.text] : []));
     expect(texts.at(-1)).toBe('Done. 1. Bash: fake-works');
@@ -43,6 +43,14 @@ describe('a fake Chat Completions model behind the real OpenCode', () => {
     const title = fake.completionRequests().find((r) => !(r.body as ChatRequest).tools);
     expect(title?.response).toEqual({ status: 200, kind: 'stream' });
     expect(fake.completionRequests().every((r) => r.headers.authorization === 'Bearer sk-fixture')).toBe(true);
+  });
+
+  it('lets the brain see a failed command as an error', async () => {
+    const session = (await oc.client.session.create({ directory: oc.work })).data;
+    if (!session) throw new Error('no session');
+    const events = await oc.turn(session.id, directive.bash('echo broken; exit 3'));
+    const texts = events.flatMap((e) => (e.type === 'message.part.updated' && e.properties.part.type === 'text' ? [e.properties.part.text] : []));
+    expect(texts.at(-1)).toBe('Done. 1. Bash (error): Exit code 3');
   });
 
   it('reports an injected failure to OpenCode with its status', async () => {

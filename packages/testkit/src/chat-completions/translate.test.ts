@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scriptedBrain } from '../anthropic/brain';
 import { directive } from '../anthropic/directives';
 import { fromBrainReply, toMessagesRequest } from '../brain-adapter';
-import { buildCompletion, CHAT_TOOL_ALIASES, completionChunks, neutralRequest } from './translate';
+import { buildCompletion, CHAT_TOOL_ALIASES, completionChunks, neutralRequest, readExitStatus, withExitStatus, withoutExitStatus } from './translate';
 import type { ChatRequest } from './wire';
 
 const bashTool = {
@@ -37,11 +37,11 @@ describe('Chat Completions → the brain', () => {
   it('turns a brain tool call into a bash tool_calls delta and a tool_calls finish', () => {
     const req = request([{ role: 'user', content: directive.bash('echo hi') }]);
     const reply = fromBrainReply(scriptedBrain(toMessagesRequest(neutralRequest(req), CHAT_TOOL_ALIASES)), CHAT_TOOL_ALIASES);
-    expect(reply.calls).toEqual([{ name: 'bash', input: { command: 'echo hi', description: 'Run echo hi' } }]);
+    expect(reply.calls).toEqual([{ name: 'bash', input: { command: withExitStatus('echo hi'), description: 'Run echo hi' } }]);
     const chunks = completionChunks(buildCompletion(reply, req), true);
     const calls = chunks.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? []));
     expect(calls[0]).toMatchObject({ index: 0, type: 'function', function: { name: 'bash', arguments: '' } });
-    expect(JSON.parse(calls.map((c) => c.function.arguments).join(''))).toEqual({ command: 'echo hi', description: 'Run echo hi' });
+    expect(JSON.parse(calls.map((c) => c.function.arguments).join(''))).toEqual({ command: withExitStatus('echo hi'), description: 'Run echo hi' });
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
     expect(chunks.at(-1)?.choices).toEqual([]);
     expect(chunks.at(-1)?.usage?.total_tokens).toBeGreaterThan(0);
@@ -58,6 +58,21 @@ describe('Chat Completions → the brain', () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Done. 1. Bash: hi');
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.some((c) => 'usage' in c)).toBe(false);
+  });
+
+  it('shows the brain a failed command as an error result with its exit code, and its command unwrapped', () => {
+    const wrapped = withExitStatus("cd '/x' && npm test");
+    expect(withoutExitStatus(wrapped)).toBe("cd '/x' && npm test");
+    expect(readExitStatus('ok\n\n[fake-exit-status: 0]\n')).toEqual({ output: 'ok\n', isError: false });
+    expect(readExitStatus('boom\n\n[fake-exit-status: 2]\n')).toEqual({ output: 'Exit code 2\nboom\n', isError: true });
+    const req = request([
+      { role: 'user', content: 'Go.' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: JSON.stringify({ command: wrapped, description: 'Test' }) } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'FAIL\n\n[fake-exit-status: 1]\n' },
+    ]);
+    const messages = toMessagesRequest(neutralRequest(req), CHAT_TOOL_ALIASES).messages;
+    expect(messages[1]?.content).toEqual([{ type: 'tool_use', id: 'c1', name: 'Bash', input: { command: "cd '/x' && npm test", description: 'Test' } }]);
+    expect(messages[2]?.content).toEqual([{ type: 'tool_result', tool_use_id: 'c1', content: 'Exit code 1\nFAIL\n', is_error: true }]);
   });
 
   it('treats a request without tools as a side request', () => {

@@ -7,8 +7,43 @@ import type { ToolAlias, NeutralItem, NeutralReply, NeutralRequest } from '../br
 import type { ChatChunk, ChatCompletion, ChatRequest, ChatToolCall, ChatUsage } from './wire';
 import { contentText } from './wire';
 
+/**
+ * OpenCode shows the model a command's output but never its exit status, and
+ * the brains decide on failures the way Claude Code reports them (an error
+ * result starting `Exit code N`). So the fake's commands end by printing
+ * their status on a marker line; the marker is removed again, turned into
+ * the error flag, before the brain sees the result.
+ */
+const STATUS_MARKER = '[fake-exit-status: ';
+const STATUS_LINE = /\n?\[fake-exit-status: (\d+)\]\n?$/;
+
+export function withExitStatus(command: string): string {
+  return `(\n${command}\n); printf '\\n${STATUS_MARKER}%d]\\n' "$?"`;
+}
+
+export function withoutExitStatus(command: string): string {
+  const m = /^\(\n([\s\S]*)\n\); printf '.*\[fake-exit-status: %d\]\\n' "\$\?"$/.exec(command);
+  return m?.[1] ?? command;
+}
+
+/** A bash result: the output without the status line, and whether the command failed. */
+export function readExitStatus(output: string): { output: string; isError: boolean } {
+  const m = STATUS_LINE.exec(output);
+  if (!m) return { output, isError: false };
+  const code = Number(m[1]);
+  const rest = output.slice(0, m.index);
+  return code === 0 ? { output: rest, isError: false } : { output: `Exit code ${code}\n${rest}`, isError: true };
+}
+
 /** OpenCode's shell tool is `bash` with `{command, description}`: the brain's `Bash`. */
-export const CHAT_TOOL_ALIASES: readonly ToolAlias[] = [{ vendor: 'bash', brain: 'Bash' }];
+export const CHAT_TOOL_ALIASES: readonly ToolAlias[] = [
+  {
+    vendor: 'bash',
+    brain: 'Bash',
+    toBrain: (input) => (typeof input.command === 'string' ? { ...input, command: withoutExitStatus(input.command) } : input),
+    toVendor: (input) => (typeof input.command === 'string' ? { ...input, command: withExitStatus(input.command) } : input),
+  },
+];
 
 let counter = 0;
 
@@ -29,6 +64,7 @@ function parseArguments(text: string): unknown {
 export function neutralRequest(request: ChatRequest): NeutralRequest {
   const system: string[] = [];
   const items: NeutralItem[] = [];
+  const bashCalls = new Set<string>();
   for (const m of request.messages) {
     switch (m.role) {
       case 'system':
@@ -41,12 +77,17 @@ export function neutralRequest(request: ChatRequest): NeutralRequest {
       case 'assistant': {
         const text = contentText(m.content);
         if (text.length > 0) items.push({ kind: 'assistant', text });
-        for (const call of m.tool_calls ?? []) items.push({ kind: 'call', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+        for (const call of m.tool_calls ?? []) {
+          if (call.function.name === 'bash') bashCalls.add(call.id);
+          items.push({ kind: 'call', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+        }
         break;
       }
-      case 'tool':
-        items.push({ kind: 'result', callId: m.tool_call_id, output: contentText(m.content), isError: false });
+      case 'tool': {
+        const output = contentText(m.content);
+        items.push({ kind: 'result', callId: m.tool_call_id, ...(bashCalls.has(m.tool_call_id) ? readExitStatus(output) : { output, isError: false }) });
         break;
+      }
     }
   }
   const tools = (request.tools ?? []).map((t) => ({
