@@ -18,6 +18,11 @@ export const keys = {
   taskDocument: (taskId: number) => ['task', taskId, 'document'] as const,
   taskDiff: (taskId: number) => ['task', taskId, 'diff'] as const,
   taskFiles: (taskId: number) => ['task', taskId, 'files'] as const,
+  taskUsage: (taskId: number) => ['task', taskId, 'usage'] as const,
+  projectUsage: (projectId: number) => ['project', projectId, 'usage'] as const,
+  adminPrices: ['admin', 'prices'] as const,
+  /** The slash commands the chat input offers for a task. */
+  taskCommands: (taskId: number) => ['task', taskId, 'commands'] as const,
   conversation: (id: number) => ['conversation', id] as const,
   conversationLive: (id: number) => ['conversation', id, 'live'] as const,
   /** ChatTranscript (see features/chat/transcript.ts). */

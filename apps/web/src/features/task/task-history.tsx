@@ -6,6 +6,7 @@ import { paths } from '../../lib/routing';
 import { Badge, EmptyState, ErrorState, LiveDot, LoadingState } from '../../ui';
 import { ROLE_LABELS } from './agent-state';
 import { newestFirst, useTaskConversations } from './task-data';
+import { usageDetail, usageSummary } from './usage-format';
 
 const runTone: Record<RunStatus, 'stone' | 'sky' | 'green' | 'red' | 'amber'> = {
   pending: 'sky',
@@ -39,6 +40,9 @@ export function RunHistory({ task, runs }: { task: TaskDto; runs: readonly Agent
                 <p className="text-xs text-stone-500">
                   {when(run.startedAt ?? run.createdAt)} · {run.trigger === 'webhook' ? 'GitHub comment' : run.trigger}
                   {run.model ? ` · ${run.model}` : ''}
+                </p>
+                <p className="text-xs text-stone-600 tabular-nums" data-testid={`run-${run.id}-usage`} title={usageDetail(run.usage)}>
+                  {usageSummary(run.usage)}
                 </p>
                 {run.triggerUrl && (
                   <a className="text-xs text-indigo-700 underline" href={run.triggerUrl} target="_blank" rel="noreferrer noopener" aria-label={`GitHub comment that started run #${run.id}`}>

@@ -16,6 +16,7 @@ import { AgentSection } from './agent-section';
 import { DiffPanel } from './diff-panel';
 import { TaskDocumentSection } from './task-document';
 import { ConversationList, RunHistory } from './task-history';
+import { UsagePanel } from './usage-panel';
 import { useProject, useTaskQuery, useTaskRuns } from './task-data';
 
 const statusLabel: Record<TaskStatus, string> = { pending: 'Pending', in_progress: 'In progress', in_review: 'In review', completed: 'Completed' };
@@ -77,6 +78,7 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
         </div>
         <div className="flex min-w-0 flex-col gap-4">
           {runs.data && <RunHistory task={task} runs={runs.data} />}
+          <UsagePanel taskId={task.id} />
           <ConversationList task={task} />
         </div>
       </div>
