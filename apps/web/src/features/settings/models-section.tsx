@@ -10,6 +10,7 @@ import { keys } from '../../lib/keys';
 import { paths } from '../../lib/routing';
 import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
 import { PROVIDER_LABELS, useProviders } from './providers';
+import { useOpencodeModels } from './opencode-connect';
 import { EFFORT_LEVELS, initialSettings, ROLE_LABELS, roleProblems, selectableProviders, SUGGESTED_MODELS, switchProvider, type RoleSettings } from './vocabulary';
 
 interface AgentSettingsResponse {
@@ -107,6 +108,9 @@ export function ModelsForm({
 function RolePicker({ role, value, connected, problem, onChange }: { role: AgentType; value: RoleSettings[AgentType]; connected: ProviderName[]; problem?: string; onChange: (v: RoleSettings[AgentType]) => void }) {
   const levels = EFFORT_LEVELS[value.provider];
   const listId = `models-${role}`;
+  // OpenCode's models come from the user's live server, never a built-in list.
+  const live = useOpencodeModels(value.provider === 'opencode');
+  const suggestions = value.provider === 'opencode' ? (live.data?.models.map((m) => m.id) ?? []) : SUGGESTED_MODELS[value.provider];
   const providerOptions = connected.includes(value.provider) ? connected : [value.provider, ...connected];
   return (
     <fieldset className="rounded-lg border border-stone-200 bg-white p-3" data-role={role}>
@@ -134,28 +138,30 @@ function RolePicker({ role, value, connected, problem, onChange }: { role: Agent
             onChange={(e) => onChange({ ...value, model: e.target.value })}
           />
           <datalist id={listId}>
-            {SUGGESTED_MODELS[value.provider].map((m) => (
+            {suggestions.map((m) => (
               <option key={m} value={m} />
             ))}
           </datalist>
         </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="text-stone-600">Effort</span>
-          <select
-            aria-label={`${ROLE_LABELS[role]} effort`}
-            className="rounded-md border border-stone-300 px-2 py-1.5 disabled:bg-stone-100"
-            value={value.effort ?? ''}
-            disabled={!levels}
-            onChange={(e) => onChange({ ...value, effort: e.target.value === '' ? null : e.target.value })}
-          >
-            <option value="">{levels ? 'Provider default' : 'Not applicable'}</option>
-            {(levels ?? []).map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* A provider without an effort knob (OpenCode) shows no effort picker at all. */}
+        {levels && (
+          <label className="flex flex-col gap-1 text-sm">
+            <span className="text-stone-600">Effort</span>
+            <select
+              aria-label={`${ROLE_LABELS[role]} effort`}
+              className="rounded-md border border-stone-300 px-2 py-1.5"
+              value={value.effort ?? ''}
+              onChange={(e) => onChange({ ...value, effort: e.target.value === '' ? null : e.target.value })}
+            >
+              <option value="">Provider default</option>
+              {levels.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
       {problem && <p className="mt-2 text-xs text-red-700">{problem}</p>}
     </fieldset>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Badge, Button, ErrorState, InlineError, LoadingState } from '../../ui';
 import { ClaudeConnect } from './claude-connect';
 import { useCompleteOnboarding } from './onboarding';
+import { OpencodeProviderCard } from './opencode-connect';
 import { PROVIDER_LABELS, useDisconnectClaude, useProviders, type ProviderInfo } from './providers';
 
 export function ProvidersSection() {
@@ -15,7 +16,7 @@ export function ProvidersSection() {
     <ul className="flex flex-col gap-4">
       {providers.data.providers.map((p) => (
         <li key={p.name}>
-          <ProviderCard provider={p} />
+          {p.name === 'opencode' && p.available ? <OpencodeProviderCard provider={p} /> : <ProviderCard provider={p} />}
         </li>
       ))}
     </ul>

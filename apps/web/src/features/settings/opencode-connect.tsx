@@ -1,0 +1,175 @@
+// OpenCode in Settings → Providers: connect with an OpenCode Zen key or a
+// custom OpenAI-compatible provider (base URL, key, the models it serves),
+// replace or disconnect. The secret leaves the form on submit and is never
+// shown again. Also the live model list of the user's OpenCode server, for
+// the model picker (OpenCode's models are never a built-in list).
+import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import type { ConnectOpencodeBody } from '@bottega/protocol';
+import { api } from '../../lib/api';
+import { keys } from '../../lib/keys';
+import { Badge, Button, Field, InlineError } from '../../ui';
+import { useCompleteOnboarding } from './onboarding';
+import { PROVIDER_LABELS, useInvalidateConnections, type ProviderInfo } from './providers';
+
+type Mode = 'zen' | 'custom';
+
+export interface OpencodeModel {
+  id: string;
+  name: string;
+  provider: string;
+}
+
+const modelsKey = [...keys.providers, 'opencode', 'models'] as const;
+
+/** The models of the user's live OpenCode server (only fetched when `enabled`). */
+export function useOpencodeModels(enabled: boolean) {
+  return useQuery({ queryKey: modelsKey, queryFn: () => api.get<{ models: OpencodeModel[] }>('/api/providers/opencode/models'), enabled, staleTime: 60_000 });
+}
+
+/** The models list as typed: one per line or comma-separated, blanks dropped. */
+export function parseModelList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((m) => m.trim())
+    .filter((m) => m.length > 0);
+}
+
+export function opencodeBody(mode: Mode, fields: { zenKey: string; baseUrl: string; apiKey: string; models: string }): ConnectOpencodeBody {
+  if (mode === 'zen') return { zenKey: fields.zenKey.trim() };
+  return { custom: { baseUrl: fields.baseUrl.trim(), apiKey: fields.apiKey.trim(), models: parseModelList(fields.models) } };
+}
+
+function useConnectOpencode(onConnected: () => void) {
+  const invalidate = useInvalidateConnections();
+  return useMutation({
+    mutationFn: (body: ConnectOpencodeBody) => api.put<unknown>('/api/providers/opencode', body),
+    gcTime: 0,
+    onSuccess: async () => {
+      await invalidate();
+      onConnected();
+    },
+  });
+}
+
+function useDisconnectOpencode() {
+  const invalidate = useInvalidateConnections();
+  return useMutation({ mutationFn: () => api.delete<unknown>('/api/providers/opencode'), onSuccess: invalidate });
+}
+
+/** The card in Settings → Providers (a first connection completes the onboarding). */
+export function OpencodeProviderCard({ provider }: { provider: ProviderInfo }) {
+  const completeOnboarding = useCompleteOnboarding();
+  return <OpencodeCard provider={provider} onConnected={completeOnboarding} />;
+}
+
+export function OpencodeCard({ provider: p, onConnected }: { provider: ProviderInfo; onConnected: () => void }) {
+  const [replacing, setReplacing] = useState(false);
+  const disconnect = useDisconnectOpencode();
+  const method = p.method as string | null;
+  return (
+    <section className="rounded-lg border border-stone-200 bg-white p-4" aria-label={PROVIDER_LABELS.opencode} data-provider="opencode">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 className="font-semibold">{PROVIDER_LABELS.opencode}</h3>
+        {p.connected ? <Badge tone="green">Connected</Badge> : <Badge tone="amber">Not connected</Badge>}
+      </div>
+      {p.connected && (
+        <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-stone-500">Via</dt>
+          <dd data-testid="provider-method">{method === 'zen' ? 'OpenCode Zen key' : 'Custom OpenAI-compatible provider'}</dd>
+          {method === 'custom' && (
+            <>
+              <dt className="text-stone-500">Base URL</dt>
+              <dd className="break-all" data-testid="provider-base-url">
+                {p.baseUrl}
+              </dd>
+            </>
+          )}
+        </dl>
+      )}
+      {p.connected && !replacing && (
+        <div className="mt-3 flex flex-wrap gap-2">
+          <Button onClick={() => setReplacing(true)}>Replace credentials</Button>
+          <Button variant="danger" busy={disconnect.isPending} onClick={() => disconnect.mutate()}>
+            Disconnect
+          </Button>
+        </div>
+      )}
+      <InlineError error={disconnect.error} />
+      {(!p.connected || replacing) && (
+        <div className="mt-4">
+          <OpencodeConnect
+            onConnected={() => {
+              setReplacing(false);
+              onConnected();
+            }}
+          />
+          {replacing && (
+            <Button variant="ghost" className="mt-2" onClick={() => setReplacing(false)}>
+              Keep the current credentials
+            </Button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function OpencodeConnect({ onConnected }: { onConnected: () => void }) {
+  const [mode, setMode] = useState<Mode>('zen');
+  const [fields, setFields] = useState({ zenKey: '', baseUrl: '', apiKey: '', models: '' });
+  const connect = useConnectOpencode(() => {
+    setFields({ zenKey: '', baseUrl: '', apiKey: '', models: '' });
+    onConnected();
+  });
+  const set = (name: keyof typeof fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: e.target.value }));
+  const ready = mode === 'zen' ? fields.zenKey.trim() !== '' : fields.baseUrl.trim() !== '' && fields.apiKey.trim() !== '' && parseModelList(fields.models).length > 0;
+  return (
+    <form
+      className="flex flex-col gap-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        connect.mutate(opencodeBody(mode, fields));
+      }}
+    >
+      <fieldset className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+        <legend className="sr-only">How to connect OpenCode</legend>
+        <label className="flex items-center gap-1.5">
+          <input type="radio" name="opencode-mode" checked={mode === 'zen'} onChange={() => setMode('zen')} />
+          OpenCode Zen key
+        </label>
+        <label className="flex items-center gap-1.5">
+          <input type="radio" name="opencode-mode" checked={mode === 'custom'} onChange={() => setMode('custom')} />
+          Custom OpenAI-compatible provider
+        </label>
+      </fieldset>
+      {mode === 'zen' ? (
+        <Field label="Zen key" type="password" autoComplete="off" spellCheck={false} value={fields.zenKey} onChange={set('zenKey')} hint="Stored for your account only; it is never shown again." required />
+      ) : (
+        <>
+          <Field label="Base URL" type="url" placeholder="https://llm.example.com/v1" value={fields.baseUrl} onChange={set('baseUrl')} hint="The endpoint that serves /chat/completions." required />
+          <Field label="API key" type="password" autoComplete="off" spellCheck={false} value={fields.apiKey} onChange={set('apiKey')} hint="Stored for your account only; it is never shown again." required />
+          <label className="flex flex-col gap-1 text-sm">
+            <span className="font-medium text-stone-700">Models</span>
+            <textarea
+              aria-label="Models"
+              className="rounded-md border border-stone-300 px-2.5 py-1.5 font-mono text-sm"
+              rows={3}
+              spellCheck={false}
+              placeholder={'one model id per line'}
+              value={fields.models}
+              onChange={set('models')}
+            />
+            <span className="text-xs text-stone-500">The model ids this provider serves, one per line.</span>
+          </label>
+        </>
+      )}
+      <InlineError error={connect.error} />
+      <div>
+        <Button type="submit" variant="primary" busy={connect.isPending} disabled={!ready}>
+          Connect OpenCode
+        </Button>
+      </div>
+    </form>
+  );
+}
