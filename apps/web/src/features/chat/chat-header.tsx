@@ -1,8 +1,13 @@
-// The chat's header: back to the task, what the conversation is (title,
-// kind, provider/model/effort), whether the agent is working (with Stop),
-// and how full the context window is.
+// The chat's header: back to the task, what the conversation is (title —
+// automatic after the first exchange, renamable here — kind,
+// provider/model/effort), whether the agent is working (with Stop), and how
+// full the context window is.
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ContextUsage, ConversationDto, TaskDto } from '@bottega/protocol';
+import { api } from '../../lib/api';
+import { keys } from '../../lib/keys';
 import { Badge, Button, InlineError, LiveDot } from '../../ui';
 
 const fmt = new Intl.NumberFormat('en-US');
@@ -61,6 +66,58 @@ export function ContextMeter({ usage }: { usage: ContextUsage | null }) {
   );
 }
 
+/** The title, with an inline editor; the server's `conversation.renamed` event updates every open screen. */
+export function ConversationTitle({ conversation }: { conversation: ConversationDto }) {
+  const qc = useQueryClient();
+  const [draft, setDraft] = useState<string | null>(null);
+  const rename = useMutation({
+    mutationFn: (title: string) => api.patch<{ conversation: ConversationDto }>(`/api/conversations/${conversation.id}`, { title }),
+    onSuccess: ({ conversation: updated }) => {
+      qc.setQueryData<ConversationDto>(keys.conversation(updated.id), updated);
+      setDraft(null);
+    },
+  });
+  const title = conversation.title ?? (conversation.kind === 'chat' ? 'Chat' : 'Agent run');
+  if (draft === null) {
+    return (
+      <span className="flex min-w-0 items-center gap-1">
+        <h1 className="min-w-0 truncate text-lg font-semibold sm:text-xl" data-testid="conversation-title">
+          {title}
+        </h1>
+        <button type="button" className="rounded px-1 text-xs text-indigo-700 hover:underline" onClick={() => setDraft(conversation.title ?? '')} aria-label="Rename conversation">
+          Rename
+        </button>
+      </span>
+    );
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (draft.trim()) rename.mutate(draft.trim());
+  };
+  return (
+    <form className="flex min-w-0 flex-wrap items-center gap-2" onSubmit={submit}>
+      <input
+        className="min-w-0 rounded border border-stone-300 px-2 py-1 text-base"
+        aria-label="Conversation title"
+        value={draft}
+        maxLength={200}
+        autoFocus
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setDraft(null);
+        }}
+      />
+      <Button type="submit" variant="primary" busy={rename.isPending} disabled={!draft.trim()}>
+        Save
+      </Button>
+      <Button type="button" onClick={() => setDraft(null)}>
+        Cancel
+      </Button>
+      <InlineError error={rename.error} />
+    </form>
+  );
+}
+
 export function ChatHeader({
   conversation,
   task,
@@ -78,7 +135,6 @@ export function ChatHeader({
   stopping: boolean;
   stopError: unknown;
 }) {
-  const title = conversation.title ?? (conversation.kind === 'chat' ? 'Chat' : 'Agent run');
   const model = [conversation.provider, conversation.model, conversation.effort].filter(Boolean).join(' · ');
   return (
     <header className="flex flex-col gap-2 border-b border-stone-200 pb-2">
@@ -87,7 +143,7 @@ export function ChatHeader({
       </Link>
       <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2">
         <div className="flex min-w-0 flex-wrap items-center gap-2">
-          <h1 className="min-w-0 truncate text-lg font-semibold sm:text-xl">{title}</h1>
+          <ConversationTitle conversation={conversation} />
           <Badge tone={conversation.kind === 'chat' ? 'indigo' : 'sky'}>{conversation.kind === 'chat' ? 'chat' : 'agent run'}</Badge>
           {model && <span className="text-xs text-stone-500">{model}</span>}
         </div>
