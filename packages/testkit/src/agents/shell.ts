@@ -35,8 +35,9 @@ export function commitAllCommand(identity: GitIdentity, message: string): string
 
 /**
  * Writes `content` to a temp file outside the worktree, runs `use(file)`, removes
- * the file and keeps the command's exit status.
+ * the file and keeps the command's exit status. Plain `rm`: Codex's exec policy
+ * refuses `rm -f` style commands outright.
  */
 export function withTempFile(content: string, use: (fileRef: string) => string): string {
-  return `f=$(mktemp) && printf '%s' ${shq(content)} > "$f" && { ${use('"$f"')}; s=$?; rm -f "$f"; [ "$s" -eq 0 ]; }`;
+  return `f=$(mktemp) && printf '%s' ${shq(content)} > "$f" && { ${use('"$f"')}; s=$?; rm "$f"; [ "$s" -eq 0 ]; }`;
 }

@@ -26,6 +26,9 @@ describe('parseExecOutput', () => {
   it('separates the header from the output and reads the exit code', () => {
     expect(parseExecOutput(header('hi\n', 'Process exited with code 2'))).toEqual({ output: 'hi\n', exitCode: 2, runningSession: null });
   });
+  it('counts a call Codex refused as a failure', () => {
+    expect(parseExecOutput('exec_command failed: CreateProcess { message: "rejected: rm -f style commands are not permitted" }').exitCode).toBe(-1);
+  });
   it('recognises a command still running', () => {
     expect(parseExecOutput(header('partial', 'Process running with session ID 7')).runningSession).toBe(7);
   });
@@ -86,6 +89,13 @@ describe('toOutputItems', () => {
     expect(items[1]).toMatchObject({ type: 'message', content: [{ type: 'output_text', text: 'ok' }] });
     expect(items[2]).toMatchObject({ type: 'function_call', name: 'exec_command' });
     expect(JSON.parse((items[2] as { arguments: string }).arguments)).toEqual({ cmd: 'git status', yield_time_ms: 30_000 });
+  });
+
+  it("carries the brain's step description through the call id, so the next request shows the same Bash input", () => {
+    const [call] = toOutputItems({ content: [{ type: 'tool_use', name: 'Bash', input: { command: 'cat doc.md', description: 'Read the task document' } }], stopReason: 'tool_use', delayMs: 0 }, ids);
+    const c = call as { call_id: string; arguments: string };
+    const m = toMessagesRequest(request([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'go' }] }, { type: 'function_call', name: 'exec_command', arguments: c.arguments, call_id: c.call_id }]));
+    expect(m.messages.at(-1)).toEqual({ role: 'assistant', content: [{ type: 'tool_use', id: c.call_id, name: 'Bash', input: { command: 'cat doc.md', description: 'Read the task document' } }] });
   });
 
   it('lets the role brain play a Bottega role through Codex requests', () => {

@@ -40,7 +40,9 @@ export function parseExecOutput(raw: unknown): ExecOutput {
   const output = marker >= 0 ? text.slice(marker + '\nOutput:\n'.length) : text;
   const exit = /^Process exited with code (-?\d+)$/m.exec(header);
   const running = /^Process running with session ID (\d+)$/m.exec(header);
-  return { output, exitCode: exit ? Number(exit[1]) : null, runningSession: running ? Number(running[1]) : null };
+  // A call Codex refused or could not start ("exec_command failed: …") has no header: a failure.
+  const refused = marker < 0 && /^exec_command failed/.test(text);
+  return { output, exitCode: exit ? Number(exit[1]) : refused ? -1 : null, runningSession: running ? Number(running[1]) : null };
 }
 
 function textOf(content: string | InputContent[]): string[] {
@@ -95,7 +97,7 @@ export function toMessagesRequest(request: ResponsesRequest): MessagesRequest {
         continue;
       }
       const isExec = c.name === EXEC_TOOL;
-      const input = isExec ? { command: typeof args.cmd === 'string' ? args.cmd : '' } : args;
+      const input = isExec ? { command: typeof args.cmd === 'string' ? args.cmd : '', ...extrasOf(c.call_id) } : args;
       messages.push({ role: 'assistant', content: [{ type: 'tool_use', id: c.call_id, name: isExec ? 'Bash' : c.name, input }] });
     } else if (item.type === 'function_call_output') {
       const o = item as Extract<InputItem, { type: 'function_call_output' }>;
@@ -135,6 +137,26 @@ export function runningSession(request: ResponsesRequest): number | null {
 
 export type IdSource = (prefix: string) => string;
 
+/**
+ * The brain's Bash input beyond the command (its step `description`, a
+ * timeout) has no place in `exec_command {cmd}`: it rides in the call id,
+ * which Codex sends back verbatim, so the brain stays stateless.
+ */
+function callIdWith(id: string, extras: Record<string, unknown>): string {
+  return Object.keys(extras).length === 0 ? id : `${id}.${Buffer.from(JSON.stringify(extras)).toString('base64url')}`;
+}
+
+export function extrasOf(callId: string): Record<string, unknown> {
+  const dot = callId.indexOf('.');
+  if (dot < 0) return {};
+  try {
+    const v: unknown = JSON.parse(Buffer.from(callId.slice(dot + 1), 'base64url').toString('utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function pollItem(session: number, newId: IdSource): OutputItem {
   const callId = newId('call');
   return { type: 'function_call', id: newId('fc'), call_id: callId, name: POLL_TOOL, arguments: JSON.stringify({ session_id: session, chars: '', yield_time_ms: MAX_YIELD_MS }), status: 'completed' };
@@ -153,7 +175,9 @@ export function toOutputItems(reply: BrainReply, newId: IdSource): OutputItem[] 
         const isBash = block.name === 'Bash';
         const timeout = typeof input.timeout === 'number' ? input.timeout : MAX_YIELD_MS;
         const args = isBash ? { cmd: String(input.command ?? ''), yield_time_ms: Math.min(MAX_YIELD_MS, Math.max(250, timeout)) } : input;
-        return { type: 'function_call', id: newId('fc'), call_id: newId('call'), name: isBash ? EXEC_TOOL : block.name, arguments: JSON.stringify(args), status: 'completed' };
+        const { command: _command, ...extras } = input;
+        const callId = isBash ? callIdWith(newId('call'), extras) : newId('call');
+        return { type: 'function_call', id: newId('fc'), call_id: callId, name: isBash ? EXEC_TOOL : block.name, arguments: JSON.stringify(args), status: 'completed' };
       }
     }
   });

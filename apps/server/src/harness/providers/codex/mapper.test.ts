@@ -72,5 +72,8 @@ describe('unwrapShell', () => {
   it("shows the command the model wrote, not Codex's shell wrapper", () => {
     expect(unwrapShell("/bin/bash -lc 'echo '\\''hi'\\'''")).toBe("echo 'hi'");
     expect(unwrapShell('ls -la')).toBe('ls -la');
+    expect(unwrapShell(`/bin/bash -lc "cat '/tmp/a b.md'"`)).toBe("cat '/tmp/a b.md'");
+    expect(unwrapShell(`/bin/bash -lc "sed -e 's/"'^/> /'"' f"`)).toBe("sed -e 's/^/> /' f");
+    expect(unwrapShell(`/bin/bash -lc "echo \\"hi\\" \\$HOME"`)).toBe('echo "hi" $HOME');
   });
 });

@@ -45,10 +45,43 @@ function pair(ctx: CodexMapperContext, item: ThreadItem, name: string, input: un
   ];
 }
 
-/** Codex reports commands as `/bin/bash -lc '<cmd>'`; the user wrote `<cmd>`. */
+/** Reads one POSIX shell word (quotes and backslashes resolved); null when `text` is not exactly one word. */
+function shellWord(text: string): string | null {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (/\s/.test(ch)) return null;
+    if (ch === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) return null;
+      out += text.slice(i + 1, end);
+      i = end + 1;
+    } else if (ch === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1] as string)) i++;
+        out += text[i];
+        i++;
+      }
+      if (i >= text.length) return null;
+      i++;
+    } else if (ch === '\\' && i + 1 < text.length) {
+      out += text[i + 1];
+      i += 2;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Codex reports commands as `/bin/bash -lc '<cmd>'` (or `"…"`); the model wrote `<cmd>`. */
 export function unwrapShell(command: string): string {
-  const m = /^\S*\/(?:ba|z)?sh -l?c '([\s\S]*)'$/.exec(command);
-  return m?.[1] !== undefined ? m[1].replace(/'\\''/g, "'") : command;
+  const m = /^\S*\/(?:ba|z)?sh -l?c ([\s\S]+)$/.exec(command);
+  const word = m?.[1] === undefined ? null : shellWord(m[1]);
+  return word ?? command;
 }
 
 function mcpOutput(item: Extract<ThreadItem, { type: 'mcp_tool_call' }>): string {

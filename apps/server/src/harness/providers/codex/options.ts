@@ -68,6 +68,9 @@ export function buildCodexOptions(turn: TurnOptions, executablePath: string, str
     analytics: { enabled: false },
     features: { plugins: false, unbounded_connection_retries: false, ...(turn.disallowedTools.includes('subagents') ? { multi_agent: false } : {}) },
     check_for_update_on_startup: false,
+    // Commands see the run's whole environment (GH_TOKEN for the PR role included:
+    // Codex would drop *TOKEN* names by default) except the model key.
+    shell_environment_policy: { inherit: 'all', ignore_default_excludes: true, exclude: [CODEX_KEY_VARIABLE] },
   };
   if (turn.systemPrompt?.mode === 'append') config.developer_instructions = turn.systemPrompt.text;
   if (turn.systemPrompt?.mode === 'replace') config.base_instructions = turn.systemPrompt.text;

@@ -110,6 +110,8 @@ describe('per-user isolation', () => {
     const output = messages.find((m) => m.type === 'tool_result');
     expect(output?.type === 'tool_result' && output.output).toContain(`CODEX_HOME=${envB.CODEX_HOME}`);
     expect(JSON.stringify(messages)).not.toContain(KEY_A);
+    // The model key stays with Codex: its commands never see it.
+    expect(JSON.stringify(messages)).not.toContain(KEY_B);
   });
 
   it('a user without credentials gets CredentialsMissingError', async () => {
