@@ -1,4 +1,4 @@
-// Admin (`/admin`): users, project memberships and instance settings. The
+// Admin (`/admin`): users, project memberships, instance settings and model prices. The
 // shell hides the link from non-admins and the server guards every admin
 // route; a non-admin who opens the page (or whose rights were just removed)
 // sees a plain "admins only" state instead of broken panels.
@@ -9,6 +9,7 @@ import { useMe } from '../../app/session';
 import { EmptyState, PageHeader } from '../../ui';
 import { InstancePanel } from './instance-panel';
 import { MembershipsPanel } from './memberships-panel';
+import { PricesPanel } from './prices-panel';
 import { UsersPanel } from './users-panel';
 import { useAdminUsers } from './users';
 
@@ -48,6 +49,9 @@ function AdminScreen() {
         <a href="#instance" className="whitespace-nowrap text-indigo-700 hover:underline">
           Instance settings
         </a>
+        <a href="#prices" className="whitespace-nowrap text-indigo-700 hover:underline">
+          Model prices
+        </a>
       </nav>
       <div className="flex flex-col gap-8">
         <Panel id="users" title="Users">
@@ -58,6 +62,9 @@ function AdminScreen() {
         </Panel>
         <Panel id="instance" title="Instance settings">
           <InstancePanel />
+        </Panel>
+        <Panel id="prices" title="Model prices">
+          <PricesPanel />
         </Panel>
       </div>
     </div>

@@ -14,6 +14,7 @@ import { Button, EmptyState, ErrorState, LiveDot, LoadingState, PageHeader } fro
 import { activeRunsQuery } from '../board/board-cache';
 import { columnLabels } from '../board/columns';
 import { CreateProjectDialog, EditProjectDialog } from './project-dialogs';
+import { ProjectUsage } from './project-usage';
 
 /** Task events come in bursts during runs; one list refetch per burst is enough. */
 const COUNTS_REFRESH_MS = 400;
@@ -116,6 +117,7 @@ function ProjectCard({ project, running, onEdit }: { project: ProjectDto; runnin
           </div>
         ))}
       </dl>
+      <ProjectUsage projectId={project.id} />
     </article>
   );
 }
