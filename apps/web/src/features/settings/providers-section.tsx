@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { Badge, Button, ErrorState, InlineError, LoadingState } from '../../ui';
 import { ClaudeConnect } from './claude-connect';
+import { CodexProviderCard } from './codex-connect';
 import { useCompleteOnboarding } from './onboarding';
 import { OpencodeProviderCard } from './opencode-connect';
 import { PROVIDER_LABELS, useDisconnectClaude, useProviders, type ProviderInfo } from './providers';
@@ -16,7 +17,7 @@ export function ProvidersSection() {
     <ul className="flex flex-col gap-4">
       {providers.data.providers.map((p) => (
         <li key={p.name}>
-          {p.name === 'opencode' && p.available ? <OpencodeProviderCard provider={p} /> : <ProviderCard provider={p} />}
+          {p.name === 'opencode' && p.available ? <OpencodeProviderCard provider={p} /> : p.name === 'openai' && p.available ? <CodexProviderCard provider={p} /> : <ProviderCard provider={p} />}
         </li>
       ))}
     </ul>

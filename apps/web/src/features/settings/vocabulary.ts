@@ -13,7 +13,7 @@ export { EFFORT_LEVELS };
  */
 export const SUGGESTED_MODELS: Record<ProviderName, readonly string[]> = {
   anthropic: ['claude-opus-4-5', 'claude-sonnet-4-5', 'claude-haiku-4-5'],
-  openai: [],
+  openai: ['gpt-5.1-codex', 'gpt-5.1-codex-mini', 'gpt-5.1'],
   opencode: [],
 };
 
