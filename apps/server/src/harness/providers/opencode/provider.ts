@@ -52,12 +52,20 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
     idleMs: deps.idleMs ?? 10 * 60_000,
   });
   const live = new Map<string, TurnHandle>();
+  /** Users whose directories were prepared by this process (once is enough; idempotent anyway). */
+  const prepared = new Map<number, Promise<void>>();
 
   /** The server environment for the user's current credentials (without the user marker). */
   async function serverEnv(userId: number): Promise<Record<string, string>> {
     const credentials = await readOpencodeCredentials(deps.home, userId);
     if (!credentials) throw new CredentialsMissingError('opencode');
-    await prepareOpencodeDirs(deps.home, userId);
+    let ready = prepared.get(userId);
+    if (!ready) {
+      ready = prepareOpencodeDirs(deps.home, userId);
+      prepared.set(userId, ready);
+      ready.catch(() => prepared.delete(userId));
+    }
+    await ready;
     return opencodeServerEnvironment(deps.home, userId, credentials);
   }
 
