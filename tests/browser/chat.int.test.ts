@@ -66,7 +66,8 @@ it('shows a turn with thinking, a collapsible tool call with its result, and the
   const transcript = page.getByTestId('transcript');
   await transcript.locator('[data-kind="assistant"]').getByText('The tool said hello.').waitFor({ timeout: 60_000 });
   await idle(page);
-  await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Chat');
+  // The automatic title (the fake's side reply) replaces the placeholder once the first exchange is done.
+  await page.getByRole('heading', { level: 1, name: 'Scripted reply' }).waitFor({ timeout: 30_000 });
   await expect(page.getByText('anthropic · claude-sonnet-4-5').count()).resolves.toBe(1);
   await expect(page.getByRole('link', { name: /Chat here/ }).getAttribute('href')).resolves.toBe(`/projects/${projectId}/tasks/${task.id}`);
 

@@ -34,6 +34,9 @@ async function history(conversationId: number): Promise<UnifiedMessage[]> {
   return ((await res.json()) as { messages: UnifiedMessage[] }).messages;
 }
 
+/** The agent's own model requests (the CLI's, with tools), not the background title request. */
+const agentRequests = () => w.fake.modelRequests().filter((r) => ((r.body as { tools?: unknown[] }).tools ?? []).length > 0);
+
 const broadcast = (events: ServerEvent[], conversationId: number) =>
   events.flatMap((e) => (e.type === 'message' && e.conversationId === conversationId && e.message.type !== 'stream_delta' ? [e.message] : []));
 
@@ -66,11 +69,11 @@ describe('manual chat', () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const conv = await startChat(directive.say('first answer'));
     await rec.turnEnded(conv.id);
-    const before = w.fake.modelRequests().length;
+    const before = agentRequests().length;
     const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('second answer') } });
     expect(res.status).toBe(202);
     await rec.turnEnded(conv.id, 2);
-    const followUp = w.fake.modelRequests()[before]?.body as { model: string; messages: unknown[] } | undefined;
+    const followUp = agentRequests()[before]?.body as { model: string; messages: unknown[] } | undefined;
     expect(followUp?.model).toBe('claude-sonnet-4-5');
     expect(JSON.stringify(followUp?.messages)).toContain('first answer');
     const texts = (await history(conv.id)).flatMap((m) => (m.type === 'assistant' ? [m.text] : []));
@@ -185,14 +188,14 @@ describe('credentials', () => {
       const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
       const mine = await startChat(directive.say('mine'));
       await rec.turnEnded(mine.id);
-      const mineCount = w.fake.modelRequests().length;
+      const mineCount = agentRequests().length;
       const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
         as: other,
         json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message: directive.say('theirs') },
       });
       const theirs = ((await res.json()) as { conversation: ConversationDto }).conversation;
       await rec.turnEnded(theirs.id);
-      const keys = w.fake.modelRequests().map((r) => r.headers['x-api-key']);
+      const keys = agentRequests().map((r) => r.headers['x-api-key']);
       expect(keys.slice(0, mineCount).every((k) => k === 'test-key')).toBe(true);
       expect(keys.slice(mineCount).every((k) => k === 'key-of-the-other-user')).toBe(true);
       expect(JSON.stringify(w.fake.requests)).not.toContain('server-global-key');
