@@ -38,10 +38,13 @@ export function resultText(content: unknown): string {
   return raw.replace(reminderBlocks, '').trim();
 }
 
-/** The prompt message's text: its last text block that is not a `<system-reminder>`. */
+/** The note Claude Code adds after a prompt's image blocks (where it saved the image), not the user's words. */
+const imageNote = /^\s*\[Image: source: [^\]\n]*\]\s*$/;
+
+/** The prompt message's text: its last text block that is not a `<system-reminder>` or an image note. */
 function promptText(blocks: WireBlock[]): string {
   const texts = blocks.filter(isText).map((b) => b.text);
-  return [...texts].reverse().find((t) => !reminder.test(t)) ?? texts.at(-1) ?? '';
+  return [...texts].reverse().find((t) => !reminder.test(t) && !imageNote.test(t)) ?? texts.at(-1) ?? '';
 }
 
 /**

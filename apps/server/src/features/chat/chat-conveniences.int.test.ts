@@ -121,6 +121,21 @@ describe('images', () => {
     if (typeof content === 'string') throw new Error('expected content blocks');
     expect(content.find((b) => b.type === 'image')).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG_1X1 } });
     expect(textOf(content)).toContain('What is in the picture?');
+
+    // A follow-up resumes the session with its image too.
+    const next = w.fake.modelRequests().length;
+    const follow = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+      as: w.owner,
+      json: { message: `And this one? ${directive.say('another dot')}`, images: [{ mediaType: 'image/png', data: PNG_1X1 }] },
+    });
+    expect(follow.status).toBe(202);
+    await rec.turnEnded(conv.id, 2);
+    const again = firstUserContent(next);
+    if (typeof again === 'string') throw new Error('expected content blocks');
+    expect(again.filter((b) => b.type === 'image')).toHaveLength(1);
+    expect(textOf(again)).toContain('And this one?');
+    const stored = await w.ctx.deps.harness.store.all(conv.id);
+    expect(stored.filter((m) => m.type === 'assistant').map((m) => m.type === 'assistant' && m.text)).toEqual(['a dot', 'another dot']);
   });
 
   it('refuses images for a provider without the capability, before anything is written', async () => {
