@@ -42,6 +42,9 @@ export class CodexTurn implements TurnHandle {
   private readonly sdkAbort = new AbortController();
   private readonly marker: string;
   private rootPid: number | null = null;
+  private lookingForPid = false;
+  /** After a completed turn: the CLI's own exit, awaited before the leftover sweep. */
+  private exiting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private iterated = false;
 
@@ -79,6 +82,19 @@ export class CodexTurn implements TurnHandle {
     return this.stopping;
   }
 
+  private findPid(): void {
+    this.lookingForPid = true;
+    void findMarkedChild(this.marker).then(
+      (pid) => {
+        this.rootPid ??= pid;
+        this.lookingForPid = false;
+      },
+      () => {
+        this.lookingForPid = false;
+      },
+    );
+  }
+
   private noteSession(id: string): void {
     if (this.knownSession) return;
     this.knownSession = id;
@@ -97,8 +113,11 @@ export class CodexTurn implements TurnHandle {
       throw err;
     } finally {
       if (!finished && !error) this.stopped = true;
-      const sweep = stopMarked(this.marker, this.rootPid, this.stopped ? 2000 : 500).catch((err: unknown) => this.deps.logger.error({ err }, 'stopping Codex failed'));
-      if (finished && !this.stopped) this.deps.cleanupLater(sweep);
+      const clean = finished && !this.stopped;
+      const sweep = (clean ? settleThen(this.exiting) : Promise.resolve())
+        .then(() => stopMarked(this.marker, this.rootPid, this.stopped ? 2000 : 500))
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'stopping Codex failed'));
+      if (clean) this.deps.cleanupLater(sweep);
       else await (this.stopping ?? sweep);
       if (!this.knownSession) this.rejectSession(error ?? new ProviderError('openai', 'fatal', 'aborted', 'the turn ended before Codex started a thread'));
       else this.deps.track(this.knownSession, null);
@@ -119,8 +138,13 @@ export class CodexTurn implements TurnHandle {
     let thrown: unknown = null;
     try {
       const { events } = await thread.runStreamed(prompt, { signal: this.sdkAbort.signal });
-      for await (const event of events as AsyncGenerator<ThreadEvent>) {
-        if (this.rootPid === null) this.rootPid = await findMarkedChild(this.marker);
+      const iterator = (events as AsyncGenerator<ThreadEvent>)[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const event = next.value;
+        // Found in the background: the turn does not wait on a scan of /proc.
+        if (this.rootPid === null && !this.lookingForPid) this.findPid();
         const mapped = mapCodexEvent(event, ctx);
         if (event.type === 'thread.started') this.noteSession(event.thread_id);
         if (!this.knownSession) {
@@ -132,6 +156,11 @@ export class CodexTurn implements TurnHandle {
           early = [];
         }
         yield* mapped;
+        if (event.type === 'turn.completed') {
+          // The turn is over; the CLI finishes writing its session and exits behind it.
+          this.exiting = drain(iterator);
+          return;
+        }
       }
     } catch (err) {
       thrown = err;
@@ -141,4 +170,19 @@ export class CodexTurn implements TurnHandle {
     if (ctx.failures.length > 0) throw classifyTurnFailure(ctx.failures);
     if (thrown) throw classifyThrown(thrown);
   }
+}
+
+/** Reads the rest of the SDK's stream (the CLI's exit), ignoring how it ends. */
+async function drain(iterator: AsyncIterator<ThreadEvent>): Promise<void> {
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next());
+  } catch {
+    // The turn already ended well; a late exit status changes nothing.
+  }
+}
+
+/** Waits for `work` (bounded), then a short pause so the sweep does not compete with the next turn. */
+async function settleThen(work: Promise<void> | null): Promise<void> {
+  await Promise.race([work ?? Promise.resolve(), new Promise((r) => setTimeout(r, 5000))]);
+  await new Promise((r) => setTimeout(r, 300));
 }
