@@ -6,6 +6,7 @@ import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { SEED_ROLE_MODELS, validateEffort } from '../../harness/vocabulary';
 import { SIMULATED_MODEL } from '../../harness/providers/claude/simulated';
+import { parseModel } from '../../harness/providers/opencode/config';
 import { iso } from '../../time';
 
 export type AgentSettings = Record<AgentType, RoleModel>;
@@ -30,6 +31,7 @@ function validate(deps: Pick<Deps, 'providers'>, settings: AgentSettings): void 
   for (const role of agentTypes) {
     const s = settings[role];
     if (!deps.providers.has(s.provider)) throw new AppError('VALIDATION_FAILED', `${role}: provider ${s.provider} is not available on this server`);
+    if (s.provider === 'opencode' && !parseModel(s.model)) throw new AppError('VALIDATION_FAILED', `${role}: OpenCode models are named provider/model, as its live catalog lists them`);
     try {
       validateEffort(s.provider, s.effort);
     } catch (err) {
