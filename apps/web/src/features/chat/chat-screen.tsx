@@ -111,7 +111,13 @@ export function Component() {
           error={answer.error}
         />
       )}
-      <Composer conversationId={conversationId} streaming={streaming} onSent={() => void qc.invalidateQueries({ queryKey: keys.conversationLive(conversationId), exact: true })} />
+      <Composer
+        conversationId={conversationId}
+        taskId={conversation.data.taskId}
+        provider={conversation.data.provider}
+        streaming={streaming}
+        onSent={() => void qc.invalidateQueries({ queryKey: keys.conversationLive(conversationId), exact: true })}
+      />
     </div>
   );
 }
