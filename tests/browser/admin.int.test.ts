@@ -85,10 +85,10 @@ describe('admin', () => {
     expect(new URL(bob.url()).pathname).toBe(`/projects/${projectId}`);
 
     // A non-admin: no Admin link, and /admin says it is for admins only.
-    await expect(bob.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).resolves.toBe(0);
+    await expect.poll(() => bob.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0);
     await bob.goto('/admin');
     await bob.getByTestId('admins-only').getByText('Admins only').waitFor();
-    await expect(bob.locator('tr[data-user]').count()).resolves.toBe(0);
+    await expect.poll(() => bob.locator('tr[data-user]').count()).toBe(0);
     await w.screenshot(bob, 'admin-non-admin-desktop');
 
     // Removing bob takes the project away from him.
@@ -120,7 +120,7 @@ describe('admin', () => {
     await row(page, 'caroline').getByText('deactivated').waitFor();
     await expect(w.apiAs('caroline', 'caroline-password-2')).rejects.toThrow();
     await row(page, 'caroline').getByRole('button', { name: 'Activate' }).click();
-    await expect(row(page, 'caroline').getByText('deactivated').count()).resolves.toBe(0);
+    await expect.poll(() => row(page, 'caroline').getByText('deactivated').count()).toBe(0);
 
     await row(page, 'caroline').getByRole('button', { name: 'Make admin' }).click();
     await row(page, 'caroline').getByText('admin', { exact: true }).waitFor();

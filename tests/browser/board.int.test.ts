@@ -61,16 +61,16 @@ it('shows a user only the projects they belong to, and sends direct links elsewh
   const betaCard = page.getByRole('article', { name: 'Beta' });
   await betaCard.waitFor();
   await expect(betaCard.locator('[data-status="pending"] dd').textContent()).resolves.toBe('1');
-  await expect(page.getByRole('article', { name: 'Alpha' }).count()).resolves.toBe(0);
+  await expect.poll(() => page.getByRole('article', { name: 'Alpha' }).count()).toBe(0);
 
   await page.goto(`/projects/${alpha.id}`);
   await page.waitForURL((u) => u.pathname === '/');
   await page.getByText('not shared with you').waitFor();
-  await expect(page.getByRole('article', { name: 'Alpha' }).count()).resolves.toBe(0);
+  await expect.poll(() => page.getByRole('article', { name: 'Alpha' }).count()).toBe(0);
 
   await page.goto(`/projects/${alpha.id}/tasks/${secretTask.id}`);
   await page.waitForURL((u) => u.pathname === '/');
-  await expect(page.getByText('Secret plan').count()).resolves.toBe(0);
+  await expect.poll(() => page.getByText('Secret plan').count()).toBe(0);
 
   // The counts on the open dashboard follow task events without a reload.
   await page.locator('[data-connection="open"]').waitFor();
@@ -91,7 +91,7 @@ it('moves a dragged card to In Progress and keeps it there after a reload', asyn
 
   await page.reload();
   await card(page, 'in_progress', 'Drag me along').waitFor();
-  await expect(card(page, 'pending', 'Drag me along').count()).resolves.toBe(0);
+  await expect.poll(() => card(page, 'pending', 'Drag me along').count()).toBe(0);
 });
 
 it('moves a card on an open board when someone else changes its status', async () => {
@@ -106,7 +106,7 @@ it('moves a card on an open board when someone else changes its status', async (
   const res = await bob('PATCH', `/api/tasks/${task.id}`, { status: 'in_review' });
   expect(res.status).toBe(200);
   await card(page, 'in_review', 'Review me').waitFor();
-  await expect(card(page, 'pending', 'Review me').count()).resolves.toBe(0);
+  await expect.poll(() => card(page, 'pending', 'Review me').count()).toBe(0);
   // Still the same document: nothing reloaded the page.
   await expect(page.evaluate(() => 'sameDocument' in globalThis)).resolves.toBe(true);
 

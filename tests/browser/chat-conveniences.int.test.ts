@@ -124,7 +124,7 @@ it('sends an image with the message to a provider that supports images', async (
   await box.fill(`What is this? ${directive.say('A single dot.')}`);
   await box.press('Enter');
   await page.getByTestId('transcript').locator('[data-kind="assistant"]').getByText('A single dot.').waitFor({ timeout: 60_000 });
-  await expect(page.getByRole('img', { name: 'dot.png' }).count()).resolves.toBe(0);
+  await expect.poll(() => page.getByRole('img', { name: 'dot.png' }).count()).toBe(0);
   const sent = JSON.stringify(w.fake.modelRequests().slice(before).map((r) => r.body));
   expect(sent).toContain(`"media_type":"image/png","data":"${PNG_1X1}"`);
 });

@@ -68,21 +68,21 @@ it('shows a turn with thinking, a collapsible tool call with its result, and the
   await idle(page);
   // The automatic title (the fake's side reply) replaces the placeholder once the first exchange is done.
   await page.getByRole('heading', { level: 1, name: 'Scripted reply' }).waitFor({ timeout: 30_000 });
-  await expect(page.getByText('anthropic · claude-sonnet-4-5').count()).resolves.toBe(1);
+  await expect.poll(() => page.getByText('anthropic · claude-sonnet-4-5').count()).toBe(1);
   await expect(page.getByRole('link', { name: /Chat here/ }).getAttribute('href')).resolves.toBe(`/projects/${projectId}/tasks/${task.id}`);
 
   // The tool call: collapsed with its name and command; expanding shows the output.
   const tool = transcript.locator('[data-kind="tool"]').filter({ hasText: 'Bash' });
   await expect(tool.textContent()).resolves.toContain('echo hello-from-the-tool');
-  await expect(tool.getByTestId('tool-output').count()).resolves.toBe(0);
+  await expect.poll(() => tool.getByTestId('tool-output').count()).toBe(0);
   await tool.getByRole('button').first().click();
   await expect(tool.getByTestId('tool-output').textContent()).resolves.toContain('hello-from-the-tool');
   await tool.getByRole('button').first().click();
-  await expect(tool.getByTestId('tool-output').count()).resolves.toBe(0);
+  await expect.poll(() => tool.getByTestId('tool-output').count()).toBe(0);
 
   // Thinking is collapsed until asked for.
   const thinking = transcript.locator('[data-kind="thinking"]');
-  await expect(thinking.getByText('weighing which command to run').count()).resolves.toBe(0);
+  await expect.poll(() => thinking.getByText('weighing which command to run').count()).toBe(0);
   await thinking.getByRole('button').click();
   await thinking.getByText('weighing which command to run').waitFor();
 
@@ -101,7 +101,7 @@ it('shows a turn with thinking, a collapsible tool call with its result, and the
   await transcript.locator('[data-kind="assistant"]').getByText('Second answer, live.').waitFor({ timeout: 60_000 });
   await expect(box.inputValue()).resolves.toBe('');
   await idle(page);
-  await expect(transcript.locator('[data-kind="result"]').count()).resolves.toBe(2);
+  await expect.poll(() => transcript.locator('[data-kind="result"]').count()).toBe(2);
 });
 
 it('answers an AskUserQuestion through the wizard', async () => {
@@ -117,7 +117,7 @@ it('answers an AskUserQuestion through the wizard', async () => {
   await idle(page);
   const answers = page.getByTestId('transcript').locator('[data-kind="assistant"]');
   await expect(answers.last().textContent()).resolves.toContain('Green');
-  await expect(page.getByTestId('question-wizard').count()).resolves.toBe(0);
+  await expect.poll(() => page.getByTestId('question-wizard').count()).toBe(0);
 });
 
 it('refuses a follow-up while a turn runs, and Stop ends the turn', async () => {

@@ -34,14 +34,14 @@ describe('settings', () => {
     await gate.waitFor();
     await w.screenshot(page, 'provider-gate-desktop');
     // Blocking: there is nothing to close it with, and Escape leaves it open.
-    await expect(gate.getByRole('button', { name: 'Close' }).count()).resolves.toBe(0);
+    await expect.poll(() => gate.getByRole('button', { name: 'Close' }).count()).toBe(0);
     await page.keyboard.press('Escape');
     await expect(gate.isVisible()).resolves.toBe(true);
 
     // The providers page itself is where one connects: no gate there.
     await page.goto('/settings/providers');
     await page.locator('[data-provider="anthropic"]').getByText('Not connected').waitFor();
-    await expect(gate.count()).resolves.toBe(0);
+    await expect.poll(() => gate.count()).toBe(0);
 
     await page.goto('/');
     await connectThroughGate(page, w.fake.url);
@@ -130,7 +130,7 @@ describe('settings', () => {
     await page.getByRole('button', { name: 'Revert to default' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revert', exact: true }).click();
     await page.getByTestId('prompt-default-note').waitFor();
-    await expect(page.getByText('customized', { exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText('customized', { exact: true }).count()).toBe(0);
     const reverted = await api<{ prompt: { customized: boolean; content: string; defaultContent: string } }>('GET', '/api/prompts/implementation');
     expect(reverted.body.prompt.customized).toBe(false);
     expect(reverted.body.prompt.content).toBe(reverted.body.prompt.defaultContent);
@@ -150,7 +150,7 @@ describe('settings', () => {
     expect(asKey.status).toBe(200);
 
     await page.getByRole('button', { name: 'I saved it' }).click();
-    await expect(shown.count()).resolves.toBe(0);
+    await expect.poll(() => shown.count()).toBe(0);
     await page.reload();
     await page.getByTestId('api-key-status').getByText('active').waitFor();
     expect(await page.content()).not.toContain(key);

@@ -44,3 +44,18 @@ it('returns an open page to login when its session is revoked elsewhere', async 
   await page.getByRole('heading', { name: 'Log in' }).waitFor();
   expect(await page.getByTestId('current-user').count()).toBe(0);
 });
+
+it('lets a new user pass the first-login gate with any provider, here Codex', async () => {
+  const admin = await w.apiAs('admin', 'admin-password-1');
+  expect((await admin('POST', '/api/admin/users', { username: 'cora', password: 'cora-password-1', isAdmin: false })).status).toBe(201);
+  const page = await w.newPage();
+  await logIn(page, 'cora', 'cora-password-1');
+  const gate = page.getByTestId('provider-gate');
+  await gate.getByRole('tab', { name: 'Codex (OpenAI)' }).click();
+  await gate.getByRole('textbox', { name: 'OpenAI API key' }).fill('sk-cora-test');
+  await gate.getByRole('button', { name: /Connect/ }).click();
+  await gate.waitFor({ state: 'detached' });
+  const cora = await w.apiAs('cora', 'cora-password-1');
+  const { body } = await cora<{ providers: { name: string; connected: boolean }[] }>('GET', '/api/providers');
+  expect(body.providers.filter((p) => p.connected).map((p) => p.name)).toEqual(['openai']);
+});

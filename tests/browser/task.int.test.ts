@@ -76,7 +76,7 @@ it('edits and saves the document; it renders as markdown after a reload and its 
   for (const type of ['planification', 'implementation', 'review', 'refinement', 'pr']) {
     await expect(agent(page, type).getAttribute('data-state')).resolves.toBe('idle');
   }
-  await expect(agent(page, 'yolo').count()).resolves.toBe(0);
+  await expect.poll(() => agent(page, 'yolo').count()).toBe(0);
 
   await page.getByRole('button', { name: 'Edit' }).click();
   const editor = page.locator('.cm-content');
@@ -90,8 +90,8 @@ it('edits and saves the document; it renders as markdown after a reload and its 
   await page.reload();
   await doc.getByRole('heading', { name: 'French greeting' }).waitFor();
   await expect(doc.locator('strong').textContent()).resolves.toBe('greetFr(name)');
-  await expect(doc.locator('script').count()).resolves.toBe(0);
-  await expect(doc.locator('img[onerror]').count()).resolves.toBe(0);
+  await expect.poll(() => doc.locator('script').count()).toBe(0);
+  await expect.poll(() => doc.locator('img[onerror]').count()).toBe(0);
   await expect(page.evaluate<unknown>('window.__pwned')).resolves.toBeUndefined();
   const saved = (await api<{ content: string }>('GET', `/api/tasks/${task.id}/document`)).body.content;
   expect(saved).toContain('Add **greetFr(name)** next to greet.');
@@ -125,7 +125,7 @@ it('runs planning: Running, a busy notice for another run meanwhile, then Comple
   // The plan the agent wrote shows without a reload, and the run is in the history.
   await page.getByTestId('task-document').getByText('Original Request').first().waitFor();
   const history = page.getByRole('list', { name: 'Agent runs' });
-  await expect(history.getByRole('listitem').count()).resolves.toBe(1);
+  await expect.poll(() => history.getByRole('listitem').count()).toBe(1);
   await page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().waitFor();
   await w.screenshot(page, 'task-desktop');
 
@@ -151,7 +151,7 @@ it('shows the branch diff after a commit in the worktree', async () => {
   await expect(files.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/^NOTES\.md.*added.*\+1.*−0/), expect.stringMatching(/^greet\.js.*modified.*\+1.*−0/)]);
   const rendered = panel.getByTestId('diff-file').filter({ hasText: 'greet.js' });
   await rendered.getByText('export const greetFr = (n) => `Bonjour, ${n}`;').waitFor();
-  await expect(page.getByRole('button', { name: 'Merge & clean up' }).count()).resolves.toBe(0);
+  await expect.poll(() => page.getByRole('button', { name: 'Merge & clean up' }).count()).toBe(0);
   await page.evaluate('window.scrollTo(0, 0)');
   await w.screenshot(page, 'task-diff-desktop');
 });
@@ -205,13 +205,13 @@ it('merges the pull request and cleans up after a confirmation', async () => {
   await page.getByRole('button', { name: 'Merge & clean up' }).click();
   const dialog = page.getByRole('dialog', { name: 'Merge and clean up?' });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(dialog.count()).resolves.toBe(0);
+  await expect.poll(() => dialog.count()).toBe(0);
   expect(w.gh.pr('acme', 'greeter', pr.number).state).toBe('OPEN');
 
   await page.getByRole('button', { name: 'Merge & clean up' }).click();
   await dialog.getByRole('button', { name: 'Merge & clean up' }).click();
   await page.getByLabel('Task status').getByText('Completed').waitFor();
-  await expect(page.getByRole('button', { name: 'Merge & clean up' }).count()).resolves.toBe(0);
+  await expect.poll(() => page.getByRole('button', { name: 'Merge & clean up' }).count()).toBe(0);
   expect(w.gh.pr('acme', 'greeter', pr.number).state).toBe('MERGED');
   await page.getByTestId('diff-panel').getByText('No worktree to compare').waitFor();
   await expect(page.getByRole('button', { name: 'Planning: Completed' }).isDisabled()).resolves.toBe(true);

@@ -64,7 +64,7 @@ it('shows a finished run’s tokens on the task page and the project total on th
   await expect(line.textContent()).resolves.toMatch(/^[\d.]+k? tokens · (\$[\d.]+|no price)$/);
   const table = page.getByRole('table', { name: 'Token usage' });
   await table.getByText(/\(1 run\)/).waitFor();
-  await expect(table.getByRole('row').filter({ hasText: 'Task total' }).count()).resolves.toBe(1);
+  await expect.poll(() => table.getByRole('row').filter({ hasText: 'Task total' }).count()).toBe(1);
   await w.screenshot(page, 'task-usage-desktop');
 
   await page.goto('/');
