@@ -40,6 +40,10 @@ describe('a Codex turn', () => {
     const final = messages.at(-1);
     expect(final).toMatchObject({ type: 'result', status: 'success', text: 'file made' });
     expect(final?.type === 'result' && final.usage?.inputTokens).toBeGreaterThan(0);
+    // The context meter's figure: the last request against the model's window, from Codex's session file.
+    const context = final?.type === 'result' ? final.contextUsage : null;
+    expect(context?.usedTokens).toBeGreaterThan(0);
+    expect(context?.windowTokens).toBeGreaterThan(context?.usedTokens ?? 0);
     expect(new Set(messages.map((m) => m.id)).size).toBe(messages.length);
     const body = world.fake.modelRequests()[0]?.body as { reasoning?: { effort?: string } };
     expect(body.reasoning?.effort).toBe('low');

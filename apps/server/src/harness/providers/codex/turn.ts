@@ -7,6 +7,7 @@ import type { ThreadEvent } from '@openai/codex-sdk';
 import type { Logger } from '../../../logger';
 import { ProviderError, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
 import { agentMarkerPrefix } from '../claude/agent-process';
+import { readThreadContext } from './context';
 import { classifyThrown, classifyTurnFailure } from './errors';
 import { createCodexMapperContext, mapCodexEvent } from './mapper';
 import { buildCodexOptions } from './options';
@@ -155,12 +156,15 @@ export class CodexTurn implements TurnHandle {
           yield* early.map((m) => ({ ...m, providerSessionId: this.knownSession }));
           early = [];
         }
-        yield* mapped;
         if (event.type === 'turn.completed') {
+          // The context meter's figure lives in Codex's session file, written before this event.
+          const contextUsage = await readThreadContext(this.options.env.CODEX_HOME, this.knownSession);
+          yield* mapped.map((m) => (m.type === 'result' && contextUsage ? { ...m, contextUsage } : m));
           // The turn is over; the CLI finishes writing its session and exits behind it.
           this.exiting = drain(iterator);
           return;
         }
+        yield* mapped;
       }
     } catch (err) {
       thrown = err;
