@@ -115,7 +115,7 @@ describe('scriptedBrain', () => {
 describe('readTurn and summarize', () => {
   it("reads the prompt of a message with an image, past Claude Code's note on where it saved the image", () => {
     const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } };
-    const prompt = user(reminder, image, `What is this? ${directive.say('a dot')}`, '[Image: source: /tmp/claude-0/project/session/images/1.png]');
+    const prompt = user(reminder, image, `What is this? ${directive.say('a dot')}`, '[Image: source: /srv/claude/project/session/images/1.png]');
     expect(readTurn(request([prompt]))?.prompt).toBe(`What is this? ${directive.say('a dot')}`);
     expect(scriptedBrain(request([prompt])).content).toEqual([{ type: 'text', text: 'a dot' }]);
   });
