@@ -8,60 +8,28 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
-import { createRoleBrain, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
+import { taskRequest, type FakeGitHub } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
-import { useGitHub } from '../testing/github-env';
-import { startChatWorld, type ChatWorld } from '../testing/chat-world';
+import type { ChatWorld } from '../testing/chat-world';
+import { FIXED_GREET, startPipelineWorld, type PipelineWorld } from '../testing/pipeline-world';
 import { taskArchive } from '../workspace/paths';
 
-const REPO = {
-  'package.json': '{ "name": "greeter", "private": true, "scripts": { "test": "node greet.test.js" } }\n',
-  'greet.js': "export function greet(name) {\n  return `Hello, ${name}`;\n}\n",
-  'greet.test.js': "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\nassert.equal(g.greetFr?.('Ada'), 'Bonjour, Ada');\nconsole.log('all tests passed');\n",
-};
-const BUGGY = "export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour ${name}`;\n}\n";
-const FIXED = "export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n";
-const REQUEST = taskRequest({ summary: 'Add a French greeting, greetFr(name), next to greet.', files: { 'greet.js': BUGGY }, fixes: { 'greet.js': FIXED } });
-
+let p: PipelineWorld;
 let w: ChatWorld;
 let gh: FakeGitHub;
-let restoreEnv: () => void = () => undefined;
 beforeAll(buildServer);
 beforeEach(async () => {
-  gh = await startFakeGitHub();
-  restoreEnv = useGitHub(gh);
-  w = await startChatWorld({ brain: createRoleBrain(), repoFiles: REPO, taskDescription: REQUEST });
-  const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
-  await gh.createRepo('acme', 'greeter', { fromDir: project.repo_path });
-  await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'greeter')], { cwd: project.repo_path });
-  // CI: every push starts a check that is pending for a moment, then passes.
-  gh.onPush(async (push) => {
-    if (!push.after || push.ref === 'refs/heads/main') return;
-    const sha = push.after;
-    await gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'in_progress' }]);
-    setTimeout(() => void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined), 3500);
-  });
+  // CI stays pending long enough for the PR agent to see it pending first.
+  p = await startPipelineWorld({ ciMs: 3500 });
+  ({ w, gh } = p);
 });
-afterEach(async () => {
-  restoreEnv();
-  await w.close();
-  await gh.close();
-});
+afterEach(async () => p.close());
 
-const api = async <T>(method: string, path: string, json?: unknown): Promise<T> => (await w.ctx.request(method, path, { as: w.owner, ...(json === undefined ? {} : { json }) })).json() as Promise<T>;
-const task = async () => (await api<{ task: TaskDto }>('GET', `/api/tasks/${w.task.id}`)).task;
+const api = <T>(method: string, path: string, json?: unknown): Promise<T> => p.api<T>(method, path, json);
+const task = () => p.task();
 const doc = async () => (await api<{ content: string }>('GET', `/api/tasks/${w.task.id}/document`)).content;
-
-async function settle(): Promise<AgentRunDto[]> {
-  for (let i = 0; i < 2400; i++) {
-    await w.ctx.deps.background.drain();
-    const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${w.task.id}/agent-runs`)).runs;
-    if (!runs.some((r) => r.status === 'running')) return runs.reverse();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the pipeline did not settle');
-}
+const settle = () => p.settle();
 
 it('takes a task from plan to a merged pull request', async () => {
   const original = await doc();
@@ -93,7 +61,7 @@ it('takes a task from plan to a merged pull request', async () => {
   expect(prTurn).toMatch(/SUCCESS/);
   const pr = gh.prs('acme', 'greeter')[0];
   expect(pr).toMatchObject({ state: 'OPEN', head: w.task.branchName });
-  expect(await runGit(['show', `${w.task.branchName}:greet.js`], { cwd: gh.repoPath('acme', 'greeter') })).toBe(FIXED);
+  expect(await runGit(['show', `${w.task.branchName}:greet.js`], { cwd: gh.repoPath('acme', 'greeter') })).toBe(FIXED_GREET);
 
   expect((await w.ctx.request('POST', `/api/tasks/${w.task.id}/merge`, { as: w.owner })).status).toBe(200);
   expect(await task()).toMatchObject({ status: 'completed', worktreePath: null });
@@ -103,7 +71,7 @@ it('takes a task from plan to a merged pull request', async () => {
 });
 
 it('a YOLO task plans, implements, tests and opens its PR in one run and one conversation', async () => {
-  const res = await w.ctx.request('POST', `/api/projects/${w.projectId}/tasks`, { as: w.owner, json: { title: 'French, in one go', yoloMode: true, description: taskRequest({ summary: 'Add greetFr.', files: { 'greet.js': FIXED } }) } });
+  const res = await w.ctx.request('POST', `/api/projects/${w.projectId}/tasks`, { as: w.owner, json: { title: 'French, in one go', yoloMode: true, description: taskRequest({ summary: 'Add greetFr.', files: { 'greet.js': FIXED_GREET } }) } });
   const yolo = ((await res.json()) as { task: TaskDto }).task;
   await w.ctx.deps.background.drain();
   expect((await w.ctx.request('POST', `/api/tasks/${yolo.id}/agent-runs`, { as: w.owner, json: { agentType: 'yolo' } })).status).toBe(201);

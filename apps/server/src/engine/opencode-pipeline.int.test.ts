@@ -1,98 +1,43 @@
 // The whole pipeline on OpenCode: every role set to `opencode` through the
 // agent settings API, the user's REAL `opencode serve` driven by the testkit's
 // role-playing brain behind the fake Chat Completions API (the user's custom
-// OpenAI-compatible provider),
-// real git and the real gh against a local GitHub: plan → implementation →
-// review (NEEDS_WORK) → implementation → review READY → refinement → PR → CI
-// green → PR complete.
+// OpenAI-compatible provider), real git and the real gh against a local
+// GitHub: plan → implementation → review (NEEDS_WORK) → implementation →
+// review READY → refinement → PR → CI green → PR complete.
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
-import { createRoleBrain, gitRemoteUrl, startFakeChatCompletions, startFakeGitHub, taskRequest, type FakeChatCompletions, type FakeGitHub } from '@bottega/testkit';
+import { createRoleBrain, startFakeChatCompletions, type FakeChatCompletions } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
-import { useGitHub } from '../testing/github-env';
-import { startChatWorld, type ChatWorld } from '../testing/chat-world';
+import { everyRole, FIXED_GREET, GREETER_LOOP, runToPullRequest, setRoleModels, startPipelineWorld, type PipelineWorld } from '../testing/pipeline-world';
 
-const REPO = {
-  'package.json': '{ "name": "greeter", "private": true, "scripts": { "test": "node greet.test.js" } }\n',
-  'greet.js': "export function greet(name) {\n  return `Hello, ${name}`;\n}\n",
-  'greet.test.js': "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\nassert.equal(g.greetFr?.('Ada'), 'Bonjour, Ada');\nconsole.log('all tests passed');\n",
-};
-const BUGGY = "export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour ${name}`;\n}\n";
-const FIXED = "export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n";
-const REQUEST = taskRequest({ summary: 'Add a French greeting, greetFr(name), next to greet.', files: { 'greet.js': BUGGY }, fixes: { 'greet.js': FIXED } });
-const OPENCODE = { provider: 'opencode', model: 'custom/fake-model', effort: null };
-
-let w: ChatWorld;
-let gh: FakeGitHub;
+let p: PipelineWorld;
 let chat: FakeChatCompletions;
-let restoreEnv: () => void = () => undefined;
 beforeAll(buildServer);
 beforeEach(async () => {
-  gh = await startFakeGitHub();
-  restoreEnv = useGitHub(gh);
   chat = await startFakeChatCompletions({ brain: createRoleBrain(), apiKey: 'sk-opencode-pipeline' });
-  w = await startChatWorld({ repoFiles: REPO, taskDescription: REQUEST });
-  const connected = await w.ctx.request('PUT', '/api/providers/opencode', { as: w.owner, json: { custom: { baseUrl: chat.baseUrl, apiKey: 'sk-opencode-pipeline', models: ['fake-model'] } } });
+  p = await startPipelineWorld();
+  const connected = await p.w.ctx.request('PUT', '/api/providers/opencode', { as: p.w.owner, json: { custom: { baseUrl: chat.baseUrl, apiKey: 'sk-opencode-pipeline', models: ['fake-model'] } } });
   expect(connected.status).toBe(200);
-  const roles = ['planification', 'implementation', 'review', 'refinement', 'pr', 'yolo'];
-  const saved = await w.ctx.request('PUT', '/api/agent-settings', { as: w.owner, json: { settings: Object.fromEntries(roles.map((r) => [r, OPENCODE])) } });
-  expect(saved.status).toBe(200);
-  const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
-  await gh.createRepo('acme', 'greeter', { fromDir: project.repo_path });
-  await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'greeter')], { cwd: project.repo_path });
-  gh.onPush(async (push) => {
-    if (!push.after || push.ref === 'refs/heads/main') return;
-    const sha = push.after;
-    await gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'in_progress' }]);
-    setTimeout(() => void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined), 2000);
-  });
+  await setRoleModels(p, everyRole({ provider: 'opencode', model: 'custom/fake-model', effort: null }));
 });
 afterEach(async () => {
-  restoreEnv();
-  await w.close();
+  await p.close();
   await chat.close();
-  await gh.close();
 });
 
-const api = async <T>(method: string, path: string, json?: unknown): Promise<T> => (await w.ctx.request(method, path, { as: w.owner, ...(json === undefined ? {} : { json }) })).json() as Promise<T>;
-const task = async () => (await api<{ task: TaskDto }>('GET', `/api/tasks/${w.task.id}`)).task;
-
-async function settle(): Promise<AgentRunDto[]> {
-  for (let i = 0; i < 2400; i++) {
-    await w.ctx.deps.background.drain();
-    const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${w.task.id}/agent-runs`)).runs;
-    if (!runs.some((r) => r.status === 'running')) return runs.reverse();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the pipeline did not settle');
-}
-
 it('takes a task from plan to an open, green pull request on OpenCode', { timeout: 400_000 }, async () => {
-  await api('POST', `/api/tasks/${w.task.id}/agent-runs`, { agentType: 'planification' });
-  expect((await settle()).map((r) => [r.agentType, r.status])).toEqual([['planification', 'completed']]);
-  expect(await task()).toMatchObject({ planificationComplete: true });
-
-  await api('POST', `/api/tasks/${w.task.id}/agent-runs`, { agentType: 'implementation' });
-  const runs = await settle();
-  expect(runs.map((r) => [r.agentType, r.status])).toEqual([
-    ['planification', 'completed'],
-    ['implementation', 'completed'],
-    ['review', 'completed'],
-    ['implementation', 'completed'],
-    ['review', 'completed'],
-    ['refinement', 'completed'],
-    ['pr', 'completed'],
-  ]);
-  const conversations = await w.ctx.deps.db.selectFrom('conversations').select(['provider', 'model']).where('task_id', '=', w.task.id).execute();
+  const { afterPlanning, runs } = await runToPullRequest(p);
+  expect(afterPlanning.map((r) => [r.agentType, r.status])).toEqual([['planification', 'completed']]);
+  expect(runs.map((r) => [r.agentType, r.status])).toEqual(GREETER_LOOP.map((t) => [t, 'completed']));
+  const conversations = await p.w.ctx.deps.db.selectFrom('conversations').select(['provider', 'model']).where('task_id', '=', p.w.task.id).execute();
   expect(new Set(conversations.map((c) => `${c.provider}/${c.model}`))).toEqual(new Set(['opencode/custom/fake-model']));
-  const firstReview = await w.ctx.deps.harness.store.all(runs[2]?.conversationId ?? 0);
+  const firstReview = await p.w.ctx.deps.harness.store.all(runs[2]?.conversationId ?? 0);
   expect(JSON.stringify(firstReview)).toContain('NEEDS_WORK');
   expect(firstReview.some((m) => m.type === 'tool_use' && m.name === 'bash')).toBe(true);
-  expect(await task()).toMatchObject({ workflowComplete: true, prAgentComplete: true, status: 'in_review', prUrl: 'http://github.localhost/acme/greeter/pull/1' });
-  expect(await runGit(['show', `${w.task.branchName}:greet.js`], { cwd: gh.repoPath('acme', 'greeter') })).toBe(FIXED);
+  expect(await p.task()).toMatchObject({ planificationComplete: true, workflowComplete: true, prAgentComplete: true, status: 'in_review', prUrl: 'http://github.localhost/acme/greeter/pull/1' });
+  expect(await runGit(['show', `${p.w.task.branchName}:greet.js`], { cwd: p.gh.repoPath('acme', 'greeter') })).toBe(FIXED_GREET);
   // Every model request went to the fake Chat Completions API with the user's key; none to the Anthropic fake.
   expect(chat.agentRequests().length).toBeGreaterThan(10);
   expect(chat.completionRequests().every((r) => r.headers.authorization === 'Bearer sk-opencode-pipeline')).toBe(true);
-  expect(w.fake.modelRequests()).toHaveLength(0);
+  expect(p.w.fake.modelRequests()).toHaveLength(0);
 });
