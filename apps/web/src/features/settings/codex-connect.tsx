@@ -8,9 +8,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ConnectOpenAIBody } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { Badge, Button, Field, InlineError } from '../../ui';
+import { Button, Field, InlineError } from '../../ui';
 import { useCompleteOnboarding } from './onboarding';
-import { PROVIDER_LABELS, useInvalidateConnections, type ProviderInfo } from './providers';
+import { useInvalidateConnections, type ProviderInfo } from './providers';
+import { ProviderCard } from './provider-card';
 
 export type CodexMode = 'api-key' | 'auth-json' | 'device';
 
@@ -47,51 +48,14 @@ export function CodexProviderCard({ provider }: { provider: ProviderInfo }) {
 }
 
 export function CodexCard({ provider: p, onConnected }: { provider: ProviderInfo; onConnected: () => void }) {
-  const [replacing, setReplacing] = useState(false);
-  const invalidate = useInvalidateConnections();
-  const disconnect = useMutation({ mutationFn: () => api.delete<unknown>('/api/providers/openai'), onSuccess: invalidate });
-  const method = p.method as string | null;
   return (
-    <section className="rounded-lg border border-stone-200 bg-white p-4" aria-label={PROVIDER_LABELS.openai} data-provider="openai">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h3 className="font-semibold">{PROVIDER_LABELS.openai}</h3>
-        {p.connected ? <Badge tone="green">Connected</Badge> : <Badge tone="amber">Not connected</Badge>}
-      </div>
-      {p.connected && (
-        <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-stone-500">Via</dt>
-          <dd data-testid="provider-method">{method === 'chatgpt' ? 'ChatGPT sign-in' : 'API key'}</dd>
-          <dt className="text-stone-500">Base URL</dt>
-          <dd className="break-all" data-testid="provider-base-url">
-            {p.baseUrl ?? 'OpenAI (default)'}
-          </dd>
-        </dl>
-      )}
-      {p.connected && !replacing && (
-        <div className="mt-3 flex flex-wrap gap-2">
-          <Button onClick={() => setReplacing(true)}>Replace credentials</Button>
-          <Button variant="danger" busy={disconnect.isPending} onClick={() => disconnect.mutate()}>
-            Disconnect
-          </Button>
-        </div>
-      )}
-      <InlineError error={disconnect.error} />
-      {(!p.connected || replacing) && (
-        <div className="mt-4">
-          <CodexConnect
-            onConnected={() => {
-              setReplacing(false);
-              onConnected();
-            }}
-          />
-          {replacing && (
-            <Button variant="ghost" className="mt-2" onClick={() => setReplacing(false)}>
-              Keep the current credentials
-            </Button>
-          )}
-        </div>
-      )}
-    </section>
+    <ProviderCard
+      provider={p}
+      via={(p.method as string | null) === 'chatgpt' ? 'ChatGPT sign-in' : 'API key'}
+      baseUrl={p.baseUrl ?? 'OpenAI (default)'}
+      onConnected={onConnected}
+      connectForm={(done) => <CodexConnect onConnected={done} />}
+    />
   );
 }
 

@@ -8,9 +8,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ConnectOpencodeBody } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { Badge, Button, Field, InlineError } from '../../ui';
+import { Button, Field, InlineError } from '../../ui';
 import { useCompleteOnboarding } from './onboarding';
-import { PROVIDER_LABELS, useInvalidateConnections, type ProviderInfo } from './providers';
+import { useInvalidateConnections, type ProviderInfo } from './providers';
+import { ProviderCard } from './provider-card';
 
 type Mode = 'zen' | 'custom';
 
@@ -52,11 +53,6 @@ function useConnectOpencode(onConnected: () => void) {
   });
 }
 
-function useDisconnectOpencode() {
-  const invalidate = useInvalidateConnections();
-  return useMutation({ mutationFn: () => api.delete<unknown>('/api/providers/opencode'), onSuccess: invalidate });
-}
-
 /** The card in Settings → Providers (a first connection completes the onboarding). */
 export function OpencodeProviderCard({ provider }: { provider: ProviderInfo }) {
   const completeOnboarding = useCompleteOnboarding();
@@ -64,54 +60,15 @@ export function OpencodeProviderCard({ provider }: { provider: ProviderInfo }) {
 }
 
 export function OpencodeCard({ provider: p, onConnected }: { provider: ProviderInfo; onConnected: () => void }) {
-  const [replacing, setReplacing] = useState(false);
-  const disconnect = useDisconnectOpencode();
-  const method = p.method as string | null;
+  const custom = (p.method as string | null) === 'custom';
   return (
-    <section className="rounded-lg border border-stone-200 bg-white p-4" aria-label={PROVIDER_LABELS.opencode} data-provider="opencode">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h3 className="font-semibold">{PROVIDER_LABELS.opencode}</h3>
-        {p.connected ? <Badge tone="green">Connected</Badge> : <Badge tone="amber">Not connected</Badge>}
-      </div>
-      {p.connected && (
-        <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-stone-500">Via</dt>
-          <dd data-testid="provider-method">{method === 'zen' ? 'OpenCode Zen key' : 'Custom OpenAI-compatible provider'}</dd>
-          {method === 'custom' && (
-            <>
-              <dt className="text-stone-500">Base URL</dt>
-              <dd className="break-all" data-testid="provider-base-url">
-                {p.baseUrl}
-              </dd>
-            </>
-          )}
-        </dl>
-      )}
-      {p.connected && !replacing && (
-        <div className="mt-3 flex flex-wrap gap-2">
-          <Button onClick={() => setReplacing(true)}>Replace credentials</Button>
-          <Button variant="danger" busy={disconnect.isPending} onClick={() => disconnect.mutate()}>
-            Disconnect
-          </Button>
-        </div>
-      )}
-      <InlineError error={disconnect.error} />
-      {(!p.connected || replacing) && (
-        <div className="mt-4">
-          <OpencodeConnect
-            onConnected={() => {
-              setReplacing(false);
-              onConnected();
-            }}
-          />
-          {replacing && (
-            <Button variant="ghost" className="mt-2" onClick={() => setReplacing(false)}>
-              Keep the current credentials
-            </Button>
-          )}
-        </div>
-      )}
-    </section>
+    <ProviderCard
+      provider={p}
+      via={custom ? 'Custom OpenAI-compatible provider' : 'OpenCode Zen key'}
+      baseUrl={custom ? p.baseUrl : null}
+      onConnected={onConnected}
+      connectForm={(done) => <OpencodeConnect onConnected={done} />}
+    />
   );
 }
 

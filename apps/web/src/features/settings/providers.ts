@@ -65,14 +65,6 @@ export function useConnectClaude(onConnected?: () => void) {
   });
 }
 
-export function useDisconnectClaude() {
-  const invalidate = useInvalidateConnections();
-  return useMutation({
-    mutationFn: () => api.delete<ClaudeStatus>('/api/providers/anthropic'),
-    onSuccess: invalidate,
-  });
-}
-
 export function useUseSimulatedModel(onConnected?: () => void) {
   const invalidate = useInvalidateConnections();
   return useMutation({
