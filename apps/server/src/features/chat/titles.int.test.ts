@@ -4,7 +4,7 @@
 // holds up a turn; the user can rename a conversation whatever happened.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDto, ServerEvent, UnifiedMessage } from '@bottega/protocol';
-import { directive, type MessagesRequest } from '@bottega/testkit';
+import { directive, scriptedBrain, startFakeChatCompletions, startFakeOpenAI, type MessagesRequest } from '@bottega/testkit';
 import { EventRecorder, startChatWorld, type ChatWorld } from '../../testing/chat-world';
 
 let w: ChatWorld;
@@ -79,5 +79,33 @@ describe('conversation titles', () => {
     expect(await rec.waitFor(renamed(other.id))).toMatchObject({ title: 'Login page fix' });
     expect((await w.ctx.request('PATCH', `/api/conversations/${other.id}`, { as: w.owner, json: { title: '' } })).status).toBe(400);
     expect(rec.events.some(renamed(conv.id))).toBe(false);
+  });
+});
+
+describe('conversation titles on Codex and OpenCode', () => {
+  it('names Codex and OpenCode chats through their own endpoints with the user’s own keys', async () => {
+    const openai = await startFakeOpenAI({ brain: scriptedBrain, requireKey: 'sk-codex-titles' });
+    const chat = await startFakeChatCompletions({ brain: scriptedBrain, apiKey: 'sk-opencode-titles' });
+    try {
+      expect((await w.ctx.request('PUT', '/api/providers/openai', { as: w.owner, json: { apiKey: 'sk-codex-titles', baseUrl: openai.baseUrl } })).status).toBe(200);
+      expect((await w.ctx.request('PUT', '/api/providers/opencode', { as: w.owner, json: { custom: { baseUrl: chat.baseUrl, apiKey: 'sk-opencode-titles', models: ['fake-model'] } } })).status).toBe(200);
+      for (const [provider, model] of [
+        ['openai', 'gpt-5.1-codex'],
+        ['opencode', 'custom/fake-model'],
+      ] as const) {
+        const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: w.owner, json: { provider, model, message: `Tidy the README. ${directive.say('Tidied.')}` } });
+        expect(res.status).toBe(201);
+        const conv = ((await res.json()) as { conversation: ConversationDto }).conversation;
+        const event = await rec.waitFor(renamed(conv.id), 60_000);
+        expect(event).toMatchObject({ type: 'conversation.renamed', title: 'Scripted reply' });
+      }
+      // Each asked its own vendor, with the user's key; none asked Anthropic.
+      expect(openai.requests.some((r) => JSON.stringify(r.body).includes('gpt-5.1-codex-mini'))).toBe(true);
+      expect(chat.completionRequests().some((r) => (r.body as { stream?: boolean }).stream === false)).toBe(true);
+      expect(titleRequests()).toHaveLength(0);
+    } finally {
+      await openai.close();
+      await chat.close();
+    }
   });
 });

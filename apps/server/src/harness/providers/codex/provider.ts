@@ -5,6 +5,7 @@ import type { Logger } from '../../../logger';
 import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
 import { buildCodexEnvironment, readCodexCredentials } from './credentials';
 import { resolveCodexExecutable } from './options';
+import { codexTitleGenerator } from './title';
 import { CodexTurn } from './turn';
 
 export interface CodexProviderDeps {
@@ -65,6 +66,7 @@ export function createCodexProvider(deps: CodexProviderDeps): LlmProvider {
   return {
     name: 'openai',
     capabilities: CODEX_CAPABILITIES,
+    titles: codexTitleGenerator(deps.home),
     environmentFor,
     startTurn: (options: TurnOptions) => turn(options, null),
     sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),

@@ -8,6 +8,7 @@ import { opencodeServerEnvironment, prepareOpencodeDirs, USER_VAR } from './conf
 import { opencodePaths, readOpencodeCredentials } from './credentials';
 import { OpencodeServerPool } from './pool';
 import { resolveOpencodeBinary } from './server-process';
+import { opencodeTitleGenerator } from './title';
 import { OpencodeTurn } from './turn';
 
 export interface OpencodeProviderDeps {
@@ -109,6 +110,7 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
   return {
     name: 'opencode',
     capabilities: OPENCODE_CAPABILITIES,
+    titles: opencodeTitleGenerator(deps.home),
     pool,
     environmentFor,
     startTurn: (options) => turn(options, null),
