@@ -90,7 +90,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
       await ctx.deps.background.drain();
       await ctx.deps.codexLogin.closeAll();
       await close();
-      await rm(home, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
     async restart() {
       await ctx.deps.harness.shutdown();

@@ -50,9 +50,12 @@ export async function createWorld(opts: { stallTimeoutMs?: number; fake?: FakeAn
       };
     },
     async close() {
+      // Whatever a finished turn left running (the CLI still writing its
+      // config on the way out) is gone before its folders are removed.
+      await provider.shutdown();
       await fake.close();
-      await rm(home, { recursive: true, force: true });
-      await rm(cwd, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      await rm(cwd, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
