@@ -9,8 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ConversationDto, TaskDto } from '@bottega/protocol';
 import { directive, scriptedBrain } from '@bottega/testkit';
-import { initRepo } from '../../apps/server/src/testing/git';
-import { setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, setUpAdmin, startBrowserWorld } from './world';
 
 const PASSWORD = 'admin-password-1';
 /** A real 1×1 PNG. */
@@ -22,21 +21,6 @@ let projectId: number;
 let task: TaskDto;
 let conv: ConversationDto;
 
-async function expectStatus<T>(res: Promise<{ status: number; body: T }>, status: number): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const idle = (p: Page) => p.getByTestId('idle').waitFor({ timeout: 60_000 });
 const worktree = () => task.worktreePath ?? '';
@@ -48,15 +32,7 @@ beforeAll(async () => {
   page = await w.newPage();
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
-  await expectStatus(api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);
-  const repo = await initRepo(join(w.home, 'repos', 'app'));
-  projectId = (await expectStatus(api<{ project: { id: number } }>('POST', '/api/projects', { name: 'App', repoPath: repo }), 201)).project.id;
-  const created = (await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, { title: 'Conveniences' }), 201)).task;
-  task = await waitFor('the worktree', async () => {
-    const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;
-    if (t.workspaceStatus === 'failed') throw new Error(`worktree failed: ${t.workspaceError}`);
-    return t.workspaceStatus === 'ready' ? t : null;
-  });
+  ({ projectId, task } = await arrangeTask(w, api, { project: 'App', task: { title: 'Conveniences' } }));
   const commands = join(worktree(), '.claude', 'commands');
   await mkdir(commands, { recursive: true });
   await writeFile(join(commands, 'fix-bug.md'), `---\ndescription: Fix a numbered bug\n---\nFix bug #$1 with priority $2. ${directive.say('Bug $1 is fixed.')}\n`);

@@ -3,13 +3,11 @@
 // thinking and a tool call, a follow-up that arrives live, the AskUserQuestion
 // wizard, a follow-up refused while a turn runs, Stop, the context meter, the
 // phone layout, and the redirect for a missing conversation.
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ConversationDto, TaskDto } from '@bottega/protocol';
 import { directive, scriptedBrain } from '@bottega/testkit';
-import { initRepo } from '../../apps/server/src/testing/git';
-import { logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, logIn, PHONE, setUpAdmin, startBrowserWorld } from './world';
 
 const PASSWORD = 'admin-password-1';
 let w: BrowserWorld;
@@ -18,21 +16,6 @@ let page: Page;
 let projectId: number;
 let task: TaskDto;
 
-async function expectStatus<T>(res: Promise<{ status: number; body: T }>, status: number): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const chatPath = (conversationId: number) => `/projects/${projectId}/tasks/${task.id}/chat/${conversationId}`;
 
@@ -48,15 +31,7 @@ beforeAll(async () => {
   page = await w.newPage();
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
-  await expectStatus(api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);
-  const repo = await initRepo(join(w.home, 'repos', 'app'));
-  projectId = (await expectStatus(api<{ project: { id: number } }>('POST', '/api/projects', { name: 'App', repoPath: repo }), 201)).project.id;
-  const created = (await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, { title: 'Chat here' }), 201)).task;
-  task = await waitFor('the worktree', async () => {
-    const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;
-    if (t.workspaceStatus === 'failed') throw new Error(`worktree failed: ${t.workspaceError}`);
-    return t.workspaceStatus === 'ready' ? t : null;
-  });
+  ({ projectId, task } = await arrangeTask(w, api, { project: 'App', task: { title: 'Chat here' } }));
 });
 afterAll(async () => w?.close());
 

@@ -12,8 +12,8 @@ import type { Page } from 'playwright-core';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
 import { createRoleBrain, gitRemoteUrl, type Brain } from '@bottega/testkit';
 import { runGit } from '../../apps/server/src/forge/git';
-import { initRepo, TEST_GIT_IDENTITY } from '../../apps/server/src/testing/git';
-import { logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { TEST_GIT_IDENTITY } from '../../apps/server/src/testing/git';
+import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, logIn, PHONE, setUpAdmin, startBrowserWorld } from './world';
 
 const PASSWORD = 'admin-password-1';
 /** Extra wait before each model response, so a run stays "running" long enough to act on it. */
@@ -31,21 +31,6 @@ let projectId: number;
 let task: TaskDto;
 let repo: string;
 
-async function expectStatus<T>(res: Promise<{ status: number; body: T }>, status: number): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const taskPath = () => `/projects/${projectId}/tasks/${task.id}`;
 const agent = (p: Page, type: string) => p.getByTestId(`agent-${type}`);
@@ -55,15 +40,7 @@ beforeAll(async () => {
   page = await w.newPage();
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
-  await expectStatus(api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);
-  repo = await initRepo(join(w.home, 'repos', 'app'), { files: { 'README.md': '# app\n', 'greet.js': 'export const greet = (n) => `Hello, ${n}`;\n' } });
-  projectId = (await expectStatus(api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Greeter', repoPath: repo }), 201)).project.id;
-  const created = (await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, { title: 'Add a French greeting', description: 'Add greetFr(name) next to greet.' }), 201)).task;
-  task = await waitFor('the worktree', async () => {
-    const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;
-    if (t.workspaceStatus === 'failed') throw new Error(`worktree failed: ${t.workspaceError}`);
-    return t.workspaceStatus === 'ready' ? t : null;
-  });
+  ({ repo, projectId, task } = await arrangeTask(w, api, { project: 'Greeter', task: { title: 'Add a French greeting', description: 'Add greetFr(name) next to greet.' }, repoFiles: { 'README.md': '# app\n', 'greet.js': 'export const greet = (n) => `Hello, ${n}`;\n' } }));
 });
 afterAll(async () => w?.close());
 

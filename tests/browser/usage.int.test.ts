@@ -2,13 +2,11 @@
 // Claude CLI and the fake Anthropic API: after a run, the task page shows its
 // tokens in the run history and the Usage panel, the dashboard card the
 // project's total; a chat gets its automatic title, and the user renames it.
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AgentRunDto, ConversationDto, TaskDto } from '@bottega/protocol';
 import { createRoleBrain, directive } from '@bottega/testkit';
-import { initRepo } from '../../apps/server/src/testing/git';
-import { setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, setUpAdmin, startBrowserWorld, waitFor } from './world';
 
 const PASSWORD = 'admin-password-1';
 let w: BrowserWorld;
@@ -17,36 +15,13 @@ let page: Page;
 let projectId: number;
 let task: TaskDto;
 
-async function expectStatus<T>(res: Promise<{ status: number; body: T }>, status: number): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   w = await startBrowserWorld({ brain: createRoleBrain() });
   page = await w.newPage();
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
-  await expectStatus(api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);
-  const repo = await initRepo(join(w.home, 'repos', 'app'));
-  projectId = (await expectStatus(api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Metered', repoPath: repo }), 201)).project.id;
-  const created = (await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, { title: 'Count the tokens' }), 201)).task;
-  task = await waitFor('the worktree', async () => {
-    const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;
-    if (t.workspaceStatus === 'failed') throw new Error(`worktree failed: ${t.workspaceError}`);
-    return t.workspaceStatus === 'ready' ? t : null;
-  });
+  ({ projectId, task } = await arrangeTask(w, api, { project: 'Metered', task: { title: 'Count the tokens' } }));
 });
 afterAll(async () => w?.close());
 
@@ -56,7 +31,7 @@ it('shows a finished run’s tokens on the task page and the project total on th
     const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${task.id}/agent-runs`)).body.runs;
     const r = runs.find((x) => x.id === run.id);
     return r && r.status !== 'running' && r.status !== 'pending' ? r : null;
-  });
+  }, 60_000);
   expect(done.usage.inputTokens).toBeGreaterThan(0);
   await page.goto(`/projects/${projectId}/tasks/${task.id}`);
   const line = page.getByTestId(`run-${run.id}-usage`);
@@ -76,7 +51,7 @@ it('shows a finished run’s tokens on the task page and the project total on th
 it('shows the automatic chat title, live, and lets the user rename it', async () => {
   const conv = (await expectStatus(api<{ conversation: ConversationDto }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'anthropic', model: 'claude-sonnet-4-5', message: directive.say('Hello there.') }), 201)).conversation;
   await page.goto(`/projects/${projectId}/tasks/${task.id}/chat/${conv.id}`);
-  const titled = await waitFor('the automatic title', async () => (await api<{ conversation: ConversationDto }>('GET', `/api/conversations/${conv.id}`)).body.conversation.title);
+  const titled = await waitFor('the automatic title', async () => (await api<{ conversation: ConversationDto }>('GET', `/api/conversations/${conv.id}`)).body.conversation.title, 60_000);
   await page.getByRole('heading', { level: 1, name: titled }).waitFor();
   await page.getByRole('button', { name: 'Rename conversation' }).click();
   await page.getByLabel('Conversation title').fill('Greeting chat');

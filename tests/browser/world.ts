@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createRoleBrain, ghEnv, startFakeAnthropic, startFakeGitHub, type FakeAnthropic, type FakeGitHub } from '@bottega/testkit';
 import type { Brain } from '@bottega/testkit';
+import type { TaskDto } from '@bottega/protocol';
+import { initRepo } from '../../apps/server/src/testing/git';
 import { root, startServerProcess, type ServerProcess } from '../server-process';
 
 export const CHROMIUM = process.env.BOTTEGA_CHROMIUM ?? '/usr/bin/chromium';
@@ -124,4 +126,51 @@ export async function logIn(page: Page, username: string, password: string): Pro
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByTestId('current-user').waitFor();
+}
+
+/** The body of an API answer, after checking its status (the body is in the error otherwise). */
+export async function expectStatus<T>(res: Promise<{ status: number; body: T }>, status: number): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Polls `probe` until it returns something other than null. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== null) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface ArrangedTask {
+  repo: string;
+  projectId: number;
+  /** The task once its worktree is ready. */
+  task: TaskDto;
+}
+
+/**
+ * Through the API, as `api`'s user: connects Claude to the world's fake, makes
+ * a git repository under the world's home, a project on it and a task in it,
+ * and waits for the task's worktree.
+ */
+export async function arrangeTask(
+  w: BrowserWorld,
+  api: ApiClient,
+  opts: { project: string; repoFiles?: Record<string, string>; task: { title: string; description?: string } },
+): Promise<ArrangedTask> {
+  await expectStatus(api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);
+  const repo = await initRepo(join(w.home, 'repos', 'app'), opts.repoFiles ? { files: opts.repoFiles } : {});
+  const projectId = (await expectStatus(api<{ project: { id: number } }>('POST', '/api/projects', { name: opts.project, repoPath: repo }), 201)).project.id;
+  const created = (await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, opts.task), 201)).task;
+  const task = await waitFor('the worktree', async () => {
+    const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;
+    if (t.workspaceStatus === 'failed') throw new Error(`worktree failed: ${t.workspaceError}`);
+    return t.workspaceStatus === 'ready' ? t : null;
+  });
+  return { repo, projectId, task };
 }
