@@ -1,8 +1,7 @@
 // A fake Anthropic Messages API on 127.0.0.1 that real CLIs can talk to: it
 // records every request, answers from a scripted brain, and injects failures.
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readBody, serveFake } from '../fake-http';
 import { scriptedBrain } from './brain';
 import type { Brain } from './brain';
 import { RequestLog } from './request-log';
@@ -74,15 +73,6 @@ interface Failure {
 function takeFor<T extends { match?: (request: MessagesRequest) => boolean }>(queue: T[], body: MessagesRequest, unfiltered: boolean): T | undefined {
   const i = queue.findIndex((q) => (q.match ? q.match(body) : unfiltered));
   return i < 0 ? undefined : queue.splice(i, 1)[0];
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function authorized(req: IncomingMessage, rule: FakeAnthropicOptions['requireAuth']): boolean {
@@ -190,18 +180,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     log.respond(entry, { status: 404, kind: 'error' });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) writeError(res, 500, err instanceof Error ? err.message : String(err));
-      else res.destroy();
-    });
+  const server = await serveFake({
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    handle,
+    writeError,
+    onClose: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      log.cancelWaiters();
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
+  const { address, port } = server;
 
   return {
     url: `http://${address}:${port}`,
@@ -219,15 +209,6 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     setDelay(ms) {
       delayMs = ms;
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        log.cancelWaiters();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
 }

@@ -2,9 +2,8 @@
 // OpenCode server talks to as a custom provider: it records every request,
 // answers from the same scripted brain as the fake Anthropic API (through the
 // brain adapter), and injects failures and stalls.
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readBody, serveFake } from '../fake-http';
 import type { Brain } from '../anthropic/brain';
 import { scriptedBrain } from '../anthropic/brain';
 import { RequestLog } from '../anthropic/request-log';
@@ -48,15 +47,6 @@ export interface FakeChatCompletions {
   stallNext(): void;
   setDelay(ms: number): void;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function errorType(status: number): string {
@@ -162,18 +152,18 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
     log.respond(entry, { status: 404, kind: 'error' });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) writeError(res, 500, err instanceof Error ? err.message : String(err));
-      else res.destroy();
-    });
+  const server = await serveFake({
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    handle,
+    writeError,
+    onClose: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      log.cancelWaiters();
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
+  const { address, port } = server;
   const completions = () => log.all.filter((r) => r.method === 'POST' && isCompletionPath(r.path));
 
   return {
@@ -191,15 +181,6 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
     setDelay(ms) {
       delayMs = ms;
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        log.cancelWaiters();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
 }

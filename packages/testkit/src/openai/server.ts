@@ -2,9 +2,8 @@
 // to (HARNESSES.md): `POST /v1/responses` answered as SSE from the scripted
 // brain (translated both ways, see translate.ts), every request recorded,
 // failures and stalls injectable.
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readBody, serveFake } from '../fake-http';
 import { scriptedBrain } from '../anthropic/brain';
 import type { Brain } from '../anthropic/brain';
 import { RequestLog } from '../anthropic/request-log';
@@ -44,15 +43,6 @@ export interface FakeOpenAI {
   stallNext(): void;
   /** Stops the server and drops open connections (stalled streams included); idempotent. */
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 const ERROR_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'invalid_api_key', 403: 'permission_denied', 404: 'not_found', 429: 'rate_limit_exceeded', 500: 'server_error', 503: 'server_is_overloaded' };
@@ -159,18 +149,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     log.respond(entry, { status: 404, kind: 'error' });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) writeError(res, 500, err instanceof Error ? err.message : String(err));
-      else res.destroy();
-    });
+  const server = await serveFake({
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    handle,
+    writeError,
+    onClose: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      log.cancelWaiters();
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
+  const { address, port } = server;
   return {
     baseUrl: `http://${address}:${port}/v1`,
     requests: log.all,
@@ -182,15 +172,6 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     stallNext() {
       stalls += 1;
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        log.cancelWaiters();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
 }
