@@ -19,7 +19,7 @@ Commands:
   start                          serve the API, WebSocket hub and web app
   migrate                        apply pending database migrations
   user create <name> [--admin]   create a user (password from a prompt or stdin)
-  user reset-password <name>     set a new password and log the user out everywhere
+  user reset-password <name>     set a new password; revokes the user's logins and API key
   onboard [--username <name>]    create an admin, a sample project and a task (idempotent)
   signal <name> [--reason …]     (agents) report a stage: plan-complete, workflow-complete,
                                  workflow-blocked, pr-complete
@@ -78,7 +78,7 @@ async function userCommand(args: string[]): Promise<number> {
     const user = await findUserByName(deps.db, username);
     if (!user) throw new Error(`no user named ${username}`);
     await setPassword(deps, user.id, password);
-    console.log(`password of ${user.username} changed; all of their sessions were logged out`);
+    console.log(`password of ${user.username} changed; all of their logins and their API key were revoked`);
     return 0;
   });
 }

@@ -1,13 +1,21 @@
-// Administration: user management with its self-protection guards, project
-// memberships with the last-member guard, instance settings.
+// Administration: user management with its self-protection guards, credential
+// revocation on reset and deactivation, project memberships with the
+// last-member guard, instance settings.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestContext, TEST_PASSWORD, type TestContext } from '../../testing/context';
+import { createTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../../testing/context';
 
 let ctx: TestContext;
 beforeEach(async () => {
   ctx = await createTestContext();
 });
 afterEach(async () => ctx.close());
+
+const apiKeyOf = async (u: TestUser) => (await (await ctx.request('POST', '/api/auth/api-key', { as: u })).json()) as { key: string };
+const loginCookie = async (username: string, password: string) => {
+  const res = await ctx.request('POST', '/api/auth/login', { json: { username, password } });
+  expect(res.status).toBe(200);
+  return res.headers.get('set-cookie')?.split(';')[0] ?? '';
+};
 
 describe('users', () => {
   it('creates, renames, deactivates, resets and deletes users', async () => {
@@ -36,6 +44,50 @@ describe('users', () => {
     const list = (await (await ctx.request('GET', '/api/admin/users', { as: admin })).json()) as { users: unknown[] };
     expect(list.users).toHaveLength(1);
     expect(JSON.stringify(list)).not.toMatch(/hash/i);
+  });
+
+  it('a password reset revokes the user\'s cookies and API key', async () => {
+    const admin = await ctx.user({ isAdmin: true });
+    const u = await ctx.user();
+    const { key } = await apiKeyOf(u);
+    const cookie = await loginCookie(u.row.username, TEST_PASSWORD);
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(200);
+    expect((await ctx.request('POST', `/api/admin/users/${u.row.id}/password`, { as: admin, json: { password: 'brand-new-pass' } })).status).toBe(200);
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { as: u })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { as: admin })).status).toBe(200);
+  });
+
+  it('deactivation revokes cookies and the API key, and reactivation brings neither back', async () => {
+    const admin = await ctx.user({ isAdmin: true });
+    const u = await ctx.user();
+    const { key } = await apiKeyOf(u);
+    const cookie = await loginCookie(u.row.username, TEST_PASSWORD);
+    const off = await ctx.request('PATCH', `/api/admin/users/${u.row.id}`, { as: admin, json: { isActive: false } });
+    expect(off.status).toBe(200);
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401);
+
+    const on = await ctx.request('PATCH', `/api/admin/users/${u.row.id}`, { as: admin, json: { isActive: true } });
+    expect(await on.json()).toMatchObject({ user: { isActive: true } });
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { as: u })).status).toBe(401);
+    // The user signs in again with their password and makes a new key.
+    const fresh = await loginCookie(u.row.username, TEST_PASSWORD);
+    expect(await (await ctx.request('GET', '/api/auth/api-key', { headers: { cookie: fresh } })).json()).toMatchObject({ hasKey: false });
+  });
+
+  it('other changes (rename, admin rights) leave the user\'s credentials alone', async () => {
+    const admin = await ctx.user({ isAdmin: true });
+    const u = await ctx.user();
+    const { key } = await apiKeyOf(u);
+    const cookie = await loginCookie(u.row.username, TEST_PASSWORD);
+    await ctx.request('PATCH', `/api/admin/users/${u.row.id}`, { as: admin, json: { username: 'renamed', isAdmin: true } });
+    await ctx.request('PATCH', `/api/admin/users/${u.row.id}`, { as: admin, json: { isActive: true } });
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(200);
+    expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(200);
   });
 
   it('will not let an admin delete, deactivate or demote themself', async () => {

@@ -1,6 +1,7 @@
 // Administration: user management and project memberships, with the guards
 // that keep an instance usable (no deleting or locking out oneself, never
-// removing a project's last member).
+// removing a project's last member). Deactivating a user revokes their logins
+// and API key (see auth/commands.ts `revokedCredentials`).
 import type { MemberDto } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
@@ -8,7 +9,7 @@ import { isUniqueViolation } from '../../db/errors';
 import type { UserRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { iso } from '../../time';
-import { getUser } from '../auth/commands';
+import { getUser, revokedCredentials } from '../auth/commands';
 
 type AdminDeps = Pick<Deps, 'db' | 'now' | 'realtime'>;
 
@@ -29,12 +30,14 @@ export async function updateUser(
   try {
     const row = await deps.db
       .updateTable('users')
-      .set({
+      .set((eb) => ({
         ...(body.username === undefined ? {} : { username: body.username }),
         ...(body.isActive === undefined ? {} : { is_active: body.isActive ? 1 : 0 }),
+        // Deactivation ends every credential for good: reactivation brings none back.
+        ...(body.isActive === false ? revokedCredentials(eb) : {}),
         ...(body.isAdmin === undefined ? {} : { is_admin: body.isAdmin ? 1 : 0 }),
         updated_at: iso(deps.now()),
-      })
+      }))
       .where('id', '=', user.id)
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -1,7 +1,11 @@
 // Accounts (SPEC §9): first-run setup, login, renewal, logout everywhere,
-// password change, API keys, profile, rate limiting.
+// password change (revoking the API key too), forged cookies, API keys,
+// profile, rate limiting.
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_PASSWORD, type TestContext } from '../../testing/context';
+import { SESSION_COOKIE } from './authenticate';
+import { issueSessionToken } from './credentials';
 
 let ctx: TestContext;
 beforeEach(async () => {
@@ -103,11 +107,79 @@ describe('login and sessions', () => {
     expect((await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: 'new-password-1' } })).status).toBe(200);
   });
 
+  it('a password change revokes the API key too, even when made with that key', async () => {
+    const u = await ctx.user();
+    const first = (await (await ctx.request('POST', '/api/auth/api-key', { as: u })).json()) as { key: string };
+    const mine = cookieOf(await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } }));
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${first.key}` })).status).toBe(200);
+    const changed = await ctx.request('POST', '/api/auth/password', { headers: { cookie: mine }, json: { currentPassword: TEST_PASSWORD, newPassword: 'new-password-1' } });
+    expect(changed.status).toBe(200);
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${first.key}` })).status).toBe(401);
+    expect(await (await ctx.request('GET', '/api/auth/api-key', { headers: { cookie: cookieOf(changed) } })).json()).toMatchObject({ hasKey: false });
+
+    const second = (await (await ctx.request('POST', '/api/auth/api-key', { headers: { cookie: cookieOf(changed) } })).json()) as { key: string };
+    const viaKey = await ctx.request('POST', '/api/auth/password', { as: `Bearer ${second.key}`, json: { currentPassword: 'new-password-1', newPassword: 'new-password-2' } });
+    expect(viaKey.status).toBe(200);
+    expect(viaKey.headers.get('set-cookie')).toBeNull();
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${second.key}` })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie: cookieOf(changed) } })).status).toBe(401);
+  });
+
+  it('logout ends every cookie of the user but not their API key', async () => {
+    const u = await ctx.user();
+    const { key } = (await (await ctx.request('POST', '/api/auth/api-key', { as: u })).json()) as { key: string };
+    const a = cookieOf(await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } }));
+    const b = cookieOf(await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } }));
+    expect((await ctx.request('POST', '/api/auth/logout', { headers: { cookie: a } })).status).toBe(200);
+    expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie: a } })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie: b } })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(200);
+  });
+
   it('refuses deactivated users', async () => {
     const u = await ctx.user();
     await ctx.deps.db.updateTable('users').set({ is_active: 0 }).where('id', '=', u.row.id).execute();
     expect((await ctx.request('GET', '/api/auth/me', { as: u })).status).toBe(401);
     expect((await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } })).status).toBe(401);
+  });
+});
+
+describe('forged login cookies', () => {
+  const claimsFor = (uid: number) => {
+    const now = Date.now();
+    return { uid, ver: 0, iat: now, exp: now + 24 * 3600 * 1000 };
+  };
+  const asCookie = (token: string) => ({ cookie: `${SESSION_COOKIE}=${token}` });
+
+  it('rejects a cookie for the administrator signed with a wrong or guessed secret', async () => {
+    const admin = await ctx.user({ isAdmin: true });
+    const claims = claimsFor(admin.row.id);
+    // The same claims signed with the instance's secret are accepted: only the signature differs below.
+    const genuine = asCookie(issueSessionToken(ctx.deps.sessionSecret, claims));
+    expect((await ctx.request('GET', '/api/auth/me', { headers: genuine })).status).toBe(200);
+    expect((await ctx.request('GET', '/api/admin/users', { headers: genuine })).status).toBe(200);
+
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const forged = [
+      ...['secret', '', 'changeme', 'bottega', randomBytes(32).toString('hex'), randomBytes(32).toString('base64url')].map((s) => issueSessionToken(s, claims)),
+      `v1.${payload}.`,
+      `v1.${payload}`,
+      `v1.${payload}.${'A'.repeat(43)}`,
+      `v2.${payload}.${issueSessionToken(ctx.deps.sessionSecret, claims).split('.')[2]}`,
+    ];
+    for (const token of forged) {
+      for (const [method, path] of [
+        ['GET', '/api/auth/me'],
+        ['GET', '/api/admin/users'],
+        ['POST', '/api/admin/users'],
+      ] as const) {
+        const res = await ctx.request(method, path, { headers: asCookie(token), ...(method === 'POST' ? { json: { username: 'intruder', password: TEST_PASSWORD } } : {}) });
+        expect({ token, path, status: res.status }).toEqual({ token, path, status: 401 });
+        expect(res.headers.get('set-cookie')).toBeNull();
+      }
+      expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${token}` })).status).toBe(401);
+    }
+    expect(await ctx.deps.db.selectFrom('users').select('username').where('username', '=', 'intruder').executeTakeFirst()).toBeUndefined();
   });
 });
 

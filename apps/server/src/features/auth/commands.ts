@@ -1,10 +1,11 @@
 // Account commands shared by the REST routes, the admin routes and the CLI.
 // They validate nothing about HTTP; they enforce the account rules.
 import type { RegisterBody } from '@bottega/protocol';
+import type { ExpressionBuilder } from 'kysely';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
 import { isUniqueViolation } from '../../db/errors';
-import type { UserRow } from '../../db/schema';
+import type { Database, UserRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { iso } from '../../time';
 import { dummyPasswordHash, generateApiKey, hashPassword, verifyPassword } from './credentials';
@@ -115,7 +116,7 @@ export async function login(deps: CommandDeps, body: { username: string; passwor
     .executeTakeFirstOrThrow();
 }
 
-/** Invalidates every credential of the user (cookies and session tokens; not the API key). */
+/** Ends every login of the user (cookies and session tokens) by bumping the token version; the API key stays. */
 export async function logoutEverywhere(deps: Pick<Deps, 'db' | 'now' | 'realtime'>, userId: number): Promise<UserRow> {
   const row = await deps.db
     .updateTable('users')
@@ -128,11 +129,34 @@ export async function logoutEverywhere(deps: Pick<Deps, 'db' | 'now' | 'realtime
   return row;
 }
 
-/** Sets a new password and logs the user out everywhere. */
+/**
+ * The columns that end every credential of a user in one update: the token
+ * version moves on (every cookie and session token dies, and none comes back
+ * later) and the API key is deleted (only its hash was stored, so it cannot be
+ * restored either). Used by password changes and resets and by deactivation.
+ */
+export function revokedCredentials(eb: ExpressionBuilder<Database, 'users'>) {
+  return {
+    token_version: eb('token_version', '+', 1),
+    api_key_hash: null,
+    api_key_prefix: null,
+    api_key_created_at: null,
+    api_key_last_used_at: null,
+  };
+}
+
+/** Sets a new password and revokes every credential of the user (cookies, session tokens, API key). */
 export async function setPassword(deps: Pick<Deps, 'db' | 'now' | 'realtime'>, userId: number, password: string): Promise<UserRow> {
   const passwordHash = await hashPassword(password);
-  await deps.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
-  return logoutEverywhere(deps, userId);
+  const row = await deps.db
+    .updateTable('users')
+    .set((eb) => ({ password_hash: passwordHash, ...revokedCredentials(eb), updated_at: iso(deps.now()) }))
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound('user');
+  deps.realtime.disconnectUser(userId);
+  return row;
 }
 
 export async function changePassword(

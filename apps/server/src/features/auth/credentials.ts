@@ -1,7 +1,7 @@
 // Login credentials and API keys.
 // - Session tokens: `v1.<payload>.<hmac>` signed with the instance secret; they
-//   carry the user's token version, so a version bump (logout, password change)
-//   invalidates every outstanding token at once.
+//   carry the user's token version, so a version bump (logout, password change
+//   or reset, deactivation) invalidates every outstanding token at once.
 // - API keys: `bk_<random>`; only a SHA-256 hash is stored (the key has 256 bits
 //   of entropy, so a fast hash is sufficient and allows an indexed lookup).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -90,7 +90,7 @@ export function authRoutes(deps: Deps): RouteDef[] {
       handler: async (c) => {
         const body = await readJson(c, ChangePasswordBody);
         const user = await changePassword(deps, c.get('user').id, body);
-        // Every other credential is now invalid; keep this browser logged in.
+        // Every other login and the API key are now revoked; keep this browser logged in.
         if (c.get('user').via === 'session') c.header('set-cookie', sessionCookie(deps.config, newSessionToken(deps, user)));
         return c.json({ user: presentUser(user) });
       },

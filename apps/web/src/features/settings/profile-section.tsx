@@ -2,9 +2,10 @@
 // treats them, SPEC §9), the git identity used for their commits, and their
 // password. Every change writes the updated user into the session.
 import { useState, type ReactNode } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { UserDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
+import { keys } from '../../lib/keys';
 import { useMe, useSetSessionUser } from '../../app/session';
 import { Button, Field, InlineError } from '../../ui';
 
@@ -108,6 +109,7 @@ function GitIdentity() {
 
 function ChangePassword() {
   const setUser = useSetSessionUser();
+  const qc = useQueryClient();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -121,6 +123,8 @@ function ChangePassword() {
       setRepeat('');
       setDone(true);
       setUser(res.user);
+      // The server revoked the API key along with every other login.
+      void qc.invalidateQueries({ queryKey: keys.apiKey });
     },
   });
   const mismatch = repeat !== '' && next !== repeat;
@@ -137,7 +141,7 @@ function ChangePassword() {
         <Field label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
         <Field label="New password" type="password" autoComplete="new-password" minLength={8} value={next} onChange={(e) => setNext(e.target.value)} required hint="At least 8 characters." />
         <Field label="Repeat new password" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required error={mismatch ? 'The passwords differ.' : null} />
-        <p className="text-xs text-stone-500">Changing it logs you out everywhere else (other browsers and sessions).</p>
+        <p className="text-xs text-stone-500">Changing it logs you out everywhere else (other browsers and sessions) and revokes your API key.</p>
         <InlineError error={change.error} />
         <div className="flex items-center gap-3">
           <Button type="submit" variant="primary" busy={change.isPending} disabled={mismatch}>
