@@ -1,12 +1,12 @@
 // The `bottega` command as a user runs it: the built bundle in a child
 // process, configured only through the environment.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileCapture } from '../apps/server/src/process/exec';
-import { buildServer } from './server-process';
+import { buildServer, startServerProcess } from './server-process';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'bottega.js');
@@ -49,6 +49,49 @@ describe('bottega CLI', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('refuses to start over a database or home folder open to others, naming the fix', async () => {
+    expect((await cli(['migrate'])).code).toBe(0);
+    const data = join(home, 'data');
+    const db = join(data, 'bottega.db');
+    expect((await stat(db)).mode & 0o777).toBe(0o600);
+    await chmod(db, 0o644);
+    await chmod(data, 0o755);
+    const r = await cli(['start'], { BOTTEGA_PORT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`file ${db} has mode 0644`);
+    expect(r.stderr).toContain(`chmod 600 ${db}`);
+    expect(r.stderr).toContain(`folder ${data} has mode 0755`);
+    expect(r.stderr).toContain(`chmod 700 ${data}`);
+    await chmod(db, 0o600);
+    await chmod(data, 0o700);
+    expect((await cli(['migrate'])).code).toBe(0);
+  });
+
+  it('reset-password revokes the running server\'s cookies and API key for that user', async () => {
+    expect((await cli(['user', 'create', 'ci-bot'], {}, 'a-long-password\n')).code).toBe(0);
+    const server = await startServerProcess(home);
+    try {
+      const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ci-bot', password: 'a-long-password' }) });
+      const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+      const created = await fetch(`${server.url}/api/auth/api-key`, { method: 'POST', headers: { cookie } });
+      const { key } = (await created.json()) as { key: string };
+      const me = (headers: Record<string, string>) => fetch(`${server.url}/api/auth/me`, { headers }).then((r) => r.status);
+      expect(await me({ authorization: `Bearer ${key}` })).toBe(200);
+      expect(await me({ cookie })).toBe(200);
+      const reset = await cli(['user', 'reset-password', 'ci-bot'], {}, 'another-password\n');
+      expect(reset.code).toBe(0);
+      expect(reset.stdout).toMatch(/API key were revoked/);
+      expect(await me({ authorization: `Bearer ${key}` })).toBe(401);
+      expect(await me({ cookie })).toBe(401);
+    } finally {
+      if (server.child.exitCode === null) {
+        const exited = new Promise((resolve) => server.child.once('exit', resolve));
+        server.child.kill('SIGTERM');
+        await exited;
+      }
+    }
   });
 
   it('migrates, creates users from stdin, resets passwords', async () => {

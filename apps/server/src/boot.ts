@@ -1,6 +1,7 @@
-// Builds the dependency bag from configuration: database (migrated), logger,
-// event bus, secrets. Used by `bottega start`, the other CLI commands and the
-// integration tests, so every entry point boots the same way.
+// Builds the dependency bag from configuration: private files checked,
+// database (migrated), logger, event bus, secrets. Used by `bottega start`,
+// the other CLI commands and the integration tests, so every entry point boots
+// the same way.
 import type { Kysely } from 'kysely';
 import { BackgroundWork } from './background';
 import type { Config } from './config';
@@ -10,6 +11,7 @@ import type { Deps } from './deps';
 import { EventBus } from './events/bus';
 import { Realtime } from './events/realtime';
 import type { Logger } from './logger';
+import { assertPrivateFiles, ensurePrivateHome } from './private-files';
 import { ensureSessionSecret } from './secrets';
 import { defaultProviders } from './harness/providers/index';
 import type { ProviderRegistry } from './harness/registry';
@@ -18,6 +20,7 @@ import { TranscriptStore } from './harness/transcript-store';
 import { SetupTokenFlows } from './harness/providers/claude/setup-token';
 import { DeviceLoginFlows } from './harness/providers/codex/device-login';
 import { SimulatedModel } from './harness/providers/claude/simulated';
+import { ProjectClones } from './features/projects/clones';
 
 export interface Booted {
   deps: Deps;
@@ -35,6 +38,9 @@ export interface BootOptions {
 }
 
 export async function boot(config: Config, logger: Logger, options: BootOptions = {}): Promise<Booted> {
+  // Secrets at rest: refuse to run while the database, the secret or a credential file is open to others.
+  await ensurePrivateHome(config.home);
+  await assertPrivateFiles(config);
   const sessionSecret = await ensureSessionSecret(config);
   const opened = openDatabase(config.database);
   try {
@@ -64,6 +70,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     claudeSetup: new SetupTokenFlows({ home: config.home, logger: logger.child({ component: 'claude-setup-token' }), ...(options.claudeSetupCommand ? { command: options.claudeSetupCommand } : {}) }),
     codexLogin: new DeviceLoginFlows({ home: config.home, logger: logger.child({ component: 'codex-device-login' }), ...(options.codexLoginCommand ? { command: options.codexLoginCommand } : {}) }),
     simulator,
+    clones: new ProjectClones(),
     now,
     address: { url: null },
   };
