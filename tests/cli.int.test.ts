@@ -119,7 +119,7 @@ describe('bottega CLI', () => {
     expect(second.stdout).toMatch(/already exists/);
     expect(second.stdout).toMatch(/found sample project 1/);
     expect(second.stdout).toMatch(/found pending task 1/);
-    await stat(join(home, 'data', 'sample-project-worktrees', 'task-1', 'README.md'));
+    await stat(join(home, 'data', 'repos', 'sample-project-worktrees', 'task-1', 'README.md'));
   });
 
   it('prints usage for unknown commands', async () => {

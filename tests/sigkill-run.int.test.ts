@@ -34,7 +34,7 @@ it('marks the run interrupted, kills its orphans, and resumes it in the same ses
     return (await res.json()) as T;
   };
   await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
-  const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Kill', repoPath: await initRepo(join(home, 'repo')) });
+  const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Kill', repoPath: await initRepo(join(home, 'data', 'repos', 'repo')) });
   const { task } = await api<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: 'survive' });
   for (let i = 0; i < 200 && (await api<{ task: TaskDto }>('GET', `/api/tasks/${task.id}`)).task.workspaceStatus !== 'ready'; i++) await new Promise((r) => setTimeout(r, 25));
   const prompts = join(home, 'data', 'prompts');

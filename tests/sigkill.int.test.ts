@@ -48,7 +48,7 @@ it('keeps every broadcast entry across a SIGKILL', async () => {
     return (await res.json()) as T;
   };
   await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
-  const repo = await initRepo(join(home, 'repo'));
+  const repo = await initRepo(join(home, 'data', 'repos', 'repo'));
   const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Kill', repoPath: repo });
   const { task } = await api<{ task: { id: number; worktreePath: string } }>('POST', `/api/projects/${project.id}/tasks`, { title: 'durable' });
   for (let i = 0; i < 200 && (await api<{ task: { workspaceStatus: string } }>('GET', `/api/tasks/${task.id}`)).task.workspaceStatus !== 'ready'; i++) {

@@ -1,8 +1,6 @@
 // Admin in a real browser: users (create, rename, reset password, deactivate,
 // admin rights, delete), project memberships, instance settings; a member
 // added by the admin sees the project, and a non-admin gets "admins only".
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -19,7 +17,7 @@ let projectId: number;
 
 beforeAll(async () => {
   w = await startBrowserWorld();
-  repos = await mkdtemp(join(tmpdir(), 'bottega-admin-repos-'));
+  repos = join(w.home, 'repos');
   page = await w.newPage(DESKTOP);
   await setUpAdmin(page, ADMIN.username, ADMIN.password);
   api = await w.apiAs(ADMIN.username, ADMIN.password);
@@ -33,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await w?.close();
-  if (repos) await rm(repos, { recursive: true, force: true });
 });
 
 function row(p: Page, username: string) {

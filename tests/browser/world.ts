@@ -42,7 +42,8 @@ export async function startBrowserWorld(opts: { brain?: Brain; env?: Record<stri
   const home = await mkdtemp(join(tmpdir(), 'bottega-browser-'));
   const fake = await startFakeAnthropic({ brain: opts.brain ?? createRoleBrain() });
   const gh = await startFakeGitHub();
-  const env = { ...(ghEnv(gh) as Record<string, string>), BOTTEGA_LOG_LEVEL: 'warn', ...opts.env };
+  // Test repositories live in `<home>/repos`, the instance's one repository root.
+  const env = { ...(ghEnv(gh) as Record<string, string>), BOTTEGA_LOG_LEVEL: 'warn', BOTTEGA_REPO_ROOTS: join(home, 'repos'), ...opts.env };
   let server = await startServerProcess(home, { env });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

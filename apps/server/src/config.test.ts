@@ -15,7 +15,15 @@ describe('loadConfig', () => {
       webhookSecret: null,
       sessionSecret: null,
       depsCopy: 'auto',
+      repoRoots: ['/srv/bottega/repos'],
     });
+  });
+
+  it('reads the repository roots, colon- or comma-separated, absolute only', () => {
+    expect(loadConfig({ BOTTEGA_REPO_ROOTS: '/srv/repos:/data/git/, /home/shared' }).repoRoots).toEqual(['/srv/repos', '/data/git', '/home/shared']);
+    expect(() => loadConfig({ BOTTEGA_REPO_ROOTS: '/srv/repos,relative/repos' })).toThrow(/BOTTEGA_REPO_ROOTS: every root must be an absolute path/);
+    expect(() => loadConfig({ BOTTEGA_REPO_ROOTS: ' , ' })).toThrow(/BOTTEGA_REPO_ROOTS/);
+    expect(() => loadConfig({ BOTTEGA_REPO_ROOTS: '/' })).toThrow(/filesystem root/);
   });
 
   it('lists every problem at once', () => {

@@ -37,6 +37,13 @@ export const EnvSchema = z.object({
   BOTTEGA_LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
   BOTTEGA_STALL_TIMEOUT_S: int(5, 86_400).default(300),
   BOTTEGA_REFINEMENT: bool.default(true),
+  BOTTEGA_REPO_ROOTS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(/[:,]/).map((p) => p.trim()).filter((p) => p !== '')))
+    .refine((roots) => roots === undefined || roots.length > 0, 'list at least one absolute path')
+    .refine((roots) => roots === undefined || roots.every((p) => isAbsolute(p)), 'every root must be an absolute path')
+    .refine((roots) => roots === undefined || roots.every((p) => resolve(p) !== '/'), 'the filesystem root cannot be a repository root'),
 });
 
 export type DepsCopyMode = z.infer<typeof EnvSchema>['BOTTEGA_DEPS_COPY'];
@@ -68,6 +75,11 @@ export interface Config {
   stallTimeoutMs: number;
   /** Whether the finish pipeline runs the refinement agent once before the PR. */
   refinementEnabled: boolean;
+  /**
+   * Absolute directories repositories may live under: registered checkouts
+   * must resolve inside one, and clones by URL go into the first.
+   */
+  repoRoots: string[];
 }
 
 export class ConfigError extends Error {
@@ -122,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     loginRateLimit: e.BOTTEGA_LOGIN_RATE_LIMIT,
     stallTimeoutMs: e.BOTTEGA_STALL_TIMEOUT_S * 1000,
     refinementEnabled: e.BOTTEGA_REFINEMENT,
+    repoRoots: (e.BOTTEGA_REPO_ROOTS ?? [join(home, 'repos')]).map((p) => resolve(p)),
   };
 }

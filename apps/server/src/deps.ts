@@ -12,6 +12,7 @@ import type { ProviderRegistry } from './harness/registry';
 import type { SetupTokenFlows } from './harness/providers/claude/setup-token';
 import type { DeviceLoginFlows } from './harness/providers/codex/device-login';
 import type { SimulatedModel } from './harness/providers/claude/simulated';
+import type { ProjectClones } from './features/projects/clones';
 
 export interface Deps {
   config: Config;
@@ -35,6 +36,8 @@ export interface Deps {
   codexLogin: DeviceLoginFlows;
   /** The offline demo's simulated model (started on first use). */
   simulator: SimulatedModel;
+  /** Repository clones by URL running in this process (progress, stop). */
+  clones: ProjectClones;
   now: () => Date;
   /** Where this server listens (set when it starts listening); agents signal there. */
   address: { url: string | null };

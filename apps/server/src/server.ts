@@ -68,6 +68,8 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
     await deps.simulator.close();
     // Unfinished checkouts resume at the next start; unfinished dependency copies
     // are abandoned (the worktree works without them). No git or cp outlives us.
+    // A clone cut short removes its folder and is marked failed (retry later).
+    deps.clones.stopAll();
     const cancelled = await cancelAllWorktreeWork();
     if (cancelled > 0) deps.logger.warn({ cancelled }, 'worktree preparation cancelled by shutdown');
     await Promise.race([deps.background.drain(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);

@@ -1,7 +1,8 @@
 // REST request bodies: the API contract. The server validates every body with
 // these schemas; the web app builds its forms from the same types.
 import { z } from 'zod';
-import { AgentType, ProviderName, TaskStatus } from './domain';
+import { AgentType, ProjectRole, ProviderName, TaskStatus } from './domain';
+import { cloneUrlProblem } from './repo-url';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
@@ -35,7 +36,8 @@ export const AdminUpdateUserBody = z
   .object({ username: Username.optional(), isActive: z.boolean().optional(), isAdmin: z.boolean().optional() })
   .strict();
 export const AdminResetPasswordBody = z.object({ password: Password }).strict();
-export const AddMemberBody = z.object({ userId: z.number().int().positive() }).strict();
+export const AddMemberBody = z.object({ userId: z.number().int().positive(), role: ProjectRole.optional() }).strict();
+export const UpdateMemberBody = z.object({ role: ProjectRole }).strict();
 
 /** A server-side path typed by a user: absolute, no NUL, bounded. */
 export const ServerPath = z
@@ -53,13 +55,29 @@ export const RelativeSubPath = z
   .refine((p) => !p.startsWith('/'), 'subproject path must be relative to the repository')
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'subproject path must not contain ".."');
 
+/** A repository URL a project may be cloned from (see cloneUrlProblem). */
+export const RepoUrl = z
+  .string()
+  .trim()
+  .superRefine((url, ctx) => {
+    const problem = cloneUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/**
+ * A project points at an existing checkout on the server (`repoPath`,
+ * administrators only) or is cloned from a URL into a repository root
+ * (`repoUrl`, anyone): exactly one of the two.
+ */
 export const CreateProjectBody = z
   .object({
     name: trimmed(200),
-    repoPath: ServerPath,
+    repoPath: ServerPath.optional(),
+    repoUrl: RepoUrl.optional(),
     subprojectPath: RelativeSubPath.nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => (b.repoPath === undefined) !== (b.repoUrl === undefined), 'give either repoPath (an existing checkout) or repoUrl (a repository to clone), not both');
 export const UpdateProjectBody = z
   .object({
     name: trimmed(200).optional(),
@@ -107,6 +125,8 @@ export type RegisterBody = z.infer<typeof RegisterBody>;
 export type LoginBody = z.infer<typeof LoginBody>;
 export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
 export type UpdateProjectBody = z.infer<typeof UpdateProjectBody>;
+export type AddMemberBody = z.infer<typeof AddMemberBody>;
+export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
 

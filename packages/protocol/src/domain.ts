@@ -25,6 +25,16 @@ export const runTriggers = ['manual', 'chain', 'webhook'] as const;
 export const RunTrigger = z.enum(runTriggers);
 export type RunTrigger = z.infer<typeof RunTrigger>;
 
+/** A member's role in a project: its owner (deletes it, moves its path) or a member. */
+export const projectRoles = ['owner', 'member'] as const;
+export const ProjectRole = z.enum(projectRoles);
+export type ProjectRole = z.infer<typeof ProjectRole>;
+
+/** A project cloned from a URL: `cloning` in the background, or `failed`. */
+export const cloneStatuses = ['cloning', 'failed'] as const;
+export const CloneStatus = z.enum(cloneStatuses);
+export type CloneStatus = z.infer<typeof CloneStatus>;
+
 export const conversationKinds = ['chat', 'agent_run'] as const;
 export const ConversationKind = z.enum(conversationKinds);
 export type ConversationKind = z.infer<typeof ConversationKind>;

@@ -3,9 +3,11 @@
 // about so the hub can route it to exactly the subscribers of that channel.
 import { z } from 'zod';
 import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
-import type { AgentRunDto, ConversationDto, TaskDto } from './presenters';
+import type { AgentRunDto, ConversationDto, ProjectCloneDto, TaskDto } from './presenters';
 
 export type ServerEvent =
+  /** A clone by URL moved on (phase, percent), failed (`clone.error`) or finished (`clone: null`). Project channel only. */
+  | { type: 'project.clone'; projectId: number; taskId?: undefined; clone: ProjectCloneDto | null }
   | { type: 'task.created'; projectId: number; taskId: number; task: TaskDto }
   | { type: 'task.updated'; projectId: number; taskId: number; task: TaskDto }
   | { type: 'task.deleted'; projectId: number; taskId: number }

@@ -5,3 +5,4 @@ export * from './presenters';
 export * from './events';
 export * from './errors';
 export * from './messages';
+export * from './repo-url';

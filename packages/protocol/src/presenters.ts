@@ -1,7 +1,7 @@
 // JSON shapes the API returns. The server's presenters build exactly these;
 // the web app reads them. Raw rows never leave the server.
 import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
-import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
+import type { AgentType, CloneStatus, ConversationKind, ProjectRole, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
 
 export interface UserDto {
   id: number;
@@ -25,12 +25,30 @@ export interface ApiKeyStatusDto {
 
 export type TaskCounts = Record<TaskStatus, number>;
 
+/** Where a clone by URL stands; a project without one is a usable checkout. */
+export interface ProjectCloneDto {
+  status: CloneStatus;
+  /** git's current phase while cloning ("Receiving objects", "Resolving deltas", …). */
+  phase: string | null;
+  /** Percent of the current phase, when git reports one. */
+  percent: number | null;
+  /** Why the clone failed (authentication, not found, network, …). */
+  error: string | null;
+}
+
 export interface ProjectDto {
   id: number;
   name: string;
   repoPath: string;
   subprojectPath: string | null;
   ownerId: number | null;
+  /** The URL the project was cloned from, if it was. */
+  cloneUrl: string | null;
+  clone: ProjectCloneDto | null;
+  /** The viewer's role in the project; null for an administrator who is not a member. */
+  role: ProjectRole | null;
+  /** Whether the viewer may delete the project or change its path (its owner, or an administrator). */
+  canManage: boolean;
   isGitRepo: boolean;
   taskCounts: TaskCounts;
   createdAt: string;
@@ -40,6 +58,7 @@ export interface ProjectDto {
 export interface MemberDto {
   userId: number;
   username: string;
+  role: ProjectRole;
   addedAt: string;
 }
 

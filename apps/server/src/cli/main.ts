@@ -9,6 +9,7 @@ import { findUserByName, createUser, setPassword } from '../features/auth/comman
 import { startServer } from '../server';
 import { resumeWorkspaces } from '../features/tasks/workspace';
 import { recoverInterruptedRuns } from '../engine/recovery';
+import { recoverInterruptedClones } from '../features/projects/clones';
 import { onboard } from './onboard';
 import { readNewPassword } from './password-input';
 import { signalCommandMain } from './signal';
@@ -44,6 +45,7 @@ async function start(): Promise<number> {
   routeProcessWarnings(logger);
   const { deps, close } = await boot(config, logger);
   await recoverInterruptedRuns(deps);
+  await recoverInterruptedClones(deps);
   const server = await startServer(deps, { host: config.host, port: config.port });
   const resumed = await resumeWorkspaces(deps);
   if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');

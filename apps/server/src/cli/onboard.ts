@@ -1,6 +1,7 @@
 // `bottega onboard`: makes a fresh instance usable in one step, and is safe to
 // run again. Ensures an administrator exists, a small sample git repository
-// under $BOTTEGA_HOME registered as a project, and one pending task in it.
+// in the first repository root (default $BOTTEGA_HOME/repos) registered as a
+// project, and one pending task in it.
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import type { UserRow } from '../db/schema';
 import { runGit } from '../forge/git';
 import { createUser } from '../features/auth/commands';
 import { createProject } from '../features/projects/commands';
+import { cloneRoot } from '../features/projects/repo-roots';
 import { createTask } from '../features/tasks/commands';
 import { taskRequest } from '@bottega/testkit/simulator';
 
@@ -40,8 +42,9 @@ const SAMPLE_REQUEST = taskRequest({
   },
 });
 
-async function ensureSampleRepo(home: string): Promise<string> {
-  const repo = join(home, SAMPLE_DIR);
+/** The sample lives in the first repository root (it must be inside the roots to be registered). */
+async function ensureSampleRepo(root: string): Promise<string> {
+  const repo = join(root, SAMPLE_DIR);
   if (await stat(join(repo, '.git')).catch(() => null)) return repo;
   await mkdir(repo, { recursive: true });
   for (const [name, content] of Object.entries(SAMPLE_FILES)) await writeFile(join(repo, name), content);
@@ -61,10 +64,12 @@ async function ensureAdmin(deps: Deps, username: string, password: string | null
 
 export async function onboard(deps: Deps, opts: { username: string; password: string | null }): Promise<OnboardResult> {
   const admin = await ensureAdmin(deps, opts.username, opts.password);
-  const repoPath = await ensureSampleRepo(deps.config.home);
-  let project = await deps.db.selectFrom('projects').selectAll().where('repo_path', '=', repoPath).executeTakeFirst();
+  // Before repository roots existed the sample lived at $BOTTEGA_HOME/sample-project; a project there is kept.
+  const legacy = await deps.db.selectFrom('projects').selectAll().where('repo_path', '=', join(deps.config.home, SAMPLE_DIR)).executeTakeFirst();
+  const repoPath = legacy ? legacy.repo_path : await ensureSampleRepo(await cloneRoot(deps.config.repoRoots));
+  let project = legacy ?? (await deps.db.selectFrom('projects').selectAll().where('repo_path', '=', repoPath).executeTakeFirst());
   const projectCreated = !project;
-  project ??= await createProject(deps, admin.row.id, { name: 'Sample project', repoPath });
+  project ??= await createProject(deps, { id: admin.row.id, isAdmin: true }, { name: 'Sample project', repoPath });
   const existing = await deps.db.selectFrom('tasks').select('id').where('project_id', '=', project.id).orderBy('id').executeTakeFirst();
   const task = existing
     ? { id: existing.id, created: false }

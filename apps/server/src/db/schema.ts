@@ -34,11 +34,20 @@ export interface ProjectsTable {
   owner_id: number | null;
   created_at: string;
   updated_at: string;
+  /** The URL a project created by cloning came from (kept for a retry). */
+  clone_url: Generated<string | null>;
+  /** null: a usable checkout; `cloning` in the background; `failed` (see clone_error). */
+  clone_status: Generated<CloneStatus | null>;
+  clone_error: Generated<string | null>;
 }
+
+export type CloneStatus = 'cloning' | 'failed';
+export type ProjectRole = 'owner' | 'member';
 
 export interface ProjectMembersTable {
   project_id: number;
   user_id: number;
+  role: Generated<ProjectRole>;
   created_at: string;
 }
 

@@ -12,6 +12,7 @@ export function isBoardEvent(type: ServerEventType): boolean {
     case 'task.deleted':
     case 'task.blocked':
     case 'agent-run.updated':
+    case 'project.clone':
       return true;
     case 'conversation.added':
     case 'conversation.renamed':
@@ -50,7 +51,7 @@ export class Channels<C> {
 
   /** Every connection that should receive `event`, each once. */
   targets(event: ServerEvent): Set<C> {
-    const out = new Set<C>(this.tasks.get(event.taskId));
+    const out = new Set<C>(event.taskId === undefined ? undefined : this.tasks.get(event.taskId));
     if (isBoardEvent(event.type)) {
       for (const conn of this.projects.get(event.projectId) ?? []) out.add(conn);
     }

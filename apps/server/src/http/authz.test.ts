@@ -3,6 +3,7 @@
 // in a fresh world so destructive routes cannot mask each other. A route added
 // without a sample request here makes the suite fail, and so does a route
 // registered on the app outside the declared list.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from './app';
 import type { RouteDef } from './routes';
@@ -56,6 +57,21 @@ describe('authorization suite', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it("keeps a project's owner-only actions from members who are not its owners", async () => {
+    const w = await buildWorld(ctx);
+    const path = `/api/projects/${w.projectId}`;
+    const attempts = [
+      await ctx.request('DELETE', path, { as: w.member2 }),
+      await ctx.request('POST', `${path}/clone`, { as: w.member2 }),
+      await ctx.request('PATCH', path, { as: w.member2, json: { repoPath: join(ctx.home, 'repos', 'elsewhere') } }),
+    ];
+    for (const res of attempts) {
+      expect(res.status).toBe(403);
+      expect(await res.text()).not.toContain(w.projectName);
+    }
+    expect((await ctx.request('GET', path, { as: w.member2 })).status).toBe(200);
   });
 });
 

@@ -25,6 +25,8 @@ export interface ExecOptions {
    * after two seconds if it is still running.
    */
   abortWith?: NodeJS.Signals;
+  /** Sees stderr as it arrives (progress reports); it is captured as well. */
+  onStderr?: (chunk: string) => void;
 }
 
 export interface ExecResult {
@@ -84,6 +86,7 @@ export function execFileCapture(file: string, args: readonly string[], opts: Exe
       outLen += b.length;
     });
     child.stderr?.on('data', (b: Buffer) => {
+      opts.onStderr?.(b.toString('utf8'));
       if (errLen < limit) err.push(b);
       errLen += b.length;
     });

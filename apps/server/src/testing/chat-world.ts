@@ -37,8 +37,7 @@ export async function startChatWorld(
   const owner = await ctx.user();
   await connectClaude(ctx, owner, fake);
   const repo = await initRepo(join(ctx.home, 'repos', 'app'), opts.repoFiles ? { files: opts.repoFiles } : {});
-  const p = await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'App', repoPath: repo } });
-  const projectId = ((await p.json()) as { project: { id: number } }).project.id;
+  const projectId = (await ctx.registerProject(owner, { name: 'App', repoPath: repo })).id;
   const t = await ctx.request('POST', `/api/projects/${projectId}/tasks`, { as: owner, json: { title: 'Chat here', ...(opts.taskDescription ? { description: opts.taskDescription } : {}) } });
   const task = ((await t.json()) as { task: TaskDto }).task;
   await ctx.deps.background.drain();

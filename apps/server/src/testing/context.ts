@@ -12,6 +12,7 @@ import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow, UserRow } from 
 import type { Deps } from '../deps';
 import { newSessionToken } from '../features/auth/authenticate';
 import { newTaskRow } from '../features/tasks/commands';
+import { createProject } from '../features/projects/commands';
 import { hashPassword } from '../features/auth/credentials';
 import { createApp } from '../http/app';
 import type { AppEnv } from '../http/types';
@@ -42,6 +43,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     loginRateLimit: 10,
     stallTimeoutMs: 30_000,
     refinementEnabled: true,
+    repoRoots: [join(home, 'repos')],
     ...overrides,
   };
 }
@@ -60,7 +62,10 @@ export interface TestContext {
   /** Simulates a server restart: a fresh boot (deps, app) over the same home and database. */
   restart(): Promise<void>;
   user(opts?: { isAdmin?: boolean; username?: string }): Promise<TestUser>;
+  /** Inserts a project row; the first member is its owner, the others plain members. */
   project(opts: { members: TestUser[]; repoPath?: string; name?: string }): Promise<ProjectRow>;
+  /** Registers an existing checkout with `owner` as the project's owner (what an administrator does through the API for them). */
+  registerProject(owner: TestUser, body: { name: string; repoPath: string; subprojectPath?: string }): Promise<ProjectRow>;
   task(project: ProjectRow, owner: TestUser, opts?: Partial<TaskRow>): Promise<TaskRow>;
   conversation(task: TaskRow, opts?: Partial<ConversationRow>): Promise<ConversationRow>;
   run(task: TaskRow, conversation: ConversationRow | null, status?: AgentRunRow['status']): Promise<AgentRunRow>;
@@ -133,10 +138,13 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      for (const m of members) {
-        await deps.db.insertInto('project_members').values({ project_id: project.id, user_id: m.row.id, created_at: now() }).execute();
+      for (const [i, m] of members.entries()) {
+        await deps.db.insertInto('project_members').values({ project_id: project.id, user_id: m.row.id, role: i === 0 ? 'owner' : 'member', created_at: now() }).execute();
       }
       return project;
+    },
+    async registerProject(owner, body) {
+      return createProject(ctx.deps, { id: owner.row.id, isAdmin: true }, body);
     },
     async task(project, owner, opts = {}) {
       seq += 1;

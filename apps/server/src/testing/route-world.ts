@@ -38,7 +38,12 @@ export const samples: Record<string, Sample> = {
   'POST /api/admin/users/:userId/password': () => ({ json: { password: 'reset-password-1' } }),
   'POST /api/projects/:projectId/members': (_c, w) => ({ json: { userId: w.target.row.id } }),
   'PATCH /api/admin/settings': () => ({ json: { triggerHandle: 'helper-bot' } }),
-  'POST /api/projects': async (ctx) => ({ json: { name: 'Fresh', repoPath: await initRepo(join(ctx.home, 'repos', `fresh-${Math.random().toString(36).slice(2)}`)) } }),
+  // Administrators register a checkout; everyone else clones by URL (here one nothing answers, so the clone fails fast).
+  'POST /api/projects': async (ctx, _w, as) =>
+    as?.row.is_admin
+      ? { json: { name: 'Fresh', repoPath: await initRepo(join(ctx.home, 'repos', `fresh-${Math.random().toString(36).slice(2)}`)) } }
+      : { json: { name: 'Fresh', repoUrl: 'http://127.0.0.1:9/acme/fresh.git' } },
+  'PATCH /api/projects/:projectId/members/:userId': () => ({ json: { role: 'owner' } }),
   'PATCH /api/projects/:projectId': () => ({ json: { name: 'Renamed' } }),
   'POST /api/projects/:projectId/tasks': () => ({ json: { title: 'Another task', description: 'Do it' } }),
   'PATCH /api/tasks/:taskId': () => ({ json: { status: 'in_review' } }),

@@ -2,7 +2,7 @@
 // that keep an instance usable (no deleting or locking out oneself, never
 // removing a project's last member). Deactivating a user revokes their logins
 // and API key (see auth/commands.ts `revokedCredentials`).
-import type { MemberDto } from '@bottega/protocol';
+import type { MemberDto, ProjectRole } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
 import { isUniqueViolation } from '../../db/errors';
@@ -61,11 +61,11 @@ export async function listMembers(db: Db, projectId: number): Promise<MemberDto[
   const rows = await db
     .selectFrom('project_members')
     .innerJoin('users', 'users.id', 'project_members.user_id')
-    .select(['project_members.user_id', 'users.username', 'project_members.created_at'])
+    .select(['project_members.user_id', 'users.username', 'project_members.role', 'project_members.created_at'])
     .where('project_members.project_id', '=', projectId)
     .orderBy('users.username')
     .execute();
-  return rows.map((r) => ({ userId: r.user_id, username: r.username, addedAt: r.created_at }));
+  return rows.map((r) => ({ userId: r.user_id, username: r.username, role: r.role, addedAt: r.created_at }));
 }
 
 async function requireProject(db: Db, projectId: number): Promise<void> {
@@ -73,15 +73,30 @@ async function requireProject(db: Db, projectId: number): Promise<void> {
   if (!p) throw notFound('project');
 }
 
-/** Adds a member; adding an existing member is a no-op. */
-export async function addMember(deps: AdminDeps, projectId: number, userId: number): Promise<MemberDto[]> {
+/** Adds a member (role `member` unless given); adding an existing member changes nothing but a given role. */
+export async function addMember(deps: AdminDeps, projectId: number, userId: number, role?: ProjectRole): Promise<MemberDto[]> {
   await requireProject(deps.db, projectId);
   await getUser(deps.db, userId);
   await deps.db
     .insertInto('project_members')
-    .values({ project_id: projectId, user_id: userId, created_at: iso(deps.now()) })
-    .onConflict((oc) => oc.columns(['project_id', 'user_id']).doNothing())
+    .values({ project_id: projectId, user_id: userId, role: role ?? 'member', created_at: iso(deps.now()) })
+    .onConflict((oc) => (role === undefined ? oc.columns(['project_id', 'user_id']).doNothing() : oc.columns(['project_id', 'user_id']).doUpdateSet({ role })))
     .execute();
+  return listMembers(deps.db, projectId);
+}
+
+/** Sets a member's role; a project always keeps at least one owner. */
+export async function setMemberRole(deps: AdminDeps, projectId: number, userId: number, role: ProjectRole): Promise<MemberDto[]> {
+  await requireProject(deps.db, projectId);
+  await deps.db.transaction().execute(async (trx) => {
+    const members = await trx.selectFrom('project_members').select(['user_id', 'role']).where('project_id', '=', projectId).execute();
+    const member = members.find((m) => m.user_id === userId);
+    if (!member) throw notFound('member');
+    if (role === 'member' && member.role === 'owner' && members.filter((m) => m.role === 'owner').length === 1) {
+      throw new AppError('CONFLICT', 'a project must keep at least one owner; make someone else owner first');
+    }
+    await trx.updateTable('project_members').set({ role }).where('project_id', '=', projectId).where('user_id', '=', userId).execute();
+  });
   return listMembers(deps.db, projectId);
 }
 

@@ -1,12 +1,12 @@
 // Admin routes: users, project memberships and instance settings. Members of
 // a project may read its member list; changing it is for administrators.
-import { AddMemberBody, AdminCreateUserBody, AdminResetPasswordBody, AdminUpdateUserBody, UpdateInstanceSettingsBody } from '@bottega/protocol';
+import { AddMemberBody, AdminCreateUserBody, AdminResetPasswordBody, AdminUpdateUserBody, UpdateInstanceSettingsBody, UpdateMemberBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { idParam, readJson } from '../../http/validate';
 import { createUser, setPassword } from '../auth/commands';
 import { presentUser } from '../auth/presenters';
-import { addMember, deleteUser, listMembers, listUsers, removeMember, updateUser } from './commands';
+import { addMember, deleteUser, listMembers, listUsers, removeMember, setMemberRole, updateUser } from './commands';
 import { readInstanceSettings, updateInstanceSettings } from './instance-settings';
 
 export function adminRoutes(deps: Deps): RouteDef[] {
@@ -72,7 +72,17 @@ export function adminRoutes(deps: Deps): RouteDef[] {
       handler: async (c) => {
         const projectId = idParam(c, 'projectId');
         const body = await readJson(c, AddMemberBody);
-        return c.json({ members: await addMember(deps, projectId, body.userId) }, 201);
+        return c.json({ members: await addMember(deps, projectId, body.userId, body.role) }, 201);
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/api/projects/:projectId/members/:userId',
+      access: access.admin,
+      body: 'json',
+      handler: async (c) => {
+        const body = await readJson(c, UpdateMemberBody);
+        return c.json({ members: await setMemberRole(deps, idParam(c, 'projectId'), idParam(c, 'userId'), body.role) });
       },
     },
     {

@@ -1,36 +1,39 @@
-// Project commands: create (validated git checkout, creator becomes a member
-// in the same transaction), update, delete with every task's workspace torn
-// down, and membership-filtered listing with task counts.
-import { stat, realpath, rm } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
-import type { CreateProjectBody, ProjectDto, TaskCounts, UpdateProjectBody } from '@bottega/protocol';
+// Project commands: create (a checkout inside the repository roots, or a
+// clone by URL; the creator becomes its owner in the same transaction),
+// update, delete with every task's workspace torn down, who may manage a
+// project, and membership-filtered listing with task counts.
+import { stat, rm } from 'node:fs/promises';
+import type { CreateProjectBody, ProjectDto, ProjectRole, TaskCounts, UpdateProjectBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { Db } from '../../db/open';
 import { isUniqueViolation } from '../../db/errors';
 import type { ProjectRow } from '../../db/schema';
 import { AppError } from '../../errors';
-import { hasGitDir, isGitCheckoutRoot } from '../../forge/git';
+import { hasGitDir } from '../../forge/git';
 import type { Viewer } from '../../http/access';
 import { iso } from '../../time';
 import { projectArchiveDir, resolveInside } from '../../workspace/paths';
 import { deleteTask } from '../tasks/commands';
+import { cloneState, createClonedProject, type ProjectClones } from './clones';
 import { emptyCounts, presentProject } from './presenters';
+import { validateRepoPath } from './repo-roots';
 
-type ProjectDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger' | 'background'>;
+type ProjectDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger' | 'background' | 'clones'>;
 
-/** Resolves and checks a user-typed repository path: absolute, existing, a checkout root. */
-export async function validateRepoPath(input: string): Promise<string> {
-  if (!isAbsolute(input)) throw new AppError('VALIDATION_FAILED', 'repoPath must be an absolute path on the server');
-  let real: string;
-  try {
-    real = await realpath(input);
-  } catch {
-    throw new AppError('VALIDATION_FAILED', `repoPath ${input} does not exist on the server`);
-  }
-  if (!(await isGitCheckoutRoot(real))) {
-    throw new AppError('VALIDATION_FAILED', `repoPath ${input} is not the root of a git checkout`);
-  }
-  return real;
+/** The same answer whoever holds the path: which project (or path) it is never says. */
+const PATH_TAKEN = 'another project already uses this repository';
+
+/** The viewer's role in the project, or null when they are not a member. */
+export async function roleIn(db: Db, viewerId: number, projectId: number): Promise<ProjectRole | null> {
+  const row = await db.selectFrom('project_members').select('role').where('project_id', '=', projectId).where('user_id', '=', viewerId).executeTakeFirst();
+  return row?.role ?? null;
+}
+
+/** Deleting a project, changing its path and retrying its clone: its owners and administrators only. */
+export async function assertCanManage(db: Db, viewer: Viewer, project: ProjectRow, action: string): Promise<void> {
+  if (viewer.isAdmin) return;
+  if ((await roleIn(db, viewer.id, project.id)) === 'owner') return;
+  throw new AppError('FORBIDDEN', `only the project's owners and administrators may ${action}`);
 }
 
 async function validateSubproject(repoPath: string, sub: string | null | undefined): Promise<string | null> {
@@ -44,7 +47,7 @@ async function validateSubproject(repoPath: string, sub: string | null | undefin
 async function assertRepoPathFree(db: Db, repoPath: string, exceptId?: number): Promise<void> {
   let q = db.selectFrom('projects').select('id').where('repo_path', '=', repoPath);
   if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
-  if (await q.executeTakeFirst()) throw new AppError('CONFLICT', `another project already uses ${repoPath}`);
+  if (await q.executeTakeFirst()) throw new AppError('CONFLICT', PATH_TAKEN);
 }
 
 async function countsFor(db: Db, projectIds: number[]): Promise<Map<number, TaskCounts>> {
@@ -64,10 +67,25 @@ async function countsFor(db: Db, projectIds: number[]): Promise<Map<number, Task
   return map;
 }
 
-export async function presentProjects(db: Db, rows: ProjectRow[]): Promise<ProjectDto[]> {
+export async function presentProjects(deps: { db: Db; clones: ProjectClones }, viewer: Viewer, rows: ProjectRow[]): Promise<ProjectDto[]> {
+  const { db } = deps;
   const counts = await countsFor(db, rows.map((r) => r.id));
   const git = await Promise.all(rows.map((r) => hasGitDir(r.repo_path)));
-  return rows.map((r, i) => presentProject(r, counts.get(r.id) ?? emptyCounts(), git[i] ?? false));
+  const roles = new Map<number, ProjectRole>();
+  if (rows.length > 0) {
+    const mine = await db.selectFrom('project_members').select(['project_id', 'role']).where('user_id', '=', viewer.id).where('project_id', 'in', rows.map((r) => r.id)).execute();
+    for (const m of mine) roles.set(m.project_id, m.role);
+  }
+  return rows.map((r, i) => {
+    const role = roles.get(r.id) ?? null;
+    return presentProject(r, {
+      taskCounts: counts.get(r.id) ?? emptyCounts(),
+      isGitRepo: git[i] ?? false,
+      clone: cloneState(deps.clones, r),
+      role,
+      canManage: viewer.isAdmin || role === 'owner',
+    });
+  });
 }
 
 /** Projects the viewer may see (all of them for admins), by name. */
@@ -79,8 +97,20 @@ export async function listVisibleProjects(db: Db, viewer: Viewer): Promise<Proje
   return q.execute();
 }
 
-export async function createProject(deps: ProjectDeps, ownerId: number, body: CreateProjectBody): Promise<ProjectRow> {
-  const repoPath = await validateRepoPath(body.repoPath);
+/**
+ * Creates a project for `creator`, who becomes its owner: from an existing
+ * checkout (administrators only, inside the repository roots) or by cloning a
+ * URL into the first root (anyone).
+ */
+export async function createProject(deps: ProjectDeps, creator: Viewer, body: CreateProjectBody): Promise<ProjectRow> {
+  if (body.repoUrl !== undefined) {
+    if (body.subprojectPath) throw new AppError('VALIDATION_FAILED', 'set the subproject path once the clone has finished (Edit project)');
+    return createClonedProject(deps, creator.id, { name: body.name, repoUrl: body.repoUrl });
+  }
+  if (body.repoPath === undefined) throw new AppError('VALIDATION_FAILED', 'give repoPath or repoUrl');
+  if (!creator.isAdmin) throw new AppError('FORBIDDEN', 'only administrators register an existing checkout on the server; clone a repository by URL instead');
+  const ownerId = creator.id;
+  const repoPath = await validateRepoPath(body.repoPath, deps.config.repoRoots);
   const subprojectPath = await validateSubproject(repoPath, body.subprojectPath);
   await assertRepoPathFree(deps.db, repoPath);
   const now = iso(deps.now());
@@ -91,19 +121,27 @@ export async function createProject(deps: ProjectDeps, ownerId: number, body: Cr
         .values({ name: body.name, repo_path: repoPath, subproject_path: subprojectPath, owner_id: ownerId, created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await trx.insertInto('project_members').values({ project_id: project.id, user_id: ownerId, created_at: now }).execute();
+      await trx.insertInto('project_members').values({ project_id: project.id, user_id: ownerId, role: 'owner', created_at: now }).execute();
       return project;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('CONFLICT', `another project already uses ${repoPath}`);
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', PATH_TAKEN);
     throw err;
   }
 }
 
-export async function updateProject(deps: ProjectDeps, project: ProjectRow, body: UpdateProjectBody): Promise<ProjectRow> {
+/** Renames (any member), changes the subproject, or moves the project to another checkout (owners and administrators). */
+export async function updateProject(deps: ProjectDeps, viewer: Viewer, project: ProjectRow, body: UpdateProjectBody): Promise<ProjectRow> {
   let repoPath = project.repo_path;
+  if (project.clone_status !== null && (body.repoPath !== undefined || body.subprojectPath !== undefined)) {
+    throw new AppError('CONFLICT', project.clone_status === 'cloning' ? 'the repository is still being cloned' : 'the clone failed; retry it or delete the project');
+  }
+  if (body.repoPath !== undefined && body.repoPath !== project.repo_path) {
+    await assertCanManage(deps.db, viewer, project, "change the project's repository path");
+    if (!viewer.isAdmin) throw new AppError('FORBIDDEN', 'only administrators point a project at a checkout on the server');
+  }
   if (body.repoPath !== undefined) {
-    repoPath = await validateRepoPath(body.repoPath);
+    repoPath = body.repoPath === project.repo_path ? project.repo_path : await validateRepoPath(body.repoPath, deps.config.repoRoots);
     if (repoPath !== project.repo_path) {
       await assertRepoPathFree(deps.db, repoPath, project.id);
       const withWorktree = await deps.db
@@ -117,17 +155,22 @@ export async function updateProject(deps: ProjectDeps, project: ProjectRow, body
   }
   const subprojectPath =
     body.subprojectPath === undefined ? project.subproject_path : await validateSubproject(repoPath, body.subprojectPath);
-  return deps.db
-    .updateTable('projects')
-    .set({
-      ...(body.name === undefined ? {} : { name: body.name }),
-      repo_path: repoPath,
-      subproject_path: subprojectPath,
-      updated_at: iso(deps.now()),
-    })
-    .where('id', '=', project.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  try {
+    return await deps.db
+      .updateTable('projects')
+      .set({
+        ...(body.name === undefined ? {} : { name: body.name }),
+        repo_path: repoPath,
+        subproject_path: subprojectPath,
+        updated_at: iso(deps.now()),
+      })
+      .where('id', '=', project.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', PATH_TAKEN);
+    throw err;
+  }
 }
 
 /** Deletes a project: every task is torn down (worktree, branch, archive), then the rows. */
@@ -142,6 +185,8 @@ export async function deleteProject(deps: ProjectDeps, project: ProjectRow): Pro
   if (live) throw new AppError('RUN_IN_PROGRESS', 'an agent is running in this project; stop it first');
   const tasks = await deps.db.selectFrom('tasks').selectAll().where('project_id', '=', project.id).execute();
   for (const task of tasks) await deleteTask(deps, project, task);
+  // A clone still running is stopped; it removes its own half-written folder.
+  deps.clones.stop(project.id);
   await deps.db.deleteFrom('projects').where('id', '=', project.id).execute();
   await rm(projectArchiveDir(deps.config.home, project.id), { recursive: true, force: true });
 }

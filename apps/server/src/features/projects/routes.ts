@@ -1,19 +1,25 @@
 // Project routes. Lists are filtered by membership; single-project routes
-// go through the `project` access rule (members and admins only).
+// go through the `project` access rule (members and admins only). Within a
+// project, deleting it, moving its path and retrying its clone are for its
+// owners and administrators (checked here, after access); registering a
+// checkout path is for administrators.
 import { CreateProjectBody, UpdateProjectBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
+import type { ProjectRow } from '../../db/schema';
+import type { Viewer } from '../../http/access';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
-import { createProject, deleteProject, listVisibleProjects, presentProjects, updateProject } from './commands';
+import { retryClone } from './clones';
+import { assertCanManage, createProject, deleteProject, listVisibleProjects, presentProjects, updateProject } from './commands';
 
 export function projectRoutes(deps: Deps): RouteDef[] {
-  const presentOne = async (row: Parameters<typeof updateProject>[1]) => (await presentProjects(deps.db, [row]))[0];
+  const presentOne = async (viewer: Viewer, row: ProjectRow) => (await presentProjects(deps, viewer, [row]))[0];
   return [
     {
       method: 'GET',
       path: '/api/projects',
       access: access.user,
-      handler: async (c) => c.json({ projects: await presentProjects(deps.db, await listVisibleProjects(deps.db, c.get('user'))) }),
+      handler: async (c) => c.json({ projects: await presentProjects(deps, c.get('user'), await listVisibleProjects(deps.db, c.get('user'))) }),
     },
     {
       method: 'POST',
@@ -22,15 +28,15 @@ export function projectRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const body = await readJson(c, CreateProjectBody);
-        const project = await createProject(deps, c.get('user').id, body);
-        return c.json({ project: await presentOne(project) }, 201);
+        const project = await createProject(deps, c.get('user'), body);
+        return c.json({ project: await presentOne(c.get('user'), project) }, 201);
       },
     },
     {
       method: 'GET',
       path: '/api/projects/:projectId',
       access: access.project,
-      handler: async (c) => c.json({ project: await presentOne(c.get('project')) }),
+      handler: async (c) => c.json({ project: await presentOne(c.get('user'), c.get('project')) }),
     },
     {
       method: 'PATCH',
@@ -39,7 +45,7 @@ export function projectRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const body = await readJson(c, UpdateProjectBody);
-        return c.json({ project: await presentOne(await updateProject(deps, c.get('project'), body)) });
+        return c.json({ project: await presentOne(c.get('user'), await updateProject(deps, c.get('user'), c.get('project'), body)) });
       },
     },
     {
@@ -47,8 +53,18 @@ export function projectRoutes(deps: Deps): RouteDef[] {
       path: '/api/projects/:projectId',
       access: access.project,
       handler: async (c) => {
+        await assertCanManage(deps.db, c.get('user'), c.get('project'), 'delete the project');
         await deleteProject(deps, c.get('project'));
         return c.body(null, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/projects/:projectId/clone',
+      access: access.project,
+      handler: async (c) => {
+        await assertCanManage(deps.db, c.get('user'), c.get('project'), 'retry the clone');
+        return c.json({ project: await presentOne(c.get('user'), await retryClone(deps, c.get('project'))) }, 202);
       },
     },
   ];

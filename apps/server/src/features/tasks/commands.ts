@@ -75,6 +75,9 @@ async function removeArchive(home: string, projectId: number, taskId: number): P
 }
 
 export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: number, input: NewTaskInput): Promise<TaskRow> {
+  // A project cloned by URL takes tasks once its repository is there.
+  if (project.clone_status === 'cloning') throw new AppError('CONFLICT', 'the repository is still being cloned; add tasks once it has finished');
+  if (project.clone_status === 'failed') throw new AppError('CONFLICT', 'the repository could not be cloned; retry the clone or delete the project');
   const now = iso(deps.now());
   let task = await deps.db
     .insertInto('tasks')

@@ -22,8 +22,7 @@ beforeEach(async () => {
   repo = await initRepo(join(ctx.home, 'repos', 'app'), {
     files: { 'README.md': '# app\n', 'src/old.txt': 'one\ntwo\nthree\n', 'gone.txt': 'bye\n', '.gitignore': 'build/\n' },
   });
-  const res = await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'App', repoPath: repo } });
-  projectId = ((await res.json()) as { project: { id: number } }).project.id;
+  projectId = (await ctx.registerProject(owner, { name: 'App', repoPath: repo })).id;
 });
 afterEach(async () => ctx.close());
 

@@ -22,8 +22,7 @@ beforeEach(async () => {
   repo = await initRepo(join(ctx.home, 'repos', 'app'), { files: { 'README.md': '# app\n', '.gitignore': '.env*\nbuild/\n' } });
   await writeFile(join(repo, '.env'), 'SECRET=1\n');
   await writeFile(join(repo, '.env.local'), 'LOCAL=1\n');
-  const res = await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'App', repoPath: repo } });
-  projectId = ((await res.json()) as { project: { id: number } }).project.id;
+  projectId = (await ctx.registerProject(owner, { name: 'App', repoPath: repo })).id;
   events = [];
   ctx.deps.bus.subscribe((e) => events.push(e));
 });
@@ -90,8 +89,7 @@ describe('task creation', () => {
     await writeFile(join(legacy, 'feature.txt'), 'not on master');
     await runGit(['add', '-A'], { cwd: legacy });
     await runGit(['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'feature'], { cwd: legacy });
-    const p = await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'Legacy', repoPath: legacy } });
-    const pid = ((await p.json()) as { project: { id: number } }).project.id;
+    const pid = (await ctx.registerProject(owner, { name: 'Legacy', repoPath: legacy })).id;
     const res = await ctx.request('POST', `/api/projects/${pid}/tasks`, { as: owner, json: { title: 'x' } });
     const task = ((await res.json()) as { task: TaskDto }).task;
     await ctx.deps.background.drain();
