@@ -20,6 +20,8 @@ import { TranscriptStore } from './harness/transcript-store';
 import { SetupTokenFlows } from './harness/providers/claude/setup-token';
 import { DeviceLoginFlows } from './harness/providers/codex/device-login';
 import { SimulatedModel } from './harness/providers/claude/simulated';
+import { Sandbox } from './sandbox/sandbox';
+import { moveLegacyDocuments } from './workspace/archive-layout';
 import { ProjectClones } from './features/projects/clones';
 
 export interface Booted {
@@ -50,11 +52,14 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     await opened.close();
     throw err;
   }
+  await moveLegacyDocuments(config.home, logger);
   const bus = new EventBus();
   const background = new BackgroundWork(logger);
   const now = () => new Date();
   const simulator = new SimulatedModel();
-  const providers = options.providers ?? defaultProviders(config, logger, simulator);
+  const address: Deps['address'] = { url: null };
+  const sandbox = await Sandbox.create({ mode: config.sandbox, home: config.home, logger: logger.child({ component: 'sandbox' }), signalUrl: () => address.url });
+  const providers = options.providers ?? defaultProviders(config, logger, simulator, sandbox);
   const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now));
   const deps: Deps = {
     config,
@@ -65,6 +70,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     sessionSecret,
     background,
     realtime: new Realtime(),
+    sandbox,
     providers,
     harness,
     claudeSetup: new SetupTokenFlows({ home: config.home, logger: logger.child({ component: 'claude-setup-token' }), ...(options.claudeSetupCommand ? { command: options.claudeSetupCommand } : {}) }),
@@ -72,7 +78,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     simulator,
     clones: new ProjectClones(),
     now,
-    address: { url: null },
+    address,
   };
   return { deps, close: opened.close };
 }

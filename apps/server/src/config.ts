@@ -1,6 +1,7 @@
 // All settings of the server in one zod schema, parsed once in main() from the
 // environment. Tests build Config objects directly (see testing/factories.ts).
 // Every field is documented in the README's configuration table.
+import type { SandboxMode } from './sandbox/sandbox';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -37,6 +38,7 @@ export const EnvSchema = z.object({
   BOTTEGA_LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
   BOTTEGA_STALL_TIMEOUT_S: int(5, 86_400).default(300),
   BOTTEGA_REFINEMENT: bool.default(true),
+  BOTTEGA_SANDBOX: z.enum(['auto', 'required', 'off']).default('auto'),
   BOTTEGA_REPO_ROOTS: z
     .string()
     .optional()
@@ -75,6 +77,8 @@ export interface Config {
   stallTimeoutMs: number;
   /** Whether the finish pipeline runs the refinement agent once before the PR. */
   refinementEnabled: boolean;
+  /** Agent confinement: `auto` where bubblewrap works (else unconfined, loudly), `required`, or `off`. */
+  sandbox: SandboxMode;
   /**
    * Absolute directories repositories may live under: registered checkouts
    * must resolve inside one, and clones by URL go into the first.
@@ -133,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     depsCopy: e.BOTTEGA_DEPS_COPY,
     loginRateLimit: e.BOTTEGA_LOGIN_RATE_LIMIT,
     stallTimeoutMs: e.BOTTEGA_STALL_TIMEOUT_S * 1000,
+    sandbox: e.BOTTEGA_SANDBOX,
     refinementEnabled: e.BOTTEGA_REFINEMENT,
     repoRoots: (e.BOTTEGA_REPO_ROOTS ?? [join(home, 'repos')]).map((p) => resolve(p)),
   };

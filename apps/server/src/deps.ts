@@ -12,6 +12,7 @@ import type { ProviderRegistry } from './harness/registry';
 import type { SetupTokenFlows } from './harness/providers/claude/setup-token';
 import type { DeviceLoginFlows } from './harness/providers/codex/device-login';
 import type { SimulatedModel } from './harness/providers/claude/simulated';
+import type { Sandbox } from './sandbox/sandbox';
 import type { ProjectClones } from './features/projects/clones';
 
 export interface Deps {
@@ -26,6 +27,8 @@ export interface Deps {
   background: BackgroundWork;
   /** Control over live WebSocket connections (revalidate, disconnect). */
   realtime: Realtime;
+  /** Where agent processes run confined (SPEC §12), and its state for Admin → Instance. */
+  sandbox: Sandbox;
   /** The coding-agent providers registered at boot. */
   providers: ProviderRegistry;
   /** Runs turns: start, resume, stop, answer (SPEC §5). */

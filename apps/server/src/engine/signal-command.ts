@@ -2,9 +2,9 @@
 // line for its prompt, and the run-scoped credentials it gets in its
 // environment. The agent never sees the database, only this HTTP endpoint.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { shellQuote } from '../process/exec';
+import { installRoot } from '../sandbox/install-root';
 
 export const SIGNAL_URL_VAR = 'BOTTEGA_SIGNAL_URL';
 export const RUN_TOKEN_VAR = 'BOTTEGA_RUN_TOKEN';
@@ -20,24 +20,16 @@ export function hashRunToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** The `bin/bottega.js` of this installation, found from this module (source or bundle). */
+/** The `bin/bottega.js` of this installation. */
 function findBin(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'bin', 'bottega.js');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('cannot find bin/bottega.js above the server code');
+  return join(installRoot(), 'bin', 'bottega.js');
 }
-
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 let cached: string | null = null;
 
 /** The shell command line an agent runs: `'<node>' '<…/bin/bottega.js>' signal`. */
 export function signalCommand(): string {
-  cached ??= `${quote(process.execPath)} ${quote(findBin())} signal`;
+  cached ??= `${shellQuote(process.execPath)} ${shellQuote(findBin())} signal`;
   return cached;
 }
 

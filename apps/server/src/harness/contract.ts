@@ -4,6 +4,7 @@
 // bookkeeping) is the runtime's. The shape fits a process-per-turn CLI
 // (Claude Code, Codex) as well as a long-lived server with events (OpenCode).
 import type { ProviderName, UnifiedMessageBody, UserQuestion } from '@bottega/protocol';
+import type { Confinement } from '../sandbox/confinement';
 
 export interface ProviderCapabilities {
   /** The agent can pause a turn to ask the user a multiple-choice question. */
@@ -61,6 +62,8 @@ export interface TurnOptions {
   disallowedTools: readonly DisallowableTool[];
   /** The environment of the agent process, built for the acting user (credentials included). */
   env: AgentEnvironment;
+  /** What the task's agent may touch inside the sandbox (the provider adds the user's own folder and endpoint). */
+  confinement: Confinement;
   signal: AbortSignal;
   /**
    * The user's message. Null only when re-driving a parked tool call after a

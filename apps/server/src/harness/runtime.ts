@@ -14,11 +14,27 @@ import { consumeTurn, type LiveView } from './consumer';
 import type { AgentEnvironment, DisallowableTool, PermissionMode, PromptImage, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
 import { assertCapability, ProviderError } from './contract';
 import type { ProviderRegistry } from './registry';
+import type { Confinement } from '../sandbox/confinement';
 import { TitleWriter } from './titles';
 import type { TranscriptStore } from './transcript-store';
 
 /** The follow-up sent when a turn is resumed after a transient failure. */
 export const RETRY_PROMPT = 'Your previous model request failed with a temporary error. Continue the task from where you stopped.';
+
+/** Said in the transcript when a conversation without a provider session starts over. */
+export const FRESH_START_NOTE = 'No provider session was stored for this conversation (the server stopped before the agent had started one), so it starts afresh from the same context.';
+
+/**
+ * What a fresh start sends the provider: the conversation's earlier user
+ * messages (whose answers were never kept) followed by the new one, if any.
+ * A single message goes as it is. Null when there is nothing to start from.
+ */
+export function freshStartPrompt(earlier: readonly string[], next: string | null): string | null {
+  const all = next === null ? [...earlier] : [...earlier, next];
+  if (all.length <= 1) return all[0] ?? null;
+  const parts = all.map((text, i) => `<message number="${i + 1}">\n${text}\n</message>`);
+  return `This conversation was interrupted before any of your answers were kept. These are the user's messages so far, in order; work from the last one with the earlier ones as context.\n\n${parts.join('\n\n')}`;
+}
 
 export type RuntimeDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'background'>;
 
@@ -28,6 +44,8 @@ export interface TurnSetup {
   projectId: number;
   userId: number;
   cwd: string;
+  /** The task's share of the sandbox (worktree, git metadata, archive folder, extra hosts). */
+  confinement: Confinement;
   systemPrompt: SystemPrompt | null;
   permissionMode: PermissionMode;
   disallowedTools: readonly DisallowableTool[];
@@ -110,13 +128,28 @@ export class HarnessRuntime {
     return conversation;
   }
 
-  /** Sends a follow-up on a stored conversation, on the provider and model stamped on it. */
+  /**
+   * Sends a follow-up on a stored conversation, on the provider and model
+   * stamped on it. A conversation that never got a provider session (the
+   * server stopped before the provider named one) starts afresh instead: a
+   * new session on the same conversation, fed its earlier user messages and
+   * the new prompt (see freshStartPrompt).
+   */
   async resume(req: ResumeTurn): Promise<void> {
     const c = req.conversation;
     if (!c.provider || !c.model) throw new AppError('CONFLICT', 'this conversation has no provider or model recorded');
-    if (!c.provider_session_id) throw new AppError('CONFLICT', 'this conversation has no session to continue yet');
     const provider = this.registry.get(c.provider as ProviderName);
     if (req.images?.length) assertCapability(provider, 'supportsImages');
+    if (!c.provider_session_id) {
+      if (req.toolResult) throw new AppError('CONFLICT', 'this conversation has no session to answer in');
+      if (this.live.has(c.id)) throw new AppError('RUN_IN_PROGRESS', 'this conversation is already running a turn');
+      const earlier = (await this.store.all(c.id)).flatMap((m) => (m.type === 'user' ? [m.text] : []));
+      const prompt = freshStartPrompt(earlier, req.prompt);
+      if (prompt === null) throw new AppError('CONFLICT', 'this conversation has nothing to start again from');
+      const env = await provider.environmentFor(req.userId);
+      await this.begin(c, req, env, prompt, null, undefined, req.images, { shownPrompt: req.prompt, note: FRESH_START_NOTE });
+      return;
+    }
     const env = await provider.environmentFor(req.userId);
     await this.begin(c, req, env, req.prompt, c.provider_session_id, req.toolResult, req.images);
   }
@@ -129,6 +162,8 @@ export class HarnessRuntime {
     resumeSessionId: string | null,
     toolResult: ResumeTurn['toolResult'],
     images?: readonly PromptImage[],
+    /** A fresh start shows a note and only the user's new words, not the whole replayed prompt. */
+    fresh?: { shownPrompt: string | null; note: string },
   ): Promise<void> {
     if (this.live.has(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'this conversation is already running a turn');
     const providerName = conversation.provider as ProviderName;
@@ -140,12 +175,15 @@ export class HarnessRuntime {
 
     // The user's own words are part of the transcript before anything streams.
     const opening: ProviderMessage[] = [];
-    if (prompt !== null) opening.push({ type: 'user', text: prompt, id: `prompt:${randomUUID()}`, providerSessionId: resumeSessionId, raw: null });
+    if (fresh) opening.push({ type: 'system', subtype: 'restarted', text: fresh.note, id: `restart:${randomUUID()}`, providerSessionId: null, raw: null });
+    const shown = fresh ? fresh.shownPrompt : prompt;
+    if (shown !== null) opening.push({ type: 'user', text: shown, id: `prompt:${randomUUID()}`, providerSessionId: resumeSessionId, raw: null });
     if (toolResult) opening.push({ type: 'tool_result', toolUseId: toolResult.toolUseId, output: toolResult.content, isError: false, id: `tool_result:${toolResult.toolUseId}`, providerSessionId: resumeSessionId, raw: null });
     try {
       for (const m of await this.store.append(conversation.id, opening, providerName)) this.deps.bus.publish({ type: 'message', ...route, message: m });
       const options = {
         cwd: setup.cwd,
+        confinement: setup.confinement,
         model,
         effort: conversation.effort,
         systemPrompt: setup.systemPrompt,

@@ -198,3 +198,12 @@ export async function spawnPty(file: string, args: readonly string[], opts: PtyO
     env: opts.env,
   });
 }
+
+/**
+ * Single-quotes `s` for a POSIX shell. Only for command lines Bottega itself
+ * writes (the signal command in prompts, the sandbox launcher script) from
+ * its own installation paths — never for user text.
+ */
+export function shellQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}

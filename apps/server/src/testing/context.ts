@@ -43,6 +43,8 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     loginRateLimit: 10,
     stallTimeoutMs: 30_000,
     refinementEnabled: true,
+    // Every test agent runs confined: a machine without bubblewrap fails loudly instead of testing less.
+    sandbox: 'required',
     repoRoots: [join(home, 'repos')],
     ...overrides,
   };

@@ -6,9 +6,9 @@ import { AppError } from '../errors';
 export interface TaskArchive {
   /** `{home}/projects/{p}/tasks` */
   tasksDir: string;
-  /** `…/tasks/task-{t}.md`, the task document. */
+  /** `…/tasks/task-{t}/task-{t}.md`, the task document. */
   documentPath: string;
-  /** `…/tasks/task-{t}` */
+  /** `…/tasks/task-{t}`: everything of the task, the one archive folder its agents see. */
   taskDir: string;
   /** `…/tasks/task-{t}/input_files`, the task's attachments. */
   inputFilesDir: string;
@@ -27,7 +27,7 @@ export function taskArchive(home: string, projectId: number, taskId: number): Ta
   const taskDir = join(tasksDir, `task-${taskId}`);
   return {
     tasksDir,
-    documentPath: join(tasksDir, `task-${taskId}.md`),
+    documentPath: join(taskDir, `task-${taskId}.md`),
     taskDir,
     inputFilesDir: join(taskDir, 'input_files'),
     recordingPath: join(projectDir, 'recordings', `task-${taskId}.webm`),

@@ -14,6 +14,8 @@ import { listInputFiles } from '../../workspace/input-files';
 import { devServerPort, taskArchive } from '../../workspace/paths';
 import { join } from 'node:path';
 import type { ProviderName } from '@bottega/protocol';
+import { isInside } from '../../sandbox/bwrap-args';
+import { taskConfinement } from '../../sandbox/confinement';
 import { listTmpFiles } from './attachments';
 import { validateImages } from './images';
 import { commandRoots, expandMessage } from './slash-commands';
@@ -29,11 +31,15 @@ export async function taskTurnSetup(deps: Pick<Deps, 'config'>, project: Project
   const inputFiles = (await listInputFiles(archive.inputFilesDir)).map((f) => join(archive.inputFilesDir, f.name));
   const tmpFiles = await listTmpFiles(task.worktree_path);
   const context = buildContextPrompt({ taskId: task.id, documentPath: archive.documentPath, inputFiles, tmpFiles, devServerPort: devServerPort(task.id), cwd });
+  // The agent works in its worktree, or in the repository itself when the worktree is gone.
+  const root = task.worktree_path && isInside(task.worktree_path, cwd) ? task.worktree_path : project.repo_path;
+  const confinement = await taskConfinement({ worktreePath: root, cwd, archiveDir: archive.taskDir, hosts: [] });
   return {
     taskId: task.id,
     projectId: project.id,
     userId,
     cwd,
+    confinement,
     systemPrompt: { mode: 'append', text: context },
     permissionMode: 'bypass',
     disallowedTools: [],

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../../../logger';
 import { spawnProcessGroup } from '../../../process/exec';
+import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { ProcessTree } from '../../process-tree';
 
 const STDERR_TAIL = 4096;
@@ -31,12 +32,19 @@ export class AgentProcess {
   private stopping: Promise<void> | null = null;
   private observer: NodeJS.Timeout | null = null;
 
-  constructor(options: SpawnOptions, private readonly logger: Logger, instanceHome: string) {
+  constructor(
+    options: SpawnOptions,
+    private readonly logger: Logger,
+    instanceHome: string,
+    /** The sandbox the CLI starts in (null: unconfined); closed once the process tree is gone. */
+    private readonly sandbox: PreparedSandbox | null,
+  ) {
     // Every process the agent starts inherits this entry, so even one that
     // escapes the tree (a double-forked daemon) is found and stopped with it.
     const marker = `${agentMarkerPrefix(instanceHome)}${randomUUID()}`;
     const [markerName, markerValue] = marker.split('=') as [string, string];
-    this.child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: { ...options.env, [markerName]: markerValue } });
+    const launch = sandbox ? sandbox.command(options.command, options.args) : { file: options.command, args: options.args };
+    this.child = spawnProcessGroup(launch.file, launch.args, { cwd: options.cwd, env: { ...options.env, [markerName]: markerValue } });
     const pid = this.child.pid;
     this.tree = pid === undefined ? null : new ProcessTree(pid, marker);
     this.exited = new Promise((resolve) => {
@@ -85,6 +93,7 @@ export class AgentProcess {
       if (this.observer) clearInterval(this.observer);
       if (this.tree) await this.tree.terminate(graceMs);
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1000))]);
+      await this.sandbox?.close();
     })();
     return this.stopping;
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '@bottega/testkit';
 import { silentLogger } from '../../../logger';
+import { cwdOnly, testSandbox } from '../../../testing/sandbox';
 import type { LlmProvider, ProviderMessage, TurnHandle, TurnOptions } from '../../contract';
 import { saveClaudeCredentials } from './credentials';
 import { createClaudeProvider } from './provider';
@@ -28,7 +29,7 @@ export async function createWorld(opts: { stallTimeoutMs?: number; fake?: FakeAn
   const home = await mkdtemp(join(tmpdir(), 'bottega-claude-int-'));
   const cwd = await mkdtemp(join(tmpdir(), 'bottega-claude-cwd-'));
   const fake = await startFakeAnthropic(opts.fake);
-  const provider = createClaudeProvider({ home, logger: silentLogger(), stallTimeoutMs: opts.stallTimeoutMs ?? 60_000 });
+  const provider = createClaudeProvider({ home, sandbox: await testSandbox(home), logger: silentLogger(), stallTimeoutMs: opts.stallTimeoutMs ?? 60_000 });
   return {
     home,
     cwd,
@@ -38,6 +39,7 @@ export async function createWorld(opts: { stallTimeoutMs?: number; fake?: FakeAn
     async turn(userId, prompt, extra = {}) {
       return {
         cwd,
+        confinement: cwdOnly(cwd),
         model: MODEL,
         effort: null,
         systemPrompt: null,

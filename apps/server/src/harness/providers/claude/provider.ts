@@ -1,7 +1,9 @@
 // The Claude Code provider (name `anthropic`): per-user environments from the
 // stored credentials, one fresh CLI process per turn (through the Agent SDK),
 // and a small map of live turns by session id for abortTurn.
+import { dirname } from 'node:path';
 import type { Logger } from '../../../logger';
+import type { Sandbox } from '../../../sandbox/sandbox';
 import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
 import { buildClaudeEnvironment, readClaudeCredentials } from './credentials';
 import { readClaudeMcpServers } from './mcp-config';
@@ -20,7 +22,12 @@ export interface ClaudeProviderDeps {
   executablePath?: string;
   /** The offline demo's model, for users who opted into it. */
   simulator?: SimulatedModel;
+  /** Where every CLI process starts (SPEC §12). */
+  sandbox: Sandbox;
 }
+
+/** Anthropic's API, where no base URL is configured. */
+export const ANTHROPIC_API_URL = 'https://api.anthropic.com';
 
 export const CLAUDE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze({
   supportsAskUserQuestion: true,
@@ -56,6 +63,16 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
         home: deps.home,
         stallTimeoutMs: deps.stallTimeoutMs,
         executablePath: executable,
+        confine: (env, turnOptions) =>
+          deps.sandbox.prepare({
+            provider: 'anthropic',
+            confinement: turnOptions.confinement,
+            // users/{id}/anthropic: the CLI's home, configuration, sessions and this user's credential.
+            userDirs: env.CLAUDE_CONFIG_DIR ? [dirname(env.CLAUDE_CONFIG_DIR)] : [],
+            endpoints: [env.ANTHROPIC_BASE_URL ?? ANTHROPIC_API_URL],
+            cwd: turnOptions.cwd,
+            env,
+          }),
         mcpServers: (env) => (env.CLAUDE_CONFIG_DIR ? readClaudeMcpServers(env.CLAUDE_CONFIG_DIR) : Promise.resolve({})),
         refreshEnv: async (env) => {
           const userId = owners.get(env);

@@ -2,9 +2,10 @@
 // messages, classifies failures, re-runs ONCE in a fresh process after a 401
 // (resuming the session), bounds stalls, and stops the whole process tree on
 // abort. The stream of messages continues across the re-run.
-import type { McpServerConfig, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { McpServerConfig, Options, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../../../logger';
 import { ProviderError, type AgentEnvironment, type PromptImage, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
+import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { AgentProcess } from './agent-process';
 import { classifyApiFailure, classifyThrown, credentialsRejected, isUnauthorized, type ApiFailure } from './errors';
 import { createMapperContext, mapClaudeMessage } from './mapper';
@@ -23,6 +24,8 @@ export interface TurnDeps {
   stallTimeoutMs: number;
   executablePath: string;
   mcpServers(env: AgentEnvironment): Promise<Record<string, McpServerConfig>>;
+  /** The sandbox for one CLI process of the turn (null: unconfined). */
+  confine(env: AgentEnvironment, options: TurnOptions): Promise<PreparedSandbox | null>;
   /** The user's current environment for a re-run (their credentials may have changed). */
   refreshEnv(env: AgentEnvironment): Promise<AgentEnvironment>;
   /** Told once the session id is known, and when the turn is over. */
@@ -158,20 +161,29 @@ export class ClaudeTurn implements TurnHandle {
         prompt = { kind: 'text', text: prompt.content };
       }
     }
-    const options = buildSdkOptions({
-      turn: { ...this.options, env },
-      resume,
-      resumeSessionAt,
-      executablePath: this.deps.executablePath,
-      abortController: sdkAbort,
-      mcpServers,
-      gate: { onWaiting: (open) => watchdog.waiting(open) },
-      spawn: (spawnOptions) => {
-        if (this.stopReason) throw new Error('the turn was stopped before Claude Code started');
-        this.proc = new AgentProcess(spawnOptions, this.deps.logger, this.deps.home);
-        return this.proc.asSpawned();
-      },
-    });
+    const sandbox = await this.deps.confine(env, this.options);
+    let spawned = false;
+    let options: Options;
+    try {
+      options = buildSdkOptions({
+        turn: { ...this.options, env: sandbox ? sandbox.confineEnv(env) : env },
+        resume,
+        resumeSessionAt,
+        executablePath: this.deps.executablePath,
+        abortController: sdkAbort,
+        mcpServers,
+        gate: { onWaiting: (open) => watchdog.waiting(open) },
+        spawn: (spawnOptions) => {
+          if (this.stopReason) throw new Error('the turn was stopped before Claude Code started');
+          spawned = true;
+          this.proc = new AgentProcess(spawnOptions, this.deps.logger, this.deps.home, sandbox);
+          return this.proc.asSpawned();
+        },
+      });
+    } catch (err) {
+      await sandbox?.close();
+      throw err;
+    }
     let api = null as ApiFailure | null;
     const held: ProviderMessage[] = [];
     let thrown: unknown = null;
@@ -222,6 +234,7 @@ export class ClaudeTurn implements TurnHandle {
         else await closing;
       }
       watchdog.stop();
+      if (!spawned) await sandbox?.close();
       // After a clean result the stream may end at once; the sweep runs behind it.
       if (succeeded && !thrown && !api && !this.stopReason && this.proc) this.deps.cleanupLater(this.proc.settle());
       else await this.proc?.settle();

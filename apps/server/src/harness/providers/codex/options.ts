@@ -35,6 +35,16 @@ export function mapPermissions(mode: TurnOptions['permissionMode']): { sandboxMo
   }
 }
 
+/** Where a ChatGPT sign-in sends model requests and refreshes its tokens. */
+export const CHATGPT_ENDPOINTS = ['https://chatgpt.com', 'https://auth.openai.com'];
+
+/** The model endpoints the user's Codex connection talks to (what its sandbox lets through). */
+export function codexEndpoints(env: AgentEnvironment): string[] {
+  const baseUrl = env[CODEX_BASE_URL_VARIABLE];
+  if (baseUrl) return [baseUrl];
+  return env[CODEX_KEY_VARIABLE] !== undefined ? [OPENAI_BASE_URL] : CHATGPT_ENDPOINTS;
+}
+
 type ConfigObject = NonNullable<CodexOptions['config']>;
 
 function modelProviderConfig(env: AgentEnvironment, streamIdleMs: number): ConfigObject {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from '@bottega/testkit';
 import { silentLogger } from '../../../logger';
+import { cwdOnly, testSandbox } from '../../../testing/sandbox';
 import type { LlmProvider, TurnOptions } from '../../contract';
 import { saveCodexCredentials } from './credentials';
 import { createCodexProvider } from './provider';
@@ -26,7 +27,7 @@ export async function createCodexWorld(opts: { stallTimeoutMs?: number; fake?: F
   const home = await mkdtemp(join(tmpdir(), 'bottega-codex-int-'));
   const cwd = await mkdtemp(join(tmpdir(), 'bottega-codex-cwd-'));
   const fake = await startFakeOpenAI(opts.fake);
-  const provider = createCodexProvider({ home, logger: silentLogger(), stallTimeoutMs: opts.stallTimeoutMs ?? 60_000 });
+  const provider = createCodexProvider({ home, sandbox: await testSandbox(home), logger: silentLogger(), stallTimeoutMs: opts.stallTimeoutMs ?? 60_000 });
   return {
     home,
     cwd,
@@ -36,6 +37,7 @@ export async function createCodexWorld(opts: { stallTimeoutMs?: number; fake?: F
     async turn(userId, prompt, extra = {}) {
       return {
         cwd,
+        confinement: cwdOnly(cwd),
         model: CODEX_MODEL,
         effort: null,
         systemPrompt: null,

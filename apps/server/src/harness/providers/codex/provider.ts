@@ -1,10 +1,12 @@
 // The Codex provider (name `openai`): per-user environments (own CODEX_HOME)
 // from the stored credentials, one fresh `codex exec` per turn through the
 // SDK, and a map of live turns by thread id for abortTurn.
+import { dirname } from 'node:path';
 import type { Logger } from '../../../logger';
+import type { Sandbox } from '../../../sandbox/sandbox';
 import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
 import { buildCodexEnvironment, readCodexCredentials } from './credentials';
-import { resolveCodexExecutable } from './options';
+import { codexEndpoints, resolveCodexExecutable } from './options';
 import { codexTitleGenerator } from './title';
 import { CodexTurn } from './turn';
 
@@ -16,6 +18,8 @@ export interface CodexProviderDeps {
   stallTimeoutMs: number;
   /** The Codex binary; default: the SDK's platform package. */
   executablePath?: string;
+  /** Where every `codex exec` starts (SPEC §12). */
+  sandbox: Sandbox;
 }
 
 /** What Codex can do through `codex exec`: no mid-turn questions, no thinking deltas, whole items only. */
@@ -53,6 +57,16 @@ export function createCodexProvider(deps: CodexProviderDeps): LlmProvider {
           if (handle) live.set(sessionId, handle);
           else if (live.get(sessionId)) live.delete(sessionId);
         },
+        confine: (turnOptions) =>
+          deps.sandbox.prepare({
+            provider: 'openai',
+            confinement: turnOptions.confinement,
+            // users/{id}/openai: CODEX_HOME (sessions, a ChatGPT sign-in), the CLI's home, this user's credential.
+            userDirs: turnOptions.env.CODEX_HOME ? [dirname(turnOptions.env.CODEX_HOME)] : [],
+            endpoints: codexEndpoints(turnOptions.env),
+            cwd: turnOptions.cwd,
+            env: turnOptions.env,
+          }),
         cleanupLater: (work) => {
           const p = work.finally(() => cleanups.delete(p));
           cleanups.add(p);

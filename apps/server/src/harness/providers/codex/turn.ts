@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ThreadEvent } from '@openai/codex-sdk';
 import type { Logger } from '../../../logger';
 import { ProviderError, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
+import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { agentMarkerPrefix } from '../claude/agent-process';
 import { readThreadContext } from './context';
 import { classifyThrown, classifyTurnFailure } from './errors';
@@ -21,6 +22,8 @@ export interface CodexTurnDeps {
   streamIdleMs: number;
   track(sessionId: string, turn: TurnHandle | null): void;
   cleanupLater(work: Promise<void>): void;
+  /** The sandbox of the turn's `codex exec` (null: unconfined). */
+  confine(options: TurnOptions): Promise<PreparedSandbox | null>;
 }
 
 /**
@@ -48,6 +51,7 @@ export class CodexTurn implements TurnHandle {
   private exiting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private iterated = false;
+  private sandbox: PreparedSandbox | null = null;
 
   constructor(
     private readonly deps: CodexTurnDeps,
@@ -118,8 +122,12 @@ export class CodexTurn implements TurnHandle {
       const sweep = (clean ? settleThen(this.exiting) : Promise.resolve())
         .then(() => stopMarked(this.marker, this.rootPid, this.stopped ? 2000 : 500))
         .catch((err: unknown) => this.deps.logger.error({ err }, 'stopping Codex failed'));
-      if (clean) this.deps.cleanupLater(sweep);
-      else await (this.stopping ?? sweep);
+      const closeSandbox = () => this.sandbox?.close() ?? Promise.resolve();
+      if (clean) this.deps.cleanupLater(sweep.then(closeSandbox));
+      else {
+        await (this.stopping ?? sweep);
+        await closeSandbox();
+      }
       if (!this.knownSession) this.rejectSession(error ?? new ProviderError('openai', 'fatal', 'aborted', 'the turn ended before Codex started a thread'));
       else this.deps.track(this.knownSession, null);
     }
@@ -128,7 +136,11 @@ export class CodexTurn implements TurnHandle {
   private async *stream(): AsyncGenerator<ProviderMessage> {
     const prompt = syntheticPrompt(this.options);
     const [markerName, markerValue] = this.marker.split('=') as [string, string];
-    const sdk = buildCodexOptions(this.options, this.deps.executablePath, this.deps.streamIdleMs, { [markerName]: markerValue });
+    this.sandbox = await this.deps.confine(this.options);
+    const sandbox = this.sandbox;
+    const turn = sandbox ? { ...this.options, env: sandbox.confineEnv(this.options.env) } : this.options;
+    const executable = sandbox ? await sandbox.launcher(this.deps.executablePath) : this.deps.executablePath;
+    const sdk = buildCodexOptions(turn, executable, this.deps.streamIdleMs, { [markerName]: markerValue });
     const ctx = createCodexMapperContext(randomUUID(), this.resumeId);
     // Loaded on first use: the server starts faster without it.
     const { Codex } = await import('@openai/codex-sdk');

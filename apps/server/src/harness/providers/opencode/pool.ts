@@ -1,15 +1,15 @@
-// The per-user `opencode serve` pool: a server is started lazily on a user's
-// first turn and shared by their turns; servers idle longer than `idleMs` are
-// reaped; at most `cap` run at once (the least recently used idle one makes
-// room); a change of the user's configuration (credentials) replaces their
-// server — the old one has exited before the new one starts.
+// The `opencode serve` pool: one server per user and sandbox scope (a task:
+// the server sees only that task's worktree and archive, SPEC §12), started
+// lazily on the first turn there and shared by the turns that follow; servers
+// idle longer than `idleMs` are reaped; at most `cap` run at once (the least
+// recently used idle one makes room); a change of the user's configuration
+// (credentials) replaces the server — the old one has exited before the new
+// one starts.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../../logger';
-import { OpencodeServerProcess } from './server-process';
+import type { OpencodeServerProcess } from './server-process';
 
 export interface PoolOptions {
-  binary: () => string;
-  instanceHome: string;
   logger: Logger;
   /** Most servers running at once. */
   cap: number;
@@ -24,7 +24,15 @@ export interface ServerLease {
   release(): void;
 }
 
+/** What a server is started for: a key (same key, same server) and how it starts. */
+export interface ServerScope {
+  key: string;
+  /** Starts the server (inside its sandbox) for this scope. */
+  start(env: Readonly<Record<string, string>>, cwd: string): Promise<OpencodeServerProcess>;
+}
+
 interface Entry {
+  key: string;
   userId: number;
   fingerprint: string;
   starting: Promise<OpencodeServerProcess>;
@@ -42,7 +50,7 @@ export function fingerprintOf(env: Readonly<Record<string, string>>): string {
 }
 
 export class OpencodeServerPool {
-  private readonly entries = new Map<number, Entry>();
+  private readonly entries = new Map<string, Entry>();
   /** Servers being stopped (evicted, reaped, replaced), awaited at shutdown. */
   private readonly stopping = new Set<Promise<void>>();
   private readonly timer: NodeJS.Timeout;
@@ -55,20 +63,21 @@ export class OpencodeServerPool {
     this.timer.unref();
   }
 
-  /** The user's server for a turn, started (or replaced, when `env` changed) as needed. */
-  async acquire(userId: number, env: Readonly<Record<string, string>>, cwd: string): Promise<ServerLease> {
+  /** The user's server of `scope` for a turn, started (or replaced, when `env` changed) as needed. */
+  async acquire(userId: number, scope: ServerScope, env: Readonly<Record<string, string>>, cwd: string): Promise<ServerLease> {
     if (this.closed) throw new Error('the OpenCode server pool is shut down');
     const fingerprint = fingerprintOf(env);
-    let entry = this.entries.get(userId);
+    const key = `${userId}/${scope.key}`;
+    let entry = this.entries.get(key);
     if (entry && (entry.fingerprint !== fingerprint || (entry.server && !entry.server.alive))) {
-      await this.invalidate(userId);
-      entry = this.entries.get(userId);
+      await this.stopEntry(entry);
+      entry = this.entries.get(key);
     }
     if (!entry || entry.fingerprint !== fingerprint) {
       await this.makeRoom();
       if (this.closed) throw new Error('the OpenCode server pool is shut down');
-      entry = this.entries.get(userId);
-      if (!entry) entry = this.spawn(userId, fingerprint, env, cwd);
+      entry = this.entries.get(key);
+      if (!entry) entry = this.spawn(key, userId, fingerprint, () => scope.start({ ...env }, cwd));
     }
     entry.active += 1;
     entry.lastUsed = this.now();
@@ -91,27 +100,27 @@ export class OpencodeServerPool {
     }
   }
 
-  private spawn(userId: number, fingerprint: string, env: Readonly<Record<string, string>>, cwd: string): Entry {
-    const entry: Entry = { userId, fingerprint, starting: Promise.resolve(null as unknown as OpencodeServerProcess), server: null, active: 0, lastUsed: this.now(), stopping: null };
-    entry.starting = OpencodeServerProcess.start({ binary: this.o.binary(), env: { ...env }, cwd, instanceHome: this.o.instanceHome }).then(
+  private spawn(key: string, userId: number, fingerprint: string, start: () => Promise<OpencodeServerProcess>): Entry {
+    const entry: Entry = { key, userId, fingerprint, starting: Promise.resolve(null as unknown as OpencodeServerProcess), server: null, active: 0, lastUsed: this.now(), stopping: null };
+    entry.starting = start().then(
       (server) => {
         entry.server = server;
         this.o.logger.info({ userId, pid: server.pid, url: server.url }, 'OpenCode server started');
         void server.exited.then(() => {
-          if (this.entries.get(userId) === entry && !entry.stopping) {
+          if (this.entries.get(key) === entry && !entry.stopping) {
             this.o.logger.warn({ userId, pid: server.pid, output: server.outputTail().slice(-500) }, 'OpenCode server exited on its own');
-            this.entries.delete(userId);
+            this.entries.delete(key);
           }
         });
         return server;
       },
       (err: unknown) => {
-        if (this.entries.get(userId) === entry) this.entries.delete(userId);
+        if (this.entries.get(key) === entry) this.entries.delete(key);
         throw err;
       },
     );
     entry.starting.catch(() => undefined);
-    this.entries.set(userId, entry);
+    this.entries.set(key, entry);
     return entry;
   }
 
@@ -131,7 +140,7 @@ export class OpencodeServerPool {
 
   private stopEntry(entry: Entry): Promise<void> {
     entry.stopping ??= (async () => {
-      if (this.entries.get(entry.userId) === entry) this.entries.delete(entry.userId);
+      if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
       const server = await entry.starting.catch(() => null);
       await server?.stop();
     })();
@@ -141,10 +150,9 @@ export class OpencodeServerPool {
     return p;
   }
 
-  /** Stops the user's server (e.g. their credentials changed); resolves once it has exited. */
+  /** Stops every server of the user (e.g. their credentials changed); resolves once they have exited. */
   async invalidate(userId: number): Promise<void> {
-    const entry = this.entries.get(userId);
-    if (entry) await this.stopEntry(entry);
+    await Promise.all([...this.entries.values()].filter((e) => e.userId === userId).map((e) => this.stopEntry(e)));
   }
 
   /** Stops servers idle for longer than `idleMs`. */
@@ -154,9 +162,10 @@ export class OpencodeServerPool {
     await Promise.all(idle.map((e) => this.stopEntry(e)));
   }
 
-  /** The running server of a user (tests and diagnostics). */
+  /** The user's most recently used running server (tests and diagnostics). */
   serverOf(userId: number): OpencodeServerProcess | null {
-    return this.entries.get(userId)?.server ?? null;
+    const mine = [...this.entries.values()].filter((e) => e.userId === userId && e.server).sort((a, b) => b.lastUsed - a.lastUsed);
+    return mine[0]?.server ?? null;
   }
 
   get size(): number {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeChatCompletions, type FakeChatCompletions, type FakeChatCompletionsOptions } from '@bottega/testkit';
 import { silentLogger } from '../../../logger';
+import { cwdOnly, testSandbox } from '../../../testing/sandbox';
 import type { TurnOptions } from '../../contract';
 import { saveOpencodeCredentials } from './credentials';
 import { createOpencodeProvider, type OpencodeProvider, type OpencodeProviderDeps } from './provider';
@@ -28,7 +29,7 @@ export async function createOpencodeWorld(opts: { provider?: Partial<OpencodePro
   const home = await mkdtemp(join(tmpdir(), 'bottega-opencode-int-'));
   const cwd = await mkdtemp(join(tmpdir(), 'bottega-opencode-cwd-'));
   const fake = await startFakeChatCompletions(opts.fake);
-  const provider = createOpencodeProvider({ home, logger: silentLogger(), stallTimeoutMs: 60_000, ...opts.provider });
+  const provider = createOpencodeProvider({ home, sandbox: await testSandbox(home), logger: silentLogger(), stallTimeoutMs: 60_000, ...opts.provider });
   return {
     home,
     cwd,
@@ -38,6 +39,7 @@ export async function createOpencodeWorld(opts: { provider?: Partial<OpencodePro
     async turn(userId, prompt, extra = {}) {
       return {
         cwd,
+        confinement: cwdOnly(cwd),
         model: MODEL,
         effort: null,
         systemPrompt: null,

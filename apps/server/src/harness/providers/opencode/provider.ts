@@ -1,13 +1,16 @@
 // The OpenCode provider (name `opencode`): one long-lived `opencode serve` per
 // user (the pool), per-user environments built from the stored credentials,
 // turns over the server's HTTP API and events, and the live model catalog.
+import { createHash } from 'node:crypto';
 import type { Logger } from '../../../logger';
+import type { Confinement } from '../../../sandbox/confinement';
+import type { Sandbox } from '../../../sandbox/sandbox';
 import { CredentialsMissingError, ProviderError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
 import { liveModels, type OpencodeModel } from './catalog';
 import { opencodeServerEnvironment, prepareOpencodeDirs, USER_VAR } from './config';
 import { opencodePaths, readOpencodeCredentials } from './credentials';
-import { OpencodeServerPool } from './pool';
-import { resolveOpencodeBinary } from './server-process';
+import { OpencodeServerPool, type ServerScope } from './pool';
+import { OpencodeServerProcess, resolveOpencodeBinary } from './server-process';
 import { opencodeTitleGenerator } from './title';
 import { OpencodeTurn } from './turn';
 
@@ -24,7 +27,15 @@ export interface OpencodeProviderDeps {
   abortGraceMs?: number;
   /** The OpenCode binary; default: the `opencode-linux-x64` package's. */
   binary?: () => string;
+  /** Where every `opencode serve` starts (SPEC §12). */
+  sandbox: Sandbox;
 }
+
+/** OpenCode Zen's endpoint, for a Zen key. */
+export const ZEN_URL = 'https://opencode.ai';
+
+/** The catalog server (model lists) sees no task at all. */
+const NO_TASK: Confinement = { writable: [], readable: [], hosts: [] };
 
 export const OPENCODE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze({
   // The question tool is disabled: nobody can answer it mid-turn through the server API we use.
@@ -46,8 +57,6 @@ export interface OpencodeProvider extends LlmProvider {
 export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProvider {
   let binary: string | null = null;
   const pool = new OpencodeServerPool({
-    binary: () => (binary ??= (deps.binary ?? resolveOpencodeBinary)()),
-    instanceHome: deps.home,
     logger: deps.logger,
     cap: deps.maxServers ?? 8,
     idleMs: deps.idleMs ?? 10 * 60_000,
@@ -55,6 +64,37 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
   const live = new Map<string, TurnHandle>();
   /** Users whose directories were prepared by this process (once is enough; idempotent anyway). */
   const prepared = new Map<number, Promise<void>>();
+
+  /**
+   * The server of one user for one task: it runs in a sandbox that shows it
+   * that task's worktree and archive, the user's own OpenCode folder, and
+   * reaches the user's model endpoint (SPEC §12).
+   */
+  function scopeFor(userId: number, confinement: Confinement): ServerScope {
+    return {
+      key: createHash('sha256').update(JSON.stringify(confinement)).digest('hex').slice(0, 16),
+      start: async (env, cwd) => {
+        const credentials = await readOpencodeCredentials(deps.home, userId);
+        if (!credentials) throw new CredentialsMissingError('opencode');
+        return OpencodeServerProcess.start({
+          binary: (binary ??= (deps.binary ?? resolveOpencodeBinary)()),
+          env: { ...env },
+          cwd,
+          instanceHome: deps.home,
+          confine: (port) =>
+            deps.sandbox.prepare({
+              provider: 'opencode',
+              confinement,
+              userDirs: [opencodePaths(deps.home, userId).dir],
+              endpoints: ['zenKey' in credentials ? ZEN_URL : credentials.custom.baseUrl],
+              cwd,
+              env,
+              publish: [port],
+            }),
+        });
+      },
+    };
+  }
 
   /** The server environment for the user's current credentials (without the user marker). */
   async function serverEnv(userId: number): Promise<Record<string, string>> {
@@ -91,7 +131,10 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
           const base = await serverEnv(userId);
           const extraEnv: Record<string, string> = {};
           for (const [k, v] of Object.entries(options.env)) if (k !== USER_VAR && base[k] !== v) extraEnv[k] = v;
-          return { lease: await pool.acquire(userId, base, paths.homeDir), extraEnv };
+          const lease = await pool.acquire(userId, scopeFor(userId, options.confinement), base, paths.homeDir);
+          // The turn's variables reach the server's commands inside its sandbox: its proxy replaces theirs.
+          const sandbox = lease.server.sandbox;
+          return { lease, extraEnv: sandbox ? sandbox.confineEnv(extraEnv) : extraEnv };
         },
         turnEnvDir: paths.turnEnvDir,
         stallTimeoutMs: deps.stallTimeoutMs,
@@ -121,7 +164,7 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
       await live.get(sessionId)?.abort();
     },
     models: async (userId) => {
-      const lease = await pool.acquire(userId, await serverEnv(userId), opencodePaths(deps.home, userId).homeDir);
+      const lease = await pool.acquire(userId, scopeFor(userId, NO_TASK), await serverEnv(userId), opencodePaths(deps.home, userId).homeDir);
       try {
         return await liveModels(lease.server, opencodePaths(deps.home, userId).homeDir);
       } finally {

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { spawnProcessGroup } from '../../../process/exec';
+import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { ProcessTree } from '../../process-tree';
 import { agentMarkerPrefix } from '../claude/agent-process';
 
@@ -64,6 +65,8 @@ export interface StartOptions {
   attempts?: number;
   /** Picks the port of each attempt; default `freePort`. */
   pickPort?: () => Promise<number>;
+  /** The sandbox the server starts in, publishing its port to the host (null: unconfined). */
+  confine?: (port: number) => Promise<PreparedSandbox | null>;
 }
 
 export class OpencodeServerProcess {
@@ -77,6 +80,8 @@ export class OpencodeServerProcess {
     readonly password: string,
     readonly tree: ProcessTree | null,
     exited: Promise<void>,
+    /** The server's sandbox: turn variables handed to its commands go through `confineEnv`. */
+    readonly sandbox: PreparedSandbox | null,
   ) {
     this.exited = exited;
   }
@@ -109,19 +114,22 @@ export class OpencodeServerProcess {
     throw new Error(`OpenCode could not bind a port after ${attempts} tries: ${last?.message ?? ''}`);
   }
 
-  private static startOn(o: StartOptions, port: number): Promise<OpencodeServerProcess> {
+  private static async startOn(o: StartOptions, port: number): Promise<OpencodeServerProcess> {
     const password = randomBytes(24).toString('base64url');
     const marker = `${agentMarkerPrefix(o.instanceHome)}${randomUUID()}`;
     const [markerName, markerValue] = marker.split('=') as [string, string];
-    const child = spawnProcessGroup(o.binary, ['serve', '--hostname', '127.0.0.1', '--port', String(port)], {
+    const sandbox = o.confine ? await o.confine(port) : null;
+    const args = ['serve', '--hostname', '127.0.0.1', '--port', String(port)];
+    const launch = sandbox ? sandbox.command(o.binary, args) : { file: o.binary, args };
+    const child = spawnProcessGroup(launch.file, launch.args, {
       cwd: o.cwd,
-      env: { ...o.env, OPENCODE_SERVER_PASSWORD: password, [markerName]: markerValue },
+      env: { ...(sandbox ? sandbox.confineEnv(o.env) : o.env), OPENCODE_SERVER_PASSWORD: password, [markerName]: markerValue },
     });
     const tree = child.pid === undefined ? null : new ProcessTree(child.pid, marker);
     const exited = new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.once('error', () => resolve());
-    });
+    }).then(() => sandbox?.close());
     let output = '';
     const note = (chunk: string) => {
       output = (output + chunk).slice(-OUTPUT_TAIL);
@@ -151,7 +159,9 @@ export class OpencodeServerProcess {
         if (!m?.[1] || settled) return;
         settled = true;
         clearTimeout(timer);
-        const server = new OpencodeServerProcess(child, m[1], password, tree, exited);
+        // Inside a sandbox the server listens on its own loopback; the host reaches it through the published port.
+        const url = sandbox ? `http://127.0.0.1:${sandbox.network.hostPortFor(port)}` : m[1];
+        const server = new OpencodeServerProcess(child, url, password, tree, exited, sandbox);
         child.stderr?.on('data', (c: string) => server.note(c));
         child.stdout?.on('data', (c: string) => server.note(c));
         void tree?.observe().catch(() => undefined);
