@@ -261,4 +261,61 @@ describe('the loop', () => {
     expect(continued).toContain('The server restarted while you were working');
     expect((await task()).blockReason).toBe('resumed fine');
   });
+
+  it('a run interrupted before its provider session was stored starts afresh from the same prompt in the same conversation', async () => {
+    await prompts({ review: `Review. ${signal('workflow-blocked', 'fresh start reviewed')}` });
+    // The state a crash leaves when the server died after the run's prompt was written but before the
+    // provider named its session: an interrupted run whose conversation has the prompt and no session id.
+    const prompt = `Work from the top. ${directive.bash('echo again > again.txt')}`;
+    const taskRow = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
+    const conversation = await w.ctx.conversation(taskRow, { kind: 'agent_run', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', title: 'implementation run' });
+    await w.ctx.deps.harness.store.append(conversation.id, [{ type: 'user', text: prompt, id: 'prompt:crashed', providerSessionId: null, raw: null }], 'anthropic');
+    const interrupted = await w.ctx.deps.db
+      .insertInto('agent_runs')
+      .values({ task_id: w.task.id, agent_type: 'implementation', status: 'interrupted', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', conversation_id: conversation.id, trigger: 'manual', failure_reason: 'the server stopped while this run was active', created_at: new Date().toISOString() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const before = w.fake.modelRequests().length;
+
+    const resumed = await w.ctx.request('POST', `/api/agent-runs/${interrupted.id}/resume`, { as: w.owner });
+    expect(resumed.status).toBe(200);
+    await idle();
+    expect((await runs()).map((r) => [r.agentType, r.status, r.conversationId === conversation.id])).toEqual([
+      ['implementation', 'completed', true],
+      ['review', 'completed', false],
+    ]);
+    // A new session, fed the stored prompt as it was (no "continue" message, no earlier history).
+    const first = w.fake.modelRequests()[before]?.body as { messages: { role: string; content: unknown }[] };
+    expect(first.messages.filter((m) => m.role === 'user')).toHaveLength(1);
+    expect(JSON.stringify(first.messages)).toContain('Work from the top.');
+    expect(JSON.stringify(first.messages)).not.toContain('The server restarted');
+    expect(await readFile(join((await task()).worktreePath ?? '', 'again.txt'), 'utf8')).toBe('again\n');
+    const stored = await w.ctx.deps.db.selectFrom('conversations').select('provider_session_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    expect(stored.provider_session_id).toBeTruthy();
+    const transcript = await w.ctx.deps.harness.store.all(conversation.id);
+    expect(transcript.filter((m) => m.type === 'user').map((m) => (m.type === 'user' ? m.text : ''))).toEqual([prompt]);
+    expect(transcript.some((m) => m.type === 'system' && m.subtype === 'restarted')).toBe(true);
+    expect((await task()).blockReason).toBe('fresh start reviewed');
+  });
+
+  it('a run interrupted before even its conversation existed starts afresh with its role prompt, on the model stamped on it', async () => {
+    await prompts({ implementation: `Implement it. ${directive.bash('echo built > built.txt')}`, review: `Review. ${signal('workflow-blocked', 'rebuilt prompt reviewed')}` });
+    const interrupted = await w.ctx.deps.db
+      .insertInto('agent_runs')
+      .values({ task_id: w.task.id, agent_type: 'implementation', status: 'interrupted', provider: 'anthropic', model: 'claude-opus-4-5', effort: 'high', conversation_id: null, trigger: 'manual', created_at: new Date().toISOString() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const before = w.fake.modelRequests().length;
+    const resumed = await w.ctx.request('POST', `/api/agent-runs/${interrupted.id}/resume`, { as: w.owner });
+    expect(resumed.status).toBe(200);
+    await idle();
+    const [implementation, review] = await runs();
+    expect([implementation?.status, review?.agentType, review?.status]).toEqual(['completed', 'review', 'completed']);
+    expect(implementation?.conversationId).toBeTruthy();
+    const first = w.fake.modelRequests()[before]?.body as { model: string; messages: unknown[] };
+    expect(first.model).toBe('claude-opus-4-5');
+    expect(JSON.stringify(first.messages)).toContain('Implement it.');
+    expect(await readFile(join((await task()).worktreePath ?? '', 'built.txt'), 'utf8')).toBe('built\n');
+    expect((await task()).blockReason).toBe('rebuilt prompt reviewed');
+  });
 });

@@ -2,16 +2,22 @@
 // `running` are marked `interrupted` (their provider session id is kept on the
 // conversation) and any agent process of this instance still alive is killed.
 // A human resumes an interrupted run: the same session continues, the loop
-// carries on from its end.
+// carries on from its end. A run that never got a provider session (the
+// server died before the provider named one) starts afresh from the same
+// context instead: its conversation's prompt is sent again in a new session,
+// or — if not even its conversation was created — the role prompt is built
+// again and a new conversation linked to the run.
 import { readdir, readFile } from 'node:fs/promises';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { iso } from '../time';
 import { agentMarkerPrefix } from '../harness/providers/claude/agent-process';
-import { broadcastRun, broadcastTask, failRun } from './run-starter';
+import { broadcastRun, broadcastTask, disallowedFor, failRun, runEnvironment } from './run-starter';
 import { taskTurnSetup } from '../features/chat/commands';
 import { newRunToken, signalEnvironment } from './signal-command';
+import { buildRunPrompt } from './prompts';
 import type { AgentRunRow } from '../db/schema';
+import type { ProviderName } from '@bottega/protocol';
 
 /** The follow-up that continues an interrupted run's session. */
 export const RESUME_PROMPT = 'The server restarted while you were working. Continue the task from where you stopped; check the current state of the files first.';
@@ -46,15 +52,25 @@ async function killOrphanedAgents(prefix: string): Promise<number> {
   return killed;
 }
 
-/** Resumes an interrupted run in its own provider session; it completes (and chains) as usual. */
+/**
+ * Resumes an interrupted run: in its own provider session when one was
+ * stored, else afresh from the same context. It completes (and chains) as usual.
+ */
 export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingUserId: number, onComplete: (runId: number) => Promise<void>): Promise<AgentRunRow> {
   if (run.status !== 'interrupted') throw new AppError('CONFLICT', `only an interrupted run can be resumed (this one is ${run.status})`);
   const conversation = run.conversation_id ? await deps.db.selectFrom('conversations').selectAll().where('id', '=', run.conversation_id).executeTakeFirst() : undefined;
-  if (!conversation?.provider_session_id) throw new AppError('CONFLICT', 'this run never started a provider session; start a new run instead');
+  if (!conversation && run.trigger === 'webhook') {
+    throw new AppError('CONFLICT', 'this run was started from a GitHub comment and stopped before the agent began; mention the trigger handle on the pull request again');
+  }
+  if (!conversation && (!run.provider || !run.model)) throw new AppError('CONFLICT', 'this run has no provider or model recorded; start a new run instead');
   const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', run.task_id).executeTakeFirst();
   if (!task) throw notFound('task');
   const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
   const setup = await taskTurnSetup(deps, project, task, actingUserId);
+  const actor = await deps.db.selectFrom('users').select(['is_technical', 'username', 'git_name', 'git_email']).where('id', '=', actingUserId).executeTakeFirstOrThrow();
+  // Credentials before anything changes: a missing connection is a 403 with the run left as it was.
+  const env = await deps.providers.get((conversation?.provider ?? run.provider) as ProviderName).environmentFor(actingUserId);
+  const prompt = conversation ? null : await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: actor.is_technical === 1, feedback: null });
   if (!deps.address.url) throw new AppError('CONFLICT', 'the server is not listening yet');
   const { token, hash } = newRunToken();
   const resumed = await deps.db.transaction().execute(async (trx) => {
@@ -69,20 +85,35 @@ export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingU
       .executeTakeFirstOrThrow();
   });
   await broadcastRun(deps, resumed);
+  const turn = {
+    ...setup,
+    disallowedTools: disallowedFor(run.agent_type),
+    extraEnv: { ...runEnvironment(run.agent_type, actor), ...signalEnvironment(deps.address.url, token) },
+    transientRetries: 2,
+    onComplete: () => onComplete(run.id),
+  };
   try {
-    await deps.harness.resume({
-      ...setup,
-      conversation,
-      prompt: RESUME_PROMPT,
-      disallowedTools: [],
-      extraEnv: signalEnvironment(deps.address.url, token),
-      transientRetries: 2,
-      onComplete: () => onComplete(run.id),
-    });
+    if (conversation) {
+      // With a session the agent continues; without one, resume() replays the run's prompt in a new session.
+      await deps.harness.resume({ ...turn, conversation, prompt: conversation.provider_session_id ? RESUME_PROMPT : null });
+    } else {
+      const started = await deps.harness.start({
+        ...turn,
+        env,
+        kind: 'agent_run',
+        provider: run.provider as ProviderName,
+        model: run.model ?? '',
+        effort: run.effort,
+        title: `${run.agent_type} run`,
+        prompt: prompt ?? '',
+      });
+      const linked = await deps.db.updateTable('agent_runs').set({ conversation_id: started.id }).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
+      await broadcastRun(deps, linked);
+    }
   } catch (err) {
     await failRun(deps, run.id, err instanceof Error ? err.message : String(err));
     throw err;
   }
   await broadcastTask(deps, task.id);
-  return resumed;
+  return (await deps.db.selectFrom('agent_runs').selectAll().where('id', '=', run.id).executeTakeFirst()) ?? resumed;
 }

@@ -44,7 +44,7 @@ const GITHUB_VARS = ['GH_TOKEN', 'GITHUB_TOKEN', 'GH_HOST', 'GH_ENTERPRISE_TOKEN
  * name (their git identity from the profile), and — for the roles that open
  * pull requests — the server's GitHub credentials, with git using gh for them.
  */
-function runEnvironment(agentType: AgentType, user: { username: string; git_name: string | null; git_email: string | null }): Record<string, string> {
+export function runEnvironment(agentType: AgentType, user: { username: string; git_name: string | null; git_email: string | null }): Record<string, string> {
   const name = user.git_name ?? user.username;
   const email = user.git_email ?? `${user.username}@users.noreply.bottega.local`;
   const env: Record<string, string> = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
@@ -63,7 +63,7 @@ function runEnvironment(agentType: AgentType, user: { username: string; git_name
   return { ...env, GH_PROMPT_DISABLED: '1', GH_NO_UPDATE_NOTIFIER: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: '!gh auth git-credential' };
 }
 
-function disallowedFor(agentType: AgentType): DisallowableTool[] {
+export function disallowedFor(agentType: AgentType): DisallowableTool[] {
   const tools: DisallowableTool[] = [];
   if (NO_SUBAGENTS.includes(agentType)) tools.push('subagents');
   if (!MAY_ASK.includes(agentType)) tools.push('ask-user');

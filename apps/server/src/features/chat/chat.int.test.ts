@@ -81,6 +81,37 @@ describe('manual chat', () => {
     rec.close();
   });
 
+  it('a chat that never got a provider session starts afresh with its earlier message and the new one', async () => {
+    // What a crash before the provider named its session leaves: the first message stored, no session id.
+    const taskRow = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
+    const conv = await w.ctx.conversation(taskRow, { kind: 'chat', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: null });
+    await w.ctx.deps.harness.store.append(conv.id, [{ type: 'user', text: 'Which files are in the repository? (first message)', id: 'prompt:crashed', providerSessionId: null, raw: null }], 'anthropic');
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const before = agentRequests().length;
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('answered afresh') } });
+    expect(res.status).toBe(202);
+    await rec.turnEnded(conv.id);
+    const request = agentRequests()[before]?.body as { model: string; messages: { role: string }[] };
+    expect(request.model).toBe('claude-sonnet-4-5');
+    // One new session whose single user turn carries both messages, in order.
+    expect(request.messages.filter((m) => m.role === 'user')).toHaveLength(1);
+    const sent = JSON.stringify(request.messages);
+    expect(sent.indexOf('(first message)')).toBeGreaterThan(-1);
+    expect(sent.indexOf('answered afresh')).toBeGreaterThan(sent.indexOf('(first message)'));
+    const stored = await history(conv.id);
+    expect(stored.map((m) => (m.type === 'user' || m.type === 'assistant' ? `${m.type}:${m.text}` : m.type === 'system' ? `system:${m.subtype}` : null)).filter(Boolean)).toEqual(
+      expect.arrayContaining(['user:Which files are in the repository? (first message)', 'system:restarted', `user:${directive.say('answered afresh')}`, 'assistant:answered afresh']),
+    );
+    const row = await w.ctx.deps.db.selectFrom('conversations').select('provider_session_id').where('id', '=', conv.id).executeTakeFirstOrThrow();
+    expect(row.provider_session_id).toBeTruthy();
+    // From now on it is an ordinary session: the next message resumes it.
+    const again = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('and again') } });
+    expect(again.status).toBe(202);
+    await rec.turnEnded(conv.id, 2);
+    expect(JSON.stringify(agentRequests().at(-1)?.body)).toContain('answered afresh');
+    rec.close();
+  });
+
   it('stops mid-tool: the process tree is gone and the conversation stays usable', async () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const marker = `sleep 37.${w.task.id}`;
