@@ -23,7 +23,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(deps: Deps, listen: { host: string; port: number }): Promise<RunningServer> {
   const app = createApp(deps);
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Bodies left unread are ended by the app itself (http/body-limits.ts), not drained.
+  const server = createAdaptorServer({ fetch: app.fetch, autoCleanupIncoming: false }) as Server;
   const hub = attachWebSocketHub(server, deps, {
     authenticate: async (req) => {
       const auth = await authenticateHeaders(deps, { cookie: req.headers.cookie, authorization: req.headers.authorization });

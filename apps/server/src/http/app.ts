@@ -16,6 +16,7 @@ import { providerRoutes } from '../features/providers/routes';
 import { agentSettingsRoutes } from '../features/agent-settings/routes';
 import { promptRoutes } from '../features/prompts/routes';
 import { enforceAccess } from './access';
+import { endUnreadBodies, limitBody } from './body-limits';
 import { onError } from './on-error';
 import type { RouteDef } from './routes';
 import type { AppEnv } from './types';
@@ -75,6 +76,7 @@ function authenticate(deps: Deps, required: boolean): MiddlewareHandler<AppEnv> 
 
 export function createApp(deps: Deps, routes: RouteDef[] = allRoutes(deps)): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use('*', endUnreadBodies);
   app.use('*', async (c, next) => {
     const requestId = randomUUID();
     c.set('requestId', requestId);
@@ -90,6 +92,7 @@ export function createApp(deps: Deps, routes: RouteDef[] = allRoutes(deps)): Hon
       route.method,
       route.path,
       authenticate(deps, route.access.kind !== 'public' && route.access.kind !== 'agent' && route.access.kind !== 'github'),
+      limitBody(route, deps.config),
       enforceAccess(deps, route.access),
       (c) => route.handler(c),
     );

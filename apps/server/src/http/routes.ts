@@ -2,6 +2,7 @@
 // factory turns that into authentication + membership checks, so a handler
 // can never forget them, and the authorization test suite reads the same list.
 import type { Context } from 'hono';
+import type { BodyClass } from './body-limits';
 import type { AppEnv } from './types';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -34,6 +35,8 @@ export interface RouteDef {
   access: Access;
   /** What body the route accepts; drives the bad-input test suite. */
   body?: 'json' | 'multipart';
+  /** The size limit the body is read under, when not the one its kind implies (http/body-limits.ts). */
+  bodyClass?: BodyClass;
   handler: (c: Context<AppEnv>) => Response | Promise<Response>;
 }
 

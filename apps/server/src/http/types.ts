@@ -23,6 +23,8 @@ export interface AppEnv {
     task: TaskRow;
     conversation: ConversationRow;
     run: AgentRunRow;
+    /** The size limit, in bytes, the route's body is read under (http/body-limits.ts). */
+    bodyLimit: number;
     /** The raw body of a GitHub delivery whose signature was verified. */
     webhookBody: string;
   };

@@ -1,9 +1,10 @@
-// Multipart uploads (task input files, chat attachments): the size limit is
-// enforced and every name sanitized before anything is written, so a bad name
-// or an oversized file writes nothing.
+// Multipart uploads (task input files, chat attachments): the body is read
+// under the upload limit (http/body-limits.ts), then every name is sanitized
+// before anything is written, so a bad name or an oversized file writes nothing.
 import type { Context } from 'hono';
 import { AppError } from '../errors';
 import { sanitizeFileName } from '../workspace/input-files';
+import { readBody } from './body-limits';
 import type { AppEnv } from './types';
 
 /** Reads every file of a multipart upload, enforcing the size limit and sanitizing names first. */
@@ -12,16 +13,14 @@ export async function readUploads(c: Context<AppEnv>, maxBytes: number): Promise
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
     throw new AppError('VALIDATION_FAILED', 'expected a multipart/form-data upload with one or more "file" fields');
   }
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes + 64 * 1024) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`);
-  let form: Record<string, unknown>;
+  const bytes = await readBody(c);
+  let form: FormData;
   try {
-    form = await c.req.parseBody({ all: true });
+    form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
   } catch {
     throw new AppError('VALIDATION_FAILED', 'malformed multipart body');
   }
-  const raw = form.file;
-  const list = (Array.isArray(raw) ? raw : [raw]).filter((v): v is File => v instanceof File);
+  const list = form.getAll('file').filter((v): v is File => v instanceof File);
   if (list.length === 0) throw new AppError('VALIDATION_FAILED', 'no "file" field in the upload');
   const total = list.reduce((n, f) => n + f.size, 0);
   if (total > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`);

@@ -3,9 +3,8 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError } from '../errors';
-
-/** Largest JSON body accepted by any route (documents are the biggest). */
-export const MAX_JSON_BYTES = 4 * 1024 * 1024;
+import { readBody } from './body-limits';
+import type { AppEnv } from './types';
 
 export function formatZodError(error: z.ZodError): string {
   return error.issues
@@ -13,18 +12,16 @@ export function formatZodError(error: z.ZodError): string {
     .join('; ');
 }
 
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+/** The JSON body, read under the route's size limit (http/body-limits.ts) and parsed through `schema`. */
+export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
     throw new AppError('VALIDATION_FAILED', 'expected a JSON body (content-type: application/json)');
   }
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_JSON_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${MAX_JSON_BYTES} bytes`);
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${MAX_JSON_BYTES} bytes`);
+  const bytes = await readBody(c);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new AppError('VALIDATION_FAILED', 'body is not valid JSON');
   }

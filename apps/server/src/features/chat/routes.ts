@@ -40,6 +40,7 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       path: '/api/tasks/:taskId/conversations',
       access: access.task,
       body: 'json',
+      bodyClass: 'chat',
       handler: async (c) => {
         const body = await readJson(c, StartChatBody);
         const conversation = await startChat(deps, c.get('project'), c.get('task'), c.get('user').id, body);
@@ -51,6 +52,7 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       path: '/api/conversations/:conversationId/messages',
       access: access.conversation,
       body: 'json',
+      bodyClass: 'chat',
       handler: async (c) => {
         const body = await readJson(c, ChatMessageBody);
         await sendChatMessage(deps, c.get('project'), c.get('task'), c.get('conversation'), c.get('user').id, body);

@@ -92,6 +92,7 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       path: '/api/tasks/:taskId/document',
       access: access.task,
       body: 'json',
+      bodyClass: 'document',
       handler: async (c) => {
         const body = await readJson(c, TaskDocumentBody);
         const { documentPath } = archiveOf(c);
