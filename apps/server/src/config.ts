@@ -35,7 +35,8 @@ export const EnvSchema = z.object({
   BOTTEGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BOTTEGA_MAX_UPLOAD_MB: int(1, 1024).default(25),
   BOTTEGA_DEPS_COPY: z.enum(['auto', 'reflink', 'hardlink', 'copy', 'off']).default('auto'),
-  BOTTEGA_LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
+  BOTTEGA_LOGIN_RATE_LIMIT: int(1, 10_000).default(30),
+  BOTTEGA_LOGIN_RATE_LIMIT_PER_USERNAME: int(1, 10_000).default(5),
   BOTTEGA_STALL_TIMEOUT_S: int(5, 86_400).default(300),
   BOTTEGA_REFINEMENT: bool.default(true),
   BOTTEGA_SANDBOX: z.enum(['auto', 'required', 'off']).default('auto'),
@@ -71,8 +72,10 @@ export interface Config {
   logLevel: string;
   maxUploadBytes: number;
   depsCopy: DepsCopyMode;
-  /** Failed login/registration attempts allowed per IP per 15 minutes. */
+  /** Failed login/registration attempts allowed per client IP (all usernames) per 15 minutes. */
   loginRateLimit: number;
+  /** Failed logins allowed per client IP and username per 15 minutes (the per-IP limit applies too). */
+  loginRateLimitPerUsername: number;
   /** A model stream silent this long (while no tool runs) is ended as stalled. */
   stallTimeoutMs: number;
   /** Whether the finish pipeline runs the refinement agent once before the PR. */
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxUploadBytes: e.BOTTEGA_MAX_UPLOAD_MB * 1024 * 1024,
     depsCopy: e.BOTTEGA_DEPS_COPY,
     loginRateLimit: e.BOTTEGA_LOGIN_RATE_LIMIT,
+    loginRateLimitPerUsername: e.BOTTEGA_LOGIN_RATE_LIMIT_PER_USERNAME,
     stallTimeoutMs: e.BOTTEGA_STALL_TIMEOUT_S * 1000,
     sandbox: e.BOTTEGA_SANDBOX,
     refinementEnabled: e.BOTTEGA_REFINEMENT,

@@ -1,4 +1,5 @@
-// Per-IP fixed-window limiter for login and registration. Only failures are
+// Fixed-window failure limiter for login and registration, keyed by whatever
+// the caller chooses (an IP, or an IP and a username). Only failures are
 // counted (a successful login does not use up the allowance).
 import { AppError } from '../errors';
 
@@ -25,6 +26,11 @@ export class FailureRateLimiter {
     w.failures += 1;
     this.windows.set(key, w);
     if (this.windows.size > 10_000) this.sweep();
+  }
+
+  /** Forgets the failures of `key` (a successful login clears its own IP-and-username window). */
+  reset(key: string): void {
+    this.windows.delete(key);
   }
 
   private current(key: string) {

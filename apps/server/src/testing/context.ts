@@ -41,6 +41,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     maxUploadBytes: 1024 * 1024,
     depsCopy: 'auto',
     loginRateLimit: 10,
+    loginRateLimitPerUsername: 5,
     stallTimeoutMs: 30_000,
     refinementEnabled: true,
     // Every test agent runs confined: a machine without bubblewrap fails loudly instead of testing less.

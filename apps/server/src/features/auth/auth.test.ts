@@ -70,6 +70,49 @@ describe('login and sessions', () => {
     expect(limited.status).toBe(429);
   });
 
+  describe('throttling per client IP and username', () => {
+    beforeEach(async () => {
+      await ctx.close();
+      ctx = await createTestContext({ trustProxy: true, loginRateLimit: 6, loginRateLimitPerUsername: 2 });
+    });
+    const attempt = (ip: string, username: string, password: string) =>
+      ctx.request('POST', '/api/auth/login', { headers: { 'x-forwarded-for': ip }, json: { username, password } }).then((r) => r.status);
+
+    it('locks one username out from one IP only, never the account elsewhere or other accounts', async () => {
+      await ctx.user({ username: 'alice' });
+      await ctx.user({ username: 'bob' });
+      expect(await attempt('203.0.113.1', 'alice', 'wrong-password')).toBe(401);
+      expect(await attempt('203.0.113.1', 'Alice', 'wrong-password')).toBe(401);
+      // Two failures used up alice's allowance from this IP, even with the right password and another spelling.
+      expect(await attempt('203.0.113.1', 'alice', TEST_PASSWORD)).toBe(429);
+      expect(await attempt('203.0.113.1', 'ALICE', TEST_PASSWORD)).toBe(429);
+      // Everyone else at that IP, and alice from anywhere else, signs in.
+      expect(await attempt('203.0.113.1', 'bob', TEST_PASSWORD)).toBe(200);
+      expect(await attempt('198.51.100.7', 'alice', TEST_PASSWORD)).toBe(200);
+      // The window ends after 15 minutes.
+      const realNow = ctx.deps.now;
+      ctx.deps.now = () => new Date(realNow().getTime() + 15 * 60 * 1000 + 1);
+      expect(await attempt('203.0.113.1', 'alice', TEST_PASSWORD)).toBe(200);
+    });
+
+    it('limits one IP across usernames, without touching other IPs', async () => {
+      await ctx.user({ username: 'bob' });
+      for (let i = 0; i < 6; i++) expect(await attempt('203.0.113.9', `guess${i}`, 'wrong-password')).toBe(401);
+      const limited = await ctx.request('POST', '/api/auth/login', { headers: { 'x-forwarded-for': '203.0.113.9' }, json: { username: 'bob', password: TEST_PASSWORD } });
+      expect(limited.status).toBe(429);
+      expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      expect(await attempt('203.0.113.10', 'bob', TEST_PASSWORD)).toBe(200);
+    });
+
+    it('a successful login clears its own username-and-IP failures', async () => {
+      await ctx.user({ username: 'carol' });
+      expect(await attempt('203.0.113.5', 'carol', 'wrong-password')).toBe(401);
+      expect(await attempt('203.0.113.5', 'carol', TEST_PASSWORD)).toBe(200);
+      expect(await attempt('203.0.113.5', 'carol', 'wrong-password')).toBe(401);
+      expect(await attempt('203.0.113.5', 'carol', TEST_PASSWORD)).toBe(200);
+    });
+  });
+
   it('renews the cookie of an active user after a day and rejects expired tokens', async () => {
     const u = await ctx.user();
     const realNow = ctx.deps.now;

@@ -1,22 +1,21 @@
 // Account routes (SPEC §9): first-run setup, login/logout, the caller's own
-// profile, password and API key. Login and registration are rate-limited per
-// IP, counting failures only.
+// profile, password and API key. Login is throttled per client IP and per
+// (client IP, username), registration per IP, counting failures only (see
+// login-throttle.ts).
 import { ChangePasswordBody, LoginBody, ProfileBody, RegisterBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { clientIp } from '../../http/client-ip';
-import { FailureRateLimiter } from '../../http/rate-limit';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
 import { iso } from '../../time';
 import { clearedSessionCookie, newSessionToken, sessionCookie } from './authenticate';
 import { changePassword, login, registerFirstAdmin, rotateApiKey, revokeApiKey, updateProfile, userCount, logoutEverywhere } from './commands';
+import { LoginThrottle } from './login-throttle';
 import { presentApiKeyStatus, presentUser } from './presenters';
 
-const FIFTEEN_MINUTES = 15 * 60 * 1000;
-
 export function authRoutes(deps: Deps): RouteDef[] {
-  const limiter = new FailureRateLimiter(deps.config.loginRateLimit, FIFTEEN_MINUTES, () => deps.now().getTime());
+  const throttle = new LoginThrottle(deps.config, () => deps.now().getTime());
   const ipOf = (c: Parameters<RouteDef['handler']>[0]) => clientIp(c, deps.config.trustProxy);
 
   return [
@@ -36,14 +35,14 @@ export function authRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const ip = ipOf(c);
-        limiter.check(ip);
+        throttle.checkRegistration(ip);
         const body = await readJson(c, RegisterBody);
         try {
           const user = await registerFirstAdmin(deps, body);
           c.header('set-cookie', sessionCookie(deps.config, newSessionToken(deps, user)));
           return c.json({ user: presentUser(user) }, 201);
         } catch (err) {
-          limiter.recordFailure(ip);
+          throttle.registrationFailed(ip);
           throw err;
         }
       },
@@ -55,13 +54,14 @@ export function authRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const ip = ipOf(c);
-        limiter.check(ip);
         const body = await readJson(c, LoginBody);
+        throttle.checkLogin(ip, body.username);
         const user = await login(deps, body);
         if (!user) {
-          limiter.recordFailure(ip);
+          throttle.loginFailed(ip, body.username);
           throw new AppError('UNAUTHENTICATED', 'wrong username or password');
         }
+        throttle.loginSucceeded(ip, body.username);
         c.header('set-cookie', sessionCookie(deps.config, newSessionToken(deps, user)));
         return c.json({ user: presentUser(user) });
       },
