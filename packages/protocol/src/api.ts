@@ -1,31 +1,38 @@
 // REST request bodies: the API contract. The server validates every body with
-// these schemas; the web app builds its forms from the same types.
+// these schemas; the web app builds its forms from the same types. Every text
+// field goes through `singleLine` or `multiLine` (text.ts): control characters
+// are refused with a 400.
 import { z } from 'zod';
+import { multiLine, singleLine } from './text';
 import { AgentType, ProjectRole, ProviderName, TaskStatus } from './domain';
 import { cloneUrlProblem } from './repo-url';
 
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
+const trimmed = (max: number) => singleLine(z.string().trim().min(1).max(max));
 
-export const Username = z
-  .string()
-  .trim()
-  .min(2, 'username must be at least 2 characters')
-  .max(64, 'username must be at most 64 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'username may contain letters, digits, dot, dash and underscore');
-export const Password = z
-  .string()
-  .min(8, 'password must be at least 8 characters')
-  .max(256, 'password must be at most 256 characters');
+export const Username = singleLine(
+  z
+    .string()
+    .trim()
+    .min(2, 'username must be at least 2 characters')
+    .max(64, 'username must be at most 64 characters')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'username may contain letters, digits, dot, dash and underscore'),
+);
+export const Password = singleLine(
+  z
+    .string()
+    .min(8, 'password must be at least 8 characters')
+    .max(256, 'password must be at most 256 characters'),
+);
 
 export const RegisterBody = z.object({ username: Username, password: Password }).strict();
-export const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
-export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(256), newPassword: Password }).strict();
+export const LoginBody = z.object({ username: singleLine(z.string().min(1).max(64)), password: singleLine(z.string().min(1).max(256)) }).strict();
+export const ChangePasswordBody = z.object({ currentPassword: singleLine(z.string().min(1).max(256)), newPassword: Password }).strict();
 export const ProfileBody = z
   .object({
     isTechnical: z.boolean().optional(),
     hasCompletedOnboarding: z.boolean().optional(),
-    gitName: z.string().trim().max(200).nullable().optional(),
-    gitEmail: z.email().max(320).nullable().optional(),
+    gitName: singleLine(z.string().trim().max(200)).nullable().optional(),
+    gitEmail: singleLine(z.email().max(320)).nullable().optional(),
   })
   .strict();
 
@@ -39,19 +46,10 @@ export const AdminResetPasswordBody = z.object({ password: Password }).strict();
 export const AddMemberBody = z.object({ userId: z.number().int().positive(), role: ProjectRole.optional() }).strict();
 export const UpdateMemberBody = z.object({ role: ProjectRole }).strict();
 
-/** A server-side path typed by a user: absolute, no NUL, bounded. */
-export const ServerPath = z
-  .string()
-  .trim()
-  .min(1)
-  .max(4096)
-  .refine((p) => !p.includes('\0'), 'path must not contain NUL bytes');
+/** A server-side path typed by a user: absolute, no control characters, bounded. */
+export const ServerPath = singleLine(z.string().trim().min(1).max(4096));
 /** A path inside the repository: relative, no `..` segments. */
-export const RelativeSubPath = z
-  .string()
-  .trim()
-  .max(1024)
-  .refine((p) => !p.includes('\0'), 'path must not contain NUL bytes')
+export const RelativeSubPath = singleLine(z.string().trim().max(1024))
   .refine((p) => !p.startsWith('/'), 'subproject path must be relative to the repository')
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'subproject path must not contain ".."');
 
@@ -89,7 +87,7 @@ export const UpdateProjectBody = z
 export const CreateTaskBody = z
   .object({
     title: trimmed(300),
-    description: z.string().max(200_000).optional(),
+    description: multiLine(z.string().max(200_000)).optional(),
     yoloMode: z.boolean().optional(),
   })
   .strict();
@@ -104,20 +102,21 @@ export const TaskListQuery = z
   .object({
     status: TaskStatus.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().max(200).optional(),
+    cursor: singleLine(z.string().max(200)).optional(),
   })
   .strict();
 export type TaskListQuery = z.infer<typeof TaskListQuery>;
 
-export const TaskDocumentBody = z.object({ content: z.string().max(2_000_000) }).strict();
+export const TaskDocumentBody = z.object({ content: multiLine(z.string().max(2_000_000)) }).strict();
 
 export const UpdateInstanceSettingsBody = z
   .object({
-    triggerHandle: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'handle must be a GitHub login (letters, digits, dashes)')
-      .optional(),
+    triggerHandle: singleLine(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'handle must be a GitHub login (letters, digits, dashes)'),
+    ).optional(),
   })
   .strict();
 
@@ -156,22 +155,22 @@ const chatImages = z.array(ChatImage).max(MAX_CHAT_IMAGES, `at most ${MAX_CHAT_I
 export const StartChatBody = z
   .object({
     provider: ProviderName,
-    model: z.string().trim().min(1).max(200),
-    effort: z.string().trim().min(1).max(32).nullable().optional(),
-    message: z.string().trim().min(1, 'message must not be empty').max(200_000),
+    model: singleLine(z.string().trim().min(1).max(200)),
+    effort: singleLine(z.string().trim().min(1).max(32)).nullable().optional(),
+    message: multiLine(z.string().trim().min(1, 'message must not be empty').max(200_000)),
     images: chatImages.optional(),
   })
   .strict();
 export type StartChatBody = z.infer<typeof StartChatBody>;
 
-export const ChatMessageBody = z.object({ message: z.string().trim().min(1, 'message must not be empty').max(200_000), images: chatImages.optional() }).strict();
+export const ChatMessageBody = z.object({ message: multiLine(z.string().trim().min(1, 'message must not be empty').max(200_000)), images: chatImages.optional() }).strict();
 export type ChatMessageBody = z.infer<typeof ChatMessageBody>;
 
 /** The user's answers to an AskUserQuestion call: question text → chosen option label(s) or free text. */
 export const AnswerQuestionBody = z
   .object({
-    toolUseId: z.string().min(1).max(200),
-    answers: z.record(z.string().max(2000), z.string().max(10_000)),
+    toolUseId: singleLine(z.string().min(1).max(200)),
+    answers: z.record(multiLine(z.string().max(2000)), multiLine(z.string().max(10_000))),
   })
   .strict();
 export type AnswerQuestionBody = z.infer<typeof AnswerQuestionBody>;
@@ -187,7 +186,7 @@ export const TranscriptQuery = z
   .strict();
 
 /** The code Claude's sign-in page shows, typed into the in-app setup-token flow. */
-export const SetupTokenCodeBody = z.object({ code: z.string().trim().min(1).max(2000) }).strict();
+export const SetupTokenCodeBody = z.object({ code: singleLine(z.string().trim().min(1).max(2000)) }).strict();
 
 const providerSecret = z
   .string()
@@ -196,17 +195,14 @@ const providerSecret = z
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 /** An http(s) URL, e.g. a gateway or proxy in front of a model vendor. */
-export const HttpUrl = z
-  .string()
-  .max(2000)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+export const HttpUrl = singleLine(z.string().max(2000)).refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL');
 
 /** Connects Claude Code for the caller: an API key or an OAuth token, plus an optional base URL. */
 export const ConnectAnthropicBody = z
@@ -229,7 +225,7 @@ export type ConnectAnthropicBody = z.infer<typeof ConnectAnthropicBody>;
 export const ConnectOpenAIBody = z
   .object({
     apiKey: providerSecret.optional(),
-    authJson: z.string().min(2).max(65_536).optional(),
+    authJson: multiLine(z.string().min(2).max(65_536)).optional(),
     baseUrl: HttpUrl.nullable().optional(),
   })
   .strict()
@@ -237,12 +233,10 @@ export const ConnectOpenAIBody = z
 export type ConnectOpenAIBody = z.infer<typeof ConnectOpenAIBody>;
 
 /** A model id of a custom OpenAI-compatible provider, as its API names it. */
-const customModelId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'must be a model id (letters, digits and . _ : @ / -)');
+const customModelId = singleLine(z.string().trim().min(1).max(200)).regex(
+  /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/,
+  'must be a model id (letters, digits and . _ : @ / -)',
+);
 
 /**
  * Connects OpenCode for the caller: an OpenCode Zen key, or a custom
@@ -268,8 +262,8 @@ export type ConnectOpencodeBody = z.infer<typeof ConnectOpencodeBody>;
 export const RoleModel = z
   .object({
     provider: ProviderName,
-    model: z.string().trim().min(1).max(200),
-    effort: z.string().trim().min(1).max(32).nullable(),
+    model: singleLine(z.string().trim().min(1).max(200)),
+    effort: singleLine(z.string().trim().min(1).max(32)).nullable(),
   })
   .strict();
 export type RoleModel = z.infer<typeof RoleModel>;
@@ -300,10 +294,10 @@ export const StartRunBody = z.object({ agentType: AgentType }).strict();
  */
 export const SavePromptBody = z
   .object({
-    content: z
-      .string()
-      .max(200_000, 'content must be at most 200000 characters')
-      .refine((s) => s.trim().length > 0, 'content must not be empty; delete the override to revert to the default'),
+    content: multiLine(z.string().max(200_000, 'content must be at most 200000 characters')).refine(
+      (s) => s.trim().length > 0,
+      'content must not be empty; delete the override to revert to the default',
+    ),
     expectedMtime: z.number().nonnegative().nullable(),
   })
   .strict();
@@ -315,7 +309,7 @@ export type RenameConversationBody = z.infer<typeof RenameConversationBody>;
 
 const perMTok = z.number().finite().min(0).max(100_000);
 /** Identifies one price row: a provider and a model id exactly as runs record it. */
-export const ModelPriceKey = z.object({ provider: ProviderName, model: z.string().trim().min(1).max(200) }).strict();
+export const ModelPriceKey = z.object({ provider: ProviderName, model: singleLine(z.string().trim().min(1).max(200)) }).strict();
 export type ModelPriceKey = z.infer<typeof ModelPriceKey>;
 /** Creates or replaces the price of one model, in US dollars per million tokens. */
 export const PutModelPriceBody = ModelPriceKey.extend({

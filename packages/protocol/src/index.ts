@@ -6,3 +6,4 @@ export * from './events';
 export * from './errors';
 export * from './messages';
 export * from './repo-url';
+export * from './text';

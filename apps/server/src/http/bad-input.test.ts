@@ -1,6 +1,6 @@
 // Bad input on every body-accepting route: wrong content type, broken JSON,
-// wrong shapes and types, unknown fields, oversized bodies, hostile upload
-// names. Each must get a 4xx with a readable message and change nothing —
+// wrong shapes and types, unknown fields, control characters in text fields,
+// oversized bodies, hostile upload names. Each must get a 4xx with a readable message and change nothing —
 // neither a database row nor a file under BOTTEGA_HOME.
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
@@ -53,6 +53,39 @@ function badJsonBodies(valid: unknown): { label: string; body: string }[] {
   return bodies;
 }
 
+/** Valid bodies reaching text fields the route samples leave out. */
+const MORE_TEXT_BODIES: Record<string, unknown[]> = {
+  'PATCH /api/admin/users/:userId': [{ username: 'renamed-user' }],
+  'PATCH /api/tasks/:taskId': [{ title: 'Retitled' }],
+  'PATCH /api/projects/:projectId': [{ subprojectPath: 'packages/app' }],
+  'POST /api/tasks/:taskId/conversations': [{ provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'high', message: 'Hello\nthere' }],
+  'PUT /api/providers/openai': [{ authJson: '{"tokens": {}}', baseUrl: null }],
+  'POST /api/signals': [{ signal: 'workflow-blocked', reason: 'stuck on the build' }],
+};
+
+/** String fields whose own format (an enum, printable-ASCII secrets) refuses control characters before the text rule. */
+const NOT_FREE_TEXT = new Set(['provider', 'signal', 'status', 'agentType', 'role', 'apiKey', 'zenKey', 'oauthToken']);
+
+/** Every variant of `body` with one string (or answer key) carrying `bad` in its middle, labelled by its path. */
+function withControlCharacter(body: unknown, bad: string): { path: string[]; body: unknown }[] {
+  const taint = (s: string) => `${s.slice(0, 1)}${bad}${s.slice(1)}`;
+  const out: { path: string[]; body: unknown }[] = [];
+  const walk = (value: unknown, path: string[], rebuild: (v: unknown) => unknown): void => {
+    if (typeof value === 'string') out.push({ path, body: rebuild(taint(value)) });
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)], (nv) => rebuild(value.map((x, j) => (j === i ? nv : x)))));
+    else if (value && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (const [k, v] of entries) {
+        walk(v, [...path, k], (nv) => rebuild({ ...value, [k]: nv }));
+        // Answers are keyed by the question's text: the keys are text too.
+        if (path.at(-1) === 'answers') out.push({ path: [...path, `${k} (key)`], body: rebuild(Object.fromEntries(entries.map(([kk, vv]) => [kk === k ? taint(kk) : kk, vv]))) });
+      }
+    }
+  };
+  walk(body, [], (v) => v);
+  return out;
+}
+
 describe('bad input', () => {
   let ctx: TestContext;
   let routes: RouteDef[];
@@ -93,6 +126,50 @@ describe('bad input', () => {
       await expectRefused(route, 'an oversized body', { body: huge, headers: { 'content-type': 'application/json' } }, problems);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('refuses NUL and BEL in every text field of every JSON body: 400 VALIDATION_FAILED, nothing written', async () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const route of routes.filter((r) => r.body === 'json')) {
+      const sample = (await samples[routeKey(route)]?.(ctx, w, w.admin))?.json;
+      for (const valid of [sample, ...(MORE_TEXT_BODIES[routeKey(route)] ?? [])]) {
+        for (const bad of ['\u0000', '\u0007']) {
+          for (const variant of withControlCharacter(valid, bad)) {
+            const label = `${JSON.stringify(bad)} in ${variant.path.join('.')}`;
+            const before = await snapshot(ctx);
+            // Agent routes take a run token; its format is enough to reach the body check.
+            const as = route.access.kind === 'agent' ? 'Bearer brt_not-a-live-token' : w.admin;
+            const res = await ctx.request(route.method, fillPath(route, w), { as, json: variant.body });
+            const error = ((await res.json()) as { error?: { code?: string; message?: string } }).error;
+            checked += 1;
+            if (res.status !== 400 || error?.code !== 'VALIDATION_FAILED') problems.push(`${routeKey(route)} with ${label}: ${res.status} ${error?.code}`);
+            else if (!NOT_FREE_TEXT.has(variant.path.at(-1) ?? '') && !/control characters|Invalid key in record/.test(error.message ?? '')) {
+              problems.push(`${routeKey(route)} with ${label}: refused for another reason (${error.message})`);
+            }
+            if ((await snapshot(ctx)) !== before) problems.push(`${routeKey(route)} with ${label}: something was written`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('keeps tabs and line breaks in documents and messages, and refuses them in titles and names', async () => {
+    const doc = '# Plan\r\n\n- step\tone\n';
+    const put = await ctx.request('PUT', `/api/tasks/${w.taskId}/document`, { as: w.admin, json: { content: doc } });
+    expect(put.status).toBe(200);
+    const read = (await (await ctx.request('GET', `/api/tasks/${w.taskId}/document`, { as: w.admin })).json()) as { content: string };
+    expect(read.content).toBe(doc);
+    for (const [method, path, json] of [
+      ['PATCH', `/api/tasks/${w.taskId}`, { title: 'two\nlines' }],
+      ['PATCH', `/api/projects/${w.projectId}`, { name: 'tab\tbed' }],
+      ['PATCH', '/api/auth/profile', { gitName: 'Ada\r\nLovelace' }],
+    ] as const) {
+      const res = await ctx.request(method, path, { as: w.admin, json });
+      expect(res.status, path).toBe(400);
+    }
   });
 
   it('refuses hostile or oversized uploads, writing nothing', async () => {
