@@ -23,7 +23,7 @@ export interface BwrapLayout {
   instanceHome: string;
   /** Folders and files the agent reads and writes. */
   writable: readonly string[];
-  /** Further paths the agent only reads. */
+  /** Further paths the agent only reads (skipped where missing). */
   readable: readonly string[];
   /** The host folder holding this sandbox's network sockets, shown at SANDBOX_NET_DIR. */
   netDir: string;
@@ -46,9 +46,11 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   // A read-only folder above the instance home would show the database and every user's secrets.
   const shown = [...SYSTEM_READ_ONLY, ...layout.rootDirs, layout.installRoot];
   if (shown.some((dir) => isInside(dir, layout.instanceHome))) args.push('--tmpfs', layout.instanceHome);
-  for (const path of layout.readable) args.push('--ro-bind', path, path);
+  for (const path of layout.readable) args.push('--ro-bind-try', path, path);
   for (const path of layout.writable) args.push('--bind', path, path);
   args.push('--bind', layout.netDir, SANDBOX_NET_DIR);
+  // The sandbox's own root folder: read-only, so a write anywhere not granted fails instead of vanishing.
+  args.push('--remount-ro', '/');
   args.push('--chdir', layout.cwd);
   return args;
 }

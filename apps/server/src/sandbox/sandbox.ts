@@ -147,7 +147,8 @@ export class Sandbox {
     if (!bwrap) problem = 'bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap socat)';
     else if (!socat) problem = 'socat is not installed (Debian: apt-get install socat)';
     else {
-      tools = { bwrap, layout: { ...(await rootLayout()), installRoot: installRoot(), instanceHome: o.home }, readable: nodePrefix() };
+      // The instance's templates (the plan template agents read) are the one part of the home every agent sees.
+      tools = { bwrap, layout: { ...(await rootLayout()), installRoot: installRoot(), instanceHome: o.home }, readable: [...nodePrefix(), join(o.home, 'templates')] };
       problem = await probe(tools.bwrap, tools.layout);
     }
     if (problem !== null) {
