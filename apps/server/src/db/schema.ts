@@ -133,6 +133,8 @@ export interface WebhookDeliveriesTable {
   /** What became of it: `triggered`, `ignored`, `completed`, `closed`, or `processing` while it runs. */
   outcome: string;
   received_at: string;
+  /** The GitHub object the delivery acts on (webhooks/dedupe.ts), unique; null when it acts on none. */
+  subject: string | null;
 }
 
 /** One finished turn's token usage (SPEC §13, issue 8); runs, tasks and projects sum these. */

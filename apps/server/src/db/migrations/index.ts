@@ -7,6 +7,7 @@ import { up as conversationPendingQuestion } from './0003_conversation_pending_q
 import { up as runSignals } from './0004_run_signals';
 import { up as githubWebhooks } from './0005_github_webhooks';
 import { up as usage } from './0006_usage';
+import { up as webhookSubjects } from './0007_webhook_subjects';
 import { up as projectRolesAndClones } from './0008_project_roles_and_clones';
 
 export interface Migration {
@@ -21,5 +22,6 @@ export const migrations: readonly Migration[] = [
   { name: '0004_run_signals', up: runSignals },
   { name: '0005_github_webhooks', up: githubWebhooks },
   { name: '0006_usage', up: usage },
+  { name: '0007_webhook_subjects', up: webhookSubjects },
   { name: '0008_project_roles_and_clones', up: projectRolesAndClones },
 ];

@@ -29,7 +29,13 @@ export const PullRequestPayload = z
   .object({
     action: z.string(),
     pull_request: z
-      .object({ number: z.number().int().positive(), html_url: z.string(), merged: z.boolean().nullish(), head: z.object({ ref: z.string() }).loose() })
+      .object({
+        number: z.number().int().positive(),
+        html_url: z.string(),
+        merged: z.boolean().nullish(),
+        updated_at: z.string().nullish(),
+        head: z.object({ ref: z.string() }).loose(),
+      })
       .loose(),
     repository: Repository,
   })

@@ -1,12 +1,13 @@
 // GitHub webhook endpoints (SPEC §8). The delivery route has no user login:
 // the access layer verifies the signature on the raw bytes before this code
-// runs. Each delivery id is handled once, also across restarts; a delivery
-// that failed on a genuine fault is forgotten so GitHub's redelivery retries it.
+// runs. Each delivery id, and each GitHub object a delivery acts on, is
+// handled once, also across restarts (dedupe.ts); a delivery that failed on a
+// genuine fault is forgotten so GitHub's redelivery retries it.
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { access, type RouteDef } from '../../http/routes';
-import { iso } from '../../time';
 import { readInstanceSettings } from '../admin/instance-settings';
+import { claimDelivery, deliverySubject, forgetDelivery, settleDelivery } from './dedupe';
 import { handleDelivery, WEBHOOK_EVENTS } from './receive';
 
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
@@ -39,19 +40,15 @@ export function webhookRoutes(deps: Deps): RouteDef[] {
         } catch {
           throw new AppError('VALIDATION_FAILED', 'the delivery body is not JSON');
         }
-        const claimed = await deps.db
-          .insertInto('webhook_deliveries')
-          .values({ delivery_id: deliveryId, event: event.slice(0, 64), outcome: 'processing', received_at: iso(deps.now()) })
-          .onConflict((oc) => oc.column('delivery_id').doNothing())
-          .executeTakeFirst();
-        if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) return c.json({ status: 'ignored', reason: `delivery ${deliveryId} was already received` });
+        const claim = await claimDelivery(deps, deliveryId, event, deliverySubject(event, payload));
+        if (!claim.claimed) return c.json({ status: 'ignored', reason: claim.reason });
         try {
           const outcome = await handleDelivery(deps, event, payload);
-          await deps.db.updateTable('webhook_deliveries').set({ outcome: outcome.status }).where('delivery_id', '=', deliveryId).execute();
+          await settleDelivery(deps, deliveryId, outcome.status);
           c.get('log').info({ event, deliveryId, outcome }, 'github webhook handled');
           return c.json(outcome);
         } catch (err) {
-          await deps.db.deleteFrom('webhook_deliveries').where('delivery_id', '=', deliveryId).execute();
+          await forgetDelivery(deps, deliveryId);
           throw err;
         }
       },

@@ -177,6 +177,50 @@ describe('with a webhook secret', () => {
     expect((await runs()).length).toBe(1);
   });
 
+  it('acts once per GitHub object: the same signed body under a new delivery id starts nothing, also after a restart', async () => {
+    const deliver = async (event: 'issue_comment' | 'pull_request_review' | 'pull_request', payload: object) =>
+      (await gh.deliverWebhook(hookUrl, event, payload, SECRET)).body as { status: string; reason?: string };
+    const deliveryIds = async () => (await w.ctx.deps.db.selectFrom('webhook_deliveries').select('delivery_id').execute()).length;
+
+    // A comment: the replay (a fresh X-GitHub-Delivery, the same signed bytes) is not acted on.
+    const mention = await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega tidy up' });
+    expect(await deliver('issue_comment', mention)).toMatchObject({ status: 'triggered' });
+    expect(await deliver('issue_comment', mention)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+    await settle();
+    await w.restart();
+    hookUrl = `${w.server.url}/api/webhooks/github`;
+    expect(await deliver('issue_comment', mention)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+    expect((await runs()).length).toBe(1);
+    // Another comment with the same words is another object, and is acted on.
+    expect(await deliver('issue_comment', await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega tidy up' }))).toMatchObject({ status: 'triggered' });
+    await settle();
+    expect((await runs()).length).toBe(2);
+
+    // A review, by its id.
+    const review = await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'ada', body: 'Fine by me.' });
+    expect(await deliver('pull_request_review', review)).toMatchObject({ status: 'ignored', reason: 'no mention of @bottega' });
+    expect(await deliver('pull_request_review', review)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+
+    // A pull request closed: by number, action and updated_at; reopening it is a new change.
+    await execFileChecked('gh', ['pr', 'close', String(prNumber), '--repo', 'acme/greeter']);
+    const closed = await gh.payloads.pullRequestClosed('acme', 'greeter', prNumber, 'ada');
+    expect(await deliver('pull_request', closed)).toMatchObject({ status: 'closed' });
+    await w.ctx.deps.db.updateTable('tasks').set({ pr_closed: 0 }).where('id', '=', w.task.id).execute();
+    expect(await deliver('pull_request', closed)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+    expect((await task()).prClosed).toBe(false);
+    const reopened = { ...closed, action: 'reopened', pull_request: { ...(closed.pull_request as object), state: 'open', closed_at: null } };
+    expect(await deliver('pull_request', reopened)).toMatchObject({ status: 'reopened' });
+
+    // A delivery that hits a genuine fault is forgotten with its object: a redelivery is handled afresh.
+    const broken = await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega once more' });
+    (broken.issue as { number: number }).number = 9999;
+    const before = await deliveryIds();
+    expect((await gh.deliverWebhook(hookUrl, 'issue_comment', broken, SECRET)).status).toBe(500);
+    expect((await gh.deliverWebhook(hookUrl, 'issue_comment', broken, SECRET)).status).toBe(500);
+    expect(await deliveryIds()).toBe(before);
+    expect((await runs()).length).toBe(2);
+  });
+
   it('rejects unsigned, mis-signed and altered deliveries with 401 and starts nothing', async () => {
     const payload = await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega go' });
     expect((await gh.deliverWebhook(hookUrl, 'issue_comment', payload, SECRET, { signature: null })).status).toBe(401);

@@ -4,6 +4,7 @@
 import { sign } from '@octokit/webhooks-methods';
 import webhookExamples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
+import { deliverySubject } from './dedupe';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
 import { IssueCommentPayload, PullRequestPayload, ReviewPayload } from './payloads';
 import { taskIdOfBranch } from './receive';
@@ -91,5 +92,45 @@ describe("GitHub's published example payloads", () => {
     // The published comments are on issues: the receiver tells them from PR comments.
     expect(comments.every((p) => !IssueCommentPayload.parse(p).issue.pull_request)).toBe(true);
     expect(pulls.filter((p) => PullRequestPayload.parse(p).action === 'closed').length).toBeGreaterThan(0);
+  });
+});
+
+describe('delivery subjects', () => {
+  const repository = { full_name: 'Acme/Greeter' };
+  const user = { login: 'ada' };
+  const comment = (id: number, action = 'created') => ({
+    action,
+    issue: { number: 7, pull_request: {} },
+    comment: { id, body: '@bottega go', html_url: 'https://gh/c', user },
+    repository,
+  });
+  const review = (id: number) => ({
+    action: 'submitted',
+    review: { id, body: null, html_url: 'https://gh/r', state: 'commented', user },
+    pull_request: { number: 7, head: { ref: 'task/1-x' } },
+    repository,
+  });
+  const pull = (action: string, updatedAt: string | undefined, merged = false) => ({
+    action,
+    pull_request: { number: 7, html_url: 'https://gh/p/7', merged, head: { ref: 'task/1-x' }, ...(updatedAt ? { updated_at: updatedAt } : {}) },
+    repository,
+  });
+
+  it('names the comment, the review or the pull request change a delivery acts on, whatever its delivery id', () => {
+    expect(deliverySubject('issue_comment', comment(11))?.key).toBe('issue_comment:acme/greeter:11:created');
+    expect(deliverySubject('issue_comment', comment(11))?.key).toBe(deliverySubject('issue_comment', JSON.parse(JSON.stringify(comment(11))))?.key);
+    expect(deliverySubject('issue_comment', comment(12))?.key).not.toBe(deliverySubject('issue_comment', comment(11))?.key);
+    expect(deliverySubject('issue_comment', comment(11, 'edited'))?.key).not.toBe(deliverySubject('issue_comment', comment(11))?.key);
+    expect(deliverySubject('pull_request_review', review(5))?.key).toBe('pull_request_review:acme/greeter:5:submitted');
+    expect(deliverySubject('pull_request', pull('closed', '2025-01-01T10:00:00Z'))?.key).toBe('pull_request:acme/greeter:7:closed:2025-01-01T10:00:00Z');
+    // Closing and merging within the same second are two changes.
+    expect(deliverySubject('pull_request', pull('closed', '2025-01-01T10:00:00Z', true))?.key).toBe('pull_request:acme/greeter:7:merged:2025-01-01T10:00:00Z');
+    expect(deliverySubject('pull_request', pull('reopened', '2025-01-01T10:00:00Z'))?.key).toBe('pull_request:acme/greeter:7:reopened:2025-01-01T10:00:00Z');
+  });
+
+  it('names nothing for events and payloads it does not act on', () => {
+    expect(deliverySubject('ping', { zen: 'hi' })).toBeNull();
+    expect(deliverySubject('issue_comment', { action: 'created' })).toBeNull();
+    expect(deliverySubject('pull_request', pull('closed', undefined))).toBeNull();
   });
 });
