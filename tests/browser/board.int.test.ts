@@ -121,6 +121,7 @@ it('creates a project (showing the server\'s path refusal) and a YOLO task throu
   await logIn(page, 'admin', ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'New project' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New project' });
+  await dialog.getByLabel('Use an existing checkout (path)').check();
   await dialog.getByLabel('Name').fill('Gamma');
   await dialog.getByLabel('Repository path').fill(join(w.home, 'not-a-repo'));
   await dialog.getByRole('button', { name: 'Create project' }).click();

@@ -58,6 +58,7 @@ it('takes a task from first login to a merged pull request in the browser', asyn
 
   // A project from a real repository.
   await page.getByRole('button', { name: 'New project' }).first().click();
+  await page.getByLabel('Use an existing checkout (path)').check();
   await page.getByLabel('Name').fill('Greeter');
   await page.getByLabel('Repository path').fill(repo);
   await page.getByRole('button', { name: 'Create project' }).click();

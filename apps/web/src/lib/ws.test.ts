@@ -86,7 +86,7 @@ describe('LiveSocket', () => {
   it('delivers single events and batches in order, ignoring garbage', () => {
     const socket = new LiveSocket(() => 'ws://test/ws');
     const seen: number[] = [];
-    socket.onEvent((e) => seen.push(e.taskId));
+    socket.onEvent((e) => seen.push(e.taskId ?? -1));
     socket.start();
     const ws = FakeSocket.all[0]!;
     ws.open();

@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 const user = (id: number, username: string, isActive = true) => ({ id, username, isActive, isAdmin: id === 1, isTechnical: true, hasCompletedOnboarding: true, gitName: null, gitEmail: null, lastLoginAt: null, createdAt: '2025-01-01T00:00:00.000Z' });
-const member = (userId: number, username: string) => ({ userId, username, addedAt: '2025-01-01T00:00:00.000Z' });
+const member = (userId: number, username: string) => ({ userId, username, role: 'member' as const, addedAt: '2025-01-01T00:00:00.000Z' });
 const project = { id: 7, name: 'Atlas', repoPath: '/srv/atlas', subprojectPath: null, ownerId: 1, isGitRepo: true, taskCounts: { pending: 0, in_progress: 0, in_review: 0, completed: 0 }, createdAt: '', updatedAt: '' };
 
 describe('addableUsers', () => {
@@ -67,6 +67,26 @@ describe('MembershipsPanel', () => {
     const bobRow = within(list).getByText('bob').closest('li')!;
     fireEvent.click(within(bobRow).getByRole('button', { name: 'Remove' }));
     expect((await screen.findByRole('alert')).textContent).toBe('a project must keep at least one member');
+  });
+
+  it('sets a member\'s role', async () => {
+    let members = [{ ...member(1, 'admin'), role: 'owner' as const }, member(2, 'bob')];
+    const calls = stubApi({
+      'GET /api/projects': { body: { projects: [project] } },
+      'GET /api/admin/users': { body: { users: [user(1, 'admin'), user(2, 'bob')] } },
+      'GET /api/projects/7/members': () => ({ body: { members } }),
+      'PATCH /api/projects/7/members/2': () => {
+        members = [members[0]!, { ...member(2, 'bob'), role: 'owner' as const }];
+        return { body: { members } };
+      },
+    });
+    renderWithClient(<MembershipsPanel />);
+    const role = await screen.findByLabelText('Role of bob');
+    expect((role as HTMLSelectElement).value).toBe('member');
+    expect((screen.getByLabelText('Role of admin') as HTMLSelectElement).value).toBe('owner');
+    fireEvent.change(role, { target: { value: 'owner' } });
+    await waitFor(() => expect((screen.getByLabelText('Role of bob') as HTMLSelectElement).value).toBe('owner'));
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ role: 'owner' });
   });
 
   it('says so when there are no projects', async () => {

@@ -1,9 +1,10 @@
-// Admin → Project memberships: who may see each project. Pick a project, add
-// a user, remove one; the server keeps at least one member per project and
+// Admin → Project memberships: who may see each project, and who owns it
+// (owners delete the project). Pick a project, add a user, set a role, remove
+// one; the server keeps at least one member and one owner per project and
 // says so when asked to remove the last.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { MemberDto, ProjectDto } from '@bottega/protocol';
+import { projectRoles, type MemberDto, type ProjectDto, type ProjectRole } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
@@ -60,6 +61,10 @@ function ProjectMembers({ projectId }: { projectId: number }) {
     mutationFn: (id: number) => api.delete<{ members: MemberDto[] }>(`/api/projects/${projectId}/members/${id}`),
     onSuccess: put,
   });
+  const setRole = useMutation({
+    mutationFn: ({ id, role }: { id: number; role: ProjectRole }) => api.patch<{ members: MemberDto[] }>(`/api/projects/${projectId}/members/${id}`, { role }),
+    onSuccess: put,
+  });
   if (members.isPending || users.isPending) return <LoadingState />;
   if (members.isError) return <ErrorState error={members.error} retry={() => void members.refetch()} />;
   if (users.isError) return <ErrorState error={users.error} retry={() => void users.refetch()} />;
@@ -70,7 +75,20 @@ function ProjectMembers({ projectId }: { projectId: number }) {
       <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white" aria-label="Members">
         {list.map((m) => (
           <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2" data-member={m.username}>
-            <span className="font-medium">{m.username}</span>
+            <span className="min-w-0 flex-1 truncate font-medium">{m.username}</span>
+            <select
+              className="rounded-md border border-stone-300 px-2 py-1 text-sm"
+              aria-label={`Role of ${m.username}`}
+              value={m.role}
+              disabled={setRole.isPending}
+              onChange={(e) => setRole.mutate({ id: m.userId, role: e.target.value as ProjectRole })}
+            >
+              {projectRoles.map((r) => (
+                <option key={r} value={r}>
+                  {r === 'owner' ? 'Owner' : 'Member'}
+                </option>
+              ))}
+            </select>
             <Button
               variant="ghost"
               className="px-2 py-1 text-xs text-red-700"
@@ -84,7 +102,7 @@ function ProjectMembers({ projectId }: { projectId: number }) {
           </li>
         ))}
       </ul>
-      <InlineError error={remove.error} />
+      <InlineError error={remove.error ?? setRole.error} />
       <form
         className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {

@@ -1,6 +1,7 @@
 // Dashboard `/`: the projects this user belongs to, each with its task counts
-// per status and a live dot while an agent runs in it. Counts stay fresh from
-// the projects' task events (a debounced refetch of the list).
+// per status and a live dot while an agent runs in it, or — for a project
+// cloned by URL — the clone's progress or failure. Counts stay fresh from the
+// projects' task events (a debounced refetch of the list).
 import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
@@ -13,6 +14,7 @@ import { paths } from '../../lib/routing';
 import { Button, EmptyState, ErrorState, LiveDot, LoadingState, PageHeader } from '../../ui';
 import { activeRunsQuery } from '../board/board-cache';
 import { columnLabels } from '../board/columns';
+import { CloneStatus } from './clone-status';
 import { CreateProjectDialog, EditProjectDialog } from './project-dialogs';
 import { ProjectUsage } from './project-usage';
 
@@ -63,7 +65,7 @@ export function Component() {
         <ErrorState error={projects.error} retry={() => void projects.refetch()} />
       ) : list.length === 0 ? (
         <EmptyState title="No projects yet">
-          <p>Create a project from a git checkout on the server, or ask an administrator to add you to one.</p>
+          <p>Create a project by cloning a repository, or ask an administrator to add you to one.</p>
           <Button variant="primary" className="mt-3" onClick={() => setCreating(true)}>
             New project
           </Button>
@@ -77,7 +79,13 @@ export function Component() {
           ))}
         </ul>
       )}
-      {creating && <CreateProjectDialog onClose={() => setCreating(false)} onCreated={(p) => void navigate(paths.board(p.id))} />}
+      {creating && (
+        <CreateProjectDialog
+          onClose={() => setCreating(false)}
+          // A clone is followed on its card; a registered checkout opens its board.
+          onCreated={(p) => (p.clone ? setCreating(false) : void navigate(paths.board(p.id)))}
+        />
+      )}
       {editing && <EditProjectDialog project={editing} onClose={() => setEditing(null)} />}
     </div>
   );
@@ -91,33 +99,46 @@ const countTones: Record<(typeof taskStatuses)[number], string> = {
 };
 
 function ProjectCard({ project, running, onEdit }: { project: ProjectDto; running: number; onEdit: () => void }) {
+  const clone = project.clone;
   return (
     <article aria-label={project.name} data-project-id={project.id} className="relative flex h-full flex-col rounded-xl border border-stone-200 bg-white p-4 shadow-sm hover:border-indigo-300">
       <div className="flex items-start gap-2">
         <h2 className="min-w-0 flex-1 truncate text-base font-semibold">
-          <Link to={paths.board(project.id)} className="after:absolute after:inset-0 hover:underline">
-            {project.name}
-          </Link>
+          {clone ? (
+            project.name
+          ) : (
+            <Link to={paths.board(project.id)} className="after:absolute after:inset-0 hover:underline">
+              {project.name}
+            </Link>
+          )}
         </h2>
         {running > 0 && <LiveDot label={`${running} agent${running === 1 ? '' : 's'} working`} />}
-        <Button variant="ghost" className="relative z-10 -my-1 px-2" aria-label={`Edit ${project.name}`} onClick={onEdit}>
-          Edit
-        </Button>
+        {!clone && (
+          <Button variant="ghost" className="relative z-10 -my-1 px-2" aria-label={`Edit ${project.name}`} onClick={onEdit}>
+            Edit
+          </Button>
+        )}
       </div>
       <p className="mt-0.5 truncate text-xs text-stone-500" title={project.repoPath}>
         {project.repoPath}
         {project.subprojectPath ? ` › ${project.subprojectPath}` : ''}
       </p>
-      {!project.isGitRepo && <p className="mt-1 text-xs text-red-700">The repository path is no longer a git checkout.</p>}
-      <dl className="mt-3 grid grid-cols-4 gap-1 text-center">
-        {taskStatuses.map((s) => (
-          <div key={s} className="flex flex-col-reverse rounded-md bg-stone-50 px-1 py-1.5" data-status={s}>
-            <dt className="text-[11px] leading-tight text-stone-500">{columnLabels[s]}</dt>
-            <dd className={`text-lg font-semibold ${countTones[s]}`}>{project.taskCounts[s]}</dd>
-          </div>
-        ))}
-      </dl>
-      <ProjectUsage projectId={project.id} />
+      {clone ? (
+        <CloneStatus project={project} clone={clone} />
+      ) : (
+        <>
+          {!project.isGitRepo && <p className="mt-1 text-xs text-red-700">The repository path is no longer a git checkout.</p>}
+          <dl className="mt-3 grid grid-cols-4 gap-1 text-center">
+            {taskStatuses.map((s) => (
+              <div key={s} className="flex flex-col-reverse rounded-md bg-stone-50 px-1 py-1.5" data-status={s}>
+                <dt className="text-[11px] leading-tight text-stone-500">{columnLabels[s]}</dt>
+                <dd className={`text-lg font-semibold ${countTones[s]}`}>{project.taskCounts[s]}</dd>
+              </div>
+            ))}
+          </dl>
+          <ProjectUsage projectId={project.id} />
+        </>
+      )}
     </article>
   );
 }

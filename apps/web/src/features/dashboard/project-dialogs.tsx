@@ -1,8 +1,12 @@
-// Create, edit (rename, move to another path) and delete a project. The
-// server checks the path is a git checkout; its 400/409 message is shown as is.
+// Create, edit (rename, move to another path) and delete a project. A new
+// project is cloned from a repository URL (anyone) or points at an existing
+// checkout on the server (administrators only); the server checks both, and
+// its 400/403/409 message is shown as is. Moving a project's path is for
+// administrators, deleting it for its owners and administrators.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateProjectBody, ProjectDto, UpdateProjectBody } from '@bottega/protocol';
+import { cloneFolderName, cloneUrlProblem, type CreateProjectBody, type ProjectDto, type UpdateProjectBody } from '@bottega/protocol';
+import { useMe } from '../../app/session';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, Field, InlineError, Modal } from '../../ui';
@@ -13,17 +17,19 @@ interface Draft {
   subprojectPath: string;
 }
 
-function ProjectFields({ draft, set }: { draft: Draft; set: (d: Draft) => void }) {
+type Source = 'url' | 'path';
+
+function PathFields({ draft, set, pathLocked }: { draft: Draft; set: (d: Draft) => void; pathLocked?: string }) {
   return (
     <>
-      <Field label="Name" value={draft.name} onChange={(e) => set({ ...draft, name: e.target.value })} required maxLength={200} autoFocus />
       <Field
         label="Repository path"
         value={draft.repoPath}
         onChange={(e) => set({ ...draft, repoPath: e.target.value })}
         required
+        readOnly={pathLocked !== undefined}
         placeholder="/srv/repos/my-app"
-        hint="Absolute path on the server to the root of a git checkout."
+        hint={pathLocked ?? 'Absolute path on the server to the root of a git checkout, inside one of the repository roots.'}
         spellCheck={false}
         autoCapitalize="off"
       />
@@ -40,9 +46,29 @@ function ProjectFields({ draft, set }: { draft: Draft; set: (d: Draft) => void }
   );
 }
 
+function SourceChoice({ source, set }: { source: Source; set: (s: Source) => void }) {
+  const option = (value: Source, label: string) => (
+    <label className={`flex flex-1 cursor-pointer items-center gap-2 rounded-md border px-3 py-2 text-sm ${source === value ? 'border-indigo-500 bg-indigo-50 font-medium text-indigo-900' : 'border-stone-300 text-stone-700'}`}>
+      <input type="radio" name="project-source" value={value} checked={source === value} onChange={() => set(value)} className="accent-indigo-600" />
+      {label}
+    </label>
+  );
+  return (
+    <fieldset className="flex flex-col gap-2 sm:flex-row">
+      <legend className="sr-only">Where the repository comes from</legend>
+      {option('url', 'Clone a repository (URL)')}
+      {option('path', 'Use an existing checkout (path)')}
+    </fieldset>
+  );
+}
+
 export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (p: ProjectDto) => void }) {
   const qc = useQueryClient();
+  const me = useMe();
+  const [source, setSource] = useState<Source>('url');
   const [draft, setDraft] = useState<Draft>({ name: '', repoPath: '', subprojectPath: '' });
+  const [repoUrl, setRepoUrl] = useState('');
+  const [nameTouched, setNameTouched] = useState(false);
   const create = useMutation({
     mutationFn: (body: CreateProjectBody) => api.post<{ project: ProjectDto }>('/api/projects', body),
     onSuccess: ({ project }) => {
@@ -51,20 +77,61 @@ export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => voi
       onCreated(project);
     },
   });
+  const url = repoUrl.trim();
+  const urlProblem = url === '' ? null : cloneUrlProblem(url);
+  const cloning = source === 'url' || !me.isAdmin;
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (cloning) {
+      create.mutate({ name: draft.name.trim(), repoUrl: url });
+      return;
+    }
     const sub = draft.subprojectPath.trim();
     create.mutate({ name: draft.name.trim(), repoPath: draft.repoPath.trim(), ...(sub ? { subprojectPath: sub } : {}) });
   };
+  const ready = draft.name.trim() !== '' && (cloning ? url !== '' && urlProblem === null : draft.repoPath.trim() !== '');
   return (
     <Modal title="New project" onClose={onClose}>
       <form className="flex flex-col gap-3" onSubmit={submit}>
-        <ProjectFields draft={draft} set={setDraft} />
+        {me.isAdmin && <SourceChoice source={source} set={setSource} />}
+        {cloning && (
+          <Field
+            label="Repository URL"
+            value={repoUrl}
+            onChange={(e) => {
+              setRepoUrl(e.target.value);
+              const suggestion = e.target.value.trim() && !cloneUrlProblem(e.target.value.trim()) ? cloneFolderName(e.target.value.trim()) : '';
+              if (!nameTouched) setDraft({ ...draft, name: suggestion });
+            }}
+            required
+            autoFocus
+            type="text"
+            inputMode="url"
+            placeholder="https://github.com/owner/repo.git"
+            hint="https, http, ssh or git@host:owner/repo. The server clones it in the background; private repositories need credentials set up on the server."
+            error={urlProblem}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+          />
+        )}
+        <Field
+          label="Name"
+          value={draft.name}
+          onChange={(e) => {
+            setNameTouched(true);
+            setDraft({ ...draft, name: e.target.value });
+          }}
+          required
+          maxLength={200}
+          autoFocus={!cloning}
+        />
+        {!cloning && <PathFields draft={draft} set={setDraft} />}
         <InlineError error={create.error} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.isPending} disabled={!draft.name.trim() || !draft.repoPath.trim()}>
-            Create project
+          <Button type="submit" variant="primary" busy={create.isPending} disabled={!ready}>
+            {cloning ? 'Clone repository' : 'Create project'}
           </Button>
         </div>
       </form>
@@ -74,6 +141,7 @@ export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => voi
 
 export function EditProjectDialog({ project, onClose }: { project: ProjectDto; onClose: () => void }) {
   const qc = useQueryClient();
+  const me = useMe();
   const [draft, setDraft] = useState<Draft>({ name: project.name, repoPath: project.repoPath, subprojectPath: project.subprojectPath ?? '' });
   const [confirmDelete, setConfirmDelete] = useState(false);
   const update = useMutation({
@@ -84,15 +152,7 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
       onClose();
     },
   });
-  const remove = useMutation({
-    mutationFn: () => api.delete(`/api/projects/${project.id}`),
-    onSuccess: () => {
-      qc.setQueryData<ProjectDto[]>(keys.projects, (list) => list?.filter((p) => p.id !== project.id));
-      qc.removeQueries({ queryKey: keys.project(project.id) });
-      qc.removeQueries({ queryKey: keys.taskColumns(project.id) });
-      onClose();
-    },
-  });
+  const remove = useDeleteProject(project.id, onClose);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const body: UpdateProjectBody = {};
@@ -108,10 +168,15 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
   return (
     <Modal title="Edit project" onClose={onClose}>
       <form className="flex flex-col gap-3" onSubmit={submit}>
-        <ProjectFields draft={draft} set={setDraft} />
+        <Field label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} required maxLength={200} autoFocus />
+        {project.clone === null && (
+          <PathFields draft={draft} set={setDraft} {...(me.isAdmin ? {} : { pathLocked: 'Only administrators move a project to another checkout.' })} />
+        )}
         <InlineError error={update.error ?? remove.error} />
         <div className="flex flex-wrap justify-between gap-2">
-          {confirmDelete ? (
+          {!project.canManage ? (
+            <span className="self-center text-xs text-stone-500">Only the project's owners and administrators delete it.</span>
+          ) : confirmDelete ? (
             <span className="flex flex-wrap items-center gap-2">
               <span className="text-sm text-red-700">Delete the project and all its tasks?</span>
               <Button variant="danger" busy={remove.isPending} onClick={() => remove.mutate()}>
@@ -133,4 +198,18 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
       </form>
     </Modal>
   );
+}
+
+/** Deletes a project and forgets its caches. */
+export function useDeleteProject(projectId: number, onDone?: () => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete(`/api/projects/${projectId}`),
+    onSuccess: () => {
+      qc.setQueryData<ProjectDto[]>(keys.projects, (list) => list?.filter((p) => p.id !== projectId));
+      qc.removeQueries({ queryKey: keys.project(projectId) });
+      qc.removeQueries({ queryKey: keys.taskColumns(projectId) });
+      onDone?.();
+    },
+  });
 }
