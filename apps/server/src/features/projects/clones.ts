@@ -1,4 +1,4 @@
-// Projects cloned from a URL (decision 0007). The row is created at once in
+// Projects cloned from a URL (decision 0008). The row is created at once in
 // the `cloning` state, holding its folder `{first root}/{name}` through the
 // unique repo_path; git clones in the background and reports progress, which
 // is kept in memory (GET shows it) and broadcast as `project.clone` on the
