@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
     const auth = user.auth;
     const call = apiClient(server.url, auth);
     await call('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
-    const repo = await initRepo(join(home, 'repo'));
+    const repo = await initRepo(join(home, 'repos', 'repo'));
     const { project } = await call<{ project: { id: number } }>('POST', '/api/projects', { name: 'Bench', repoPath: repo });
     const { task } = await call<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: 'bench' });
     await deps.background.drain();

@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
     const user = await benchAdmin(deps);
     const call = apiClient(server.url, user.auth);
     await call('PUT', '/api/providers/opencode', credentials);
-    const repo = await initRepo(join(home, 'repo'));
+    const repo = await initRepo(join(home, 'repos', 'repo'));
     const { project } = await call<{ project: { id: number } }>('POST', '/api/projects', { name: 'Bench', repoPath: repo });
     const { task } = await call<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: 'bench' });
     await deps.background.drain();
