@@ -7,3 +7,4 @@ export * from './errors';
 export * from './messages';
 export * from './repo-url';
 export * from './text';
+export * from './sandbox';

@@ -178,6 +178,12 @@ export interface UserAgentSettingsTable {
   updated_at: string;
 }
 
+/** Hosts an administrator lets one project's agents reach through the sandbox proxy. */
+export interface ProjectAllowedHostsTable {
+  project_id: number;
+  host: string;
+}
+
 export interface Database {
   users: UsersTable;
   projects: ProjectsTable;
@@ -191,6 +197,7 @@ export interface Database {
   user_agent_settings: UserAgentSettingsTable;
   usage_records: UsageRecordsTable;
   model_prices: ModelPricesTable;
+  project_allowed_hosts: ProjectAllowedHostsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

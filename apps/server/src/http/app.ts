@@ -23,6 +23,7 @@ import type { AppEnv } from './types';
 import { webAppRoutes } from './web';
 import { webhookRoutes } from '../features/webhooks/routes';
 import { usageRoutes } from '../features/usage/routes';
+import { sandboxRoutes } from '../features/sandbox/routes';
 
 export function allRoutes(deps: Deps): RouteDef[] {
   return [
@@ -38,6 +39,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...promptRoutes(deps),
     ...webhookRoutes(deps),
     ...usageRoutes(deps),
+    ...sandboxRoutes(deps),
   ];
 }
 

@@ -170,24 +170,24 @@ export class SandboxNetwork {
 
   private async start(): Promise<void> {
     const signal = this.policy.signalUrl ? signalPort(this.policy.signalUrl) : null;
-    for (const port of this.policy.loopbackPorts) {
-      if (port === signal) continue;
-      await this.listenUnix(createServer((s) => this.relay(s, () => connect(port, '127.0.0.1'))), port);
-    }
-    if (this.policy.signalUrl && signal !== null) await this.listenUnix(this.signalFilter(this.policy.signalUrl), signal);
-    await this.listenUnix(this.proxy(), this.proxyPort);
-    for (const port of this.policy.publish) {
-      const path = join(this.dir, publishSocketName(port));
-      const server = createServer((s) => this.relay(s, () => connect(path)));
-      this.servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
-      });
-      const addr = server.address();
-      if (typeof addr !== 'object' || !addr) throw new Error('a published port has no address');
-      this.hostPorts.set(port, addr.port);
-    }
+    const listening = this.policy.loopbackPorts.filter((port) => port !== signal).map((port) => this.listenUnix(createServer((s) => this.relay(s, () => connect(port, '127.0.0.1'))), port));
+    if (this.policy.signalUrl && signal !== null) listening.push(this.listenUnix(this.signalFilter(this.policy.signalUrl), signal));
+    listening.push(this.listenUnix(this.proxy(), this.proxyPort));
+    listening.push(...this.policy.publish.map((port) => this.publish(port)));
+    await Promise.all(listening);
+  }
+
+  private async publish(port: number): Promise<void> {
+    const path = join(this.dir, publishSocketName(port));
+    const server = createServer((s) => this.relay(s, () => connect(path)));
+    this.servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const addr = server.address();
+    if (typeof addr !== 'object' || !addr) throw new Error('a published port has no address');
+    this.hostPorts.set(port, addr.port);
   }
 
   private async listenUnix(server: Server | HttpServer, port: number): Promise<void> {

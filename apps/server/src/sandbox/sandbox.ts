@@ -5,7 +5,7 @@
 // run: `auto` starts agents unconfined with a loud warning, `required`
 // refuses to start them, `off` never confines (a single-user laptop).
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { ProviderError } from '../harness/contract';
@@ -161,6 +161,12 @@ export class Sandbox {
     return new Sandbox(o, { mode: o.mode, confined: true, reason: 'bubblewrap works here: agents run confined' }, tools);
   }
 
+  /** Hosts every agent reaches (GitHub, and the server's GH_HOST), besides its model endpoint and its project's list. */
+  alwaysAllowedHosts(): string[] {
+    const ghHost = (this.o.env ?? process.env).GH_HOST?.trim().toLowerCase();
+    return [...GITHUB_HOSTS, ...(ghHost && !GITHUB_HOSTS.includes(ghHost) ? [ghHost, `api.${ghHost}`] : [])];
+  }
+
   /**
    * Prepares one confined launch, or null where agents run unconfined
    * (`off`, or `auto` without a working sandbox). Throws a fatal provider
@@ -174,20 +180,19 @@ export class Sandbox {
     const env = this.o.env ?? process.env;
     const endpoints = req.endpoints.map((e) => new URL(e));
     const loopbackPorts = endpoints.map(loopbackPort).filter((p): p is number => p !== null);
-    const ghHost = env.GH_HOST?.trim();
-    const hosts = [...GITHUB_HOSTS, ...(ghHost ? [ghHost, `api.${ghHost}`] : []), ...endpoints.filter((u) => loopbackPort(u) === null).map((u) => `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`), ...req.confinement.hosts];
+    const hosts = [...this.alwaysAllowedHosts(), ...endpoints.filter((u) => loopbackPort(u) === null).map((u) => `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`), ...req.confinement.hosts];
     const upstream: UpstreamProxy = {
       http: parseProxy(env.http_proxy ?? env.HTTP_PROXY),
       https: parseProxy(env.https_proxy ?? env.HTTPS_PROXY),
       noProxy: (env.no_proxy ?? env.NO_PROXY ?? '').split(','),
     };
+    // mkdtemp creates the folder 0700.
     const dir = await mkdtemp(join(tmpdir(), 'bottega-sbx-'));
-    await chmod(dir, 0o700);
     let network: SandboxNetwork | null = null;
     try {
       network = await SandboxNetwork.open(dir, { loopbackPorts, signalUrl: this.o.signalUrl(), hosts, upstream, publish: req.publish ?? [] }, this.o.logger);
-      await writeFile(join(dir, INIT_SCRIPT_NAME), INIT_SCRIPT, { mode: 0o600 });
-      await writeFile(join(dir, FORWARDS_FILE_NAME), forwardsFile({ inbound: network.inboundPorts, published: req.publish ?? [] }), { mode: 0o600 });
+      const forwards = forwardsFile({ inbound: network.inboundPorts, published: req.publish ?? [] });
+      await Promise.all([writeFile(join(dir, INIT_SCRIPT_NAME), INIT_SCRIPT, { mode: 0o600 }), writeFile(join(dir, FORWARDS_FILE_NAME), forwards, { mode: 0o600 })]);
       const options = bwrapArgs({
         ...this.tools.layout,
         writable: [...req.confinement.writable, ...req.userDirs],

@@ -65,6 +65,7 @@ export const samples: Record<string, Sample> = {
   'PATCH /api/conversations/:conversationId': () => ({ json: { title: 'A better title' } }),
   'PUT /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model', inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } }),
   'DELETE /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model' } }),
+  'PUT /api/projects/:projectId/allowed-hosts': () => ({ json: { hosts: ['registry.npmjs.org', '*.pypi.org'] } }),
   'POST /api/tasks/:taskId/tmp-files': () => {
     const form = new FormData();
     form.append('file', new File(['scratch'], 'scratch.txt'));

@@ -9,6 +9,7 @@ import { up as githubWebhooks } from './0005_github_webhooks';
 import { up as usage } from './0006_usage';
 import { up as webhookSubjects } from './0007_webhook_subjects';
 import { up as projectRolesAndClones } from './0008_project_roles_and_clones';
+import { up as projectAllowedHosts } from './0009_project_allowed_hosts';
 
 export interface Migration {
   name: string;
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { name: '0006_usage', up: usage },
   { name: '0007_webhook_subjects', up: webhookSubjects },
   { name: '0008_project_roles_and_clones', up: projectRolesAndClones },
+  { name: '0009_project_allowed_hosts', up: projectAllowedHosts },
 ];

@@ -16,14 +16,15 @@ import { join } from 'node:path';
 import type { ProviderName } from '@bottega/protocol';
 import { isInside } from '../../sandbox/bwrap-args';
 import { taskConfinement } from '../../sandbox/confinement';
+import { allowedHostsOf } from '../sandbox/allowed-hosts';
 import { listTmpFiles } from './attachments';
 import { validateImages } from './images';
 import { commandRoots, expandMessage } from './slash-commands';
 
-type ChatDeps = Pick<Deps, 'harness' | 'config' | 'providers'>;
+type ChatDeps = Pick<Deps, 'harness' | 'config' | 'providers' | 'db'>;
 
 /** Where and how any turn on this task runs (chats and agent runs): its worktree, its context prompt, no permission prompts. */
-export async function taskTurnSetup(deps: Pick<Deps, 'config'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
+export async function taskTurnSetup(deps: Pick<Deps, 'config' | 'db'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
   if (task.workspace_status === 'preparing') throw new AppError('CONFLICT', "the task's worktree is still being prepared; try again in a moment");
   if (task.workspace_status === 'failed') throw new AppError('CONFLICT', `the task's worktree could not be prepared: ${task.workspace_error ?? 'unknown error'}`);
   const cwd = await effectiveCwd({ repoPath: project.repo_path, subprojectPath: project.subproject_path, worktreePath: task.worktree_path });
@@ -33,7 +34,7 @@ export async function taskTurnSetup(deps: Pick<Deps, 'config'>, project: Project
   const context = buildContextPrompt({ taskId: task.id, documentPath: archive.documentPath, inputFiles, tmpFiles, devServerPort: devServerPort(task.id), cwd });
   // The agent works in its worktree, or in the repository itself when the worktree is gone.
   const root = task.worktree_path && isInside(task.worktree_path, cwd) ? task.worktree_path : project.repo_path;
-  const confinement = await taskConfinement({ worktreePath: root, cwd, archiveDir: archive.taskDir, hosts: [] });
+  const confinement = await taskConfinement({ worktreePath: root, cwd, archiveDir: archive.taskDir, hosts: await allowedHostsOf(deps.db, project.id) });
   return {
     taskId: task.id,
     projectId: project.id,

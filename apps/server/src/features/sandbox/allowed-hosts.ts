@@ -1,0 +1,18 @@
+// A project's extra sandbox hosts (SPEC §12): read for every agent turn on
+// the project, replaced whole by an administrator.
+import type { Db } from '../../db/open';
+
+export async function allowedHostsOf(db: Db, projectId: number): Promise<string[]> {
+  const rows = await db.selectFrom('project_allowed_hosts').select('host').where('project_id', '=', projectId).orderBy('host').execute();
+  return rows.map((r) => r.host);
+}
+
+/** Replaces the project's list in one transaction; duplicates collapse. */
+export async function replaceAllowedHosts(db: Db, projectId: number, hosts: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(hosts)];
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('project_allowed_hosts').where('project_id', '=', projectId).execute();
+    if (unique.length > 0) await trx.insertInto('project_allowed_hosts').values(unique.map((host) => ({ project_id: projectId, host }))).execute();
+  });
+  return allowedHostsOf(db, projectId);
+}
