@@ -298,6 +298,27 @@ describe('the loop', () => {
     expect((await task()).blockReason).toBe('fresh start reviewed');
   });
 
+  it('a run whose conversation never got its prompt stored starts afresh with its role prompt in that conversation', async () => {
+    await prompts({ implementation: `Implement it. ${directive.bash('echo rebuilt > rebuilt.txt')}`, review: `Review. ${signal('workflow-blocked', 'empty conversation reviewed')}` });
+    const taskRow = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
+    const conversation = await w.ctx.conversation(taskRow, { kind: 'agent_run', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low' });
+    const interrupted = await w.ctx.deps.db
+      .insertInto('agent_runs')
+      .values({ task_id: w.task.id, agent_type: 'implementation', status: 'interrupted', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', conversation_id: conversation.id, trigger: 'manual', created_at: new Date().toISOString() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    expect((await w.ctx.request('POST', `/api/agent-runs/${interrupted.id}/resume`, { as: w.owner })).status).toBe(200);
+    await idle();
+    expect((await runs()).map((r) => [r.agentType, r.status, r.conversationId === conversation.id])).toEqual([
+      ['implementation', 'completed', true],
+      ['review', 'completed', false],
+    ]);
+    const shown = (await w.ctx.deps.harness.store.all(conversation.id)).flatMap((m) => (m.type === 'user' ? [m.text] : []));
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toContain('Implement it.');
+    expect(await readFile(join((await task()).worktreePath ?? '', 'rebuilt.txt'), 'utf8')).toBe('rebuilt\n');
+  });
+
   it('a run interrupted before even its conversation existed starts afresh with its role prompt, on the model stamped on it', async () => {
     await prompts({ implementation: `Implement it. ${directive.bash('echo built > built.txt')}`, review: `Review. ${signal('workflow-blocked', 'rebuilt prompt reviewed')}` });
     const interrupted = await w.ctx.deps.db

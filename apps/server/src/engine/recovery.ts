@@ -59,7 +59,9 @@ async function killOrphanedAgents(prefix: string): Promise<number> {
 export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingUserId: number, onComplete: (runId: number) => Promise<void>): Promise<AgentRunRow> {
   if (run.status !== 'interrupted') throw new AppError('CONFLICT', `only an interrupted run can be resumed (this one is ${run.status})`);
   const conversation = run.conversation_id ? await deps.db.selectFrom('conversations').selectAll().where('id', '=', run.conversation_id).executeTakeFirst() : undefined;
-  if (!conversation && run.trigger === 'webhook') {
+  // Without a session and without even its prompt in the transcript, the run starts from its role prompt built again.
+  const promptLost = !conversation || (!conversation.provider_session_id && !(await deps.harness.store.all(conversation.id)).some((m) => m.type === 'user'));
+  if (promptLost && run.trigger === 'webhook') {
     throw new AppError('CONFLICT', 'this run was started from a GitHub comment and stopped before the agent began; mention the trigger handle on the pull request again');
   }
   if (!conversation && (!run.provider || !run.model)) throw new AppError('CONFLICT', 'this run has no provider or model recorded; start a new run instead');
@@ -70,7 +72,7 @@ export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingU
   const actor = await deps.db.selectFrom('users').select(['is_technical', 'username', 'git_name', 'git_email']).where('id', '=', actingUserId).executeTakeFirstOrThrow();
   // Credentials before anything changes: a missing connection is a 403 with the run left as it was.
   const env = await deps.providers.get((conversation?.provider ?? run.provider) as ProviderName).environmentFor(actingUserId);
-  const prompt = conversation ? null : await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: actor.is_technical === 1, feedback: null });
+  const prompt = promptLost ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: actor.is_technical === 1, feedback: null }) : null;
   if (!deps.address.url) throw new AppError('CONFLICT', 'the server is not listening yet');
   const { token, hash } = newRunToken();
   const resumed = await deps.db.transaction().execute(async (trx) => {
@@ -95,7 +97,7 @@ export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingU
   try {
     if (conversation) {
       // With a session the agent continues; without one, resume() replays the run's prompt in a new session.
-      await deps.harness.resume({ ...turn, conversation, prompt: conversation.provider_session_id ? RESUME_PROMPT : null });
+      await deps.harness.resume({ ...turn, conversation, prompt: conversation.provider_session_id ? RESUME_PROMPT : prompt });
     } else {
       const started = await deps.harness.start({
         ...turn,
