@@ -1,6 +1,7 @@
 // Admin in a real browser: users (create, rename, reset password, deactivate,
-// admin rights, delete), project memberships, instance settings; a member
-// added by the admin sees the project, and a non-admin gets "admins only".
+// admin rights, delete), project memberships, instance settings and the agent
+// sandbox; a member added by the admin sees the project, and a non-admin gets
+// "admins only".
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -135,13 +136,29 @@ describe('admin', () => {
     await page.goto('/admin');
     const handle = page.getByLabel('Trigger handle');
     await handle.fill('not a handle!');
-    await page.locator('#instance').getByRole('button', { name: 'Save' }).click();
+    await page.locator('#instance').getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('#instance').getByRole('alert').waitFor();
     await handle.fill('bottega-bot');
-    await page.locator('#instance').getByRole('button', { name: 'Save' }).click();
+    await page.locator('#instance').getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('#instance').getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const settings = await api<{ triggerHandle: string }>('GET', '/api/admin/settings');
     expect(settings.body.triggerHandle).toBe('bottega-bot');
+  });
+
+  it('shows that agents run confined, and saves a project\'s extra hosts', async () => {
+    await page.goto('/admin');
+    const panel = page.getByTestId('sandbox-panel');
+    await panel.getByText('Agents run confined', { exact: true }).waitFor();
+    const hosts = panel.getByLabel('Extra hosts, one per line');
+    await hosts.fill('registry.npmjs.org\nnot a host!');
+    await panel.getByRole('button', { name: 'Save hosts' }).click();
+    await panel.getByRole('alert').waitFor();
+    await hosts.fill('registry.npmjs.org\n*.pypi.org');
+    await panel.getByRole('button', { name: 'Save hosts' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const saved = await api<{ allowedHosts: { hosts: string[] } }>('GET', `/api/projects/${projectId}/allowed-hosts`);
+    expect(saved.body.allowedHosts.hosts).toEqual(['*.pypi.org', 'registry.npmjs.org']);
+    await w.screenshot(page, 'admin-sandbox-desktop');
   });
 
   it('is usable at phone width', async () => {
@@ -153,5 +170,6 @@ describe('admin', () => {
     const overflow = (await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     expect(overflow).toBeLessThanOrEqual(0);
     await w.screenshot(phone, 'admin-phone');
+    await w.screenshot(phone, 'admin-sandbox-phone');
   });
 });

@@ -36,4 +36,6 @@ export const keys = {
   adminUsers: ['admin', 'users'] as const,
   adminSettings: ['admin', 'settings'] as const,
   webhookHealth: ['webhooks', 'health'] as const,
+  adminSandbox: ['admin', 'sandbox'] as const,
+  allowedHosts: (projectId: number) => ['project', projectId, 'allowed-hosts'] as const,
 };

@@ -1,11 +1,12 @@
 // Admin → Instance settings: the GitHub handle whose @mention in a pull-request
-// comment summons the PR agent, and how to set up the repository webhook that
-// delivers those comments (SPEC §8).
+// comment summons the PR agent, the agent sandbox (SPEC §12), and how to set up
+// the repository webhook that delivers those comments (SPEC §8).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, ErrorState, Field, InlineError, LoadingState } from '../../ui';
+import { SandboxPanel } from './sandbox-panel';
 
 interface InstanceSettings {
   triggerHandle: string;
@@ -31,6 +32,7 @@ export function InstancePanel() {
   return (
     <div className="flex flex-col gap-6">
       <InstanceForm initial={settings.data} />
+      <SandboxPanel />
       <WebhookSetup />
     </div>
   );
