@@ -4,14 +4,12 @@
 // says so when asked to remove the last.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { projectRoles, type MemberDto, type ProjectDto, type ProjectRole } from '@bottega/protocol';
+import { projectRoles, type MemberDto, type ProjectRole } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
+import { ProjectPicker } from './project-picker';
 import { useAdminUsers } from './users';
-
-/** Admins see every project; kept apart from the dashboard's cache entry. */
-const allProjectsKey = ['admin', 'projects'] as const;
 
 /** Users who could still be added to a project with these members. */
 export function addableUsers<U extends { id: number; isActive: boolean }>(users: readonly U[], members: readonly MemberDto[]): U[] {
@@ -20,27 +18,10 @@ export function addableUsers<U extends { id: number; isActive: boolean }>(users:
 }
 
 export function MembershipsPanel() {
-  const projects = useQuery({ queryKey: allProjectsKey, queryFn: () => api.get<{ projects: ProjectDto[] }>('/api/projects') });
-  const [chosen, setChosen] = useState<number | null>(null);
-  if (projects.isPending) return <LoadingState />;
-  if (projects.isError) return <ErrorState error={projects.error} retry={() => void projects.refetch()} />;
-  const list = projects.data.projects;
-  if (list.length === 0) return <EmptyState title="No projects yet">Projects created on the dashboard appear here.</EmptyState>;
-  const projectId = chosen !== null && list.some((p) => p.id === chosen) ? chosen : list[0]!.id;
   return (
-    <div className="flex flex-col gap-3">
-      <label className="flex flex-col gap-1 text-sm sm:max-w-sm">
-        <span className="font-medium text-stone-700">Project</span>
-        <select className="rounded-md border border-stone-300 px-2 py-1.5" value={projectId} onChange={(e) => setChosen(Number(e.target.value))} aria-label="Project">
-          {list.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <ProjectMembers key={projectId} projectId={projectId} />
-    </div>
+    <ProjectPicker label="Project" empty={<EmptyState title="No projects yet">Projects created on the dashboard appear here.</EmptyState>}>
+      {(projectId) => <ProjectMembers key={projectId} projectId={projectId} />}
+    </ProjectPicker>
   );
 }
 

@@ -4,13 +4,11 @@
 // one per line (SPEC §12).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AllowedHostsDto, ProjectDto, SandboxStatusDto } from '@bottega/protocol';
+import type { AllowedHostsDto, SandboxStatusDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Badge, Button, ErrorState, InlineError, LoadingState } from '../../ui';
-
-/** Admins see every project; kept apart from the dashboard's cache entry. */
-const allProjectsKey = ['admin', 'projects'] as const;
+import { ProjectPicker } from './project-picker';
 
 /** The textarea's lines as hosts: trimmed, blank lines and duplicates dropped. */
 export function parseHostLines(text: string): string[] {
@@ -52,26 +50,11 @@ export function SandboxPanel() {
 }
 
 function ProjectHostsEditor() {
-  const projects = useQuery({ queryKey: allProjectsKey, queryFn: () => api.get<{ projects: ProjectDto[] }>('/api/projects') });
-  const [chosen, setChosen] = useState<number | null>(null);
-  if (projects.isPending) return <LoadingState />;
-  if (projects.isError) return <ErrorState error={projects.error} retry={() => void projects.refetch()} />;
-  const list = projects.data.projects;
-  if (list.length === 0) return <p className="text-stone-500">Extra hosts are set per project; there is no project yet.</p>;
-  const projectId = chosen !== null && list.some((p) => p.id === chosen) ? chosen : list[0]!.id;
   return (
-    <div className="flex flex-col gap-2 rounded-md border border-stone-200 p-3">
-      <label className="flex flex-col gap-1 sm:max-w-sm">
-        <span className="font-medium text-stone-700">Extra hosts for project</span>
-        <select className="rounded-md border border-stone-300 px-2 py-1.5" value={projectId} onChange={(e) => setChosen(Number(e.target.value))} aria-label="Project for extra hosts">
-          {list.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <HostsForm key={projectId} projectId={projectId} />
+    <div className="rounded-md border border-stone-200 p-3">
+      <ProjectPicker label="Extra hosts for project" empty={<p className="text-stone-500">Extra hosts are set per project; there is no project yet.</p>}>
+        {(projectId) => <HostsForm key={projectId} projectId={projectId} />}
+      </ProjectPicker>
     </div>
   );
 }
