@@ -58,8 +58,10 @@ function probeScript(p: Record<string, string>): string {
     `try own-document cat ${q(p.ownDocument ?? '')}`,
     `echo "environ-other-user-key: $(cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c ${q(B_CLAUDE_KEY)})"`,
     'echo "processes: $(ls -d /proc/[0-9]* | wc -l)"',
-    `echo "api-route: $(${node(status, `${p.server}/api/auth/status`)})"`,
-    `echo "signal-route: $(${node(status, `${p.server}/api/signals`, 'POST')})"`,
+    // Bottega's own port is not reachable; inside, its URL is the sandbox relay (the proxy port).
+    `echo "bottega-port: $(${node(status, `${p.server}/api/auth/status`)})"`,
+    `echo "api-route: $(${node(status)} "$HTTP_PROXY/api/auth/status")"`,
+    `echo "signal-route: $(${node(status)} "$HTTP_PROXY/api/signals" POST)"`,
     `echo "other-opencode-server: $(${node(tcp, p.bOpencodePort ?? '0')})"`,
     `echo "host-not-allowed: $(${node(tunnel, 'registry.npmjs.org:443')})"`,
     '',
@@ -161,6 +163,7 @@ describe.each([
       'own-document': 'REACHED',
       'environ-other-user-key': '0',
       // Bottega's port answers only the signal route (a forged token is refused by the route itself).
+      'bottega-port': 'error ECONNREFUSED',
       'api-route': '403',
       'signal-route': '401',
       'other-opencode-server': 'ECONNREFUSED',

@@ -42,13 +42,15 @@ while read -r kind port hex; do
       socks="$socks $net/pub-$port.sock" ;;
   esac
 done < "$net/${FORWARDS_FILE_NAME}"
+# Listening sockets show in /proc/net/tcp as "<local> 00000000:0000 0A". The file is read
+# whole by cat: the shell's own read would take it a byte at a time, which procfs makes slow.
 ready() {
+  table=$(cat /proc/net/tcp)
   for w in $want; do
-    hit=
-    while read -r _ addr _ st _; do
-      if [ "$addr" = "$w" ] && [ "$st" = 0A ]; then hit=1; break; fi
-    done < /proc/net/tcp
-    [ -n "$hit" ] || return 1
+    case "$table" in
+      *"$w 00000000:0000 0A"*) ;;
+      *) return 1 ;;
+    esac
   done
   for s in $socks; do [ -S "$s" ] || return 1; done
   return 0

@@ -84,18 +84,21 @@ function viaSocket(port: number, method: string, path: string, host: string): Pr
 
 async function open(policy: Partial<NetworkPolicy>): Promise<SandboxNetwork> {
   dir = await mkdtemp(join(tmpdir(), 'bottega-net-'));
-  net = await SandboxNetwork.open(dir, { loopbackPorts: [], signalUrl: null, hosts: [], upstream: { http: null, https: null, noProxy: [] }, publish: [], ...policy }, silentLogger());
+  net = await SandboxNetwork.open(dir, { loopbackPorts: [], bottegaUrl: null, hosts: [], upstream: { http: null, https: null, noProxy: [] }, publish: [], ...policy }, silentLogger());
   return net;
 }
 
 describe('SandboxNetwork', () => {
   it('lets only POST /api/signals through to Bottega', async () => {
     const bottega = await listen((req) => [req.url === '/api/signals' ? 401 : 200, 'bottega']);
-    await open({ signalUrl: `http://127.0.0.1:${bottega.port}` });
-    expect((await viaSocket(bottega.port, 'POST', '/api/signals', `127.0.0.1:${bottega.port}`)).status).toBe(401);
-    expect((await viaSocket(bottega.port, 'GET', '/api/auth/status', `127.0.0.1:${bottega.port}`)).status).toBe(403);
-    expect((await viaSocket(bottega.port, 'POST', '/api/signals/../admin/users', `127.0.0.1:${bottega.port}`)).status).toBe(403);
-    expect((await viaSocket(bottega.port, 'GET', '/api/signals', `127.0.0.1:${bottega.port}`)).status).toBe(403);
+    const n = await open({ bottegaUrl: `http://127.0.0.1:${bottega.port}` });
+    const inside = `127.0.0.1:${n.proxyPort}`;
+    expect((await viaSocket(n.proxyPort, 'POST', '/api/signals', inside)).status).toBe(401);
+    expect((await viaSocket(n.proxyPort, 'GET', '/api/auth/status', inside)).status).toBe(403);
+    expect((await viaSocket(n.proxyPort, 'POST', '/api/signals/../admin/users', inside)).status).toBe(403);
+    expect((await viaSocket(n.proxyPort, 'GET', '/api/signals', inside)).status).toBe(403);
+    // Bottega's own port is no way in: nothing inside listens there.
+    expect(n.inboundPorts).not.toContain(bottega.port);
     expect(bottega.seen).toEqual(['POST /api/signals']);
   });
 

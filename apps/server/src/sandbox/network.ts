@@ -2,10 +2,12 @@
 // network namespace with nothing but loopback; these listeners, on Unix
 // sockets in a private folder bound into it, are its only ways out:
 //   - a relay per allowed loopback port (the model endpoint on this machine);
-//   - Bottega's own port, where only `POST /api/signals` passes;
-//   - an HTTP proxy (CONNECT and plain requests) that lets through only the
-//     allowed host names, never to a loopback or link-local address, chaining
-//     to the server's own upstream proxy where one is configured;
+//   - one HTTP server for the rest: as a proxy (CONNECT and absolute-form
+//     requests) it lets through only the allowed host names, never to a
+//     loopback or link-local address, chaining to the server's own upstream
+//     proxy where one is configured; addressed directly (origin-form) it is
+//     Bottega as the agent sees it, where only `POST /api/signals` passes
+//     (the agent's environment names this port for Bottega's URL);
 //   - for a server the agent runs (OpenCode), a host port that reaches it.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -26,7 +28,7 @@ export interface NetworkPolicy {
   /** Host loopback ports the agent reaches as they are (a model endpoint on this machine). */
   loopbackPorts: readonly number[];
   /** Bottega's own base URL, where only `POST /api/signals` is let through; null for none. */
-  signalUrl: string | null;
+  bottegaUrl: string | null;
   /** `host`, `host:port` or `*.domain[:port]`; without a port, 80 and 443. */
   hosts: readonly string[];
   upstream: UpstreamProxy;
@@ -136,7 +138,7 @@ export class SandboxNetwork {
     private readonly policy: NetworkPolicy,
     private readonly logger: Logger,
   ) {
-    const taken = new Set([...policy.loopbackPorts, ...policy.publish, ...(policy.signalUrl ? [Number(new URL(policy.signalUrl).port || 80)] : [])]);
+    const taken = new Set([...policy.loopbackPorts, ...policy.publish]);
     let port = 3128;
     while (taken.has(port)) port += 1;
     this.proxyPort = port;
@@ -156,9 +158,7 @@ export class SandboxNetwork {
 
   /** Loopback ports inside the sandbox that relay out (the init script opens them). */
   get inboundPorts(): number[] {
-    const ports = [...this.policy.loopbackPorts, this.proxyPort];
-    if (this.policy.signalUrl) ports.push(signalPort(this.policy.signalUrl));
-    return [...new Set(ports)];
+    return [...new Set([...this.policy.loopbackPorts, this.proxyPort])];
   }
 
   /** The host port where the agent's own listener `port` (published) is reached. */
@@ -169,9 +169,7 @@ export class SandboxNetwork {
   }
 
   private async start(): Promise<void> {
-    const signal = this.policy.signalUrl ? signalPort(this.policy.signalUrl) : null;
-    const listening = this.policy.loopbackPorts.filter((port) => port !== signal).map((port) => this.listenUnix(createServer((s) => this.relay(s, () => connect(port, '127.0.0.1'))), port));
-    if (this.policy.signalUrl && signal !== null) listening.push(this.listenUnix(this.signalFilter(this.policy.signalUrl), signal));
+    const listening = this.policy.loopbackPorts.map((port) => this.listenUnix(createServer((s) => this.relay(s, () => connect(port, '127.0.0.1'))), port));
     listening.push(this.listenUnix(this.proxy(), this.proxyPort));
     listening.push(...this.policy.publish.map((port) => this.publish(port)));
     await Promise.all(listening);
@@ -211,25 +209,24 @@ export class SandboxNetwork {
     pipeBoth(inbound, out);
   }
 
-  /** Bottega's port as the agent sees it: the signal route and nothing else. */
-  private signalFilter(signalUrl: string): HttpServer {
-    const target = new URL(signalUrl);
-    return createHttpServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
-      if (req.method !== 'POST' || path !== '/api/signals') {
-        this.logger.warn({ method: req.method, path: path.slice(0, 200) }, 'sandbox: refused a request to the Bottega API');
-        return deny(res, 'the sandbox lets agents reach only POST /api/signals of Bottega');
-      }
-      const out = httpRequest({ host: target.hostname, port: target.port || 80, method: 'POST', path: req.url, headers: forwardHeaders(req) }, (up) => relayResponse(up, res));
-      out.on('error', (err) => badGateway(res, err));
-      req.pipe(out);
-    });
+  /** A request addressed to this port itself: Bottega as the agent sees it, the signal route and nothing else. */
+  private toBottega(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+    if (!this.policy.bottegaUrl || req.method !== 'POST' || path !== '/api/signals') {
+      this.logger.warn({ method: req.method, path: path.slice(0, 200) }, 'sandbox: refused a request to the Bottega API');
+      return deny(res, 'the sandbox lets agents reach only POST /api/signals of Bottega');
+    }
+    const target = new URL(this.policy.bottegaUrl);
+    const out = httpRequest({ host: target.hostname, port: target.port || 80, method: 'POST', path: req.url, headers: forwardHeaders(req) }, (up) => relayResponse(up, res));
+    out.on('error', (err) => badGateway(res, err));
+    req.pipe(out);
   }
 
-  /** The filtering HTTP proxy: CONNECT tunnels and absolute-form requests to allowed hosts. */
+  /** The filtering HTTP proxy (CONNECT tunnels and absolute-form requests to allowed hosts), and Bottega for origin-form requests. */
   private proxy(): HttpServer {
     const { hosts, upstream } = this.policy;
     const server = createHttpServer((req, res) => {
+      if (req.url?.startsWith('/')) return this.toBottega(req, res);
       let url: URL;
       try {
         url = new URL(req.url ?? '');
@@ -277,9 +274,4 @@ export class SandboxNetwork {
     for (const s of this.sockets) s.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
-}
-
-function signalPort(signalUrl: string): number {
-  const url = new URL(signalUrl);
-  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }

@@ -62,11 +62,14 @@ describe('Sandbox where bubblewrap works', () => {
     home = await mkdtemp(join(tmpdir(), 'bottega-sandbox-'));
     const sandbox = await Sandbox.create({ mode: 'required', home, logger: pino({ level: 'silent' }), signalUrl: () => 'http://127.0.0.1:3001' });
     expect(sandbox.status.confined).toBe(true);
-    const prepared = await sandbox.prepare({ ...request(home), env: { PATH: '/usr/bin', http_proxy: 'http://github-proxy:8080', KEEP: 'me' } });
+    const prepared = await sandbox.prepare({ ...request(home), env: {} });
     try {
       expect(prepared).not.toBeNull();
-      const env = prepared?.confineEnv({ PATH: '/usr/bin', http_proxy: 'http://github-proxy:8080', KEEP: 'me' }) ?? {};
+      const env = prepared?.confineEnv({ PATH: '/usr/bin', http_proxy: 'http://github-proxy:8080', KEEP: 'me', BOTTEGA_SIGNAL_URL: 'http://127.0.0.1:3001/api/signals', ELSEWHERE: 'http://127.0.0.1:30011/x' }) ?? {};
       expect(env.KEEP).toBe('me');
+      // Bottega's URL points at the sandbox's relay for it; other values are left alone.
+      expect(env.BOTTEGA_SIGNAL_URL).toBe(`${env.http_proxy}/api/signals`);
+      expect(env.ELSEWHERE).toBe('http://127.0.0.1:30011/x');
       expect(env.http_proxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(env.HTTPS_PROXY).toBe(env.http_proxy);
       expect(env.NO_PROXY).toBe('127.0.0.1,::1');

@@ -88,12 +88,21 @@ export class PreparedSandbox {
     private readonly dir: string,
     readonly network: SandboxNetwork,
     private readonly proxyUrl: string,
+    /** Bottega's own base URL (outside), reached inside at `proxyUrl`. */
+    private readonly bottegaUrl: string | null,
   ) {}
 
-  /** `env` with its proxy settings replaced by the sandbox's own proxy and TMPDIR inside. */
+  /**
+   * `env` as the agent gets it inside: the sandbox's own proxy instead of any
+   * proxy setting, Bottega's URL (the signal endpoint) pointing at the
+   * sandbox's relay for it, and TMPDIR inside.
+   */
   confineEnv(env: Readonly<Record<string, string>>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env)) if (!PROXY_VARS.includes(k)) out[k] = v;
+    for (const [k, v] of Object.entries(env)) {
+      if (PROXY_VARS.includes(k)) continue;
+      out[k] = this.bottegaUrl && v.startsWith(`${this.bottegaUrl}/`) ? `${this.proxyUrl}${v.slice(this.bottegaUrl.length)}` : v;
+    }
     for (const k of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) out[k] = this.proxyUrl;
     // Loopback goes straight to the relays inside (a `localhost` entry would also match github.localhost).
     out.no_proxy = out.NO_PROXY = '127.0.0.1,::1';
@@ -190,7 +199,8 @@ export class Sandbox {
     const dir = await mkdtemp(join(tmpdir(), 'bottega-sbx-'));
     let network: SandboxNetwork | null = null;
     try {
-      network = await SandboxNetwork.open(dir, { loopbackPorts, signalUrl: this.o.signalUrl(), hosts, upstream, publish: req.publish ?? [] }, this.o.logger);
+      const signalUrl = this.o.signalUrl();
+      network = await SandboxNetwork.open(dir, { loopbackPorts, bottegaUrl: signalUrl, hosts, upstream, publish: req.publish ?? [] }, this.o.logger);
       const forwards = forwardsFile({ inbound: network.inboundPorts, published: req.publish ?? [] });
       await Promise.all([writeFile(join(dir, INIT_SCRIPT_NAME), INIT_SCRIPT, { mode: 0o600 }), writeFile(join(dir, FORWARDS_FILE_NAME), forwards, { mode: 0o600 })]);
       const options = bwrapArgs({
@@ -200,7 +210,7 @@ export class Sandbox {
         netDir: dir,
         cwd: req.cwd,
       });
-      return new PreparedSandbox(this.tools.bwrap, options, dir, network, `http://127.0.0.1:${network.proxyPort}`);
+      return new PreparedSandbox(this.tools.bwrap, options, dir, network, `http://127.0.0.1:${network.proxyPort}`, signalUrl?.replace(/\/+$/, '') ?? null);
     } catch (err) {
       await network?.close();
       await rm(dir, { recursive: true, force: true });
