@@ -97,9 +97,10 @@ describe('SandboxNetwork', () => {
     expect((await viaSocket(n.proxyPort, 'GET', '/api/auth/status', inside)).status).toBe(403);
     expect((await viaSocket(n.proxyPort, 'POST', '/api/signals/../admin/users', inside)).status).toBe(403);
     expect((await viaSocket(n.proxyPort, 'GET', '/api/signals', inside)).status).toBe(403);
+    expect((await viaSocket(n.proxyPort, 'POST', '/api/./signals', inside)).status).toBe(401);
     // Bottega's own port is no way in: nothing inside listens there.
     expect(n.inboundPorts).not.toContain(bottega.port);
-    expect(bottega.seen).toEqual(['POST /api/signals']);
+    expect(bottega.seen).toEqual(['POST /api/signals', 'POST /api/signals']);
   });
 
   it('proxies allowed hosts through the upstream proxy and refuses the rest', async () => {

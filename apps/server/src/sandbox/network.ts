@@ -211,13 +211,14 @@ export class SandboxNetwork {
 
   /** A request addressed to this port itself: Bottega as the agent sees it, the signal route and nothing else. */
   private toBottega(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+    const { pathname: path, search } = new URL(req.url ?? '/', 'http://sandbox');
     if (!this.policy.bottegaUrl || req.method !== 'POST' || path !== '/api/signals') {
       this.logger.warn({ method: req.method, path: path.slice(0, 200) }, 'sandbox: refused a request to the Bottega API');
       return deny(res, 'the sandbox lets agents reach only POST /api/signals of Bottega');
     }
     const target = new URL(this.policy.bottegaUrl);
-    const out = httpRequest({ host: target.hostname, port: target.port || 80, method: 'POST', path: req.url, headers: forwardHeaders(req) }, (up) => relayResponse(up, res));
+    // The normalised path goes on, never the agent's own spelling of it.
+    const out = httpRequest({ host: target.hostname, port: target.port || 80, method: 'POST', path: `${path}${search}`, headers: forwardHeaders(req) }, (up) => relayResponse(up, res));
     out.on('error', (err) => badGateway(res, err));
     req.pipe(out);
   }
