@@ -1,0 +1,116 @@
+// The stream consumer against a scripted turn (SPEC §5): every message a
+// provider emits is stored — same order, same ids, contiguous sequence numbers
+// — and broadcast exactly once, and only after it is committed: a bus listener
+// looks each broadcast message up synchronously through a second SQLite
+// connection at the moment it sees the event. Deltas are broadcast, not stored.
+import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../testing/context';
+import { consumeTurn, type ConsumeTarget } from './consumer';
+import type { ProviderMessage, TurnHandle } from './contract';
+import { TranscriptStore } from './transcript-store';
+
+let ctx: TestContext;
+let target: ConsumeTarget;
+beforeEach(async () => {
+  ctx = await createTestContext();
+  const u = await ctx.user();
+  const p = await ctx.project({ members: [u] });
+  const t = await ctx.task(p, u);
+  const c = await ctx.conversation(t);
+  target = { conversationId: c.id, projectId: p.id, taskId: t.id, provider: 'anthropic', model: 'test-model' };
+});
+afterEach(async () => ctx.close());
+
+const base = (id: string) => ({ id, providerSessionId: 'sess-1', raw: { native: id } });
+
+/** 25 stored messages of every stored type, with deltas between them (which are never stored). */
+function script(): ProviderMessage[] {
+  const out: ProviderMessage[] = [];
+  for (let i = 0; i < 25; i++) {
+    const id = `m${String(i).padStart(2, '0')}`;
+    switch (i % 7) {
+      case 0:
+        out.push({ ...base(id), type: 'user', text: `user ${i}` });
+        break;
+      case 1:
+        out.push({ ...base(`${id}-d`), type: 'stream_delta', kind: 'thinking', text: 'hmm', parentId: id });
+        out.push({ ...base(id), type: 'assistant_thinking', text: `thinking ${i}` });
+        break;
+      case 2:
+        out.push({ ...base(`${id}-d`), type: 'stream_delta', kind: 'text', text: 'par', parentId: id });
+        out.push({ ...base(id), type: 'assistant', text: `assistant ${i}` });
+        break;
+      case 3:
+        out.push({ ...base(id), type: 'tool_use', toolUseId: `tool-${i}`, name: 'Bash', input: { command: `echo ${i}` } });
+        break;
+      case 4:
+        out.push({ ...base(id), type: 'tool_result', toolUseId: `tool-${i - 1}`, output: `${i - 1}\n`, isError: false });
+        break;
+      case 5:
+        out.push({ ...base(id), type: 'system', subtype: 'init', text: `system ${i}` });
+        break;
+      default:
+        out.push({
+          ...base(id),
+          type: 'result',
+          status: 'success',
+          text: `result ${i}`,
+          usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 },
+          contextUsage: { usedTokens: 100 + i, windowTokens: null, breakdown: null },
+          costUsd: 0.001,
+          durationMs: 12,
+        });
+    }
+  }
+  return out;
+}
+
+/** A turn that emits `messages`, some in the same tick (one batch) and some a tick apart. */
+function scriptedTurn(messages: ProviderMessage[]): TurnHandle {
+  async function* stream(): AsyncGenerator<ProviderMessage> {
+    for (const [i, m] of messages.entries()) {
+      if (i % 4 === 3) await new Promise((r) => setImmediate(r));
+      yield m;
+    }
+  }
+  return { messages: stream(), sessionId: Promise.resolve('sess-1'), abort: async () => undefined, pid: null };
+}
+
+it('stores every emitted message in order with contiguous seq, and broadcasts each once, only after it is committed', async () => {
+  const emitted = script();
+  const storedKinds = emitted.filter((m) => m.type !== 'stream_delta');
+  expect(storedKinds).toHaveLength(25);
+  expect(new Set(storedKinds.map((m) => m.type)).size).toBe(7);
+
+  const reader = new BetterSqlite3(ctx.deps.config.database.kind === 'sqlite' ? ctx.deps.config.database.path : '', { readonly: true });
+  const lookup = reader.prepare('SELECT seq FROM transcript_entries WHERE conversation_id = ? AND entry_id = ?');
+  const broadcast: UnifiedMessage[] = [];
+  const notYetStored: string[] = [];
+  const unsubscribe = ctx.deps.bus.subscribe((event: ServerEvent) => {
+    if (event.type !== 'message' || event.conversationId !== target.conversationId) return;
+    broadcast.push(event.message);
+    if (event.message.type === 'stream_delta') return;
+    const row = lookup.get(target.conversationId, event.message.id) as { seq: number } | undefined;
+    if (row?.seq !== event.message.seq) notYetStored.push(`${event.message.id} (seq ${event.message.seq}, stored ${row?.seq ?? 'no'})`);
+  });
+  try {
+    const store = new TranscriptStore(ctx.deps.db, () => new Date());
+    const outcome = await consumeTurn(ctx.deps, store, target, scriptedTurn(emitted), { thinking: '' });
+    expect(outcome).toEqual({ ok: true });
+
+    const stored = await store.all(target.conversationId);
+    expect(stored.map((m) => m.id)).toEqual(storedKinds.map((m) => m.id));
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    for (const [i, m] of stored.entries()) expect(m).toMatchObject({ ...storedKinds[i], provider: 'anthropic' });
+
+    expect(notYetStored).toEqual([]);
+    const broadcastStored = broadcast.filter((m) => m.type !== 'stream_delta');
+    expect(broadcastStored.map((m) => [m.id, m.seq])).toEqual(stored.map((m) => [m.id, m.seq]));
+    expect(broadcast.filter((m) => m.type === 'stream_delta').map((m) => m.id)).toEqual(emitted.filter((m) => m.type === 'stream_delta').map((m) => m.id));
+  } finally {
+    unsubscribe();
+    reader.close();
+  }
+});
