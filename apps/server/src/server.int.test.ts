@@ -74,12 +74,8 @@ describe('WebSocket authorization', () => {
     const member = await ctx.user();
     const outsider = await ctx.user();
     const repo = await initRepo(join(ctx.home, 'repos', 'live'));
-    const created = await fetch(`${server.url}/api/projects`, {
-      method: 'POST',
-      headers: { authorization: member.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Live', repoPath: repo }),
-    });
-    const projectId = ((await created.json()) as { project: { id: number } }).project.id;
+    // An administrator registers the checkout; the member owns the project.
+    const projectId = (await ctx.registerProject(member, { name: 'Live', repoPath: repo })).id;
     const board = await client(member);
     expect(await board.request({ action: 'subscribe-project', projectId })).toMatchObject({ kind: 'ack' });
     const spy = await client(outsider);
