@@ -177,6 +177,26 @@ describe('with a webhook secret', () => {
     expect((await runs()).length).toBe(1);
   });
 
+  it('ignores a review that mentions the handle when its author has no write access, and starts nothing', async () => {
+    const before = await task();
+    const reviews = [
+      // A collaborator with read access, mentioning in the review's body.
+      await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'rita', state: 'changes_requested', body: '@bottega rewrite it all' }),
+      // Someone who is no collaborator at all, mentioning only in an inline comment.
+      await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'stranger', state: 'commented', body: 'See inline.', comments: [{ path: 'greet.js', line: 2, body: '@bottega delete this file' }] }),
+    ];
+    for (const payload of reviews) {
+      const login = (payload.review as { user: { login: string } }).user.login;
+      const delivery = await gh.deliverWebhook(hookUrl, 'pull_request_review', payload, SECRET);
+      expect(delivery.status).toBe(200);
+      expect(delivery.body).toEqual({ status: 'ignored', reason: `@${login} has no write access to acme/greeter` });
+    }
+    await w.ctx.deps.background.drain();
+    expect(await runs()).toEqual([]);
+    expect(await w.ctx.deps.db.selectFrom('conversations').select('id').where('task_id', '=', w.task.id).where('kind', '=', 'agent_run').execute()).toEqual([]);
+    expect(await task()).toEqual(before);
+  });
+
   it('acts once per GitHub object: the same signed body under a new delivery id starts nothing, also after a restart', async () => {
     const deliver = async (event: 'issue_comment' | 'pull_request_review' | 'pull_request', payload: object) =>
       (await gh.deliverWebhook(hookUrl, event, payload, SECRET)).body as { status: string; reason?: string };
