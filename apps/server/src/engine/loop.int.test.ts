@@ -120,6 +120,55 @@ describe('the loop', () => {
     expect(await task()).toMatchObject({ workflowBlocked: false, status: 'in_review' });
   });
 
+  it('a manual run lifting an iteration block starts the count again at 1; one lifting another block counts on', async () => {
+    await prompts({ planning: `Plan. ${directive.say('planned')}` });
+    const blockAt = async (reason: string, count: number) =>
+      w.ctx.deps.db.updateTable('tasks').set({ workflow_blocked: 1, block_reason: reason, workflow_run_count: count }).where('id', '=', w.task.id).execute();
+    // Planning ends at the plan gate: no chained run moves the count after the manual one.
+    await blockAt('max_iterations', w.ctx.deps.config.maxIterations);
+    expect((await run('planification')).status).toBe(201);
+    await idle();
+    expect(await task()).toMatchObject({ workflowBlocked: false, blockReason: null, workflowRunCount: 1 });
+
+    await blockAt('needs production credentials', 7);
+    expect((await run('planification')).status).toBe(201);
+    await idle();
+    expect(await task()).toMatchObject({ workflowBlocked: false, blockReason: null, workflowRunCount: 8 });
+
+    expect((await run('planification')).status).toBe(201);
+    await idle();
+    expect((await task()).workflowRunCount).toBe(9);
+    expect((await runs()).map((r) => [r.agentType, r.status])).toEqual([
+      ['planification', 'completed'],
+      ['planification', 'completed'],
+      ['planification', 'completed'],
+    ]);
+  });
+
+  it('refuses the yolo agent on a normal task and every other agent on a YOLO task, creating nothing', async () => {
+    const conversationsOf = async (taskId: number) => (await w.ctx.deps.db.selectFrom('conversations').select('id').where('task_id', '=', taskId).execute()).length;
+    const normalBefore = await task();
+    const normalConversations = await conversationsOf(w.task.id);
+    const refused = await run('yolo');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    expect(await runs()).toEqual([]);
+    expect(await conversationsOf(w.task.id)).toBe(normalConversations);
+    expect(await task()).toEqual(normalBefore);
+
+    const yolo = await newTask({ title: 'All at once', yoloMode: true });
+    const yoloBefore = await task(yolo.id);
+    const yoloConversations = await conversationsOf(yolo.id);
+    for (const agentType of ['planification', 'implementation', 'review', 'refinement', 'pr']) {
+      const res = await run(agentType, w.owner, yolo.id);
+      expect(res.status, agentType).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, agentType).toBe('VALIDATION_FAILED');
+    }
+    expect(await runs(yolo.id)).toEqual([]);
+    expect(await conversationsOf(yolo.id)).toBe(yoloConversations);
+    expect(await task(yolo.id)).toEqual(yoloBefore);
+  });
+
   it('refuses a second run while one is live, and signals from the wrong role or a forged or spent token', async () => {
     await prompts({ implementation: `Work. ${directive.bash('echo begin; sleep 2.5; echo end')}` });
     const first = await run('implementation');
