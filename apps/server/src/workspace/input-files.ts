@@ -1,6 +1,8 @@
 // A task's attachments (`…/task-{t}/input_files/`). Names come from uploads and
 // URLs, so they are sanitized and every path is confined to the directory.
-import { lstat, mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, readlink, realpath, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { AppError } from '../errors';
 import { TEMP_PREFIX, writeFileAtomic } from './atomic-write';
 import { resolveInside } from './paths';
@@ -40,8 +42,9 @@ export function sanitizeFileName(name: string): string {
   return cleaned;
 }
 
-/** Regular files in `dir`, sorted by name; [] if the directory does not exist. */
+/** Regular files in `dir`, sorted by name; [] if the directory does not exist or is not a real directory. */
 export async function listInputFiles(dir: string): Promise<InputFileInfo[]> {
+  if (!(await lstatOrNull(dir))?.isDirectory()) return [];
   const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [];
     throw err;
@@ -86,10 +89,38 @@ export async function writeInputFile(dir: string, name: string, data: Uint8Array
   return { name: safe, size: s.size, modifiedAt: s.mtime.toISOString() };
 }
 
-/** Deletes `dir/name`; false if there is no such file. Never follows a link out of `dir`. */
+/**
+ * The bytes of `dir/name`, or null if there is no such regular file there.
+ * Agents write this folder (it is in their sandbox), so the name may be a
+ * symbolic link and the folder itself may have been swapped for one: the
+ * folder must be a real directory, the file is opened without following a
+ * link (nor blocking on a FIFO), and — where /proc names what was opened — it
+ * must really sit in the folder's own place.
+ */
+export async function readInputFile(dir: string, name: string): Promise<Buffer | null> {
+  const safe = sanitizeFileName(name);
+  const target = resolveInside(dir, safe);
+  if (!(await lstatOrNull(dir))?.isDirectory()) return null;
+  const handle = await open(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ELOOP' || err.code === 'ENOTDIR') return null;
+    throw err;
+  });
+  if (!handle) return null;
+  try {
+    if (!(await handle.stat()).isFile()) return null;
+    const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => null);
+    if (opened !== null && opened !== join(await realpath(dirname(dir)), basename(dir), safe)) return null;
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Deletes `dir/name`; false if there is no such file. Never follows a link out of `dir`, nor works in a folder that is one. */
 export async function deleteInputFile(dir: string, name: string): Promise<boolean> {
   const safe = sanitizeFileName(name);
   const target = resolveInside(dir, safe);
+  if (!(await lstatOrNull(dir))?.isDirectory()) return false;
   const s = await lstatOrNull(target);
   if (!s) return false;
   if (s.isSymbolicLink()) {

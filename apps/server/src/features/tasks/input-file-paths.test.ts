@@ -5,9 +5,10 @@
 // encoded spelling of a path to them (`..%2F`, `%2e%2e%2f`, `..%252F`,
 // backslashes, absolute paths) is tried on download and delete: each is a 4xx,
 // none returns the file's content, and every file is still there afterwards.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileChecked } from '../../process/exec';
 import { createTestContext, type TestContext, type TestUser } from '../../testing/context';
 import { taskArchive } from '../../workspace/paths';
 
@@ -44,6 +45,7 @@ describe('input file names in URLs', () => {
   let taskId: number;
   let targets: Target[];
   let ownDir: string;
+  let swappedTaskId: number;
   beforeAll(async () => {
     ctx = await createTestContext();
     member = await ctx.user();
@@ -54,6 +56,12 @@ describe('input file names in URLs', () => {
     const otherProject = await ctx.project({ members: [stranger] });
     const foreign = await ctx.task(otherProject, stranger);
     taskId = task.id;
+    // Agents write their task's archive folder: this one's input_files was swapped for a link to BOTTEGA_HOME.
+    const swapped = await ctx.task(project, member);
+    swappedTaskId = swapped.id;
+    const swappedDir = taskArchive(ctx.home, project.id, swapped.id).inputFilesDir;
+    await mkdir(join(swappedDir, '..'), { recursive: true });
+    await symlink(ctx.home, swappedDir);
     ownDir = taskArchive(ctx.home, project.id, task.id).inputFilesDir;
     await mkdir(ownDir, { recursive: true });
     await writeFile(join(ownDir, 'mine.txt'), 'my own file');
@@ -101,4 +109,29 @@ describe('input file names in URLs', () => {
       expect(await readFile(join(ownDir, 'mine.txt'), 'utf8')).toBe('my own file');
     });
   }
+
+  it('never serves, lists or deletes through a link or a FIFO an agent left in the folder, nor in a folder swapped for a link', async () => {
+    const [sentinel] = targets;
+    if (!sentinel) throw new Error('no sentinel');
+    await symlink(sentinel.path, join(ownDir, 'link.txt'));
+    await execFileChecked('mkfifo', [join(ownDir, 'pipe.txt')]);
+    const problems: string[] = [];
+    const attempts: [string, string][] = [
+      ['GET', `/api/tasks/${taskId}/files/link.txt`],
+      ['GET', `/api/tasks/${taskId}/files/pipe.txt`],
+      ['DELETE', `/api/tasks/${taskId}/files/link.txt`],
+      ['GET', `/api/tasks/${swappedTaskId}/files/sentinel.txt`],
+      ['DELETE', `/api/tasks/${swappedTaskId}/files/sentinel.txt`],
+    ];
+    for (const [method, path] of attempts) {
+      const res = await ctx.request(method, path, { as: member });
+      const body = await res.text();
+      if (res.status < 400 || res.status >= 500) problems.push(`${method} ${path}: ${res.status}`);
+      if (body.includes(sentinel.content)) problems.push(`${method} ${path}: returned the sentinel's content`);
+      if ((await readFile(sentinel.path, 'utf8').catch(() => null)) !== sentinel.content) problems.push(`${method} ${path}: the sentinel is gone or changed`);
+    }
+    const listed = (await (await ctx.request('GET', `/api/tasks/${swappedTaskId}/files`, { as: member })).json()) as { files: { name: string }[] };
+    if (listed.files.length > 0) problems.push(`the swapped folder lists ${listed.files.map((f) => f.name).join(', ')}`);
+    expect(problems).toEqual([]);
+  });
 });

@@ -1,6 +1,5 @@
 // Task routes: board list and create under a project; read/update/delete,
 // the task document and the input files under /api/tasks/:taskId.
-import { readFile } from 'node:fs/promises';
 import { CreateTaskBody, TaskDocumentBody, TaskListQuery, UpdateTaskBody, type TaskDiffDto, type TaskPageDto } from '@bottega/protocol';
 import type { Context } from 'hono';
 import type { Deps } from '../../deps';
@@ -10,8 +9,8 @@ import type { AppEnv } from '../../http/types';
 import { readUploads } from '../../http/uploads';
 import { readJson, readQuery } from '../../http/validate';
 import { readTaskDocument, writeTaskDocument } from '../../workspace/document';
-import { deleteInputFile, listInputFiles, sanitizeFileName, writeInputFile } from '../../workspace/input-files';
-import { resolveInside, taskArchive } from '../../workspace/paths';
+import { deleteInputFile, listInputFiles, readInputFile, sanitizeFileName, writeInputFile } from '../../workspace/input-files';
+import { taskArchive } from '../../workspace/paths';
 import { createTask, deleteTask, listTasks, touchTask, updateTask } from './commands';
 import { presentTask } from './presenters';
 import { mergeAndCleanUp } from '../../engine/merge';
@@ -126,9 +125,8 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       handler: async (c) => {
         const dir = archiveOf(c).inputFilesDir;
         const name = sanitizeFileName(c.req.param('name') ?? '');
-        const data = await readFile(resolveInside(dir, name)).catch(() => {
-          throw notFound('file');
-        });
+        const data = await readInputFile(dir, name);
+        if (!data) throw notFound('file');
         // Served as a download, never rendered: uploaded HTML must not run on our origin.
         c.header('content-type', 'application/octet-stream');
         c.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`);
