@@ -12,7 +12,7 @@ describe('archive layout', () => {
     expect(projectArchiveDir(home, 3)).toBe(join(home, 'projects', '3'));
     expect(taskArchive(home, 3, 17)).toEqual({
       tasksDir: join(home, 'projects', '3', 'tasks'),
-      documentPath: join(home, 'projects', '3', 'tasks', 'task-17.md'),
+      documentPath: join(home, 'projects', '3', 'tasks', 'task-17', 'task-17.md'),
       taskDir: join(home, 'projects', '3', 'tasks', 'task-17'),
       inputFilesDir: join(home, 'projects', '3', 'tasks', 'task-17', 'input_files'),
       recordingPath: join(home, 'projects', '3', 'recordings', 'task-17.webm'),
