@@ -82,7 +82,7 @@ export async function run(): Promise<void> {
     const allIn = message('done');
     await subscribed;
     const t0 = performance.now();
-    await deps.harness.start({ taskId: task.id, projectId: project.id, userId: user.id, cwd: home, confinement: { writable: [home], readable: [], hosts: [] }, systemPrompt: null, permissionMode: 'bypass', disallowedTools: [], kind: 'chat', provider: 'anthropic', model: 'bench', effort: null, title: null, prompt: 'go' });
+    await deps.harness.start({ taskId: task.id, projectId: project.id, userId: user.id, cwd: home, confinement: { mounts: [{ path: home, access: 'rw' }], hosts: [] }, systemPrompt: null, permissionMode: 'bypass', disallowedTools: [], kind: 'chat', provider: 'anthropic', model: 'bench', effort: null, title: null, prompt: 'go' });
     await allIn;
     const seconds = (performance.now() - t0) / 1000;
     await clients.terminate();

@@ -30,7 +30,7 @@ type Make = (sandbox: Sandbox) => LlmProvider;
 async function turnMs(provider: LlmProvider, model: string, cwd: string): Promise<number> {
   const options: TurnOptions = {
     cwd,
-    confinement: { writable: [cwd], readable: [], hosts: [] },
+    confinement: { mounts: [{ path: cwd, access: 'rw' }], hosts: [] },
     model,
     effort: null,
     systemPrompt: null,

@@ -7,7 +7,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DiffFileDto, DiffFileStatus, TaskDiffDto } from '@bottega/protocol';
-import { detectDefaultBranch, runGit } from './git';
+import { detectDefaultBranch, runGit, worktreeGitArgs } from './git';
 
 export interface BranchDiffOptions {
   /** The patch is cut (at a file, else a line boundary) beyond this many bytes. */
@@ -26,8 +26,10 @@ const STATUS: Record<string, DiffFileStatus> = { A: 'added', M: 'modified', D: '
 
 export async function diffWorktreeAgainstBase(repoPath: string, worktreePath: string, limits: BranchDiffOptions = DEFAULT_DIFF_LIMITS): Promise<TaskDiffDto> {
   const base = await detectDefaultBranch(repoPath);
+  // The repository says where the worktree's metadata is, never the worktree's own `.git` file.
+  const where = await worktreeGitArgs(repoPath, worktreePath);
   const git = (args: string[], extra: { indexFile?: string; maxOutputBytes?: number } = {}) =>
-    runGit(['-c', 'core.quotepath=off', ...args], { cwd: worktreePath, timeoutMs: TIMEOUT_MS, ...extra });
+    runGit([...where, '-c', 'core.quotepath=off', ...args], { cwd: worktreePath, timeoutMs: TIMEOUT_MS, ...extra });
   const head = (await git(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
   const mergeBase = (await git(['merge-base', base, head]).catch(() => git(['rev-parse', '--verify', `${base}^{commit}`]))).trim();
 

@@ -1,7 +1,9 @@
 // The one place that runs git. Every call is an argument array through
-// process/exec (never a shell), with prompts disabled so nothing waits on a tty.
-import { realpath, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// process/exec (never a shell), with prompts disabled so nothing waits on a tty,
+// and with no hook and no fsmonitor: the server's own git never runs a program
+// that something in a repository (an agent included) could have named.
+import { readFile, realpath, rm, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { ExecError, type ExecResult, execFileCapture, execFileChecked } from '../process/exec';
 
@@ -45,14 +47,35 @@ function execOptions(opts: GitOptions) {
   };
 }
 
+/** Settings every git of the server runs with, whatever a repository's configuration says. */
+const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'];
+
 /** Runs `git args…` in `cwd`; throws an ExecError unless it exits 0. Returns stdout. */
 export function runGit(args: readonly string[], opts: GitOptions): Promise<string> {
-  return execFileChecked('git', args, execOptions(opts));
+  return execFileChecked('git', [...SAFE, ...args], execOptions(opts));
 }
 
 /** Runs `git args…` and returns the full result; a non-zero exit is not an error. */
 function captureGit(args: readonly string[], opts: GitOptions): Promise<ExecResult> {
-  return execFileCapture('git', args, execOptions(opts));
+  return execFileCapture('git', [...SAFE, ...args], execOptions(opts));
+}
+
+/**
+ * `--git-dir`/`--work-tree` for the server's git in a task's worktree, taken
+ * from the repository rather than from the worktree's own `.git` file (which
+ * its agent may rewrite): the worktree's folder under `.git/worktrees/` whose
+ * `gitdir` (read-only to agents) names this worktree. Throws when they no
+ * longer match.
+ */
+export async function worktreeGitArgs(repoPath: string, worktreePath: string): Promise<string[]> {
+  const common = await realpath(join(repoPath, '.git')).catch(() => null);
+  const worktree = await realpath(worktreePath).catch(() => null);
+  if (common && worktree) {
+    const adminDir = join(common, 'worktrees', basename(worktree));
+    const named = (await readFile(join(adminDir, 'gitdir'), 'utf8').catch(() => '')).trim();
+    if (named === join(worktree, '.git')) return ['--git-dir', adminDir, '--work-tree', worktree];
+  }
+  throw new AppError('CONFLICT', "the task's worktree no longer matches the repository's record of it");
 }
 
 /** True if `path` is an existing directory that is the top level of a git working tree. */

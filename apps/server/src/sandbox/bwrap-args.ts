@@ -5,6 +5,7 @@
 // UTS and network namespaces, every capability dropped, and the sandbox dies
 // with the server. Pure: the paths are decided by the caller.
 import { isAbsolute, relative, sep } from 'node:path';
+import type { Mount } from './confinement';
 
 /** Where the host-side network sockets appear inside the sandbox. */
 export const SANDBOX_NET_DIR = '/run/bottega-net';
@@ -21,10 +22,10 @@ export interface BwrapLayout {
   installRoot: string;
   /** The instance home: hidden wherever a read-only folder above would show it. */
   instanceHome: string;
-  /** Folders and files the agent reads and writes. */
-  writable: readonly string[];
-  /** Further paths the agent only reads (skipped where missing). */
+  /** Instance-wide paths every agent reads (skipped where missing). */
   readable: readonly string[];
+  /** The turn's own binds, in order (later ones cover earlier ones). */
+  mounts: readonly Mount[];
   /** The host folder holding this sandbox's network sockets, shown at SANDBOX_NET_DIR. */
   netDir: string;
   cwd: string;
@@ -47,7 +48,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   const shown = [...SYSTEM_READ_ONLY, ...layout.rootDirs, layout.installRoot];
   if (shown.some((dir) => isInside(dir, layout.instanceHome))) args.push('--tmpfs', layout.instanceHome);
   for (const path of layout.readable) args.push('--ro-bind-try', path, path);
-  for (const path of layout.writable) args.push('--bind', path, path);
+  for (const m of layout.mounts) args.push(m.access === 'rw' ? '--bind' : '--ro-bind', m.path, m.path);
   args.push('--bind', layout.netDir, SANDBOX_NET_DIR);
   // The sandbox's own root folder: read-only, so a write anywhere not granted fails instead of vanishing.
   args.push('--remount-ro', '/');

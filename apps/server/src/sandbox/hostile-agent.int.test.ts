@@ -9,7 +9,7 @@
 // signal route) still works.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDto, TaskDto, UnifiedMessage } from '@bottega/protocol';
 import { directive, startFakeChatCompletions, startFakeOpenAI, type FakeChatCompletions, type FakeOpenAI } from '@bottega/testkit';
@@ -55,6 +55,12 @@ function probeScript(p: Record<string, string>): string {
     'try write-system sh -c "echo x > /usr/planted"',
     'try write-root sh -c "echo x > /planted"',
     'try own-worktree sh -c "echo ok > own-write.txt"',
+    // The repository's .git: where git takes instructions from is read-only, where it writes commits is not.
+    `try git-config sh -c ${q(`echo '[core]' >> ${q(`${p.gitCommon}/config`)}`)}`,
+    `try git-hook sh -c ${q(`echo 'touch /tmp/x' > ${q(`${p.gitCommon}/hooks/post-checkout`)}`)}`,
+    `try other-worktree-metadata sh -c ${q(`echo elsewhere > ${q(`${p.gitCommon}/worktrees/${p.otherWorktreeName}/commondir`)}`)}`,
+    `try own-worktree-metadata sh -c ${q(`echo elsewhere > ${q(`${p.gitCommon}/worktrees/${p.ownWorktreeName}/commondir`)}`)}`,
+    'try own-commit git -c user.name=probe -c user.email=probe@example.com commit -q --allow-empty -m probe',
     `try own-document cat ${q(p.ownDocument ?? '')}`,
     `echo "environ-other-user-key: $(cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c ${q(B_CLAUDE_KEY)})"`,
     'echo "processes: $(ls -d /proc/[0-9]* | wc -l)"',
@@ -96,6 +102,9 @@ beforeAll(async () => {
   probe = probeScript({
     bCredentials: join(w.ctx.home, 'users', String(userB.row.id), 'anthropic', 'credentials.json'),
     bFolder: join(w.ctx.home, 'users', String(userB.row.id)),
+    gitCommon: join(dirname(dirname(worktree)), 'app', '.git'),
+    ownWorktreeName: basename(worktree),
+    otherWorktreeName: basename(otherTask.worktreePath ?? ''),
     database: join(w.ctx.home, 'bottega.db'),
     sessionSecret: join(w.ctx.home, 'session-secret'),
     otherWorktree: otherTask.worktreePath ?? '',
@@ -161,6 +170,11 @@ describe.each([
       // The agent's own work is untouched by the confinement.
       'own-worktree': 'REACHED',
       'own-document': 'REACHED',
+      'git-config': 'denied',
+      'git-hook': 'denied',
+      'other-worktree-metadata': 'denied',
+      'own-worktree-metadata': 'denied',
+      'own-commit': 'REACHED',
       'environ-other-user-key': '0',
       // Bottega's port answers only the signal route (a forged token is refused by the route itself).
       'bottega-port': 'error ECONNREFUSED',

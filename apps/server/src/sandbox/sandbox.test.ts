@@ -21,7 +21,7 @@ function recordingLogger(lines: { level: number; msg: string }[]) {
   return pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) });
 }
 
-const request = (cwd: string) => ({ provider: 'anthropic' as const, confinement: { writable: [cwd], readable: [], hosts: [] }, userDirs: [], endpoints: ['https://api.anthropic.com'], cwd, env: {} });
+const request = (cwd: string) => ({ provider: 'anthropic' as const, confinement: { mounts: [{ path: cwd, access: 'rw' as const }], hosts: [] }, userDirs: [], endpoints: ['https://api.anthropic.com'], cwd, env: {} });
 
 async function withoutBubblewrap(mode: SandboxMode, lines: { level: number; msg: string }[]): Promise<Sandbox> {
   home = await mkdtemp(join(tmpdir(), 'bottega-sandbox-'));
@@ -88,8 +88,12 @@ describe('bwrapArgs', () => {
     rootDirs: [],
     installRoot: '/srv/bottega',
     instanceHome: '/srv/bottega/data',
-    writable: ['/srv/repos/app-worktrees/task-3', '/srv/bottega/data/projects/1/tasks/task-3'],
-    readable: ['/srv/repos/app/.env'],
+    readable: ['/srv/bottega/data/templates'],
+    mounts: [
+      { path: '/srv/repos/app-worktrees/task-3', access: 'rw' as const },
+      { path: '/srv/bottega/data/projects/1/tasks/task-3', access: 'rw' as const },
+      { path: '/srv/repos/app/.env', access: 'ro' as const },
+    ],
     netDir: '/tmp/bottega-sbx-x',
     cwd: '/srv/repos/app-worktrees/task-3',
   };
@@ -114,6 +118,7 @@ describe('bwrapArgs', () => {
     expect(args).not.toContain('--share-net');
     // A home outside every visible folder needs no hiding.
     expect(args).not.toContain('/var/lib/bottega');
-    expect(args.join(' ')).toContain('--ro-bind-try /srv/repos/app/.env /srv/repos/app/.env');
+    expect(args.join(' ')).toContain('--ro-bind /srv/repos/app/.env /srv/repos/app/.env');
+    expect(args.join(' ')).toContain('--ro-bind-try /srv/bottega/data/templates /srv/bottega/data/templates');
   });
 });

@@ -13,7 +13,7 @@ import type { ProviderName } from '@bottega/protocol';
 import type { Logger } from '../logger';
 import { execFileCapture, shellQuote } from '../process/exec';
 import { bwrapArgs, isInside, SANDBOX_NET_DIR, type BwrapLayout } from './bwrap-args';
-import type { Confinement } from './confinement';
+import { rw, type Confinement } from './confinement';
 import { FORWARDS_FILE_NAME, forwardsFile, INIT_SCRIPT, INIT_SCRIPT_NAME } from './init-script';
 import { SandboxNetwork, type UpstreamProxy } from './network';
 import { installRoot } from './install-root';
@@ -205,8 +205,8 @@ export class Sandbox {
       await Promise.all([writeFile(join(dir, INIT_SCRIPT_NAME), INIT_SCRIPT, { mode: 0o600 }), writeFile(join(dir, FORWARDS_FILE_NAME), forwards, { mode: 0o600 })]);
       const options = bwrapArgs({
         ...this.tools.layout,
-        writable: [...req.confinement.writable, ...req.userDirs],
-        readable: [...this.tools.readable, ...req.confinement.readable],
+        readable: this.tools.readable,
+        mounts: [...req.confinement.mounts, ...req.userDirs.map(rw)],
         netDir: dir,
         cwd: req.cwd,
       });
@@ -242,7 +242,7 @@ function nodePrefix(): string[] {
 async function probe(bwrap: string, layout: Pick<BwrapLayout, 'rootLinks' | 'rootDirs' | 'installRoot' | 'instanceHome'>): Promise<string | null> {
   const dir = await mkdtemp(join(tmpdir(), 'bottega-sbx-probe-'));
   try {
-    const args = bwrapArgs({ ...layout, writable: [], readable: [], netDir: dir, cwd: '/' });
+    const args = bwrapArgs({ ...layout, readable: [], mounts: [], netDir: dir, cwd: '/' });
     const result = await execFileCapture(bwrap, [...args, '--', '/bin/sh', '-c', 'command -v socat >/dev/null && exit 0 || exit 3'], { timeoutMs: 10_000, env: { PATH: '/usr/bin:/bin' } });
     if (result.code === 0) return null;
     if (result.code === 3) return 'socat is not visible inside the sandbox';

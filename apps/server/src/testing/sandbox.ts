@@ -1,7 +1,7 @@
 // The sandbox as tests use it: `required`, so a machine where bubblewrap
 // cannot run fails loudly instead of testing unconfined agents.
 import { silentLogger } from '../logger';
-import type { Confinement } from '../sandbox/confinement';
+import { rw, type Confinement } from '../sandbox/confinement';
 import { Sandbox } from '../sandbox/sandbox';
 
 export function testSandbox(home: string, signalUrl: () => string | null = () => null): Promise<Sandbox> {
@@ -10,5 +10,5 @@ export function testSandbox(home: string, signalUrl: () => string | null = () =>
 
 /** A provider test's confinement: its working directory and nothing else. */
 export function cwdOnly(cwd: string): Confinement {
-  return { writable: [cwd], readable: [], hosts: [] };
+  return { mounts: [rw(cwd)], hosts: [] };
 }

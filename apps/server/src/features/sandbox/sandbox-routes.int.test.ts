@@ -49,7 +49,7 @@ describe('sandbox routes', () => {
     const row = await ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
     const setup = await taskTurnSetup(ctx.deps, project, row, member.row.id);
     expect(setup.confinement.hosts).toEqual(expected);
-    expect(setup.confinement.writable).toContain(task.worktreePath);
+    expect(setup.confinement.mounts).toContainEqual({ path: task.worktreePath, access: 'rw' });
   });
 
   it('refuses members, bad hosts (nothing written) and unknown projects', async () => {

@@ -10,7 +10,7 @@ import { buildSdkOptions, mapDisallowedTools, mapEffort, mapSystemPrompt, resolv
 
 const turn: TurnOptions = {
   cwd: '/srv/app',
-  confinement: { writable: ['/srv/app'], readable: [], hosts: [] },
+  confinement: { mounts: [{ path: '/srv/app', access: 'rw' }], hosts: [] },
   model: 'claude-sonnet-4-5',
   effort: null,
   systemPrompt: null,

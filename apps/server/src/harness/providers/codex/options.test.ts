@@ -7,7 +7,7 @@ import { buildCodexOptions, mapEffort, mapPermissions } from './options';
 function turn(extra: Partial<TurnOptions> = {}): TurnOptions {
   return {
     cwd: '/work/repo',
-    confinement: { writable: ['/work/repo'], readable: [], hosts: [] },
+    confinement: { mounts: [{ path: '/work/repo', access: 'rw' }], hosts: [] },
     model: 'gpt-5.1-codex',
     effort: null,
     systemPrompt: null,

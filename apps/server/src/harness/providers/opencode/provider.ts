@@ -35,7 +35,7 @@ export interface OpencodeProviderDeps {
 export const ZEN_URL = 'https://opencode.ai';
 
 /** The catalog server (model lists) sees no task at all. */
-const NO_TASK: Confinement = { writable: [], readable: [], hosts: [] };
+const NO_TASK: Confinement = { mounts: [], hosts: [] };
 
 export const OPENCODE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze({
   // The question tool is disabled: nobody can answer it mid-turn through the server API we use.
