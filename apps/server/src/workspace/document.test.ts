@@ -1,9 +1,11 @@
 // Tests for the task document: seeding from the request, reading a missing
-// document, and atomic, private writes.
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+// document, atomic, private writes, and never following what an agent planted.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors';
 import { readTaskDocument, seedDocumentContent, writeTaskDocument } from './document';
 
 let dir = '';
@@ -66,5 +68,28 @@ describe('readTaskDocument / writeTaskDocument', () => {
     await Promise.all(versions.map((v) => writeTaskDocument(path, v)));
     expect(versions).toContain(await readTaskDocument(path));
     expect(await readdir(dir)).toEqual(['task-4.md']);
+  });
+});
+
+describe('readTaskDocument in a folder an agent can write to', () => {
+  it('refuses a link planted in place of the document, and a FIFO, instead of following them', async () => {
+    const secret = join(dir, 'session-secret');
+    await writeFile(secret, 'not for agents');
+    const taskDir = join(dir, 'task-1');
+    await mkdir(taskDir);
+    const doc = join(taskDir, 'task-1.md');
+    await symlink(secret, doc);
+    const linked = await readTaskDocument(doc).catch((e: unknown) => e);
+    expect(linked).toBeInstanceOf(AppError);
+    expect((linked as AppError).code).toBe('CONFLICT');
+    await rm(doc);
+    execFileSync('mkfifo', [doc]);
+    expect(((await readTaskDocument(doc).catch((e: unknown) => e)) as AppError).code).toBe('CONFLICT');
+    await rm(doc);
+    // Saving replaces whatever was there with a regular file again.
+    await symlink(secret, doc);
+    await writeTaskDocument(doc, '# mine\n');
+    expect(await readTaskDocument(doc)).toBe('# mine\n');
+    expect(await readFile(secret, 'utf8')).toBe('not for agents');
   });
 });

@@ -1,7 +1,9 @@
 // The task document: one markdown file per task in the archive (SPEC §3),
 // seeded from the user's request and saved atomically on every edit.
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { AppError } from '../errors';
+import { readConfinedFile } from './confined-read';
 import { writeFileAtomic } from './atomic-write';
 
 /** The first content of a task document: the description if it says anything, else the title as a heading. */
@@ -11,14 +13,16 @@ export function seedDocumentContent(title: string, description?: string | null):
   return `# ${title.replace(/\s+/g, ' ').trim()}\n`;
 }
 
-/** The document's text, or '' if it has not been written yet. */
+/**
+ * The document's text, or '' if it has not been written yet. Its folder is
+ * writable by the task's agents, so a link or anything but a regular file in
+ * its place is refused (CONFLICT), never followed.
+ */
 export async function readTaskDocument(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw err;
-  }
+  const read = await readConfinedFile(dirname(path), basename(path));
+  if (read.kind === 'missing') return '';
+  if (read.kind === 'refused') throw new AppError('CONFLICT', 'the task document has been replaced by something that is not a file (a link?); save the document again to replace it');
+  return read.data.toString('utf8');
 }
 
 /** Saves the document atomically, creating its (private) directory if needed. */

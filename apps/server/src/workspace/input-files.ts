@@ -1,10 +1,9 @@
 // A task's attachments (`…/task-{t}/input_files/`). Names come from uploads and
 // URLs, so they are sanitized and every path is confined to the directory.
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, readlink, realpath, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
 import { AppError } from '../errors';
 import { TEMP_PREFIX, writeFileAtomic } from './atomic-write';
+import { readConfinedFile } from './confined-read';
 import { resolveInside } from './paths';
 
 export interface InputFileInfo {
@@ -99,21 +98,9 @@ export async function writeInputFile(dir: string, name: string, data: Uint8Array
  */
 export async function readInputFile(dir: string, name: string): Promise<Buffer | null> {
   const safe = sanitizeFileName(name);
-  const target = resolveInside(dir, safe);
-  if (!(await lstatOrNull(dir))?.isDirectory()) return null;
-  const handle = await open(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT' || err.code === 'ELOOP' || err.code === 'ENOTDIR') return null;
-    throw err;
-  });
-  if (!handle) return null;
-  try {
-    if (!(await handle.stat()).isFile()) return null;
-    const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => null);
-    if (opened !== null && opened !== join(await realpath(dirname(dir)), basename(dir), safe)) return null;
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+  resolveInside(dir, safe);
+  const read = await readConfinedFile(dir, safe);
+  return read.kind === 'file' ? read.data : null;
 }
 
 /** Deletes `dir/name`; false if there is no such file. Never follows a link out of `dir`, nor works in a folder that is one. */
