@@ -42,7 +42,7 @@ async function startTree(ignoreTerm = false): Promise<{ leader: number; grandchi
 describe('parseStat', () => {
   it('reads fields after a command name with spaces and parentheses', () => {
     const text = '42 (a (b) c) S 7 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 1000 10';
-    expect(parseStat(42, text)).toEqual({ pid: 42, ppid: 7, pgrp: 42, startTime: '987654', zombie: false });
+    expect(parseStat(42, text)).toEqual({ pid: 42, ppid: 7, pgrp: 42, startTime: '987654', zombie: false, comm: 'a (b) c' });
     expect(parseStat(43, '43 (x) Z 1 43 43 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0')?.zombie).toBe(true);
     expect(parseStat(1, 'garbage')).toBeNull();
   });
@@ -50,7 +50,7 @@ describe('parseStat', () => {
 
 describe('treeOf', () => {
   it('follows parent links from the root', () => {
-    const p = (pid: number, ppid: number) => ({ pid, ppid, pgrp: pid, startTime: '1', zombie: false });
+    const p = (pid: number, ppid: number) => ({ pid, ppid, pgrp: pid, startTime: '1', zombie: false, comm: 'x' });
     const table = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(20, 1)];
     expect(treeOf(table, 10).map((x) => x.pid).sort()).toEqual([10, 11, 12]);
   });

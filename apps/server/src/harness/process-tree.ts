@@ -12,18 +12,21 @@ export interface ProcInfo {
   /** Start time in clock ticks since boot: with the pid, identifies one process. */
   startTime: string;
   zombie: boolean;
+  /** The executable's name as the kernel reports it (`bwrap`, `claude`, …). */
+  comm: string;
 }
 
 /** Parses one /proc/<pid>/stat line (the command name may hold spaces and parentheses). */
 export function parseStat(pid: number, text: string): ProcInfo | null {
+  const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
-  if (close < 0) return null;
+  if (open < 0 || close < 0) return null;
   const f = text.slice(close + 2).split(' ');
   const ppid = Number(f[1]);
   const pgrp = Number(f[2]);
   const startTime = f[19];
   if (!Number.isInteger(ppid) || !Number.isInteger(pgrp) || startTime === undefined) return null;
-  return { pid, ppid, pgrp, startTime, zombie: f[0] === 'Z' || f[0] === 'X' };
+  return { pid, ppid, pgrp, startTime, zombie: f[0] === 'Z' || f[0] === 'X', comm: text.slice(open + 1, close) };
 }
 
 /** Every process visible in /proc (empty where there is no /proc). */
@@ -73,6 +76,9 @@ async function carries(pid: number, entry: string): Promise<boolean> {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The name bubblewrap's processes carry (see sandbox/). */
+const SANDBOX_COMM = 'bwrap';
 
 /**
  * The process tree of one agent process that leads its own process group.
@@ -148,13 +154,20 @@ export class ProcessTree {
     if (left.length > 0) throw new Error(`processes ${left.map((p) => p.pid).join(', ')} survived SIGKILL`);
   }
 
-  /** Signals every live process of the tree; true when there was none. */
+  /**
+   * Signals every live process of the tree; true when there was none. A
+   * SIGTERM spares the sandbox's own processes (bubblewrap): they end with the
+   * agent they run, and ending first they would SIGKILL it before it could
+   * finish writing its session.
+   */
   private async signalAll(signal: NodeJS.Signals): Promise<boolean> {
     await this.observe();
     const live = await this.alive();
     if (live.length === 0) return true;
-    killProcessGroup(this.rootPid, signal);
+    const spare = (p: ProcInfo) => signal === 'SIGTERM' && p.comm === SANDBOX_COMM;
+    if (!live.some((p) => p.pid === this.rootPid && spare(p))) killProcessGroup(this.rootPid, signal);
     for (const p of live) {
+      if (spare(p)) continue;
       try {
         if (p.pid === p.pgrp) killProcessGroup(p.pid, signal);
         else process.kill(p.pid, signal);
@@ -168,7 +181,7 @@ export class ProcessTree {
   private aliveWithoutProc(): ProcInfo[] {
     try {
       process.kill(-this.rootPid, 0);
-      return [{ pid: this.rootPid, ppid: 0, pgrp: this.rootPid, startTime: '', zombie: false }];
+      return [{ pid: this.rootPid, ppid: 0, pgrp: this.rootPid, startTime: '', zombie: false, comm: '' }];
     } catch {
       return [];
     }

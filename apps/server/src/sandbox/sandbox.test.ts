@@ -2,12 +2,15 @@
 // loud warning; required: agents refused with the reason; off), and the
 // bubblewrap layout: the instance home hidden under a visible folder, the
 // turn's folders bound after it, a read-only root, no network, no capabilities.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../harness/contract';
+import { ProcessTree } from '../harness/process-tree';
+import { spawnProcessGroup } from '../process/exec';
 import { bwrapArgs, SANDBOX_NET_DIR } from './bwrap-args';
 import { Sandbox, type SandboxMode } from './sandbox';
 
@@ -78,6 +81,29 @@ describe('Sandbox where bubblewrap works', () => {
       expect(cmd?.args.slice(-5)).toEqual(['--', '/bin/sh', `${SANDBOX_NET_DIR}/init.sh`, '/usr/bin/true', '--flag']);
     } finally {
       await prepared?.close();
+    }
+  });
+});
+
+describe('stopping a sandboxed agent', () => {
+  it('gives the agent inside its SIGTERM (bubblewrap is spared until then), so it can save its work', async () => {
+    home = await mkdtemp(join(tmpdir(), 'bottega-sandbox-'));
+    const work = join(home, 'work');
+    await mkdir(work);
+    const sandbox = await Sandbox.create({ mode: 'required', home, logger: pino({ level: 'silent' }), signalUrl: () => null });
+    const prepared = await sandbox.prepare(request(work));
+    const cmd = prepared?.command('/bin/sh', ['-c', 'trap "echo saved > saved.txt; exit 0" TERM; echo ready > ready.txt; while :; do sleep 0.05; done']);
+    if (!prepared || !cmd) throw new Error('no sandbox');
+    const child = spawnProcessGroup(cmd.file, cmd.args, { cwd: work, env: { PATH: '/usr/bin:/bin' } });
+    child.stderr?.resume();
+    try {
+      for (let i = 0; i < 200 && !existsSync(join(work, 'ready.txt')); i++) await new Promise((r) => setTimeout(r, 25));
+      const tree = new ProcessTree(child.pid ?? 0);
+      await tree.terminate(3000);
+      expect(await readFile(join(work, 'saved.txt'), 'utf8')).toBe('saved\n');
+      expect(await tree.alive()).toEqual([]);
+    } finally {
+      await prepared.close();
     }
   });
 });
