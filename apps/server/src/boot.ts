@@ -53,7 +53,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     throw err;
   }
   await moveLegacyDocuments(config.home, logger);
-  const bus = new EventBus();
+  const bus = new EventBus(logger.child({ component: 'bus' }));
   const background = new BackgroundWork(logger);
   const now = () => new Date();
   const simulator = new SimulatedModel();

@@ -134,9 +134,10 @@ export async function startHub(options: WsHubOptions = {}): Promise<HubFixture> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `ws://127.0.0.1:${port}/ws`;
-  const bus = new EventBus();
+  const logger = silentLogger();
+  const bus = new EventBus(logger);
   const access = new FakeAccess();
-  const hub = attachWebSocketHub(server, { bus, logger: silentLogger() }, access, options);
+  const hub = attachWebSocketHub(server, { bus, logger }, access, options);
   const sockets = new Set<WebSocket>();
 
   const open = (token: string | null, options: ClientOptions & { path?: string } = {}): WebSocket => {
