@@ -6,7 +6,9 @@
 import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { BackgroundWork } from '../background';
 import { createTestContext, type TestContext } from '../testing/context';
+import { captureLogs } from '../testing/log-capture';
 import { consumeTurn, type ConsumeTarget } from './consumer';
 import type { ProviderMessage, TurnHandle } from './contract';
 import { TranscriptStore } from './transcript-store';
@@ -113,4 +115,24 @@ it('stores every emitted message in order with contiguous seq, and broadcasts ea
     unsubscribe();
     reader.close();
   }
+});
+
+it('logs a failed write of the session id as background work (never an unhandled rejection), and shutdown waits for it', async () => {
+  // The database itself refuses the write: a trigger on the conversations table.
+  const writer = new BetterSqlite3(ctx.deps.config.database.kind === 'sqlite' ? ctx.deps.config.database.path : '');
+  writer.exec(`CREATE TRIGGER refuse_session BEFORE UPDATE OF provider_session_id ON conversations BEGIN SELECT RAISE(ABORT, 'session write refused'); END`);
+  writer.close();
+  const { logger, lines } = captureLogs();
+  const background = new BackgroundWork(logger);
+  const store = new TranscriptStore(ctx.deps.db, () => new Date());
+
+  const outcome = await consumeTurn({ ...ctx.deps, logger, background }, store, target, scriptedTurn([]), { thinking: '' });
+  expect(outcome).toEqual({ ok: true });
+  await background.drain();
+
+  expect(lines).toContainEqual(
+    expect.objectContaining({ level: 50, msg: 'background work failed', label: `session id conversation ${target.conversationId}`, err: expect.objectContaining({ message: 'session write refused' }) }),
+  );
+  const row = await ctx.deps.db.selectFrom('conversations').select('provider_session_id').where('id', '=', target.conversationId).executeTakeFirstOrThrow();
+  expect(row.provider_session_id).toBeNull();
 });

@@ -28,21 +28,27 @@ export interface LiveView {
 
 export type StreamOutcome = { ok: true } | { ok: false; error: unknown };
 
-type ConsumerDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now'>;
+type ConsumerDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'background'>;
 
 export async function consumeTurn(deps: ConsumerDeps, store: TranscriptStore, target: ConsumeTarget, handle: TurnHandle, live: LiveView): Promise<StreamOutcome> {
   const route = { projectId: target.projectId, taskId: target.taskId, conversationId: target.conversationId };
   const publish = (event: ServerEvent) => deps.bus.publish(event);
 
   void handle.sessionId.then(
-    async (sessionId) => {
-      await deps.db
-        .updateTable('conversations')
-        .set({ provider_session_id: sessionId, updated_at: iso(deps.now()) })
-        .where('id', '=', target.conversationId)
-        .execute();
-      publish({ type: 'session.created', ...route, providerSessionId: sessionId });
-    },
+    (sessionId) =>
+      // The write is background work: awaited on shutdown, its failure logged.
+      deps.background.track(
+        `session id conversation ${target.conversationId}`,
+        (async () => {
+          await deps.db
+            .updateTable('conversations')
+            .set({ provider_session_id: sessionId, updated_at: iso(deps.now()) })
+            .where('id', '=', target.conversationId)
+            .execute();
+          publish({ type: 'session.created', ...route, providerSessionId: sessionId });
+        })(),
+      ),
+    // No session: the turn ended before the provider started one; the stream below reports why.
     () => undefined,
   );
 

@@ -198,8 +198,11 @@ export class HarnessRuntime {
           new Promise<QuestionAnswers>((resolve) => {
             entry.question = { ...request, resolve };
             // Remembered in the database too: the answer must still work after a restart.
-            void this.setPendingQuestion(conversation.id, request).then(() =>
-              this.deps.bus.publish({ type: 'question.asked', ...route, toolUseId: request.toolUseId, questions: request.questions }),
+            this.deps.background.track(
+              `remember question conversation ${conversation.id}`,
+              this.setPendingQuestion(conversation.id, request).then(() =>
+                this.deps.bus.publish({ type: 'question.asked', ...route, toolUseId: request.toolUseId, questions: request.questions }),
+              ),
             );
           }),
       };
@@ -307,7 +310,7 @@ export class HarnessRuntime {
     if (!entry || !q || q.toolUseId !== toolUseId) return false;
     entry.question = null;
     q.resolve(answers);
-    void this.setPendingQuestion(conversationId, null);
+    this.deps.background.track(`forget question conversation ${conversationId}`, this.setPendingQuestion(conversationId, null));
     this.deps.bus.publish({ type: 'question.answered', ...entry.route, toolUseId });
     return true;
   }
