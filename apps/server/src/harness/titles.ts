@@ -12,7 +12,7 @@ import type { TranscriptStore } from './transcript-store';
 /** How long a title request may take before it is given up. */
 export const TITLE_TIMEOUT_MS = 30_000;
 
-type TitleDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now'>;
+type TitleDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'background'>;
 
 export interface TitleRoute {
   projectId: number;
@@ -32,7 +32,10 @@ export class TitleWriter {
 
   /** Starts naming the conversation in the background; returns at once. */
   schedule(route: TitleRoute, userId: number): void {
-    void this.write(route, userId).catch((err: unknown) => this.deps.logger.warn({ err, conversationId: route.conversationId }, 'could not generate a conversation title'));
+    this.deps.background.track(
+      `title conversation ${route.conversationId}`,
+      this.write(route, userId).catch((err: unknown) => this.deps.logger.warn({ err, conversationId: route.conversationId }, 'could not generate a conversation title')),
+    );
   }
 
   private async write(route: TitleRoute, userId: number): Promise<void> {
