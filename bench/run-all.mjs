@@ -12,12 +12,14 @@ const benches = readdirSync(new URL('.', import.meta.url))
   .filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)))
   .sort();
 const pkg = (p) => JSON.parse(readFileSync(p, 'utf8'));
+// Workspace packages (@bottega/*) are TypeScript sources: they are bundled, not loaded.
 const external = [
-  ...Object.keys(pkg('apps/server/package.json').dependencies ?? {}).filter((name) => !name.startsWith('@bottega/')),
+  ...Object.keys(pkg('apps/server/package.json').dependencies ?? {}),
+  ...Object.keys(pkg('packages/simulator/package.json').dependencies ?? {}),
   ...Object.keys(pkg('packages/testkit/package.json').dependencies ?? {}),
   ...Object.keys(pkg('package.json').devDependencies ?? {}),
   ...Object.keys(pkg('apps/web/package.json').devDependencies ?? {}),
-];
+].filter((name) => !name.startsWith('@bottega/'));
 const outdir = '.bench-tmp';
 await build({
   entryPoints: benches.map((f) => join('bench', f)),

@@ -4,8 +4,8 @@
 // offered) plus tool aliases (`bash {command}` ↔ the brain's `Bash {command}`);
 // this turns it into a MessagesRequest, and the brain's reply back into
 // neutral calls under the vendor's tool names.
-import type { BrainReply } from './anthropic/brain';
-import type { MessagesRequest, WireBlock, WireMessage, WireTool } from './anthropic/wire';
+import type { BrainReply } from '@bottega/simulator';
+import type { MessagesRequest, WireBlock, WireMessage, WireTool } from '@bottega/simulator';
 
 /** One entry of a vendor conversation, in order. */
 export type NeutralItem =

@@ -12,7 +12,7 @@ import { createUser } from '../features/auth/commands';
 import { createProject } from '../features/projects/commands';
 import { cloneRoot } from '../features/projects/repo-roots';
 import { createTask } from '../features/tasks/commands';
-import { taskRequest } from '@bottega/testkit/simulator';
+import { taskRequest } from '@bottega/simulator';
 
 export interface OnboardResult {
   admin: { username: string; created: boolean; password?: string };

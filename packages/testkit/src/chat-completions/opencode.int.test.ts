@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { directive } from '../anthropic/directives';
+import { directive } from '@bottega/simulator';
 import { startOpencode } from './opencode-cli.fixture';
 import type { OpencodeFixture } from './opencode-cli.fixture';
 import { startFakeChatCompletions } from './server';

@@ -3,11 +3,11 @@
 // answers from the same scripted brain as the fake Anthropic API (through the
 // brain adapter), and injects failures and stalls.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, serveFake } from '../fake-http';
-import type { Brain } from '../anthropic/brain';
-import { scriptedBrain } from '../anthropic/brain';
-import { RequestLog } from '../anthropic/request-log';
-import type { RecordedRequest, RecordedResponse } from '../anthropic/request-log';
+import { readBody, serveFake } from '@bottega/simulator/plumbing';
+import type { Brain } from '@bottega/simulator';
+import { scriptedBrain } from '@bottega/simulator';
+import { RequestLog } from '@bottega/simulator/plumbing';
+import type { RecordedRequest, RecordedResponse } from '@bottega/simulator';
 import { fromBrainReply, toMessagesRequest } from '../brain-adapter';
 import { buildCompletion, CHAT_TOOL_ALIASES, completionChunks, completionJson, encodeChunk, neutralRequest } from './translate';
 import type { ChatRequest } from './wire';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scriptedBrain } from '../anthropic/brain';
-import { directive } from '../anthropic/directives';
+import { scriptedBrain } from '@bottega/simulator';
+import { directive } from '@bottega/simulator';
 import { fromBrainReply, toMessagesRequest } from '../brain-adapter';
 import { buildCompletion, CHAT_TOOL_ALIASES, completionChunks, neutralRequest, readExitStatus, withExitStatus, withoutExitStatus } from './translate';
 import type { ChatRequest } from './wire';

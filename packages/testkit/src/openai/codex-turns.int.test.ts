@@ -2,7 +2,7 @@
 // thread that resends its history, a failed request, and the role brain's
 // reading of Codex's tool output.
 import { afterEach, describe, expect, it } from 'vitest';
-import { directive } from '../anthropic/directives';
+import { directive } from '@bottega/simulator';
 import type { CodexWorld } from './codex-cli.fixture';
 import { createCodexWorld } from './codex-cli.fixture';
 

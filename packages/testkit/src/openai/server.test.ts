@@ -1,7 +1,7 @@
 // The fake Responses API over HTTP: SSE in the order Codex reads it, usage on
 // response.completed, key checks, injected failures and the request log.
 import { afterEach, describe, expect, it } from 'vitest';
-import { directive } from '../anthropic/directives';
+import { directive } from '@bottega/simulator';
 import type { FakeOpenAI } from './server';
 import { startFakeOpenAI } from './server';
 

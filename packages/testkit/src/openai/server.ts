@@ -3,12 +3,12 @@
 // brain (translated both ways, see translate.ts), every request recorded,
 // failures and stalls injectable.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, serveFake } from '../fake-http';
-import { scriptedBrain } from '../anthropic/brain';
-import type { Brain } from '../anthropic/brain';
-import { RequestLog } from '../anthropic/request-log';
-import type { RecordedRequest, RecordedResponse } from '../anthropic/request-log';
-import { estimateTokens, newId } from '../anthropic/respond';
+import { readBody, serveFake } from '@bottega/simulator/plumbing';
+import { scriptedBrain } from '@bottega/simulator';
+import type { Brain } from '@bottega/simulator';
+import { RequestLog } from '@bottega/simulator/plumbing';
+import type { RecordedRequest, RecordedResponse } from '@bottega/simulator';
+import { estimateTokens, newId } from '@bottega/simulator/plumbing';
 import { pollItem, runningSession, toMessagesRequest, toOutputItems } from './translate';
 import { isResponsesRequest } from './wire';
 import type { OutputItem, ResponsesRequest, ResponsesUsage } from './wire';

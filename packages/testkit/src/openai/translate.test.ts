@@ -1,7 +1,7 @@
 // The Responses ↔ brain translation: Codex's exec output header, running
 // sessions folded into one result, and replies turned into output items.
 import { describe, expect, it } from 'vitest';
-import { createRoleBrain } from '../agents/role-brain';
+import { createRoleBrain } from '@bottega/simulator';
 import { parseExecOutput, runningSession, toMessagesRequest, toOutputItems } from './translate';
 import type { ResponsesRequest } from './wire';
 

@@ -4,8 +4,8 @@
 // header, then `Output:`) comes back as the plain output, non-zero exits as
 // errors. A command still running after its yield becomes a `write_stdin`
 // poll the fake sends on its own, and the polls fold back into one result.
-import type { BrainReply } from '../anthropic/brain';
-import type { MessagesRequest, WireBlock, WireMessage, WireTool } from '../anthropic/wire';
+import type { BrainReply } from '@bottega/simulator';
+import type { MessagesRequest, WireBlock, WireMessage, WireTool } from '@bottega/simulator';
 import type { InputContent, InputItem, OutputItem, ResponsesRequest, ResponsesTool } from './wire';
 
 /** Codex's shell tool and its polling companion. */

@@ -1,11 +1,11 @@
 // The offline demo's model (SPEC: a newcomer without credentials can watch a
-// pipeline): the testkit's simulated Anthropic API with its role-playing
+// pipeline): the simulator's Anthropic API (@bottega/simulator) with its role-playing
 // brain, served on 127.0.0.1 by the server itself and reached by the real
 // Claude Code CLI through the ordinary base-URL setting. A user opts in per
 // account; everything it produces is labelled "simulated".
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRoleBrain, startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit/simulator';
+import { createRoleBrain, startFakeAnthropic, type FakeAnthropic } from '@bottega/simulator';
 import { claudePaths, saveClaudeCredentials } from './credentials';
 import { ensureProviderDir } from '../../credential-store';
 

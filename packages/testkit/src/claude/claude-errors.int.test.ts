@@ -5,7 +5,7 @@ import { AbortError } from '@anthropic-ai/claude-agent-sdk';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { createClaudeWorld, trace } from './claude-cli.fixture';
 import type { ClaudeWorld, TurnOutcome } from './claude-cli.fixture';
-import type { FakeAnthropicOptions } from './server';
+import type { FakeAnthropicOptions } from '@bottega/simulator';
 
 let world: ClaudeWorld | undefined;
 afterEach(async () => {

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CanUseTool } from '@anthropic-ai/claude-agent-sdk';
 import { assistantBlocks, createClaudeWorld, trace } from './claude-cli.fixture';
 import type { ClaudeWorld } from './claude-cli.fixture';
-import { directive } from './directives';
-import { readTurn } from './history';
-import type { MessagesRequest } from './wire';
+import { directive } from '@bottega/simulator';
+import { readTurn } from '@bottega/simulator';
+import type { MessagesRequest } from '@bottega/simulator';
 
 let world: ClaudeWorld;
 beforeEach(async () => {

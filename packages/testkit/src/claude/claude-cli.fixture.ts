@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Options, SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
-import { claudeEnv } from '../claude/env';
-import type { ClaudeEnvOptions } from '../claude/env';
-import { startFakeAnthropic } from './server';
-import type { FakeAnthropic, FakeAnthropicOptions } from './server';
-import type { WireBlock } from './wire';
+import { claudeEnv } from './env';
+import type { ClaudeEnvOptions } from './env';
+import { startFakeAnthropic } from '@bottega/simulator';
+import type { FakeAnthropic, FakeAnthropicOptions } from '@bottega/simulator';
+import type { WireBlock } from '@bottega/simulator';
 
 export interface TurnOutcome {
   messages: SDKMessage[];

@@ -5,12 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClaudeWorld } from '../anthropic/claude-cli.fixture';
-import type { ClaudeWorld, TurnOutcome } from '../anthropic/claude-cli.fixture';
-import { planTemplate, readLog, renderRole, scratchDir } from './agents.fixture';
-import { sectionBody, todoItems, unquote } from './markdown';
-import { taskRequest } from './request';
-import { createRoleBrain } from './role-brain';
+import { createClaudeWorld } from './claude-cli.fixture';
+import type { ClaudeWorld, TurnOutcome } from './claude-cli.fixture';
+import { planTemplate, readLog, renderRole, scratchDir } from '../../../simulator/src/agents/agents.fixture';
+import { sectionBody, todoItems, unquote } from '../../../simulator/src/agents/markdown';
+import { taskRequest } from '@bottega/simulator';
+import { createRoleBrain } from '@bottega/simulator';
 
 let world: ClaudeWorld;
 let docPath: string;
