@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   // The bare SDK's own server: user 999's directories, the same configuration.
   await prepareOpencodeDirs(home, 999);
-  const bareServer = await OpencodeServerProcess.start({ binary: resolveOpencodeBinary(), env: opencodeServerEnvironment(home, 999, credentials), cwd: home, instanceHome: home });
+  const bareServer = await OpencodeServerProcess.start({ binary: resolveOpencodeBinary(), env: opencodeServerEnvironment(home, 999, credentials), cwd: home, instanceHome: home, logger: silentLogger() });
   try {
     const user = await benchAdmin(deps);
     const call = apiClient(server.url, user.auth);

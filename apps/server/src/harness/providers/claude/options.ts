@@ -19,6 +19,7 @@ function isExecutable(path: string): boolean {
     accessSync(path, constants.X_OK);
     return true;
   } catch {
+    // not there, or not executable: not a candidate
     return false;
   }
 }

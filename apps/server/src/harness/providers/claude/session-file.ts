@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ifMissing } from '../../../fs-errors';
 import { createInterface } from 'node:readline';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,10 +15,10 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 async function sessionFiles(configDir: string, sessionId: string): Promise<string[]> {
   if (!SESSION_ID.test(sessionId)) return [];
   const root = join(configDir, 'projects');
-  const dirs = await readdir(root).catch(() => [] as string[]);
+  const dirs = await readdir(root).catch(ifMissing([] as string[]));
   const out: string[] = [];
   for (const d of dirs) {
-    const names = await readdir(join(root, d)).catch(() => [] as string[]);
+    const names = await readdir(join(root, d)).catch(ifMissing([] as string[]));
     if (names.includes(`${sessionId}.jsonl`)) out.push(join(root, d, `${sessionId}.jsonl`));
   }
   return out;
@@ -45,6 +46,7 @@ export async function findToolUseEntry(configDir: string, sessionId: string, too
       try {
         entry = JSON.parse(line) as Entry;
       } catch {
+        // a line the CLI is still writing, or not JSON: not the entry sought
         continue;
       }
       if (entry.type === 'assistant' && typeof entry.uuid === 'string' && holdsToolUse(entry, toolUseId)) found = entry.uuid;

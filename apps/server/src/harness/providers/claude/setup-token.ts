@@ -112,7 +112,10 @@ export class SetupTokenFlows {
     });
     const token = outcome?.token ?? null;
     if (token === null) throw await this.fail(userId, flow, this.why(flow, 'did not accept the code', trimmed));
-    const existing = await readClaudeCredentials(this.deps.home, userId).catch(() => null);
+    const existing = await readClaudeCredentials(this.deps.home, userId).catch((err: unknown) => {
+      this.deps.logger.warn({ err, userId }, 'could not read the stored Claude credentials; the new token keeps no base URL');
+      return null;
+    });
     await saveClaudeCredentials(this.deps.home, userId, { oauthToken: token, baseUrl: existing?.baseUrl ?? null });
     await this.finish(userId, flow, { status: 'connected' });
     this.deps.logger.info({ userId }, 'claude setup-token stored an OAuth token');

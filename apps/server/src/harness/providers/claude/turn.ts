@@ -63,6 +63,7 @@ export class ClaudeTurn implements TurnHandle {
       this.resolveSession = resolve;
       this.rejectSession = reject;
     });
+    // Readers await sessionId and see its rejection; this only keeps an unread one from being unhandled.
     this.sessionId.catch(() => undefined);
     this.messages = {
       [Symbol.asyncIterator]: () => {

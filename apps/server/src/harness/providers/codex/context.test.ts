@@ -5,7 +5,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../../../testing/log-capture';
 import { contextFromSessionLog, readThreadContext } from './context';
+
+const { logger, lines } = captureLogs();
+const deps = { logger };
 
 const tokenCount = (input: number, output: number, window: number | null) =>
   JSON.stringify({ type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 99999 }, last_token_usage: { input_tokens: input, output_tokens: output }, model_context_window: window } } });
@@ -27,9 +31,16 @@ describe('Codex context use', () => {
     await mkdir(day, { recursive: true });
     await writeFile(join(day, 'rollout-2026-11-25T10-00-00-0199aaaa-bbbb.jsonl'), `${tokenCount(7000, 70, 200000)}\n`);
     await writeFile(join(day, 'rollout-2026-11-25T11-00-00-0199cccc-dddd.jsonl'), `${tokenCount(1, 1, 200000)}\n`);
-    expect(await readThreadContext(dir, '0199aaaa-bbbb')).toEqual({ usedTokens: 7070, windowTokens: 200000, breakdown: null });
-    expect(await readThreadContext(dir, '0199eeee-ffff')).toBeNull();
-    expect(await readThreadContext(dir, '../../etc/passwd')).toBeNull();
-    expect(await readThreadContext(undefined, '0199aaaa-bbbb')).toBeNull();
+    expect(await readThreadContext(deps, dir, '0199aaaa-bbbb')).toEqual({ usedTokens: 7070, windowTokens: 200000, breakdown: null });
+    expect(await readThreadContext(deps, dir, '0199eeee-ffff')).toBeNull();
+    expect(await readThreadContext(deps, dir, '../../etc/passwd')).toBeNull();
+    expect(await readThreadContext(deps, undefined, '0199aaaa-bbbb')).toBeNull();
+    expect(lines).toEqual([]);
+  });
+
+  it('reports nothing for a CODEX_HOME without sessions, silently: no sessions yet is not a failure', async () => {
+    lines.length = 0;
+    expect(await readThreadContext(deps, join(dir, 'nowhere'), '0199aaaa-bbbb')).toBeNull();
+    expect(lines).toEqual([]);
   });
 });

@@ -7,21 +7,24 @@
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContextUsage } from '@bottega/protocol';
+import type { Deps } from '../../../deps';
+import { isMissing } from '../../../fs-errors';
 
 const TAIL_BYTES = 256 * 1024;
 
-async function findSessionFile(dir: string, threadId: string, depth = 0): Promise<string | null> {
+async function findSessionFile(deps: Pick<Deps, 'logger'>, dir: string, threadId: string, depth = 0): Promise<string | null> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
-  } catch {
+  } catch (err) {
+    if (!isMissing(err)) deps.logger.warn({ err, dir }, 'could not list Codex session files');
     return null;
   }
   // Newest first: dated folders sort by name.
   for (const e of entries.sort((a, b) => b.name.localeCompare(a.name))) {
     if (e.isFile() && e.name.endsWith(`${threadId}.jsonl`)) return join(dir, e.name);
     if (e.isDirectory() && depth < 3) {
-      const found = await findSessionFile(join(dir, e.name), threadId, depth + 1);
+      const found = await findSessionFile(deps, join(dir, e.name), threadId, depth + 1);
       if (found) return found;
     }
   }
@@ -67,13 +70,14 @@ export function contextFromSessionLog(text: string): ContextUsage | null {
 }
 
 /** Codex's latest context use for a thread, from its session file under `codexHome`. */
-export async function readThreadContext(codexHome: string | undefined, threadId: string | null): Promise<ContextUsage | null> {
+export async function readThreadContext(deps: Pick<Deps, 'logger'>, codexHome: string | undefined, threadId: string | null): Promise<ContextUsage | null> {
   if (!codexHome || !threadId || !/^[0-9a-zA-Z-]+$/.test(threadId)) return null;
-  const file = await findSessionFile(join(codexHome, 'sessions'), threadId);
+  const file = await findSessionFile(deps, join(codexHome, 'sessions'), threadId);
   if (!file) return null;
   try {
     return contextFromSessionLog(await readTail(file));
-  } catch {
+  } catch (err) {
+    if (!isMissing(err)) deps.logger.warn({ err, file }, 'could not read the Codex session file');
     return null;
   }
 }

@@ -121,9 +121,15 @@ export class DeviceLoginFlows {
   /** The CLI ended: connected when it wrote a valid, private auth.json. */
   private async exited(userId: number, flow: Flow, exitCode: number): Promise<void> {
     if (flow.closed) return;
-    const auth = await readSecretJson(codexPaths(this.deps.home, userId).authFile, CodexAuthJson).catch(() => null);
+    const auth = await readSecretJson(codexPaths(this.deps.home, userId).authFile, CodexAuthJson).catch((err: unknown) => {
+      this.deps.logger.warn({ err, userId }, 'the auth.json Codex wrote is unusable');
+      return null;
+    });
     if (exitCode === 0 && auth) {
-      const existing = await readCodexCredentials(this.deps.home, userId).catch(() => null);
+      const existing = await readCodexCredentials(this.deps.home, userId).catch((err: unknown) => {
+        this.deps.logger.warn({ err, userId }, 'could not read the stored Codex credentials; the sign-in keeps no base URL');
+        return null;
+      });
       await saveCodexCredentials(this.deps.home, userId, { method: 'chatgpt', baseUrl: existing?.baseUrl ?? null });
       this.deps.logger.info({ userId }, 'codex device login connected');
       await this.finish(userId, flow, { status: 'connected' });

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { ProcessTree, readProcessTable } from '../../process-tree';
 
 async function carries(pid: number, entry: string): Promise<boolean> {
+  // The process ended meanwhile (or is not ours to read): it carries nothing.
   const env = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
   return env.split('\0').includes(entry);
 }

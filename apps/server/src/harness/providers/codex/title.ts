@@ -24,6 +24,7 @@ export function textOfResponseStream(sse: string): string {
     try {
       event = JSON.parse(line.slice(5).trim()) as typeof event;
     } catch {
+      // not a JSON event (a keep-alive or a cut line): skip it
       continue;
     }
     if (event.type !== 'response.output_item.done' || event.item?.type !== 'message') continue;

@@ -63,6 +63,7 @@ export class CodexTurn implements TurnHandle {
       this.resolveSession = resolve;
       this.rejectSession = reject;
     });
+    // Readers await sessionId and see its rejection; this only keeps an unread one from being unhandled.
     this.sessionId.catch(() => undefined);
     if (resumeId) this.noteSession(resumeId);
     this.messages = {
@@ -170,7 +171,7 @@ export class CodexTurn implements TurnHandle {
         }
         if (event.type === 'turn.completed') {
           // The context meter's figure lives in Codex's session file, written before this event.
-          const contextUsage = await readThreadContext(this.options.env.CODEX_HOME, this.knownSession);
+          const contextUsage = await readThreadContext(this.deps, this.options.env.CODEX_HOME, this.knownSession);
           yield* mapped.map((m) => (m.type === 'result' && contextUsage ? { ...m, contextUsage } : m));
           // The turn is over; the CLI finishes writing its session and exits behind it.
           this.exiting = drain(iterator);

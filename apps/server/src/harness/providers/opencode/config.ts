@@ -86,6 +86,7 @@ export const BottegaTurnEnv = async () => ({
     try {
       vars = JSON.parse(readFileSync(join(dir, input.sessionID + '.json'), 'utf8'));
     } catch {
+      // no environment file for this session: nothing to add
       return;
     }
     for (const [k, v] of Object.entries(vars)) if (typeof v === 'string') output.env[k] = v;

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { directive, type ChatRequest } from '@bottega/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../logger';
 import { processesMatching } from '../../../testing/processes';
 import { drain, isAlive } from '../claude/provider.fixture';
 import { createOpencodeWorld, type OpencodeWorld } from './provider.fixture';
@@ -123,6 +124,7 @@ describe('the OpenCode server pool', () => {
       env: { ...env },
       cwd: w.cwd,
       instanceHome: w.home,
+      logger: silentLogger(),
       pickPort: async () => ports.shift() ?? freePort(),
     });
     try {

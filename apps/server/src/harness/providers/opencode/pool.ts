@@ -119,6 +119,7 @@ export class OpencodeServerPool {
         throw err;
       },
     );
+    // Acquirers await `starting` and see its failure; this only keeps an unawaited one from being unhandled.
     entry.starting.catch(() => undefined);
     this.entries.set(key, entry);
     return entry;
@@ -141,6 +142,7 @@ export class OpencodeServerPool {
   private stopEntry(entry: Entry): Promise<void> {
     entry.stopping ??= (async () => {
       if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+      // A server that failed to start has nothing to stop (its failure went to whoever waited for it).
       const server = await entry.starting.catch(() => null);
       await server?.stop();
     })();

@@ -81,6 +81,7 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
           env: { ...env },
           cwd,
           instanceHome: deps.home,
+          logger: deps.logger.child({ userId }),
           confine: (port) =>
             deps.sandbox.prepare({
               provider: 'opencode',
@@ -104,6 +105,7 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
     if (!ready) {
       ready = prepareOpencodeDirs(deps.home, userId);
       prepared.set(userId, ready);
+      // A failed preparation is tried again next time; the await below hands its error to the caller.
       ready.catch(() => prepared.delete(userId));
     }
     await ready;

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { spawnProcessGroup } from '../../../process/exec';
+import type { Logger } from '../../../logger';
 import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { ProcessTree } from '../../process-tree';
 import { agentMarkerPrefix } from '../claude/agent-process';
@@ -60,6 +61,7 @@ export interface StartOptions {
   cwd: string;
   /** The instance home: the process is marked with it like every agent process. */
   instanceHome: string;
+  logger: Logger;
   readyTimeoutMs?: number;
   /** Tries on fresh ports when the chosen one turns out taken. */
   attempts?: number;
@@ -144,7 +146,7 @@ export class OpencodeServerProcess {
         settled = true;
         clearTimeout(timer);
         const stop = tree ? tree.terminate(1000) : Promise.resolve();
-        void stop.catch(() => undefined).then(() => reject(err));
+        void stop.catch((stopErr: unknown) => o.logger.warn({ err: stopErr }, 'stopping an OpenCode server that never got ready failed')).then(() => reject(err));
       };
       const timer = setTimeout(() => fail(new Error(`OpenCode did not report ready within ${o.readyTimeoutMs ?? 30_000} ms: ${output.trim().slice(-500)}`)), o.readyTimeoutMs ?? 30_000);
       child.once('error', (err) => fail(new Error(`OpenCode could not be started: ${err.message}`)));
@@ -164,7 +166,7 @@ export class OpencodeServerProcess {
         const server = new OpencodeServerProcess(child, url, password, tree, exited, sandbox);
         child.stderr?.on('data', (c: string) => server.note(c));
         child.stdout?.on('data', (c: string) => server.note(c));
-        void tree?.observe().catch(() => undefined);
+        void tree?.observe().catch((err: unknown) => o.logger.warn({ err }, 'could not read the process table'));
         resolve(server);
       });
     });

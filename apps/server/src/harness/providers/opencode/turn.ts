@@ -63,6 +63,7 @@ export class OpencodeTurn implements TurnHandle {
       this.resolveSession = resolve;
       this.rejectSession = reject;
     });
+    // Readers await sessionId and see its rejection; this only keeps an unread one from being unhandled.
     this.sessionId.catch(() => undefined);
     this.finished = new Promise((resolve) => (this.finish = resolve));
     this.messages = {
@@ -154,7 +155,7 @@ export class OpencodeTurn implements TurnHandle {
       yield* this.stream(events, createMapperState(sessionId), server.observe.bind(server));
     } finally {
       subscription.abort();
-      if (envFile) await rm(envFile, { force: true }).catch(() => undefined);
+      if (envFile) await rm(envFile, { force: true }).catch((err: unknown) => this.deps.logger.warn({ err, envFile }, 'could not remove the turn environment file'));
       lease?.release();
       if (this.known) this.deps.track(this.known, null);
       else this.rejectSession(new ProviderError('opencode', 'fatal', 'aborted', 'the turn ended before OpenCode started a session'));
@@ -169,7 +170,7 @@ export class OpencodeTurn implements TurnHandle {
       if (next.kind === 'stall') {
         this.stopReason = 'stalled';
         this.deps.logger.warn({ sessionId: state.sessionId }, 'the OpenCode session stalled; aborting it');
-        await this.client?.session.abort({ sessionID: state.sessionId, directory: this.options.cwd }).catch(() => undefined);
+        await this.client?.session.abort({ sessionID: state.sessionId, directory: this.options.cwd }).catch((err: unknown) => this.deps.logger.warn({ err, sessionId: state.sessionId }, 'could not abort the stalled OpenCode session'));
         yield resultMessage(state, 'error', Date.now() - this.started, 'stalled');
         throw new ProviderError('opencode', 'transient', 'stalled', `OpenCode received nothing from the model for ${Math.round(this.deps.stallTimeoutMs / 1000)} s; the turn was stopped`);
       }
@@ -187,7 +188,7 @@ export class OpencodeTurn implements TurnHandle {
         if (event.type === 'message.part.updated' && event.properties.part.type === 'tool' && event.properties.part.sessionID === state.sessionId) {
           const part = event.properties.part;
           if (part.state.status === 'running') {
-            if (!running.has(part.callID)) void observe().catch(() => undefined);
+            if (!running.has(part.callID)) void observe().catch((err: unknown) => this.deps.logger.warn({ err }, 'could not read the process table'));
             running.add(part.callID);
           } else running.delete(part.callID);
         }
@@ -222,7 +223,11 @@ export class OpencodeTurn implements TurnHandle {
       };
       if (!toolRunning) timer = setTimeout(() => done({ kind: 'stall' }), this.deps.stallTimeoutMs);
       this.wake = () => done({ kind: 'stop' });
-      this.pending ??= events.next().catch((): IteratorResult<Event> => ({ done: true, value: undefined }));
+      this.pending ??= events.next().catch((err: unknown): IteratorResult<Event> => {
+        // A broken event stream ends the turn like a closed one; say why.
+        this.deps.logger.warn({ err }, 'the OpenCode event stream failed');
+        return { done: true, value: undefined };
+      });
       const pending = this.pending;
       void pending.then((result) => {
         // A read that arrives after a stall or wake-up stays pending for the next call.
