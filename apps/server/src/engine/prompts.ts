@@ -50,13 +50,18 @@ export function promptNameFor(agentType: AgentType, technical: boolean, feedback
   }
 }
 
-export async function buildRunPrompt(deps: Pick<Deps, 'config'>, input: RunPromptInput): Promise<string> {
+export async function buildRunPrompt(deps: Pick<Deps, 'config' | 'logger'>, input: RunPromptInput): Promise<string> {
   const { project, task } = input;
   const store = new PromptStore(deps.config.home);
   const name = promptNameFor(input.agentType, input.technical, input.feedback !== null);
   // Independent lookups (git processes, files) run side by side: this is on the hand-off path.
   const [defaultRef, github, template, planTemplatePath] = await Promise.all([
-    repoFacts.get(`branch:${project.repo_path}`, () => detectDefaultBranch(project.repo_path).catch(() => 'main')),
+    repoFacts.get(`branch:${project.repo_path}`, () =>
+      detectDefaultBranch(project.repo_path).catch((err: unknown) => {
+        deps.logger.warn({ err, projectId: project.id, repoPath: project.repo_path }, 'could not detect the default branch; the prompt names main');
+        return 'main';
+      }),
+    ),
     repoFacts.get(`github:${project.repo_path}`, () => githubRepoOf(project.repo_path)),
     store.resolve(name),
     store.templatePath('plan-template'),

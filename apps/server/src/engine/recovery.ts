@@ -30,23 +30,29 @@ export async function recoverInterruptedRuns(deps: Pick<Deps, 'db' | 'bus' | 'no
     .returningAll()
     .execute();
   for (const run of runs) await broadcastRun(deps, run);
-  const killed = await killOrphanedAgents(agentMarkerPrefix(deps.config.home));
+  const killed = await killOrphanedAgents(deps, agentMarkerPrefix(deps.config.home));
   if (runs.length > 0 || killed > 0) deps.logger.warn({ interrupted: runs.map((r) => r.id), killedProcesses: killed }, 'recovered from an unclean stop');
   return runs.length;
 }
 
 /** Kills processes whose environment carries this instance's agent marker (left by a crash). */
-async function killOrphanedAgents(prefix: string): Promise<number> {
+async function killOrphanedAgents(deps: Pick<Deps, 'logger'>, prefix: string): Promise<number> {
   let killed = 0;
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+  const entries = await readdir('/proc').catch((err: unknown) => {
+    deps.logger.error({ err }, 'could not list processes; orphaned agents were not looked for');
+    return [] as string[];
+  });
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    // A process that ended meanwhile (or is not ours to read) carries no marker.
     const env = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
     if (!env.split('\0').some((kv) => kv.startsWith(prefix))) continue;
     try {
       process.kill(Number(entry), 'SIGKILL');
       killed += 1;
-    } catch {
-      // gone already
+    } catch (err) {
+      // ESRCH: gone already; anything else leaves an orphan running, so say so.
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') deps.logger.error({ err, pid: Number(entry) }, 'could not kill an orphaned agent');
     }
   }
   return killed;

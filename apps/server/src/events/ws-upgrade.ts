@@ -31,6 +31,7 @@ export function isOriginAllowed(req: IncomingMessage): boolean {
     const h = new URL(`${o.protocol}//${host}`);
     return o.host === h.host;
   } catch {
+    // An Origin or Host that does not parse is not the same origin.
     return false;
   }
 }

@@ -42,6 +42,14 @@ export async function visibleTaskProjectId(db: Db, viewer: Viewer, taskId: numbe
   return task.project_id;
 }
 
+/** A task the caller cannot see hides what hangs off it too; any other failure goes on as it is. */
+function notFoundAs(what: string): (err: unknown) => never {
+  return (err: unknown) => {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') throw notFound(what);
+    throw err;
+  };
+}
+
 async function loadTaskScope(c: Context<AppEnv>, db: Db, taskId: number): Promise<void> {
   const task = await db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
   if (!task) throw notFound('task');
@@ -98,18 +106,14 @@ export function enforceAccess(deps: Pick<Deps, 'db' | 'config'>, rule: Access): 
           .where('id', '=', idParam(c, 'conversationId'))
           .executeTakeFirst();
         if (!conversation) throw notFound('conversation');
-        await loadTaskScope(c, db, conversation.task_id).catch(() => {
-          throw notFound('conversation');
-        });
+        await loadTaskScope(c, db, conversation.task_id).catch(notFoundAs('conversation'));
         c.set('conversation', conversation);
         break;
       }
       case 'run': {
         const run = await db.selectFrom('agent_runs').selectAll().where('id', '=', idParam(c, 'runId')).executeTakeFirst();
         if (!run) throw notFound('agent run');
-        await loadTaskScope(c, db, run.task_id).catch(() => {
-          throw notFound('agent run');
-        });
+        await loadTaskScope(c, db, run.task_id).catch(notFoundAs('agent run'));
         c.set('run', run);
         break;
       }

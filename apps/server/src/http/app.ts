@@ -54,6 +54,7 @@ function rejectCrossOrigin(method: string, origin: string | undefined, host: str
   try {
     originHost = new URL(origin).host;
   } catch {
+    // An Origin that is not a URL matches no host: refused below.
     originHost = '';
   }
   if (originHost !== host) throw new AppError('FORBIDDEN', 'cross-origin request refused');

@@ -114,6 +114,7 @@ async function readStream(stream: ReadableStream<Uint8Array>, limit: number): Pr
     if (step.done) break;
     size += step.value.byteLength;
     if (size > limit) {
+      // The rest of the body is abandoned on purpose; a cancel that fails leaves nothing to undo.
       reader.cancel().catch(() => undefined);
       throw tooLarge(limit);
     }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Context } from 'hono';
+import { isMissing } from '../fs-errors';
 
 const gzipAsync = promisify(gzip);
 
@@ -84,6 +85,8 @@ export function webAppRoutes(root: string | null = findWebDist()): WebRoute[] {
     if (!hit) {
       hit = readCached(root, rel);
       cache.set(rel, hit);
+      // A read that failed is not remembered (the request that made it reports the error); the next one tries again.
+      hit.catch(() => cache.delete(rel));
     }
     return hit;
   };
@@ -135,8 +138,10 @@ async function readCached(root: string | null, rel: string): Promise<CachedFile 
   let body: Buffer;
   try {
     body = await readFile(full);
-  } catch {
-    return null;
+  } catch (err) {
+    // Not there, or a folder: no such file. Anything else is a fault the error handler reports.
+    if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return null;
+    throw err;
   }
   const type = TYPES[extname(full)] ?? 'application/octet-stream';
   const compressible = type.startsWith('text/') || type === 'application/json' || type === 'image/svg+xml';
