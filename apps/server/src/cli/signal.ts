@@ -44,6 +44,7 @@ export async function signalCommandMain(args: string[]): Promise<number> {
     console.error(`bottega signal: cannot reach the Bottega server at ${url}: ${(err as Error).message}`);
     return 1;
   }
+  // A reply that is not JSON carries no message; the status below still tells.
   const body = (await res.json().catch(() => ({}))) as { message?: string; error?: { message?: string } };
   if (!res.ok) {
     console.error(`bottega signal: ${name} refused (${res.status}): ${body.error?.message ?? 'unknown error'}`);

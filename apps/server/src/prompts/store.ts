@@ -162,6 +162,7 @@ export class PromptStore {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const result = previous.then(work, work);
     // One entry per registry name at most, so the map never grows beyond it.
+    // The caller gets `result` and its error; the queue only needs to know it is over.
     this.queues.set(key, result.catch(() => undefined));
     return result;
   }

@@ -103,10 +103,10 @@ export async function registerFirstAdmin(deps: CommandDeps, body: RegisterBody):
 }
 
 /** Verifies credentials; returns the user (with last login stamped) or null. */
-export async function login(deps: CommandDeps, body: { username: string; password: string }): Promise<UserRow | null> {
+export async function login(deps: CommandDeps & Pick<Deps, 'logger'>, body: { username: string; password: string }): Promise<UserRow | null> {
   const user = await findUserByName(deps.db, body.username);
   // Verify against a dummy hash when the user is unknown so timing reveals nothing.
-  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), body.password);
+  const ok = await verifyPassword(deps, user?.password_hash ?? (await dummyPasswordHash()), body.password);
   if (!user || !ok || user.is_active !== 1) return null;
   return deps.db
     .updateTable('users')
@@ -160,12 +160,12 @@ export async function setPassword(deps: Pick<Deps, 'db' | 'now' | 'realtime'>, u
 }
 
 export async function changePassword(
-  deps: Pick<Deps, 'db' | 'now' | 'realtime'>,
+  deps: Pick<Deps, 'db' | 'now' | 'realtime' | 'logger'>,
   userId: number,
   body: { currentPassword: string; newPassword: string },
 ): Promise<UserRow> {
   const user = await getUser(deps.db, userId);
-  if (!(await verifyPassword(user.password_hash, body.currentPassword))) {
+  if (!(await verifyPassword(deps, user.password_hash, body.currentPassword))) {
     throw new AppError('VALIDATION_FAILED', 'current password is wrong');
   }
   return setPassword(deps, userId, body.newPassword);

@@ -6,6 +6,7 @@
 //   of entropy, so a fast hash is sufficient and allows an indexed lookup).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import type { Deps } from '../../deps';
 
 export interface SessionClaims {
   uid: number;
@@ -39,6 +40,7 @@ export function verifySessionToken(secret: string, token: string, nowMs: number)
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
+    // Signed but not JSON: no credential of ours.
     return null;
   }
   if (!isClaims(claims) || claims.exp <= nowMs) return null;
@@ -66,10 +68,12 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
-export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+export async function verifyPassword(deps: Pick<Deps, 'logger'>, stored: string, password: string): Promise<boolean> {
   try {
     return await verify(stored, password);
-  } catch {
+  } catch (err) {
+    // A stored hash argon2 cannot read: the password cannot match, and someone must look at it.
+    deps.logger.error({ err }, 'could not verify a password against its stored hash');
     return false;
   }
 }

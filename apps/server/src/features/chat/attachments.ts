@@ -20,6 +20,7 @@ export function worktreeTmpDir(worktreePath: string | null): string | null {
 export async function listTmpFiles(worktreePath: string | null): Promise<string[]> {
   const dir = worktreeTmpDir(worktreePath);
   if (dir === null) return [];
+  // Missing, or anything the agent left there that cannot be inspected: no files to list.
   const s = await lstat(dir).catch(() => null);
   if (!s?.isDirectory()) return [];
   return (await listInputFiles(dir)).slice(0, MAX_LISTED_TMP_FILES).map((f) => join(dir, f.name));

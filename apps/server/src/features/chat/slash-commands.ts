@@ -63,12 +63,14 @@ function isInside(root: string, path: string): boolean {
 
 /** Real path of `path` when it exists and stays inside `realRoot`; null otherwise. */
 async function confined(realRoot: string, path: string): Promise<string | null> {
+  // Missing, a dangling or looping link, unreadable: not a command path.
   const real = await realpath(path).catch(() => null);
   return real !== null && isInside(realRoot, real) ? real : null;
 }
 
 /** Reads a regular file of at most MAX_COMMAND_BYTES; null for anything else. */
 async function readCommandFile(path: string): Promise<string | null> {
+  // Gone since it was listed, or not readable: no command.
   const handle = await open(path, 'r').catch(() => null);
   if (!handle) return null;
   try {
@@ -94,6 +96,7 @@ function relativeFileOf(name: string): string[] | null {
 /** The root's real path when it is a directory really inside its `within`; null otherwise. */
 async function realRootOf(root: CommandRoot | null): Promise<string | null> {
   if (root === null) return null;
+  // A root that is missing or cannot be resolved has no commands (most projects have no .claude/commands).
   const [real, within] = await Promise.all([realpath(root.dir).catch(() => null), realpath(root.within).catch(() => null)]);
   if (real === null || within === null || !isInside(within, real)) return null;
   const s = await lstat(real).catch(() => null);
@@ -144,6 +147,7 @@ async function listRoot(root: CommandRoot | null, source: CommandSource): Promis
   const realRoot = await realRootOf(root);
   if (realRoot === null) return [];
   const names: string[] = [];
+  // Removed since it was resolved, or not listable: no commands from it.
   const top = await readdir(realRoot, { withFileTypes: true }).catch(() => []);
   for (const e of top) {
     if (e.name.endsWith('.md') && SEGMENT.test(e.name.slice(0, -3))) names.push(e.name.slice(0, -3));

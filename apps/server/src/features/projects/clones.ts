@@ -15,11 +15,12 @@ import type { ProjectRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { cloneRepository, type CloneProgress } from '../../forge/clone';
 import { iso } from '../../time';
+import { ifMissing } from '../../fs-errors';
 import { cloneRoot, isStrictlyInside, realRoots } from './repo-roots';
 
 type CloneDeps = Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'background' | 'config' | 'clones'>;
 
-const exists = async (p: string) => (await lstat(p).catch(() => null)) !== null;
+const exists = async (p: string) => (await lstat(p).catch(ifMissing(null))) !== null;
 
 /** In-memory state of the clones this process runs: progress and a way to stop them. */
 export class ProjectClones {

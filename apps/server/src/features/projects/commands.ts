@@ -39,6 +39,7 @@ export async function assertCanManage(db: Db, viewer: Viewer, project: ProjectRo
 async function validateSubproject(repoPath: string, sub: string | null | undefined): Promise<string | null> {
   if (sub === null || sub === undefined || sub.trim() === '' || sub.trim() === '.') return null;
   const abs = resolveInside(repoPath, sub);
+  // Not there, or not reachable: not a directory the project can use (answered below).
   const s = await stat(abs).catch(() => null);
   if (!s?.isDirectory()) throw new AppError('VALIDATION_FAILED', `subprojectPath ${sub} is not a directory inside the repository`);
   return sub.replace(/^\.\/+/, '').replace(/\/+$/, '');

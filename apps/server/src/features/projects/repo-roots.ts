@@ -5,13 +5,14 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { AppError } from '../../errors';
+import { ifMissing } from '../../fs-errors';
 import { isGitCheckoutRoot } from '../../forge/git';
 
 /** The roots as they are on disk (symlinks resolved); missing ones are left out. */
 export async function realRoots(roots: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const root of roots) {
-    const real = await realpath(root).catch(() => null);
+    const real = await realpath(root).catch(ifMissing(null));
     if (real) out.push(real);
   }
   return out;

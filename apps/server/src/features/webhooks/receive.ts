@@ -10,6 +10,7 @@ import type { Deps } from '../../deps';
 import type { ProjectRow, TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
+import { ExecError } from '../../process/exec';
 import { onRunComplete } from '../../engine/completion';
 import { broadcastTask, startRun } from '../../engine/run-starter';
 import { completeMergedTask } from '../../engine/merge';
@@ -71,13 +72,14 @@ async function knownRepository(deps: Deps, fullName: string): Promise<GitHubRepo
 const Permission = z.object({ permission: z.string().optional(), role_name: z.string().optional() }).loose();
 
 /** Whether `login` may push to the repository (admin, maintain or write). */
-async function hasWriteAccess(repo: GitHubRepo, login: string): Promise<boolean> {
+async function hasWriteAccess(deps: Pick<Deps, 'logger'>, repo: GitHubRepo, login: string): Promise<boolean> {
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$/.test(login)) return false;
   let out: string;
   try {
     out = await runGh(repo, ['api', `repos/${repo.slug}/collaborators/${encodeURIComponent(login)}/permission`]);
-  } catch {
-    // 404 for a non-collaborator: no access.
+  } catch (err) {
+    // 404 for a non-collaborator: no access. Anything else also refuses, but says why.
+    if (!(err instanceof ExecError && /HTTP 404/.test(err.result.stderr))) deps.logger.warn({ err, repo: repo.slug, login }, 'could not check write access; treating it as none');
     return false;
   }
   const parsed = Permission.safeParse(JSON.parse(out));
@@ -128,7 +130,7 @@ async function onIssueComment(deps: Deps, raw: unknown, handle: string): Promise
   if (!mentions(p.comment.body, handle)) return ignored(`no mention of @${handle}`);
   const repo = await knownRepository(deps, p.repository.full_name);
   if (!repo) return ignored(`no project uses ${p.repository.full_name}`);
-  if (!(await hasWriteAccess(repo, p.comment.user.login))) return ignored(`@${p.comment.user.login} has no write access to ${repo.slug}`);
+  if (!(await hasWriteAccess(deps, repo, p.comment.user.login))) return ignored(`@${p.comment.user.login} has no write access to ${repo.slug}`);
   const view = await runGh(repo, ['pr', 'view', String(p.issue.number), '--repo', repo.slug, '--json', 'headRefName']);
   const branch = z.object({ headRefName: z.string() }).parse(JSON.parse(view)).headRefName;
   const scope = await taskForBranch(deps, p.repository.full_name, branch);
@@ -148,7 +150,7 @@ async function onReview(deps: Deps, raw: unknown, handle: string): Promise<Deliv
   const listed = await runGh(repo, ['api', '--paginate', `repos/${repo.slug}/pulls/${p.pull_request.number}/reviews/${p.review.id}/comments`]);
   const comments = z.array(ReviewComment).parse(JSON.parse(listed));
   if (!mentions(p.review.body, handle) && !comments.some((c) => mentions(c.body, handle))) return ignored(`no mention of @${handle}`);
-  if (!(await hasWriteAccess(repo, p.review.user.login))) return ignored(`@${p.review.user.login} has no write access to ${repo.slug}`);
+  if (!(await hasWriteAccess(deps, repo, p.review.user.login))) return ignored(`@${p.review.user.login} has no write access to ${repo.slug}`);
   const feedback = reviewFeedback({ author: p.review.user.login, state: p.review.state, body: p.review.body, url: p.review.html_url, comments });
   return startFeedbackRun(deps, scope, feedback, p.review.html_url);
 }
