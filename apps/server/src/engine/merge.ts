@@ -13,7 +13,7 @@ import { broadcastTask } from './run-starter';
 export async function mergeAndCleanUp(deps: Deps, project: ProjectRow, task: TaskRow): Promise<TaskRow> {
   await assertNoLiveRun(deps, task.id);
   if (!task.branch_name) throw new AppError('CONFLICT', 'this task has no branch to merge');
-  const repo = await githubRepoOf(project.repo_path);
+  const repo = await githubRepoOf(deps, project.repo_path);
   if (!repo) throw new AppError('CONFLICT', 'the repository has no GitHub remote named origin');
   const pr = await findPullRequest(repo, task.branch_name);
   if (!pr) throw new AppError('CONFLICT', `there is no pull request for ${task.branch_name}`);
@@ -47,7 +47,7 @@ export async function completeMergedTask(deps: Deps, project: ProjectRow, task: 
 export async function recordPullRequestUrl(deps: Pick<Deps, 'db' | 'logger'>, project: ProjectRow, task: TaskRow): Promise<void> {
   if (!task.branch_name) return;
   try {
-    const repo = await githubRepoOf(project.repo_path);
+    const repo = await githubRepoOf(deps, project.repo_path);
     const pr = repo ? await findPullRequest(repo, task.branch_name) : null;
     if (pr) await deps.db.updateTable('tasks').set({ pr_url: pr.url }).where('id', '=', task.id).execute();
   } catch (err) {

@@ -62,7 +62,7 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config' | 'logger'>, inpu
         return 'main';
       }),
     ),
-    repoFacts.get(`github:${project.repo_path}`, () => githubRepoOf(project.repo_path)),
+    repoFacts.get(`github:${project.repo_path}`, () => githubRepoOf(deps, project.repo_path)),
     store.resolve(name),
     store.templatePath('plan-template'),
   ]);

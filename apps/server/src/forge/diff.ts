@@ -31,6 +31,7 @@ export async function diffWorktreeAgainstBase(repoPath: string, worktreePath: st
   const git = (args: string[], extra: { indexFile?: string; maxOutputBytes?: number } = {}) =>
     runGit([...where, '-c', 'core.quotepath=off', ...args], { cwd: worktreePath, timeoutMs: TIMEOUT_MS, ...extra });
   const head = (await git(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+  // No common history with the base (git answers 1): the diff runs from the base itself.
   const mergeBase = (await git(['merge-base', base, head]).catch(() => git(['rev-parse', '--verify', `${base}^{commit}`]))).trim();
 
   const scratch = await mkdtemp(join(tmpdir(), 'bottega-diff-'));

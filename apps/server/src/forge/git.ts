@@ -5,6 +5,7 @@
 import { readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../errors';
+import { ifMissing, isMissing } from '../fs-errors';
 import { ExecError, type ExecResult, execFileCapture, execFileChecked } from '../process/exec';
 
 export interface GitOptions {
@@ -68,6 +69,7 @@ function captureGit(args: readonly string[], opts: GitOptions): Promise<ExecResu
  * longer match.
  */
 export async function worktreeGitArgs(repoPath: string, worktreePath: string): Promise<string[]> {
+  // Anything missing or unreadable on either side is a mismatch: refused below.
   const common = await realpath(join(repoPath, '.git')).catch(() => null);
   const worktree = await realpath(worktreePath).catch(() => null);
   if (common && worktree) {
@@ -85,14 +87,16 @@ export async function isGitCheckoutRoot(path: string): Promise<boolean> {
     const real = await realpath(path);
     const r = await captureGit(['rev-parse', '--show-toplevel'], { cwd: real, timeoutMs: 15_000 });
     return r.code === 0 && r.stdout.trim() === real;
-  } catch {
-    return false;
+  } catch (err) {
+    // Not there (or removed while we looked): not a checkout. Anything else is a fault to report.
+    if (isMissing(err)) return false;
+    throw err;
   }
 }
 
 /** Cheap check (no process): does `path` have a `.git` entry? Used for listings. */
 export async function hasGitDir(path: string): Promise<boolean> {
-  return (await stat(join(path, '.git')).catch(() => null)) !== null;
+  return (await stat(join(path, '.git')).catch(ifMissing(null))) !== null;
 }
 
 /** True if `ref` (e.g. `refs/heads/main`) names an existing commit. */
@@ -144,6 +148,7 @@ export async function listWorktrees(repo: string): Promise<string[]> {
 export async function removeWorktree(repo: string, path: string): Promise<void> {
   const r = await captureGit(['worktree', 'remove', '--force', '--force', '--', path], { cwd: repo });
   if (r.code !== 0) {
+    // Already gone from disk: compare by the path as given.
     const real = await realpath(path).catch(() => resolve(path));
     const registered = await listWorktrees(repo);
     if (registered.includes(resolve(path)) || registered.includes(real)) {

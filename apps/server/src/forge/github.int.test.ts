@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
+import { silentLogger } from '../logger';
 import { useGitHub } from '../testing/github-env';
+import { captureLogs } from '../testing/log-capture';
 import { initRepo } from '../testing/git';
 import { commitAll, pushBranch, runGit } from './git';
 import { createPullRequest, findPullRequest, githubRepoOf, mergePullRequest, parseGitHubRemote } from './github';
@@ -32,11 +34,20 @@ it('parses GitHub remotes of every shape', () => {
   expect(parseGitHubRemote('/srv/git/app')).toBeNull();
 });
 
+it('finds no GitHub repository without an origin (silently), nor for a checkout that is gone (logged)', async () => {
+  const { logger, lines } = captureLogs();
+  const repo = await initRepo(join(dir, 'no-origin'));
+  expect(await githubRepoOf({ logger }, repo)).toBeNull();
+  expect(lines).toEqual([]);
+  expect(await githubRepoOf({ logger }, join(dir, 'gone'))).toBeNull();
+  expect(lines).toEqual([expect.objectContaining({ level: 40, msg: 'could not read the origin remote', repoPath: join(dir, 'gone') })]);
+});
+
 it('commits, pushes, opens, reads and merges a pull request', async () => {
   const repo = await initRepo(join(dir, 'app'));
   await gh.createRepo('acme', 'app', { fromDir: repo });
   await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'app')], { cwd: repo });
-  const github = await githubRepoOf(repo);
+  const github = await githubRepoOf({ logger: silentLogger() }, repo);
   expect(github).toMatchObject({ host: 'github.localhost', slug: 'acme/app' });
   if (!github) return;
   await runGit(['checkout', '-q', '-b', 'task/1-x'], { cwd: repo });

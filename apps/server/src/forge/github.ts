@@ -3,7 +3,8 @@
 // pull request of a branch and its CI state (from statusCheckRollup — older
 // gh lacks `pr checks --json`), and merging. gh's credentials are the
 // server's own (GH_TOKEN / GH_HOST or its gh login).
-import { execFileCapture, execFileChecked } from '../process/exec';
+import type { Deps } from '../deps';
+import { ExecError, execFileCapture, execFileChecked } from '../process/exec';
 import { runGit } from './git';
 
 export interface GitHubRepo {
@@ -25,8 +26,12 @@ export function parseGitHubRemote(url: string): GitHubRepo | null {
 }
 
 /** The GitHub repository behind the checkout's `origin`, or null when there is none. */
-export async function githubRepoOf(repoPath: string): Promise<GitHubRepo | null> {
-  const url = await runGit(['remote', 'get-url', 'origin'], { cwd: repoPath }).catch(() => '');
+export async function githubRepoOf(deps: Pick<Deps, 'logger'>, repoPath: string): Promise<GitHubRepo | null> {
+  const url = await runGit(['remote', 'get-url', 'origin'], { cwd: repoPath }).catch((err: unknown) => {
+    // No remote named origin: no GitHub repository. Anything else (the checkout gone, git failing) is said too.
+    if (!(err instanceof ExecError && /No such remote/i.test(err.result.stderr))) deps.logger.warn({ err, repoPath }, 'could not read the origin remote');
+    return '';
+  });
   return url.trim() ? parseGitHubRemote(url.trim()) : null;
 }
 

@@ -4,6 +4,7 @@
 // (`tasks/task-{t}.md`); they are moved into place once, at start.
 import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { missingOr } from '../fs-errors';
 import type { Logger } from '../logger';
 
 const LEGACY_DOCUMENT = /^task-(\d+)\.md$/;
@@ -12,14 +13,14 @@ const LEGACY_DOCUMENT = /^task-(\d+)\.md$/;
 export async function moveLegacyDocuments(home: string, logger: Logger): Promise<number> {
   const projectsDir = join(home, 'projects');
   let moved = 0;
-  for (const project of await readdir(projectsDir).catch(() => [] as string[])) {
+  for (const project of await readdir(projectsDir).catch(missingOr([] as string[], logger, { dir: projectsDir }, 'listing the archive for old-layout documents'))) {
     const tasksDir = join(projectsDir, project, 'tasks');
-    for (const name of await readdir(tasksDir).catch(() => [] as string[])) {
+    for (const name of await readdir(tasksDir).catch(missingOr([] as string[], logger, { dir: tasksDir }, 'listing the archive for old-layout documents'))) {
       const m = LEGACY_DOCUMENT.exec(name);
       if (!m) continue;
       const taskDir = join(tasksDir, `task-${m[1]}`);
       const target = join(taskDir, name);
-      if (await stat(target).catch(() => null)) {
+      if (await stat(target).catch(missingOr(null, logger, { target }, 'checking a task folder for its document'))) {
         logger.warn({ document: join(tasksDir, name) }, 'an old-layout task document was left in place: the task folder already has one');
         continue;
       }

@@ -1,6 +1,7 @@
 // The directory an agent works in (SPEC §3): the task's worktree if it exists,
 // else the repository itself; plus the project's subproject path, kept inside it.
 import { stat } from 'node:fs/promises';
+import { ifMissing } from '../fs-errors';
 import { resolveInside } from './paths';
 
 export interface EffectiveCwdInput {
@@ -10,7 +11,7 @@ export interface EffectiveCwdInput {
 }
 
 export async function effectiveCwd(input: EffectiveCwdInput): Promise<string> {
-  const worktree = input.worktreePath ? await stat(input.worktreePath).catch(() => null) : null;
+  const worktree = input.worktreePath ? await stat(input.worktreePath).catch(ifMissing(null)) : null;
   const base = worktree?.isDirectory() && input.worktreePath ? input.worktreePath : input.repoPath;
   const sub = input.subprojectPath?.trim();
   return resolveInside(base, sub ? sub : '.');

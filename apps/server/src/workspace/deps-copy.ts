@@ -5,6 +5,7 @@
 import { lstat, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DepsCopyMode } from '../config';
+import { ifMissing } from '../fs-errors';
 import type { Logger } from '../logger';
 import { execFileChecked, isAbortError } from '../process/exec';
 
@@ -42,7 +43,7 @@ export function partialPathFor(worktreePath: string, dir: string): string {
 export async function removePartialCopies(worktreePath: string): Promise<void> {
   const parent = dirname(resolve(worktreePath));
   const prefix = `.${basename(worktreePath)}.`;
-  const names = await readdir(parent).catch(() => [] as string[]);
+  const names = await readdir(parent).catch(ifMissing([] as string[]));
   const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith(PARTIAL_SUFFIX));
   await Promise.all(stale.map((n) => rm(join(parent, n), { recursive: true, force: true })));
 }
@@ -66,7 +67,7 @@ async function copyOne(src: string, worktreePath: string, dir: string, mode: Dep
   const dest = join(worktreePath, dir);
   if (methods.length === 0) return { dir, method: 'skipped', ms: 0, ok: true };
   // Checked out from the branch (or otherwise already there): never overwrite it.
-  if (await lstat(dest).catch(() => null)) return { dir, method: 'skipped', ms: 0, ok: true };
+  if (await lstat(dest).catch(ifMissing(null))) return { dir, method: 'skipped', ms: 0, ok: true };
   const partial = partialPathFor(worktreePath, dir);
   const failures: string[] = [];
   let tried: DepsCopyMethod = methods[0] ?? 'copy';
@@ -90,7 +91,7 @@ async function copyOne(src: string, worktreePath: string, dir: string, mode: Dep
 async function copyDependencies(repoPath: string, worktreePath: string, mode: DepsCopyMode, signal: AbortSignal, logger: Logger): Promise<DepsCopyReport[]> {
   const present: string[] = [];
   for (const dir of DEPENDENCY_DIRS) {
-    const s = await lstat(join(repoPath, dir)).catch(() => null);
+    const s = await lstat(join(repoPath, dir)).catch(ifMissing(null));
     if (s?.isDirectory()) present.push(dir);
   }
   const reports = await Promise.all(present.map((dir) => copyOne(join(repoPath, dir), worktreePath, dir, mode, signal)));
@@ -124,6 +125,7 @@ export async function cancelDependencyCopy(worktreePath: string): Promise<boolea
   const entry = inFlight.get(resolve(worktreePath));
   if (!entry) return false;
   entry.controller.abort(new Error('the worktree is being removed'));
+  // Only its end matters here; how it ended is reported where the copy is tracked.
   await entry.done.catch(() => undefined);
   return true;
 }

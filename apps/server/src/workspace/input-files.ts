@@ -2,6 +2,7 @@
 // URLs, so they are sanitized and every path is confined to the directory.
 import { lstat, mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
 import { AppError } from '../errors';
+import { ifMissing } from '../fs-errors';
 import { TEMP_PREFIX, writeFileAtomic } from './atomic-write';
 import { readConfinedFile } from './confined-read';
 import { resolveInside } from './paths';
@@ -52,7 +53,7 @@ export async function listInputFiles(dir: string): Promise<InputFileInfo[]> {
     entries
       .filter((e) => e.isFile() && !e.name.startsWith(TEMP_PREFIX))
       .map(async (e) => {
-        const s = await stat(resolveInside(dir, e.name)).catch(() => null);
+        const s = await stat(resolveInside(dir, e.name)).catch(ifMissing(null));
         return s ? { name: e.name, size: s.size, modifiedAt: s.mtime.toISOString() } : null;
       }),
   );
@@ -111,7 +112,7 @@ export async function deleteInputFile(dir: string, name: string): Promise<boolea
   const s = await lstatOrNull(target);
   if (!s) return false;
   if (s.isSymbolicLink()) {
-    const [realDir, realTarget] = await Promise.all([realpath(dir), realpath(target).catch(() => null)]);
+    const [realDir, realTarget] = await Promise.all([realpath(dir), realpath(target).catch(() => null)]); // dangling or looping: refused below
     if (realTarget === null) throw new AppError('VALIDATION_FAILED', `${safe} is a dangling symbolic link; refusing to touch it`);
     resolveInside(realDir, realTarget);
   } else if (!s.isFile()) {

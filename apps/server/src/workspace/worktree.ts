@@ -49,7 +49,7 @@ async function linkEnvFiles(repoPath: string, worktreePath: string): Promise<str
   const linked: string[] = [];
   for (const name of names) {
     const source = join(repoPath, name);
-    if (!(await stat(source).catch(() => null))?.isFile()) continue;
+    if (!(await stat(source).catch(() => null))?.isFile()) continue; // a dangling or looping link, or not a file: nothing to link
     const target = join(worktreePath, name);
     if (await exists(target)) continue;
     await symlink(source, target);
@@ -85,7 +85,11 @@ async function createIgnoredDirectories(repoPath: string, worktreePath: string, 
 /** Removes a worktree-container directory (`…-worktrees`) if nothing is left in it. */
 async function removeContainerIfEmpty(dir: string): Promise<void> {
   if (!basename(dir).endsWith('-worktrees')) return;
-  await rmdir(dir).catch(() => undefined);
+  await rmdir(dir).catch((err: unknown) => {
+    // Other worktrees still in it, or already gone: nothing to do.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw err;
+  });
 }
 
 /**
@@ -119,11 +123,12 @@ async function create(opts: CreateTaskWorktreeOptions): Promise<TaskWorktree> {
     await addWorktree(repoPath, worktreePath, branchName, baseRef, { checkout: false });
   } catch (err) {
     // Neither the branch nor the directory existed before (checked above): all of it is ours to remove.
-    await removeWorktree(repoPath, worktreePath).catch(() => undefined);
+    const undo = (what: string) => (e: unknown) => logger.warn({ err: e }, `rollback of a failed worktree creation: ${what} failed`);
+    await removeWorktree(repoPath, worktreePath).catch(undo('removing the worktree'));
     await rm(worktreePath, { recursive: true, force: true });
-    await pruneWorktrees(repoPath).catch(() => undefined);
-    await deleteBranch(repoPath, branchName).catch(() => undefined);
-    if (!containerExisted) await removeContainerIfEmpty(container);
+    await pruneWorktrees(repoPath).catch(undo('pruning worktrees'));
+    await deleteBranch(repoPath, branchName).catch(undo('deleting the branch'));
+    if (!containerExisted) await removeContainerIfEmpty(container).catch(undo('removing the worktree container'));
     throw err;
   }
   const { ready, dependencies } = prepareInBackground({ repoPath, worktreePath, branchName, baseRef, depsCopy: opts.depsCopy, logger });

@@ -54,7 +54,7 @@ async function taskForBranch(deps: Deps, fullName: string, branch: string): Prom
   const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
   if (!task || task.branch_name !== branch) return `no task works on branch ${branch}`;
   const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
-  const repo = await githubRepoOf(project.repo_path);
+  const repo = await githubRepoOf(deps, project.repo_path);
   if (!repo || repo.slug.toLowerCase() !== fullName.toLowerCase()) return `task ${task.id} does not belong to ${fullName}`;
   return { project, task, repo };
 }
@@ -63,7 +63,7 @@ async function taskForBranch(deps: Deps, fullName: string, branch: string): Prom
 async function knownRepository(deps: Deps, fullName: string): Promise<GitHubRepo | null> {
   const projects = await deps.db.selectFrom('projects').select('repo_path').execute();
   for (const p of projects) {
-    const repo = await githubRepoOf(p.repo_path);
+    const repo = await githubRepoOf(deps, p.repo_path);
     if (repo && repo.slug.toLowerCase() === fullName.toLowerCase()) return repo;
   }
   return null;
