@@ -72,7 +72,7 @@ export class SetupTokenFlows {
       state: { status: 'starting' },
       exited: false,
       closed: false,
-      timer: setTimeout(() => void this.fail(userId, flow, 'the sign-in timed out; start again'), this.deps.timeoutMs ?? 10 * 60_000),
+      timer: setTimeout(() => void this.fail(userId, flow, 'the sign-in timed out; start again').catch((err: unknown) => this.deps.logger.error({ err, userId }, 'ending a timed-out Claude sign-in failed')), this.deps.timeoutMs ?? 10 * 60_000),
       changed: () => undefined,
     };
     flow.timer.unref();

@@ -83,7 +83,7 @@ export class DeviceLoginFlows {
       state: { status: 'starting' },
       exited: false,
       closed: false,
-      timer: setTimeout(() => void this.finish(userId, flow, { status: 'failed', error: 'the sign-in timed out; start again' }), this.deps.timeoutMs ?? 15 * 60_000),
+      timer: setTimeout(() => void this.finish(userId, flow, { status: 'failed', error: 'the sign-in timed out; start again' }).catch((err: unknown) => this.deps.logger.error({ err, userId }, 'ending a timed-out Codex sign-in failed')), this.deps.timeoutMs ?? 15 * 60_000),
       changed: () => undefined,
     };
     flow.timer.unref();
