@@ -99,7 +99,7 @@ async function realRootOf(root: CommandRoot | null): Promise<string | null> {
   // A root that is missing or cannot be resolved has no commands (most projects have no .claude/commands).
   const [real, within] = await Promise.all([realpath(root.dir).catch(() => null), realpath(root.within).catch(() => null)]);
   if (real === null || within === null || !isInside(within, real)) return null;
-  const s = await lstat(real).catch(() => null);
+  const s = await lstat(real).catch(() => null); // removed meanwhile: no root
   return s?.isDirectory() ? real : null;
 }
 
@@ -154,7 +154,7 @@ async function listRoot(root: CommandRoot | null, source: CommandSource): Promis
     else if (SEGMENT.test(e.name) && (e.isDirectory() || e.isSymbolicLink())) {
       const dir = await confined(realRoot, join(realRoot, e.name));
       if (dir === null) continue;
-      const inner = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      const inner = await readdir(dir, { withFileTypes: true }).catch(() => []); // removed or unlistable: no commands in it
       for (const f of inner) if (f.name.endsWith('.md') && SEGMENT.test(f.name.slice(0, -3))) names.push(`${e.name}:${f.name.slice(0, -3)}`);
     }
   }
