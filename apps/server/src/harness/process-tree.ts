@@ -35,12 +35,14 @@ export async function readProcessTable(): Promise<ProcInfo[]> {
   try {
     names = await readdir('/proc');
   } catch {
+    // No /proc on this system: callers fall back to the process group alone.
     return [];
   }
   const rows = await Promise.all(
     names
       .filter((n) => /^\d+$/.test(n))
       .map(async (n) => {
+        // The process may have ended since the listing.
         const text = await readFile(`/proc/${n}/stat`, 'utf8').catch(() => null);
         return text === null ? null : parseStat(Number(n), text);
       }),
@@ -183,6 +185,7 @@ export class ProcessTree {
       process.kill(-this.rootPid, 0);
       return [{ pid: this.rootPid, ppid: 0, pgrp: this.rootPid, startTime: '', zombie: false, comm: '' }];
     } catch {
+      // The group is gone (ESRCH).
       return [];
     }
   }

@@ -14,6 +14,7 @@
 // of another task's agent) would run.
 import { lstat, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ifMissing, isMissing } from '../fs-errors';
 import { isInside } from './bwrap-args';
 
 /** One bind of the sandbox: later mounts cover earlier ones. */
@@ -42,14 +43,14 @@ export interface GitMetadata {
 /** The repository metadata of a linked worktree, as its `.git` file names it (null for anything else). */
 export async function gitMetadataOf(worktree: string): Promise<GitMetadata | null> {
   const dotGit = join(worktree, '.git');
-  const info = await lstat(dotGit).catch(() => null);
+  const info = await lstat(dotGit).catch(ifMissing(null));
   if (!info?.isFile()) return null;
   const m = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, 'utf8'));
   if (!m?.[1]) return null;
-  const adminDir = await realpath(resolve(worktree, m[1].trim())).catch(() => null);
+  const adminDir = await realpath(resolve(worktree, m[1].trim())).catch(ifMissing(null));
   if (!adminDir) return null;
-  const common = await readFile(join(adminDir, 'commondir'), 'utf8').catch(() => null);
-  const commonDir = await realpath(common ? resolve(adminDir, common.trim()) : adminDir).catch(() => null);
+  const common = await readFile(join(adminDir, 'commondir'), 'utf8').catch(ifMissing(null));
+  const commonDir = await realpath(common ? resolve(adminDir, common.trim()) : adminDir).catch(ifMissing(null));
   return commonDir && commonDir !== adminDir ? { commonDir, adminDir } : null;
 }
 
@@ -57,10 +58,10 @@ export async function gitMetadataOf(worktree: string): Promise<GitMetadata | nul
 export async function gitMounts(git: GitMetadata): Promise<Mount[]> {
   // Exists, so it can be bound read-only: git reads it when extensions.worktreeConfig is on.
   const worktreeConfig = join(git.adminDir, 'config.worktree');
-  if (!(await lstat(worktreeConfig).catch(() => null))) await writeFile(worktreeConfig, '', { mode: 0o644 });
+  if (!(await lstat(worktreeConfig).catch(ifMissing(null)))) await writeFile(worktreeConfig, '', { mode: 0o644 });
   const mounts = [rw(git.commonDir)];
   for (const name of ['config', 'hooks', 'info', 'worktrees']) {
-    if (await lstat(join(git.commonDir, name)).catch(() => null)) mounts.push(ro(join(git.commonDir, name)));
+    if (await lstat(join(git.commonDir, name)).catch(ifMissing(null))) mounts.push(ro(join(git.commonDir, name)));
   }
   mounts.push(rw(git.adminDir));
   for (const name of ['commondir', 'gitdir', 'config.worktree']) mounts.push(ro(join(git.adminDir, name)));
@@ -70,10 +71,11 @@ export async function gitMounts(git: GitMetadata): Promise<Mount[]> {
 /** Targets of the symlinks in `dir` that lead outside `root` (the repository's `.env*` files). */
 async function linkedFiles(dir: string, root: string): Promise<string[]> {
   const out: string[] = [];
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
+  for (const name of await readdir(dir).catch(ifMissing([] as string[]))) {
     const path = join(dir, name);
-    if (!(await lstat(path).catch(() => null))?.isSymbolicLink()) continue;
-    const target = await realpath(path).catch(() => null);
+    if (!(await lstat(path).catch(ifMissing(null)))?.isSymbolicLink()) continue;
+    // A dangling or looping link (an agent can plant either) leads nowhere to bind.
+    const target = await realpath(path).catch((err: NodeJS.ErrnoException) => (isMissing(err) || err.code === 'ELOOP' ? null : Promise.reject(err)));
     if (target && isAbsolute(target) && !isInside(root, target)) out.push(target);
   }
   return out;

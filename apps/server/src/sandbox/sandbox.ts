@@ -17,6 +17,7 @@ import { rw, type Confinement } from './confinement';
 import { FORWARDS_FILE_NAME, forwardsFile, INIT_SCRIPT, INIT_SCRIPT_NAME } from './init-script';
 import { SandboxNetwork, type UpstreamProxy } from './network';
 import { installRoot } from './install-root';
+import { ifMissing } from '../fs-errors';
 
 export type SandboxMode = 'auto' | 'required' | 'off';
 
@@ -70,6 +71,7 @@ function parseProxy(value: string | undefined): URL | null {
   try {
     return new URL(value.includes('://') ? value : `http://${value}`);
   } catch {
+    // Not a URL: the server's variable names no proxy we could chain to.
     return null;
   }
 }
@@ -224,7 +226,7 @@ async function rootLayout(): Promise<Pick<BwrapLayout, 'rootLinks' | 'rootDirs'>
   const rootLinks: { path: string; target: string }[] = [];
   const rootDirs: string[] = [];
   for (const path of ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']) {
-    const info = await lstat(path).catch(() => null);
+    const info = await lstat(path).catch(ifMissing(null));
     if (!info) continue;
     if (info.isSymbolicLink()) rootLinks.push({ path, target: await readlink(path) });
     else if (info.isDirectory()) rootDirs.push(path);
