@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Deps } from '../deps';
 import type { UserRow } from '../db/schema';
 import { runGit } from '../forge/git';
+import { ifMissing } from '../fs-errors';
 import { createUser } from '../features/auth/commands';
 import { createProject } from '../features/projects/commands';
 import { cloneRoot } from '../features/projects/repo-roots';
@@ -45,7 +46,7 @@ const SAMPLE_REQUEST = taskRequest({
 /** The sample lives in the first repository root (it must be inside the roots to be registered). */
 async function ensureSampleRepo(root: string): Promise<string> {
   const repo = join(root, SAMPLE_DIR);
-  if (await stat(join(repo, '.git')).catch(() => null)) return repo;
+  if (await stat(join(repo, '.git')).catch(ifMissing(null))) return repo;
   await mkdir(repo, { recursive: true });
   for (const [name, content] of Object.entries(SAMPLE_FILES)) await writeFile(join(repo, name), content);
   await runGit(['init', '-q', '-b', 'main'], { cwd: repo });
