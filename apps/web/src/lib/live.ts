@@ -7,7 +7,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import type { QueryClient } from '@tanstack/react-query';
 import type { AgentRunDto, ConversationDto, ConversationLiveDto, ServerEvent, TaskDto } from '@bottega/protocol';
 import { keys } from './keys';
-import { liveSocket, type ConnectionState, type LiveSocket } from './ws';
+import { liveSocket, type ConnectionState, type LiveSocket, type Subscribed } from './ws';
 
 export type EventReducer = (qc: QueryClient, event: ServerEvent) => void;
 const reducers = new Set<EventReducer>();
@@ -16,6 +16,20 @@ const reducers = new Set<EventReducer>();
 export function onServerEvent(reducer: EventReducer): () => void {
   reducers.add(reducer);
   return () => reducers.delete(reducer);
+}
+
+export type SubscribedReducer = (qc: QueryClient, channel: Subscribed) => void;
+const subscribedReducers = new Set<SubscribedReducer>();
+
+/** Registers a cache refresher for when the server confirms a subscription. */
+export function onSubscribed(reducer: SubscribedReducer): () => void {
+  subscribedReducers.add(reducer);
+  return () => subscribedReducers.delete(reducer);
+}
+
+/** Tells every registered refresher that a subscription was confirmed (exported for tests). */
+export function applySubscribed(qc: QueryClient, channel: Subscribed): void {
+  for (const r of subscribedReducers) r(qc, channel);
 }
 
 /** Applies one event to every registered reducer (exported for tests). */
@@ -94,6 +108,7 @@ onServerEvent((qc, event) => {
 export function connectLive(qc: QueryClient, socket: LiveSocket = liveSocket): () => void {
   const offEvent = socket.onEvent((event) => applyServerEvent(qc, event));
   const offReconnect = socket.onReconnect(() => void qc.invalidateQueries());
+  const offSubscribed = socket.onSubscribed((channel) => applySubscribed(qc, channel));
   // A dropped socket may mean the session was revoked (logout elsewhere, a
   // password change): re-read the auth status, which returns to login if so.
   const offState = socket.onState((state) => {
@@ -103,6 +118,7 @@ export function connectLive(qc: QueryClient, socket: LiveSocket = liveSocket): (
   return () => {
     offEvent();
     offReconnect();
+    offSubscribed();
     offState();
     socket.stop();
   };

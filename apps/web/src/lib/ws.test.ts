@@ -97,4 +97,18 @@ describe('LiveSocket', () => {
     expect(seen).toEqual([1, 2, 3]);
     socket.stop();
   });
+
+  it('reports each confirmed subscription by its channel', () => {
+    const socket = new LiveSocket(() => 'ws://test/ws');
+    const confirmed: unknown[] = [];
+    socket.onSubscribed((c) => confirmed.push(c));
+    socket.start();
+    const ws = FakeSocket.all[0]!;
+    ws.open();
+    ws.onmessage?.({ data: JSON.stringify({ kind: 'ack', action: 'subscribe-project', projectId: 4 }) });
+    ws.onmessage?.({ data: JSON.stringify({ kind: 'ack', action: 'unsubscribe-project', projectId: 4 }) });
+    ws.onmessage?.({ data: JSON.stringify({ kind: 'ack', action: 'subscribe', taskId: 9 }) });
+    expect(confirmed).toEqual([{ projectId: 4 }, { taskId: 9 }]);
+    socket.stop();
+  });
 });

@@ -9,6 +9,9 @@ type EventListener = (event: ServerEvent) => void;
 type StateListener = (state: ConnectionState) => void;
 /** Called after a reconnect so caches can refetch what they may have missed. */
 type ReconnectListener = () => void;
+/** A subscription the server confirmed: events of that channel flow from here on. */
+export type Subscribed = { taskId: number; projectId?: undefined } | { projectId: number; taskId?: undefined };
+type SubscribedListener = (channel: Subscribed) => void;
 
 const PING_EVERY_MS = 25_000;
 const MAX_BACKOFF_MS = 10_000;
@@ -20,6 +23,7 @@ export class LiveSocket {
   private readonly eventListeners = new Set<EventListener>();
   private readonly stateListeners = new Set<StateListener>();
   private readonly reconnectListeners = new Set<ReconnectListener>();
+  private readonly subscribedListeners = new Set<SubscribedListener>();
   private state: ConnectionState = 'closed';
   private attempts = 0;
   private everOpened = false;
@@ -68,6 +72,16 @@ export class LiveSocket {
   onReconnect(listener: ReconnectListener): () => void {
     this.reconnectListeners.add(listener);
     return () => this.reconnectListeners.delete(listener);
+  }
+
+  /**
+   * Called when the server confirms a subscription. Whatever was read before
+   * that moment may have missed events published in between; a cache that
+   * follows a fast-changing state (a clone) re-reads it here.
+   */
+  onSubscribed(listener: SubscribedListener): () => void {
+    this.subscribedListeners.add(listener);
+    return () => this.subscribedListeners.delete(listener);
   }
 
   /** Subscribes to a task's events; the returned function releases it. */
@@ -137,6 +151,10 @@ export class LiveSocket {
       } catch {
         return;
       }
+      if (frame.kind === 'ack') {
+        const channel = subscribedChannel(frame);
+        if (channel) for (const l of this.subscribedListeners) l(channel);
+      }
       for (const event of eventsOfFrame(frame)) for (const l of this.eventListeners) l(event);
     };
     ws.onclose = () => {
@@ -151,6 +169,12 @@ export class LiveSocket {
       this.retryTimer = setTimeout(() => this.connect(), delay);
     };
   }
+}
+
+function subscribedChannel(ack: Extract<ServerFrame, { kind: 'ack' }>): Subscribed | null {
+  if (ack.action === 'subscribe' && ack.taskId !== undefined) return { taskId: ack.taskId };
+  if (ack.action === 'subscribe-project' && ack.projectId !== undefined) return { projectId: ack.projectId };
+  return null;
 }
 
 export function defaultSocketUrl(): string {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { ProjectDto } from '@bottega/protocol';
 import { keys } from '../../lib/keys';
-import { applyServerEvent } from '../../lib/live';
+import { applyServerEvent, applySubscribed } from '../../lib/live';
 import { renderWithClient, stubApi } from '../settings/test-support';
 import { CloneStatus } from './clone-status';
 
@@ -44,6 +44,15 @@ describe('CloneStatus', () => {
 
     applyServerEvent(qc, { type: 'project.clone', projectId: 3, clone: null });
     expect(qc.getQueryData<ProjectDto[]>(keys.projects)?.[0]?.clone).toBeNull();
+    expect(qc.getQueryState(keys.projects)?.isInvalidated).toBe(true);
+  });
+
+  it('re-reads the list when a card still cloning is subscribed, since a fast failure may have been missed', () => {
+    const { qc } = renderWithClient(<div />);
+    qc.setQueryData(keys.projects, [project({ id: 3 }), project({ id: 4, clone: null })]);
+    applySubscribed(qc, { projectId: 4 });
+    expect(qc.getQueryState(keys.projects)?.isInvalidated).toBe(false);
+    applySubscribed(qc, { projectId: 3 });
     expect(qc.getQueryState(keys.projects)?.isInvalidated).toBe(true);
   });
 

@@ -7,7 +7,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ProjectCloneDto, ProjectDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { onServerEvent } from '../../lib/live';
+import { onServerEvent, onSubscribed } from '../../lib/live';
 import { Button, InlineError } from '../../ui';
 import { useDeleteProject } from './project-dialogs';
 
@@ -25,6 +25,15 @@ export function applyCloneEvent(qc: QueryClient, projectId: number, clone: Proje
 
 onServerEvent((qc, event) => {
   if (event.type === 'project.clone') applyCloneEvent(qc, event.projectId, event.clone);
+});
+
+// A clone that fails fast (an unknown repository) may end between the list
+// read and the card's subscription; once subscribed, a card still shown as
+// cloning re-reads the list so no outcome is missed.
+onSubscribed((qc, channel) => {
+  if (channel.projectId === undefined) return;
+  const shown = qc.getQueryData<ProjectDto[]>(keys.projects)?.find((p) => p.id === channel.projectId);
+  if (shown?.clone?.status === 'cloning') void qc.invalidateQueries({ queryKey: keys.projects, exact: true });
 });
 
 export function CloneStatus({ project, clone }: { project: ProjectDto; clone: ProjectCloneDto }) {
