@@ -13,7 +13,7 @@ import type { SetupTokenFlows } from './harness/providers/claude/setup-token';
 import type { DeviceLoginFlows } from './harness/providers/codex/device-login';
 import type { SimulatedModel } from './harness/providers/claude/simulated';
 import type { Sandbox } from './sandbox/sandbox';
-import type { ProjectClones } from './features/projects/clones';
+import type { ProjectClones } from './forge/clone-registry';
 
 export interface Deps {
   config: Config;

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { boot } from '../boot';
+import { boot } from '../app/boot';
 import type { Config } from '../config';
 import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow, UserRow } from '../db/schema';
 import type { Deps } from '../deps';
@@ -14,7 +14,7 @@ import { newSessionToken } from '../features/auth/authenticate';
 import { newTaskRow } from '../features/tasks/commands';
 import { createProject } from '../features/projects/commands';
 import { hashPassword } from '../features/auth/credentials';
-import { createApp } from '../http/app';
+import { createApp } from '../app/app';
 import type { AppEnv } from '../http/types';
 import { silentLogger } from '../logger';
 

@@ -3,26 +3,26 @@
 // the other CLI commands and the integration tests, so every entry point boots
 // the same way.
 import type { Kysely } from 'kysely';
-import { BackgroundWork } from './background';
-import type { Config } from './config';
-import { migrateToLatest } from './db/migrate';
-import { openDatabase } from './db/open';
-import type { Deps } from './deps';
-import { EventBus } from './events/bus';
-import { Realtime } from './events/realtime';
-import type { Logger } from './logger';
-import { assertPrivateFiles, ensurePrivateHome } from './private-files';
-import { ensureSessionSecret } from './secrets';
-import { defaultProviders } from './harness/providers/index';
-import type { ProviderRegistry } from './harness/registry';
-import { HarnessRuntime } from './harness/runtime';
-import { TranscriptStore } from './harness/transcript-store';
-import { SetupTokenFlows } from './harness/providers/claude/setup-token';
-import { DeviceLoginFlows } from './harness/providers/codex/device-login';
-import { SimulatedModel } from './harness/providers/claude/simulated';
-import { Sandbox } from './sandbox/sandbox';
-import { moveLegacyDocuments } from './workspace/archive-layout';
-import { ProjectClones } from './features/projects/clones';
+import { BackgroundWork } from '../background';
+import type { Config } from '../config';
+import { migrateToLatest } from '../db/migrate';
+import { openDatabase } from '../db/open';
+import type { Deps } from '../deps';
+import { EventBus } from '../events/bus';
+import { Realtime } from '../events/realtime';
+import type { Logger } from '../logger';
+import { assertPrivateFiles, ensurePrivateHome } from '../private-files';
+import { ensureSessionSecret } from '../secrets';
+import { defaultProviders } from '../harness/providers/index';
+import type { ProviderRegistry } from '../harness/registry';
+import { HarnessRuntime } from '../harness/runtime';
+import { TranscriptStore } from '../harness/transcript-store';
+import { SetupTokenFlows } from '../harness/providers/claude/setup-token';
+import { DeviceLoginFlows } from '../harness/providers/codex/device-login';
+import { SimulatedModel } from '../harness/providers/claude/simulated';
+import { Sandbox } from '../sandbox/sandbox';
+import { moveLegacyDocuments } from '../workspace/archive-layout';
+import { ProjectClones } from '../forge/clone-registry';
 
 export interface Booted {
   deps: Deps;

@@ -5,12 +5,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Deps } from './deps';
-import { attachWebSocketHub } from './events/ws-hub';
-import { isProjectMember, visibleTaskProjectId } from './http/access';
-import { createApp } from './http/app';
-import { authenticateHeaders } from './features/auth/authenticate';
-import { cancelAllWorktreeWork } from './workspace/worktree';
+import type { Deps } from '../deps';
+import { attachWebSocketHub } from '../events/ws-hub';
+import { isProjectMember, visibleTaskProjectId } from '../http/access';
+import { createApp } from './app';
+import { authenticateHeaders } from '../features/auth/authenticate';
+import { cancelAllWorktreeWork } from '../workspace/worktree';
 
 export interface RunningServer {
   url: string;
