@@ -17,6 +17,7 @@ import { hashPassword } from '../features/auth/credentials';
 import { createApp } from '../app/app';
 import type { AppEnv } from '../http/types';
 import { silentLogger } from '../logger';
+import { codexProvider } from '../harness/providers/codex/provider';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 /** Stand-in for `claude setup-token` (see the script). */
@@ -96,7 +97,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
     app: createApp(deps),
     async close() {
       await ctx.deps.background.drain();
-      await ctx.deps.codexLogin.closeAll();
+      await codexProvider(ctx.deps.providers).deviceLogin.closeAll();
       await close();
       await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
