@@ -12,13 +12,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { boot } from '../apps/server/src/boot';
+import { boot } from '../apps/server/src/app/boot';
 import { SESSION_COOKIE } from '../apps/server/src/features/auth/authenticate';
 import { newTaskRow } from '../apps/server/src/features/tasks/commands';
 import type { ProviderMessage } from '../apps/server/src/harness/contract';
 import { ProviderRegistry } from '../apps/server/src/harness/registry';
 import { silentLogger } from '../apps/server/src/logger';
-import { startServer } from '../apps/server/src/server';
+import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { benchAdmin, median, percentile, report } from './lib';
 

@@ -6,12 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { boot } from '../apps/server/src/boot';
+import { boot } from '../apps/server/src/app/boot';
 import { newTaskRow } from '../apps/server/src/features/tasks/commands';
 import type { LlmProvider, ProviderMessage, TurnHandle } from '../apps/server/src/harness/contract';
 import { ProviderRegistry } from '../apps/server/src/harness/registry';
 import { silentLogger } from '../apps/server/src/logger';
-import { startServer } from '../apps/server/src/server';
+import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { benchAdmin, report } from './lib';
 

@@ -12,7 +12,7 @@ const pkg = (p) => JSON.parse(readFileSync(new URL(p, import.meta.url), 'utf8'))
 const external = Object.keys(pkg('../apps/server/package.json').dependencies ?? {}).filter((name) => !name.startsWith('@bottega/'));
 
 const result = await build({
-  entryPoints: { cli: 'apps/server/src/cli/main.ts' },
+  entryPoints: { cli: 'apps/server/src/app/cli/main.ts' },
   outdir: 'apps/server/dist',
   bundle: true,
   platform: 'node',

@@ -9,11 +9,8 @@ import type { BackgroundWork } from './background';
 import type { Realtime } from './events/realtime';
 import type { HarnessRuntime } from './harness/runtime';
 import type { ProviderRegistry } from './harness/registry';
-import type { SetupTokenFlows } from './harness/providers/claude/setup-token';
-import type { DeviceLoginFlows } from './harness/providers/codex/device-login';
-import type { SimulatedModel } from './harness/providers/claude/simulated';
 import type { Sandbox } from './sandbox/sandbox';
-import type { ProjectClones } from './features/projects/clones';
+import type { ProjectClones } from './forge/clone-registry';
 
 export interface Deps {
   config: Config;
@@ -29,16 +26,10 @@ export interface Deps {
   realtime: Realtime;
   /** Where agent processes run confined (SPEC §12), and its state for Admin → Instance. */
   sandbox: Sandbox;
-  /** The coding-agent providers registered at boot. */
+  /** The coding-agent providers registered at boot; each owns its own services (sign-in flows, the demo model). */
   providers: ProviderRegistry;
   /** Runs turns: start, resume, stop, answer (SPEC §5). */
   harness: HarnessRuntime;
-  /** In-app `claude setup-token` sign-ins in progress, one per user. */
-  claudeSetup: SetupTokenFlows;
-  /** In-app Codex device-code sign-ins in progress, one per user. */
-  codexLogin: DeviceLoginFlows;
-  /** The offline demo's simulated model (started on first use). */
-  simulator: SimulatedModel;
   /** Repository clones by URL running in this process (progress, stop). */
   clones: ProjectClones;
   now: () => Date;

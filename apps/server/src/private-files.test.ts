@@ -5,7 +5,7 @@ import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { boot } from './boot';
+import { boot } from './app/boot';
 import type { Config } from './config';
 import { saveClaudeCredentials } from './harness/providers/claude/credentials';
 import { saveCodexAuthJson } from './harness/providers/codex/credentials';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from './app';
+import { allRoutes } from '../app/app';
 import type { AccessKind, RouteDef } from './routes';
 import { createTestContext, type TestContext, type TestUser } from '../testing/context';
 import { buildWorld, fillPath, routeKey, samples, type World } from '../testing/route-world';

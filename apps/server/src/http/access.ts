@@ -10,7 +10,7 @@ import { readBody } from './body-limits';
 import type { Access } from './routes';
 import type { AppEnv } from './types';
 import { idParam } from './validate';
-import { verifySignature } from '../features/webhooks/signature';
+import { verifySignature } from '../forge/webhook-signature';
 
 export interface Viewer {
   id: number;

@@ -5,7 +5,7 @@
 // registered on the app outside the declared list.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from './app';
+import { allRoutes } from '../app/app';
 import type { RouteDef } from './routes';
 import { createTestContext, type TestContext } from '../testing/context';
 import { buildWorld, fillPath, routeKey as key, samples } from '../testing/route-world';

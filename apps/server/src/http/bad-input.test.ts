@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from './app';
+import { allRoutes } from '../app/app';
 import type { RouteDef } from './routes';
 import { createTestContext, type TestContext } from '../testing/context';
 import { buildWorld, fillPath, routeKey, samples, type World } from '../testing/route-world';

@@ -9,10 +9,10 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../server';
+import { startServer, type RunningServer } from '../app/server';
 import { createTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../testing/context';
 import type { ProjectRow, TaskRow } from '../db/schema';
-import { signBody } from '../features/webhooks/signature';
+import { signBody } from '../forge/webhook-signature';
 
 const SECRET = 'body-limits-webhook-secret-0123';
 const MiB = 1024 * 1024;

@@ -4,7 +4,7 @@
 // what counts — not a Content-Length that claims less.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CHAT_IMAGE_BYTES, MAX_CHAT_IMAGES } from '@bottega/protocol';
-import { allRoutes } from './app';
+import { allRoutes } from '../app/app';
 import { bodyClassOf, bodyLimitBytes } from './body-limits';
 import { createTestContext, type TestContext, type TestUser } from '../testing/context';
 import type { ConversationRow, ProjectRow, TaskRow } from '../db/schema';

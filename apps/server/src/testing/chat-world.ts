@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { eventsOfFrame, type ServerEvent, type ServerFrame, type TaskDto } from '@bottega/protocol';
 import { startFakeAnthropic, type Brain, type FakeAnthropic } from '@bottega/testkit';
 import { recoverInterruptedRuns } from '../engine/recovery';
-import { startServer, type RunningServer } from '../server';
+import { startServer, type RunningServer } from '../app/server';
 import type { Config } from '../config';
 import { createTestContext, type TestContext, type TestUser } from './context';
 import { initRepo } from './git';

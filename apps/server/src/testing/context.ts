@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { boot } from '../boot';
+import { boot } from '../app/boot';
 import type { Config } from '../config';
 import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow, UserRow } from '../db/schema';
 import type { Deps } from '../deps';
@@ -14,9 +14,10 @@ import { newSessionToken } from '../features/auth/authenticate';
 import { newTaskRow } from '../features/tasks/commands';
 import { createProject } from '../features/projects/commands';
 import { hashPassword } from '../features/auth/credentials';
-import { createApp } from '../http/app';
+import { createApp } from '../app/app';
 import type { AppEnv } from '../http/types';
 import { silentLogger } from '../logger';
+import { codexProvider } from '../harness/providers/codex/provider';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 /** Stand-in for `claude setup-token` (see the script). */
@@ -96,7 +97,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
     app: createApp(deps),
     async close() {
       await ctx.deps.background.drain();
-      await ctx.deps.codexLogin.closeAll();
+      await codexProvider(ctx.deps.providers).deviceLogin.closeAll();
       await close();
       await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },

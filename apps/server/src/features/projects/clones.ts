@@ -13,7 +13,8 @@ import type { Deps } from '../../deps';
 import { isUniqueViolation } from '../../db/errors';
 import type { ProjectRow } from '../../db/schema';
 import { AppError } from '../../errors';
-import { cloneRepository, type CloneProgress } from '../../forge/clone';
+import { cloneRepository } from '../../forge/clone';
+import type { ProjectClones } from '../../forge/clone-registry';
 import { iso } from '../../time';
 import { ifMissing } from '../../fs-errors';
 import { cloneRoot, isStrictlyInside, realRoots } from './repo-roots';
@@ -21,46 +22,6 @@ import { cloneRoot, isStrictlyInside, realRoots } from './repo-roots';
 type CloneDeps = Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'background' | 'config' | 'clones'>;
 
 const exists = async (p: string) => (await lstat(p).catch(ifMissing(null))) !== null;
-
-/** In-memory state of the clones this process runs: progress and a way to stop them. */
-export class ProjectClones {
-  private readonly live = new Map<number, { controller: AbortController; progress: CloneProgress | null }>();
-
-  progress(projectId: number): CloneProgress | null {
-    return this.live.get(projectId)?.progress ?? null;
-  }
-
-  isRunning(projectId: number): boolean {
-    return this.live.has(projectId);
-  }
-
-  /** Marks a clone as running; false if one already runs for the project. */
-  begin(projectId: number): AbortController | null {
-    if (this.live.has(projectId)) return null;
-    const controller = new AbortController();
-    this.live.set(projectId, { controller, progress: null });
-    return controller;
-  }
-
-  report(projectId: number, progress: CloneProgress): void {
-    const entry = this.live.get(projectId);
-    if (entry) entry.progress = progress;
-  }
-
-  end(projectId: number): void {
-    this.live.delete(projectId);
-  }
-
-  /** Stops one clone (its folder is removed by the clone itself). */
-  stop(projectId: number): void {
-    this.live.get(projectId)?.controller.abort(new Error('stopped'));
-  }
-
-  /** Server shutdown: every clone is stopped (and cleans up after itself). */
-  stopAll(): void {
-    for (const entry of this.live.values()) entry.controller.abort(new Error('the server stopped'));
-  }
-}
 
 /** The clone state shown for a project row (with live progress while it runs). */
 export function cloneState(clones: ProjectClones, row: ProjectRow): ProjectCloneDto | null {

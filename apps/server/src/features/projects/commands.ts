@@ -14,7 +14,8 @@ import type { Viewer } from '../../http/access';
 import { iso } from '../../time';
 import { projectArchiveDir, resolveInside } from '../../workspace/paths';
 import { deleteTask } from '../tasks/commands';
-import { cloneState, createClonedProject, type ProjectClones } from './clones';
+import type { ProjectClones } from '../../forge/clone-registry';
+import { cloneState, createClonedProject } from './clones';
 import { emptyCounts, presentProject } from './presenters';
 import { validateRepoPath } from './repo-roots';
 

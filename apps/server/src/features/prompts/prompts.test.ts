@@ -2,7 +2,7 @@
 // and the store's 404 / 400 / 409 answers reach the client with their codes.
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../http/app';
+import { createApp } from '../../app/app';
 import type { AppEnv } from '../../http/types';
 import { findPrompt } from '../../prompts/registry';
 import type { PromptDetail, PromptSummary } from '../../prompts/store';

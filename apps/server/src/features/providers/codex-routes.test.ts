@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { codexPaths } from '../../harness/providers/codex/credentials';
+import { codexProvider } from '../../harness/providers/codex/provider';
 import { createTestContext, type TestContext } from '../../testing/context';
 
 let ctx: TestContext;
@@ -12,7 +13,7 @@ beforeEach(async () => {
   ctx = await createTestContext();
 });
 afterEach(async () => {
-  await ctx.deps.codexLogin.closeAll();
+  await codexProvider(ctx.deps.providers).deviceLogin.closeAll();
   await ctx.close();
 });
 

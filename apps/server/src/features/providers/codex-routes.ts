@@ -8,6 +8,7 @@ import { AppError } from '../../errors';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
 import { claudeStatus } from '../../harness/providers/claude/credentials';
+import { codexProvider } from '../../harness/providers/codex/provider';
 import { codexStatus, deleteCodexCredentials, parseAuthJson, readCodexCredentials, saveCodexAuthJson, saveCodexCredentials } from '../../harness/providers/codex/credentials';
 import { opencodeStatus } from '../../harness/providers/opencode/credentials';
 import { seedAgentSettings } from '../agent-settings/store';
@@ -64,7 +65,7 @@ export function codexRoutes(deps: Deps): RouteDef[] {
       access: access.user,
       handler: async (c) => {
         const userId = c.get('user').id;
-        await deps.codexLogin.cancel(userId);
+        await codexProvider(deps.providers).deviceLogin.cancel(userId);
         await deleteCodexCredentials(home, userId);
         return c.json(await codexStatus(home, userId));
       },
@@ -73,7 +74,7 @@ export function codexRoutes(deps: Deps): RouteDef[] {
       method: 'POST',
       path: '/api/providers/openai/device-login/start',
       access: access.user,
-      handler: async (c) => c.json(await deps.codexLogin.start(c.get('user').id)),
+      handler: async (c) => c.json(await codexProvider(deps.providers).deviceLogin.start(c.get('user').id)),
     },
     {
       method: 'GET',
@@ -81,7 +82,7 @@ export function codexRoutes(deps: Deps): RouteDef[] {
       access: access.user,
       handler: async (c) => {
         const userId = c.get('user').id;
-        const state = deps.codexLogin.status(userId);
+        const state = codexProvider(deps.providers).deviceLogin.status(userId);
         // Seeding happens on the poll that first sees the sign-in complete.
         if (state.status === 'connected') await seedAgentSettings(deps, userId, 'openai');
         return c.json(state);
@@ -92,8 +93,8 @@ export function codexRoutes(deps: Deps): RouteDef[] {
       path: '/api/providers/openai/device-login/cancel',
       access: access.user,
       handler: async (c) => {
-        await deps.codexLogin.cancel(c.get('user').id);
-        return c.json(deps.codexLogin.status(c.get('user').id));
+        await codexProvider(deps.providers).deviceLogin.cancel(c.get('user').id);
+        return c.json(codexProvider(deps.providers).deviceLogin.status(c.get('user').id));
       },
     },
   ];

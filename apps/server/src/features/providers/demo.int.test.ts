@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
-import { onboard } from '../../cli/onboard';
+import { onboard } from '../../app/cli/onboard';
 import { newSessionToken } from '../auth/authenticate';
-import { startServer, type RunningServer } from '../../server';
+import { startServer, type RunningServer } from '../../app/server';
 import { buildServer } from '../../testing/build';
 import { createTestContext, type TestContext } from '../../testing/context';
 

@@ -2,6 +2,7 @@
 // secrets, disconnect, and the in-app setup-token sign-in (a stand-in program
 // plays `claude setup-token` under a real pseudo-terminal).
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { claudeProvider } from '../../harness/providers/claude/provider';
 import { createTestContext, type TestContext } from '../../testing/context';
 
 let ctx: TestContext;
@@ -9,7 +10,7 @@ beforeEach(async () => {
   ctx = await createTestContext();
 });
 afterEach(async () => {
-  await ctx.deps.claudeSetup.closeAll();
+  await claudeProvider(ctx.deps.providers).setupToken.closeAll();
   await ctx.close();
 });
 

@@ -10,6 +10,7 @@ import { seedAgentSettings, useSimulatedSettings } from '../agent-settings/store
 import { isSimulated, leaveSimulatedModel, useSimulatedModel } from '../../harness/providers/claude/simulated';
 import { readJson } from '../../http/validate';
 import { claudeStatus, deleteClaudeCredentials, saveClaudeCredentials } from '../../harness/providers/claude/credentials';
+import { claudeProvider } from '../../harness/providers/claude/provider';
 import { codexRoutes, connectionStatus } from './codex-routes';
 import { opencodeRoutes } from './opencode-routes';
 
@@ -79,7 +80,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       method: 'POST',
       path: '/api/providers/anthropic/setup-token/start',
       access: access.user,
-      handler: async (c) => c.json({ ...(await deps.claudeSetup.start(c.get('user').id)), notice: SUBSCRIPTION_TERMS_NOTICE }),
+      handler: async (c) => c.json({ ...(await claudeProvider(deps.providers).setupToken.start(c.get('user').id)), notice: SUBSCRIPTION_TERMS_NOTICE }),
     },
     {
       method: 'POST',
@@ -88,7 +89,7 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const body = await readJson(c, SetupTokenCodeBody);
-        const done = await deps.claudeSetup.complete(c.get('user').id, body.code);
+        const done = await claudeProvider(deps.providers).setupToken.complete(c.get('user').id, body.code);
         await leaveSimulatedModel(home, c.get('user').id);
         await seedAgentSettings(deps, c.get('user').id, 'anthropic');
         return c.json(done);
@@ -99,15 +100,15 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       path: '/api/providers/anthropic/setup-token/cancel',
       access: access.user,
       handler: async (c) => {
-        await deps.claudeSetup.cancel(c.get('user').id);
-        return c.json(deps.claudeSetup.status(c.get('user').id));
+        await claudeProvider(deps.providers).setupToken.cancel(c.get('user').id);
+        return c.json(claudeProvider(deps.providers).setupToken.status(c.get('user').id));
       },
     },
     {
       method: 'GET',
       path: '/api/providers/anthropic/setup-token',
       access: access.user,
-      handler: (c) => c.json(deps.claudeSetup.status(c.get('user').id)),
+      handler: (c) => c.json(claudeProvider(deps.providers).setupToken.status(c.get('user').id)),
     },
     ...codexRoutes(deps),
     ...opencodeRoutes(deps),

@@ -8,7 +8,7 @@ import { deliverySubject } from './dedupe';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
 import { IssueCommentPayload, PullRequestPayload, ReviewPayload } from './payloads';
 import { taskIdOfBranch } from './receive';
-import { signBody, verifySignature } from './signature';
+import { signBody, verifySignature } from '../../forge/webhook-signature';
 
 const SECRET = 'a-webhook-secret-of-some-length';
 

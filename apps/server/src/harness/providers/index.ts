@@ -1,20 +1,31 @@
 // The providers this server offers, registered explicitly (SPEC §5). Adding a
-// provider is one line here plus its folder beside this file.
+// provider is one line here plus its folder beside this file. Each provider
+// owns the services only it needs (sign-in flows, the demo's simulated model).
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { ProviderRegistry } from '../registry';
 import { createClaudeProvider } from './claude/provider';
 import { createCodexProvider } from './codex/provider';
 import { createOpencodeProvider } from './opencode/provider';
-import type { SimulatedModel } from './claude/simulated';
 import type { Sandbox } from '../../sandbox/sandbox';
 
-export function defaultProviders(config: Pick<Config, 'home' | 'stallTimeoutMs'>, logger: Logger, simulator: SimulatedModel, sandbox: Sandbox): ProviderRegistry {
+export interface SignInCommands {
+  /** Program run for the Claude sign-in instead of the Claude Code binary (tests). */
+  claudeSetupCommand?: readonly [string, ...string[]];
+  /** Program run for the Codex device sign-in instead of the Codex binary (tests). */
+  codexLoginCommand?: readonly [string, ...string[]];
+}
+
+export function defaultProviders(config: Pick<Config, 'home' | 'stallTimeoutMs'>, logger: Logger, sandbox: Sandbox, signIn: SignInCommands = {}): ProviderRegistry {
+  const common = { home: config.home, stallTimeoutMs: config.stallTimeoutMs, sandbox };
   return new ProviderRegistry()
     .register(
       'anthropic',
-      createClaudeProvider({ home: config.home, logger: logger.child({ provider: 'anthropic' }), stallTimeoutMs: config.stallTimeoutMs, simulator, sandbox }),
+      createClaudeProvider({ ...common, logger: logger.child({ provider: 'anthropic' }), ...(signIn.claudeSetupCommand ? { setupTokenCommand: signIn.claudeSetupCommand } : {}) }),
     )
-    .register('openai', createCodexProvider({ home: config.home, logger: logger.child({ provider: 'openai' }), stallTimeoutMs: config.stallTimeoutMs, sandbox }))
-    .register('opencode', createOpencodeProvider({ home: config.home, logger: logger.child({ provider: 'opencode' }), stallTimeoutMs: config.stallTimeoutMs, sandbox }));
+    .register(
+      'openai',
+      createCodexProvider({ ...common, logger: logger.child({ provider: 'openai' }), ...(signIn.codexLoginCommand ? { deviceLoginCommand: signIn.codexLoginCommand } : {}) }),
+    )
+    .register('opencode', createOpencodeProvider({ ...common, logger: logger.child({ provider: 'opencode' }) }));
 }

@@ -4,13 +4,15 @@
 import { dirname } from 'node:path';
 import type { Logger } from '../../../logger';
 import type { Sandbox } from '../../../sandbox/sandbox';
-import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import { CredentialsMissingError, ProviderError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
 import { buildClaudeEnvironment, readClaudeCredentials } from './credentials';
 import { readClaudeMcpServers } from './mcp-config';
 import { resolveClaudeExecutable } from './options';
 import { claudeTitleGenerator } from './title';
 import { ClaudeTurn } from './turn';
-import { isSimulated, type SimulatedModel } from './simulated';
+import { isSimulated, SimulatedModel } from './simulated';
+import { SetupTokenFlows } from './setup-token';
+import type { ProviderRegistry } from '../../registry';
 
 export interface ClaudeProviderDeps {
   /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
@@ -20,8 +22,8 @@ export interface ClaudeProviderDeps {
   stallTimeoutMs: number;
   /** The Claude Code binary; default: the SDK's platform package. */
   executablePath?: string;
-  /** The offline demo's model, for users who opted into it. */
-  simulator?: SimulatedModel;
+  /** Program run for the in-app sign-in instead of `claude setup-token` (tests). */
+  setupTokenCommand?: readonly [string, ...string[]];
   /** Where every CLI process starts (SPEC §12). */
   sandbox: Sandbox;
 }
@@ -37,7 +39,31 @@ export const CLAUDE_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze
   supportsImages: true,
 });
 
-export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
+/** The Claude provider with the services only it has. */
+export interface ClaudeProvider extends LlmProvider {
+  /** In-app `claude setup-token` sign-ins in progress, one per user. */
+  readonly setupToken: SetupTokenFlows;
+}
+
+function isClaudeProvider(provider: LlmProvider): provider is ClaudeProvider {
+  return (provider as Partial<ClaudeProvider>).setupToken instanceof SetupTokenFlows;
+}
+
+/** The registered Claude provider and its own services (a stand-in registered under its name has none). */
+export function claudeProvider(providers: ProviderRegistry): ClaudeProvider {
+  const provider = providers.get('anthropic');
+  if (!isClaudeProvider(provider)) throw new ProviderError('anthropic', 'fatal', 'invalid_request', 'the Claude provider of this server offers no in-app sign-in');
+  return provider;
+}
+
+export function createClaudeProvider(deps: ClaudeProviderDeps): ClaudeProvider {
+  /** The offline demo's model, for users who opted into it (started on first use). */
+  const simulator = new SimulatedModel();
+  const setupToken = new SetupTokenFlows({
+    home: deps.home,
+    logger: deps.logger.child({ component: 'claude-setup-token' }),
+    ...(deps.setupTokenCommand ? { command: deps.setupTokenCommand } : {}),
+  });
   let executable: string | null = null;
   const live = new Map<string, TurnHandle>();
   /** Leftover-process sweeps of finished turns, awaited at shutdown. */
@@ -48,7 +74,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
   async function environmentFor(userId: number): Promise<AgentEnvironment> {
     let credentials = await readClaudeCredentials(deps.home, userId);
     if (!credentials) throw new CredentialsMissingError('anthropic');
-    if (deps.simulator && (await isSimulated(deps.home, userId))) credentials = { ...credentials, baseUrl: await deps.simulator.url() };
+    if (await isSimulated(deps.home, userId)) credentials = { ...credentials, baseUrl: await simulator.url() };
     const env = await buildClaudeEnvironment(deps.home, userId, credentials);
     owners.set(env, userId);
     return env;
@@ -108,6 +134,9 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): LlmProvider {
     shutdown: async () => {
       await Promise.all([...live.values()].map((h) => h.abort()));
       while (cleanups.size > 0) await Promise.all([...cleanups]);
+      await setupToken.closeAll();
+      await simulator.close();
     },
+    setupToken,
   };
 }

@@ -4,11 +4,13 @@
 import { dirname } from 'node:path';
 import type { Logger } from '../../../logger';
 import type { Sandbox } from '../../../sandbox/sandbox';
-import { CredentialsMissingError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import { CredentialsMissingError, ProviderError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
 import { buildCodexEnvironment, readCodexCredentials } from './credentials';
 import { codexEndpoints, resolveCodexExecutable } from './options';
 import { codexTitleGenerator } from './title';
 import { CodexTurn } from './turn';
+import { DeviceLoginFlows } from './device-login';
+import type { ProviderRegistry } from '../../registry';
 
 export interface CodexProviderDeps {
   /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
@@ -20,6 +22,25 @@ export interface CodexProviderDeps {
   executablePath?: string;
   /** Where every `codex exec` starts (SPEC §12). */
   sandbox: Sandbox;
+  /** Program run for the in-app sign-in instead of `codex login --device-auth` (tests). */
+  deviceLoginCommand?: readonly [string, ...string[]];
+}
+
+/** The Codex provider with the services only it has. */
+export interface CodexProvider extends LlmProvider {
+  /** In-app Codex device-code sign-ins in progress, one per user. */
+  readonly deviceLogin: DeviceLoginFlows;
+}
+
+function isCodexProvider(provider: LlmProvider): provider is CodexProvider {
+  return (provider as Partial<CodexProvider>).deviceLogin instanceof DeviceLoginFlows;
+}
+
+/** The registered Codex provider and its own services (a stand-in registered under its name has none). */
+export function codexProvider(providers: ProviderRegistry): CodexProvider {
+  const provider = providers.get('openai');
+  if (!isCodexProvider(provider)) throw new ProviderError('openai', 'fatal', 'invalid_request', 'the Codex provider of this server offers no in-app sign-in');
+  return provider;
 }
 
 /** What Codex can do through `codex exec`: no mid-turn questions, no thinking deltas, whole items only. */
@@ -31,7 +52,12 @@ export const CODEX_CAPABILITIES: Readonly<ProviderCapabilities> = Object.freeze(
   supportsImages: false,
 });
 
-export function createCodexProvider(deps: CodexProviderDeps): LlmProvider {
+export function createCodexProvider(deps: CodexProviderDeps): CodexProvider {
+  const deviceLogin = new DeviceLoginFlows({
+    home: deps.home,
+    logger: deps.logger.child({ component: 'codex-device-login' }),
+    ...(deps.deviceLoginCommand ? { command: deps.deviceLoginCommand } : {}),
+  });
   let executable: string | null = null;
   const live = new Map<string, TurnHandle>();
   const cleanups = new Set<Promise<void>>();
@@ -92,6 +118,8 @@ export function createCodexProvider(deps: CodexProviderDeps): LlmProvider {
     shutdown: async () => {
       await Promise.all([...live.values()].map((h) => h.abort()));
       while (cleanups.size > 0) await Promise.all([...cleanups]);
+      await deviceLogin.closeAll();
     },
+    deviceLogin,
   };
 }

@@ -3,7 +3,7 @@
 // its environment with its run-scoped token — never to the database — and
 // says plainly whether the signal was taken.
 import { parseArgs } from 'node:util';
-import { RUN_TOKEN_VAR, SIGNAL_URL_VAR } from '../engine/signal-command';
+import { RUN_TOKEN_VAR, SIGNAL_URL_VAR } from '../../engine/signal-command';
 
 const SIGNALS = ['plan-complete', 'workflow-complete', 'workflow-blocked', 'pr-complete'] as const;
 

@@ -5,14 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Deps } from '../deps';
-import type { UserRow } from '../db/schema';
-import { runGit } from '../forge/git';
-import { ifMissing } from '../fs-errors';
-import { createUser } from '../features/auth/commands';
-import { createProject } from '../features/projects/commands';
-import { cloneRoot } from '../features/projects/repo-roots';
-import { createTask } from '../features/tasks/commands';
+import type { Deps } from '../../deps';
+import type { UserRow } from '../../db/schema';
+import { runGit } from '../../forge/git';
+import { ifMissing } from '../../fs-errors';
+import { createUser } from '../../features/auth/commands';
+import { createProject } from '../../features/projects/commands';
+import { cloneRoot } from '../../features/projects/repo-roots';
+import { createTask } from '../../features/tasks/commands';
 import { taskRequest } from '@bottega/simulator';
 
 export interface OnboardResult {

@@ -5,12 +5,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Deps } from './deps';
-import { attachWebSocketHub } from './events/ws-hub';
-import { isProjectMember, visibleTaskProjectId } from './http/access';
-import { createApp } from './http/app';
-import { authenticateHeaders } from './features/auth/authenticate';
-import { cancelAllWorktreeWork } from './workspace/worktree';
+import type { Deps } from '../deps';
+import { attachWebSocketHub } from '../events/ws-hub';
+import { isProjectMember, visibleTaskProjectId } from '../http/access';
+import { createApp } from './app';
+import { authenticateHeaders } from '../features/auth/authenticate';
+import { cancelAllWorktreeWork } from '../workspace/worktree';
 
 export interface RunningServer {
   url: string;
@@ -62,11 +62,9 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(timer);
-    // Agent turns end with the server: no agent process may outlive it.
+    // Agent turns end with the server: no agent process may outlive it. Each
+    // provider stops its own services too (sign-in flows, the demo model).
     await deps.harness.shutdown();
-    await deps.claudeSetup.closeAll();
-    await deps.codexLogin.closeAll();
-    await deps.simulator.close();
     // Unfinished checkouts resume at the next start; unfinished dependency copies
     // are abandoned (the worktree works without them). No git or cp outlives us.
     // A clone cut short removes its folder and is marked failed (retry later).

@@ -3,13 +3,13 @@
 // (see the README); a bad configuration lists every problem and exits 1.
 import { parseArgs } from 'node:util';
 import { boot } from '../boot';
-import { ConfigError, loadConfig } from '../config';
-import { createLogger, routeProcessWarnings } from '../logger';
-import { findUserByName, createUser, setPassword } from '../features/auth/commands';
+import { ConfigError, loadConfig } from '../../config';
+import { createLogger, routeProcessWarnings } from '../../logger';
+import { findUserByName, createUser, setPassword } from '../../features/auth/commands';
 import { startServer } from '../server';
-import { resumeWorkspaces } from '../features/tasks/workspace';
-import { recoverInterruptedRuns } from '../engine/recovery';
-import { recoverInterruptedClones } from '../features/projects/clones';
+import { resumeWorkspaces } from '../../features/tasks/workspace';
+import { recoverInterruptedRuns } from '../../engine/recovery';
+import { recoverInterruptedClones } from '../../features/projects/clones';
 import { onboard } from './onboard';
 import { readNewPassword } from './password-input';
 import { signalCommandMain } from './signal';

@@ -3,26 +3,23 @@
 // the other CLI commands and the integration tests, so every entry point boots
 // the same way.
 import type { Kysely } from 'kysely';
-import { BackgroundWork } from './background';
-import type { Config } from './config';
-import { migrateToLatest } from './db/migrate';
-import { openDatabase } from './db/open';
-import type { Deps } from './deps';
-import { EventBus } from './events/bus';
-import { Realtime } from './events/realtime';
-import type { Logger } from './logger';
-import { assertPrivateFiles, ensurePrivateHome } from './private-files';
-import { ensureSessionSecret } from './secrets';
-import { defaultProviders } from './harness/providers/index';
-import type { ProviderRegistry } from './harness/registry';
-import { HarnessRuntime } from './harness/runtime';
-import { TranscriptStore } from './harness/transcript-store';
-import { SetupTokenFlows } from './harness/providers/claude/setup-token';
-import { DeviceLoginFlows } from './harness/providers/codex/device-login';
-import { SimulatedModel } from './harness/providers/claude/simulated';
-import { Sandbox } from './sandbox/sandbox';
-import { moveLegacyDocuments } from './workspace/archive-layout';
-import { ProjectClones } from './features/projects/clones';
+import { BackgroundWork } from '../background';
+import type { Config } from '../config';
+import { migrateToLatest } from '../db/migrate';
+import { openDatabase } from '../db/open';
+import type { Deps } from '../deps';
+import { EventBus } from '../events/bus';
+import { Realtime } from '../events/realtime';
+import type { Logger } from '../logger';
+import { assertPrivateFiles, ensurePrivateHome } from '../private-files';
+import { ensureSessionSecret } from '../secrets';
+import { defaultProviders, type SignInCommands } from '../harness/providers/index';
+import type { ProviderRegistry } from '../harness/registry';
+import { HarnessRuntime } from '../harness/runtime';
+import { TranscriptStore } from '../harness/transcript-store';
+import { Sandbox } from '../sandbox/sandbox';
+import { moveLegacyDocuments } from '../workspace/archive-layout';
+import { ProjectClones } from '../forge/clone-registry';
 
 export interface Booted {
   deps: Deps;
@@ -30,13 +27,9 @@ export interface Booted {
   close: () => Promise<void>;
 }
 
-export interface BootOptions {
+export interface BootOptions extends SignInCommands {
   /** The provider registry; defaults to every provider this server ships. */
   providers?: ProviderRegistry;
-  /** Program run for the Claude sign-in flow instead of the Claude Code binary (tests). */
-  claudeSetupCommand?: readonly [string, ...string[]];
-  /** Program run for the Codex device sign-in instead of the Codex binary (tests). */
-  codexLoginCommand?: readonly [string, ...string[]];
 }
 
 export async function boot(config: Config, logger: Logger, options: BootOptions = {}): Promise<Booted> {
@@ -56,10 +49,9 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   const bus = new EventBus(logger.child({ component: 'bus' }));
   const background = new BackgroundWork(logger);
   const now = () => new Date();
-  const simulator = new SimulatedModel();
   const address: Deps['address'] = { url: null };
   const sandbox = await Sandbox.create({ mode: config.sandbox, home: config.home, logger: logger.child({ component: 'sandbox' }), signalUrl: () => address.url });
-  const providers = options.providers ?? defaultProviders(config, logger, simulator, sandbox);
+  const providers = options.providers ?? defaultProviders(config, logger, sandbox, options);
   const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now));
   const deps: Deps = {
     config,
@@ -73,9 +65,6 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     sandbox,
     providers,
     harness,
-    claudeSetup: new SetupTokenFlows({ home: config.home, logger: logger.child({ component: 'claude-setup-token' }), ...(options.claudeSetupCommand ? { command: options.claudeSetupCommand } : {}) }),
-    codexLogin: new DeviceLoginFlows({ home: config.home, logger: logger.child({ component: 'codex-device-login' }), ...(options.codexLoginCommand ? { command: options.codexLoginCommand } : {}) }),
-    simulator,
     clones: new ProjectClones(),
     now,
     address,

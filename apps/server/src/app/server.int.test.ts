@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventsOfFrame, type ServerFrame } from '@bottega/protocol';
-import { TestClient } from './events/ws-hub.fixture';
+import { TestClient } from '../events/ws-hub.fixture';
 import { startServer, type RunningServer } from './server';
-import { createTestContext, type TestContext, type TestUser } from './testing/context';
-import { initRepo } from './testing/git';
+import { createTestContext, type TestContext, type TestUser } from '../testing/context';
+import { initRepo } from '../testing/git';
 
 let ctx: TestContext;
 let server: RunningServer;
