@@ -19,18 +19,14 @@ import { publishRun, publishTask, type TransitionDeps } from './publish';
 /** The run statuses during which a run owns its task. */
 export const LIVE_RUN_STATUSES = ['pending', 'running'] as const;
 
-async function liveRunOf(db: Kysely<Database>, taskId: number): Promise<{ id: number; agent_type: AgentType } | undefined> {
+/** The live run of a task, if any (inside a transaction too). */
+export async function liveRunOf(db: Kysely<Database>, taskId: number): Promise<{ id: number; agent_type: AgentType } | undefined> {
   return db.selectFrom('agent_runs').select(['id', 'agent_type']).where('task_id', '=', taskId).where('status', 'in', LIVE_RUN_STATUSES).executeTakeFirst();
 }
 
 /** Throws RUN_IN_PROGRESS while an agent run is live on the task. */
-export async function assertNoLiveRun(deps: Pick<Deps, 'db'>, taskId: number, message = 'an agent is running on this task; stop it first'): Promise<void> {
-  if (await liveRunOf(deps.db, taskId)) throw new AppError('RUN_IN_PROGRESS', message);
-}
-
-/** The live run of a task, if any (for guards that explain themselves). */
-export function findLiveRun(deps: Pick<Deps, 'db'>, taskId: number): Promise<{ id: number; agent_type: AgentType } | undefined> {
-  return liveRunOf(deps.db, taskId);
+export async function assertNoLiveRun(deps: Pick<Deps, 'db'>, taskId: number): Promise<void> {
+  if (await liveRunOf(deps.db, taskId)) throw new AppError('RUN_IN_PROGRESS', 'an agent is running on this task; stop it first');
 }
 
 export interface NewRun {

@@ -16,7 +16,7 @@ import type { TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { iso } from '../../time';
 import { publishTask, type TransitionDeps } from './publish';
-import { LIVE_RUN_STATUSES } from './runs';
+import { liveRunOf } from './runs';
 
 export interface MoveFacts {
   /** The role of the task's live run, or null when none is live. */
@@ -45,7 +45,7 @@ export function mergedAndCleanedUp(task: Pick<TaskRow, 'status' | 'branch_name' 
 export async function moveTaskTransition(deps: TransitionDeps, taskId: number, to: TaskStatus, title?: string): Promise<TaskRow> {
   const task = await deps.db.transaction().execute(async (trx) => {
     const fresh = await trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
-    const live = await trx.selectFrom('agent_runs').select('agent_type').where('task_id', '=', taskId).where('status', 'in', LIVE_RUN_STATUSES).executeTakeFirst();
+    const live = await liveRunOf(trx, taskId);
     const why = refusedMove(fresh.status, to, { liveRun: live?.agent_type ?? null, mergedAndCleanedUp: mergedAndCleanedUp(fresh) });
     if (why) throw new AppError('CONFLICT', `cannot move the task from ${fresh.status} to ${to}: ${why}`);
     return trx

@@ -14,7 +14,7 @@ import { ExecError } from '../../process/exec';
 import { onRunComplete } from '../../engine/completion';
 import { startRun } from '../../engine/run-starter';
 import { completeMergedTask } from '../../engine/merge';
-import { findLiveRun } from '../../engine/transitions/runs';
+import { liveRunOf } from '../../engine/transitions/runs';
 import { pullRequestClosedTransition } from '../../engine/transitions/tasks';
 import { readInstanceSettings } from '../admin/instance-settings';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
@@ -101,7 +101,7 @@ async function startFeedbackRun(deps: Deps, scope: TaskScope, feedback: string, 
   const { task } = scope;
   const blocked = notReady(task);
   if (blocked) return ignored(blocked);
-  if (await findLiveRun(deps, task.id)) return ignored(`an agent is already running on task ${task.id}`);
+  if (await liveRunOf(deps.db, task.id)) return ignored(`an agent is already running on task ${task.id}`);
   try {
     const run = await startRun(deps, {
       taskId: task.id,
@@ -165,7 +165,7 @@ async function onPullRequest(deps: Deps, raw: unknown): Promise<DeliveryOutcome>
   const { project, task } = scope;
   if (task.status === 'completed') return ignored(`task ${task.id} is completed`);
   if (p.action === 'closed' && p.pull_request.merged) {
-    if (await findLiveRun(deps, task.id)) return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
+    if (await liveRunOf(deps.db, task.id)) return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
     await completeMergedTask(deps, project, task, p.pull_request.html_url);
     return { status: 'completed', taskId: task.id };
   }
