@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { boot } from '../apps/server/src/app/boot';
 import { SESSION_COOKIE } from '../apps/server/src/features/auth/authenticate';
-import { newTaskRow } from '../apps/server/src/features/tasks/commands';
+import { newTaskRow } from '../apps/server/src/engine/transitions/tasks';
 import type { ProviderMessage } from '../apps/server/src/harness/contract';
 import { ProviderRegistry } from '../apps/server/src/harness/registry';
 import { silentLogger } from '../apps/server/src/logger';

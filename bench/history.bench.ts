@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { boot } from '../apps/server/src/app/boot';
 import type { ProviderMessage } from '../apps/server/src/harness/contract';
 import { ProviderRegistry } from '../apps/server/src/harness/registry';
-import { newTaskRow } from '../apps/server/src/features/tasks/commands';
+import { newTaskRow } from '../apps/server/src/engine/transitions/tasks';
 import { silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { boot } from '../apps/server/src/app/boot';
-import { newTaskRow } from '../apps/server/src/features/tasks/commands';
+import { newTaskRow } from '../apps/server/src/engine/transitions/tasks';
 import type { LlmProvider, ProviderMessage, TurnHandle } from '../apps/server/src/harness/contract';
 import { ProviderRegistry } from '../apps/server/src/harness/registry';
 import { silentLogger } from '../apps/server/src/logger';

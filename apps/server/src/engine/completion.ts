@@ -4,27 +4,18 @@
 // a run already `failed` (stopped, fatal error) or `interrupted` ends there.
 // Chaining starts as soon as this run's state is committed, after re-reading
 // the task and re-checking that nothing else is live.
+import type { AgentType } from '@bottega/protocol';
 import type { Deps } from '../deps';
-import { iso } from '../time';
 import { nextStep } from './next-step';
-import { broadcastRun, broadcastTask, startRun } from './run-starter';
+import { startRun } from './run-starter';
+import { completeRunTransition } from './transitions/runs';
+import { blockTaskTransition } from './transitions/tasks';
 
 export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
-  const now = iso(deps.now());
-  const run = await deps.db
-    .updateTable('agent_runs')
-    .set({ status: 'completed', ended_at: now, signal_token_hash: null })
-    .where('id', '=', runId)
-    .where('status', '=', 'running')
-    .returningAll()
-    .executeTakeFirst();
-  if (!run) return;
-  await broadcastRun(deps, run);
-  if (run.agent_type === 'refinement') {
-    await deps.db.updateTable('tasks').set({ refinement_complete: 1, updated_at: now }).where('id', '=', run.task_id).execute();
-  }
-  const task = await broadcastTask(deps, run.task_id);
-  if (!task || task.status === 'completed' || run.started_by === null) return;
+  const done = await completeRunTransition(deps, runId);
+  if (!done) return;
+  const { run, task } = done;
+  if (task.status === 'completed' || run.started_by === null) return;
   const actor = await deps.db.selectFrom('users').select(['is_technical', 'is_active']).where('id', '=', run.started_by).executeTakeFirst();
   if (!actor || actor.is_active !== 1) return;
   const step = nextStep({
@@ -44,25 +35,17 @@ export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
   switch (step.kind) {
     case 'stop':
       return;
-    case 'block': {
-      const blocked = await deps.db
-        .updateTable('tasks')
-        .set({ workflow_blocked: 1, block_reason: step.reason, updated_at: iso(deps.now()) })
-        .where('id', '=', task.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      deps.bus.publish({ type: 'task.blocked', projectId: blocked.project_id, taskId: blocked.id, reason: step.reason });
-      await broadcastTask(deps, task.id);
+    case 'block':
+      await blockTaskTransition(deps, task.id, step.reason);
       return;
-    }
     case 'start':
       await chain(deps, run.task_id, run.started_by, step.agentType);
       return;
   }
 }
 
-/** Starts the next run unless the task changed meanwhile (blocked, completed, deleted, or busy). */
-async function chain(deps: Deps, taskId: number, actingUserId: number, agentType: Parameters<typeof startRun>[1]['agentType']): Promise<void> {
+/** Chain: starts the next run unless the task changed meanwhile (blocked, completed, deleted, or busy). */
+async function chain(deps: Deps, taskId: number, actingUserId: number, agentType: AgentType): Promise<void> {
   const task = await deps.db.selectFrom('tasks').select(['status', 'workflow_blocked']).where('id', '=', taskId).executeTakeFirst();
   if (!task || task.status === 'completed' || task.workflow_blocked === 1) return;
   try {

@@ -2,6 +2,7 @@
 // model. The role prompts are instance overrides (the product's own override
 // directory) that carry the fake brain's directives, so each agent does
 // exactly what a test needs: signal, do work, or neither.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -56,6 +57,12 @@ async function idle(taskIds = [w.task.id]): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the loop did not settle');
+}
+
+/** Sends a signal with `token` straight to the server; the HTTP status. */
+async function signalWith(token: string): Promise<number> {
+  const res = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'workflow-complete' }) });
+  return res.status;
 }
 
 describe('the loop', () => {
@@ -219,8 +226,8 @@ describe('the loop', () => {
     expect((await task()).prAgentComplete).toBe(false);
   });
 
-  it('Stop during implementation fails the run and chains nothing', async () => {
-    await prompts({ implementation: `Work. ${directive.bash('echo begin; sleep 30.7; echo end')}`, review: `Review. ${signal('workflow-complete')}` });
+  it('Stop during implementation fails the run, tells open pages, spends its token and chains nothing', async () => {
+    await prompts({ implementation: `Work. ${directive.bash('printf %s "$BOTTEGA_RUN_TOKEN" > token.txt; echo begin; sleep 30.7; echo end')}`, review: `Review. ${signal('workflow-complete')}` });
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
     await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
@@ -230,6 +237,10 @@ describe('the loop', () => {
     expect(await processesMatching('sleep 30.7')).toEqual([]);
     await idle();
     expect((await runs()).map((r) => [r.agentType, r.status, r.failureReason])).toEqual([['implementation', 'failed', 'stopped by the user']]);
+    // The stream told open pages the run's final state, and the run's token signals no more.
+    const final = await rec.waitFor((e) => e.type === 'agent-run.updated' && e.run.id === started.id && e.run.status !== 'running', 5_000);
+    expect(final.type === 'agent-run.updated' && [final.run.status, final.run.failureReason]).toEqual(['failed', 'stopped by the user']);
+    expect(await signalWith(await readFile(join(w.task.worktreePath ?? '', 'token.txt'), 'utf8'))).toBe(401);
     rec.close();
   });
 
@@ -253,6 +264,24 @@ describe('the loop', () => {
     const all = await runs();
     expect(all.map((r) => [r.agentType, r.status])).toEqual([['implementation', 'failed']]);
     expect(all[0]?.failureReason).toBeTruthy();
+  });
+
+  it('a fatal provider error mid-run tells open pages the run failed and spends its token', async () => {
+    await prompts({ implementation: `Work. ${directive.bash('printf %s "$BOTTEGA_RUN_TOKEN" > token.txt; sleep 1.5')}`, review: `Review. ${signal('workflow-complete')}` });
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
+    const tokenFile = join(w.task.worktreePath ?? '', 'token.txt');
+    for (let i = 0; i < 400 && !existsSync(tokenFile); i++) await new Promise((r) => setTimeout(r, 25));
+    // The agent holds a live token; the model's next answer is a fatal error.
+    const token = await readFile(tokenFile, 'utf8');
+    expect(token).toMatch(/^brt_/);
+    w.fake.failNext(400, { count: 10 });
+    await idle();
+    const final = await rec.waitFor((e) => e.type === 'agent-run.updated' && e.run.id === started.id && e.run.status !== 'running', 5_000);
+    expect(final.type === 'agent-run.updated' && final.run.status).toBe('failed');
+    expect((await runs()).map((r) => [r.agentType, r.status])).toEqual([['implementation', 'failed']]);
+    expect(await signalWith(token)).toBe(401);
+    rec.close();
   });
 
   it('a YOLO task runs one agent in one conversation to a PR', async () => {
@@ -366,6 +395,40 @@ describe('the loop', () => {
     expect(shown).toHaveLength(1);
     expect(shown[0]).toContain('Implement it.');
     expect(await readFile(join((await task()).worktreePath ?? '', 'rebuilt.txt'), 'utf8')).toBe('rebuilt\n');
+  });
+
+  it('a resumed PR run gets the same environment as a started one: git identity, GitHub credentials, signal address', async () => {
+    const saved = { GH_TOKEN: process.env.GH_TOKEN, GH_HOST: process.env.GH_HOST };
+    process.env.GH_TOKEN = 'ghp_resume_env_check';
+    process.env.GH_HOST = 'github.resume.test';
+    try {
+      const dump = (file: string) => directive.bash(`env | grep -E '^(GIT_|GH_|GITHUB_|BOTTEGA_SIGNAL_URL=|NO_PROXY=|no_proxy=)' | sort > ${file}`);
+      await prompts({ pr: `Open the PR. ${dump('env-started.txt')}` });
+      expect((await run('pr')).status).toBe(201);
+      await idle();
+      const interrupted = await w.ctx.deps.db
+        .insertInto('agent_runs')
+        .values({ task_id: w.task.id, agent_type: 'pr', status: 'interrupted', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', conversation_id: null, trigger: 'manual', created_at: new Date().toISOString() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await prompts({ pr: `Open the PR. ${dump('env-resumed.txt')}` });
+      expect((await w.ctx.request('POST', `/api/agent-runs/${interrupted.id}/resume`, { as: w.owner })).status).toBe(200);
+      await idle();
+      expect((await runs()).map((r) => [r.agentType, r.status])).toEqual([
+        ['pr', 'completed'],
+        ['pr', 'completed'],
+      ]);
+      const read = async (file: string) => (await readFile(join(w.task.worktreePath ?? '', file), 'utf8')).trim().split('\n');
+      const started = await read('env-started.txt');
+      expect(started).toEqual(expect.arrayContaining(['GH_TOKEN=ghp_resume_env_check', 'GH_HOST=github.resume.test', `GIT_AUTHOR_NAME=${w.owner.row.username}`, 'GIT_CONFIG_VALUE_0=!gh auth git-credential']));
+      expect(started.some((line) => line.startsWith('BOTTEGA_SIGNAL_URL='))).toBe(true);
+      expect(await read('env-resumed.txt')).toEqual(started);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   it('a run interrupted before even its conversation existed starts afresh with its role prompt, on the model stamped on it', async () => {

@@ -5,10 +5,9 @@ import type { Deps } from '../deps';
 import type { ProjectRow, TaskRow } from '../db/schema';
 import { AppError } from '../errors';
 import { findPullRequest, githubRepoOf, mergePullRequest } from '../forge/github';
-import { iso } from '../time';
 import { removeTaskWorktree } from '../workspace/worktree';
-import { assertNoLiveRun } from '../features/tasks/commands';
-import { broadcastTask } from './run-starter';
+import { assertNoLiveRun } from './transitions/runs';
+import { mergedTransition, pullRequestOpenedTransition } from './transitions/tasks';
 
 export async function mergeAndCleanUp(deps: Deps, project: ProjectRow, task: TaskRow): Promise<TaskRow> {
   await assertNoLiveRun(deps, task.id);
@@ -33,23 +32,18 @@ export async function completeMergedTask(deps: Deps, project: ProjectRow, task: 
   if (task.worktree_path && task.branch_name) {
     await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: task.worktree_path, branchName: task.branch_name });
   }
-  await deps.db
-    .updateTable('tasks')
-    .set({ status: 'completed', pr_url: prUrl, pr_closed: 0, worktree_path: null, workspace_status: 'none', updated_at: iso(deps.now()) })
-    .where('id', '=', task.id)
-    .execute();
-  const row = await broadcastTask(deps, task.id);
+  const row = await mergedTransition(deps, task.id, prUrl);
   if (!row) throw new AppError('NOT_FOUND', 'task not found');
   return row;
 }
 
 /** Records the PR's URL on the task once the PR agent reports (best effort: gh may be unreachable). */
-export async function recordPullRequestUrl(deps: Pick<Deps, 'db' | 'logger'>, project: ProjectRow, task: TaskRow): Promise<void> {
+export async function recordPullRequestUrl(deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger'>, project: ProjectRow, task: TaskRow): Promise<void> {
   if (!task.branch_name) return;
   try {
     const repo = await githubRepoOf(deps, project.repo_path);
     const pr = repo ? await findPullRequest(repo, task.branch_name) : null;
-    if (pr) await deps.db.updateTable('tasks').set({ pr_url: pr.url }).where('id', '=', task.id).execute();
+    if (pr) await pullRequestOpenedTransition(deps, task.id, pr.url);
   } catch (err) {
     deps.logger.warn({ err, taskId: task.id }, 'could not look up the pull request');
   }

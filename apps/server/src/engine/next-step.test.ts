@@ -2,10 +2,12 @@
 // every combination of the flags that matter (blocked, complete, refinement
 // done, at the cap, plan written), for technical and non-technical actors and
 // refinement on and off — each row's expectation derived from SPEC §4 rules
-// written out independently below.
+// written out independently below. Beside the sweep, a short table written
+// by hand, row by row, so a rule misread in both the code and the sweep's
+// expectation still fails here.
 import { agentTypes, type AgentType } from '@bottega/protocol';
 import { describe, expect, it } from 'vitest';
-import { nextStep, type NextStep, type StepInput } from './next-step';
+import { nextStep, type NextStep, type StepInput, type TaskFlags } from './next-step';
 
 const CAP = 25;
 const bools = [false, true] as const;
@@ -83,5 +85,46 @@ describe('nextStep', () => {
     expect(nextStep({ ...base, finished: 'refinement', flags: { ...base.flags, workflowComplete: true, refinementComplete: true } })).toEqual({ kind: 'start', agentType: 'pr' });
     expect(nextStep({ ...base, finished: 'planification' })).toEqual({ kind: 'stop', reason: 'plan-gate' });
     expect(nextStep({ ...base, finished: 'review', flags: { ...base.flags, workflowRunCount: CAP } })).toEqual({ kind: 'block', reason: 'max_iterations' });
+  });
+});
+
+/** One hand-written rule: the finished role, the flags that differ from a fresh in-progress task, and the step. */
+type Rule = [finished: AgentType, given: Partial<TaskFlags> & { technical?: boolean; refinement?: boolean }, expected: NextStep];
+
+const MAX = 5;
+const RULES: Rule[] = [
+  ['pr', { workflowComplete: true }, { kind: 'stop', reason: 'terminal' }],
+  ['yolo', { workflowComplete: true }, { kind: 'stop', reason: 'terminal' }],
+  ['planification', { planificationComplete: true }, { kind: 'stop', reason: 'plan-gate' }],
+  ['planification', { planificationComplete: true, technical: false }, { kind: 'start', agentType: 'implementation' }],
+  ['planification', { planificationComplete: false, technical: false }, { kind: 'stop', reason: 'plan-gate' }],
+  ['planification', { planificationComplete: true, workflowBlocked: true, technical: false }, { kind: 'stop', reason: 'plan-gate' }],
+  ['implementation', {}, { kind: 'start', agentType: 'review' }],
+  ['review', {}, { kind: 'start', agentType: 'implementation' }],
+  ['implementation', { workflowRunCount: MAX - 1 }, { kind: 'start', agentType: 'review' }],
+  ['review', { workflowRunCount: MAX }, { kind: 'block', reason: 'max_iterations' }],
+  ['implementation', { workflowRunCount: MAX + 3 }, { kind: 'block', reason: 'max_iterations' }],
+  ['review', { workflowBlocked: true }, { kind: 'stop', reason: 'blocked' }],
+  ['implementation', { workflowBlocked: true, workflowComplete: true }, { kind: 'stop', reason: 'blocked' }],
+  ['review', { workflowComplete: true }, { kind: 'start', agentType: 'refinement' }],
+  ['review', { workflowComplete: true, refinement: false }, { kind: 'start', agentType: 'pr' }],
+  ['review', { workflowComplete: true, refinementComplete: true }, { kind: 'start', agentType: 'pr' }],
+  ['review', { workflowComplete: true, workflowRunCount: MAX }, { kind: 'start', agentType: 'refinement' }],
+  ['refinement', { workflowComplete: true }, { kind: 'start', agentType: 'pr' }],
+  ['refinement', { workflowComplete: true, refinement: false }, { kind: 'start', agentType: 'pr' }],
+  ['refinement', {}, { kind: 'stop', reason: 'not-applicable' }],
+];
+
+describe('nextStep, rule by rule (written by hand)', () => {
+  it.each(RULES.map((r) => [`${r[0]} ${JSON.stringify(r[1])}`, r] as const))('%s', (_label, [finished, given, expectedStep]) => {
+    const { technical = true, refinement = true, ...flags } = given;
+    const step = nextStep({
+      finished,
+      flags: { planificationComplete: true, workflowComplete: false, workflowBlocked: false, refinementComplete: false, prAgentComplete: false, workflowRunCount: 1, ...flags },
+      actorIsTechnical: technical,
+      refinementEnabled: refinement,
+      maxIterations: MAX,
+    });
+    expect(step).toEqual(expectedStep);
   });
 });

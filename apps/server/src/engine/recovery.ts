@@ -9,13 +9,13 @@
 // again and a new conversation linked to the run.
 import { readdir, readFile } from 'node:fs/promises';
 import type { Deps } from '../deps';
-import { AppError, notFound } from '../errors';
-import { iso } from '../time';
+import { AppError } from '../errors';
 import { agentMarkerPrefix } from '../harness/providers/claude/agent-process';
-import { broadcastRun, broadcastTask, disallowedFor, failRun, runEnvironment } from './run-starter';
-import { taskTurnSetup } from '../features/chat/commands';
-import { newRunToken, signalEnvironment } from './signal-command';
+import { loadScope } from './run-starter';
+import { newRunToken } from './signal-command';
 import { buildRunPrompt } from './prompts';
+import { failRunTransition, interruptLiveRuns, linkRunConversation, resumeRunTransition, runEndHooks } from './transitions/runs';
+import { runTurnSetup } from './turn-setup';
 import type { AgentRunRow } from '../db/schema';
 import type { ProviderName } from '@bottega/protocol';
 
@@ -23,13 +23,7 @@ import type { ProviderName } from '@bottega/protocol';
 export const RESUME_PROMPT = 'The server restarted while you were working. Continue the task from where you stopped; check the current state of the files first.';
 
 export async function recoverInterruptedRuns(deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config'>): Promise<number> {
-  const runs = await deps.db
-    .updateTable('agent_runs')
-    .set({ status: 'interrupted', failure_reason: 'the server stopped while this run was active', ended_at: iso(deps.now()), signal_token_hash: null })
-    .where('status', 'in', ['pending', 'running'])
-    .returningAll()
-    .execute();
-  for (const run of runs) await broadcastRun(deps, run);
+  const runs = await interruptLiveRuns(deps);
   const killed = await killOrphanedAgents(deps, agentMarkerPrefix(deps.config.home));
   if (runs.length > 0 || killed > 0) deps.logger.warn({ interrupted: runs.map((r) => r.id), killedProcesses: killed }, 'recovered from an unclean stop');
   return runs.length;
@@ -71,43 +65,21 @@ export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingU
     throw new AppError('CONFLICT', 'this run was started from a GitHub comment and stopped before the agent began; mention the trigger handle on the pull request again');
   }
   if (!conversation && (!run.provider || !run.model)) throw new AppError('CONFLICT', 'this run has no provider or model recorded; start a new run instead');
-  const task = await deps.db.selectFrom('tasks').selectAll().where('id', '=', run.task_id).executeTakeFirst();
-  if (!task) throw notFound('task');
-  const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
-  const setup = await taskTurnSetup(deps, project, task, actingUserId);
-  const actor = await deps.db.selectFrom('users').select(['is_technical', 'username', 'git_name', 'git_email']).where('id', '=', actingUserId).executeTakeFirstOrThrow();
-  // Credentials before anything changes: a missing connection is a 403 with the run left as it was.
-  const env = await deps.providers.get((conversation?.provider ?? run.provider) as ProviderName).environmentFor(actingUserId);
-  const prompt = promptLost ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: actor.is_technical === 1, feedback: null }) : null;
-  if (!deps.address.url) throw new AppError('CONFLICT', 'the server is not listening yet');
+  const { task, project } = await loadScope(deps, run.task_id);
   const { token, hash } = newRunToken();
-  const resumed = await deps.db.transaction().execute(async (trx) => {
-    const live = await trx.selectFrom('agent_runs').select('id').where('task_id', '=', task.id).where('status', 'in', ['pending', 'running']).executeTakeFirst();
-    if (live) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
-    return trx
-      .updateTable('agent_runs')
-      .set({ status: 'running', failure_reason: null, ended_at: null, signal_token_hash: hash, started_by: actingUserId })
-      .where('id', '=', run.id)
-      .where('status', '=', 'interrupted')
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  });
-  await broadcastRun(deps, resumed);
-  const turn = {
-    ...setup,
-    disallowedTools: disallowedFor(run.agent_type),
-    extraEnv: { ...runEnvironment(run.agent_type, actor), ...signalEnvironment(deps.address.url, token) },
-    transientRetries: 2,
-    onComplete: () => onComplete(run.id),
-  };
+  // The same builder as a start: the role's tools, git identity, GitHub and signal credentials (checked before anything changes).
+  const turn = await runTurnSetup(deps, { project, task, agentType: run.agent_type, actingUserId, provider: (conversation?.provider ?? run.provider) as ProviderName, token });
+  const prompt = promptLost ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: turn.technical, feedback: null }) : null;
+  const resumed = await resumeRunTransition(deps, run, actingUserId, hash);
+  const setup = { ...turn.setup, linkedRun: runEndHooks(deps, run.id), onComplete: () => onComplete(run.id) };
   try {
     if (conversation) {
       // With a session the agent continues; without one, resume() replays the run's prompt in a new session.
-      await deps.harness.resume({ ...turn, conversation, prompt: conversation.provider_session_id ? RESUME_PROMPT : prompt });
+      await deps.harness.resume({ ...setup, conversation, prompt: conversation.provider_session_id ? RESUME_PROMPT : prompt });
     } else {
       const started = await deps.harness.start({
-        ...turn,
-        env,
+        ...setup,
+        env: turn.env,
         kind: 'agent_run',
         provider: run.provider as ProviderName,
         model: run.model ?? '',
@@ -115,13 +87,11 @@ export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingU
         title: `${run.agent_type} run`,
         prompt: prompt ?? '',
       });
-      const linked = await deps.db.updateTable('agent_runs').set({ conversation_id: started.id }).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
-      await broadcastRun(deps, linked);
+      await linkRunConversation(deps, run.id, started.id);
     }
   } catch (err) {
-    await failRun(deps, run.id, err instanceof Error ? err.message : String(err));
+    await failRunTransition(deps, run.id, err instanceof Error ? err.message : String(err));
     throw err;
   }
-  await broadcastTask(deps, task.id);
   return (await deps.db.selectFrom('agent_runs').selectAll().where('id', '=', run.id).executeTakeFirst()) ?? resumed;
 }

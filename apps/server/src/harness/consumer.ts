@@ -6,7 +6,7 @@
 // the provider's cost) that runs, tasks and projects are totalled from.
 import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
 import type { Deps } from '../deps';
-import { recordTurnUsage } from '../features/usage/record';
+import { recordTurnUsage } from './usage-record';
 import { iso } from '../time';
 import { withContextWindow } from './context-window';
 import type { ProviderMessage, TurnHandle } from './contract';

@@ -8,7 +8,7 @@ import type { ProviderName } from '@bottega/protocol';
 import type { ConversationRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { presentConversation } from '../features/runs/presenters';
+import { presentConversation } from './conversation-dto';
 import { iso } from '../time';
 import { consumeTurn, type LiveView } from './consumer';
 import type { AgentEnvironment, DisallowableTool, PermissionMode, PromptImage, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
@@ -55,6 +55,19 @@ export interface TurnSetup {
   transientRetries?: number;
   /** Fired once the stream has ended and its outcome is recorded. */
   onComplete?: (conversationId: number) => Promise<void> | void;
+  /** The agent run this turn belongs to, when it is one: the engine's transitions for its end. */
+  linkedRun?: LinkedRun;
+}
+
+/**
+ * How the runtime ends the agent run a turn belongs to. The engine owns run
+ * transitions and hands these to the turn; the runtime only says when.
+ */
+export interface LinkedRun {
+  /** Stop was pressed: called before the agent's process is ended. */
+  stopped(): Promise<void>;
+  /** The stream failed for good (no retry left). */
+  failed(reason: string): Promise<void>;
 }
 
 export interface StartTurn extends TurnSetup {
@@ -89,6 +102,7 @@ interface LiveTurn {
   view: LiveView;
   question: PendingQuestion | null;
   userId: number;
+  linkedRun: LinkedRun | undefined;
   done: Promise<void>;
 }
 
@@ -170,7 +184,7 @@ export class HarnessRuntime {
     const provider = this.registry.get(providerName);
     const model = conversation.model ?? '';
     const route = { projectId: setup.projectId, taskId: setup.taskId, conversationId: conversation.id };
-    const entry: LiveTurn = { route, controller: new AbortController(), handle: null, view: { thinking: '' }, question: null, userId: setup.userId, done: Promise.resolve() };
+    const entry: LiveTurn = { route, controller: new AbortController(), handle: null, view: { thinking: '' }, question: null, userId: setup.userId, linkedRun: setup.linkedRun, done: Promise.resolve() };
     this.live.set(conversation.id, entry);
 
     // The user's own words are part of the transcript before anything streams.
@@ -218,7 +232,7 @@ export class HarnessRuntime {
       // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
       if (!this.shuttingDown) await this.setPendingQuestion(conversation.id, null);
       if (!outcome.ok && (await this.retryTransient(conversation.id, setup, route, outcome.error))) return;
-      if (!outcome.ok) await this.recordFailure(conversation.id, route, outcome.error);
+      if (!outcome.ok) await this.recordFailure(conversation.id, route, outcome.error, setup.linkedRun);
       this.deps.bus.publish({ type: 'streaming.ended', ...route });
       // The first exchange of a chat is named in the background; nothing waits for it.
       if (outcome.ok && resumeSessionId === null && !this.shuttingDown) this.titles.schedule(route, setup.userId);
@@ -271,7 +285,7 @@ export class HarnessRuntime {
   }
 
   /** A failed stream: the reason goes into the transcript and onto a linked run. */
-  private async recordFailure(conversationId: number, route: { projectId: number; taskId: number; conversationId: number }, error: unknown): Promise<void> {
+  private async recordFailure(conversationId: number, route: { projectId: number; taskId: number; conversationId: number }, error: unknown, linkedRun: LinkedRun | undefined): Promise<void> {
     const aborted = error instanceof ProviderError && error.code === 'aborted';
     const reason = error instanceof Error ? error.message : String(error);
     if (!aborted) this.deps.logger.warn({ err: error, conversationId }, 'turn failed');
@@ -279,24 +293,16 @@ export class HarnessRuntime {
     const provider = (conversation?.provider ?? 'anthropic') as ProviderName;
     const note: ProviderMessage = { type: 'system', subtype: aborted ? 'stopped' : 'error', text: aborted ? 'Stopped.' : reason, id: `error:${randomUUID()}`, providerSessionId: null, raw: null };
     for (const m of await this.store.append(conversationId, [note], provider)) this.deps.bus.publish({ type: 'message', ...route, message: m });
-    if (!aborted) await this.failLinkedRun(conversationId, reason);
-  }
-
-  /** Marks the running agent run linked to the conversation failed (SPEC §4: Stop writes `failed` first). */
-  private async failLinkedRun(conversationId: number, reason: string): Promise<void> {
-    await this.deps.db
-      .updateTable('agent_runs')
-      .set({ status: 'failed', failure_reason: reason, ended_at: iso(this.deps.now()) })
-      .where('conversation_id', '=', conversationId)
-      .where('status', 'in', ['pending', 'running'])
-      .execute();
+    // A stopped run was already failed by stop(), before its process was ended.
+    if (!aborted) await linkedRun?.failed(reason);
   }
 
   /** Stops a live turn: the linked run is failed first, then the agent's process tree is ended. */
   async stop(conversationId: number): Promise<boolean> {
     const entry = this.live.get(conversationId);
     if (!entry) return false;
-    await this.failLinkedRun(conversationId, 'stopped by the user');
+    // SPEC §4: Stop fails the run first, so its end is not read as a completion.
+    await entry.linkedRun?.stopped();
     entry.controller.abort();
     await entry.handle?.abort();
     await entry.done;

@@ -11,7 +11,7 @@ import type { Config } from '../config';
 import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow, UserRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { newSessionToken } from '../features/auth/authenticate';
-import { newTaskRow } from '../features/tasks/commands';
+import { newTaskRow } from '../engine/transitions/tasks';
 import { createProject } from '../features/projects/commands';
 import { hashPassword } from '../features/auth/credentials';
 import { createApp } from '../app/app';

@@ -1,31 +1,17 @@
 // Per-user agent model settings (SPEC §7): for each of the six roles, the
-// provider, model and effort. Read strictly: a missing or invalid entry fails
-// loud with a message that says what to fix; nothing is ever defaulted.
-import { agentTypes, RoleModel, type AgentType, type ProviderName } from '@bottega/protocol';
+// provider, model and effort, validated and saved here; read strictly by the
+// engine at run start (engine/role-model.ts).
+import { agentTypes, type RoleModel, type ProviderName } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
+import { readAgentSettings, type AgentSettings } from '../../engine/role-model';
 import { SEED_ROLE_MODELS, validateEffort } from '../../harness/vocabulary';
 import { SIMULATED_MODEL } from '../../harness/providers/claude/simulated';
 import { parseModel } from '../../harness/providers/opencode/config';
 import { iso } from '../../time';
 
-export type AgentSettings = Record<AgentType, RoleModel>;
+export { readAgentSettings, type AgentSettings };
 type StoreDeps = Pick<Deps, 'db' | 'now' | 'providers'>;
-
-/** The user's settings, or null when none were ever stored. Invalid or partial settings throw. */
-export async function readAgentSettings(deps: Pick<Deps, 'db'>, userId: number): Promise<AgentSettings | null> {
-  const rows = await deps.db.selectFrom('user_agent_settings').selectAll().where('user_id', '=', userId).execute();
-  if (rows.length === 0) return null;
-  const out: Partial<AgentSettings> = {};
-  for (const row of rows) {
-    const parsed = RoleModel.safeParse({ provider: row.provider, model: row.model, effort: row.effort });
-    if (!parsed.success) throw new AppError('CONFLICT', `the stored model for ${row.agent_type} is invalid; set it again in Settings → Agent models`);
-    out[row.agent_type] = parsed.data;
-  }
-  const missing = agentTypes.filter((t) => !out[t]);
-  if (missing.length > 0) throw new AppError('CONFLICT', `no model is set for ${missing.join(', ')}; set them in Settings → Agent models`);
-  return out as AgentSettings;
-}
 
 function validate(deps: Pick<Deps, 'providers'>, settings: AgentSettings): void {
   for (const role of agentTypes) {
@@ -64,13 +50,6 @@ export async function seedAgentSettings(deps: StoreDeps, userId: number, provide
   if ((existing.length > 0 && !onlySimulated) || !seed) return false;
   await saveAgentSettings(deps, userId, seed);
   return true;
-}
-
-/** The model a role runs on for this user, read at run start (fails loud when unset). */
-export async function resolveRoleModel(deps: Pick<Deps, 'db'>, userId: number, role: AgentType): Promise<RoleModel> {
-  const settings = await readAgentSettings(deps, userId);
-  if (!settings) throw new AppError('PROVIDER_CREDENTIALS_MISSING', 'connect a provider in Settings → Providers before starting an agent');
-  return settings[role];
 }
 
 /** Every role on the simulated model (the offline demo), labelled as such. */

@@ -1,30 +1,11 @@
 // Chat attachments in the worktree's `tmp/` folder (SPEC §13): written with
 // the same rules as the task's input files (sanitized names, size limit, never
-// through a symlink), listed for the context prompt so the agent knows where
-// they are. Attachments to `input_files/` go through the input-files route.
-import { lstat } from 'node:fs/promises';
-import { join } from 'node:path';
+// through a symlink); the context prompt lists them (workspace/tmp-files.ts).
+// Attachments to `input_files/` go through the input-files route.
 import type { TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
-import { listInputFiles, writeInputFile, type InputFileInfo } from '../../workspace/input-files';
-
-/** Most `tmp/` files named in the context prompt. */
-export const MAX_LISTED_TMP_FILES = 50;
-
-/** `<worktree>/tmp`, or null while the task has no worktree. */
-export function worktreeTmpDir(worktreePath: string | null): string | null {
-  return worktreePath ? join(worktreePath, 'tmp') : null;
-}
-
-/** Absolute paths of the regular files in the worktree's `tmp/`; [] when it is missing or not a real folder. */
-export async function listTmpFiles(worktreePath: string | null): Promise<string[]> {
-  const dir = worktreeTmpDir(worktreePath);
-  if (dir === null) return [];
-  // Missing, or anything the agent left there that cannot be inspected: no files to list.
-  const s = await lstat(dir).catch(() => null);
-  if (!s?.isDirectory()) return [];
-  return (await listInputFiles(dir)).slice(0, MAX_LISTED_TMP_FILES).map((f) => join(dir, f.name));
-}
+import { writeInputFile, type InputFileInfo } from '../../workspace/input-files';
+import { worktreeTmpDir } from '../../workspace/tmp-files';
 
 /** Stores uploads in the worktree's `tmp/`; CONFLICT while the worktree is not ready. */
 export async function writeTmpFiles(task: TaskRow, files: readonly { name: string; data: Uint8Array }[]): Promise<InputFileInfo[]> {

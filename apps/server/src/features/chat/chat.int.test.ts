@@ -120,14 +120,9 @@ describe('manual chat', () => {
     await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
     for (let i = 0; i < 100 && (await processesMatching(marker)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await processesMatching(marker)).length).toBeGreaterThan(0);
-    // A run linked to the conversation is failed by Stop before the agent is ended.
-    const row = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
-    const convRow = await w.ctx.deps.db.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirstOrThrow();
-    const run = await w.ctx.run(row, convRow, 'running');
+    // (Stop on an agent run's turn, which fails the run first, is covered by the loop's tests.)
     const stop = await w.ctx.request('POST', `/api/conversations/${conv.id}/stop`, { as: w.owner });
     expect(await stop.json()).toEqual({ stopped: true });
-    const after = await w.ctx.deps.db.selectFrom('agent_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
-    expect(after).toMatchObject({ status: 'failed', failure_reason: 'stopped by the user' });
     expect(await processesMatching(marker)).toEqual([]);
     await rec.turnEnded(conv.id);
     const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('still here') } });

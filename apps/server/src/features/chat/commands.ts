@@ -7,45 +7,12 @@ import type { Deps } from '../../deps';
 import type { ConversationRow, ProjectRow, TaskRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { validateEffort } from '../../harness/vocabulary';
-import type { TurnSetup } from '../../harness/runtime';
-import { buildContextPrompt } from '../../workspace/context-prompt';
-import { effectiveCwd } from '../../workspace/cwd';
-import { listInputFiles } from '../../workspace/input-files';
-import { devServerPort, taskArchive } from '../../workspace/paths';
-import { join } from 'node:path';
 import type { ProviderName } from '@bottega/protocol';
-import { isInside } from '../../sandbox/bwrap-args';
-import { taskConfinement } from '../../sandbox/confinement';
-import { allowedHostsOf } from '../sandbox/allowed-hosts';
-import { listTmpFiles } from './attachments';
+import { taskTurnSetup } from '../../engine/turn-setup';
 import { validateImages } from './images';
 import { commandRoots, expandMessage } from './slash-commands';
 
 type ChatDeps = Pick<Deps, 'harness' | 'config' | 'providers' | 'db'>;
-
-/** Where and how any turn on this task runs (chats and agent runs): its worktree, its context prompt, no permission prompts. */
-export async function taskTurnSetup(deps: Pick<Deps, 'config' | 'db'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
-  if (task.workspace_status === 'preparing') throw new AppError('CONFLICT', "the task's worktree is still being prepared; try again in a moment");
-  if (task.workspace_status === 'failed') throw new AppError('CONFLICT', `the task's worktree could not be prepared: ${task.workspace_error ?? 'unknown error'}`);
-  const cwd = await effectiveCwd({ repoPath: project.repo_path, subprojectPath: project.subproject_path, worktreePath: task.worktree_path });
-  const archive = taskArchive(deps.config.home, project.id, task.id);
-  const inputFiles = (await listInputFiles(archive.inputFilesDir)).map((f) => join(archive.inputFilesDir, f.name));
-  const tmpFiles = await listTmpFiles(task.worktree_path);
-  const context = buildContextPrompt({ taskId: task.id, documentPath: archive.documentPath, inputFiles, tmpFiles, devServerPort: devServerPort(task.id), cwd });
-  // The agent works in its worktree, or in the repository itself when the worktree is gone.
-  const root = task.worktree_path && isInside(task.worktree_path, cwd) ? task.worktree_path : project.repo_path;
-  const confinement = await taskConfinement({ worktreePath: root, cwd, archiveDir: archive.taskDir, hosts: await allowedHostsOf(deps.db, project.id) });
-  return {
-    taskId: task.id,
-    projectId: project.id,
-    userId,
-    cwd,
-    confinement,
-    systemPrompt: { mode: 'append', text: context },
-    permissionMode: 'bypass',
-    disallowedTools: [],
-  };
-}
 
 /**
  * What the provider receives for a chat message: the text with a slash

@@ -1,11 +1,9 @@
 // A project's extra sandbox hosts (SPEC §12): read for every agent turn on
 // the project, replaced whole by an administrator.
 import type { Db } from '../../db/open';
+import { allowedHostsOf } from '../../sandbox/allowed-hosts';
 
-export async function allowedHostsOf(db: Db, projectId: number): Promise<string[]> {
-  const rows = await db.selectFrom('project_allowed_hosts').select('host').where('project_id', '=', projectId).orderBy('host').execute();
-  return rows.map((r) => r.host);
-}
+export { allowedHostsOf };
 
 /** Replaces the project's list in one transaction; duplicates collapse. */
 export async function replaceAllowedHosts(db: Db, projectId: number, hosts: readonly string[]): Promise<string[]> {

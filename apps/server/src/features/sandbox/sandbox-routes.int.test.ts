@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AllowedHostsDto, SandboxStatusDto, TaskDto } from '@bottega/protocol';
 import { createTestContext, type TestContext, type TestUser } from '../../testing/context';
 import { initRepo } from '../../testing/git';
-import { taskTurnSetup } from '../chat/commands';
+import { taskTurnSetup } from '../../engine/turn-setup';
 
 let ctx: TestContext;
 let admin: TestUser;

@@ -5,14 +5,17 @@
 import { rm } from 'node:fs/promises';
 import type { TaskListQuery, TaskStatus } from '@bottega/protocol';
 import type { Deps } from '../../deps';
-import type { NewTask, ProjectRow, TaskRow } from '../../db/schema';
+import type { ProjectRow, TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { hasGitDir } from '../../forge/git';
 import { iso } from '../../time';
 import { seedDocumentContent, writeTaskDocument } from '../../workspace/document';
 import { taskArchive } from '../../workspace/paths';
 import { createTaskWorktree, removeTaskWorktree } from '../../workspace/worktree';
-import { presentTask } from './presenters';
+import { presentTask } from '../../engine/presenters';
+import { assertNoLiveRun } from '../../engine/transitions/runs';
+import { moveTaskTransition } from '../../engine/transitions/task-moves';
+import { newTaskRow } from '../../engine/transitions/tasks';
 import { watchWorkspace } from './workspace';
 
 type TaskDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger' | 'background'>;
@@ -21,20 +24,6 @@ export interface NewTaskInput {
   title: string;
   description?: string | undefined;
   yoloMode?: boolean | undefined;
-}
-
-/** A new task's row: pending, every workflow flag cleared. */
-export function newTaskRow(fields: Pick<NewTask, 'project_id' | 'owner_id' | 'title' | 'yolo_mode' | 'created_at' | 'updated_at'>): NewTask {
-  return {
-    status: 'pending',
-    planification_complete: 0,
-    workflow_complete: 0,
-    workflow_blocked: 0,
-    workflow_run_count: 0,
-    refinement_complete: 0,
-    pr_agent_complete: 0,
-    ...fields,
-  };
 }
 
 interface Cursor {
@@ -119,33 +108,24 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
   return task;
 }
 
+/**
+ * A human's edit: a new title, and a status move checked against the allowed
+ * moves (a refused move is a 409 and writes nothing, the title included).
+ */
 export async function updateTask(
   deps: TaskDeps,
   task: TaskRow,
   patch: { title?: string | undefined; status?: TaskStatus | undefined },
 ): Promise<TaskRow> {
+  if (patch.status !== undefined) return moveTaskTransition(deps, task.id, patch.status, patch.title);
   const row = await deps.db
     .updateTable('tasks')
-    .set({
-      ...(patch.title === undefined ? {} : { title: patch.title }),
-      ...(patch.status === undefined ? {} : { status: patch.status }),
-      updated_at: iso(deps.now()),
-    })
+    .set({ ...(patch.title === undefined ? {} : { title: patch.title }), updated_at: iso(deps.now()) })
     .where('id', '=', task.id)
     .returningAll()
     .executeTakeFirstOrThrow();
   deps.bus.publish({ type: 'task.updated', projectId: row.project_id, taskId: row.id, task: presentTask(row) });
   return row;
-}
-
-export async function assertNoLiveRun(deps: Pick<Deps, 'db'>, taskId: number): Promise<void> {
-  const live = await deps.db
-    .selectFrom('agent_runs')
-    .select('id')
-    .where('task_id', '=', taskId)
-    .where('status', 'in', ['pending', 'running'])
-    .executeTakeFirst();
-  if (live) throw new AppError('RUN_IN_PROGRESS', 'an agent is running on this task; stop it first');
 }
 
 /** Full teardown: worktree (forced) and branch, archive, then the rows. */

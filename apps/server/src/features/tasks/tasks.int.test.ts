@@ -136,6 +136,52 @@ describe('task lifecycle', () => {
     expect(events.at(-1)).toMatchObject({ type: 'task.updated', taskId: task?.id, task: { status: 'completed' } });
   });
 
+  it('refuses any status move while an agent runs, naming both statuses and why, and writes nothing', async () => {
+    const { task } = await createTask({ title: 'Busy' });
+    const row = await ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', task?.id ?? 0).executeTakeFirstOrThrow();
+    const run = await ctx.run(row, null, 'running');
+    const before = events.length;
+    for (const to of ['in_progress', 'in_review', 'completed'] as const) {
+      const res = await ctx.request('PATCH', `/api/tasks/${row.id}`, { as: owner, json: { status: to, title: 'Renamed meanwhile' } });
+      expect(res.status).toBe(409);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('CONFLICT');
+      expect(error.message).toBe(`cannot move the task from pending to ${to}: the implementation agent is running on this task and moves it itself; wait for it or stop it first`);
+    }
+    expect(await ctx.deps.db.selectFrom('tasks').select(['status', 'title']).where('id', '=', row.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending', title: 'Busy' });
+    expect(events.slice(before)).toEqual([]);
+    // A title alone is not a move; once the run has ended, the move goes through.
+    expect((await ctx.request('PATCH', `/api/tasks/${row.id}`, { as: owner, json: { title: 'Renamed' } })).status).toBe(200);
+    await ctx.deps.db.updateTable('agent_runs').set({ status: 'failed' }).where('id', '=', run.id).execute();
+    const moved = await ctx.request('PATCH', `/api/tasks/${row.id}`, { as: owner, json: { status: 'in_progress' } });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ task: { status: 'in_progress', title: 'Renamed' } });
+  });
+
+  it('moves a task freely between the board columns, back out of Completed while its worktree is there', async () => {
+    const { task } = await createTask({ title: 'Kanban' });
+    for (const to of ['in_progress', 'in_review', 'pending', 'completed', 'in_review', 'completed', 'pending'] as const) {
+      const res = await ctx.request('PATCH', `/api/tasks/${task?.id}`, { as: owner, json: { status: to } });
+      expect([to, res.status]).toEqual([to, 200]);
+      expect(events.at(-1)).toMatchObject({ type: 'task.updated', taskId: task?.id, task: { status: to } });
+    }
+  });
+
+  it('keeps a merged and cleaned-up task completed', async () => {
+    const { task } = await createTask({ title: 'Shipped' });
+    // What Merge & clean up leaves: completed, the branch name kept, the worktree gone.
+    await ctx.deps.db.updateTable('tasks').set({ status: 'completed', worktree_path: null, workspace_status: 'none', pr_url: 'https://github.com/acme/app/pull/1' }).where('id', '=', task?.id ?? 0).execute();
+    for (const to of ['pending', 'in_progress', 'in_review'] as const) {
+      const res = await ctx.request('PATCH', `/api/tasks/${task?.id}`, { as: owner, json: { status: to } });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+        `cannot move the task from completed to ${to}: its pull request was merged and its worktree removed; create a new task for further work`,
+      );
+    }
+    expect((await ctx.deps.db.selectFrom('tasks').select('status').where('id', '=', task?.id ?? 0).executeTakeFirstOrThrow()).status).toBe('completed');
+    expect((await ctx.request('PATCH', `/api/tasks/${task?.id}`, { as: owner, json: { status: 'completed', title: 'Shipped it' } })).status).toBe(200);
+  });
+
   it('reads and writes the task document', async () => {
     const { task } = await createTask({ title: 'Doc' });
     const put = await ctx.request('PUT', `/api/tasks/${task?.id}/document`, { as: owner, json: { content: '# Plan\n\n- [ ] step' } });

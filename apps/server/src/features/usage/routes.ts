@@ -5,7 +5,7 @@ import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
 import { deletePrice, listPrices, putPrice } from './prices';
-import { usageOfProject, usageOfTask } from './totals';
+import { usageOfProject, usageOfTask } from '../../engine/usage-totals';
 
 export function usageRoutes(deps: Deps): RouteDef[] {
   return [

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRunDto, ModelPriceDto, ProjectUsageDto, TaskUsageDto, TokenUsage } from '@bottega/protocol';
 import type { AgentRunRow, ConversationRow, ProjectRow, TaskRow } from '../../db/schema';
 import { createTestContext, type TestContext, type TestUser } from '../../testing/context';
-import { recordTurnUsage } from './record';
-import { usageOfProject, usageOfRuns, usageOfTask } from './totals';
+import { recordTurnUsage } from '../../harness/usage-record';
+import { usageOfProject, usageOfRuns, usageOfTask } from '../../engine/usage-totals';
 
 let ctx: TestContext;
 let owner: TestUser;

@@ -12,9 +12,10 @@ import { AppError } from '../../errors';
 import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
 import { ExecError } from '../../process/exec';
 import { onRunComplete } from '../../engine/completion';
-import { broadcastTask, startRun } from '../../engine/run-starter';
+import { startRun } from '../../engine/run-starter';
 import { completeMergedTask } from '../../engine/merge';
-import { iso } from '../../time';
+import { liveRunOf } from '../../engine/transitions/runs';
+import { pullRequestClosedTransition } from '../../engine/transitions/tasks';
 import { readInstanceSettings } from '../admin/instance-settings';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
 import { IssueCommentPayload, PullRequestPayload, ReviewComment, ReviewPayload } from './payloads';
@@ -100,8 +101,7 @@ async function startFeedbackRun(deps: Deps, scope: TaskScope, feedback: string, 
   const { task } = scope;
   const blocked = notReady(task);
   if (blocked) return ignored(blocked);
-  const live = await deps.db.selectFrom('agent_runs').select('id').where('task_id', '=', task.id).where('status', 'in', ['pending', 'running']).executeTakeFirst();
-  if (live) return ignored(`an agent is already running on task ${task.id}`);
+  if (await liveRunOf(deps.db, task.id)) return ignored(`an agent is already running on task ${task.id}`);
   try {
     const run = await startRun(deps, {
       taskId: task.id,
@@ -165,14 +165,12 @@ async function onPullRequest(deps: Deps, raw: unknown): Promise<DeliveryOutcome>
   const { project, task } = scope;
   if (task.status === 'completed') return ignored(`task ${task.id} is completed`);
   if (p.action === 'closed' && p.pull_request.merged) {
-    const live = await deps.db.selectFrom('agent_runs').select('id').where('task_id', '=', task.id).where('status', 'in', ['pending', 'running']).executeTakeFirst();
-    if (live) return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
+    if (await liveRunOf(deps.db, task.id)) return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
     await completeMergedTask(deps, project, task, p.pull_request.html_url);
     return { status: 'completed', taskId: task.id };
   }
-  const closed = p.action === 'closed' ? 1 : 0;
-  await deps.db.updateTable('tasks').set({ pr_closed: closed, pr_url: p.pull_request.html_url, updated_at: iso(deps.now()) }).where('id', '=', task.id).execute();
-  await broadcastTask(deps, task.id);
+  const closed = p.action === 'closed';
+  await pullRequestClosedTransition(deps, task.id, closed, p.pull_request.html_url);
   return closed ? { status: 'closed', taskId: task.id } : { status: 'reopened', taskId: task.id };
 }
 

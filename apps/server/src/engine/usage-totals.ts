@@ -6,7 +6,7 @@
 // it — tokens are shown, a guessed or partial cost never is.
 import { sql } from 'kysely';
 import type { AgentType, UsageTotalsDto } from '@bottega/protocol';
-import type { Deps } from '../../deps';
+import type { Deps } from '../deps';
 
 type Db = Deps['db'];
 

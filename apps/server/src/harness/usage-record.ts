@@ -1,8 +1,8 @@
 // Writes one usage record per finished turn from the turn's `result` message
 // (SPEC §13, issue 8). Runs, tasks and projects are totalled from these rows.
 import type { TokenUsage } from '@bottega/protocol';
-import type { Deps } from '../../deps';
-import { iso } from '../../time';
+import type { Deps } from '../deps';
+import { iso } from '../time';
 
 export interface TurnUsage {
   conversationId: number;

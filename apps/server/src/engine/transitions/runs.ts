@@ -1,0 +1,192 @@
+// Run transitions (SPEC §4, §12). Each is one function: its rows are written
+// in one transaction, the run's signal token is issued or cleared with its
+// status, and the run (and task) events go out after the commit. Nothing
+// else in the server writes `agent_runs.status` or its token.
+//
+//   start / chain   (none) → running     token issued; task counted, unblocked by a manual start, pending → in_progress
+//   complete        running → completed  token cleared; a refinement run marks the task refined
+//   fail / stop     live → failed        token cleared
+//   interrupt       live → interrupted   token cleared (boot, after an unclean stop)
+//   resume          interrupted → running  a new token issued
+import type { AgentType, ProviderName, RunTrigger } from '@bottega/protocol';
+import type { Kysely } from 'kysely';
+import type { AgentRunRow, Database, TaskRow } from '../../db/schema';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors';
+import { iso } from '../../time';
+import { publishRun, publishTask, type TransitionDeps } from './publish';
+
+/** The run statuses during which a run owns its task. */
+export const LIVE_RUN_STATUSES = ['pending', 'running'] as const;
+
+/** The live run of a task, if any (inside a transaction too). */
+export async function liveRunOf(db: Kysely<Database>, taskId: number): Promise<{ id: number; agent_type: AgentType } | undefined> {
+  return db.selectFrom('agent_runs').select(['id', 'agent_type']).where('task_id', '=', taskId).where('status', 'in', LIVE_RUN_STATUSES).executeTakeFirst();
+}
+
+/** Throws RUN_IN_PROGRESS while an agent run is live on the task. */
+export async function assertNoLiveRun(deps: Pick<Deps, 'db'>, taskId: number): Promise<void> {
+  if (await liveRunOf(deps.db, taskId)) throw new AppError('RUN_IN_PROGRESS', 'an agent is running on this task; stop it first');
+}
+
+export interface NewRun {
+  taskId: number;
+  agentType: AgentType;
+  trigger: RunTrigger;
+  triggerUrl: string | null;
+  actingUserId: number;
+  provider: ProviderName;
+  model: string;
+  effort: string | null;
+  /** Hash of the run's fresh signal token. */
+  tokenHash: string;
+}
+
+/**
+ * Start (and chain): claims the task for a new running run. One live run per
+ * task, checked and claimed in one transaction; the task's run count goes up
+ * (a manual start lifts a block, an iteration block restarting the count at 1),
+ * and a pending task is now in progress.
+ */
+export async function startRunTransition(deps: TransitionDeps, req: NewRun): Promise<AgentRunRow> {
+  const now = iso(deps.now());
+  const { run, task } = await deps.db.transaction().execute(async (trx) => {
+    if (await liveRunOf(trx, req.taskId)) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
+    const fresh = await trx.selectFrom('tasks').selectAll().where('id', '=', req.taskId).executeTakeFirstOrThrow();
+    const unblock = req.trigger === 'manual' && fresh.workflow_blocked === 1;
+    const task = await trx
+      .updateTable('tasks')
+      .set({
+        workflow_run_count: unblock && fresh.block_reason === 'max_iterations' ? 1 : fresh.workflow_run_count + 1,
+        ...(unblock ? { workflow_blocked: 0, block_reason: null } : {}),
+        ...(fresh.status === 'pending' ? { status: 'in_progress' as const } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', req.taskId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const run = await trx
+      .insertInto('agent_runs')
+      .values({
+        task_id: req.taskId,
+        agent_type: req.agentType,
+        status: 'running',
+        provider: req.provider,
+        model: req.model,
+        effort: req.effort,
+        trigger: req.trigger,
+        trigger_url: req.triggerUrl,
+        started_by: req.actingUserId,
+        signal_token_hash: req.tokenHash,
+        started_at: now,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { run, task };
+  });
+  publishTask(deps, task);
+  await publishRun(deps, run, task.project_id);
+  return run;
+}
+
+/** The run's conversation exists: it is linked to the run (its status does not change). */
+export async function linkRunConversation(deps: TransitionDeps, runId: number, conversationId: number): Promise<AgentRunRow> {
+  const run = await deps.db.updateTable('agent_runs').set({ conversation_id: conversationId }).where('id', '=', runId).returningAll().executeTakeFirstOrThrow();
+  await publishRunOfTask(deps, run);
+  return run;
+}
+
+/**
+ * Complete: a run whose stream ended while still running. Null when the run
+ * had already ended otherwise (stopped, failed, interrupted): nothing changes.
+ */
+export async function completeRunTransition(deps: TransitionDeps, runId: number): Promise<{ run: AgentRunRow; task: TaskRow } | null> {
+  const now = iso(deps.now());
+  const done = await deps.db.transaction().execute(async (trx) => {
+    const run = await trx
+      .updateTable('agent_runs')
+      .set({ status: 'completed', ended_at: now, signal_token_hash: null })
+      .where('id', '=', runId)
+      .where('status', '=', 'running')
+      .returningAll()
+      .executeTakeFirst();
+    if (!run) return null;
+    const task = await trx
+      .updateTable('tasks')
+      .set(run.agent_type === 'refinement' ? { refinement_complete: 1, updated_at: now } : { updated_at: now })
+      .where('id', '=', run.task_id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { run, task };
+  });
+  if (!done) return null;
+  await publishRun(deps, done.run, done.task.project_id);
+  publishTask(deps, done.task);
+  return done;
+}
+
+/** Fail: a live run ends as failed with its reason (a fatal provider error, a turn that could not start). */
+export async function failRunTransition(deps: TransitionDeps, runId: number, reason: string): Promise<AgentRunRow | null> {
+  const run = await deps.db
+    .updateTable('agent_runs')
+    .set({ status: 'failed', failure_reason: reason, ended_at: iso(deps.now()), signal_token_hash: null })
+    .where('id', '=', runId)
+    .where('status', 'in', LIVE_RUN_STATUSES)
+    .returningAll()
+    .executeTakeFirst();
+  if (run) await publishRunOfTask(deps, run);
+  return run ?? null;
+}
+
+/** Stop: a human pressed Stop; the run is failed before its process is ended (SPEC §4). */
+export function stopRunTransition(deps: TransitionDeps, runId: number): Promise<AgentRunRow | null> {
+  return failRunTransition(deps, runId, 'stopped by the user');
+}
+
+/** Interrupt: at boot, every run a previous process left live (its session id stays on the conversation). */
+export async function interruptLiveRuns(deps: TransitionDeps): Promise<AgentRunRow[]> {
+  const runs = await deps.db
+    .updateTable('agent_runs')
+    .set({ status: 'interrupted', failure_reason: 'the server stopped while this run was active', ended_at: iso(deps.now()), signal_token_hash: null })
+    .where('status', 'in', LIVE_RUN_STATUSES)
+    .returningAll()
+    .execute();
+  for (const run of runs) await publishRunOfTask(deps, run);
+  return runs;
+}
+
+/** Resume: an interrupted run is live again, for the resuming user, with a new token. */
+export async function resumeRunTransition(deps: TransitionDeps, run: AgentRunRow, actingUserId: number, tokenHash: string): Promise<AgentRunRow> {
+  const resumed = await deps.db.transaction().execute(async (trx) => {
+    if (await liveRunOf(trx, run.task_id)) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
+    const row = await trx
+      .updateTable('agent_runs')
+      .set({ status: 'running', failure_reason: null, ended_at: null, signal_token_hash: tokenHash, started_by: actingUserId })
+      .where('id', '=', run.id)
+      .where('status', '=', 'interrupted')
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new AppError('CONFLICT', 'only an interrupted run can be resumed (this one changed meanwhile)');
+    return row;
+  });
+  await publishRunOfTask(deps, resumed);
+  return resumed;
+}
+
+async function publishRunOfTask(deps: TransitionDeps, run: AgentRunRow): Promise<void> {
+  const task = await deps.db.selectFrom('tasks').select('project_id').where('id', '=', run.task_id).executeTakeFirst();
+  if (task) await publishRun(deps, run, task.project_id);
+}
+
+/** The run's end as the harness sees it (Stop, a failed stream), wired to the transitions above. */
+export function runEndHooks(deps: TransitionDeps, runId: number): { stopped(): Promise<void>; failed(reason: string): Promise<void> } {
+  return {
+    stopped: async () => {
+      await stopRunTransition(deps, runId);
+    },
+    failed: async (reason) => {
+      await failRunTransition(deps, runId, reason);
+    },
+  };
+}

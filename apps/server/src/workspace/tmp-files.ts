@@ -1,0 +1,23 @@
+// The worktree's `tmp/` folder (SPEC §13): where chat attachments go, and
+// what every turn's context prompt lists so the agent knows they are there.
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listInputFiles } from './input-files';
+
+/** Most `tmp/` files named in the context prompt. */
+export const MAX_LISTED_TMP_FILES = 50;
+
+/** `<worktree>/tmp`, or null while the task has no worktree. */
+export function worktreeTmpDir(worktreePath: string | null): string | null {
+  return worktreePath ? join(worktreePath, 'tmp') : null;
+}
+
+/** Absolute paths of the regular files in the worktree's `tmp/`; [] when it is missing or not a real folder. */
+export async function listTmpFiles(worktreePath: string | null): Promise<string[]> {
+  const dir = worktreeTmpDir(worktreePath);
+  if (dir === null) return [];
+  // Missing, or anything the agent left there that cannot be inspected: no files to list.
+  const s = await lstat(dir).catch(() => null);
+  if (!s?.isDirectory()) return [];
+  return (await listInputFiles(dir)).slice(0, MAX_LISTED_TMP_FILES).map((f) => join(dir, f.name));
+}
