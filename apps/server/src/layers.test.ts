@@ -29,8 +29,8 @@ async function boundaryMessages(path: string, source: string): Promise<string[]>
 }
 
 const refused: { what: string; path: string; source: string }[] = [
-  { what: 'machinery (harness) imports a feature', path: `${SERVER}/harness/probe.ts`, source: "import { recordTurnUsage } from '../features/usage/record';\nexport const x = recordTurnUsage;\n" },
-  { what: 'machinery imports a feature for its types only', path: `${SERVER}/http/probe.ts`, source: "import type { TurnUsage } from '../features/usage/record';\nexport type X = TurnUsage;\n" },
+  { what: 'machinery (harness) imports a feature', path: `${SERVER}/harness/probe.ts`, source: "import { listPrices } from '../features/usage/prices';\nexport const x = listPrices;\n" },
+  { what: 'machinery imports a feature for its types only', path: `${SERVER}/http/probe.ts`, source: "import type { usageRoutes } from '../features/usage/routes';\nexport type X = typeof usageRoutes;\n" },
   { what: 'the engine imports a feature', path: `${SERVER}/engine/probe.ts`, source: "import { deleteTask } from '../features/tasks/commands';\nexport const x = deleteTask;\n" },
   { what: 'the prompts (engine layer) import a feature', path: `${SERVER}/prompts/probe.ts`, source: "import { promptRoutes } from '../features/prompts/routes';\nexport const x = promptRoutes;\n" },
   { what: 'a feature imports the app assembly', path: `${SERVER}/features/tasks/probe.ts`, source: "import { createApp } from '../../app/app';\nexport const x = createApp;\n" },
@@ -75,7 +75,7 @@ const allowed: { what: string; path: string; source: string }[] = [
     source: "import { createRoleBrain } from '@bottega/simulator';\nexport const x = createRoleBrain;\n",
   },
   { what: 'the web app imports the protocol', path: 'apps/web/src/probe.ts', source: "import { providerNames } from '@bottega/protocol';\nexport const x = providerNames;\n" },
-  { what: 'a test in machinery imports a feature (tests are exempt)', path: `${SERVER}/harness/probe.test.ts`, source: "import { recordTurnUsage } from '../features/usage/record';\nexport const x = recordTurnUsage;\n" },
+  { what: 'a test in machinery imports a feature (tests are exempt)', path: `${SERVER}/harness/probe.test.ts`, source: "import { listPrices } from '../features/usage/prices';\nexport const x = listPrices;\n" },
 ];
 
 describe('import boundaries', () => {
