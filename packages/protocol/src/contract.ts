@@ -31,13 +31,12 @@ import {
   StartChatBody,
   StartRunBody,
   TaskDocumentBody,
-  TaskListQuery,
-  TranscriptQuery,
   UpdateInstanceSettingsBody,
   UpdateMemberBody,
   UpdateProjectBody,
   UpdateTaskBody,
 } from './api';
+import type { TaskListQuery, TranscriptQuery } from './api';
 import { PutAllowedHostsBody } from './sandbox';
 import type * as R from './responses';
 

@@ -2,7 +2,7 @@
 // flips one task flag, is accepted only with the run-scoped token of the
 // task's live run, and only from the roles allowed to send it.
 import { SignalBody, SignalName, type AgentType } from '@bottega/protocol';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { iso } from '../time';
