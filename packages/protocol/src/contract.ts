@@ -183,7 +183,6 @@ export const apiContract = {
 
 export type ApiRoutes = typeof apiContract;
 export type ApiRouteKey = keyof ApiRoutes;
-export type ApiMethod = ApiRouteKey extends `${infer M} ${string}` ? M : never;
 
 type TypesOf<K extends ApiRouteKey> = ApiRoutes[K] extends RouteContract<infer Res, infer Body, infer Query> ? { response: Res; body: Body; query: Query } : never;
 /** What the route answers (undefined for 204; the raw text for a download). */
