@@ -51,22 +51,19 @@ export type AnswerKind = 'json' | 'empty' | 'file';
 export interface RouteContract<Res, Body, Query, A extends AnswerKind = AnswerKind> {
   readonly body: 'json' | 'multipart' | null;
   readonly answer: A;
-  /** The request body's schema, for a JSON body. */
-  readonly schema: z.ZodType | null;
   readonly types?: { response: Res; body: Body; query: Query };
 }
 
 const entry = <Res, Body = undefined, Query = undefined, A extends AnswerKind = 'json'>(
   body: RouteContract<Res, Body, Query>['body'],
   answer: A,
-  schema: z.ZodType | null = null,
-): RouteContract<Res, Body, Query, A> => ({ body, answer, schema });
+): RouteContract<Res, Body, Query, A> => ({ body, answer });
 
 /** No body; answers `Res` as JSON. */
 const answers = <Res>() => entry<Res>(null, 'json');
-/** A JSON body validated by `schema` (the client sends its input type). */
-const json = <S extends z.ZodType>(schema: S) => ({ answers: <Res>() => entry<Res, z.input<S>>('json', 'json', schema) });
-/** A query string validated by `schema`. */
+/** A JSON body: the schema the server validates it with names its type (the client sends the schema's input). */
+const json = <S extends z.ZodType>(_schema: S) => ({ answers: <Res>() => entry<Res, z.input<S>>('json', 'json') });
+/** A query string, of the input type of the schema `S` the server reads it with. */
 const query = <S extends z.ZodType>() => ({ answers: <Res>() => entry<Res, undefined, z.input<S>>(null, 'json') });
 /** A multipart upload of files. */
 const multipart = { answers: <Res>() => entry<Res, FormData>('multipart', 'json') };
