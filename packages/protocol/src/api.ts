@@ -319,3 +319,13 @@ export const PutModelPriceBody = ModelPriceKey.extend({
   cacheWritePerMTok: perMTok,
 }).strict();
 export type PutModelPriceBody = z.infer<typeof PutModelPriceBody>;
+
+/** The signals an agent sends to change the workflow (POST /api/signals, with its run token). */
+export const SignalName = z.enum(['plan-complete', 'workflow-complete', 'workflow-blocked', 'pr-complete']);
+export type SignalName = z.infer<typeof SignalName>;
+
+export const SignalBody = z
+  .object({ signal: SignalName, reason: multiLine(z.string().trim().min(1).max(2000)).optional() })
+  .strict()
+  .refine((b) => b.signal !== 'workflow-blocked' || b.reason !== undefined, { message: 'workflow-blocked needs a reason' });
+export type SignalBody = z.infer<typeof SignalBody>;

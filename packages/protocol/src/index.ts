@@ -8,3 +8,5 @@ export * from './messages';
 export * from './repo-url';
 export * from './text';
 export * from './sandbox';
+export * from './responses';
+export * from './contract';

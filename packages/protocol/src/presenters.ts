@@ -1,7 +1,7 @@
 // JSON shapes the API returns. The server's presenters build exactly these;
 // the web app reads them. Raw rows never leave the server.
 import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
-import type { AgentType, CloneStatus, ConversationKind, ProjectRole, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
+import type { AgentType, CloneStatus, ConversationKind, ProjectRole, ProviderName, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
 
 export interface UserDto {
   id: number;
@@ -188,7 +188,7 @@ export interface ProjectUsageDto {
 
 /** One row of the admin-editable price table, in US dollars per million tokens. */
 export interface ModelPriceDto {
-  provider: string;
+  provider: ProviderName;
   model: string;
   inputPerMTok: number;
   outputPerMTok: number;

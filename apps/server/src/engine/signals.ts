@@ -2,21 +2,16 @@
 // flips one task flag (through the signal transition), is accepted only with
 // the run-scoped token of the task's live run, and only from the roles
 // allowed to send it.
-import { multiLine, type AgentType } from '@bottega/protocol';
-import { z } from 'zod';
+import { SignalBody, SignalName, type AgentType } from '@bottega/protocol';
+import type { z } from 'zod';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { recordPullRequestUrl } from './merge';
 import { hashRunToken } from './signal-command';
 import { recordSignalTransition } from './transitions/tasks';
 
-export const SignalName = z.enum(['plan-complete', 'workflow-complete', 'workflow-blocked', 'pr-complete']);
-export type SignalName = z.infer<typeof SignalName>;
-
-export const SignalBody = z
-  .object({ signal: SignalName, reason: multiLine(z.string().trim().min(1).max(2000)).optional() })
-  .strict()
-  .refine((b) => b.signal !== 'workflow-blocked' || b.reason !== undefined, { message: 'workflow-blocked needs a reason' });
+// The signal body is part of the API contract (packages/protocol).
+export { SignalBody, SignalName };
 
 const ALLOWED: Record<SignalName, readonly AgentType[]> = {
   'plan-complete': ['planification'],

@@ -3,21 +3,11 @@
 // stream of unified messages; everything else (storing, broadcasting, run
 // bookkeeping) is the runtime's. The shape fits a process-per-turn CLI
 // (Claude Code, Codex) as well as a long-lived server with events (OpenCode).
-import type { ProviderName, UnifiedMessageBody, UserQuestion } from '@bottega/protocol';
+import type { ProviderCapabilities, ProviderName, UnifiedMessageBody, UserQuestion } from '@bottega/protocol';
 import type { Confinement } from '../sandbox/confinement';
 
-export interface ProviderCapabilities {
-  /** The agent can pause a turn to ask the user a multiple-choice question. */
-  supportsAskUserQuestion: boolean;
-  /** Thinking arrives as incremental deltas while the model works. */
-  supportsThinkingDelta: boolean;
-  /** The provider reports context use per category, not just a total. */
-  supportsContextUsageBreakdown: boolean;
-  /** The agent can use MCP servers from the user's configuration. */
-  supportsMcpServers: boolean;
-  /** Prompts may carry images. */
-  supportsImages: boolean;
-}
+/** What a provider supports; the web app reads it from GET /api/providers, so it is an API type (packages/protocol). */
+export type { ProviderCapabilities };
 
 export type Capability = keyof ProviderCapabilities;
 

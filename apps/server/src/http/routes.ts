@@ -1,7 +1,15 @@
 // Route declarations. Every route states who may call it (`access`); the app
 // factory turns that into authentication + membership checks, so a handler
 // can never forget them, and the authorization test suite reads the same list.
-import type { Context } from 'hono';
+//
+// The route table is typed from the API contract (packages/protocol,
+// contract.ts): a route's method and path pick its contract entry, and its
+// handler must answer that entry's shape, so a route missing from the
+// contract, or a handler answering anything else, does not compile.
+import type { ApiAnswerKind, ApiResponse, ApiRouteKey, MethodOf, PathOf } from '@bottega/protocol';
+import type { Context, TypedResponse } from 'hono';
+import type { StatusCode } from 'hono/utils/http-status';
+import type { JSONParsed } from 'hono/utils/types';
 import type { BodyClass } from './body-limits';
 import type { AppEnv } from './types';
 
@@ -29,16 +37,24 @@ export type Access =
 
 export type AccessKind = Access['kind'];
 
-export interface RouteDef {
-  method: Method;
-  path: string;
+/** What a handler of route `K` may return: `c.json` of the contract's answer, `c.body(null, 204)`, or a file. */
+export type Answer<K extends ApiRouteKey> = Response &
+  (ApiAnswerKind<K> extends 'empty' ? TypedResponse<null, 204, 'body'> : ApiAnswerKind<K> extends 'file' ? unknown : TypedResponse<JSONParsed<ApiResponse<K>>, StatusCode, 'json'>);
+
+/** The declaration of route `K` (method and path as the contract keys it). */
+export interface RouteFor<K extends ApiRouteKey> {
+  method: MethodOf<K>;
+  path: PathOf<K>;
   access: Access;
   /** What body the route accepts; drives the bad-input test suite. */
   body?: 'json' | 'multipart';
   /** The size limit the body is read under, when not the one its kind implies (http/body-limits.ts). */
   bodyClass?: BodyClass;
-  handler: (c: Context<AppEnv>) => Response | Promise<Response>;
+  handler: (c: Context<AppEnv>) => Answer<K> | Promise<Answer<K>>;
 }
+
+/** Any declared route: one member per contract entry, told apart by method and path. */
+export type RouteDef = { [K in ApiRouteKey]: RouteFor<K> }[ApiRouteKey];
 
 export const access = {
   public: { kind: 'public' },

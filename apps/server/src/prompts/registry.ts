@@ -5,6 +5,7 @@
 // at runtime: the server is bundled by esbuild into one file, and constants
 // travel inside the bundle with nothing to locate on disk. Instance overrides
 // are .md files under $BOTTEGA_HOME (see ./store.ts).
+import type { PromptKind } from '@bottega/protocol';
 import { IMPLEMENTATION } from './defaults/implementation';
 import { PLAN_TEMPLATE } from './defaults/plan-template';
 import { PLANNING, PLANNING_NONTECHNICAL } from './defaults/planning';
@@ -13,8 +14,8 @@ import { REFINEMENT } from './defaults/refinement';
 import { REVIEW } from './defaults/review';
 import { YOLO } from './defaults/yolo';
 
-/** `prompt`: rendered with variables. `template`: read verbatim by the agent. */
-export type PromptKind = 'prompt' | 'template';
+/** `prompt`: rendered with variables. `template`: read verbatim by the agent (an API type, packages/protocol). */
+export type { PromptKind };
 
 /** The signals an agent sends by running `{{signalCommand}} <signal>` (SPEC §4). */
 export type PromptSignal = 'plan-complete' | 'workflow-complete' | 'workflow-blocked' | 'pr-complete';

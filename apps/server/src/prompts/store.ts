@@ -5,25 +5,13 @@ import { mkdir, open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors';
 import { writeFileAtomic } from '../workspace/atomic-write';
+import type { PromptDetailDto, PromptSummaryDto } from '@bottega/protocol';
 import { findPrompt, PROMPTS, type PromptDef, type PromptKind } from './registry';
 import { variablesUsed } from './render';
 
-export interface PromptSummary {
-  name: string;
-  label: string;
-  kind: PromptKind;
-  customized: boolean;
-}
-
-export interface PromptDetail extends PromptSummary {
-  /** The effective content: the override if there is one, else the default. */
-  content: string;
-  defaultContent: string;
-  /** The variables the content may use (empty for templates, which are not rendered). */
-  variables: readonly string[];
-  /** The override file's modification time in ms, or null when not customized. */
-  mtime: number | null;
-}
+/** The API's shapes (packages/protocol): a prompt in the list, and one prompt in full. */
+export type PromptSummary = PromptSummaryDto;
+export type PromptDetail = PromptDetailDto;
 
 interface Override {
   content: string;

@@ -3,22 +3,16 @@
 // session) clears it, which sends the app back to the login screen.
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { UserDto } from '@bottega/protocol';
+import type { UserDto, AuthStatusResponse } from '@bottega/protocol';
 import { api, onUnauthenticated } from '../lib/api';
 import { keys } from '../lib/keys';
 import { connectLive } from '../lib/live';
 import { prefetchChunks } from '../lib/chunks';
 
-export interface AuthStatus {
-  needsSetup: boolean;
-  authenticated: boolean;
-  user: UserDto | null;
-}
-
 const SessionContext = createContext<UserDto | null>(null);
 
 export function useAuthStatus() {
-  return useQuery({ queryKey: keys.authStatus, queryFn: () => api.get<AuthStatus>('/api/auth/status'), staleTime: 60_000, retry: 1 });
+  return useQuery({ queryKey: keys.authStatus, queryFn: () => api.get('/api/auth/status'), staleTime: 60_000, retry: 1 });
 }
 
 /** The logged-in user; only valid inside the authenticated part of the app. */
@@ -33,12 +27,12 @@ export function useSetSessionUser(): (user: UserDto | null) => void {
   const qc = useQueryClient();
   return (user) => {
     if (!user) {
-      qc.setQueryData<AuthStatus>(keys.authStatus, { needsSetup: false, authenticated: false, user: null });
+      qc.setQueryData<AuthStatusResponse>(keys.authStatus, { needsSetup: false, authenticated: false, user: null });
       // Nothing of the previous user's data may survive into the next login.
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.authStatus[0] });
       return;
     }
-    qc.setQueryData<AuthStatus>(keys.authStatus, { needsSetup: false, authenticated: true, user });
+    qc.setQueryData<AuthStatusResponse>(keys.authStatus, { needsSetup: false, authenticated: true, user });
   };
 }
 

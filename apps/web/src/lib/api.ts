@@ -1,7 +1,7 @@
 // The one way the app talks to the REST API: same-origin JSON with the session
 // cookie. Every non-2xx answer becomes an ApiError carrying the server's
 // closed error code, so screens switch on `code`, never on message text.
-import type { ErrorBody, ErrorCode } from '@bottega/protocol';
+import type { ApiBody, ApiQuery, ApiResponse, ApiRouteKey, ApiRoutes, ErrorBody, ErrorCode, PathOf, PathParams } from '@bottega/protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -34,7 +34,16 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, init?: { signal?: AbortSignal; raw?: boolean }): Promise<T> {
+/** The route's path with each `:name` replaced by its (encoded) value. */
+export function fillPath(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${path}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+async function request(method: string, path: string, body?: unknown, init?: { signal?: AbortSignal; raw?: boolean }): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -48,7 +57,7 @@ async function request<T>(method: string, path: string, body?: unknown, init?: {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'NETWORK', 'The server cannot be reached.');
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return undefined;
   const text = await res.text();
   let parsed: unknown = undefined;
   if (text) {
@@ -63,16 +72,46 @@ async function request<T>(method: string, path: string, body?: unknown, init?: {
     if (res.status === 401) for (const l of unauthenticatedListeners) l();
     throw new ApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? `Request failed (${res.status})`, err?.details);
   }
-  return (init?.raw ? text : parsed) as T;
+  return init?.raw ? text : parsed;
 }
 
+// The client is typed from the API contract (@bottega/protocol, contract.ts):
+// a call names the route's path exactly as the server declares it, and that
+// path picks the parameters, body, query and answer types. Nothing is cast
+// at a call site; the one cast is below, where the contract vouches for the
+// JSON the server sent.
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type PathsOf<M extends Method> = PathOf<Extract<ApiRouteKey, `${M} ${string}`>>;
+type KeyOf<M extends Method, P extends string> = `${M} ${P}` & ApiRouteKey;
+
+type ParamsOption<P extends string> = [PathParams<P>] extends [never] ? { params?: undefined } : { params: Record<PathParams<P>, string | number> };
+type BodyOption<K extends ApiRouteKey> = ApiBody<K> extends undefined ? { body?: undefined } : { body: ApiBody<K> };
+type QueryOption<K extends ApiRouteKey> = ApiQuery<K> extends undefined ? { query?: undefined } : { query?: ApiQuery<K> & Query };
+
+export type CallOptions<M extends Method, P extends string> = ParamsOption<P> & BodyOption<KeyOf<M, P>> & QueryOption<KeyOf<M, P>> & { signal?: AbortSignal };
+/** The options argument: optional when the route needs neither parameters nor a body. */
+type Args<M extends Method, P extends string> = object extends CallOptions<M, P> ? [options?: CallOptions<M, P>] : [options: CallOptions<M, P>];
+
+function caller<M extends Method>(method: M) {
+  return <P extends PathsOf<M>>(path: P, ...[options]: Args<M, P>): Promise<ApiResponse<KeyOf<M, P>>> => {
+    const opts: { params?: Record<string, string | number>; body?: unknown; query?: Query; signal?: AbortSignal } = options ?? {};
+    // A POST without a body sends an empty JSON object, as the client always has.
+    const body = opts.body ?? (method === 'POST' ? {} : undefined);
+    return request(method, withQuery(fillPath(path, opts.params), opts.query), body, { signal: opts.signal }) as Promise<ApiResponse<KeyOf<M, P>>>;
+  };
+}
+
+type DownloadPaths = { [K in ApiRouteKey]: ApiRoutes[K]['answer'] extends 'file' ? PathOf<K> : never }[ApiRouteKey];
+
 export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', withQuery(path, query), undefined, { signal }),
-  getText: (path: string) => request<string>('GET', path, undefined, { raw: true }),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  delete: <T = void>(path: string, body?: unknown) => request<T>('DELETE', path, body),
+  get: caller('GET'),
+  post: caller('POST'),
+  put: caller('PUT'),
+  patch: caller('PATCH'),
+  delete: caller('DELETE'),
+  /** A file route's bytes as text (downloads are not JSON). */
+  getText: <P extends DownloadPaths>(path: P, ...[options]: Args<'GET', P>) =>
+    request('GET', fillPath(path, options?.params), undefined, { raw: true, signal: options?.signal }) as Promise<string>,
 };
 
 /** A short human sentence for any thrown value (validation answers already list their fields). */

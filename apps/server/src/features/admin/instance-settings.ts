@@ -1,12 +1,11 @@
 // Instance-wide settings stored in the database (SPEC §2 "settings"), with
 // their defaults from configuration.
+import type { InstanceSettingsResponse } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { iso } from '../../time';
 
-export interface InstanceSettings {
-  /** GitHub handle that summons the PR agent from review comments. */
-  triggerHandle: string;
-}
+/** The API's shape (packages/protocol). */
+export type InstanceSettings = InstanceSettingsResponse;
 
 const TRIGGER_HANDLE = 'trigger_handle';
 

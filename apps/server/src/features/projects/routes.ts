@@ -3,9 +3,10 @@
 // project, deleting it, moving its path and retrying its clone are for its
 // owners and administrators (checked here, after access); registering a
 // checkout path is for administrators.
-import { CreateProjectBody, UpdateProjectBody } from '@bottega/protocol';
+import { CreateProjectBody, UpdateProjectBody, type ProjectDto } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { ProjectRow } from '../../db/schema';
+import { AppError } from '../../errors';
 import type { Viewer } from '../../http/access';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
@@ -13,7 +14,11 @@ import { retryClone } from './clones';
 import { assertCanManage, createProject, deleteProject, listVisibleProjects, presentProjects, updateProject } from './commands';
 
 export function projectRoutes(deps: Deps): RouteDef[] {
-  const presentOne = async (viewer: Viewer, row: ProjectRow) => (await presentProjects(deps, viewer, [row]))[0];
+  const presentOne = async (viewer: Viewer, row: ProjectRow): Promise<ProjectDto> => {
+    const [project] = await presentProjects(deps, viewer, [row]);
+    if (!project) throw new AppError('INTERNAL', 'the project could not be presented');
+    return project;
+  };
   return [
     {
       method: 'GET',

@@ -2,7 +2,7 @@
 // ChatGPT sign-in, or the in-app device-code sign-in (`codex login
 // --device-auth` under a terminal: the UI shows the URL and code and polls),
 // plus an optional base URL for gateways. Secrets go in; only status comes out.
-import { ConnectOpenAIBody, type ProviderName } from '@bottega/protocol';
+import { ConnectOpenAIBody, type ConnectionStatusDto, type ProviderName } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { access, type RouteDef } from '../../http/routes';
@@ -13,14 +13,8 @@ import { codexStatus, deleteCodexCredentials, parseAuthJson, readCodexCredential
 import { opencodeStatus } from '../../harness/providers/opencode/credentials';
 import { seedAgentSettings } from '../agent-settings/store';
 
-export interface ConnectionStatus {
-  connected: boolean;
-  method: string | null;
-  baseUrl: string | null;
-}
-
 /** Whether the user connected `provider`, by which method, and through which base URL. */
-export async function connectionStatus(home: string, userId: number, provider: ProviderName): Promise<ConnectionStatus> {
+export async function connectionStatus(home: string, userId: number, provider: ProviderName): Promise<ConnectionStatusDto> {
   if (provider === 'anthropic') return claudeStatus(home, userId);
   if (provider === 'openai') return codexStatus(home, userId);
   if (provider === 'opencode') return opencodeStatus(home, userId);

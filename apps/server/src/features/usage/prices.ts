@@ -1,7 +1,7 @@
 // The admin-editable price table (US dollars per million tokens per provider
 // and model). Costs are computed from it at read time, so an edit re-prices
 // every turn of that model that had no provider-reported cost.
-import type { ModelPriceDto, ModelPriceKey, PutModelPriceBody } from '@bottega/protocol';
+import { ProviderName, type ModelPriceDto, type ModelPriceKey, type PutModelPriceBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { ModelPricesTable } from '../../db/schema';
 import { iso } from '../../time';
@@ -10,7 +10,8 @@ type PriceDeps = Pick<Deps, 'db' | 'now'>;
 
 function presentPrice(row: ModelPricesTable): ModelPriceDto {
   return {
-    provider: row.provider,
+    // Rows are written only through the validated body (or the seed), so this holds unless the database was edited by hand.
+    provider: ProviderName.parse(row.provider),
     model: row.model,
     inputPerMTok: row.input_per_mtok,
     outputPerMTok: row.output_per_mtok,

@@ -5,6 +5,7 @@
 // completes its task; one closed without merging is flagged on it. Everything
 // else is answered "ignored" with the reason — only genuine faults throw.
 import { existsSync } from 'node:fs';
+import type { WebhookDeliveryResponse } from '@bottega/protocol';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { ProjectRow, TaskRow } from '../../db/schema';
@@ -20,12 +21,8 @@ import { readInstanceSettings } from '../admin/instance-settings';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
 import { IssueCommentPayload, PullRequestPayload, ReviewComment, ReviewPayload } from './payloads';
 
-export type DeliveryOutcome =
-  | { status: 'ignored'; reason: string }
-  | { status: 'triggered'; taskId: number; conversationId: number | null; runId: number }
-  | { status: 'completed'; taskId: number }
-  | { status: 'closed'; taskId: number }
-  | { status: 'reopened'; taskId: number };
+/** What a delivery led to: the webhook route's answer (packages/protocol). */
+export type DeliveryOutcome = WebhookDeliveryResponse;
 
 /** The events Bottega acts on; the admin subscribes the webhook to exactly these. */
 export const WEBHOOK_EVENTS = ['issue_comment', 'pull_request_review', 'pull_request'] as const;

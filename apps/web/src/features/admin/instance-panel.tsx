@@ -3,21 +3,11 @@
 // the repository webhook that delivers those comments (SPEC §8).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { InstanceSettingsResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, ErrorState, Field, InlineError, LoadingState } from '../../ui';
 import { SandboxPanel } from './sandbox-panel';
-
-interface InstanceSettings {
-  triggerHandle: string;
-}
-
-interface WebhookHealth {
-  secretConfigured: boolean;
-  triggerHandle: string;
-  events: string[];
-  path: string;
-}
 
 const EVENT_LABELS: Record<string, string> = {
   issue_comment: 'Issue comments',
@@ -26,7 +16,7 @@ const EVENT_LABELS: Record<string, string> = {
 };
 
 export function InstancePanel() {
-  const settings = useQuery({ queryKey: keys.adminSettings, queryFn: () => api.get<InstanceSettings>('/api/admin/settings'), retry: false });
+  const settings = useQuery({ queryKey: keys.adminSettings, queryFn: () => api.get('/api/admin/settings'), retry: false });
   if (settings.isPending) return <LoadingState />;
   if (settings.isError) return <ErrorState error={settings.error} retry={() => void settings.refetch()} />;
   return (
@@ -40,7 +30,7 @@ export function InstancePanel() {
 
 /** What to enter in the repository's Settings → Webhooks on GitHub. */
 function WebhookSetup() {
-  const health = useQuery({ queryKey: keys.webhookHealth, queryFn: () => api.get<WebhookHealth>('/api/webhooks/health') });
+  const health = useQuery({ queryKey: keys.webhookHealth, queryFn: () => api.get('/api/webhooks/health') });
   if (health.isPending) return <LoadingState label="Reading the webhook setup…" />;
   if (health.isError) return <ErrorState error={health.error} retry={() => void health.refetch()} />;
   const h = health.data;
@@ -83,12 +73,12 @@ function WebhookSetup() {
   );
 }
 
-function InstanceForm({ initial }: { initial: InstanceSettings }) {
+function InstanceForm({ initial }: { initial: InstanceSettingsResponse }) {
   const qc = useQueryClient();
   const [handle, setHandle] = useState(initial.triggerHandle);
   const [saved, setSaved] = useState(false);
   const save = useMutation({
-    mutationFn: () => api.patch<InstanceSettings>('/api/admin/settings', { triggerHandle: handle.trim().replace(/^@/, '') }),
+    mutationFn: () => api.patch('/api/admin/settings', { body: { triggerHandle: handle.trim().replace(/^@/, '') } }),
     onSuccess: (res) => {
       setSaved(true);
       qc.setQueryData(keys.adminSettings, res);

@@ -27,23 +27,23 @@ export function MembershipsPanel() {
 
 function ProjectMembers({ projectId }: { projectId: number }) {
   const qc = useQueryClient();
-  const members = useQuery({ queryKey: keys.members(projectId), queryFn: () => api.get<{ members: MemberDto[] }>(`/api/projects/${projectId}/members`) });
+  const members = useQuery({ queryKey: keys.members(projectId), queryFn: () => api.get('/api/projects/:projectId/members', { params: { projectId } }) });
   const users = useAdminUsers();
   const [userId, setUserId] = useState('');
   const put = (res: { members: MemberDto[] }) => qc.setQueryData(keys.members(projectId), res);
   const add = useMutation({
-    mutationFn: (id: number) => api.post<{ members: MemberDto[] }>(`/api/projects/${projectId}/members`, { userId: id }),
+    mutationFn: (id: number) => api.post('/api/projects/:projectId/members', { params: { projectId }, body: { userId: id } }),
     onSuccess: (res) => {
       setUserId('');
       put(res);
     },
   });
   const remove = useMutation({
-    mutationFn: (id: number) => api.delete<{ members: MemberDto[] }>(`/api/projects/${projectId}/members/${id}`),
+    mutationFn: (id: number) => api.delete('/api/projects/:projectId/members/:userId', { params: { projectId, userId: id } }),
     onSuccess: put,
   });
   const setRole = useMutation({
-    mutationFn: ({ id, role }: { id: number; role: ProjectRole }) => api.patch<{ members: MemberDto[] }>(`/api/projects/${projectId}/members/${id}`, { role }),
+    mutationFn: ({ id, role }: { id: number; role: ProjectRole }) => api.patch('/api/projects/:projectId/members/:userId', { params: { projectId, userId: id }, body: { role } }),
     onSuccess: put,
   });
   if (members.isPending || users.isPending) return <LoadingState />;

@@ -26,7 +26,7 @@ const emptyDraft = (): Draft => ({ provider: 'anthropic', model: '', values: { i
 
 function draftOf(p: ModelPriceDto): Draft {
   return {
-    provider: p.provider as ProviderName,
+    provider: p.provider,
     model: p.model,
     values: { inputPerMTok: String(p.inputPerMTok), outputPerMTok: String(p.outputPerMTok), cacheReadPerMTok: String(p.cacheReadPerMTok), cacheWritePerMTok: String(p.cacheWritePerMTok) },
   };
@@ -42,17 +42,17 @@ function bodyOf(d: Draft): PutModelPriceBody | null {
 
 export function PricesPanel() {
   const qc = useQueryClient();
-  const prices = useQuery({ queryKey: keys.adminPrices, queryFn: async () => (await api.get<{ prices: ModelPriceDto[] }>('/api/admin/prices')).prices, retry: false });
+  const prices = useQuery({ queryKey: keys.adminPrices, queryFn: async () => (await api.get('/api/admin/prices')).prices, retry: false });
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const save = useMutation({
-    mutationFn: (body: PutModelPriceBody) => api.put<{ price: ModelPriceDto }>('/api/admin/prices', body),
+    mutationFn: (body: PutModelPriceBody) => api.put('/api/admin/prices', { body }),
     onSuccess: () => {
       setDraft(emptyDraft());
       void qc.invalidateQueries({ queryKey: keys.adminPrices });
     },
   });
   const remove = useMutation({
-    mutationFn: (p: ModelPriceDto) => api.delete<{ deleted: boolean }>('/api/admin/prices', { provider: p.provider, model: p.model }),
+    mutationFn: (p: ModelPriceDto) => api.delete('/api/admin/prices', { body: { provider: p.provider, model: p.model } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.adminPrices }),
   });
   if (prices.isPending) return <LoadingState />;

@@ -3,7 +3,6 @@
 // panel and the sandbox's per-project hosts.
 import { useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import type { ProjectDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { ErrorState, LoadingState } from '../../ui';
 
@@ -11,7 +10,7 @@ import { ErrorState, LoadingState } from '../../ui';
 const allProjectsKey = ['admin', 'projects'] as const;
 
 export function ProjectPicker({ label, empty, children }: { label: string; empty: ReactNode; children: (projectId: number) => ReactNode }) {
-  const projects = useQuery({ queryKey: allProjectsKey, queryFn: () => api.get<{ projects: ProjectDto[] }>('/api/projects') });
+  const projects = useQuery({ queryKey: allProjectsKey, queryFn: () => api.get('/api/projects') });
   const [chosen, setChosen] = useState<number | null>(null);
   if (projects.isPending) return <LoadingState />;
   if (projects.isError) return <ErrorState error={projects.error} retry={() => void projects.refetch()} />;

@@ -4,7 +4,6 @@
 // one per line (SPEC §12).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AllowedHostsDto, SandboxStatusDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Badge, Button, ErrorState, InlineError, LoadingState } from '../../ui';
@@ -16,7 +15,7 @@ export function parseHostLines(text: string): string[] {
 }
 
 export function SandboxPanel() {
-  const status = useQuery({ queryKey: keys.adminSandbox, queryFn: () => api.get<{ sandbox: SandboxStatusDto }>('/api/admin/sandbox') });
+  const status = useQuery({ queryKey: keys.adminSandbox, queryFn: () => api.get('/api/admin/sandbox') });
   if (status.isPending) return <LoadingState label="Reading the sandbox state…" />;
   if (status.isError) return <ErrorState error={status.error} retry={() => void status.refetch()} />;
   const s = status.data.sandbox;
@@ -61,11 +60,11 @@ function ProjectHostsEditor() {
 
 function HostsForm({ projectId }: { projectId: number }) {
   const qc = useQueryClient();
-  const hosts = useQuery({ queryKey: keys.allowedHosts(projectId), queryFn: () => api.get<{ allowedHosts: AllowedHostsDto }>(`/api/projects/${projectId}/allowed-hosts`) });
+  const hosts = useQuery({ queryKey: keys.allowedHosts(projectId), queryFn: () => api.get('/api/projects/:projectId/allowed-hosts', { params: { projectId } }) });
   const [text, setText] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const save = useMutation({
-    mutationFn: (list: string[]) => api.put<{ allowedHosts: AllowedHostsDto }>(`/api/projects/${projectId}/allowed-hosts`, { hosts: list }),
+    mutationFn: (list: string[]) => api.put('/api/projects/:projectId/allowed-hosts', { params: { projectId }, body: { hosts: list } }),
     onSuccess: (res) => {
       qc.setQueryData(keys.allowedHosts(projectId), res);
       setText(null);

@@ -1,12 +1,11 @@
 // The admin's view of accounts: the user list and the mutations on it. Every
 // change refreshes the list; errors are the server's own sentences.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { UserDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 
 export function useAdminUsers() {
-  return useQuery({ queryKey: keys.adminUsers, queryFn: () => api.get<{ users: UserDto[] }>('/api/admin/users'), retry: false });
+  return useQuery({ queryKey: keys.adminUsers, queryFn: () => api.get('/api/admin/users'), retry: false });
 }
 
 export type UserChange =
@@ -18,13 +17,13 @@ export type UserChange =
 function send(change: UserChange): Promise<unknown> {
   switch (change.kind) {
     case 'create':
-      return api.post('/api/admin/users', { username: change.username, password: change.password, isAdmin: change.isAdmin });
+      return api.post('/api/admin/users', { body: { username: change.username, password: change.password, isAdmin: change.isAdmin } });
     case 'update':
-      return api.patch(`/api/admin/users/${change.userId}`, change.patch);
+      return api.patch('/api/admin/users/:userId', { params: { userId: change.userId }, body: change.patch });
     case 'password':
-      return api.post(`/api/admin/users/${change.userId}/password`, { password: change.password });
+      return api.post('/api/admin/users/:userId/password', { params: { userId: change.userId }, body: { password: change.password } });
     case 'delete':
-      return api.delete(`/api/admin/users/${change.userId}`);
+      return api.delete('/api/admin/users/:userId', { params: { userId: change.userId } });
   }
 }
 

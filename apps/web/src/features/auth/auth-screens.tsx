@@ -1,7 +1,6 @@
 // First-run setup (creates the administrator) and login.
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { UserDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { Button, Field, InlineError } from '../../ui';
 import { useSetSessionUser } from '../../app/session';
@@ -71,7 +70,7 @@ export function SetupScreen() {
         confirm
         submitLabel="Create administrator"
         onSubmit={async (username, password) => {
-          const { user } = await api.post<{ user: UserDto }>('/api/auth/register', { username, password });
+          const { user } = await api.post('/api/auth/register', { body: { username, password } });
           setUser(user);
         }}
       />
@@ -86,7 +85,7 @@ export function LoginScreen() {
       <CredentialsForm
         submitLabel="Log in"
         onSubmit={async (username, password) => {
-          const { user } = await api.post<{ user: UserDto }>('/api/auth/login', { username, password });
+          const { user } = await api.post('/api/auth/login', { body: { username, password } });
           setUser(user);
         }}
       />

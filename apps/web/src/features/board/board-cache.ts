@@ -3,7 +3,7 @@
 // makes cards move by themselves — a task created, updated or deleted
 // anywhere lands at the top of its new column in every cached page set.
 import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
-import type { AgentRunDto, TaskDto, TaskPageDto, TaskStatus } from '@bottega/protocol';
+import type { AgentRunDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { taskStatuses } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
@@ -13,7 +13,7 @@ import { applyRunUpdate, COLUMN_PAGE_SIZE, findInColumns, isStale, patchInColumn
 export function useTaskColumn(projectId: number, status: TaskStatus) {
   return useInfiniteQuery({
     queryKey: keys.taskColumn(projectId, status),
-    queryFn: ({ pageParam, signal }) => api.get<TaskPageDto>(`/api/projects/${projectId}/tasks`, { status, limit: COLUMN_PAGE_SIZE, cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => api.get('/api/projects/:projectId/tasks', { params: { projectId }, query: { status, limit: COLUMN_PAGE_SIZE, cursor: pageParam ?? undefined }, signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -22,7 +22,7 @@ export function useTaskColumn(projectId: number, status: TaskStatus) {
 export function activeRunsQuery(projectId: number) {
   return {
     queryKey: keys.activeRuns(projectId),
-    queryFn: async ({ signal }: { signal: AbortSignal }) => (await api.get<{ runs: AgentRunDto[] }>(`/api/projects/${projectId}/active-runs`, undefined, signal)).runs,
+    queryFn: async ({ signal }: { signal: AbortSignal }) => (await api.get('/api/projects/:projectId/active-runs', { params: { projectId }, signal })).runs,
   };
 }
 

@@ -4,7 +4,7 @@
 // rolled back if the server refuses.
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
@@ -20,8 +20,7 @@ export function Component() {
   const projectId = useIdParam('projectId');
   const project = useQuery({
     queryKey: keys.project(projectId ?? 0),
-    queryFn: async ({ signal }) => (await api.get<{ project: ProjectDto }>(`/api/projects/${projectId}`, undefined, signal)).project,
-    enabled: projectId !== null,
+    queryFn: projectId === null ? skipToken : async ({ signal }) => (await api.get('/api/projects/:projectId', { params: { projectId }, signal })).project,
   });
   useRedirectWhenMissing(projectId, project.error, paths.dashboard());
   if (projectId === null || isApiError(project.error, 'NOT_FOUND') || isApiError(project.error, 'FORBIDDEN')) return null;
@@ -39,7 +38,7 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
   const [editing, setEditing] = useState<TaskDto | null>(null);
 
   const move = useMutation({
-    mutationFn: ({ task, to }: { task: TaskDto; to: TaskStatus }) => api.patch<{ task: TaskDto }>(`/api/tasks/${task.id}`, { status: to }),
+    mutationFn: ({ task, to }: { task: TaskDto; to: TaskStatus }) => api.patch('/api/tasks/:taskId', { params: { taskId: task.id }, body: { status: to } }),
     onMutate: ({ task, to }) => placeTaskOnBoard(qc, { ...task, status: to }, { force: true }),
     onSuccess: ({ task }) => {
       placeTaskOnBoard(qc, task);

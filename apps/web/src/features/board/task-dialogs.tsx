@@ -16,7 +16,7 @@ export function CreateTaskDialog({ projectId, onClose }: { projectId: number; on
   const [yoloMode, setYolo] = useState(false);
   const descId = useId();
   const create = useMutation({
-    mutationFn: (body: CreateTaskBody) => api.post<{ task: TaskDto }>(`/api/projects/${projectId}/tasks`, body),
+    mutationFn: (body: CreateTaskBody) => api.post('/api/projects/:projectId/tasks', { params: { projectId }, body }),
     onSuccess: ({ task }) => {
       placeTaskOnBoard(qc, task);
       void qc.invalidateQueries({ queryKey: keys.projects });
@@ -68,7 +68,7 @@ export function EditTaskDialog({ task, onClose }: { task: TaskDto; onClose: () =
   const [title, setTitle] = useState(task.title);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const update = useMutation({
-    mutationFn: (body: UpdateTaskBody) => api.patch<{ task: TaskDto }>(`/api/tasks/${task.id}`, body),
+    mutationFn: (body: UpdateTaskBody) => api.patch('/api/tasks/:taskId', { params: { taskId: task.id }, body }),
     onSuccess: ({ task: saved }) => {
       placeTaskOnBoard(qc, saved);
       qc.setQueryData(keys.task(saved.id), saved);
@@ -76,7 +76,7 @@ export function EditTaskDialog({ task, onClose }: { task: TaskDto; onClose: () =
     },
   });
   const remove = useMutation({
-    mutationFn: () => api.delete(`/api/tasks/${task.id}`),
+    mutationFn: () => api.delete('/api/tasks/:taskId', { params: { taskId: task.id } }),
     onSuccess: () => {
       removeTaskFromBoard(qc, task.projectId, task.id);
       qc.removeQueries({ queryKey: keys.task(task.id), exact: true });

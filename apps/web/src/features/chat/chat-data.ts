@@ -4,8 +4,7 @@
 // `message` events reduced below, and caught up (afterSeq) whenever it is
 // refetched, so a reconnect never replaces what was already paged in.
 import { useCallback, useState } from 'react';
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { ConversationDto, ConversationLiveDto, TaskDto, TranscriptPageDto } from '@bottega/protocol';
+import { skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
@@ -31,20 +30,20 @@ onServerEvent((qc, event) => {
   }
 });
 
-const messagesPath = (conversationId: number) => `/api/conversations/${conversationId}/messages`;
+const MESSAGES = '/api/conversations/:conversationId/messages';
 
 /** The newest page when nothing is cached; otherwise every message after the last one cached. */
 export async function loadTranscript(qc: QueryClient, conversationId: number, signal?: AbortSignal): Promise<ChatTranscript> {
   const cached = qc.getQueryData<ChatTranscript>(keys.messages(conversationId));
   const after = cached ? lastSeq(cached) : null;
   if (!cached || after === null) {
-    const page = await api.get<TranscriptPageDto>(messagesPath(conversationId), { tail: true, limit: PAGE_SIZE }, signal);
+    const page = await api.get(MESSAGES, { params: { conversationId }, query: { tail: 'true', limit: PAGE_SIZE }, signal });
     return fromTailPage(page);
   }
   let t = cached;
   let cursor = after;
   for (;;) {
-    const page = await api.get<TranscriptPageDto>(messagesPath(conversationId), { afterSeq: cursor, limit: CATCH_UP_PAGE }, signal);
+    const page = await api.get(MESSAGES, { params: { conversationId }, query: { afterSeq: cursor, limit: CATCH_UP_PAGE }, signal });
     // Events may have grown the cache meanwhile: merge into the latest copy.
     t = mergeMessages(qc.getQueryData<ChatTranscript>(keys.messages(conversationId)) ?? t, page.messages);
     if (!page.hasMore || page.lastSeq === null) return t;
@@ -76,7 +75,7 @@ export function useOlderPages(conversationId: number | null) {
     if (!t || !t.hasOlder || before === null) return;
     setState({ loading: true, error: null });
     try {
-      const page = await api.get<TranscriptPageDto>(messagesPath(conversationId), { beforeSeq: before, limit: PAGE_SIZE });
+      const page = await api.get(MESSAGES, { params: { conversationId }, query: { beforeSeq: before, limit: PAGE_SIZE } });
       qc.setQueryData<ChatTranscript>(key, (cur) => (cur ? withOlderPage(cur, page) : cur));
       setState({ loading: false, error: null });
     } catch (error) {
@@ -89,8 +88,7 @@ export function useOlderPages(conversationId: number | null) {
 export function useConversation(conversationId: number | null) {
   return useQuery({
     queryKey: keys.conversation(conversationId ?? 0),
-    queryFn: ({ signal }) => api.get<{ conversation: ConversationDto }>(`/api/conversations/${conversationId}`, undefined, signal).then((r) => r.conversation),
-    enabled: conversationId !== null,
+    queryFn: conversationId === null ? skipToken : ({ signal }) => api.get('/api/conversations/:conversationId', { params: { conversationId }, signal }).then((r) => r.conversation),
     retry: false,
   });
 }
@@ -98,8 +96,7 @@ export function useConversation(conversationId: number | null) {
 export function useConversationLive(conversationId: number | null) {
   return useQuery({
     queryKey: keys.conversationLive(conversationId ?? 0),
-    queryFn: ({ signal }) => api.get<ConversationLiveDto>(`/api/conversations/${conversationId}/live`, undefined, signal),
-    enabled: conversationId !== null,
+    queryFn: conversationId === null ? skipToken : ({ signal }) => api.get('/api/conversations/:conversationId/live', { params: { conversationId }, signal }),
     retry: false,
   });
 }
@@ -107,8 +104,7 @@ export function useConversationLive(conversationId: number | null) {
 export function useTask(taskId: number | null) {
   return useQuery({
     queryKey: keys.task(taskId ?? 0),
-    queryFn: ({ signal }) => api.get<{ task: TaskDto }>(`/api/tasks/${taskId}`, undefined, signal).then((r) => r.task),
-    enabled: taskId !== null,
+    queryFn: taskId === null ? skipToken : ({ signal }) => api.get('/api/tasks/:taskId', { params: { taskId }, signal }).then((r) => r.task),
     retry: false,
   });
 }

@@ -71,7 +71,7 @@ export function ConversationTitle({ conversation }: { conversation: Conversation
   const qc = useQueryClient();
   const [draft, setDraft] = useState<string | null>(null);
   const rename = useMutation({
-    mutationFn: (title: string) => api.patch<{ conversation: ConversationDto }>(`/api/conversations/${conversation.id}`, { title }),
+    mutationFn: (title: string) => api.patch('/api/conversations/:conversationId', { params: { conversationId: conversation.id }, body: { title } }),
     onSuccess: ({ conversation: updated }) => {
       qc.setQueryData<ConversationDto>(keys.conversation(updated.id), updated);
       setDraft(null);

@@ -58,15 +58,20 @@ export function Component() {
   const setLive = (patch: Partial<ConversationLiveDto>) => {
     if (conversationId !== null) qc.setQueryData<ConversationLiveDto>(keys.conversationLive(conversationId), (l) => (l ? { ...l, ...patch } : l));
   };
+  // Stop and answer are offered only on a conversation the page shows.
+  const shownId = () => {
+    if (conversationId === null) throw new Error('no conversation is shown');
+    return conversationId;
+  };
   const stop = useMutation({
-    mutationFn: () => api.post<{ stopped: boolean }>(`/api/conversations/${conversationId}/stop`),
+    mutationFn: () => api.post('/api/conversations/:conversationId/stop', { params: { conversationId: shownId() } }),
     onSuccess: (r) => {
       if (!r.stopped) setLive({ streaming: false });
     },
   });
   const [answered, setAnswered] = useState<string | null>(null);
   const answer = useMutation({
-    mutationFn: (body: AnswerQuestionBody) => api.post<{ outcome: 'answered' | 'resumed' }>(`/api/conversations/${conversationId}/answer`, body),
+    mutationFn: (body: AnswerQuestionBody) => api.post('/api/conversations/:conversationId/answer', { params: { conversationId: shownId() }, body }),
     onSuccess: (_r, body) => setAnswered(body.toolUseId),
   });
 

@@ -38,7 +38,7 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
   const imagesOk = useImageSupport(provider);
 
   const send = useMutation({
-    mutationFn: (body: ChatMessageBody) => api.post<{ ok: true }>(`/api/conversations/${conversationId}/messages`, body),
+    mutationFn: (body: ChatMessageBody) => api.post('/api/conversations/:conversationId/messages', { params: { conversationId }, body }),
     onSuccess: () => {
       setText('');
       setImages([]);

@@ -11,7 +11,7 @@ import { useProviders } from '../settings/providers';
 export function useSlashCommands(taskId: number) {
   return useQuery({
     queryKey: keys.taskCommands(taskId),
-    queryFn: ({ signal }) => api.get<{ commands: SlashCommandDto[] }>(`/api/tasks/${taskId}/commands`, undefined, signal).then((r) => r.commands),
+    queryFn: ({ signal }) => api.get('/api/tasks/:taskId/commands', { params: { taskId }, signal }).then((r) => r.commands),
     staleTime: 30_000,
   });
 }
@@ -32,19 +32,19 @@ export function matchCommands(commands: readonly SlashCommandDto[], query: strin
 /** Whether the provider accepts images; false while unknown (GET /api/providers reports `capabilities`). */
 export function useImageSupport(provider: string | null): boolean {
   const providers = useProviders();
-  const entry = providers.data?.providers.find((p) => p.name === provider) as { capabilities?: { supportsImages?: boolean } | null } | undefined;
+  const entry = providers.data?.providers.find((p) => p.name === provider);
   return entry?.capabilities?.supportsImages === true;
 }
 
-export const ATTACHMENT_TARGETS: Record<AttachmentTarget, { label: string; path: (taskId: number) => string }> = {
-  tmp: { label: "Worktree's tmp/ folder", path: (taskId) => `/api/tasks/${taskId}/tmp-files` },
-  input_files: { label: "Task's input files", path: (taskId) => `/api/tasks/${taskId}/files` },
-};
+export const ATTACHMENT_TARGETS = {
+  tmp: { label: "Worktree's tmp/ folder", path: '/api/tasks/:taskId/tmp-files' },
+  input_files: { label: "Task's input files", path: '/api/tasks/:taskId/files' },
+} as const satisfies Record<AttachmentTarget, { label: string; path: string }>;
 
 export async function uploadAttachments(taskId: number, target: AttachmentTarget, files: readonly File[]): Promise<void> {
   const form = new FormData();
   for (const f of files) form.append('file', f, f.name);
-  await api.post<unknown>(ATTACHMENT_TARGETS[target].path(taskId), form);
+  await api.post(ATTACHMENT_TARGETS[target].path, { params: { taskId }, body: form });
 }
 
 export interface PendingImage extends ChatImage {

@@ -64,7 +64,7 @@ export function CloneStatus({ project, clone }: { project: ProjectDto; clone: Pr
 function CloneFailed({ project, error }: { project: ProjectDto; error: string | null }) {
   const qc = useQueryClient();
   const retry = useMutation({
-    mutationFn: () => api.post<{ project: ProjectDto }>(`/api/projects/${project.id}/clone`),
+    mutationFn: () => api.post('/api/projects/:projectId/clone', { params: { projectId: project.id } }),
     onSuccess: ({ project: saved }) => applyCloneEvent(qc, saved.id, saved.clone),
   });
   const remove = useDeleteProject(project.id);

@@ -39,7 +39,7 @@ export function Component() {
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const projects = useQuery({
     queryKey: keys.projects,
-    queryFn: async ({ signal }) => (await api.get<{ projects: ProjectDto[] }>('/api/projects', undefined, signal)).projects,
+    queryFn: async ({ signal }) => (await api.get('/api/projects', { signal })).projects,
   });
   const list = projects.data ?? [];
   useProjectSubscriptions(list.map((p) => p.id));

@@ -70,7 +70,7 @@ export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => voi
   const [repoUrl, setRepoUrl] = useState('');
   const [nameTouched, setNameTouched] = useState(false);
   const create = useMutation({
-    mutationFn: (body: CreateProjectBody) => api.post<{ project: ProjectDto }>('/api/projects', body),
+    mutationFn: (body: CreateProjectBody) => api.post('/api/projects', { body }),
     onSuccess: ({ project }) => {
       qc.setQueryData<ProjectDto[]>(keys.projects, (list) => (list ? [...list.filter((p) => p.id !== project.id), project] : list));
       void qc.invalidateQueries({ queryKey: keys.projects });
@@ -145,7 +145,7 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
   const [draft, setDraft] = useState<Draft>({ name: project.name, repoPath: project.repoPath, subprojectPath: project.subprojectPath ?? '' });
   const [confirmDelete, setConfirmDelete] = useState(false);
   const update = useMutation({
-    mutationFn: (body: UpdateProjectBody) => api.patch<{ project: ProjectDto }>(`/api/projects/${project.id}`, body),
+    mutationFn: (body: UpdateProjectBody) => api.patch('/api/projects/:projectId', { params: { projectId: project.id }, body }),
     onSuccess: ({ project: saved }) => {
       qc.setQueryData<ProjectDto[]>(keys.projects, (list) => list?.map((p) => (p.id === saved.id ? saved : p)));
       qc.setQueryData(keys.project(saved.id), saved);
@@ -204,7 +204,7 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
 export function useDeleteProject(projectId: number, onDone?: () => void) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.delete(`/api/projects/${projectId}`),
+    mutationFn: () => api.delete('/api/projects/:projectId', { params: { projectId } }),
     onSuccess: () => {
       qc.setQueryData<ProjectDto[]>(keys.projects, (list) => list?.filter((p) => p.id !== projectId));
       qc.removeQueries({ queryKey: keys.project(projectId) });

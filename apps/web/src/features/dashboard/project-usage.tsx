@@ -1,7 +1,6 @@
 // A project card's usage line on the dashboard: the sum of every agent run of
 // the project (tokens and cost), refreshed when a run of it changes.
 import { useQuery } from '@tanstack/react-query';
-import type { ProjectUsageDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
@@ -16,7 +15,7 @@ onServerEvent((qc, event) => {
 export function ProjectUsage({ projectId }: { projectId: number }) {
   const usage = useQuery({
     queryKey: keys.projectUsage(projectId),
-    queryFn: async ({ signal }) => (await api.get<{ usage: ProjectUsageDto }>(`/api/projects/${projectId}/usage`, undefined, signal)).usage,
+    queryFn: async ({ signal }) => (await api.get('/api/projects/:projectId/usage', { params: { projectId }, signal })).usage,
   });
   if (!usage.data) return null;
   return (

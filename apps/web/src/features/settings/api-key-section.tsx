@@ -3,7 +3,6 @@
 // component's state; afterwards only its prefix and dates are visible.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiKeyStatusDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Badge, Button, ErrorState, InlineError, LoadingState, Modal } from '../../ui';
@@ -15,11 +14,11 @@ export function formatDate(iso: string | null): string {
 
 export function ApiKeySection() {
   const qc = useQueryClient();
-  const status = useQuery({ queryKey: keys.apiKey, queryFn: () => api.get<ApiKeyStatusDto>('/api/auth/api-key') });
+  const status = useQuery({ queryKey: keys.apiKey, queryFn: () => api.get('/api/auth/api-key') });
   const [fresh, setFresh] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<'replace' | 'revoke' | null>(null);
   const generate = useMutation({
-    mutationFn: () => api.post<{ key: string; status: ApiKeyStatusDto }>('/api/auth/api-key'),
+    mutationFn: () => api.post('/api/auth/api-key'),
     gcTime: 0,
     onSuccess: (res) => {
       setConfirm(null);
@@ -28,7 +27,7 @@ export function ApiKeySection() {
     },
   });
   const revoke = useMutation({
-    mutationFn: () => api.delete<ApiKeyStatusDto>('/api/auth/api-key'),
+    mutationFn: () => api.delete('/api/auth/api-key'),
     onSuccess: (s) => {
       setConfirm(null);
       setFresh(null);

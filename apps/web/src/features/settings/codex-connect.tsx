@@ -5,22 +5,15 @@
 // Replace or disconnect. Secrets leave the form on submit and are never shown.
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { ConnectOpenAIBody } from '@bottega/protocol';
+import type { ConnectOpenAIBody, ProviderInfoDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, Field, InlineError } from '../../ui';
 import { useCompleteOnboarding } from './onboarding';
-import { useInvalidateConnections, type ProviderInfo } from './providers';
+import { useInvalidateConnections } from './providers';
 import { ProviderCard } from './provider-card';
 
 export type CodexMode = 'api-key' | 'auth-json' | 'device';
-
-export type DeviceLoginState =
-  | { status: 'idle' }
-  | { status: 'starting' }
-  | { status: 'awaiting-approval'; url: string; code: string }
-  | { status: 'connected' }
-  | { status: 'failed'; error: string };
 
 const deviceKey = [...keys.providers, 'openai', 'device-login'] as const;
 
@@ -33,7 +26,7 @@ export function codexBody(mode: Exclude<CodexMode, 'device'>, fields: { apiKey: 
 function useConnectCodex(onConnected: () => void) {
   const invalidate = useInvalidateConnections();
   return useMutation({
-    mutationFn: (body: ConnectOpenAIBody) => api.put<unknown>('/api/providers/openai', body),
+    mutationFn: (body: ConnectOpenAIBody) => api.put('/api/providers/openai', { body }),
     gcTime: 0,
     onSuccess: async () => {
       await invalidate();
@@ -42,12 +35,12 @@ function useConnectCodex(onConnected: () => void) {
   });
 }
 
-export function CodexProviderCard({ provider }: { provider: ProviderInfo }) {
+export function CodexProviderCard({ provider }: { provider: ProviderInfoDto }) {
   const completeOnboarding = useCompleteOnboarding();
   return <CodexCard provider={provider} onConnected={completeOnboarding} />;
 }
 
-export function CodexCard({ provider: p, onConnected }: { provider: ProviderInfo; onConnected: () => void }) {
+export function CodexCard({ provider: p, onConnected }: { provider: ProviderInfoDto; onConnected: () => void }) {
   return (
     <ProviderCard
       provider={p}
@@ -128,10 +121,10 @@ export function CodexConnect({ onConnected }: { onConnected: () => void }) {
 /** The device-code sign-in: start, show URL + code, poll until connected or failed; cancel. */
 export function DeviceLogin({ onConnected, pollMs = 2000 }: { onConnected: () => void; pollMs?: number }) {
   const invalidate = useInvalidateConnections();
-  const start = useMutation({ mutationFn: () => api.post<DeviceLoginState>('/api/providers/openai/device-login/start') });
-  const cancel = useMutation({ mutationFn: () => api.post<DeviceLoginState>('/api/providers/openai/device-login/cancel'), onSuccess: () => start.reset() });
+  const start = useMutation({ mutationFn: () => api.post('/api/providers/openai/device-login/start') });
+  const cancel = useMutation({ mutationFn: () => api.post('/api/providers/openai/device-login/cancel'), onSuccess: () => start.reset() });
   const waiting = start.data?.status === 'awaiting-approval' && !cancel.isPending;
-  const status = useQuery({ queryKey: deviceKey, queryFn: () => api.get<DeviceLoginState>('/api/providers/openai/device-login'), enabled: waiting, refetchInterval: pollMs, gcTime: 0 });
+  const status = useQuery({ queryKey: deviceKey, queryFn: () => api.get('/api/providers/openai/device-login'), enabled: waiting, refetchInterval: pollMs, gcTime: 0 });
   const state = status.data?.status === 'connected' || status.data?.status === 'failed' ? status.data : start.data;
   useEffect(() => {
     if (status.data?.status === 'connected') void invalidate().then(onConnected);

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { agentTypes, type AgentType, type ProviderName } from '@bottega/protocol';
+import { agentTypes, type AgentType, type ProviderName, type AgentSettingsResponse } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { paths } from '../../lib/routing';
@@ -13,13 +13,9 @@ import { PROVIDER_LABELS, useProviders } from './providers';
 import { useOpencodeModels } from './opencode-connect';
 import { EFFORT_LEVELS, initialSettings, ROLE_LABELS, roleProblems, selectableProviders, SUGGESTED_MODELS, switchProvider, type RoleSettings } from './vocabulary';
 
-interface AgentSettingsResponse {
-  settings: RoleSettings | null;
-}
-
 export function ModelsSection() {
   const providers = useProviders();
-  const settings = useQuery({ queryKey: keys.agentSettings, queryFn: () => api.get<AgentSettingsResponse>('/api/agent-settings'), retry: false });
+  const settings = useQuery({ queryKey: keys.agentSettings, queryFn: () => api.get('/api/agent-settings'), retry: false });
   // Kept here: the form starts afresh from whatever the server stored after a save.
   const [saved, setSaved] = useState(false);
   if (providers.isPending || settings.isPending) return <LoadingState />;
@@ -63,7 +59,7 @@ export function ModelsForm({
   const qc = useQueryClient();
   const [draft, setDraft] = useState<RoleSettings>(initial);
   const save = useMutation({
-    mutationFn: (settings: RoleSettings) => api.put<AgentSettingsResponse>('/api/agent-settings', { settings }),
+    mutationFn: (settings: RoleSettings) => api.put('/api/agent-settings', { body: { settings } }),
     onMutate: () => onSaved(false),
     onSuccess: (res) => {
       onSaved(true);

@@ -1,7 +1,6 @@
 // Marks the first-login onboarding done once the user connected a provider,
 // and writes the updated user into the session.
 import { useMutation } from '@tanstack/react-query';
-import type { UserDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { useMe, useSetSessionUser } from '../../app/session';
 
@@ -9,7 +8,7 @@ export function useCompleteOnboarding(): () => void {
   const me = useMe();
   const setUser = useSetSessionUser();
   const mark = useMutation({
-    mutationFn: () => api.patch<{ user: UserDto }>('/api/auth/profile', { hasCompletedOnboarding: true }),
+    mutationFn: () => api.patch('/api/auth/profile', { body: { hasCompletedOnboarding: true } }),
     onSuccess: (res) => setUser(res.user),
   });
   return () => {

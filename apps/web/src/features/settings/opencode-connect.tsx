@@ -5,27 +5,21 @@
 // the model picker (OpenCode's models are never a built-in list).
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { ConnectOpencodeBody } from '@bottega/protocol';
+import type { ConnectOpencodeBody, ProviderInfoDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, Field, InlineError } from '../../ui';
 import { useCompleteOnboarding } from './onboarding';
-import { useInvalidateConnections, type ProviderInfo } from './providers';
+import { useInvalidateConnections } from './providers';
 import { ProviderCard } from './provider-card';
 
 type Mode = 'zen' | 'custom';
-
-export interface OpencodeModel {
-  id: string;
-  name: string;
-  provider: string;
-}
 
 const modelsKey = [...keys.providers, 'opencode', 'models'] as const;
 
 /** The models of the user's live OpenCode server (only fetched when `enabled`). */
 export function useOpencodeModels(enabled: boolean) {
-  return useQuery({ queryKey: modelsKey, queryFn: () => api.get<{ models: OpencodeModel[] }>('/api/providers/opencode/models'), enabled, staleTime: 60_000 });
+  return useQuery({ queryKey: modelsKey, queryFn: () => api.get('/api/providers/opencode/models'), enabled, staleTime: 60_000 });
 }
 
 /** The models list as typed: one per line or comma-separated, blanks dropped. */
@@ -44,7 +38,7 @@ export function opencodeBody(mode: Mode, fields: { zenKey: string; baseUrl: stri
 function useConnectOpencode(onConnected: () => void) {
   const invalidate = useInvalidateConnections();
   return useMutation({
-    mutationFn: (body: ConnectOpencodeBody) => api.put<unknown>('/api/providers/opencode', body),
+    mutationFn: (body: ConnectOpencodeBody) => api.put('/api/providers/opencode', { body }),
     gcTime: 0,
     onSuccess: async () => {
       await invalidate();
@@ -54,12 +48,12 @@ function useConnectOpencode(onConnected: () => void) {
 }
 
 /** The card in Settings → Providers (a first connection completes the onboarding). */
-export function OpencodeProviderCard({ provider }: { provider: ProviderInfo }) {
+export function OpencodeProviderCard({ provider }: { provider: ProviderInfoDto }) {
   const completeOnboarding = useCompleteOnboarding();
   return <OpencodeCard provider={provider} onConnected={completeOnboarding} />;
 }
 
-export function OpencodeCard({ provider: p, onConnected }: { provider: ProviderInfo; onConnected: () => void }) {
+export function OpencodeCard({ provider: p, onConnected }: { provider: ProviderInfoDto; onConnected: () => void }) {
   const custom = (p.method as string | null) === 'custom';
   return (
     <ProviderCard

@@ -3,7 +3,6 @@
 // password. Every change writes the updated user into the session.
 import { useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { UserDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { useMe, useSetSessionUser } from '../../app/session';
@@ -14,7 +13,7 @@ type ProfilePatch = { isTechnical?: boolean; gitName?: string | null; gitEmail?:
 function useUpdateProfile(onDone?: () => void) {
   const setUser = useSetSessionUser();
   return useMutation({
-    mutationFn: (patch: ProfilePatch) => api.patch<{ user: UserDto }>('/api/auth/profile', patch),
+    mutationFn: (patch: ProfilePatch) => api.patch('/api/auth/profile', { body: patch }),
     onSuccess: (res) => {
       setUser(res.user);
       onDone?.();
@@ -115,7 +114,7 @@ function ChangePassword() {
   const [repeat, setRepeat] = useState('');
   const [done, setDone] = useState(false);
   const change = useMutation({
-    mutationFn: () => api.post<{ user: UserDto }>('/api/auth/password', { currentPassword: current, newPassword: next }),
+    mutationFn: () => api.post('/api/auth/password', { body: { currentPassword: current, newPassword: next } }),
     gcTime: 0,
     onSuccess: (res) => {
       setCurrent('');

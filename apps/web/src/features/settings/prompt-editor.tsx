@@ -5,13 +5,14 @@
 import { useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { PromptDetailDto } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { paths } from '../../lib/routing';
 import { useMe } from '../../app/session';
 import { Badge, Button, ErrorState, LoadingState, Modal } from '../../ui';
 import { LazyMarkdownEditor } from '../../ui/lazy';
-import { usePrompt, type PromptDetail } from './prompts';
+import { usePrompt } from './prompts';
 
 export function PromptEditor({ name }: { name: string }) {
   const prompt = usePrompt(name);
@@ -66,7 +67,7 @@ export function PromptEditor({ name }: { name: string }) {
   );
 }
 
-function Variables({ prompt }: { prompt: PromptDetail }) {
+function Variables({ prompt }: { prompt: PromptDetailDto }) {
   if (prompt.kind === 'template') return <p className="text-sm text-stone-600">A template is read by the agent as it is; it takes no variables.</p>;
   return (
     <div className="text-sm">
@@ -82,18 +83,18 @@ function Variables({ prompt }: { prompt: PromptDetail }) {
   );
 }
 
-function PromptForm({ prompt, onNotice, onReload }: { prompt: PromptDetail; onNotice: (n: string | null) => void; onReload: () => Promise<void> }) {
+function PromptForm({ prompt, onNotice, onReload }: { prompt: PromptDetailDto; onNotice: (n: string | null) => void; onReload: () => Promise<void> }) {
   const me = useMe();
   const qc = useQueryClient();
   const [draft, setDraft] = useState(prompt.content);
   const [confirmRevert, setConfirmRevert] = useState(false);
-  const path = `/api/prompts/${encodeURIComponent(prompt.name)}`;
-  const store = (next: PromptDetail) => {
+  const params = { name: prompt.name };
+  const store = (next: PromptDetailDto) => {
     qc.setQueryData(keys.prompt(prompt.name), { prompt: next });
     void qc.invalidateQueries({ queryKey: keys.prompts, exact: true });
   };
   const save = useMutation({
-    mutationFn: () => api.put<{ prompt: PromptDetail }>(path, { content: draft, expectedMtime: prompt.mtime }),
+    mutationFn: () => api.put('/api/prompts/:name', { params, body: { content: draft, expectedMtime: prompt.mtime } }),
     onMutate: () => onNotice(null),
     onSuccess: (res) => {
       onNotice('Saved. Agents use this version from their next run.');
@@ -101,7 +102,7 @@ function PromptForm({ prompt, onNotice, onReload }: { prompt: PromptDetail; onNo
     },
   });
   const revert = useMutation({
-    mutationFn: () => api.delete<{ prompt: PromptDetail }>(path),
+    mutationFn: () => api.delete('/api/prompts/:name', { params }),
     onMutate: () => onNotice(null),
     onSuccess: (res) => {
       setConfirmRevert(false);

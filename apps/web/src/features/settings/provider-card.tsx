@@ -4,18 +4,24 @@
 // what differs is the details and the form.
 import { useState, type ReactNode } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { ProviderName } from '@bottega/protocol';
+import type { ProviderName, ProviderInfoDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { Badge, Button, InlineError } from '../../ui';
-import { PROVIDER_LABELS, useInvalidateConnections, type ProviderInfo } from './providers';
+import { PROVIDER_LABELS, useInvalidateConnections } from './providers';
+
+const DISCONNECT = {
+  anthropic: '/api/providers/anthropic',
+  openai: '/api/providers/openai',
+  opencode: '/api/providers/opencode',
+} as const satisfies Record<ProviderName, string>;
 
 export function useDisconnect(name: ProviderName) {
   const invalidate = useInvalidateConnections();
-  return useMutation({ mutationFn: () => api.delete<unknown>(`/api/providers/${name}`), onSuccess: invalidate });
+  return useMutation({ mutationFn: () => api.delete(DISCONNECT[name]), onSuccess: invalidate });
 }
 
 export interface ProviderCardProps {
-  provider: ProviderInfo;
+  provider: ProviderInfoDto;
   /** How the connection is made (shown while connected). */
   via: string;
   /** The endpoint shown while connected; null hides the row. */
@@ -75,7 +81,7 @@ export function ProviderCard({ provider: p, via, baseUrl, connectForm, onConnect
 }
 
 /** A provider this server build cannot run. */
-export function UnavailableProviderCard({ provider: p }: { provider: ProviderInfo }) {
+export function UnavailableProviderCard({ provider: p }: { provider: ProviderInfoDto }) {
   return (
     <section className="rounded-lg border border-stone-200 bg-white p-4" aria-label={PROVIDER_LABELS[p.name]} data-provider={p.name}>
       <div className="flex flex-wrap items-center justify-between gap-2">

@@ -1,11 +1,12 @@
 // When the first-login gate shows: only while no provider is connected, and
 // never on the page where one connects.
+import type { ProviderInfoDto } from '@bottega/protocol';
 import { describe, expect, it } from 'vitest';
 import { connectBody } from './claude-connect';
 import { gateExempt } from './provider-gate';
-import { hasConnectedProvider, type ProviderInfo } from './providers';
+import { hasConnectedProvider } from './providers';
 
-const p = (over: Partial<ProviderInfo>): ProviderInfo => ({ name: 'anthropic', available: true, connected: false, method: null, baseUrl: null, simulated: false, ...over });
+const p = (over: Partial<ProviderInfoDto>): ProviderInfoDto => ({ name: 'anthropic', available: true, capabilities: null, connected: false, method: null, baseUrl: null, simulated: false, ...over });
 
 describe('provider gate', () => {
   it('counts only available, connected providers', () => {

@@ -1,13 +1,14 @@
 // Settings → Providers: every provider the server lists with the user's
 // connection status, each connectable, replaceable and disconnectable on its
 // card. Providers this build cannot run are shown as "not available yet".
+import type { ProviderInfoDto } from '@bottega/protocol';
 import { ErrorState, LoadingState } from '../../ui';
 import { ClaudeConnect } from './claude-connect';
 import { CodexProviderCard } from './codex-connect';
 import { useCompleteOnboarding } from './onboarding';
 import { OpencodeProviderCard } from './opencode-connect';
 import { ProviderCard, UnavailableProviderCard } from './provider-card';
-import { useProviders, type ProviderInfo } from './providers';
+import { useProviders } from './providers';
 
 export function ProvidersSection() {
   const providers = useProviders();
@@ -32,12 +33,12 @@ export function ProvidersSection() {
   );
 }
 
-function methodLabel(p: ProviderInfo): string {
+function methodLabel(p: ProviderInfoDto): string {
   if (p.simulated) return 'simulated model (offline demo)';
   return p.method === 'api-key' ? 'API key' : p.method === 'oauth-token' ? 'OAuth token' : 'unknown method';
 }
 
-function ClaudeCard({ provider: p }: { provider: ProviderInfo }) {
+function ClaudeCard({ provider: p }: { provider: ProviderInfoDto }) {
   const completeOnboarding = useCompleteOnboarding();
   return (
     <ProviderCard

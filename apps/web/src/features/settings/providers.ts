@@ -2,32 +2,9 @@
 // /api/providers), and the mutations that change them. The cache holds the
 // server's own response shape so every screen reading `keys.providers` agrees.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ConnectAnthropicBody, ProviderName } from '@bottega/protocol';
+import type { ConnectAnthropicBody, ProviderInfoDto, ProviderName } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-
-export type ConnectionMethod = 'api-key' | 'oauth-token';
-
-export interface ProviderInfo {
-  name: ProviderName;
-  /** Whether this server build can run the provider at all. */
-  available: boolean;
-  connected: boolean;
-  method: ConnectionMethod | null;
-  baseUrl: string | null;
-  /** Connected to the offline demo's simulated model rather than a real vendor. */
-  simulated: boolean;
-}
-
-export interface ProvidersResponse {
-  providers: ProviderInfo[];
-}
-
-export interface ClaudeStatus {
-  connected: boolean;
-  method: ConnectionMethod | null;
-  baseUrl: string | null;
-}
 
 export const PROVIDER_LABELS: Record<ProviderName, string> = {
   anthropic: 'Claude Code (Anthropic)',
@@ -36,11 +13,11 @@ export const PROVIDER_LABELS: Record<ProviderName, string> = {
 };
 
 export function useProviders() {
-  return useQuery({ queryKey: keys.providers, queryFn: () => api.get<ProvidersResponse>('/api/providers') });
+  return useQuery({ queryKey: keys.providers, queryFn: () => api.get('/api/providers') });
 }
 
 /** True when at least one provider is connected (what the first-login gate waits for). */
-export function hasConnectedProvider(providers: readonly ProviderInfo[]): boolean {
+export function hasConnectedProvider(providers: readonly ProviderInfoDto[]): boolean {
   return providers.some((p) => p.available && p.connected);
 }
 
@@ -55,7 +32,7 @@ export function useInvalidateConnections(): () => Promise<void> {
 export function useConnectClaude(onConnected?: () => void) {
   const invalidate = useInvalidateConnections();
   return useMutation({
-    mutationFn: (body: ConnectAnthropicBody) => api.put<ClaudeStatus>('/api/providers/anthropic', body),
+    mutationFn: (body: ConnectAnthropicBody) => api.put('/api/providers/anthropic', { body }),
     // The secret typed into the form is not kept in the mutation cache.
     gcTime: 0,
     onSuccess: async () => {
@@ -68,7 +45,7 @@ export function useConnectClaude(onConnected?: () => void) {
 export function useUseSimulatedModel(onConnected?: () => void) {
   const invalidate = useInvalidateConnections();
   return useMutation({
-    mutationFn: () => api.post<ClaudeStatus>('/api/providers/anthropic/simulated'),
+    mutationFn: () => api.post('/api/providers/anthropic/simulated'),
     onSuccess: async () => {
       await invalidate();
       onConnected?.();

@@ -3,23 +3,16 @@
 // runs the CLI; this panel follows its state by polling while it is pending.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { SetupTokenStatusResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, Field, InlineError } from '../../ui';
 import { useInvalidateConnections } from './providers';
 
-export type SetupTokenStatus =
-  | { status: 'idle' }
-  | { status: 'starting' }
-  | { status: 'awaiting-code'; url: string }
-  | { status: 'verifying' }
-  | { status: 'connected' }
-  | { status: 'failed'; error: string };
-
-const PENDING: ReadonlySet<SetupTokenStatus['status']> = new Set(['starting', 'awaiting-code', 'verifying']);
+const PENDING: ReadonlySet<SetupTokenStatusResponse['status']> = new Set(['starting', 'awaiting-code', 'verifying']);
 
 /** Poll while the CLI is working or waiting; stop once it settled. */
-export function pollInterval(state: SetupTokenStatus | undefined): number | false {
+export function pollInterval(state: SetupTokenStatusResponse | undefined): number | false {
   return state && PENDING.has(state.status) ? 2000 : false;
 }
 
@@ -33,39 +26,39 @@ export function SetupTokenFlow({ onConnected }: { onConnected?: () => void }) {
   const [notice, setNotice] = useState<string | null>(null);
   const status = useQuery({
     queryKey: keys.setupToken,
-    queryFn: () => api.get<SetupTokenStatus>('/api/providers/anthropic/setup-token'),
+    queryFn: () => api.get('/api/providers/anthropic/setup-token'),
     refetchInterval: (q) => pollInterval(q.state.data),
   });
   const start = useMutation({
-    mutationFn: () => api.post<{ status: 'awaiting-code'; url: string; notice: string }>('/api/providers/anthropic/setup-token/start'),
-    onMutate: () => qc.setQueryData<SetupTokenStatus>(keys.setupToken, { status: 'starting' }),
+    mutationFn: () => api.post('/api/providers/anthropic/setup-token/start'),
+    onMutate: () => qc.setQueryData<SetupTokenStatusResponse>(keys.setupToken, { status: 'starting' }),
     onSuccess: (res) => {
       setNotice(res.notice);
-      const next: SetupTokenStatus = { status: 'awaiting-code', url: res.url };
-      qc.setQueryData<SetupTokenStatus>(keys.setupToken, next);
+      const next: SetupTokenStatusResponse = { status: 'awaiting-code', url: res.url };
+      qc.setQueryData<SetupTokenStatusResponse>(keys.setupToken, next);
     },
     onError: () => qc.invalidateQueries({ queryKey: keys.setupToken }),
   });
   const complete = useMutation({
-    mutationFn: (value: string) => api.post<{ status: 'connected' }>('/api/providers/anthropic/setup-token/complete', { code: value }),
+    mutationFn: (value: string) => api.post('/api/providers/anthropic/setup-token/complete', { body: { code: value } }),
     gcTime: 0,
     onSuccess: async () => {
       setCode('');
-      qc.setQueryData<SetupTokenStatus>(keys.setupToken, { status: 'connected' });
+      qc.setQueryData<SetupTokenStatusResponse>(keys.setupToken, { status: 'connected' });
       await invalidate();
       onConnected?.();
     },
     onError: () => qc.invalidateQueries({ queryKey: keys.setupToken }),
   });
   const cancel = useMutation({
-    mutationFn: () => api.post<SetupTokenStatus>('/api/providers/anthropic/setup-token/cancel'),
+    mutationFn: () => api.post('/api/providers/anthropic/setup-token/cancel'),
     onSuccess: (s) => {
       setCode('');
-      qc.setQueryData<SetupTokenStatus>(keys.setupToken, s);
+      qc.setQueryData<SetupTokenStatusResponse>(keys.setupToken, s);
     },
   });
 
-  const state: SetupTokenStatus = status.data ?? { status: 'idle' };
+  const state: SetupTokenStatusResponse = status.data ?? { status: 'idle' };
   const error = start.error ?? complete.error ?? cancel.error ?? status.error;
 
   return (

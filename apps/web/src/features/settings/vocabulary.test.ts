@@ -1,13 +1,14 @@
 // The model picker's rules: only connected, available providers; switching
 // provider clears the model and keeps only an effort the new provider knows;
 // every role that cannot be saved says why.
+import type { ProviderInfoDto } from '@bottega/protocol';
 import { describe, expect, it } from 'vitest';
-import type { ProviderInfo } from './providers';
 import { initialSettings, roleProblems, selectableProviders, switchProvider } from './vocabulary';
 
-const provider = (name: ProviderInfo['name'], over: Partial<ProviderInfo> = {}): ProviderInfo => ({
+const provider = (name: ProviderInfoDto['name'], over: Partial<ProviderInfoDto> = {}): ProviderInfoDto => ({
   name,
   available: true,
+  capabilities: null,
   connected: false,
   method: null,
   baseUrl: null,

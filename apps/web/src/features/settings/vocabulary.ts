@@ -2,8 +2,7 @@
 // naming the allowed values); the effort vocabulary is the protocol's, shared
 // with the server, so the form only offers valid choices; providers are
 // limited to the connected ones.
-import { agentTypes, EFFORT_LEVELS, type AgentType, type ProviderName, type RoleModel } from '@bottega/protocol';
-import type { ProviderInfo } from './providers';
+import { agentTypes, EFFORT_LEVELS, type AgentType, type ProviderName, type RoleModel, type ProviderInfoDto } from '@bottega/protocol';
 
 export { EFFORT_LEVELS };
 
@@ -22,7 +21,7 @@ export { ROLE_LABELS } from '../../lib/roles';
 export type RoleSettings = Record<AgentType, RoleModel>;
 
 /** The providers a role may be set to: available on this server and connected by the user. */
-export function selectableProviders(providers: readonly ProviderInfo[]): ProviderName[] {
+export function selectableProviders(providers: readonly ProviderInfoDto[]): ProviderName[] {
   return providers.filter((p) => p.available && p.connected).map((p) => p.name);
 }
 

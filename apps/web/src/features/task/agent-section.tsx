@@ -36,13 +36,13 @@ function useRunActions(task: TaskDto) {
     else setOutcome({ kind: 'error', error });
   };
   const start = useMutation({
-    mutationFn: async (agentType: AgentType) => (await api.post<{ run: AgentRunDto }>(`/api/tasks/${task.id}/agent-runs`, { agentType })).run,
+    mutationFn: async (agentType: AgentType) => (await api.post('/api/tasks/:taskId/agent-runs', { params: { taskId: task.id }, body: { agentType } })).run,
     onMutate: () => setOutcome(null),
     onSuccess: onStarted,
     onError,
   });
   const resume = useMutation({
-    mutationFn: async (runId: number) => (await api.post<{ run: AgentRunDto }>(`/api/agent-runs/${runId}/resume`)).run,
+    mutationFn: async (runId: number) => (await api.post('/api/agent-runs/:runId/resume', { params: { runId } })).run,
     onMutate: () => setOutcome(null),
     onSuccess: onStarted,
     onError,

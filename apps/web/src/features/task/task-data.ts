@@ -1,16 +1,11 @@
 // Server state of the task screen: queries for the task, its project, runs,
 // conversations, document and diff, and the event reducer for the caches this
 // screen owns (the document and the diff change when a run ends).
-import { useQuery } from '@tanstack/react-query';
-import type { AgentRunDto, ConversationDto, ProjectDto, TaskDiffDto, TaskDto } from '@bottega/protocol';
+import { skipToken, useQuery } from '@tanstack/react-query';
+import type { TaskDocumentResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
-
-export interface TaskDocument {
-  content: string;
-  path: string;
-}
 
 onServerEvent((qc, event) => {
   // Agents write the document and the worktree; a finished run is when both settle.
@@ -26,8 +21,7 @@ onServerEvent((qc, event) => {
 export function useProject(projectId: number | null) {
   return useQuery({
     queryKey: keys.project(projectId ?? 0),
-    queryFn: async ({ signal }) => (await api.get<{ project: ProjectDto }>(`/api/projects/${projectId}`, undefined, signal)).project,
-    enabled: projectId !== null,
+    queryFn: projectId === null ? skipToken : async ({ signal }) => (await api.get('/api/projects/:projectId', { params: { projectId }, signal })).project,
     retry: false,
   });
 }
@@ -35,8 +29,7 @@ export function useProject(projectId: number | null) {
 export function useTaskQuery(taskId: number | null) {
   return useQuery({
     queryKey: keys.task(taskId ?? 0),
-    queryFn: async ({ signal }) => (await api.get<{ task: TaskDto }>(`/api/tasks/${taskId}`, undefined, signal)).task,
-    enabled: taskId !== null,
+    queryFn: taskId === null ? skipToken : async ({ signal }) => (await api.get('/api/tasks/:taskId', { params: { taskId }, signal })).task,
     retry: false,
   });
 }
@@ -44,19 +37,19 @@ export function useTaskQuery(taskId: number | null) {
 export function useTaskRuns(taskId: number) {
   return useQuery({
     queryKey: keys.taskRuns(taskId),
-    queryFn: async ({ signal }) => (await api.get<{ runs: AgentRunDto[] }>(`/api/tasks/${taskId}/agent-runs`, undefined, signal)).runs,
+    queryFn: async ({ signal }) => (await api.get('/api/tasks/:taskId/agent-runs', { params: { taskId }, signal })).runs,
   });
 }
 
 export function useTaskConversations(taskId: number) {
   return useQuery({
     queryKey: keys.taskConversations(taskId),
-    queryFn: async ({ signal }) => (await api.get<{ conversations: ConversationDto[] }>(`/api/tasks/${taskId}/conversations`, undefined, signal)).conversations,
+    queryFn: async ({ signal }) => (await api.get('/api/tasks/:taskId/conversations', { params: { taskId }, signal })).conversations,
   });
 }
 
-export function fetchTaskDocument(taskId: number, signal?: AbortSignal): Promise<TaskDocument> {
-  return api.get<TaskDocument>(`/api/tasks/${taskId}/document`, undefined, signal);
+export function fetchTaskDocument(taskId: number, signal?: AbortSignal): Promise<TaskDocumentResponse> {
+  return api.get('/api/tasks/:taskId/document', { params: { taskId }, signal });
 }
 
 export function useTaskDocument(taskId: number) {
@@ -66,7 +59,7 @@ export function useTaskDocument(taskId: number) {
 export function useTaskDiff(taskId: number) {
   return useQuery({
     queryKey: keys.taskDiff(taskId),
-    queryFn: ({ signal }) => api.get<TaskDiffDto>(`/api/tasks/${taskId}/diff`, undefined, signal),
+    queryFn: ({ signal }) => api.get('/api/tasks/:taskId/diff', { params: { taskId }, signal }),
   });
 }
 

@@ -4,12 +4,12 @@
 // user chooses between overwriting it and keeping the new version.
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { TaskDto } from '@bottega/protocol';
+import type { TaskDto, TaskDocumentResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
 import { LazyMarkdown, LazyMarkdownEditor } from '../../ui/lazy';
-import { fetchTaskDocument, useTaskDocument, type TaskDocument } from './task-data';
+import { fetchTaskDocument, useTaskDocument } from './task-data';
 
 interface Draft {
   /** The content the edit started from. */
@@ -29,7 +29,7 @@ export function TaskDocumentSection({ task }: { task: TaskDto }) {
         const current = await fetchTaskDocument(task.id);
         if (current.content !== draft.base) return { conflict: current.content };
       }
-      const saved = await api.put<TaskDocument & { task: TaskDto }>(`/api/tasks/${task.id}/document`, { content: text });
+      const saved = await api.put('/api/tasks/:taskId/document', { params: { taskId: task.id }, body: { content: text } });
       return { saved };
     },
     onSuccess: (result) => {
@@ -38,7 +38,7 @@ export function TaskDocumentSection({ task }: { task: TaskDto }) {
         return;
       }
       const { saved } = result;
-      qc.setQueryData<TaskDocument>(keys.taskDocument(task.id), { content: saved.content, path: saved.path });
+      qc.setQueryData<TaskDocumentResponse>(keys.taskDocument(task.id), { content: saved.content, path: saved.path });
       qc.setQueryData<TaskDto>(keys.task(task.id), saved.task);
       setConflict(null);
       setDraft(null);
@@ -60,7 +60,7 @@ export function TaskDocumentSection({ task }: { task: TaskDto }) {
     if (draft && !save.isPending) save.mutate({ text: draft.text, force });
   };
   const keepTheirs = () => {
-    if (conflict !== null) qc.setQueryData<TaskDocument>(keys.taskDocument(task.id), (d) => (d ? { ...d, content: conflict } : d));
+    if (conflict !== null) qc.setQueryData<TaskDocumentResponse>(keys.taskDocument(task.id), (d) => (d ? { ...d, content: conflict } : d));
     cancel();
   };
 

@@ -123,7 +123,7 @@ function MergeButton({ task }: { task: TaskDto }) {
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const merge = useMutation({
-    mutationFn: async () => (await api.post<{ task: TaskDto }>(`/api/tasks/${task.id}/merge`)).task,
+    mutationFn: async () => (await api.post('/api/tasks/:taskId/merge', { params: { taskId: task.id } })).task,
     onSuccess: (merged) => {
       qc.setQueryData<TaskDto>(keys.task(task.id), merged);
       void qc.invalidateQueries({ queryKey: keys.taskDiff(task.id) });

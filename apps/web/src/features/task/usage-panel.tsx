@@ -19,7 +19,7 @@ onServerEvent((qc, event) => {
 export function useTaskUsage(taskId: number) {
   return useQuery({
     queryKey: keys.taskUsage(taskId),
-    queryFn: async ({ signal }) => (await api.get<{ usage: TaskUsageDto }>(`/api/tasks/${taskId}/usage`, undefined, signal)).usage,
+    queryFn: async ({ signal }) => (await api.get('/api/tasks/:taskId/usage', { params: { taskId }, signal })).usage,
   });
 }
 

@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { ConnectAnthropicBody } from '@bottega/protocol';
+import { ConnectAnthropicBody, type ClaudeConnectionResponse } from '@bottega/protocol';
 import type { AgentEnvironment } from '../../contract';
 import { ensurePrivateDir, ensureProviderDir, providerDir, readSecretJson, writeSecretJson } from '../../credential-store';
 
@@ -18,11 +18,8 @@ export const CLAUDE_MAX_RETRIES = 2;
 export const ClaudeCredentials = ConnectAnthropicBody;
 export type ClaudeCredentials = z.infer<typeof ClaudeCredentials>;
 
-export interface ClaudeStatus {
-  connected: boolean;
-  method: 'api-key' | 'oauth-token' | null;
-  baseUrl: string | null;
-}
+/** Whether the user connected, how, and through which base URL: the API's shape (packages/protocol). */
+export type ClaudeStatus = ClaudeConnectionResponse;
 
 export interface ClaudePaths {
   /** `users/{id}/anthropic` */

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { HttpUrl } from '@bottega/protocol';
+import { HttpUrl, type CodexConnectionResponse } from '@bottega/protocol';
 import type { AgentEnvironment } from '../../contract';
 import { ensurePrivateDir, ensureProviderDir, providerDir, readSecretJson, writeSecretJson } from '../../credential-store';
 import { currentHost, type HostFacts } from '../claude/credentials';
@@ -41,11 +41,8 @@ export const CodexAuthJson = z
   })
   .passthrough();
 
-export interface CodexStatus {
-  connected: boolean;
-  method: 'api-key' | 'chatgpt' | null;
-  baseUrl: string | null;
-}
+/** Whether the user connected, how, and through which base URL: the API's shape (packages/protocol). */
+export type CodexStatus = CodexConnectionResponse;
 
 export interface CodexPaths {
   dir: string;

@@ -1,17 +1,12 @@
 // The live model catalog of a user's OpenCode server (never a hard-coded
 // list): every model of the providers their configuration enables, named
 // `provider/model` as turns use them.
+import type { OpencodeModelDto } from '@bottega/protocol';
 import { createOpencodeClient } from '@opencode-ai/sdk/v2/client';
 import type { OpencodeServerProcess } from './server-process';
 
-export interface OpencodeModel {
-  /** `providerID/modelID`, the form a run's model takes. */
-  id: string;
-  name: string;
-  provider: string;
-  /** The context window, when the catalog says. */
-  contextTokens: number | null;
-}
+/** A model of the live catalog, as GET /api/providers/opencode/models answers it (packages/protocol). */
+export type OpencodeModel = OpencodeModelDto;
 
 export async function liveModels(server: OpencodeServerProcess, directory: string): Promise<OpencodeModel[]> {
   const client = createOpencodeClient({ baseUrl: server.url, headers: { authorization: server.authorization } });

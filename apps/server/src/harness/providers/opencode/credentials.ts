@@ -3,7 +3,7 @@
 // directories, and what the settings UI may see of them (never the secret).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConnectOpencodeBody } from '@bottega/protocol';
+import { ConnectOpencodeBody, type OpencodeConnectionResponse } from '@bottega/protocol';
 import { ensureProviderDir, providerDir, readSecretJson, writeSecretJson } from '../../credential-store';
 
 /** The provider directory name below `users/{id}/`. */
@@ -13,13 +13,8 @@ export const OPENCODE_DIR = 'opencode';
 export const OpencodeCredentials = ConnectOpencodeBody;
 export type OpencodeCredentials = ConnectOpencodeBody;
 
-export interface OpencodeStatus {
-  connected: boolean;
-  method: 'zen' | 'custom' | null;
-  baseUrl: string | null;
-  /** The custom provider's models as the user listed them (Zen's come from the live catalog). */
-  models: string[];
-}
+/** Whether the user connected, how, and through which base URL: the API's shape (packages/protocol). */
+export type OpencodeStatus = OpencodeConnectionResponse;
 
 export interface OpencodePaths {
   /** `users/{id}/opencode` */
