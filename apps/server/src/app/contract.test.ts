@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../testing/context';
 import { routeKey } from '../testing/route-world';
 import { allRoutes } from './app';
-import { access, type RouteDef } from './routes';
+import { access, type RouteDef } from '../http/routes';
 
 describe('the route table and the API contract', () => {
   let ctx: TestContext;
