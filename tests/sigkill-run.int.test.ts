@@ -1,4 +1,4 @@
-// Crash recovery of the loop (SPEC §12): SIGKILL the server while an
+// Crash recovery of the loop (docs/behaviour/loop.md#crash-recovery): SIGKILL the server while an
 // implementation run is working; at the restart the run is `interrupted`, its
 // orphaned agent processes are gone, and resuming it continues the same
 // provider session — then the loop carries on to the review.

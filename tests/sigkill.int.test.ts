@@ -1,4 +1,4 @@
-// Durability (SPEC §12): kill the server with SIGKILL in the middle of a
+// Durability (docs/behaviour/reliability.md#durability): kill the server with SIGKILL in the middle of a
 // streaming turn; after a restart every transcript entry that had been
 // broadcast before the kill is in the database.
 import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';

@@ -24,11 +24,11 @@ export interface Deps {
   background: BackgroundWork;
   /** Control over live WebSocket connections (revalidate, disconnect). */
   realtime: Realtime;
-  /** Where agent processes run confined (SPEC §12), and its state for Admin → Instance. */
+  /** Where agent processes run confined (docs/behaviour/sandbox.md#modes), and its state for Admin → Instance. */
   sandbox: Sandbox;
   /** The coding-agent providers registered at boot; each owns its own services (sign-in flows, the demo model). */
   providers: ProviderRegistry;
-  /** Runs turns: start, resume, stop, answer (SPEC §5). */
+  /** Runs turns: start, resume, stop, answer (docs/behaviour/harness.md#runtime). */
   harness: HarnessRuntime;
   /** Repository clones by URL running in this process (progress, stop). */
   clones: ProjectClones;

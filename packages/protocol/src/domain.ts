@@ -1,4 +1,4 @@
-// Closed vocabularies of the domain (SPEC §2), shared by server and web.
+// Closed vocabularies of the domain (docs/behaviour/domain.md#vocabularies), shared by server and web.
 import { z } from 'zod';
 
 export const taskStatuses = ['pending', 'in_progress', 'in_review', 'completed'] as const;
@@ -44,7 +44,7 @@ export const ProviderName = z.enum(providerNames);
 export type ProviderName = z.infer<typeof ProviderName>;
 
 /**
- * Each provider's effort vocabulary (SPEC §7): the closed set `effort` may be
+ * Each provider's effort vocabulary (docs/behaviour/providers.md#models-and-effort): the closed set `effort` may be
  * for it, or null where the provider has no effort knob.
  */
 export const EFFORT_LEVELS: Record<ProviderName, readonly string[] | null> = {

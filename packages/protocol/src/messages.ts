@@ -1,4 +1,4 @@
-// The unified message: one shape for every provider's transcript (SPEC §5).
+// The unified message: one shape for every provider's transcript (docs/behaviour/harness.md#unified-messages).
 // Each provider's mapper is the only code that knows its native shapes; the
 // rest of the system — store, WebSocket, web app — sees only these.
 import type { ProviderName } from './domain';

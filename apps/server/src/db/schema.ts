@@ -1,4 +1,4 @@
-// Kysely table types: the whole domain model of SPEC §2. Booleans are stored
+// Kysely table types: the whole domain model of docs/behaviour/domain.md. Booleans are stored
 // as 0/1 integers and timestamps as ISO-8601 text so the same DDL and queries
 // work on SQLite and PostgreSQL.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
@@ -137,7 +137,7 @@ export interface WebhookDeliveriesTable {
   subject: string | null;
 }
 
-/** One finished turn's token usage (SPEC §13, issue 8); runs, tasks and projects sum these. */
+/** One finished turn's token usage (docs/behaviour/usage.md#usage-records, issue 8); runs, tasks and projects sum these. */
 export interface UsageRecordsTable {
   id: Generated<number>;
   conversation_id: number;

@@ -1,4 +1,4 @@
-// The completion handler (SPEC §4): runs when a run's stream has ended. It
+// The completion handler (docs/behaviour/loop.md#completion-handler): runs when a run's stream has ended. It
 // takes no verdict from the agent — it reads the database: a run still
 // `running` is completed and the next step is decided from the task's flags;
 // a run already `failed` (stopped, fatal error) or `interrupted` ends there.

@@ -1,4 +1,4 @@
-// "Merge & clean up" (SPEC §2/§6): a human action. Merges the task's pull
+// "Merge & clean up" (docs/behaviour/loop.md#merge-and-clean-up): a human action. Merges the task's pull
 // request through gh, removes the worktree and its local branch, and completes
 // the task. The task document stays in the archive.
 import type { Deps } from '../deps';

@@ -1,7 +1,7 @@
 // Table-driven test of the next-step decision: every finished role against
 // every combination of the flags that matter (blocked, complete, refinement
 // done, at the cap, plan written), for technical and non-technical actors and
-// refinement on and off — each row's expectation derived from SPEC §4 rules
+// refinement on and off — each row's expectation derived from docs/behaviour/loop.md#next-step rules
 // written out independently below. Beside the sweep, a short table written
 // by hand, row by row, so a rule misread in both the code and the sweep's
 // expectation still fails here.

@@ -1,4 +1,4 @@
-// What happens after an agent run finishes (SPEC §4): a pure function of the
+// What happens after an agent run finishes (docs/behaviour/loop.md#next-step): a pure function of the
 // finished role and the task's flags, never of anything the agent said. The
 // completion handler performs the step; this file only decides it.
 import type { AgentType } from '@bottega/protocol';

@@ -1,6 +1,6 @@
 // Task and agent-run JSON, as the engine publishes them in its events and the
 // routes answer them. Flags become booleans; the dev-server port is derived
-// (SPEC §3); a run carries its usage summed from its turns.
+// (docs/behaviour/tasks.md); a run carries its usage summed from its turns.
 import type { AgentRunDto, TaskDto, UsageTotalsDto } from '@bottega/protocol';
 import type { AgentRunRow, TaskRow } from '../db/schema';
 import type { Deps } from '../deps';

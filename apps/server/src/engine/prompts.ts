@@ -1,4 +1,4 @@
-// Builds an agent run's prompt (SPEC §6/§7): the role's template (an
+// Builds an agent run's prompt (docs/behaviour/agents.md#prompts): the role's template (an
 // instance override wins) rendered with the task's facts — document path,
 // worktree, branch, signal command, plan template, PR status or feedback.
 // A variable the template needs but the run cannot supply throws.

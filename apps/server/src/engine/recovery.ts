@@ -1,4 +1,4 @@
-// Crash recovery (SPEC §12). At boot, runs a previous server process left
+// Crash recovery (docs/behaviour/loop.md#crash-recovery). At boot, runs a previous server process left
 // `running` are marked `interrupted` (their provider session id is kept on the
 // conversation) and any agent process of this instance still alive is killed.
 // A human resumes an interrupted run: the same session continues, the loop

@@ -1,4 +1,4 @@
-// The model each role runs on for a user (SPEC §7), read strictly at run
+// The model each role runs on for a user (docs/behaviour/providers.md), read strictly at run
 // start: a missing or invalid entry fails loud with a message that says what
 // to fix; nothing is ever defaulted. The settings are written by
 // features/agent-settings.

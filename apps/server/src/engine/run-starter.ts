@@ -1,4 +1,4 @@
-// The one entry point that starts an agent run (SPEC §4), for manual starts,
+// The one entry point that starts an agent run (docs/behaviour/loop.md#run-entry-point), for manual starts,
 // chained starts and webhooks alike: resolves the task and its working
 // directory, the acting user's model for the role and their credentials,
 // builds the prompt, then claims the task through the start transition (run

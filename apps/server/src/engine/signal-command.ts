@@ -1,4 +1,4 @@
-// How an agent reaches the server to signal (SPEC §4): an absolute command
+// How an agent reaches the server to signal (docs/behaviour/agents.md#the-signal-command): an absolute command
 // line for its prompt, and the run-scoped credentials it gets in its
 // environment. The agent never sees the database, only this HTTP endpoint.
 import { createHash, randomBytes } from 'node:crypto';

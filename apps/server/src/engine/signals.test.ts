@@ -1,4 +1,4 @@
-// Which role may send which signal (SPEC §4), over the whole table: every
+// Which role may send which signal (docs/behaviour/agents.md#signals), over the whole table: every
 // agent role × every signal through POST /api/signals with a live run's token.
 // The expected table is written out by hand here — never read from the code
 // under test — so widening or narrowing a role's rights fails this test.
@@ -11,7 +11,7 @@ import { SignalName } from './signals';
 
 type Signal = 'plan-complete' | 'workflow-complete' | 'workflow-blocked' | 'pr-complete';
 
-/** Reviewed by hand against SPEC §4. `true`: accepted; `false`: refused with 403. */
+/** Reviewed by hand against docs/behaviour/agents.md#signals. `true`: accepted; `false`: refused with 403. */
 const EXPECTED: Record<AgentType, Record<Signal, boolean>> = {
   planification: { 'plan-complete': true, 'workflow-complete': false, 'workflow-blocked': false, 'pr-complete': false },
   implementation: { 'plan-complete': false, 'workflow-complete': false, 'workflow-blocked': false, 'pr-complete': false },

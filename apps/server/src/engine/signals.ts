@@ -1,4 +1,4 @@
-// Agent signals (SPEC §4): the only way an agent changes the workflow. Each
+// Agent signals (docs/behaviour/agents.md#signals): the only way an agent changes the workflow. Each
 // flips one task flag (through the signal transition), is accepted only with
 // the run-scoped token of the task's live run, and only from the roles
 // allowed to send it.

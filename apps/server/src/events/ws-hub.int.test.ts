@@ -1,5 +1,5 @@
 // Integration tests of the WebSocket hub's handshake, subscriptions and routing
-// over a real HTTP server and real ws clients (SPEC §9: every WebSocket action
+// over a real HTTP server and real ws clients (docs/behaviour/accounts.md#authorization: every WebSocket action
 // is authorized by project membership; §10: live updates per task and board).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events, eventsOf, startHub, type HubFixture } from './ws-hub.fixture';

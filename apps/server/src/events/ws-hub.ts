@@ -1,4 +1,4 @@
-// The WebSocket hub at /ws (SPEC §9–§10): authenticates upgrades like REST,
+// The WebSocket hub at /ws (docs/behaviour/web-app.md#live-updates): authenticates upgrades like REST,
 // lets clients subscribe to tasks and project boards they may see, and fans
 // bus events out to exactly those subscribers. Access is checked on subscribe
 // and re-checked periodically or on demand (never per event); slow and silent

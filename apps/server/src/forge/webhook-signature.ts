@@ -1,4 +1,4 @@
-// GitHub webhook signatures (SPEC §8): `X-Hub-Signature-256` is
+// GitHub webhook signatures (docs/behaviour/webhook.md): `X-Hub-Signature-256` is
 // `sha256=` + the hex HMAC-SHA256 of the exact raw body under the shared
 // secret. Compared in constant time; anything malformed simply fails.
 import { createHmac, timingSafeEqual } from 'node:crypto';

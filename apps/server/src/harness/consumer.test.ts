@@ -1,4 +1,4 @@
-// The stream consumer against a scripted turn (SPEC §5): every message a
+// The stream consumer against a scripted turn (docs/behaviour/harness.md#stream-consumer): every message a
 // provider emits is stored — same order, same ids, contiguous sequence numbers
 // — and broadcast exactly once, and only after it is committed: a bus listener
 // looks each broadcast message up synchronously through a second SQLite

@@ -1,4 +1,4 @@
-// The one consumer of a turn's message stream (SPEC §5): persists each batch
+// The one consumer of a turn's message stream (docs/behaviour/harness.md#stream-consumer): persists each batch
 // (then, and only then, broadcasts it), captures the session id on first
 // sight, keeps the live thinking text and the context usage, and reports how
 // the stream ended. Deltas are broadcast but not stored: the complete message

@@ -1,4 +1,4 @@
-// The seam between Bottega and the coding-agent harnesses (SPEC §5). Nothing
+// The seam between Bottega and the coding-agent harnesses (docs/behaviour/harness.md#provider-interface). Nothing
 // above it imports an agent SDK. A provider turns one turn request into a
 // stream of unified messages; everything else (storing, broadcasting, run
 // bookkeeping) is the runtime's. The shape fits a process-per-turn CLI
@@ -13,7 +13,7 @@ export type Capability = keyof ProviderCapabilities;
 
 /**
  * How freely the agent may act. `bypass`: no permission prompts (agents run
- * confined, SPEC §12). `plan`: read-only exploration, no edits.
+ * confined, docs/behaviour/sandbox.md#confinement). `plan`: read-only exploration, no edits.
  */
 export type PermissionMode = 'bypass' | 'plan';
 
@@ -121,7 +121,7 @@ export interface TitleGenerator {
 export interface LlmProvider {
   readonly name: ProviderName;
   readonly capabilities: Readonly<ProviderCapabilities>;
-  /** Automatic conversation titles, where the provider offers them (SPEC §13). */
+  /** Automatic conversation titles, where the provider offers them (docs/behaviour/chat.md#titles). */
   readonly titles?: TitleGenerator;
   /**
    * The agent environment for `userId` with that user's credentials. Throws

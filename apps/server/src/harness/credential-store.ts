@@ -1,4 +1,4 @@
-// Per-user provider secrets on disk (SPEC §7): `$home/users/{id}/{provider}/`,
+// Per-user provider secrets on disk (docs/behaviour/providers.md#credentials): `$home/users/{id}/{provider}/`,
 // directories 0700 and files 0600, ownership and modes checked on every read so
 // a file another account could read or plant is refused, never used.
 import { chmod, lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The harness runtime (SPEC §5): the two entry points that run a turn —
+// The harness runtime (docs/behaviour/harness.md#runtime): the two entry points that run a turn —
 // `start` (new conversation) and `resume` (follow-up on a stored one, whose
 // provider and model are read from the conversation, never re-derived) —
 // plus stop, question answers and the registry of live turns. Every turn's
@@ -301,7 +301,7 @@ export class HarnessRuntime {
   async stop(conversationId: number): Promise<boolean> {
     const entry = this.live.get(conversationId);
     if (!entry) return false;
-    // SPEC §4: Stop fails the run first, so its end is not read as a completion.
+    // docs/behaviour/loop.md#stop: Stop fails the run first, so its end is not read as a completion.
     await entry.linkedRun?.stopped();
     entry.controller.abort();
     await entry.handle?.abort();

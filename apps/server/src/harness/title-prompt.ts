@@ -1,5 +1,5 @@
 // What every provider's title generator asks its small model, and how the
-// answer is cleaned (SPEC §13). Providers differ only in the wire they use.
+// answer is cleaned (docs/behaviour/chat.md#titles). Providers differ only in the wire they use.
 import type { TitleRequest } from './contract';
 
 const MAX_EXCERPT = 2000;

@@ -1,4 +1,4 @@
-// Automatic conversation titles (SPEC §13): after the first exchange of a
+// Automatic conversation titles (docs/behaviour/chat.md#titles): after the first exchange of a
 // manual chat, the conversation's own provider names it with a small model.
 // Fire-and-forget: nothing awaits it, a failure is logged, a slow request is
 // cut at the timeout (and at shutdown), and a title the user typed meanwhile

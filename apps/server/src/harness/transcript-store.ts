@@ -1,4 +1,4 @@
-// The transcript store (SPEC §5): the single source of truth for every
+// The transcript store (docs/behaviour/harness.md#transcript): the single source of truth for every
 // conversation. Messages get a monotonic per-conversation `seq`, are written
 // in batches (one multi-row INSERT per batch, idempotent on the stable entry
 // id) and are only handed on for broadcast once they are committed, so a

@@ -1,5 +1,5 @@
 // Writes one usage record per finished turn from the turn's `result` message
-// (SPEC §13, issue 8). Runs, tasks and projects are totalled from these rows.
+// (docs/behaviour/usage.md#usage-records). Runs, tasks and projects are totalled from these rows.
 import type { TokenUsage } from '@bottega/protocol';
 import type { Deps } from '../deps';
 import { iso } from '../time';

@@ -1,4 +1,4 @@
-// Effort validation against each provider's vocabulary (SPEC §7; the lists
+// Effort validation against each provider's vocabulary (docs/behaviour/providers.md#models-and-effort; the lists
 // live in the protocol, shared with the web app's model picker). Models are the
 // provider's business (gateways rename them freely), but the effort knob is a
 // closed set per provider, and absent where there is none.
@@ -18,7 +18,7 @@ export function validateEffort(provider: ProviderName, effort: string | null | u
 
 /**
  * What a user's six roles are set to when they connect their first provider
- * (SPEC §7 seeding). Written to their settings once, explicitly; never used
+ * (docs/behaviour/agents.md#model-settings). Written to their settings once, explicitly; never used
  * as a fallback at run time.
  */
 export const SEED_ROLE_MODELS: Partial<Record<ProviderName, Record<AgentType, RoleModel>>> = {

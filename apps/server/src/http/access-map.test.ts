@@ -1,4 +1,4 @@
-// The reviewed access map (SPEC §9). The shared authorization suite checks
+// The reviewed access map (docs/behaviour/accounts.md#authorization). The shared authorization suite checks
 // that each route enforces the access kind it declares; this file pins the
 // declarations themselves. ACCESS_MAP is written by hand and reviewed: a route
 // whose access changes — or a route added or removed — fails here until the

@@ -1,4 +1,4 @@
-// Authorization by project membership (SPEC §9). One set of queries serves
+// Authorization by project membership (docs/behaviour/accounts.md#authorization). One set of queries serves
 // REST (the access middleware) and the WebSocket hub. Non-members get the same
 // 404 as a missing resource, so ids reveal nothing.
 import type { Context, MiddlewareHandler } from 'hono';
@@ -61,7 +61,7 @@ async function loadTaskScope(c: Context<AppEnv>, db: Db, taskId: number): Promis
 
 /**
  * The raw body of a GitHub delivery, once its X-Hub-Signature-256 matches
- * (SPEC §8). Without a configured secret, or without a signature, nothing of
+ * (docs/behaviour/webhook.md#signature). Without a configured secret, or without a signature, nothing of
  * the body is read; the body itself is read under the webhook limit.
  */
 async function verifiedWebhookBody(c: Context<AppEnv>, secret: string | null): Promise<string> {

@@ -1,4 +1,4 @@
-// The shared authorization suite (SPEC §9): every declared route is called
+// The shared authorization suite (docs/behaviour/accounts.md#authorization): every declared route is called
 // as anonymous, as a logged-in non-member, as a member and as an admin, each
 // in a fresh world so destructive routes cannot mask each other. A route added
 // without a sample request here makes the suite fail, and so does a route

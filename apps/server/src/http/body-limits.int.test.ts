@@ -1,4 +1,4 @@
-// Bodies are bounded while they are read (SPEC §12), on a real listening
+// Bodies are bounded while they are read (docs/behaviour/reliability.md#bounded-request-bodies), on a real listening
 // server because chunking matters: an over-limit body sent chunked (no
 // Content-Length) on each body-taking route class — a JSON route, both
 // multipart uploads, the GitHub webhook and an anonymous login — is answered

@@ -1,4 +1,4 @@
-// Request bodies are bounded while they are read (SPEC §12). Every route
+// Request bodies are bounded while they are read (docs/behaviour/reliability.md#bounded-request-bodies). Every route
 // reads its body under the limit of its class, all stated here; the bytes are
 // counted as they arrive and reading stops at the chunk that passes the limit —
 // with or without a Content-Length, and whatever it claims — so no body is

@@ -1,5 +1,5 @@
 // Registry consistency: defaults use only their allowed variables, signal
-// exactly as their role may (SPEC §4, §6), render with the run starter's
+// exactly as their role may (docs/behaviour/agents.md#signals), render with the run starter's
 // variables, and the plan template carries every section the agents rely on.
 import { agentTypes } from '@bottega/protocol';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ const SIGNALLING = ['planning', 'planning-nontechnical', 'review', 'yolo', 'pr',
 const SILENT = ['implementation', 'refinement'];
 
 describe('the prompt registry', () => {
-  it('has every role of SPEC §6 and the plan template, each name once', () => {
+  it('has every role of docs/behaviour/agents.md#roles and the plan template, each name once', () => {
     const names = PROMPTS.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual([...SIGNALLING, ...SILENT, 'plan-template'].sort());

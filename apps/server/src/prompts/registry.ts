@@ -1,4 +1,4 @@
-// The prompt registry (SPEC §7): every agent prompt and the plan template, with
+// The prompt registry (docs/behaviour/agents.md#prompts): every agent prompt and the plan template, with
 // its label, kind, the variables it may use and its shipped default content.
 //
 // Defaults are TypeScript string constants (./defaults/*.ts), not .md files read
@@ -17,7 +17,7 @@ import { YOLO } from './defaults/yolo';
 /** `prompt`: rendered with variables. `template`: read verbatim by the agent (an API type, packages/protocol). */
 export type { PromptKind };
 
-/** The signals an agent sends by running `{{signalCommand}} <signal>` (SPEC §4). */
+/** The signals an agent sends by running `{{signalCommand}} <signal>` (docs/behaviour/agents.md#signals). */
 export type PromptSignal = 'plan-complete' | 'workflow-complete' | 'workflow-blocked' | 'pr-complete';
 
 export interface PromptDef {

@@ -1,4 +1,4 @@
-// Prompt rendering (SPEC §7): `{{name}}` (or `{{ name }}`) is replaced by its
+// Prompt rendering (docs/behaviour/agents.md#prompt-rendering): `{{name}}` (or `{{ name }}`) is replaced by its
 // value in one pass, so braces inside a value are never expanded again. A
 // placeholder without a value throws, naming it — no silent empty strings.
 import { AppError } from '../errors';

@@ -1,4 +1,4 @@
-// Prompts with instance-wide overrides (SPEC §7): `$home/prompts/<name>.md`
+// Prompts with instance-wide overrides (docs/behaviour/agents.md#prompt-overrides): `$home/prompts/<name>.md`
 // (prompts) or `$home/templates/<name>.md` (templates) wins when present, else
 // the shipped default. Saves use optimistic concurrency on the file's mtime.
 import { mkdir, open, readFile, rm, stat, utimes } from 'node:fs/promises';

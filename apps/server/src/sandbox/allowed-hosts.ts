@@ -1,4 +1,4 @@
-// A project's extra sandbox hosts (SPEC §12), read for every agent turn on
+// A project's extra sandbox hosts (docs/behaviour/reliability.md), read for every agent turn on
 // the project; administrators replace the list (features/sandbox).
 import type { Db } from '../db/open';
 

@@ -1,4 +1,4 @@
-// The bubblewrap command line of one confined agent (SPEC §12): a fresh root
+// The bubblewrap command line of one confined agent (docs/behaviour/sandbox.md#confinement): a fresh root
 // holding only the system's read-only folders, Bottega's own installation
 // (read-only: the agent CLIs and `bottega signal` live there), the instance
 // home hidden, and then exactly the folders this agent may use. New PID, IPC,

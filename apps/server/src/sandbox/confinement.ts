@@ -1,4 +1,4 @@
-// What one task's agent may touch (SPEC §12): its worktree, the git metadata
+// What one task's agent may touch (docs/behaviour/sandbox.md#files): its worktree, the git metadata
 // that worktree needs, the repository files linked into it (`.env*`,
 // read-only), its own archive folder (document and input files), and the
 // project's extra hosts. The provider adds the acting user's own folder and

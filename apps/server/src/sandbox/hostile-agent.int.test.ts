@@ -1,4 +1,4 @@
-// A hostile agent on a shared instance (SPEC §12): user A's agent — on the
+// A hostile agent on a shared instance (docs/behaviour/sandbox.md#confinement): user A's agent — on the
 // real Claude Code CLI, the real Codex CLI and a real `opencode serve`, each
 // driven by the testkit's fake of its vendor — runs a probe script that tries
 // to read user B's credentials, the database, the session secret, another

@@ -1,4 +1,4 @@
-// The host side of a sandbox's network (SPEC §12). The sandbox has its own
+// The host side of a sandbox's network (docs/behaviour/sandbox.md#network). The sandbox has its own
 // network namespace with nothing but loopback; these listeners, on Unix
 // sockets in a private folder bound into it, are its only ways out:
 //   - a relay per allowed loopback port (the model endpoint on this machine);

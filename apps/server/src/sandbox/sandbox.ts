@@ -1,4 +1,4 @@
-// The agent sandbox (SPEC §12, decision record 0006): every agent process —
+// The agent sandbox (docs/behaviour/sandbox.md#confinement, decision record 0007): every agent process —
 // the Claude Code CLI, each `codex exec`, each `opencode serve` — starts
 // inside bubblewrap with the layout of bwrap-args.ts and the network of
 // network.ts. `BOTTEGA_SANDBOX` decides what happens where bubblewrap cannot

@@ -1,4 +1,4 @@
-// The system-prompt block every agent run receives (SPEC §3): where the task is
+// The system-prompt block every agent run receives (docs/behaviour/tasks.md#context-prompt): where the task is
 // written down, which attachments to read, and how to run servers without
 // disturbing other tasks. A pure function of its inputs.
 

@@ -1,4 +1,4 @@
-// The directory an agent works in (SPEC §3): the task's worktree if it exists,
+// The directory an agent works in (docs/behaviour/tasks.md#working-directory): the task's worktree if it exists,
 // else the repository itself; plus the project's subproject path, kept inside it.
 import { stat } from 'node:fs/promises';
 import { ifMissing } from '../fs-errors';

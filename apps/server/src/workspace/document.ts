@@ -1,4 +1,4 @@
-// The task document: one markdown file per task in the archive (SPEC §3),
+// The task document: one markdown file per task in the archive (docs/behaviour/tasks.md#task-document),
 // seeded from the user's request and saved atomically on every edit.
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';

@@ -1,4 +1,4 @@
-// Where a task's things live on disk (SPEC §3): the archive under BOTTEGA_HOME,
+// Where a task's things live on disk (docs/behaviour/tasks.md#archive): the archive under BOTTEGA_HOME,
 // the worktree beside the repository, the dev-server port, and path confinement.
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../errors';

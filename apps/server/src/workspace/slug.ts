@@ -1,5 +1,5 @@
 // Branch names for task worktrees. Titles are untrusted input, so the slug keeps
-// only [a-z0-9-]; the branch is always `task/{taskId}-{slug}` (SPEC §3).
+// only [a-z0-9-]; the branch is always `task/{taskId}-{slug}` (docs/behaviour/tasks.md#worktree).
 import { AppError } from '../errors';
 
 const FALLBACK = 'task';

@@ -1,4 +1,4 @@
-// The worktree's `tmp/` folder (SPEC §13): where chat attachments go, and
+// The worktree's `tmp/` folder (docs/behaviour/chat.md): where chat attachments go, and
 // what every turn's context prompt lists so the agent knows they are there.
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';

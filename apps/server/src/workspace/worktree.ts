@@ -1,4 +1,4 @@
-// A task's git worktree (SPEC §3): registered on `task/{id}-{slug}` from the
+// A task's git worktree (docs/behaviour/tasks.md#worktree): registered on `task/{id}-{slug}` from the
 // default branch during the request, then filled in the background (checkout,
 // .env links, ignored directories, dependency copy) so creating a task never
 // waits on writing thousands of files; torn down completely on delete.

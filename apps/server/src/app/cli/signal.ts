@@ -1,5 +1,5 @@
 // `bottega signal <name> [--reason "…"]`: what an agent runs to tell the
-// server it finished a stage (SPEC §4). It talks HTTP to the server named in
+// server it finished a stage (docs/behaviour/agents.md#the-signal-command). It talks HTTP to the server named in
 // its environment with its run-scoped token — never to the database — and
 // says plainly whether the signal was taken.
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 // A conversation remembers the question its agent is waiting on, so the
-// answer still reaches it after a restart (SPEC §5 AskUserQuestion).
+// answer still reaches it after a restart (docs/behaviour/harness.md#questions).
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../ddl';
 

@@ -1,5 +1,5 @@
 // Agent runs carry who started them (the acting user of a chain) and the hash
-// of their run-scoped signal token (SPEC §4: only the live run may signal).
+// of their run-scoped signal token (docs/behaviour/agents.md#run-token: only the live run may signal).
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../ddl';
 

@@ -1,4 +1,4 @@
-// GitHub webhooks (SPEC §8): deliveries already handled (deduplication that
+// GitHub webhooks (docs/behaviour/webhook.md#deduplication): deliveries already handled (deduplication that
 // survives a restart), the comment or review a run was started by, and a
 // task's pull request closed without merging.
 import type { Kysely } from 'kysely';

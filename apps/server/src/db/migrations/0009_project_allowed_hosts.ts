@@ -1,4 +1,4 @@
-// The agent sandbox's per-project network allowance (SPEC §12): host names an
+// The agent sandbox's per-project network allowance (docs/behaviour/sandbox.md#allowed-hosts): host names an
 // administrator lets a project's agents reach through the sandbox proxy
 // (package registries and the like), beside the model endpoint and GitHub.
 import type { Kysely } from 'kysely';

@@ -1,4 +1,4 @@
-// Run transitions (SPEC §4, §12). Each is one function: its rows are written
+// Run transitions (docs/behaviour/loop.md, §12). Each is one function: its rows are written
 // in one transaction, the run's signal token is issued or cleared with its
 // status, and the run (and task) events go out after the commit. Nothing
 // else in the server writes `agent_runs.status` or its token.
@@ -139,7 +139,7 @@ export async function failRunTransition(deps: TransitionDeps, runId: number, rea
   return run ?? null;
 }
 
-/** Stop: a human pressed Stop; the run is failed before its process is ended (SPEC §4). */
+/** Stop: a human pressed Stop; the run is failed before its process is ended (docs/behaviour/loop.md). */
 export function stopRunTransition(deps: TransitionDeps, runId: number): Promise<AgentRunRow | null> {
   return failRunTransition(deps, runId, 'stopped by the user');
 }

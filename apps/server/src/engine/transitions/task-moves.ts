@@ -1,6 +1,6 @@
 // A human's status move (the board's drag and status select, `PATCH
 // /api/tasks/:id`), checked against the allowed moves. The board is a free
-// kanban between its four columns (SPEC §2: a human may also set a task
+// kanban between its four columns (docs/behaviour/domain.md: a human may also set a task
 // completed by hand), except where a move would lie about the work:
 //
 //   • while an agent run is live, the loop owns the status (it flips

@@ -1,4 +1,4 @@
-// Task workflow transitions (SPEC §2, §4, §6, §8): the flags agents signal,
+// Task workflow transitions (docs/behaviour/domain.md, §4, §6, §8): the flags agents signal,
 // blocks, the pull request opened, merged or closed. Each is one function that
 // writes the task's row and publishes `task.updated` (and `task.blocked`) after
 // the write. Nothing else in the server writes the task's status or its

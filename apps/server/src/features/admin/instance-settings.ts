@@ -1,4 +1,4 @@
-// Instance-wide settings stored in the database (SPEC §2 "settings"), with
+// Instance-wide settings stored in the database (docs/behaviour/accounts.md#instance-settings), with
 // their defaults from configuration.
 import type { InstanceSettingsResponse } from '@bottega/protocol';
 import type { Deps } from '../../deps';

@@ -1,4 +1,4 @@
-// Per-user agent model settings (SPEC §7): for each of the six roles, the
+// Per-user agent model settings (docs/behaviour/agents.md#model-settings): for each of the six roles, the
 // provider, model and effort, validated and saved here; read strictly by the
 // engine at run start (engine/role-model.ts).
 import { agentTypes, type RoleModel, type ProviderName } from '@bottega/protocol';

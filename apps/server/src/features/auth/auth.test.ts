@@ -1,4 +1,4 @@
-// Accounts (SPEC §9): first-run setup, login, renewal, logout everywhere,
+// Accounts (docs/behaviour/accounts.md): first-run setup, login, renewal, logout everywhere,
 // password change (revoking the API key too), forged cookies, API keys,
 // profile, rate limiting.
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Account routes (SPEC §9): first-run setup, login/logout, the caller's own
+// Account routes (docs/behaviour/accounts.md): first-run setup, login/logout, the caller's own
 // profile, password and API key. Login is throttled per client IP and per
 // (client IP, username), registration per IP, counting failures only (see
 // login-throttle.ts).

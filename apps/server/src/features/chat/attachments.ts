@@ -1,4 +1,4 @@
-// Chat attachments in the worktree's `tmp/` folder (SPEC §13): written with
+// Chat attachments in the worktree's `tmp/` folder (docs/behaviour/chat.md#attachments): written with
 // the same rules as the task's input files (sanitized names, size limit, never
 // through a symlink); the context prompt lists them (workspace/tmp-files.ts).
 // Attachments to `input_files/` go through the input-files route.

@@ -1,4 +1,4 @@
-// Manual chats on a task (SPEC §5, §10): start one with an explicit provider
+// Manual chats on a task (docs/behaviour/chat.md#manual-chats): start one with an explicit provider
 // and model, send follow-ups, stop, answer the agent's questions — also after
 // a restart, when the parked question is answered by resuming the session
 // with a synthetic tool result.
@@ -16,7 +16,7 @@ type ChatDeps = Pick<Deps, 'harness' | 'config' | 'providers' | 'db'>;
 
 /**
  * What the provider receives for a chat message: the text with a slash
- * command expanded (SPEC §13) and the images checked against the provider's
+ * command expanded (docs/behaviour/chat.md#slash-commands) and the images checked against the provider's
  * capability. Throws before anything is written.
  */
 export async function prepareChatMessage(deps: ChatDeps, task: TaskRow, userId: number, provider: ProviderName, body: ChatMessageBody) {

@@ -1,4 +1,4 @@
-// Images sent with a chat message (SPEC §13): only to a provider with the
+// Images sent with a chat message (docs/behaviour/chat.md#images): only to a provider with the
 // `supportsImages` capability — refused before anything is written otherwise —
 // and only real PNG, JPEG, GIF or WebP data: the decoded bytes must start with
 // the magic bytes of the declared type and stay under the size cap.

@@ -1,4 +1,4 @@
-// The user's own conversation title (SPEC §13): replaces an automatic one
+// The user's own conversation title (docs/behaviour/chat.md#titles): replaces an automatic one
 // (or none) and is published as `conversation.renamed` for live headers.
 import type { ConversationRow, ProjectRow } from '../../db/schema';
 import type { Deps } from '../../deps';

@@ -1,4 +1,4 @@
-// Slash commands for chats (SPEC §13): Markdown files in the task worktree's
+// Slash commands for chats (docs/behaviour/chat.md#slash-commands): Markdown files in the task worktree's
 // `.claude/commands/` (project) and in `$BOTTEGA_HOME/users/{id}/commands/`
 // (the user's own), listed for the chat input and expanded here, on the
 // server, before a message reaches any provider. A project command wins over

@@ -1,4 +1,4 @@
-// Prompt settings routes (SPEC §7): any user may read the prompts and the plan
+// Prompt settings routes (docs/behaviour/agents.md#prompt-overrides): any user may read the prompts and the plan
 // template; overrides are instance-wide, so saving and reverting are for admins.
 import { SavePromptBody } from '@bottega/protocol';
 import type { Context } from 'hono';

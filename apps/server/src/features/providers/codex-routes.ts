@@ -1,4 +1,4 @@
-// The caller's Codex connection (SPEC §7): an API key, a pasted auth.json of a
+// The caller's Codex connection (docs/behaviour/provider-codex.md#connecting): an API key, a pasted auth.json of a
 // ChatGPT sign-in, or the in-app device-code sign-in (`codex login
 // --device-auth` under a terminal: the UI shows the URL and code and polls),
 // plus an optional base URL for gateways. Secrets go in; only status comes out.

@@ -1,4 +1,4 @@
-// The caller's OpenCode connection (SPEC §7): an OpenCode Zen key or a custom
+// The caller's OpenCode connection (docs/behaviour/provider-opencode.md#connecting): an OpenCode Zen key or a custom
 // OpenAI-compatible provider (base URL, key, models). Saving or removing it
 // replaces the user's running OpenCode server (the old one has exited when
 // the answer comes). Models come from the user's live server. Secrets go in;

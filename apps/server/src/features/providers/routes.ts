@@ -1,4 +1,4 @@
-// The caller's own provider connections (SPEC §7): which providers this
+// The caller's own provider connections (docs/behaviour/providers.md#connections): which providers this
 // server offers and whether the user connected each; connect/disconnect Claude
 // Code with an API key or an OAuth token (plus an optional gateway base URL),
 // or through the in-app `claude setup-token` sign-in run under a terminal.

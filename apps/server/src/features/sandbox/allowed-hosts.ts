@@ -1,4 +1,4 @@
-// A project's extra sandbox hosts (SPEC §12): read for every agent turn on
+// A project's extra sandbox hosts (docs/behaviour/sandbox.md#allowed-hosts): read for every agent turn on
 // the project, replaced whole by an administrator.
 import type { Db } from '../../db/open';
 import { allowedHostsOf } from '../../sandbox/allowed-hosts';

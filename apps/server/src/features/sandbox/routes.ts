@@ -1,6 +1,6 @@
 // Sandbox routes: its state for administrators (Admin → Instance), and each
 // project's extra hosts — read by the project's members, replaced only by an
-// administrator (SPEC §12).
+// administrator (docs/behaviour/sandbox.md#allowed-hosts).
 import { PutAllowedHostsBody, type AllowedHostsDto, type SandboxStatusDto } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { notFound } from '../../errors';

@@ -1,4 +1,4 @@
-// Task commands (SPEC §3). Create: insert the row → worktree → seed the
+// Task commands (docs/behaviour/tasks.md#creating-a-task). Create: insert the row → worktree → seed the
 // document, undoing every step if a later one fails; the worktree's files are
 // then checked out in the background (workspace_status preparing → ready). Delete: worktree and
 // branch, archive, then the row (conversations and transcripts cascade).

@@ -1,5 +1,5 @@
 // An input file's name in the URL can never reach outside the task's own
-// input_files folder (SPEC §9). Real files sit where a traversal would land —
+// input_files folder (docs/behaviour/tasks.md#input-files). Real files sit where a traversal would land —
 // a sentinel at the top of BOTTEGA_HOME, an input file of another task of the
 // same project and one of a project the caller is no member of — and every
 // encoded spelling of a path to them (`..%2F`, `%2e%2e%2f`, `..%252F`,

@@ -1,4 +1,4 @@
-// What the PR agent is told when a reviewer summons it (SPEC §8): the comment
+// What the PR agent is told when a reviewer summons it (docs/behaviour/webhook.md#feedback-run): the comment
 // quoted with its author (and location and hunk when anchored), or a review's
 // summary followed by its numbered inline comments with locations and hunks.
 import type { ReviewComment } from './payloads';

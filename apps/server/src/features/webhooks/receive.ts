@@ -1,4 +1,4 @@
-// What a verified GitHub delivery does (SPEC §8). A comment or review that
+// What a verified GitHub delivery does (docs/behaviour/webhook.md#events). A comment or review that
 // @mentions the trigger handle, written by someone with write access, on the
 // pull request of a task that is ready for it, starts an ordinary `pr` run as
 // the task's owner with the feedback as its prompt. A merged pull request

@@ -1,4 +1,4 @@
-// GitHub webhook endpoints (SPEC §8). The delivery route has no user login:
+// GitHub webhook endpoints (docs/behaviour/webhook.md#endpoints). The delivery route has no user login:
 // the access layer verifies the signature on the raw bytes before this code
 // runs. Each delivery id, and each GitHub object a delivery acts on, is
 // handled once, also across restarts (dedupe.ts); a delivery that failed on a

@@ -1,4 +1,4 @@
-// The PR-comment re-trigger end to end (SPEC §8): the testkit's local GitHub
+// The PR-comment re-trigger end to end (docs/behaviour/webhook.md): the testkit's local GitHub
 // delivers real signed webhooks to the running server; a mention from a
 // collaborator starts a PR feedback run (the real Claude CLI driven by the role
 // brain) that addresses the comment, pushes, waits for green CI and hands the

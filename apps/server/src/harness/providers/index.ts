@@ -1,4 +1,4 @@
-// The providers this server offers, registered explicitly (SPEC §5). Adding a
+// The providers this server offers, registered explicitly (docs/behaviour/harness.md#registry). Adding a
 // provider is one line here plus its folder beside this file. Each provider
 // owns the services only it needs (sign-in flows, the demo's simulated model).
 import type { Config } from '../../config';

@@ -1,4 +1,4 @@
-// Default prompt of the implementation agent (SPEC §6): review findings first,
+// Default prompt of the implementation agent (docs/behaviour/agents.md#implementation): review findings first,
 // then the unchecked to-dos, ticking each; no questions, no sub-agents, no signal.
 
 export const IMPLEMENTATION = `# Implementation agent

@@ -1,4 +1,4 @@
-// The default plan template (SPEC §6): the sections every plan has. Agents read
+// The default plan template (docs/behaviour/agents.md#plan-template): the sections every plan has. Agents read
 // it verbatim from disk (PromptStore.templatePath); it is never rendered.
 
 export const PLAN_TEMPLATE = `# Plan

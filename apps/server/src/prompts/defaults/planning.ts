@@ -1,6 +1,6 @@
-// Default prompts of the planning agent (SPEC §6): one for technical users, one
+// Default prompts of the planning agent (docs/behaviour/agents.md#planning): one for technical users, one
 // that makes the technical decisions silently and records them in the Overview
-// for users who are not (SPEC §9). Markdown held as strings: see ../registry.ts.
+// for users who are not (docs/behaviour/accounts.md#non-technical-users). Markdown held as strings: see ../registry.ts.
 
 export const PLANNING = `# Planning agent
 

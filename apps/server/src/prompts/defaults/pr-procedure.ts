@@ -1,4 +1,4 @@
-// Shared sections of the PR, PR-feedback and YOLO prompts (SPEC §6): committing
+// Shared sections of the PR, PR-feedback and YOLO prompts (docs/behaviour/agents.md#pull-request): committing
 // and opening the pull request, then the bounded CI and mergeability loop.
 
 export const OPEN_PULL_REQUEST = `### Commit

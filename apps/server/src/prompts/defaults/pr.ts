@@ -1,4 +1,4 @@
-// Default prompts of the pull-request agent (SPEC §6, §8): opening the PR and
+// Default prompts of the pull-request agent (docs/behaviour/agents.md#pull-request): opening the PR and
 // keeping it green, and addressing review feedback that a webhook brought in.
 import { CI_AND_MERGEABILITY, OPEN_PULL_REQUEST } from './pr-procedure';
 

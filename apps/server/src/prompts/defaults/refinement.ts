@@ -1,4 +1,4 @@
-// Default prompt of the refinement agent (SPEC §6): simplify the branch's changed
+// Default prompt of the refinement agent (docs/behaviour/agents.md#refinement): simplify the branch's changed
 // files without changing behaviour and fix what a read-only security review finds.
 
 export const REFINEMENT = `# Refinement agent

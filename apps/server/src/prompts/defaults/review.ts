@@ -1,4 +1,4 @@
-// Default prompt of the review agent (SPEC §6): strict verification, never a fix,
+// Default prompt of the review agent (docs/behaviour/agents.md#review): strict verification, never a fix,
 // and exactly one verdict — READY, NEEDS_WORK or BLOCKED — written into the document.
 
 export const REVIEW = `# Review agent

@@ -1,4 +1,4 @@
-// Default prompt of the YOLO agent (SPEC §6): plan, build and verify the task in
+// Default prompt of the YOLO agent (docs/behaviour/agents.md#yolo-agent): plan, build and verify the task in
 // one conversation with no human gate, then run the pull-request procedure.
 import { CI_AND_MERGEABILITY, OPEN_PULL_REQUEST } from './pr-procedure';
 

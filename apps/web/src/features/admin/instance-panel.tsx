@@ -1,6 +1,6 @@
 // Admin → Instance settings: the GitHub handle whose @mention in a pull-request
-// comment summons the PR agent, the agent sandbox (SPEC §12), and how to set up
-// the repository webhook that delivers those comments (SPEC §8).
+// comment summons the PR agent, the agent sandbox (docs/behaviour/sandbox.md#modes), and how to set up
+// the repository webhook that delivers those comments (docs/behaviour/webhook.md#setup).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { InstanceSettingsResponse } from '@bottega/protocol';

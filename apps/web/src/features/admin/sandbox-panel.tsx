@@ -1,7 +1,7 @@
 // Admin → Instance → Agent sandbox: whether agents run confined on this
 // server and why (what the start-up check found), which hosts every agent
 // reaches, and each project's extra hosts (package registries and the like),
-// one per line (SPEC §12).
+// one per line (docs/behaviour/sandbox.md#allowed-hosts).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';

@@ -1,4 +1,4 @@
-// The chat screen (SPEC §10): one streaming conversation — manual chat or an
+// The chat screen (docs/behaviour/web-app.md#chat-screen): one streaming conversation — manual chat or an
 // agent run — with its transcript, the AskUserQuestion wizard, Stop, the
 // follow-up box and the context meter. A missing conversation sends the user
 // to its task, a missing task to the board.

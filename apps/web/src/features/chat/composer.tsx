@@ -2,7 +2,7 @@
 // decides whether a message can be taken now; while a turn runs it answers
 // 409 RUN_IN_PROGRESS and the box says so, keeping the text.
 //
-// Conveniences (SPEC §13): typing `/` offers the task's slash commands (the
+// Conveniences (docs/behaviour/chat.md#slash-commands): typing `/` offers the task's slash commands (the
 // server expands them); files picked or dropped here are uploaded at once to
 // the worktree's tmp/ or the task's input files (the user picks); images go
 // with the next message where the provider supports them.

@@ -1,4 +1,4 @@
-// What the chat input needs beyond plain text (SPEC §13): the slash commands
+// What the chat input needs beyond plain text (docs/behaviour/chat.md): the slash commands
 // offered for a task, whether the conversation's provider takes images (from
 // GET /api/providers capabilities), file uploads to the worktree's tmp/ or the
 // task's input files, and images read into the base64 form the API takes.

@@ -1,4 +1,4 @@
-// Settings → API key: one personal key for scripts and CI (SPEC §9). The key
+// Settings → API key: one personal key for scripts and CI (docs/behaviour/accounts.md#api-keys). The key
 // itself is shown once, right after it is generated, and lives only in this
 // component's state; afterwards only its prefix and dates are visible.
 import { useState } from 'react';

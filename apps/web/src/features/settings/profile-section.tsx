@@ -1,5 +1,5 @@
 // Settings → Profile: how technical the user is (which changes how planning
-// treats them, SPEC §9), the git identity used for their commits, and their
+// treats them, docs/behaviour/accounts.md#non-technical-users), the git identity used for their commits, and their
 // password. Every change writes the updated user into the session.
 import { useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,4 +1,4 @@
-// Prompt templates as the server presents them (SPEC §7; the shapes are
+// Prompt templates as the server presents them (docs/behaviour/agents.md#prompt-overrides; the shapes are
 // PromptSummaryDto and PromptDetailDto in @bottega/protocol): a list with
 // "customized" flags, and each prompt's content, default, variables and the
 // override's mtime (the version the editor sends back when saving).

@@ -1,4 +1,4 @@
-// The first-login gate (SPEC §7): while the user has no connected provider, a
+// The first-login gate (docs/behaviour/web-app.md#first-login-gate): while the user has no connected provider, a
 // blocking dialog asks them to connect one — Claude Code, Codex or OpenCode —
 // before anything can start an agent. It sits below the top bar (the user can still log out or open
 // Settings) and stays away from Settings → Providers, which does the same job.

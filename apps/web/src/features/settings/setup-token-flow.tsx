@@ -1,4 +1,4 @@
-// The in-app `claude setup-token` sign-in (SPEC §7): start → open the login
+// The in-app `claude setup-token` sign-in (docs/behaviour/provider-claude-code.md#setup-token-sign-in): start → open the login
 // link the CLI printed → paste the code Claude shows → connected. The server
 // runs the CLI; this panel follows its state by polling while it is pending.
 import { useState } from 'react';

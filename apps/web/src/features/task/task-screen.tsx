@@ -1,4 +1,4 @@
-// Task detail (/projects/:projectId/tasks/:taskId, SPEC §10): the task's
+// Task detail (/projects/:projectId/tasks/:taskId, docs/behaviour/web-app.md#task-page): the task's
 // header (status, flags, workspace, PR, merge), the agent section, the task
 // document, the branch diff, run history and conversations — all kept live by
 // the task's event subscription. A missing or foreign task goes back to the

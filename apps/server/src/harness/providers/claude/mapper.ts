@@ -1,5 +1,5 @@
 // The only code that knows Claude Code's SDK message shapes: maps each SDK
-// message to unified messages (SPEC §5). Exhaustive over `type`; anything not
+// message to unified messages (docs/behaviour/harness.md#mappers). Exhaustive over `type`; anything not
 // recognised becomes system/unknown, never dropped. Ids come from native ids
 // (API message id + block index, tool_use_id, uuid) so re-emits are idempotent.
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';

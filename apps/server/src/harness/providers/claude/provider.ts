@@ -24,7 +24,7 @@ export interface ClaudeProviderDeps {
   executablePath?: string;
   /** Program run for the in-app sign-in instead of `claude setup-token` (tests). */
   setupTokenCommand?: readonly [string, ...string[]];
-  /** Where every CLI process starts (SPEC §12). */
+  /** Where every CLI process starts (docs/behaviour/sandbox.md#confinement). */
   sandbox: Sandbox;
 }
 
@@ -126,7 +126,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): ClaudeProvider {
     startTurn: (options: TurnOptions) => turn(options, null),
     sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),
     // Bottega's own transcript store is the record of every conversation
-    // (SPEC §5); the CLI's session files are private scratch, never read back.
+    // (docs/behaviour/harness.md#transcript); the CLI's session files are private scratch, never read back.
     loadTranscript: () => Promise.resolve([]),
     abortTurn: async (sessionId: string) => {
       await live.get(sessionId)?.abort();

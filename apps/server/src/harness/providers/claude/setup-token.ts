@@ -1,4 +1,4 @@
-// The in-app `claude setup-token` sign-in (SPEC §7): runs the CLI under a
+// The in-app `claude setup-token` sign-in (docs/behaviour/provider-claude-code.md#setup-token-sign-in): runs the CLI under a
 // pseudo-terminal with the user's own config dir and a scratch environment,
 // shows the user the sign-in URL, types the code they bring back, and stores
 // the long-lived OAuth token it prints. One flow per user; never logs secrets.

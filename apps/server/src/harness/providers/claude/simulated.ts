@@ -1,4 +1,4 @@
-// The offline demo's model (SPEC: a newcomer without credentials can watch a
+// The offline demo's model (docs/behaviour/providers.md#simulated-model: a newcomer without credentials can watch a
 // pipeline): the simulator's Anthropic API (@bottega/simulator) with its role-playing
 // brain, served on 127.0.0.1 by the server itself and reached by the real
 // Claude Code CLI through the ordinary base-URL setting. A user opts in per

@@ -1,4 +1,4 @@
-// Automatic conversation titles for Claude (SPEC §13): one direct Messages
+// Automatic conversation titles for Claude (docs/behaviour/chat.md#titles): one direct Messages
 // API call with a small model, to the user's own base URL (gateway, proxy or
 // the demo's simulator) with the user's own key or OAuth token — the same
 // credentials the agent environment carries. No CLI process is involved.

@@ -1,4 +1,4 @@
-// Codex's context use (SPEC §13 context meter). The SDK's `turn.completed`
+// Codex's context use (docs/behaviour/chat.md#context-meter). The SDK's `turn.completed`
 // only sums a turn's tokens over all its model requests; the context figure —
 // the last request's tokens against the model's window — is in the
 // `token_count` events Codex writes to the thread's session file

@@ -1,4 +1,4 @@
-// The in-app ChatGPT device-code sign-in (SPEC §7): runs `codex login
+// The in-app ChatGPT device-code sign-in (docs/behaviour/provider-codex.md#device-sign-in): runs `codex login
 // --device-auth` under a pseudo-terminal with the user's own CODEX_HOME and a
 // scratch environment, shows the user the verification URL and one-time code
 // it prints, and — once the user has approved it in their browser and the CLI

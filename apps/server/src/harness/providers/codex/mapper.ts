@@ -1,4 +1,4 @@
-// The only code that knows Codex's event shapes (SPEC §5): maps the SDK's
+// The only code that knows Codex's event shapes (docs/behaviour/harness.md#mappers): maps the SDK's
 // thread events to unified messages. Only completed items become messages;
 // a command execution becomes a tool_use/tool_result pair; file changes, MCP
 // calls, web searches and to-do lists get the tool names the rest of Bottega

@@ -20,7 +20,7 @@ export interface CodexProviderDeps {
   stallTimeoutMs: number;
   /** The Codex binary; default: the SDK's platform package. */
   executablePath?: string;
-  /** Where every `codex exec` starts (SPEC §12). */
+  /** Where every `codex exec` starts (docs/behaviour/sandbox.md#confinement). */
   sandbox: Sandbox;
   /** Program run for the in-app sign-in instead of `codex login --device-auth` (tests). */
   deviceLoginCommand?: readonly [string, ...string[]];
@@ -110,7 +110,7 @@ export function createCodexProvider(deps: CodexProviderDeps): CodexProvider {
     environmentFor,
     startTurn: (options: TurnOptions) => turn(options, null),
     sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),
-    // Bottega's transcript store is the record (SPEC §5); Codex's session files are private scratch.
+    // Bottega's transcript store is the record (docs/behaviour/harness.md#transcript); Codex's session files are private scratch.
     loadTranscript: () => Promise.resolve([]),
     abortTurn: async (sessionId: string) => {
       await live.get(sessionId)?.abort();

@@ -1,4 +1,4 @@
-// Automatic conversation titles for Codex chats (SPEC §13): one direct
+// Automatic conversation titles for Codex chats (docs/behaviour/chat.md#titles): one direct
 // Responses API call with a small model, to the user's own endpoint with the
 // user's own API key — the same connection their Codex turns use. A ChatGPT
 // sign-in has no key to call with, so those chats get no automatic title.

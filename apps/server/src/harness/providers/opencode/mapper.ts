@@ -1,5 +1,5 @@
 // The only code that knows OpenCode's event shapes: maps the server's events
-// for ONE session to unified messages (SPEC §5). Stateful per turn: it learns
+// for ONE session to unified messages (docs/behaviour/harness.md#mappers). Stateful per turn: it learns
 // part types (for deltas), which messages are the user's (their parts are
 // not re-emitted: the runtime stored the prompt), which tool calls were
 // announced, and the usage of each step; events of other sessions are

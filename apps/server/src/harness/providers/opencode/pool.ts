@@ -1,5 +1,5 @@
 // The `opencode serve` pool: one server per user and sandbox scope (a task:
-// the server sees only that task's worktree and archive, SPEC §12), started
+// the server sees only that task's worktree and archive, docs/behaviour/sandbox.md#files), started
 // lazily on the first turn there and shared by the turns that follow; servers
 // idle longer than `idleMs` are reaped; at most `cap` run at once (the least
 // recently used idle one makes room); a change of the user's configuration

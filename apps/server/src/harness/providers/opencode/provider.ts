@@ -27,7 +27,7 @@ export interface OpencodeProviderDeps {
   abortGraceMs?: number;
   /** The OpenCode binary; default: the `opencode-linux-x64` package's. */
   binary?: () => string;
-  /** Where every `opencode serve` starts (SPEC §12). */
+  /** Where every `opencode serve` starts (docs/behaviour/sandbox.md#confinement). */
   sandbox: Sandbox;
 }
 
@@ -68,7 +68,7 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
   /**
    * The server of one user for one task: it runs in a sandbox that shows it
    * that task's worktree and archive, the user's own OpenCode folder, and
-   * reaches the user's model endpoint (SPEC §12).
+   * reaches the user's model endpoint (docs/behaviour/sandbox.md#confinement).
    */
   function scopeFor(userId: number, confinement: Confinement): ServerScope {
     return {
@@ -160,7 +160,7 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
     environmentFor,
     startTurn: (options) => turn(options, null),
     sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),
-    // Bottega's own transcript store is the record of every conversation (SPEC §5).
+    // Bottega's own transcript store is the record of every conversation (docs/behaviour/harness.md#transcript).
     loadTranscript: () => Promise.resolve([]),
     abortTurn: async (sessionId) => {
       await live.get(sessionId)?.abort();

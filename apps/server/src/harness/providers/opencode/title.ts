@@ -1,4 +1,4 @@
-// Automatic conversation titles for OpenCode chats (SPEC §13): one direct
+// Automatic conversation titles for OpenCode chats (docs/behaviour/chat.md#titles): one direct
 // Chat Completions call to the user's custom OpenAI-compatible provider with
 // its key and the first model the user listed. An OpenCode Zen connection has
 // no model to name without the live catalog, so those chats get no automatic
