@@ -40,7 +40,14 @@ export default tseslint.config(
     // app. Type-only imports count too: a type names the layer it comes from.
     files: ['apps/*/src/**/*.{ts,tsx}', 'packages/*/src/**/*.ts'],
     // Tests and their helpers reach across layers on purpose (they assemble whole worlds).
-    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/*.fixture.ts', '**/*.fixtures.ts', 'apps/server/src/testing/**', 'apps/web/src/test-setup.ts'],
+    ignores: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      '**/*.fixture.ts',
+      '**/*.fixtures.ts',
+      'apps/server/src/testing/**',
+      'apps/web/src/test-setup.ts',
+    ],
     plugins: { boundaries },
     settings: {
       'import/resolver': { typescript: { project: ['tsconfig.json', 'apps/web/tsconfig.json'], noWarnOnMultipleProjects: true } },
@@ -65,13 +72,28 @@ export default tseslint.config(
             { from: { element: { type: 'protocol' } }, allow: { to: { element: { type: 'protocol' } } } },
             // The offline demo's model is product code (no dependencies); the test kit builds its fakes on it.
             { from: { element: { type: 'simulator' } }, allow: { to: { element: { types: { anyOf: ['protocol', 'simulator'] } } } } },
-            { from: { element: { type: 'testkit' } }, allow: { to: { element: { types: { anyOf: ['protocol', 'simulator', 'testkit'] } } } } },
+            {
+              from: { element: { type: 'testkit' } },
+              allow: { to: { element: { types: { anyOf: ['protocol', 'simulator', 'testkit'] } } } },
+            },
             { from: { element: { type: 'machinery' } }, allow: { to: { element: { types: { anyOf: ['protocol', 'machinery'] } } } } },
             // Machinery reaches the demo's model only through the Claude provider's one gateway to it.
-            { from: { element: { type: 'machinery', fileInternalPath: 'harness/providers/claude/simulated.ts' } }, allow: { to: { element: { type: 'simulator' } } } },
-            { from: { element: { type: 'engine' } }, allow: { to: { element: { types: { anyOf: ['protocol', 'machinery', 'engine'] } } } } },
-            { from: { element: { type: 'features' } }, allow: { to: { element: { types: { anyOf: ['protocol', 'machinery', 'engine', 'features'] } } } } },
-            { from: { element: { type: 'app' } }, allow: { to: { element: { types: { anyOf: ['protocol', 'machinery', 'engine', 'features', 'app', 'simulator'] } } } } },
+            {
+              from: { element: { type: 'machinery', fileInternalPath: 'harness/providers/claude/simulated.ts' } },
+              allow: { to: { element: { type: 'simulator' } } },
+            },
+            {
+              from: { element: { type: 'engine' } },
+              allow: { to: { element: { types: { anyOf: ['protocol', 'machinery', 'engine'] } } } },
+            },
+            {
+              from: { element: { type: 'features' } },
+              allow: { to: { element: { types: { anyOf: ['protocol', 'machinery', 'engine', 'features'] } } } },
+            },
+            {
+              from: { element: { type: 'app' } },
+              allow: { to: { element: { types: { anyOf: ['protocol', 'machinery', 'engine', 'features', 'app', 'simulator'] } } } },
+            },
             { from: { element: { type: 'web' } }, allow: { to: { element: { types: { anyOf: ['protocol', 'web'] } } } } },
           ],
         },

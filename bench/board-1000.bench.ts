@@ -35,7 +35,11 @@ export async function run(): Promise<void> {
     await apiClient(s.url, auth)('PUT', '/api/providers/anthropic', { apiKey: 'bench-key', baseUrl: 'http://127.0.0.1:9' });
     const db = new BetterSqlite3(join(home, 'data', 'bottega.db'));
     const now = new Date().toISOString();
-    const projectId = Number(db.prepare('INSERT INTO projects (name, repo_path, created_at, updated_at) VALUES (?, ?, ?, ?)').run('Bench', join(home, 'repo'), now, now).lastInsertRowid);
+    const projectId = Number(
+      db
+        .prepare('INSERT INTO projects (name, repo_path, created_at, updated_at) VALUES (?, ?, ?, ?)')
+        .run('Bench', join(home, 'repo'), now, now).lastInsertRowid,
+    );
     const insert = db.prepare(
       `INSERT INTO tasks (project_id, owner_id, title, status, yolo_mode, planification_complete, workflow_complete, workflow_blocked,
         block_reason, workflow_run_count, refinement_complete, pr_agent_complete, created_at, updated_at)
@@ -45,7 +49,16 @@ export async function run(): Promise<void> {
       for (let i = 1; i <= TASKS; i++) {
         const at = new Date(Date.now() - i * 1000).toISOString();
         const blocked = i % 17 === 0;
-        insert.run(projectId, `Task number ${i}: make the thing better`, STATUSES[i % 4], i % 5 === 0 ? 1 : 0, blocked ? 1 : 0, blocked ? 'Needs a decision' : null, at, at);
+        insert.run(
+          projectId,
+          `Task number ${i}: make the thing better`,
+          STATUSES[i % 4],
+          i % 5 === 0 ? 1 : 0,
+          blocked ? 1 : 0,
+          blocked ? 'Needs a decision' : null,
+          at,
+          at,
+        );
       }
     })();
     db.close();
@@ -61,7 +74,15 @@ export async function run(): Promise<void> {
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const times: number[] = [];
@@ -92,12 +113,20 @@ export async function run(): Promise<void> {
         if (i > 0) times.push(ms);
         if (i === RUNS) {
           // Interactive for real: clicking a card opens its task.
-          await page.locator('[data-column="completed"] article[data-task-id]').first().click({ position: { x: 8, y: 8 } });
+          await page
+            .locator('[data-column="completed"] article[data-task-id]')
+            .first()
+            .click({ position: { x: 8, y: 8 } });
           await page.waitForURL((u) => /^\/projects\/\d+\/tasks\/\d+$/.test(u.pathname), { timeout: 10_000 });
         }
         await context.close();
       }
-      report(`board with ${TASKS} tasks: navigation → every column's first ${FIRST_PAGE} cards rendered and clickable, median of ${RUNS}`, median(times), 'ms', 1000);
+      report(
+        `board with ${TASKS} tasks: navigation → every column's first ${FIRST_PAGE} cards rendered and clickable, median of ${RUNS}`,
+        median(times),
+        'ms',
+        1000,
+      );
       report('  slowest of the runs', Math.max(...times), 'ms');
     } finally {
       await browser.close();

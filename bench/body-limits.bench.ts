@@ -83,10 +83,17 @@ async function burst(url: string, pid: number, path: string): Promise<Burst> {
 function print(label: string, status: number, b: Burst, rssTarget?: number): void {
   const answered = b.outcomes.filter((o) => o.status === status).length;
   const sentMb = Math.max(...b.outcomes.map((o) => o.sent)) / 1024 / 1024;
-  console.log(`       ${label}: answers ${b.outcomes.map((o) => o.status ?? o.error).join(', ')}; all done in ${b.elapsedMs.toFixed(0)} ms`);
+  console.log(
+    `       ${label}: answers ${b.outcomes.map((o) => o.status ?? o.error).join(', ')}; all done in ${b.elapsedMs.toFixed(0)} ms`,
+  );
   report(`${label}: answered ${status}`, answered, 'requests', CLIENTS, 'above');
   report(`${label}: most any client got to send before its connection ended`, sentMb, 'MB');
-  report(`${label}: server RSS growth (peak ${b.peak.toFixed(1)} MB over ${b.before.toFixed(1)} MB before)`, b.peak - b.before, 'MB', rssTarget);
+  report(
+    `${label}: server RSS growth (peak ${b.peak.toFixed(1)} MB over ${b.before.toFixed(1)} MB before)`,
+    b.peak - b.before,
+    'MB',
+    rssTarget,
+  );
 }
 
 export async function run(): Promise<void> {
@@ -102,7 +109,11 @@ export async function run(): Promise<void> {
       // A route that needs a login: refused before any of the body is read.
       print(`${CLIENTS} × 200 MB chunked anonymous POST /api/projects`, 401, await burst(s.url, pid, '/api/projects'), 20);
       console.log(`       GET /api/health afterwards: ${(await fetch(`${s.url}/api/health`)).status}`);
-      console.log(`       machine load (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
+      console.log(
+        `       machine load (1/5/15 min): ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' / ')}`,
+      );
     } finally {
       await s.stop();
     }

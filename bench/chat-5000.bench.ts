@@ -25,7 +25,15 @@ import { benchAdmin, median, percentile, report } from './lib';
 const MESSAGES = 5_000;
 const LOADS = 6;
 const CHROMIUM = process.env.BOTTEGA_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A realistic mix: prompts, thinking, tool calls with multi-line output, markdown answers, turn results. */
 function message(i: number): ProviderMessage {
@@ -37,12 +45,33 @@ function message(i: number): ProviderMessage {
       return { ...base, type: 'assistant_thinking', text: `The user wants step ${i}. I should read the file first, then run the tests.` };
     case 2:
     case 5:
-      return { ...base, type: 'tool_use', toolUseId: `tu${i}`, name: 'Bash', input: { command: `npm test -- --grep case-${i}`, description: 'Run the tests' } };
+      return {
+        ...base,
+        type: 'tool_use',
+        toolUseId: `tu${i}`,
+        name: 'Bash',
+        input: { command: `npm test -- --grep case-${i}`, description: 'Run the tests' },
+      };
     case 3:
     case 6:
-      return { ...base, type: 'tool_result', toolUseId: `tu${i - 1}`, output: Array.from({ length: 30 }, (_, k) => `ok ${k} case-${i} passed`).join('\n'), isError: i % 20 === 3 };
+      return {
+        ...base,
+        type: 'tool_result',
+        toolUseId: `tu${i - 1}`,
+        output: Array.from({ length: 30 }, (_, k) => `ok ${k} case-${i} passed`).join('\n'),
+        isError: i % 20 === 3,
+      };
     case 9:
-      return { ...base, type: 'result', status: 'success', text: 'done', usage: null, contextUsage: { usedTokens: 42_000 + i, windowTokens: 200_000, breakdown: null }, costUsd: 0.01, durationMs: 2400 };
+      return {
+        ...base,
+        type: 'result',
+        status: 'success',
+        text: 'done',
+        usage: null,
+        contextUsage: { usedTokens: 42_000 + i, windowTokens: 200_000, breakdown: null },
+        costUsd: 0.01,
+        durationMs: 2400,
+      };
     default:
       return {
         ...base,
@@ -60,14 +89,27 @@ export async function run(): Promise<void> {
   try {
     const now = new Date().toISOString();
     const user = await benchAdmin(deps);
-    const project = await deps.db.insertInto('projects').values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-    const task = await deps.db.insertInto('tasks').values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'chat 5000', yolo_mode: 0, created_at: now, updated_at: now })).returningAll().executeTakeFirstOrThrow();
+    const project = await deps.db
+      .insertInto('projects')
+      .values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const task = await deps.db
+      .insertInto('tasks')
+      .values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'chat 5000', yolo_mode: 0, created_at: now, updated_at: now }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
     const conv = await deps.db
       .insertInto('conversations')
       .values({ task_id: task.id, kind: 'chat', provider: 'anthropic', model: 'claude-sonnet-4-5', created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    for (let i = 0; i < MESSAGES; i += 1000) await deps.harness.store.append(conv.id, Array.from({ length: 1000 }, (_, k) => message(i + k)), 'anthropic');
+    for (let i = 0; i < MESSAGES; i += 1000)
+      await deps.harness.store.append(
+        conv.id,
+        Array.from({ length: 1000 }, (_, k) => message(i + k)),
+        'anthropic',
+      );
     const lastSeq = (await deps.harness.store.page(conv.id, { beforeSeq: Number.MAX_SAFE_INTEGER, limit: 1 })).lastSeq;
     // The last message is a result; the row carrying it is what must be on screen.
     const url = `${server.url}/projects/${project.id}/tasks/${task.id}/chat/${conv.id}`;
@@ -101,7 +143,14 @@ export async function run(): Promise<void> {
     // Scroll up to the very first message, a screenful per frame, paging in every older page.
     const page = context.pages().at(-1);
     if (!page) throw new Error('no page');
-    const scroll = await page.evaluate<{ totalMs: number; frames: number[]; steps: number; longTasks: number[]; stalledFrames: number; stalledMs: number }>(`(async () => {
+    const scroll = await page.evaluate<{
+      totalMs: number;
+      frames: number[];
+      steps: number;
+      longTasks: number[];
+      stalledFrames: number;
+      stalledMs: number;
+    }>(`(async () => {
       const limitMs = 120000;
       const list = document.querySelector('[data-testid="transcript"]');
       if (!list) throw new Error('no transcript');
@@ -135,8 +184,17 @@ export async function run(): Promise<void> {
     const pages = Math.ceil(MESSAGES / 200) - 1;
     report(`scroll to the first message: frame time p95 (${scroll.frames.length} frames)`, percentile(scroll.frames, 95), 'ms', 50);
     report('scroll to the first message: frame time median', median(scroll.frames), 'ms');
-    report(`scroll to the first message: long tasks (> 50 ms), total ${scroll.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms`, scroll.longTasks.length, 'tasks');
-    report(`scroll to the first message: waiting at the top for an older page, per page (${pages} pages, ${scroll.stalledFrames} stalled frames)`, scroll.stalledMs / pages, 'ms', 100);
+    report(
+      `scroll to the first message: long tasks (> 50 ms), total ${scroll.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
+      scroll.longTasks.length,
+      'tasks',
+    );
+    report(
+      `scroll to the first message: waiting at the top for an older page, per page (${pages} pages, ${scroll.stalledFrames} stalled frames)`,
+      scroll.stalledMs / pages,
+      'ms',
+      100,
+    );
     report(`scroll to the first message: whole scroll, a screenful per frame (${scroll.steps} steps)`, scroll.totalMs, 'ms');
     await context.close();
   } finally {

@@ -67,7 +67,8 @@ export async function run(): Promise<void> {
     const received = new Map<number, number>();
     ws.on('message', (data) => {
       for (const e of eventsOfFrame(JSON.parse(String(data)) as ServerFrame)) {
-        if (e.type === 'message' && e.message.type !== 'stream_delta') received.set(e.conversationId, (received.get(e.conversationId) ?? 0) + 1);
+        if (e.type === 'message' && e.message.type !== 'stream_delta')
+          received.set(e.conversationId, (received.get(e.conversationId) ?? 0) + 1);
         if (e.type === 'streaming.ended') ended.get(e.conversationId)?.();
       }
     });
@@ -77,7 +78,11 @@ export async function run(): Promise<void> {
     });
     const productTurn = async (): Promise<number> => {
       const t0 = performance.now();
-      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'anthropic', model: 'claude-sonnet-4-5', message: PROMPT });
+      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, {
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        message: PROMPT,
+      });
       await new Promise<void>((resolve) => ended.set(conversation.id, resolve));
       return performance.now() - t0;
     };
@@ -101,7 +106,11 @@ export async function run(): Promise<void> {
     const t0 = performance.now();
     const ids = await Promise.all(
       Array.from({ length: CONCURRENT }, async () => {
-        const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'anthropic', model: 'claude-sonnet-4-5', message: directive.bash('echo one && echo two') });
+        const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, {
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          message: directive.bash('echo one && echo two'),
+        });
         await new Promise<void>((resolve) => ended.set(conversation.id, resolve));
         return conversation.id;
       }),

@@ -29,7 +29,13 @@ async function bareTurn(baseUrl: string, home: string, cwd: string): Promise<num
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: join(home, '.codex'), OPENAI_API_KEY: KEY },
     config: codexFakeConfig({ baseUrl, envKey: 'OPENAI_API_KEY' }) as NonNullable<ConstructorParameters<typeof Codex>[0]>['config'],
   });
-  const thread = codex.startThread({ model: MODEL, workingDirectory: cwd, skipGitRepoCheck: true, sandboxMode: 'danger-full-access', approvalPolicy: 'never' });
+  const thread = codex.startThread({
+    model: MODEL,
+    workingDirectory: cwd,
+    skipGitRepoCheck: true,
+    sandboxMode: 'danger-full-access',
+    approvalPolicy: 'never',
+  });
   const { events } = await thread.runStreamed(PROMPT);
   let elapsed = 0;
   for await (const e of events) {
@@ -58,7 +64,8 @@ export async function run(): Promise<void> {
     await new Promise((r) => ws.once('open', r));
     const ended = new Map<number, () => void>();
     ws.on('message', (data) => {
-      for (const e of eventsOfFrame(JSON.parse(String(data)) as ServerFrame)) if (e.type === 'streaming.ended') ended.get(e.conversationId)?.();
+      for (const e of eventsOfFrame(JSON.parse(String(data)) as ServerFrame))
+        if (e.type === 'streaming.ended') ended.get(e.conversationId)?.();
     });
     await new Promise<void>((resolve) => {
       ws.once('message', () => resolve());
@@ -66,7 +73,11 @@ export async function run(): Promise<void> {
     });
     const productTurn = async (): Promise<number> => {
       const t0 = performance.now();
-      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'openai', model: MODEL, message: PROMPT });
+      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, {
+        provider: 'openai',
+        model: MODEL,
+        message: PROMPT,
+      });
       await new Promise<void>((resolve) => ended.set(conversation.id, resolve));
       return performance.now() - t0;
     };

@@ -45,7 +45,13 @@ export async function run(): Promise<void> {
       if (e.type === 'streaming.started') starts.push(performance.now());
     });
     const t0 = performance.now();
-    await startRun(deps, { taskId: task.id, agentType: 'implementation', trigger: 'manual', actingUserId: user.id, onComplete: (id) => onRunComplete(deps, id) });
+    await startRun(deps, {
+      taskId: task.id,
+      agentType: 'implementation',
+      trigger: 'manual',
+      actingUserId: user.id,
+      onComplete: (id) => onRunComplete(deps, id),
+    });
     for (;;) {
       await deps.background.drain();
       const blocked = await deps.db.selectFrom('tasks').select('workflow_blocked').where('id', '=', task.id).executeTakeFirstOrThrow();
@@ -63,7 +69,11 @@ export async function run(): Promise<void> {
     }
     report(`hand-off, result of a run → next run started by Bottega (${toStart.length} hand-offs), p50`, percentile(toStart, 50), 'ms');
     report(`hand-off, result of a run → next run's first model request, p50`, percentile(toRequest, 50), 'ms', 50);
-    report('  of which the Claude Code CLI starting up (process start → its first request)', percentile(toRequest, 50) - percentile(toStart, 50), 'ms');
+    report(
+      '  of which the Claude Code CLI starting up (process start → its first request)',
+      percentile(toRequest, 50) - percentile(toStart, 50),
+      'ms',
+    );
   } finally {
     await server.close();
     await close();

@@ -18,11 +18,33 @@ const ENTRIES = 10_000;
 function entry(i: number): ProviderMessage {
   switch (i % 4) {
     case 0:
-      return { type: 'tool_use', toolUseId: `t${i}`, name: 'Bash', input: { command: `npm test -- --grep case-${i}` }, id: `u${i}`, providerSessionId: 's', raw: { note: 'x'.repeat(200) } };
+      return {
+        type: 'tool_use',
+        toolUseId: `t${i}`,
+        name: 'Bash',
+        input: { command: `npm test -- --grep case-${i}` },
+        id: `u${i}`,
+        providerSessionId: 's',
+        raw: { note: 'x'.repeat(200) },
+      };
     case 1:
-      return { type: 'tool_result', toolUseId: `t${i - 1}`, output: `ok ${i}\n`.repeat(20), isError: false, id: `r${i}`, providerSessionId: 's', raw: null };
+      return {
+        type: 'tool_result',
+        toolUseId: `t${i - 1}`,
+        output: `ok ${i}\n`.repeat(20),
+        isError: false,
+        id: `r${i}`,
+        providerSessionId: 's',
+        raw: null,
+      };
     default:
-      return { type: 'assistant', text: `Step ${i}: looked at the code and changed the function as planned.`, id: `a${i}`, providerSessionId: 's', raw: { id: `msg_${i}` } };
+      return {
+        type: 'assistant',
+        text: `Step ${i}: looked at the code and changed the function as planned.`,
+        id: `a${i}`,
+        providerSessionId: 's',
+        raw: { id: `msg_${i}` },
+      };
   }
 }
 
@@ -33,11 +55,27 @@ export async function run(): Promise<void> {
   try {
     const now = new Date().toISOString();
     const user = await benchAdmin(deps);
-    const project = await deps.db.insertInto('projects').values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-    const task = await deps.db.insertInto('tasks').values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'history', yolo_mode: 0, created_at: now, updated_at: now })).returningAll().executeTakeFirstOrThrow();
-    const conv = await deps.db.insertInto('conversations').values({ task_id: task.id, kind: 'chat', provider: 'anthropic', model: 'm', created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+    const project = await deps.db
+      .insertInto('projects')
+      .values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const task = await deps.db
+      .insertInto('tasks')
+      .values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'history', yolo_mode: 0, created_at: now, updated_at: now }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const conv = await deps.db
+      .insertInto('conversations')
+      .values({ task_id: task.id, kind: 'chat', provider: 'anthropic', model: 'm', created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     for (let i = 0; i < ENTRIES; i += 1000) {
-      await deps.harness.store.append(conv.id, Array.from({ length: 1000 }, (_, k) => entry(i + k)), 'anthropic');
+      await deps.harness.store.append(
+        conv.id,
+        Array.from({ length: 1000 }, (_, k) => entry(i + k)),
+        'anthropic',
+      );
     }
     const auth = user.auth;
     const measure = async (query: string): Promise<number[]> => {

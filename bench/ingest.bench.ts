@@ -42,7 +42,13 @@ function syntheticProvider(count: number): LlmProvider {
     abort: async () => undefined,
     messages: (async function* () {
       for (let i = 0; i < count; i++) {
-        const m: ProviderMessage = { type: 'assistant', text: `message ${i} with a little text to carry`, id: `m${i}`, providerSessionId: 'bench-session', raw: null };
+        const m: ProviderMessage = {
+          type: 'assistant',
+          text: `message ${i} with a little text to carry`,
+          id: `m${i}`,
+          providerSessionId: 'bench-session',
+          raw: null,
+        };
         yield m;
         // Yield to the loop now and then, like a real stream does.
         if (i % 500 === 0) await new Promise((r) => setImmediate(r));
@@ -51,7 +57,13 @@ function syntheticProvider(count: number): LlmProvider {
   });
   return {
     name: 'anthropic',
-    capabilities: { supportsAskUserQuestion: false, supportsThinkingDelta: false, supportsContextUsageBreakdown: false, supportsMcpServers: false, supportsImages: false },
+    capabilities: {
+      supportsAskUserQuestion: false,
+      supportsThinkingDelta: false,
+      supportsContextUsageBreakdown: false,
+      supportsMcpServers: false,
+      supportsImages: false,
+    },
     environmentFor: async () => ({}),
     startTurn: turn,
     sendTurnMessage: turn,
@@ -63,32 +75,76 @@ function syntheticProvider(count: number): LlmProvider {
 
 export async function run(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-ingest-'));
-  const { deps, close } = await boot(testConfig(home), silentLogger(), { providers: new ProviderRegistry().register('anthropic', syntheticProvider(MESSAGES)) });
+  const { deps, close } = await boot(testConfig(home), silentLogger(), {
+    providers: new ProviderRegistry().register('anthropic', syntheticProvider(MESSAGES)),
+  });
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
     const now = new Date().toISOString();
     const user = await benchAdmin(deps);
-    const project = await deps.db.insertInto('projects').values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-    const task = await deps.db.insertInto('tasks').values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'ingest', yolo_mode: 0, created_at: now, updated_at: now })).returningAll().executeTakeFirstOrThrow();
+    const project = await deps.db
+      .insertInto('projects')
+      .values({ name: 'Bench', repo_path: home, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const task = await deps.db
+      .insertInto('tasks')
+      .values(newTaskRow({ project_id: project.id, owner_id: user.id, title: 'ingest', yolo_mode: 0, created_at: now, updated_at: now }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
     const auth = user.auth;
     // The subscribers run in a worker thread, as browsers would run elsewhere:
     // their parsing must not be billed to the server.
-    const clients = new Worker(SUBSCRIBERS_SCRIPT, { eval: true, workerData: { url: `${server.url.replace('http', 'ws')}/ws`, auth, taskId: task.id, count: SUBSCRIBERS, expected: SUBSCRIBERS * (MESSAGES + 1) } });
-    const message = (kind: string) => new Promise<void>((resolve, reject) => {
-      clients.on('message', (m: string) => m === kind && resolve());
-      clients.once('error', reject);
+    const clients = new Worker(SUBSCRIBERS_SCRIPT, {
+      eval: true,
+      workerData: {
+        url: `${server.url.replace('http', 'ws')}/ws`,
+        auth,
+        taskId: task.id,
+        count: SUBSCRIBERS,
+        expected: SUBSCRIBERS * (MESSAGES + 1),
+      },
     });
+    const message = (kind: string) =>
+      new Promise<void>((resolve, reject) => {
+        clients.on('message', (m: string) => m === kind && resolve());
+        clients.once('error', reject);
+      });
     const subscribed = message('subscribed');
     const allIn = message('done');
     await subscribed;
     const t0 = performance.now();
-    await deps.harness.start({ taskId: task.id, projectId: project.id, userId: user.id, cwd: home, confinement: { mounts: [{ path: home, access: 'rw' }], hosts: [] }, systemPrompt: null, permissionMode: 'bypass', disallowedTools: [], kind: 'chat', provider: 'anthropic', model: 'bench', effort: null, title: null, prompt: 'go' });
+    await deps.harness.start({
+      taskId: task.id,
+      projectId: project.id,
+      userId: user.id,
+      cwd: home,
+      confinement: { mounts: [{ path: home, access: 'rw' }], hosts: [] },
+      systemPrompt: null,
+      permissionMode: 'bypass',
+      disallowedTools: [],
+      kind: 'chat',
+      provider: 'anthropic',
+      model: 'bench',
+      effort: null,
+      title: null,
+      prompt: 'go',
+    });
     await allIn;
     const seconds = (performance.now() - t0) / 1000;
     await clients.terminate();
-    const stored = await deps.db.selectFrom('transcript_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const stored = await deps.db
+      .selectFrom('transcript_entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(stored.n) !== MESSAGES + 1) throw new Error(`stored ${stored.n} of ${MESSAGES + 1}`);
-    report(`transcript ingest: ${MESSAGES} messages stored and broadcast to ${SUBSCRIBERS} subscribers`, MESSAGES / seconds, 'msg/s', 20_000, 'above');
+    report(
+      `transcript ingest: ${MESSAGES} messages stored and broadcast to ${SUBSCRIBERS} subscribers`,
+      MESSAGES / seconds,
+      'msg/s',
+      20_000,
+      'above',
+    );
   } finally {
     await server.close();
     await close();

@@ -62,7 +62,10 @@ export async function startServer(home: string, extraEnv: Record<string, string>
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [bin, 'start'], { env: benchEnv(home, { BOTTEGA_PORT: String(port), ...extraEnv }), stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [bin, 'start'], {
+    env: benchEnv(home, { BOTTEGA_PORT: String(port), ...extraEnv }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let exited = false;
   child.once('exit', () => (exited = true));
   for (;;) {
@@ -129,7 +132,17 @@ export async function benchAdmin(deps: Deps): Promise<{ id: number; auth: string
   const now = new Date().toISOString();
   const user = await deps.db
     .insertInto('users')
-    .values({ username: 'bench', password_hash: 'x', is_active: 1, is_admin: 1, is_technical: 1, has_completed_onboarding: 1, token_version: 0, created_at: now, updated_at: now })
+    .values({
+      username: 'bench',
+      password_hash: 'x',
+      is_active: 1,
+      is_admin: 1,
+      is_technical: 1,
+      has_completed_onboarding: 1,
+      token_version: 0,
+      created_at: now,
+      updated_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { id: user.id, auth: `Bearer ${newSessionToken(deps, user)}` };
@@ -138,7 +151,11 @@ export async function benchAdmin(deps: Deps): Promise<{ id: number; auth: string
 /** A JSON client for the server under test; non-2xx answers throw with their body. */
 export function apiClient(url: string, auth: string) {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };

@@ -35,7 +35,13 @@ export async function run(): Promise<void> {
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   // The bare SDK's own server: user 999's directories, the same configuration.
   await prepareOpencodeDirs(home, 999);
-  const bareServer = await OpencodeServerProcess.start({ binary: resolveOpencodeBinary(), env: opencodeServerEnvironment(home, 999, credentials), cwd: home, instanceHome: home, logger: silentLogger() });
+  const bareServer = await OpencodeServerProcess.start({
+    binary: resolveOpencodeBinary(),
+    env: opencodeServerEnvironment(home, 999, credentials),
+    cwd: home,
+    instanceHome: home,
+    logger: silentLogger(),
+  });
   try {
     const user = await benchAdmin(deps);
     const call = apiClient(server.url, user.auth);
@@ -55,7 +61,12 @@ export async function run(): Promise<void> {
       const sub = await client.event.subscribe({ directory: cwd }, { signal: controller.signal });
       const events = sub.stream[Symbol.asyncIterator]();
       await events.next();
-      await client.session.promptAsync({ sessionID: session.id, directory: cwd, model: { providerID: 'custom', modelID: 'fake-model' }, parts: [{ type: 'text', text: PROMPT }] });
+      await client.session.promptAsync({
+        sessionID: session.id,
+        directory: cwd,
+        model: { providerID: 'custom', modelID: 'fake-model' },
+        parts: [{ type: 'text', text: PROMPT }],
+      });
       for (;;) {
         const next = await events.next();
         if (next.done) throw new Error('bare stream ended');
@@ -70,7 +81,8 @@ export async function run(): Promise<void> {
     await new Promise((r) => ws.once('open', r));
     const ended = new Map<number, () => void>();
     ws.on('message', (data) => {
-      for (const e of eventsOfFrame(JSON.parse(String(data)) as ServerFrame)) if (e.type === 'streaming.ended') ended.get(e.conversationId)?.();
+      for (const e of eventsOfFrame(JSON.parse(String(data)) as ServerFrame))
+        if (e.type === 'streaming.ended') ended.get(e.conversationId)?.();
     });
     await new Promise<void>((resolve) => {
       ws.once('message', () => resolve());
@@ -78,7 +90,11 @@ export async function run(): Promise<void> {
     });
     const productTurn = async (): Promise<number> => {
       const t0 = performance.now();
-      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'opencode', model: MODEL, message: PROMPT });
+      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, {
+        provider: 'opencode',
+        model: MODEL,
+        message: PROMPT,
+      });
       await new Promise<void>((resolve) => ended.set(conversation.id, resolve));
       return performance.now() - t0;
     };
@@ -97,7 +113,11 @@ export async function run(): Promise<void> {
       product.push(await productTurn());
     }
     report(`first turn of a user, cold (their opencode serve started), median of ${COLD_ROUNDS}`, median(cold), 'ms');
-    report(`bare SDK turn on a warm server (create, subscribe, prompt, idle; 2 model requests + 1 bash), median of ${ROUNDS}`, median(bare), 'ms');
+    report(
+      `bare SDK turn on a warm server (create, subscribe, prompt, idle; 2 model requests + 1 bash), median of ${ROUNDS}`,
+      median(bare),
+      'ms',
+    );
     report(`warm turn through Bottega (HTTP → runtime → pool → store → WebSocket), median of ${ROUNDS}`, median(product), 'ms');
     report('per-turn overhead added by Bottega (difference of medians)', median(product) - median(bare), 'ms', 50);
     ws.close();

@@ -21,7 +21,8 @@ import { apiClient, benchAdmin, report } from './lib';
 const FILES = {
   'package.json': '{ "name": "greeter", "private": true, "type": "module", "scripts": { "test": "node greet.test.js" } }\n',
   'greet.js': 'export const greet = (name) => `Hello, ${name}`;\n',
-  'greet.test.js': "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greetFr?.('Ada'), 'Bonjour, Ada');\n",
+  'greet.test.js':
+    "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greetFr?.('Ada'), 'Bonjour, Ada');\n",
 };
 
 export async function run(): Promise<void> {
@@ -41,11 +42,18 @@ export async function run(): Promise<void> {
     await gh.createRepo('acme', 'greeter', { fromDir: repo });
     await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'greeter')], { cwd: repo });
     gh.onPush(async (push) => {
-      if (push.after && push.ref !== 'refs/heads/main') await gh.setChecks('acme', 'greeter', push.after, [{ name: 'test', status: 'completed', conclusion: 'success' }]);
+      if (push.after && push.ref !== 'refs/heads/main')
+        await gh.setChecks('acme', 'greeter', push.after, [{ name: 'test', status: 'completed', conclusion: 'success' }]);
     });
     const { project } = await call<{ project: { id: number } }>('POST', '/api/projects', { name: 'Bench', repoPath: repo });
-    const description = taskRequest({ summary: 'Add greetFr.', files: { 'greet.js': 'export const greet = (name) => `Hello, ${name}`;\nexport const greetFr = (name) => `Bonjour, ${name}`;\n' } });
-    const { task } = await call<{ task: { id: number } }>('POST', `/api/projects/${project.id}/tasks`, { title: 'greet in French', description });
+    const description = taskRequest({
+      summary: 'Add greetFr.',
+      files: { 'greet.js': 'export const greet = (name) => `Hello, ${name}`;\nexport const greetFr = (name) => `Bonjour, ${name}`;\n' },
+    });
+    const { task } = await call<{ task: { id: number } }>('POST', `/api/projects/${project.id}/tasks`, {
+      title: 'greet in French',
+      description,
+    });
     await deps.background.drain();
 
     const turns = new Map<number, { start: number; end?: number }>();
@@ -62,7 +70,12 @@ export async function run(): Promise<void> {
     const waitIdle = async () => {
       for (;;) {
         await deps.background.drain();
-        const live = await deps.db.selectFrom('agent_runs').select('id').where('task_id', '=', task.id).where('status', '=', 'running').executeTakeFirst();
+        const live = await deps.db
+          .selectFrom('agent_runs')
+          .select('id')
+          .where('task_id', '=', task.id)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
         if (!live) return;
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -75,7 +88,12 @@ export async function run(): Promise<void> {
     if (status.status !== 'in_review') throw new Error(`pipeline ended in ${status.status}`);
     const inTurns = [...turns.values()].reduce((sum, t) => sum + ((t.end ?? t.start) - t.start), 0);
     report(`full pipeline (plan, gate, implementation, review, refinement, PR) wall time, ${turns.size} runs`, wall, 'ms');
-    report('  share spent in Bottega outside the agent turns (the human gate excluded: Run is pressed at once)', (100 * (wall - inTurns)) / wall, '%', 5);
+    report(
+      '  share spent in Bottega outside the agent turns (the human gate excluded: Run is pressed at once)',
+      (100 * (wall - inTurns)) / wall,
+      '%',
+      5,
+    );
   } finally {
     await server.close();
     await close();

@@ -50,7 +50,8 @@ async function turnMs(provider: LlmProvider, model: string, cwd: string): Promis
 
 async function compare(label: string, home: string, cwd: string, model: string, make: Make): Promise<void> {
   const providers = {} as Record<SandboxMode, LlmProvider>;
-  for (const mode of ['off', 'required'] as const) providers[mode] = make(await Sandbox.create({ mode, home, logger: silentLogger(), signalUrl: () => null }));
+  for (const mode of ['off', 'required'] as const)
+    providers[mode] = make(await Sandbox.create({ mode, home, logger: silentLogger(), signalUrl: () => null }));
   try {
     await turnMs(providers.off, model, cwd);
     await turnMs(providers.required, model, cwd);
@@ -77,7 +78,9 @@ export async function run(): Promise<void> {
     await saveClaudeCredentials(home, 1, { apiKey: 'sk-bench', baseUrl: anthropic.url });
     await saveCodexCredentials(home, 1, { method: 'api-key', apiKey: 'sk-bench', baseUrl: openai.baseUrl });
     const logger = silentLogger();
-    await compare('Claude Code', home, cwd, 'claude-sonnet-4-5', (sandbox) => createClaudeProvider({ home, logger, stallTimeoutMs: 60_000, sandbox }));
+    await compare('Claude Code', home, cwd, 'claude-sonnet-4-5', (sandbox) =>
+      createClaudeProvider({ home, logger, stallTimeoutMs: 60_000, sandbox }),
+    );
     await compare('Codex', home, cwd, 'gpt-5.1-codex', (sandbox) => createCodexProvider({ home, logger, stallTimeoutMs: 60_000, sandbox }));
     const [one, five] = loadavg();
     console.log(`INFO   machine load while measuring: ${one?.toFixed(2)} (1 min), ${five?.toFixed(2)} (5 min) on 2 cores`);

@@ -23,4 +23,3 @@ export async function run(): Promise<void> {
     await cleanup(home);
   }
 }
-

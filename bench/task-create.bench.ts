@@ -16,10 +16,13 @@ async function makeRepo(repo: string): Promise<void> {
   for (let d = 0; d < TRACKED_FILES / 100; d++) {
     const dir = join(repo, 'src', `module${d}`);
     await mkdir(dir, { recursive: true });
-    await Promise.all(Array.from({ length: 100 }, (_, f) => writeFile(join(dir, `file${f}.js`), `export const value${f} = ${d * 100 + f};\n`)));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, f) => writeFile(join(dir, `file${f}.js`), `export const value${f} = ${d * 100 + f};\n`)),
+    );
   }
   await writeFile(join(repo, '.gitignore'), 'node_modules/\n');
-  const git = (...args: string[]) => execFileP('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
+  const git = (...args: string[]) =>
+    execFileP('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
   await git('init', '-q', '-b', 'main');
   await git('add', '-A');
   await git('commit', '-q', '-m', 'bench fixture');
@@ -62,7 +65,9 @@ async function measure(home: string, repo: string, mode: string): Promise<void> 
     if (res.status !== 201) throw new Error(`task create failed: ${res.status} ${await res.text()}`);
     const { task } = (await res.json()) as { task: { id: number; worktreePath: string } };
     for (;;) {
-      const { task: now } = (await (await fetch(`${s.url}/api/tasks/${task.id}`, { headers: { authorization: auth } })).json()) as { task: { workspaceStatus: string; workspaceError: string | null } };
+      const { task: now } = (await (await fetch(`${s.url}/api/tasks/${task.id}`, { headers: { authorization: auth } })).json()) as {
+        task: { workspaceStatus: string; workspaceError: string | null };
+      };
       if (now.workspaceStatus === 'ready') break;
       if (now.workspaceStatus === 'failed') throw new Error(`workspace failed: ${now.workspaceError}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -76,7 +81,10 @@ async function measure(home: string, repo: string, mode: string): Promise<void> 
     }
     const copyMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const usedMb = (before - (await freeBytes(home))) / (1024 * 1024);
-    const [a, b] = await Promise.all([stat(join(repo, 'node_modules', 'pkg0', 'lib', 'f0.js')), stat(join(target, 'pkg0', 'lib', 'f0.js'))]);
+    const [a, b] = await Promise.all([
+      stat(join(repo, 'node_modules', 'pkg0', 'lib', 'f0.js')),
+      stat(join(target, 'pkg0', 'lib', 'f0.js')),
+    ]);
     const how = a.ino === b.ino ? 'hard links' : 'separate files (reflink or copy)';
     report(`task create response, BOTTEGA_DEPS_COPY=${mode}`, responseMs, 'ms', 1000);
     report(`  background checkout of ${TRACKED_FILES} files until the workspace is ready`, readyMs, 'ms');
@@ -93,7 +101,9 @@ export async function run(): Promise<void> {
     const repo = join(home, 'big-repo');
     const t0 = Date.now();
     await makeRepo(repo);
-    console.log(`       fixture: ${TRACKED_FILES} tracked files + ${DEPS_BYTES / 1024 / 1024} MB node_modules built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `       fixture: ${TRACKED_FILES} tracked files + ${DEPS_BYTES / 1024 / 1024} MB node_modules built in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     await cli(home, ['migrate']);
     await measure(home, repo, 'auto');
     await measure(home, repo, 'copy');
@@ -101,4 +111,3 @@ export async function run(): Promise<void> {
     await cleanup(home);
   }
 }
-

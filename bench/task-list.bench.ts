@@ -15,7 +15,12 @@ export async function run(): Promise<void> {
     const auth = await adminAuth(home, s.url);
     const db = new BetterSqlite3(join(home, 'data', 'bottega.db'));
     const now = new Date().toISOString();
-    db.prepare('INSERT INTO projects (name, repo_path, created_at, updated_at) VALUES (?, ?, ?, ?)').run('Bench', join(home, 'repo'), now, now);
+    db.prepare('INSERT INTO projects (name, repo_path, created_at, updated_at) VALUES (?, ?, ?, ?)').run(
+      'Bench',
+      join(home, 'repo'),
+      now,
+      now,
+    );
     const insert = db.prepare(
       `INSERT INTO tasks (project_id, owner_id, title, status, yolo_mode, planification_complete, workflow_complete, workflow_blocked,
         workflow_run_count, refinement_complete, pr_agent_complete, branch_name, worktree_path, created_at, updated_at)
@@ -25,7 +30,14 @@ export async function run(): Promise<void> {
     db.transaction(() => {
       for (let i = 1; i <= TASKS; i++) {
         const at = new Date(Date.now() - i * 1000).toISOString();
-        insert.run(`Task number ${i}: make the thing better`, statuses[i % 4], `task/${i}-make-the-thing-better`, join(home, 'repo-worktrees', `task-${i}`), at, at);
+        insert.run(
+          `Task number ${i}: make the thing better`,
+          statuses[i % 4],
+          `task/${i}-make-the-thing-better`,
+          join(home, 'repo-worktrees', `task-${i}`),
+          at,
+          at,
+        );
       }
     })();
     db.close();
@@ -43,7 +55,12 @@ export async function run(): Promise<void> {
       if (body.tasks.length !== 100 || !body.nextCursor) throw new Error('unexpected first page');
       if (i >= 20) first.push(ms);
     }
-    report(`GET task list, ${TASKS} tasks in the project, first page of 100, p50 (200 requests after 20 warm-up)`, percentile(first, 50), 'ms', 10);
+    report(
+      `GET task list, ${TASKS} tasks in the project, first page of 100, p50 (200 requests after 20 warm-up)`,
+      percentile(first, 50),
+      'ms',
+      10,
+    );
     report('  same, p95', percentile(first, 95), 'ms');
     const column: number[] = [];
     for (let i = 0; i < 120; i++) {
@@ -71,4 +88,3 @@ export async function run(): Promise<void> {
     await cleanup(home);
   }
 }
-

@@ -24,5 +24,9 @@ export async function run(): Promise<void> {
     if (kb > largest.kb) largest = { name: rel, kb };
   }
   report(`initial JavaScript, gzipped (${initial.length} file${initial.length === 1 ? '' : 's'})`, initialKb, 'KB', 300);
-  report(`lazily loaded JavaScript, gzipped (${all.length - initial.length} chunks; largest ${largest.name} ${largest.kb.toFixed(1)} KB)`, lazyKb, 'KB');
+  report(
+    `lazily loaded JavaScript, gzipped (${all.length - initial.length} chunks; largest ${largest.name} ${largest.kb.toFixed(1)} KB)`,
+    lazyKb,
+    'KB',
+  );
 }

@@ -18,9 +18,20 @@ beforeEach(async () => {
 });
 afterEach(async () => rm(home, { recursive: true, force: true }));
 
-const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH, HOME: home, BOTTEGA_HOME: join(home, 'data'), BOTTEGA_LOG_LEVEL: 'info', ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH,
+  HOME: home,
+  BOTTEGA_HOME: join(home, 'data'),
+  BOTTEGA_LOG_LEVEL: 'info',
+  ...extra,
+});
 const cli = (args: string[], extra: Record<string, string> = {}, input?: string) =>
-  execFileCapture(process.execPath, [bin, ...args], { cwd: root, env: env(extra), timeoutMs: 60_000, ...(input === undefined ? {} : { input }) });
+  execFileCapture(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: env(extra),
+    timeoutMs: 60_000,
+    ...(input === undefined ? {} : { input }),
+  });
 
 describe('bottega CLI', () => {
   it('lists every configuration problem and exits 1', async () => {
@@ -32,7 +43,11 @@ describe('bottega CLI', () => {
   });
 
   it('starts, answers, generates a private secret, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'start'], { cwd: root, env: env({ BOTTEGA_PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'start'], {
+      cwd: root,
+      env: env({ BOTTEGA_PORT: '0' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (b: Buffer) => {
@@ -69,11 +84,15 @@ describe('bottega CLI', () => {
     expect((await cli(['migrate'])).code).toBe(0);
   });
 
-  it('reset-password revokes the running server\'s cookies and API key for that user', async () => {
+  it("reset-password revokes the running server's cookies and API key for that user", async () => {
     expect((await cli(['user', 'create', 'ci-bot'], {}, 'a-long-password\n')).code).toBe(0);
     const server = await startServerProcess(home);
     try {
-      const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ci-bot', password: 'a-long-password' }) });
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ci-bot', password: 'a-long-password' }),
+      });
       const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
       const created = await fetch(`${server.url}/api/auth/api-key`, { method: 'POST', headers: { cookie } });
       const { key } = (await created.json()) as { key: string };

@@ -15,7 +15,12 @@ export function serverEnv(home: string, extra: Record<string, string> = {}): Rec
 }
 
 export function runCli(home: string, args: string[], input?: string) {
-  return execFileCapture(process.execPath, [bin, ...args], { cwd: root, env: serverEnv(home), timeoutMs: 60_000, ...(input === undefined ? {} : { input }) });
+  return execFileCapture(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: serverEnv(home),
+    timeoutMs: 60_000,
+    ...(input === undefined ? {} : { input }),
+  });
 }
 
 function freePort(): Promise<number> {
@@ -52,7 +57,10 @@ export async function startServerProcess(home: string, opts: { port?: number; en
   });
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${err}`);
-    const ok = await fetch(`${url}/api/auth/status`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/auth/status`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, port, child, stderr: () => err };
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -27,21 +27,36 @@ afterEach(async () => {
 it('marks the run interrupted, kills its orphans, and resumes it in the same session', async () => {
   expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
   let server: ServerProcess = await startServerProcess(home);
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops', password: 'a-long-password' }) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'ops', password: 'a-long-password' }),
+  });
   const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     return (await res.json()) as T;
   };
   await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
-  const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Kill', repoPath: await initRepo(join(home, 'data', 'repos', 'repo')) });
+  const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', {
+    name: 'Kill',
+    repoPath: await initRepo(join(home, 'data', 'repos', 'repo')),
+  });
   const { task } = await api<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: 'survive' });
-  for (let i = 0; i < 200 && (await api<{ task: TaskDto }>('GET', `/api/tasks/${task.id}`)).task.workspaceStatus !== 'ready'; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 200 && (await api<{ task: TaskDto }>('GET', `/api/tasks/${task.id}`)).task.workspaceStatus !== 'ready'; i++)
+    await new Promise((r) => setTimeout(r, 25));
   const prompts = join(home, 'data', 'prompts');
   await mkdir(prompts, { recursive: true });
   const marker = `sleep 47.${process.pid}`;
   await writeFile(join(prompts, 'implementation.md'), `Work. ${directive.bash(`echo begin; ${marker}; echo end`)}`);
-  await writeFile(join(prompts, 'review.md'), `Review. ${directive.bash('{{signalCommand}} workflow-blocked --reason "after the resume"')}`);
+  await writeFile(
+    join(prompts, 'review.md'),
+    `Review. ${directive.bash('{{signalCommand}} workflow-blocked --reason "after the resume"')}`,
+  );
 
   const { run } = await api<{ run: AgentRunDto }>('POST', `/api/tasks/${task.id}/agent-runs`, { agentType: 'implementation' });
   for (let i = 0; i < 400 && (await processesMatching(marker)).length === 0; i++) await new Promise((r) => setTimeout(r, 25));

@@ -41,17 +41,31 @@ async function killProcessesIn(dir: string): Promise<void> {
 it('keeps every broadcast entry across a SIGKILL', async () => {
   expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
   let server = await startServerProcess(home);
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops', password: 'a-long-password' }) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'ops', password: 'a-long-password' }),
+  });
   const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
   const api = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json', origin: server.url }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json', origin: server.url },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     return (await res.json()) as T;
   };
   await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
   const repo = await initRepo(join(home, 'data', 'repos', 'repo'));
   const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Kill', repoPath: repo });
-  const { task } = await api<{ task: { id: number; worktreePath: string } }>('POST', `/api/projects/${project.id}/tasks`, { title: 'durable' });
-  for (let i = 0; i < 200 && (await api<{ task: { workspaceStatus: string } }>('GET', `/api/tasks/${task.id}`)).task.workspaceStatus !== 'ready'; i++) {
+  const { task } = await api<{ task: { id: number; worktreePath: string } }>('POST', `/api/projects/${project.id}/tasks`, {
+    title: 'durable',
+  });
+  for (
+    let i = 0;
+    i < 200 && (await api<{ task: { workspaceStatus: string } }>('GET', `/api/tasks/${task.id}`)).task.workspaceStatus !== 'ready';
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 25));
   }
 
@@ -70,7 +84,11 @@ it('keeps every broadcast entry across a SIGKILL', async () => {
   });
   ws.send(JSON.stringify({ action: 'subscribe', taskId: task.id }));
   const steps = Array.from({ length: 8 }, (_, i) => directive.bash(`echo step ${i} && sleep 0.3`)).join(' ');
-  const started = await api<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'anthropic', model: 'claude-sonnet-4-5', message: steps });
+  const started = await api<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, {
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-5',
+    message: steps,
+  });
   await gotEnough;
   server.child.kill('SIGKILL');
   await new Promise((r) => server.child.once('exit', r));

@@ -145,7 +145,7 @@ describe('admin', () => {
     expect(settings.body.triggerHandle).toBe('bottega-bot');
   });
 
-  it('shows that agents run confined, and saves a project\'s extra hosts', async () => {
+  it("shows that agents run confined, and saves a project's extra hosts", async () => {
     await page.goto('/admin');
     const panel = page.getByTestId('sandbox-panel');
     await panel.getByText('Agents run confined', { exact: true }).waitFor();

@@ -116,7 +116,7 @@ it('moves a card on an open board when someone else changes its status', async (
   await expect(column(page, 'pending').getByRole('article').first().getAttribute('aria-label')).resolves.toBe('Fresh idea');
 });
 
-it('creates a project (showing the server\'s path refusal) and a YOLO task through the dialogs', async () => {
+it("creates a project (showing the server's path refusal) and a YOLO task through the dialogs", async () => {
   const page = await w.newPage();
   await logIn(page, 'admin', ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'New project' }).first().click();
@@ -150,7 +150,9 @@ it('creates a project (showing the server\'s path refusal) and a YOLO task throu
   // The status select moves the card without dragging (phones).
   await created.getByRole('combobox').selectOption('completed');
   await card(page, 'completed', 'Ship it fast').waitFor();
-  await expect.poll(async () => (await admin<{ task: TaskDto }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}`)).body.task.status).toBe('completed');
+  await expect
+    .poll(async () => (await admin<{ task: TaskDto }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}`)).body.task.status)
+    .toBe('completed');
 });
 
 it('takes screenshots of the dashboard and the board at desktop and phone widths', async () => {

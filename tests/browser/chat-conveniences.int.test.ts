@@ -21,7 +21,6 @@ let projectId: number;
 let task: TaskDto;
 let conv: ConversationDto;
 
-
 const idle = (p: Page) => p.getByTestId('idle').waitFor({ timeout: 60_000 });
 const worktree = () => task.worktreePath ?? '';
 const inputFilesDir = () => join(w.home, 'data', 'projects', String(projectId), 'tasks', `task-${task.id}`, 'input_files');
@@ -35,10 +34,21 @@ beforeAll(async () => {
   ({ projectId, task } = await arrangeTask(w, api, { project: 'App', task: { title: 'Conveniences' } }));
   const commands = join(worktree(), '.claude', 'commands');
   await mkdir(commands, { recursive: true });
-  await writeFile(join(commands, 'fix-bug.md'), `---\ndescription: Fix a numbered bug\n---\nFix bug #$1 with priority $2. ${directive.say('Bug $1 is fixed.')}\n`);
+  await writeFile(
+    join(commands, 'fix-bug.md'),
+    `---\ndescription: Fix a numbered bug\n---\nFix bug #$1 with priority $2. ${directive.say('Bug $1 is fixed.')}\n`,
+  );
   await writeFile(join(commands, 'review.md'), `Review the branch. ${directive.say('Reviewed.')}\n`);
-  conv = (await expectStatus(api<{ conversation: ConversationDto }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'anthropic', model: 'claude-sonnet-4-5', message: directive.say('Ready.') }), 201))
-    .conversation;
+  conv = (
+    await expectStatus(
+      api<{ conversation: ConversationDto }>('POST', `/api/tasks/${task.id}/conversations`, {
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        message: directive.say('Ready.'),
+      }),
+      201,
+    )
+  ).conversation;
   await page.goto(`/projects/${projectId}/tasks/${task.id}/chat/${conv.id}`);
   await page.getByTestId('transcript').locator('[data-kind="assistant"]').getByText('Ready.').waitFor({ timeout: 60_000 });
   await idle(page);
@@ -50,7 +60,10 @@ it('offers the commands on /, picks one with the keyboard, and the model receive
   await box.fill('/');
   const menu = page.getByRole('listbox', { name: 'Slash commands' });
   await menu.waitFor();
-  await expect(menu.getByRole('option').allTextContents()).resolves.toEqual([expect.stringContaining('/fix-bug'), expect.stringContaining('/review')]);
+  await expect(menu.getByRole('option').allTextContents()).resolves.toEqual([
+    expect.stringContaining('/fix-bug'),
+    expect.stringContaining('/review'),
+  ]);
   await expect(menu.getByRole('option', { name: /fix-bug/ }).textContent()).resolves.toContain('Fix a numbered bug');
   await w.screenshot(page, 'chat-commands-desktop');
 
@@ -68,12 +81,19 @@ it('offers the commands on /, picks one with the keyboard, and the model receive
   await box.press('Enter');
   await page.getByTestId('transcript').locator('[data-kind="assistant"]').getByText('Bug 42 is fixed.').waitFor({ timeout: 60_000 });
   await idle(page);
-  const sent = JSON.stringify(w.fake.modelRequests().slice(before).map((r) => r.body));
+  const sent = JSON.stringify(
+    w.fake
+      .modelRequests()
+      .slice(before)
+      .map((r) => r.body),
+  );
   expect(sent).toContain('Fix bug #42 with priority urgent.');
 });
 
 it('attaches picked and dropped files to tmp/ or the input files, as chosen', async () => {
-  await page.getByTestId('attach-file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('picked notes') });
+  await page
+    .getByTestId('attach-file-input')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('picked notes') });
   await page.getByTestId('attached-files').getByText('notes.txt → tmp/').waitFor();
   expect(await fileText(join(worktree(), 'tmp', 'notes.txt'))).toBe('picked notes');
 
@@ -93,7 +113,9 @@ it('attaches picked and dropped files to tmp/ or the input files, as chosen', as
 it('sends an image with the message to a provider that supports images', async () => {
   const add = page.getByRole('button', { name: 'Add image' });
   await expect(add.isEnabled()).resolves.toBe(true);
-  await page.getByTestId('attach-image-input').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1X1, 'base64') });
+  await page
+    .getByTestId('attach-image-input')
+    .setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1X1, 'base64') });
   await page.getByRole('img', { name: 'dot.png' }).waitFor();
   const before = w.fake.modelRequests().length;
   const box = page.getByRole('textbox', { name: 'Message' });
@@ -101,6 +123,11 @@ it('sends an image with the message to a provider that supports images', async (
   await box.press('Enter');
   await page.getByTestId('transcript').locator('[data-kind="assistant"]').getByText('A single dot.').waitFor({ timeout: 60_000 });
   await expect.poll(() => page.getByRole('img', { name: 'dot.png' }).count()).toBe(0);
-  const sent = JSON.stringify(w.fake.modelRequests().slice(before).map((r) => r.body));
+  const sent = JSON.stringify(
+    w.fake
+      .modelRequests()
+      .slice(before)
+      .map((r) => r.body),
+  );
   expect(sent).toContain(`"media_type":"image/png","data":"${PNG_1X1}"`);
 });

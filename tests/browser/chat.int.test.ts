@@ -16,11 +16,17 @@ let page: Page;
 let projectId: number;
 let task: TaskDto;
 
-
 const chatPath = (conversationId: number) => `/projects/${projectId}/tasks/${task.id}/chat/${conversationId}`;
 
 async function startChat(message: string): Promise<ConversationDto> {
-  const body = await expectStatus(api<{ conversation: ConversationDto }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'anthropic', model: 'claude-sonnet-4-5', message }), 201);
+  const body = await expectStatus(
+    api<{ conversation: ConversationDto }>('POST', `/api/tasks/${task.id}/conversations`, {
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      message,
+    }),
+    201,
+  );
   return body.conversation;
 }
 
@@ -36,7 +42,9 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 it('shows a turn with thinking, a collapsible tool call with its result, and the context meter; follow-ups arrive live', async () => {
-  const conv = await startChat(`Check the greeting. ${directive.think('weighing which command to run')} ${directive.bash('echo hello-from-the-tool')} ${directive.say('The tool said hello.')}`);
+  const conv = await startChat(
+    `Check the greeting. ${directive.think('weighing which command to run')} ${directive.bash('echo hello-from-the-tool')} ${directive.say('The tool said hello.')}`,
+  );
   await page.goto(chatPath(conv.id));
   const transcript = page.getByTestId('transcript');
   await transcript.locator('[data-kind="assistant"]').getByText('The tool said hello.').waitFor({ timeout: 60_000 });

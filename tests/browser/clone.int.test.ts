@@ -34,7 +34,8 @@ beforeAll(async () => {
   expect((await admin<{ user: UserDto }>('POST', '/api/admin/users', { username: 'carol', password: CAROL_PASSWORD })).status).toBe(201);
   carol = await w.apiAs('carol', CAROL_PASSWORD);
   // A connected provider keeps the first-login gate out of the way.
-  for (const api of [admin, carol]) expect((await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url })).status).toBe(200);
+  for (const api of [admin, carol])
+    expect((await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url })).status).toBe(200);
   await seedRepo('widgets');
 });
 afterAll(async () => w?.close());
@@ -91,7 +92,10 @@ it('lets a member clone by URL and follows the clone to a usable project', async
 it('explains a failed clone on its card and retries or deletes it there', async () => {
   const page = await w.newPage(PHONE);
   await logIn(page, 'carol', CAROL_PASSWORD);
-  for (const [name, repo] of [['Gizmos', 'gizmos'], ['Ghost', 'ghost']] as const) {
+  for (const [name, repo] of [
+    ['Gizmos', 'gizmos'],
+    ['Ghost', 'ghost'],
+  ] as const) {
     await page.getByRole('button', { name: 'New project' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'New project' });
     await dialog.getByLabel('Repository URL').fill(gitRemoteUrl('acme', repo));
@@ -102,7 +106,9 @@ it('explains a failed clone on its card and retries or deletes it there', async 
   const gizmos = card(page, 'Gizmos');
   await gizmos.getByText(/The clone failed/).waitFor();
   await gizmos.getByText(/repository not found/).waitFor();
-  await card(page, 'Ghost').getByText(/repository not found/).waitFor();
+  await card(page, 'Ghost')
+    .getByText(/repository not found/)
+    .waitFor();
   await w.screenshot(page, 'clone-failed-phone');
 
   // The repository appears; Retry clones it and the card becomes usable.

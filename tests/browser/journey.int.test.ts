@@ -20,7 +20,8 @@ const REPO = {
   'greet.test.js':
     "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\nassert.equal(g.greetFr?.('Ada'), 'Bonjour, Ada');\nconsole.log('all tests passed');\n",
 };
-const GREET_FR = 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n';
+const GREET_FR =
+  'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n';
 const REQUEST = taskRequest({ summary: 'Add a French greeting, greetFr(name), next to greet.', files: { 'greet.js': GREET_FR } });
 const TITLE = 'French greeting';
 
@@ -36,12 +37,17 @@ beforeAll(async () => {
     if (!push.after || push.ref === 'refs/heads/main') return;
     const sha = push.after;
     await w.gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'in_progress' }]);
-    setTimeout(() => void w.gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined), 1500);
+    setTimeout(
+      () =>
+        void w.gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined),
+      1500,
+    );
   });
 });
 afterAll(async () => w?.close());
 
-const column = (page: Page, label: string) => page.locator('section[data-column]', { has: page.locator('h2, h3', { hasText: label }) }).first();
+const column = (page: Page, label: string) =>
+  page.locator('section[data-column]', { has: page.locator('h2, h3', { hasText: label }) }).first();
 const agent = (page: Page, role: string) => page.getByTestId(`agent-${role}`);
 
 it('takes a task from first login to a merged pull request in the browser', async () => {
@@ -85,10 +91,13 @@ it('takes a task from first login to a merged pull request in the browser', asyn
   // The server dies and comes back: both tabs reconnect and resubscribe.
   await w.restartServer('SIGKILL');
   for (const p of [page, board]) {
-    await p.locator('[data-connection="open"]').waitFor({ timeout: 30_000 }).catch(async (e) => {
-      // Say what the page shows instead (an error boundary, a login screen…).
-      throw new Error(`${String(e)}; the page shows: ${(await p.locator('body').innerText()).slice(0, 500)}`);
-    });
+    await p
+      .locator('[data-connection="open"]')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (e) => {
+        // Say what the page shows instead (an error boundary, a login screen…).
+        throw new Error(`${String(e)}; the page shows: ${(await p.locator('body').innerText()).slice(0, 500)}`);
+      });
   }
 
   // Planning, watched live in its chat.
@@ -114,7 +123,8 @@ it('takes a task from first login to a merged pull request in the browser', asyn
   await prLink.waitFor({ timeout: 200_000 });
   expect(await prLink.getAttribute('href')).toMatch(/\/acme\/greeter\/pull\/\d+$/);
   // The PR agent finishes once CI is green; the task is then in review.
-  for (const role of ['review', 'refinement', 'pr']) await expect.poll(() => agent(page, role).getAttribute('data-state'), { timeout: 120_000 }).toBe('completed');
+  for (const role of ['review', 'refinement', 'pr'])
+    await expect.poll(() => agent(page, role).getAttribute('data-state'), { timeout: 120_000 }).toBe('completed');
   await column(board, 'In Review').getByRole('article', { name: TITLE }).waitFor({ timeout: 60_000 });
   await w.screenshot(page, 'journey-pr-desktop');
   await w.screenshot(board, 'journey-board-in-review-desktop');

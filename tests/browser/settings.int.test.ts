@@ -131,7 +131,10 @@ describe('settings', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Revert', exact: true }).click();
     await page.getByTestId('prompt-default-note').waitFor();
     await expect.poll(() => page.getByText('customized', { exact: true }).count()).toBe(0);
-    const reverted = await api<{ prompt: { customized: boolean; content: string; defaultContent: string } }>('GET', '/api/prompts/implementation');
+    const reverted = await api<{ prompt: { customized: boolean; content: string; defaultContent: string } }>(
+      'GET',
+      '/api/prompts/implementation',
+    );
     expect(reverted.body.prompt.customized).toBe(false);
     expect(reverted.body.prompt.content).toBe(reverted.body.prompt.defaultContent);
     await expect(editor.textContent()).resolves.not.toContain('campsite');
@@ -169,7 +172,9 @@ describe('settings', () => {
     const before = await toggle.isChecked();
     await toggle.click();
     await expect.poll(() => toggle.isChecked()).toBe(!before);
-    await expect.poll(async () => (await api<{ user: { isTechnical: boolean } }>('GET', '/api/auth/me')).body.user.isTechnical).toBe(!before);
+    await expect
+      .poll(async () => (await api<{ user: { isTechnical: boolean } }>('GET', '/api/auth/me')).body.user.isTechnical)
+      .toBe(!before);
     await page.getByLabel('Git name').fill('Ada Lovelace');
     await page.getByLabel('Git email').fill('ada@example.com');
     await page.getByRole('button', { name: 'Save git identity' }).click();

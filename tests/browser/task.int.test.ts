@@ -31,7 +31,6 @@ let projectId: number;
 let task: TaskDto;
 let repo: string;
 
-
 const taskPath = () => `/projects/${projectId}/tasks/${task.id}`;
 const agent = (p: Page, type: string) => p.getByTestId(`agent-${type}`);
 
@@ -40,7 +39,11 @@ beforeAll(async () => {
   page = await w.newPage();
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
-  ({ repo, projectId, task } = await arrangeTask(w, api, { project: 'Greeter', task: { title: 'Add a French greeting', description: 'Add greetFr(name) next to greet.' }, repoFiles: { 'README.md': '# app\n', 'greet.js': 'export const greet = (n) => `Hello, ${n}`;\n' } }));
+  ({ repo, projectId, task } = await arrangeTask(w, api, {
+    project: 'Greeter',
+    task: { title: 'Add a French greeting', description: 'Add greetFr(name) next to greet.' },
+    repoFiles: { 'README.md': '# app\n', 'greet.js': 'export const greet = (n) => `Hello, ${n}`;\n' },
+  }));
 });
 afterAll(async () => w?.close());
 
@@ -125,7 +128,10 @@ it('shows the branch diff after a commit in the worktree', async () => {
   await panel.getByRole('button', { name: 'Refresh' }).click();
   const files = panel.getByRole('list', { name: 'Changed files' });
   await files.getByText('greet.js').waitFor();
-  await expect(files.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/^NOTES\.md.*added.*\+1.*−0/), expect.stringMatching(/^greet\.js.*modified.*\+1.*−0/)]);
+  await expect(files.getByRole('listitem').allTextContents()).resolves.toEqual([
+    expect.stringMatching(/^NOTES\.md.*added.*\+1.*−0/),
+    expect.stringMatching(/^greet\.js.*modified.*\+1.*−0/),
+  ]);
   const rendered = panel.getByTestId('diff-file').filter({ hasText: 'greet.js' });
   await rendered.getByText('export const greetFr = (n) => `Bonjour, ${n}`;').waitFor();
   await expect.poll(() => page.getByRole('button', { name: 'Merge & clean up' }).count()).toBe(0);
@@ -145,7 +151,10 @@ it('fits a phone screen', async () => {
 });
 
 it('opens the connect-provider modal when the user has no provider left', async () => {
-  const made = await expectStatus(api<{ user: { id: number } }>('POST', '/api/admin/users', { username: 'bea', password: 'bea-password-1' }), 201);
+  const made = await expectStatus(
+    api<{ user: { id: number } }>('POST', '/api/admin/users', { username: 'bea', password: 'bea-password-1' }),
+    201,
+  );
   await expectStatus(api('POST', `/api/projects/${projectId}/members`, { userId: made.user.id }), 201);
   const bea = await w.apiAs('bea', 'bea-password-1');
   await expectStatus(bea('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);

@@ -15,7 +15,6 @@ let page: Page;
 let projectId: number;
 let task: TaskDto;
 
-
 beforeAll(async () => {
   w = await startBrowserWorld({ brain: createRoleBrain() });
   page = await w.newPage();
@@ -26,12 +25,18 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 it('shows a finished run’s tokens on the task page and the project total on the dashboard', async () => {
-  const run = (await expectStatus(api<{ run: AgentRunDto }>('POST', `/api/tasks/${task.id}/agent-runs`, { agentType: 'planification' }), 201)).run;
-  const done = await waitFor('the planning run', async () => {
-    const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${task.id}/agent-runs`)).body.runs;
-    const r = runs.find((x) => x.id === run.id);
-    return r && r.status !== 'running' && r.status !== 'pending' ? r : null;
-  }, 60_000);
+  const run = (
+    await expectStatus(api<{ run: AgentRunDto }>('POST', `/api/tasks/${task.id}/agent-runs`, { agentType: 'planification' }), 201)
+  ).run;
+  const done = await waitFor(
+    'the planning run',
+    async () => {
+      const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${task.id}/agent-runs`)).body.runs;
+      const r = runs.find((x) => x.id === run.id);
+      return r && r.status !== 'running' && r.status !== 'pending' ? r : null;
+    },
+    60_000,
+  );
   expect(done.usage.inputTokens).toBeGreaterThan(0);
   await page.goto(`/projects/${projectId}/tasks/${task.id}`);
   const line = page.getByTestId(`run-${run.id}-usage`);
@@ -49,13 +54,28 @@ it('shows a finished run’s tokens on the task page and the project total on th
 });
 
 it('shows the automatic chat title, live, and lets the user rename it', async () => {
-  const conv = (await expectStatus(api<{ conversation: ConversationDto }>('POST', `/api/tasks/${task.id}/conversations`, { provider: 'anthropic', model: 'claude-sonnet-4-5', message: directive.say('Hello there.') }), 201)).conversation;
+  const conv = (
+    await expectStatus(
+      api<{ conversation: ConversationDto }>('POST', `/api/tasks/${task.id}/conversations`, {
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        message: directive.say('Hello there.'),
+      }),
+      201,
+    )
+  ).conversation;
   await page.goto(`/projects/${projectId}/tasks/${task.id}/chat/${conv.id}`);
-  const titled = await waitFor('the automatic title', async () => (await api<{ conversation: ConversationDto }>('GET', `/api/conversations/${conv.id}`)).body.conversation.title, 60_000);
+  const titled = await waitFor(
+    'the automatic title',
+    async () => (await api<{ conversation: ConversationDto }>('GET', `/api/conversations/${conv.id}`)).body.conversation.title,
+    60_000,
+  );
   await page.getByRole('heading', { level: 1, name: titled }).waitFor();
   await page.getByRole('button', { name: 'Rename conversation' }).click();
   await page.getByLabel('Conversation title').fill('Greeting chat');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('heading', { level: 1, name: 'Greeting chat' }).waitFor();
-  await expect(api<{ conversation: ConversationDto }>('GET', `/api/conversations/${conv.id}`).then((r) => r.body.conversation.title)).resolves.toBe('Greeting chat');
+  await expect(
+    api<{ conversation: ConversationDto }>('GET', `/api/conversations/${conv.id}`).then((r) => r.body.conversation.title),
+  ).resolves.toBe('Greeting chat');
 });

@@ -35,11 +35,18 @@ it('shows the webhook setup to the admin and the comment that started a run on t
   await w.screenshot(page, 'admin-webhook-desktop');
 
   // A project on the local GitHub, a task whose branch has an open PR.
-  const repo = await initRepo(join(w.home, 'repos', 'hello'), { files: { 'package.json': '{ "name": "hello", "private": true, "scripts": { "test": "node -e 0" } }\n' } });
+  const repo = await initRepo(join(w.home, 'repos', 'hello'), {
+    files: { 'package.json': '{ "name": "hello", "private": true, "scripts": { "test": "node -e 0" } }\n' },
+  });
   await w.gh.createRepo('acme', 'hello', { fromDir: repo });
   await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'hello')], { cwd: repo });
   const project = (await api<{ project: { id: number } }>('POST', '/api/projects', { name: 'Hello', repoPath: repo })).body.project;
-  let task = (await api<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: 'Say hello', description: taskRequest({ summary: 'Say hello.' }) })).body.task;
+  let task = (
+    await api<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, {
+      title: 'Say hello',
+      description: taskRequest({ summary: 'Say hello.' }),
+    })
+  ).body.task;
   for (let i = 0; i < 400 && task.workspaceStatus !== 'ready'; i++) {
     await new Promise((r) => setTimeout(r, 25));
     task = (await api<{ task: TaskDto }>('GET', `/api/tasks/${task.id}`)).body.task;
@@ -54,7 +61,8 @@ it('shows the webhook setup to the admin and the comment that started a run on t
   const pr = await w.gh.createPullRequest('acme', 'hello', { head: task.branchName ?? '', title: 'Say hello' });
   w.gh.addCollaborator('acme', 'hello', 'ada', 'write');
   w.gh.onPush(async (push) => {
-    if (push.after && push.ref !== 'refs/heads/main') await w.gh.setChecks('acme', 'hello', push.after, [{ name: 'test', status: 'completed', conclusion: 'success' }]);
+    if (push.after && push.ref !== 'refs/heads/main')
+      await w.gh.setChecks('acme', 'hello', push.after, [{ name: 'test', status: 'completed', conclusion: 'success' }]);
   });
 
   const payload = await w.gh.payloads.issueComment('acme', 'hello', pr.number, { user: 'ada', body: '@bottega please tidy up' });

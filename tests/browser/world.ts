@@ -47,7 +47,15 @@ export async function startBrowserWorld(opts: { brain?: Brain; env?: Record<stri
   let server = await startServerProcess(home, { env });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const contexts: BrowserContext[] = [];
   await mkdir(SCREENS_DIR, { recursive: true });
@@ -72,7 +80,13 @@ export async function startBrowserWorld(opts: { brain?: Brain; env?: Record<stri
     gh,
     browser,
     async newPage(viewport = DESKTOP) {
-      const context = await browser.newContext({ viewport, baseURL: server.url, deviceScaleFactor: 1, isMobile: viewport.width < 600, hasTouch: viewport.width < 600 });
+      const context = await browser.newContext({
+        viewport,
+        baseURL: server.url,
+        deviceScaleFactor: 1,
+        isMobile: viewport.width < 600,
+        hasTouch: viewport.width < 600,
+      });
       context.setDefaultTimeout(20_000);
       contexts.push(context);
       return context.newPage();
@@ -86,7 +100,11 @@ export async function startBrowserWorld(opts: { brain?: Brain; env?: Record<stri
       server = await startServerProcess(home, { port, env });
     },
     async apiAs(username, password) {
-      const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
       if (!login.ok) throw new Error(`login as ${username} failed: ${login.status}`);
       const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
       return async <T>(method: string, path: string, body?: unknown) => {
@@ -166,7 +184,9 @@ export async function arrangeTask(
 ): Promise<ArrangedTask> {
   await expectStatus(api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);
   const repo = await initRepo(join(w.home, 'repos', 'app'), opts.repoFiles ? { files: opts.repoFiles } : {});
-  const projectId = (await expectStatus(api<{ project: { id: number } }>('POST', '/api/projects', { name: opts.project, repoPath: repo }), 201)).project.id;
+  const projectId = (
+    await expectStatus(api<{ project: { id: number } }>('POST', '/api/projects', { name: opts.project, repoPath: repo }), 201)
+  ).project.id;
   const created = (await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, opts.task), 201)).task;
   const task = await waitFor('the worktree', async () => {
     const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;

@@ -20,8 +20,14 @@ describe('loadConfig', () => {
   });
 
   it('reads the repository roots, colon- or comma-separated, absolute only', () => {
-    expect(loadConfig({ BOTTEGA_REPO_ROOTS: '/srv/repos:/data/git/, /home/shared' }).repoRoots).toEqual(['/srv/repos', '/data/git', '/home/shared']);
-    expect(() => loadConfig({ BOTTEGA_REPO_ROOTS: '/srv/repos,relative/repos' })).toThrow(/BOTTEGA_REPO_ROOTS: every root must be an absolute path/);
+    expect(loadConfig({ BOTTEGA_REPO_ROOTS: '/srv/repos:/data/git/, /home/shared' }).repoRoots).toEqual([
+      '/srv/repos',
+      '/data/git',
+      '/home/shared',
+    ]);
+    expect(() => loadConfig({ BOTTEGA_REPO_ROOTS: '/srv/repos,relative/repos' })).toThrow(
+      /BOTTEGA_REPO_ROOTS: every root must be an absolute path/,
+    );
     expect(() => loadConfig({ BOTTEGA_REPO_ROOTS: ' , ' })).toThrow(/BOTTEGA_REPO_ROOTS/);
     expect(() => loadConfig({ BOTTEGA_REPO_ROOTS: '/' })).toThrow(/filesystem root/);
   });
@@ -33,7 +39,8 @@ describe('loadConfig', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      for (const name of ['BOTTEGA_PORT', 'BOTTEGA_MAX_ITERATIONS', 'BOTTEGA_SESSION_SECRET', 'DATABASE_URL']) expect(problems).toContain(name);
+      for (const name of ['BOTTEGA_PORT', 'BOTTEGA_MAX_ITERATIONS', 'BOTTEGA_SESSION_SECRET', 'DATABASE_URL'])
+        expect(problems).toContain(name);
     }
   });
 
@@ -44,7 +51,10 @@ describe('loadConfig', () => {
   });
 
   it('resolves sqlite URLs relative to the home', () => {
-    expect(loadConfig({ BOTTEGA_HOME: '/h', DATABASE_URL: 'sqlite://data/x.db' }).database).toEqual({ kind: 'sqlite', path: '/h/data/x.db' });
+    expect(loadConfig({ BOTTEGA_HOME: '/h', DATABASE_URL: 'sqlite://data/x.db' }).database).toEqual({
+      kind: 'sqlite',
+      path: '/h/data/x.db',
+    });
     expect(loadConfig({ BOTTEGA_HOME: '/h', DATABASE_URL: 'sqlite:///var/x.db' }).database).toEqual({ kind: 'sqlite', path: '/var/x.db' });
   });
 });

@@ -6,9 +6,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Placeholder values copied from examples are refused as secrets. */
@@ -18,7 +16,10 @@ const secret = (name: string) =>
   z
     .string()
     .min(32, `${name} must be at least 32 characters`)
-    .refine((s) => !PLACEHOLDER_SECRETS.has(s.toLowerCase()) && !/^(x+|0+|changeme.*)$/i.test(s), `${name} is a known placeholder value; set a real random secret`);
+    .refine(
+      (s) => !PLACEHOLDER_SECRETS.has(s.toLowerCase()) && !/^(x+|0+|changeme.*)$/i.test(s),
+      `${name} is a known placeholder value; set a real random secret`,
+    );
 
 export const EnvSchema = z.object({
   BOTTEGA_HOME: z.string().min(1).optional(),
@@ -26,7 +27,10 @@ export const EnvSchema = z.object({
   BOTTEGA_PORT: int(0, 65535).default(3001),
   DATABASE_URL: z.string().min(1).optional(),
   BOTTEGA_MAX_ITERATIONS: int(1, 1000).default(25),
-  BOTTEGA_TRIGGER_HANDLE: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'must be a GitHub login').default('bottega'),
+  BOTTEGA_TRIGGER_HANDLE: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'must be a GitHub login')
+    .default('bottega'),
   GITHUB_WEBHOOK_SECRET: z.string().min(16, 'GITHUB_WEBHOOK_SECRET must be at least 16 characters').optional(),
   BOTTEGA_SESSION_SECRET: secret('BOTTEGA_SESSION_SECRET').optional(),
   BOTTEGA_SESSION_TTL_DAYS: int(1, 365).default(30),
@@ -43,7 +47,14 @@ export const EnvSchema = z.object({
   BOTTEGA_REPO_ROOTS: z
     .string()
     .optional()
-    .transform((v) => (v === undefined ? undefined : v.split(/[:,]/).map((p) => p.trim()).filter((p) => p !== '')))
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(/[:,]/)
+            .map((p) => p.trim())
+            .filter((p) => p !== ''),
+    )
     .refine((roots) => roots === undefined || roots.length > 0, 'list at least one absolute path')
     .refine((roots) => roots === undefined || roots.every((p) => isAbsolute(p)), 'every root must be an absolute path')
     .refine((roots) => roots === undefined || roots.every((p) => resolve(p) !== '/'), 'the filesystem root cannot be a repository root'),

@@ -12,7 +12,12 @@ export function isMissing(err: unknown): boolean {
  * A `.catch` handler answering `fallback`: silently when the path is missing,
  * with a warning (what was being done, the context, the error) otherwise.
  */
-export function missingOr<T>(fallback: T, logger: Pick<Logger, 'warn'>, context: Record<string, unknown>, doing: string): (err: unknown) => T {
+export function missingOr<T>(
+  fallback: T,
+  logger: Pick<Logger, 'warn'>,
+  context: Record<string, unknown>,
+  doing: string,
+): (err: unknown) => T {
   return (err: unknown) => {
     if (!isMissing(err)) logger.warn({ err, ...context }, `${doing} failed`);
     return fallback;

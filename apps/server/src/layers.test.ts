@@ -29,18 +29,66 @@ async function boundaryMessages(path: string, source: string): Promise<string[]>
 }
 
 const refused: { what: string; path: string; source: string }[] = [
-  { what: 'machinery (harness) imports a feature', path: `${SERVER}/harness/probe.ts`, source: "import { listPrices } from '../features/usage/prices';\nexport const x = listPrices;\n" },
-  { what: 'machinery imports a feature for its types only', path: `${SERVER}/http/probe.ts`, source: "import type { usageRoutes } from '../features/usage/routes';\nexport type X = typeof usageRoutes;\n" },
-  { what: 'the engine imports a feature', path: `${SERVER}/engine/probe.ts`, source: "import { deleteTask } from '../features/tasks/commands';\nexport const x = deleteTask;\n" },
-  { what: 'the prompts (engine layer) import a feature', path: `${SERVER}/prompts/probe.ts`, source: "import { promptRoutes } from '../features/prompts/routes';\nexport const x = promptRoutes;\n" },
-  { what: 'a feature imports the app assembly', path: `${SERVER}/features/tasks/probe.ts`, source: "import { createApp } from '../../app/app';\nexport const x = createApp;\n" },
-  { what: 'machinery imports the app assembly', path: `${SERVER}/forge/probe.ts`, source: "import { boot } from '../app/boot';\nexport const x = boot;\n" },
-  { what: 'production code imports the test helpers', path: `${SERVER}/workspace/probe.ts`, source: "import { createTestContext } from '../testing/context';\nexport const x = createTestContext;\n" },
-  { what: 'production code imports the test kit', path: `${SERVER}/harness/providers/probe.ts`, source: "import { startFakeGitHub } from '@bottega/testkit';\nexport const x = startFakeGitHub;\n" },
-  { what: "machinery other than the Claude provider's gateway imports the simulator", path: `${SERVER}/harness/providers/claude/probe.ts`, source: "import { createRoleBrain } from '@bottega/simulator';\nexport const x = createRoleBrain;\n" },
-  { what: 'the protocol imports the server', path: 'packages/protocol/src/probe.ts', source: "import { AppError } from '../../../apps/server/src/errors';\nexport const x = AppError;\n" },
-  { what: 'the web app imports the server', path: 'apps/web/src/probe.ts', source: "import { AppError } from '../../server/src/errors';\nexport const x = AppError;\n" },
-  { what: 'the web app imports the simulator', path: 'apps/web/src/probe.ts', source: "import { createRoleBrain } from '@bottega/simulator';\nexport const x = createRoleBrain;\n" },
+  {
+    what: 'machinery (harness) imports a feature',
+    path: `${SERVER}/harness/probe.ts`,
+    source: "import { listPrices } from '../features/usage/prices';\nexport const x = listPrices;\n",
+  },
+  {
+    what: 'machinery imports a feature for its types only',
+    path: `${SERVER}/http/probe.ts`,
+    source: "import type { usageRoutes } from '../features/usage/routes';\nexport type X = typeof usageRoutes;\n",
+  },
+  {
+    what: 'the engine imports a feature',
+    path: `${SERVER}/engine/probe.ts`,
+    source: "import { deleteTask } from '../features/tasks/commands';\nexport const x = deleteTask;\n",
+  },
+  {
+    what: 'the prompts (engine layer) import a feature',
+    path: `${SERVER}/prompts/probe.ts`,
+    source: "import { promptRoutes } from '../features/prompts/routes';\nexport const x = promptRoutes;\n",
+  },
+  {
+    what: 'a feature imports the app assembly',
+    path: `${SERVER}/features/tasks/probe.ts`,
+    source: "import { createApp } from '../../app/app';\nexport const x = createApp;\n",
+  },
+  {
+    what: 'machinery imports the app assembly',
+    path: `${SERVER}/forge/probe.ts`,
+    source: "import { boot } from '../app/boot';\nexport const x = boot;\n",
+  },
+  {
+    what: 'production code imports the test helpers',
+    path: `${SERVER}/workspace/probe.ts`,
+    source: "import { createTestContext } from '../testing/context';\nexport const x = createTestContext;\n",
+  },
+  {
+    what: 'production code imports the test kit',
+    path: `${SERVER}/harness/providers/probe.ts`,
+    source: "import { startFakeGitHub } from '@bottega/testkit';\nexport const x = startFakeGitHub;\n",
+  },
+  {
+    what: "machinery other than the Claude provider's gateway imports the simulator",
+    path: `${SERVER}/harness/providers/claude/probe.ts`,
+    source: "import { createRoleBrain } from '@bottega/simulator';\nexport const x = createRoleBrain;\n",
+  },
+  {
+    what: 'the protocol imports the server',
+    path: 'packages/protocol/src/probe.ts',
+    source: "import { AppError } from '../../../apps/server/src/errors';\nexport const x = AppError;\n",
+  },
+  {
+    what: 'the web app imports the server',
+    path: 'apps/web/src/probe.ts',
+    source: "import { AppError } from '../../server/src/errors';\nexport const x = AppError;\n",
+  },
+  {
+    what: 'the web app imports the simulator',
+    path: 'apps/web/src/probe.ts',
+    source: "import { createRoleBrain } from '@bottega/simulator';\nexport const x = createRoleBrain;\n",
+  },
 ];
 
 const allowed: { what: string; path: string; source: string }[] = [
@@ -62,20 +110,30 @@ const allowed: { what: string; path: string; source: string }[] = [
   {
     what: 'the engine imports machinery and the prompts',
     path: `${SERVER}/engine/probe.ts`,
-    source: "import { HarnessRuntime } from '../harness/runtime';\nimport { renderPrompt } from '../prompts/render';\nexport const x = [HarnessRuntime, renderPrompt];\n",
+    source:
+      "import { HarnessRuntime } from '../harness/runtime';\nimport { renderPrompt } from '../prompts/render';\nexport const x = [HarnessRuntime, renderPrompt];\n",
   },
   {
     what: 'the app assembly imports features and the simulator',
     path: `${SERVER}/app/probe.ts`,
-    source: "import { authRoutes } from '../features/auth/routes';\nimport { taskRequest } from '@bottega/simulator';\nexport const x = [authRoutes, taskRequest];\n",
+    source:
+      "import { authRoutes } from '../features/auth/routes';\nimport { taskRequest } from '@bottega/simulator';\nexport const x = [authRoutes, taskRequest];\n",
   },
   {
     what: "the Claude provider's gateway to the demo model imports the simulator",
     path: `${SERVER}/harness/providers/claude/simulated.ts`,
     source: "import { createRoleBrain } from '@bottega/simulator';\nexport const x = createRoleBrain;\n",
   },
-  { what: 'the web app imports the protocol', path: 'apps/web/src/probe.ts', source: "import { providerNames } from '@bottega/protocol';\nexport const x = providerNames;\n" },
-  { what: 'a test in machinery imports a feature (tests are exempt)', path: `${SERVER}/harness/probe.test.ts`, source: "import { listPrices } from '../features/usage/prices';\nexport const x = listPrices;\n" },
+  {
+    what: 'the web app imports the protocol',
+    path: 'apps/web/src/probe.ts',
+    source: "import { providerNames } from '@bottega/protocol';\nexport const x = providerNames;\n",
+  },
+  {
+    what: 'a test in machinery imports a feature (tests are exempt)',
+    path: `${SERVER}/harness/probe.test.ts`,
+    source: "import { listPrices } from '../features/usage/prices';\nexport const x = listPrices;\n",
+  },
 ];
 
 describe('import boundaries', () => {

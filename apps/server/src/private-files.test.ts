@@ -62,8 +62,10 @@ describe('a fresh start', () => {
       expect(await mode(`${db}-wal`)).toBe(0o600);
       await saveClaudeCredentials(home, 1, { apiKey: 'sk-ant-test-key-123' });
       await saveCodexAuthJson(home, 1, JSON.stringify({ tokens: { id_token: 'i', access_token: 'a', refresh_token: 'r' } }));
-      for (const dir of ['users', 'users/1', 'users/1/anthropic', 'users/1/openai', 'users/1/openai/codex-home']) expect(await mode(join(home, dir))).toBe(0o700);
-      for (const file of ['users/1/anthropic/credentials.json', 'users/1/openai/codex-home/auth.json']) expect(await mode(join(home, file))).toBe(0o600);
+      for (const dir of ['users', 'users/1', 'users/1/anthropic', 'users/1/openai', 'users/1/openai/codex-home'])
+        expect(await mode(join(home, dir))).toBe(0o700);
+      for (const file of ['users/1/anthropic/credentials.json', 'users/1/openai/codex-home/auth.json'])
+        expect(await mode(join(home, file))).toBe(0o600);
     } finally {
       await deps.background.drain();
       await close();

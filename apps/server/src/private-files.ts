@@ -90,7 +90,10 @@ export async function privatePaths(config: Pick<Config, 'home' | 'database'>): P
     { path: `${db}-shm`, kind: 'file' },
     { path: usersRoot(home), kind: 'dir' },
   ];
-  const ids = (await listDir(usersRoot(home))).filter((name) => /^[1-9][0-9]{0,15}$/.test(name)).map(Number).filter(Number.isSafeInteger);
+  const ids = (await listDir(usersRoot(home)))
+    .filter((name) => /^[1-9][0-9]{0,15}$/.test(name))
+    .map(Number)
+    .filter(Number.isSafeInteger);
   for (const id of ids.sort((a, b) => a - b)) {
     const dir = userDir(home, id);
     paths.push({ path: dir, kind: 'dir' });

@@ -23,7 +23,9 @@ it('generates a private random secret once and reuses it', async () => {
 });
 
 it('prefers the configured secret, and refuses a too-open or too-short file', async () => {
-  expect(await ensureSessionSecret({ home, sessionSecret: 'configured-secret-configured-secret' })).toBe('configured-secret-configured-secret');
+  expect(await ensureSessionSecret({ home, sessionSecret: 'configured-secret-configured-secret' })).toBe(
+    'configured-secret-configured-secret',
+  );
   const file = join(home, SESSION_SECRET_FILE);
   await writeFile(file, 'k'.repeat(64), { mode: 0o600 });
   expect(await ensureSessionSecret({ home, sessionSecret: null })).toBe('k'.repeat(64));

@@ -18,14 +18,13 @@ export const Username = singleLine(
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'username may contain letters, digits, dot, dash and underscore'),
 );
 export const Password = singleLine(
-  z
-    .string()
-    .min(8, 'password must be at least 8 characters')
-    .max(256, 'password must be at most 256 characters'),
+  z.string().min(8, 'password must be at least 8 characters').max(256, 'password must be at most 256 characters'),
 );
 
 export const RegisterBody = z.object({ username: Username, password: Password }).strict();
-export const LoginBody = z.object({ username: singleLine(z.string().min(1).max(64)), password: singleLine(z.string().min(1).max(256)) }).strict();
+export const LoginBody = z
+  .object({ username: singleLine(z.string().min(1).max(64)), password: singleLine(z.string().min(1).max(256)) })
+  .strict();
 export const ChangePasswordBody = z.object({ currentPassword: singleLine(z.string().min(1).max(256)), newPassword: Password }).strict();
 export const ProfileBody = z
   .object({
@@ -36,9 +35,7 @@ export const ProfileBody = z
   })
   .strict();
 
-export const AdminCreateUserBody = z
-  .object({ username: Username, password: Password, isAdmin: z.boolean().optional() })
-  .strict();
+export const AdminCreateUserBody = z.object({ username: Username, password: Password, isAdmin: z.boolean().optional() }).strict();
 export const AdminUpdateUserBody = z
   .object({ username: Username.optional(), isActive: z.boolean().optional(), isAdmin: z.boolean().optional() })
   .strict();
@@ -75,7 +72,10 @@ export const CreateProjectBody = z
     subprojectPath: RelativeSubPath.nullable().optional(),
   })
   .strict()
-  .refine((b) => (b.repoPath === undefined) !== (b.repoUrl === undefined), 'give either repoPath (an existing checkout) or repoUrl (a repository to clone), not both');
+  .refine(
+    (b) => (b.repoPath === undefined) !== (b.repoUrl === undefined),
+    'give either repoPath (an existing checkout) or repoUrl (a repository to clone), not both',
+  );
 export const UpdateProjectBody = z
   .object({
     name: trimmed(200).optional(),
@@ -163,7 +163,9 @@ export const StartChatBody = z
   .strict();
 export type StartChatBody = z.infer<typeof StartChatBody>;
 
-export const ChatMessageBody = z.object({ message: multiLine(z.string().trim().min(1, 'message must not be empty').max(200_000)), images: chatImages.optional() }).strict();
+export const ChatMessageBody = z
+  .object({ message: multiLine(z.string().trim().min(1, 'message must not be empty').max(200_000)), images: chatImages.optional() })
+  .strict();
 export type ChatMessageBody = z.infer<typeof ChatMessageBody>;
 
 /** The user's answers to an AskUserQuestion call: question text → chosen option label(s) or free text. */

@@ -181,7 +181,8 @@ export const apiContract = {
 export type ApiRoutes = typeof apiContract;
 export type ApiRouteKey = keyof ApiRoutes;
 
-type TypesOf<K extends ApiRouteKey> = ApiRoutes[K] extends RouteContract<infer Res, infer Body, infer Query> ? { response: Res; body: Body; query: Query } : never;
+type TypesOf<K extends ApiRouteKey> =
+  ApiRoutes[K] extends RouteContract<infer Res, infer Body, infer Query> ? { response: Res; body: Body; query: Query } : never;
 /** What the route answers (undefined for 204; the raw text for a download). */
 export type ApiResponse<K extends ApiRouteKey> = TypesOf<K>['response'];
 /** The request body the route takes (undefined: none). */
@@ -195,4 +196,8 @@ export type ApiAnswerKind<K extends ApiRouteKey> = ApiRoutes[K]['answer'];
 export type MethodOf<K extends string> = K extends `${infer M} ${string}` ? M : never;
 export type PathOf<K extends string> = K extends `${string} ${infer P}` ? P : never;
 /** The `:name` parameters of a path. */
-export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | PathParams<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;

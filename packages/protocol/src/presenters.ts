@@ -1,7 +1,17 @@
 // JSON shapes the API returns. The server's presenters build exactly these;
 // the web app reads them. Raw rows never leave the server.
 import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
-import type { AgentType, CloneStatus, ConversationKind, ProjectRole, ProviderName, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from './domain';
+import type {
+  AgentType,
+  CloneStatus,
+  ConversationKind,
+  ProjectRole,
+  ProviderName,
+  RunStatus,
+  RunTrigger,
+  TaskStatus,
+  WorkspaceStatus,
+} from './domain';
 
 export interface UserDto {
   id: number;

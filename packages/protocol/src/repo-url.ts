@@ -25,10 +25,13 @@ export function cloneUrlProblem(url: string): string | null {
     return 'use an https://, http://, ssh:// or git@host:owner/repo URL';
   }
   const scheme = parsed.protocol.replace(/:$/, '');
-  if (scheme !== 'https' && scheme !== 'http' && scheme !== 'ssh') return `"${scheme}" URLs are not allowed; use https://, http://, ssh:// or git@host:owner/repo`;
+  if (scheme !== 'https' && scheme !== 'http' && scheme !== 'ssh')
+    return `"${scheme}" URLs are not allowed; use https://, http://, ssh:// or git@host:owner/repo`;
   if (!parsed.hostname || parsed.hostname.startsWith('-')) return 'the URL needs a host name';
-  if (parsed.password) return 'do not put a password or token in the URL; the server clones public repositories or uses its own credentials';
-  if (parsed.username && scheme !== 'ssh') return 'do not put credentials in the URL; the server clones public repositories or uses its own credentials';
+  if (parsed.password)
+    return 'do not put a password or token in the URL; the server clones public repositories or uses its own credentials';
+  if (parsed.username && scheme !== 'ssh')
+    return 'do not put credentials in the URL; the server clones public repositories or uses its own credentials';
   if (parsed.pathname === '/' || parsed.pathname === '') return 'the URL needs the repository path (owner/repo)';
   return null;
 }

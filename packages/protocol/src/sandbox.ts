@@ -11,7 +11,10 @@ export const AllowedHost = singleLine(z.string()).pipe(
     .trim()
     .toLowerCase()
     .max(260)
-    .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*(:([1-9][0-9]{0,4}))?$/, 'a host name such as registry.npmjs.org, *.pypi.org or mirror.example.com:8443')
+    .regex(
+      /^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*(:([1-9][0-9]{0,4}))?$/,
+      'a host name such as registry.npmjs.org, *.pypi.org or mirror.example.com:8443',
+    )
     .refine((h) => {
       const port = /:(\d+)$/.exec(h)?.[1];
       return port === undefined || Number(port) <= 65_535;

@@ -10,12 +10,15 @@ const text = multiLine(z.string());
 
 describe('singleLine', () => {
   it('accepts ordinary text, accents, emoji and non-Latin scripts', () => {
-    for (const s of ['Fix the login page', 'Çà et là — naïve', 'ship it 🚀', '日本語のタイトル', 'a\u00a0b', 'zero\u200bwidth']) expect(line.safeParse(s).success).toBe(true);
+    for (const s of ['Fix the login page', 'Çà et là — naïve', 'ship it 🚀', '日本語のタイトル', 'a\u00a0b', 'zero\u200bwidth'])
+      expect(line.safeParse(s).success).toBe(true);
   });
 
   it('refuses every C0 control, DEL and C1 controls, line breaks and tabs included', () => {
-    for (let code = 0; code <= 0x1f; code++) expect(line.safeParse(`a${String.fromCharCode(code)}b`).success, `U+${code.toString(16)}`).toBe(false);
-    for (let code = 0x7f; code <= 0x9f; code++) expect(line.safeParse(`a${String.fromCharCode(code)}b`).success, `U+${code.toString(16)}`).toBe(false);
+    for (let code = 0; code <= 0x1f; code++)
+      expect(line.safeParse(`a${String.fromCharCode(code)}b`).success, `U+${code.toString(16)}`).toBe(false);
+    for (let code = 0x7f; code <= 0x9f; code++)
+      expect(line.safeParse(`a${String.fromCharCode(code)}b`).success, `U+${code.toString(16)}`).toBe(false);
   });
 
   it('checks after trimming, so a trailing newline from a form is not an error', () => {

@@ -30,5 +30,8 @@ export function singleLine<T extends z.ZodType<string>>(schema: T): T {
 
 /** Refuses control characters other than tab, line feed and carriage return in multi-line text. */
 export function multiLine<T extends z.ZodType<string>>(schema: T): T {
-  return schema.refine((s) => !hasControlCharacter(s, 'tab-and-newlines'), 'must not contain control characters other than tabs and line breaks (NUL, BEL, ESC, …)');
+  return schema.refine(
+    (s) => !hasControlCharacter(s, 'tab-and-newlines'),
+    'must not contain control characters other than tabs and line breaks (NUL, BEL, ESC, …)',
+  );
 }

@@ -69,7 +69,8 @@ export function toMessagesRequest(request: NeutralRequest, aliases: readonly Too
     switch (item.kind) {
       case 'user':
         // A user message after tool results starts a new message, as the API requires text apart from results.
-        if (messages.at(-1)?.role === 'user' && blocksHaveResult(messages.at(-1))) messages.push({ role: 'user', content: [{ type: 'text', text: item.text }] });
+        if (messages.at(-1)?.role === 'user' && blocksHaveResult(messages.at(-1)))
+          messages.push({ role: 'user', content: [{ type: 'text', text: item.text }] });
         else push('user', { type: 'text', text: item.text });
         break;
       case 'assistant':
@@ -78,7 +79,12 @@ export function toMessagesRequest(request: NeutralRequest, aliases: readonly Too
       case 'call': {
         const alias = byVendor.get(item.name);
         const input = asObject(item.input);
-        push('assistant', { type: 'tool_use', id: item.id, name: alias?.brain ?? item.name, input: alias?.toBrain ? alias.toBrain(input) : input });
+        push('assistant', {
+          type: 'tool_use',
+          id: item.id,
+          name: alias?.brain ?? item.name,
+          input: alias?.toBrain ? alias.toBrain(input) : input,
+        });
         break;
       }
       case 'result':
@@ -89,7 +95,11 @@ export function toMessagesRequest(request: NeutralRequest, aliases: readonly Too
   const tools: WireTool[] = request.tools.map((t) => {
     const alias = byVendor.get(t.name);
     const schema = alias?.brainSchema ? alias.brainSchema(t.parameters) : t.parameters;
-    return { name: alias?.brain ?? t.name, ...(t.description === undefined ? {} : { description: t.description }), ...(schema ? { input_schema: schema } : {}) };
+    return {
+      name: alias?.brain ?? t.name,
+      ...(t.description === undefined ? {} : { description: t.description }),
+      ...(schema ? { input_schema: schema } : {}),
+    };
   });
   return {
     model: request.model,

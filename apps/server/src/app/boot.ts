@@ -50,7 +50,12 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   const background = new BackgroundWork(logger);
   const now = () => new Date();
   const address: Deps['address'] = { url: null };
-  const sandbox = await Sandbox.create({ mode: config.sandbox, home: config.home, logger: logger.child({ component: 'sandbox' }), signalUrl: () => address.url });
+  const sandbox = await Sandbox.create({
+    mode: config.sandbox,
+    home: config.home,
+    logger: logger.child({ component: 'sandbox' }),
+    signalUrl: () => address.url,
+  });
   const providers = options.providers ?? defaultProviders(config, logger, sandbox, options);
   const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now));
   const deps: Deps = {

@@ -29,18 +29,36 @@ describe('the route table and the API contract', () => {
 
   it('agree on the kind of body each route takes', () => {
     const disagreements = routes
-      .map((r) => ({ key: routeKey(r), server: r.body ?? null, contract: (apiContract as Partial<Record<string, { body: unknown }>>)[routeKey(r)]?.body }))
+      .map((r) => ({
+        key: routeKey(r),
+        server: r.body ?? null,
+        contract: (apiContract as Partial<Record<string, { body: unknown }>>)[routeKey(r)]?.body,
+      }))
       .filter((d) => d.server !== d.contract);
     expect(disagreements).toEqual([]);
   });
 
   it('type each handler from its contract entry (checked by the compiler)', () => {
     // @ts-expect-error GET /api/auth/me answers `{ user: UserDto }`, not a name.
-    const wrongAnswer: RouteDef = { method: 'GET', path: '/api/auth/me', access: access.user, handler: (c) => c.json({ user: c.get('user').username }) };
+    const wrongAnswer: RouteDef = {
+      method: 'GET',
+      path: '/api/auth/me',
+      access: access.user,
+      handler: (c) => c.json({ user: c.get('user').username }),
+    };
     // @ts-expect-error DELETE /api/tasks/:taskId answers 204 with no body.
-    const wrongStatus: RouteDef = { method: 'DELETE', path: '/api/tasks/:taskId', access: access.task, handler: (c) => c.json({ ok: true }) };
+    const wrongStatus: RouteDef = {
+      method: 'DELETE',
+      path: '/api/tasks/:taskId',
+      access: access.task,
+      handler: (c) => c.json({ ok: true }),
+    };
     // @ts-expect-error a route the contract does not declare.
     const undeclared: RouteDef = { method: 'GET', path: '/api/nowhere', access: access.user, handler: (c) => c.json({}) };
-    expect([wrongAnswer, wrongStatus, undeclared].map(routeKey)).toEqual(['GET /api/auth/me', 'DELETE /api/tasks/:taskId', 'GET /api/nowhere']);
+    expect([wrongAnswer, wrongStatus, undeclared].map(routeKey)).toEqual([
+      'GET /api/auth/me',
+      'DELETE /api/tasks/:taskId',
+      'GET /api/nowhere',
+    ]);
   });
 });

@@ -61,6 +61,11 @@ describe('the README API table', () => {
       '',
       'After the table: `DELETE /api/not-in-the-table`',
     ].join('\n');
-    expect(readmeRoutes(table)).toEqual(['GET /api/agent-settings', 'PUT /api/agent-settings', 'GET /api/conversations/:conversationId/messages', 'POST /api/x']);
+    expect(readmeRoutes(table)).toEqual([
+      'GET /api/agent-settings',
+      'PUT /api/agent-settings',
+      'GET /api/conversations/:conversationId/messages',
+      'POST /api/x',
+    ]);
   });
 });

@@ -56,7 +56,11 @@ describe('WebSocket authorization', () => {
       { action: 'subscribe-project', projectId: project.id },
     ];
     for (const frame of actions) {
-      for (const [user, allowed] of [[member, true], [admin, true], [outsider, false]] as const) {
+      for (const [user, allowed] of [
+        [member, true],
+        [admin, true],
+        [outsider, false],
+      ] as const) {
         const c = await client(user);
         const reply: ServerFrame = await c.request(frame);
         expect(reply.kind, `${frame.action} as ${user.row.username}`).toBe(allowed ? 'ack' : 'error');
@@ -90,7 +94,10 @@ describe('WebSocket authorization', () => {
     expect(await board.next()).toMatchObject({ kind: 'event', event: { type: 'task.created', taskId, task: { title: 'Live task' } } });
     // The worktree's checkout finishes in the background with its own task.updated.
     await ctx.deps.background.drain();
-    expect(await board.next()).toMatchObject({ kind: 'event', event: { type: 'task.updated', taskId, task: { workspaceStatus: 'ready' } } });
+    expect(await board.next()).toMatchObject({
+      kind: 'event',
+      event: { type: 'task.updated', taskId, task: { workspaceStatus: 'ready' } },
+    });
 
     const watcher = await client(member);
     expect(await watcher.request({ action: 'subscribe', taskId })).toMatchObject({ kind: 'ack' });

@@ -54,7 +54,12 @@ it('takes a task from plan to a merged pull request', async () => {
   ]);
   const firstReview = await w.ctx.deps.harness.store.all(runs[2]?.conversationId ?? 0);
   expect(JSON.stringify(firstReview)).toContain('NEEDS_WORK');
-  expect(await task()).toMatchObject({ workflowComplete: true, prAgentComplete: true, status: 'in_review', prUrl: 'http://github.localhost/acme/greeter/pull/1' });
+  expect(await task()).toMatchObject({
+    workflowComplete: true,
+    prAgentComplete: true,
+    status: 'in_review',
+    prUrl: 'http://github.localhost/acme/greeter/pull/1',
+  });
   // The PR agent saw CI pending before it saw it green.
   const prTurn = JSON.stringify(await w.ctx.deps.harness.store.all(runs[6]?.conversationId ?? 0));
   expect(prTurn).toMatch(/IN_PROGRESS/);
@@ -71,7 +76,14 @@ it('takes a task from plan to a merged pull request', async () => {
 });
 
 it('a YOLO task plans, implements, tests and opens its PR in one run and one conversation', async () => {
-  const res = await w.ctx.request('POST', `/api/projects/${w.projectId}/tasks`, { as: w.owner, json: { title: 'French, in one go', yoloMode: true, description: taskRequest({ summary: 'Add greetFr.', files: { 'greet.js': FIXED_GREET } }) } });
+  const res = await w.ctx.request('POST', `/api/projects/${w.projectId}/tasks`, {
+    as: w.owner,
+    json: {
+      title: 'French, in one go',
+      yoloMode: true,
+      description: taskRequest({ summary: 'Add greetFr.', files: { 'greet.js': FIXED_GREET } }),
+    },
+  });
   const yolo = ((await res.json()) as { task: TaskDto }).task;
   await w.ctx.deps.background.drain();
   expect((await w.ctx.request('POST', `/api/tasks/${yolo.id}/agent-runs`, { as: w.owner, json: { agentType: 'yolo' } })).status).toBe(201);

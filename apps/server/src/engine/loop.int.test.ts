@@ -61,7 +61,11 @@ async function idle(taskIds = [w.task.id]): Promise<void> {
 
 /** Sends a signal with `token` straight to the server; the HTTP status. */
 async function signalWith(token: string): Promise<number> {
-  const res = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'workflow-complete' }) });
+  const res = await fetch(`${w.server.url}/api/signals`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ signal: 'workflow-complete' }),
+  });
   return res.status;
 }
 
@@ -88,7 +92,13 @@ describe('the loop', () => {
       ['refinement', 'completed', 'chain'],
       ['pr', 'completed', 'chain'],
     ]);
-    expect(await task()).toMatchObject({ workflowComplete: true, refinementComplete: true, prAgentComplete: true, status: 'in_review', workflowRunCount: 5 });
+    expect(await task()).toMatchObject({
+      workflowComplete: true,
+      refinementComplete: true,
+      prAgentComplete: true,
+      status: 'in_review',
+      workflowRunCount: 5,
+    });
     const all = await runs();
     expect(new Set(all.map((r) => r.conversationId)).size).toBe(5);
     expect(all.every((r) => r.provider === 'anthropic' && r.model)).toBe(true);
@@ -130,7 +140,11 @@ describe('the loop', () => {
   it('a manual run lifting an iteration block starts the count again at 1; one lifting another block counts on', async () => {
     await prompts({ planning: `Plan. ${directive.say('planned')}` });
     const blockAt = async (reason: string, count: number) =>
-      w.ctx.deps.db.updateTable('tasks').set({ workflow_blocked: 1, block_reason: reason, workflow_run_count: count }).where('id', '=', w.task.id).execute();
+      w.ctx.deps.db
+        .updateTable('tasks')
+        .set({ workflow_blocked: 1, block_reason: reason, workflow_run_count: count })
+        .where('id', '=', w.task.id)
+        .execute();
     // Planning ends at the plan gate: no chained run moves the count after the manual one.
     await blockAt('max_iterations', w.ctx.deps.config.maxIterations);
     expect((await run('planification')).status).toBe(201);
@@ -153,7 +167,8 @@ describe('the loop', () => {
   });
 
   it('refuses the yolo agent on a normal task and every other agent on a YOLO task, creating nothing', async () => {
-    const conversationsOf = async (taskId: number) => (await w.ctx.deps.db.selectFrom('conversations').select('id').where('task_id', '=', taskId).execute()).length;
+    const conversationsOf = async (taskId: number) =>
+      (await w.ctx.deps.db.selectFrom('conversations').select('id').where('task_id', '=', taskId).execute()).length;
     const normalBefore = await task();
     const normalConversations = await conversationsOf(w.task.id);
     const refused = await run('yolo');
@@ -181,11 +196,21 @@ describe('the loop', () => {
     const first = await run('implementation');
     expect(first.status).toBe(201);
     expect((await run('implementation')).status).toBe(409);
-    const forged = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: 'Bearer brt_forged', 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'pr-complete' }) });
+    const forged = await fetch(`${w.server.url}/api/signals`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer brt_forged', 'content-type': 'application/json' },
+      body: JSON.stringify({ signal: 'pr-complete' }),
+    });
     expect(forged.status).toBe(401);
-    const noToken = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: w.owner.auth, 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'pr-complete' }) });
+    const noToken = await fetch(`${w.server.url}/api/signals`, {
+      method: 'POST',
+      headers: { authorization: w.owner.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ signal: 'pr-complete' }),
+    });
     expect(noToken.status).toBe(401);
-    await w.ctx.request('POST', `/api/conversations/${((await first.json()) as { run: AgentRunDto }).run.conversationId}/stop`, { as: w.owner });
+    await w.ctx.request('POST', `/api/conversations/${((await first.json()) as { run: AgentRunDto }).run.conversationId}/stop`, {
+      as: w.owner,
+    });
     await idle();
     expect((await runs()).map((r) => r.status)).toEqual(['failed']);
   });
@@ -196,12 +221,19 @@ describe('the loop', () => {
     await idle();
     const token = await readFile(join(w.task.worktreePath ?? '', 'token.txt'), 'utf8');
     expect(token).toMatch(/^brt_/);
-    const late = await fetch(`${w.server.url}/api/signals`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ signal: 'plan-complete' }) });
+    const late = await fetch(`${w.server.url}/api/signals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ signal: 'plan-complete' }),
+    });
     expect(late.status).toBe(401);
   });
 
   it('a transient provider error is resumed within the same run', async () => {
-    await prompts({ implementation: `Work. ${directive.say('done after a hiccup')}`, review: `Review. ${signal('workflow-blocked', 'enough')}` });
+    await prompts({
+      implementation: `Work. ${directive.say('done after a hiccup')}`,
+      review: `Review. ${signal('workflow-blocked', 'enough')}`,
+    });
     // More failures than one CLI process retries: the run resumes its session once.
     w.fake.failNext(529, { count: 3 });
     await run('implementation');
@@ -227,7 +259,10 @@ describe('the loop', () => {
   });
 
   it('Stop during implementation fails the run, tells open pages, spends its token and chains nothing', async () => {
-    await prompts({ implementation: `Work. ${directive.bash('printf %s "$BOTTEGA_RUN_TOKEN" > token.txt; echo begin; sleep 30.7; echo end')}`, review: `Review. ${signal('workflow-complete')}` });
+    await prompts({
+      implementation: `Work. ${directive.bash('printf %s "$BOTTEGA_RUN_TOKEN" > token.txt; echo begin; sleep 30.7; echo end')}`,
+      review: `Review. ${signal('workflow-complete')}`,
+    });
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
     await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
@@ -236,7 +271,9 @@ describe('the loop', () => {
     await w.ctx.request('POST', `/api/conversations/${started.conversationId}/stop`, { as: w.owner });
     expect(await processesMatching('sleep 30.7')).toEqual([]);
     await idle();
-    expect((await runs()).map((r) => [r.agentType, r.status, r.failureReason])).toEqual([['implementation', 'failed', 'stopped by the user']]);
+    expect((await runs()).map((r) => [r.agentType, r.status, r.failureReason])).toEqual([
+      ['implementation', 'failed', 'stopped by the user'],
+    ]);
     // The stream told open pages the run's final state, and the run's token signals no more.
     const final = await rec.waitFor((e) => e.type === 'agent-run.updated' && e.run.id === started.id && e.run.status !== 'running', 5_000);
     expect(final.type === 'agent-run.updated' && [final.run.status, final.run.failureReason]).toEqual(['failed', 'stopped by the user']);
@@ -267,7 +304,10 @@ describe('the loop', () => {
   });
 
   it('a fatal provider error mid-run tells open pages the run failed and spends its token', async () => {
-    await prompts({ implementation: `Work. ${directive.bash('printf %s "$BOTTEGA_RUN_TOKEN" > token.txt; sleep 1.5')}`, review: `Review. ${signal('workflow-complete')}` });
+    await prompts({
+      implementation: `Work. ${directive.bash('printf %s "$BOTTEGA_RUN_TOKEN" > token.txt; sleep 1.5')}`,
+      review: `Review. ${signal('workflow-complete')}`,
+    });
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
     const tokenFile = join(w.task.worktreePath ?? '', 'token.txt');
@@ -318,7 +358,10 @@ describe('the loop', () => {
   });
 
   it('a run interrupted by a restart can be resumed in its session and the loop carries on', async () => {
-    await prompts({ implementation: `Work. ${directive.bash('echo begin; sleep 30.9; echo end')}`, review: `Review. ${signal('workflow-blocked', 'resumed fine')}` });
+    await prompts({
+      implementation: `Work. ${directive.bash('echo begin; sleep 30.9; echo end')}`,
+      review: `Review. ${signal('workflow-blocked', 'resumed fine')}`,
+    });
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
     await rec.waitFor((e) => e.type === 'message' && e.message.type === 'tool_use');
@@ -346,11 +389,32 @@ describe('the loop', () => {
     // provider named its session: an interrupted run whose conversation has the prompt and no session id.
     const prompt = `Work from the top. ${directive.bash('echo again > again.txt')}`;
     const taskRow = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
-    const conversation = await w.ctx.conversation(taskRow, { kind: 'agent_run', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', title: 'implementation run' });
-    await w.ctx.deps.harness.store.append(conversation.id, [{ type: 'user', text: prompt, id: 'prompt:crashed', providerSessionId: null, raw: null }], 'anthropic');
+    const conversation = await w.ctx.conversation(taskRow, {
+      kind: 'agent_run',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      effort: 'low',
+      title: 'implementation run',
+    });
+    await w.ctx.deps.harness.store.append(
+      conversation.id,
+      [{ type: 'user', text: prompt, id: 'prompt:crashed', providerSessionId: null, raw: null }],
+      'anthropic',
+    );
     const interrupted = await w.ctx.deps.db
       .insertInto('agent_runs')
-      .values({ task_id: w.task.id, agent_type: 'implementation', status: 'interrupted', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', conversation_id: conversation.id, trigger: 'manual', failure_reason: 'the server stopped while this run was active', created_at: new Date().toISOString() })
+      .values({
+        task_id: w.task.id,
+        agent_type: 'implementation',
+        status: 'interrupted',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        effort: 'low',
+        conversation_id: conversation.id,
+        trigger: 'manual',
+        failure_reason: 'the server stopped while this run was active',
+        created_at: new Date().toISOString(),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     const before = w.fake.modelRequests().length;
@@ -368,7 +432,11 @@ describe('the loop', () => {
     expect(JSON.stringify(first.messages)).toContain('Work from the top.');
     expect(JSON.stringify(first.messages)).not.toContain('The server restarted');
     expect(await readFile(join((await task()).worktreePath ?? '', 'again.txt'), 'utf8')).toBe('again\n');
-    const stored = await w.ctx.deps.db.selectFrom('conversations').select('provider_session_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    const stored = await w.ctx.deps.db
+      .selectFrom('conversations')
+      .select('provider_session_id')
+      .where('id', '=', conversation.id)
+      .executeTakeFirstOrThrow();
     expect(stored.provider_session_id).toBeTruthy();
     const transcript = await w.ctx.deps.harness.store.all(conversation.id);
     expect(transcript.filter((m) => m.type === 'user').map((m) => (m.type === 'user' ? m.text : ''))).toEqual([prompt]);
@@ -377,12 +445,30 @@ describe('the loop', () => {
   });
 
   it('a run whose conversation never got its prompt stored starts afresh with its role prompt in that conversation', async () => {
-    await prompts({ implementation: `Implement it. ${directive.bash('echo rebuilt > rebuilt.txt')}`, review: `Review. ${signal('workflow-blocked', 'empty conversation reviewed')}` });
+    await prompts({
+      implementation: `Implement it. ${directive.bash('echo rebuilt > rebuilt.txt')}`,
+      review: `Review. ${signal('workflow-blocked', 'empty conversation reviewed')}`,
+    });
     const taskRow = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
-    const conversation = await w.ctx.conversation(taskRow, { kind: 'agent_run', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low' });
+    const conversation = await w.ctx.conversation(taskRow, {
+      kind: 'agent_run',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      effort: 'low',
+    });
     const interrupted = await w.ctx.deps.db
       .insertInto('agent_runs')
-      .values({ task_id: w.task.id, agent_type: 'implementation', status: 'interrupted', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', conversation_id: conversation.id, trigger: 'manual', created_at: new Date().toISOString() })
+      .values({
+        task_id: w.task.id,
+        agent_type: 'implementation',
+        status: 'interrupted',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        effort: 'low',
+        conversation_id: conversation.id,
+        trigger: 'manual',
+        created_at: new Date().toISOString(),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     expect((await w.ctx.request('POST', `/api/agent-runs/${interrupted.id}/resume`, { as: w.owner })).status).toBe(200);
@@ -402,13 +488,24 @@ describe('the loop', () => {
     process.env.GH_TOKEN = 'ghp_resume_env_check';
     process.env.GH_HOST = 'github.resume.test';
     try {
-      const dump = (file: string) => directive.bash(`env | grep -E '^(GIT_|GH_|GITHUB_|BOTTEGA_SIGNAL_URL=|NO_PROXY=|no_proxy=)' | sort > ${file}`);
+      const dump = (file: string) =>
+        directive.bash(`env | grep -E '^(GIT_|GH_|GITHUB_|BOTTEGA_SIGNAL_URL=|NO_PROXY=|no_proxy=)' | sort > ${file}`);
       await prompts({ pr: `Open the PR. ${dump('env-started.txt')}` });
       expect((await run('pr')).status).toBe(201);
       await idle();
       const interrupted = await w.ctx.deps.db
         .insertInto('agent_runs')
-        .values({ task_id: w.task.id, agent_type: 'pr', status: 'interrupted', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low', conversation_id: null, trigger: 'manual', created_at: new Date().toISOString() })
+        .values({
+          task_id: w.task.id,
+          agent_type: 'pr',
+          status: 'interrupted',
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          effort: 'low',
+          conversation_id: null,
+          trigger: 'manual',
+          created_at: new Date().toISOString(),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       await prompts({ pr: `Open the PR. ${dump('env-resumed.txt')}` });
@@ -420,7 +517,14 @@ describe('the loop', () => {
       ]);
       const read = async (file: string) => (await readFile(join(w.task.worktreePath ?? '', file), 'utf8')).trim().split('\n');
       const started = await read('env-started.txt');
-      expect(started).toEqual(expect.arrayContaining(['GH_TOKEN=ghp_resume_env_check', 'GH_HOST=github.resume.test', `GIT_AUTHOR_NAME=${w.owner.row.username}`, 'GIT_CONFIG_VALUE_0=!gh auth git-credential']));
+      expect(started).toEqual(
+        expect.arrayContaining([
+          'GH_TOKEN=ghp_resume_env_check',
+          'GH_HOST=github.resume.test',
+          `GIT_AUTHOR_NAME=${w.owner.row.username}`,
+          'GIT_CONFIG_VALUE_0=!gh auth git-credential',
+        ]),
+      );
       expect(started.some((line) => line.startsWith('BOTTEGA_SIGNAL_URL='))).toBe(true);
       expect(await read('env-resumed.txt')).toEqual(started);
     } finally {
@@ -432,10 +536,23 @@ describe('the loop', () => {
   });
 
   it('a run interrupted before even its conversation existed starts afresh with its role prompt, on the model stamped on it', async () => {
-    await prompts({ implementation: `Implement it. ${directive.bash('echo built > built.txt')}`, review: `Review. ${signal('workflow-blocked', 'rebuilt prompt reviewed')}` });
+    await prompts({
+      implementation: `Implement it. ${directive.bash('echo built > built.txt')}`,
+      review: `Review. ${signal('workflow-blocked', 'rebuilt prompt reviewed')}`,
+    });
     const interrupted = await w.ctx.deps.db
       .insertInto('agent_runs')
-      .values({ task_id: w.task.id, agent_type: 'implementation', status: 'interrupted', provider: 'anthropic', model: 'claude-opus-4-5', effort: 'high', conversation_id: null, trigger: 'manual', created_at: new Date().toISOString() })
+      .values({
+        task_id: w.task.id,
+        agent_type: 'implementation',
+        status: 'interrupted',
+        provider: 'anthropic',
+        model: 'claude-opus-4-5',
+        effort: 'high',
+        conversation_id: null,
+        trigger: 'manual',
+        created_at: new Date().toISOString(),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     const before = w.fake.modelRequests().length;

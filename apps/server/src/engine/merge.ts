@@ -38,7 +38,11 @@ export async function completeMergedTask(deps: Deps, project: ProjectRow, task: 
 }
 
 /** Records the PR's URL on the task once the PR agent reports (best effort: gh may be unreachable). */
-export async function recordPullRequestUrl(deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger'>, project: ProjectRow, task: TaskRow): Promise<void> {
+export async function recordPullRequestUrl(
+  deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger'>,
+  project: ProjectRow,
+  task: TaskRow,
+): Promise<void> {
   if (!task.branch_name) return;
   try {
     const repo = await githubRepoOf(deps, project.repo_path);

@@ -47,7 +47,8 @@ for (const finished of agentTypes)
         for (const atCap of bools)
           for (const planned of bools)
             for (const technical of bools)
-              for (const refinementEnabled of bools) rows.push({ finished, blocked, complete, refined, atCap, planned, technical, refinementEnabled });
+              for (const refinementEnabled of bools)
+                rows.push({ finished, blocked, complete, refined, atCap, planned, technical, refinementEnabled });
 
 const input = (r: Row): StepInput => ({
   finished: r.finished,
@@ -65,12 +66,17 @@ const input = (r: Row): StepInput => ({
 });
 
 describe('nextStep', () => {
-  it.each(rows.map((r) => [`${r.finished} blocked=${r.blocked} complete=${r.complete} refined=${r.refined} atCap=${r.atCap} planned=${r.planned} technical=${r.technical} refinement=${r.refinementEnabled}`, r] as const))(
-    '%s',
-    (_label, row) => {
-      expect(nextStep(input(row))).toEqual(expected(row));
-    },
-  );
+  it.each(
+    rows.map(
+      (r) =>
+        [
+          `${r.finished} blocked=${r.blocked} complete=${r.complete} refined=${r.refined} atCap=${r.atCap} planned=${r.planned} technical=${r.technical} refinement=${r.refinementEnabled}`,
+          r,
+        ] as const,
+    ),
+  )('%s', (_label, row) => {
+    expect(nextStep(input(row))).toEqual(expected(row));
+  });
 
   it('covers every role', () => {
     expect(new Set(rows.map((r) => r.finished))).toEqual(new Set(agentTypes));
@@ -78,13 +84,30 @@ describe('nextStep', () => {
   });
 
   it('spells out the main paths', () => {
-    const base: StepInput = input({ finished: 'implementation', blocked: false, complete: false, refined: false, atCap: false, planned: true, technical: true, refinementEnabled: true });
+    const base: StepInput = input({
+      finished: 'implementation',
+      blocked: false,
+      complete: false,
+      refined: false,
+      atCap: false,
+      planned: true,
+      technical: true,
+      refinementEnabled: true,
+    });
     expect(nextStep(base)).toEqual({ kind: 'start', agentType: 'review' });
     expect(nextStep({ ...base, finished: 'review' })).toEqual({ kind: 'start', agentType: 'implementation' });
-    expect(nextStep({ ...base, finished: 'review', flags: { ...base.flags, workflowComplete: true } })).toEqual({ kind: 'start', agentType: 'refinement' });
-    expect(nextStep({ ...base, finished: 'refinement', flags: { ...base.flags, workflowComplete: true, refinementComplete: true } })).toEqual({ kind: 'start', agentType: 'pr' });
+    expect(nextStep({ ...base, finished: 'review', flags: { ...base.flags, workflowComplete: true } })).toEqual({
+      kind: 'start',
+      agentType: 'refinement',
+    });
+    expect(
+      nextStep({ ...base, finished: 'refinement', flags: { ...base.flags, workflowComplete: true, refinementComplete: true } }),
+    ).toEqual({ kind: 'start', agentType: 'pr' });
     expect(nextStep({ ...base, finished: 'planification' })).toEqual({ kind: 'stop', reason: 'plan-gate' });
-    expect(nextStep({ ...base, finished: 'review', flags: { ...base.flags, workflowRunCount: CAP } })).toEqual({ kind: 'block', reason: 'max_iterations' });
+    expect(nextStep({ ...base, finished: 'review', flags: { ...base.flags, workflowRunCount: CAP } })).toEqual({
+      kind: 'block',
+      reason: 'max_iterations',
+    });
   });
 });
 
@@ -120,7 +143,15 @@ describe('nextStep, rule by rule (written by hand)', () => {
     const { technical = true, refinement = true, ...flags } = given;
     const step = nextStep({
       finished,
-      flags: { planificationComplete: true, workflowComplete: false, workflowBlocked: false, refinementComplete: false, prAgentComplete: false, workflowRunCount: 1, ...flags },
+      flags: {
+        planificationComplete: true,
+        workflowComplete: false,
+        workflowBlocked: false,
+        refinementComplete: false,
+        prAgentComplete: false,
+        workflowRunCount: 1,
+        ...flags,
+      },
       actorIsTechnical: technical,
       refinementEnabled: refinement,
       maxIterations: MAX,

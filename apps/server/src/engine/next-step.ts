@@ -24,9 +24,7 @@ export interface StepInput {
 export type StopReason = 'plan-gate' | 'terminal' | 'blocked' | 'not-applicable';
 
 export type NextStep =
-  | { kind: 'stop'; reason: StopReason }
-  | { kind: 'block'; reason: 'max_iterations' }
-  | { kind: 'start'; agentType: AgentType };
+  { kind: 'stop'; reason: StopReason } | { kind: 'block'; reason: 'max_iterations' } | { kind: 'start'; agentType: AgentType };
 
 const start = (agentType: AgentType): NextStep => ({ kind: 'start', agentType });
 const stop = (reason: StopReason): NextStep => ({ kind: 'stop', reason });

@@ -8,7 +8,15 @@ import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createRoleBrain, startFakeChatCompletions, type FakeChatCompletions } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
-import { everyRole, FIXED_GREET, GREETER_LOOP, runToPullRequest, setRoleModels, startPipelineWorld, type PipelineWorld } from '../testing/pipeline-world';
+import {
+  everyRole,
+  FIXED_GREET,
+  GREETER_LOOP,
+  runToPullRequest,
+  setRoleModels,
+  startPipelineWorld,
+  type PipelineWorld,
+} from '../testing/pipeline-world';
 
 let p: PipelineWorld;
 let chat: FakeChatCompletions;
@@ -16,7 +24,10 @@ beforeAll(buildServer);
 beforeEach(async () => {
   chat = await startFakeChatCompletions({ brain: createRoleBrain(), apiKey: 'sk-opencode-pipeline' });
   p = await startPipelineWorld();
-  const connected = await p.w.ctx.request('PUT', '/api/providers/opencode', { as: p.w.owner, json: { custom: { baseUrl: chat.baseUrl, apiKey: 'sk-opencode-pipeline', models: ['fake-model'] } } });
+  const connected = await p.w.ctx.request('PUT', '/api/providers/opencode', {
+    as: p.w.owner,
+    json: { custom: { baseUrl: chat.baseUrl, apiKey: 'sk-opencode-pipeline', models: ['fake-model'] } },
+  });
   expect(connected.status).toBe(200);
   await setRoleModels(p, everyRole({ provider: 'opencode', model: 'custom/fake-model', effort: null }));
 });
@@ -29,12 +40,22 @@ it('takes a task from plan to an open, green pull request on OpenCode', { timeou
   const { afterPlanning, runs } = await runToPullRequest(p);
   expect(afterPlanning.map((r) => [r.agentType, r.status])).toEqual([['planification', 'completed']]);
   expect(runs.map((r) => [r.agentType, r.status])).toEqual(GREETER_LOOP.map((t) => [t, 'completed']));
-  const conversations = await p.w.ctx.deps.db.selectFrom('conversations').select(['provider', 'model']).where('task_id', '=', p.w.task.id).execute();
+  const conversations = await p.w.ctx.deps.db
+    .selectFrom('conversations')
+    .select(['provider', 'model'])
+    .where('task_id', '=', p.w.task.id)
+    .execute();
   expect(new Set(conversations.map((c) => `${c.provider}/${c.model}`))).toEqual(new Set(['opencode/custom/fake-model']));
   const firstReview = await p.w.ctx.deps.harness.store.all(runs[2]?.conversationId ?? 0);
   expect(JSON.stringify(firstReview)).toContain('NEEDS_WORK');
   expect(firstReview.some((m) => m.type === 'tool_use' && m.name === 'bash')).toBe(true);
-  expect(await p.task()).toMatchObject({ planificationComplete: true, workflowComplete: true, prAgentComplete: true, status: 'in_review', prUrl: 'http://github.localhost/acme/greeter/pull/1' });
+  expect(await p.task()).toMatchObject({
+    planificationComplete: true,
+    workflowComplete: true,
+    prAgentComplete: true,
+    status: 'in_review',
+    prUrl: 'http://github.localhost/acme/greeter/pull/1',
+  });
   expect(await runGit(['show', `${p.w.task.branchName}:greet.js`], { cwd: p.gh.repoPath('acme', 'greeter') })).toBe(FIXED_GREET);
   // Every model request went to the fake Chat Completions API with the user's key; none to the Anthropic fake.
   expect(chat.agentRequests().length).toBeGreaterThan(10);

@@ -36,7 +36,10 @@ export function presentTask(row: TaskRow): TaskDto {
 
 /** Runs with their usage summed from their turns (one query for all of them). */
 export async function presentRuns(db: Deps['db'], rows: readonly AgentRunRow[]): Promise<AgentRunDto[]> {
-  const usage = await usageOfRuns(db, rows.map((r) => r.id));
+  const usage = await usageOfRuns(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => presentRun(r, usage.get(r.id) ?? { ...ZERO_USAGE }));
 }
 

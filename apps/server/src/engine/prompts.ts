@@ -58,7 +58,10 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config' | 'logger'>, inpu
   const [defaultRef, github, template, planTemplatePath] = await Promise.all([
     repoFacts.get(`branch:${project.repo_path}`, () =>
       detectDefaultBranch(project.repo_path).catch((err: unknown) => {
-        deps.logger.warn({ err, projectId: project.id, repoPath: project.repo_path }, 'could not detect the default branch; the prompt names main');
+        deps.logger.warn(
+          { err, projectId: project.id, repoPath: project.repo_path },
+          'could not detect the default branch; the prompt names main',
+        );
         return 'main';
       }),
     ),
@@ -81,7 +84,10 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config' | 'logger'>, inpu
     devServerPort: String(devServerPort(task.id)),
   };
   if (input.agentType === 'pr' || input.agentType === 'yolo') {
-    vars.prStatus = github && branch ? await describePullRequest(github, branch) : 'There is no GitHub remote for this repository; no pull request can be opened.';
+    vars.prStatus =
+      github && branch
+        ? await describePullRequest(github, branch)
+        : 'There is no GitHub remote for this repository; no pull request can be opened.';
   }
   if (input.feedback !== null) vars.feedback = input.feedback;
   return renderPrompt(template, vars);

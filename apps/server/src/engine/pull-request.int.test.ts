@@ -49,7 +49,9 @@ async function task(): Promise<TaskDto> {
 async function idle(): Promise<AgentRunDto[]> {
   for (let i = 0; i < 600; i++) {
     await w.ctx.deps.background.drain();
-    const runs = ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner })).json()) as { runs: AgentRunDto[] }).runs;
+    const runs = (
+      (await (await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner })).json()) as { runs: AgentRunDto[] }
+    ).runs;
     if (!runs.some((r) => r.status === 'running')) return runs.reverse();
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -63,7 +65,9 @@ it('opens the PR with real commits, goes in review, and Merge & clean up complet
     refinement: `Refine. ${directive.say('nothing to simplify')}`,
     pr: `Open the PR. ${directive.bash('git add -A && git commit -q -m "Add the feature" && git push -q -u origin HEAD && gh pr create --repo {{repoSlug}} --head {{branch}} --base {{baseBranch}} --title "Task {{taskId}}: {{taskTitle}}" --body "Implements task {{taskId}}."')} ${signal('pr-complete')}`,
   });
-  expect((await w.ctx.request('POST', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner, json: { agentType: 'implementation' } })).status).toBe(201);
+  expect(
+    (await w.ctx.request('POST', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner, json: { agentType: 'implementation' } })).status,
+  ).toBe(201);
   const runs = await idle();
   expect(runs.map((r) => [r.agentType, r.status])).toEqual([
     ['implementation', 'completed'],

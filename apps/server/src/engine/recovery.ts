@@ -20,12 +20,14 @@ import type { AgentRunRow } from '../db/schema';
 import type { ProviderName } from '@bottega/protocol';
 
 /** The follow-up that continues an interrupted run's session. */
-export const RESUME_PROMPT = 'The server restarted while you were working. Continue the task from where you stopped; check the current state of the files first.';
+export const RESUME_PROMPT =
+  'The server restarted while you were working. Continue the task from where you stopped; check the current state of the files first.';
 
 export async function recoverInterruptedRuns(deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config'>): Promise<number> {
   const runs = await interruptLiveRuns(deps);
   const killed = await killOrphanedAgents(deps, agentMarkerPrefix(deps.config.home));
-  if (runs.length > 0 || killed > 0) deps.logger.warn({ interrupted: runs.map((r) => r.id), killedProcesses: killed }, 'recovered from an unclean stop');
+  if (runs.length > 0 || killed > 0)
+    deps.logger.warn({ interrupted: runs.map((r) => r.id), killedProcesses: killed }, 'recovered from an unclean stop');
   return runs.length;
 }
 
@@ -46,7 +48,8 @@ async function killOrphanedAgents(deps: Pick<Deps, 'logger'>, prefix: string): P
       killed += 1;
     } catch (err) {
       // ESRCH: gone already; anything else leaves an orphan running, so say so.
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') deps.logger.error({ err, pid: Number(entry) }, 'could not kill an orphaned agent');
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH')
+        deps.logger.error({ err, pid: Number(entry) }, 'could not kill an orphaned agent');
     }
   }
   return killed;
@@ -56,20 +59,41 @@ async function killOrphanedAgents(deps: Pick<Deps, 'logger'>, prefix: string): P
  * Resumes an interrupted run: in its own provider session when one was
  * stored, else afresh from the same context. It completes (and chains) as usual.
  */
-export async function resumeInterruptedRun(deps: Deps, run: AgentRunRow, actingUserId: number, onComplete: (runId: number) => Promise<void>): Promise<AgentRunRow> {
+export async function resumeInterruptedRun(
+  deps: Deps,
+  run: AgentRunRow,
+  actingUserId: number,
+  onComplete: (runId: number) => Promise<void>,
+): Promise<AgentRunRow> {
   if (run.status !== 'interrupted') throw new AppError('CONFLICT', `only an interrupted run can be resumed (this one is ${run.status})`);
-  const conversation = run.conversation_id ? await deps.db.selectFrom('conversations').selectAll().where('id', '=', run.conversation_id).executeTakeFirst() : undefined;
+  const conversation = run.conversation_id
+    ? await deps.db.selectFrom('conversations').selectAll().where('id', '=', run.conversation_id).executeTakeFirst()
+    : undefined;
   // Without a session and without even its prompt in the transcript, the run starts from its role prompt built again.
-  const promptLost = !conversation || (!conversation.provider_session_id && !(await deps.harness.store.all(conversation.id)).some((m) => m.type === 'user'));
+  const promptLost =
+    !conversation || (!conversation.provider_session_id && !(await deps.harness.store.all(conversation.id)).some((m) => m.type === 'user'));
   if (promptLost && run.trigger === 'webhook') {
-    throw new AppError('CONFLICT', 'this run was started from a GitHub comment and stopped before the agent began; mention the trigger handle on the pull request again');
+    throw new AppError(
+      'CONFLICT',
+      'this run was started from a GitHub comment and stopped before the agent began; mention the trigger handle on the pull request again',
+    );
   }
-  if (!conversation && (!run.provider || !run.model)) throw new AppError('CONFLICT', 'this run has no provider or model recorded; start a new run instead');
+  if (!conversation && (!run.provider || !run.model))
+    throw new AppError('CONFLICT', 'this run has no provider or model recorded; start a new run instead');
   const { task, project } = await loadScope(deps, run.task_id);
   const { token, hash } = newRunToken();
   // The same builder as a start: the role's tools, git identity, GitHub and signal credentials (checked before anything changes).
-  const turn = await runTurnSetup(deps, { project, task, agentType: run.agent_type, actingUserId, provider: (conversation?.provider ?? run.provider) as ProviderName, token });
-  const prompt = promptLost ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: turn.technical, feedback: null }) : null;
+  const turn = await runTurnSetup(deps, {
+    project,
+    task,
+    agentType: run.agent_type,
+    actingUserId,
+    provider: (conversation?.provider ?? run.provider) as ProviderName,
+    token,
+  });
+  const prompt = promptLost
+    ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: turn.technical, feedback: null })
+    : null;
   const resumed = await resumeRunTransition(deps, run, actingUserId, hash);
   const setup = { ...turn.setup, linkedRun: runEndHooks(deps, run.id), onComplete: () => onComplete(run.id) };
   try {

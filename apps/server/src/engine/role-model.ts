@@ -15,7 +15,8 @@ export async function readAgentSettings(deps: Pick<Deps, 'db'>, userId: number):
   const out: Partial<AgentSettings> = {};
   for (const row of rows) {
     const parsed = RoleModel.safeParse({ provider: row.provider, model: row.model, effort: row.effort });
-    if (!parsed.success) throw new AppError('CONFLICT', `the stored model for ${row.agent_type} is invalid; set it again in Settings → Agent models`);
+    if (!parsed.success)
+      throw new AppError('CONFLICT', `the stored model for ${row.agent_type} is invalid; set it again in Settings → Agent models`);
     out[row.agent_type] = parsed.data;
   }
   const missing = agentTypes.filter((t) => !out[t]);

@@ -37,7 +37,8 @@ export async function loadScope(deps: Pick<Deps, 'db'>, taskId: number): Promise
 
 function checkRole(task: TaskRow, agentType: AgentType): void {
   if (task.yolo_mode === 1 && agentType !== 'yolo') throw new AppError('VALIDATION_FAILED', 'a YOLO task runs only the yolo agent');
-  if (task.yolo_mode === 0 && agentType === 'yolo') throw new AppError('VALIDATION_FAILED', 'the yolo agent runs only on tasks created in YOLO mode');
+  if (task.yolo_mode === 0 && agentType === 'yolo')
+    throw new AppError('VALIDATION_FAILED', 'the yolo agent runs only on tasks created in YOLO mode');
   if (task.status === 'completed') throw new AppError('CONFLICT', 'the task is completed');
 }
 
@@ -47,8 +48,21 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
   const model = await resolveRoleModel(deps, req.actingUserId, req.agentType);
   const { token, hash } = newRunToken();
   // Credentials and everything else before anything is written: a missing connection is a 403 with nothing created.
-  const turn = await runTurnSetup(deps, { project, task, agentType: req.agentType, actingUserId: req.actingUserId, provider: model.provider, token });
-  const prompt = await buildRunPrompt(deps, { project, task, agentType: req.agentType, technical: turn.technical, feedback: req.feedback ?? null });
+  const turn = await runTurnSetup(deps, {
+    project,
+    task,
+    agentType: req.agentType,
+    actingUserId: req.actingUserId,
+    provider: model.provider,
+    token,
+  });
+  const prompt = await buildRunPrompt(deps, {
+    project,
+    task,
+    agentType: req.agentType,
+    technical: turn.technical,
+    feedback: req.feedback ?? null,
+  });
   const run = await startRunTransition(deps, {
     taskId: task.id,
     agentType: req.agentType,

@@ -54,7 +54,14 @@ describe('signals: role × signal', () => {
         const { token, hash } = newRunToken();
         await ctx.deps.db
           .insertInto('agent_runs')
-          .values({ task_id: task.id, agent_type: role, status: 'running', trigger: 'manual', signal_token_hash: hash, created_at: new Date().toISOString() })
+          .values({
+            task_id: task.id,
+            agent_type: role,
+            status: 'running',
+            trigger: 'manual',
+            signal_token_hash: hash,
+            created_at: new Date().toISOString(),
+          })
           .execute();
         const before = await ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
         const res = await ctx.request('POST', '/api/signals', {
@@ -67,11 +74,14 @@ describe('signals: role × signal', () => {
         if (EXPECTED[role][signal]) {
           accepted += 1;
           if (res.status !== 200) wrong.push(`${role} × ${signal}: expected 200, got ${res.status} ${await res.text()}`);
-          else if (JSON.stringify(afterFlags) !== JSON.stringify({ ...beforeFlags, ...EFFECT[signal] })) wrong.push(`${role} × ${signal}: accepted but the task became ${JSON.stringify(afterFlags)}`);
+          else if (JSON.stringify(afterFlags) !== JSON.stringify({ ...beforeFlags, ...EFFECT[signal] }))
+            wrong.push(`${role} × ${signal}: accepted but the task became ${JSON.stringify(afterFlags)}`);
         } else {
           const body = (await res.json()) as { error?: { code?: string; message?: string } };
-          if (res.status !== 403 || body.error?.code !== 'FORBIDDEN') wrong.push(`${role} × ${signal}: expected 403 FORBIDDEN, got ${res.status} ${JSON.stringify(body)}`);
-          else if (!body.error.message?.includes(`a ${role} run may not send ${signal}`)) wrong.push(`${role} × ${signal}: unclear refusal ${body.error.message}`);
+          if (res.status !== 403 || body.error?.code !== 'FORBIDDEN')
+            wrong.push(`${role} × ${signal}: expected 403 FORBIDDEN, got ${res.status} ${JSON.stringify(body)}`);
+          else if (!body.error.message?.includes(`a ${role} run may not send ${signal}`))
+            wrong.push(`${role} × ${signal}: unclear refusal ${body.error.message}`);
           if (JSON.stringify(after) !== JSON.stringify(before)) wrong.push(`${role} × ${signal}: refused but the task changed`);
         }
       }

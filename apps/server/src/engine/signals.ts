@@ -26,7 +26,11 @@ export async function applySignal(deps: Deps, token: string, body: z.infer<typeo
   if (!ALLOWED[body.signal].includes(run.agent_type)) {
     throw new AppError('FORBIDDEN', `a ${run.agent_type} run may not send ${body.signal} (allowed: ${ALLOWED[body.signal].join(', ')})`);
   }
-  const task = await recordSignalTransition(deps, run, body.signal === 'workflow-blocked' ? { signal: body.signal, reason: body.reason ?? null } : { signal: body.signal });
+  const task = await recordSignalTransition(
+    deps,
+    run,
+    body.signal === 'workflow-blocked' ? { signal: body.signal, reason: body.reason ?? null } : { signal: body.signal },
+  );
   if (body.signal === 'pr-complete') {
     const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
     await recordPullRequestUrl(deps, project, task);

@@ -23,17 +23,40 @@ import { listTmpFiles } from '../workspace/tmp-files';
 import { signalEnvironment } from './signal-command';
 
 /** Where and how any turn on this task runs (chats and agent runs): its worktree, its context prompt, no permission prompts. */
-export async function taskTurnSetup(deps: Pick<Deps, 'config' | 'db'>, project: ProjectRow, task: TaskRow, userId: number): Promise<TurnSetup> {
-  if (task.workspace_status === 'preparing') throw new AppError('CONFLICT', "the task's worktree is still being prepared; try again in a moment");
-  if (task.workspace_status === 'failed') throw new AppError('CONFLICT', `the task's worktree could not be prepared: ${task.workspace_error ?? 'unknown error'}`);
-  const cwd = await effectiveCwd({ repoPath: project.repo_path, subprojectPath: project.subproject_path, worktreePath: task.worktree_path });
+export async function taskTurnSetup(
+  deps: Pick<Deps, 'config' | 'db'>,
+  project: ProjectRow,
+  task: TaskRow,
+  userId: number,
+): Promise<TurnSetup> {
+  if (task.workspace_status === 'preparing')
+    throw new AppError('CONFLICT', "the task's worktree is still being prepared; try again in a moment");
+  if (task.workspace_status === 'failed')
+    throw new AppError('CONFLICT', `the task's worktree could not be prepared: ${task.workspace_error ?? 'unknown error'}`);
+  const cwd = await effectiveCwd({
+    repoPath: project.repo_path,
+    subprojectPath: project.subproject_path,
+    worktreePath: task.worktree_path,
+  });
   const archive = taskArchive(deps.config.home, project.id, task.id);
   const inputFiles = (await listInputFiles(archive.inputFilesDir)).map((f) => join(archive.inputFilesDir, f.name));
   const tmpFiles = await listTmpFiles(task.worktree_path);
-  const context = buildContextPrompt({ taskId: task.id, documentPath: archive.documentPath, inputFiles, tmpFiles, devServerPort: devServerPort(task.id), cwd });
+  const context = buildContextPrompt({
+    taskId: task.id,
+    documentPath: archive.documentPath,
+    inputFiles,
+    tmpFiles,
+    devServerPort: devServerPort(task.id),
+    cwd,
+  });
   // The agent works in its worktree, or in the repository itself when the worktree is gone.
   const root = task.worktree_path && isInside(task.worktree_path, cwd) ? task.worktree_path : project.repo_path;
-  const confinement = await taskConfinement({ worktreePath: root, cwd, archiveDir: archive.taskDir, hosts: await allowedHostsOf(deps.db, project.id) });
+  const confinement = await taskConfinement({
+    worktreePath: root,
+    cwd,
+    archiveDir: archive.taskDir,
+    hosts: await allowedHostsOf(deps.db, project.id),
+  });
   return {
     taskId: task.id,
     projectId: project.id,
@@ -52,7 +75,19 @@ const MAY_ASK: readonly AgentType[] = ['planification'];
 
 /** Roles that talk to GitHub: they get the server's GitHub settings (gh token, host, proxy). */
 const USES_GITHUB: readonly AgentType[] = ['pr', 'yolo'];
-const GITHUB_VARS = ['GH_TOKEN', 'GITHUB_TOKEN', 'GH_HOST', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+const GITHUB_VARS = [
+  'GH_TOKEN',
+  'GITHUB_TOKEN',
+  'GH_HOST',
+  'GH_ENTERPRISE_TOKEN',
+  'GITHUB_ENTERPRISE_TOKEN',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+];
 
 interface GitIdentity {
   username: string;
@@ -68,7 +103,12 @@ interface GitIdentity {
 export function runEnvironment(agentType: AgentType, user: GitIdentity): Record<string, string> {
   const name = user.git_name ?? user.username;
   const email = user.git_email ?? `${user.username}@users.noreply.bottega.local`;
-  const env: Record<string, string> = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
+  const env: Record<string, string> = {
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
+  };
   if (!USES_GITHUB.includes(agentType)) return env;
   for (const key of GITHUB_VARS) {
     const value = process.env[key];
@@ -81,7 +121,14 @@ export function runEnvironment(agentType: AgentType, user: GitIdentity): Record<
     env.no_proxy = bypass;
     env.NO_PROXY = bypass;
   }
-  return { ...env, GH_PROMPT_DISABLED: '1', GH_NO_UPDATE_NOTIFIER: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: '!gh auth git-credential' };
+  return {
+    ...env,
+    GH_PROMPT_DISABLED: '1',
+    GH_NO_UPDATE_NOTIFIER: '1',
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'credential.helper',
+    GIT_CONFIG_VALUE_0: '!gh auth git-credential',
+  };
 }
 
 export function disallowedFor(agentType: AgentType): DisallowableTool[] {
@@ -117,7 +164,11 @@ export interface RunTurn {
 export async function runTurnSetup(deps: Pick<Deps, 'config' | 'db' | 'providers' | 'address'>, input: RunTurnInput): Promise<RunTurn> {
   const base = await taskTurnSetup(deps, input.project, input.task, input.actingUserId);
   const env = await deps.providers.get(input.provider).environmentFor(input.actingUserId);
-  const actor = await deps.db.selectFrom('users').select(['is_technical', 'username', 'git_name', 'git_email']).where('id', '=', input.actingUserId).executeTakeFirstOrThrow();
+  const actor = await deps.db
+    .selectFrom('users')
+    .select(['is_technical', 'username', 'git_name', 'git_email'])
+    .where('id', '=', input.actingUserId)
+    .executeTakeFirstOrThrow();
   if (!deps.address.url) throw new AppError('CONFLICT', 'the server is not listening yet');
   return {
     setup: {

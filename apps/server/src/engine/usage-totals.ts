@@ -38,7 +38,13 @@ interface SumRow {
   priced: number | string;
 }
 
-export const ZERO_USAGE: Readonly<UsageTotalsDto> = Object.freeze({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 });
+export const ZERO_USAGE: Readonly<UsageTotalsDto> = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0,
+});
 
 /** PostgreSQL returns bigint sums as strings; SQLite as numbers. */
 function totalsOf(row: SumRow | undefined): UsageTotalsDto {
@@ -65,7 +71,11 @@ function runsWithUsage(db: Db) {
 export async function usageOfRuns(db: Db, runIds: readonly number[]): Promise<Map<number, UsageTotalsDto>> {
   const out = new Map<number, UsageTotalsDto>();
   if (runIds.length === 0) return out;
-  const rows = await runsWithUsage(db).select(['r.id as run_id', ...sums]).where('r.id', 'in', [...runIds]).groupBy('r.id').execute();
+  const rows = await runsWithUsage(db)
+    .select(['r.id as run_id', ...sums])
+    .where('r.id', 'in', [...runIds])
+    .groupBy('r.id')
+    .execute();
   for (const row of rows) out.set(row.run_id, totalsOf(row));
   return out;
 }
@@ -97,7 +107,10 @@ export async function usageOfTask(db: Db, taskId: number): Promise<TaskUsage> {
     .groupBy('r.agent_type')
     .orderBy('r.agent_type')
     .execute();
-  const total = await runsWithUsage(db).select([...sums]).where('r.task_id', '=', taskId).executeTakeFirst();
+  const total = await runsWithUsage(db)
+    .select([...sums])
+    .where('r.task_id', '=', taskId)
+    .executeTakeFirst();
   const chats = await chatUsage(db, { column: 't.id', id: taskId });
   return {
     byRole: roles.map((r) => ({ agentType: r.agent_type, runs: Number(r.runs), usage: totalsOf(r) })),

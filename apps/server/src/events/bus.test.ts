@@ -20,7 +20,12 @@ describe('EventBus', () => {
 
     expect(seen).toEqual(['first:task.deleted', 'last:task.deleted']);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 50, msg: 'event listener failed', eventType: 'task.deleted', err: { message: 'listener broke' } });
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      msg: 'event listener failed',
+      eventType: 'task.deleted',
+      err: { message: 'listener broke' },
+    });
   });
 
   it('logs nothing when every listener succeeds, and an unsubscribed listener hears nothing', () => {

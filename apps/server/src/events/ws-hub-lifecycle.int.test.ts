@@ -88,7 +88,10 @@ describe('back-pressure', () => {
     while (fx.hub.clientCount() === 2 && sent < 2000) {
       fx.bus.publish(events.message(100, 10, { n: sent, big }));
       const frame = await fast.next();
-      expect(frame).toMatchObject({ kind: 'event', event: { type: 'message', message: { text: expect.stringContaining(`"n":${sent},`) } } });
+      expect(frame).toMatchObject({
+        kind: 'event',
+        event: { type: 'message', message: { text: expect.stringContaining(`"n":${sent},`) } },
+      });
       sent += 1;
     }
     expect(fx.hub.clientCount()).toBe(1);

@@ -195,7 +195,16 @@ export const events = {
     projectId,
     taskId,
     conversationId: 1,
-    message: { type: 'assistant', text: JSON.stringify(payload), id: 'm1', provider: 'anthropic', providerSessionId: null, seq: 1, at: '2026-01-01T00:00:00.000Z', raw: null },
+    message: {
+      type: 'assistant',
+      text: JSON.stringify(payload),
+      id: 'm1',
+      provider: 'anthropic',
+      providerSessionId: null,
+      seq: 1,
+      at: '2026-01-01T00:00:00.000Z',
+      raw: null,
+    },
   }),
 };
 

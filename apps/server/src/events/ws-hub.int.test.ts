@@ -71,7 +71,11 @@ describe('subscriptions', () => {
   it('lets an admin subscribe to any existing task or project', async () => {
     const c = await f.connect('u3');
     expect(await c.request({ action: 'subscribe', taskId: 200 })).toEqual({ kind: 'ack', action: 'subscribe', taskId: 200 });
-    expect(await c.request({ action: 'subscribe-project', projectId: 10 })).toEqual({ kind: 'ack', action: 'subscribe-project', projectId: 10 });
+    expect(await c.request({ action: 'subscribe-project', projectId: 10 })).toEqual({
+      kind: 'ack',
+      action: 'subscribe-project',
+      projectId: 10,
+    });
     expect(await c.request({ action: 'subscribe', taskId: 999 })).toMatchObject({ kind: 'error', code: 'NOT_FOUND' });
     f.bus.publish(events.message(200, 20));
     f.bus.publish(events.deleted(101, 10));
@@ -102,7 +106,11 @@ describe('subscriptions', () => {
 
   it('sends board events but not chat events to a project subscription', async () => {
     const c = await f.connect('u1');
-    expect(await c.request({ action: 'subscribe-project', projectId: 10 })).toEqual({ kind: 'ack', action: 'subscribe-project', projectId: 10 });
+    expect(await c.request({ action: 'subscribe-project', projectId: 10 })).toEqual({
+      kind: 'ack',
+      action: 'subscribe-project',
+      projectId: 10,
+    });
     f.bus.publish(events.message(101, 10));
     f.bus.publish(events.streaming(101, 10));
     f.bus.publish(events.blocked(101, 10));

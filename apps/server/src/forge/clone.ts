@@ -38,23 +38,51 @@ export function parseCloneProgress(chunk: string): CloneProgress | null {
 /** A person-readable reason for a failed clone, from git's stderr. */
 export function explainCloneFailure(stderr: string, code: number | null, signal: NodeJS.Signals | null): string {
   const text = stderr.replace(/\r/g, '\n');
-  if (/could not read (Username|Password)|terminal prompts disabled|Authentication failed|Permission denied \(publickey|returned error: 40[13]|Host key verification failed/i.test(text)) {
+  if (
+    /could not read (Username|Password)|terminal prompts disabled|Authentication failed|Permission denied \(publickey|returned error: 40[13]|Host key verification failed/i.test(
+      text,
+    )
+  ) {
     return 'authentication required: the repository is private or the server has no access to it (clone public repositories, or ask an administrator to set up credentials on the server)';
   }
   if (/Repository not found|not found|does not appear to be a git repository|returned error: 404|does not exist/i.test(text)) {
     return 'repository not found: check the URL (and that the repository exists and is visible to the server)';
   }
-  if (/Could not resolve (host|proxy)|Failed to connect|Connection refused|Connection timed out|Operation timed out|Network is unreachable|unable to access|Connection reset|early EOF|ssh: connect to host/i.test(text)) {
+  if (
+    /Could not resolve (host|proxy)|Failed to connect|Connection refused|Connection timed out|Operation timed out|Network is unreachable|unable to access|Connection reset|early EOF|ssh: connect to host/i.test(
+      text,
+    )
+  ) {
     return 'network error: the server could not reach the repository host';
   }
   if (signal) return 'the clone took too long or was stopped';
-  const last = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(Cloning into|remote: (Enumerating|Counting|Compressing|Total))/.test(l)).pop();
+  const last = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^(Cloning into|remote: (Enumerating|Counting|Compressing|Total))/.test(l))
+    .pop();
   return `git clone failed (exit code ${code})${last ? `: ${last.slice(0, 300)}` : ''}`;
 }
 
 function cloneEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ALLOW_PROTOCOL: ALLOWED_PROTOCOLS.join(':'), GCM_INTERACTIVE: 'never' };
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_PREFIX', 'GIT_TEMPLATE_DIR']) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ALLOW_PROTOCOL: ALLOWED_PROTOCOLS.join(':'),
+    GCM_INTERACTIVE: 'never',
+  };
+  for (const name of [
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+    'GIT_COMMON_DIR',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_NAMESPACE',
+    'GIT_PREFIX',
+    'GIT_TEMPLATE_DIR',
+  ])
+    delete env[name];
   // ssh must never wait for a password or a host-key question.
   env.GIT_SSH_COMMAND ??= 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new';
   return env;
@@ -70,7 +98,19 @@ export async function cloneRepository(url: string, dest: string, cwd: string, op
   if (problem) throw new AppError('VALIDATION_FAILED', problem);
   let last = '';
   const policy = ['-c', 'protocol.allow=never', ...ALLOWED_PROTOCOLS.flatMap((p) => ['-c', `protocol.${p}.allow=always`])];
-  const args = [...policy, '-c', 'core.hooksPath=/dev/null', '-c', 'credential.interactive=never', 'clone', '--progress', '--no-recurse-submodules', '--', url, dest];
+  const args = [
+    ...policy,
+    '-c',
+    'core.hooksPath=/dev/null',
+    '-c',
+    'credential.interactive=never',
+    'clone',
+    '--progress',
+    '--no-recurse-submodules',
+    '--',
+    url,
+    dest,
+  ];
   const result = await execFileCapture('git', args, {
     cwd,
     env: cloneEnv(),

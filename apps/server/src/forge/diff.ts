@@ -24,7 +24,11 @@ const FORMAT = ['--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', 
 
 const STATUS: Record<string, DiffFileStatus> = { A: 'added', M: 'modified', D: 'deleted', T: 'type_changed' };
 
-export async function diffWorktreeAgainstBase(repoPath: string, worktreePath: string, limits: BranchDiffOptions = DEFAULT_DIFF_LIMITS): Promise<TaskDiffDto> {
+export async function diffWorktreeAgainstBase(
+  repoPath: string,
+  worktreePath: string,
+  limits: BranchDiffOptions = DEFAULT_DIFF_LIMITS,
+): Promise<TaskDiffDto> {
   const base = await detectDefaultBranch(repoPath);
   // The repository says where the worktree's metadata is, never the worktree's own `.git` file.
   const where = await worktreeGitArgs(repoPath, worktreePath);

@@ -26,7 +26,11 @@ export async function writeFiles(root: string, files: Record<string, string>): P
  * Creates a repository at `path` on `branch` and commits `files` (nothing is
  * committed when `files` is null, leaving a repository without commits).
  */
-export async function initRepo(path: string, branch = 'main', files: Record<string, string> | null = { 'README.md': '# test\n' }): Promise<string> {
+export async function initRepo(
+  path: string,
+  branch = 'main',
+  files: Record<string, string> | null = { 'README.md': '# test\n' },
+): Promise<string> {
   await mkdir(path, { recursive: true });
   await git(path, 'init', '--quiet', '-b', branch);
   if (files) {

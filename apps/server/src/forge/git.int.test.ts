@@ -3,7 +3,16 @@
 import { mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addWorktree, deleteBranch, detectDefaultBranch, isGitCheckoutRoot, listIgnoredDirectories, listWorktrees, refExists, removeWorktree } from './git';
+import {
+  addWorktree,
+  deleteBranch,
+  detectDefaultBranch,
+  isGitCheckoutRoot,
+  listIgnoredDirectories,
+  listWorktrees,
+  refExists,
+  removeWorktree,
+} from './git';
 import { git, initRepo, makeTempDir, writeFiles } from './git.fixture';
 
 let root = '';
@@ -59,7 +68,10 @@ describe('detectDefaultBranch', () => {
 
   it('fails with WORKSPACE_FAILED when there is none', async () => {
     const other = await initRepo(join(root, 'other'), 'develop');
-    await expect(detectDefaultBranch(other)).rejects.toMatchObject({ code: 'WORKSPACE_FAILED', message: expect.stringMatching(/default branch/) });
+    await expect(detectDefaultBranch(other)).rejects.toMatchObject({
+      code: 'WORKSPACE_FAILED',
+      message: expect.stringMatching(/default branch/),
+    });
     const empty = await initRepo(join(root, 'empty'), 'main', null);
     await expect(detectDefaultBranch(empty)).rejects.toMatchObject({ code: 'WORKSPACE_FAILED' });
   });

@@ -25,7 +25,16 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 /** Bounds the work spent on repositories with huge ignored trees. */
 const MAX_IGNORED_CANDIDATES = 5_000;
 /** Variables a git hook (or a parent git) may export that would redirect our commands to another repository. */
-const REPO_LOCATING_VARS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_PREFIX'];
+const REPO_LOCATING_VARS = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_NAMESPACE',
+  'GIT_PREFIX',
+];
 
 function gitEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
@@ -125,7 +134,13 @@ export async function detectDefaultBranch(repo: string): Promise<string> {
 }
 
 /** `git worktree add -b <branch> <path> <baseRef>`; the new branch does not track the base. */
-export async function addWorktree(repo: string, path: string, branch: string, baseRef: string, opts: { checkout?: boolean } = {}): Promise<void> {
+export async function addWorktree(
+  repo: string,
+  path: string,
+  branch: string,
+  baseRef: string,
+  opts: { checkout?: boolean } = {},
+): Promise<void> {
   const checkout = opts.checkout === false ? ['--no-checkout'] : [];
   await runGit(['worktree', 'add', '--quiet', '--no-track', ...checkout, '-b', branch, '--', path, baseRef], { cwd: repo });
 }
@@ -206,9 +221,18 @@ export async function listIgnoredDirectories(repo: string, opts: IgnoredDirector
     .filter((p) => depth(p.slice(0, -1)) <= maxDepth && !p.split('/').includes('.git'))
     .slice(0, MAX_IGNORED_CANDIDATES);
   if (candidates.length === 0) return [];
-  const checked = await captureGit(['check-ignore', '--stdin', '-z'], { cwd: repo, timeoutMs: 30_000, input: `${candidates.join('\0')}\0` });
+  const checked = await captureGit(['check-ignore', '--stdin', '-z'], {
+    cwd: repo,
+    timeoutMs: 30_000,
+    input: `${candidates.join('\0')}\0`,
+  });
   if (checked.code !== 0 && checked.code !== 1) throw new ExecError('git check-ignore', checked);
-  const matched = new Set(checked.stdout.split('\0').filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
+  const matched = new Set(
+    checked.stdout
+      .split('\0')
+      .filter((p) => p.endsWith('/'))
+      .map((p) => p.slice(0, -1)),
+  );
   const hasIgnoredAncestor = (p: string) => {
     const parts = p.split('/');
     for (let i = 1; i < parts.length; i++) if (matched.has(parts.slice(0, i).join('/'))) return true;
@@ -223,7 +247,9 @@ export async function commitAll(worktree: string, message: string, identity: { n
   await runGit(['add', '-A'], { cwd: worktree });
   const staged = await runGit(['diff', '--cached', '--name-only'], { cwd: worktree });
   if (staged.trim() === '') return false;
-  await runGit(['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`, 'commit', '-q', '-m', message], { cwd: worktree });
+  await runGit(['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`, 'commit', '-q', '-m', message], {
+    cwd: worktree,
+  });
   return true;
 }
 

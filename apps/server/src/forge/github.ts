@@ -29,7 +29,8 @@ export function parseGitHubRemote(url: string): GitHubRepo | null {
 export async function githubRepoOf(deps: Pick<Deps, 'logger'>, repoPath: string): Promise<GitHubRepo | null> {
   const url = await runGit(['remote', 'get-url', 'origin'], { cwd: repoPath }).catch((err: unknown) => {
     // No remote named origin: no GitHub repository. Anything else (the checkout gone, git failing) is said too.
-    if (!(err instanceof ExecError && /No such remote/i.test(err.result.stderr))) deps.logger.warn({ err, repoPath }, 'could not read the origin remote');
+    if (!(err instanceof ExecError && /No such remote/i.test(err.result.stderr)))
+      deps.logger.warn({ err, repoPath }, 'could not read the origin remote');
     return '';
   });
   return url.trim() ? parseGitHubRemote(url.trim()) : null;
@@ -79,18 +80,35 @@ function checkState(item: RollupItem): CheckState {
 
 export function summarizeChecks(items: RollupItem[]): Pick<PullRequestInfo, 'checks' | 'ci'> {
   const checks = items.map(checkState);
-  const ci = checks.length === 0 ? 'none' : checks.some((c) => c.state === 'failure') ? 'failure' : checks.some((c) => c.state === 'pending') ? 'pending' : 'success';
+  const ci =
+    checks.length === 0
+      ? 'none'
+      : checks.some((c) => c.state === 'failure')
+        ? 'failure'
+        : checks.some((c) => c.state === 'pending')
+          ? 'pending'
+          : 'success';
   return { checks, ci };
 }
 
 /** The open (or latest) pull request whose head is `branch`, or null. */
 export async function findPullRequest(repo: GitHubRepo, branch: string): Promise<PullRequestInfo | null> {
-  const r = await execFileCapture('gh', ['pr', 'view', branch, '--repo', repo.slug, '--json', 'number,url,state,mergeable,statusCheckRollup'], { env: ghEnv(repo), timeoutMs: 60_000 });
+  const r = await execFileCapture(
+    'gh',
+    ['pr', 'view', branch, '--repo', repo.slug, '--json', 'number,url,state,mergeable,statusCheckRollup'],
+    { env: ghEnv(repo), timeoutMs: 60_000 },
+  );
   if (r.code !== 0) {
     if (/no pull requests? found/i.test(r.stderr)) return null;
     throw new Error(`gh pr view failed: ${r.stderr.trim().slice(0, 500)}`);
   }
-  const j = JSON.parse(r.stdout) as { number: number; url: string; state: PullRequestInfo['state']; mergeable: PullRequestInfo['mergeable']; statusCheckRollup: RollupItem[] | null };
+  const j = JSON.parse(r.stdout) as {
+    number: number;
+    url: string;
+    state: PullRequestInfo['state'];
+    mergeable: PullRequestInfo['mergeable'];
+    statusCheckRollup: RollupItem[] | null;
+  };
   return { number: j.number, url: j.url, state: j.state, mergeable: j.mergeable, ...summarizeChecks(j.statusCheckRollup ?? []) };
 }
 
@@ -113,9 +131,28 @@ export async function mergePullRequest(repo: GitHubRepo, number: number): Promis
 }
 
 /** Opens a pull request for `head` against `base`; returns its URL. */
-export async function createPullRequest(repo: GitHubRepo, pr: { head: string; base: string; title: string; body: string }): Promise<string> {
-  const out = await runGh(repo, ['pr', 'create', '--repo', repo.slug, '--head', pr.head, '--base', pr.base, '--title', pr.title, '--body', pr.body]);
-  const url = out.trim().split('\n').find((l) => /^https?:\/\//.test(l));
+export async function createPullRequest(
+  repo: GitHubRepo,
+  pr: { head: string; base: string; title: string; body: string },
+): Promise<string> {
+  const out = await runGh(repo, [
+    'pr',
+    'create',
+    '--repo',
+    repo.slug,
+    '--head',
+    pr.head,
+    '--base',
+    pr.base,
+    '--title',
+    pr.title,
+    '--body',
+    pr.body,
+  ]);
+  const url = out
+    .trim()
+    .split('\n')
+    .find((l) => /^https?:\/\//.test(l));
   if (!url) throw new Error(`gh pr create printed no URL: ${out.slice(0, 300)}`);
   return url;
 }

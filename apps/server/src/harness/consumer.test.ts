@@ -110,7 +110,9 @@ it('stores every emitted message in order with contiguous seq, and broadcasts ea
     expect(notYetStored).toEqual([]);
     const broadcastStored = broadcast.filter((m) => m.type !== 'stream_delta');
     expect(broadcastStored.map((m) => [m.id, m.seq])).toEqual(stored.map((m) => [m.id, m.seq]));
-    expect(broadcast.filter((m) => m.type === 'stream_delta').map((m) => m.id)).toEqual(emitted.filter((m) => m.type === 'stream_delta').map((m) => m.id));
+    expect(broadcast.filter((m) => m.type === 'stream_delta').map((m) => m.id)).toEqual(
+      emitted.filter((m) => m.type === 'stream_delta').map((m) => m.id),
+    );
   } finally {
     unsubscribe();
     reader.close();
@@ -120,7 +122,9 @@ it('stores every emitted message in order with contiguous seq, and broadcasts ea
 it('logs a failed write of the session id as background work (never an unhandled rejection), and shutdown waits for it', async () => {
   // The database itself refuses the write: a trigger on the conversations table.
   const writer = new BetterSqlite3(ctx.deps.config.database.kind === 'sqlite' ? ctx.deps.config.database.path : '');
-  writer.exec(`CREATE TRIGGER refuse_session BEFORE UPDATE OF provider_session_id ON conversations BEGIN SELECT RAISE(ABORT, 'session write refused'); END`);
+  writer.exec(
+    `CREATE TRIGGER refuse_session BEFORE UPDATE OF provider_session_id ON conversations BEGIN SELECT RAISE(ABORT, 'session write refused'); END`,
+  );
   writer.close();
   const { logger, lines } = captureLogs();
   const background = new BackgroundWork(logger);
@@ -131,8 +135,17 @@ it('logs a failed write of the session id as background work (never an unhandled
   await background.drain();
 
   expect(lines).toContainEqual(
-    expect.objectContaining({ level: 50, msg: 'background work failed', label: `session id conversation ${target.conversationId}`, err: expect.objectContaining({ message: 'session write refused' }) }),
+    expect.objectContaining({
+      level: 50,
+      msg: 'background work failed',
+      label: `session id conversation ${target.conversationId}`,
+      err: expect.objectContaining({ message: 'session write refused' }),
+    }),
   );
-  const row = await ctx.deps.db.selectFrom('conversations').select('provider_session_id').where('id', '=', target.conversationId).executeTakeFirstOrThrow();
+  const row = await ctx.deps.db
+    .selectFrom('conversations')
+    .select('provider_session_id')
+    .where('id', '=', target.conversationId)
+    .executeTakeFirstOrThrow();
   expect(row.provider_session_id).toBeNull();
 });

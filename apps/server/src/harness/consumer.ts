@@ -30,7 +30,13 @@ export type StreamOutcome = { ok: true } | { ok: false; error: unknown };
 
 type ConsumerDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'background'>;
 
-export async function consumeTurn(deps: ConsumerDeps, store: TranscriptStore, target: ConsumeTarget, handle: TurnHandle, live: LiveView): Promise<StreamOutcome> {
+export async function consumeTurn(
+  deps: ConsumerDeps,
+  store: TranscriptStore,
+  target: ConsumeTarget,
+  handle: TurnHandle,
+  live: LiveView,
+): Promise<StreamOutcome> {
   const route = { projectId: target.projectId, taskId: target.taskId, conversationId: target.conversationId };
   const publish = (event: ServerEvent) => deps.bus.publish(event);
 
@@ -63,7 +69,13 @@ export async function consumeTurn(deps: ConsumerDeps, store: TranscriptStore, ta
       for (const message of stored) {
         publish({ type: 'message', ...route, message });
         if (message.type === 'result' && message.usage) {
-          await recordTurnUsage(deps, { conversationId: target.conversationId, provider: target.provider, model: target.model ?? 'unknown', usage: message.usage, costUsd: message.costUsd });
+          await recordTurnUsage(deps, {
+            conversationId: target.conversationId,
+            provider: target.provider,
+            model: target.model ?? 'unknown',
+            usage: message.usage,
+            costUsd: message.costUsd,
+          });
         }
         if (message.type === 'result' && message.contextUsage) {
           const contextUsage = withContextWindow(message.contextUsage, target.provider, target.model);

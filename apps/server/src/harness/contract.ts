@@ -152,7 +152,17 @@ export class ProviderError extends Error {
   constructor(
     readonly provider: ProviderName,
     readonly kind: ProviderErrorKind,
-    readonly code: 'credentials_missing' | 'auth' | 'rate_limit' | 'overloaded' | 'network' | 'invalid_request' | 'stalled' | 'aborted' | 'process' | 'unknown',
+    readonly code:
+      | 'credentials_missing'
+      | 'auth'
+      | 'rate_limit'
+      | 'overloaded'
+      | 'network'
+      | 'invalid_request'
+      | 'stalled'
+      | 'aborted'
+      | 'process'
+      | 'unknown',
     message: string,
   ) {
     super(message);

@@ -60,7 +60,9 @@ async function assertPrivateDir(dir: string): Promise<void> {
   const info = await stat(dir);
   assertOwned(dir, info.uid);
   if ((info.mode & 0o077) !== 0) {
-    throw new Error(`${dir} is accessible to group or others (mode ${(info.mode & 0o777).toString(8)}); refusing to read secrets below it (chmod 700)`);
+    throw new Error(
+      `${dir} is accessible to group or others (mode ${(info.mode & 0o777).toString(8)}); refusing to read secrets below it (chmod 700)`,
+    );
   }
 }
 
@@ -81,7 +83,9 @@ export async function readSecretJson<T>(path: string, schema: z.ZodType<T>): Pro
   if (!info.isFile()) throw new Error(`${path} is not a regular file; refusing to read it`);
   assertOwned(path, info.uid);
   if ((info.mode & 0o077) !== 0) {
-    throw new Error(`${path} is readable or writable by group or others (mode ${(info.mode & 0o777).toString(8)}); refusing to read it (chmod 600)`);
+    throw new Error(
+      `${path} is readable or writable by group or others (mode ${(info.mode & 0o777).toString(8)}); refusing to read it (chmod 600)`,
+    );
   }
   await assertPrivateDir(dirname(path));
   let value: unknown;

@@ -34,7 +34,9 @@ function leaderScript(ignoreTerm: boolean): string {
 async function startTree(ignoreTerm = false): Promise<{ leader: number; grandchild: number }> {
   const child = spawnProcessGroup(node, ['-e', leaderScript(ignoreTerm)], { env: { PATH: process.env.PATH } });
   child.stderr?.resume();
-  const grandchild = await new Promise<number>((resolve) => child.stdout?.once('data', (b: Buffer) => resolve(Number(b.toString().trim()))));
+  const grandchild = await new Promise<number>((resolve) =>
+    child.stdout?.once('data', (b: Buffer) => resolve(Number(b.toString().trim()))),
+  );
   started.push(child.pid as number, grandchild);
   return { leader: child.pid as number, grandchild };
 }
@@ -52,7 +54,11 @@ describe('treeOf', () => {
   it('follows parent links from the root', () => {
     const p = (pid: number, ppid: number) => ({ pid, ppid, pgrp: pid, startTime: '1', zombie: false, comm: 'x' });
     const table = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(20, 1)];
-    expect(treeOf(table, 10).map((x) => x.pid).sort()).toEqual([10, 11, 12]);
+    expect(
+      treeOf(table, 10)
+        .map((x) => x.pid)
+        .sort(),
+    ).toEqual([10, 11, 12]);
   });
 });
 

@@ -134,7 +134,9 @@ export class ProcessTree {
     const known = new Set(members.map((p) => p.pid));
     // Only processes younger than the agent can have inherited its marker.
     const rootStart = this.rootStartTime(table);
-    const candidates = table.filter((p) => !p.zombie && !known.has(p.pid) && p.pid !== process.pid && (rootStart === null || Number(p.startTime) >= rootStart));
+    const candidates = table.filter(
+      (p) => !p.zombie && !known.has(p.pid) && p.pid !== process.pid && (rootStart === null || Number(p.startTime) >= rootStart),
+    );
     const marked = await Promise.all(candidates.map(async (p) => ((await carries(p.pid, this.marker ?? '')) ? p : null)));
     return [...members, ...marked.filter((p): p is ProcInfo => p !== null)];
   }

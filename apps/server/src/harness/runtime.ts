@@ -11,7 +11,17 @@ import { AppError } from '../errors';
 import { presentConversation } from './conversation-dto';
 import { iso } from '../time';
 import { consumeTurn, type LiveView } from './consumer';
-import type { AgentEnvironment, DisallowableTool, PermissionMode, PromptImage, ProviderMessage, QuestionAnswers, QuestionRequest, SystemPrompt, TurnHandle } from './contract';
+import type {
+  AgentEnvironment,
+  DisallowableTool,
+  PermissionMode,
+  PromptImage,
+  ProviderMessage,
+  QuestionAnswers,
+  QuestionRequest,
+  SystemPrompt,
+  TurnHandle,
+} from './contract';
 import { assertCapability, ProviderError } from './contract';
 import type { ProviderRegistry } from './registry';
 import type { Confinement } from '../sandbox/confinement';
@@ -22,7 +32,8 @@ import type { TranscriptStore } from './transcript-store';
 export const RETRY_PROMPT = 'Your previous model request failed with a temporary error. Continue the task from where you stopped.';
 
 /** Said in the transcript when a conversation without a provider session starts over. */
-export const FRESH_START_NOTE = 'No provider session was stored for this conversation (the server stopped before the agent had started one), so it starts afresh from the same context.';
+export const FRESH_START_NOTE =
+  'No provider session was stored for this conversation (the server stopped before the agent had started one), so it starts afresh from the same context.';
 
 /**
  * What a fresh start sends the provider: the conversation's earlier user
@@ -129,7 +140,16 @@ export class HarnessRuntime {
     const now = iso(this.deps.now());
     const conversation = await this.deps.db
       .insertInto('conversations')
-      .values({ task_id: req.taskId, kind: req.kind, provider: req.provider, model: req.model, effort: req.effort, title: req.title, created_at: now, updated_at: now })
+      .values({
+        task_id: req.taskId,
+        kind: req.kind,
+        provider: req.provider,
+        model: req.model,
+        effort: req.effort,
+        title: req.title,
+        created_at: now,
+        updated_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     this.deps.bus.publish({
@@ -184,17 +204,45 @@ export class HarnessRuntime {
     const provider = this.registry.get(providerName);
     const model = conversation.model ?? '';
     const route = { projectId: setup.projectId, taskId: setup.taskId, conversationId: conversation.id };
-    const entry: LiveTurn = { route, controller: new AbortController(), handle: null, view: { thinking: '' }, question: null, userId: setup.userId, linkedRun: setup.linkedRun, done: Promise.resolve() };
+    const entry: LiveTurn = {
+      route,
+      controller: new AbortController(),
+      handle: null,
+      view: { thinking: '' },
+      question: null,
+      userId: setup.userId,
+      linkedRun: setup.linkedRun,
+      done: Promise.resolve(),
+    };
     this.live.set(conversation.id, entry);
 
     // The user's own words are part of the transcript before anything streams.
     const opening: ProviderMessage[] = [];
-    if (fresh) opening.push({ type: 'system', subtype: 'restarted', text: fresh.note, id: `restart:${randomUUID()}`, providerSessionId: null, raw: null });
+    if (fresh)
+      opening.push({
+        type: 'system',
+        subtype: 'restarted',
+        text: fresh.note,
+        id: `restart:${randomUUID()}`,
+        providerSessionId: null,
+        raw: null,
+      });
     const shown = fresh ? fresh.shownPrompt : prompt;
-    if (shown !== null) opening.push({ type: 'user', text: shown, id: `prompt:${randomUUID()}`, providerSessionId: resumeSessionId, raw: null });
-    if (toolResult) opening.push({ type: 'tool_result', toolUseId: toolResult.toolUseId, output: toolResult.content, isError: false, id: `tool_result:${toolResult.toolUseId}`, providerSessionId: resumeSessionId, raw: null });
+    if (shown !== null)
+      opening.push({ type: 'user', text: shown, id: `prompt:${randomUUID()}`, providerSessionId: resumeSessionId, raw: null });
+    if (toolResult)
+      opening.push({
+        type: 'tool_result',
+        toolUseId: toolResult.toolUseId,
+        output: toolResult.content,
+        isError: false,
+        id: `tool_result:${toolResult.toolUseId}`,
+        providerSessionId: resumeSessionId,
+        raw: null,
+      });
     try {
-      for (const m of await this.store.append(conversation.id, opening, providerName)) this.deps.bus.publish({ type: 'message', ...route, message: m });
+      for (const m of await this.store.append(conversation.id, opening, providerName))
+        this.deps.bus.publish({ type: 'message', ...route, message: m });
       const options = {
         cwd: setup.cwd,
         confinement: setup.confinement,
@@ -227,7 +275,13 @@ export class HarnessRuntime {
     }
     this.deps.bus.publish({ type: 'streaming.started', ...route });
     const handle = entry.handle;
-    entry.done = consumeTurn(this.deps, this.store, { ...route, provider: providerName, model: conversation.model }, handle, entry.view).then(async (outcome) => {
+    entry.done = consumeTurn(
+      this.deps,
+      this.store,
+      { ...route, provider: providerName, model: conversation.model },
+      handle,
+      entry.view,
+    ).then(async (outcome) => {
       this.live.delete(conversation.id);
       // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
       if (!this.shuttingDown) await this.setPendingQuestion(conversation.id, null);
@@ -259,7 +313,11 @@ export class HarnessRuntime {
   async pendingQuestion(conversationId: number): Promise<QuestionRequest | null> {
     const live = this.live.get(conversationId)?.question;
     if (live) return { toolUseId: live.toolUseId, questions: live.questions };
-    const row = await this.deps.db.selectFrom('conversations').select('pending_question').where('id', '=', conversationId).executeTakeFirst();
+    const row = await this.deps.db
+      .selectFrom('conversations')
+      .select('pending_question')
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
     return row?.pending_question ? (JSON.parse(row.pending_question) as QuestionRequest) : null;
   }
 
@@ -268,13 +326,26 @@ export class HarnessRuntime {
    * left resumes the same session with a short continuation; the caller sees
    * one turn. Returns false when the failure must be recorded instead.
    */
-  private async retryTransient(conversationId: number, setup: TurnSetup, route: { projectId: number; taskId: number; conversationId: number }, error: unknown): Promise<boolean> {
+  private async retryTransient(
+    conversationId: number,
+    setup: TurnSetup,
+    route: { projectId: number; taskId: number; conversationId: number },
+    error: unknown,
+  ): Promise<boolean> {
     const left = setup.transientRetries ?? 0;
     if (this.shuttingDown || left <= 0 || !(error instanceof ProviderError) || error.kind !== 'transient') return false;
     const conversation = await this.deps.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
     if (!conversation?.provider_session_id) return false;
-    const note: ProviderMessage = { type: 'system', subtype: 'retry', text: `${error.message} — retrying (${left} left)`, id: `retry:${randomUUID()}`, providerSessionId: conversation.provider_session_id, raw: null };
-    for (const m of await this.store.append(conversationId, [note], conversation.provider as ProviderName)) this.deps.bus.publish({ type: 'message', ...route, message: m });
+    const note: ProviderMessage = {
+      type: 'system',
+      subtype: 'retry',
+      text: `${error.message} — retrying (${left} left)`,
+      id: `retry:${randomUUID()}`,
+      providerSessionId: conversation.provider_session_id,
+      raw: null,
+    };
+    for (const m of await this.store.append(conversationId, [note], conversation.provider as ProviderName))
+      this.deps.bus.publish({ type: 'message', ...route, message: m });
     try {
       await this.resume({ ...setup, conversation, prompt: RETRY_PROMPT, transientRetries: left - 1 });
       return true;
@@ -285,14 +356,31 @@ export class HarnessRuntime {
   }
 
   /** A failed stream: the reason goes into the transcript and onto a linked run. */
-  private async recordFailure(conversationId: number, route: { projectId: number; taskId: number; conversationId: number }, error: unknown, linkedRun: LinkedRun | undefined): Promise<void> {
+  private async recordFailure(
+    conversationId: number,
+    route: { projectId: number; taskId: number; conversationId: number },
+    error: unknown,
+    linkedRun: LinkedRun | undefined,
+  ): Promise<void> {
     const aborted = error instanceof ProviderError && error.code === 'aborted';
     const reason = error instanceof Error ? error.message : String(error);
     if (!aborted) this.deps.logger.warn({ err: error, conversationId }, 'turn failed');
-    const conversation = await this.deps.db.selectFrom('conversations').select('provider').where('id', '=', conversationId).executeTakeFirst();
+    const conversation = await this.deps.db
+      .selectFrom('conversations')
+      .select('provider')
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
     const provider = (conversation?.provider ?? 'anthropic') as ProviderName;
-    const note: ProviderMessage = { type: 'system', subtype: aborted ? 'stopped' : 'error', text: aborted ? 'Stopped.' : reason, id: `error:${randomUUID()}`, providerSessionId: null, raw: null };
-    for (const m of await this.store.append(conversationId, [note], provider)) this.deps.bus.publish({ type: 'message', ...route, message: m });
+    const note: ProviderMessage = {
+      type: 'system',
+      subtype: aborted ? 'stopped' : 'error',
+      text: aborted ? 'Stopped.' : reason,
+      id: `error:${randomUUID()}`,
+      providerSessionId: null,
+      raw: null,
+    };
+    for (const m of await this.store.append(conversationId, [note], provider))
+      this.deps.bus.publish({ type: 'message', ...route, message: m });
     // A stopped run was already failed by stop(), before its process was ended.
     if (!aborted) await linkedRun?.failed(reason);
   }
@@ -334,11 +422,13 @@ export class HarnessRuntime {
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     this.titles.shutdown();
-    await Promise.all([...this.live.values()].map(async (e) => {
-      e.controller.abort();
-      await e.handle?.abort();
-      await e.done;
-    }));
+    await Promise.all(
+      [...this.live.values()].map(async (e) => {
+        e.controller.abort();
+        await e.handle?.abort();
+        await e.done;
+      }),
+    );
     await Promise.all(this.registry.names().map((name) => this.registry.get(name).shutdown()));
   }
 }

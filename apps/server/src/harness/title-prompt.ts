@@ -21,8 +21,15 @@ export function titleQuestion(req: Pick<TitleRequest, 'userText' | 'assistantTex
 
 /** One line, no wrapping quotes or trailing dot, at most 80 characters; empty when nothing is left. */
 export function cleanTitle(text: string): string {
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
-  const unquoted = line.replace(/^(?:title:\s*)/i, '').replace(/^["'`*#\s]+|["'`*\s]+$/g, '').replace(/[.\s]+$/, '');
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
+  const unquoted = line
+    .replace(/^(?:title:\s*)/i, '')
+    .replace(/^["'`*#\s]+|["'`*\s]+$/g, '')
+    .replace(/[.\s]+$/, '');
   return unquoted.length > 80 ? `${unquoted.slice(0, 79).trimEnd()}…` : unquoted;
 }
 

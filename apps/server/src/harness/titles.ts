@@ -34,12 +34,18 @@ export class TitleWriter {
   schedule(route: TitleRoute, userId: number): void {
     this.deps.background.track(
       `title conversation ${route.conversationId}`,
-      this.write(route, userId).catch((err: unknown) => this.deps.logger.warn({ err, conversationId: route.conversationId }, 'could not generate a conversation title')),
+      this.write(route, userId).catch((err: unknown) =>
+        this.deps.logger.warn({ err, conversationId: route.conversationId }, 'could not generate a conversation title'),
+      ),
     );
   }
 
   private async write(route: TitleRoute, userId: number): Promise<void> {
-    const conversation = await this.deps.db.selectFrom('conversations').select(['kind', 'provider', 'title']).where('id', '=', route.conversationId).executeTakeFirst();
+    const conversation = await this.deps.db
+      .selectFrom('conversations')
+      .select(['kind', 'provider', 'title'])
+      .where('id', '=', route.conversationId)
+      .executeTakeFirst();
     if (!conversation || conversation.kind !== 'chat' || conversation.title !== null || !conversation.provider) return;
     const titles = this.registry.get(conversation.provider as ProviderName).titles;
     if (!titles) return;

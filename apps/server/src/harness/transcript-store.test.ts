@@ -22,7 +22,10 @@ const text = (id: string, t = id): ProviderMessage => ({ type: 'assistant', text
 it('assigns increasing seq and skips re-emitted ids', async () => {
   const store = new TranscriptStore(ctx.deps.db, () => new Date());
   const first = await store.append(conversationId, [text('a'), text('b')], 'anthropic');
-  expect(first.map((m) => [m.id, m.seq])).toEqual([['a', 1], ['b', 2]]);
+  expect(first.map((m) => [m.id, m.seq])).toEqual([
+    ['a', 1],
+    ['b', 2],
+  ]);
   const again = await store.append(conversationId, [text('b', 'changed'), text('c')], 'anthropic');
   expect(again.map((m) => m.id)).toEqual(['c']);
   const all = await store.all(conversationId);
@@ -33,7 +36,11 @@ it('assigns increasing seq and skips re-emitted ids', async () => {
 
 it('continues the sequence in a new process and pages both ways', async () => {
   const before = new TranscriptStore(ctx.deps.db, () => new Date());
-  await before.append(conversationId, Array.from({ length: 25 }, (_, i) => text(`m${i}`)), 'anthropic');
+  await before.append(
+    conversationId,
+    Array.from({ length: 25 }, (_, i) => text(`m${i}`)),
+    'anthropic',
+  );
   const after = new TranscriptStore(ctx.deps.db, () => new Date());
   const more = await after.append(conversationId, [text('late')], 'anthropic');
   expect(more[0]?.seq).toBe(26);
@@ -52,7 +59,11 @@ it('continues the sequence in a new process and pages both ways', async () => {
 
 it('writes a large batch in one go', async () => {
   const store = new TranscriptStore(ctx.deps.db, () => new Date());
-  const stored = await store.append(conversationId, Array.from({ length: 1500 }, (_, i) => text(`x${i}`)), 'anthropic');
+  const stored = await store.append(
+    conversationId,
+    Array.from({ length: 1500 }, (_, i) => text(`x${i}`)),
+    'anthropic',
+  );
   expect(stored).toHaveLength(1500);
   expect((await store.page(conversationId, { beforeSeq: Number.MAX_SAFE_INTEGER, limit: 1 })).lastSeq).toBe(1500);
 });

@@ -90,7 +90,12 @@ export class TranscriptStore {
 
   /** Every message of a conversation, in order (for resume-time lookups). */
   async all(conversationId: number): Promise<UnifiedMessage[]> {
-    const rows = await this.db.selectFrom('transcript_entries').select('payload').where('conversation_id', '=', conversationId).orderBy('seq').execute();
+    const rows = await this.db
+      .selectFrom('transcript_entries')
+      .select('payload')
+      .where('conversation_id', '=', conversationId)
+      .orderBy('seq')
+      .execute();
     return rows.map((r) => JSON.parse(r.payload) as UnifiedMessage);
   }
 

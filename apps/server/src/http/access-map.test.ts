@@ -175,7 +175,12 @@ describe('access map', () => {
     const w = await buildWorld(ctx);
     const res = await ctx.request('POST', `/api/projects/${w.projectId}/members`, { as: w.admin, json: { userId: w.target.row.id } });
     expect(res.status).toBeLessThan(300);
-    const row = await ctx.deps.db.selectFrom('project_members').selectAll().where('project_id', '=', w.projectId).where('user_id', '=', w.target.row.id).executeTakeFirst();
+    const row = await ctx.deps.db
+      .selectFrom('project_members')
+      .selectAll()
+      .where('project_id', '=', w.projectId)
+      .where('user_id', '=', w.target.row.id)
+      .executeTakeFirst();
     expect(row?.role).toBe('member');
   });
 });

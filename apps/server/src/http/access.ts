@@ -67,7 +67,8 @@ async function loadTaskScope(c: Context<AppEnv>, db: Db, taskId: number): Promis
 async function verifiedWebhookBody(c: Context<AppEnv>, secret: string | null): Promise<string> {
   if (!secret) throw new AppError('UNAUTHENTICATED', 'webhooks are disabled: GITHUB_WEBHOOK_SECRET is not configured');
   const signature = c.req.header('x-hub-signature-256');
-  if (!signature || !/^sha256=[0-9a-f]{64}$/i.test(signature)) throw new AppError('UNAUTHENTICATED', 'the delivery carries no well-formed X-Hub-Signature-256');
+  if (!signature || !/^sha256=[0-9a-f]{64}$/i.test(signature))
+    throw new AppError('UNAUTHENTICATED', 'the delivery carries no well-formed X-Hub-Signature-256');
   const raw = await readBody(c);
   if (!verifySignature(secret, raw, signature)) throw new AppError('UNAUTHENTICATED', 'the signature does not match the body');
   return raw.toString('utf8');
@@ -82,7 +83,8 @@ export function enforceAccess(deps: Pick<Deps, 'db' | 'config'>, rule: Access): 
       case 'user':
         break;
       case 'agent':
-        if (!/^Bearer brt_\S+$/.test(c.req.header('authorization') ?? '')) throw new AppError('UNAUTHENTICATED', 'signals need the run token of a running agent');
+        if (!/^Bearer brt_\S+$/.test(c.req.header('authorization') ?? ''))
+          throw new AppError('UNAUTHENTICATED', 'signals need the run token of a running agent');
         break;
       case 'github':
         c.set('webhookBody', await verifiedWebhookBody(c, deps.config.webhookSecret));

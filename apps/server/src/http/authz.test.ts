@@ -37,7 +37,7 @@ describe('authorization suite', () => {
 
   const roles: Role[] = ['anonymous', 'outsider', 'member', 'admin'];
 
-  it('enforces each route\'s access rule for every role', async () => {
+  it("enforces each route's access rule for every role", async () => {
     const failures: string[] = [];
     for (const route of routes) {
       for (const role of roles) {
@@ -52,8 +52,10 @@ describe('authorization suite', () => {
         const text = await res.text();
         const expectation = expected(route, role);
         const ok = expectation === 'allowed' ? passedAuthorization(res.status, text) : res.status === expectation;
-        const leaked = expectation !== 'allowed' && (text.includes(w.projectName) || text.includes(w.taskTitle) || text.includes('secret notes'));
-        if (!ok || leaked) failures.push(`${key(route)} as ${role}: got ${res.status}${leaked ? ' and leaked data' : ''} (${text.slice(0, 120)})`);
+        const leaked =
+          expectation !== 'allowed' && (text.includes(w.projectName) || text.includes(w.taskTitle) || text.includes('secret notes'));
+        if (!ok || leaked)
+          failures.push(`${key(route)} as ${role}: got ${res.status}${leaked ? ' and leaked data' : ''} (${text.slice(0, 120)})`);
       }
     }
     expect(failures).toEqual([]);

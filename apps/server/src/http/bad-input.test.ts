@@ -11,7 +11,17 @@ import type { RouteDef } from './routes';
 import { createTestContext, type TestContext } from '../testing/context';
 import { buildWorld, fillPath, routeKey, samples, type World } from '../testing/route-world';
 
-const TABLES = ['users', 'projects', 'project_members', 'tasks', 'conversations', 'agent_runs', 'transcript_entries', 'instance_settings', 'user_agent_settings'] as const;
+const TABLES = [
+  'users',
+  'projects',
+  'project_members',
+  'tasks',
+  'conversations',
+  'agent_runs',
+  'transcript_entries',
+  'instance_settings',
+  'user_agent_settings',
+] as const;
 
 async function snapshot(ctx: TestContext): Promise<string> {
   const h = createHash('sha256');
@@ -72,13 +82,18 @@ function withControlCharacter(body: unknown, bad: string): { path: string[]; bod
   const out: { path: string[]; body: unknown }[] = [];
   const walk = (value: unknown, path: string[], rebuild: (v: unknown) => unknown): void => {
     if (typeof value === 'string') out.push({ path, body: rebuild(taint(value)) });
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)], (nv) => rebuild(value.map((x, j) => (j === i ? nv : x)))));
+    else if (Array.isArray(value))
+      value.forEach((v, i) => walk(v, [...path, String(i)], (nv) => rebuild(value.map((x, j) => (j === i ? nv : x)))));
     else if (value && typeof value === 'object') {
       const entries = Object.entries(value);
       for (const [k, v] of entries) {
         walk(v, [...path, k], (nv) => rebuild({ ...value, [k]: nv }));
         // Answers are keyed by the question's text: the keys are text too.
-        if (path.at(-1) === 'answers') out.push({ path: [...path, `${k} (key)`], body: rebuild(Object.fromEntries(entries.map(([kk, vv]) => [kk === k ? taint(kk) : kk, vv]))) });
+        if (path.at(-1) === 'answers')
+          out.push({
+            path: [...path, `${k} (key)`],
+            body: rebuild(Object.fromEntries(entries.map(([kk, vv]) => [kk === k ? taint(kk) : kk, vv]))),
+          });
       }
     }
   };
@@ -97,9 +112,18 @@ describe('bad input', () => {
   });
   afterAll(async () => ctx.close());
 
-  async function expectRefused(route: RouteDef, label: string, init: { body: string | FormData | Uint8Array; headers?: Record<string, string> }, problems: string[]) {
+  async function expectRefused(
+    route: RouteDef,
+    label: string,
+    init: { body: string | FormData | Uint8Array; headers?: Record<string, string> },
+    problems: string[],
+  ) {
     const before = await snapshot(ctx);
-    const res = await ctx.request(route.method, fillPath(route, w), { as: w.admin, body: init.body, ...(init.headers ? { headers: init.headers } : {}) });
+    const res = await ctx.request(route.method, fillPath(route, w), {
+      as: w.admin,
+      body: init.body,
+      ...(init.headers ? { headers: init.headers } : {}),
+    });
     const text = await res.text();
     let message = '';
     try {
@@ -121,7 +145,12 @@ describe('bad input', () => {
       for (const v of variants) {
         await expectRefused(route, v.label, { body: v.body, headers: { 'content-type': 'application/json' } }, problems);
       }
-      await expectRefused(route, 'a non-JSON content type', { body: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } }, problems);
+      await expectRefused(
+        route,
+        'a non-JSON content type',
+        { body: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } },
+        problems,
+      );
       const huge = JSON.stringify({ ...(valid as object), content: 'x'.repeat(5 * 1024 * 1024) });
       await expectRefused(route, 'an oversized body', { body: huge, headers: { 'content-type': 'application/json' } }, problems);
     }
@@ -143,8 +172,12 @@ describe('bad input', () => {
             const res = await ctx.request(route.method, fillPath(route, w), { as, json: variant.body });
             const error = ((await res.json()) as { error?: { code?: string; message?: string } }).error;
             checked += 1;
-            if (res.status !== 400 || error?.code !== 'VALIDATION_FAILED') problems.push(`${routeKey(route)} with ${label}: ${res.status} ${error?.code}`);
-            else if (!NOT_FREE_TEXT.has(variant.path.at(-1) ?? '') && !/control characters|Invalid key in record/.test(error.message ?? '')) {
+            if (res.status !== 400 || error?.code !== 'VALIDATION_FAILED')
+              problems.push(`${routeKey(route)} with ${label}: ${res.status} ${error?.code}`);
+            else if (
+              !NOT_FREE_TEXT.has(variant.path.at(-1) ?? '') &&
+              !/control characters|Invalid key in record/.test(error.message ?? '')
+            ) {
               problems.push(`${routeKey(route)} with ${label}: refused for another reason (${error.message})`);
             }
             if ((await snapshot(ctx)) !== before) problems.push(`${routeKey(route)} with ${label}: something was written`);
@@ -176,7 +209,18 @@ describe('bad input', () => {
     const problems: string[] = [];
     const upload = routes.find((r) => routeKey(r) === 'POST /api/tasks/:taskId/files');
     if (!upload) throw new Error('upload route missing');
-    const names = ['../../etc/passwd', '..', '.', 'a/b.txt', '..\\evil.txt', '/etc/passwd', 'nul\u0000byte.txt', 'ctrl\u0007.txt', '', 'x'.repeat(300)];
+    const names = [
+      '../../etc/passwd',
+      '..',
+      '.',
+      'a/b.txt',
+      '..\\evil.txt',
+      '/etc/passwd',
+      'nul\u0000byte.txt',
+      'ctrl\u0007.txt',
+      '',
+      'x'.repeat(300),
+    ];
     for (const name of names) {
       const form = new FormData();
       form.append('file', new File(['payload'], name));

@@ -31,7 +31,13 @@ interface Answer {
  * as fast as the server takes them; resolves with the answer once the
  * connection is over.
  */
-function chunked(url: string, headers: Record<string, string>, head: string | Buffer, total: number, tail: string | Buffer = ''): Promise<Answer> {
+function chunked(
+  url: string,
+  headers: Record<string, string>,
+  head: string | Buffer,
+  total: number,
+  tail: string | Buffer = '',
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } });
     const filler = Buffer.alloc(64 * 1024, 0x61);
@@ -134,13 +140,25 @@ describe('request bodies on a listening server', () => {
 
   it('refuses an over-limit chunked JSON body with 413, creating nothing', async () => {
     const before = await state();
-    const answer = await chunked(url(`/api/projects/${project.id}/tasks`), { authorization: owner.auth, 'content-type': 'application/json' }, '{"title":"Flood","description":"', FLOOD, '"}');
+    const answer = await chunked(
+      url(`/api/projects/${project.id}/tasks`),
+      { authorization: owner.auth, 'content-type': 'application/json' },
+      '{"title":"Flood","description":"',
+      FLOOD,
+      '"}',
+    );
     await expectRefusedUnread(answer, before);
   });
 
   it('refuses an over-limit chunked anonymous login with 413, before anyone is looked up', async () => {
     const before = await state();
-    const answer = await chunked(url('/api/auth/login'), { 'content-type': 'application/json' }, '{"username":"owner","password":"', FLOOD, '"}');
+    const answer = await chunked(
+      url('/api/auth/login'),
+      { 'content-type': 'application/json' },
+      '{"username":"owner","password":"',
+      FLOOD,
+      '"}',
+    );
     await expectRefusedUnread(answer, before);
   });
 
@@ -150,7 +168,13 @@ describe('request bodies on a listening server', () => {
     const tail = `\r\n--${boundary}--\r\n`;
     for (const path of [`/api/tasks/${task.id}/files`, `/api/tasks/${task.id}/tmp-files`]) {
       const before = await state();
-      const answer = await chunked(url(path), { authorization: owner.auth, 'content-type': `multipart/form-data; boundary=${boundary}` }, head, FLOOD, tail);
+      const answer = await chunked(
+        url(path),
+        { authorization: owner.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        head,
+        FLOOD,
+        tail,
+      );
       await expectRefusedUnread(answer, before);
     }
   });
@@ -168,22 +192,38 @@ describe('request bodies on a listening server', () => {
   });
 
   it('refuses bodies that need a login or a signature before reading them', async () => {
-    const anonymous = await chunked(url(`/api/projects/${project.id}/tasks`), { 'content-type': 'application/json' }, '{"title":"', FLOOD, '"}');
+    const anonymous = await chunked(
+      url(`/api/projects/${project.id}/tasks`),
+      { 'content-type': 'application/json' },
+      '{"title":"',
+      FLOOD,
+      '"}',
+    );
     expect(anonymous).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
     expect(anonymous.sent).toBeLessThan(FLOOD);
-    const unsigned = await chunked(url('/api/webhooks/github'), { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': 'flood-2' }, '{"zen":"', FLOOD, '"}');
+    const unsigned = await chunked(
+      url('/api/webhooks/github'),
+      { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': 'flood-2' },
+      '{"zen":"',
+      FLOOD,
+      '"}',
+    );
     expect(unsigned).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
     expect(unsigned.sent).toBeLessThan(FLOOD);
   });
 
   it('refuses a declared Content-Length over the limit at once', async () => {
     const answer = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const req = request(url('/api/auth/login'), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(64 * MiB) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (s: string) => (text += s));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
-      });
+      const req = request(
+        url('/api/auth/login'),
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(64 * MiB) } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (s: string) => (text += s));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+        },
+      );
       req.on('error', reject);
       // Only the headers and a little of the promised body are sent: the answer must not wait for the rest.
       req.write(Buffer.alloc(1024, 0x61));
@@ -192,7 +232,12 @@ describe('request bodies on a listening server', () => {
   });
 
   it('accepts chunked bodies under their limits whole', async () => {
-    const login = await chunked(url('/api/auth/login'), { 'content-type': 'application/json' }, JSON.stringify({ username: 'owner', password: TEST_PASSWORD }), 0);
+    const login = await chunked(
+      url('/api/auth/login'),
+      { 'content-type': 'application/json' },
+      JSON.stringify({ username: 'owner', password: TEST_PASSWORD }),
+      0,
+    );
     expect(login.status).toBe(200);
     const boundary = 'bottega-test-boundary';
     const content = 'b'.repeat(MiB - 100);

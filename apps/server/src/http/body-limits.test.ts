@@ -40,7 +40,12 @@ describe('body limits per route class', () => {
   afterAll(async () => ctx.close());
 
   const post = (path: string, body: Buffer | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
-    ctx.app.request(path, { method: 'POST', headers: { authorization: user.auth, 'content-type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit);
+    ctx.app.request(path, {
+      method: 'POST',
+      headers: { authorization: user.auth, 'content-type': 'application/json', ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit);
 
   it('gives every body-taking route the limit of its class', () => {
     const routes = allRoutes(ctx.deps);
@@ -60,16 +65,23 @@ describe('body limits per route class', () => {
 
   it('lets a chat message with its largest images through where an ordinary JSON route refuses the same size', async () => {
     const image = { mediaType: 'image/png', data: Buffer.alloc(MAX_CHAT_IMAGE_BYTES).toString('base64') };
-    const message = Buffer.from(JSON.stringify({ message: 'é'.repeat(200_000), images: Array.from({ length: MAX_CHAT_IMAGES }, () => image) }));
+    const message = Buffer.from(
+      JSON.stringify({ message: 'é'.repeat(200_000), images: Array.from({ length: MAX_CHAT_IMAGES }, () => image) }),
+    );
     expect(message.length).toBeGreaterThan(11 * MiB);
     // Read whole and judged on its content (the images are not PNGs), not refused for its size.
     const chat = await post(`/api/conversations/${conversation.id}/messages`, stream(message));
     expect(chat.status).toBe(400);
     expect(((await chat.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
 
-    const json = await post(`/api/projects/${project.id}/tasks`, stream(Buffer.from(JSON.stringify({ title: 'Big', description: 'x'.repeat(2 * MiB) }))));
+    const json = await post(
+      `/api/projects/${project.id}/tasks`,
+      stream(Buffer.from(JSON.stringify({ title: 'Big', description: 'x'.repeat(2 * MiB) }))),
+    );
     expect(json.status).toBe(413);
-    expect(await json.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining(`${MiB} bytes`), requestId: expect.any(String) } });
+    expect(await json.json()).toEqual({
+      error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining(`${MiB} bytes`), requestId: expect.any(String) },
+    });
     expect(await ctx.deps.db.selectFrom('tasks').select('id').execute()).toHaveLength(1);
   });
 

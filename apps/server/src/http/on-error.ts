@@ -15,7 +15,12 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     return c.json(body, codeToStatus(err.code));
   }
   if (err instanceof CredentialsMissingError) {
-    return c.json({ error: { code: 'PROVIDER_CREDENTIALS_MISSING', message: err.message, requestId, details: { provider: err.provider } } } satisfies ErrorBody, 403);
+    return c.json(
+      {
+        error: { code: 'PROVIDER_CREDENTIALS_MISSING', message: err.message, requestId, details: { provider: err.provider } },
+      } satisfies ErrorBody,
+      403,
+    );
   }
   if (err instanceof ProviderError && err.kind === 'fatal') {
     return c.json({ error: { code: 'VALIDATION_FAILED', message: err.message, requestId } } satisfies ErrorBody, 400);

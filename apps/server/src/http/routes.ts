@@ -39,7 +39,11 @@ export type AccessKind = Access['kind'];
 
 /** What a handler of route `K` may return: `c.json` of the contract's answer, `c.body(null, 204)`, or a file. */
 export type Answer<K extends ApiRouteKey> = Response &
-  (ApiAnswerKind<K> extends 'empty' ? TypedResponse<null, 204, 'body'> : ApiAnswerKind<K> extends 'file' ? unknown : TypedResponse<JSONParsed<ApiResponse<K>>, StatusCode, 'json'>);
+  (ApiAnswerKind<K> extends 'empty'
+    ? TypedResponse<null, 204, 'body'>
+    : ApiAnswerKind<K> extends 'file'
+      ? unknown
+      : TypedResponse<JSONParsed<ApiResponse<K>>, StatusCode, 'json'>);
 
 /** The declaration of route `K` (method and path as the contract keys it). */
 export interface RouteFor<K extends ApiRouteKey> {

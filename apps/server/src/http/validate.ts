@@ -7,9 +7,7 @@ import { readBody } from './body-limits';
 import type { AppEnv } from './types';
 
 export function formatZodError(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
+  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
 /** The JSON body, read under the route's size limit (http/body-limits.ts) and parsed through `schema`. */

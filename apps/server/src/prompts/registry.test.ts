@@ -93,7 +93,17 @@ describe('the plan template', () => {
   it('has every section, in order, with both checkbox groups', () => {
     const headings = [...(template?.defaultContent ?? '').matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
     const sections = headings.filter((h) => !h?.startsWith('Phase') && !['Unit tests', 'Manual / browser scenarios'].includes(h ?? ''));
-    expect(sections).toEqual(['Original Request', 'Overview', 'Implementation Plan', 'Testing Strategy', 'To-Do List', 'Implementation', 'Testing', 'Project Docs Update', 'Review Findings']);
+    expect(sections).toEqual([
+      'Original Request',
+      'Overview',
+      'Implementation Plan',
+      'Testing Strategy',
+      'To-Do List',
+      'Implementation',
+      'Testing',
+      'Project Docs Update',
+      'Review Findings',
+    ]);
     expect(template?.defaultContent).toMatch(/### Implementation\n\n- \[ \] /);
     expect(template?.defaultContent).toMatch(/### Testing\n\n- \[ \] /);
   });

@@ -33,12 +33,24 @@ describe('reading', () => {
     const list = await store.list();
     expect(list.map((p) => p.name)).toEqual(PROMPTS.map((p) => p.name));
     expect(list.every((p) => !p.customized)).toBe(true);
-    expect(list.find((p) => p.name === 'plan-template')).toEqual({ name: 'plan-template', label: 'Plan template', kind: 'template', customized: false });
+    expect(list.find((p) => p.name === 'plan-template')).toEqual({
+      name: 'plan-template',
+      label: 'Plan template',
+      kind: 'template',
+      customized: false,
+    });
   });
 
   it('reads the default when there is no override', async () => {
     const review = await store.read('review');
-    expect(review).toMatchObject({ name: 'review', kind: 'prompt', customized: false, mtime: null, content: defaultOf('review'), defaultContent: defaultOf('review') });
+    expect(review).toMatchObject({
+      name: 'review',
+      kind: 'prompt',
+      customized: false,
+      mtime: null,
+      content: defaultOf('review'),
+      defaultContent: defaultOf('review'),
+    });
     expect(review.variables).toContain('signalCommand');
     expect(await store.resolve('review')).toBe(defaultOf('review'));
   });
@@ -60,7 +72,13 @@ describe('reading', () => {
   });
 
   it('answers 404 for a name that is not in the registry', async () => {
-    const calls = [() => store.read('nope'), () => store.resolve('../secrets'), () => store.save('nope', 'x', null), () => store.remove('nope'), () => store.templatePath('nope')];
+    const calls = [
+      () => store.read('nope'),
+      () => store.resolve('../secrets'),
+      () => store.save('nope', 'x', null),
+      () => store.remove('nope'),
+      () => store.templatePath('nope'),
+    ];
     for (const call of calls) expect((await rejection(call())).code).toBe('NOT_FOUND');
   });
 });

@@ -30,9 +30,7 @@ export class PromptStore {
   }
 
   async list(): Promise<PromptSummary[]> {
-    return Promise.all(
-      PROMPTS.map(async (def) => ({ ...summary(def), customized: (await this.mtimeOf(def)) !== null })),
-    );
+    return Promise.all(PROMPTS.map(async (def) => ({ ...summary(def), customized: (await this.mtimeOf(def)) !== null })));
   }
 
   async read(name: string): Promise<PromptDetail> {
@@ -151,7 +149,10 @@ export class PromptStore {
     const result = previous.then(work, work);
     // One entry per registry name at most, so the map never grows beyond it.
     // The caller gets `result` and its error; the queue only needs to know it is over.
-    this.queues.set(key, result.catch(() => undefined));
+    this.queues.set(
+      key,
+      result.catch(() => undefined),
+    );
     return result;
   }
 }

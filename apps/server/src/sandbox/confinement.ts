@@ -75,7 +75,9 @@ async function linkedFiles(dir: string, root: string): Promise<string[]> {
     const path = join(dir, name);
     if (!(await lstat(path).catch(ifMissing(null)))?.isSymbolicLink()) continue;
     // A dangling or looping link (an agent can plant either) leads nowhere to bind.
-    const target = await realpath(path).catch((err: NodeJS.ErrnoException) => (isMissing(err) || err.code === 'ELOOP' ? null : Promise.reject(err)));
+    const target = await realpath(path).catch((err: NodeJS.ErrnoException) =>
+      isMissing(err) || err.code === 'ELOOP' ? null : Promise.reject(err),
+    );
     if (target && isAbsolute(target) && !isInside(root, target)) out.push(target);
   }
   return out;

@@ -35,8 +35,10 @@ const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 /** The probe the agent runs: one line per attempt, `label: denied|REACHED` or a network outcome. */
 function probeScript(p: Record<string, string>): string {
   const node = (code: string, ...args: string[]) => `${q(process.execPath)} -e ${q(code)} ${args.map(q).join(' ')}`;
-  const status = 'fetch(process.argv[1],{method:process.argv[2]??"GET",headers:{authorization:"Bearer brt_forged","content-type":"application/json"},body:process.argv[2]==="POST"?JSON.stringify({signal:"plan-complete"}):undefined}).then(r=>console.log(r.status),e=>console.log("error",e.cause?.code??e.message))';
-  const tcp = 'const s=require("net").connect(Number(process.argv[1]),"127.0.0.1");s.on("connect",()=>{console.log("connected");s.destroy()});s.on("error",e=>console.log(e.code))';
+  const status =
+    'fetch(process.argv[1],{method:process.argv[2]??"GET",headers:{authorization:"Bearer brt_forged","content-type":"application/json"},body:process.argv[2]==="POST"?JSON.stringify({signal:"plan-complete"}):undefined}).then(r=>console.log(r.status),e=>console.log("error",e.cause?.code??e.message))';
+  const tcp =
+    'const s=require("net").connect(Number(process.argv[1]),"127.0.0.1");s.on("connect",()=>{console.log("connected");s.destroy()});s.on("error",e=>console.log(e.code))';
   const tunnel =
     'const u=new URL(process.env.HTTPS_PROXY||process.env.https_proxy);const s=require("net").connect(Number(u.port),u.hostname,()=>s.write("CONNECT "+process.argv[1]+" HTTP/1.1\\r\\nhost: "+process.argv[1]+"\\r\\n\\r\\n"));s.on("data",d=>{console.log(String(d).split(" ")[1]);s.destroy()});s.on("error",e=>console.log(e.code))';
   return [
@@ -80,7 +82,10 @@ beforeAll(async () => {
   w = await startChatWorld();
   // The secret a real instance generates into its home (tests configure theirs directly).
   await writeFile(join(w.ctx.home, 'session-secret'), SESSION_SECRET, { mode: 0o600 });
-  expect((await w.ctx.request('PUT', '/api/providers/openai', { as: w.owner, json: { apiKey: 'sk-user-a-codex', baseUrl: openai.baseUrl } })).status).toBe(200);
+  expect(
+    (await w.ctx.request('PUT', '/api/providers/openai', { as: w.owner, json: { apiKey: 'sk-user-a-codex', baseUrl: openai.baseUrl } }))
+      .status,
+  ).toBe(200);
   const ocBody = (apiKey: string) => ({ custom: { baseUrl: chat.baseUrl, apiKey, models: ['fake-model'] } });
   expect((await w.ctx.request('PUT', '/api/providers/opencode', { as: w.owner, json: ocBody('sk-user-a-opencode') })).status).toBe(200);
 
@@ -127,11 +132,18 @@ afterAll(async () => {
 async function runProbe(provider: string, model: string, effort: string | null): Promise<string> {
   const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
   try {
-    const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: w.owner, json: { provider, model, effort, message: `Look around. ${directive.bash('sh ./probe.sh')} ${directive.say('done')}` } });
+    const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+      as: w.owner,
+      json: { provider, model, effort, message: `Look around. ${directive.bash('sh ./probe.sh')} ${directive.say('done')}` },
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     const conv = ((await res.json()) as { conversation: ConversationDto }).conversation;
     await rec.turnEnded(conv.id, 1);
-    const history = ((await (await w.ctx.request('GET', `/api/conversations/${conv.id}/messages?limit=1000`, { as: w.owner })).json()) as { messages: UnifiedMessage[] }).messages;
+    const history = (
+      (await (await w.ctx.request('GET', `/api/conversations/${conv.id}/messages?limit=1000`, { as: w.owner })).json()) as {
+        messages: UnifiedMessage[];
+      }
+    ).messages;
     const result = history.find((m) => m.type === 'tool_result');
     if (result?.type !== 'tool_result') throw new Error(`no tool result in ${JSON.stringify(history).slice(0, 2000)}`);
     return result.output;
@@ -184,7 +196,8 @@ describe.each([
       'host-not-allowed': '403',
     });
     expect(Number(o.processes), output).toBeLessThan(30);
-    for (const secret of [B_CLAUDE_KEY, B_OPENCODE_KEY, SESSION_SECRET, OTHER_TASK_NOTE, 'SQLite format']) expect(output).not.toContain(secret);
+    for (const secret of [B_CLAUDE_KEY, B_OPENCODE_KEY, SESSION_SECRET, OTHER_TASK_NOTE, 'SQLite format'])
+      expect(output).not.toContain(secret);
     // Nothing landed outside the worktree on the host; the agent's own file did.
     expect(existsSync(join(dirname(w.task.worktreePath ?? ''), 'escaped.txt'))).toBe(false);
     expect(existsSync(join(w.ctx.home, 'planted'))).toBe(false);

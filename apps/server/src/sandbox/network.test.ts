@@ -84,7 +84,11 @@ function viaSocket(port: number, method: string, path: string, host: string): Pr
 
 async function open(policy: Partial<NetworkPolicy>): Promise<SandboxNetwork> {
   dir = await mkdtemp(join(tmpdir(), 'bottega-net-'));
-  net = await SandboxNetwork.open(dir, { loopbackPorts: [], bottegaUrl: null, hosts: [], upstream: { http: null, https: null, noProxy: [] }, publish: [], ...policy }, silentLogger());
+  net = await SandboxNetwork.open(
+    dir,
+    { loopbackPorts: [], bottegaUrl: null, hosts: [], upstream: { http: null, https: null, noProxy: [] }, publish: [], ...policy },
+    silentLogger(),
+  );
   return net;
 }
 
@@ -105,7 +109,10 @@ describe('SandboxNetwork', () => {
 
   it('proxies allowed hosts through the upstream proxy and refuses the rest', async () => {
     const upstream = await listen((req) => [200, `upstream saw ${req.url}`]);
-    const n = await open({ hosts: ['packages.test'], upstream: { http: new URL(`http://127.0.0.1:${upstream.port}`), https: null, noProxy: [] } });
+    const n = await open({
+      hosts: ['packages.test'],
+      upstream: { http: new URL(`http://127.0.0.1:${upstream.port}`), https: null, noProxy: [] },
+    });
     const allowed = await viaSocket(n.proxyPort, 'GET', 'http://packages.test/pkg', 'packages.test');
     expect(allowed).toEqual({ status: 200, body: 'upstream saw http://packages.test/pkg' });
     const denied = await viaSocket(n.proxyPort, 'GET', 'http://elsewhere.test/', 'elsewhere.test');
@@ -118,7 +125,9 @@ describe('SandboxNetwork', () => {
     const n = await open({ hosts: ['localhost'] });
     const tunnel = (target: string) =>
       new Promise<string>((resolve, reject) => {
-        const s = connect(join(dir ?? '', forwardSocketName(n.proxyPort)), () => s.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n\r\n`));
+        const s = connect(join(dir ?? '', forwardSocketName(n.proxyPort)), () =>
+          s.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n\r\n`),
+        );
         s.once('data', (d) => {
           resolve(String(d).split('\r\n')[0] ?? '');
           s.destroy();
@@ -133,6 +142,9 @@ describe('SandboxNetwork', () => {
   it('relays an allowed loopback port as it is', async () => {
     const model = await listen((req, body) => [200, `model got ${req.method} ${body}`]);
     await open({ loopbackPorts: [model.port] });
-    expect(await viaSocket(model.port, 'POST', '/v1/messages', `127.0.0.1:${model.port}`)).toEqual({ status: 200, body: 'model got POST {}' });
+    expect(await viaSocket(model.port, 'POST', '/v1/messages', `127.0.0.1:${model.port}`)).toEqual({
+      status: 200,
+      body: 'model got POST {}',
+    });
   });
 });

@@ -10,7 +10,13 @@
 //     (the agent's environment names this port for Bottega's URL);
 //   - for a server the agent runs (OpenCode), a host port that reaches it.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { BlockList, connect, createServer, isIP, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -40,7 +46,10 @@ const DEFAULT_PORTS = [80, 443];
 
 /** Whether `host:port` is on the allow list. */
 export function hostAllowed(rules: readonly string[], host: string, port: number): boolean {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const name = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   return rules.some((rule) => {
     const m = /^(.+?)(?::(\d+))?$/.exec(rule.toLowerCase().trim());
     if (!m?.[1]) return false;
@@ -169,7 +178,12 @@ export class SandboxNetwork {
   }
 
   private async start(): Promise<void> {
-    const listening = this.policy.loopbackPorts.map((port) => this.listenUnix(createServer((s) => this.relay(s, () => connect(port, '127.0.0.1'))), port));
+    const listening = this.policy.loopbackPorts.map((port) =>
+      this.listenUnix(
+        createServer((s) => this.relay(s, () => connect(port, '127.0.0.1'))),
+        port,
+      ),
+    );
     listening.push(this.listenUnix(this.proxy(), this.proxyPort));
     listening.push(...this.policy.publish.map((port) => this.publish(port)));
     await Promise.all(listening);
@@ -218,7 +232,10 @@ export class SandboxNetwork {
     }
     const target = new URL(this.policy.bottegaUrl);
     // The normalised path goes on, never the agent's own spelling of it.
-    const out = httpRequest({ host: target.hostname, port: target.port || 80, method: 'POST', path: `${path}${search}`, headers: forwardHeaders(req) }, (up) => relayResponse(up, res));
+    const out = httpRequest(
+      { host: target.hostname, port: target.port || 80, method: 'POST', path: `${path}${search}`, headers: forwardHeaders(req) },
+      (up) => relayResponse(up, res),
+    );
     out.on('error', (err) => badGateway(res, err));
     req.pipe(out);
   }

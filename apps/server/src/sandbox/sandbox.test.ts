@@ -24,7 +24,14 @@ function recordingLogger(lines: { level: number; msg: string }[]) {
   return pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) });
 }
 
-const request = (cwd: string) => ({ provider: 'anthropic' as const, confinement: { mounts: [{ path: cwd, access: 'rw' as const }], hosts: [] }, userDirs: [], endpoints: ['https://api.anthropic.com'], cwd, env: {} });
+const request = (cwd: string) => ({
+  provider: 'anthropic' as const,
+  confinement: { mounts: [{ path: cwd, access: 'rw' as const }], hosts: [] },
+  userDirs: [],
+  endpoints: ['https://api.anthropic.com'],
+  cwd,
+  env: {},
+});
 
 async function withoutBubblewrap(mode: SandboxMode, lines: { level: number; msg: string }[]): Promise<Sandbox> {
   home = await mkdtemp(join(tmpdir(), 'bottega-sandbox-'));
@@ -36,7 +43,11 @@ describe('Sandbox modes where bubblewrap is missing', () => {
   it('auto starts agents unconfined and says so loudly', async () => {
     const lines: { level: number; msg: string }[] = [];
     const sandbox = await withoutBubblewrap('auto', lines);
-    expect(sandbox.status).toEqual({ mode: 'auto', confined: false, reason: expect.stringContaining('bubblewrap (bwrap) is not installed') as unknown });
+    expect(sandbox.status).toEqual({
+      mode: 'auto',
+      confined: false,
+      reason: expect.stringContaining('bubblewrap (bwrap) is not installed') as unknown,
+    });
     expect(lines.some((l) => l.level >= 40 && l.msg.includes('AGENTS RUN UNCONFINED'))).toBe(true);
     expect(await sandbox.prepare(request(home ?? ''))).toBeNull();
   });
@@ -63,12 +74,24 @@ describe('Sandbox modes where bubblewrap is missing', () => {
 describe('Sandbox where bubblewrap works', () => {
   it('is confined, and a prepared launch rewrites the proxies and runs the program through bwrap', async () => {
     home = await mkdtemp(join(tmpdir(), 'bottega-sandbox-'));
-    const sandbox = await Sandbox.create({ mode: 'required', home, logger: pino({ level: 'silent' }), signalUrl: () => 'http://127.0.0.1:3001' });
+    const sandbox = await Sandbox.create({
+      mode: 'required',
+      home,
+      logger: pino({ level: 'silent' }),
+      signalUrl: () => 'http://127.0.0.1:3001',
+    });
     expect(sandbox.status.confined).toBe(true);
     const prepared = await sandbox.prepare({ ...request(home), env: {} });
     try {
       expect(prepared).not.toBeNull();
-      const env = prepared?.confineEnv({ PATH: '/usr/bin', http_proxy: 'http://github-proxy:8080', KEEP: 'me', BOTTEGA_SIGNAL_URL: 'http://127.0.0.1:3001/api/signals', ELSEWHERE: 'http://127.0.0.1:30011/x' }) ?? {};
+      const env =
+        prepared?.confineEnv({
+          PATH: '/usr/bin',
+          http_proxy: 'http://github-proxy:8080',
+          KEEP: 'me',
+          BOTTEGA_SIGNAL_URL: 'http://127.0.0.1:3001/api/signals',
+          ELSEWHERE: 'http://127.0.0.1:30011/x',
+        }) ?? {};
       expect(env.KEEP).toBe('me');
       // Bottega's URL points at the sandbox's relay for it; other values are left alone.
       expect(env.BOTTEGA_SIGNAL_URL).toBe(`${env.http_proxy}/api/signals`);
@@ -92,7 +115,10 @@ describe('stopping a sandboxed agent', () => {
     await mkdir(work);
     const sandbox = await Sandbox.create({ mode: 'required', home, logger: pino({ level: 'silent' }), signalUrl: () => null });
     const prepared = await sandbox.prepare(request(work));
-    const cmd = prepared?.command('/bin/sh', ['-c', 'trap "echo saved > saved.txt; exit 0" TERM; echo ready > ready.txt; while :; do sleep 0.05; done']);
+    const cmd = prepared?.command('/bin/sh', [
+      '-c',
+      'trap "echo saved > saved.txt; exit 0" TERM; echo ready > ready.txt; while :; do sleep 0.05; done',
+    ]);
     if (!prepared || !cmd) throw new Error('no sandbox');
     const child = spawnProcessGroup(cmd.file, cmd.args, { cwd: work, env: { PATH: '/usr/bin:/bin' } });
     child.stderr?.resume();
@@ -124,7 +150,7 @@ describe('bwrapArgs', () => {
     cwd: '/srv/repos/app-worktrees/task-3',
   };
 
-  it('hides an instance home that lies under a visible folder, then binds the turn\'s folders over it', () => {
+  it("hides an instance home that lies under a visible folder, then binds the turn's folders over it", () => {
     const args = bwrapArgs(layout);
     const pairs = args.map((a, i) => `${a} ${args[i + 1] ?? ''}`);
     const install = pairs.indexOf('--ro-bind /srv/bottega');

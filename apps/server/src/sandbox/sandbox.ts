@@ -30,7 +30,14 @@ export interface SandboxStatus {
 }
 
 /** Host names GitHub's CLI and git use, allowed for every agent. */
-export const GITHUB_HOSTS = ['github.com', 'api.github.com', 'uploads.github.com', 'codeload.github.com', 'objects.githubusercontent.com', 'raw.githubusercontent.com'];
+export const GITHUB_HOSTS = [
+  'github.com',
+  'api.github.com',
+  'uploads.github.com',
+  'codeload.github.com',
+  'objects.githubusercontent.com',
+  'raw.githubusercontent.com',
+];
 
 const PROXY_VARS = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'];
 
@@ -141,14 +148,18 @@ export class Sandbox {
   private constructor(
     private readonly o: SandboxOptions,
     readonly status: SandboxStatus,
-    private readonly tools: { bwrap: string; layout: Pick<BwrapLayout, 'rootLinks' | 'rootDirs' | 'installRoot' | 'instanceHome'>; readable: string[] } | null,
+    private readonly tools: {
+      bwrap: string;
+      layout: Pick<BwrapLayout, 'rootLinks' | 'rootDirs' | 'installRoot' | 'instanceHome'>;
+      readable: string[];
+    } | null,
   ) {}
 
   /** Checks that bubblewrap and socat work here (one confined `true`), and logs the outcome. */
   static async create(o: SandboxOptions): Promise<Sandbox> {
     const env = o.env ?? process.env;
     if (o.mode === 'off') {
-      o.logger.warn('BOTTEGA_SANDBOX=off: agents run unconfined and can read every user\'s secrets on this machine');
+      o.logger.warn("BOTTEGA_SANDBOX=off: agents run unconfined and can read every user's secrets on this machine");
       return new Sandbox(o, { mode: 'off', confined: false, reason: 'turned off by BOTTEGA_SANDBOX=off' }, null);
     }
     const bwrap = findOnPath('bwrap', env);
@@ -159,13 +170,22 @@ export class Sandbox {
     else if (!socat) problem = 'socat is not installed (Debian: apt-get install socat)';
     else {
       // The instance's templates (the plan template agents read) are the one part of the home every agent sees.
-      tools = { bwrap, layout: { ...(await rootLayout()), installRoot: installRoot(), instanceHome: o.home }, readable: [...nodePrefix(), join(o.home, 'templates')] };
+      tools = {
+        bwrap,
+        layout: { ...(await rootLayout()), installRoot: installRoot(), instanceHome: o.home },
+        readable: [...nodePrefix(), join(o.home, 'templates')],
+      };
       problem = await probe(tools.bwrap, tools.layout);
     }
     if (problem !== null) {
       const status: SandboxStatus = { mode: o.mode, confined: false, reason: problem };
-      if (o.mode === 'required') o.logger.error({ reason: problem }, 'BOTTEGA_SANDBOX=required but the sandbox cannot run: agents will not start');
-      else o.logger.warn({ reason: problem }, 'AGENTS RUN UNCONFINED: the sandbox cannot run here, so any agent can read every user\'s secrets (set BOTTEGA_SANDBOX=required to refuse instead)');
+      if (o.mode === 'required')
+        o.logger.error({ reason: problem }, 'BOTTEGA_SANDBOX=required but the sandbox cannot run: agents will not start');
+      else
+        o.logger.warn(
+          { reason: problem },
+          "AGENTS RUN UNCONFINED: the sandbox cannot run here, so any agent can read every user's secrets (set BOTTEGA_SANDBOX=required to refuse instead)",
+        );
       return new Sandbox(o, status, null);
     }
     o.logger.info({ bwrap }, 'agents run in the bubblewrap sandbox');
@@ -185,13 +205,23 @@ export class Sandbox {
    */
   async prepare(req: ConfineRequest): Promise<PreparedSandbox | null> {
     if (!this.tools) {
-      if (this.status.mode === 'required') throw new ProviderError(req.provider, 'fatal', 'process', `the agent sandbox is required (BOTTEGA_SANDBOX=required) but cannot run: ${this.status.reason}`);
+      if (this.status.mode === 'required')
+        throw new ProviderError(
+          req.provider,
+          'fatal',
+          'process',
+          `the agent sandbox is required (BOTTEGA_SANDBOX=required) but cannot run: ${this.status.reason}`,
+        );
       return null;
     }
     const env = this.o.env ?? process.env;
     const endpoints = req.endpoints.map((e) => new URL(e));
     const loopbackPorts = endpoints.map(loopbackPort).filter((p): p is number => p !== null);
-    const hosts = [...this.alwaysAllowedHosts(), ...endpoints.filter((u) => loopbackPort(u) === null).map((u) => `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`), ...req.confinement.hosts];
+    const hosts = [
+      ...this.alwaysAllowedHosts(),
+      ...endpoints.filter((u) => loopbackPort(u) === null).map((u) => `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`),
+      ...req.confinement.hosts,
+    ];
     const upstream: UpstreamProxy = {
       http: parseProxy(env.http_proxy ?? env.HTTP_PROXY),
       https: parseProxy(env.https_proxy ?? env.HTTPS_PROXY),
@@ -202,9 +232,16 @@ export class Sandbox {
     let network: SandboxNetwork | null = null;
     try {
       const signalUrl = this.o.signalUrl();
-      network = await SandboxNetwork.open(dir, { loopbackPorts, bottegaUrl: signalUrl, hosts, upstream, publish: req.publish ?? [] }, this.o.logger);
+      network = await SandboxNetwork.open(
+        dir,
+        { loopbackPorts, bottegaUrl: signalUrl, hosts, upstream, publish: req.publish ?? [] },
+        this.o.logger,
+      );
       const forwards = forwardsFile({ inbound: network.inboundPorts, published: req.publish ?? [] });
-      await Promise.all([writeFile(join(dir, INIT_SCRIPT_NAME), INIT_SCRIPT, { mode: 0o600 }), writeFile(join(dir, FORWARDS_FILE_NAME), forwards, { mode: 0o600 })]);
+      await Promise.all([
+        writeFile(join(dir, INIT_SCRIPT_NAME), INIT_SCRIPT, { mode: 0o600 }),
+        writeFile(join(dir, FORWARDS_FILE_NAME), forwards, { mode: 0o600 }),
+      ]);
       const options = bwrapArgs({
         ...this.tools.layout,
         readable: this.tools.readable,
@@ -212,7 +249,14 @@ export class Sandbox {
         netDir: dir,
         cwd: req.cwd,
       });
-      return new PreparedSandbox(this.tools.bwrap, options, dir, network, `http://127.0.0.1:${network.proxyPort}`, signalUrl?.replace(/\/+$/, '') ?? null);
+      return new PreparedSandbox(
+        this.tools.bwrap,
+        options,
+        dir,
+        network,
+        `http://127.0.0.1:${network.proxyPort}`,
+        signalUrl?.replace(/\/+$/, '') ?? null,
+      );
     } catch (err) {
       await network?.close();
       await rm(dir, { recursive: true, force: true });
@@ -241,11 +285,17 @@ function nodePrefix(): string[] {
 }
 
 /** One confined `true` with the real layout: null when it works, else why not. */
-async function probe(bwrap: string, layout: Pick<BwrapLayout, 'rootLinks' | 'rootDirs' | 'installRoot' | 'instanceHome'>): Promise<string | null> {
+async function probe(
+  bwrap: string,
+  layout: Pick<BwrapLayout, 'rootLinks' | 'rootDirs' | 'installRoot' | 'instanceHome'>,
+): Promise<string | null> {
   const dir = await mkdtemp(join(tmpdir(), 'bottega-sbx-probe-'));
   try {
     const args = bwrapArgs({ ...layout, readable: [], mounts: [], netDir: dir, cwd: '/' });
-    const result = await execFileCapture(bwrap, [...args, '--', '/bin/sh', '-c', 'command -v socat >/dev/null && exit 0 || exit 3'], { timeoutMs: 10_000, env: { PATH: '/usr/bin:/bin' } });
+    const result = await execFileCapture(bwrap, [...args, '--', '/bin/sh', '-c', 'command -v socat >/dev/null && exit 0 || exit 3'], {
+      timeoutMs: 10_000,
+      env: { PATH: '/usr/bin:/bin' },
+    });
     if (result.code === 0) return null;
     if (result.code === 3) return 'socat is not visible inside the sandbox';
     return `bubblewrap cannot create the sandbox here: ${(result.stderr.trim() || `exit code ${result.code}`).slice(0, 300)}`;

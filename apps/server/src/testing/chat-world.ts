@@ -38,7 +38,10 @@ export async function startChatWorld(
   await connectClaude(ctx, owner, fake);
   const repo = await initRepo(join(ctx.home, 'repos', 'app'), opts.repoFiles ? { files: opts.repoFiles } : {});
   const projectId = (await ctx.registerProject(owner, { name: 'App', repoPath: repo })).id;
-  const t = await ctx.request('POST', `/api/projects/${projectId}/tasks`, { as: owner, json: { title: 'Chat here', ...(opts.taskDescription ? { description: opts.taskDescription } : {}) } });
+  const t = await ctx.request('POST', `/api/projects/${projectId}/tasks`, {
+    as: owner,
+    json: { title: 'Chat here', ...(opts.taskDescription ? { description: opts.taskDescription } : {}) },
+  });
   const task = ((await t.json()) as { task: TaskDto }).task;
   await ctx.deps.background.drain();
   const world: ChatWorld = {

@@ -73,7 +73,11 @@ export interface TestContext {
   task(project: ProjectRow, owner: TestUser, opts?: Partial<TaskRow>): Promise<TaskRow>;
   conversation(task: TaskRow, opts?: Partial<ConversationRow>): Promise<ConversationRow>;
   run(task: TaskRow, conversation: ConversationRow | null, status?: AgentRunRow['status']): Promise<AgentRunRow>;
-  request(method: string, path: string, opts?: { as?: TestUser | string; json?: unknown; body?: string | Uint8Array | FormData; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    opts?: { as?: TestUser | string; json?: unknown; body?: string | Uint8Array | FormData; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 let passwordHash: Promise<string> | undefined;
@@ -143,7 +147,10 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
         .returningAll()
         .executeTakeFirstOrThrow();
       for (const [i, m] of members.entries()) {
-        await deps.db.insertInto('project_members').values({ project_id: project.id, user_id: m.row.id, role: i === 0 ? 'owner' : 'member', created_at: now() }).execute();
+        await deps.db
+          .insertInto('project_members')
+          .values({ project_id: project.id, user_id: m.row.id, role: i === 0 ? 'owner' : 'member', created_at: now() })
+          .execute();
       }
       return project;
     },
@@ -155,7 +162,14 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
       return deps.db
         .insertInto('tasks')
         .values({
-          ...newTaskRow({ project_id: project.id, owner_id: owner.row.id, title: `Task ${seq}`, yolo_mode: 0, created_at: now(), updated_at: now() }),
+          ...newTaskRow({
+            project_id: project.id,
+            owner_id: owner.row.id,
+            title: `Task ${seq}`,
+            yolo_mode: 0,
+            created_at: now(),
+            updated_at: now(),
+          }),
           ...opts,
         })
         .returningAll()
@@ -164,14 +178,29 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
     async conversation(task, opts = {}) {
       return deps.db
         .insertInto('conversations')
-        .values({ task_id: task.id, kind: 'agent_run', provider: 'anthropic', model: 'test-model', created_at: now(), updated_at: now(), ...opts })
+        .values({
+          task_id: task.id,
+          kind: 'agent_run',
+          provider: 'anthropic',
+          model: 'test-model',
+          created_at: now(),
+          updated_at: now(),
+          ...opts,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     },
     async run(task, conversation, status = 'completed') {
       return deps.db
         .insertInto('agent_runs')
-        .values({ task_id: task.id, agent_type: 'implementation', status, conversation_id: conversation?.id ?? null, trigger: 'manual', created_at: now() })
+        .values({
+          task_id: task.id,
+          agent_type: 'implementation',
+          status,
+          conversation_id: conversation?.id ?? null,
+          trigger: 'manual',
+          created_at: now(),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     },

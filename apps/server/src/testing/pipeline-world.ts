@@ -15,9 +15,15 @@ export const GREETER_REPO = {
   'greet.test.js':
     "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\nassert.equal(g.greetFr?.('Ada'), 'Bonjour, Ada');\nconsole.log('all tests passed');\n",
 };
-export const BUGGY_GREET = 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour ${name}`;\n}\n';
-export const FIXED_GREET = 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n';
-export const GREETER_REQUEST = taskRequest({ summary: 'Add a French greeting, greetFr(name), next to greet.', files: { 'greet.js': BUGGY_GREET }, fixes: { 'greet.js': FIXED_GREET } });
+export const BUGGY_GREET =
+  'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour ${name}`;\n}\n';
+export const FIXED_GREET =
+  'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n';
+export const GREETER_REQUEST = taskRequest({
+  summary: 'Add a French greeting, greetFr(name), next to greet.',
+  files: { 'greet.js': BUGGY_GREET },
+  fixes: { 'greet.js': FIXED_GREET },
+});
 
 export interface PipelineWorld {
   w: ChatWorld;
@@ -41,7 +47,11 @@ export async function startPipelineWorld(opts: { ciMs?: number } = {}): Promise<
     if (!push.after || push.ref === 'refs/heads/main') return;
     const sha = push.after;
     await gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'in_progress' }]);
-    setTimeout(() => void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined), opts.ciMs ?? 2000);
+    setTimeout(
+      () =>
+        void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined),
+      opts.ciMs ?? 2000,
+    );
   });
   const api = async <T>(method: string, path: string, json?: unknown): Promise<T> =>
     (await w.ctx.request(method, path, { as: w.owner, ...(json === undefined ? {} : { json }) })).json() as Promise<T>;
@@ -68,7 +78,10 @@ export async function startPipelineWorld(opts: { ciMs?: number } = {}): Promise<
 }
 
 /** Sets every role of the world's owner to `model` (or each role to its own). */
-export async function setRoleModels(p: PipelineWorld, models: Record<string, { provider: string; model: string; effort: string | null }>): Promise<void> {
+export async function setRoleModels(
+  p: PipelineWorld,
+  models: Record<string, { provider: string; model: string; effort: string | null }>,
+): Promise<void> {
   const res = await p.w.ctx.request('PUT', '/api/agent-settings', { as: p.w.owner, json: { settings: models } });
   if (res.status !== 200) throw new Error(`saving agent settings failed: ${res.status} ${await res.text()}`);
 }

@@ -25,7 +25,11 @@ export interface World {
   runId: number;
 }
 
-export type Sample = (ctx: TestContext, w: World, as: TestUser | null) => Promise<{ json?: unknown; form?: FormData }> | { json?: unknown; form?: FormData };
+export type Sample = (
+  ctx: TestContext,
+  w: World,
+  as: TestUser | null,
+) => Promise<{ json?: unknown; form?: FormData }> | { json?: unknown; form?: FormData };
 
 /** A valid request for every body-accepting route. Keyed by "METHOD path". */
 export const samples: Record<string, Sample> = {
@@ -50,11 +54,15 @@ export const samples: Record<string, Sample> = {
   'PUT /api/tasks/:taskId/document': () => ({ json: { content: '# New content' } }),
   'POST /api/tasks/:taskId/conversations': () => ({ json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message: 'Hello' } }),
   'POST /api/conversations/:conversationId/messages': () => ({ json: { message: 'And then?' } }),
-  'POST /api/conversations/:conversationId/answer': () => ({ json: { toolUseId: WORLD_QUESTION_ID, answers: { 'Which colour?': 'Blue' } } }),
+  'POST /api/conversations/:conversationId/answer': () => ({
+    json: { toolUseId: WORLD_QUESTION_ID, answers: { 'Which colour?': 'Blue' } },
+  }),
   'PUT /api/providers/anthropic': () => ({ json: { apiKey: 'sk-ant-test-key-0123456789', baseUrl: 'http://127.0.0.1:9' } }),
   'POST /api/providers/anthropic/setup-token/complete': () => ({ json: { code: 'good-code' } }),
   'PUT /api/providers/openai': () => ({ json: { apiKey: 'sk-openai-test-key-0123', baseUrl: 'http://127.0.0.1:9/v1' } }),
-  'PUT /api/providers/opencode': () => ({ json: { custom: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-opencode-test-0123', models: ['fake-model'] } } }),
+  'PUT /api/providers/opencode': () => ({
+    json: { custom: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-opencode-test-0123', models: ['fake-model'] } },
+  }),
   'PUT /api/agent-settings': () => {
     const m = { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' };
     return { json: { settings: { planification: m, implementation: m, review: m, refinement: m, pr: m, yolo: m } } };
@@ -63,7 +71,16 @@ export const samples: Record<string, Sample> = {
   'POST /api/signals': () => ({ json: { signal: 'workflow-complete' } }),
   'PUT /api/prompts/:name': () => ({ json: { content: 'Refine {{taskTitle}} carefully.', expectedMtime: null } }),
   'PATCH /api/conversations/:conversationId': () => ({ json: { title: 'A better title' } }),
-  'PUT /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model', inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } }),
+  'PUT /api/admin/prices': () => ({
+    json: {
+      provider: 'anthropic',
+      model: 'claude-test-model',
+      inputPerMTok: 1,
+      outputPerMTok: 2,
+      cacheReadPerMTok: 0.1,
+      cacheWritePerMTok: 1.25,
+    },
+  }),
   'DELETE /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model' } }),
   'PUT /api/projects/:projectId/allowed-hosts': () => ({ json: { hosts: ['registry.npmjs.org', '*.pypi.org'] } }),
   'POST /api/tasks/:taskId/tmp-files': () => {
@@ -90,12 +107,26 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   const task = await ctx.task(project, member);
   const conversation = await ctx.conversation(task, {
     provider_session_id: 'session-world',
-    pending_question: JSON.stringify({ toolUseId: WORLD_QUESTION_ID, questions: [{ question: 'Which colour?', header: 'Colour', options: [{ label: 'Blue', description: '' }], multiSelect: false }] }),
+    pending_question: JSON.stringify({
+      toolUseId: WORLD_QUESTION_ID,
+      questions: [{ question: 'Which colour?', header: 'Colour', options: [{ label: 'Blue', description: '' }], multiSelect: false }],
+    }),
   });
   // A question the agent asked before a restart, still waiting for its answer.
   await ctx.deps.harness.store.append(
     conversation.id,
-    [{ type: 'tool_use', toolUseId: WORLD_QUESTION_ID, name: 'AskUserQuestion', input: {}, question: [{ question: 'Which colour?', header: 'Colour', options: [{ label: 'Blue', description: '' }], multiSelect: false }], id: WORLD_QUESTION_ID, providerSessionId: 'session-world', raw: null }],
+    [
+      {
+        type: 'tool_use',
+        toolUseId: WORLD_QUESTION_ID,
+        name: 'AskUserQuestion',
+        input: {},
+        question: [{ question: 'Which colour?', header: 'Colour', options: [{ label: 'Blue', description: '' }], multiSelect: false }],
+        id: WORLD_QUESTION_ID,
+        providerSessionId: 'session-world',
+        raw: null,
+      },
+    ],
     'anthropic',
   );
   const run = await ctx.run(task, conversation);

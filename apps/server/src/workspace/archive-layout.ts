@@ -13,9 +13,13 @@ const LEGACY_DOCUMENT = /^task-(\d+)\.md$/;
 export async function moveLegacyDocuments(home: string, logger: Logger): Promise<number> {
   const projectsDir = join(home, 'projects');
   let moved = 0;
-  for (const project of await readdir(projectsDir).catch(missingOr([] as string[], logger, { dir: projectsDir }, 'listing the archive for old-layout documents'))) {
+  for (const project of await readdir(projectsDir).catch(
+    missingOr([] as string[], logger, { dir: projectsDir }, 'listing the archive for old-layout documents'),
+  )) {
     const tasksDir = join(projectsDir, project, 'tasks');
-    for (const name of await readdir(tasksDir).catch(missingOr([] as string[], logger, { dir: tasksDir }, 'listing the archive for old-layout documents'))) {
+    for (const name of await readdir(tasksDir).catch(
+      missingOr([] as string[], logger, { dir: tasksDir }, 'listing the archive for old-layout documents'),
+    )) {
       const m = LEGACY_DOCUMENT.exec(name);
       if (!m) continue;
       const taskDir = join(tasksDir, `task-${m[1]}`);

@@ -16,11 +16,13 @@ export async function readConfinedFile(dir: string, name: string): Promise<Confi
   const folder = await lstat(dir).catch(ifMissing(null));
   if (!folder) return { kind: 'missing' };
   if (!folder.isDirectory()) return { kind: 'refused' };
-  const handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return 'missing' as const;
-    if (err.code === 'ELOOP') return 'refused' as const;
-    throw err;
-  });
+  const handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return 'missing' as const;
+      if (err.code === 'ELOOP') return 'refused' as const;
+      throw err;
+    },
+  );
   if (typeof handle === 'string') return { kind: handle };
   try {
     if (!(await handle.stat()).isFile()) return { kind: 'refused' };

@@ -29,7 +29,7 @@ export function buildContextPrompt(input: ContextPromptInput): string {
     tmp.length === 0
       ? []
       : [
-          'The user also attached these files in the chat, in the worktree\'s `tmp/` folder. They are working material, not part of',
+          "The user also attached these files in the chat, in the worktree's `tmp/` folder. They are working material, not part of",
           'the change: read them when the conversation refers to them, and never commit them:',
           '',
           ...tmp.map((f) => `- \`${f}\``),

@@ -13,14 +13,20 @@ import { createTaskWorktree, removeTaskWorktree } from './worktree';
 let root = '';
 let repo = '';
 const logger = silentLogger();
-const exists = (p: string) => lstat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  lstat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** A node_modules-like tree: `packages` packages of `files` files each, plus a .bin symlink. */
 async function fakeNodeModules(dir: string, packages: number, files: number): Promise<void> {
   for (let p = 0; p < packages; p++) {
     const lib = join(dir, `pkg-${p}`, 'lib');
     await mkdir(lib, { recursive: true });
-    await Promise.all(Array.from({ length: files }, (_, f) => writeFile(join(lib, `f${f}.js`), `module.exports = ${p * 1000 + f};\n`.repeat(20))));
+    await Promise.all(
+      Array.from({ length: files }, (_, f) => writeFile(join(lib, `f${f}.js`), `module.exports = ${p * 1000 + f};\n`.repeat(20))),
+    );
   }
   await mkdir(join(dir, '.bin'), { recursive: true });
   await symlink('../pkg-0/lib/f0.js', join(dir, '.bin', 'tool'));
@@ -35,7 +41,10 @@ async function snapshot(dir: string, base = dir, out: Record<string, string> = {
     else if (e.isDirectory()) {
       out[rel] = 'dir';
       await snapshot(p, base, out);
-    } else out[rel] = `file:${createHash('sha1').update(await readFile(p)).digest('hex')}`;
+    } else
+      out[rel] = `file:${createHash('sha1')
+        .update(await readFile(p))
+        .digest('hex')}`;
   }
   return out;
 }

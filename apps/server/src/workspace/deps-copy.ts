@@ -75,7 +75,11 @@ async function copyOne(src: string, worktreePath: string, dir: string, mode: Dep
     tried = method;
     try {
       await rm(partial, { recursive: true, force: true });
-      await execFileChecked('cp', [...CP_FLAGS[method], '--', src, partial], { signal, timeoutMs: CP_TIMEOUT_MS, maxOutputBytes: 64 * 1024 });
+      await execFileChecked('cp', [...CP_FLAGS[method], '--', src, partial], {
+        signal,
+        timeoutMs: CP_TIMEOUT_MS,
+        maxOutputBytes: 64 * 1024,
+      });
       signal.throwIfAborted();
       await rename(partial, dest);
       return { dir, method, ms: elapsed(started), ok: true };
@@ -88,7 +92,13 @@ async function copyOne(src: string, worktreePath: string, dir: string, mode: Dep
   return { dir, method: tried, ms: elapsed(started), ok: false, error: failures.join('; ') };
 }
 
-async function copyDependencies(repoPath: string, worktreePath: string, mode: DepsCopyMode, signal: AbortSignal, logger: Logger): Promise<DepsCopyReport[]> {
+async function copyDependencies(
+  repoPath: string,
+  worktreePath: string,
+  mode: DepsCopyMode,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<DepsCopyReport[]> {
   const present: string[] = [];
   for (const dir of DEPENDENCY_DIRS) {
     const s = await lstat(join(repoPath, dir)).catch(ifMissing(null));
@@ -110,7 +120,12 @@ interface InFlight {
 const inFlight = new Map<string, InFlight>();
 
 /** Starts copying the repository's dependency directories into the worktree and returns at once. */
-export function startDependencyCopy(opts: { repoPath: string; worktreePath: string; mode: DepsCopyMode; logger: Logger }): Promise<DepsCopyReport[]> {
+export function startDependencyCopy(opts: {
+  repoPath: string;
+  worktreePath: string;
+  mode: DepsCopyMode;
+  logger: Logger;
+}): Promise<DepsCopyReport[]> {
   const key = resolve(opts.worktreePath);
   const controller = new AbortController();
   const done = copyDependencies(resolve(opts.repoPath), key, opts.mode, controller.signal, opts.logger).finally(() => {

@@ -18,7 +18,9 @@ afterEach(async () => {
 
 describe('seedDocumentContent', () => {
   it('uses the description when it says something', () => {
-    expect(seedDocumentContent('Title', 'Make the **button** blue.\r\n\r\n- and bigger\n\n')).toBe('Make the **button** blue.\n\n- and bigger\n');
+    expect(seedDocumentContent('Title', 'Make the **button** blue.\r\n\r\n- and bigger\n\n')).toBe(
+      'Make the **button** blue.\n\n- and bigger\n',
+    );
   });
 
   it('keeps indentation of the first content line', () => {

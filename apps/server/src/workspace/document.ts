@@ -21,7 +21,11 @@ export function seedDocumentContent(title: string, description?: string | null):
 export async function readTaskDocument(path: string): Promise<string> {
   const read = await readConfinedFile(dirname(path), basename(path));
   if (read.kind === 'missing') return '';
-  if (read.kind === 'refused') throw new AppError('CONFLICT', 'the task document has been replaced by something that is not a file (a link?); save the document again to replace it');
+  if (read.kind === 'refused')
+    throw new AppError(
+      'CONFLICT',
+      'the task document has been replaced by something that is not a file (a link?); save the document again to replace it',
+    );
   return read.data.toString('utf8');
 }
 

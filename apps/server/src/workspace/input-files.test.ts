@@ -41,19 +41,34 @@ describe('sanitizeFileName', () => {
     for (const n of ['a b.txt', 'x;y', '-z', 'été', '...']) expect(sanitizeFileName(sanitizeFileName(n))).toBe(sanitizeFileName(n));
   });
 
-  it.each(['', '   ', '.', '..', ' .. ', '../../etc/passwd', '..\\x', 'a/../b', '../', 'x/', 'a/b.txt', '/etc/passwd', 'C:\\fakepath\\photo.jpg', 'a\0b', 'line\nbreak', 'tab\there', 'del\u007f', '.bottega-tmp-x'])(
-    'rejects %j',
-    (name) => {
-      expect(() => sanitizeFileName(name)).toThrow(validation);
-    },
-  );
+  it.each([
+    '',
+    '   ',
+    '.',
+    '..',
+    ' .. ',
+    '../../etc/passwd',
+    '..\\x',
+    'a/../b',
+    '../',
+    'x/',
+    'a/b.txt',
+    '/etc/passwd',
+    'C:\\fakepath\\photo.jpg',
+    'a\0b',
+    'line\nbreak',
+    'tab\there',
+    'del\u007f',
+    '.bottega-tmp-x',
+  ])('rejects %j', (name) => {
+    expect(() => sanitizeFileName(name)).toThrow(validation);
+  });
 
   it('rejects names over 200 bytes, counting UTF-8 bytes', () => {
     expect(sanitizeFileName('a'.repeat(200))).toHaveLength(200);
     expect(() => sanitizeFileName('a'.repeat(201))).toThrow(/200 bytes/);
     expect(() => sanitizeFileName('é'.repeat(101))).toThrow(/200 bytes/);
   });
-
 });
 
 describe('input file storage', () => {

@@ -54,9 +54,12 @@ describe('resolveInside', () => {
     expect(() => resolveInside(root, '/etc/passwd')).toThrow(AppError);
   });
 
-  it.each(['..', '../x', '../../etc/passwd', 'a/../../x', 'a/b/../../../x', `..${sep}root-sibling`, '../root2/x'])('rejects %j', (input) => {
-    expect(() => resolveInside(root, input)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-  });
+  it.each(['..', '../x', '../../etc/passwd', 'a/../../x', 'a/b/../../../x', `..${sep}root-sibling`, '../root2/x'])(
+    'rejects %j',
+    (input) => {
+      expect(() => resolveInside(root, input)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    },
+  );
 
   it('rejects a sibling directory that shares the root as a prefix', () => {
     expect(() => resolveInside(root, `${root}-evil/x`)).toThrow(AppError);

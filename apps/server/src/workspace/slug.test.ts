@@ -80,7 +80,19 @@ describe('taskIdFromBranch', () => {
   });
 
   it('returns null for anything else', () => {
-    for (const b of ['main', 'task/', 'task/abc', 'task/0-x', 'task/012-x', 'tasks/1-x', 'feature/task/1-x', 'task/1x', 'task/1-Upper', 'task/99999999999999999-x', 'refs/remotes/origin/task/1-x']) {
+    for (const b of [
+      'main',
+      'task/',
+      'task/abc',
+      'task/0-x',
+      'task/012-x',
+      'tasks/1-x',
+      'feature/task/1-x',
+      'task/1x',
+      'task/1-Upper',
+      'task/99999999999999999-x',
+      'refs/remotes/origin/task/1-x',
+    ]) {
       expect(taskIdFromBranch(b), b).toBeNull();
     }
   });

@@ -11,7 +11,11 @@ import { createTaskWorktree, removeTaskWorktree, resumeWorktreePreparation } fro
 let root = '';
 let repo = '';
 const logger = silentLogger();
-const exists = (p: string) => lstat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  lstat(p).then(
+    () => true,
+    () => false,
+  );
 
 beforeEach(async () => {
   root = await makeTempDir('bottega-wt-');
@@ -100,7 +104,9 @@ describe('createTaskWorktree', () => {
   it('fails with WORKSPACE_FAILED when the worktree directory is already taken, touching nothing', async () => {
     const taken = join(`${repo}-worktrees`, 'task-6');
     await writeFiles(taken, { 'keep.txt': 'mine' });
-    await expect(createTaskWorktree({ repoPath: repo, taskId: 6, title: 'x', depsCopy: 'auto', logger })).rejects.toMatchObject({ code: 'WORKSPACE_FAILED' });
+    await expect(createTaskWorktree({ repoPath: repo, taskId: 6, title: 'x', depsCopy: 'auto', logger })).rejects.toMatchObject({
+      code: 'WORKSPACE_FAILED',
+    });
     expect(await readFile(join(taken, 'keep.txt'), 'utf8')).toBe('mine');
     expect(await refExists(repo, 'refs/heads/task/6-x')).toBe(false);
   });
@@ -118,7 +124,9 @@ describe('createTaskWorktree', () => {
 
   it('fails with WORKSPACE_FAILED when the repository has no default branch', async () => {
     const other = await initRepo(join(root, 'other'), 'develop');
-    await expect(createTaskWorktree({ repoPath: other, taskId: 1, title: 'x', depsCopy: 'auto', logger })).rejects.toMatchObject({ code: 'WORKSPACE_FAILED' });
+    await expect(createTaskWorktree({ repoPath: other, taskId: 1, title: 'x', depsCopy: 'auto', logger })).rejects.toMatchObject({
+      code: 'WORKSPACE_FAILED',
+    });
     expect(await exists(`${other}-worktrees`)).toBe(false);
   });
 });
@@ -169,8 +177,12 @@ describe('removeTaskWorktree', () => {
   it('refuses to delete a directory that is not a task worktree', async () => {
     const precious = join(root, 'precious');
     await writeFiles(precious, { 'a.txt': 'x' });
-    await expect(removeTaskWorktree({ repoPath: repo, worktreePath: precious, branchName: 'task/1-x' })).rejects.toMatchObject({ code: 'WORKSPACE_FAILED' });
-    await expect(removeTaskWorktree({ repoPath: repo, worktreePath: root, branchName: 'task/1-x' })).rejects.toMatchObject({ code: 'WORKSPACE_FAILED' });
+    await expect(removeTaskWorktree({ repoPath: repo, worktreePath: precious, branchName: 'task/1-x' })).rejects.toMatchObject({
+      code: 'WORKSPACE_FAILED',
+    });
+    await expect(removeTaskWorktree({ repoPath: repo, worktreePath: root, branchName: 'task/1-x' })).rejects.toMatchObject({
+      code: 'WORKSPACE_FAILED',
+    });
     expect(await readFile(join(precious, 'a.txt'), 'utf8')).toBe('x');
   });
 });
@@ -201,7 +213,13 @@ describe('background checkout', () => {
 
   it('an interrupted checkout can be resumed', async () => {
     await git(repo, 'worktree', 'add', '--quiet', '--no-checkout', '-b', 'task/22-resume', `${repo}-worktrees/task-22`, 'main');
-    const work = resumeWorktreePreparation({ repoPath: repo, worktreePath: `${repo}-worktrees/task-22`, branchName: 'task/22-resume', depsCopy: 'off', logger });
+    const work = resumeWorktreePreparation({
+      repoPath: repo,
+      worktreePath: `${repo}-worktrees/task-22`,
+      branchName: 'task/22-resume',
+      depsCopy: 'off',
+      logger,
+    });
     await work.ready;
     expect(await readFile(join(`${repo}-worktrees/task-22`, 'README.md'), 'utf8')).toBe('# shop\n');
     expect((await lstat(join(`${repo}-worktrees/task-22`, '.env'))).isSymbolicLink()).toBe(true);

@@ -6,9 +6,26 @@ import { lstat, mkdir, readdir, rm, rmdir, stat, symlink } from 'node:fs/promise
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DepsCopyMode } from '../config';
 import { AppError } from '../errors';
-import { addWorktree, deleteBranch, detectDefaultBranch, isGitCheckoutRoot, listIgnoredDirectories, populateWorktree, pruneWorktrees, refExists, removeWorktree } from '../forge/git';
+import {
+  addWorktree,
+  deleteBranch,
+  detectDefaultBranch,
+  isGitCheckoutRoot,
+  listIgnoredDirectories,
+  populateWorktree,
+  pruneWorktrees,
+  refExists,
+  removeWorktree,
+} from '../forge/git';
 import type { Logger } from '../logger';
-import { DEPENDENCY_DIRS, type DepsCopyReport, cancelAllDependencyCopies, cancelDependencyCopy, removePartialCopies, startDependencyCopy } from './deps-copy';
+import {
+  DEPENDENCY_DIRS,
+  type DepsCopyReport,
+  cancelAllDependencyCopies,
+  cancelDependencyCopy,
+  removePartialCopies,
+  startDependencyCopy,
+} from './deps-copy';
 import { resolveInside, worktreePathFor } from './paths';
 import { branchNameFor } from './slug';
 
@@ -36,10 +53,11 @@ export interface TaskWorktree {
   dependencies: Promise<DepsCopyReport[]>;
 }
 
-const exists = (path: string) => lstat(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  lstat(path).then(
+    () => true,
+    () => false,
+  );
 const TASK_DIR = /^task-[0-9]+$/;
 const failed = (message: string) => new AppError('WORKSPACE_FAILED', message);
 
@@ -160,14 +178,20 @@ function prepareInBackground(p: {
       const linked = await linkEnvFiles(p.repoPath, p.worktreePath);
       const created = await createIgnoredDirectories(p.repoPath, p.worktreePath, p.logger);
       const ms = Math.round(performance.now() - started);
-      p.logger.info({ branchName: p.branchName, baseRef: p.baseRef, linkedEnvFiles: linked, ignoredDirectories: created.length, ms }, 'worktree ready');
+      p.logger.info(
+        { branchName: p.branchName, baseRef: p.baseRef, linkedEnvFiles: linked, ignoredDirectories: created.length, ms },
+        'worktree ready',
+      );
     } catch (err) {
       if (controller.signal.aborted || err instanceof AppError) throw err;
       throw failed(`could not check out the worktree ${p.worktreePath}: ${(err as Error).message}`);
     }
   })();
   const dependencies = ready.then(
-    () => (controller.signal.aborted ? [] : startDependencyCopy({ repoPath: p.repoPath, worktreePath: p.worktreePath, mode: p.depsCopy, logger: p.logger })),
+    () =>
+      controller.signal.aborted
+        ? []
+        : startDependencyCopy({ repoPath: p.repoPath, worktreePath: p.worktreePath, mode: p.depsCopy, logger: p.logger }),
     () => [] as DepsCopyReport[],
   );
   const done = Promise.allSettled([ready, dependencies]).finally(() => {
@@ -191,7 +215,13 @@ async function cancelPreparation(worktreePath: string): Promise<void> {
  * Re-runs the background preparation of a worktree whose checkout was
  * interrupted (server restart). Checkout and conveniences are idempotent.
  */
-export function resumeWorktreePreparation(p: { repoPath: string; worktreePath: string; branchName: string; depsCopy: DepsCopyMode; logger: Logger }): {
+export function resumeWorktreePreparation(p: {
+  repoPath: string;
+  worktreePath: string;
+  branchName: string;
+  depsCopy: DepsCopyMode;
+  logger: Logger;
+}): {
   ready: Promise<void>;
   dependencies: Promise<DepsCopyReport[]>;
 } {

@@ -26,7 +26,8 @@ const router = createBrowserRouter([
 
 function RouteError() {
   const error = useRouteError();
-  const detail = error instanceof Error ? error.message : isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : String(error);
+  const detail =
+    error instanceof Error ? error.message : isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : String(error);
   return (
     <div className="mx-auto max-w-xl p-6">
       <ErrorState error={new Error(`This page failed to load (${detail}). Reload to try again.`)} retry={() => window.location.reload()} />

@@ -54,7 +54,11 @@ export function Shell() {
           <span className="text-sm text-stone-300" data-testid="current-user">
             {me.username}
           </span>
-          <button type="button" className="rounded-md px-2 py-1 text-sm text-stone-300 hover:bg-stone-700 hover:text-white" onClick={() => logout.mutate()}>
+          <button
+            type="button"
+            className="rounded-md px-2 py-1 text-sm text-stone-300 hover:bg-stone-700 hover:text-white"
+            onClick={() => logout.mutate()}
+          >
             Log out
           </button>
         </div>

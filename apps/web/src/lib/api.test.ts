@@ -20,14 +20,21 @@ function stubFetch(answer: () => Response): Sent[] {
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit = {}) => {
-      sent.push({ url, method: init.method ?? 'GET', headers: (init.headers ?? {}) as Record<string, string>, body: init.body, signal: init.signal });
+      sent.push({
+        url,
+        method: init.method ?? 'GET',
+        headers: (init.headers ?? {}) as Record<string, string>,
+        body: init.body,
+        signal: init.signal,
+      });
       return answer();
     }),
   );
   return sent;
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -46,7 +53,11 @@ describe('api', () => {
   it('GETs the filled path with its query and the caller’s abort signal, answering the parsed JSON', async () => {
     const sent = stubFetch(() => json({ tasks: [], nextCursor: null }));
     const signal = new AbortController().signal;
-    const page = await api.get('/api/projects/:projectId/tasks', { params: { projectId: 3 }, query: { status: 'pending', limit: 50, cursor: undefined }, signal });
+    const page = await api.get('/api/projects/:projectId/tasks', {
+      params: { projectId: 3 },
+      query: { status: 'pending', limit: 50, cursor: undefined },
+      signal,
+    });
     expect(page).toEqual({ tasks: [], nextCursor: null });
     expect(sent[0]).toMatchObject({ url: '/api/projects/3/tasks?status=pending&limit=50', method: 'GET', signal });
   });
@@ -90,9 +101,15 @@ describe('api', () => {
   });
 
   it('reports an unreachable server as NETWORK and lets an abort through', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('failed to fetch'))),
+    );
     await expect(api.get('/api/projects')).rejects.toMatchObject({ code: 'NETWORK' });
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new DOMException('aborted', 'AbortError'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new DOMException('aborted', 'AbortError'))),
+    );
     await expect(api.get('/api/projects')).rejects.toMatchObject({ name: 'AbortError' });
   });
 

@@ -49,7 +49,10 @@ async function request(method: string, path: string, body?: unknown, init?: { si
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined || body instanceof FormData ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      headers:
+        body === undefined || body instanceof FormData
+          ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', accept: 'application/json' },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
       signal: init?.signal,
     });
@@ -84,20 +87,27 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type PathsOf<M extends Method> = PathOf<Extract<ApiRouteKey, `${M} ${string}`>>;
 type KeyOf<M extends Method, P extends string> = `${M} ${P}` & ApiRouteKey;
 
-type ParamsOption<P extends string> = [PathParams<P>] extends [never] ? { params?: undefined } : { params: Record<PathParams<P>, string | number> };
+type ParamsOption<P extends string> = [PathParams<P>] extends [never]
+  ? { params?: undefined }
+  : { params: Record<PathParams<P>, string | number> };
 type BodyOption<K extends ApiRouteKey> = ApiBody<K> extends undefined ? { body?: undefined } : { body: ApiBody<K> };
 type QueryOption<K extends ApiRouteKey> = ApiQuery<K> extends undefined ? { query?: undefined } : { query?: ApiQuery<K> & Query };
 
-export type CallOptions<M extends Method, P extends string> = ParamsOption<P> & BodyOption<KeyOf<M, P>> & QueryOption<KeyOf<M, P>> & { signal?: AbortSignal };
+export type CallOptions<M extends Method, P extends string> = ParamsOption<P> &
+  BodyOption<KeyOf<M, P>> &
+  QueryOption<KeyOf<M, P>> & { signal?: AbortSignal };
 /** The options argument: optional when the route needs neither parameters nor a body. */
-type Args<M extends Method, P extends string> = object extends CallOptions<M, P> ? [options?: CallOptions<M, P>] : [options: CallOptions<M, P>];
+type Args<M extends Method, P extends string> =
+  object extends CallOptions<M, P> ? [options?: CallOptions<M, P>] : [options: CallOptions<M, P>];
 
 function caller<M extends Method>(method: M) {
   return <P extends PathsOf<M>>(path: P, ...[options]: Args<M, P>): Promise<ApiResponse<KeyOf<M, P>>> => {
     const opts: { params?: Record<string, string | number>; body?: unknown; query?: Query; signal?: AbortSignal } = options ?? {};
     // A POST without a body sends an empty JSON object, as the client always has.
     const body = opts.body ?? (method === 'POST' ? {} : undefined);
-    return request(method, withQuery(fillPath(path, opts.params), opts.query), body, { signal: opts.signal }) as Promise<ApiResponse<KeyOf<M, P>>>;
+    return request(method, withQuery(fillPath(path, opts.params), opts.query), body, { signal: opts.signal }) as Promise<
+      ApiResponse<KeyOf<M, P>>
+    >;
   };
 }
 

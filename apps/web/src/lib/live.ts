@@ -73,7 +73,9 @@ onServerEvent((qc, event) => {
       break;
     }
     case 'session.created':
-      qc.setQueryData<ConversationDto>(keys.conversation(event.conversationId), (c) => (c ? { ...c, providerSessionId: event.providerSessionId } : c));
+      qc.setQueryData<ConversationDto>(keys.conversation(event.conversationId), (c) =>
+        c ? { ...c, providerSessionId: event.providerSessionId } : c,
+      );
       break;
     case 'conversation.usage': {
       const withUsage = (c: ConversationDto) => (c.id === event.conversationId ? { ...c, contextUsage: event.contextUsage } : c);

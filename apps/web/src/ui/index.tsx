@@ -11,7 +11,13 @@ const variants: Record<Variant, string> = {
   ghost: 'text-stone-700 hover:bg-stone-200 disabled:text-stone-400',
 };
 
-export function Button({ variant = 'secondary', className = '', busy = false, children, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
+export function Button({
+  variant = 'secondary',
+  className = '',
+  busy = false,
+  children,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
   return (
     <button
       type="button"
@@ -26,7 +32,12 @@ export function Button({ variant = 'secondary', className = '', busy = false, ch
   );
 }
 
-export function Field({ label, hint, error, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | null }) {
+export function Field({
+  label,
+  hint,
+  error,
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | null }) {
   const id = useId();
   return (
     <div className="flex flex-col gap-1">
@@ -95,7 +106,17 @@ export function InlineError({ error }: { error: unknown }) {
 }
 
 /** A modal dialog; `onClose` undefined makes it blocking (no Escape, no backdrop close). */
-export function Modal({ title, children, onClose, wide = false }: { title: string; children: ReactNode; onClose?: () => void; wide?: boolean }) {
+export function Modal({
+  title,
+  children,
+  onClose,
+  wide = false,
+}: {
+  title: string;
+  children: ReactNode;
+  onClose?: () => void;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -108,7 +129,10 @@ export function Modal({ title, children, onClose, wide = false }: { title: strin
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
   return (
-    <div className="fixed inset-0 z-50 flex items-end justify-center bg-black/40 p-0 sm:items-center sm:p-4" onMouseDown={(e) => e.target === e.currentTarget && onClose?.()}>
+    <div
+      className="fixed inset-0 z-50 flex items-end justify-center bg-black/40 p-0 sm:items-center sm:p-4"
+      onMouseDown={(e) => e.target === e.currentTarget && onClose?.()}
+    >
       <div
         ref={ref}
         tabIndex={-1}
@@ -122,7 +146,12 @@ export function Modal({ title, children, onClose, wide = false }: { title: strin
             {title}
           </h2>
           {onClose && (
-            <button type="button" aria-label="Close" className="rounded px-2 text-xl leading-none text-stone-500 hover:bg-stone-100" onClick={onClose}>
+            <button
+              type="button"
+              aria-label="Close"
+              className="rounded px-2 text-xl leading-none text-stone-500 hover:bg-stone-100"
+              onClick={onClose}
+            >
               ×
             </button>
           )}
@@ -133,7 +162,15 @@ export function Modal({ title, children, onClose, wide = false }: { title: strin
   );
 }
 
-export function Badge({ children, tone = 'stone', title }: { children: ReactNode; tone?: 'stone' | 'red' | 'amber' | 'green' | 'indigo' | 'sky'; title?: string }) {
+export function Badge({
+  children,
+  tone = 'stone',
+  title,
+}: {
+  children: ReactNode;
+  tone?: 'stone' | 'red' | 'amber' | 'green' | 'indigo' | 'sky';
+  title?: string;
+}) {
   const tones = {
     stone: 'bg-stone-100 text-stone-700',
     red: 'bg-red-100 text-red-800',

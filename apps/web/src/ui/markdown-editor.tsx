@@ -42,7 +42,11 @@ export function MarkdownEditor({ value, onChange, onSave, ariaLabel, placeholder
             ...historyKeymap,
           ]),
           EditorView.contentAttributes.of({ 'aria-label': ariaLabel }),
-          EditorView.theme({ '&': { minHeight, fontSize: '14px' }, '.cm-scroller': { fontFamily: 'var(--font-mono)' }, '.cm-content': { minHeight } }),
+          EditorView.theme({
+            '&': { minHeight, fontSize: '14px' },
+            '.cm-scroller': { fontFamily: 'var(--font-mono)' },
+            '.cm-content': { minHeight },
+          }),
           ...(placeholder ? [placeholderExt(placeholder)] : []),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) latest.current.onChange(u.state.doc.toString());
@@ -64,7 +68,12 @@ export function MarkdownEditor({ value, onChange, onSave, ariaLabel, placeholder
     if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
   }, [value]);
 
-  return <div ref={host} className="overflow-hidden rounded-md border border-stone-300 bg-white focus-within:ring-2 focus-within:ring-indigo-400" />;
+  return (
+    <div
+      ref={host}
+      className="overflow-hidden rounded-md border border-stone-300 bg-white focus-within:ring-2 focus-within:ring-indigo-400"
+    />
+  );
 }
 
 export default MarkdownEditor;

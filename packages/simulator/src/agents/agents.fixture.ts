@@ -92,7 +92,12 @@ export interface Drive {
  * (`AskUserQuestion` goes to `answer`), sends a fresh request with the result,
  * until the brain ends its turn or `maxSteps` calls were made.
  */
-export function drive(brain: Brain, start: WireMessage[] | string, exec: Exec, opts: { maxSteps?: number; answer?: (input: unknown) => ExecResult } = {}): Drive {
+export function drive(
+  brain: Brain,
+  start: WireMessage[] | string,
+  exec: Exec,
+  opts: { maxSteps?: number; answer?: (input: unknown) => ExecResult } = {},
+): Drive {
   const messages: WireMessage[] = typeof start === 'string' ? [user(start)] : [...start];
   const out: Drive = { calls: [], commands: [], descriptions: [], final: '', last: request(messages) };
   for (let step = 0; step < (opts.maxSteps ?? 60); step++) {

@@ -56,11 +56,18 @@ function afterPoll(ctx: RoleContext, fixes: readonly FileEdit[]): Action {
     const failed = view.checks.filter((c) => c.outcome === 'failed');
     const unapplied = fixes.some((e) => !ctx.steps.has(S.fix(e.path)));
     if (ctx.steps.count(S.pushFix) >= MAX_FIX_ROUNDS || !unapplied) {
-      return reportAction(ctx, `CI failed (${failed.map((c) => c.name).join(', ')}) and no further fix is known`, 'read the failing logs and fix the code');
+      return reportAction(
+        ctx,
+        `CI failed (${failed.map((c) => c.name).join(', ')}) and no further fix is known`,
+        'read the failing logs and fix the code',
+      );
     }
     const runId = failed.find((c) => c.runId !== undefined)?.runId;
     if (runId !== undefined && !ctx.steps.has(S.logs)) {
-      return bash(S.logs, inDir(ctx.facts.worktreePath, `gh run view ${shq(runId)} --repo ${shq(need(ctx.facts, 'repoSlug'))} --log-failed`));
+      return bash(
+        S.logs,
+        inDir(ctx.facts.worktreePath, `gh run view ${shq(runId)} --repo ${shq(need(ctx.facts, 'repoSlug'))} --log-failed`),
+      );
     }
     return nextFix(ctx, fixes) ?? pushFix(ctx);
   }
@@ -68,7 +75,8 @@ function afterPoll(ctx: RoleContext, fixes: readonly FileEdit[]): Action {
   if (verdict === 'none' && polls < ctx.options.emptyChecksPolls) return poll(ctx);
   if (view.mergeable === 'MERGEABLE') return signal(ctx);
   if (view.mergeable === 'CONFLICTING') {
-    if (ctx.steps.count(S.rebase) >= MAX_REBASES) return reportAction(ctx, 'the branch still conflicts with its base', 'resolve the conflicts by hand');
+    if (ctx.steps.count(S.rebase) >= MAX_REBASES)
+      return reportAction(ctx, 'the branch still conflicts with its base', 'resolve the conflicts by hand');
     return rebase(ctx);
   }
   return pollAgain('mergeability stayed unknown');

@@ -115,7 +115,12 @@ export function testCommandFor(doc: string, options: ResolvedOptions): string {
 
 /** A blocked reason safe inside double quotes (the prompts forbid quotes, backticks and dollars). */
 export function plainReason(reason: string): string {
-  return reason.replace(/["`$\\]/g, '').replace(/\s+/g, ' ').trim() || 'a human must look at this task';
+  return (
+    reason
+      .replace(/["`$\\]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim() || 'a human must look at this task'
+  );
 }
 
 export function blockedSignalArgs(reason: string): string {

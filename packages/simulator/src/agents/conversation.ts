@@ -20,7 +20,10 @@ function promptOf(message: WireMessage): string | undefined {
   if (message.role !== 'user') return undefined;
   const blocks = blocksOf(message);
   if (blocks.some(isToolResult)) return undefined;
-  const texts = blocks.filter(isText).map((b) => b.text).filter((t) => !reminder.test(t));
+  const texts = blocks
+    .filter(isText)
+    .map((b) => b.text)
+    .filter((t) => !reminder.test(t));
   return texts.length > 0 ? texts.join('\n\n') : undefined;
 }
 
@@ -66,7 +69,8 @@ export function readRoleConversation(request: MessagesRequest): RoleConversation
     const m = messages[i];
     const prompt = m ? promptOf(m) : undefined;
     const role = prompt === undefined ? undefined : detectRole(prompt);
-    if (prompt !== undefined && role !== undefined) return { facts: readPromptFacts(prompt, role), prompt, calls: callsIn(messages.slice(i + 1)) };
+    if (prompt !== undefined && role !== undefined)
+      return { facts: readPromptFacts(prompt, role), prompt, calls: callsIn(messages.slice(i + 1)) };
   }
   const system = systemText(request.system);
   const role = detectRole(system);

@@ -50,7 +50,13 @@ describe('implementation', () => {
   });
 
   it('after a NEEDS_WORK review applies the fix blocks, a findings block winning', async () => {
-    const doc = await planned(taskRequest({ summary: 'Fix me.', files: { 'a.js': 'broken\n', 'b.js': 'broken\n' }, fixes: { 'a.js': 'fixed a\n', 'b.js': 'fixed b\n' } }));
+    const doc = await planned(
+      taskRequest({
+        summary: 'Fix me.',
+        files: { 'a.js': 'broken\n', 'b.js': 'broken\n' },
+        fixes: { 'a.js': 'fixed a\n', 'b.js': 'fixed b\n' },
+      }),
+    );
     const findings = `**Verdict: NEEDS_WORK**\n\n- critical: b.js is wrong; use this:\n\n${fileBlock('file', 'b.js', 'from findings\n')}`;
     await writeFile(docPath, replaceSectionBody(doc, 'Review Findings', findings));
     const run = drive(createRoleBrain(), prompt('implementation'), bashExec(dir));

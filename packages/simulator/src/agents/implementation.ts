@@ -44,7 +44,11 @@ export function buildSummary(ctx: RoleContext, doc: string): string {
     edits.length > 0 ? `Wrote ${edits.map((e) => e.path).join(', ')}.` : 'The request names no files to write.',
     failed.length > 0 ? `Writing failed for ${failed.join(', ')}.` : '',
     refused.length > 0 ? `Refused paths outside the worktree: ${refused.join(', ')}.` : '',
-    ticked ? (ticked.isError ? 'Ticking the To-Do items failed.' : `Ticked ${todoItems(doc).filter((i) => !i.checked).length} To-Do items.`) : 'Nothing was left to tick.',
+    ticked
+      ? ticked.isError
+        ? 'Ticking the To-Do items failed.'
+        : `Ticked ${todoItems(doc).filter((i) => !i.checked).length} To-Do items.`
+      : 'Nothing was left to tick.',
   ];
   return parts.filter((p) => p.length > 0).join(' ');
 }

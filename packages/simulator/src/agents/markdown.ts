@@ -93,7 +93,9 @@ export function todoItems(doc: string): TodoItem[] {
 export function setTodos(doc: string, checked: boolean): string {
   const lines = doc.split('\n');
   for (const item of todoItems(doc)) {
-    lines[item.line] = (lines[item.line] ?? '').replace(checkbox, (_m, lead: string, _box: string, rest: string) => `${lead}[${checked ? 'x' : ' '}] ${rest}`.trimEnd());
+    lines[item.line] = (lines[item.line] ?? '').replace(checkbox, (_m, lead: string, _box: string, rest: string) =>
+      `${lead}[${checked ? 'x' : ' '}] ${rest}`.trimEnd(),
+    );
   }
   return lines.join('\n');
 }

@@ -25,7 +25,11 @@ const ORIGINAL = 'Original Request';
 
 function summaryOf(request: string): string {
   const prose = requestProse(request);
-  const paragraph = prose.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  const paragraph =
+    prose
+      .split(/\n\s*\n/)[0]
+      ?.replace(/\s+/g, ' ')
+      .trim() ?? '';
   if (paragraph.length === 0) return 'The request gives no description beyond its instructions below.';
   return paragraph.length > 500 ? `${paragraph.slice(0, 497)}...` : paragraph;
 }
@@ -48,7 +52,10 @@ function bodies(input: PlanInput): Record<string, string> {
   ].join('\n\n');
   const phase =
     files.length > 0
-      ? ['### Phase 1 — Write the requested files', files.map((f) => `- \`${f}\` — create or replace it with the content the request gives`).join('\n')]
+      ? [
+          '### Phase 1 — Write the requested files',
+          files.map((f) => `- \`${f}\` — create or replace it with the content the request gives`).join('\n'),
+        ]
       : ['### Phase 1 — Carry out the request', '- The request names no files; make the change it describes where the code calls for it.'];
   const confirmed = input.testingAnswer === undefined ? '' : `\n\nConfirmed with the user: ${input.testingAnswer}`;
   const testing = [
@@ -57,7 +64,8 @@ function bodies(input: PlanInput): Record<string, string> {
     '### Manual / browser scenarios',
     `1. None needed: the test suite exercises the change.${confirmed}`,
   ].join('\n\n');
-  const implementationItems = files.length > 0 ? files.map((f) => `- [ ] Write \`${f}\``) : ['- [ ] Carry out the request as the Overview describes'];
+  const implementationItems =
+    files.length > 0 ? files.map((f) => `- [ ] Write \`${f}\``) : ['- [ ] Carry out the request as the Overview describes'];
   const todo = ['### Implementation', implementationItems.join('\n'), '### Testing', `- [ ] Run \`${test}\` and see it pass`].join('\n\n');
   return {
     overview,

@@ -25,13 +25,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const prompt = (name = 'planning') => renderRole(name, { documentPath: docPath, worktreePath: dir, signalCommand, planTemplatePath: templatePath });
+const prompt = (name = 'planning') =>
+  renderRole(name, { documentPath: docPath, worktreePath: dir, signalCommand, planTemplatePath: templatePath });
 
 describe('planning', () => {
   it('writes the plan section for section, quotes the request verbatim, reads it back and signals', async () => {
     const request =
       '  Leading spaces, "quotes", $HOME and `ticks`\n\n' +
-      taskRequest({ summary: 'Add a greeting module.', files: { 'src/greet.js': 'export const greet = () => "hi";\n' }, tests: 'node --test' }) +
+      taskRequest({
+        summary: 'Add a greeting module.',
+        files: { 'src/greet.js': 'export const greet = () => "hi";\n' },
+        tests: 'node --test',
+      }) +
       '\ntrailing line without newline';
     await writeFile(docPath, request);
     const run = drive(createRoleBrain(), prompt(), bashExec(dir));
@@ -77,7 +82,10 @@ describe('planning', () => {
     const asked: unknown[] = [];
     const answer = (input: unknown) => {
       asked.push(input);
-      return { output: 'Your questions have been answered: "Is this testing strategy enough…"="Yes". You can now continue.', isError: false };
+      return {
+        output: 'Your questions have been answered: "Is this testing strategy enough…"="Yes". You can now continue.',
+        isError: false,
+      };
     };
     drive(createRoleBrain({ confirmTestingStrategy: true }), prompt(), bashExec(dir), { answer });
     expect(asked).toHaveLength(1);
@@ -86,7 +94,13 @@ describe('planning', () => {
   });
 
   it('says what is missing instead of guessing', () => {
-    const run = drive(createRoleBrain(), prompt().replace(/Plan template: `[^`]*`/, 'Plan template: (none)').replace(/plan template\*\* at `[^`]*`/, ''), bashExec(dir));
+    const run = drive(
+      createRoleBrain(),
+      prompt()
+        .replace(/Plan template: `[^`]*`/, 'Plan template: (none)')
+        .replace(/plan template\*\* at `[^`]*`/, ''),
+      bashExec(dir),
+    );
     expect(run.final).toMatch(/^\[role brain\] planning: (cannot read the task document|the prompt does not give the planTemplatePath)/);
   });
 });

@@ -60,7 +60,8 @@ export function planPhase(ctx: RoleContext): Action | undefined {
   const asked = ctx.steps.lastOfTool('AskUserQuestion');
   if (asking && !asked) return testingQuestion(testCommandFor(requestOf(doc), ctx.options));
   const written = ctx.steps.find(S.writePlan);
-  if (!written) return bash(S.writePlan, writePlanCommand(ctx, doc, outputOf(template), asked?.isError === true ? undefined : answerOf(asked?.result)));
+  if (!written)
+    return bash(S.writePlan, writePlanCommand(ctx, doc, outputOf(template), asked?.isError === true ? undefined : answerOf(asked?.result)));
   if (written.isError) throw new Error(`writing the plan failed: ${outputOf(written)}`);
   if (!ctx.steps.has(S.readBack)) return bash(S.readBack, catCommand(need(ctx.facts, 'documentPath')));
   return undefined;

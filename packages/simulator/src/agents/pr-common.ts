@@ -55,12 +55,18 @@ export function reportAction(ctx: RoleContext, failed: string, next: string): Ac
     `- Next step for a human: ${next}`,
     '',
   ].join('\n');
-  return bash(PR_STEPS.report, `sed -i '/^## Pull Request Report[[:space:]]*$/,$d' ${shq(path)} && printf '%s' ${shq(text)} >> ${shq(path)}`);
+  return bash(
+    PR_STEPS.report,
+    `sed -i '/^## Pull Request Report[[:space:]]*$/,$d' ${shq(path)} && printf '%s' ${shq(text)} >> ${shq(path)}`,
+  );
 }
 
 /** A report for a failed step: its first output line says what went wrong. */
 export function failedStepReport(ctx: RoleContext, description: string, next: string): Action {
-  const line = outputOf(ctx.steps.find(description)).split('\n').find((l) => l.trim().length > 0) ?? 'no output';
+  const line =
+    outputOf(ctx.steps.find(description))
+      .split('\n')
+      .find((l) => l.trim().length > 0) ?? 'no output';
   return reportAction(ctx, `${description.toLowerCase()} failed: ${line}`, next);
 }
 
@@ -72,7 +78,9 @@ export function prSummary(ctx: RoleContext): string {
     url === undefined ? 'No pull request URL seen.' : `Pull request: ${url}.`,
     view ? `Last seen: ${describeView(view)}.` : '',
     fixes > 0 ? `Pushed ${fixes} CI fix round(s).` : '',
-    ctx.steps.has(PR_STEPS.report) ? 'Stopped and wrote a Pull Request Report into the task document; no signal.' : `${sentence(signalOutcome(ctx, PR_STEPS.signal, 'pr-complete'))}.`,
+    ctx.steps.has(PR_STEPS.report)
+      ? 'Stopped and wrote a Pull Request Report into the task document; no signal.'
+      : `${sentence(signalOutcome(ctx, PR_STEPS.signal, 'pr-complete'))}.`,
   ];
   return parts.filter((p) => p.length > 0).join(' ');
 }

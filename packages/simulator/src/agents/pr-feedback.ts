@@ -48,7 +48,10 @@ export function prFeedbackRole(ctx: RoleContext): Action {
   const push = ctx.steps.find(S.push);
   if (!push) {
     const message = `Task ${ctx.facts.taskId ?? '?'}: address review feedback`;
-    return bash(S.push, inDir(wt, `${commitAllCommand(ctx.options.gitIdentity, message)} && git push origin ${shq(need(ctx.facts, 'branch'))}`));
+    return bash(
+      S.push,
+      inDir(wt, `${commitAllCommand(ctx.options.gitIdentity, message)} && git push origin ${shq(need(ctx.facts, 'branch'))}`),
+    );
   }
   if (push.isError) return failedStepReport(ctx, S.push, 'push the feedback changes by hand');
   if (!ctx.steps.has(S.comment)) {
@@ -57,7 +60,8 @@ export function prFeedbackRole(ctx: RoleContext): Action {
       edits.map((e) => e.path),
       command,
     );
-    const comment = (file: string) => `gh pr comment ${shq(need(ctx.facts, 'branch'))} --repo ${shq(ctx.facts.repoSlug ?? '')} --body-file ${file}`;
+    const comment = (file: string) =>
+      `gh pr comment ${shq(need(ctx.facts, 'branch'))} --repo ${shq(ctx.facts.repoSlug ?? '')} --body-file ${file}`;
     return bash(S.comment, inDir(wt, withTempFile(body, comment)));
   }
   return ciPhase(ctx, requestEdits(doc, 'ci-fix').edits);

@@ -56,7 +56,10 @@ describe('readPromptFacts', () => {
 
   it('reads the plan template of planning and yolo, and the slug of the PR prompts', () => {
     expect(readPromptFacts(renderRole('planning', vars), 'planning').planTemplatePath).toBe(vars.planTemplatePath);
-    expect(readPromptFacts(renderRole('yolo', vars), 'yolo')).toMatchObject({ planTemplatePath: vars.planTemplatePath, repoSlug: 'acme/widgets' });
+    expect(readPromptFacts(renderRole('yolo', vars), 'yolo')).toMatchObject({
+      planTemplatePath: vars.planTemplatePath,
+      repoSlug: 'acme/widgets',
+    });
     expect(readPromptFacts(renderRole('pr', vars), 'pr').repoSlug).toBe('acme/widgets');
     expect(readPromptFacts(renderRole('pr', { ...vars, repoSlug: '' }), 'pr').repoSlug).toBe('');
   });

@@ -1,15 +1,7 @@
 // Reads Bottega's rendered role prompts: which role a prompt is for (keyed on
 // the templates' stable headings and opening sentences) and the task's facts.
 
-export type AgentRole =
-  | 'planning'
-  | 'planning-nontechnical'
-  | 'implementation'
-  | 'review'
-  | 'refinement'
-  | 'pr'
-  | 'pr-feedback'
-  | 'yolo';
+export type AgentRole = 'planning' | 'planning-nontechnical' | 'implementation' | 'review' | 'refinement' | 'pr' | 'pr-feedback' | 'yolo';
 
 /** Checked in order: the more specific prompt (feedback, non-technical) first. */
 const HEADINGS: readonly (readonly [RegExp, AgentRole])[] = [

@@ -29,8 +29,15 @@ afterEach(async () => {
 });
 
 type Checks = Record<string, unknown>[];
-const run = (status: string, conclusion = '', id = 42) => ({ __typename: 'CheckRun', name: 'build', status, conclusion, detailsUrl: `https://github.com/acme/widgets/actions/runs/${id}/job/1` });
-const view = (statusCheckRollup: Checks, mergeable = 'MERGEABLE', state = 'OPEN') => JSON.stringify({ state, mergeable, statusCheckRollup });
+const run = (status: string, conclusion = '', id = 42) => ({
+  __typename: 'CheckRun',
+  name: 'build',
+  status,
+  conclusion,
+  detailsUrl: `https://github.com/acme/widgets/actions/runs/${id}/job/1`,
+});
+const view = (statusCheckRollup: Checks, mergeable = 'MERGEABLE', state = 'OPEN') =>
+  JSON.stringify({ state, mergeable, statusCheckRollup });
 const ok = (output: string): ExecResult => ({ output, isError: false });
 
 /** gh answers: polls in order (the last repeats), an optional existing PR, and every command seen. */
@@ -40,7 +47,8 @@ function gh(polls: string[], existing?: string) {
   const answer = (c: string): ExecResult => {
     seen.push(c);
     if (c.includes('gh pr create')) return ok('https://github.com/acme/widgets/pull/5');
-    if (c.includes('--json number,state,url')) return existing ? ok(existing) : { output: 'Exit code 1\nno pull requests found for branch "bottega/task-7"', isError: true };
+    if (c.includes('--json number,state,url'))
+      return existing ? ok(existing) : { output: 'Exit code 1\nno pull requests found for branch "bottega/task-7"', isError: true };
     if (c.includes('statusCheckRollup')) return ok(polls[Math.min(n++, polls.length - 1)] ?? '{}');
     if (c.includes('gh run view')) return ok('build\tRun tests\tnot ok 1 - ci.txt missing');
     if (c.includes('gh pr comment')) return ok('https://github.com/acme/widgets/pull/5#issuecomment-1');
@@ -75,11 +83,19 @@ describe('pull request', () => {
       PR_STEPS.poll,
       PR_STEPS.signal,
     ]);
-    expect(git(`git --git-dir='${join(dir, 'origin.git')}' log -1 --format='%an <%ae> %s' bottega/task-7`)).toBe('Bottega Agent <agent@bottega.invalid> Task 7: Add a greeting');
+    expect(git(`git --git-dir='${join(dir, 'origin.git')}' log -1 --format='%an <%ae> %s' bottega/task-7`)).toBe(
+      'Bottega Agent <agent@bottega.invalid> Task 7: Add a greeting',
+    );
     const create = g.seen.find((c) => c.includes('gh pr create')) ?? '';
-    expect(create).toContain("gh pr create --repo 'acme/widgets' --head 'bottega/task-7' --base 'main' --title 'Add a greeting' --body-file \"$f\"");
+    expect(create).toContain(
+      "gh pr create --repo 'acme/widgets' --head 'bottega/task-7' --base 'main' --title 'Add a greeting' --body-file \"$f\"",
+    );
     expect(create).toContain('Task 7: Add a greeting');
-    expect(r.commands.filter((c) => c.includes('statusCheckRollup')).every((c) => /sleep 0; gh pr view 'bottega\/task-7' --repo 'acme\/widgets' --json state,mergeable,statusCheckRollup$/.test(c))).toBe(true);
+    expect(
+      r.commands
+        .filter((c) => c.includes('statusCheckRollup'))
+        .every((c) => /sleep 0; gh pr view 'bottega\/task-7' --repo 'acme\/widgets' --json state,mergeable,statusCheckRollup$/.test(c)),
+    ).toBe(true);
     expect(readLog(signalLog)).toEqual(['signal pr-complete']);
     expect(r.final).toMatch(/^Pull request: https:\/\/github.com\/acme\/widgets\/pull\/5\. .*Signalled pr-complete\.$/);
   });
@@ -96,7 +112,14 @@ describe('pull request', () => {
     await writeFile(join(wt, 'ok.txt'), 'ok\n');
     const g = gh([view([run('COMPLETED', 'FAILURE')]), view([run('COMPLETED', 'SUCCESS')])]);
     const r = drivePr(g);
-    expect(r.descriptions.slice(7)).toEqual([PR_STEPS.poll, PR_STEPS.logs, PR_STEPS.fix('ci.txt'), PR_STEPS.pushFix, PR_STEPS.poll, PR_STEPS.signal]);
+    expect(r.descriptions.slice(7)).toEqual([
+      PR_STEPS.poll,
+      PR_STEPS.logs,
+      PR_STEPS.fix('ci.txt'),
+      PR_STEPS.pushFix,
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
     expect(g.seen).toContain(`cd '${wt}' && gh run view '42' --repo 'acme/widgets' --log-failed`);
     expect(git(`git --git-dir='${join(dir, 'origin.git')}' show bottega/task-7:ci.txt`)).toBe('fixed');
     expect(readLog(signalLog)).toEqual(['signal pr-complete']);
@@ -117,7 +140,14 @@ describe('pull request', () => {
   it('reports when CI still fails after the known fix', async () => {
     await writeFile(join(wt, 'ok.txt'), 'ok\n');
     const r = drivePr(gh([view([run('COMPLETED', 'FAILURE')])]));
-    expect(r.descriptions.slice(7)).toEqual([PR_STEPS.poll, PR_STEPS.logs, PR_STEPS.fix('ci.txt'), PR_STEPS.pushFix, PR_STEPS.poll, PR_STEPS.report]);
+    expect(r.descriptions.slice(7)).toEqual([
+      PR_STEPS.poll,
+      PR_STEPS.logs,
+      PR_STEPS.fix('ci.txt'),
+      PR_STEPS.pushFix,
+      PR_STEPS.poll,
+      PR_STEPS.report,
+    ]);
     expect(await readFile(docPath, 'utf8')).toContain('1 CI fix round(s)');
   });
 
@@ -141,12 +171,22 @@ describe('pull request', () => {
     await writeFile(join(wt, 'ok.txt'), 'ok\n');
     const green = [run('COMPLETED', 'SUCCESS')];
     const r = drivePr(gh([view(green, 'CONFLICTING'), view(green, 'UNKNOWN'), view(green)]));
-    expect(r.descriptions.slice(7)).toEqual([PR_STEPS.poll, PR_STEPS.rebase, PR_STEPS.forcePush, PR_STEPS.poll, PR_STEPS.poll, PR_STEPS.signal]);
+    expect(r.descriptions.slice(7)).toEqual([
+      PR_STEPS.poll,
+      PR_STEPS.rebase,
+      PR_STEPS.forcePush,
+      PR_STEPS.poll,
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
   });
 
   it('uses an open pull request instead of creating another', async () => {
     await writeFile(join(wt, 'ok.txt'), 'ok\n');
-    const g = gh([view([run('COMPLETED', 'SUCCESS')])], JSON.stringify({ number: 5, state: 'OPEN', url: 'https://github.com/acme/widgets/pull/5' }));
+    const g = gh(
+      [view([run('COMPLETED', 'SUCCESS')])],
+      JSON.stringify({ number: 5, state: 'OPEN', url: 'https://github.com/acme/widgets/pull/5' }),
+    );
     const r = drivePr(g);
     expect(r.descriptions).not.toContain(PR_STEPS.create);
     expect(r.final).toContain('https://github.com/acme/widgets/pull/5');

@@ -47,7 +47,12 @@ export function openPullRequestPhase(ctx: RoleContext, doc: string): Action | un
     return bash(S.commit, inDir(wt, commitAllCommand(ctx.options.gitIdentity, message)));
   }
   if (ctx.steps.find(S.commit)?.isError === true) return failedStepReport(ctx, S.commit, 'commit the work by hand');
-  if (!ctx.facts.repoSlug) return reportAction(ctx, 'this checkout has no GitHub remote, so no pull request can be opened', 'add a GitHub remote and run the PR agent again');
+  if (!ctx.facts.repoSlug)
+    return reportAction(
+      ctx,
+      'this checkout has no GitHub remote, so no pull request can be opened',
+      'add a GitHub remote and run the PR agent again',
+    );
   const base = need(ctx.facts, 'baseBranch');
   const branch = need(ctx.facts, 'branch');
   const slug = ctx.facts.repoSlug;

@@ -45,7 +45,9 @@ describe('review', () => {
     const r = run('review');
     expect(r.descriptions).toEqual(['Read the task document', 'Write the review findings']);
     const doc = await readFile(docPath, 'utf8');
-    expect(sectionBody(doc, 'Review Findings')).toBe('IN_PROGRESS\n\nRemaining items:\n- Write `ok.txt`\n- Run `grep -qx ok ok.txt || { echo "ok.txt is wrong: $(cat ok.txt)"; exit 3; }` and see it pass');
+    expect(sectionBody(doc, 'Review Findings')).toBe(
+      'IN_PROGRESS\n\nRemaining items:\n- Write `ok.txt`\n- Run `grep -qx ok ok.txt || { echo "ok.txt is wrong: $(cat ok.txt)"; exit 3; }` and see it pass',
+    );
     expect(readLog(signalLog)).toEqual(['signal plan-complete']);
     expect(r.final).toMatch(/^IN_PROGRESS: 2 To-Do items/);
   });
@@ -67,7 +69,12 @@ describe('review', () => {
   it('gives READY and signals workflow-complete when the tests pass', async () => {
     await plannedAndBuilt({ summary: 'x', files: { 'ok.txt': 'ok\n' }, tests: check });
     const r = run('review');
-    expect(r.descriptions).toEqual(['Read the task document', 'Run the tests', 'Write the review findings', 'Signal that the workflow is complete']);
+    expect(r.descriptions).toEqual([
+      'Read the task document',
+      'Run the tests',
+      'Write the review findings',
+      'Signal that the workflow is complete',
+    ]);
     const doc = await readFile(docPath, 'utf8');
     expect(sectionBody(doc, 'Review Findings')).toMatch(/^\*\*Verdict: READY\*\*/);
     expect(todoItems(doc).every((i) => i.checked)).toBe(true);
@@ -93,7 +100,8 @@ describe('review', () => {
   it('retries a failing signal once, then reports it', async () => {
     await plannedAndBuilt({ summary: 'x', files: { 'ok.txt': 'ok\n' }, tests: check });
     const real = bashExec(dir);
-    const exec: Exec = (c) => (c.includes('workflow-complete') ? { output: 'Exit code 1\nerror: run is not live', isError: true } : real(c));
+    const exec: Exec = (c) =>
+      c.includes('workflow-complete') ? { output: 'Exit code 1\nerror: run is not live', isError: true } : real(c);
     const r = run('review', exec);
     expect(r.descriptions.filter((d) => d.startsWith('Signal'))).toHaveLength(2);
     expect(r.final).toContain('the workflow-complete signal failed: error: run is not live');

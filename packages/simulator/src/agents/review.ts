@@ -35,7 +35,9 @@ export function reviewRole(ctx: RoleContext): Action {
   const unchecked = todoItems(doc).filter((i) => !i.checked);
   if (unchecked.length > 0) {
     if (!ctx.steps.has(S.writeFindings)) return writeFindings(ctx, S.writeFindings, doc, inProgressFindings(unchecked));
-    return done(`IN_PROGRESS: ${unchecked.length} To-Do items are still unchecked (${unchecked.map((i) => i.text).join('; ')}). No verdict and no signal.`);
+    return done(
+      `IN_PROGRESS: ${unchecked.length} To-Do items are still unchecked (${unchecked.map((i) => i.text).join('; ')}). No verdict and no signal.`,
+    );
   }
   const request = requestOf(doc);
   const blocked = findMarker(request, 'blocked');
@@ -51,11 +53,16 @@ export function reviewRole(ctx: RoleContext): Action {
   if (!tests) return runTestsAction(ctx, S.runTests, command);
   const output = tail(outputOf(tests));
   if (tests.isError) {
-    if (!ctx.steps.has(S.writeFindings)) return writeFindings(ctx, S.writeFindings, doc, needsWorkFindings(command, exitCodeOf(tests), output), true);
-    return done(`Verdict: NEEDS_WORK. \`${command}\` fails (exit code ${exitCodeOf(tests)}).\nFindings written and every To-Do item unchecked; no signal.`);
+    if (!ctx.steps.has(S.writeFindings))
+      return writeFindings(ctx, S.writeFindings, doc, needsWorkFindings(command, exitCodeOf(tests), output), true);
+    return done(
+      `Verdict: NEEDS_WORK. \`${command}\` fails (exit code ${exitCodeOf(tests)}).\nFindings written and every To-Do item unchecked; no signal.`,
+    );
   }
   if (!ctx.steps.has(S.writeFindings)) return writeFindings(ctx, S.writeFindings, doc, readyFindings(command, output));
   const signal = signalStep(ctx, S.signalReady, 'workflow-complete');
   if (signal) return signal;
-  return done(`Verdict: READY. Every To-Do item is checked and \`${command}\` passes.\nFindings written; ${signalOutcome(ctx, S.signalReady, 'workflow-complete')}.`);
+  return done(
+    `Verdict: READY. Every To-Do item is checked and \`${command}\` passes.\nFindings written; ${signalOutcome(ctx, S.signalReady, 'workflow-complete')}.`,
+  );
 }

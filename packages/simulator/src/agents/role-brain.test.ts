@@ -14,22 +14,42 @@ describe('createRoleBrain', () => {
     const brain = createRoleBrain();
     const first = (name: string) => brain(request([user(renderRole(name, vars))])).content[0];
     for (const name of ['planning', 'planning-nontechnical', 'implementation', 'review', 'pr', 'pr-feedback', 'yolo']) {
-      expect(first(name), name).toEqual({ type: 'tool_use', name: 'Bash', input: { command: "cat '/docs/task.md'", description: 'Read the task document' } });
+      expect(first(name), name).toEqual({
+        type: 'tool_use',
+        name: 'Bash',
+        input: { command: "cat '/docs/task.md'", description: 'Read the task document' },
+      });
     }
-    expect(first('refinement')).toMatchObject({ type: 'tool_use', name: 'Bash', input: { description: 'List the files this branch changed' } });
+    expect(first('refinement')).toMatchObject({
+      type: 'tool_use',
+      name: 'Bash',
+      input: { description: 'List the files this branch changed' },
+    });
   });
 
   it('hands other prompts to the directive brain, and answers side requests with text', () => {
     const brain = createRoleBrain({ sideReply: 'A title' });
-    expect(brain(request([user(`go ${directive.bash('echo hi')}`)])).content[0]).toMatchObject({ type: 'tool_use', input: { command: 'echo hi' } });
-    expect(brain(request([user('Summarise this')], false))).toMatchObject({ content: [{ type: 'text', text: 'A title' }], stopReason: 'end_turn' });
+    expect(brain(request([user(`go ${directive.bash('echo hi')}`)])).content[0]).toMatchObject({
+      type: 'tool_use',
+      input: { command: 'echo hi' },
+    });
+    expect(brain(request([user('Summarise this')], false))).toMatchObject({
+      content: [{ type: 'text', text: 'A title' }],
+      stopReason: 'end_turn',
+    });
   });
 
   it('says so when Bash is not offered or a fact is missing', () => {
     const noBash = { ...request([user(renderRole('review', vars))]), tools: [{ name: 'Read', input_schema: { type: 'object' } }] };
-    expect(createRoleBrain()(noBash).content[0]).toMatchObject({ type: 'text', text: expect.stringMatching(/^\[role brain\] tool Bash is not offered/) });
+    expect(createRoleBrain()(noBash).content[0]).toMatchObject({
+      type: 'text',
+      text: expect.stringMatching(/^\[role brain\] tool Bash is not offered/),
+    });
     const noDoc = renderRole('review', vars).replace(/Task document: `[^`]*`/, 'Task document: unknown');
-    expect(nextRoleAction(request([user(noDoc)]))).toEqual({ kind: 'done', text: '[role brain] review: the prompt does not give the documentPath' });
+    expect(nextRoleAction(request([user(noDoc)]))).toEqual({
+      kind: 'done',
+      text: '[role brain] review: the prompt does not give the documentPath',
+    });
   });
 
   it('finds the role prompt behind later non-role prompts (a resumed session)', () => {
@@ -40,7 +60,10 @@ describe('createRoleBrain', () => {
       assistant({ type: 'text', text: 'Refinement pass…' }),
       user('<system-reminder>x</system-reminder>', 'continue'),
     ];
-    expect(nextRoleAction(request(history))).toMatchObject({ kind: 'done', text: expect.stringMatching(/^Refinement pass over the branch \(no changes\)/) });
+    expect(nextRoleAction(request(history))).toMatchObject({
+      kind: 'done',
+      text: expect.stringMatching(/^Refinement pass over the branch \(no changes\)/),
+    });
   });
 });
 
@@ -51,8 +74,17 @@ describe('a role prompt in the system prompt', () => {
       assistant(toolUse('a', 'Bash', { command: 'git status', description: 'List the files this branch changed' })),
       user(toolResult('a', ' M a.txt')),
     ];
-    const req = { ...request(history), system: [{ type: 'text', text: 'You are Claude Code.' }, { type: 'text', text: renderRole('refinement', vars) }] };
-    expect(nextRoleAction(req)).toMatchObject({ kind: 'done', text: expect.stringMatching(/^Refinement pass over the branch \(1 line of/) });
+    const req = {
+      ...request(history),
+      system: [
+        { type: 'text', text: 'You are Claude Code.' },
+        { type: 'text', text: renderRole('refinement', vars) },
+      ],
+    };
+    expect(nextRoleAction(req)).toMatchObject({
+      kind: 'done',
+      text: expect.stringMatching(/^Refinement pass over the branch \(1 line of/),
+    });
     expect(nextRoleAction({ ...request([user('Go.')]), system: 'You are Claude Code.' })).toBeUndefined();
   });
 });

@@ -28,7 +28,11 @@ afterEach(async () => {
 });
 
 const check = 'grep -qx ok ok.txt';
-const green = JSON.stringify({ state: 'OPEN', mergeable: 'MERGEABLE', statusCheckRollup: [{ name: 'build', status: 'COMPLETED', conclusion: 'SUCCESS' }] });
+const green = JSON.stringify({
+  state: 'OPEN',
+  mergeable: 'MERGEABLE',
+  statusCheckRollup: [{ name: 'build', status: 'COMPLETED', conclusion: 'SUCCESS' }],
+});
 
 function fakeGh(c: string): ExecResult {
   if (c.includes('gh pr create')) return { output: 'https://github.com/acme/widgets/pull/9', isError: false };
@@ -37,7 +41,12 @@ function fakeGh(c: string): ExecResult {
 }
 
 function yolo() {
-  const prompt = renderRole('yolo', { documentPath: docPath, worktreePath: wt, signalCommand, planTemplatePath: join(dir, 'plan-template.md') });
+  const prompt = renderRole('yolo', {
+    documentPath: docPath,
+    worktreePath: wt,
+    signalCommand,
+    planTemplatePath: join(dir, 'plan-template.md'),
+  });
   return drive(createRoleBrain({ pollIntervalSeconds: 0 }), prompt, withFakeGh(bashExec(wt), fakeGh));
 }
 
@@ -67,15 +76,26 @@ describe('yolo', () => {
       PR_STEPS.signal,
     ]);
     const doc = await readFile(docPath, 'utf8');
-    expect(sectionBody(doc, 'Original Request')).toBe(request.trimEnd().split('\n').map((l) => `> ${l}`).join('\n'));
+    expect(sectionBody(doc, 'Original Request')).toBe(
+      request
+        .trimEnd()
+        .split('\n')
+        .map((l) => `> ${l}`)
+        .join('\n'),
+    );
     expect(sectionBody(doc, 'Review Findings')).toMatch(/^\*\*Verdict: READY\*\*/);
     expect(todoItems(doc).every((i) => i.checked)).toBe(true);
     expect(readLog(signalLog)).toEqual(['signal workflow-complete', 'signal pr-complete']);
-    expect(r.final).toMatch(/^Planned, built and verified the task\. Tests passed\. Signalled workflow-complete\. Pull request: https:\/\/github.com\/acme\/widgets\/pull\/9/);
+    expect(r.final).toMatch(
+      /^Planned, built and verified the task\. Tests passed\. Signalled workflow-complete\. Pull request: https:\/\/github.com\/acme\/widgets\/pull\/9/,
+    );
   });
 
   it('applies the fix blocks once when the tests fail, and goes on when they pass', async () => {
-    await writeFile(docPath, taskRequest({ summary: 'Fix once.', files: { 'ok.txt': 'bad\n' }, fixes: { 'ok.txt': 'ok\n' }, tests: check }));
+    await writeFile(
+      docPath,
+      taskRequest({ summary: 'Fix once.', files: { 'ok.txt': 'bad\n' }, fixes: { 'ok.txt': 'ok\n' }, tests: check }),
+    );
     const r = yolo();
     expect(r.descriptions.slice(6, 9)).toEqual([YOLO_STEPS.runTests, YOLO_STEPS.applyFix('ok.txt'), YOLO_STEPS.rerunTests]);
     expect(readLog(signalLog)).toEqual(['signal workflow-complete', 'signal pr-complete']);
@@ -91,7 +111,10 @@ describe('yolo', () => {
   });
 
   it('signals workflow-blocked and stops when the request needs a human', async () => {
-    await writeFile(docPath, taskRequest({ summary: 'Needs a key.', files: { 'ok.txt': 'ok\n' }, blocked: 'a human must add the API key' }));
+    await writeFile(
+      docPath,
+      taskRequest({ summary: 'Needs a key.', files: { 'ok.txt': 'ok\n' }, blocked: 'a human must add the API key' }),
+    );
     const r = yolo();
     expect(r.descriptions.slice(-3)).toEqual([YOLO_STEPS.readForVerdict, YOLO_STEPS.writeVerdict, YOLO_STEPS.signalBlocked]);
     expect(readLog(signalLog)).toEqual(['signal workflow-blocked --reason a human must add the API key']);

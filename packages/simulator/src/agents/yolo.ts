@@ -29,7 +29,8 @@ const S = YOLO_STEPS;
 function summary(ctx: RoleContext): string {
   const verify = ctx.steps.find(S.rerunTests) ?? ctx.steps.find(S.runTests);
   const built = verify ? `Tests ${verify.isError ? 'failed' : 'passed'}.` : '';
-  if (ctx.steps.has(S.signalBlocked)) return `Planned and built the task, then stopped: BLOCKED; ${signalOutcome(ctx, S.signalBlocked, 'workflow-blocked')}.`;
+  if (ctx.steps.has(S.signalBlocked))
+    return `Planned and built the task, then stopped: BLOCKED; ${signalOutcome(ctx, S.signalBlocked, 'workflow-blocked')}.`;
   return `Planned, built and verified the task. ${built} ${sentence(signalOutcome(ctx, S.signalComplete, 'workflow-complete'))}. ${prSummary(ctx)}`;
 }
 
@@ -69,10 +70,14 @@ export function yoloRole(ctx: RoleContext): Action {
   if (!current) return bash(S.readForVerdict, catCommand(need(ctx.facts, 'documentPath')));
   if (!ctx.steps.has(S.writeVerdict)) {
     const findings = verdict?.findings ?? blockedFindings(plainReason(blocked ?? ''));
-    return bash(S.writeVerdict, writeFileCommand(need(ctx.facts, 'documentPath'), withFindings(outputOf(current), findings, verdict?.uncheck)));
+    return bash(
+      S.writeVerdict,
+      writeFileCommand(need(ctx.facts, 'documentPath'), withFindings(outputOf(current), findings, verdict?.uncheck)),
+    );
   }
   if (blocked !== undefined) return signalStep(ctx, S.signalBlocked, blockedSignalArgs(blocked)) ?? done(summary(ctx));
-  if (verdict?.passed !== true) return done(`Planned and built the task, but \`${command}\` still fails; the findings are in the task document. No signal.`);
+  if (verdict?.passed !== true)
+    return done(`Planned and built the task, but \`${command}\` still fails; the findings are in the task document. No signal.`);
   const signal = signalStep(ctx, S.signalComplete, 'workflow-complete');
   if (signal) return signal;
   return openPullRequestPhase(ctx, outputOf(current)) ?? ciPhase(ctx, requestEdits(plan, 'ci-fix').edits);

@@ -26,9 +26,7 @@ describe('scriptedBrain', () => {
 
   it('runs several bash directives one after another, counting calls in the history', () => {
     const prompt = user(`${directive.bash('echo one')} then ${directive.bash('echo two')}`);
-    const second = scriptedBrain(
-      request([prompt, assistant(toolUse('a', 'Bash', { command: 'echo one' })), user(toolResult('a', 'one'))]),
-    );
+    const second = scriptedBrain(request([prompt, assistant(toolUse('a', 'Bash', { command: 'echo one' })), user(toolResult('a', 'one'))]));
     expect(second.content).toEqual([{ type: 'tool_use', name: 'Bash', input: expect.objectContaining({ command: 'echo two' }) }]);
     const last = scriptedBrain(
       request([
@@ -103,7 +101,9 @@ describe('scriptedBrain', () => {
     const brain = createBrain({
       directives: { ...builtinDirectives, signal: (body) => ({ kind: 'tool', tool: 'Bash', input: { command: `signal ${body}` } }) },
     });
-    expect(brain(request([user('[[signal: done]]')])).content).toEqual([{ type: 'tool_use', name: 'Bash', input: { command: 'signal done' } }]);
+    expect(brain(request([user('[[signal: done]]')])).content).toEqual([
+      { type: 'tool_use', name: 'Bash', input: { command: 'signal done' } },
+    ]);
   });
 
   it('accepts a bare string as message content', () => {
@@ -115,7 +115,12 @@ describe('scriptedBrain', () => {
 describe('readTurn and summarize', () => {
   it("reads the prompt of a message with an image, past Claude Code's note on where it saved the image", () => {
     const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } };
-    const prompt = user(reminder, image, `What is this? ${directive.say('a dot')}`, '[Image: source: /srv/claude/project/session/images/1.png]');
+    const prompt = user(
+      reminder,
+      image,
+      `What is this? ${directive.say('a dot')}`,
+      '[Image: source: /srv/claude/project/session/images/1.png]',
+    );
     expect(readTurn(request([prompt]))?.prompt).toBe(`What is this? ${directive.say('a dot')}`);
     expect(scriptedBrain(request([prompt])).content).toEqual([{ type: 'text', text: 'a dot' }]);
   });

@@ -81,7 +81,10 @@ describe('POST /v1/messages', () => {
       role: 'assistant',
       model: 'claude-sonnet-4-5',
       stop_reason: 'tool_use',
-      content: [{ type: 'thinking', thinking: 'plan' }, { type: 'tool_use', name: 'Bash', input: { command: 'echo hi' } }],
+      content: [
+        { type: 'thinking', thinking: 'plan' },
+        { type: 'tool_use', name: 'Bash', input: { command: 'echo hi' } },
+      ],
       usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number) },
     });
     const ids = bodies.flatMap((b) => [b.id, b.content[1]?.id]);
@@ -109,7 +112,10 @@ describe('other routes', () => {
     const count = await post(request([user('hello')]), {}, '/v1/messages/count_tokens');
     expect(await count.json()).toEqual({ input_tokens: expect.any(Number) });
     const bad = await post('{nope');
-    expect([bad.status, await bad.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message: expect.any(String) } }]);
+    expect([bad.status, await bad.json()]).toEqual([
+      400,
+      { type: 'error', error: { type: 'invalid_request_error', message: expect.any(String) } },
+    ]);
     const missing = await fetch(`${fake.url}/api/hello`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
@@ -194,7 +200,10 @@ describe('failure controls', () => {
   it('requires the configured api key or bearer token', async () => {
     await restart({ requireAuth: { apiKey: 'good', bearer: 'tok' } });
     const wrong = await post(request([user('hi')]), { 'x-api-key': 'bad' });
-    expect([wrong.status, await wrong.json()]).toEqual([401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }]);
+    expect([wrong.status, await wrong.json()]).toEqual([
+      401,
+      { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
+    ]);
     expect((await post(request([user('hi')]), { 'x-api-key': 'good' })).status).toBe(200);
     expect((await post(request([user('hi')]), { 'x-api-key': '', authorization: 'Bearer tok' })).status).toBe(200);
     expect((await post(request([user('hi')]), { 'x-api-key': 'bad' }, '/v1/messages/count_tokens')).status).toBe(401);

@@ -70,7 +70,11 @@ interface Failure {
 }
 
 /** Takes the first queued entry for this request: a matching one, or one without a filter when `unfiltered` applies. */
-function takeFor<T extends { match?: (request: MessagesRequest) => boolean }>(queue: T[], body: MessagesRequest, unfiltered: boolean): T | undefined {
+function takeFor<T extends { match?: (request: MessagesRequest) => boolean }>(
+  queue: T[],
+  body: MessagesRequest,
+  unfiltered: boolean,
+): T | undefined {
   const i = queue.findIndex((q) => (q.match ? q.match(body) : unfiltered));
   return i < 0 ? undefined : queue.splice(i, 1)[0];
 }
@@ -200,7 +204,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     waitForRequest: (predicate, timeoutMs) => log.waitFor(predicate ?? (() => true), timeoutMs ?? 10_000),
     failNext(status, opts = {}) {
       for (let i = 0; i < (opts.count ?? 1); i++) {
-        failures.push({ status, body: opts.body, afterStreamStart: opts.afterStreamStart === true, ...(opts.match ? { match: opts.match } : {}) });
+        failures.push({
+          status,
+          body: opts.body,
+          afterStreamStart: opts.afterStreamStart === true,
+          ...(opts.match ? { match: opts.match } : {}),
+        });
       }
     },
     stallNext(opts = {}) {

@@ -46,11 +46,7 @@ function blockEvents(block: ReplyContent, index: number): SseEvent[] {
       }
       break;
   }
-  return [
-    ev('content_block_start', { index, content_block: start }),
-    ...deltas,
-    ev('content_block_stop', { index }),
-  ];
+  return [ev('content_block_start', { index, content_block: start }), ...deltas, ev('content_block_stop', { index })];
 }
 
 /** The full event sequence for one message: start, ping, blocks, delta, stop. */

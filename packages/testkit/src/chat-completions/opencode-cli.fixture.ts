@@ -31,11 +31,21 @@ export async function startOpencode(baseUrl: string, apiKey: string): Promise<Op
   mkdirSync(join(cfg, 'node_modules'), { recursive: true });
   const deps = { '@opencode-ai/plugin': '*' };
   writeFileSync(join(cfg, 'package.json'), JSON.stringify({ dependencies: deps }));
-  writeFileSync(join(cfg, 'package-lock.json'), JSON.stringify({ name: 'opencode', lockfileVersion: 3, requires: true, packages: { '': { dependencies: deps } } }));
+  writeFileSync(
+    join(cfg, 'package-lock.json'),
+    JSON.stringify({ name: 'opencode', lockfileVersion: 3, requires: true, packages: { '': { dependencies: deps } } }),
+  );
   const work = join(root, 'work');
   mkdirSync(work);
   const config = {
-    provider: { fake: { npm: '@ai-sdk/openai-compatible', name: 'Fake', options: { baseURL: baseUrl, apiKey }, models: { 'fake-model': { name: 'Fake model' } } } },
+    provider: {
+      fake: {
+        npm: '@ai-sdk/openai-compatible',
+        name: 'Fake',
+        options: { baseURL: baseUrl, apiKey },
+        models: { 'fake-model': { name: 'Fake model' } },
+      },
+    },
     model: 'fake/fake-model',
     small_model: 'fake/fake-model',
     permission: { bash: 'allow', edit: 'allow' },
@@ -58,7 +68,11 @@ export async function startOpencode(baseUrl: string, apiKey: string): Promise<Op
     OPENCODE_SERVER_PASSWORD: 'fixture-password',
   };
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child: ChildProcess = spawn(opencodeBinary(), ['serve', '--hostname', '127.0.0.1', '--port', String(port)], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(opencodeBinary(), ['serve', '--hostname', '127.0.0.1', '--port', String(port)], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stderr?.resume();
   const url = await new Promise<string>((resolve, reject) => {
@@ -74,7 +88,10 @@ export async function startOpencode(baseUrl: string, apiKey: string): Promise<Op
     });
     void exited.then(() => reject(new Error(`opencode exited before it was ready: ${out}`)));
   });
-  const client = createOpencodeClient({ baseUrl: url, headers: { authorization: `Basic ${Buffer.from('opencode:fixture-password').toString('base64')}` } });
+  const client = createOpencodeClient({
+    baseUrl: url,
+    headers: { authorization: `Basic ${Buffer.from('opencode:fixture-password').toString('base64')}` },
+  });
   return {
     url,
     client,
@@ -89,7 +106,12 @@ export async function startOpencode(baseUrl: string, apiKey: string): Promise<Op
           if (e.type === 'session.idle' && e.properties.sessionID === sessionId) return;
         }
       })();
-      await client.session.promptAsync({ sessionID: sessionId, directory: work, model: { providerID: 'fake', modelID: 'fake-model' }, parts: [{ type: 'text', text }] });
+      await client.session.promptAsync({
+        sessionID: sessionId,
+        directory: work,
+        model: { providerID: 'fake', modelID: 'fake-model' },
+        parts: [{ type: 'text', text }],
+      });
       await done;
       controller.abort();
       return events;

@@ -37,7 +37,9 @@ describe('a fake Chat Completions model behind the real OpenCode', () => {
     expect(agent).toHaveLength(2);
     expect(agent[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: 'fake-works\n\n[fake-exit-status: 0]\n' });
     expect(agent[1]?.messages.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'bash' } }] });
-    const texts = events.flatMap((e) => (e.type === 'message.part.updated' && e.properties.part.type === 'text' ? [e.properties.part.text] : []));
+    const texts = events.flatMap((e) =>
+      e.type === 'message.part.updated' && e.properties.part.type === 'text' ? [e.properties.part.text] : [],
+    );
     expect(texts.at(-1)).toBe('Done. 1. Bash: fake-works');
     // The title side request offers no tools and is answered with text.
     const title = fake.completionRequests().find((r) => !(r.body as ChatRequest).tools);
@@ -49,7 +51,9 @@ describe('a fake Chat Completions model behind the real OpenCode', () => {
     const session = (await oc.client.session.create({ directory: oc.work })).data;
     if (!session) throw new Error('no session');
     const events = await oc.turn(session.id, directive.bash('echo broken; exit 3'));
-    const texts = events.flatMap((e) => (e.type === 'message.part.updated' && e.properties.part.type === 'text' ? [e.properties.part.text] : []));
+    const texts = events.flatMap((e) =>
+      e.type === 'message.part.updated' && e.properties.part.type === 'text' ? [e.properties.part.text] : [],
+    );
     expect(texts.at(-1)).toBe('Done. 1. Bash (error): Exit code 3');
   });
 
@@ -59,6 +63,9 @@ describe('a fake Chat Completions model behind the real OpenCode', () => {
     fake.failNext(400, { message: 'no such model' });
     const events = await oc.turn(session.id, directive.bash('echo never'));
     const error = events.find((e) => e.type === 'session.error');
-    expect(error?.type === 'session.error' && error.properties.error).toMatchObject({ name: 'APIError', data: { statusCode: 400, message: 'no such model' } });
+    expect(error?.type === 'session.error' && error.properties.error).toMatchObject({
+      name: 'APIError',
+      data: { statusCode: 400, message: 'no such model' },
+    });
   });
 });

@@ -145,7 +145,10 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
       return complete(req, res, body, entry);
     }
     if (req.method === 'GET' && (entry.path === '/v1/models' || entry.path === '/models')) {
-      writeJson(res, 200, { object: 'list', data: (options.models ?? []).map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) });
+      writeJson(res, 200, {
+        object: 'list',
+        data: (options.models ?? []).map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
+      });
       return log.respond(entry, { status: 200, kind: 'json' });
     }
     writeError(res, 404, `no route for ${req.method ?? '?'} ${entry.path}`);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { scriptedBrain } from '@bottega/simulator';
 import { directive } from '@bottega/simulator';
 import { fromBrainReply, toMessagesRequest } from '../brain-adapter';
-import { buildCompletion, CHAT_TOOL_ALIASES, completionChunks, neutralRequest, readExitStatus, withExitStatus, withoutExitStatus } from './translate';
+import {
+  buildCompletion,
+  CHAT_TOOL_ALIASES,
+  completionChunks,
+  neutralRequest,
+  readExitStatus,
+  withExitStatus,
+  withoutExitStatus,
+} from './translate';
 import type { ChatRequest } from './wire';
 
 const bashTool = {
@@ -10,18 +18,33 @@ const bashTool = {
   function: {
     name: 'bash',
     description: 'Runs a command',
-    parameters: { type: 'object', properties: { command: { type: 'string' }, description: { type: 'string' } }, required: ['command', 'description'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { command: { type: 'string' }, description: { type: 'string' } },
+      required: ['command', 'description'],
+      additionalProperties: false,
+    },
   },
 };
 
-const request = (messages: ChatRequest['messages'], tools = [bashTool]): ChatRequest => ({ model: 'm', messages, tools, stream: true, stream_options: { include_usage: true } });
+const request = (messages: ChatRequest['messages'], tools = [bashTool]): ChatRequest => ({
+  model: 'm',
+  messages,
+  tools,
+  stream: true,
+  stream_options: { include_usage: true },
+});
 
 describe('Chat Completions → the brain', () => {
   it('maps system, user, assistant tool_calls and tool results into a Messages request', () => {
     const req = request([
       { role: 'system', content: 'You are opencode.' },
       { role: 'user', content: [{ type: 'text', text: 'Go.' }] },
-      { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"command":"ls","description":"List"}' } }] },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"command":"ls","description":"List"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: 'a.txt\n' },
     ]);
     const messages = toMessagesRequest(neutralRequest(req), CHAT_TOOL_ALIASES);
@@ -41,7 +64,10 @@ describe('Chat Completions → the brain', () => {
     const chunks = completionChunks(buildCompletion(reply, req), true);
     const calls = chunks.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? []));
     expect(calls[0]).toMatchObject({ index: 0, type: 'function', function: { name: 'bash', arguments: '' } });
-    expect(JSON.parse(calls.map((c) => c.function.arguments).join(''))).toEqual({ command: withExitStatus('echo hi'), description: 'Run echo hi' });
+    expect(JSON.parse(calls.map((c) => c.function.arguments).join(''))).toEqual({
+      command: withExitStatus('echo hi'),
+      description: 'Run echo hi',
+    });
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
     expect(chunks.at(-1)?.choices).toEqual([]);
     expect(chunks.at(-1)?.usage?.total_tokens).toBeGreaterThan(0);
@@ -50,7 +76,11 @@ describe('Chat Completions → the brain', () => {
   it('answers with the final text and a stop finish once the call has its result', () => {
     const req = request([
       { role: 'user', content: directive.bash('echo hi') },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'bash', arguments: '{"command":"echo hi","description":"x"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'bash', arguments: '{"command":"echo hi","description":"x"}' } }],
+      },
       { role: 'tool', tool_call_id: 'c', content: 'hi' },
     ]);
     const reply = fromBrainReply(scriptedBrain(toMessagesRequest(neutralRequest(req), CHAT_TOOL_ALIASES)), CHAT_TOOL_ALIASES);
@@ -67,11 +97,19 @@ describe('Chat Completions → the brain', () => {
     expect(readExitStatus('boom\n\n[fake-exit-status: 2]\n')).toEqual({ output: 'Exit code 2\nboom\n', isError: true });
     const req = request([
       { role: 'user', content: 'Go.' },
-      { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: JSON.stringify({ command: wrapped, description: 'Test' }) } }] },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [
+          { id: 'c1', type: 'function', function: { name: 'bash', arguments: JSON.stringify({ command: wrapped, description: 'Test' }) } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'c1', content: 'FAIL\n\n[fake-exit-status: 1]\n' },
     ]);
     const messages = toMessagesRequest(neutralRequest(req), CHAT_TOOL_ALIASES).messages;
-    expect(messages[1]?.content).toEqual([{ type: 'tool_use', id: 'c1', name: 'Bash', input: { command: "cd '/x' && npm test", description: 'Test' } }]);
+    expect(messages[1]?.content).toEqual([
+      { type: 'tool_use', id: 'c1', name: 'Bash', input: { command: "cd '/x' && npm test", description: 'Test' } },
+    ]);
     expect(messages[2]?.content).toEqual([{ type: 'tool_result', tool_use_id: 'c1', content: 'Exit code 1\nFAIL\n', is_error: true }]);
   });
 

@@ -85,7 +85,11 @@ export function neutralRequest(request: ChatRequest): NeutralRequest {
       }
       case 'tool': {
         const output = contentText(m.content);
-        items.push({ kind: 'result', callId: m.tool_call_id, ...(bashCalls.has(m.tool_call_id) ? readExitStatus(output) : { output, isError: false }) });
+        items.push({
+          kind: 'result',
+          callId: m.tool_call_id,
+          ...(bashCalls.has(m.tool_call_id) ? readExitStatus(output) : { output, isError: false }),
+        });
         break;
       }
     }
@@ -115,7 +119,11 @@ export interface BuiltCompletion {
 }
 
 export function buildCompletion(reply: NeutralReply, request: ChatRequest): BuiltCompletion {
-  const calls: ChatToolCall[] = reply.calls.map((c) => ({ id: chatId('call'), type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } }));
+  const calls: ChatToolCall[] = reply.calls.map((c) => ({
+    id: chatId('call'),
+    type: 'function',
+    function: { name: c.name, arguments: JSON.stringify(c.input) },
+  }));
   const prompt = estimateTokens([request.messages, request.tools]);
   const completion = estimateTokens([reply.text, calls]);
   return {
@@ -132,7 +140,10 @@ export function buildCompletion(reply: NeutralReply, request: ChatRequest): Buil
 
 /** The chunks of a streamed completion, in the real order; the usage chunk only when asked for. */
 export function completionChunks(c: BuiltCompletion, includeUsage: boolean): ChatChunk[] {
-  const chunk = (delta: ChatChunk['choices'][number]['delta'], finish: ChatChunk['choices'][number]['finish_reason'] = null): ChatChunk => ({
+  const chunk = (
+    delta: ChatChunk['choices'][number]['delta'],
+    finish: ChatChunk['choices'][number]['finish_reason'] = null,
+  ): ChatChunk => ({
     id: c.id,
     object: 'chat.completion.chunk',
     created: c.created,
@@ -152,7 +163,8 @@ export function completionChunks(c: BuiltCompletion, includeUsage: boolean): Cha
     out.push(chunk({ tool_calls: [{ index, function: { arguments: call.function.arguments } }] }));
   });
   out.push(chunk({}, c.finish));
-  if (includeUsage) out.push({ id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model, choices: [], usage: c.usage });
+  if (includeUsage)
+    out.push({ id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model, choices: [], usage: c.usage });
   return out;
 }
 
@@ -162,7 +174,13 @@ export function completionJson(c: BuiltCompletion): ChatCompletion {
     object: 'chat.completion',
     created: c.created,
     model: c.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: c.text || null, ...(c.calls.length > 0 ? { tool_calls: c.calls } : {}) }, finish_reason: c.finish }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: c.text || null, ...(c.calls.length > 0 ? { tool_calls: c.calls } : {}) },
+        finish_reason: c.finish,
+      },
+    ],
     usage: c.usage,
   };
 }

@@ -33,7 +33,12 @@ function expectApiError(outcome: TurnOutcome, status: number, category: string, 
   const assistant = outcome.messages.find((m): m is Extract<SDKMessage, { type: 'assistant' }> => m.type === 'assistant');
   expect(assistant).toMatchObject({ error: category, api_error_status: status, message: { model: '<synthetic>' } });
   expect(assistant?.message.content).toEqual([{ type: 'text', text: expect.stringMatching(text) }]);
-  expect(outcome.result).toMatchObject({ is_error: true, api_error_status: status, terminal_reason: 'api_error', result: expect.stringMatching(text) });
+  expect(outcome.result).toMatchObject({
+    is_error: true,
+    api_error_status: status,
+    terminal_reason: 'api_error',
+    result: expect.stringMatching(text),
+  });
   expect(outcome.error).toBeInstanceOf(Error);
   expect(String(outcome.error)).toMatch(/Claude Code returned an error result/);
 }

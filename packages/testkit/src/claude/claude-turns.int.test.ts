@@ -53,12 +53,17 @@ describe('Claude Code against the fake', () => {
   });
 
   it('shows a thinking directive as a thinking block and sends it back with its signature', async () => {
-    const { messages } = await world.turn(`${directive.think('Let me look around first.')} ${directive.bash('true')} ${directive.say('All set.')}`);
+    const { messages } = await world.turn(
+      `${directive.think('Let me look around first.')} ${directive.bash('true')} ${directive.say('All set.')}`,
+    );
     const blocks = assistantBlocks(messages);
     expect(blocks.map((b) => b.type)).toEqual(['thinking', 'tool_use', 'text']);
     expect(blocks[0]).toMatchObject({ thinking: 'Let me look around first.', signature: expect.any(String) });
     expect(blocks[2]).toMatchObject({ text: 'All set.' });
-    expect(bodyOf(1).messages[1]?.content).toEqual([expect.objectContaining({ type: 'thinking', thinking: 'Let me look around first.' }), expect.objectContaining({ type: 'tool_use' })]);
+    expect(bodyOf(1).messages[1]?.content).toEqual([
+      expect.objectContaining({ type: 'thinking', thinking: 'Let me look around first.' }),
+      expect.objectContaining({ type: 'tool_use' }),
+    ]);
   });
 
   it('consumes a non-streaming answer when a stream breaks (its own fallback)', async () => {

@@ -20,8 +20,8 @@ let prompt: (name: string, vars?: { repoSlug?: string }) => string;
 
 const request = taskRequest({
   summary: 'Add a `greet(name)` helper that says "Hello, <name>!".\n\nKeep it tiny; $HOME stays untouched.',
-  files: { 'src/greet.mjs': "export const greet = (name) => `Hi ${name}`;\n" },
-  fixes: { 'src/greet.mjs': "export const greet = (name) => `Hello, ${name}!`;\n" },
+  files: { 'src/greet.mjs': 'export const greet = (name) => `Hi ${name}`;\n' },
+  fixes: { 'src/greet.mjs': 'export const greet = (name) => `Hello, ${name}!`;\n' },
 });
 
 const check = [
@@ -43,12 +43,25 @@ beforeAll(async () => {
   const templatePath = join(tasks, 'plan-template.md');
   await writeFile(templatePath, planTemplate());
   await writeFile(docPath, request);
-  await writeFile(join(world.cwd, 'package.json'), JSON.stringify({ name: 'tiny', private: true, type: 'module', scripts: { test: 'node check.mjs' } }));
+  await writeFile(
+    join(world.cwd, 'package.json'),
+    JSON.stringify({ name: 'tiny', private: true, type: 'module', scripts: { test: 'node check.mjs' } }),
+  );
   await writeFile(join(world.cwd, 'check.mjs'), check);
-  const git = spawnSync('bash', ['-c', 'git init -q -b main && git add -A && git -c user.name=T -c user.email=t@e.invalid commit -q -m init'], { cwd: world.cwd });
+  const git = spawnSync(
+    'bash',
+    ['-c', 'git init -q -b main && git add -A && git -c user.name=T -c user.email=t@e.invalid commit -q -m init'],
+    { cwd: world.cwd },
+  );
   expect(git.status).toBe(0);
   prompt = (name, vars = {}) =>
-    renderRole(name, { documentPath: docPath, worktreePath: world.cwd, signalCommand: scratch.signalCommand, planTemplatePath: templatePath, ...vars });
+    renderRole(name, {
+      documentPath: docPath,
+      worktreePath: world.cwd,
+      signalCommand: scratch.signalCommand,
+      planTemplatePath: templatePath,
+      ...vars,
+    });
 });
 afterAll(async () => {
   await world?.close();
@@ -89,7 +102,7 @@ describe('the role brain drives the real Claude Code CLI', () => {
 
   it('implementation writes the files and ticks every item, with no signal', async () => {
     ok(await world.turn(prompt('implementation')));
-    expect(await readFile(join(world.cwd, 'src/greet.mjs'), 'utf8')).toBe("export const greet = (name) => `Hi ${name}`;\n");
+    expect(await readFile(join(world.cwd, 'src/greet.mjs'), 'utf8')).toBe('export const greet = (name) => `Hi ${name}`;\n');
     expect(todoItems(await readFile(docPath, 'utf8')).every((i) => i.checked)).toBe(true);
     expect(readLog(signalLog)).toHaveLength(2);
   });
@@ -107,7 +120,7 @@ describe('the role brain drives the real Claude Code CLI', () => {
 
   it('implementation applies the fix; review passes: READY and workflow-complete', async () => {
     expect(ok(await world.turn(prompt('implementation')))).toMatch(/^Addressed the review findings first/);
-    expect(await readFile(join(world.cwd, 'src/greet.mjs'), 'utf8')).toBe("export const greet = (name) => `Hello, ${name}!`;\n");
+    expect(await readFile(join(world.cwd, 'src/greet.mjs'), 'utf8')).toBe('export const greet = (name) => `Hello, ${name}!`;\n');
     const final = ok(await world.turn(prompt('review')));
     const doc = await readFile(docPath, 'utf8');
     expect(sectionBody(doc, 'Review Findings')).toMatch(/^\*\*Verdict: READY\*\*[\s\S]*greet ok/);

@@ -4,7 +4,12 @@ import { combinedStatus, rollupState, statusContextState, validateCheckSpec } fr
 import type { CheckSpec } from './checks';
 
 const run = (status: CheckSpec['status'], conclusion?: CheckSpec['conclusion']): CheckSpec => ({ name: 'x', status, conclusion });
-const status = (conclusion?: CheckSpec['conclusion']): CheckSpec => ({ name: 's', status: conclusion ? 'completed' : 'in_progress', conclusion, kind: 'status' });
+const status = (conclusion?: CheckSpec['conclusion']): CheckSpec => ({
+  name: 's',
+  status: conclusion ? 'completed' : 'in_progress',
+  conclusion,
+  kind: 'status',
+});
 
 describe('rollupState', () => {
   it.each<[string, CheckSpec[], string | null]>([

@@ -3,15 +3,7 @@
 
 export type CheckStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckConclusion =
-  | 'success'
-  | 'failure'
-  | 'neutral'
-  | 'cancelled'
-  | 'skipped'
-  | 'timed_out'
-  | 'action_required'
-  | 'stale'
-  | 'startup_failure';
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | 'stale' | 'startup_failure';
 
 export interface CheckSpec {
   name: string;

@@ -77,7 +77,15 @@ describe('webhooks and review feedback', () => {
       expect(wrong.status).toBe(401);
     });
     // The comment is on the PR for gh too.
-    const comments = await world.ghJson<{ comments: { body: string }[] }>('pr', 'view', '1', '--repo', 'acme/widgets', '--json', 'comments');
+    const comments = await world.ghJson<{ comments: { body: string }[] }>(
+      'pr',
+      'view',
+      '1',
+      '--repo',
+      'acme/widgets',
+      '--json',
+      'comments',
+    );
     expect(comments.comments).toMatchObject([{ body: '@bottega please rename' }]);
   });
 
@@ -116,7 +124,11 @@ describe('webhooks and review feedback', () => {
   it('builds pull_request closed+merged after a merge', async () => {
     await world.gh('pr', 'merge', '1', '--repo', 'acme/widgets', '--squash');
     const payload = await world.fake.payloads.pullRequestClosed('acme', 'widgets', 1);
-    expect(payload).toMatchObject({ action: 'closed', number: 1, pull_request: { merged: true, state: 'closed', head: { ref: 'task/3-fix' } } });
+    expect(payload).toMatchObject({
+      action: 'closed',
+      number: 1,
+      pull_request: { merged: true, state: 'closed', head: { ref: 'task/3-fix' } },
+    });
   });
 
   it('rejects an unknown token with 401 Bad credentials', async () => {

@@ -34,7 +34,9 @@ describe('merging pull requests', () => {
 
     const main = await world.git(bare, 'rev-parse', 'main');
     expect(await isAncestor(head, main)).toBe(true);
-    expect(await world.git(bare, 'log', '-1', '--format=%P%n%s%n%an', 'main')).toBe(`${oldMain} ${head}\nMerge pull request #1 from acme/task/2-x\nGitHub`);
+    expect(await world.git(bare, 'log', '-1', '--format=%P%n%s%n%an', 'main')).toBe(
+      `${oldMain} ${head}\nMerge pull request #1 from acme/task/2-x\nGitHub`,
+    );
     expect(world.fake.pr('acme', 'widgets', 1)).toMatchObject({ state: 'MERGED', mergedBy: 'bottega-bot', mergeCommitOid: main });
     const viewed = await world.ghJson('pr', 'view', '1', ...REPO, '--json', 'state,mergedAt,mergeCommit,commits,headRefOid');
     expect(viewed).toMatchObject({ state: 'MERGED', mergeCommit: { oid: main }, headRefOid: head, commits: [{ oid: head }] });

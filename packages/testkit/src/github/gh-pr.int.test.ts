@@ -30,12 +30,25 @@ interface Rollup {
   mergeStateStatus: string;
 }
 
-const rollup = (): Promise<Rollup> => world.ghJson<Rollup>('pr', 'view', '1', ...REPO, '--json', 'statusCheckRollup,mergeable,mergeStateStatus');
+const rollup = (): Promise<Rollup> =>
+  world.ghJson<Rollup>('pr', 'view', '1', ...REPO, '--json', 'statusCheckRollup,mergeable,mergeStateStatus');
 
 describe('gh pr against the fake', () => {
   it('creates PR #1, prints its URL and records it', async () => {
     await world.pushBranch(clone, 'task/1-add-feature', { 'feature.txt': 'feature\n' });
-    const r = await world.gh('pr', 'create', ...REPO, '--head', 'task/1-add-feature', '--base', 'main', '--title', 'Add feature', '--body', 'Task 1');
+    const r = await world.gh(
+      'pr',
+      'create',
+      ...REPO,
+      '--head',
+      'task/1-add-feature',
+      '--base',
+      'main',
+      '--title',
+      'Add feature',
+      '--body',
+      'Task 1',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('http://github.localhost/acme/widgets/pull/1');
     expect(world.fake.prs('acme', 'widgets')).toMatchObject([
@@ -47,7 +60,19 @@ describe('gh pr against the fake', () => {
 
   it('refuses a second PR for the same branch, as GitHub does', async () => {
     await openPr();
-    const again = await world.gh('pr', 'create', ...REPO, '--head', 'task/1-add-feature', '--base', 'main', '--title', 'Again', '--body', '');
+    const again = await world.gh(
+      'pr',
+      'create',
+      ...REPO,
+      '--head',
+      'task/1-add-feature',
+      '--base',
+      'main',
+      '--title',
+      'Again',
+      '--body',
+      '',
+    );
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/already exists/);
     expect(world.fake.prs('acme', 'widgets')).toHaveLength(1);
@@ -55,9 +80,24 @@ describe('gh pr against the fake', () => {
 
   it('finds the PR by branch and lists it by head', async () => {
     const sha = await openPr();
-    const byBranch = await world.ghJson('pr', 'view', 'task/1-add-feature', ...REPO, '--json', 'number,url,headRefName,state,headRefOid,commits');
-    expect(byBranch).toMatchObject({ number: 1, url: 'http://github.localhost/acme/widgets/pull/1', headRefName: 'task/1-add-feature', state: 'OPEN', headRefOid: sha });
-    expect(byBranch.commits).toMatchObject([{ oid: sha, messageHeadline: 'Add feature', authors: [{ name: 'Test Author', email: 'author@example.test' }] }]);
+    const byBranch = await world.ghJson(
+      'pr',
+      'view',
+      'task/1-add-feature',
+      ...REPO,
+      '--json',
+      'number,url,headRefName,state,headRefOid,commits',
+    );
+    expect(byBranch).toMatchObject({
+      number: 1,
+      url: 'http://github.localhost/acme/widgets/pull/1',
+      headRefName: 'task/1-add-feature',
+      state: 'OPEN',
+      headRefOid: sha,
+    });
+    expect(byBranch.commits).toMatchObject([
+      { oid: sha, messageHeadline: 'Add feature', authors: [{ name: 'Test Author', email: 'author@example.test' }] },
+    ]);
     const listed = await world.ghJson<unknown[]>('pr', 'list', ...REPO, '--head', 'task/1-add-feature', '--json', 'number,url');
     expect(listed).toEqual([{ number: 1, url: 'http://github.localhost/acme/widgets/pull/1' }]);
     expect(await world.ghJson<unknown[]>('pr', 'list', ...REPO, '--head', 'other', '--json', 'number')).toEqual([]);
@@ -82,7 +122,9 @@ describe('gh pr against the fake', () => {
       { name: 'build', status: 'completed', conclusion: 'failure', logs: 'Error: 2 tests failed' },
     ]);
     const failing = await rollup();
-    expect(failing.statusCheckRollup).toMatchObject([{ name: 'build', status: 'COMPLETED', conclusion: 'FAILURE', detailsUrl: `http://github.localhost/acme/widgets/runs/${failed?.id}` }]);
+    expect(failing.statusCheckRollup).toMatchObject([
+      { name: 'build', status: 'COMPLETED', conclusion: 'FAILURE', detailsUrl: `http://github.localhost/acme/widgets/runs/${failed?.id}` },
+    ]);
     const logs = await world.gh('api', `repos/acme/widgets/actions/jobs/${failed?.id}/logs`);
     expect(logs.stdout).toBe('Error: 2 tests failed');
 

@@ -53,7 +53,7 @@ describe('git smart HTTP', () => {
     const sha = await world.pushBranch(clone, 'big', { 'big.txt': big });
     const bare = world.fake.repoPath('acme', 'widgets');
     expect(await world.git(bare, 'rev-parse', 'refs/heads/big')).toBe(sha);
-    expect((await world.git(bare, 'cat-file', '-s', `${sha}:big.txt`))).toBe(String(big.length));
+    expect(await world.git(bare, 'cat-file', '-s', `${sha}:big.txt`)).toBe(String(big.length));
     const fresh = await world.run('git', ['clone', '-q', '--branch', 'big', 'http://github.localhost/acme/widgets.git', 'again']);
     expect(fresh.code, fresh.stderr).toBe(0);
   });

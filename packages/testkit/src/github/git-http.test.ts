@@ -26,7 +26,9 @@ describe('parseCgiHead', () => {
   });
 
   it('defaults to 200 and accepts bare newlines', () => {
-    const head = parseCgiHead(Buffer.from('Expires: Fri, 01 Jan 1980 00:00:00 GMT\nContent-Type: application/x-git-upload-pack-advertisement\n\n001e# service'));
+    const head = parseCgiHead(
+      Buffer.from('Expires: Fri, 01 Jan 1980 00:00:00 GMT\nContent-Type: application/x-git-upload-pack-advertisement\n\n001e# service'),
+    );
     expect(head?.status).toBe(200);
     expect(head?.headers).toHaveLength(2);
     expect(head?.rest.toString()).toBe('001e# service');

@@ -60,7 +60,8 @@ function parseCommits(stdout: string): CommitInfo[] {
     .map((s) => s.replace(/^\n/, ''))
     .filter((s) => s.length > 0)
     .map((s) => {
-      const [oid = '', authorName = '', authorEmail = '', authoredDate = '', committedDate = '', headline = '', body = ''] = s.split('\x00');
+      const [oid = '', authorName = '', authorEmail = '', authoredDate = '', committedDate = '', headline = '', body = ''] =
+        s.split('\x00');
       return { oid, authorName, authorEmail, authoredDate, committedDate, headline, body: body.trim() };
     });
 }

@@ -127,14 +127,17 @@ export async function createPull(reader: PullReader, repo: Repo, input: CreatePu
   const head = input.head.includes(':') ? input.head.slice(input.head.indexOf(':') + 1) : input.head;
   const [headOid, baseOid] = [await reader.branchOid(repo, head), await reader.branchOid(repo, input.base)];
   if (headOid === null || baseOid === null) {
-    throw new GitHubError(422, `Head sha can't be blank, Base sha can't be blank, No commits between ${input.base} and ${head}, Head ref must be a branch`);
+    throw new GitHubError(
+      422,
+      `Head sha can't be blank, Base sha can't be blank, No commits between ${input.base} and ${head}, Head ref must be a branch`,
+    );
   }
   if ((await reader.git(repo).commitsBetween(baseOid, headOid)).length === 0) {
     throw new GitHubError(422, `No commits between ${input.base} and ${head}`);
   }
   const existing = repo.pulls.find((p) => p.state === 'OPEN' && p.headRefName === head && p.baseRefName === input.base);
   if (existing) throw new GitHubError(422, `A pull request already exists for ${repo.owner}:${head}.`);
-  if (input.title.trim() === '') throw new GitHubError(422, 'Title can\'t be blank');
+  if (input.title.trim() === '') throw new GitHubError(422, "Title can't be blank");
   return reader.state.addPull(repo, {
     title: input.title,
     body: input.body,
@@ -168,7 +171,9 @@ export async function mergePull(reader: PullReader, repo: Repo, pull: PullReques
   const commits = await reader.commits(repo, pull);
   const headline =
     input.commitHeadline ??
-    (input.method === 'merge' ? `Merge pull request #${pull.number} from ${repo.owner}/${pull.headRefName}` : `${pull.title} (#${pull.number})`);
+    (input.method === 'merge'
+      ? `Merge pull request #${pull.number} from ${repo.owner}/${pull.headRefName}`
+      : `${pull.title} (#${pull.number})`);
   const body = input.commitBody ?? (input.method === 'merge' ? pull.title : commits.map((c) => `* ${c.headline}`).join('\n\n'));
   let mergeOid: string;
   try {
@@ -197,10 +202,22 @@ export async function closePull(reader: PullReader, repo: Repo, pull: PullReques
   if (pull.state === 'CLOSED') return;
   const [head, base] = [await reader.headOid(repo, pull), await reader.baseOid(repo, pull)];
   const now = githubTime();
-  Object.assign(pull, { state: 'CLOSED', closedAt: now, updatedAt: now, frozenHeadOid: head, frozenBaseOid: base } satisfies Partial<PullRequest>);
+  Object.assign(pull, {
+    state: 'CLOSED',
+    closedAt: now,
+    updatedAt: now,
+    frozenHeadOid: head,
+    frozenBaseOid: base,
+  } satisfies Partial<PullRequest>);
 }
 
 export function reopenPull(pull: PullRequest): void {
   if (pull.state === 'MERGED') throw new GitHubError(422, 'Pull request is already merged');
-  Object.assign(pull, { state: 'OPEN', closedAt: null, updatedAt: githubTime(), frozenHeadOid: null, frozenBaseOid: null } satisfies Partial<PullRequest>);
+  Object.assign(pull, {
+    state: 'OPEN',
+    closedAt: null,
+    updatedAt: githubTime(),
+    frozenHeadOid: null,
+    frozenBaseOid: null,
+  } satisfies Partial<PullRequest>);
 }

@@ -90,7 +90,8 @@ export class GitHubLog {
         resolve,
         reject,
         timer: setTimeout(() => {
-          const seen = this.requests.map((r) => `${r.method} ${r.path}${r.operationName ? ` (${r.operationName})` : ''}`).join(', ') || 'none';
+          const seen =
+            this.requests.map((r) => `${r.method} ${r.path}${r.operationName ? ` (${r.operationName})` : ''}`).join(', ') || 'none';
           this.settle(waiter).reject(new Error(`no matching request within ${timeoutMs} ms (seen: ${seen})`));
         }, timeoutMs),
       };

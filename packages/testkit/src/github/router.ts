@@ -58,7 +58,10 @@ async function serveGit(deps: RouterDeps, req: IncomingMessage, res: ServerRespo
 async function serveGraphql(deps: RouterDeps, res: ServerResponse, entry: GitHubRequest): Promise<void> {
   const body = entry.body as Partial<GraphqlRequest> | undefined;
   if (entry.login === null) {
-    sendJson(res, 401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql' });
+    sendJson(res, 401, {
+      message: 'This endpoint requires you to be authenticated.',
+      documentation_url: 'https://docs.github.com/graphql',
+    });
     return deps.log.answered(entry, 401);
   }
   if (typeof body !== 'object' || typeof body.query !== 'string') {
@@ -76,7 +79,8 @@ async function serveGraphql(deps: RouterDeps, res: ServerResponse, entry: GitHub
   if (op !== null) entry.operationName = op;
   if (op === null || !KNOWN_OPERATIONS.has(op)) deps.log.gap({ kind: 'operation', operationName: op, detail: op ?? '(anonymous)' });
   if (outcome.invalid) {
-    for (const e of outcome.result.errors ?? []) deps.log.gap({ kind: 'invalid-query', operationName: op, detail: String((e as { message?: unknown }).message) });
+    for (const e of outcome.result.errors ?? [])
+      deps.log.gap({ kind: 'invalid-query', operationName: op, detail: String((e as { message?: unknown }).message) });
   }
   for (const field of gaps) deps.log.gap({ kind: 'field', operationName: op, detail: field });
   sendJson(res, 200, outcome.result);
@@ -118,7 +122,15 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   }
   if (req.method === 'POST' && path === '/graphql') return serveGraphql(deps, res, entry);
   if (req.method === 'GET' && serveWeb(deps, res, path, entry)) return;
-  const answer = await handleRest({ method: entry.method, path, query: url.searchParams, body: entry.body, login: entry.login, accept: entry.headers.accept ?? '', reader: deps.reader() });
+  const answer = await handleRest({
+    method: entry.method,
+    path,
+    query: url.searchParams,
+    body: entry.body,
+    login: entry.login,
+    accept: entry.headers.accept ?? '',
+    reader: deps.reader(),
+  });
   const final = answer ?? restError(404, 'Not Found');
   if (!answer) deps.log.gap({ kind: 'route', operationName: null, detail: `${entry.method} ${path}` });
   if (final.status === 204) res.writeHead(204).end();

@@ -16,8 +16,16 @@ afterEach(async () => {
 
 const auth = { authorization: 'token gh-test-token' };
 
-async function graphql(query: string, variables: object = {}, headers: Record<string, string> = auth): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${fake.url}/api/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function graphql(
+  query: string,
+  variables: object = {},
+  headers: Record<string, string> = auth,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${fake.url}/api/graphql`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -35,7 +43,7 @@ describe('fake GitHub over plain HTTP', () => {
     expect((await fetch(`${fake.url}/user`, { headers: { authorization: 'token nope' } })).status).toBe(401);
   });
 
-  it('executes GraphQL against GitHub\'s schema with GitHub-shaped errors', async () => {
+  it("executes GraphQL against GitHub's schema with GitHub-shaped errors", async () => {
     const ok = await graphql('query UserCurrent { viewer { login } }');
     expect(ok).toEqual({ status: 200, json: { data: { viewer: { login: 'bottega-bot' } } } });
 

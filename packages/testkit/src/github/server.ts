@@ -88,7 +88,11 @@ export interface FakeGitHub {
   addUser(login: string, token: string): void;
   addCollaborator(owner: string, repo: string, login: string, permission: Permission): void;
   /** Opens a PR directly (test setup without gh); `author` defaults to the default user. */
-  createPullRequest(owner: string, repo: string, input: { head: string; base?: string; title: string; body?: string; author?: string; draft?: boolean }): Promise<PullRequestInfo>;
+  createPullRequest(
+    owner: string,
+    repo: string,
+    input: { head: string; base?: string; title: string; body?: string; author?: string; draft?: boolean },
+  ): Promise<PullRequestInfo>;
   prs(owner: string, repo: string): PullRequestInfo[];
   pr(owner: string, repo: string, number: number): PullRequestInfo;
   /** Replaces the checks of a commit: a PR number (its current head), a branch, or a sha. */
@@ -98,7 +102,13 @@ export interface FakeGitHub {
   addReview(owner: string, repo: string, number: number, review: ReviewInput): Promise<RecordedReview>;
   /** Payload builders over live state; each records the comment/review it describes. */
   payloads: PayloadFactory;
-  deliverWebhook(url: string, event: WebhookEvent, payload: object, secret: string, options?: WebhookDeliveryOptions): Promise<WebhookDelivery>;
+  deliverWebhook(
+    url: string,
+    event: WebhookEvent,
+    payload: object,
+    secret: string,
+    options?: WebhookDeliveryOptions,
+  ): Promise<WebhookDelivery>;
   /** Stops the server and removes the temp dir; idempotent. */
   close(): Promise<void>;
 }

@@ -141,7 +141,12 @@ export class GitHubState {
     return comment;
   }
 
-  addReview(repo: Repo, pull: PullRequest, review: Omit<Review, 'id' | 'nodeId' | 'comments' | 'submittedAt'>, comments: Omit<ReviewComment, 'id' | 'nodeId' | 'reviewId' | 'createdAt' | 'commitId' | 'user'>[]): Review {
+  addReview(
+    repo: Repo,
+    pull: PullRequest,
+    review: Omit<Review, 'id' | 'nodeId' | 'comments' | 'submittedAt'>,
+    comments: Omit<ReviewComment, 'id' | 'nodeId' | 'reviewId' | 'createdAt' | 'commitId' | 'user'>[],
+  ): Review {
     this.ensureUser(review.user);
     const record: Review = { ...review, id: 0, nodeId: '', submittedAt: githubTime(), comments: [] };
     Object.assign(record, this.register('PRR', { kind: 'review', repo, pull, review: record }));
@@ -164,7 +169,14 @@ export class GitHubState {
   setChecks(repo: Repo, sha: string, specs: CheckSpec[]): CheckRecord[] {
     const now = githubTime();
     const records = specs.map((spec) => {
-      const record: CheckRecord = { ...spec, id: 0, nodeId: '', headSha: sha, startedAt: now, completedAt: spec.status === 'completed' ? now : null };
+      const record: CheckRecord = {
+        ...spec,
+        id: 0,
+        nodeId: '',
+        headSha: sha,
+        startedAt: now,
+        completedAt: spec.status === 'completed' ? now : null,
+      };
       Object.assign(record, this.register(spec.kind === 'status' ? 'SC' : 'CR', { kind: 'check', repo, check: record }));
       return record;
     });

@@ -43,7 +43,11 @@ describe('pullRequestReviewEvent', () => {
   it('lower-cases the review state and carries the pull request (with its head ref)', () => {
     const review = { id: 5, state: 'CHANGES_REQUESTED', body: 'hm', user: alice, html_url: 'h', pull_request_url: 'p' };
     const event = pullRequestReviewEvent({ repository, pullRequest, review });
-    expect(event).toMatchObject({ action: 'submitted', review: { id: 5, state: 'changes_requested', _links: { html: { href: 'h' } } }, sender: alice });
+    expect(event).toMatchObject({
+      action: 'submitted',
+      review: { id: 5, state: 'changes_requested', _links: { html: { href: 'h' } } },
+      sender: alice,
+    });
     expect((event.pull_request as { head: { ref: string } }).head.ref).toBe('task/4-fix');
   });
 });

@@ -51,7 +51,21 @@ export async function createCodexWorld(options: FakeOpenAIOptions = {}, key = 's
     exec(prompt, opts = {}) {
       // Bottega never uses Codex's own sandbox (its agents run inside Bottega's bubblewrap
       // sandbox instead, where a nested one cannot start), so neither does this fixture.
-      const args = [codexBin(), 'exec', '--experimental-json', ...config, '--model', 'gpt-5.1-codex', '--sandbox', 'danger-full-access', '--config', 'approval_policy="never"', '--skip-git-repo-check', '--cd', cwd];
+      const args = [
+        codexBin(),
+        'exec',
+        '--experimental-json',
+        ...config,
+        '--model',
+        'gpt-5.1-codex',
+        '--sandbox',
+        'danger-full-access',
+        '--config',
+        'approval_policy="never"',
+        '--skip-git-repo-check',
+        '--cd',
+        cwd,
+      ];
       if (opts.threadId) args.push('resume', opts.threadId);
       return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -42,7 +42,9 @@ describe('codex exec against the fake Responses API', () => {
     expect(second.code).toBe(0);
     expect(completed(second.events).at(-1)).toMatchObject({ type: 'agent_message', text: 'second answer' });
     const body = world.fake.modelRequests().at(-1)?.body as { input: { type: string; role?: string; content?: { text?: string }[] }[] };
-    const assistantTexts = body.input.filter((i) => i.type === 'message' && i.role === 'assistant').flatMap((i) => (i.content ?? []).map((c) => c.text));
+    const assistantTexts = body.input
+      .filter((i) => i.type === 'message' && i.role === 'assistant')
+      .flatMap((i) => (i.content ?? []).map((c) => c.text));
     expect(assistantTexts).toContain('first answer');
   });
 

@@ -19,7 +19,11 @@ const body = (prompt: string) => ({
 });
 
 async function post(url: string, payload: unknown, key = 'k'): Promise<Response> {
-  return fetch(`${url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(payload) });
+  return fetch(`${url}/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(payload),
+  });
 }
 
 function events(text: string): { type: string; [k: string]: unknown }[] {
@@ -36,7 +40,12 @@ describe('startFakeOpenAI', () => {
     const res = await post(fake.baseUrl, body(directive.bash('ls')));
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const evs = events(await res.text());
-    expect(evs.map((e) => e.type)).toEqual(['response.created', 'response.output_item.added', 'response.output_item.done', 'response.completed']);
+    expect(evs.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.output_item.added',
+      'response.output_item.done',
+      'response.completed',
+    ]);
     expect(evs[2]).toMatchObject({ item: { type: 'function_call', name: 'exec_command' } });
     const done = evs[3] as unknown as { response: { id: string; usage: { input_tokens: number; output_tokens: number } } };
     expect(done.response.id).toMatch(/^resp_/);

@@ -45,7 +45,15 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-const ERROR_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'invalid_api_key', 403: 'permission_denied', 404: 'not_found', 429: 'rate_limit_exceeded', 500: 'server_error', 503: 'server_is_overloaded' };
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'invalid_api_key',
+  403: 'permission_denied',
+  404: 'not_found',
+  429: 'rate_limit_exceeded',
+  500: 'server_error',
+  503: 'server_is_overloaded',
+};
 
 function writeError(res: ServerResponse, status: number, message: string): void {
   const type = ERROR_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
@@ -67,7 +75,13 @@ function usageFor(body: ResponsesRequest, items: OutputItem[]): ResponsesUsage {
   const input = estimateTokens([body.instructions, body.tools, body.input]);
   const output = estimateTokens(items);
   const reasoning = items.filter((i) => i.type === 'reasoning').reduce((n, i) => n + estimateTokens(i), 0);
-  return { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: reasoning }, total_tokens: input + output };
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: reasoning },
+    total_tokens: input + output,
+  };
 }
 
 /** Starts the fake; `close()` it in afterEach (it also ends stalled streams). */
@@ -115,7 +129,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     startStream(res, responseId, body.model);
     if (failure) {
-      sse(res, 'response.failed', { response: { id: responseId, status: 'failed', error: { code: ERROR_TYPES[failure.status] ?? 'server_error', message: `injected failure (${failure.status})` } } });
+      sse(res, 'response.failed', {
+        response: {
+          id: responseId,
+          status: 'failed',
+          error: { code: ERROR_TYPES[failure.status] ?? 'server_error', message: `injected failure (${failure.status})` },
+        },
+      });
       res.end();
       return done(200, 'stream-error');
     }
@@ -127,7 +147,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       sse(res, 'response.output_item.added', { output_index: index, item });
       sse(res, 'response.output_item.done', { output_index: index, item });
     });
-    sse(res, 'response.completed', { response: { id: responseId, object: 'response', status: 'completed', model: body.model, output: items, usage: usageFor(body, items) } });
+    sse(res, 'response.completed', {
+      response: { id: responseId, object: 'response', status: 'completed', model: body.model, output: items, usage: usageFor(body, items) },
+    });
     res.end();
     done(200, 'stream');
   }

@@ -5,7 +5,8 @@ import { createRoleBrain } from '@bottega/simulator';
 import { parseExecOutput, runningSession, toMessagesRequest, toOutputItems } from './translate';
 import type { ResponsesRequest } from './wire';
 
-const header = (body: string, tail: string) => `Chunk ID: ab12\nWall time: 0.01 seconds\n${tail}\nOriginal token count: 3\nOutput:\n${body}`;
+const header = (body: string, tail: string) =>
+  `Chunk ID: ab12\nWall time: 0.01 seconds\n${tail}\nOriginal token count: 3\nOutput:\n${body}`;
 
 function request(input: ResponsesRequest['input']): ResponsesRequest {
   return {
@@ -27,7 +28,9 @@ describe('parseExecOutput', () => {
     expect(parseExecOutput(header('hi\n', 'Process exited with code 2'))).toEqual({ output: 'hi\n', exitCode: 2, runningSession: null });
   });
   it('counts a call Codex refused as a failure', () => {
-    expect(parseExecOutput('exec_command failed: CreateProcess { message: "rejected: rm -f style commands are not permitted" }').exitCode).toBe(-1);
+    expect(
+      parseExecOutput('exec_command failed: CreateProcess { message: "rejected: rm -f style commands are not permitted" }').exitCode,
+    ).toBe(-1);
   });
   it('recognises a command still running', () => {
     expect(parseExecOutput(header('partial', 'Process running with session ID 7')).runningSession).toBe(7);
@@ -66,7 +69,10 @@ describe('toMessagesRequest', () => {
     );
     expect(runningSession(req)).toBeNull();
     const m = toMessagesRequest(req);
-    expect(m.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: 'x\n', is_error: true }] });
+    expect(m.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'c1', content: 'x\n', is_error: true }],
+    });
     expect(m.messages).toHaveLength(3);
   });
 });
@@ -92,15 +98,34 @@ describe('toOutputItems', () => {
   });
 
   it("carries the brain's step description through the call id, so the next request shows the same Bash input", () => {
-    const [call] = toOutputItems({ content: [{ type: 'tool_use', name: 'Bash', input: { command: 'cat doc.md', description: 'Read the task document' } }], stopReason: 'tool_use', delayMs: 0 }, ids);
+    const [call] = toOutputItems(
+      {
+        content: [{ type: 'tool_use', name: 'Bash', input: { command: 'cat doc.md', description: 'Read the task document' } }],
+        stopReason: 'tool_use',
+        delayMs: 0,
+      },
+      ids,
+    );
     const c = call as { call_id: string; arguments: string };
-    const m = toMessagesRequest(request([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'go' }] }, { type: 'function_call', name: 'exec_command', arguments: c.arguments, call_id: c.call_id }]));
-    expect(m.messages.at(-1)).toEqual({ role: 'assistant', content: [{ type: 'tool_use', id: c.call_id, name: 'Bash', input: { command: 'cat doc.md', description: 'Read the task document' } }] });
+    const m = toMessagesRequest(
+      request([
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'go' }] },
+        { type: 'function_call', name: 'exec_command', arguments: c.arguments, call_id: c.call_id },
+      ]),
+    );
+    expect(m.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: c.call_id, name: 'Bash', input: { command: 'cat doc.md', description: 'Read the task document' } }],
+    });
   });
 
   it('lets the role brain play a Bottega role through Codex requests', () => {
     const brain = createRoleBrain();
-    const reply = brain(toMessagesRequest(request([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello, no role here [[bash: echo hi]]' }] }])));
+    const reply = brain(
+      toMessagesRequest(
+        request([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello, no role here [[bash: echo hi]]' }] }]),
+      ),
+    );
     expect(reply.content[0]).toMatchObject({ type: 'tool_use', name: 'Bash', input: { command: 'echo hi' } });
   });
 });

@@ -34,7 +34,12 @@ export interface ExecOutput {
 }
 
 export function parseExecOutput(raw: unknown): ExecOutput {
-  const text = typeof raw === 'string' ? raw : Array.isArray(raw) ? (raw as InputContent[]).map((c) => c.text ?? '').join('') : JSON.stringify(raw ?? '');
+  const text =
+    typeof raw === 'string'
+      ? raw
+      : Array.isArray(raw)
+        ? (raw as InputContent[]).map((c) => c.text ?? '').join('')
+        : JSON.stringify(raw ?? '');
   const marker = text.indexOf('\nOutput:\n');
   const header = marker >= 0 ? text.slice(0, marker) : '';
   const output = marker >= 0 ? text.slice(marker + '\nOutput:\n'.length) : text;
@@ -63,7 +68,11 @@ function toWireTool(tool: ResponsesTool): WireTool | null {
   if (tool.type === 'function' && tool.name === EXEC_TOOL) return BASH_TOOL;
   if (tool.type === 'function' && tool.name === POLL_TOOL) return null;
   const name = tool.name ?? tool.type;
-  return { name, ...(tool.description ? { description: tool.description } : {}), ...(tool.parameters ? { input_schema: tool.parameters } : {}) };
+  return {
+    name,
+    ...(tool.description ? { description: tool.description } : {}),
+    ...(tool.parameters ? { input_schema: tool.parameters } : {}),
+  };
 }
 
 interface OpenCall {
@@ -159,7 +168,14 @@ export function extrasOf(callId: string): Record<string, unknown> {
 
 export function pollItem(session: number, newId: IdSource): OutputItem {
   const callId = newId('call');
-  return { type: 'function_call', id: newId('fc'), call_id: callId, name: POLL_TOOL, arguments: JSON.stringify({ session_id: session, chars: '', yield_time_ms: MAX_YIELD_MS }), status: 'completed' };
+  return {
+    type: 'function_call',
+    id: newId('fc'),
+    call_id: callId,
+    name: POLL_TOOL,
+    arguments: JSON.stringify({ session_id: session, chars: '', yield_time_ms: MAX_YIELD_MS }),
+    status: 'completed',
+  };
 }
 
 /** The brain's reply as Responses output items (thinking → reasoning, Bash → exec_command). */
@@ -169,7 +185,13 @@ export function toOutputItems(reply: BrainReply, newId: IdSource): OutputItem[] 
       case 'thinking':
         return { type: 'reasoning', id: newId('rs'), summary: [{ type: 'summary_text', text: block.thinking }] };
       case 'text':
-        return { type: 'message', id: newId('msg'), role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: block.text, annotations: [] }] };
+        return {
+          type: 'message',
+          id: newId('msg'),
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text: block.text, annotations: [] }],
+        };
       case 'tool_use': {
         const input = block.input;
         const isBash = block.name === 'Bash';
@@ -177,7 +199,14 @@ export function toOutputItems(reply: BrainReply, newId: IdSource): OutputItem[] 
         const args = isBash ? { cmd: String(input.command ?? ''), yield_time_ms: Math.min(MAX_YIELD_MS, Math.max(250, timeout)) } : input;
         const { command: _command, ...extras } = input;
         const callId = isBash ? callIdWith(newId('call'), extras) : newId('call');
-        return { type: 'function_call', id: newId('fc'), call_id: callId, name: isBash ? EXEC_TOOL : block.name, arguments: JSON.stringify(args), status: 'completed' };
+        return {
+          type: 'function_call',
+          id: newId('fc'),
+          call_id: callId,
+          name: isBash ? EXEC_TOOL : block.name,
+          arguments: JSON.stringify(args),
+          status: 'completed',
+        };
       }
     }
   });

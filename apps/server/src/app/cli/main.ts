@@ -50,7 +50,10 @@ async function start(): Promise<number> {
   const resumed = await resumeWorkspaces(deps);
   if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');
   const needsSetup = (await deps.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined;
-  logger.info({ url: server.url, home: config.home }, needsSetup ? 'Bottega is listening; open it to create the first administrator' : 'Bottega is listening');
+  logger.info(
+    { url: server.url, home: config.home },
+    needsSetup ? 'Bottega is listening; open it to create the first administrator' : 'Bottega is listening',
+  );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -90,7 +93,11 @@ async function onboardCommand(args: string[]): Promise<number> {
   return withDeps(async (deps) => {
     const result = await onboard(deps, { username: values.username, password: null });
     const { admin, project, task } = result;
-    console.log(admin.created ? `administrator ${admin.username} created, password: ${admin.password}` : `administrator ${admin.username} already exists`);
+    console.log(
+      admin.created
+        ? `administrator ${admin.username} created, password: ${admin.password}`
+        : `administrator ${admin.username} already exists`,
+    );
     console.log(`${project.created ? 'created' : 'found'} sample project ${project.id} at ${project.repoPath}`);
     if (task) console.log(`${task.created ? 'created' : 'found'} pending task ${task.id}`);
     console.log('no model credentials? switch your account to the simulated model to watch a pipeline (see the README)');

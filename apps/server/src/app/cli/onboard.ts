@@ -24,9 +24,11 @@ export interface OnboardResult {
 const SAMPLE_DIR = 'sample-project';
 const SAMPLE_FILES: Record<string, string> = {
   'README.md': '# Sample project\n\nA tiny repository created by `bottega onboard` to try Bottega on.\n',
-  'greet.js': "export function greet(name) {\n  return `Hello, ${name}`;\n}\n",
-  'greet.test.js': "import { strict as assert } from 'node:assert';\nimport { greet } from './greet.js';\n\nassert.equal(greet('Ada'), 'Hello, Ada');\nconsole.log('ok');\n",
-  'package.json': '{\n  "name": "sample-project",\n  "private": true,\n  "type": "module",\n  "scripts": { "test": "node greet.test.js" }\n}\n',
+  'greet.js': 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n',
+  'greet.test.js':
+    "import { strict as assert } from 'node:assert';\nimport { greet } from './greet.js';\n\nassert.equal(greet('Ada'), 'Hello, Ada');\nconsole.log('ok');\n",
+  'package.json':
+    '{\n  "name": "sample-project",\n  "private": true,\n  "type": "module",\n  "scripts": { "test": "node greet.test.js" }\n}\n',
   '.gitignore': 'node_modules/\n',
 };
 
@@ -38,8 +40,10 @@ const SAMPLE_FILES: Record<string, string> = {
 const SAMPLE_REQUEST = taskRequest({
   summary: 'Add a `greetFr(name)` function next to `greet` that returns `Bonjour, <name>`, with a test.',
   files: {
-    'greet.js': "export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n",
-    'greet.test.js': "import { strict as assert } from 'node:assert';\nimport { greet, greetFr } from './greet.js';\n\nassert.equal(greet('Ada'), 'Hello, Ada');\nassert.equal(greetFr('Ada'), 'Bonjour, Ada');\nconsole.log('ok');\n",
+    'greet.js':
+      'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n',
+    'greet.test.js':
+      "import { strict as assert } from 'node:assert';\nimport { greet, greetFr } from './greet.js';\n\nassert.equal(greet('Ada'), 'Hello, Ada');\nassert.equal(greetFr('Ada'), 'Bonjour, Ada');\nconsole.log('ok');\n",
   },
 });
 
@@ -55,7 +59,11 @@ async function ensureSampleRepo(root: string): Promise<string> {
   return repo;
 }
 
-async function ensureAdmin(deps: Deps, username: string, password: string | null): Promise<{ row: UserRow; created: boolean; password?: string }> {
+async function ensureAdmin(
+  deps: Deps,
+  username: string,
+  password: string | null,
+): Promise<{ row: UserRow; created: boolean; password?: string }> {
   const admin = await deps.db.selectFrom('users').selectAll().where('is_admin', '=', 1).orderBy('id').executeTakeFirst();
   if (admin) return { row: admin, created: false };
   const pw = password ?? randomBytes(12).toString('base64url');
@@ -66,7 +74,11 @@ async function ensureAdmin(deps: Deps, username: string, password: string | null
 export async function onboard(deps: Deps, opts: { username: string; password: string | null }): Promise<OnboardResult> {
   const admin = await ensureAdmin(deps, opts.username, opts.password);
   // Before repository roots existed the sample lived at $BOTTEGA_HOME/sample-project; a project there is kept.
-  const legacy = await deps.db.selectFrom('projects').selectAll().where('repo_path', '=', join(deps.config.home, SAMPLE_DIR)).executeTakeFirst();
+  const legacy = await deps.db
+    .selectFrom('projects')
+    .selectAll()
+    .where('repo_path', '=', join(deps.config.home, SAMPLE_DIR))
+    .executeTakeFirst();
   const repoPath = legacy ? legacy.repo_path : await ensureSampleRepo(await cloneRoot(deps.config.repoRoots));
   let project = legacy ?? (await deps.db.selectFrom('projects').selectAll().where('repo_path', '=', repoPath).executeTakeFirst());
   const projectCreated = !project;

@@ -13,5 +13,8 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
     .execute();
   await db.schema.alterTable('agent_runs').addColumn('trigger_url', 'text').execute();
-  await db.schema.alterTable('tasks').addColumn('pr_closed', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('tasks')
+    .addColumn('pr_closed', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }

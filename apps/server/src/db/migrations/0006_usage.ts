@@ -42,6 +42,16 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const now = new Date().toISOString();
   await (db as Kysely<{ model_prices: Record<string, string | number> }>)
     .insertInto('model_prices')
-    .values(SEED.map(([model, i, o, r, w]) => ({ provider: 'anthropic', model, input_per_mtok: i, output_per_mtok: o, cache_read_per_mtok: r, cache_write_per_mtok: w, updated_at: now })))
+    .values(
+      SEED.map(([model, i, o, r, w]) => ({
+        provider: 'anthropic',
+        model,
+        input_per_mtok: i,
+        output_per_mtok: o,
+        cache_read_per_mtok: r,
+        cache_write_per_mtok: w,
+        updated_at: now,
+      })),
+    )
     .execute();
 }

@@ -7,8 +7,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../ddl';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
-  await db.schema.alterTable('project_members').addColumn('role', 'varchar(16)', (c) => c.notNull().defaultTo('member')).execute();
-  await sql`UPDATE project_members SET role = 'owner' WHERE user_id = (SELECT owner_id FROM projects WHERE projects.id = project_members.project_id)`.execute(db);
+  await db.schema
+    .alterTable('project_members')
+    .addColumn('role', 'varchar(16)', (c) => c.notNull().defaultTo('member'))
+    .execute();
+  await sql`UPDATE project_members SET role = 'owner' WHERE user_id = (SELECT owner_id FROM projects WHERE projects.id = project_members.project_id)`.execute(
+    db,
+  );
   await db.schema.alterTable('projects').addColumn('clone_url', 'text').execute();
   await db.schema.alterTable('projects').addColumn('clone_status', 'varchar(16)').execute();
   await db.schema.alterTable('projects').addColumn('clone_error', 'text').execute();

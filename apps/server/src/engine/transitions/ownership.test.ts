@@ -13,7 +13,18 @@ const OWNER = `engine${sep}transitions${sep}`;
 
 const OWNED: Record<'agent_runs' | 'tasks', readonly string[]> = {
   agent_runs: ['status', 'signal_token_hash'],
-  tasks: ['status', 'planification_complete', 'workflow_complete', 'workflow_blocked', 'block_reason', 'workflow_run_count', 'refinement_complete', 'pr_agent_complete', 'pr_url', 'pr_closed'],
+  tasks: [
+    'status',
+    'planification_complete',
+    'workflow_complete',
+    'workflow_blocked',
+    'block_reason',
+    'workflow_run_count',
+    'refinement_complete',
+    'pr_agent_complete',
+    'pr_url',
+    'pr_closed',
+  ],
 };
 
 /** Every write in `source` that sets an owned column: `table.column` per hit. */
@@ -78,7 +89,11 @@ describe('run and task transitions have one owner', () => {
   });
 
   it('lets other columns be written elsewhere', () => {
-    expect(ownedWrites(`await db.updateTable('tasks').set({ workspace_status: 'ready', title: t, updated_at: now }).where('id', '=', 1).execute();`)).toEqual([]);
+    expect(
+      ownedWrites(
+        `await db.updateTable('tasks').set({ workspace_status: 'ready', title: t, updated_at: now }).where('id', '=', 1).execute();`,
+      ),
+    ).toEqual([]);
     expect(ownedWrites(`await db.updateTable('conversations').set({ status: 'x' }).execute();`)).toEqual([]);
     expect(ownedWrites(`await db.updateTable('agent_runs').set({ conversation_id: 3 }).execute();`)).toEqual([]);
   });

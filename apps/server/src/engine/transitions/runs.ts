@@ -21,7 +21,12 @@ export const LIVE_RUN_STATUSES = ['pending', 'running'] as const;
 
 /** The live run of a task, if any (inside a transaction too). */
 export async function liveRunOf(db: Kysely<Database>, taskId: number): Promise<{ id: number; agent_type: AgentType } | undefined> {
-  return db.selectFrom('agent_runs').select(['id', 'agent_type']).where('task_id', '=', taskId).where('status', 'in', LIVE_RUN_STATUSES).executeTakeFirst();
+  return db
+    .selectFrom('agent_runs')
+    .select(['id', 'agent_type'])
+    .where('task_id', '=', taskId)
+    .where('status', 'in', LIVE_RUN_STATUSES)
+    .executeTakeFirst();
 }
 
 /** Throws RUN_IN_PROGRESS while an agent run is live on the task. */
@@ -92,7 +97,12 @@ export async function startRunTransition(deps: TransitionDeps, req: NewRun): Pro
 
 /** The run's conversation exists: it is linked to the run (its status does not change). */
 export async function linkRunConversation(deps: TransitionDeps, runId: number, conversationId: number): Promise<AgentRunRow> {
-  const run = await deps.db.updateTable('agent_runs').set({ conversation_id: conversationId }).where('id', '=', runId).returningAll().executeTakeFirstOrThrow();
+  const run = await deps.db
+    .updateTable('agent_runs')
+    .set({ conversation_id: conversationId })
+    .where('id', '=', runId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await publishRunOfTask(deps, run);
   return run;
 }
@@ -148,7 +158,12 @@ export function stopRunTransition(deps: TransitionDeps, runId: number): Promise<
 export async function interruptLiveRuns(deps: TransitionDeps): Promise<AgentRunRow[]> {
   const runs = await deps.db
     .updateTable('agent_runs')
-    .set({ status: 'interrupted', failure_reason: 'the server stopped while this run was active', ended_at: iso(deps.now()), signal_token_hash: null })
+    .set({
+      status: 'interrupted',
+      failure_reason: 'the server stopped while this run was active',
+      ended_at: iso(deps.now()),
+      signal_token_hash: null,
+    })
     .where('status', 'in', LIVE_RUN_STATUSES)
     .returningAll()
     .execute();
@@ -157,7 +172,12 @@ export async function interruptLiveRuns(deps: TransitionDeps): Promise<AgentRunR
 }
 
 /** Resume: an interrupted run is live again, for the resuming user, with a new token. */
-export async function resumeRunTransition(deps: TransitionDeps, run: AgentRunRow, actingUserId: number, tokenHash: string): Promise<AgentRunRow> {
+export async function resumeRunTransition(
+  deps: TransitionDeps,
+  run: AgentRunRow,
+  actingUserId: number,
+  tokenHash: string,
+): Promise<AgentRunRow> {
   const resumed = await deps.db.transaction().execute(async (trx) => {
     if (await liveRunOf(trx, run.task_id)) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
     const row = await trx

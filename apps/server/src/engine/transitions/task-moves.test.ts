@@ -8,7 +8,8 @@ const free = { liveRun: null, mergedAndCleanedUp: false };
 
 describe('task status moves', () => {
   it('allows every move between the columns when no agent runs and the worktree is there', () => {
-    for (const from of taskStatuses) for (const to of taskStatuses) expect([from, to, refusedMove(from, to, free)]).toEqual([from, to, null]);
+    for (const from of taskStatuses)
+      for (const to of taskStatuses) expect([from, to, refusedMove(from, to, free)]).toEqual([from, to, null]);
   });
 
   it('refuses every real move while an agent runs, but not staying put', () => {

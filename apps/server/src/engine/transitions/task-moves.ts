@@ -29,7 +29,8 @@ export interface MoveFacts {
 export function refusedMove(from: TaskStatus, to: TaskStatus, facts: MoveFacts): string | null {
   if (from === to) return null;
   if (facts.liveRun) return `the ${facts.liveRun} agent is running on this task and moves it itself; wait for it or stop it first`;
-  if (from === 'completed' && facts.mergedAndCleanedUp) return 'its pull request was merged and its worktree removed; create a new task for further work';
+  if (from === 'completed' && facts.mergedAndCleanedUp)
+    return 'its pull request was merged and its worktree removed; create a new task for further work';
   return null;
 }
 

@@ -8,7 +8,9 @@ import { iso } from '../../time';
 import { publishBlocked, publishTask, type TransitionDeps } from './publish';
 
 /** A new task's row: pending, every workflow flag cleared. */
-export function newTaskRow(fields: Pick<NewTask, 'project_id' | 'owner_id' | 'title' | 'yolo_mode' | 'created_at' | 'updated_at'>): NewTask {
+export function newTaskRow(
+  fields: Pick<NewTask, 'project_id' | 'owner_id' | 'title' | 'yolo_mode' | 'created_at' | 'updated_at'>,
+): NewTask {
   return {
     status: 'pending',
     planification_complete: 0,
@@ -21,7 +23,11 @@ export function newTaskRow(fields: Pick<NewTask, 'project_id' | 'owner_id' | 'ti
   };
 }
 
-export type TaskSignal = { signal: 'plan-complete' } | { signal: 'workflow-complete' } | { signal: 'workflow-blocked'; reason: string | null } | { signal: 'pr-complete' };
+export type TaskSignal =
+  | { signal: 'plan-complete' }
+  | { signal: 'workflow-complete' }
+  | { signal: 'workflow-blocked'; reason: string | null }
+  | { signal: 'pr-complete' };
 
 /**
  * An agent's signal flips its flag: the plan is written, the work is READY,
@@ -64,7 +70,12 @@ export async function blockTaskTransition(deps: TransitionDeps, taskId: number, 
 
 /** The PR agent's pull request was found on GitHub: its address goes on the task. */
 export async function pullRequestOpenedTransition(deps: TransitionDeps, taskId: number, prUrl: string): Promise<TaskRow | undefined> {
-  const task = await deps.db.updateTable('tasks').set({ pr_url: prUrl, updated_at: iso(deps.now()) }).where('id', '=', taskId).returningAll().executeTakeFirst();
+  const task = await deps.db
+    .updateTable('tasks')
+    .set({ pr_url: prUrl, updated_at: iso(deps.now()) })
+    .where('id', '=', taskId)
+    .returningAll()
+    .executeTakeFirst();
   if (task) publishTask(deps, task);
   return task;
 }
@@ -82,7 +93,12 @@ export async function mergedTransition(deps: TransitionDeps, taskId: number, prU
 }
 
 /** Closed without merging, or reopened, on GitHub: flagged on the task. */
-export async function pullRequestClosedTransition(deps: TransitionDeps, taskId: number, closed: boolean, prUrl: string): Promise<TaskRow | undefined> {
+export async function pullRequestClosedTransition(
+  deps: TransitionDeps,
+  taskId: number,
+  closed: boolean,
+  prUrl: string,
+): Promise<TaskRow | undefined> {
   const task = await deps.db
     .updateTable('tasks')
     .set({ pr_closed: closed ? 1 : 0, pr_url: prUrl, updated_at: iso(deps.now()) })

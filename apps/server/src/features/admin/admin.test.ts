@@ -46,13 +46,15 @@ describe('users', () => {
     expect(JSON.stringify(list)).not.toMatch(/hash/i);
   });
 
-  it('a password reset revokes the user\'s cookies and API key', async () => {
+  it("a password reset revokes the user's cookies and API key", async () => {
     const admin = await ctx.user({ isAdmin: true });
     const u = await ctx.user();
     const { key } = await apiKeyOf(u);
     const cookie = await loginCookie(u.row.username, TEST_PASSWORD);
     expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(200);
-    expect((await ctx.request('POST', `/api/admin/users/${u.row.id}/password`, { as: admin, json: { password: 'brand-new-pass' } })).status).toBe(200);
+    expect(
+      (await ctx.request('POST', `/api/admin/users/${u.row.id}/password`, { as: admin, json: { password: 'brand-new-pass' } })).status,
+    ).toBe(200);
     expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${key}` })).status).toBe(401);
     expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401);
     expect((await ctx.request('GET', '/api/auth/me', { as: u })).status).toBe(401);
@@ -79,7 +81,7 @@ describe('users', () => {
     expect(await (await ctx.request('GET', '/api/auth/api-key', { headers: { cookie: fresh } })).json()).toMatchObject({ hasKey: false });
   });
 
-  it('other changes (rename, admin rights) leave the user\'s credentials alone', async () => {
+  it("other changes (rename, admin rights) leave the user's credentials alone", async () => {
     const admin = await ctx.user({ isAdmin: true });
     const u = await ctx.user();
     const { key } = await apiKeyOf(u);
@@ -109,7 +111,9 @@ describe('memberships', () => {
     const added = await ctx.request('POST', `/api/projects/${project.id}/members`, { as: admin, json: { userId: b.row.id } });
     expect(added.status).toBe(201);
     expect((await ctx.request('GET', `/api/projects/${project.id}`, { as: b })).status).toBe(200);
-    const members = (await (await ctx.request('GET', `/api/projects/${project.id}/members`, { as: a })).json()) as { members: { userId: number }[] };
+    const members = (await (await ctx.request('GET', `/api/projects/${project.id}/members`, { as: a })).json()) as {
+      members: { userId: number }[];
+    };
     expect(members.members.map((m) => m.userId).sort()).toEqual([a.row.id, b.row.id].sort());
 
     expect((await ctx.request('DELETE', `/api/projects/${project.id}/members/${a.row.id}`, { as: admin })).status).toBe(200);

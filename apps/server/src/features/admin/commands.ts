@@ -80,7 +80,9 @@ export async function addMember(deps: AdminDeps, projectId: number, userId: numb
   await deps.db
     .insertInto('project_members')
     .values({ project_id: projectId, user_id: userId, role: role ?? 'member', created_at: iso(deps.now()) })
-    .onConflict((oc) => (role === undefined ? oc.columns(['project_id', 'user_id']).doNothing() : oc.columns(['project_id', 'user_id']).doUpdateSet({ role })))
+    .onConflict((oc) =>
+      role === undefined ? oc.columns(['project_id', 'user_id']).doNothing() : oc.columns(['project_id', 'user_id']).doUpdateSet({ role }),
+    )
     .execute();
   return listMembers(deps.db, projectId);
 }

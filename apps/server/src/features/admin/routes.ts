@@ -1,6 +1,13 @@
 // Admin routes: users, project memberships and instance settings. Members of
 // a project may read its member list; changing it is for administrators.
-import { AddMemberBody, AdminCreateUserBody, AdminResetPasswordBody, AdminUpdateUserBody, UpdateInstanceSettingsBody, UpdateMemberBody } from '@bottega/protocol';
+import {
+  AddMemberBody,
+  AdminCreateUserBody,
+  AdminResetPasswordBody,
+  AdminUpdateUserBody,
+  UpdateInstanceSettingsBody,
+  UpdateMemberBody,
+} from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { idParam, readJson } from '../../http/validate';

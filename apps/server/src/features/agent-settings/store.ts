@@ -16,8 +16,10 @@ type StoreDeps = Pick<Deps, 'db' | 'now' | 'providers'>;
 function validate(deps: Pick<Deps, 'providers'>, settings: AgentSettings): void {
   for (const role of agentTypes) {
     const s = settings[role];
-    if (!deps.providers.has(s.provider)) throw new AppError('VALIDATION_FAILED', `${role}: provider ${s.provider} is not available on this server`);
-    if (s.provider === 'opencode' && !parseModel(s.model)) throw new AppError('VALIDATION_FAILED', `${role}: OpenCode models are named provider/model, as its live catalog lists them`);
+    if (!deps.providers.has(s.provider))
+      throw new AppError('VALIDATION_FAILED', `${role}: provider ${s.provider} is not available on this server`);
+    if (s.provider === 'opencode' && !parseModel(s.model))
+      throw new AppError('VALIDATION_FAILED', `${role}: OpenCode models are named provider/model, as its live catalog lists them`);
     try {
       validateEffort(s.provider, s.effort);
     } catch (err) {
@@ -33,7 +35,16 @@ export async function saveAgentSettings(deps: StoreDeps, userId: number, setting
     await trx.deleteFrom('user_agent_settings').where('user_id', '=', userId).execute();
     await trx
       .insertInto('user_agent_settings')
-      .values(agentTypes.map((t) => ({ user_id: userId, agent_type: t, provider: settings[t].provider, model: settings[t].model, effort: settings[t].effort, updated_at: now })))
+      .values(
+        agentTypes.map((t) => ({
+          user_id: userId,
+          agent_type: t,
+          provider: settings[t].provider,
+          model: settings[t].model,
+          effort: settings[t].effort,
+          updated_at: now,
+        })),
+      )
       .execute();
   });
   return settings;
@@ -44,7 +55,12 @@ export async function saveAgentSettings(deps: StoreDeps, userId: number, setting
  * settings are left alone — except the simulated model's, which give way to
  * real ones as soon as a real provider is connected.
  */
-export async function seedAgentSettings(deps: StoreDeps, userId: number, provider: ProviderName, seed: AgentSettings | undefined = SEED_ROLE_MODELS[provider]): Promise<boolean> {
+export async function seedAgentSettings(
+  deps: StoreDeps,
+  userId: number,
+  provider: ProviderName,
+  seed: AgentSettings | undefined = SEED_ROLE_MODELS[provider],
+): Promise<boolean> {
   const existing = await deps.db.selectFrom('user_agent_settings').select('model').where('user_id', '=', userId).execute();
   const onlySimulated = existing.length > 0 && existing.every((r) => r.model === SIMULATED_MODEL);
   if ((existing.length > 0 && !onlySimulated) || !seed) return false;

@@ -32,7 +32,9 @@ describe('first-run registration', () => {
 
   it('lets exactly one of two concurrent first registrations win', async () => {
     const results = await Promise.all(
-      ['first', 'second', 'third'].map((username) => ctx.request('POST', '/api/auth/register', { json: { username, password: TEST_PASSWORD } })),
+      ['first', 'second', 'third'].map((username) =>
+        ctx.request('POST', '/api/auth/register', { json: { username, password: TEST_PASSWORD } }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 403, 403]);
     const users = await ctx.deps.db.selectFrom('users').selectAll().execute();
@@ -98,7 +100,10 @@ describe('login and sessions', () => {
     it('limits one IP across usernames, without touching other IPs', async () => {
       await ctx.user({ username: 'bob' });
       for (let i = 0; i < 6; i++) expect(await attempt('203.0.113.9', `guess${i}`, 'wrong-password')).toBe(401);
-      const limited = await ctx.request('POST', '/api/auth/login', { headers: { 'x-forwarded-for': '203.0.113.9' }, json: { username: 'bob', password: TEST_PASSWORD } });
+      const limited = await ctx.request('POST', '/api/auth/login', {
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+        json: { username: 'bob', password: TEST_PASSWORD },
+      });
       expect(limited.status).toBe(429);
       expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
       expect(await attempt('203.0.113.10', 'bob', TEST_PASSWORD)).toBe(200);
@@ -141,13 +146,21 @@ describe('login and sessions', () => {
     const u = await ctx.user();
     const other = cookieOf(await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } }));
     const mine = cookieOf(await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } }));
-    const wrong = await ctx.request('POST', '/api/auth/password', { headers: { cookie: mine }, json: { currentPassword: 'not-it-at-all', newPassword: 'new-password-1' } });
+    const wrong = await ctx.request('POST', '/api/auth/password', {
+      headers: { cookie: mine },
+      json: { currentPassword: 'not-it-at-all', newPassword: 'new-password-1' },
+    });
     expect(wrong.status).toBe(400);
-    const res = await ctx.request('POST', '/api/auth/password', { headers: { cookie: mine }, json: { currentPassword: TEST_PASSWORD, newPassword: 'new-password-1' } });
+    const res = await ctx.request('POST', '/api/auth/password', {
+      headers: { cookie: mine },
+      json: { currentPassword: TEST_PASSWORD, newPassword: 'new-password-1' },
+    });
     expect(res.status).toBe(200);
     expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie: other } })).status).toBe(401);
     expect((await ctx.request('GET', '/api/auth/me', { headers: { cookie: cookieOf(res) } })).status).toBe(200);
-    expect((await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: 'new-password-1' } })).status).toBe(200);
+    expect((await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: 'new-password-1' } })).status).toBe(
+      200,
+    );
   });
 
   it('a password change revokes the API key too, even when made with that key', async () => {
@@ -155,13 +168,23 @@ describe('login and sessions', () => {
     const first = (await (await ctx.request('POST', '/api/auth/api-key', { as: u })).json()) as { key: string };
     const mine = cookieOf(await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } }));
     expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${first.key}` })).status).toBe(200);
-    const changed = await ctx.request('POST', '/api/auth/password', { headers: { cookie: mine }, json: { currentPassword: TEST_PASSWORD, newPassword: 'new-password-1' } });
+    const changed = await ctx.request('POST', '/api/auth/password', {
+      headers: { cookie: mine },
+      json: { currentPassword: TEST_PASSWORD, newPassword: 'new-password-1' },
+    });
     expect(changed.status).toBe(200);
     expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${first.key}` })).status).toBe(401);
-    expect(await (await ctx.request('GET', '/api/auth/api-key', { headers: { cookie: cookieOf(changed) } })).json()).toMatchObject({ hasKey: false });
+    expect(await (await ctx.request('GET', '/api/auth/api-key', { headers: { cookie: cookieOf(changed) } })).json()).toMatchObject({
+      hasKey: false,
+    });
 
-    const second = (await (await ctx.request('POST', '/api/auth/api-key', { headers: { cookie: cookieOf(changed) } })).json()) as { key: string };
-    const viaKey = await ctx.request('POST', '/api/auth/password', { as: `Bearer ${second.key}`, json: { currentPassword: 'new-password-1', newPassword: 'new-password-2' } });
+    const second = (await (await ctx.request('POST', '/api/auth/api-key', { headers: { cookie: cookieOf(changed) } })).json()) as {
+      key: string;
+    };
+    const viaKey = await ctx.request('POST', '/api/auth/password', {
+      as: `Bearer ${second.key}`,
+      json: { currentPassword: 'new-password-1', newPassword: 'new-password-2' },
+    });
     expect(viaKey.status).toBe(200);
     expect(viaKey.headers.get('set-cookie')).toBeNull();
     expect((await ctx.request('GET', '/api/auth/me', { as: `Bearer ${second.key}` })).status).toBe(401);
@@ -183,7 +206,9 @@ describe('login and sessions', () => {
     const u = await ctx.user();
     await ctx.deps.db.updateTable('users').set({ is_active: 0 }).where('id', '=', u.row.id).execute();
     expect((await ctx.request('GET', '/api/auth/me', { as: u })).status).toBe(401);
-    expect((await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } })).status).toBe(401);
+    expect((await ctx.request('POST', '/api/auth/login', { json: { username: u.row.username, password: TEST_PASSWORD } })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -204,7 +229,9 @@ describe('forged login cookies', () => {
 
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const forged = [
-      ...['secret', '', 'changeme', 'bottega', randomBytes(32).toString('hex'), randomBytes(32).toString('base64url')].map((s) => issueSessionToken(s, claims)),
+      ...['secret', '', 'changeme', 'bottega', randomBytes(32).toString('hex'), randomBytes(32).toString('base64url')].map((s) =>
+        issueSessionToken(s, claims),
+      ),
       `v1.${payload}.`,
       `v1.${payload}`,
       `v1.${payload}.${'A'.repeat(43)}`,
@@ -216,7 +243,10 @@ describe('forged login cookies', () => {
         ['GET', '/api/admin/users'],
         ['POST', '/api/admin/users'],
       ] as const) {
-        const res = await ctx.request(method, path, { headers: asCookie(token), ...(method === 'POST' ? { json: { username: 'intruder', password: TEST_PASSWORD } } : {}) });
+        const res = await ctx.request(method, path, {
+          headers: asCookie(token),
+          ...(method === 'POST' ? { json: { username: 'intruder', password: TEST_PASSWORD } } : {}),
+        });
         expect({ token, path, status: res.status }).toEqual({ token, path, status: 401 });
         expect(res.headers.get('set-cookie')).toBeNull();
       }
@@ -237,7 +267,11 @@ describe('API keys and profile', () => {
     expect(JSON.stringify(row)).not.toContain(created.key);
     const me = await ctx.request('GET', '/api/auth/me', { as: `Bearer ${created.key}` });
     expect(me.status).toBe(200);
-    const status = (await (await ctx.request('GET', '/api/auth/api-key', { as: u })).json()) as { hasKey: boolean; lastUsedAt: string | null; prefix: string };
+    const status = (await (await ctx.request('GET', '/api/auth/api-key', { as: u })).json()) as {
+      hasKey: boolean;
+      lastUsedAt: string | null;
+      prefix: string;
+    };
     expect(status.hasKey).toBe(true);
     expect(status.lastUsedAt).not.toBeNull();
     expect(created.key.startsWith(status.prefix)).toBe(true);
@@ -248,7 +282,10 @@ describe('API keys and profile', () => {
 
   it('updates is_technical and the git identity', async () => {
     const u = await ctx.user();
-    const res = await ctx.request('PATCH', '/api/auth/profile', { as: u, json: { isTechnical: false, gitName: 'Ada L', gitEmail: 'ada@example.com' } });
+    const res = await ctx.request('PATCH', '/api/auth/profile', {
+      as: u,
+      json: { isTechnical: false, gitName: 'Ada L', gitEmail: 'ada@example.com' },
+    });
     expect(await res.json()).toMatchObject({ user: { isTechnical: false, gitName: 'Ada L', gitEmail: 'ada@example.com' } });
     const bad = await ctx.request('PATCH', '/api/auth/profile', { as: u, json: { gitEmail: 'not an email' } });
     expect(bad.status).toBe(400);

@@ -69,7 +69,11 @@ async function authenticateApiKey(deps: Pick<Deps, 'db' | 'now'>, key: string): 
   const now = deps.now();
   const last = row.api_key_last_used_at ? Date.parse(row.api_key_last_used_at) : 0;
   if (now.getTime() - last > LAST_USED_PRECISION_MS) {
-    await deps.db.updateTable('users').set({ api_key_last_used_at: iso(now) }).where('id', '=', row.id).execute();
+    await deps.db
+      .updateTable('users')
+      .set({ api_key_last_used_at: iso(now) })
+      .where('id', '=', row.id)
+      .execute();
   }
   return { user: toAuthUser(row, 'api-key') };
 }

@@ -16,7 +16,10 @@ type CommandDeps = Pick<Deps, 'db' | 'now'>;
 const SETUP_CLAIM_KEY = 'setup.completed_at';
 
 export async function userCount(db: Db): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -103,7 +106,10 @@ export async function registerFirstAdmin(deps: CommandDeps, body: RegisterBody):
 }
 
 /** Verifies credentials; returns the user (with last login stamped) or null. */
-export async function login(deps: CommandDeps & Pick<Deps, 'logger'>, body: { username: string; password: string }): Promise<UserRow | null> {
+export async function login(
+  deps: CommandDeps & Pick<Deps, 'logger'>,
+  body: { username: string; password: string },
+): Promise<UserRow | null> {
   const user = await findUserByName(deps.db, body.username);
   // Verify against a dummy hash when the user is unknown so timing reveals nothing.
   const ok = await verifyPassword(deps, user?.password_hash ?? (await dummyPasswordHash()), body.password);

@@ -10,7 +10,16 @@ import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
 import { iso } from '../../time';
 import { clearedSessionCookie, newSessionToken, sessionCookie } from './authenticate';
-import { changePassword, login, registerFirstAdmin, rotateApiKey, revokeApiKey, updateProfile, userCount, logoutEverywhere } from './commands';
+import {
+  changePassword,
+  login,
+  registerFirstAdmin,
+  rotateApiKey,
+  revokeApiKey,
+  updateProfile,
+  userCount,
+  logoutEverywhere,
+} from './commands';
 import { LoginThrottle } from './login-throttle';
 import { presentApiKeyStatus, presentUser } from './presenters';
 
@@ -25,7 +34,11 @@ export function authRoutes(deps: Deps): RouteDef[] {
       access: access.public,
       handler: async (c) => {
         const user = c.get('user');
-        return c.json({ needsSetup: (await userCount(deps.db)) === 0, authenticated: user !== undefined, user: user ? presentUser(user.row) : null });
+        return c.json({
+          needsSetup: (await userCount(deps.db)) === 0,
+          authenticated: user !== undefined,
+          user: user ? presentUser(user.row) : null,
+        });
       },
     },
     {

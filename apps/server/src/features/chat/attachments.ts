@@ -10,7 +10,11 @@ import { worktreeTmpDir } from '../../workspace/tmp-files';
 /** Stores uploads in the worktree's `tmp/`; CONFLICT while the worktree is not ready. */
 export async function writeTmpFiles(task: TaskRow, files: readonly { name: string; data: Uint8Array }[]): Promise<InputFileInfo[]> {
   const dir = worktreeTmpDir(task.workspace_status === 'ready' ? task.worktree_path : null);
-  if (dir === null) throw new AppError('CONFLICT', "the task's worktree is not ready; attach the file to the task's input files instead, or try again in a moment");
+  if (dir === null)
+    throw new AppError(
+      'CONFLICT',
+      "the task's worktree is not ready; attach the file to the task's input files instead, or try again in a moment",
+    );
   const written: InputFileInfo[] = [];
   for (const f of files) written.push(await writeInputFile(dir, f.name, f.data));
   return written;

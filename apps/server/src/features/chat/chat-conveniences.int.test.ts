@@ -37,7 +37,10 @@ interface Body {
 
 /** The first agent request (one offering tools: not a side request such as a title) after `before` model requests. */
 function agentRequestAfter(before: number): RecordedRequest | undefined {
-  return w.fake.modelRequests().slice(before).find((r) => ((r.body as Body).tools ?? []).length > 0);
+  return w.fake
+    .modelRequests()
+    .slice(before)
+    .find((r) => ((r.body as Body).tools ?? []).length > 0);
 }
 
 /** The user message of the first agent request made after `before` model requests. */
@@ -49,10 +52,14 @@ function firstUserContent(before: number): Body['messages'][number]['content'] {
   return last.content;
 }
 
-const textOf = (content: Body['messages'][number]['content']) => (typeof content === 'string' ? content : content.flatMap((b) => (b.type === 'text' && b.text ? [b.text] : [])).join('\n'));
+const textOf = (content: Body['messages'][number]['content']) =>
+  typeof content === 'string' ? content : content.flatMap((b) => (b.type === 'text' && b.text ? [b.text] : [])).join('\n');
 
 async function startChat(json: Record<string, unknown>) {
-  return w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: w.owner, json: { provider: 'anthropic', model: 'claude-sonnet-4-5', ...json } });
+  return w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+    as: w.owner,
+    json: { provider: 'anthropic', model: 'claude-sonnet-4-5', ...json },
+  });
 }
 
 async function upload(path: string, files: { name: string; data: string | Uint8Array }[]) {
@@ -68,7 +75,10 @@ describe('slash commands', () => {
 
   it('lists project and user commands with descriptions, project first on a shared name', async () => {
     await mkdir(join(worktree, '.claude', 'commands'), { recursive: true });
-    await writeFile(join(worktree, '.claude', 'commands', 'fix-bug.md'), `---\ndescription: Fix a numbered bug\n---\nFix bug #$1 with priority $2 (all: $ARGUMENTS). ${directive.say('bug fixed')}\n`);
+    await writeFile(
+      join(worktree, '.claude', 'commands', 'fix-bug.md'),
+      `---\ndescription: Fix a numbered bug\n---\nFix bug #$1 with priority $2 (all: $ARGUMENTS). ${directive.say('bug fixed')}\n`,
+    );
     await writeFile(join(worktree, '.claude', 'commands', 'review.md'), `Project review. ${directive.say('project review done')}\n`);
     const userDir = userCommandsDir(w.ctx.home, w.owner.row.id);
     await mkdir(userDir, { recursive: true });
@@ -97,14 +107,19 @@ describe('slash commands', () => {
 
   it('expands a follow-up with a user command; an unknown /word is sent as it was typed', async () => {
     const before = w.fake.modelRequests().length;
-    const res = await w.ctx.request('POST', `/api/conversations/${conversation.id}/messages`, { as: w.owner, json: { message: '/standup Monday' } });
+    const res = await w.ctx.request('POST', `/api/conversations/${conversation.id}/messages`, {
+      as: w.owner,
+      json: { message: '/standup Monday' },
+    });
     expect(res.status).toBe(202);
     await rec.turnEnded(conversation.id, 2);
     expect(textOf(firstUserContent(before))).toContain('Standup for Monday.');
 
     const next = w.fake.modelRequests().length;
     const plain = `/no-such-command stays as typed ${directive.say('plain')}`;
-    expect((await w.ctx.request('POST', `/api/conversations/${conversation.id}/messages`, { as: w.owner, json: { message: plain } })).status).toBe(202);
+    expect(
+      (await w.ctx.request('POST', `/api/conversations/${conversation.id}/messages`, { as: w.owner, json: { message: plain } })).status,
+    ).toBe(202);
     await rec.turnEnded(conversation.id, 3);
     expect(textOf(firstUserContent(next))).toContain('/no-such-command stays as typed');
   });
@@ -113,13 +128,19 @@ describe('slash commands', () => {
 describe('images', () => {
   it('reaches the model as an image block next to the text', async () => {
     const before = w.fake.modelRequests().length;
-    const res = await startChat({ message: `What is in the picture? ${directive.say('a dot')}`, images: [{ mediaType: 'image/png', data: PNG_1X1 }] });
+    const res = await startChat({
+      message: `What is in the picture? ${directive.say('a dot')}`,
+      images: [{ mediaType: 'image/png', data: PNG_1X1 }],
+    });
     expect(res.status).toBe(201);
     const conv = ((await res.json()) as { conversation: ConversationDto }).conversation;
     await rec.turnEnded(conv.id);
     const content = firstUserContent(before);
     if (typeof content === 'string') throw new Error('expected content blocks');
-    expect(content.find((b) => b.type === 'image')).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG_1X1 } });
+    expect(content.find((b) => b.type === 'image')).toEqual({
+      type: 'image',
+      source: { type: 'base64', media_type: 'image/png', data: PNG_1X1 },
+    });
     expect(textOf(content)).toContain('What is in the picture?');
 
     // A follow-up resumes the session with its image too.
@@ -142,21 +163,37 @@ describe('images', () => {
     expect(w.ctx.deps.providers.get('openai').capabilities.supportsImages).toBe(false);
     const conversationsBefore = await w.ctx.deps.db.selectFrom('conversations').select('id').execute();
     const requestsBefore = w.fake.modelRequests().length;
-    const start = await startChat({ provider: 'openai', model: 'gpt-5-codex', message: 'look', images: [{ mediaType: 'image/png', data: PNG_1X1 }] });
+    const start = await startChat({
+      provider: 'openai',
+      model: 'gpt-5-codex',
+      message: 'look',
+      images: [{ mediaType: 'image/png', data: PNG_1X1 }],
+    });
     expect(start.status).toBe(400);
     expect(((await start.json()) as { error: { message: string } }).error.message).toContain('openai does not accept images');
     expect(await w.ctx.deps.db.selectFrom('conversations').select('id').execute()).toEqual(conversationsBefore);
 
     const taskRow = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
-    const codexChat = await w.ctx.conversation(taskRow, { kind: 'chat', provider: 'openai', model: 'gpt-5-codex', provider_session_id: 'thread-1' });
-    const follow = await w.ctx.request('POST', `/api/conversations/${codexChat.id}/messages`, { as: w.owner, json: { message: 'look', images: [{ mediaType: 'image/png', data: PNG_1X1 }] } });
+    const codexChat = await w.ctx.conversation(taskRow, {
+      kind: 'chat',
+      provider: 'openai',
+      model: 'gpt-5-codex',
+      provider_session_id: 'thread-1',
+    });
+    const follow = await w.ctx.request('POST', `/api/conversations/${codexChat.id}/messages`, {
+      as: w.owner,
+      json: { message: 'look', images: [{ mediaType: 'image/png', data: PNG_1X1 }] },
+    });
     expect(follow.status).toBe(400);
     expect(await w.ctx.deps.harness.store.all(codexChat.id)).toEqual([]);
     expect(agentRequestAfter(requestsBefore)).toBeUndefined();
   });
 
   it('refuses bytes that are not the declared image type', async () => {
-    const res = await startChat({ message: 'look', images: [{ mediaType: 'image/png', data: Buffer.from('GIF89a-not-a-png').toString('base64') }] });
+    const res = await startChat({
+      message: 'look',
+      images: [{ mediaType: 'image/png', data: Buffer.from('GIF89a-not-a-png').toString('base64') }],
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('declared as image/png but is image/gif');
   });
@@ -211,7 +248,8 @@ describe('attachments', () => {
     expect(await readFile(inputPath, 'utf8')).toBe('# Spec');
 
     const before = w.fake.modelRequests().length;
-    const conv = ((await (await startChat({ message: directive.say('read them') })).json()) as { conversation: ConversationDto }).conversation;
+    const conv = ((await (await startChat({ message: directive.say('read them') })).json()) as { conversation: ConversationDto })
+      .conversation;
     await rec.turnEnded(conv.id);
     const system = JSON.stringify((agentRequestAfter(before)?.body as Body).system);
     expect(system).toContain(tmpPath);

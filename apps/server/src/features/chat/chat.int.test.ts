@@ -38,7 +38,9 @@ async function history(conversationId: number): Promise<UnifiedMessage[]> {
 const agentRequests = () => w.fake.modelRequests().filter((r) => ((r.body as { tools?: unknown[] }).tools ?? []).length > 0);
 
 const broadcast = (events: ServerEvent[], conversationId: number) =>
-  events.flatMap((e) => (e.type === 'message' && e.conversationId === conversationId && e.message.type !== 'stream_delta' ? [e.message] : []));
+  events.flatMap((e) =>
+    e.type === 'message' && e.conversationId === conversationId && e.message.type !== 'stream_delta' ? [e.message] : [],
+  );
 
 describe('manual chat', () => {
   it('runs a shell command in the worktree; the stored transcript equals what was broadcast', async () => {
@@ -55,7 +57,9 @@ describe('manual chat', () => {
     const toolUse = stored.find((m) => m.type === 'tool_use');
     expect(toolUse).toMatchObject({ name: 'Bash', provider: 'anthropic' });
 
-    const got = (await (await w.ctx.request('GET', `/api/conversations/${conv.id}`, { as: w.owner })).json()) as { conversation: ConversationDto };
+    const got = (await (await w.ctx.request('GET', `/api/conversations/${conv.id}`, { as: w.owner })).json()) as {
+      conversation: ConversationDto;
+    };
     expect(got.conversation).toMatchObject({ kind: 'chat', provider: 'anthropic', model: 'claude-sonnet-4-5' });
     expect(got.conversation.providerSessionId).toBeTruthy();
     expect(rec.events.some((e) => e.type === 'session.created' && e.conversationId === conv.id)).toBe(true);
@@ -70,7 +74,10 @@ describe('manual chat', () => {
     const conv = await startChat(directive.say('first answer'));
     await rec.turnEnded(conv.id);
     const before = agentRequests().length;
-    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('second answer') } });
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+      as: w.owner,
+      json: { message: directive.say('second answer') },
+    });
     expect(res.status).toBe(202);
     await rec.turnEnded(conv.id, 2);
     const followUp = agentRequests()[before]?.body as { model: string; messages: unknown[] } | undefined;
@@ -85,10 +92,25 @@ describe('manual chat', () => {
     // What a crash before the provider named its session leaves: the first message stored, no session id.
     const taskRow = await w.ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', w.task.id).executeTakeFirstOrThrow();
     const conv = await w.ctx.conversation(taskRow, { kind: 'chat', provider: 'anthropic', model: 'claude-sonnet-4-5', effort: null });
-    await w.ctx.deps.harness.store.append(conv.id, [{ type: 'user', text: 'Which files are in the repository? (first message)', id: 'prompt:crashed', providerSessionId: null, raw: null }], 'anthropic');
+    await w.ctx.deps.harness.store.append(
+      conv.id,
+      [
+        {
+          type: 'user',
+          text: 'Which files are in the repository? (first message)',
+          id: 'prompt:crashed',
+          providerSessionId: null,
+          raw: null,
+        },
+      ],
+      'anthropic',
+    );
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const before = agentRequests().length;
-    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('answered afresh') } });
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+      as: w.owner,
+      json: { message: directive.say('answered afresh') },
+    });
     expect(res.status).toBe(202);
     await rec.turnEnded(conv.id);
     const request = agentRequests()[before]?.body as { model: string; messages: { role: string }[] };
@@ -99,13 +121,31 @@ describe('manual chat', () => {
     expect(sent.indexOf('(first message)')).toBeGreaterThan(-1);
     expect(sent.indexOf('answered afresh')).toBeGreaterThan(sent.indexOf('(first message)'));
     const stored = await history(conv.id);
-    expect(stored.map((m) => (m.type === 'user' || m.type === 'assistant' ? `${m.type}:${m.text}` : m.type === 'system' ? `system:${m.subtype}` : null)).filter(Boolean)).toEqual(
-      expect.arrayContaining(['user:Which files are in the repository? (first message)', 'system:restarted', `user:${directive.say('answered afresh')}`, 'assistant:answered afresh']),
+    expect(
+      stored
+        .map((m) =>
+          m.type === 'user' || m.type === 'assistant' ? `${m.type}:${m.text}` : m.type === 'system' ? `system:${m.subtype}` : null,
+        )
+        .filter(Boolean),
+    ).toEqual(
+      expect.arrayContaining([
+        'user:Which files are in the repository? (first message)',
+        'system:restarted',
+        `user:${directive.say('answered afresh')}`,
+        'assistant:answered afresh',
+      ]),
     );
-    const row = await w.ctx.deps.db.selectFrom('conversations').select('provider_session_id').where('id', '=', conv.id).executeTakeFirstOrThrow();
+    const row = await w.ctx.deps.db
+      .selectFrom('conversations')
+      .select('provider_session_id')
+      .where('id', '=', conv.id)
+      .executeTakeFirstOrThrow();
     expect(row.provider_session_id).toBeTruthy();
     // From now on it is an ordinary session: the next message resumes it.
-    const again = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('and again') } });
+    const again = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+      as: w.owner,
+      json: { message: directive.say('and again') },
+    });
     expect(again.status).toBe(202);
     await rec.turnEnded(conv.id, 2);
     expect(JSON.stringify(agentRequests().at(-1)?.body)).toContain('answered afresh');
@@ -125,7 +165,10 @@ describe('manual chat', () => {
     expect(await stop.json()).toEqual({ stopped: true });
     expect(await processesMatching(marker)).toEqual([]);
     await rec.turnEnded(conv.id);
-    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('still here') } });
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+      as: w.owner,
+      json: { message: directive.say('still here') },
+    });
     expect(res.status).toBe(202);
     await rec.turnEnded(conv.id, 2);
     expect((await history(conv.id)).some((m) => m.type === 'assistant' && m.text === 'still here')).toBe(true);
@@ -136,19 +179,35 @@ describe('manual chat', () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const conv = await startChat(`${directive.think('weighing the options carefully')} ${directive.say('decided')}`);
     await rec.turnEnded(conv.id);
-    const deltas = rec.events.flatMap((e) => (e.type === 'message' && e.conversationId === conv.id && e.message.type === 'stream_delta' && e.message.kind === 'thinking' ? [e.message.text] : []));
+    const deltas = rec.events.flatMap((e) =>
+      e.type === 'message' && e.conversationId === conv.id && e.message.type === 'stream_delta' && e.message.kind === 'thinking'
+        ? [e.message.text]
+        : [],
+    );
     expect(deltas.join('')).toBe('weighing the options carefully');
     const stored = await history(conv.id);
-    expect(stored.filter((m) => m.type === 'assistant_thinking').map((m) => m.type === 'assistant_thinking' && m.text)).toEqual(['weighing the options carefully']);
+    expect(stored.filter((m) => m.type === 'assistant_thinking').map((m) => m.type === 'assistant_thinking' && m.text)).toEqual([
+      'weighing the options carefully',
+    ]);
     expect(stored.some((m) => m.type === 'stream_delta')).toBe(false);
-    expect(await (await w.ctx.request('GET', `/api/conversations/${conv.id}/live`, { as: w.owner })).json()).toEqual({ streaming: false, thinking: '', question: null });
+    expect(await (await w.ctx.request('GET', `/api/conversations/${conv.id}/live`, { as: w.owner })).json()).toEqual({
+      streaming: false,
+      thinking: '',
+      question: null,
+    });
     rec.close();
   });
 
   it('refuses a user who has not connected the provider, creating nothing', async () => {
     const stranger = await w.ctx.user();
-    await w.ctx.deps.db.insertInto('project_members').values({ project_id: w.projectId, user_id: stranger.row.id, created_at: new Date().toISOString() }).execute();
-    const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: stranger, json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message: 'hi' } });
+    await w.ctx.deps.db
+      .insertInto('project_members')
+      .values({ project_id: w.projectId, user_id: stranger.row.id, created_at: new Date().toISOString() })
+      .execute();
+    const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+      as: stranger,
+      json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message: 'hi' },
+    });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PROVIDER_CREDENTIALS_MISSING');
     expect(await w.ctx.deps.db.selectFrom('conversations').select('id').execute()).toEqual([]);
@@ -164,7 +223,10 @@ describe('questions', () => {
     expect(asked.questions[0]?.question).toBe('Which colour?');
     const live = await (await w.ctx.request('GET', `/api/conversations/${conv.id}/live`, { as: w.owner })).json();
     expect(live).toMatchObject({ streaming: true, question: { toolUseId: asked.toolUseId } });
-    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/answer`, { as: w.owner, json: { toolUseId: asked.toolUseId, answers: { 'Which colour?': 'Green' } } });
+    const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/answer`, {
+      as: w.owner,
+      json: { toolUseId: asked.toolUseId, answers: { 'Which colour?': 'Green' } },
+    });
     expect(await res.json()).toEqual({ outcome: 'answered' });
     await rec.turnEnded(conv.id);
     const final = (await history(conv.id)).filter((m) => m.type === 'assistant').at(-1);
@@ -206,7 +268,10 @@ describe('questions', () => {
 describe('credentials', () => {
   it("sends each user's own key, never another user's, never the server's", async () => {
     const other = await w.ctx.user();
-    await w.ctx.deps.db.insertInto('project_members').values({ project_id: w.projectId, user_id: other.row.id, created_at: new Date().toISOString() }).execute();
+    await w.ctx.deps.db
+      .insertInto('project_members')
+      .values({ project_id: w.projectId, user_id: other.row.id, created_at: new Date().toISOString() })
+      .execute();
     await connectClaude(w.ctx, other, w.fake, 'key-of-the-other-user');
     const previous = process.env.ANTHROPIC_API_KEY;
     process.env.ANTHROPIC_API_KEY = 'server-global-key';

@@ -16,7 +16,10 @@ let openai: FakeOpenAI;
 beforeEach(async () => {
   openai = await startFakeOpenAI({ requireKey: 'sk-codex-chat-key' });
   w = await startChatWorld();
-  const res = await w.ctx.request('PUT', '/api/providers/openai', { as: w.owner, json: { apiKey: 'sk-codex-chat-key', baseUrl: openai.baseUrl } });
+  const res = await w.ctx.request('PUT', '/api/providers/openai', {
+    as: w.owner,
+    json: { apiKey: 'sk-codex-chat-key', baseUrl: openai.baseUrl },
+  });
   expect(res.status).toBe(200);
 });
 afterEach(async () => {
@@ -25,17 +28,25 @@ afterEach(async () => {
 });
 
 async function startChat(message: string): Promise<ConversationDto> {
-  const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: w.owner, json: { provider: 'openai', model: 'gpt-5.1-codex', effort: 'medium', message } });
+  const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+    as: w.owner,
+    json: { provider: 'openai', model: 'gpt-5.1-codex', effort: 'medium', message },
+  });
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { conversation: ConversationDto }).conversation;
 }
 
 async function history(id: number): Promise<UnifiedMessage[]> {
-  return ((await (await w.ctx.request('GET', `/api/conversations/${id}/messages?limit=1000`, { as: w.owner })).json()) as { messages: UnifiedMessage[] }).messages;
+  return (
+    (await (await w.ctx.request('GET', `/api/conversations/${id}/messages?limit=1000`, { as: w.owner })).json()) as {
+      messages: UnifiedMessage[];
+    }
+  ).messages;
 }
 
 async function conversation(id: number): Promise<ConversationDto> {
-  return ((await (await w.ctx.request('GET', `/api/conversations/${id}`, { as: w.owner })).json()) as { conversation: ConversationDto }).conversation;
+  return ((await (await w.ctx.request('GET', `/api/conversations/${id}`, { as: w.owner })).json()) as { conversation: ConversationDto })
+    .conversation;
 }
 
 it('runs a command in the worktree, then resumes the same Codex thread after the role settings moved to Claude', async () => {
@@ -45,23 +56,44 @@ it('runs a command in the worktree, then resumes the same Codex thread after the
   expect(await readFile(join(w.task.worktreePath ?? '', 'codex.txt'), 'utf8')).toBe('codex\n');
   const first = await history(conv.id);
   expect(first.map((m) => m.type).filter((t) => t !== 'system')).toEqual(['user', 'tool_use', 'tool_result', 'assistant', 'result']);
-  expect(first.find((m) => m.type === 'tool_use')).toMatchObject({ provider: 'openai', name: 'Bash', input: { command: 'echo codex > codex.txt' } });
+  expect(first.find((m) => m.type === 'tool_use')).toMatchObject({
+    provider: 'openai',
+    name: 'Bash',
+    input: { command: 'echo codex > codex.txt' },
+  });
   const stored = await conversation(conv.id);
   expect(stored).toMatchObject({ provider: 'openai', model: 'gpt-5.1-codex', effort: 'medium' });
   expect(stored.providerSessionId).toBeTruthy();
 
   const claude = { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'low' };
   const roles = ['planification', 'implementation', 'review', 'refinement', 'pr', 'yolo'];
-  expect((await w.ctx.request('PUT', '/api/agent-settings', { as: w.owner, json: { settings: Object.fromEntries(roles.map((r) => [r, claude])) } })).status).toBe(200);
+  expect(
+    (
+      await w.ctx.request('PUT', '/api/agent-settings', {
+        as: w.owner,
+        json: { settings: Object.fromEntries(roles.map((r) => [r, claude])) },
+      })
+    ).status,
+  ).toBe(200);
 
-  const switched = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: 'now on Claude', provider: 'anthropic' } });
+  const switched = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+    as: w.owner,
+    json: { message: 'now on Claude', provider: 'anthropic' },
+  });
   expect(switched.status).toBe(400);
 
-  const sent = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: `Again. ${directive.say('second')}` } });
+  const sent = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+    as: w.owner,
+    json: { message: `Again. ${directive.say('second')}` },
+  });
   expect(sent.status).toBeLessThan(300);
   await rec.turnEnded(conv.id, 2);
   expect((await history(conv.id)).at(-1)).toMatchObject({ type: 'result', text: 'second', provider: 'openai' });
-  expect(await conversation(conv.id)).toMatchObject({ provider: 'openai', model: 'gpt-5.1-codex', providerSessionId: stored.providerSessionId });
+  expect(await conversation(conv.id)).toMatchObject({
+    provider: 'openai',
+    model: 'gpt-5.1-codex',
+    providerSessionId: stored.providerSessionId,
+  });
   const last = openai.modelRequests().at(-1)?.body as { model: string; reasoning?: { effort?: string } };
   expect(last.model).toBe('gpt-5.1-codex');
   expect(last.reasoning?.effort).toBe('medium');

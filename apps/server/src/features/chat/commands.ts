@@ -25,7 +25,13 @@ export async function prepareChatMessage(deps: ChatDeps, task: TaskRow, userId: 
   return { prompt: text, ...(images.length > 0 ? { images } : {}) };
 }
 
-export async function startChat(deps: ChatDeps, project: ProjectRow, task: TaskRow, userId: number, body: StartChatBody): Promise<ConversationRow> {
+export async function startChat(
+  deps: ChatDeps,
+  project: ProjectRow,
+  task: TaskRow,
+  userId: number,
+  body: StartChatBody,
+): Promise<ConversationRow> {
   const effort = validateEffort(body.provider, body.effort);
   const message = await prepareChatMessage(deps, task, userId, body.provider, body);
   const setup = await taskTurnSetup(deps, project, task, userId);
@@ -40,10 +46,18 @@ export async function startChat(deps: ChatDeps, project: ProjectRow, task: TaskR
   });
 }
 
-export async function sendChatMessage(deps: ChatDeps, project: ProjectRow, task: TaskRow, conversation: ConversationRow, userId: number, body: ChatMessageBody): Promise<void> {
+export async function sendChatMessage(
+  deps: ChatDeps,
+  project: ProjectRow,
+  task: TaskRow,
+  conversation: ConversationRow,
+  userId: number,
+  body: ChatMessageBody,
+): Promise<void> {
   if (!conversation.provider) throw new AppError('CONFLICT', 'this conversation has no provider recorded');
   const message = await prepareChatMessage(deps, task, userId, conversation.provider as ProviderName, body);
-  if (deps.harness.isLive(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'the agent is still working on the previous message; wait or press Stop');
+  if (deps.harness.isLive(conversation.id))
+    throw new AppError('RUN_IN_PROGRESS', 'the agent is still working on the previous message; wait or press Stop');
   const setup = await taskTurnSetup(deps, project, task, userId);
   await deps.harness.resume({ ...setup, conversation, ...message });
 }
@@ -67,6 +81,11 @@ export async function answerQuestion(
   const parked = await deps.harness.pendingQuestion(conversation.id);
   if (parked?.toolUseId !== body.toolUseId) throw notFound('pending question');
   const setup = await taskTurnSetup(deps, project, task, userId);
-  await deps.harness.resume({ ...setup, conversation, prompt: null, toolResult: { toolUseId: body.toolUseId, content: formatAnswers(body.answers) } });
+  await deps.harness.resume({
+    ...setup,
+    conversation,
+    prompt: null,
+    toolResult: { toolUseId: body.toolUseId, content: formatAnswers(body.answers) },
+  });
   return 'resumed';
 }

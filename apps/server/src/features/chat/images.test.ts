@@ -51,13 +51,20 @@ describe('chat images', () => {
   });
 
   it('refuses bytes that are not the declared type, or no image at all', () => {
-    expect(refusal(() => validateImages(withImages, 'anthropic', [{ mediaType: 'image/png', data: b64(JPEG) }])).message).toContain('declared as image/png but is image/jpeg');
-    expect(refusal(() => validateImages(withImages, 'anthropic', [{ mediaType: 'image/gif', data: b64(Buffer.from('#!/bin/sh\necho hi')) }])).message).toContain('not a PNG');
+    expect(refusal(() => validateImages(withImages, 'anthropic', [{ mediaType: 'image/png', data: b64(JPEG) }])).message).toContain(
+      'declared as image/png but is image/jpeg',
+    );
+    expect(
+      refusal(() => validateImages(withImages, 'anthropic', [{ mediaType: 'image/gif', data: b64(Buffer.from('#!/bin/sh\necho hi')) }]))
+        .message,
+    ).toContain('not a PNG');
   });
 
   it('refuses an image over the size cap', () => {
     const big = new Uint8Array(MAX_CHAT_IMAGE_BYTES + 1);
     big.set(PNG);
-    expect(refusal(() => validateImages(withImages, 'anthropic', [{ mediaType: 'image/png', data: b64(big) }])).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(refusal(() => validateImages(withImages, 'anthropic', [{ mediaType: 'image/png', data: b64(big) }])).code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });

@@ -23,18 +23,27 @@ export function sniffImageType(data: Uint8Array): ChatImageType | null {
  * turn. Throws VALIDATION_FAILED when the provider cannot take images, or an
  * image is not what it claims to be; PAYLOAD_TOO_LARGE when one is too big.
  */
-export function validateImages(provider: Pick<LlmProvider, 'capabilities'>, providerName: ProviderName, images: readonly ChatImage[] | undefined): PromptImage[] {
+export function validateImages(
+  provider: Pick<LlmProvider, 'capabilities'>,
+  providerName: ProviderName,
+  images: readonly ChatImage[] | undefined,
+): PromptImage[] {
   if (!images || images.length === 0) return [];
   if (!hasCapability(provider, 'supportsImages')) {
-    throw new AppError('VALIDATION_FAILED', `${providerName} does not accept images; send the message without them, or attach the image as a file`);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${providerName} does not accept images; send the message without them, or attach the image as a file`,
+    );
   }
   return images.map((image, i) => {
     const bytes = Buffer.from(image.data, 'base64');
     if (bytes.length === 0) throw new AppError('VALIDATION_FAILED', `image ${i + 1} is empty`);
-    if (bytes.length > MAX_CHAT_IMAGE_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `image ${i + 1} is larger than ${MAX_CHAT_IMAGE_BYTES} bytes`);
+    if (bytes.length > MAX_CHAT_IMAGE_BYTES)
+      throw new AppError('PAYLOAD_TOO_LARGE', `image ${i + 1} is larger than ${MAX_CHAT_IMAGE_BYTES} bytes`);
     const actual = sniffImageType(bytes);
     if (actual === null) throw new AppError('VALIDATION_FAILED', `image ${i + 1} is not a PNG, JPEG, GIF or WebP image`);
-    if (actual !== image.mediaType) throw new AppError('VALIDATION_FAILED', `image ${i + 1} is declared as ${image.mediaType} but is ${actual}`);
+    if (actual !== image.mediaType)
+      throw new AppError('VALIDATION_FAILED', `image ${i + 1} is declared as ${image.mediaType} but is ${actual}`);
     return { mediaType: actual, data: bytes.toString('base64') };
   });
 }

@@ -4,7 +4,12 @@ import type { ConversationRow, ProjectRow } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { iso } from '../../time';
 
-export async function renameConversation(deps: Pick<Deps, 'db' | 'bus' | 'now'>, project: ProjectRow, conversation: ConversationRow, title: string): Promise<ConversationRow> {
+export async function renameConversation(
+  deps: Pick<Deps, 'db' | 'bus' | 'now'>,
+  project: ProjectRow,
+  conversation: ConversationRow,
+  title: string,
+): Promise<ConversationRow> {
   const row = await deps.db
     .updateTable('conversations')
     .set({ title, updated_at: iso(deps.now()) })

@@ -2,7 +2,15 @@
 // agent's question, read what is live; the slash commands the input offers
 // and attachments to the worktree's `tmp/`. History is read through the
 // conversation's messages route.
-import { AnswerQuestionBody, ChatMessageBody, RenameConversationBody, StartChatBody, TranscriptQuery, type ConversationLiveDto, type SlashCommandDto } from '@bottega/protocol';
+import {
+  AnswerQuestionBody,
+  ChatMessageBody,
+  RenameConversationBody,
+  StartChatBody,
+  TranscriptQuery,
+  type ConversationLiveDto,
+  type SlashCommandDto,
+} from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson, readQuery } from '../../http/validate';
@@ -21,7 +29,9 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       access: access.task,
       handler: async (c) => {
         const commands = await listCommands(commandRoots(deps.config.home, c.get('user').id, c.get('task').worktree_path));
-        return c.json({ commands: commands.map(({ name, description, source }) => ({ name, description, source }) satisfies SlashCommandDto) });
+        return c.json({
+          commands: commands.map(({ name, description, source }) => ({ name, description, source }) satisfies SlashCommandDto),
+        });
       },
     },
     {
@@ -66,7 +76,9 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const body = await readJson(c, RenameConversationBody);
-        return c.json({ conversation: presentConversation(await renameConversation(deps, c.get('project'), c.get('conversation'), body.title)) });
+        return c.json({
+          conversation: presentConversation(await renameConversation(deps, c.get('project'), c.get('conversation'), body.title)),
+        });
       },
     },
     {

@@ -83,7 +83,10 @@ describe('expansion', () => {
 
   it('expands a project command, sending the expansion; an unknown /word passes through unchanged', async () => {
     await put(project, 'fix-bug.md', '---\ndescription: Fix a bug\n---\nFix bug $1 ($2).');
-    expect(await expandMessage(roots, '/fix-bug 42 urgent')).toEqual({ text: 'Fix bug 42 (urgent).', command: { name: 'fix-bug', source: 'project' } });
+    expect(await expandMessage(roots, '/fix-bug 42 urgent')).toEqual({
+      text: 'Fix bug 42 (urgent).',
+      command: { name: 'fix-bug', source: 'project' },
+    });
     expect(await expandMessage(roots, '/nothing-here 1')).toEqual({ text: '/nothing-here 1', command: null });
     expect(await expandMessage(roots, 'plain words')).toEqual({ text: 'plain words', command: null });
     expect(await expandMessage(roots, '/etc/passwd')).toEqual({ text: '/etc/passwd', command: null });

@@ -155,7 +155,8 @@ async function listRoot(root: CommandRoot | null, source: CommandSource): Promis
       const dir = await confined(realRoot, join(realRoot, e.name));
       if (dir === null) continue;
       const inner = await readdir(dir, { withFileTypes: true }).catch(() => []); // removed or unlistable: no commands in it
-      for (const f of inner) if (f.name.endsWith('.md') && SEGMENT.test(f.name.slice(0, -3))) names.push(`${e.name}:${f.name.slice(0, -3)}`);
+      for (const f of inner)
+        if (f.name.endsWith('.md') && SEGMENT.test(f.name.slice(0, -3))) names.push(`${e.name}:${f.name.slice(0, -3)}`);
     }
   }
   names.sort();
@@ -212,7 +213,10 @@ export function expandTemplate(text: string, args: string): string {
  * The message as the provider should receive it: a known command expanded
  * (project first, then user); anything else unchanged.
  */
-export async function expandMessage(roots: CommandRoots, message: string): Promise<{ text: string; command: { name: string; source: CommandSource } | null }> {
+export async function expandMessage(
+  roots: CommandRoots,
+  message: string,
+): Promise<{ text: string; command: { name: string; source: CommandSource } | null }> {
   const inv = parseInvocation(message);
   if (!inv) return { text: message, command: null };
   for (const source of ['project', 'user'] as const) {

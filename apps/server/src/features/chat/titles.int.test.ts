@@ -22,13 +22,17 @@ const isTitleRequest = (r: MessagesRequest) => r.model === 'claude-haiku-4-5' &&
 const titleRequests = () => w.fake.modelRequests().filter((r) => isTitleRequest(r.body as MessagesRequest));
 
 async function startChat(message: string): Promise<ConversationDto> {
-  const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: w.owner, json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message } });
+  const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+    as: w.owner,
+    json: { provider: 'anthropic', model: 'claude-sonnet-4-5', message },
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { conversation: ConversationDto }).conversation;
 }
 
 async function conversation(id: number): Promise<ConversationDto> {
-  return ((await (await w.ctx.request('GET', `/api/conversations/${id}`, { as: w.owner })).json()) as { conversation: ConversationDto }).conversation;
+  return ((await (await w.ctx.request('GET', `/api/conversations/${id}`, { as: w.owner })).json()) as { conversation: ConversationDto })
+    .conversation;
 }
 
 const renamed = (id: number) => (e: ServerEvent) => e.type === 'conversation.renamed' && e.conversationId === id;
@@ -58,8 +62,17 @@ describe('conversation titles', () => {
     const stalled = await w.fake.waitForRequest((r) => isTitleRequest(r.body as MessagesRequest) && r.response?.kind === 'stalled-stream');
     // While the title request hangs, the next turn runs to its result.
     const started = performance.now();
-    expect((await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, { as: w.owner, json: { message: directive.say('second answer') } })).status).toBe(202);
-    await rec.waitFor((e) => e.type === 'message' && e.conversationId === conv.id && e.message.type === 'result' && e.message.text === 'second answer');
+    expect(
+      (
+        await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
+          as: w.owner,
+          json: { message: directive.say('second answer') },
+        })
+      ).status,
+    ).toBe(202);
+    await rec.waitFor(
+      (e) => e.type === 'message' && e.conversationId === conv.id && e.message.type === 'result' && e.message.text === 'second answer',
+    );
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(stalled.response?.kind).toBe('stalled-stream');
     expect(titleRequests()).toHaveLength(1);
@@ -69,7 +82,11 @@ describe('conversation titles', () => {
     const other = await startChat(directive.say('third answer'));
     await rec.turnEnded(other.id);
     await w.fake.waitForRequest((r) => isTitleRequest(r.body as MessagesRequest) && r.response?.status === 500);
-    const messages = ((await (await w.ctx.request('GET', `/api/conversations/${other.id}/messages`, { as: w.owner })).json()) as { messages: UnifiedMessage[] }).messages;
+    const messages = (
+      (await (await w.ctx.request('GET', `/api/conversations/${other.id}/messages`, { as: w.owner })).json()) as {
+        messages: UnifiedMessage[];
+      }
+    ).messages;
     expect(messages.find((m) => m.type === 'result')).toMatchObject({ status: 'success', text: 'third answer' });
     expect((await conversation(other.id)).title).toBeNull();
 
@@ -87,13 +104,26 @@ describe('conversation titles on Codex and OpenCode', () => {
     const openai = await startFakeOpenAI({ brain: scriptedBrain, requireKey: 'sk-codex-titles' });
     const chat = await startFakeChatCompletions({ brain: scriptedBrain, apiKey: 'sk-opencode-titles' });
     try {
-      expect((await w.ctx.request('PUT', '/api/providers/openai', { as: w.owner, json: { apiKey: 'sk-codex-titles', baseUrl: openai.baseUrl } })).status).toBe(200);
-      expect((await w.ctx.request('PUT', '/api/providers/opencode', { as: w.owner, json: { custom: { baseUrl: chat.baseUrl, apiKey: 'sk-opencode-titles', models: ['fake-model'] } } })).status).toBe(200);
+      expect(
+        (await w.ctx.request('PUT', '/api/providers/openai', { as: w.owner, json: { apiKey: 'sk-codex-titles', baseUrl: openai.baseUrl } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await w.ctx.request('PUT', '/api/providers/opencode', {
+            as: w.owner,
+            json: { custom: { baseUrl: chat.baseUrl, apiKey: 'sk-opencode-titles', models: ['fake-model'] } },
+          })
+        ).status,
+      ).toBe(200);
       for (const [provider, model] of [
         ['openai', 'gpt-5.1-codex'],
         ['opencode', 'custom/fake-model'],
       ] as const) {
-        const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, { as: w.owner, json: { provider, model, message: `Tidy the README. ${directive.say('Tidied.')}` } });
+        const res = await w.ctx.request('POST', `/api/tasks/${w.task.id}/conversations`, {
+          as: w.owner,
+          json: { provider, model, message: `Tidy the README. ${directive.say('Tidied.')}` },
+        });
         expect(res.status).toBe(201);
         const conv = ((await res.json()) as { conversation: ConversationDto }).conversation;
         const event = await rec.waitFor(renamed(conv.id), 60_000);

@@ -53,7 +53,9 @@ async function settled(projectId: number, as: Parameters<TestContext['request']>
 }
 
 const cloneEvents = (projectId: number) =>
-  events.filter((e): e is Extract<ServerEvent, { type: 'project.clone' }> => e.type === 'project.clone' && e.projectId === projectId).map((e) => e.clone);
+  events
+    .filter((e): e is Extract<ServerEvent, { type: 'project.clone' }> => e.type === 'project.clone' && e.projectId === projectId)
+    .map((e) => e.clone);
 
 describe('cloning a repository by URL', () => {
   it('lets a member clone into the first root, with progress broadcast, and the project becomes usable', async () => {
@@ -62,7 +64,13 @@ describe('cloning a repository by URL', () => {
     const res = await ctx.request('POST', '/api/projects', { as: member, json: { name: 'Widgets', repoUrl: url } });
     expect(res.status).toBe(201);
     const created = await projectOf(res);
-    expect(created).toMatchObject({ name: 'Widgets', cloneUrl: url, role: 'owner', canManage: true, repoPath: join(ctx.home, 'repos', 'widgets') });
+    expect(created).toMatchObject({
+      name: 'Widgets',
+      cloneUrl: url,
+      role: 'owner',
+      canManage: true,
+      repoPath: join(ctx.home, 'repos', 'widgets'),
+    });
     expect(created.clone?.status).toBe('cloning');
     // Nothing to work on yet.
     expect((await ctx.request('POST', `/api/projects/${created.id}/tasks`, { as: member, json: { title: 'Too early' } })).status).toBe(409);
@@ -136,7 +144,9 @@ describe('cloning a repository by URL', () => {
     expect((await ctx.request('POST', `/api/projects/${created.id}/clone`, { as: owner })).status).toBe(409);
 
     // A failed clone can also simply be deleted.
-    const gone = await projectOf(await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'Gone', repoUrl: gitRemoteUrl('acme', 'gone') } }));
+    const gone = await projectOf(
+      await ctx.request('POST', '/api/projects', { as: owner, json: { name: 'Gone', repoUrl: gitRemoteUrl('acme', 'gone') } }),
+    );
     expect((await settled(gone.id, { as: owner })).clone?.status).toBe('failed');
     expect((await ctx.request('DELETE', `/api/projects/${gone.id}`, { as: owner })).status).toBe(204);
     expect(await exists(gone.repoPath)).toBe(false);
@@ -145,7 +155,11 @@ describe('cloning a repository by URL', () => {
   it('fails a clone a dead server left half-done and removes its folder', async () => {
     const owner = await ctx.user();
     const project = await ctx.project({ members: [owner], repoPath: join(ctx.home, 'repos', 'half') });
-    await ctx.deps.db.updateTable('projects').set({ clone_status: 'cloning', clone_url: gitRemoteUrl('acme', 'half') }).where('id', '=', project.id).execute();
+    await ctx.deps.db
+      .updateTable('projects')
+      .set({ clone_status: 'cloning', clone_url: gitRemoteUrl('acme', 'half') })
+      .where('id', '=', project.id)
+      .execute();
     await mkdir(join(ctx.home, 'repos', 'half', '.git'), { recursive: true });
     await writeFile(join(ctx.home, 'repos', 'half', '.git', 'HEAD'), 'ref: refs/heads/main\n');
     expect(await recoverInterruptedClones(ctx.deps)).toBe(1);

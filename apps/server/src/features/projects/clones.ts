@@ -27,7 +27,12 @@ const exists = async (p: string) => (await lstat(p).catch(ifMissing(null))) !== 
 export function cloneState(clones: ProjectClones, row: ProjectRow): ProjectCloneDto | null {
   if (row.clone_status === null) return null;
   const p = row.clone_status === 'cloning' ? clones.progress(row.id) : null;
-  return { status: row.clone_status, phase: p?.phase ?? null, percent: p?.percent ?? null, error: row.clone_status === 'failed' ? row.clone_error : null };
+  return {
+    status: row.clone_status,
+    phase: p?.phase ?? null,
+    percent: p?.percent ?? null,
+    error: row.clone_status === 'failed' ? row.clone_error : null,
+  };
 }
 
 /** A free folder for the clone: neither it nor its `-worktrees` sibling exists. */
@@ -76,8 +81,13 @@ export async function createClonedProject(deps: CloneDeps, ownerId: number, body
 
 /** Starts a failed clone again, into the same folder. */
 export async function retryClone(deps: CloneDeps, project: ProjectRow): Promise<ProjectRow> {
-  if (project.clone_status !== 'failed' || !project.clone_url) throw new AppError('CONFLICT', project.clone_status === 'cloning' ? 'the clone is still running' : 'this project is not a failed clone');
-  if (await exists(project.repo_path)) throw new AppError('CONFLICT', 'the clone folder exists again on the server; delete the project and clone anew');
+  if (project.clone_status !== 'failed' || !project.clone_url)
+    throw new AppError(
+      'CONFLICT',
+      project.clone_status === 'cloning' ? 'the clone is still running' : 'this project is not a failed clone',
+    );
+  if (await exists(project.repo_path))
+    throw new AppError('CONFLICT', 'the clone folder exists again on the server; delete the project and clone anew');
   const row = await deps.db
     .updateTable('projects')
     .set({ clone_status: 'cloning', clone_error: null, updated_at: iso(deps.now()) })
@@ -112,7 +122,11 @@ function startClone(deps: CloneDeps, project: ProjectRow): void {
         },
       });
     } catch (err) {
-      failure = controller.signal.aborted ? 'the clone was stopped (the server shut down or the project was deleted); retry to clone again' : err instanceof AppError ? err.message : `the clone failed: ${(err as Error).message}`;
+      failure = controller.signal.aborted
+        ? 'the clone was stopped (the server shut down or the project was deleted); retry to clone again'
+        : err instanceof AppError
+          ? err.message
+          : `the clone failed: ${(err as Error).message}`;
     }
     if (failure !== null) await removeCloneFolder(deps, dir);
     const row = await deps.db
@@ -148,7 +162,11 @@ export async function recoverInterruptedClones(deps: Pick<Deps, 'db' | 'now' | '
     await removeCloneFolder(deps, row.repo_path);
     await deps.db
       .updateTable('projects')
-      .set({ clone_status: 'failed', clone_error: 'the server stopped during the clone; retry to clone again', updated_at: iso(deps.now()) })
+      .set({
+        clone_status: 'failed',
+        clone_error: 'the server stopped during the clone; retry to clone again',
+        updated_at: iso(deps.now()),
+      })
       .where('id', '=', row.id)
       .execute();
   }

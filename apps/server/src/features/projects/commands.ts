@@ -26,7 +26,12 @@ const PATH_TAKEN = 'another project already uses this repository';
 
 /** The viewer's role in the project, or null when they are not a member. */
 export async function roleIn(db: Db, viewerId: number, projectId: number): Promise<ProjectRole | null> {
-  const row = await db.selectFrom('project_members').select('role').where('project_id', '=', projectId).where('user_id', '=', viewerId).executeTakeFirst();
+  const row = await db
+    .selectFrom('project_members')
+    .select('role')
+    .where('project_id', '=', projectId)
+    .where('user_id', '=', viewerId)
+    .executeTakeFirst();
   return row?.role ?? null;
 }
 
@@ -71,11 +76,23 @@ async function countsFor(db: Db, projectIds: number[]): Promise<Map<number, Task
 
 export async function presentProjects(deps: { db: Db; clones: ProjectClones }, viewer: Viewer, rows: ProjectRow[]): Promise<ProjectDto[]> {
   const { db } = deps;
-  const counts = await countsFor(db, rows.map((r) => r.id));
+  const counts = await countsFor(
+    db,
+    rows.map((r) => r.id),
+  );
   const git = await Promise.all(rows.map((r) => hasGitDir(r.repo_path)));
   const roles = new Map<number, ProjectRole>();
   if (rows.length > 0) {
-    const mine = await db.selectFrom('project_members').select(['project_id', 'role']).where('user_id', '=', viewer.id).where('project_id', 'in', rows.map((r) => r.id)).execute();
+    const mine = await db
+      .selectFrom('project_members')
+      .select(['project_id', 'role'])
+      .where('user_id', '=', viewer.id)
+      .where(
+        'project_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
     for (const m of mine) roles.set(m.project_id, m.role);
   }
   return rows.map((r, i) => {
@@ -110,7 +127,8 @@ export async function createProject(deps: ProjectDeps, creator: Viewer, body: Cr
     return createClonedProject(deps, creator.id, { name: body.name, repoUrl: body.repoUrl });
   }
   if (body.repoPath === undefined) throw new AppError('VALIDATION_FAILED', 'give repoPath or repoUrl');
-  if (!creator.isAdmin) throw new AppError('FORBIDDEN', 'only administrators register an existing checkout on the server; clone a repository by URL instead');
+  if (!creator.isAdmin)
+    throw new AppError('FORBIDDEN', 'only administrators register an existing checkout on the server; clone a repository by URL instead');
   const ownerId = creator.id;
   const repoPath = await validateRepoPath(body.repoPath, deps.config.repoRoots);
   const subprojectPath = await validateSubproject(repoPath, body.subprojectPath);
@@ -120,10 +138,20 @@ export async function createProject(deps: ProjectDeps, creator: Viewer, body: Cr
     return await deps.db.transaction().execute(async (trx) => {
       const project = await trx
         .insertInto('projects')
-        .values({ name: body.name, repo_path: repoPath, subproject_path: subprojectPath, owner_id: ownerId, created_at: now, updated_at: now })
+        .values({
+          name: body.name,
+          repo_path: repoPath,
+          subproject_path: subprojectPath,
+          owner_id: ownerId,
+          created_at: now,
+          updated_at: now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await trx.insertInto('project_members').values({ project_id: project.id, user_id: ownerId, role: 'owner', created_at: now }).execute();
+      await trx
+        .insertInto('project_members')
+        .values({ project_id: project.id, user_id: ownerId, role: 'owner', created_at: now })
+        .execute();
       return project;
     });
   } catch (err) {
@@ -136,7 +164,10 @@ export async function createProject(deps: ProjectDeps, creator: Viewer, body: Cr
 export async function updateProject(deps: ProjectDeps, viewer: Viewer, project: ProjectRow, body: UpdateProjectBody): Promise<ProjectRow> {
   let repoPath = project.repo_path;
   if (project.clone_status !== null && (body.repoPath !== undefined || body.subprojectPath !== undefined)) {
-    throw new AppError('CONFLICT', project.clone_status === 'cloning' ? 'the repository is still being cloned' : 'the clone failed; retry it or delete the project');
+    throw new AppError(
+      'CONFLICT',
+      project.clone_status === 'cloning' ? 'the repository is still being cloned' : 'the clone failed; retry it or delete the project',
+    );
   }
   if (body.repoPath !== undefined && body.repoPath !== project.repo_path) {
     await assertCanManage(deps.db, viewer, project, "change the project's repository path");

@@ -28,17 +28,29 @@ describe('registering an existing checkout', () => {
     const relative = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'x', repoPath: 'repos/app' } });
     expect(relative.status).toBe(400);
     expect((await code(relative)).message).toMatch(/absolute/);
-    const missing = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'x', repoPath: join(ctx.home, 'repos', 'nope') } });
+    const missing = await ctx.request('POST', '/api/projects', {
+      as: admin,
+      json: { name: 'x', repoPath: join(ctx.home, 'repos', 'nope') },
+    });
     expect((await code(missing)).message).toMatch(/does not exist/);
-    const plain = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'x', repoPath: join(ctx.home, 'repos', 'plain') } });
+    const plain = await ctx.request('POST', '/api/projects', {
+      as: admin,
+      json: { name: 'x', repoPath: join(ctx.home, 'repos', 'plain') },
+    });
     expect((await code(plain)).message).toMatch(/not the root of a git checkout/);
     const inner = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'x', repoPath: join(repo, 'src') } });
     expect(inner.status).toBe(400);
     const escape = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'x', repoPath: repo, subprojectPath: '../..' } });
     expect(escape.status).toBe(400);
-    const noSub = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'x', repoPath: repo, subprojectPath: 'packages/none' } });
+    const noSub = await ctx.request('POST', '/api/projects', {
+      as: admin,
+      json: { name: 'x', repoPath: repo, subprojectPath: 'packages/none' },
+    });
     expect(noSub.status).toBe(400);
-    const both = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'x', repoPath: repo, repoUrl: 'https://github.com/acme/app.git' } });
+    const both = await ctx.request('POST', '/api/projects', {
+      as: admin,
+      json: { name: 'x', repoPath: repo, repoUrl: 'https://github.com/acme/app.git' },
+    });
     expect(both.status).toBe(400);
     expect(await ctx.deps.db.selectFrom('projects').select('id').execute()).toEqual([]);
   });
@@ -61,12 +73,17 @@ describe('registering an existing checkout', () => {
     // A link inside a root that leads out of it is judged by where it leads.
     await mkdir(join(ctx.home, 'repos'), { recursive: true });
     await symlink(outside, join(ctx.home, 'repos', 'sneaky'));
-    const viaLink = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'Link', repoPath: join(ctx.home, 'repos', 'sneaky') } });
+    const viaLink = await ctx.request('POST', '/api/projects', {
+      as: admin,
+      json: { name: 'Link', repoPath: join(ctx.home, 'repos', 'sneaky') },
+    });
     expect(viaLink.status).toBe(400);
     expect((await code(viaLink)).message).toMatch(/resolves outside/);
     // The root itself is not a repository slot.
     await initRepo(join(ctx.home, 'repos'));
-    expect((await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'Root', repoPath: join(ctx.home, 'repos') } })).status).toBe(400);
+    expect(
+      (await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'Root', repoPath: join(ctx.home, 'repos') } })).status,
+    ).toBe(400);
     expect(await ctx.deps.db.selectFrom('projects').select('id').execute()).toEqual([]);
   });
 
@@ -75,10 +92,23 @@ describe('registering an existing checkout', () => {
     const other = await ctx.user({ isAdmin: true });
     const repo = await initRepo(join(ctx.home, 'repos', 'app'));
     await mkdir(join(repo, 'web'));
-    const res = await ctx.request('POST', '/api/projects', { as: admin, json: { name: 'Secret Atlas', repoPath: repo, subprojectPath: 'web' } });
+    const res = await ctx.request('POST', '/api/projects', {
+      as: admin,
+      json: { name: 'Secret Atlas', repoPath: repo, subprojectPath: 'web' },
+    });
     expect(res.status).toBe(201);
     const project = await projectOf(res);
-    expect(project).toMatchObject({ name: 'Secret Atlas', repoPath: repo, subprojectPath: 'web', isGitRepo: true, ownerId: admin.row.id, role: 'owner', canManage: true, clone: null, cloneUrl: null });
+    expect(project).toMatchObject({
+      name: 'Secret Atlas',
+      repoPath: repo,
+      subprojectPath: 'web',
+      isGitRepo: true,
+      ownerId: admin.row.id,
+      role: 'owner',
+      canManage: true,
+      clone: null,
+      cloneUrl: null,
+    });
     const members = await ctx.deps.db.selectFrom('project_members').selectAll().where('project_id', '=', project.id).execute();
     expect(members.map((m) => [m.user_id, m.role])).toEqual([[admin.row.id, 'owner']]);
 
@@ -92,7 +122,12 @@ describe('registering an existing checkout', () => {
       expect((JSON.parse(text) as { error: { message: string } }).error.message).toBe('another project already uses this repository');
     }
     // Moving another project onto it answers the same.
-    const second = await projectOf(await ctx.request('POST', '/api/projects', { as: other, json: { name: 'Second', repoPath: await initRepo(join(ctx.home, 'repos', 'second')) } }));
+    const second = await projectOf(
+      await ctx.request('POST', '/api/projects', {
+        as: other,
+        json: { name: 'Second', repoPath: await initRepo(join(ctx.home, 'repos', 'second')) },
+      }),
+    );
     const move = await ctx.request('PATCH', `/api/projects/${second.id}`, { as: other, json: { repoPath: repo } });
     expect(move.status).toBe(409);
     expect(JSON.stringify(await move.json())).not.toContain(repo);
@@ -122,7 +157,9 @@ describe('owners and members', () => {
     const adminMove = await ctx.request('PATCH', path, { as: admin, json: { repoPath: elsewhere } });
     expect(adminMove.status).toBe(200);
     expect((await projectOf(adminMove)).repoPath).toBe(elsewhere);
-    expect((await ctx.deps.db.selectFrom('projects').select('repo_path').where('id', '=', project.id).executeTakeFirstOrThrow()).repo_path).toBe(elsewhere);
+    expect(
+      (await ctx.deps.db.selectFrom('projects').select('repo_path').where('id', '=', project.id).executeTakeFirstOrThrow()).repo_path,
+    ).toBe(elsewhere);
 
     expect((await ctx.request('DELETE', path, { as: owner })).status).toBe(204);
     expect((await ctx.request('GET', path, { as: admin })).status).toBe(404);
@@ -134,22 +171,47 @@ describe('owners and members', () => {
     const member = await ctx.user();
     const project = await ctx.project({ members: [owner, member] });
     const roles = (list: MemberDto[]) => Object.fromEntries(list.map((m) => [m.userId, m.role]));
-    const listed = (await (await ctx.request('GET', `/api/projects/${project.id}/members`, { as: member })).json()) as { members: MemberDto[] };
+    const listed = (await (await ctx.request('GET', `/api/projects/${project.id}/members`, { as: member })).json()) as {
+      members: MemberDto[];
+    };
     expect(roles(listed.members)).toEqual({ [owner.row.id]: 'owner', [member.row.id]: 'member' });
 
-    const byMember = await ctx.request('PATCH', `/api/projects/${project.id}/members/${member.row.id}`, { as: owner, json: { role: 'owner' } });
+    const byMember = await ctx.request('PATCH', `/api/projects/${project.id}/members/${member.row.id}`, {
+      as: owner,
+      json: { role: 'owner' },
+    });
     expect(byMember.status).toBe(403);
-    const lastOwner = await ctx.request('PATCH', `/api/projects/${project.id}/members/${owner.row.id}`, { as: admin, json: { role: 'member' } });
+    const lastOwner = await ctx.request('PATCH', `/api/projects/${project.id}/members/${owner.row.id}`, {
+      as: admin,
+      json: { role: 'member' },
+    });
     expect(lastOwner.status).toBe(409);
-    const promoted = await ctx.request('PATCH', `/api/projects/${project.id}/members/${member.row.id}`, { as: admin, json: { role: 'owner' } });
-    expect(roles(((await promoted.json()) as { members: MemberDto[] }).members)).toEqual({ [owner.row.id]: 'owner', [member.row.id]: 'owner' });
-    const demoted = await ctx.request('PATCH', `/api/projects/${project.id}/members/${owner.row.id}`, { as: admin, json: { role: 'member' } });
-    expect(roles(((await demoted.json()) as { members: MemberDto[] }).members)).toEqual({ [owner.row.id]: 'member', [member.row.id]: 'owner' });
+    const promoted = await ctx.request('PATCH', `/api/projects/${project.id}/members/${member.row.id}`, {
+      as: admin,
+      json: { role: 'owner' },
+    });
+    expect(roles(((await promoted.json()) as { members: MemberDto[] }).members)).toEqual({
+      [owner.row.id]: 'owner',
+      [member.row.id]: 'owner',
+    });
+    const demoted = await ctx.request('PATCH', `/api/projects/${project.id}/members/${owner.row.id}`, {
+      as: admin,
+      json: { role: 'member' },
+    });
+    expect(roles(((await demoted.json()) as { members: MemberDto[] }).members)).toEqual({
+      [owner.row.id]: 'member',
+      [member.row.id]: 'owner',
+    });
     expect((await ctx.request('DELETE', `/api/projects/${project.id}`, { as: owner })).status).toBe(403);
-    expect((await ctx.request('PATCH', `/api/projects/${project.id}/members/${owner.row.id}`, { as: admin, json: { role: 'boss' } })).status).toBe(400);
+    expect(
+      (await ctx.request('PATCH', `/api/projects/${project.id}/members/${owner.row.id}`, { as: admin, json: { role: 'boss' } })).status,
+    ).toBe(400);
 
     const newcomer = await ctx.user();
-    const added = await ctx.request('POST', `/api/projects/${project.id}/members`, { as: admin, json: { userId: newcomer.row.id, role: 'owner' } });
+    const added = await ctx.request('POST', `/api/projects/${project.id}/members`, {
+      as: admin,
+      json: { userId: newcomer.row.id, role: 'owner' },
+    });
     expect(roles(((await added.json()) as { members: MemberDto[] }).members)[newcomer.row.id]).toBe('owner');
   });
 });
@@ -180,7 +242,10 @@ describe('project listing and changes', () => {
     expect((await projectOf(renamed)).name).toBe('Renamed');
     const badMove = await ctx.request('PATCH', `/api/projects/${id}`, { as: u, json: { repoPath: join(ctx.home, 'repos', 'nowhere') } });
     expect(badMove.status).toBe(400);
-    const outMove = await ctx.request('PATCH', `/api/projects/${id}`, { as: u, json: { repoPath: await initRepo(join(ctx.home, 'outside')) } });
+    const outMove = await ctx.request('PATCH', `/api/projects/${id}`, {
+      as: u,
+      json: { repoPath: await initRepo(join(ctx.home, 'outside')) },
+    });
     expect(outMove.status).toBe(400);
     const task = await ctx.request('POST', `/api/projects/${id}/tasks`, { as: u, json: { title: 'One' } });
     expect(task.status).toBe(201);

@@ -39,7 +39,10 @@ export async function validateRepoPath(input: string, roots: readonly string[]):
   }
   const allowed = await realRoots(roots);
   if (!allowed.some((root) => isStrictlyInside(root, real))) {
-    throw new AppError('VALIDATION_FAILED', `repoPath must be inside one of the repository roots (BOTTEGA_REPO_ROOTS: ${roots.join(', ')}); ${input} resolves outside them`);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `repoPath must be inside one of the repository roots (BOTTEGA_REPO_ROOTS: ${roots.join(', ')}); ${input} resolves outside them`,
+    );
   }
   if (!(await isGitCheckoutRoot(real))) {
     throw new AppError('VALIDATION_FAILED', `repoPath ${input} is not the root of a git checkout`);

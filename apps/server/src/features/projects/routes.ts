@@ -24,7 +24,8 @@ export function projectRoutes(deps: Deps): RouteDef[] {
       method: 'GET',
       path: '/api/projects',
       access: access.user,
-      handler: async (c) => c.json({ projects: await presentProjects(deps, c.get('user'), await listVisibleProjects(deps.db, c.get('user'))) }),
+      handler: async (c) =>
+        c.json({ projects: await presentProjects(deps, c.get('user'), await listVisibleProjects(deps.db, c.get('user'))) }),
     },
     {
       method: 'POST',

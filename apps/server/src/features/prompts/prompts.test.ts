@@ -47,7 +47,12 @@ describe('reading prompts', () => {
 
     const res = await call('GET', '/api/prompts/review', user);
     expect(res.status).toBe(200);
-    expect(await prompt(res)).toMatchObject({ name: 'review', customized: false, mtime: null, content: findPrompt('review')?.defaultContent });
+    expect(await prompt(res)).toMatchObject({
+      name: 'review',
+      customized: false,
+      mtime: null,
+      content: findPrompt('review')?.defaultContent,
+    });
   });
 
   it('answers 404 for a prompt that is not in the registry', async () => {

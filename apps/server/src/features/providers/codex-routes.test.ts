@@ -17,30 +17,56 @@ afterEach(async () => {
   await ctx.close();
 });
 
-type Listed = { name: string; available: boolean; connected: boolean; method: string | null; baseUrl: string | null; capabilities: Record<string, boolean> | null };
+type Listed = {
+  name: string;
+  available: boolean;
+  connected: boolean;
+  method: string | null;
+  baseUrl: string | null;
+  capabilities: Record<string, boolean> | null;
+};
 const openai = async (res: Response) => ((await res.json()) as { providers: Listed[] }).providers.find((p) => p.name === 'openai');
-const AUTH_JSON = JSON.stringify({ OPENAI_API_KEY: null, tokens: { id_token: 'eyJ.id.secret', access_token: 'eyJ.access.secret', refresh_token: 'rt_secret', account_id: 'acc' }, last_refresh: '2026-11-01T00:00:00Z' });
+const AUTH_JSON = JSON.stringify({
+  OPENAI_API_KEY: null,
+  tokens: { id_token: 'eyJ.id.secret', access_token: 'eyJ.access.secret', refresh_token: 'rt_secret', account_id: 'acc' },
+  last_refresh: '2026-11-01T00:00:00Z',
+});
 
 it('connects with an API key and a base URL, reports status and capabilities without the secret, seeds Codex models, disconnects', async () => {
   const u = await ctx.user();
   expect(await openai(await ctx.request('GET', '/api/providers', { as: u }))).toMatchObject({ available: true, connected: false });
-  const put = await ctx.request('PUT', '/api/providers/openai', { as: u, json: { apiKey: 'sk-openai-secret-0123', baseUrl: 'https://gateway.example/v1' } });
+  const put = await ctx.request('PUT', '/api/providers/openai', {
+    as: u,
+    json: { apiKey: 'sk-openai-secret-0123', baseUrl: 'https://gateway.example/v1' },
+  });
   expect(await put.json()).toEqual({ connected: true, method: 'api-key', baseUrl: 'https://gateway.example/v1' });
   const listed = await ctx.request('GET', '/api/providers', { as: u });
   expect(await listed.clone().text()).not.toContain('sk-openai-secret');
-  expect(await openai(listed)).toMatchObject({ connected: true, method: 'api-key', capabilities: { supportsAskUserQuestion: false, supportsThinkingDelta: false } });
-  const settings = (await (await ctx.request('GET', '/api/agent-settings', { as: u })).json()) as { settings: Record<string, { provider: string }> | null };
+  expect(await openai(listed)).toMatchObject({
+    connected: true,
+    method: 'api-key',
+    capabilities: { supportsAskUserQuestion: false, supportsThinkingDelta: false },
+  });
+  const settings = (await (await ctx.request('GET', '/api/agent-settings', { as: u })).json()) as {
+    settings: Record<string, { provider: string }> | null;
+  };
   expect(settings.settings?.implementation?.provider).toBe('openai');
   const other = await ctx.user();
   expect(await openai(await ctx.request('GET', '/api/providers', { as: other }))).toMatchObject({ connected: false });
-  expect(await (await ctx.request('DELETE', '/api/providers/openai', { as: u })).json()).toEqual({ connected: false, method: null, baseUrl: null });
+  expect(await (await ctx.request('DELETE', '/api/providers/openai', { as: u })).json()).toEqual({
+    connected: false,
+    method: null,
+    baseUrl: null,
+  });
 });
 
 it('stores a pasted auth.json privately, keeps the base URL on a later change, and refuses what is not one', async () => {
   const u = await ctx.user();
   expect((await ctx.request('PUT', '/api/providers/openai', { as: u, json: { authJson: '{"tokens": {}}' } })).status).toBe(400);
   expect((await ctx.request('PUT', '/api/providers/openai', { as: u, json: { authJson: 'not json' } })).status).toBe(400);
-  expect((await ctx.request('PUT', '/api/providers/openai', { as: u, json: { apiKey: 'sk-openai-secret-0123', authJson: AUTH_JSON } })).status).toBe(400);
+  expect(
+    (await ctx.request('PUT', '/api/providers/openai', { as: u, json: { apiKey: 'sk-openai-secret-0123', authJson: AUTH_JSON } })).status,
+  ).toBe(400);
   expect((await ctx.request('PUT', '/api/providers/openai', { as: u, json: { baseUrl: 'https://gw.example/v1' } })).status).toBe(400);
   const put = await ctx.request('PUT', '/api/providers/openai', { as: u, json: { authJson: AUTH_JSON } });
   expect(await put.json()).toEqual({ connected: true, method: 'chatgpt', baseUrl: null });

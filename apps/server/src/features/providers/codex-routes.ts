@@ -9,7 +9,14 @@ import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
 import { claudeStatus } from '../../harness/providers/claude/credentials';
 import { codexProvider } from '../../harness/providers/codex/provider';
-import { codexStatus, deleteCodexCredentials, parseAuthJson, readCodexCredentials, saveCodexAuthJson, saveCodexCredentials } from '../../harness/providers/codex/credentials';
+import {
+  codexStatus,
+  deleteCodexCredentials,
+  parseAuthJson,
+  readCodexCredentials,
+  saveCodexAuthJson,
+  saveCodexCredentials,
+} from '../../harness/providers/codex/credentials';
 import { opencodeStatus } from '../../harness/providers/opencode/credentials';
 import { seedAgentSettings } from '../agent-settings/store';
 

@@ -29,7 +29,8 @@ it('runs the sample task from plan to the PR stage on the simulated model', asyn
   const admin = await ctx.deps.db.selectFrom('users').selectAll().where('username', '=', 'admin').executeTakeFirstOrThrow();
   const as = `Bearer ${newSessionToken(ctx.deps, admin)}`;
   const taskId = result.task?.id ?? 0;
-  const api = async <T>(method: string, path: string, json?: unknown): Promise<T> => (await ctx.request(method, path, { as, ...(json === undefined ? {} : { json }) })).json() as Promise<T>;
+  const api = async <T>(method: string, path: string, json?: unknown): Promise<T> =>
+    (await ctx.request(method, path, { as, ...(json === undefined ? {} : { json }) })).json() as Promise<T>;
   const settle = async (): Promise<AgentRunDto[]> => {
     for (let i = 0; i < 1200; i++) {
       await ctx.deps.background.drain();

@@ -30,12 +30,16 @@ describe('OpenCode provider routes', () => {
     expect(JSON.parse(status)).toEqual({ connected: true, method: 'custom', baseUrl: fake.baseUrl, models: ['fake-model', 'fake-large'] });
     expect(status).not.toContain('sk-route-first');
 
-    const list = (await (await ctx.request('GET', '/api/providers', { as: user })).json()) as { providers: { name: string; connected: boolean; available: boolean; capabilities: Record<string, boolean> | null }[] };
+    const list = (await (await ctx.request('GET', '/api/providers', { as: user })).json()) as {
+      providers: { name: string; connected: boolean; available: boolean; capabilities: Record<string, boolean> | null }[];
+    };
     const oc = list.providers.find((p) => p.name === 'opencode');
     expect(oc).toMatchObject({ available: true, connected: true, capabilities: { supportsAskUserQuestion: false } });
     expect(JSON.stringify(list)).not.toContain('sk-route-first');
 
-    const models = (await (await ctx.request('GET', '/api/providers/opencode/models', { as: user })).json()) as { models: { id: string }[] };
+    const models = (await (await ctx.request('GET', '/api/providers/opencode/models', { as: user })).json()) as {
+      models: { id: string }[];
+    };
     expect(models.models.map((m) => m.id)).toEqual(['custom/fake-large', 'custom/fake-model']);
     // The first provider connected seeds every role on the user's first listed model.
     const seeded = (await (await ctx.request('GET', '/api/agent-settings', { as: user })).json()) as { settings: Record<string, unknown> };
@@ -49,10 +53,19 @@ describe('OpenCode provider routes', () => {
 
     const role = { provider: 'opencode', model: 'custom/fake-large', effort: null };
     const roles = ['planification', 'implementation', 'review', 'refinement', 'pr', 'yolo'];
-    expect((await ctx.request('PUT', '/api/agent-settings', { as: user, json: { settings: Object.fromEntries(roles.map((r) => [r, role])) } })).status).toBe(200);
-    const withEffort = await ctx.request('PUT', '/api/agent-settings', { as: user, json: { settings: Object.fromEntries(roles.map((r) => [r, { ...role, effort: 'high' }])) } });
+    expect(
+      (await ctx.request('PUT', '/api/agent-settings', { as: user, json: { settings: Object.fromEntries(roles.map((r) => [r, role])) } }))
+        .status,
+    ).toBe(200);
+    const withEffort = await ctx.request('PUT', '/api/agent-settings', {
+      as: user,
+      json: { settings: Object.fromEntries(roles.map((r) => [r, { ...role, effort: 'high' }])) },
+    });
     expect(withEffort.status).toBe(400);
-    const bare = await ctx.request('PUT', '/api/agent-settings', { as: user, json: { settings: Object.fromEntries(roles.map((r) => [r, { ...role, model: 'fake-large' }])) } });
+    const bare = await ctx.request('PUT', '/api/agent-settings', {
+      as: user,
+      json: { settings: Object.fromEntries(roles.map((r) => [r, { ...role, model: 'fake-large' }])) },
+    });
     expect(bare.status).toBe(400);
 
     const del = await ctx.request('DELETE', '/api/providers/opencode', { as: user });
@@ -64,7 +77,13 @@ describe('OpenCode provider routes', () => {
 
   it('refuses a body that is neither a Zen key nor a complete custom provider', async () => {
     const user = await ctx.user();
-    for (const json of [{}, { zenKey: 'short' }, { custom: { baseUrl: 'ftp://x', apiKey: 'sk-long-enough', models: ['m'] } }, { custom: { baseUrl: fake.baseUrl, apiKey: 'sk-long-enough', models: [] } }, { zenKey: 'zen-key-123456', custom: {} }]) {
+    for (const json of [
+      {},
+      { zenKey: 'short' },
+      { custom: { baseUrl: 'ftp://x', apiKey: 'sk-long-enough', models: ['m'] } },
+      { custom: { baseUrl: fake.baseUrl, apiKey: 'sk-long-enough', models: [] } },
+      { zenKey: 'zen-key-123456', custom: {} },
+    ]) {
       expect((await ctx.request('PUT', '/api/providers/opencode', { as: user, json })).status).toBe(400);
     }
   });

@@ -7,7 +7,12 @@ import { agentTypes, ConnectOpencodeBody, type RoleModel } from '@bottega/protoc
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import type { LlmProvider } from '../../harness/contract';
-import { deleteOpencodeCredentials, opencodeStatus, readOpencodeCredentials, saveOpencodeCredentials } from '../../harness/providers/opencode/credentials';
+import {
+  deleteOpencodeCredentials,
+  opencodeStatus,
+  readOpencodeCredentials,
+  saveOpencodeCredentials,
+} from '../../harness/providers/opencode/credentials';
 import type { OpencodeProvider } from '../../harness/providers/opencode/provider';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson } from '../../http/validate';
@@ -42,7 +47,12 @@ export function opencodeRoutes(deps: Deps): RouteDef[] {
         const first = 'custom' in body ? `custom/${body.custom.models[0] ?? ''}` : ((await provider.models(userId))[0]?.id ?? null);
         if (first) {
           const role: RoleModel = { provider: 'opencode', model: first, effort: null };
-          await seedAgentSettings(deps, userId, 'opencode', Object.fromEntries(agentTypes.map((t) => [t, role])) as Record<(typeof agentTypes)[number], RoleModel>);
+          await seedAgentSettings(
+            deps,
+            userId,
+            'opencode',
+            Object.fromEntries(agentTypes.map((t) => [t, role])) as Record<(typeof agentTypes)[number], RoleModel>,
+          );
         }
         return c.json(await opencodeStatus(home, userId));
       },
@@ -64,7 +74,8 @@ export function opencodeRoutes(deps: Deps): RouteDef[] {
       access: access.user,
       handler: async (c) => {
         const userId = c.get('user').id;
-        if (!(await readOpencodeCredentials(home, userId))) throw new AppError('PROVIDER_CREDENTIALS_MISSING', 'connect OpenCode in Settings → Providers first');
+        if (!(await readOpencodeCredentials(home, userId)))
+          throw new AppError('PROVIDER_CREDENTIALS_MISSING', 'connect OpenCode in Settings → Providers first');
         return c.json({ models: await opencodeOf(deps).models(userId) });
       },
     },

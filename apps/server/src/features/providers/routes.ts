@@ -80,7 +80,8 @@ export function providerRoutes(deps: Deps): RouteDef[] {
       method: 'POST',
       path: '/api/providers/anthropic/setup-token/start',
       access: access.user,
-      handler: async (c) => c.json({ ...(await claudeProvider(deps.providers).setupToken.start(c.get('user').id)), notice: SUBSCRIPTION_TERMS_NOTICE }),
+      handler: async (c) =>
+        c.json({ ...(await claudeProvider(deps.providers).setupToken.start(c.get('user').id)), notice: SUBSCRIPTION_TERMS_NOTICE }),
     },
     {
       method: 'POST',

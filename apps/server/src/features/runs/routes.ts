@@ -23,7 +23,13 @@ export function runRoutes(deps: Deps): RouteDef[] {
       body: 'json',
       handler: async (c) => {
         const body = await readJson(c, StartRunBody);
-        const run = await startRun(deps, { taskId: c.get('task').id, agentType: body.agentType, trigger: 'manual', actingUserId: c.get('user').id, onComplete });
+        const run = await startRun(deps, {
+          taskId: c.get('task').id,
+          agentType: body.agentType,
+          trigger: 'manual',
+          actingUserId: c.get('user').id,
+          onComplete,
+        });
         return c.json({ run: await presentRunWithUsage(db, run) }, 201);
       },
     },
@@ -31,7 +37,8 @@ export function runRoutes(deps: Deps): RouteDef[] {
       method: 'POST',
       path: '/api/agent-runs/:runId/resume',
       access: access.run,
-      handler: async (c) => c.json({ run: await presentRunWithUsage(db, await resumeInterruptedRun(deps, c.get('run'), c.get('user').id, onComplete)) }),
+      handler: async (c) =>
+        c.json({ run: await presentRunWithUsage(db, await resumeInterruptedRun(deps, c.get('run'), c.get('user').id, onComplete)) }),
     },
     {
       method: 'POST',
@@ -80,7 +87,12 @@ export function runRoutes(deps: Deps): RouteDef[] {
       path: '/api/tasks/:taskId/conversations',
       access: access.task,
       handler: async (c) => {
-        const rows = await db.selectFrom('conversations').selectAll().where('task_id', '=', c.get('task').id).orderBy('id', 'desc').execute();
+        const rows = await db
+          .selectFrom('conversations')
+          .selectAll()
+          .where('task_id', '=', c.get('task').id)
+          .orderBy('id', 'desc')
+          .execute();
         return c.json({ conversations: rows.map(presentConversation) });
       },
     },

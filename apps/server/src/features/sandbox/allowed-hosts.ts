@@ -10,7 +10,11 @@ export async function replaceAllowedHosts(db: Db, projectId: number, hosts: read
   const unique = [...new Set(hosts)];
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('project_allowed_hosts').where('project_id', '=', projectId).execute();
-    if (unique.length > 0) await trx.insertInto('project_allowed_hosts').values(unique.map((host) => ({ project_id: projectId, host }))).execute();
+    if (unique.length > 0)
+      await trx
+        .insertInto('project_allowed_hosts')
+        .values(unique.map((host) => ({ project_id: projectId, host })))
+        .execute();
   });
   return allowedHostsOf(db, projectId);
 }

@@ -14,7 +14,8 @@ export function sandboxRoutes(deps: Deps): RouteDef[] {
       method: 'GET',
       path: '/api/admin/sandbox',
       access: access.admin,
-      handler: (c) => c.json({ sandbox: { ...deps.sandbox.status, alwaysAllowed: deps.sandbox.alwaysAllowedHosts() } satisfies SandboxStatusDto }),
+      handler: (c) =>
+        c.json({ sandbox: { ...deps.sandbox.status, alwaysAllowed: deps.sandbox.alwaysAllowedHosts() } satisfies SandboxStatusDto }),
     },
     {
       method: 'GET',
@@ -35,7 +36,9 @@ export function sandboxRoutes(deps: Deps): RouteDef[] {
         const body = await readJson(c, PutAllowedHostsBody);
         const project = await deps.db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst();
         if (!project) throw notFound('project');
-        return c.json({ allowedHosts: { projectId, hosts: await replaceAllowedHosts(deps.db, projectId, body.hosts) } satisfies AllowedHostsDto });
+        return c.json({
+          allowedHosts: { projectId, hosts: await replaceAllowedHosts(deps.db, projectId, body.hosts) } satisfies AllowedHostsDto,
+        });
       },
     },
   ];

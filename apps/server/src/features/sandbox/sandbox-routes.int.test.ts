@@ -34,13 +34,20 @@ describe('sandbox routes', () => {
     expect((await ctx.request('GET', '/api/admin/sandbox', { as: member })).status).toBe(403);
   });
 
-  it('lets an administrator replace a project\'s hosts, members read them, and the next turn is allowed them', async () => {
-    expect(((await (await ctx.request('GET', hostsPath(), { as: member })).json()) as { allowedHosts: AllowedHostsDto }).allowedHosts.hosts).toEqual([]);
-    const put = await ctx.request('PUT', hostsPath(), { as: admin, json: { hosts: ['Registry.NPMjs.org', '*.pypi.org', 'mirror.example.com:8443', 'registry.npmjs.org'] } });
+  it("lets an administrator replace a project's hosts, members read them, and the next turn is allowed them", async () => {
+    expect(
+      ((await (await ctx.request('GET', hostsPath(), { as: member })).json()) as { allowedHosts: AllowedHostsDto }).allowedHosts.hosts,
+    ).toEqual([]);
+    const put = await ctx.request('PUT', hostsPath(), {
+      as: admin,
+      json: { hosts: ['Registry.NPMjs.org', '*.pypi.org', 'mirror.example.com:8443', 'registry.npmjs.org'] },
+    });
     expect(put.status).toBe(200);
     const expected = ['*.pypi.org', 'mirror.example.com:8443', 'registry.npmjs.org'];
     expect(((await put.json()) as { allowedHosts: AllowedHostsDto }).allowedHosts).toEqual({ projectId, hosts: expected });
-    expect(((await (await ctx.request('GET', hostsPath(), { as: member })).json()) as { allowedHosts: AllowedHostsDto }).allowedHosts.hosts).toEqual(expected);
+    expect(
+      ((await (await ctx.request('GET', hostsPath(), { as: member })).json()) as { allowedHosts: AllowedHostsDto }).allowedHosts.hosts,
+    ).toEqual(expected);
 
     const created = await ctx.request('POST', `/api/projects/${projectId}/tasks`, { as: member, json: { title: 'Needs packages' } });
     const task = ((await created.json()) as { task: TaskDto }).task;
@@ -54,11 +61,23 @@ describe('sandbox routes', () => {
 
   it('refuses members, bad hosts (nothing written) and unknown projects', async () => {
     expect((await ctx.request('PUT', hostsPath(), { as: member, json: { hosts: ['registry.npmjs.org'] } })).status).toBe(403);
-    for (const bad of ['http://registry.npmjs.org', 'registry.npmjs.org/path', '*', '*.', 'a..b', 'host:99999', 'host:0', 'ex ample.com', 'evil.com\u0000']) {
+    for (const bad of [
+      'http://registry.npmjs.org',
+      'registry.npmjs.org/path',
+      '*',
+      '*.',
+      'a..b',
+      'host:99999',
+      'host:0',
+      'ex ample.com',
+      'evil.com\u0000',
+    ]) {
       const res = await ctx.request('PUT', hostsPath(), { as: admin, json: { hosts: ['fine.example.com', bad] } });
       expect(res.status, bad).toBe(400);
     }
-    expect(((await (await ctx.request('GET', hostsPath(), { as: admin })).json()) as { allowedHosts: AllowedHostsDto }).allowedHosts.hosts).toEqual([]);
+    expect(
+      ((await (await ctx.request('GET', hostsPath(), { as: admin })).json()) as { allowedHosts: AllowedHostsDto }).allowedHosts.hosts,
+    ).toEqual([]);
     expect((await ctx.request('PUT', '/api/projects/9999/allowed-hosts', { as: admin, json: { hosts: [] } })).status).toBe(404);
   });
 });

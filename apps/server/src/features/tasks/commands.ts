@@ -44,14 +44,22 @@ function decodeCursor(raw: string): Cursor {
 }
 
 /** One page of a project's tasks, most recently updated first. */
-export async function listTasks(deps: Pick<Deps, 'db'>, projectId: number, query: TaskListQuery): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
+export async function listTasks(
+  deps: Pick<Deps, 'db'>,
+  projectId: number,
+  query: TaskListQuery,
+): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
   let q = deps.db.selectFrom('tasks').selectAll().where('project_id', '=', projectId);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     q = q.where((eb) => eb.or([eb('updated_at', '<', c.u), eb.and([eb('updated_at', '=', c.u), eb('id', '<', c.i)])]));
   }
-  const rows = await q.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const more = rows.length > query.limit;
   if (more) rows.pop();
   const last = rows.at(-1);
@@ -65,12 +73,23 @@ async function removeArchive(home: string, projectId: number, taskId: number): P
 
 export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: number, input: NewTaskInput): Promise<TaskRow> {
   // A project cloned by URL takes tasks once its repository is there.
-  if (project.clone_status === 'cloning') throw new AppError('CONFLICT', 'the repository is still being cloned; add tasks once it has finished');
-  if (project.clone_status === 'failed') throw new AppError('CONFLICT', 'the repository could not be cloned; retry the clone or delete the project');
+  if (project.clone_status === 'cloning')
+    throw new AppError('CONFLICT', 'the repository is still being cloned; add tasks once it has finished');
+  if (project.clone_status === 'failed')
+    throw new AppError('CONFLICT', 'the repository could not be cloned; retry the clone or delete the project');
   const now = iso(deps.now());
   let task = await deps.db
     .insertInto('tasks')
-    .values(newTaskRow({ project_id: project.id, owner_id: ownerId, title: input.title, yolo_mode: input.yoloMode ? 1 : 0, created_at: now, updated_at: now }))
+    .values(
+      newTaskRow({
+        project_id: project.id,
+        owner_id: ownerId,
+        title: input.title,
+        yolo_mode: input.yoloMode ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
   let workspace: Awaited<ReturnType<typeof createTaskWorktree>> | null = null;
@@ -90,13 +109,18 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
         .returningAll()
         .executeTakeFirstOrThrow();
     }
-    await writeTaskDocument(taskArchive(deps.config.home, project.id, task.id).documentPath, seedDocumentContent(input.title, input.description));
+    await writeTaskDocument(
+      taskArchive(deps.config.home, project.id, task.id).documentPath,
+      seedDocumentContent(input.title, input.description),
+    );
   } catch (err) {
     deps.logger.warn({ err, taskId: task.id }, 'task creation failed; rolling back');
     if (workspace) {
-      await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: workspace.worktreePath, branchName: workspace.branchName }).catch(
-        (e: unknown) => deps.logger.error({ err: e }, 'rollback: worktree removal failed'),
-      );
+      await removeTaskWorktree({
+        repoPath: project.repo_path,
+        worktreePath: workspace.worktreePath,
+        branchName: workspace.branchName,
+      }).catch((e: unknown) => deps.logger.error({ err: e }, 'rollback: worktree removal failed'));
     }
     await removeArchive(deps.config.home, project.id, task.id);
     await deps.db.deleteFrom('tasks').where('id', '=', task.id).execute();
@@ -132,11 +156,13 @@ export async function updateTask(
 export async function deleteTask(deps: TaskDeps, project: ProjectRow, task: TaskRow): Promise<void> {
   await assertNoLiveRun(deps, task.id);
   if (task.worktree_path && task.branch_name) {
-    await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: task.worktree_path, branchName: task.branch_name }).catch(async (err: unknown) => {
-      // The repository itself may be gone; still remove what we created.
-      deps.logger.warn({ err, taskId: task.id }, 'worktree removal failed; removing the directory');
-      await rm(task.worktree_path ?? '', { recursive: true, force: true });
-    });
+    await removeTaskWorktree({ repoPath: project.repo_path, worktreePath: task.worktree_path, branchName: task.branch_name }).catch(
+      async (err: unknown) => {
+        // The repository itself may be gone; still remove what we created.
+        deps.logger.warn({ err, taskId: task.id }, 'worktree removal failed; removing the directory');
+        await rm(task.worktree_path ?? '', { recursive: true, force: true });
+      },
+    );
   }
   await removeArchive(deps.config.home, project.id, task.id);
   await deps.db.deleteFrom('tasks').where('id', '=', task.id).execute();

@@ -72,8 +72,16 @@ describe('input file names in URLs', () => {
     };
     targets = [
       await put('the sentinel in BOTTEGA_HOME', join(ctx.home, 'sentinel.txt'), 'SENTINEL-CONTENT-7f3a'),
-      await put("a sibling task's input file", join(taskArchive(ctx.home, project.id, sibling.id).inputFilesDir, 'sibling.txt'), 'SIBLING-CONTENT-91bc'),
-      await put("another project's input file", join(taskArchive(ctx.home, otherProject.id, foreign.id).inputFilesDir, 'foreign.txt'), 'FOREIGN-CONTENT-4d2e'),
+      await put(
+        "a sibling task's input file",
+        join(taskArchive(ctx.home, project.id, sibling.id).inputFilesDir, 'sibling.txt'),
+        'SIBLING-CONTENT-91bc',
+      ),
+      await put(
+        "another project's input file",
+        join(taskArchive(ctx.home, otherProject.id, foreign.id).inputFilesDir, 'foreign.txt'),
+        'FOREIGN-CONTENT-4d2e',
+      ),
     ];
   });
   afterAll(async () => ctx.close());
@@ -128,9 +136,12 @@ describe('input file names in URLs', () => {
       const body = await res.text();
       if (res.status < 400 || res.status >= 500) problems.push(`${method} ${path}: ${res.status}`);
       if (body.includes(sentinel.content)) problems.push(`${method} ${path}: returned the sentinel's content`);
-      if ((await readFile(sentinel.path, 'utf8').catch(() => null)) !== sentinel.content) problems.push(`${method} ${path}: the sentinel is gone or changed`);
+      if ((await readFile(sentinel.path, 'utf8').catch(() => null)) !== sentinel.content)
+        problems.push(`${method} ${path}: the sentinel is gone or changed`);
     }
-    const listed = (await (await ctx.request('GET', `/api/tasks/${swappedTaskId}/files`, { as: member })).json()) as { files: { name: string }[] };
+    const listed = (await (await ctx.request('GET', `/api/tasks/${swappedTaskId}/files`, { as: member })).json()) as {
+      files: { name: string }[];
+    };
     if (listed.files.length > 0) problems.push(`the swapped folder lists ${listed.files.map((f) => f.name).join(', ')}`);
     expect(problems).toEqual([]);
   });

@@ -110,16 +110,26 @@ describe('task listing', () => {
     let pages = 0;
     do {
       const q: string = cursor ? `&cursor=${cursor}` : '';
-      const page = (await (await ctx.request('GET', `/api/projects/${projectId}/tasks?limit=100${q}`, { as: owner })).json()) as { tasks: TaskDto[]; nextCursor: string | null };
+      const page = (await (await ctx.request('GET', `/api/projects/${projectId}/tasks?limit=100${q}`, { as: owner })).json()) as {
+        tasks: TaskDto[];
+        nextCursor: string | null;
+      };
       seen.push(...page.tasks.map((t) => t.id));
       cursor = page.nextCursor;
       pages += 1;
     } while (cursor);
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(250);
-    const rows = await ctx.deps.db.selectFrom('tasks').select(['id', 'updated_at']).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+    const rows = await ctx.deps.db
+      .selectFrom('tasks')
+      .select(['id', 'updated_at'])
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     expect(seen).toEqual(rows.map((r) => r.id));
-    const done = (await (await ctx.request('GET', `/api/projects/${projectId}/tasks?status=completed&limit=500`, { as: owner })).json()) as { tasks: TaskDto[] };
+    const done = (await (
+      await ctx.request('GET', `/api/projects/${projectId}/tasks?status=completed&limit=500`, { as: owner })
+    ).json()) as { tasks: TaskDto[] };
     expect(done.tasks).toHaveLength(50);
     expect(done.tasks.every((t) => t.status === 'completed')).toBe(true);
     for (const bad of ['limit=0', 'limit=501', 'status=archived', 'cursor=garbage', 'extra=1']) {
@@ -138,7 +148,11 @@ describe('task lifecycle', () => {
 
   it('refuses any status move while an agent runs, naming both statuses and why, and writes nothing', async () => {
     const { task } = await createTask({ title: 'Busy' });
-    const row = await ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', task?.id ?? 0).executeTakeFirstOrThrow();
+    const row = await ctx.deps.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', task?.id ?? 0)
+      .executeTakeFirstOrThrow();
     const run = await ctx.run(row, null, 'running');
     const before = events.length;
     for (const to of ['in_progress', 'in_review', 'completed'] as const) {
@@ -146,9 +160,14 @@ describe('task lifecycle', () => {
       expect(res.status).toBe(409);
       const { error } = (await res.json()) as { error: { code: string; message: string } };
       expect(error.code).toBe('CONFLICT');
-      expect(error.message).toBe(`cannot move the task from pending to ${to}: the implementation agent is running on this task and moves it itself; wait for it or stop it first`);
+      expect(error.message).toBe(
+        `cannot move the task from pending to ${to}: the implementation agent is running on this task and moves it itself; wait for it or stop it first`,
+      );
     }
-    expect(await ctx.deps.db.selectFrom('tasks').select(['status', 'title']).where('id', '=', row.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending', title: 'Busy' });
+    expect(await ctx.deps.db.selectFrom('tasks').select(['status', 'title']).where('id', '=', row.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'pending',
+      title: 'Busy',
+    });
     expect(events.slice(before)).toEqual([]);
     // A title alone is not a move; once the run has ended, the move goes through.
     expect((await ctx.request('PATCH', `/api/tasks/${row.id}`, { as: owner, json: { title: 'Renamed' } })).status).toBe(200);
@@ -170,7 +189,11 @@ describe('task lifecycle', () => {
   it('keeps a merged and cleaned-up task completed', async () => {
     const { task } = await createTask({ title: 'Shipped' });
     // What Merge & clean up leaves: completed, the branch name kept, the worktree gone.
-    await ctx.deps.db.updateTable('tasks').set({ status: 'completed', worktree_path: null, workspace_status: 'none', pr_url: 'https://github.com/acme/app/pull/1' }).where('id', '=', task?.id ?? 0).execute();
+    await ctx.deps.db
+      .updateTable('tasks')
+      .set({ status: 'completed', worktree_path: null, workspace_status: 'none', pr_url: 'https://github.com/acme/app/pull/1' })
+      .where('id', '=', task?.id ?? 0)
+      .execute();
     for (const to of ['pending', 'in_progress', 'in_review'] as const) {
       const res = await ctx.request('PATCH', `/api/tasks/${task?.id}`, { as: owner, json: { status: to } });
       expect(res.status).toBe(409);
@@ -178,15 +201,28 @@ describe('task lifecycle', () => {
         `cannot move the task from completed to ${to}: its pull request was merged and its worktree removed; create a new task for further work`,
       );
     }
-    expect((await ctx.deps.db.selectFrom('tasks').select('status').where('id', '=', task?.id ?? 0).executeTakeFirstOrThrow()).status).toBe('completed');
-    expect((await ctx.request('PATCH', `/api/tasks/${task?.id}`, { as: owner, json: { status: 'completed', title: 'Shipped it' } })).status).toBe(200);
+    expect(
+      (
+        await ctx.deps.db
+          .selectFrom('tasks')
+          .select('status')
+          .where('id', '=', task?.id ?? 0)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('completed');
+    expect(
+      (await ctx.request('PATCH', `/api/tasks/${task?.id}`, { as: owner, json: { status: 'completed', title: 'Shipped it' } })).status,
+    ).toBe(200);
   });
 
   it('reads and writes the task document', async () => {
     const { task } = await createTask({ title: 'Doc' });
     const put = await ctx.request('PUT', `/api/tasks/${task?.id}/document`, { as: owner, json: { content: '# Plan\n\n- [ ] step' } });
     expect(put.status).toBe(200);
-    const doc = (await (await ctx.request('GET', `/api/tasks/${task?.id}/document`, { as: owner })).json()) as { content: string; path: string };
+    const doc = (await (await ctx.request('GET', `/api/tasks/${task?.id}/document`, { as: owner })).json()) as {
+      content: string;
+      path: string;
+    };
     expect(doc.content).toBe('# Plan\n\n- [ ] step');
     expect(doc.path).toBe(taskArchive(ctx.home, projectId, task?.id ?? 0).documentPath);
   });

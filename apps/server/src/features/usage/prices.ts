@@ -46,6 +46,10 @@ export async function putPrice(deps: PriceDeps, body: PutModelPriceBody): Promis
 
 /** Removes a model's price (its turns then show tokens without a cost); true when one existed. */
 export async function deletePrice(deps: Pick<Deps, 'db'>, key: ModelPriceKey): Promise<boolean> {
-  const res = await deps.db.deleteFrom('model_prices').where('provider', '=', key.provider).where('model', '=', key.model).executeTakeFirst();
+  const res = await deps.db
+    .deleteFrom('model_prices')
+    .where('provider', '=', key.provider)
+    .where('model', '=', key.model)
+    .executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }

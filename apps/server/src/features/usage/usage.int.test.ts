@@ -59,14 +59,30 @@ describe('usage accounting with the real CLI', () => {
     await writeFile(join(dir, 'refinement.md'), `Refine. ${directive.say('refined')}`);
     await writeFile(join(dir, 'pr.md'), `Open the PR. ${signal('pr-complete')}`);
     const m = (model: string) => ({ provider: 'anthropic', model, effort: null });
-    const settings = { planification: m('claude-sonnet-4-5'), implementation: m('claude-sonnet-4-5'), review: m(UNPRICED), refinement: m('claude-haiku-4-5'), pr: m('claude-haiku-4-5'), yolo: m('claude-sonnet-4-5') };
+    const settings = {
+      planification: m('claude-sonnet-4-5'),
+      implementation: m('claude-sonnet-4-5'),
+      review: m(UNPRICED),
+      refinement: m('claude-haiku-4-5'),
+      pr: m('claude-haiku-4-5'),
+      yolo: m('claude-sonnet-4-5'),
+    };
     expect((await w.ctx.request('PUT', '/api/agent-settings', { as: w.owner, json: { settings } })).status).toBe(200);
     // A table price far from the real one: the CLI's own figure must still be the cost.
     const admin = await w.ctx.user({ isAdmin: true });
-    const absurd = { provider: 'anthropic', model: 'claude-sonnet-4-5', inputPerMTok: 10_000, outputPerMTok: 10_000, cacheReadPerMTok: 10_000, cacheWritePerMTok: 10_000 };
+    const absurd = {
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      inputPerMTok: 10_000,
+      outputPerMTok: 10_000,
+      cacheReadPerMTok: 10_000,
+      cacheWritePerMTok: 10_000,
+    };
     expect((await w.ctx.request('PUT', '/api/admin/prices', { as: admin, json: absurd })).status).toBe(200);
 
-    expect((await w.ctx.request('POST', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner, json: { agentType: 'implementation' } })).status).toBe(201);
+    expect(
+      (await w.ctx.request('POST', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner, json: { agentType: 'implementation' } })).status,
+    ).toBe(201);
     await idle();
     const all = await runs();
     expect(all.map((r) => [r.agentType, r.status, r.model])).toEqual([
@@ -82,10 +98,14 @@ describe('usage accounting with the real CLI', () => {
 
     // The implementation run's cost is what the CLI reported in its result messages.
     const impl = all[0];
-    const transcript = (await get<{ messages: UnifiedMessage[] }>(`/api/conversations/${impl?.conversationId ?? 0}/messages?limit=1000`)).messages;
+    const transcript = (await get<{ messages: UnifiedMessage[] }>(`/api/conversations/${impl?.conversationId ?? 0}/messages?limit=1000`))
+      .messages;
     const reported = transcript.flatMap((msg) => (msg.type === 'result' && msg.costUsd !== null ? [msg.costUsd] : []));
     expect(reported.length).toBeGreaterThan(0);
-    expect(impl?.usage.costUsd).toBeCloseTo(reported.reduce((a, c) => a + c, 0), 10);
+    expect(impl?.usage.costUsd).toBeCloseTo(
+      reported.reduce((a, c) => a + c, 0),
+      10,
+    );
     expect(impl?.usage.costUsd).toBeLessThan(1);
     // The unpriced model: tokens, no cost.
     expect(all[1]?.usage.costUsd).toBeNull();
@@ -94,7 +114,12 @@ describe('usage accounting with the real CLI', () => {
     const task = (await get<{ usage: TaskUsageDto }>(`/api/tasks/${w.task.id}/usage`)).usage;
     expect(task.total).toMatchObject(sum(all.map((r) => r.usage)));
     expect(task.total.costUsd).toBeNull();
-    expect(task.byRole.map((r) => [r.agentType, r.runs])).toEqual([['implementation', 1], ['pr', 1], ['refinement', 1], ['review', 1]]);
+    expect(task.byRole.map((r) => [r.agentType, r.runs])).toEqual([
+      ['implementation', 1],
+      ['pr', 1],
+      ['refinement', 1],
+      ['review', 1],
+    ]);
     for (const role of task.byRole) expect(role.usage).toEqual(all.find((r) => r.agentType === role.agentType)?.usage);
     const project = (await get<{ usage: ProjectUsageDto }>(`/api/projects/${w.projectId}/usage`)).usage;
     expect(project.total).toEqual(task.total);
@@ -104,7 +129,13 @@ describe('usage accounting with the real CLI', () => {
     expect((await w.ctx.request('PUT', '/api/admin/prices', { as: admin, json: fair })).status).toBe(200);
     const priced = await runs();
     const pricedTask = (await get<{ usage: TaskUsageDto }>(`/api/tasks/${w.task.id}/usage`)).usage;
-    expect(pricedTask.total.costUsd).toBeCloseTo(priced.reduce((a, r) => a + (r.usage.costUsd ?? Number.NaN), 0), 10);
-    expect((await get<{ usage: ProjectUsageDto }>(`/api/projects/${w.projectId}/usage`)).usage.total.costUsd).toBeCloseTo(pricedTask.total.costUsd ?? Number.NaN, 10);
+    expect(pricedTask.total.costUsd).toBeCloseTo(
+      priced.reduce((a, r) => a + (r.usage.costUsd ?? Number.NaN), 0),
+      10,
+    );
+    expect((await get<{ usage: ProjectUsageDto }>(`/api/projects/${w.projectId}/usage`)).usage.total.costUsd).toBeCloseTo(
+      pricedTask.total.costUsd ?? Number.NaN,
+      10,
+    );
   });
 });

@@ -24,13 +24,30 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.close());
 
-const tokens = (input: number, output: number, cacheRead = 0, cacheWrite = 0): TokenUsage => ({ inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite });
+const tokens = (input: number, output: number, cacheRead = 0, cacheWrite = 0): TokenUsage => ({
+  inputTokens: input,
+  outputTokens: output,
+  cacheReadTokens: cacheRead,
+  cacheWriteTokens: cacheWrite,
+});
 
-async function runWith(t: TaskRow, model: string, turns: { usage: TokenUsage; cost: number | null }[], agentType: AgentRunRow['agent_type'] = 'implementation'): Promise<AgentRunRow> {
+async function runWith(
+  t: TaskRow,
+  model: string,
+  turns: { usage: TokenUsage; cost: number | null }[],
+  agentType: AgentRunRow['agent_type'] = 'implementation',
+): Promise<AgentRunRow> {
   const conversation = await ctx.conversation(t, { model, provider: 'anthropic' });
   const run = await ctx.run(t, conversation);
   await ctx.deps.db.updateTable('agent_runs').set({ agent_type: agentType, model }).where('id', '=', run.id).execute();
-  for (const turn of turns) await recordTurnUsage(ctx.deps, { conversationId: conversation.id, provider: 'anthropic', model, usage: turn.usage, costUsd: turn.cost });
+  for (const turn of turns)
+    await recordTurnUsage(ctx.deps, {
+      conversationId: conversation.id,
+      provider: 'anthropic',
+      model,
+      usage: turn.usage,
+      costUsd: turn.cost,
+    });
   return { ...run, agent_type: agentType };
 }
 
@@ -56,12 +73,24 @@ describe('cost of a turn', () => {
 
   it('gives an unpriced model its tokens and a null cost, even when the provider reported one', async () => {
     const run = await runWith(task, 'mystery-model', [{ usage: tokens(500, 20), cost: 9.99 }]);
-    expect((await usageOfRuns(ctx.deps.db, [run.id])).get(run.id)).toEqual({ inputTokens: 500, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null });
+    expect((await usageOfRuns(ctx.deps.db, [run.id])).get(run.id)).toEqual({
+      inputTokens: 500,
+      outputTokens: 20,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: null,
+    });
   });
 
   it('gives a run that has not finished a turn zero tokens and zero cost', async () => {
     const run = await ctx.run(task, await ctx.conversation(task), 'running');
-    expect((await usageOfRuns(ctx.deps.db, [run.id])).get(run.id)).toEqual({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 });
+    expect((await usageOfRuns(ctx.deps.db, [run.id])).get(run.id)).toEqual({
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: 0,
+    });
   });
 });
 
@@ -69,13 +98,24 @@ describe('totals', () => {
   it('sum per role, per task and per project to exactly the sum of their runs; chats are apart', async () => {
     const other = await ctx.task(project, owner);
     const runs = [
-      await runWith(task, 'claude-sonnet-4-5', [{ usage: tokens(100, 10, 5, 1), cost: 0.01 }, { usage: tokens(200, 20), cost: 0.02 }], 'planification'),
+      await runWith(
+        task,
+        'claude-sonnet-4-5',
+        [
+          { usage: tokens(100, 10, 5, 1), cost: 0.01 },
+          { usage: tokens(200, 20), cost: 0.02 },
+        ],
+        'planification',
+      ),
       await runWith(task, 'claude-haiku-4-5', [{ usage: tokens(1000, 100), cost: null }], 'implementation'),
       await runWith(task, 'claude-sonnet-4-5', [{ usage: tokens(300, 30), cost: 0.03 }], 'implementation'),
       await runWith(other, 'claude-opus-4-5', [{ usage: tokens(50, 5), cost: 0.5 }], 'review'),
     ];
     await chatWith(task, 'claude-sonnet-4-5', tokens(7, 7), 0.07);
-    const perRun = await usageOfRuns(ctx.deps.db, runs.map((r) => r.id));
+    const perRun = await usageOfRuns(
+      ctx.deps.db,
+      runs.map((r) => r.id),
+    );
     const sum = (ids: AgentRunRow[]) => ({
       inputTokens: ids.reduce((a, r) => a + (perRun.get(r.id)?.inputTokens ?? 0), 0),
       outputTokens: ids.reduce((a, r) => a + (perRun.get(r.id)?.outputTokens ?? 0), 0),
@@ -98,7 +138,12 @@ describe('totals', () => {
 
     const p = await usageOfProject(ctx.deps.db, project.id);
     const all = sum(runs);
-    expect(p.total).toMatchObject({ inputTokens: all.inputTokens, outputTokens: all.outputTokens, cacheReadTokens: all.cacheReadTokens, cacheWriteTokens: all.cacheWriteTokens });
+    expect(p.total).toMatchObject({
+      inputTokens: all.inputTokens,
+      outputTokens: all.outputTokens,
+      cacheReadTokens: all.cacheReadTokens,
+      cacheWriteTokens: all.cacheWriteTokens,
+    });
     expect(p.total.costUsd).toBeCloseTo(all.costUsd, 10);
   });
 
@@ -115,10 +160,20 @@ describe('totals', () => {
 describe('usage and price routes', () => {
   it('an admin price edit changes the computed cost; deleting the price leaves tokens without a cost', async () => {
     const run = await runWith(task, 'house-model', [{ usage: tokens(2_000_000, 1_000_000), cost: null }]);
-    const read = async () => ((await (await ctx.request('GET', `/api/tasks/${task.id}/agent-runs`, { as: owner })).json()) as { runs: AgentRunDto[] }).runs.find((r) => r.id === run.id)?.usage;
+    const read = async () =>
+      ((await (await ctx.request('GET', `/api/tasks/${task.id}/agent-runs`, { as: owner })).json()) as { runs: AgentRunDto[] }).runs.find(
+        (r) => r.id === run.id,
+      )?.usage;
     expect((await read())?.costUsd).toBeNull();
 
-    const price = { provider: 'anthropic', model: 'house-model', inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0, cacheWritePerMTok: 0 };
+    const price = {
+      provider: 'anthropic',
+      model: 'house-model',
+      inputPerMTok: 1,
+      outputPerMTok: 2,
+      cacheReadPerMTok: 0,
+      cacheWritePerMTok: 0,
+    };
     expect((await ctx.request('PUT', '/api/admin/prices', { as: owner, json: price })).status).toBe(403);
     expect((await ctx.request('PUT', '/api/admin/prices', { as: admin, json: price })).status).toBe(200);
     expect((await read())?.costUsd).toBeCloseTo(2 + 2, 10);
@@ -130,11 +185,20 @@ describe('usage and price routes', () => {
 
     const del = await ctx.request('DELETE', '/api/admin/prices', { as: admin, json: { provider: 'anthropic', model: 'house-model' } });
     expect(await del.json()).toEqual({ deleted: true });
-    expect(await read()).toEqual({ inputTokens: 2_000_000, outputTokens: 1_000_000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null });
+    expect(await read()).toEqual({
+      inputTokens: 2_000_000,
+      outputTokens: 1_000_000,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: null,
+    });
   });
 
   it('rejects negative prices', async () => {
-    const res = await ctx.request('PUT', '/api/admin/prices', { as: admin, json: { provider: 'anthropic', model: 'x', inputPerMTok: -1, outputPerMTok: 0, cacheReadPerMTok: 0, cacheWritePerMTok: 0 } });
+    const res = await ctx.request('PUT', '/api/admin/prices', {
+      as: admin,
+      json: { provider: 'anthropic', model: 'x', inputPerMTok: -1, outputPerMTok: 0, cacheReadPerMTok: 0, cacheWritePerMTok: 0 },
+    });
     expect(res.status).toBe(400);
   });
 
@@ -142,7 +206,8 @@ describe('usage and price routes', () => {
     await runWith(task, 'claude-sonnet-4-5', [{ usage: tokens(10, 1), cost: 0.001 }], 'review');
     const t = ((await (await ctx.request('GET', `/api/tasks/${task.id}/usage`, { as: owner })).json()) as { usage: TaskUsageDto }).usage;
     expect(t).toMatchObject({ taskId: task.id, byRole: [{ agentType: 'review', runs: 1 }], total: { inputTokens: 10, outputTokens: 1 } });
-    const p = ((await (await ctx.request('GET', `/api/projects/${project.id}/usage`, { as: owner })).json()) as { usage: ProjectUsageDto }).usage;
+    const p = ((await (await ctx.request('GET', `/api/projects/${project.id}/usage`, { as: owner })).json()) as { usage: ProjectUsageDto })
+      .usage;
     expect(p).toMatchObject({ projectId: project.id, total: { inputTokens: 10, outputTokens: 1 } });
   });
 });

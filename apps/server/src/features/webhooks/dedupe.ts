@@ -24,13 +24,19 @@ export function deliverySubject(event: string, payload: unknown): DeliverySubjec
       const p = IssueCommentPayload.safeParse(payload);
       if (!p.success) return null;
       const repo = p.data.repository.full_name.toLowerCase();
-      return { key: `issue_comment:${repo}:${p.data.comment.id}:${p.data.action}`, label: `comment ${p.data.comment.id} (${p.data.action}) on ${repo}` };
+      return {
+        key: `issue_comment:${repo}:${p.data.comment.id}:${p.data.action}`,
+        label: `comment ${p.data.comment.id} (${p.data.action}) on ${repo}`,
+      };
     }
     case 'pull_request_review': {
       const p = ReviewPayload.safeParse(payload);
       if (!p.success) return null;
       const repo = p.data.repository.full_name.toLowerCase();
-      return { key: `pull_request_review:${repo}:${p.data.review.id}:${p.data.action}`, label: `review ${p.data.review.id} (${p.data.action}) on ${repo}` };
+      return {
+        key: `pull_request_review:${repo}:${p.data.review.id}:${p.data.action}`,
+        label: `review ${p.data.review.id} (${p.data.action}) on ${repo}`,
+      };
     }
     case 'pull_request': {
       const p = PullRequestPayload.safeParse(payload);
@@ -39,7 +45,10 @@ export function deliverySubject(event: string, payload: unknown): DeliverySubjec
       const repo = p.data.repository.full_name.toLowerCase();
       const { number, merged, updated_at: updatedAt } = p.data.pull_request;
       const action = p.data.action === 'closed' && merged ? 'merged' : p.data.action;
-      return { key: `pull_request:${repo}:${number}:${action}:${updatedAt}`, label: `pull request ${repo}#${number} ${action} at ${updatedAt}` };
+      return {
+        key: `pull_request:${repo}:${number}:${action}:${updatedAt}`,
+        label: `pull request ${repo}#${number} ${action} at ${updatedAt}`,
+      };
     }
     default:
       return null;
@@ -53,14 +62,29 @@ export type Claim = { claimed: true } | { claimed: false; reason: string };
  * the unique subject make a concurrent twin lose); the answer says which one
  * was seen before.
  */
-export async function claimDelivery(deps: Pick<Deps, 'db' | 'now'>, deliveryId: string, event: string, subject: DeliverySubject | null): Promise<Claim> {
+export async function claimDelivery(
+  deps: Pick<Deps, 'db' | 'now'>,
+  deliveryId: string,
+  event: string,
+  subject: DeliverySubject | null,
+): Promise<Claim> {
   const inserted = await deps.db
     .insertInto('webhook_deliveries')
-    .values({ delivery_id: deliveryId, event: event.slice(0, 64), outcome: 'processing', received_at: iso(deps.now()), subject: subject?.key ?? null })
+    .values({
+      delivery_id: deliveryId,
+      event: event.slice(0, 64),
+      outcome: 'processing',
+      received_at: iso(deps.now()),
+      subject: subject?.key ?? null,
+    })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { claimed: true };
-  const same = await deps.db.selectFrom('webhook_deliveries').select('delivery_id').where('delivery_id', '=', deliveryId).executeTakeFirst();
+  const same = await deps.db
+    .selectFrom('webhook_deliveries')
+    .select('delivery_id')
+    .where('delivery_id', '=', deliveryId)
+    .executeTakeFirst();
   if (same || !subject) return { claimed: false, reason: `delivery ${deliveryId} was already received` };
   const first = await deps.db.selectFrom('webhook_deliveries').select('delivery_id').where('subject', '=', subject.key).executeTakeFirst();
   return { claimed: false, reason: `already handled: ${subject.label} came before${first ? ` in delivery ${first.delivery_id}` : ''}` };

@@ -34,7 +34,13 @@ export function commentFeedback(input: { author: string; body: string; url: stri
   return [`A comment on the pull request by @${input.author} (${input.url}):`, '', quote(input.body)].join('\n');
 }
 
-export function reviewFeedback(input: { author: string; state: string; body: string | null; url: string; comments: readonly ReviewComment[] }): string {
+export function reviewFeedback(input: {
+  author: string;
+  state: string;
+  body: string | null;
+  url: string;
+  comments: readonly ReviewComment[];
+}): string {
   const lines = [`A review of the pull request by @${input.author} (${input.state.toLowerCase().replace(/_/g, ' ')}, ${input.url}).`];
   if (input.body && input.body.trim()) lines.push('', 'Summary:', '', quote(input.body));
   if (input.comments.length > 0) {

@@ -77,7 +77,8 @@ async function hasWriteAccess(deps: Pick<Deps, 'logger'>, repo: GitHubRepo, logi
     out = await runGh(repo, ['api', `repos/${repo.slug}/collaborators/${encodeURIComponent(login)}/permission`]);
   } catch (err) {
     // 404 for a non-collaborator: no access. Anything else also refuses, but says why.
-    if (!(err instanceof ExecError && /HTTP 404/.test(err.result.stderr))) deps.logger.warn({ err, repo: repo.slug, login }, 'could not check write access; treating it as none');
+    if (!(err instanceof ExecError && /HTTP 404/.test(err.result.stderr)))
+      deps.logger.warn({ err, repo: repo.slug, login }, 'could not check write access; treating it as none');
     return false;
   }
   const parsed = Permission.safeParse(JSON.parse(out));
@@ -112,8 +113,10 @@ async function startFeedbackRun(deps: Deps, scope: TaskScope, feedback: string, 
     return { status: 'triggered', taskId: task.id, conversationId: run.conversation_id, runId: run.id };
   } catch (err) {
     // Races and states the guards above could not see are "not ready", not faults.
-    if (err instanceof AppError && (err.code === 'RUN_IN_PROGRESS' || err.code === 'CONFLICT' || err.code === 'VALIDATION_FAILED')) return ignored(err.message);
-    if (err instanceof AppError && err.code === 'PROVIDER_CREDENTIALS_MISSING') return ignored(`the task owner has no connected provider: ${err.message}`);
+    if (err instanceof AppError && (err.code === 'RUN_IN_PROGRESS' || err.code === 'CONFLICT' || err.code === 'VALIDATION_FAILED'))
+      return ignored(err.message);
+    if (err instanceof AppError && err.code === 'PROVIDER_CREDENTIALS_MISSING')
+      return ignored(`the task owner has no connected provider: ${err.message}`);
     throw err;
   }
 }
@@ -127,7 +130,8 @@ async function onIssueComment(deps: Deps, raw: unknown, handle: string): Promise
   if (!mentions(p.comment.body, handle)) return ignored(`no mention of @${handle}`);
   const repo = await knownRepository(deps, p.repository.full_name);
   if (!repo) return ignored(`no project uses ${p.repository.full_name}`);
-  if (!(await hasWriteAccess(deps, repo, p.comment.user.login))) return ignored(`@${p.comment.user.login} has no write access to ${repo.slug}`);
+  if (!(await hasWriteAccess(deps, repo, p.comment.user.login)))
+    return ignored(`@${p.comment.user.login} has no write access to ${repo.slug}`);
   const view = await runGh(repo, ['pr', 'view', String(p.issue.number), '--repo', repo.slug, '--json', 'headRefName']);
   const branch = z.object({ headRefName: z.string() }).parse(JSON.parse(view)).headRefName;
   const scope = await taskForBranch(deps, p.repository.full_name, branch);
@@ -144,11 +148,22 @@ async function onReview(deps: Deps, raw: unknown, handle: string): Promise<Deliv
   const scope = await taskForBranch(deps, p.repository.full_name, p.pull_request.head.ref);
   if (typeof scope === 'string') return ignored(scope);
   const { repo } = scope;
-  const listed = await runGh(repo, ['api', '--paginate', `repos/${repo.slug}/pulls/${p.pull_request.number}/reviews/${p.review.id}/comments`]);
+  const listed = await runGh(repo, [
+    'api',
+    '--paginate',
+    `repos/${repo.slug}/pulls/${p.pull_request.number}/reviews/${p.review.id}/comments`,
+  ]);
   const comments = z.array(ReviewComment).parse(JSON.parse(listed));
   if (!mentions(p.review.body, handle) && !comments.some((c) => mentions(c.body, handle))) return ignored(`no mention of @${handle}`);
-  if (!(await hasWriteAccess(deps, repo, p.review.user.login))) return ignored(`@${p.review.user.login} has no write access to ${repo.slug}`);
-  const feedback = reviewFeedback({ author: p.review.user.login, state: p.review.state, body: p.review.body, url: p.review.html_url, comments });
+  if (!(await hasWriteAccess(deps, repo, p.review.user.login)))
+    return ignored(`@${p.review.user.login} has no write access to ${repo.slug}`);
+  const feedback = reviewFeedback({
+    author: p.review.user.login,
+    state: p.review.state,
+    body: p.review.body,
+    url: p.review.html_url,
+    comments,
+  });
   return startFeedbackRun(deps, scope, feedback, p.review.html_url);
 }
 
@@ -162,7 +177,8 @@ async function onPullRequest(deps: Deps, raw: unknown): Promise<DeliveryOutcome>
   const { project, task } = scope;
   if (task.status === 'completed') return ignored(`task ${task.id} is completed`);
   if (p.action === 'closed' && p.pull_request.merged) {
-    if (await liveRunOf(deps.db, task.id)) return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
+    if (await liveRunOf(deps.db, task.id))
+      return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
     await completeMergedTask(deps, project, task, p.pull_request.html_url);
     return { status: 'completed', taskId: task.id };
   }

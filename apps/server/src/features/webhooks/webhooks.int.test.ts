@@ -19,7 +19,8 @@ const SECRET = 'test-webhook-secret-0123456789';
 const REPO = {
   'package.json': '{ "name": "greeter", "private": true, "scripts": { "test": "node greet.test.js" } }\n',
   'greet.js': 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n',
-  'greet.test.js': "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\nconsole.log('all tests passed');\n",
+  'greet.test.js':
+    "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\nconsole.log('all tests passed');\n",
 };
 const RENAMED = 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport const salute = greet;\n';
 
@@ -63,7 +64,11 @@ async function setUp(webhookSecret: string | null): Promise<void> {
     if (!push.after || push.ref === 'refs/heads/main') return;
     const sha = push.after;
     await gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'in_progress' }]);
-    setTimeout(() => void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined), 1500);
+    setTimeout(
+      () =>
+        void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined),
+      1500,
+    );
   });
 }
 
@@ -75,7 +80,8 @@ afterEach(async () => {
 
 const runs = async (): Promise<AgentRunDto[]> =>
   ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner })).json()) as { runs: AgentRunDto[] }).runs;
-const task = async (): Promise<TaskDto> => ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}`, { as: w.owner })).json()) as { task: TaskDto }).task;
+const task = async (): Promise<TaskDto> =>
+  ((await (await w.ctx.request('GET', `/api/tasks/${w.task.id}`, { as: w.owner })).json()) as { task: TaskDto }).task;
 
 async function settle(): Promise<AgentRunDto[]> {
   for (let i = 0; i < 2400; i++) {
@@ -100,7 +106,12 @@ describe('with a webhook secret', () => {
     expect(delivery.body).toMatchObject({ status: 'triggered', taskId: w.task.id, conversationId: expect.any(Number) });
 
     // While it runs, another mention is ignored rather than queued.
-    const again = await gh.deliverWebhook(hookUrl, 'issue_comment', await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega and one more thing' }), SECRET);
+    const again = await gh.deliverWebhook(
+      hookUrl,
+      'issue_comment',
+      await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega and one more thing' }),
+      SECRET,
+    );
     expect(again.body).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already running') });
 
     const settled = await settle();
@@ -121,7 +132,12 @@ describe('with a webhook secret', () => {
       state: 'changes_requested',
       body: 'Three small things, @bottega.',
       comments: [
-        { path: 'greet.js', line: 2, body: 'Use a template literal here.', diffHunk: '@@ -1,3 +1,3 @@\n export function greet(name) {\n-  return "Hello, " + name;\n+  return `Hello, ${name}`;' },
+        {
+          path: 'greet.js',
+          line: 2,
+          body: 'Use a template literal here.',
+          diffHunk: '@@ -1,3 +1,3 @@\n export function greet(name) {\n-  return "Hello, " + name;\n+  return `Hello, ${name}`;',
+        },
         { path: 'greet.test.js', line: 3, body: 'Test an empty name too.' },
         { path: 'package.json', line: 1, side: 'LEFT', body: 'Add a description.' },
       ],
@@ -142,23 +158,52 @@ describe('with a webhook secret', () => {
 
   it('ignores what must not start a run, and handles each delivery id once', async () => {
     const deliver = async (event: 'issue_comment' | 'pull_request_review' | 'pull_request', payload: object, deliveryId?: string) =>
-      (await gh.deliverWebhook(hookUrl, event, payload, SECRET, deliveryId ? { deliveryId } : {})).body as { status: string; reason?: string };
+      (await gh.deliverWebhook(hookUrl, event, payload, SECRET, deliveryId ? { deliveryId } : {})).body as {
+        status: string;
+        reason?: string;
+      };
     const comment = (user: string, body: string, number = prNumber) => gh.payloads.issueComment('acme', 'greeter', number, { user, body });
 
-    expect(await deliver('issue_comment', await comment('ada', 'Looks good to me.'))).toMatchObject({ status: 'ignored', reason: 'no mention of @bottega' });
-    expect(await deliver('issue_comment', await comment('rita', '@bottega rewrite it all'))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no write access') });
-    expect(await deliver('issue_comment', await comment('stranger', '@bottega rewrite it all'))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no write access') });
+    expect(await deliver('issue_comment', await comment('ada', 'Looks good to me.'))).toMatchObject({
+      status: 'ignored',
+      reason: 'no mention of @bottega',
+    });
+    expect(await deliver('issue_comment', await comment('rita', '@bottega rewrite it all'))).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('no write access'),
+    });
+    expect(await deliver('issue_comment', await comment('stranger', '@bottega rewrite it all'))).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('no write access'),
+    });
     const onIssue = await comment('ada', '@bottega fix this issue');
     delete (onIssue.issue as Record<string, unknown>).pull_request;
-    expect(await deliver('issue_comment', onIssue)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('not on a pull request') });
+    expect(await deliver('issue_comment', onIssue)).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('not on a pull request'),
+    });
 
     const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
-    const commit = (await runGit([...TEST_GIT_IDENTITY, 'commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'Other work'], { cwd: project.repo_path })).trim();
+    const commit = (
+      await runGit([...TEST_GIT_IDENTITY, 'commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'Other work'], { cwd: project.repo_path })
+    ).trim();
     await runGit(['push', 'origin', `${commit}:refs/heads/feature/other`], { cwd: project.repo_path });
     const other = await gh.createPullRequest('acme', 'greeter', { head: 'feature/other', title: 'Not a task' });
-    expect(await deliver('issue_comment', await comment('ada', '@bottega look', other.number))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('not a Bottega task branch') });
+    expect(await deliver('issue_comment', await comment('ada', '@bottega look', other.number))).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('not a Bottega task branch'),
+    });
 
-    expect(await deliver('pull_request_review', await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'ada', body: 'fine', comments: [{ path: 'greet.js', line: 1, body: 'ok' }] }))).toMatchObject({
+    expect(
+      await deliver(
+        'pull_request_review',
+        await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, {
+          user: 'ada',
+          body: 'fine',
+          comments: [{ path: 'greet.js', line: 1, body: 'ok' }],
+        }),
+      ),
+    ).toMatchObject({
       status: 'ignored',
       reason: 'no mention of @bottega',
     });
@@ -169,11 +214,17 @@ describe('with a webhook secret', () => {
     await settle();
     await w.restart();
     hookUrl = `${w.server.url}/api/webhooks/github`;
-    expect(await deliver('issue_comment', mention, 'fixed-delivery-id')).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already received') });
+    expect(await deliver('issue_comment', mention, 'fixed-delivery-id')).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('already received'),
+    });
     expect((await runs()).length).toBe(1);
 
     await w.ctx.deps.db.updateTable('tasks').set({ status: 'completed' }).where('id', '=', w.task.id).execute();
-    expect(await deliver('issue_comment', await comment('ada', '@bottega once more'))).toMatchObject({ status: 'ignored', reason: expect.stringContaining('is completed') });
+    expect(await deliver('issue_comment', await comment('ada', '@bottega once more'))).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('is completed'),
+    });
     expect((await runs()).length).toBe(1);
   });
 
@@ -181,9 +232,18 @@ describe('with a webhook secret', () => {
     const before = await task();
     const reviews = [
       // A collaborator with read access, mentioning in the review's body.
-      await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'rita', state: 'changes_requested', body: '@bottega rewrite it all' }),
+      await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, {
+        user: 'rita',
+        state: 'changes_requested',
+        body: '@bottega rewrite it all',
+      }),
       // Someone who is no collaborator at all, mentioning only in an inline comment.
-      await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'stranger', state: 'commented', body: 'See inline.', comments: [{ path: 'greet.js', line: 2, body: '@bottega delete this file' }] }),
+      await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, {
+        user: 'stranger',
+        state: 'commented',
+        body: 'See inline.',
+        comments: [{ path: 'greet.js', line: 2, body: '@bottega delete this file' }],
+      }),
     ];
     for (const payload of reviews) {
       const login = (payload.review as { user: { login: string } }).user.login;
@@ -193,7 +253,14 @@ describe('with a webhook secret', () => {
     }
     await w.ctx.deps.background.drain();
     expect(await runs()).toEqual([]);
-    expect(await w.ctx.deps.db.selectFrom('conversations').select('id').where('task_id', '=', w.task.id).where('kind', '=', 'agent_run').execute()).toEqual([]);
+    expect(
+      await w.ctx.deps.db
+        .selectFrom('conversations')
+        .select('id')
+        .where('task_id', '=', w.task.id)
+        .where('kind', '=', 'agent_run')
+        .execute(),
+    ).toEqual([]);
     expect(await task()).toEqual(before);
   });
 
@@ -205,21 +272,35 @@ describe('with a webhook secret', () => {
     // A comment: the replay (a fresh X-GitHub-Delivery, the same signed bytes) is not acted on.
     const mention = await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega tidy up' });
     expect(await deliver('issue_comment', mention)).toMatchObject({ status: 'triggered' });
-    expect(await deliver('issue_comment', mention)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+    expect(await deliver('issue_comment', mention)).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('already handled'),
+    });
     await settle();
     await w.restart();
     hookUrl = `${w.server.url}/api/webhooks/github`;
-    expect(await deliver('issue_comment', mention)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+    expect(await deliver('issue_comment', mention)).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('already handled'),
+    });
     expect((await runs()).length).toBe(1);
     // Another comment with the same words is another object, and is acted on.
-    expect(await deliver('issue_comment', await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega tidy up' }))).toMatchObject({ status: 'triggered' });
+    expect(
+      await deliver(
+        'issue_comment',
+        await gh.payloads.issueComment('acme', 'greeter', prNumber, { user: 'ada', body: '@bottega tidy up' }),
+      ),
+    ).toMatchObject({ status: 'triggered' });
     await settle();
     expect((await runs()).length).toBe(2);
 
     // A review, by its id.
     const review = await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, { user: 'ada', body: 'Fine by me.' });
     expect(await deliver('pull_request_review', review)).toMatchObject({ status: 'ignored', reason: 'no mention of @bottega' });
-    expect(await deliver('pull_request_review', review)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+    expect(await deliver('pull_request_review', review)).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('already handled'),
+    });
 
     // A pull request closed: by number, action and updated_at; reopening it is a new change.
     await execFileChecked('gh', ['pr', 'close', String(prNumber), '--repo', 'acme/greeter']);
@@ -228,7 +309,11 @@ describe('with a webhook secret', () => {
     await w.ctx.deps.db.updateTable('tasks').set({ pr_closed: 0 }).where('id', '=', w.task.id).execute();
     expect(await deliver('pull_request', closed)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
     expect((await task()).prClosed).toBe(false);
-    const reopened = { ...closed, action: 'reopened', pull_request: { ...(closed.pull_request as object), state: 'open', closed_at: null } };
+    const reopened = {
+      ...closed,
+      action: 'reopened',
+      pull_request: { ...(closed.pull_request as object), state: 'open', closed_at: null },
+    };
     expect(await deliver('pull_request', reopened)).toMatchObject({ status: 'reopened' });
 
     // A delivery that hits a genuine fault is forgotten with its object: a redelivery is handled afresh.
@@ -249,13 +334,17 @@ describe('with a webhook secret', () => {
     const signedOriginal = await sign(SECRET, JSON.stringify(payload));
     expect((await gh.deliverWebhook(hookUrl, 'issue_comment', altered, SECRET, { signature: signedOriginal })).status).toBe(401);
     expect(await runs()).toEqual([]);
-    const health = (await (await fetch(`${w.server.url}/api/webhooks/health`)).json()) as { secretConfigured: boolean; triggerHandle: string };
+    const health = (await (await fetch(`${w.server.url}/api/webhooks/health`)).json()) as {
+      secretConfigured: boolean;
+      triggerHandle: string;
+    };
     expect(health).toMatchObject({ secretConfigured: true, triggerHandle: 'bottega' });
   });
 
   it('completes the task when its PR is merged on GitHub, and flags one closed without merging', async () => {
     // Closed, reopened and merged on GitHub (with gh, as a person would), each followed by its event.
-    const ghPr = (verb: 'close' | 'reopen' | 'merge') => execFileChecked('gh', ['pr', verb, String(prNumber), '--repo', 'acme/greeter', ...(verb === 'merge' ? ['--merge'] : [])]);
+    const ghPr = (verb: 'close' | 'reopen' | 'merge') =>
+      execFileChecked('gh', ['pr', verb, String(prNumber), '--repo', 'acme/greeter', ...(verb === 'merge' ? ['--merge'] : [])]);
     const closedEvent = () => gh.payloads.pullRequestClosed('acme', 'greeter', prNumber, 'ada');
     const send = async (payload: object) => (await gh.deliverWebhook(hookUrl, 'pull_request', payload, SECRET)).body;
     await ghPr('close');
@@ -264,7 +353,11 @@ describe('with a webhook secret', () => {
     expect(await task()).toMatchObject({ prClosed: true, status: 'in_review' });
     await ghPr('reopen');
     // The reopened event is the closed one's pull request, open again.
-    const reopened = { ...closed, action: 'reopened', pull_request: { ...(closed.pull_request as object), state: 'open', closed_at: null } };
+    const reopened = {
+      ...closed,
+      action: 'reopened',
+      pull_request: { ...(closed.pull_request as object), state: 'open', closed_at: null },
+    };
     expect(await send(reopened)).toMatchObject({ status: 'reopened' });
     expect((await task()).prClosed).toBe(false);
     await ghPr('merge');

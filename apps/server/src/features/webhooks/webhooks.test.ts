@@ -79,7 +79,8 @@ describe('feedback prompts', () => {
 });
 
 describe("GitHub's published example payloads", () => {
-  const examples = (name: string) => (webhookExamples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === name)?.examples ?? [];
+  const examples = (name: string) =>
+    (webhookExamples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === name)?.examples ?? [];
 
   it('parse with the schemas the receiver uses', () => {
     const comments = examples('issue_comment');
@@ -112,20 +113,34 @@ describe('delivery subjects', () => {
   });
   const pull = (action: string, updatedAt: string | undefined, merged = false) => ({
     action,
-    pull_request: { number: 7, html_url: 'https://gh/p/7', merged, head: { ref: 'task/1-x' }, ...(updatedAt ? { updated_at: updatedAt } : {}) },
+    pull_request: {
+      number: 7,
+      html_url: 'https://gh/p/7',
+      merged,
+      head: { ref: 'task/1-x' },
+      ...(updatedAt ? { updated_at: updatedAt } : {}),
+    },
     repository,
   });
 
   it('names the comment, the review or the pull request change a delivery acts on, whatever its delivery id', () => {
     expect(deliverySubject('issue_comment', comment(11))?.key).toBe('issue_comment:acme/greeter:11:created');
-    expect(deliverySubject('issue_comment', comment(11))?.key).toBe(deliverySubject('issue_comment', JSON.parse(JSON.stringify(comment(11))))?.key);
+    expect(deliverySubject('issue_comment', comment(11))?.key).toBe(
+      deliverySubject('issue_comment', JSON.parse(JSON.stringify(comment(11))))?.key,
+    );
     expect(deliverySubject('issue_comment', comment(12))?.key).not.toBe(deliverySubject('issue_comment', comment(11))?.key);
     expect(deliverySubject('issue_comment', comment(11, 'edited'))?.key).not.toBe(deliverySubject('issue_comment', comment(11))?.key);
     expect(deliverySubject('pull_request_review', review(5))?.key).toBe('pull_request_review:acme/greeter:5:submitted');
-    expect(deliverySubject('pull_request', pull('closed', '2025-01-01T10:00:00Z'))?.key).toBe('pull_request:acme/greeter:7:closed:2025-01-01T10:00:00Z');
+    expect(deliverySubject('pull_request', pull('closed', '2025-01-01T10:00:00Z'))?.key).toBe(
+      'pull_request:acme/greeter:7:closed:2025-01-01T10:00:00Z',
+    );
     // Closing and merging within the same second are two changes.
-    expect(deliverySubject('pull_request', pull('closed', '2025-01-01T10:00:00Z', true))?.key).toBe('pull_request:acme/greeter:7:merged:2025-01-01T10:00:00Z');
-    expect(deliverySubject('pull_request', pull('reopened', '2025-01-01T10:00:00Z'))?.key).toBe('pull_request:acme/greeter:7:reopened:2025-01-01T10:00:00Z');
+    expect(deliverySubject('pull_request', pull('closed', '2025-01-01T10:00:00Z', true))?.key).toBe(
+      'pull_request:acme/greeter:7:merged:2025-01-01T10:00:00Z',
+    );
+    expect(deliverySubject('pull_request', pull('reopened', '2025-01-01T10:00:00Z'))?.key).toBe(
+      'pull_request:acme/greeter:7:reopened:2025-01-01T10:00:00Z',
+    );
   });
 
   it('names nothing for events and payloads it does not act on', () => {

@@ -16,16 +16,29 @@ export interface SignInCommands {
   codexLoginCommand?: readonly [string, ...string[]];
 }
 
-export function defaultProviders(config: Pick<Config, 'home' | 'stallTimeoutMs'>, logger: Logger, sandbox: Sandbox, signIn: SignInCommands = {}): ProviderRegistry {
+export function defaultProviders(
+  config: Pick<Config, 'home' | 'stallTimeoutMs'>,
+  logger: Logger,
+  sandbox: Sandbox,
+  signIn: SignInCommands = {},
+): ProviderRegistry {
   const common = { home: config.home, stallTimeoutMs: config.stallTimeoutMs, sandbox };
   return new ProviderRegistry()
     .register(
       'anthropic',
-      createClaudeProvider({ ...common, logger: logger.child({ provider: 'anthropic' }), ...(signIn.claudeSetupCommand ? { setupTokenCommand: signIn.claudeSetupCommand } : {}) }),
+      createClaudeProvider({
+        ...common,
+        logger: logger.child({ provider: 'anthropic' }),
+        ...(signIn.claudeSetupCommand ? { setupTokenCommand: signIn.claudeSetupCommand } : {}),
+      }),
     )
     .register(
       'openai',
-      createCodexProvider({ ...common, logger: logger.child({ provider: 'openai' }), ...(signIn.codexLoginCommand ? { deviceLoginCommand: signIn.codexLoginCommand } : {}) }),
+      createCodexProvider({
+        ...common,
+        logger: logger.child({ provider: 'openai' }),
+        ...(signIn.codexLoginCommand ? { deviceLoginCommand: signIn.codexLoginCommand } : {}),
+      }),
     )
     .register('opencode', createOpencodeProvider({ ...common, logger: logger.child({ provider: 'opencode' }) }));
 }

@@ -41,8 +41,8 @@ function WebhookSetup() {
         GitHub webhook
       </h3>
       <p className="text-stone-600">
-        In each repository&apos;s Settings → Webhooks on GitHub, add a webhook with these values. Reviewers then mention @{h.triggerHandle} in a pull-request comment or review to send the PR agent back to
-        work.
+        In each repository&apos;s Settings → Webhooks on GitHub, add a webhook with these values. Reviewers then mention @{h.triggerHandle}{' '}
+        in a pull-request comment or review to send the PR agent back to work.
       </p>
       <dl className="grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[10rem_1fr]">
         <dt className="font-medium text-stone-700">Payload URL</dt>
@@ -60,15 +60,18 @@ function WebhookSetup() {
           {h.secretConfigured ? (
             <span className="text-green-800">Configured on this server — enter the same value of GITHUB_WEBHOOK_SECRET on GitHub.</span>
           ) : (
-            <span className="text-red-700">Not configured: set GITHUB_WEBHOOK_SECRET (16 characters or more) on the server and restart it. Until then every delivery is refused.</span>
+            <span className="text-red-700">
+              Not configured: set GITHUB_WEBHOOK_SECRET (16 characters or more) on the server and restart it. Until then every delivery is
+              refused.
+            </span>
           )}
         </dd>
         <dt className="font-medium text-stone-700">Events</dt>
-        <dd>
-          Let me select individual events: {h.events.map((e) => EVENT_LABELS[e] ?? e).join(', ')}.
-        </dd>
+        <dd>Let me select individual events: {h.events.map((e) => EVENT_LABELS[e] ?? e).join(', ')}.</dd>
       </dl>
-      <p className="text-xs text-stone-500">The URL is this page&apos;s address as your browser sees it; GitHub must be able to reach it.</p>
+      <p className="text-xs text-stone-500">
+        The URL is this page&apos;s address as your browser sees it; GitHub must be able to reach it.
+      </p>
     </section>
   );
 }

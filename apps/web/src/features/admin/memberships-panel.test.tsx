@@ -11,9 +11,30 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const user = (id: number, username: string, isActive = true) => ({ id, username, isActive, isAdmin: id === 1, isTechnical: true, hasCompletedOnboarding: true, gitName: null, gitEmail: null, lastLoginAt: null, createdAt: '2025-01-01T00:00:00.000Z' });
+const user = (id: number, username: string, isActive = true) => ({
+  id,
+  username,
+  isActive,
+  isAdmin: id === 1,
+  isTechnical: true,
+  hasCompletedOnboarding: true,
+  gitName: null,
+  gitEmail: null,
+  lastLoginAt: null,
+  createdAt: '2025-01-01T00:00:00.000Z',
+});
 const member = (userId: number, username: string) => ({ userId, username, role: 'member' as const, addedAt: '2025-01-01T00:00:00.000Z' });
-const project = { id: 7, name: 'Atlas', repoPath: '/srv/atlas', subprojectPath: null, ownerId: 1, isGitRepo: true, taskCounts: { pending: 0, in_progress: 0, in_review: 0, completed: 0 }, createdAt: '', updatedAt: '' };
+const project = {
+  id: 7,
+  name: 'Atlas',
+  repoPath: '/srv/atlas',
+  subprojectPath: null,
+  ownerId: 1,
+  isGitRepo: true,
+  taskCounts: { pending: 0, in_progress: 0, in_review: 0, completed: 0 },
+  createdAt: '',
+  updatedAt: '',
+};
 
 describe('addableUsers', () => {
   it('offers everyone who is not a member yet', () => {
@@ -60,7 +81,10 @@ describe('MembershipsPanel', () => {
       'GET /api/projects': { body: { projects: [project] } },
       'GET /api/admin/users': { body: { users: [user(1, 'admin'), user(2, 'bob')] } },
       'GET /api/projects/7/members': { body: { members: [member(1, 'admin'), member(2, 'bob')] } },
-      'DELETE /api/projects/7/members/2': { status: 409, body: { error: { code: 'CONFLICT', message: 'a project must keep at least one member' } } },
+      'DELETE /api/projects/7/members/2': {
+        status: 409,
+        body: { error: { code: 'CONFLICT', message: 'a project must keep at least one member' } },
+      },
     });
     renderWithClient(<MembershipsPanel />);
     const list = await screen.findByRole('list', { name: 'Members' });
@@ -69,7 +93,7 @@ describe('MembershipsPanel', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('a project must keep at least one member');
   });
 
-  it('sets a member\'s role', async () => {
+  it("sets a member's role", async () => {
     let members = [{ ...member(1, 'admin'), role: 'owner' as const }, member(2, 'bob')];
     const calls = stubApi({
       'GET /api/projects': { body: { projects: [project] } },

@@ -27,7 +27,10 @@ export function MembershipsPanel() {
 
 function ProjectMembers({ projectId }: { projectId: number }) {
   const qc = useQueryClient();
-  const members = useQuery({ queryKey: keys.members(projectId), queryFn: () => api.get('/api/projects/:projectId/members', { params: { projectId } }) });
+  const members = useQuery({
+    queryKey: keys.members(projectId),
+    queryFn: () => api.get('/api/projects/:projectId/members', { params: { projectId } }),
+  });
   const users = useAdminUsers();
   const [userId, setUserId] = useState('');
   const put = (res: { members: MemberDto[] }) => qc.setQueryData(keys.members(projectId), res);
@@ -43,7 +46,8 @@ function ProjectMembers({ projectId }: { projectId: number }) {
     onSuccess: put,
   });
   const setRole = useMutation({
-    mutationFn: ({ id, role }: { id: number; role: ProjectRole }) => api.patch('/api/projects/:projectId/members/:userId', { params: { projectId, userId: id }, body: { role } }),
+    mutationFn: ({ id, role }: { id: number; role: ProjectRole }) =>
+      api.patch('/api/projects/:projectId/members/:userId', { params: { projectId, userId: id }, body: { role } }),
     onSuccess: put,
   });
   if (members.isPending || users.isPending) return <LoadingState />;
@@ -93,7 +97,12 @@ function ProjectMembers({ projectId }: { projectId: number }) {
       >
         <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm sm:max-w-xs">
           <span className="font-medium text-stone-700">Add a user</span>
-          <select className="rounded-md border border-stone-300 px-2 py-1.5" value={userId} onChange={(e) => setUserId(e.target.value)} aria-label="User to add">
+          <select
+            className="rounded-md border border-stone-300 px-2 py-1.5"
+            value={userId}
+            onChange={(e) => setUserId(e.target.value)}
+            aria-label="User to add"
+          >
             <option value="">{candidates.length === 0 ? 'Everyone is already a member' : 'Choose a user…'}</option>
             {candidates.map((u) => (
               <option key={u.id} value={u.id}>

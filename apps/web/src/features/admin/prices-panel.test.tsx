@@ -11,7 +11,15 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const sonnet: ModelPriceDto = { provider: 'anthropic', model: 'claude-sonnet-4-5', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75, updatedAt: '2030-01-01T00:00:00.000Z' };
+const sonnet: ModelPriceDto = {
+  provider: 'anthropic',
+  model: 'claude-sonnet-4-5',
+  inputPerMTok: 3,
+  outputPerMTok: 15,
+  cacheReadPerMTok: 0.3,
+  cacheWritePerMTok: 3.75,
+  updatedAt: '2030-01-01T00:00:00.000Z',
+};
 
 describe('prices panel', () => {
   it('lists, saves and deletes prices', async () => {
@@ -33,7 +41,12 @@ describe('prices panel', () => {
     expect((await screen.findByTestId('price-claude-sonnet-4-5')).textContent).toContain('$3.75');
     const save = screen.getByRole('button', { name: 'Save price' });
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'house-model' } });
-    for (const [label, value] of [['Input $/MTok', '1'], ['Output $/MTok', '2'], ['Cache read $/MTok', '0.1']]) fireEvent.change(screen.getByLabelText(label as string), { target: { value } });
+    for (const [label, value] of [
+      ['Input $/MTok', '1'],
+      ['Output $/MTok', '2'],
+      ['Cache read $/MTok', '0.1'],
+    ])
+      fireEvent.change(screen.getByLabelText(label as string), { target: { value } });
     expect((save as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByLabelText('Cache write $/MTok'), { target: { value: '-1' } });
     expect((save as HTMLButtonElement).disabled).toBe(true);
@@ -41,7 +54,17 @@ describe('prices panel', () => {
     fireEvent.click(save);
     fireEvent.click(screen.getByRole('button', { name: 'Delete the price of claude-sonnet-4-5' }));
     await waitFor(() => expect(calls).toHaveLength(2));
-    expect(calls).toContainEqual({ method: 'PUT', body: { provider: 'anthropic', model: 'house-model', inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } });
+    expect(calls).toContainEqual({
+      method: 'PUT',
+      body: {
+        provider: 'anthropic',
+        model: 'house-model',
+        inputPerMTok: 1,
+        outputPerMTok: 2,
+        cacheReadPerMTok: 0.1,
+        cacheWritePerMTok: 1.25,
+      },
+    });
     expect(calls).toContainEqual({ method: 'DELETE', body: { provider: 'anthropic', model: 'claude-sonnet-4-5' } });
   });
 });

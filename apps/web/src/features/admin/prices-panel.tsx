@@ -22,13 +22,22 @@ interface Draft {
   values: Record<PriceFields, string>;
 }
 
-const emptyDraft = (): Draft => ({ provider: 'anthropic', model: '', values: { inputPerMTok: '', outputPerMTok: '', cacheReadPerMTok: '', cacheWritePerMTok: '' } });
+const emptyDraft = (): Draft => ({
+  provider: 'anthropic',
+  model: '',
+  values: { inputPerMTok: '', outputPerMTok: '', cacheReadPerMTok: '', cacheWritePerMTok: '' },
+});
 
 function draftOf(p: ModelPriceDto): Draft {
   return {
     provider: p.provider,
     model: p.model,
-    values: { inputPerMTok: String(p.inputPerMTok), outputPerMTok: String(p.outputPerMTok), cacheReadPerMTok: String(p.cacheReadPerMTok), cacheWritePerMTok: String(p.cacheWritePerMTok) },
+    values: {
+      inputPerMTok: String(p.inputPerMTok),
+      outputPerMTok: String(p.outputPerMTok),
+      cacheReadPerMTok: String(p.cacheReadPerMTok),
+      cacheWritePerMTok: String(p.cacheWritePerMTok),
+    },
   };
 }
 
@@ -37,7 +46,14 @@ function bodyOf(d: Draft): PutModelPriceBody | null {
   const n = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
   const values = FIELDS.map((f) => n(d.values[f.key]));
   if (!d.model.trim() || values.some((v) => !Number.isFinite(v) || v < 0)) return null;
-  return { provider: d.provider, model: d.model.trim(), inputPerMTok: values[0] ?? 0, outputPerMTok: values[1] ?? 0, cacheReadPerMTok: values[2] ?? 0, cacheWritePerMTok: values[3] ?? 0 };
+  return {
+    provider: d.provider,
+    model: d.model.trim(),
+    inputPerMTok: values[0] ?? 0,
+    outputPerMTok: values[1] ?? 0,
+    cacheReadPerMTok: values[2] ?? 0,
+    cacheWritePerMTok: values[3] ?? 0,
+  };
 }
 
 export function PricesPanel() {
@@ -64,7 +80,10 @@ export function PricesPanel() {
   };
   return (
     <div className="flex flex-col gap-4 text-sm">
-      <p className="text-stone-600 sm:max-w-2xl">US dollars per million tokens. Runs of a model missing here show their tokens without a cost. The model id must be exactly what runs use (as shown in the run history).</p>
+      <p className="text-stone-600 sm:max-w-2xl">
+        US dollars per million tokens. Runs of a model missing here show their tokens without a cost. The model id must be exactly what runs
+        use (as shown in the run history).
+      </p>
       {prices.data.length === 0 ? (
         <EmptyState title="No prices yet" />
       ) : (
@@ -96,7 +115,12 @@ export function PricesPanel() {
                     <Button variant="ghost" onClick={() => setDraft(draftOf(p))} aria-label={`Edit the price of ${p.model}`}>
                       Edit
                     </Button>
-                    <Button variant="ghost" onClick={() => remove.mutate(p)} busy={remove.isPending && remove.variables.model === p.model} aria-label={`Delete the price of ${p.model}`}>
+                    <Button
+                      variant="ghost"
+                      onClick={() => remove.mutate(p)}
+                      busy={remove.isPending && remove.variables.model === p.model}
+                      aria-label={`Delete the price of ${p.model}`}
+                    >
                       Delete
                     </Button>
                   </td>
@@ -107,11 +131,19 @@ export function PricesPanel() {
         </div>
       )}
       <InlineError error={remove.error} />
-      <form onSubmit={submit} className="flex flex-col gap-3 rounded-lg border border-stone-200 bg-white p-3 sm:max-w-2xl" aria-label="Set a model price">
+      <form
+        onSubmit={submit}
+        className="flex flex-col gap-3 rounded-lg border border-stone-200 bg-white p-3 sm:max-w-2xl"
+        aria-label="Set a model price"
+      >
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-[10rem_1fr]">
           <label className="flex flex-col gap-1">
             <span className="font-medium">Provider</span>
-            <select className="rounded border border-stone-300 px-2 py-1.5" value={draft.provider} onChange={(e) => setDraft({ ...draft, provider: e.target.value as ProviderName })}>
+            <select
+              className="rounded border border-stone-300 px-2 py-1.5"
+              value={draft.provider}
+              onChange={(e) => setDraft({ ...draft, provider: e.target.value as ProviderName })}
+            >
               {providerNames.map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -119,11 +151,22 @@ export function PricesPanel() {
               ))}
             </select>
           </label>
-          <Field label="Model" value={draft.model} onChange={(e) => setDraft({ ...draft, model: e.target.value })} placeholder="claude-sonnet-4-5" />
+          <Field
+            label="Model"
+            value={draft.model}
+            onChange={(e) => setDraft({ ...draft, model: e.target.value })}
+            placeholder="claude-sonnet-4-5"
+          />
         </div>
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
           {FIELDS.map((f) => (
-            <Field key={f.key} label={`${f.label} $/MTok`} inputMode="decimal" value={draft.values[f.key]} onChange={(e) => setDraft({ ...draft, values: { ...draft.values, [f.key]: e.target.value } })} />
+            <Field
+              key={f.key}
+              label={`${f.label} $/MTok`}
+              inputMode="decimal"
+              value={draft.values[f.key]}
+              onChange={(e) => setDraft({ ...draft, values: { ...draft.values, [f.key]: e.target.value } })}
+            />
           ))}
         </div>
         <div className="flex items-center gap-2">

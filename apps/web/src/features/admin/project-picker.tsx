@@ -21,7 +21,12 @@ export function ProjectPicker({ label, empty, children }: { label: string; empty
     <div className="flex flex-col gap-3">
       <label className="flex flex-col gap-1 text-sm sm:max-w-sm">
         <span className="font-medium text-stone-700">{label}</span>
-        <select className="rounded-md border border-stone-300 px-2 py-1.5" value={projectId} onChange={(e) => setChosen(Number(e.target.value))} aria-label={label}>
+        <select
+          className="rounded-md border border-stone-300 px-2 py-1.5"
+          value={projectId}
+          onChange={(e) => setChosen(Number(e.target.value))}
+          aria-label={label}
+        >
           {list.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}

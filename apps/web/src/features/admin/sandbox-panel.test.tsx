@@ -35,7 +35,7 @@ function serve(sandbox: SandboxStatusDto, puts: unknown[]): void {
 }
 
 describe('sandbox panel', () => {
-  it('says agents run confined, and saves a project\'s hosts one per line', async () => {
+  it("says agents run confined, and saves a project's hosts one per line", async () => {
     const puts: unknown[] = [];
     serve({ mode: 'auto', confined: true, reason: 'bubblewrap works here: agents run confined', alwaysAllowed: ['github.com'] }, puts);
     expect((await screen.findByTestId('sandbox-panel')).textContent).toContain('Agents run confined');
@@ -48,7 +48,15 @@ describe('sandbox panel', () => {
   });
 
   it('warns loudly when agents run unconfined, with the reason', async () => {
-    serve({ mode: 'auto', confined: false, reason: 'bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap socat)', alwaysAllowed: ['github.com'] }, []);
+    serve(
+      {
+        mode: 'auto',
+        confined: false,
+        reason: 'bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap socat)',
+        alwaysAllowed: ['github.com'],
+      },
+      [],
+    );
     expect((await screen.findByTestId('sandbox-panel')).textContent).toContain('Agents run unconfined');
     expect(screen.getByTestId('sandbox-reason').textContent).toContain('apt-get install bubblewrap socat');
     expect(screen.getByTestId('sandbox-reason').textContent).toContain('can read every user’s credentials');

@@ -11,7 +11,14 @@ import { ProjectPicker } from './project-picker';
 
 /** The textarea's lines as hosts: trimmed, blank lines and duplicates dropped. */
 export function parseHostLines(text: string): string[] {
-  return [...new Set(text.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== ''),
+    ),
+  ];
 }
 
 export function SandboxPanel() {
@@ -51,7 +58,10 @@ export function SandboxPanel() {
 function ProjectHostsEditor() {
   return (
     <div className="rounded-md border border-stone-200 p-3">
-      <ProjectPicker label="Extra hosts for project" empty={<p className="text-stone-500">Extra hosts are set per project; there is no project yet.</p>}>
+      <ProjectPicker
+        label="Extra hosts for project"
+        empty={<p className="text-stone-500">Extra hosts are set per project; there is no project yet.</p>}
+      >
         {(projectId) => <HostsForm key={projectId} projectId={projectId} />}
       </ProjectPicker>
     </div>
@@ -60,7 +70,10 @@ function ProjectHostsEditor() {
 
 function HostsForm({ projectId }: { projectId: number }) {
   const qc = useQueryClient();
-  const hosts = useQuery({ queryKey: keys.allowedHosts(projectId), queryFn: () => api.get('/api/projects/:projectId/allowed-hosts', { params: { projectId } }) });
+  const hosts = useQuery({
+    queryKey: keys.allowedHosts(projectId),
+    queryFn: () => api.get('/api/projects/:projectId/allowed-hosts', { params: { projectId } }),
+  });
   const [text, setText] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const save = useMutation({
@@ -94,7 +107,10 @@ function HostsForm({ projectId }: { projectId: number }) {
           setText(e.target.value);
         }}
       />
-      <p className="text-xs text-stone-500">One per line: a host name, *.domain for its subdomains, and :port for a port other than 80 and 443. Agents get them from their next turn.</p>
+      <p className="text-xs text-stone-500">
+        One per line: a host name, *.domain for its subdomains, and :port for a port other than 80 and 443. Agents get them from their next
+        turn.
+      </p>
       <InlineError error={save.error} />
       <div className="flex items-center gap-3">
         <Button type="submit" variant="primary" busy={save.isPending} disabled={value === current}>

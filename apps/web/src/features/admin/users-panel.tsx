@@ -7,7 +7,8 @@ import { useMe } from '../../app/session';
 import { Badge, Button, ErrorState, Field, InlineError, LoadingState, Modal } from '../../ui';
 import { useAdminUsers, useUserChange } from './users';
 
-type Dialog = { kind: 'create' } | { kind: 'rename'; user: UserDto } | { kind: 'password'; user: UserDto } | { kind: 'delete'; user: UserDto } | null;
+type Dialog =
+  { kind: 'create' } | { kind: 'rename'; user: UserDto } | { kind: 'password'; user: UserDto } | { kind: 'delete'; user: UserDto } | null;
 
 export function UsersPanel() {
   const users = useAdminUsers();
@@ -60,22 +61,47 @@ function UserRow({ user: u, onDialog }: { user: UserDto; onDialog: (d: Dialog) =
           {!u.isActive && <Badge tone="red">deactivated</Badge>}
         </div>
       </td>
-      <td className="hidden px-3 py-2 text-stone-600 sm:table-cell">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : 'never'}</td>
+      <td className="hidden px-3 py-2 text-stone-600 sm:table-cell">
+        {u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : 'never'}
+      </td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap gap-1">
           <Button className="px-2 py-1 text-xs" onClick={() => onDialog({ kind: 'rename', user: u })}>
             Rename
           </Button>
-          <Button className="px-2 py-1 text-xs" disabled={self} title={self ? 'Change your own password in Settings → Profile' : undefined} onClick={() => onDialog({ kind: 'password', user: u })}>
+          <Button
+            className="px-2 py-1 text-xs"
+            disabled={self}
+            title={self ? 'Change your own password in Settings → Profile' : undefined}
+            onClick={() => onDialog({ kind: 'password', user: u })}
+          >
             Reset password
           </Button>
-          <Button className="px-2 py-1 text-xs" busy={change.isPending} disabled={self} title={self ? 'You cannot deactivate yourself' : undefined} onClick={() => change.mutate({ kind: 'update', userId: u.id, patch: { isActive: !u.isActive } })}>
+          <Button
+            className="px-2 py-1 text-xs"
+            busy={change.isPending}
+            disabled={self}
+            title={self ? 'You cannot deactivate yourself' : undefined}
+            onClick={() => change.mutate({ kind: 'update', userId: u.id, patch: { isActive: !u.isActive } })}
+          >
             {u.isActive ? 'Deactivate' : 'Activate'}
           </Button>
-          <Button className="px-2 py-1 text-xs" busy={change.isPending} disabled={self} title={self ? 'You cannot remove your own admin rights' : undefined} onClick={() => change.mutate({ kind: 'update', userId: u.id, patch: { isAdmin: !u.isAdmin } })}>
+          <Button
+            className="px-2 py-1 text-xs"
+            busy={change.isPending}
+            disabled={self}
+            title={self ? 'You cannot remove your own admin rights' : undefined}
+            onClick={() => change.mutate({ kind: 'update', userId: u.id, patch: { isAdmin: !u.isAdmin } })}
+          >
             {u.isAdmin ? 'Remove admin' : 'Make admin'}
           </Button>
-          <Button variant="danger" className="px-2 py-1 text-xs" disabled={self} title={self ? 'You cannot delete your own account' : undefined} onClick={() => onDialog({ kind: 'delete', user: u })}>
+          <Button
+            variant="danger"
+            className="px-2 py-1 text-xs"
+            disabled={self}
+            title={self ? 'You cannot delete your own account' : undefined}
+            onClick={() => onDialog({ kind: 'delete', user: u })}
+          >
             Delete
           </Button>
         </div>
@@ -100,7 +126,16 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
         }}
       >
         <Field label="Username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required />
-        <Field label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" minLength={8} required hint="At least 8 characters. Tell it to the user; they can change it in Settings → Profile." />
+        <Field
+          label="Password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+          minLength={8}
+          required
+          hint="At least 8 characters. Tell it to the user; they can change it in Settings → Profile."
+        />
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
           Administrator
@@ -154,7 +189,16 @@ function PasswordDialog({ user, onClose }: { user: UserDto; onClose: () => void 
           reset.mutate({ kind: 'password', userId: user.id, password });
         }}
       >
-        <Field label="New password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" minLength={8} required hint="Their current sessions and API key stop working." />
+        <Field
+          label="New password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+          minLength={8}
+          required
+          hint="Their current sessions and API key stop working."
+        />
         <InlineError error={reset.error} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

@@ -18,7 +18,15 @@ function AuthCard({ title, intro, children }: { title: string; intro: string; ch
   );
 }
 
-function CredentialsForm({ submitLabel, onSubmit, confirm }: { submitLabel: string; onSubmit: (u: string, p: string) => Promise<unknown>; confirm?: boolean }) {
+function CredentialsForm({
+  submitLabel,
+  onSubmit,
+  confirm,
+}: {
+  submitLabel: string;
+  onSubmit: (u: string, p: string) => Promise<unknown>;
+  confirm?: boolean;
+}) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
@@ -31,7 +39,14 @@ function CredentialsForm({ submitLabel, onSubmit, confirm }: { submitLabel: stri
   };
   return (
     <form className="flex flex-col gap-3" onSubmit={submit}>
-      <Field label="Username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        required
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+      />
       <Field
         label="Password"
         name="password"

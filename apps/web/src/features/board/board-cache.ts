@@ -8,12 +8,26 @@ import { taskStatuses } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
-import { applyRunUpdate, COLUMN_PAGE_SIZE, findInColumns, isStale, patchInColumn, placeInColumn, removeFromColumn, type ColumnData } from './columns';
+import {
+  applyRunUpdate,
+  COLUMN_PAGE_SIZE,
+  findInColumns,
+  isStale,
+  patchInColumn,
+  placeInColumn,
+  removeFromColumn,
+  type ColumnData,
+} from './columns';
 
 export function useTaskColumn(projectId: number, status: TaskStatus) {
   return useInfiniteQuery({
     queryKey: keys.taskColumn(projectId, status),
-    queryFn: ({ pageParam, signal }) => api.get('/api/projects/:projectId/tasks', { params: { projectId }, query: { status, limit: COLUMN_PAGE_SIZE, cursor: pageParam ?? undefined }, signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api.get('/api/projects/:projectId/tasks', {
+        params: { projectId },
+        query: { status, limit: COLUMN_PAGE_SIZE, cursor: pageParam ?? undefined },
+        signal,
+      }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -22,7 +36,8 @@ export function useTaskColumn(projectId: number, status: TaskStatus) {
 export function activeRunsQuery(projectId: number) {
   return {
     queryKey: keys.activeRuns(projectId),
-    queryFn: async ({ signal }: { signal: AbortSignal }) => (await api.get('/api/projects/:projectId/active-runs', { params: { projectId }, signal })).runs,
+    queryFn: async ({ signal }: { signal: AbortSignal }) =>
+      (await api.get('/api/projects/:projectId/active-runs', { params: { projectId }, signal })).runs,
   };
 }
 

@@ -21,7 +21,10 @@ afterEach(() => {
 
 const PROJECT = 1;
 
-function renderBoard(columns: Partial<Record<TaskStatus, ColumnData>>, opts: { runs?: AgentRunDto[]; actions?: Partial<ColumnActions> } = {}) {
+function renderBoard(
+  columns: Partial<Record<TaskStatus, ColumnData>>,
+  opts: { runs?: AgentRunDto[]; actions?: Partial<ColumnActions> } = {},
+) {
   const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   for (const s of taskStatuses) qc.setQueryData(keys.taskColumn(PROJECT, s), columns[s] ?? pages([]));
   const actions: ColumnActions = { onMove: vi.fn(), onEdit: vi.fn(), ...opts.actions };
@@ -47,7 +50,10 @@ async function emit(qc: QueryClient, event: ServerEvent) {
 }
 
 const column = (label: string) => screen.getByRole('region', { name: label });
-const titlesIn = (label: string) => within(column(label)).queryAllByRole('article').map((a) => a.getAttribute('aria-label'));
+const titlesIn = (label: string) =>
+  within(column(label))
+    .queryAllByRole('article')
+    .map((a) => a.getAttribute('aria-label'));
 
 describe('BoardColumn', () => {
   it('renders each task under its status, newest first, with flags and the running agent', () => {
@@ -95,11 +101,16 @@ describe('BoardColumn', () => {
     expect(titlesIn('In Progress')).toEqual(['First']);
 
     // Events of another project leave this board alone.
-    await emit(qc, { type: 'task.created', projectId: 2, taskId: 50, task: buildTask(50, 'pending', { projectId: 2, title: 'Elsewhere' }) });
+    await emit(qc, {
+      type: 'task.created',
+      projectId: 2,
+      taskId: 50,
+      task: buildTask(50, 'pending', { projectId: 2, title: 'Elsewhere' }),
+    });
     expect(titlesIn('Pending')).toEqual(['Brand new', 'Third']);
   });
 
-  it('keeps the project\'s live runs current from run events', async () => {
+  it("keeps the project's live runs current from run events", async () => {
     const { qc } = renderBoard({ pending: pages([buildTask(4, 'pending', { title: 'Plan it' })]) });
     qc.setQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT), []);
     await emit(qc, { type: 'agent-run.updated', projectId: PROJECT, taskId: 4, run: buildRun(11, 4, 'running') });
@@ -143,9 +154,15 @@ describe('BoardColumn', () => {
   });
 
   it('loads the next page of a column with its cursor', async () => {
-    const fetchMock = vi.fn(async (_url: string) => new Response(JSON.stringify({ tasks: [buildTask(1, 'completed', { title: 'Oldest' })], nextCursor: null }), { status: 200 }));
+    const fetchMock = vi.fn(
+      async (_url: string) =>
+        new Response(JSON.stringify({ tasks: [buildTask(1, 'completed', { title: 'Oldest' })], nextCursor: null }), { status: 200 }),
+    );
     vi.stubGlobal('fetch', fetchMock);
-    const first: ColumnData = { pages: [{ tasks: [buildTask(8, 'completed', { title: 'Newest' })], nextCursor: 'cursor-1' }], pageParams: [null] };
+    const first: ColumnData = {
+      pages: [{ tasks: [buildTask(8, 'completed', { title: 'Newest' })], nextCursor: 'cursor-1' }],
+      pageParams: [null],
+    };
     renderBoard({ completed: first });
     fireEvent.click(within(column('Completed')).getByRole('button', { name: 'Load more' }));
     await screen.findByRole('article', { name: 'Oldest' });

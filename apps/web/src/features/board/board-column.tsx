@@ -19,7 +19,17 @@ export interface ColumnActions {
   onEdit: (task: TaskDto) => void;
 }
 
-export function BoardColumn({ projectId, status, runs, actions }: { projectId: number; status: TaskStatus; runs: ReadonlyMap<number, AgentRunDto>; actions: ColumnActions }) {
+export function BoardColumn({
+  projectId,
+  status,
+  runs,
+  actions,
+}: {
+  projectId: number;
+  status: TaskStatus;
+  runs: ReadonlyMap<number, AgentRunDto>;
+  actions: ColumnActions;
+}) {
   const column = useTaskColumn(projectId, status);
   const [over, setOver] = useState(false);
   const tasks = columnTasks(column.data);
@@ -53,7 +63,14 @@ export function BoardColumn({ projectId, status, runs, actions }: { projectId: n
     >
       <h2 className="flex items-center justify-between px-1 pb-2 text-sm font-semibold text-stone-700">
         <span>{label}</span>
-        {column.isFetching && !column.isFetchingNextPage ? <Spinner small /> : <span className="text-xs font-normal text-stone-500">{tasks.length}{column.hasNextPage ? '+' : ''}</span>}
+        {column.isFetching && !column.isFetchingNextPage ? (
+          <Spinner small />
+        ) : (
+          <span className="text-xs font-normal text-stone-500">
+            {tasks.length}
+            {column.hasNextPage ? '+' : ''}
+          </span>
+        )}
       </h2>
       {column.isPending ? (
         <div className="flex justify-center p-4 text-stone-400">
@@ -143,7 +160,13 @@ export function TaskCard({ task, run, actions }: { task: TaskDto; run: AgentRunD
               </option>
             ))}
           </select>
-          <button type="button" aria-label={`Edit ${task.title}`} title="Edit" className="rounded px-1.5 text-stone-500 hover:bg-stone-100" onClick={() => actions.onEdit(task)}>
+          <button
+            type="button"
+            aria-label={`Edit ${task.title}`}
+            title="Edit"
+            className="rounded px-1.5 text-stone-500 hover:bg-stone-100"
+            onClick={() => actions.onEdit(task)}
+          >
             ⋯
           </button>
         </span>

@@ -39,5 +39,21 @@ export function pages(...taskPages: TaskDto[][]): ColumnData {
 }
 
 export function buildRun(id: number, taskId: number, status: AgentRunDto['status']): AgentRunDto {
-  return { id, taskId, agentType: 'implementation', status, conversationId: null, provider: null, model: null, effort: null, trigger: 'manual', triggerUrl: null, failureReason: null, startedAt: null, endedAt: null, createdAt: '2030-01-01T00:00:00.000Z', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 } };
+  return {
+    id,
+    taskId,
+    agentType: 'implementation',
+    status,
+    conversationId: null,
+    provider: null,
+    model: null,
+    effort: null,
+    trigger: 'manual',
+    triggerUrl: null,
+    failureReason: null,
+    startedAt: null,
+    endedAt: null,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
+  };
 }

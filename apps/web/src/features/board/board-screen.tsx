@@ -20,7 +20,10 @@ export function Component() {
   const projectId = useIdParam('projectId');
   const project = useQuery({
     queryKey: keys.project(projectId ?? 0),
-    queryFn: projectId === null ? skipToken : async ({ signal }) => (await api.get('/api/projects/:projectId', { params: { projectId }, signal })).project,
+    queryFn:
+      projectId === null
+        ? skipToken
+        : async ({ signal }) => (await api.get('/api/projects/:projectId', { params: { projectId }, signal })).project,
   });
   useRedirectWhenMissing(projectId, project.error, paths.dashboard());
   if (projectId === null || isApiError(project.error, 'NOT_FOUND') || isApiError(project.error, 'FORBIDDEN')) return null;
@@ -38,7 +41,8 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
   const [editing, setEditing] = useState<TaskDto | null>(null);
 
   const move = useMutation({
-    mutationFn: ({ task, to }: { task: TaskDto; to: TaskStatus }) => api.patch('/api/tasks/:taskId', { params: { taskId: task.id }, body: { status: to } }),
+    mutationFn: ({ task, to }: { task: TaskDto; to: TaskStatus }) =>
+      api.patch('/api/tasks/:taskId', { params: { taskId: task.id }, body: { status: to } }),
     onMutate: ({ task, to }) => placeTaskOnBoard(qc, { ...task, status: to }, { force: true }),
     onSuccess: ({ task }) => {
       placeTaskOnBoard(qc, task);
@@ -76,7 +80,10 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
           <InlineError error={move.error} />
         </div>
       )}
-      <div className="-mx-3 grid snap-x snap-mandatory auto-cols-[85%] grid-flow-col gap-3 overflow-x-auto px-3 pb-2 sm:auto-cols-[45%] md:mx-0 md:grid-flow-row md:grid-cols-4 md:overflow-visible md:px-0" data-testid="board">
+      <div
+        className="-mx-3 grid snap-x snap-mandatory auto-cols-[85%] grid-flow-col gap-3 overflow-x-auto px-3 pb-2 sm:auto-cols-[45%] md:mx-0 md:grid-flow-row md:grid-cols-4 md:overflow-visible md:px-0"
+        data-testid="board"
+      >
         {boardColumns.map((c) => (
           <BoardColumn key={c.status} projectId={projectId} status={c.status} runs={byTask} actions={actions} />
         ))}

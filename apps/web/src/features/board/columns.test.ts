@@ -2,7 +2,18 @@
 // the right column (top of the first page), stale events, live runs.
 import { describe, expect, it } from 'vitest';
 import { buildRun, buildTask, pages } from './board-fixtures';
-import { applyRunUpdate, boardColumns, columnTasks, findInColumns, isStale, patchInColumn, placeInColumn, removeFromColumn, runsByTask, type ColumnData } from './columns';
+import {
+  applyRunUpdate,
+  boardColumns,
+  columnTasks,
+  findInColumns,
+  isStale,
+  patchInColumn,
+  placeInColumn,
+  removeFromColumn,
+  runsByTask,
+  type ColumnData,
+} from './columns';
 
 const ids = (d: ColumnData | undefined) => columnTasks(d).map((t) => t.id);
 

@@ -15,7 +15,10 @@ export const columnLabels: Record<TaskStatus, string> = {
   completed: 'Completed',
 };
 
-export const boardColumns: readonly { status: TaskStatus; label: string }[] = taskStatuses.map((status) => ({ status, label: columnLabels[status] }));
+export const boardColumns: readonly { status: TaskStatus; label: string }[] = taskStatuses.map((status) => ({
+  status,
+  label: columnLabels[status],
+}));
 
 /** Tasks fetched per column page; the first page bounds the board's first paint. */
 export const COLUMN_PAGE_SIZE = 50;
@@ -46,7 +49,10 @@ export function findTask(data: ColumnData | undefined, taskId: number): TaskDto 
 /** The column without the task (same object when it was not there). */
 export function removeFromColumn(data: ColumnData | undefined, taskId: number): ColumnData | undefined {
   if (!data || !findTask(data, taskId)) return data;
-  return { ...data, pages: data.pages.map((p) => (p.tasks.some((t) => t.id === taskId) ? { ...p, tasks: p.tasks.filter((t) => t.id !== taskId) } : p)) };
+  return {
+    ...data,
+    pages: data.pages.map((p) => (p.tasks.some((t) => t.id === taskId) ? { ...p, tasks: p.tasks.filter((t) => t.id !== taskId) } : p)),
+  };
 }
 
 /**

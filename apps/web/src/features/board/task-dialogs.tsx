@@ -48,7 +48,9 @@ export function CreateTaskDialog({ projectId, onClose }: { projectId: number; on
           <input type="checkbox" className="mt-0.5" checked={yoloMode} onChange={(e) => setYolo(e.target.checked)} />
           <span>
             <span className="font-medium">YOLO mode</span>
-            <span className="block text-xs text-stone-500">One agent does everything in a single run, without the plan → implement → review loop. Cannot be changed later.</span>
+            <span className="block text-xs text-stone-500">
+              One agent does everything in a single run, without the plan → implement → review loop. Cannot be changed later.
+            </span>
           </span>
         </label>
         <InlineError error={create.error} />

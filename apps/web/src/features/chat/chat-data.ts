@@ -8,7 +8,16 @@ import { skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
-import { applyMessage, clearDrafts, firstSeq, fromTailPage, lastSeq, mergeMessages, withOlderPage, type ChatTranscript } from './transcript';
+import {
+  applyMessage,
+  clearDrafts,
+  firstSeq,
+  fromTailPage,
+  lastSeq,
+  mergeMessages,
+  withOlderPage,
+  type ChatTranscript,
+} from './transcript';
 
 /** Messages in the first (newest) page and in every older page. */
 export const PAGE_SIZE = 200;
@@ -88,7 +97,10 @@ export function useOlderPages(conversationId: number | null) {
 export function useConversation(conversationId: number | null) {
   return useQuery({
     queryKey: keys.conversation(conversationId ?? 0),
-    queryFn: conversationId === null ? skipToken : ({ signal }) => api.get('/api/conversations/:conversationId', { params: { conversationId }, signal }).then((r) => r.conversation),
+    queryFn:
+      conversationId === null
+        ? skipToken
+        : ({ signal }) => api.get('/api/conversations/:conversationId', { params: { conversationId }, signal }).then((r) => r.conversation),
     retry: false,
   });
 }
@@ -96,7 +108,10 @@ export function useConversation(conversationId: number | null) {
 export function useConversationLive(conversationId: number | null) {
   return useQuery({
     queryKey: keys.conversationLive(conversationId ?? 0),
-    queryFn: conversationId === null ? skipToken : ({ signal }) => api.get('/api/conversations/:conversationId/live', { params: { conversationId }, signal }),
+    queryFn:
+      conversationId === null
+        ? skipToken
+        : ({ signal }) => api.get('/api/conversations/:conversationId/live', { params: { conversationId }, signal }),
     retry: false,
   });
 }
@@ -104,7 +119,8 @@ export function useConversationLive(conversationId: number | null) {
 export function useTask(taskId: number | null) {
   return useQuery({
     queryKey: keys.task(taskId ?? 0),
-    queryFn: taskId === null ? skipToken : ({ signal }) => api.get('/api/tasks/:taskId', { params: { taskId }, signal }).then((r) => r.task),
+    queryFn:
+      taskId === null ? skipToken : ({ signal }) => api.get('/api/tasks/:taskId', { params: { taskId }, signal }).then((r) => r.task),
     retry: false,
   });
 }

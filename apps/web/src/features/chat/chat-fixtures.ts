@@ -3,7 +3,14 @@
 import type { UnifiedMessage, UserQuestion } from '@bottega/protocol';
 import type { StoredMessage } from './transcript';
 
-const base = (id: string, seq: number) => ({ id, seq, provider: 'anthropic' as const, providerSessionId: 's1', at: '2025-01-01T00:00:00.000Z', raw: null });
+const base = (id: string, seq: number) => ({
+  id,
+  seq,
+  provider: 'anthropic' as const,
+  providerSessionId: 's1',
+  at: '2025-01-01T00:00:00.000Z',
+  raw: null,
+});
 
 export const msg = {
   user: (seq: number, text: string, id = `u${seq}`): StoredMessage => ({ ...base(id, seq), type: 'user', text }),
@@ -17,7 +24,13 @@ export const msg = {
     input,
     ...(question ? { question } : {}),
   }),
-  toolResult: (seq: number, toolUseId: string, output: string, isError = false): StoredMessage => ({ ...base(`${toolUseId}:result`, seq), type: 'tool_result', toolUseId, output, isError }),
+  toolResult: (seq: number, toolUseId: string, output: string, isError = false): StoredMessage => ({
+    ...base(`${toolUseId}:result`, seq),
+    type: 'tool_result',
+    toolUseId,
+    output,
+    isError,
+  }),
   system: (seq: number, text: string): StoredMessage => ({ ...base(`s${seq}`, seq), type: 'system', subtype: 'init', text }),
   result: (seq: number): StoredMessage => ({
     ...base(`r${seq}`, seq),

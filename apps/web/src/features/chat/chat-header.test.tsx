@@ -34,7 +34,10 @@ describe('conversation title', () => {
       vi.fn(async (url: string, init: RequestInit) => {
         const body = JSON.parse(String(init.body)) as { title: string };
         calls.push({ url, method: init.method ?? 'GET', body });
-        return new Response(JSON.stringify({ conversation: { ...conversation, title: body.title } }), { status: 200, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify({ conversation: { ...conversation, title: body.title } }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
       }),
     );
     const qc = new QueryClient();

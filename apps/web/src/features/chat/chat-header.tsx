@@ -28,7 +28,9 @@ export function ContextMeter({ usage }: { usage: ContextUsage | null }) {
   }
   const pct = usage.windowTokens ? Math.min(100, (usage.usedTokens / usage.windowTokens) * 100) : null;
   const bar = pct === null ? 'bg-stone-400' : pct >= 90 ? 'bg-red-500' : pct >= 70 ? 'bg-amber-500' : 'bg-green-500';
-  const label = usage.windowTokens ? `${tokens(usage.usedTokens)} / ${tokens(usage.windowTokens)} tokens` : `${tokens(usage.usedTokens)} tokens`;
+  const label = usage.windowTokens
+    ? `${tokens(usage.usedTokens)} / ${tokens(usage.windowTokens)} tokens`
+    : `${tokens(usage.usedTokens)} tokens`;
   const breakdown = usage.breakdown ? Object.entries(usage.breakdown).sort((a, b) => b[1] - a[1]) : [];
   const meter = (
     <span className="flex items-center gap-2" title={pct === null ? label : `${label} (${pct.toFixed(0)}%)`}>
@@ -71,7 +73,8 @@ export function ConversationTitle({ conversation }: { conversation: Conversation
   const qc = useQueryClient();
   const [draft, setDraft] = useState<string | null>(null);
   const rename = useMutation({
-    mutationFn: (title: string) => api.patch('/api/conversations/:conversationId', { params: { conversationId: conversation.id }, body: { title } }),
+    mutationFn: (title: string) =>
+      api.patch('/api/conversations/:conversationId', { params: { conversationId: conversation.id }, body: { title } }),
     onSuccess: ({ conversation: updated }) => {
       qc.setQueryData<ConversationDto>(keys.conversation(updated.id), updated);
       setDraft(null);
@@ -84,7 +87,12 @@ export function ConversationTitle({ conversation }: { conversation: Conversation
         <h1 className="min-w-0 truncate text-lg font-semibold sm:text-xl" data-testid="conversation-title">
           {title}
         </h1>
-        <button type="button" className="rounded px-1 text-xs text-indigo-700 hover:underline" onClick={() => setDraft(conversation.title ?? '')} aria-label="Rename conversation">
+        <button
+          type="button"
+          className="rounded px-1 text-xs text-indigo-700 hover:underline"
+          onClick={() => setDraft(conversation.title ?? '')}
+          aria-label="Rename conversation"
+        >
           Rename
         </button>
       </span>

@@ -56,7 +56,8 @@ export function Component() {
   useRedirectWhenMissing(foreign ? null : conversationId, task.error ? null : conversation.error, taskHref);
 
   const setLive = (patch: Partial<ConversationLiveDto>) => {
-    if (conversationId !== null) qc.setQueryData<ConversationLiveDto>(keys.conversationLive(conversationId), (l) => (l ? { ...l, ...patch } : l));
+    if (conversationId !== null)
+      qc.setQueryData<ConversationLiveDto>(keys.conversationLive(conversationId), (l) => (l ? { ...l, ...patch } : l));
   };
   // Stop and answer are offered only on a conversation the page shows.
   const shownId = () => {
@@ -71,11 +72,13 @@ export function Component() {
   });
   const [answered, setAnswered] = useState<string | null>(null);
   const answer = useMutation({
-    mutationFn: (body: AnswerQuestionBody) => api.post('/api/conversations/:conversationId/answer', { params: { conversationId: shownId() }, body }),
+    mutationFn: (body: AnswerQuestionBody) =>
+      api.post('/api/conversations/:conversationId/answer', { params: { conversationId: shownId() }, body }),
     onSuccess: (_r, body) => setAnswered(body.toolUseId),
   });
 
-  if (task.isError && !isApiError(task.error, 'NOT_FOUND') && !isApiError(task.error, 'FORBIDDEN')) return <ErrorState error={task.error} retry={() => void task.refetch()} />;
+  if (task.isError && !isApiError(task.error, 'NOT_FOUND') && !isApiError(task.error, 'FORBIDDEN'))
+    return <ErrorState error={task.error} retry={() => void task.refetch()} />;
   if (conversation.isError && !isApiError(conversation.error, 'NOT_FOUND') && !isApiError(conversation.error, 'FORBIDDEN'))
     return <ErrorState error={conversation.error} retry={() => void conversation.refetch()} />;
   if (!conversation.data || foreign || conversationId === null) return <LoadingState label="Loading conversation…" />;
@@ -101,7 +104,9 @@ export function Component() {
         <ErrorState error={transcript.error} retry={() => void transcript.refetch()} />
       ) : transcript.data.messages.length === 0 && transcript.data.drafts.length === 0 ? (
         <div className="flex-1">
-          <EmptyState title={streaming ? 'The agent is starting…' : 'No messages yet'}>{streaming ? 'Its messages appear here as they stream in.' : 'Send a message to begin.'}</EmptyState>
+          <EmptyState title={streaming ? 'The agent is starting…' : 'No messages yet'}>
+            {streaming ? 'Its messages appear here as they stream in.' : 'Send a message to begin.'}
+          </EmptyState>
         </div>
       ) : (
         <TranscriptView transcript={transcript.data} streaming={streaming} older={older} />

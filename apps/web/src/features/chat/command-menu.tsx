@@ -6,9 +6,22 @@ import type { SlashCommandDto } from '@bottega/protocol';
 export const COMMAND_MENU_ID = 'chat-command-menu';
 export const commandOptionId = (name: string) => `chat-command-${name.replace(/:/g, '--')}`;
 
-export function CommandMenu({ commands, active, onPick }: { commands: readonly SlashCommandDto[]; active: number; onPick: (c: SlashCommandDto) => void }) {
+export function CommandMenu({
+  commands,
+  active,
+  onPick,
+}: {
+  commands: readonly SlashCommandDto[];
+  active: number;
+  onPick: (c: SlashCommandDto) => void;
+}) {
   return (
-    <ul id={COMMAND_MENU_ID} role="listbox" aria-label="Slash commands" className="max-h-56 overflow-y-auto rounded-md border border-stone-200 bg-white py-1 text-sm shadow-md">
+    <ul
+      id={COMMAND_MENU_ID}
+      role="listbox"
+      aria-label="Slash commands"
+      className="max-h-56 overflow-y-auto rounded-md border border-stone-200 bg-white py-1 text-sm shadow-md"
+    >
       {commands.map((c, i) => (
         <li
           key={c.name}

@@ -20,8 +20,24 @@ const commands = [
 ] as const;
 const providers = {
   providers: [
-    { name: 'anthropic', available: true, connected: true, method: 'api-key', baseUrl: null, simulated: false, capabilities: { supportsImages: true } },
-    { name: 'openai', available: true, connected: true, method: 'api-key', baseUrl: null, simulated: false, capabilities: { supportsImages: false } },
+    {
+      name: 'anthropic',
+      available: true,
+      connected: true,
+      method: 'api-key',
+      baseUrl: null,
+      simulated: false,
+      capabilities: { supportsImages: true },
+    },
+    {
+      name: 'openai',
+      available: true,
+      connected: true,
+      method: 'api-key',
+      baseUrl: null,
+      simulated: false,
+      capabilities: { supportsImages: false },
+    },
   ],
 };
 
@@ -39,7 +55,11 @@ const box = () => screen.getByRole('textbox', { name: 'Message' });
 const menu = () => screen.queryByRole('listbox', { name: 'Slash commands' });
 const options = () => {
   const m = menu();
-  return m ? within(m).queryAllByRole('option').map((o) => o.textContent ?? '') : [];
+  return m
+    ? within(m)
+        .queryAllByRole('option')
+        .map((o) => o.textContent ?? '')
+    : [];
 };
 
 describe('slash command helpers', () => {

@@ -12,7 +12,17 @@ import type { AttachmentTarget, ChatMessageBody, SlashCommandDto } from '@botteg
 import { api, isApiError } from '../../lib/api';
 import { Button, InlineError } from '../../ui';
 import { COMMAND_MENU_ID, CommandMenu, commandOptionId } from './command-menu';
-import { ATTACHMENT_TARGETS, commandQuery, isImageFile, matchCommands, readImage, uploadAttachments, useImageSupport, useSlashCommands, type PendingImage } from './conveniences';
+import {
+  ATTACHMENT_TARGETS,
+  commandQuery,
+  isImageFile,
+  matchCommands,
+  readImage,
+  uploadAttachments,
+  useImageSupport,
+  useSlashCommands,
+  type PendingImage,
+} from './conveniences';
 
 interface ComposerProps {
   conversationId: number;
@@ -151,7 +161,12 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
           {images.map((img, i) => (
             <li key={`${img.name}-${i}`} className="relative">
               <img src={img.preview} alt={img.name} className="h-14 w-14 rounded border border-stone-200 object-cover" />
-              <button type="button" aria-label={`Remove ${img.name}`} onClick={() => setImages((cur) => cur.filter((_, j) => j !== i))} className="absolute -right-1 -top-1 rounded-full bg-white px-1 text-xs shadow">
+              <button
+                type="button"
+                aria-label={`Remove ${img.name}`}
+                onClick={() => setImages((cur) => cur.filter((_, j) => j !== i))}
+                className="absolute -right-1 -top-1 rounded-full bg-white px-1 text-xs shadow"
+              >
                 ×
               </button>
             </li>
@@ -178,7 +193,11 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
             if (send.error) send.reset();
           }}
           onKeyDown={onKeyDown}
-          placeholder={streaming ? 'The agent is working… (you can type your next message)' : 'Reply… (Enter sends, Shift+Enter for a new line, / for commands)'}
+          placeholder={
+            streaming
+              ? 'The agent is working… (you can type your next message)'
+              : 'Reply… (Enter sends, Shift+Enter for a new line, / for commands)'
+          }
           className="max-h-48 min-h-[2.75rem] flex-1 resize-y rounded-md border border-stone-300 px-2.5 py-2 text-sm outline-none focus:ring-2 focus:ring-indigo-400"
         />
         <Button type="submit" variant="primary" busy={send.isPending} disabled={!text.trim()}>
@@ -191,7 +210,12 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
         </Button>
         <label className="flex items-center gap-1">
           <span>to</span>
-          <select aria-label="Attach files to" value={target} onChange={(e) => setTarget(e.target.value as AttachmentTarget)} className="rounded border border-stone-300 bg-white px-1 py-0.5">
+          <select
+            aria-label="Attach files to"
+            value={target}
+            onChange={(e) => setTarget(e.target.value as AttachmentTarget)}
+            className="rounded border border-stone-300 bg-white px-1 py-0.5"
+          >
             {(Object.keys(ATTACHMENT_TARGETS) as AttachmentTarget[]).map((t) => (
               <option key={t} value={t}>
                 {ATTACHMENT_TARGETS[t].label}

@@ -3,7 +3,14 @@
 // GET /api/providers capabilities), file uploads to the worktree's tmp/ or the
 // task's input files, and images read into the base64 form the API takes.
 import { useQuery } from '@tanstack/react-query';
-import { chatImageTypes, MAX_CHAT_IMAGE_BYTES, type AttachmentTarget, type ChatImage, type ChatImageType, type SlashCommandDto } from '@bottega/protocol';
+import {
+  chatImageTypes,
+  MAX_CHAT_IMAGE_BYTES,
+  type AttachmentTarget,
+  type ChatImage,
+  type ChatImageType,
+  type SlashCommandDto,
+} from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { useProviders } from '../settings/providers';
@@ -60,7 +67,8 @@ export function isImageFile(file: File): file is File & { type: ChatImageType } 
 /** Reads an image for sending; throws a readable Error for a wrong type or an oversized file. */
 export function readImage(file: File): Promise<PendingImage> {
   if (!isImageFile(file)) return Promise.reject(new Error(`${file.name} is not a PNG, JPEG, GIF or WebP image`));
-  if (file.size > MAX_CHAT_IMAGE_BYTES) return Promise.reject(new Error(`${file.name} is larger than ${Math.round(MAX_CHAT_IMAGE_BYTES / 1024 / 1024)} MB`));
+  if (file.size > MAX_CHAT_IMAGE_BYTES)
+    return Promise.reject(new Error(`${file.name} is larger than ${Math.round(MAX_CHAT_IMAGE_BYTES / 1024 / 1024)} MB`));
   const mediaType = file.type;
   return new Promise((resolve, reject) => {
     const reader = new FileReader();

@@ -32,7 +32,11 @@ export const RowView = memo(function RowView({ row, streaming }: { row: ChatRow;
       return <ToolCall call={row.call} result={row.result} streaming={streaming} />;
     case 'orphan-result':
       return (
-        <Collapsible kind="tool" summary={<span className="text-stone-600">Tool result</span>} badge={row.result.isError ? <Badge tone="red">error</Badge> : null}>
+        <Collapsible
+          kind="tool"
+          summary={<span className="text-stone-600">Tool result</span>}
+          badge={row.result.isError ? <Badge tone="red">error</Badge> : null}
+        >
           <Output text={row.result.output} error={row.result.isError} />
         </Collapsible>
       );
@@ -63,11 +67,28 @@ export const RowView = memo(function RowView({ row, streaming }: { row: ChatRow;
   }
 });
 
-function Collapsible({ kind, summary, badge, children, defaultOpen = false }: { kind: string; summary: ReactNode; badge?: ReactNode; children: ReactNode; defaultOpen?: boolean }) {
+function Collapsible({
+  kind,
+  summary,
+  badge,
+  children,
+  defaultOpen = false,
+}: {
+  kind: string;
+  summary: ReactNode;
+  badge?: ReactNode;
+  children: ReactNode;
+  defaultOpen?: boolean;
+}) {
   const [open, setOpen] = useState(defaultOpen);
   return (
     <div data-kind={kind} className="rounded-md border border-stone-200 bg-stone-50 text-sm">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} className="flex w-full min-w-0 items-center gap-2 px-2 py-1.5 text-left hover:bg-stone-100">
+      <button
+        type="button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        className="flex w-full min-w-0 items-center gap-2 px-2 py-1.5 text-left hover:bg-stone-100"
+      >
         <span aria-hidden className="w-3 shrink-0 text-stone-400">
           {open ? '▾' : '▸'}
         </span>
@@ -89,7 +110,13 @@ function Thinking({ text }: { text: string }) {
 
 function ToolCall({ call, result, streaming }: { call: Msg<'tool_use'>; result: Msg<'tool_result'> | null; streaming: boolean }) {
   const summary = summarizeInput(call.name, call.input);
-  const badge = result ? result.isError ? <Badge tone="red">error</Badge> : null : <Badge tone={streaming ? 'sky' : 'stone'}>{streaming ? 'running' : 'no result'}</Badge>;
+  const badge = result ? (
+    result.isError ? (
+      <Badge tone="red">error</Badge>
+    ) : null
+  ) : (
+    <Badge tone={streaming ? 'sky' : 'stone'}>{streaming ? 'running' : 'no result'}</Badge>
+  );
   return (
     <Collapsible
       kind="tool"
@@ -102,7 +129,9 @@ function ToolCall({ call, result, streaming }: { call: Msg<'tool_use'>; result: 
       badge={badge}
     >
       <p className="mb-1 text-xs font-medium text-stone-500">Input</p>
-      <pre className="mb-2 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-white p-2 font-mono text-xs">{JSON.stringify(call.input, null, 2)}</pre>
+      <pre className="mb-2 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-white p-2 font-mono text-xs">
+        {JSON.stringify(call.input, null, 2)}
+      </pre>
       {result && (
         <>
           <p className="mb-1 text-xs font-medium text-stone-500">{result.isError ? 'Error' : 'Output'}</p>
@@ -119,7 +148,9 @@ function Output({ text, error }: { text: string; error: boolean }) {
   const shown = full || preview === null ? text : preview;
   return (
     <div data-testid="tool-output">
-      <pre className={`max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded p-2 font-mono text-xs ${error ? 'bg-red-50 text-red-800' : 'bg-white text-stone-800'}`}>
+      <pre
+        className={`max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded p-2 font-mono text-xs ${error ? 'bg-red-50 text-red-800' : 'bg-white text-stone-800'}`}
+      >
         {shown || <span className="text-stone-400">(no output)</span>}
       </pre>
       {preview !== null && (

@@ -47,18 +47,32 @@ describe('QuestionWizard', () => {
     expect((screen.getByLabelText('Other') as HTMLInputElement).value).toBe('Purple');
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
     fireEvent.click(submitButton());
-    expect(onSubmit).toHaveBeenCalledWith({ toolUseId: 'tu_2', answers: { 'Which colour?': 'Purple', 'Which toppings?': 'Cheese, Basil, Chili' } });
+    expect(onSubmit).toHaveBeenCalledWith({
+      toolUseId: 'tu_2',
+      answers: { 'Which colour?': 'Purple', 'Which toppings?': 'Cheese, Basil, Chili' },
+    });
   });
 
   it('shows a submission error', () => {
-    render(<QuestionWizard toolUseId="tu_3" questions={[colourQuestion]} onSubmit={vi.fn()} error={new Error('pending question not found')} />);
+    render(
+      <QuestionWizard toolUseId="tu_3" questions={[colourQuestion]} onSubmit={vi.fn()} error={new Error('pending question not found')} />,
+    );
     expect(screen.getByRole('alert').textContent).toContain('pending question not found');
   });
 });
 
 describe('answers', () => {
   it('is null until every question has an answer', () => {
-    expect(buildAnswerBody('t', [colourQuestion, toppingsQuestion], [{ selected: ['Blue'], other: '' }, { selected: [], other: ' ' }])).toBeNull();
+    expect(
+      buildAnswerBody(
+        't',
+        [colourQuestion, toppingsQuestion],
+        [
+          { selected: ['Blue'], other: '' },
+          { selected: [], other: ' ' },
+        ],
+      ),
+    ).toBeNull();
     expect(answerOf(toppingsQuestion, { selected: ['Olives', 'Cheese'], other: '' })).toBe('Cheese, Olives');
     expect(answerOf(colourQuestion, { selected: ['Blue'], other: '' })).toBe('Blue');
   });

@@ -16,7 +16,11 @@ export const emptyChoice = (): QuestionChoice => ({ selected: [], other: '' });
 /** The answer text of one question, or null when nothing is chosen yet. */
 export function answerOf(q: UserQuestion, c: QuestionChoice): string | null {
   const other = c.other.trim();
-  const parts = q.multiSelect ? [...q.options.map((o) => o.label).filter((l) => c.selected.includes(l)), ...(other ? [other] : [])] : other ? [other] : c.selected.slice(0, 1);
+  const parts = q.multiSelect
+    ? [...q.options.map((o) => o.label).filter((l) => c.selected.includes(l)), ...(other ? [other] : [])]
+    : other
+      ? [other]
+      : c.selected.slice(0, 1);
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
@@ -63,7 +67,11 @@ export function QuestionWizard({
   const name = `${baseId}-q${step}`;
 
   return (
-    <section aria-label="The agent asks" className="rounded-lg border border-indigo-300 bg-indigo-50 p-3 shadow-sm" data-testid="question-wizard">
+    <section
+      aria-label="The agent asks"
+      className="rounded-lg border border-indigo-300 bg-indigo-50 p-3 shadow-sm"
+      data-testid="question-wizard"
+    >
       <div className="mb-2 flex items-center justify-between gap-2 text-xs text-indigo-800">
         <span className="font-semibold uppercase tracking-wide">{q.header || 'Question'}</span>
         {questions.length > 1 && (
@@ -77,7 +85,10 @@ export function QuestionWizard({
         <p className="mb-2 text-xs text-stone-600">{q.multiSelect ? 'Choose any that apply.' : 'Choose one.'}</p>
         <div className="flex flex-col gap-1.5">
           {q.options.map((o) => (
-            <label key={o.label} className="flex cursor-pointer items-start gap-2 rounded-md border border-stone-200 bg-white p-2 text-sm hover:border-indigo-300">
+            <label
+              key={o.label}
+              className="flex cursor-pointer items-start gap-2 rounded-md border border-stone-200 bg-white p-2 text-sm hover:border-indigo-300"
+            >
               <input
                 type={q.multiSelect ? 'checkbox' : 'radio'}
                 name={name}
@@ -97,7 +108,13 @@ export function QuestionWizard({
               type="text"
               value={choice.other}
               placeholder="Type another answer"
-              onChange={(e) => setChoice(q.multiSelect ? { ...choice, other: e.target.value } : { selected: e.target.value.trim() ? [] : choice.selected, other: e.target.value })}
+              onChange={(e) =>
+                setChoice(
+                  q.multiSelect
+                    ? { ...choice, other: e.target.value }
+                    : { selected: e.target.value.trim() ? [] : choice.selected, other: e.target.value },
+                )
+              }
               className="rounded-md border border-stone-300 px-2 py-1.5 outline-none focus:ring-2 focus:ring-indigo-400"
             />
           </label>

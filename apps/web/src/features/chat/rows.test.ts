@@ -24,7 +24,12 @@ describe('buildRows', () => {
   });
 
   it('shows a call without result as pending and a result without its call alone', () => {
-    const rows = buildRows(mergeMessages(emptyTranscript(), [msg.toolResult(10, 'tu_old', 'from an older page'), msg.toolUse(11, 'tu_new', 'Bash', { command: 'sleep 9' })]));
+    const rows = buildRows(
+      mergeMessages(emptyTranscript(), [
+        msg.toolResult(10, 'tu_old', 'from an older page'),
+        msg.toolUse(11, 'tu_new', 'Bash', { command: 'sleep 9' }),
+      ]),
+    );
     expect(rows.map((r) => r.kind)).toEqual(['orphan-result', 'tool']);
     expect(rows[1]?.kind === 'tool' && rows[1].result).toBeNull();
   });

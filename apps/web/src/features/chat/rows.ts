@@ -52,7 +52,13 @@ export function buildRows(t: ChatTranscript): ChatRow[] {
         break;
       case 'tool_use': {
         const result = results.get(m.toolUseId) ?? null;
-        rows.push(rowFor(m, () => ({ kind: 'tool', key: m.id, call: m, result }), (r) => r.kind === 'tool' && r.result === result));
+        rows.push(
+          rowFor(
+            m,
+            () => ({ kind: 'tool', key: m.id, call: m, result }),
+            (r) => r.kind === 'tool' && r.result === result,
+          ),
+        );
         break;
       }
       case 'tool_result':

@@ -80,13 +80,27 @@ export function TranscriptView({
           </div>
         </div>
       )}
-      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto overscroll-contain" data-testid="transcript" role="log" aria-label="Conversation" aria-busy={loading || undefined}>
+      <div
+        ref={scrollRef}
+        className="min-h-0 flex-1 overflow-y-auto overscroll-contain"
+        data-testid="transcript"
+        role="log"
+        aria-label="Conversation"
+        aria-busy={loading || undefined}
+      >
         <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
           <div className="absolute left-0 top-0 w-full" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
             {items.map((item) => {
               const row = rows[item.index];
               if (!row) return null;
-              const seq = 'message' in row ? row.message.seq : row.kind === 'tool' ? row.call.seq : row.kind === 'orphan-result' ? row.result.seq : undefined;
+              const seq =
+                'message' in row
+                  ? row.message.seq
+                  : row.kind === 'tool'
+                    ? row.call.seq
+                    : row.kind === 'orphan-result'
+                      ? row.result.seq
+                      : undefined;
               return (
                 <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} data-seq={seq} className="px-2 py-1.5 sm:px-4">
                   <RowView row={row} streaming={streaming} />

@@ -9,7 +9,17 @@ import { keys } from '../../lib/keys';
 import { applyServerEvent } from '../../lib/live';
 import { msg } from './chat-fixtures';
 import './chat-data';
-import { applyMessage, clearDrafts, emptyTranscript, firstSeq, fromTailPage, lastSeq, mergeMessages, withOlderPage, type ChatTranscript } from './transcript';
+import {
+  applyMessage,
+  clearDrafts,
+  emptyTranscript,
+  firstSeq,
+  fromTailPage,
+  lastSeq,
+  mergeMessages,
+  withOlderPage,
+  type ChatTranscript,
+} from './transcript';
 
 const seqs = (t: ChatTranscript) => t.messages.map((m) => m.seq);
 const page = (messages: UnifiedMessage[], hasMore: boolean): TranscriptPageDto => ({
@@ -32,11 +42,21 @@ describe('stored messages', () => {
     const t = fromTailPage(page([msg.user(1, 'hi'), msg.assistant(2, 'hello')], false));
     const again = applyMessage(t, msg.assistant(2, 'hello'));
     expect(again).toBe(t);
-    expect(mergeMessages(t, [msg.user(1, 'hi'), msg.assistant(2, 'hello'), msg.result(3)]).messages.map((m) => m.id)).toEqual(['u1', 'a2', 'r3']);
+    expect(mergeMessages(t, [msg.user(1, 'hi'), msg.assistant(2, 'hello'), msg.result(3)]).messages.map((m) => m.id)).toEqual([
+      'u1',
+      'a2',
+      'r3',
+    ]);
   });
 
   it('places messages that arrive out of order by seq', () => {
-    const t = applyAll(emptyTranscript(), [msg.user(1, 'a'), msg.assistant(4, 'd'), msg.assistant(2, 'b'), msg.result(5), msg.assistant(3, 'c')]);
+    const t = applyAll(emptyTranscript(), [
+      msg.user(1, 'a'),
+      msg.assistant(4, 'd'),
+      msg.assistant(2, 'b'),
+      msg.result(5),
+      msg.assistant(3, 'c'),
+    ]);
     expect(seqs(t)).toEqual([1, 2, 3, 4, 5]);
     const batch = mergeMessages(emptyTranscript(), [msg.result(9), msg.user(7, 'x'), msg.assistant(8, 'y'), msg.user(7, 'x')]);
     expect(seqs(batch)).toEqual([7, 8, 9]);
@@ -85,7 +105,11 @@ describe('stream deltas', () => {
   });
 
   it('keeps a draft whose final message has not arrived, and clears all at the end of the turn', () => {
-    const t = applyAll(emptyTranscript(), [msg.delta('msg_1', 'text', 'one'), msg.assistant(1, 'one', 'msg_1:0'), msg.delta('msg_2', 'text', 'two')]);
+    const t = applyAll(emptyTranscript(), [
+      msg.delta('msg_1', 'text', 'one'),
+      msg.assistant(1, 'one', 'msg_1:0'),
+      msg.delta('msg_2', 'text', 'two'),
+    ]);
     expect(t.drafts).toEqual([{ parentId: 'msg_2', text: 'two', thinking: '' }]);
     expect(clearDrafts(t).drafts).toEqual([]);
   });

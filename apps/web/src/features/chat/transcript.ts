@@ -95,7 +95,8 @@ export function applyDelta(t: ChatTranscript, delta: StreamDelta): ChatTranscrip
   if (delta.text === '') return t;
   const i = t.drafts.findIndex((d) => d.parentId === delta.parentId);
   const current = i === -1 ? { parentId: delta.parentId, text: '', thinking: '' } : (t.drafts[i] as StreamingDraft);
-  const updated = delta.kind === 'text' ? { ...current, text: current.text + delta.text } : { ...current, thinking: current.thinking + delta.text };
+  const updated =
+    delta.kind === 'text' ? { ...current, text: current.text + delta.text } : { ...current, thinking: current.thinking + delta.text };
   const drafts = t.drafts.slice();
   if (i === -1) drafts.push(updated);
   else drafts[i] = updated;

@@ -35,8 +35,17 @@ describe('CloneStatus', () => {
   it('follows project.clone events into the cached list, and refetches it when done', async () => {
     const { qc } = renderWithClient(<div />);
     qc.setQueryData(keys.projects, [project()]);
-    applyServerEvent(qc, { type: 'project.clone', projectId: 3, clone: { status: 'cloning', phase: 'Receiving objects', percent: 42, error: null } });
-    expect(qc.getQueryData<ProjectDto[]>(keys.projects)?.[0]?.clone).toEqual({ status: 'cloning', phase: 'Receiving objects', percent: 42, error: null });
+    applyServerEvent(qc, {
+      type: 'project.clone',
+      projectId: 3,
+      clone: { status: 'cloning', phase: 'Receiving objects', percent: 42, error: null },
+    });
+    expect(qc.getQueryData<ProjectDto[]>(keys.projects)?.[0]?.clone).toEqual({
+      status: 'cloning',
+      phase: 'Receiving objects',
+      percent: 42,
+      error: null,
+    });
     const p = qc.getQueryData<ProjectDto[]>(keys.projects)![0]!;
     renderWithClient(<CloneStatus project={p} clone={p.clone!} />);
     expect(screen.getByRole('progressbar', { name: 'Cloning Widgets' }).getAttribute('aria-valuenow')).toBe('42');
@@ -67,7 +76,11 @@ describe('CloneStatus', () => {
   });
 
   it('offers members who are not owners no retry or delete', () => {
-    const failed = project({ role: 'member', canManage: false, clone: { status: 'failed', phase: null, percent: null, error: 'network error' } });
+    const failed = project({
+      role: 'member',
+      canManage: false,
+      clone: { status: 'failed', phase: null, percent: null, error: 'network error' },
+    });
     renderWithClient(<CloneStatus project={failed} clone={failed.clone!} />);
     expect(screen.queryByRole('button', { name: 'Retry clone' })).toBeNull();
     expect(screen.getByText('Its owner can retry or delete it.')).toBeTruthy();

@@ -53,7 +53,10 @@ export function CloneStatus({ project, clone }: { project: ProjectDto; clone: Pr
           {...(percent === null ? {} : { 'aria-valuenow': percent })}
           className="h-1.5 overflow-hidden rounded-full bg-sky-100"
         >
-          <div className={`h-full rounded-full bg-sky-600 transition-[width] ${percent === null ? 'w-1/4 animate-pulse' : ''}`} style={percent === null ? undefined : { width: `${percent}%` }} />
+          <div
+            className={`h-full rounded-full bg-sky-600 transition-[width] ${percent === null ? 'w-1/4 animate-pulse' : ''}`}
+            style={percent === null ? undefined : { width: `${percent}%` }}
+          />
         </div>
       </div>
     );

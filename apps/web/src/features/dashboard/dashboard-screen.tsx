@@ -101,7 +101,11 @@ const countTones: Record<(typeof taskStatuses)[number], string> = {
 function ProjectCard({ project, running, onEdit }: { project: ProjectDto; running: number; onEdit: () => void }) {
   const clone = project.clone;
   return (
-    <article aria-label={project.name} data-project-id={project.id} className="relative flex h-full flex-col rounded-xl border border-stone-200 bg-white p-4 shadow-sm hover:border-indigo-300">
+    <article
+      aria-label={project.name}
+      data-project-id={project.id}
+      className="relative flex h-full flex-col rounded-xl border border-stone-200 bg-white p-4 shadow-sm hover:border-indigo-300"
+    >
       <div className="flex items-start gap-2">
         <h2 className="min-w-0 flex-1 truncate text-base font-semibold">
           {clone ? (

@@ -48,8 +48,17 @@ function PathFields({ draft, set, pathLocked }: { draft: Draft; set: (d: Draft) 
 
 function SourceChoice({ source, set }: { source: Source; set: (s: Source) => void }) {
   const option = (value: Source, label: string) => (
-    <label className={`flex flex-1 cursor-pointer items-center gap-2 rounded-md border px-3 py-2 text-sm ${source === value ? 'border-indigo-500 bg-indigo-50 font-medium text-indigo-900' : 'border-stone-300 text-stone-700'}`}>
-      <input type="radio" name="project-source" value={value} checked={source === value} onChange={() => set(value)} className="accent-indigo-600" />
+    <label
+      className={`flex flex-1 cursor-pointer items-center gap-2 rounded-md border px-3 py-2 text-sm ${source === value ? 'border-indigo-500 bg-indigo-50 font-medium text-indigo-900' : 'border-stone-300 text-stone-700'}`}
+    >
+      <input
+        type="radio"
+        name="project-source"
+        value={value}
+        checked={source === value}
+        onChange={() => set(value)}
+        className="accent-indigo-600"
+      />
       {label}
     </label>
   );
@@ -100,7 +109,8 @@ export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => voi
             value={repoUrl}
             onChange={(e) => {
               setRepoUrl(e.target.value);
-              const suggestion = e.target.value.trim() && !cloneUrlProblem(e.target.value.trim()) ? cloneFolderName(e.target.value.trim()) : '';
+              const suggestion =
+                e.target.value.trim() && !cloneUrlProblem(e.target.value.trim()) ? cloneFolderName(e.target.value.trim()) : '';
               if (!nameTouched) setDraft({ ...draft, name: suggestion });
             }}
             required
@@ -142,7 +152,11 @@ export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => voi
 export function EditProjectDialog({ project, onClose }: { project: ProjectDto; onClose: () => void }) {
   const qc = useQueryClient();
   const me = useMe();
-  const [draft, setDraft] = useState<Draft>({ name: project.name, repoPath: project.repoPath, subprojectPath: project.subprojectPath ?? '' });
+  const [draft, setDraft] = useState<Draft>({
+    name: project.name,
+    repoPath: project.repoPath,
+    subprojectPath: project.subprojectPath ?? '',
+  });
   const [confirmDelete, setConfirmDelete] = useState(false);
   const update = useMutation({
     mutationFn: (body: UpdateProjectBody) => api.patch('/api/projects/:projectId', { params: { projectId: project.id }, body }),
@@ -168,9 +182,20 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
   return (
     <Modal title="Edit project" onClose={onClose}>
       <form className="flex flex-col gap-3" onSubmit={submit}>
-        <Field label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} required maxLength={200} autoFocus />
+        <Field
+          label="Name"
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+          required
+          maxLength={200}
+          autoFocus
+        />
         {project.clone === null && (
-          <PathFields draft={draft} set={setDraft} {...(me.isAdmin ? {} : { pathLocked: 'Only administrators move a project to another checkout.' })} />
+          <PathFields
+            draft={draft}
+            set={setDraft}
+            {...(me.isAdmin ? {} : { pathLocked: 'Only administrators move a project to another checkout.' })}
+          />
         )}
         <InlineError error={update.error ?? remove.error} />
         <div className="flex flex-wrap justify-between gap-2">

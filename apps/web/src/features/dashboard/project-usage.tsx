@@ -19,7 +19,11 @@ export function ProjectUsage({ projectId }: { projectId: number }) {
   });
   if (!usage.data) return null;
   return (
-    <p className="mt-2 text-xs tabular-nums text-stone-600" data-testid={`project-usage-${projectId}`} title={usageDetail(usage.data.total)}>
+    <p
+      className="mt-2 text-xs tabular-nums text-stone-600"
+      data-testid={`project-usage-${projectId}`}
+      title={usageDetail(usage.data.total)}
+    >
       Agents: {usageSummary(usage.data.total)}
     </p>
   );

@@ -40,7 +40,8 @@ export function ApiKeySection() {
   return (
     <div className="flex flex-col gap-4">
       <p className="text-sm text-stone-600">
-        An API key lets scripts and CI call Bottega as you: send it as <code>Authorization: Bearer &lt;key&gt;</code>. You can have one key at a time.
+        An API key lets scripts and CI call Bottega as you: send it as <code>Authorization: Bearer &lt;key&gt;</code>. You can have one key
+        at a time.
       </p>
       {fresh && (
         <FreshKey
@@ -68,7 +69,11 @@ export function ApiKeySection() {
           <p className="text-sm text-stone-600">You have no API key.</p>
         )}
         <div className="mt-3 flex flex-wrap gap-2">
-          <Button variant="primary" busy={generate.isPending && confirm === null} onClick={() => (s.hasKey ? setConfirm('replace') : generate.mutate())}>
+          <Button
+            variant="primary"
+            busy={generate.isPending && confirm === null}
+            onClick={() => (s.hasKey ? setConfirm('replace') : generate.mutate())}
+          >
             {s.hasKey ? 'Generate a new key' : 'Generate a key'}
           </Button>
           {s.hasKey && (
@@ -82,7 +87,9 @@ export function ApiKeySection() {
       {confirm && (
         <Modal title={confirm === 'revoke' ? 'Revoke the API key?' : 'Replace the API key?'} onClose={() => setConfirm(null)}>
           <p className="text-sm text-stone-700">
-            {confirm === 'revoke' ? 'Scripts using it stop working immediately.' : 'The current key stops working immediately; scripts need the new one.'}
+            {confirm === 'revoke'
+              ? 'Scripts using it stop working immediately.'
+              : 'The current key stops working immediately; scripts need the new one.'}
           </p>
           <InlineError error={generate.error ?? revoke.error} />
           <div className="mt-4 flex justify-end gap-2">
@@ -134,7 +141,9 @@ function FreshKey({ value, onDone }: { value: string; onDone: () => void }) {
           I saved it
         </Button>
       </div>
-      {copied === 'failed' && <p className="mt-1 text-xs text-red-700">The browser did not allow copying; select the key and copy it by hand.</p>}
+      {copied === 'failed' && (
+        <p className="mt-1 text-xs text-red-700">The browser did not allow copying; select the key and copy it by hand.</p>
+      )}
     </section>
   );
 }

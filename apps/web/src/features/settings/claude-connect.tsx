@@ -83,7 +83,11 @@ function KeyForm({ onConnected }: { onConnected?: () => void }) {
         spellCheck={false}
         value={secret}
         onChange={(e) => setSecret(e.target.value)}
-        hint={kind === 'oauthToken' ? 'Tokens from a consumer subscription may breach Anthropic’s terms when used outside its own apps; the choice is yours.' : 'Stored for your account only; it is never shown again.'}
+        hint={
+          kind === 'oauthToken'
+            ? 'Tokens from a consumer subscription may breach Anthropic’s terms when used outside its own apps; the choice is yours.'
+            : 'Stored for your account only; it is never shown again.'
+        }
         required
       />
       <Field

@@ -26,8 +26,14 @@ const card = () => waitFor(() => within(screen.getByRole('region', { name: 'Code
 
 describe('the Codex connect form', () => {
   it('builds bodies with a blank base URL as none', () => {
-    expect(codexBody('api-key', { apiKey: ' sk-1234567890 ', authJson: '', baseUrl: ' ' })).toEqual({ apiKey: 'sk-1234567890', baseUrl: null });
-    expect(codexBody('auth-json', { apiKey: '', authJson: '{"tokens":{}}', baseUrl: 'https://gw/v1' })).toEqual({ authJson: '{"tokens":{}}', baseUrl: 'https://gw/v1' });
+    expect(codexBody('api-key', { apiKey: ' sk-1234567890 ', authJson: '', baseUrl: ' ' })).toEqual({
+      apiKey: 'sk-1234567890',
+      baseUrl: null,
+    });
+    expect(codexBody('auth-json', { apiKey: '', authJson: '{"tokens":{}}', baseUrl: 'https://gw/v1' })).toEqual({
+      authJson: '{"tokens":{}}',
+      baseUrl: 'https://gw/v1',
+    });
   });
 
   it('connects with an API key and a base URL, then forgets the key', async () => {
@@ -55,21 +61,33 @@ describe('the Codex connect form', () => {
   });
 
   it('sends a pasted auth.json', async () => {
-    const calls = stubApi({ 'GET /api/providers': { body: listing(false) }, 'PUT /api/providers/openai': { body: { connected: true, method: 'chatgpt', baseUrl: null } } });
+    const calls = stubApi({
+      'GET /api/providers': { body: listing(false) },
+      'PUT /api/providers/openai': { body: { connected: true, method: 'chatgpt', baseUrl: null } },
+    });
     renderWithClient(<Card />);
     const c = await card();
     fireEvent.click(c.getByLabelText('Paste auth.json'));
     fireEvent.change(c.getByLabelText('auth.json'), { target: { value: '{"tokens":{"id_token":"a"}}' } });
     fireEvent.click(c.getByRole('button', { name: 'Connect Codex' }));
-    await waitFor(() => expect(calls.find((x) => x.method === 'PUT')?.body).toEqual({ authJson: '{"tokens":{"id_token":"a"}}', baseUrl: null }));
+    await waitFor(() =>
+      expect(calls.find((x) => x.method === 'PUT')?.body).toEqual({ authJson: '{"tokens":{"id_token":"a"}}', baseUrl: null }),
+    );
   });
 
   it('shows the device code and polls until the sign-in completes', async () => {
     let polls = 0;
     stubApi({
       'GET /api/providers': () => ({ body: polls >= 2 ? listing(true, 'chatgpt') : listing(false) }),
-      'POST /api/providers/openai/device-login/start': { body: { status: 'awaiting-approval', url: 'https://auth.openai.com/codex/device', code: 'Q7RT-M2XK9' } },
-      'GET /api/providers/openai/device-login': () => ({ body: ++polls >= 2 ? { status: 'connected' } : { status: 'awaiting-approval', url: 'https://auth.openai.com/codex/device', code: 'Q7RT-M2XK9' } }),
+      'POST /api/providers/openai/device-login/start': {
+        body: { status: 'awaiting-approval', url: 'https://auth.openai.com/codex/device', code: 'Q7RT-M2XK9' },
+      },
+      'GET /api/providers/openai/device-login': () => ({
+        body:
+          ++polls >= 2
+            ? { status: 'connected' }
+            : { status: 'awaiting-approval', url: 'https://auth.openai.com/codex/device', code: 'Q7RT-M2XK9' },
+      }),
     });
     const onConnected = vi.fn();
     renderWithClient(<Card onConnected={onConnected} />);
@@ -83,7 +101,10 @@ describe('the Codex connect form', () => {
   });
 
   it('disconnects', async () => {
-    const calls = stubApi({ 'GET /api/providers': { body: listing(true, 'chatgpt') }, 'DELETE /api/providers/openai': { body: { connected: false, method: null, baseUrl: null } } });
+    const calls = stubApi({
+      'GET /api/providers': { body: listing(true, 'chatgpt') },
+      'DELETE /api/providers/openai': { body: { connected: false, method: null, baseUrl: null } },
+    });
     renderWithClient(<Card />);
     const c = await card();
     expect(c.getByTestId('provider-method').textContent).toBe('ChatGPT sign-in');

@@ -18,7 +18,10 @@ export type CodexMode = 'api-key' | 'auth-json' | 'device';
 const deviceKey = [...keys.providers, 'openai', 'device-login'] as const;
 
 /** The request body for the API-key and auth.json modes (the base URL is optional: blank → none). */
-export function codexBody(mode: Exclude<CodexMode, 'device'>, fields: { apiKey: string; authJson: string; baseUrl: string }): ConnectOpenAIBody {
+export function codexBody(
+  mode: Exclude<CodexMode, 'device'>,
+  fields: { apiKey: string; authJson: string; baseUrl: string },
+): ConnectOpenAIBody {
   const baseUrl = fields.baseUrl.trim() === '' ? null : fields.baseUrl.trim();
   return mode === 'api-key' ? { apiKey: fields.apiKey.trim(), baseUrl } : { authJson: fields.authJson, baseUrl };
 }
@@ -89,7 +92,16 @@ export function CodexConnect({ onConnected }: { onConnected: () => void }) {
           }}
         >
           {mode === 'api-key' ? (
-            <Field label="OpenAI API key" type="password" autoComplete="off" spellCheck={false} value={fields.apiKey} onChange={set('apiKey')} hint="Stored for your account only; it is never shown again." required />
+            <Field
+              label="OpenAI API key"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={fields.apiKey}
+              onChange={set('apiKey')}
+              hint="Stored for your account only; it is never shown again."
+              required
+            />
           ) : (
             <label className="flex flex-col gap-1 text-sm">
               <span className="font-medium text-stone-700">auth.json</span>
@@ -102,10 +114,19 @@ export function CodexConnect({ onConnected }: { onConnected: () => void }) {
                 value={fields.authJson}
                 onChange={set('authJson')}
               />
-              <span className="text-xs text-stone-500">The file `codex login` wrote to ~/.codex/auth.json on a machine where you signed in.</span>
+              <span className="text-xs text-stone-500">
+                The file `codex login` wrote to ~/.codex/auth.json on a machine where you signed in.
+              </span>
             </label>
           )}
-          <Field label="Base URL (optional)" type="url" placeholder="https://gateway.example.com/v1" value={fields.baseUrl} onChange={set('baseUrl')} hint="A gateway that speaks the OpenAI Responses API; leave blank for OpenAI." />
+          <Field
+            label="Base URL (optional)"
+            type="url"
+            placeholder="https://gateway.example.com/v1"
+            value={fields.baseUrl}
+            onChange={set('baseUrl')}
+            hint="A gateway that speaks the OpenAI Responses API; leave blank for OpenAI."
+          />
           <InlineError error={connect.error} />
           <div>
             <Button type="submit" variant="primary" busy={connect.isPending} disabled={!ready}>
@@ -124,7 +145,13 @@ export function DeviceLogin({ onConnected, pollMs = 2000 }: { onConnected: () =>
   const start = useMutation({ mutationFn: () => api.post('/api/providers/openai/device-login/start') });
   const cancel = useMutation({ mutationFn: () => api.post('/api/providers/openai/device-login/cancel'), onSuccess: () => start.reset() });
   const waiting = start.data?.status === 'awaiting-approval' && !cancel.isPending;
-  const status = useQuery({ queryKey: deviceKey, queryFn: () => api.get('/api/providers/openai/device-login'), enabled: waiting, refetchInterval: pollMs, gcTime: 0 });
+  const status = useQuery({
+    queryKey: deviceKey,
+    queryFn: () => api.get('/api/providers/openai/device-login'),
+    enabled: waiting,
+    refetchInterval: pollMs,
+    gcTime: 0,
+  });
   const state = status.data?.status === 'connected' || status.data?.status === 'failed' ? status.data : start.data;
   useEffect(() => {
     if (status.data?.status === 'connected') void invalidate().then(onConnected);

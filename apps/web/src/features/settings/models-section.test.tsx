@@ -60,7 +60,10 @@ describe('ModelsSection', () => {
     stubApi({
       'GET /api/providers': { body: providers },
       'GET /api/agent-settings': { body: { settings: seeded } },
-      'PUT /api/agent-settings': { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'settings.review.model: too long' } } },
+      'PUT /api/agent-settings': {
+        status: 400,
+        body: { error: { code: 'VALIDATION_FAILED', message: 'settings.review.model: too long' } },
+      },
     });
     renderWithClient(<ModelsSection />);
     await waitFor(() => role('Review'));
@@ -72,7 +75,10 @@ describe('ModelsSection', () => {
   it('lets the user re-enter settings the server cannot read', async () => {
     stubApi({
       'GET /api/providers': { body: providers },
-      'GET /api/agent-settings': { status: 409, body: { error: { code: 'CONFLICT', message: 'no model is set for yolo; set them in Settings → Agent models' } } },
+      'GET /api/agent-settings': {
+        status: 409,
+        body: { error: { code: 'CONFLICT', message: 'no model is set for yolo; set them in Settings → Agent models' } },
+      },
     });
     renderWithClient(<ModelsSection />);
     expect((await screen.findByRole('alert')).textContent).toMatch(/no model is set for yolo/);

@@ -11,7 +11,16 @@ import { paths } from '../../lib/routing';
 import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
 import { PROVIDER_LABELS, useProviders } from './providers';
 import { useOpencodeModels } from './opencode-connect';
-import { EFFORT_LEVELS, initialSettings, ROLE_LABELS, roleProblems, selectableProviders, SUGGESTED_MODELS, switchProvider, type RoleSettings } from './vocabulary';
+import {
+  EFFORT_LEVELS,
+  initialSettings,
+  ROLE_LABELS,
+  roleProblems,
+  selectableProviders,
+  SUGGESTED_MODELS,
+  switchProvider,
+  type RoleSettings,
+} from './vocabulary';
 
 export function ModelsSection() {
   const providers = useProviders();
@@ -21,7 +30,8 @@ export function ModelsSection() {
   if (providers.isPending || settings.isPending) return <LoadingState />;
   if (providers.isError) return <ErrorState error={providers.error} retry={() => void providers.refetch()} />;
   // Stored settings the server cannot read (CONFLICT) are re-entered from blanks; anything else is an error.
-  if (settings.isError && !isApiError(settings.error, 'CONFLICT')) return <ErrorState error={settings.error} retry={() => void settings.refetch()} />;
+  if (settings.isError && !isApiError(settings.error, 'CONFLICT'))
+    return <ErrorState error={settings.error} retry={() => void settings.refetch()} />;
   const connected = selectableProviders(providers.data.providers);
   if (connected.length === 0)
     return (
@@ -40,7 +50,13 @@ export function ModelsSection() {
           {settings.error.message}
         </p>
       )}
-      <ModelsForm key={JSON.stringify(stored)} initial={initialSettings(stored, connected)} connected={connected} saved={saved} onSaved={setSaved} />
+      <ModelsForm
+        key={JSON.stringify(stored)}
+        initial={initialSettings(stored, connected)}
+        connected={connected}
+        saved={saved}
+        onSaved={setSaved}
+      />
     </>
   );
 }
@@ -82,7 +98,13 @@ export function ModelsForm({
       <ul className="flex flex-col gap-3">
         {agentTypes.map((role) => (
           <li key={role}>
-            <RolePicker role={role} value={draft[role]} connected={connected} problem={problems[role]} onChange={(next) => update(role, next)} />
+            <RolePicker
+              role={role}
+              value={draft[role]}
+              connected={connected}
+              problem={problems[role]}
+              onChange={(next) => update(role, next)}
+            />
           </li>
         ))}
       </ul>
@@ -101,7 +123,19 @@ export function ModelsForm({
   );
 }
 
-function RolePicker({ role, value, connected, problem, onChange }: { role: AgentType; value: RoleSettings[AgentType]; connected: ProviderName[]; problem?: string; onChange: (v: RoleSettings[AgentType]) => void }) {
+function RolePicker({
+  role,
+  value,
+  connected,
+  problem,
+  onChange,
+}: {
+  role: AgentType;
+  value: RoleSettings[AgentType];
+  connected: ProviderName[];
+  problem?: string;
+  onChange: (v: RoleSettings[AgentType]) => void;
+}) {
   const levels = EFFORT_LEVELS[value.provider];
   const listId = `models-${role}`;
   // OpenCode's models come from the user's live server, never a built-in list.
@@ -114,7 +148,12 @@ function RolePicker({ role, value, connected, problem, onChange }: { role: Agent
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
         <label className="flex flex-col gap-1 text-sm">
           <span className="text-stone-600">Provider</span>
-          <select aria-label={`${ROLE_LABELS[role]} provider`} className="rounded-md border border-stone-300 px-2 py-1.5" value={value.provider} onChange={(e) => onChange(switchProvider(value, e.target.value as ProviderName))}>
+          <select
+            aria-label={`${ROLE_LABELS[role]} provider`}
+            className="rounded-md border border-stone-300 px-2 py-1.5"
+            value={value.provider}
+            onChange={(e) => onChange(switchProvider(value, e.target.value as ProviderName))}
+          >
             {providerOptions.map((p) => (
               <option key={p} value={p} disabled={!connected.includes(p)}>
                 {PROVIDER_LABELS[p]}

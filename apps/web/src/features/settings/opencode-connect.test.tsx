@@ -53,7 +53,9 @@ describe('the OpenCode connect form', () => {
     fireEvent.change(card.getByLabelText('Models'), { target: { value: 'm-1\nm-2' } });
     fireEvent.click(submit);
     await waitFor(() => expect(card.getByText('Connected').textContent).toBe('Connected'));
-    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ custom: { baseUrl: 'http://llm.local/v1', apiKey: 'sk-custom-123456', models: ['m-1', 'm-2'] } });
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({
+      custom: { baseUrl: 'http://llm.local/v1', apiKey: 'sk-custom-123456', models: ['m-1', 'm-2'] },
+    });
     expect(card.getByTestId('provider-base-url').textContent).toBe('http://llm.local/v1');
     expect(card.queryByDisplayValue('sk-custom-123456')).toBeNull();
   });
@@ -77,11 +79,23 @@ describe('the model picker with OpenCode', () => {
     stubApi({
       'GET /api/providers': { body: provider(true, 'custom', 'http://llm.local/v1') },
       'GET /api/agent-settings': { body: { settings: Object.fromEntries(agentTypes.map((t) => [t, role])) } },
-      'GET /api/providers/opencode/models': { body: { models: [{ id: 'custom/m-1', name: 'm-1', provider: 'Custom' }, { id: 'custom/m-2', name: 'm-2', provider: 'Custom' }] } },
+      'GET /api/providers/opencode/models': {
+        body: {
+          models: [
+            { id: 'custom/m-1', name: 'm-1', provider: 'Custom' },
+            { id: 'custom/m-2', name: 'm-2', provider: 'Custom' },
+          ],
+        },
+      },
     });
     const { container } = renderWithClient(<ModelsSection />);
     const review = await waitFor(() => within(screen.getByRole('group', { name: 'Review' })));
     expect(review.queryByLabelText('Review effort')).toBeNull();
-    await waitFor(() => expect([...container.querySelectorAll('datalist#models-review option')].map((o) => (o as HTMLOptionElement).value)).toEqual(['custom/m-1', 'custom/m-2']));
+    await waitFor(() =>
+      expect([...container.querySelectorAll('datalist#models-review option')].map((o) => (o as HTMLOptionElement).value)).toEqual([
+        'custom/m-1',
+        'custom/m-2',
+      ]),
+    );
   });
 });

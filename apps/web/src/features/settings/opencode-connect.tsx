@@ -74,7 +74,10 @@ export function OpencodeConnect({ onConnected }: { onConnected: () => void }) {
     onConnected();
   });
   const set = (name: keyof typeof fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: e.target.value }));
-  const ready = mode === 'zen' ? fields.zenKey.trim() !== '' : fields.baseUrl.trim() !== '' && fields.apiKey.trim() !== '' && parseModelList(fields.models).length > 0;
+  const ready =
+    mode === 'zen'
+      ? fields.zenKey.trim() !== ''
+      : fields.baseUrl.trim() !== '' && fields.apiKey.trim() !== '' && parseModelList(fields.models).length > 0;
   return (
     <form
       className="flex flex-col gap-3"
@@ -95,11 +98,37 @@ export function OpencodeConnect({ onConnected }: { onConnected: () => void }) {
         </label>
       </fieldset>
       {mode === 'zen' ? (
-        <Field label="Zen key" type="password" autoComplete="off" spellCheck={false} value={fields.zenKey} onChange={set('zenKey')} hint="Stored for your account only; it is never shown again." required />
+        <Field
+          label="Zen key"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={fields.zenKey}
+          onChange={set('zenKey')}
+          hint="Stored for your account only; it is never shown again."
+          required
+        />
       ) : (
         <>
-          <Field label="Base URL" type="url" placeholder="https://llm.example.com/v1" value={fields.baseUrl} onChange={set('baseUrl')} hint="The endpoint that serves /chat/completions." required />
-          <Field label="API key" type="password" autoComplete="off" spellCheck={false} value={fields.apiKey} onChange={set('apiKey')} hint="Stored for your account only; it is never shown again." required />
+          <Field
+            label="Base URL"
+            type="url"
+            placeholder="https://llm.example.com/v1"
+            value={fields.baseUrl}
+            onChange={set('baseUrl')}
+            hint="The endpoint that serves /chat/completions."
+            required
+          />
+          <Field
+            label="API key"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={fields.apiKey}
+            onChange={set('apiKey')}
+            hint="Stored for your account only; it is never shown again."
+            required
+          />
           <label className="flex flex-col gap-1 text-sm">
             <span className="font-medium text-stone-700">Models</span>
             <textarea

@@ -85,7 +85,9 @@ function GitIdentity() {
           update.mutate({ gitName: name.trim() === '' ? null : name.trim(), gitEmail: email.trim() === '' ? null : email.trim() });
         }}
       >
-        <p className="text-sm text-stone-600">The name and email on commits agents make for you. Leave empty to use the server’s default.</p>
+        <p className="text-sm text-stone-600">
+          The name and email on commits agents make for you. Leave empty to use the server’s default.
+        </p>
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
           <Field label="Git name" value={name} autoComplete="name" onChange={(e) => setName(e.target.value)} />
           <Field label="Git email" type="email" value={email} autoComplete="email" onChange={(e) => setEmail(e.target.value)} />
@@ -137,10 +139,36 @@ function ChangePassword() {
           if (!mismatch) change.mutate();
         }}
       >
-        <Field label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
-        <Field label="New password" type="password" autoComplete="new-password" minLength={8} value={next} onChange={(e) => setNext(e.target.value)} required hint="At least 8 characters." />
-        <Field label="Repeat new password" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required error={mismatch ? 'The passwords differ.' : null} />
-        <p className="text-xs text-stone-500">Changing it logs you out everywhere else (other browsers and sessions) and revokes your API key.</p>
+        <Field
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          required
+        />
+        <Field
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          required
+          hint="At least 8 characters."
+        />
+        <Field
+          label="Repeat new password"
+          type="password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          required
+          error={mismatch ? 'The passwords differ.' : null}
+        />
+        <p className="text-xs text-stone-500">
+          Changing it logs you out everywhere else (other browsers and sessions) and revokes your API key.
+        </p>
         <InlineError error={change.error} />
         <div className="flex items-center gap-3">
           <Button type="submit" variant="primary" busy={change.isPending} disabled={mismatch}>

@@ -19,7 +19,8 @@ export function PromptEditor({ name }: { name: string }) {
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   if (prompt.isPending) return <LoadingState />;
-  if (isApiError(prompt.error, 'NOT_FOUND')) return <Navigate to={paths.settings('prompts')} replace state={{ notice: `There is no prompt named ${name}.` }} />;
+  if (isApiError(prompt.error, 'NOT_FOUND'))
+    return <Navigate to={paths.settings('prompts')} replace state={{ notice: `There is no prompt named ${name}.` }} />;
   if (prompt.isError) return <ErrorState error={prompt.error} retry={() => void prompt.refetch()} />;
   const p = prompt.data.prompt;
   return (
@@ -68,7 +69,8 @@ export function PromptEditor({ name }: { name: string }) {
 }
 
 function Variables({ prompt }: { prompt: PromptDetailDto }) {
-  if (prompt.kind === 'template') return <p className="text-sm text-stone-600">A template is read by the agent as it is; it takes no variables.</p>;
+  if (prompt.kind === 'template')
+    return <p className="text-sm text-stone-600">A template is read by the agent as it is; it takes no variables.</p>;
   return (
     <div className="text-sm">
       <p className="text-stone-600">Variables this prompt may use:</p>
@@ -83,7 +85,15 @@ function Variables({ prompt }: { prompt: PromptDetailDto }) {
   );
 }
 
-function PromptForm({ prompt, onNotice, onReload }: { prompt: PromptDetailDto; onNotice: (n: string | null) => void; onReload: () => Promise<void> }) {
+function PromptForm({
+  prompt,
+  onNotice,
+  onReload,
+}: {
+  prompt: PromptDetailDto;
+  onNotice: (n: string | null) => void;
+  onReload: () => Promise<void>;
+}) {
   const me = useMe();
   const qc = useQueryClient();
   const [draft, setDraft] = useState(prompt.content);
@@ -115,7 +125,10 @@ function PromptForm({ prompt, onNotice, onReload }: { prompt: PromptDetailDto; o
     return (
       <div className="flex flex-col gap-2">
         <p className="text-sm text-stone-600">Only administrators can change prompts. This is the version agents use now:</p>
-        <pre className="max-h-[32rem] overflow-auto whitespace-pre-wrap rounded-lg border border-stone-200 bg-white p-3 text-xs" data-testid="prompt-content">
+        <pre
+          className="max-h-[32rem] overflow-auto whitespace-pre-wrap rounded-lg border border-stone-200 bg-white p-3 text-xs"
+          data-testid="prompt-content"
+        >
           {prompt.content}
         </pre>
       </div>
@@ -130,10 +143,20 @@ function PromptForm({ prompt, onNotice, onReload }: { prompt: PromptDetailDto; o
         save.mutate();
       }}
     >
-      <LazyMarkdownEditor value={draft} onChange={setDraft} onSave={() => save.mutate()} ariaLabel={`${prompt.label} prompt`} minHeight="20rem" />
+      <LazyMarkdownEditor
+        value={draft}
+        onChange={setDraft}
+        onSave={() => save.mutate()}
+        ariaLabel={`${prompt.label} prompt`}
+        minHeight="20rem"
+      />
       {save.error !== null && (
         <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="prompt-save-error">
-          <p>{conflict ? 'Not saved: someone else changed this prompt since you opened it. Reload the latest version, then apply your edit again.' : `Not saved: ${save.error.message}`}</p>
+          <p>
+            {conflict
+              ? 'Not saved: someone else changed this prompt since you opened it. Reload the latest version, then apply your edit again.'
+              : `Not saved: ${save.error.message}`}
+          </p>
           {conflict && (
             <Button className="mt-2" onClick={() => void onReload()}>
               Reload the latest version
@@ -161,7 +184,9 @@ function PromptForm({ prompt, onNotice, onReload }: { prompt: PromptDetailDto; o
       </div>
       {confirmRevert && (
         <Modal title="Revert to the default?" onClose={() => setConfirmRevert(false)}>
-          <p className="text-sm text-stone-700">The override of {prompt.label} is deleted for everyone on this instance; agents use the shipped default again.</p>
+          <p className="text-sm text-stone-700">
+            The override of {prompt.label} is deleted for everyone on this instance; agents use the shipped default again.
+          </p>
           {revert.error !== null && (
             <p role="alert" className="mt-2 text-sm text-red-700">
               {revert.error.message}

@@ -11,11 +11,18 @@ export function PromptsSection() {
   if (list.isError) return <ErrorState error={list.error} retry={() => void list.refetch()} />;
   return (
     <>
-      <p className="mb-3 text-sm text-stone-600">Prompts are shared by everyone on this instance; administrators can override them. A template is read by the agent as it is, without variables.</p>
+      <p className="mb-3 text-sm text-stone-600">
+        Prompts are shared by everyone on this instance; administrators can override them. A template is read by the agent as it is, without
+        variables.
+      </p>
       <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white">
         {list.data.prompts.map((p) => (
           <li key={p.name}>
-            <Link to={paths.settings(`prompts/${p.name}`)} className="flex flex-wrap items-center gap-2 px-4 py-3 hover:bg-stone-50" data-prompt={p.name}>
+            <Link
+              to={paths.settings(`prompts/${p.name}`)}
+              className="flex flex-wrap items-center gap-2 px-4 py-3 hover:bg-stone-50"
+              data-prompt={p.name}
+            >
               <span className="font-medium">{p.label}</span>
               <code className="text-xs text-stone-500">{p.name}</code>
               <span className="ml-auto flex gap-1">

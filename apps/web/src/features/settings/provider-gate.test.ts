@@ -6,7 +6,16 @@ import { connectBody } from './claude-connect';
 import { gateExempt } from './provider-gate';
 import { hasConnectedProvider } from './providers';
 
-const p = (over: Partial<ProviderInfoDto>): ProviderInfoDto => ({ name: 'anthropic', available: true, capabilities: null, connected: false, method: null, baseUrl: null, simulated: false, ...over });
+const p = (over: Partial<ProviderInfoDto>): ProviderInfoDto => ({
+  name: 'anthropic',
+  available: true,
+  capabilities: null,
+  connected: false,
+  method: null,
+  baseUrl: null,
+  simulated: false,
+  ...over,
+});
 
 describe('provider gate', () => {
   it('counts only available, connected providers', () => {
@@ -26,6 +35,9 @@ describe('provider gate', () => {
 describe('connectBody', () => {
   it('sends the chosen secret and a null base URL when left blank', () => {
     expect(connectBody('apiKey', ' sk-test-123 ', '  ')).toEqual({ apiKey: 'sk-test-123', baseUrl: null });
-    expect(connectBody('oauthToken', 'tok-12345678', ' http://127.0.0.1:9/ ')).toEqual({ oauthToken: 'tok-12345678', baseUrl: 'http://127.0.0.1:9/' });
+    expect(connectBody('oauthToken', 'tok-12345678', ' http://127.0.0.1:9/ ')).toEqual({
+      oauthToken: 'tok-12345678',
+      baseUrl: 'http://127.0.0.1:9/',
+    });
   });
 });

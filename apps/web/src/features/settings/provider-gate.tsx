@@ -37,7 +37,8 @@ export function ProviderGate() {
           Connect a coding agent to get started
         </h2>
         <p className="mb-4 mt-1 text-sm text-stone-600">
-          Bottega’s agents run under your own account with Claude Code, Codex or OpenCode. Connect one here — you can add the others and pick a model per role later in Settings.
+          Bottega’s agents run under your own account with Claude Code, Codex or OpenCode. Connect one here — you can add the others and
+          pick a model per role later in Settings.
         </p>
         {available.length > 1 && (
           <div role="tablist" aria-label="Coding agent" className="mb-4 flex flex-wrap gap-1 rounded-lg bg-stone-100 p-1">

@@ -30,7 +30,9 @@ describe('SetupTokenFlow', () => {
     const onConnected = vi.fn();
     const calls = stubApi({
       'GET /api/providers/anthropic/setup-token': { body: { status: 'idle' } },
-      'POST /api/providers/anthropic/setup-token/start': { body: { status: 'awaiting-code', url, notice: 'The server’s own terms notice.' } },
+      'POST /api/providers/anthropic/setup-token/start': {
+        body: { status: 'awaiting-code', url, notice: 'The server’s own terms notice.' },
+      },
       'POST /api/providers/anthropic/setup-token/complete': { body: { status: 'connected' } },
       'GET /api/providers': { body: { providers: [] } },
       'GET /api/agent-settings': { body: { settings: null } },

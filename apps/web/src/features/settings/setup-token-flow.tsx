@@ -92,7 +92,14 @@ export function SetupTokenFlow({ onConnected }: { onConnected?: () => void }) {
             </li>
             <li>Copy the code Claude shows you and paste it here.</li>
           </ol>
-          <Field label="Code from Claude" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} required />
+          <Field
+            label="Code from Claude"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            required
+          />
           <div className="flex flex-wrap gap-2">
             <Button type="submit" variant="primary" busy={complete.isPending} disabled={code.trim() === ''}>
               Complete sign-in

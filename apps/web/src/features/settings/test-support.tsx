@@ -33,7 +33,10 @@ export function stubApi(routes: Record<string, Answer>): Call[] {
       const call: Call = { method: init.method ?? 'GET', path: url, body: init.body ? JSON.parse(String(init.body)) : undefined };
       calls.push(call);
       const route = routes[`${call.method} ${call.path}`];
-      const answer = typeof route === 'function' ? route(call) : (route ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'not found' } } });
+      const answer =
+        typeof route === 'function'
+          ? route(call)
+          : (route ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'not found' } } });
       return new Response(JSON.stringify(answer.body), { status: answer.status ?? 200, headers: { 'content-type': 'application/json' } });
     }),
   );

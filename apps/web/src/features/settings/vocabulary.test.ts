@@ -18,7 +18,11 @@ const provider = (name: ProviderInfoDto['name'], over: Partial<ProviderInfoDto> 
 
 describe('selectableProviders', () => {
   it('offers only providers that are both available and connected', () => {
-    const list = [provider('anthropic', { connected: true }), provider('openai', { connected: false }), provider('opencode', { available: false, connected: true })];
+    const list = [
+      provider('anthropic', { connected: true }),
+      provider('openai', { connected: false }),
+      provider('opencode', { available: false, connected: true }),
+    ];
     expect(selectableProviders(list)).toEqual(['anthropic']);
   });
   it('offers nothing when nothing is connected', () => {
@@ -32,11 +36,23 @@ describe('switchProvider', () => {
     expect(switchProvider(s, 'anthropic')).toBe(s);
   });
   it('clears the model and keeps an effort the new provider also knows', () => {
-    expect(switchProvider({ provider: 'anthropic', model: 'claude-opus-4-5', effort: 'high' }, 'openai')).toEqual({ provider: 'openai', model: '', effort: 'high' });
+    expect(switchProvider({ provider: 'anthropic', model: 'claude-opus-4-5', effort: 'high' }, 'openai')).toEqual({
+      provider: 'openai',
+      model: '',
+      effort: 'high',
+    });
   });
   it('drops an effort the new provider does not know, and any effort for a provider without one', () => {
-    expect(switchProvider({ provider: 'anthropic', model: 'm', effort: 'max' }, 'openai')).toEqual({ provider: 'openai', model: '', effort: null });
-    expect(switchProvider({ provider: 'anthropic', model: 'm', effort: 'low' }, 'opencode')).toEqual({ provider: 'opencode', model: '', effort: null });
+    expect(switchProvider({ provider: 'anthropic', model: 'm', effort: 'max' }, 'openai')).toEqual({
+      provider: 'openai',
+      model: '',
+      effort: null,
+    });
+    expect(switchProvider({ provider: 'anthropic', model: 'm', effort: 'low' }, 'opencode')).toEqual({
+      provider: 'opencode',
+      model: '',
+      effort: null,
+    });
   });
 });
 

@@ -42,12 +42,18 @@ function answerWith(status: number, body: unknown) {
   return calls;
 }
 
-const buttonStates = () => screen.getAllByRole('listitem').map((li) => [li.dataset.testid, li.dataset.state, within(li).getByRole('button').textContent]);
+const buttonStates = () =>
+  screen.getAllByRole('listitem').map((li) => [li.dataset.testid, li.dataset.state, within(li).getByRole('button').textContent]);
 
 describe('AgentSection', () => {
   it('shows one button per workflow role with its derived state', () => {
     const task = makeTask({ planificationComplete: true });
-    renderSection(task, [makeRun(1, 'planification', 'completed'), makeRun(2, 'implementation', 'completed'), makeRun(3, 'review', 'running'), makeRun(4, 'refinement', 'failed', { failureReason: 'boom' })]);
+    renderSection(task, [
+      makeRun(1, 'planification', 'completed'),
+      makeRun(2, 'implementation', 'completed'),
+      makeRun(3, 'review', 'running'),
+      makeRun(4, 'refinement', 'failed', { failureReason: 'boom' }),
+    ]);
     expect(buttonStates()).toEqual([
       ['agent-planification', 'completed', 'Completed'],
       ['agent-implementation', 'completed', 'Completed'],
@@ -114,7 +120,9 @@ describe('AgentSection', () => {
 
   it('resumes an interrupted run in its own session', async () => {
     const calls = answerWith(200, { run: makeRun(4, 'implementation', 'running') });
-    renderSection(makeTask(), [makeRun(4, 'implementation', 'interrupted', { failureReason: 'the server stopped while this run was active' })]);
+    renderSection(makeTask(), [
+      makeRun(4, 'implementation', 'interrupted', { failureReason: 'the server stopped while this run was active' }),
+    ]);
     const banner = screen.getByRole('region', { name: 'Needs attention' });
     expect(banner.textContent).toContain('the server stopped');
     fireEvent.click(within(banner).getByRole('button', { name: 'Resume' }));

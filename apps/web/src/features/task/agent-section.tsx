@@ -36,7 +36,8 @@ function useRunActions(task: TaskDto) {
     else setOutcome({ kind: 'error', error });
   };
   const start = useMutation({
-    mutationFn: async (agentType: AgentType) => (await api.post('/api/tasks/:taskId/agent-runs', { params: { taskId: task.id }, body: { agentType } })).run,
+    mutationFn: async (agentType: AgentType) =>
+      (await api.post('/api/tasks/:taskId/agent-runs', { params: { taskId: task.id }, body: { agentType } })).run,
     onMutate: () => setOutcome(null),
     onSuccess: onStarted,
     onError,
@@ -63,11 +64,7 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
         <h2 id="agents-heading" className="text-lg font-semibold">
           Agents
         </h2>
-        {live && (
-          <Badge tone="sky">
-            {ROLE_LABELS[live.agentType]} agent running
-          </Badge>
-        )}
+        {live && <Badge tone="sky">{ROLE_LABELS[live.agentType]} agent running</Badge>}
       </div>
       {closed && <p className="mb-3 text-sm text-stone-600">This task is completed; no more agents run on it.</p>}
       <ul className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
@@ -76,7 +73,12 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
           const label = STATE_LABELS[state];
           const last = latestRun(runs, role.agentType);
           return (
-            <li key={role.agentType} className="flex items-center justify-between gap-2 rounded-md border border-stone-200 px-3 py-2" data-testid={`agent-${role.agentType}`} data-state={state}>
+            <li
+              key={role.agentType}
+              className="flex items-center justify-between gap-2 rounded-md border border-stone-200 px-3 py-2"
+              data-testid={`agent-${role.agentType}`}
+              data-state={state}
+            >
               <div className="min-w-0">
                 <p className="font-medium">{role.label}</p>
                 {last?.conversationId ? (
@@ -90,7 +92,13 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
               <Button
                 variant={stateStyle[state].variant}
                 aria-label={`${role.label}: ${label}`}
-                title={state === 'running' ? 'This agent is running' : state === 'idle' ? `Run the ${role.label.toLowerCase()} agent` : `Run the ${role.label.toLowerCase()} agent again`}
+                title={
+                  state === 'running'
+                    ? 'This agent is running'
+                    : state === 'idle'
+                      ? `Run the ${role.label.toLowerCase()} agent`
+                      : `Run the ${role.label.toLowerCase()} agent again`
+                }
                 disabled={state === 'running' || closed}
                 busy={pendingType === role.agentType}
                 onClick={() => start.mutate(role.agentType)}
@@ -103,7 +111,11 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
       </ul>
 
       {outcome?.kind === 'busy' && (
-        <div role="status" className="mt-3 flex items-start justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="busy-notice">
+        <div
+          role="status"
+          className="mt-3 flex items-start justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+          data-testid="busy-notice"
+        >
           <p>An agent is already running on this task. Wait for it to finish (or stop it from its conversation) before starting another.</p>
           <Button variant="ghost" onClick={dismiss} aria-label="Dismiss notice">
             ×
@@ -117,10 +129,15 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
       )}
       {outcome?.kind === 'provider' && (
         <Modal title="Connect a provider first" onClose={dismiss}>
-          <p className="text-sm text-stone-700">Agents run on your own model provider account. Connect one (for example Claude) in Settings, then press Run again.</p>
+          <p className="text-sm text-stone-700">
+            Agents run on your own model provider account. Connect one (for example Claude) in Settings, then press Run again.
+          </p>
           <div className="mt-4 flex justify-end gap-2">
             <Button onClick={dismiss}>Not now</Button>
-            <Link to={paths.settings('providers')} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">
+            <Link
+              to={paths.settings('providers')}
+              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
+            >
               Connect a provider
             </Link>
           </div>
@@ -128,13 +145,26 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
       )}
 
       {attention && (
-        <div role="region" aria-label="Needs attention" className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+        <div
+          role="region"
+          aria-label="Needs attention"
+          className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900"
+        >
           {attention.kind === 'blocked' && (
             <>
-              <p className="font-medium">The workflow is blocked{attention.reason === 'max_iterations' ? ' after too many agent runs' : ''}.</p>
+              <p className="font-medium">
+                The workflow is blocked{attention.reason === 'max_iterations' ? ' after too many agent runs' : ''}.
+              </p>
               {attention.reason && attention.reason !== 'max_iterations' && <p className="mt-1 whitespace-pre-wrap">{attention.reason}</p>}
-              <p className="mt-1 text-red-800">Resuming starts the {ROLE_LABELS[attention.resumeWith].toLowerCase()} agent by hand, which lifts the block.</p>
-              <Button className="mt-2" variant="primary" busy={pendingType === attention.resumeWith} onClick={() => start.mutate(attention.resumeWith)}>
+              <p className="mt-1 text-red-800">
+                Resuming starts the {ROLE_LABELS[attention.resumeWith].toLowerCase()} agent by hand, which lifts the block.
+              </p>
+              <Button
+                className="mt-2"
+                variant="primary"
+                busy={pendingType === attention.resumeWith}
+                onClick={() => start.mutate(attention.resumeWith)}
+              >
                 Resume
               </Button>
             </>
@@ -152,7 +182,12 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
             <>
               <p className="font-medium">The {ROLE_LABELS[attention.run.agentType].toLowerCase()} run failed.</p>
               {attention.run.failureReason && <p className="mt-1 whitespace-pre-wrap">{attention.run.failureReason}</p>}
-              <Button className="mt-2" variant="primary" busy={pendingType === attention.run.agentType} onClick={() => start.mutate(attention.run.agentType)}>
+              <Button
+                className="mt-2"
+                variant="primary"
+                busy={pendingType === attention.run.agentType}
+                onClick={() => start.mutate(attention.run.agentType)}
+              >
                 Retry {ROLE_LABELS[attention.run.agentType].toLowerCase()}
               </Button>
             </>

@@ -16,7 +16,8 @@ describe('agentState', () => {
   const task = makeTask();
 
   it('is idle for a role that never ran', () => {
-    for (const role of ['planification', 'implementation', 'review', 'refinement', 'pr'] as const) expect(agentState(task, [], role)).toBe('idle');
+    for (const role of ['planification', 'implementation', 'review', 'refinement', 'pr'] as const)
+      expect(agentState(task, [], role)).toBe('idle');
   });
 
   it('is running while the newest run of the role is pending or running', () => {
@@ -25,8 +26,13 @@ describe('agentState', () => {
     expect(agentState(task, [makeRun(1, 'review', 'running')], 'implementation')).toBe('idle');
   });
 
-  it('is completed from the role\'s flag, not from the run having ended', () => {
-    const ended = [makeRun(1, 'planification', 'completed'), makeRun(2, 'review', 'completed'), makeRun(3, 'refinement', 'completed'), makeRun(4, 'pr', 'completed')];
+  it("is completed from the role's flag, not from the run having ended", () => {
+    const ended = [
+      makeRun(1, 'planification', 'completed'),
+      makeRun(2, 'review', 'completed'),
+      makeRun(3, 'refinement', 'completed'),
+      makeRun(4, 'pr', 'completed'),
+    ];
     // Runs that ended without their signal (a plan not written, a review asking for work…).
     for (const role of ['planification', 'review', 'refinement', 'pr'] as const) expect(agentState(task, ended, role)).toBe('idle');
     const flagged = makeTask({ planificationComplete: true, workflowComplete: true, refinementComplete: true, prAgentComplete: true });
@@ -37,32 +43,55 @@ describe('agentState', () => {
 
   it('is completed for implementation (which signals nothing) once its newest run completed', () => {
     expect(agentState(task, [makeRun(1, 'implementation', 'completed')], 'implementation')).toBe('completed');
-    expect(agentState(task, [makeRun(2, 'implementation', 'completed'), makeRun(1, 'implementation', 'failed')], 'implementation')).toBe('completed');
+    expect(agentState(task, [makeRun(2, 'implementation', 'completed'), makeRun(1, 'implementation', 'failed')], 'implementation')).toBe(
+      'completed',
+    );
   });
 
   it('is failed when the newest run of the role failed, was interrupted or blocked', () => {
     for (const status of ['failed', 'interrupted', 'blocked'] as const) {
-      expect(agentState(makeTask({ planificationComplete: true }), [makeRun(1, 'planification', 'completed'), makeRun(2, 'planification', status)], 'planification')).toBe('failed');
+      expect(
+        agentState(
+          makeTask({ planificationComplete: true }),
+          [makeRun(1, 'planification', 'completed'), makeRun(2, 'planification', status)],
+          'planification',
+        ),
+      ).toBe('failed');
     }
-    expect(agentState(task, [makeRun(1, 'implementation', 'failed'), makeRun(2, 'implementation', 'running')], 'implementation')).toBe('running');
+    expect(agentState(task, [makeRun(1, 'implementation', 'failed'), makeRun(2, 'implementation', 'running')], 'implementation')).toBe(
+      'running',
+    );
   });
 
   it('reads YOLO as completed once its PR is complete', () => {
     const yolo = makeTask({ yoloMode: true });
     expect(agentState(yolo, [makeRun(1, 'yolo', 'completed')], 'yolo')).toBe('idle');
-    expect(agentState({ ...yolo, prAgentComplete: true, workflowComplete: true }, [makeRun(1, 'yolo', 'completed')], 'yolo')).toBe('completed');
+    expect(agentState({ ...yolo, prAgentComplete: true, workflowComplete: true }, [makeRun(1, 'yolo', 'completed')], 'yolo')).toBe(
+      'completed',
+    );
   });
 });
 
 describe('attentionFor', () => {
   it('offers to resume a blocked task with the implementation (or YOLO) agent', () => {
-    expect(attentionFor(makeTask({ workflowBlocked: true, blockReason: 'needs a key' }), [makeRun(1, 'review', 'completed')])).toEqual({ kind: 'blocked', reason: 'needs a key', resumeWith: 'implementation' });
-    expect(attentionFor(makeTask({ yoloMode: true, workflowBlocked: true, blockReason: null }), [])).toEqual({ kind: 'blocked', reason: null, resumeWith: 'yolo' });
+    expect(attentionFor(makeTask({ workflowBlocked: true, blockReason: 'needs a key' }), [makeRun(1, 'review', 'completed')])).toEqual({
+      kind: 'blocked',
+      reason: 'needs a key',
+      resumeWith: 'implementation',
+    });
+    expect(attentionFor(makeTask({ yoloMode: true, workflowBlocked: true, blockReason: null }), [])).toEqual({
+      kind: 'blocked',
+      reason: null,
+      resumeWith: 'yolo',
+    });
   });
 
   it('points at the newest run when it was interrupted or failed, and at nothing while a run is live', () => {
     const interrupted = makeRun(2, 'implementation', 'interrupted');
-    expect(attentionFor(makeTask(), [makeRun(1, 'planification', 'completed'), interrupted])).toEqual({ kind: 'interrupted', run: interrupted });
+    expect(attentionFor(makeTask(), [makeRun(1, 'planification', 'completed'), interrupted])).toEqual({
+      kind: 'interrupted',
+      run: interrupted,
+    });
     const failed = makeRun(3, 'review', 'failed', { failureReason: 'invalid model' });
     expect(attentionFor(makeTask(), [interrupted, failed])).toEqual({ kind: 'failed', run: failed });
     expect(attentionFor(makeTask({ workflowBlocked: true }), [makeRun(4, 'implementation', 'running')])).toBeNull();

@@ -90,7 +90,10 @@ export type Attention =
   | { kind: 'failed'; run: AgentRunDto }
   | null;
 
-export function attentionFor(task: Pick<TaskDto, 'workflowBlocked' | 'blockReason' | 'yoloMode' | 'status'>, runs: readonly AgentRunDto[]): Attention {
+export function attentionFor(
+  task: Pick<TaskDto, 'workflowBlocked' | 'blockReason' | 'yoloMode' | 'status'>,
+  runs: readonly AgentRunDto[],
+): Attention {
   if (liveRun(runs)) return null;
   if (task.workflowBlocked) return { kind: 'blocked', reason: task.blockReason, resumeWith: task.yoloMode ? 'yolo' : 'implementation' };
   if (task.status === 'completed') return null;

@@ -8,7 +8,12 @@ import { components } from '../../lib/chunks';
 
 const DiffView = lazy(components.diffView);
 
-const statusTone: Record<DiffFileStatus, 'green' | 'red' | 'amber' | 'stone'> = { added: 'green', deleted: 'red', modified: 'amber', type_changed: 'stone' };
+const statusTone: Record<DiffFileStatus, 'green' | 'red' | 'amber' | 'stone'> = {
+  added: 'green',
+  deleted: 'red',
+  modified: 'amber',
+  type_changed: 'stone',
+};
 
 export function DiffPanel({ task }: { task: TaskDto }) {
   const diff = useTaskDiff(task.id);
@@ -29,7 +34,9 @@ export function DiffPanel({ task }: { task: TaskDto }) {
         <ErrorState error={diff.error} retry={() => void diff.refetch()} />
       ) : diff.data.head === null ? (
         <EmptyState title="No worktree to compare">
-          {task.workspaceStatus === 'preparing' ? 'The worktree is still being checked out.' : 'This task has no ready worktree, so there is no branch diff to show.'}
+          {task.workspaceStatus === 'preparing'
+            ? 'The worktree is still being checked out.'
+            : 'This task has no ready worktree, so there is no branch diff to show.'}
         </EmptyState>
       ) : diff.data.files.length === 0 ? (
         <EmptyState title="No changes yet">The branch has no changes against {diff.data.base}.</EmptyState>
@@ -54,7 +61,9 @@ export function DiffPanel({ task }: { task: TaskDto }) {
               </li>
             ))}
           </ul>
-          {diff.data.truncated && <p className="mb-2 text-xs text-amber-800">The diff is too large to show in full; it is cut after the files shown.</p>}
+          {diff.data.truncated && (
+            <p className="mb-2 text-xs text-amber-800">The diff is too large to show in full; it is cut after the files shown.</p>
+          )}
           <Button variant="ghost" className="mb-2" onClick={() => setShowPatch((s) => !s)} aria-expanded={showPatch}>
             {showPatch ? 'Hide the patch' : 'Show the patch'}
           </Button>

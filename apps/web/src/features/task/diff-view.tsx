@@ -17,7 +17,9 @@ function FileBlock({ file }: { file: DiffFile }) {
     <details open className="overflow-hidden rounded-md border border-stone-200" data-testid="diff-file">
       <summary className="cursor-pointer truncate bg-stone-100 px-3 py-1.5 font-mono text-xs text-stone-800">{file.path}</summary>
       {file.binary && <p className="px-3 py-2 text-xs text-stone-500">Binary file; no line changes to show.</p>}
-      {!file.binary && file.hunks.length === 0 && <p className="px-3 py-2 text-xs text-stone-500">No content changes (mode or type only).</p>}
+      {!file.binary && file.hunks.length === 0 && (
+        <p className="px-3 py-2 text-xs text-stone-500">No content changes (mode or type only).</p>
+      )}
       {file.hunks.length > 0 && (
         <div className="overflow-x-auto">
           <table className="w-full border-collapse font-mono text-xs">

@@ -21,7 +21,10 @@ onServerEvent((qc, event) => {
 export function useProject(projectId: number | null) {
   return useQuery({
     queryKey: keys.project(projectId ?? 0),
-    queryFn: projectId === null ? skipToken : async ({ signal }) => (await api.get('/api/projects/:projectId', { params: { projectId }, signal })).project,
+    queryFn:
+      projectId === null
+        ? skipToken
+        : async ({ signal }) => (await api.get('/api/projects/:projectId', { params: { projectId }, signal })).project,
     retry: false,
   });
 }

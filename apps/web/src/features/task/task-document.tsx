@@ -91,11 +91,20 @@ export function TaskDocumentSection({ task }: { task: TaskDto }) {
         <ErrorState error={doc.error} retry={() => void doc.refetch()} />
       ) : draft ? (
         <div className="flex flex-col gap-2">
-          <LazyMarkdownEditor value={draft.text} onChange={(text) => setDraft((d) => (d ? { ...d, text } : d))} onSave={() => submit()} ariaLabel="Task document" />
+          <LazyMarkdownEditor
+            value={draft.text}
+            onChange={(text) => setDraft((d) => (d ? { ...d, text } : d))}
+            onSave={() => submit()}
+            ariaLabel="Task document"
+          />
           <p className="text-xs text-stone-500">Ctrl/⌘-S saves.</p>
           <InlineError error={save.error} />
           {conflict !== null && (
-            <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-testid="document-conflict">
+            <div
+              role="alert"
+              className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+              data-testid="document-conflict"
+            >
               <p className="font-medium">The document changed while you were editing it (an agent may have written to it).</p>
               <p className="mt-1">Overwrite it with your version, or drop your edits and keep the new one.</p>
               <div className="mt-2 flex flex-wrap gap-2">

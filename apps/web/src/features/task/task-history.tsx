@@ -45,7 +45,13 @@ export function RunHistory({ task, runs }: { task: TaskDto; runs: readonly Agent
                   {usageSummary(run.usage)}
                 </p>
                 {run.triggerUrl && (
-                  <a className="text-xs text-indigo-700 underline" href={run.triggerUrl} target="_blank" rel="noreferrer noopener" aria-label={`GitHub comment that started run #${run.id}`}>
+                  <a
+                    className="text-xs text-indigo-700 underline"
+                    href={run.triggerUrl}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                    aria-label={`GitHub comment that started run #${run.id}`}
+                  >
                     Started by a GitHub comment ↗
                   </a>
                 )}
@@ -55,7 +61,11 @@ export function RunHistory({ task, runs }: { task: TaskDto; runs: readonly Agent
                 {run.status === 'running' && <LiveDot label="Running" />}
                 <Badge tone={runTone[run.status]}>{run.status}</Badge>
                 {run.conversationId !== null && (
-                  <Link className="text-indigo-700 underline" to={paths.chat(task.projectId, task.id, run.conversationId)} aria-label={`Conversation of ${ROLE_LABELS[run.agentType].toLowerCase()} run #${run.id}`}>
+                  <Link
+                    className="text-indigo-700 underline"
+                    to={paths.chat(task.projectId, task.id, run.conversationId)}
+                    aria-label={`Conversation of ${ROLE_LABELS[run.agentType].toLowerCase()} run #${run.id}`}
+                  >
                     Conversation
                   </Link>
                 )}

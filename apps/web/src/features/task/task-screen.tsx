@@ -19,8 +19,18 @@ import { ConversationList, RunHistory } from './task-history';
 import { UsagePanel } from './usage-panel';
 import { useProject, useTaskQuery, useTaskRuns } from './task-data';
 
-const statusLabel: Record<TaskStatus, string> = { pending: 'Pending', in_progress: 'In progress', in_review: 'In review', completed: 'Completed' };
-const statusTone: Record<TaskStatus, 'stone' | 'sky' | 'indigo' | 'green'> = { pending: 'stone', in_progress: 'sky', in_review: 'indigo', completed: 'green' };
+const statusLabel: Record<TaskStatus, string> = {
+  pending: 'Pending',
+  in_progress: 'In progress',
+  in_review: 'In review',
+  completed: 'Completed',
+};
+const statusTone: Record<TaskStatus, 'stone' | 'sky' | 'indigo' | 'green'> = {
+  pending: 'stone',
+  in_progress: 'sky',
+  in_review: 'indigo',
+  completed: 'green',
+};
 
 export function Component() {
   const projectId = useIdParam('projectId');
@@ -31,9 +41,17 @@ export function Component() {
   useRedirectWhenMissing(projectId, project.error, paths.dashboard());
 
   const projectOk = projectId !== null && !project.isError;
-  const taskGone = taskId === null || isApiError(task.error, 'NOT_FOUND') || isApiError(task.error, 'FORBIDDEN') || (task.data !== undefined && task.data.projectId !== projectId);
+  const taskGone =
+    taskId === null ||
+    isApiError(task.error, 'NOT_FOUND') ||
+    isApiError(task.error, 'FORBIDDEN') ||
+    (task.data !== undefined && task.data.projectId !== projectId);
   useEffect(() => {
-    if (projectOk && projectId !== null && taskGone) void navigate(paths.board(projectId), { replace: true, state: { notice: 'That task no longer exists or is not part of this project.' } });
+    if (projectOk && projectId !== null && taskGone)
+      void navigate(paths.board(projectId), {
+        replace: true,
+        state: { notice: 'That task no longer exists or is not part of this project.' },
+      });
   }, [projectOk, taskGone, projectId, navigate]);
 
   if (projectId === null || taskId === null) return null;
@@ -58,7 +76,12 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
         title={<span title={task.title}>{task.title}</span>}
       >
         {task.prUrl && (
-          <a href={task.prUrl} target="_blank" rel="noreferrer noopener" className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100">
+          <a
+            href={task.prUrl}
+            target="_blank"
+            rel="noreferrer noopener"
+            className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100"
+          >
             Pull request ↗
           </a>
         )}
@@ -146,7 +169,8 @@ function MergeButton({ task }: { task: TaskDto }) {
       {open && (
         <Modal title="Merge and clean up?" onClose={close}>
           <p className="text-sm text-stone-700">
-            This merges the pull request of <span className="font-mono">{task.branchName}</span> on GitHub, removes the task's worktree and local branch, and marks the task completed. The task document is kept.
+            This merges the pull request of <span className="font-mono">{task.branchName}</span> on GitHub, removes the task's worktree and
+            local branch, and marks the task completed. The task document is kept.
           </p>
           <div className="mt-3">
             <InlineError error={merge.error} />

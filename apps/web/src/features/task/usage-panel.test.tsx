@@ -16,11 +16,26 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const u = (inputTokens: number, outputTokens: number, costUsd: number | null, cacheReadTokens = 0, cacheWriteTokens = 0): UsageTotalsDto => ({ inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd });
+const u = (
+  inputTokens: number,
+  outputTokens: number,
+  costUsd: number | null,
+  cacheReadTokens = 0,
+  cacheWriteTokens = 0,
+): UsageTotalsDto => ({ inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd });
 
 describe('usage formatting', () => {
   it('writes token counts compactly', () => {
-    expect([0, 999, 1000, 1234, 12_345, 999_999, 1_234_567, 12_345_678].map(formatTokens)).toEqual(['0', '999', '1.0k', '1.2k', '12k', '1.00M', '1.23M', '12.3M']);
+    expect([0, 999, 1000, 1234, 12_345, 999_999, 1_234_567, 12_345_678].map(formatTokens)).toEqual([
+      '0',
+      '999',
+      '1.0k',
+      '1.2k',
+      '12k',
+      '1.00M',
+      '1.23M',
+      '12.3M',
+    ]);
   });
 
   it('writes costs in dollars, small ones with four decimals, unpriced ones as no price', () => {
@@ -68,7 +83,9 @@ describe('usage table', () => {
   });
 
   it('loads the task usage from the API', async () => {
-    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ usage }), { status: 200, headers: { 'content-type': 'application/json' } }));
+    const fetchMock = vi.fn(
+      async () => new Response(JSON.stringify({ usage }), { status: 200, headers: { 'content-type': 'application/json' } }),
+    );
     vi.stubGlobal('fetch', fetchMock);
     renderWithClient(<UsagePanel taskId={7} />);
     expect(await screen.findByText('Implementation (2 runs)')).toBeTruthy();
@@ -79,7 +96,12 @@ describe('usage table', () => {
 describe('run history', () => {
   it('shows each run’s tokens and cost', () => {
     const task = makeTask();
-    renderWithClient(<RunHistory task={task} runs={[makeRun(1, 'implementation', 'completed'), makeRun(2, 'review', 'completed', { usage: u(300, 20, null) })]} />);
+    renderWithClient(
+      <RunHistory
+        task={task}
+        runs={[makeRun(1, 'implementation', 'completed'), makeRun(2, 'review', 'completed', { usage: u(300, 20, null) })]}
+      />,
+    );
     expect(screen.getByTestId('run-1-usage').textContent).toBe('7.3k tokens · $0.01');
     expect(screen.getByTestId('run-2-usage').textContent).toBe('320 tokens · no price');
   });

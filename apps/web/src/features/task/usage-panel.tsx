@@ -29,9 +29,13 @@ function Row({ label, usage, strong = false }: { label: string; usage: UsageTota
       <th scope="row" className="py-1 pr-3 text-left font-normal">
         {strong ? <strong>{label}</strong> : label}
       </th>
-      <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens)}</td>
+      <td className="py-1 pr-3 text-right tabular-nums">
+        {formatTokens(usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens)}
+      </td>
       <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(usage.outputTokens)}</td>
-      <td className={`py-1 text-right tabular-nums ${usage.costUsd === null ? 'text-stone-500 italic' : ''}`}>{formatCost(usage.costUsd)}</td>
+      <td className={`py-1 text-right tabular-nums ${usage.costUsd === null ? 'text-stone-500 italic' : ''}`}>
+        {formatCost(usage.costUsd)}
+      </td>
     </tr>
   );
 }
@@ -74,8 +78,16 @@ export function UsagePanel({ taskId }: { taskId: number }) {
       <h2 id="usage-heading" className="mb-3 text-lg font-semibold">
         Usage
       </h2>
-      {usage.isPending ? <LoadingState label="Loading usage…" /> : usage.isError ? <ErrorState error={usage.error} retry={() => void usage.refetch()} /> : <UsageTable usage={usage.data} />}
-      <p className="mt-2 text-xs text-stone-500">Input counts cached tokens too. “no price”: a model without a price in the admin’s price table.</p>
+      {usage.isPending ? (
+        <LoadingState label="Loading usage…" />
+      ) : usage.isError ? (
+        <ErrorState error={usage.error} retry={() => void usage.refetch()} />
+      ) : (
+        <UsageTable usage={usage.data} />
+      )}
+      <p className="mt-2 text-xs text-stone-500">
+        Input counts cached tokens too. “no price”: a model without a price in the admin’s price table.
+      </p>
     </section>
   );
 }

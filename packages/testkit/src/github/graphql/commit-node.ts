@@ -89,7 +89,9 @@ export function rollupNode(ctx: GqlContext, repo: Repo, oid: string): Record<str
         {
           checkRunCount: runs.length,
           statusContextCount: statuses.length,
-          checkRunCountsByState: countsByState(runs.map((c) => (c.status === 'completed' ? (c.conclusion ?? 'neutral') : c.status).toUpperCase())),
+          checkRunCountsByState: countsByState(
+            runs.map((c) => (c.status === 'completed' ? (c.conclusion ?? 'neutral') : c.status).toUpperCase()),
+          ),
           statusContextCountsByState: countsByState(statuses.map(statusContextState)),
         },
       ),

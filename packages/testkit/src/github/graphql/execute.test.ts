@@ -44,7 +44,11 @@ describe('connection', () => {
   });
 
   it('takes the tail with last and counts everything', () => {
-    expect(connection(items, { last: 1 })).toMatchObject({ nodes: ['e'], totalCount: 5, pageInfo: { hasPreviousPage: true, hasNextPage: false } });
+    expect(connection(items, { last: 1 })).toMatchObject({
+      nodes: ['e'],
+      totalCount: 5,
+      pageInfo: { hasPreviousPage: true, hasNextPage: false },
+    });
   });
 });
 

@@ -1,7 +1,19 @@
 // Executes a GraphQL request with graphql-js against GitHub's schema. Resolvers are
 // plain objects (a field is a value or a function of its args); a field nobody modelled
 // resolves to a neutral value the schema allows and is recorded as a gap.
-import { GraphQLError, execute, getNamedType, getNullableType, isEnumType, isListType, isNonNullType, isObjectType, isScalarType, parse, validate } from 'graphql';
+import {
+  GraphQLError,
+  execute,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  parse,
+  validate,
+} from 'graphql';
 import type { DocumentNode, ExecutionResult, GraphQLFieldResolver, GraphQLOutputType, OperationDefinitionNode } from 'graphql';
 import type { GqlContext } from './context';
 import { githubSchema } from './schema';

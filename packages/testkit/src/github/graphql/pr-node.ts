@@ -147,19 +147,39 @@ export function pullRequestNode(ctx: GqlContext, repo: Repo, pull: PullRequest):
     additions: async () => (await reader.diffStat(repo, pull)).additions,
     deletions: async () => (await reader.diffStat(repo, pull)).deletions,
     changedFiles: async () => (await reader.diffStat(repo, pull)).files,
-    files: async (args: Args) => connection((await reader.files(repo, pull)).map((f) => ({ __typename: 'PullRequestChangedFile', ...f, viewerViewedState: 'UNVIEWED' })), args),
+    files: async (args: Args) =>
+      connection(
+        (await reader.files(repo, pull)).map((f) => ({ __typename: 'PullRequestChangedFile', ...f, viewerViewedState: 'UNVIEWED' })),
+        args,
+      ),
     potentialMergeCommit: null,
     statusCheckRollup: async () => rollupNode(ctx, repo, await headOid()),
     commits: async (args: Args) => connection(await prCommits(), args),
-    comments: (args: Args) => connection(pull.comments.map((c) => issueCommentNode(ctx, repo, pull, c)), args),
+    comments: (args: Args) =>
+      connection(
+        pull.comments.map((c) => issueCommentNode(ctx, repo, pull, c)),
+        args,
+      ),
     reviews: (args: Args) => {
       const states = Array.isArray(args.states) ? (args.states as string[]) : null;
       const list = pull.reviews.filter((r) => states === null || states.includes(r.state));
-      return connection(list.map((r) => reviewNode(ctx, repo, pull, r)), args);
+      return connection(
+        list.map((r) => reviewNode(ctx, repo, pull, r)),
+        args,
+      );
     },
-    latestReviews: (args: Args) => connection(latestReviews().map((r) => reviewNode(ctx, repo, pull, r)), args),
+    latestReviews: (args: Args) =>
+      connection(
+        latestReviews().map((r) => reviewNode(ctx, repo, pull, r)),
+        args,
+      ),
     latestOpinionatedReviews: (args: Args) =>
-      connection(latestReviews().filter((r) => r.state !== 'COMMENTED').map((r) => reviewNode(ctx, repo, pull, r)), args),
+      connection(
+        latestReviews()
+          .filter((r) => r.state !== 'COMMENTED')
+          .map((r) => reviewNode(ctx, repo, pull, r)),
+        args,
+      ),
     reviewRequests: (args: Args) => connection([], args),
     assignees: (args: Args) => connection([], args),
     labels: (args: Args) => connection([], args),

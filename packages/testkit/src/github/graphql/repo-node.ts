@@ -93,12 +93,17 @@ export function repoNode(ctx: GqlContext, repo: Repo): Record<string, unknown> {
     },
     refs: async (args: Args) => {
       const branches = [...(await ctx.reader.branches(repo))];
-      return connection(branches.map(([name, oid]) => refNode(ctx, repo, name, oid)), args);
+      return connection(
+        branches.map(([name, oid]) => refNode(ctx, repo, name, oid)),
+        args,
+      );
     },
     pullRequest: (args: Args) => {
       const pull = ctx.state.findPull(repo, Number(args.number));
       if (!pull) {
-        throw new GraphQLError(`Could not resolve to a PullRequest with the number of ${String(args.number)}.`, { extensions: { type: 'NOT_FOUND' } });
+        throw new GraphQLError(`Could not resolve to a PullRequest with the number of ${String(args.number)}.`, {
+          extensions: { type: 'NOT_FOUND' },
+        });
       }
       return pullRequestNode(ctx, repo, pull);
     },
@@ -110,7 +115,10 @@ export function repoNode(ctx: GqlContext, repo: Repo): Record<string, unknown> {
           (typeof args.headRefName !== 'string' || p.headRefName === args.headRefName) &&
           (typeof args.baseRefName !== 'string' || p.baseRefName === args.baseRefName),
       );
-      return connection(sortPulls(filtered, args.orderBy).map((p) => pullRequestNode(ctx, repo, p)), args);
+      return connection(
+        sortPulls(filtered, args.orderBy).map((p) => pullRequestNode(ctx, repo, p)),
+        args,
+      );
     },
   };
 }

@@ -56,7 +56,11 @@ export class AgentProcess {
       this.tail = (this.tail + chunk).slice(-STDERR_TAIL);
     });
     // The SDK aborts this signal only after its own stdin-close grace period.
-    options.signal.addEventListener('abort', () => void this.stop().catch((err: unknown) => this.logger.warn({ err }, 'stopping Claude Code on abort failed')), { once: true });
+    options.signal.addEventListener(
+      'abort',
+      () => void this.stop().catch((err: unknown) => this.logger.warn({ err }, 'stopping Claude Code on abort failed')),
+      { once: true },
+    );
     if (this.tree) {
       this.observer = setInterval(() => this.observe(), 1000);
       this.observer.unref();

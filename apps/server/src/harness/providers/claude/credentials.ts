@@ -81,7 +81,11 @@ export function currentHost(): HostFacts {
  * CLAUDE_CONFIG_DIR (both created 0700), LANG, TMPDIR, and the switches that
  * keep the CLI hermetic. Used for agent turns and for `claude setup-token`.
  */
-export async function claudeBaseEnvironment(home: string, userId: number, host: HostFacts = currentHost()): Promise<Record<string, string>> {
+export async function claudeBaseEnvironment(
+  home: string,
+  userId: number,
+  host: HostFacts = currentHost(),
+): Promise<Record<string, string>> {
   const paths = claudePaths(home, userId);
   await ensureProviderDir(home, userId, CLAUDE_DIR);
   await ensurePrivateDir(paths.configDir);

@@ -26,7 +26,14 @@ export function classifyApiFailure(f: ApiFailure): ProviderError {
   const detail = f.text.trim() || f.error || 'no detail';
   const status = f.status;
   if (isUnauthorized(f)) return err('transient', 'auth', `the Anthropic API rejected the credentials (401): ${detail}`);
-  if (status === 403 || f.error === 'billing_error' || f.error === 'account_on_hold' || f.error === 'oauth_org_not_allowed' || f.error === 'verification_required' || f.error === 'cloud_credential_error') {
+  if (
+    status === 403 ||
+    f.error === 'billing_error' ||
+    f.error === 'account_on_hold' ||
+    f.error === 'oauth_org_not_allowed' ||
+    f.error === 'verification_required' ||
+    f.error === 'cloud_credential_error'
+  ) {
     return err('fatal', 'auth', `the Anthropic account cannot be used for this request${status ? ` (${status})` : ''}: ${detail}`);
   }
   if (status === 429 || f.error === 'rate_limit') return err('transient', 'rate_limit', `rate limited by the Anthropic API: ${detail}`);
@@ -44,7 +51,11 @@ export function classifyApiFailure(f: ApiFailure): ProviderError {
 
 /** The fatal error for a 401 that survived the fresh-process retry. */
 export function credentialsRejected(f: ApiFailure): ProviderError {
-  return err('fatal', 'auth', `the Anthropic credentials were rejected (401): ${f.text.trim() || 'invalid credentials'}; update them in Settings → Providers`);
+  return err(
+    'fatal',
+    'auth',
+    `the Anthropic credentials were rejected (401): ${f.text.trim() || 'invalid credentials'}; update them in Settings → Providers`,
+  );
 }
 
 /** A failure thrown by the SDK with no API failure reported before it. */

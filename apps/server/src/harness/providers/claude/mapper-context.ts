@@ -53,5 +53,8 @@ export function blockIndexFor(ctx: MapperContext, messageId: string, uuid: strin
 
 /** A stable id for a message that carries no native id at all. */
 export function contentId(prefix: string, value: unknown): string {
-  return `${prefix}:${createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex').slice(0, 24)}`;
+  return `${prefix}:${createHash('sha256')
+    .update(JSON.stringify(value) ?? '')
+    .digest('hex')
+    .slice(0, 24)}`;
 }

@@ -8,7 +8,12 @@ export const sdk = (m: Record<string, unknown>): SDKMessage => ({ session_id: SI
 
 const usage = { input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 2, cache_read_input_tokens: 3 };
 
-export function assistant(messageId: string, uuid: string, block: Record<string, unknown>, extra: Record<string, unknown> = {}): SDKMessage {
+export function assistant(
+  messageId: string,
+  uuid: string,
+  block: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): SDKMessage {
   return sdk({
     type: 'assistant',
     message: { id: messageId, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [block], stop_reason: null, usage },

@@ -2,7 +2,19 @@
 // branch, stable ids (re-emits map to the same ids), and unknowns never dropped.
 import { describe, expect, it } from 'vitest';
 import { createMapperContext, mapClaudeMessage, parseQuestions, toolResultText } from './mapper';
-import { apiRetry, askInput, assistant, authErrorAssistant, authErrorResult, init, result, SID, sdk, stream, user } from './mapper.fixtures';
+import {
+  apiRetry,
+  askInput,
+  assistant,
+  authErrorAssistant,
+  authErrorResult,
+  init,
+  result,
+  SID,
+  sdk,
+  stream,
+  user,
+} from './mapper.fixtures';
 
 describe('assistant messages', () => {
   it('maps text, thinking, redacted thinking and tool_use blocks with ids from message id + block index', () => {
@@ -37,13 +49,17 @@ describe('assistant messages', () => {
   it('fills `question` for AskUserQuestion, and leaves it out when the input is malformed', () => {
     const [ask] = mapClaudeMessage(assistant('msg_2', 'a', { type: 'tool_use', id: 'toolu_2', name: 'AskUserQuestion', input: askInput }));
     expect(ask).toMatchObject({ type: 'tool_use', name: 'AskUserQuestion', question: askInput.questions });
-    const [bad] = mapClaudeMessage(assistant('msg_3', 'a', { type: 'tool_use', id: 'toolu_3', name: 'AskUserQuestion', input: { questions: 'x' } }));
+    const [bad] = mapClaudeMessage(
+      assistant('msg_3', 'a', { type: 'tool_use', id: 'toolu_3', name: 'AskUserQuestion', input: { questions: 'x' } }),
+    );
     expect(bad).not.toHaveProperty('question');
     expect(parseQuestions({ questions: [] })).toBeNull();
   });
 
   it('maps server and MCP tool uses as tool_use, unknown blocks as system/unknown', () => {
-    const [mcp] = mapClaudeMessage(assistant('m', 'a', { type: 'mcp_tool_use', id: 'mcptoolu_1', name: 'search', server_name: 's', input: {} }));
+    const [mcp] = mapClaudeMessage(
+      assistant('m', 'a', { type: 'mcp_tool_use', id: 'mcptoolu_1', name: 'search', server_name: 's', input: {} }),
+    );
     expect(mcp).toMatchObject({ type: 'tool_use', toolUseId: 'mcptoolu_1' });
     const [odd] = mapClaudeMessage(assistant('m', 'b', { type: 'container_upload', file_id: 'f' }));
     expect(odd).toMatchObject({ type: 'system', subtype: 'unknown', id: 'm:0' });
@@ -53,7 +69,12 @@ describe('assistant messages', () => {
   it('turns an assistant message with an `error` field into system/error', () => {
     const out = mapClaudeMessage(authErrorAssistant);
     expect(out).toEqual([
-      expect.objectContaining({ type: 'system', subtype: 'error', text: 'Invalid API key · Fix external API key', id: '69e96c23-19f5-4d44-a7d3-2b2b5a70839e:error' }),
+      expect.objectContaining({
+        type: 'system',
+        subtype: 'error',
+        text: 'Invalid API key · Fix external API key',
+        id: '69e96c23-19f5-4d44-a7d3-2b2b5a70839e:error',
+      }),
     ]);
   });
 });
@@ -112,12 +133,18 @@ describe('result messages', () => {
   });
 
   it('maps API errors, error subtypes and aborts', () => {
-    expect(mapClaudeMessage(authErrorResult)[0]).toMatchObject({ status: 'error', text: 'Invalid API key · Fix external API key', contextUsage: null });
+    expect(mapClaudeMessage(authErrorResult)[0]).toMatchObject({
+      status: 'error',
+      text: 'Invalid API key · Fix external API key',
+      contextUsage: null,
+    });
     const maxTurns = mapClaudeMessage(result({ subtype: 'error_max_turns', is_error: true, errors: [] }))[0];
     expect(maxTurns).toMatchObject({ status: 'error', text: 'turn ended: error_max_turns' });
     const crashed = mapClaudeMessage(result({ subtype: 'error_during_execution', is_error: true, errors: ['boom'] }))[0];
     expect(crashed).toMatchObject({ status: 'error', text: 'boom' });
-    const aborted = mapClaudeMessage(result({ subtype: 'error_during_execution', is_error: true, errors: [], terminal_reason: 'aborted_tools' }))[0];
+    const aborted = mapClaudeMessage(
+      result({ subtype: 'error_during_execution', is_error: true, errors: [], terminal_reason: 'aborted_tools' }),
+    )[0];
     expect(aborted).toMatchObject({ status: 'interrupted' });
   });
 });
@@ -175,11 +202,15 @@ describe('system and other messages', () => {
     expect(mapClaudeMessage(sdk({ type: 'tool_progress', uuid: 't', tool_use_id: 'x' }))).toEqual([]);
     expect(mapClaudeMessage(sdk({ type: 'prompt_suggestion', uuid: 'p', suggestion: 's' }))).toEqual([]);
     expect(mapClaudeMessage(sdk({ type: 'rate_limit_event', uuid: 'r', rate_limit_info: { status: 'allowed' } }))).toEqual([]);
-    expect(mapClaudeMessage(sdk({ type: 'rate_limit_event', uuid: 'r', rate_limit_info: { status: 'rejected', resetsAt: 1_800_000_000 } }))[0]).toMatchObject({
+    expect(
+      mapClaudeMessage(sdk({ type: 'rate_limit_event', uuid: 'r', rate_limit_info: { status: 'rejected', resetsAt: 1_800_000_000 } }))[0],
+    ).toMatchObject({
       subtype: 'rate_limit',
       text: 'rate limit rejected; resets at 2027-01-15T08:00:00.000Z',
     });
-    expect(mapClaudeMessage(sdk({ type: 'auth_status', uuid: 'a', isAuthenticating: false, output: [], error: 'bad' }))[0]).toMatchObject({ subtype: 'error' });
+    expect(mapClaudeMessage(sdk({ type: 'auth_status', uuid: 'a', isAuthenticating: false, output: [], error: 'bad' }))[0]).toMatchObject({
+      subtype: 'error',
+    });
     expect(mapClaudeMessage(sdk({ type: 'auth_status', uuid: 'a', isAuthenticating: true, output: [] }))).toEqual([]);
     expect(mapClaudeMessage(sdk({ type: 'tool_use_summary', uuid: 't', summary: 'ran ls' }))[0]).toMatchObject({ subtype: 'tool_summary' });
     expect(mapClaudeMessage(sdk({ type: 'conversation_reset', uuid: 'c', trigger: 'clear' }))[0]).toMatchObject({ subtype: 'notice' });
@@ -194,11 +225,22 @@ describe('stream events', () => {
     const ctx = createMapperContext();
     expect(mapClaudeMessage(stream({ type: 'message_start', message: { id: 'msg_1' } }, 's0'), ctx)).toEqual([]);
     expect(mapClaudeMessage(stream({ type: 'content_block_start', index: 0, content_block: { type: 'thinking' } }, 's1'), ctx)).toEqual([]);
-    const [think] = mapClaudeMessage(stream({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'hm' } }, 's2'), ctx);
-    const [text] = mapClaudeMessage(stream({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'he' } }, 's3'), ctx);
+    const [think] = mapClaudeMessage(
+      stream({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'hm' } }, 's2'),
+      ctx,
+    );
+    const [text] = mapClaudeMessage(
+      stream({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'he' } }, 's3'),
+      ctx,
+    );
     expect(think).toMatchObject({ type: 'stream_delta', kind: 'thinking', text: 'hm', parentId: 'msg_1', id: 's2' });
     expect(text).toMatchObject({ type: 'stream_delta', kind: 'text', text: 'he', parentId: 'msg_1', id: 's3' });
-    expect(mapClaudeMessage(stream({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{' } }, 's4'), ctx)).toEqual([]);
+    expect(
+      mapClaudeMessage(
+        stream({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{' } }, 's4'),
+        ctx,
+      ),
+    ).toEqual([]);
     expect(mapClaudeMessage(stream({ type: 'content_block_stop', index: 0 }, 's5'), ctx)).toEqual([]);
     expect(mapClaudeMessage(stream({ type: 'message_stop' }, 's6'), ctx)).toEqual([]);
     expect(mapClaudeMessage(stream({ type: 'mystery' }, 's7'), ctx)[0]).toMatchObject({ subtype: 'unknown' });

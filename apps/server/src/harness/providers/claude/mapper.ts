@@ -97,7 +97,10 @@ function mapAssistant(msg: AssistantMsg, ctx: MapperContext): ProviderMessage[] 
     };
   }
   if (msg.error) {
-    const text = content.map((b) => (b.type === 'text' ? b.text : '')).join('\n').trim();
+    const text = content
+      .map((b) => (b.type === 'text' ? b.text : ''))
+      .join('\n')
+      .trim();
     return [systemMessage(`${m.id}:error`, sid, 'error', text || `model request failed: ${msg.error}`, msg)];
   }
   return content.map((block, i): ProviderMessage => {
@@ -178,10 +181,22 @@ function mapStreamEvent(msg: StreamMsg, ctx: MapperContext): ProviderMessage[] {
       const parentId = ctx.currentMessageId ?? apiMessageId(msg);
       if (!parentId) return [];
       if (ev.delta.type === 'text_delta') {
-        return [{ type: 'stream_delta', kind: 'text', text: ev.delta.text, parentId, id: msg.uuid, providerSessionId: msg.session_id, raw: msg }];
+        return [
+          { type: 'stream_delta', kind: 'text', text: ev.delta.text, parentId, id: msg.uuid, providerSessionId: msg.session_id, raw: msg },
+        ];
       }
       if (ev.delta.type === 'thinking_delta') {
-        return [{ type: 'stream_delta', kind: 'thinking', text: ev.delta.thinking, parentId, id: msg.uuid, providerSessionId: msg.session_id, raw: msg }];
+        return [
+          {
+            type: 'stream_delta',
+            kind: 'thinking',
+            text: ev.delta.thinking,
+            parentId,
+            id: msg.uuid,
+            providerSessionId: msg.session_id,
+            raw: msg,
+          },
+        ];
       }
       return [];
     }

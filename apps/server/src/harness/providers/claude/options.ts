@@ -30,7 +30,13 @@ function isExecutable(path: string): boolean {
  */
 export function resolveClaudeExecutable(override?: string): string {
   if (override !== undefined) {
-    if (!isExecutable(override)) throw new ProviderError('anthropic', 'fatal', 'process', `the Claude Code executable ${override} does not exist or is not executable`);
+    if (!isExecutable(override))
+      throw new ProviderError(
+        'anthropic',
+        'fatal',
+        'process',
+        `the Claude Code executable ${override} does not exist or is not executable`,
+      );
     return override;
   }
   const require = createRequire(import.meta.url);

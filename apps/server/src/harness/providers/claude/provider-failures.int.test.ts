@@ -103,7 +103,9 @@ describe('stall', () => {
 
   it('does not count a long-running tool as a stall', async () => {
     const w = await setUp({ stallTimeoutMs: 700 });
-    const { messages, error } = await drain(w.provider.startTurn(await w.turn(1, `Work. ${directive.bash('echo go; sleep 1.5; echo ok')}`)));
+    const { messages, error } = await drain(
+      w.provider.startTurn(await w.turn(1, `Work. ${directive.bash('echo go; sleep 1.5; echo ok')}`)),
+    );
     expect(error).toBeNull();
     expect(messages.at(-1)).toMatchObject({ type: 'result', status: 'success' });
   });
@@ -131,7 +133,11 @@ describe('401 recovery', () => {
     w.fake.failNext(401, { count: 2 * FAILS_PER_PROCESS + 2 });
     const started = Date.now();
     const { messages, error } = await drain(w.provider.startTurn(await w.turn(1, 'Hello.')));
-    expect(error).toMatchObject({ kind: 'fatal', code: 'auth', message: expect.stringContaining('the Anthropic credentials were rejected') });
+    expect(error).toMatchObject({
+      kind: 'fatal',
+      code: 'auth',
+      message: expect.stringContaining('the Anthropic credentials were rejected'),
+    });
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(messages.at(-1)).toMatchObject({ type: 'result', status: 'error' });
     expect(typesOf(messages).filter((t) => t === 'system/init')).toHaveLength(2);

@@ -29,7 +29,12 @@ export async function createWorld(opts: { stallTimeoutMs?: number; fake?: FakeAn
   const home = await mkdtemp(join(tmpdir(), 'bottega-claude-int-'));
   const cwd = await mkdtemp(join(tmpdir(), 'bottega-claude-cwd-'));
   const fake = await startFakeAnthropic(opts.fake);
-  const provider = createClaudeProvider({ home, sandbox: await testSandbox(home), logger: silentLogger(), stallTimeoutMs: opts.stallTimeoutMs ?? 60_000 });
+  const provider = createClaudeProvider({
+    home,
+    sandbox: await testSandbox(home),
+    logger: silentLogger(),
+    stallTimeoutMs: opts.stallTimeoutMs ?? 60_000,
+  });
   return {
     home,
     cwd,
@@ -99,7 +104,10 @@ export function follow(handle: TurnHandle): {
       const found = messages.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching message in ${timeoutMs} ms: ${messages.map((m) => m.type).join(',')}`)), timeoutMs);
+        const t = setTimeout(
+          () => reject(new Error(`no matching message in ${timeoutMs} ms: ${messages.map((m) => m.type).join(',')}`)),
+          timeoutMs,
+        );
         waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
         void done.then(() => reject(new Error(`the turn ended without a matching message: ${messages.map((m) => m.type).join(',')}`)));
       });
@@ -117,4 +125,5 @@ export async function isAlive(pid: number): Promise<boolean> {
   return state !== 'Z';
 }
 
-export const typesOf = (ms: ProviderMessage[]) => ms.filter((m) => m.type !== 'stream_delta').map((m) => (m.type === 'system' ? `system/${m.subtype}` : m.type));
+export const typesOf = (ms: ProviderMessage[]) =>
+  ms.filter((m) => m.type !== 'stream_delta').map((m) => (m.type === 'system' ? `system/${m.subtype}` : m.type));

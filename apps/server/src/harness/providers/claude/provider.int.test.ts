@@ -37,8 +37,16 @@ describe('a turn', () => {
     const result = messages.find((m) => m.type === 'tool_result');
     expect(tool).toMatchObject({ name: 'Bash', input: { command: 'echo made > out.txt' } });
     expect(tool?.id).toMatch(/^msg_.+:0$/);
-    expect(result).toMatchObject({ id: `${tool?.type === 'tool_use' ? tool.toolUseId : ''}:result`, output: expect.any(String), isError: false });
-    expect(messages.at(-1)).toMatchObject({ type: 'result', status: 'success', id: `${sessionId}:${(messages.at(-1)?.raw as { uuid: string }).uuid}` });
+    expect(result).toMatchObject({
+      id: `${tool?.type === 'tool_use' ? tool.toolUseId : ''}:result`,
+      output: expect.any(String),
+      isError: false,
+    });
+    expect(messages.at(-1)).toMatchObject({
+      type: 'result',
+      status: 'success',
+      id: `${sessionId}:${(messages.at(-1)?.raw as { uuid: string }).uuid}`,
+    });
     const final = messages.at(-1);
     expect(final?.type === 'result' && final.contextUsage?.usedTokens).toBeGreaterThan(0);
     expect(new Set(messages.map((m) => m.id)).size).toBe(messages.length);
@@ -50,7 +58,10 @@ describe('a turn', () => {
     const first = world.provider.startTurn(await world.turn(1, `First. ${directive.say('alpha-reply')}`));
     expect((await drain(first)).error).toBeNull();
     const sessionId = await first.sessionId;
-    const second = world.provider.sendTurnMessage({ ...(await world.turn(1, `Second. ${directive.say('beta-reply')}`)), resumeSessionId: sessionId });
+    const second = world.provider.sendTurnMessage({
+      ...(await world.turn(1, `Second. ${directive.say('beta-reply')}`)),
+      resumeSessionId: sessionId,
+    });
     const { messages, error } = await drain(second);
     expect(error).toBeNull();
     expect(await second.sessionId).toBe(sessionId);
@@ -126,8 +137,12 @@ describe('AskUserQuestion', () => {
     expect(error).toBeNull();
     expect(messages.at(-1)).toMatchObject({ type: 'result', status: 'success', text: expect.stringContaining('Large') });
     const last = world.fake.modelRequests().at(-1)?.body as { messages: { role: string; content: unknown }[] };
-    const toolResults = last.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b: { type?: string }) => b.type === 'tool_result');
-    expect(toolResults).toEqual([expect.objectContaining({ tool_use_id: toolUseId, content: expect.stringContaining('"Which size?"="Large"') })]);
+    const toolResults = last.messages
+      .flatMap((m) => (Array.isArray(m.content) ? m.content : []))
+      .filter((b: { type?: string }) => b.type === 'tool_result');
+    expect(toolResults).toEqual([
+      expect.objectContaining({ tool_use_id: toolUseId, content: expect.stringContaining('"Which size?"="Large"') }),
+    ]);
   });
 });
 
@@ -141,7 +156,9 @@ describe('credentials', () => {
       const envB = await world.provider.environmentFor(2);
       expect(JSON.stringify(envB)).not.toContain(KEY_A);
       expect(JSON.stringify(envB)).not.toContain('server-process-global');
-      const { error } = await drain(world.provider.startTurn(await world.turn(2, `Hi. ${directive.bash('echo $ANTHROPIC_API_KEY $HOME > env.txt')}`)));
+      const { error } = await drain(
+        world.provider.startTurn(await world.turn(2, `Hi. ${directive.bash('echo $ANTHROPIC_API_KEY $HOME > env.txt')}`)),
+      );
       expect(error).toBeNull();
       const requests = world.fake.requests;
       expect(requests.length).toBeGreaterThan(0);

@@ -4,7 +4,16 @@
 import { dirname } from 'node:path';
 import type { Logger } from '../../../logger';
 import type { Sandbox } from '../../../sandbox/sandbox';
-import { CredentialsMissingError, ProviderError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import {
+  CredentialsMissingError,
+  ProviderError,
+  type AgentEnvironment,
+  type LlmProvider,
+  type ProviderCapabilities,
+  type ResumeOptions,
+  type TurnHandle,
+  type TurnOptions,
+} from '../../contract';
 import { buildClaudeEnvironment, readClaudeCredentials } from './credentials';
 import { readClaudeMcpServers } from './mcp-config';
 import { resolveClaudeExecutable } from './options';
@@ -52,7 +61,8 @@ function isClaudeProvider(provider: LlmProvider): provider is ClaudeProvider {
 /** The registered Claude provider and its own services (a stand-in registered under its name has none). */
 export function claudeProvider(providers: ProviderRegistry): ClaudeProvider {
   const provider = providers.get('anthropic');
-  if (!isClaudeProvider(provider)) throw new ProviderError('anthropic', 'fatal', 'invalid_request', 'the Claude provider of this server offers no in-app sign-in');
+  if (!isClaudeProvider(provider))
+    throw new ProviderError('anthropic', 'fatal', 'invalid_request', 'the Claude provider of this server offers no in-app sign-in');
   return provider;
 }
 
@@ -109,7 +119,9 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): ClaudeProvider {
           else live.delete(sessionId);
         },
         cleanupLater: (work) => {
-          const p = work.catch((err: unknown) => logger.error({ err }, 'cleaning up after Claude Code failed')).finally(() => cleanups.delete(p));
+          const p = work
+            .catch((err: unknown) => logger.error({ err }, 'cleaning up after Claude Code failed'))
+            .finally(() => cleanups.delete(p));
           cleanups.add(p);
         },
       },

@@ -18,7 +18,10 @@ beforeEach(async () => {
     { type: 'assistant', uuid: 'a1', message: { content: [{ type: 'tool_use', id: 'toolu_1', name: 'AskUserQuestion', input: {} }] } },
     { type: 'user', uuid: 'u2', message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'x' }] } },
   ];
-  await writeFile(join(dir, 'projects', '-tmp-work', `${SESSION}.jsonl`), lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
+  await writeFile(
+    join(dir, 'projects', '-tmp-work', `${SESSION}.jsonl`),
+    lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'),
+  );
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });

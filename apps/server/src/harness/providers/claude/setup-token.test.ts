@@ -55,7 +55,12 @@ beforeEach(async () => {
   envDump = join(dir, 'env.json');
   const script = join(dir, 'fake-claude.cjs');
   await writeFile(script, fakeCli(envDump));
-  flows = new SetupTokenFlows({ home: join(dir, 'home'), logger: silentLogger(), command: [process.execPath, script], stepTimeoutMs: 10_000 });
+  flows = new SetupTokenFlows({
+    home: join(dir, 'home'),
+    logger: silentLogger(),
+    command: [process.execPath, script],
+    stepTimeoutMs: 10_000,
+  });
 });
 afterEach(async () => {
   await flows.closeAll();
@@ -136,7 +141,12 @@ describe('SetupTokenFlows', () => {
     expect(flows.status(7)).toEqual({ status: 'idle' });
     await expect(flows.complete(7, 'good-code#state')).rejects.toMatchObject({ code: 'CONFLICT' });
 
-    const quick = new SetupTokenFlows({ home: join(dir, 'home'), logger: silentLogger(), command: [process.execPath, join(dir, 'fake-claude.cjs')], timeoutMs: 300 });
+    const quick = new SetupTokenFlows({
+      home: join(dir, 'home'),
+      logger: silentLogger(),
+      command: [process.execPath, join(dir, 'fake-claude.cjs')],
+      timeoutMs: 300,
+    });
     await quick.start(9);
     await new Promise((r) => setTimeout(r, 600));
     expect(quick.status(9)).toEqual({ status: 'failed', error: 'the sign-in timed out; start again' });

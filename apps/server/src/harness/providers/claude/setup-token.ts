@@ -72,7 +72,13 @@ export class SetupTokenFlows {
       state: { status: 'starting' },
       exited: false,
       closed: false,
-      timer: setTimeout(() => void this.fail(userId, flow, 'the sign-in timed out; start again').catch((err: unknown) => this.deps.logger.error({ err, userId }, 'ending a timed-out Claude sign-in failed')), this.deps.timeoutMs ?? 10 * 60_000),
+      timer: setTimeout(
+        () =>
+          void this.fail(userId, flow, 'the sign-in timed out; start again').catch((err: unknown) =>
+            this.deps.logger.error({ err, userId }, 'ending a timed-out Claude sign-in failed'),
+          ),
+        this.deps.timeoutMs ?? 10 * 60_000,
+      ),
       changed: () => undefined,
     };
     flow.timer.unref();
@@ -95,7 +101,8 @@ export class SetupTokenFlows {
   /** Types the user's code; stores the token the CLI prints as the user's OAuth token. */
   async complete(userId: number, code: string): Promise<{ status: 'connected' }> {
     const flow = this.flows.get(userId);
-    if (!flow || flow.state.status !== 'awaiting-code') throw new AppError('CONFLICT', 'no Claude sign-in is waiting for a code; start again');
+    if (!flow || flow.state.status !== 'awaiting-code')
+      throw new AppError('CONFLICT', 'no Claude sign-in is waiting for a code; start again');
     const trimmed = code.trim();
     if (!CODE.test(trimmed)) throw new AppError('VALIDATION_FAILED', 'the code must be the text shown after signing in (no spaces)');
     if (flow.exited) throw await this.fail(userId, flow, this.why(flow, 'stopped before the code was entered'));

@@ -23,8 +23,12 @@ describe('context windows', () => {
   it('fills a missing window from the table and leaves a reported one alone', () => {
     expect(knownContextWindow('anthropic', 'claude-sonnet-4-5')).toBe(200_000);
     expect(knownContextWindow('anthropic', 'unknown-model')).toBeNull();
-    expect(withContextWindow({ usedTokens: 10, windowTokens: null, breakdown: null }, 'anthropic', 'claude-haiku-4-5').windowTokens).toBe(200_000);
-    expect(withContextWindow({ usedTokens: 10, windowTokens: 1_000_000, breakdown: null }, 'anthropic', 'claude-haiku-4-5').windowTokens).toBe(1_000_000);
+    expect(withContextWindow({ usedTokens: 10, windowTokens: null, breakdown: null }, 'anthropic', 'claude-haiku-4-5').windowTokens).toBe(
+      200_000,
+    );
+    expect(
+      withContextWindow({ usedTokens: 10, windowTokens: 1_000_000, breakdown: null }, 'anthropic', 'claude-haiku-4-5').windowTokens,
+    ).toBe(1_000_000);
     expect(withContextWindow({ usedTokens: 10, windowTokens: null, breakdown: null }, 'opencode', 'x').windowTokens).toBeNull();
   });
 });

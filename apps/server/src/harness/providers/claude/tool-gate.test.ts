@@ -29,9 +29,15 @@ describe('createToolGate', () => {
   });
 
   it('denies when nobody can answer, when the input is malformed, or when the turn is aborted', async () => {
-    expect(await gate({}).g('AskUserQuestion', askInput, opts())).toMatchObject({ behavior: 'deny', message: expect.stringContaining('Nobody can answer') });
+    expect(await gate({}).g('AskUserQuestion', askInput, opts())).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringContaining('Nobody can answer'),
+    });
     const asking = gate({ onQuestion: () => Promise.resolve({}) });
-    expect(await asking.g('AskUserQuestion', { questions: 'x' }, opts())).toMatchObject({ behavior: 'deny', message: expect.stringContaining('malformed') });
+    expect(await asking.g('AskUserQuestion', { questions: 'x' }, opts())).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringContaining('malformed'),
+    });
     const ac = new AbortController();
     const parked = gate({ onQuestion: () => new Promise(() => undefined) });
     const pending = parked.g('AskUserQuestion', askInput, opts(ac.signal));

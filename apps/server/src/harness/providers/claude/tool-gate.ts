@@ -27,7 +27,10 @@ export function createToolGate(turn: Pick<TurnOptions, 'onQuestion' | 'permissio
     const questions = parseQuestions(input);
     if (!questions) return { behavior: 'deny', message: 'The questions were malformed; ask again with 1-4 questions of 2-4 options each.' };
     if (!turn.onQuestion) {
-      return { behavior: 'deny', message: 'Nobody can answer questions in this run. Decide yourself, state your assumption, and continue.' };
+      return {
+        behavior: 'deny',
+        message: 'Nobody can answer questions in this run. Decide yourself, state your assumption, and continue.',
+      };
     }
     events.onWaiting(true);
     try {

@@ -4,7 +4,14 @@
 // abort. The stream of messages continues across the re-run.
 import type { McpServerConfig, Options, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../../../logger';
-import { ProviderError, type AgentEnvironment, type PromptImage, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
+import {
+  ProviderError,
+  type AgentEnvironment,
+  type PromptImage,
+  type ProviderMessage,
+  type TurnHandle,
+  type TurnOptions,
+} from '../../contract';
 import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { AgentProcess } from './agent-process';
 import { classifyApiFailure, classifyThrown, credentialsRejected, isUnauthorized, type ApiFailure } from './errors';
@@ -15,7 +22,8 @@ import { findToolUseEntry } from './session-file';
 import { StallWatchdog } from './watchdog';
 
 /** The prompt of the fresh process that continues a turn after a rejected credential. */
-export const CONTINUE_PROMPT = 'Continue from where you stopped: your last model request failed with an authentication error and was retried.';
+export const CONTINUE_PROMPT =
+  'Continue from where you stopped: your last model request failed with an authentication error and was retried.';
 
 export interface TurnDeps {
   logger: Logger;
@@ -73,7 +81,12 @@ export class ClaudeTurn implements TurnHandle {
       },
     };
     if (options.signal.aborted) this.stopReason = 'aborted';
-    else options.signal.addEventListener('abort', () => void this.abort().catch((err: unknown) => this.deps.logger.error({ err }, 'aborting the turn failed')), { once: true });
+    else
+      options.signal.addEventListener(
+        'abort',
+        () => void this.abort().catch((err: unknown) => this.deps.logger.error({ err }, 'aborting the turn failed')),
+        { once: true },
+      );
   }
 
   get pid(): number | null {
@@ -106,7 +119,10 @@ export class ClaudeTurn implements TurnHandle {
       const stopping = this.killCurrent().catch((err: unknown) => this.deps.logger.error({ err }, 'stopping Claude Code failed'));
       if (finished && !this.stopReason) this.deps.cleanupLater(stopping);
       else await stopping;
-      if (!this.knownSession) this.rejectSession(error ?? new ProviderError('anthropic', 'fatal', 'aborted', 'the turn ended before Claude Code started a session'));
+      if (!this.knownSession)
+        this.rejectSession(
+          error ?? new ProviderError('anthropic', 'fatal', 'aborted', 'the turn ended before Claude Code started a session'),
+        );
       if (this.knownSession) this.deps.track(this.knownSession, null);
     }
   }
@@ -116,21 +132,38 @@ export class ClaudeTurn implements TurnHandle {
     let prompt: Prompt;
     if (o.prompt !== null) prompt = { kind: 'text', text: o.prompt, ...(o.images?.length ? { images: o.images } : {}) };
     else if (o.toolResult && this.resumeId) prompt = { kind: 'tool_result', ...o.toolResult };
-    else throw new ProviderError('anthropic', 'fatal', 'invalid_request', 'a turn without a prompt needs a tool result and a session to resume');
+    else
+      throw new ProviderError(
+        'anthropic',
+        'fatal',
+        'invalid_request',
+        'a turn without a prompt needs a tool result and a session to resume',
+      );
     let env = o.env;
     let resume = this.resumeId;
     for (let attempt = 1; ; attempt++) {
       if (this.stopReason) return;
       const failure = yield* this.attempt(prompt, resume, env);
       if (this.stopReason === 'stalled') {
-        throw new ProviderError('anthropic', 'transient', 'stalled', `Claude Code received nothing from the model for ${Math.round(this.deps.stallTimeoutMs / 1000)} s; the turn was stopped`);
+        throw new ProviderError(
+          'anthropic',
+          'transient',
+          'stalled',
+          `Claude Code received nothing from the model for ${Math.round(this.deps.stallTimeoutMs / 1000)} s; the turn was stopped`,
+        );
       }
       if (this.stopReason || failure === null) return;
       if (failure.kind === 'thrown') throw classifyThrown(failure.error);
       const unauthorized = isUnauthorized(failure.api);
       if (unauthorized && attempt === 1 && this.knownSession) {
         this.deps.logger.warn({ sessionId: this.knownSession }, 'Claude Code got a 401; continuing the turn once in a fresh process');
-        yield systemMessage(`${this.knownSession}:reauth:${attempt}`, this.knownSession, 'retry', 'the model request was rejected as unauthorized; continuing once in a fresh process', failure.api);
+        yield systemMessage(
+          `${this.knownSession}:reauth:${attempt}`,
+          this.knownSession,
+          'retry',
+          'the model request was rejected as unauthorized; continuing once in a fresh process',
+          failure.api,
+        );
         env = await this.deps.refreshEnv(env);
         prompt = { kind: 'text', text: CONTINUE_PROMPT };
         resume = this.knownSession;
@@ -158,7 +191,10 @@ export class ClaudeTurn implements TurnHandle {
       resumeSessionAt = await this.entryFor(env, resume, prompt.toolUseId);
       if (resumeSessionAt === undefined) {
         // The CLI died before it wrote the call down: deliver the answer as text.
-        this.deps.logger.warn({ sessionId: resume, toolUseId: prompt.toolUseId }, 'the parked tool call is not in the session file; sending its result as a message');
+        this.deps.logger.warn(
+          { sessionId: resume, toolUseId: prompt.toolUseId },
+          'the parked tool call is not in the session file; sending its result as a message',
+        );
         prompt = { kind: 'text', text: prompt.content };
       }
     }
@@ -192,7 +228,12 @@ export class ClaudeTurn implements TurnHandle {
     watchdog.start();
     // Loaded on first use: the SDK is large and the server starts faster without it.
     const { query } = await import('@anthropic-ai/claude-agent-sdk');
-    const input = prompt.kind === 'tool_result' ? toolResultInput(resume ?? '', prompt) : prompt.images ? imagePromptInput(resume ?? '', prompt.text, prompt.images) : prompt.text;
+    const input =
+      prompt.kind === 'tool_result'
+        ? toolResultInput(resume ?? '', prompt)
+        : prompt.images
+          ? imagePromptInput(resume ?? '', prompt.text, prompt.images)
+          : prompt.text;
     const stream = query({ prompt: input, options })[Symbol.asyncIterator]();
     let drained = false;
     try {
@@ -283,7 +324,10 @@ async function* imagePromptInput(sessionId: string, text: string, images: readon
     type: 'user',
     message: {
       role: 'user',
-      content: [...images.map((i) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: i.mediaType, data: i.data } })), { type: 'text' as const, text }],
+      content: [
+        ...images.map((i) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: i.mediaType, data: i.data } })),
+        { type: 'text' as const, text },
+      ],
     },
     parent_tool_use_id: null,
     session_id: sessionId,

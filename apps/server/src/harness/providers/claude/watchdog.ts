@@ -69,10 +69,13 @@ export class StallWatchdog {
   private arm(): void {
     this.clear();
     if (this.stopped || this.running.size > 0 || this.questions > 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (!this.stopped) this.onStall();
-    }, (this.started ? this.timeoutMs : Math.max(this.timeoutMs, STARTUP_MS)) + this.extraMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        if (!this.stopped) this.onStall();
+      },
+      (this.started ? this.timeoutMs : Math.max(this.timeoutMs, STARTUP_MS)) + this.extraMs,
+    );
     this.timer.unref();
     this.extraMs = 0;
   }

@@ -12,14 +12,30 @@ const { logger, lines } = captureLogs();
 const deps = { logger };
 
 const tokenCount = (input: number, output: number, window: number | null) =>
-  JSON.stringify({ type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 99999 }, last_token_usage: { input_tokens: input, output_tokens: output }, model_context_window: window } } });
+  JSON.stringify({
+    type: 'event_msg',
+    payload: {
+      type: 'token_count',
+      info: {
+        total_token_usage: { input_tokens: 99999 },
+        last_token_usage: { input_tokens: input, output_tokens: output },
+        model_context_window: window,
+      },
+    },
+  });
 
 const dir = await mkdtemp(join(tmpdir(), 'codex-context-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('Codex context use', () => {
   it('takes the last token_count of the log', () => {
-    const log = ['{"type":"session_meta"}', tokenCount(1000, 10, 258400), '{"type":"response_item"}', tokenCount(2500, 40, 258400), 'cut {"type":"token_count"'].join('\n');
+    const log = [
+      '{"type":"session_meta"}',
+      tokenCount(1000, 10, 258400),
+      '{"type":"response_item"}',
+      tokenCount(2500, 40, 258400),
+      'cut {"type":"token_count"',
+    ].join('\n');
     expect(contextFromSessionLog(log)).toEqual({ usedTokens: 2540, windowTokens: 258400, breakdown: null });
     expect(contextFromSessionLog(tokenCount(5, 1, null))).toEqual({ usedTokens: 6, windowTokens: null, breakdown: null });
     expect(contextFromSessionLog('{"type":"event_msg","payload":{"type":"token_count","info":null}}')).toBeNull();

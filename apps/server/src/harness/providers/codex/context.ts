@@ -61,7 +61,11 @@ export function contextFromSessionLog(text: string): ContextUsage | null {
       const last = info?.last_token_usage;
       if (!last || typeof last.input_tokens !== 'number') continue;
       const window = info?.model_context_window;
-      return { usedTokens: last.input_tokens + (last.output_tokens ?? 0), windowTokens: typeof window === 'number' && window > 0 ? window : null, breakdown: null };
+      return {
+        usedTokens: last.input_tokens + (last.output_tokens ?? 0),
+        windowTokens: typeof window === 'number' && window > 0 ? window : null,
+        breakdown: null,
+      };
     } catch {
       // a line cut by the tail window, or not JSON: look further up
     }
@@ -70,7 +74,11 @@ export function contextFromSessionLog(text: string): ContextUsage | null {
 }
 
 /** Codex's latest context use for a thread, from its session file under `codexHome`. */
-export async function readThreadContext(deps: Pick<Deps, 'logger'>, codexHome: string | undefined, threadId: string | null): Promise<ContextUsage | null> {
+export async function readThreadContext(
+  deps: Pick<Deps, 'logger'>,
+  codexHome: string | undefined,
+  threadId: string | null,
+): Promise<ContextUsage | null> {
   if (!codexHome || !threadId || !/^[0-9a-zA-Z-]+$/.test(threadId)) return null;
   const file = await findSessionFile(deps, join(codexHome, 'sessions'), threadId);
   if (!file) return null;

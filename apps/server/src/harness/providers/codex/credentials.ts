@@ -57,7 +57,13 @@ export interface CodexPaths {
 export function codexPaths(home: string, userId: number): CodexPaths {
   const dir = providerDir(home, userId, CODEX_DIR);
   const codexHome = join(dir, 'codex-home');
-  return { dir, credentialsFile: join(dir, 'credentials.json'), codexHome, authFile: join(codexHome, 'auth.json'), homeDir: join(dir, 'home') };
+  return {
+    dir,
+    credentialsFile: join(dir, 'credentials.json'),
+    codexHome,
+    authFile: join(codexHome, 'auth.json'),
+    homeDir: join(dir, 'home'),
+  };
 }
 
 /** Parses a pasted auth.json; throws a message fit for the user when it is not one. */
@@ -69,7 +75,10 @@ export function parseAuthJson(text: string): z.infer<typeof CodexAuthJson> {
     throw new Error('auth.json is not valid JSON');
   }
   const parsed = CodexAuthJson.safeParse(value);
-  if (!parsed.success) throw new Error(`this is not a Codex auth.json from a ChatGPT sign-in (${parsed.error.issues.map((i) => i.path.join('.') || 'root').join(', ')})`);
+  if (!parsed.success)
+    throw new Error(
+      `this is not a Codex auth.json from a ChatGPT sign-in (${parsed.error.issues.map((i) => i.path.join('.') || 'root').join(', ')})`,
+    );
   return parsed.data;
 }
 
@@ -127,7 +136,12 @@ export async function codexBaseEnvironment(home: string, userId: number, host: H
  * variable, or nothing (a ChatGPT sign-in is read from CODEX_HOME/auth.json,
  * which must exist and be private), plus the base URL entry when set.
  */
-export async function buildCodexEnvironment(home: string, userId: number, credentials: CodexCredentials, host: HostFacts = currentHost()): Promise<AgentEnvironment | null> {
+export async function buildCodexEnvironment(
+  home: string,
+  userId: number,
+  credentials: CodexCredentials,
+  host: HostFacts = currentHost(),
+): Promise<AgentEnvironment | null> {
   const c = CodexCredentials.parse(credentials);
   const env = await codexBaseEnvironment(home, userId, host);
   if (c.method === 'api-key') env[CODEX_KEY_VARIABLE] = c.apiKey;

@@ -39,7 +39,8 @@ afterEach(async () => {
 
 describe('findDeviceCode', () => {
   it('reads the URL and the code after "one-time code" through ANSI colour', () => {
-    const raw = '1. Open \x1b[94mhttps://auth.openai.com/codex/device\x1b[0m\r\n2. Enter this one-time code (expires in 15 minutes)\r\n   \x1b[94mAB12-CD34\x1b[0m';
+    const raw =
+      '1. Open \x1b[94mhttps://auth.openai.com/codex/device\x1b[0m\r\n2. Enter this one-time code (expires in 15 minutes)\r\n   \x1b[94mAB12-CD34\x1b[0m';
     expect(findDeviceCode(raw)).toEqual({ url: 'https://auth.openai.com/codex/device', code: 'AB12-CD34' });
     expect(findDeviceCode('Welcome to Codex')).toBeNull();
   });

@@ -75,7 +75,12 @@ export class DeviceLoginFlows {
     const [file, ...args] = this.deps.command ?? [resolveCodexExecutable()];
     const base = await codexBaseEnvironment(this.deps.home, userId, this.deps.host);
     const env = { ...base, TERM: 'xterm-256color' };
-    const pty = await spawnPty(file, [...args, 'login', '--device-auth', '-c', 'cli_auth_credentials_store="file"'], { cwd: base.HOME as string, env, cols: 300, rows: 50 });
+    const pty = await spawnPty(file, [...args, 'login', '--device-auth', '-c', 'cli_auth_credentials_store="file"'], {
+      cwd: base.HOME as string,
+      env,
+      cols: 300,
+      rows: 50,
+    });
     const flow: Flow = {
       pty,
       tree: new ProcessTree(pty.pid),
@@ -83,7 +88,13 @@ export class DeviceLoginFlows {
       state: { status: 'starting' },
       exited: false,
       closed: false,
-      timer: setTimeout(() => void this.finish(userId, flow, { status: 'failed', error: 'the sign-in timed out; start again' }).catch((err: unknown) => this.deps.logger.error({ err, userId }, 'ending a timed-out Codex sign-in failed')), this.deps.timeoutMs ?? 15 * 60_000),
+      timer: setTimeout(
+        () =>
+          void this.finish(userId, flow, { status: 'failed', error: 'the sign-in timed out; start again' }).catch((err: unknown) =>
+            this.deps.logger.error({ err, userId }, 'ending a timed-out Codex sign-in failed'),
+          ),
+        this.deps.timeoutMs ?? 15 * 60_000,
+      ),
       changed: () => undefined,
     };
     flow.timer.unref();
@@ -95,7 +106,9 @@ export class DeviceLoginFlows {
     pty.onExit(({ exitCode }) => {
       flow.exited = true;
       flow.changed();
-      void this.exited(userId, flow, exitCode).catch((err: unknown) => this.deps.logger.error({ err, userId }, 'recording the Codex sign-in failed'));
+      void this.exited(userId, flow, exitCode).catch((err: unknown) =>
+        this.deps.logger.error({ err, userId }, 'recording the Codex sign-in failed'),
+      );
     });
     this.deps.logger.info({ userId }, 'codex device login started');
     const found = await this.waitFor(flow, () => findDeviceCode(flow.output));

@@ -18,7 +18,10 @@ describe('classifyTurnFailure', () => {
 
 describe('classifyThrown', () => {
   it('treats a missing binary as fatal and a crash as transient', () => {
-    expect(classifyThrown(Object.assign(new Error('spawn codex ENOENT'), { code: 'ENOENT' }))).toMatchObject({ kind: 'fatal', code: 'process' });
+    expect(classifyThrown(Object.assign(new Error('spawn codex ENOENT'), { code: 'ENOENT' }))).toMatchObject({
+      kind: 'fatal',
+      code: 'process',
+    });
     expect(classifyThrown(new Error('Codex Exec exited with signal SIGSEGV'))).toMatchObject({ kind: 'transient', code: 'process' });
   });
 });

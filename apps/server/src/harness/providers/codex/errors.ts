@@ -21,12 +21,18 @@ export function classifyTurnFailure(messages: readonly string[]): ProviderError 
     return err('fatal', 'auth', `Codex's credentials were rejected: ${text}; update them in Settings → Providers`);
   }
   if (status === 403) return err('fatal', 'auth', `the OpenAI account cannot be used for this request: ${text}`);
-  if (status === 429 || /rate limit|too many requests|usage limit|quota/i.test(text)) return err('transient', 'rate_limit', `rate limited by the model API: ${text}`);
-  if (/at capacity|high demand|overloaded/i.test(text) || status === 503) return err('transient', 'overloaded', `the model API is overloaded: ${text}`);
-  if (/idle timeout|stream disconnected|timed out/i.test(text)) return err('transient', 'stalled', `the model stream stalled or broke: ${text}`);
-  if (status === 404 || /model .*(not found|does not exist|not supported)/i.test(text)) return err('fatal', 'invalid_request', `the model is not available: ${text}`);
-  if ((status !== null && status >= 400 && status < 500) || /invalid_request_error/.test(text)) return err('fatal', 'invalid_request', `the model API refused the request: ${text}`);
-  if ((status !== null && status >= 500) || /error sending request|connection refused|dns|network/i.test(text)) return err('transient', 'network', `the model API could not be reached or failed: ${text}`);
+  if (status === 429 || /rate limit|too many requests|usage limit|quota/i.test(text))
+    return err('transient', 'rate_limit', `rate limited by the model API: ${text}`);
+  if (/at capacity|high demand|overloaded/i.test(text) || status === 503)
+    return err('transient', 'overloaded', `the model API is overloaded: ${text}`);
+  if (/idle timeout|stream disconnected|timed out/i.test(text))
+    return err('transient', 'stalled', `the model stream stalled or broke: ${text}`);
+  if (status === 404 || /model .*(not found|does not exist|not supported)/i.test(text))
+    return err('fatal', 'invalid_request', `the model is not available: ${text}`);
+  if ((status !== null && status >= 400 && status < 500) || /invalid_request_error/.test(text))
+    return err('fatal', 'invalid_request', `the model API refused the request: ${text}`);
+  if ((status !== null && status >= 500) || /error sending request|connection refused|dns|network/i.test(text))
+    return err('transient', 'network', `the model API could not be reached or failed: ${text}`);
   return err('transient', 'unknown', `Codex failed: ${text}`);
 }
 
@@ -36,6 +42,7 @@ export function classifyThrown(error: unknown): ProviderError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT' || code === 'EACCES') return err('fatal', 'process', `Codex could not be started: ${message}`);
-  if (/not logged in|no credentials|login required/i.test(message)) return err('fatal', 'credentials_missing', `Codex has no credentials: ${message}`);
+  if (/not logged in|no credentials|login required/i.test(message))
+    return err('fatal', 'credentials_missing', `Codex has no credentials: ${message}`);
   return err('transient', 'process', `Codex failed: ${message.slice(0, 2000)}`);
 }

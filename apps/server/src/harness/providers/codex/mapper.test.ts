@@ -18,8 +18,18 @@ describe('mapCodexEvent', () => {
     expect(out.map((m) => m.type)).toEqual(['system', 'tool_use', 'tool_result', 'assistant', 'result']);
     expect(out.every((m) => m.providerSessionId === THREAD_ID)).toBe(true);
     expect(out[0]).toMatchObject({ subtype: 'warning', text: expect.stringContaining('Model metadata') });
-    expect(out[1]).toMatchObject({ type: 'tool_use', name: 'Bash', toolUseId: 'codex:t1:item_1', input: { command: 'echo hi; ls /nonexist' } });
-    expect(out[2]).toMatchObject({ type: 'tool_result', toolUseId: 'codex:t1:item_1', isError: true, output: expect.stringContaining('hi\n') });
+    expect(out[1]).toMatchObject({
+      type: 'tool_use',
+      name: 'Bash',
+      toolUseId: 'codex:t1:item_1',
+      input: { command: 'echo hi; ls /nonexist' },
+    });
+    expect(out[2]).toMatchObject({
+      type: 'tool_result',
+      toolUseId: 'codex:t1:item_1',
+      isError: true,
+      output: expect.stringContaining('hi\n'),
+    });
     expect(out[4]).toMatchObject({
       type: 'result',
       status: 'success',
@@ -52,13 +62,23 @@ describe('mapCodexEvent', () => {
     const uses = out.filter((m) => m.type === 'tool_use');
     expect(uses.map((m) => m.type === 'tool_use' && m.name)).toEqual(['Edit', 'mcp__docs__search', 'WebSearch', 'TodoWrite']);
     expect(uses[0]).toMatchObject({ input: { file_path: 'src/a.ts' } });
-    expect(uses[3]).toMatchObject({ input: { todos: [{ content: 'write', status: 'completed' }, { content: 'test', status: 'pending' }] } });
+    expect(uses[3]).toMatchObject({
+      input: {
+        todos: [
+          { content: 'write', status: 'completed' },
+          { content: 'test', status: 'pending' },
+        ],
+      },
+    });
     const results = out.filter((m) => m.type === 'tool_result');
     expect(results.map((m) => m.type === 'tool_result' && m.output)).toEqual(['update src/a.ts\nadd src/b.ts', 'found', '', '1/2 done']);
   });
 
   it('keeps unknown items and events as system/unknown with their raw payload', () => {
-    const item = { id: 'item_9', type: 'collab_agent_call', detail: 1 } as unknown as Extract<ThreadEvent, { type: 'item.completed' }>['item'];
+    const item = { id: 'item_9', type: 'collab_agent_call', detail: 1 } as unknown as Extract<
+      ThreadEvent,
+      { type: 'item.completed' }
+    >['item'];
     const event = { type: 'thread.compacted' } as unknown as ThreadEvent;
     const out = mapAll([{ type: 'item.completed', item }, event]);
     expect(out).toHaveLength(2);

@@ -33,11 +33,23 @@ function message(ctx: CodexMapperContext, suffix: string, body: Body, raw: unkno
 }
 
 export function mapUsage(u: Usage): TokenUsage {
-  return { inputTokens: u.input_tokens, outputTokens: u.output_tokens, cacheReadTokens: u.cached_input_tokens, cacheWriteTokens: u.cache_write_input_tokens ?? 0 };
+  return {
+    inputTokens: u.input_tokens,
+    outputTokens: u.output_tokens,
+    cacheReadTokens: u.cached_input_tokens,
+    cacheWriteTokens: u.cache_write_input_tokens ?? 0,
+  };
 }
 
 /** A tool_use and its tool_result, with ids from the item id. */
-function pair(ctx: CodexMapperContext, item: ThreadItem, name: string, input: unknown, output: string, isError: boolean): ProviderMessage[] {
+function pair(
+  ctx: CodexMapperContext,
+  item: ThreadItem,
+  name: string,
+  input: unknown,
+  output: string,
+  isError: boolean,
+): ProviderMessage[] {
   const toolUseId = `codex:${ctx.turnKey}:${item.id}`;
   return [
     message(ctx, `${item.id}:use`, { type: 'tool_use', toolUseId, name, input }, item),
@@ -106,7 +118,14 @@ function mapItem(item: ThreadItem, ctx: CodexMapperContext): ProviderMessage[] {
       return pair(ctx, item, 'Edit', { file_path: item.changes[0]?.path ?? '', changes: item.changes }, summary, item.status === 'failed');
     }
     case 'mcp_tool_call':
-      return pair(ctx, item, `mcp__${item.server}__${item.tool}`, item.arguments, mcpOutput(item), item.status === 'failed' || item.error !== undefined);
+      return pair(
+        ctx,
+        item,
+        `mcp__${item.server}__${item.tool}`,
+        item.arguments,
+        mcpOutput(item),
+        item.status === 'failed' || item.error !== undefined,
+      );
     case 'web_search':
       return pair(ctx, item, 'WebSearch', { query: item.query }, '', false);
     case 'todo_list': {
@@ -140,19 +159,49 @@ export function mapCodexEvent(event: ThreadEvent, ctx: CodexMapperContext, now =
         message(
           ctx,
           'result',
-          { type: 'result', status: 'success', text: ctx.lastText, usage: mapUsage(event.usage), contextUsage: null, costUsd: null, durationMs: now - ctx.startedAt },
+          {
+            type: 'result',
+            status: 'success',
+            text: ctx.lastText,
+            usage: mapUsage(event.usage),
+            contextUsage: null,
+            costUsd: null,
+            durationMs: now - ctx.startedAt,
+          },
           event,
         ),
       ];
     case 'turn.failed':
       ctx.failures.push(event.error.message);
-      return [message(ctx, 'result', { type: 'result', status: 'error', text: event.error.message, usage: null, contextUsage: null, costUsd: null, durationMs: now - ctx.startedAt }, event)];
+      return [
+        message(
+          ctx,
+          'result',
+          {
+            type: 'result',
+            status: 'error',
+            text: event.error.message,
+            usage: null,
+            contextUsage: null,
+            costUsd: null,
+            durationMs: now - ctx.startedAt,
+          },
+          event,
+        ),
+      ];
     case 'error':
       ctx.failures.push(event.message);
       return [message(ctx, `error:${ctx.failures.length}`, { type: 'system', subtype: 'error', text: event.message }, event)];
     default: {
       const other: { type?: unknown } = event satisfies never;
-      return [message(ctx, `unknown-event-${++ctx.anonymous}`, { type: 'system', subtype: 'unknown', text: `unrecognised Codex event ${String(other.type)}` }, event)];
+      return [
+        message(
+          ctx,
+          `unknown-event-${++ctx.anonymous}`,
+          { type: 'system', subtype: 'unknown', text: `unrecognised Codex event ${String(other.type)}` },
+          event,
+        ),
+      ];
     }
   }
 }

@@ -26,12 +26,20 @@ describe('buildCodexOptions', () => {
     expect(o.codex.env).toEqual({ PATH: '/usr/bin', OPENAI_API_KEY: 'sk-test-key' });
     expect(o.codex.config).toMatchObject({
       model_provider: 'bottega',
-      model_providers: { bottega: { base_url: 'http://127.0.0.1:9/v1', wire_api: 'responses', env_key: 'OPENAI_API_KEY', request_max_retries: 0 } },
+      model_providers: {
+        bottega: { base_url: 'http://127.0.0.1:9/v1', wire_api: 'responses', env_key: 'OPENAI_API_KEY', request_max_retries: 0 },
+      },
       analytics: { enabled: false },
       features: { plugins: false, unbounded_connection_retries: false, multi_agent: false },
       developer_instructions: 'extra',
     });
-    expect(o.thread).toEqual({ model: 'gpt-5.1-codex', workingDirectory: '/work/repo', skipGitRepoCheck: true, sandboxMode: 'danger-full-access', approvalPolicy: 'never' });
+    expect(o.thread).toEqual({
+      model: 'gpt-5.1-codex',
+      workingDirectory: '/work/repo',
+      skipGitRepoCheck: true,
+      sandboxMode: 'danger-full-access',
+      approvalPolicy: 'never',
+    });
   });
 
   it('uses the public API for a key without base URL, the sign-in for a gateway without key, the built-in provider otherwise', () => {

@@ -69,14 +69,23 @@ export interface CodexSdkOptions {
   thread: ThreadOptions;
 }
 
-export function buildCodexOptions(turn: TurnOptions, executablePath: string, streamIdleMs = CODEX_STREAM_IDLE_MS, extraEnv: Record<string, string> = {}): CodexSdkOptions {
+export function buildCodexOptions(
+  turn: TurnOptions,
+  executablePath: string,
+  streamIdleMs = CODEX_STREAM_IDLE_MS,
+  extraEnv: Record<string, string> = {},
+): CodexSdkOptions {
   if (turn.model.trim() === '') throw fatal('a model is required (it is never defaulted)');
   const effort = mapEffort(turn.effort);
   const { [CODEX_BASE_URL_VARIABLE]: _baseUrl, ...env } = turn.env;
   const config: ConfigObject = {
     ...modelProviderConfig(turn.env, streamIdleMs),
     analytics: { enabled: false },
-    features: { plugins: false, unbounded_connection_retries: false, ...(turn.disallowedTools.includes('subagents') ? { multi_agent: false } : {}) },
+    features: {
+      plugins: false,
+      unbounded_connection_retries: false,
+      ...(turn.disallowedTools.includes('subagents') ? { multi_agent: false } : {}),
+    },
     check_for_update_on_startup: false,
     // Commands see the run's whole environment (GH_TOKEN for the PR role included:
     // Codex would drop *TOKEN* names by default) except the model key.
@@ -102,11 +111,21 @@ export function resolveCodexExecutable(override?: string): string {
   const require = createRequire(import.meta.url);
   const { platform, arch } = process;
   const pkg = `@openai/codex-${platform}-${arch}`;
-  const triple = platform === 'linux' ? `${arch === 'x64' ? 'x86_64' : 'aarch64'}-unknown-linux-musl` : platform === 'darwin' ? `${arch === 'x64' ? 'x86_64' : 'aarch64'}-apple-darwin` : null;
+  const triple =
+    platform === 'linux'
+      ? `${arch === 'x64' ? 'x86_64' : 'aarch64'}-unknown-linux-musl`
+      : platform === 'darwin'
+        ? `${arch === 'x64' ? 'x86_64' : 'aarch64'}-apple-darwin`
+        : null;
   try {
     if (triple === null) throw new Error(`unsupported platform ${platform}`);
     return require.resolve(`${pkg}/vendor/${triple}/bin/codex`);
   } catch (err) {
-    throw new ProviderError('openai', 'fatal', 'process', `the Codex binary is missing (${pkg}; reinstall without --omit=optional): ${(err as Error).message}`);
+    throw new ProviderError(
+      'openai',
+      'fatal',
+      'process',
+      `the Codex binary is missing (${pkg}; reinstall without --omit=optional): ${(err as Error).message}`,
+    );
   }
 }

@@ -27,7 +27,12 @@ export async function createCodexWorld(opts: { stallTimeoutMs?: number; fake?: F
   const home = await mkdtemp(join(tmpdir(), 'bottega-codex-int-'));
   const cwd = await mkdtemp(join(tmpdir(), 'bottega-codex-cwd-'));
   const fake = await startFakeOpenAI(opts.fake);
-  const provider = createCodexProvider({ home, sandbox: await testSandbox(home), logger: silentLogger(), stallTimeoutMs: opts.stallTimeoutMs ?? 60_000 });
+  const provider = createCodexProvider({
+    home,
+    sandbox: await testSandbox(home),
+    logger: silentLogger(),
+    stallTimeoutMs: opts.stallTimeoutMs ?? 60_000,
+  });
   return {
     home,
     cwd,

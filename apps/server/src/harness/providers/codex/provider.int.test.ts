@@ -26,7 +26,11 @@ afterEach(async () => {
 
 describe('a Codex turn', () => {
   it('runs a command in cwd: a tool_use/tool_result pair, the reply, and a result with usage', async () => {
-    const handle = world.provider.startTurn(await world.turn(1, `Make a file. ${directive.bash('echo made > out.txt && echo ok')} ${directive.say('file made')}`, { effort: 'low' }));
+    const handle = world.provider.startTurn(
+      await world.turn(1, `Make a file. ${directive.bash('echo made > out.txt && echo ok')} ${directive.say('file made')}`, {
+        effort: 'low',
+      }),
+    );
     const { messages, error } = await drain(handle);
     expect(error).toBeNull();
     expect(await readFile(join(world.cwd, 'out.txt'), 'utf8')).toBe('made\n');
@@ -53,7 +57,10 @@ describe('a Codex turn', () => {
     const first = world.provider.startTurn(await world.turn(1, `First. ${directive.say('alpha-reply')}`));
     expect((await drain(first)).error).toBeNull();
     const sessionId = await first.sessionId;
-    const second = world.provider.sendTurnMessage({ ...(await world.turn(1, `Second. ${directive.say('beta-reply')}`)), resumeSessionId: sessionId });
+    const second = world.provider.sendTurnMessage({
+      ...(await world.turn(1, `Second. ${directive.say('beta-reply')}`)),
+      resumeSessionId: sessionId,
+    });
     const { messages, error } = await drain(second);
     expect(error).toBeNull();
     expect(await second.sessionId).toBe(sessionId);
@@ -103,7 +110,8 @@ describe('per-user isolation', () => {
     expect(((await stat(envB.CODEX_HOME ?? '')).mode & 0o777).toString(8)).toBe('700');
     expect(Object.values(envB).join('\n')).not.toContain(KEY_A);
     expect(Object.values(envA).join('\n')).not.toContain(KEY_B);
-    for (const name of Object.keys(process.env).filter((k) => /KEY|TOKEN|SECRET/.test(k))) expect(envB[name] === process.env[name]).toBe(false);
+    for (const name of Object.keys(process.env).filter((k) => /KEY|TOKEN|SECRET/.test(k)))
+      expect(envB[name] === process.env[name]).toBe(false);
 
     const b = world.provider.startTurn(await world.turn(2, `${directive.bash('env')} ${directive.say('done')}`));
     const { messages, error } = await drain(b);

@@ -4,7 +4,16 @@
 import { dirname } from 'node:path';
 import type { Logger } from '../../../logger';
 import type { Sandbox } from '../../../sandbox/sandbox';
-import { CredentialsMissingError, ProviderError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import {
+  CredentialsMissingError,
+  ProviderError,
+  type AgentEnvironment,
+  type LlmProvider,
+  type ProviderCapabilities,
+  type ResumeOptions,
+  type TurnHandle,
+  type TurnOptions,
+} from '../../contract';
 import { buildCodexEnvironment, readCodexCredentials } from './credentials';
 import { codexEndpoints, resolveCodexExecutable } from './options';
 import { codexTitleGenerator } from './title';
@@ -39,7 +48,8 @@ function isCodexProvider(provider: LlmProvider): provider is CodexProvider {
 /** The registered Codex provider and its own services (a stand-in registered under its name has none). */
 export function codexProvider(providers: ProviderRegistry): CodexProvider {
   const provider = providers.get('openai');
-  if (!isCodexProvider(provider)) throw new ProviderError('openai', 'fatal', 'invalid_request', 'the Codex provider of this server offers no in-app sign-in');
+  if (!isCodexProvider(provider))
+    throw new ProviderError('openai', 'fatal', 'invalid_request', 'the Codex provider of this server offers no in-app sign-in');
   return provider;
 }
 

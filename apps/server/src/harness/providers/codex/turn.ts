@@ -74,7 +74,12 @@ export class CodexTurn implements TurnHandle {
       },
     };
     if (options.signal.aborted) this.stopped = true;
-    else options.signal.addEventListener('abort', () => void this.abort().catch((err: unknown) => deps.logger.error({ err }, 'aborting the Codex turn failed')), { once: true });
+    else
+      options.signal.addEventListener(
+        'abort',
+        () => void this.abort().catch((err: unknown) => deps.logger.error({ err }, 'aborting the Codex turn failed')),
+        { once: true },
+      );
   }
 
   get pid(): number | null {
@@ -129,7 +134,8 @@ export class CodexTurn implements TurnHandle {
         await (this.stopping ?? sweep);
         await closeSandbox();
       }
-      if (!this.knownSession) this.rejectSession(error ?? new ProviderError('openai', 'fatal', 'aborted', 'the turn ended before Codex started a thread'));
+      if (!this.knownSession)
+        this.rejectSession(error ?? new ProviderError('openai', 'fatal', 'aborted', 'the turn ended before Codex started a thread'));
       else this.deps.track(this.knownSession, null);
     }
   }

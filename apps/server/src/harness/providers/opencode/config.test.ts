@@ -22,14 +22,23 @@ describe('OpenCode configuration', () => {
       enabled_providers: ['custom'],
       small_model: 'custom/m-one',
       tools: { question: false },
-      provider: { custom: { npm: '@ai-sdk/openai-compatible', options: { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-custom-0123' }, models: { 'm-one': { name: 'm-one' }, 'm-two': { name: 'm-two' } } } },
+      provider: {
+        custom: {
+          npm: '@ai-sdk/openai-compatible',
+          options: { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-custom-0123' },
+          models: { 'm-one': { name: 'm-one' }, 'm-two': { name: 'm-two' } },
+        },
+      },
     });
     expect((c.permission as Record<string, string>).bash).toBe('allow');
     expect((c.permission as Record<string, string>).question).toBe('deny');
   });
 
   it('configures Zen with the key and nothing else', () => {
-    expect(opencodeConfig({ zenKey: 'zen-key-0123456' })).toMatchObject({ enabled_providers: ['opencode'], provider: { opencode: { options: { apiKey: 'zen-key-0123456' } } } });
+    expect(opencodeConfig({ zenKey: 'zen-key-0123456' })).toMatchObject({
+      enabled_providers: ['opencode'],
+      provider: { opencode: { options: { apiKey: 'zen-key-0123456' } } },
+    });
   });
 
   it('builds the server environment from scratch, isolated per user', () => {
@@ -38,7 +47,8 @@ describe('OpenCode configuration', () => {
     expect(env.HOME).toBe(p.homeDir);
     expect(env.XDG_CONFIG_HOME).toBe(p.configHome);
     expect(env.XDG_DATA_HOME).toBe(p.dataHome);
-    for (const v of ['MODELS_FETCH', 'AUTOUPDATE', 'LSP_DOWNLOAD', 'DEFAULT_PLUGINS', 'SHARE', 'CLAUDE_CODE']) expect(env[`OPENCODE_DISABLE_${v}`]).toBe('1');
+    for (const v of ['MODELS_FETCH', 'AUTOUPDATE', 'LSP_DOWNLOAD', 'DEFAULT_PLUGINS', 'SHARE', 'CLAUDE_CODE'])
+      expect(env[`OPENCODE_DISABLE_${v}`]).toBe('1');
     expect(JSON.parse(env.OPENCODE_CONFIG_CONTENT ?? '{}')).toEqual(opencodeConfig(custom));
     expect(Object.keys(env).some((k) => /ANTHROPIC|OPENAI_API_KEY/.test(k))).toBe(false);
   });
@@ -47,7 +57,9 @@ describe('OpenCode configuration', () => {
     await prepareOpencodeDirs(home, 4);
     const p = opencodePaths(home, 4);
     expect(JSON.parse(await readFile(join(p.configDir, 'package.json'), 'utf8'))).toEqual({ dependencies: { '@opencode-ai/plugin': '*' } });
-    expect(JSON.parse(await readFile(join(p.configDir, 'package-lock.json'), 'utf8')).packages[''].dependencies).toEqual({ '@opencode-ai/plugin': '*' });
+    expect(JSON.parse(await readFile(join(p.configDir, 'package-lock.json'), 'utf8')).packages[''].dependencies).toEqual({
+      '@opencode-ai/plugin': '*',
+    });
     expect((await stat(join(p.configDir, 'node_modules'))).isDirectory()).toBe(true);
     expect(await readFile(join(p.configDir, 'plugins', 'bottega-turn-env.js'), 'utf8')).toContain("'shell.env'");
     expect((await stat(p.dir)).mode & 0o777).toBe(0o700);

@@ -57,7 +57,14 @@ export function opencodeConfig(c: OpencodeCredentials): Record<string, unknown> 
   return {
     ...common,
     enabled_providers: [CUSTOM_PROVIDER_ID],
-    provider: { [CUSTOM_PROVIDER_ID]: { npm: '@ai-sdk/openai-compatible', name: 'Custom provider', options: { baseURL: c.custom.baseUrl, apiKey: c.custom.apiKey }, models } },
+    provider: {
+      [CUSTOM_PROVIDER_ID]: {
+        npm: '@ai-sdk/openai-compatible',
+        name: 'Custom provider',
+        options: { baseURL: c.custom.baseUrl, apiKey: c.custom.apiKey },
+        models,
+      },
+    },
     // The title side request goes to the user's own endpoint, never elsewhere.
     small_model: `${CUSTOM_PROVIDER_ID}/${c.custom.models[0] ?? ''}`,
   };
@@ -101,7 +108,8 @@ const PLUGIN_DEPS = { '@opencode-ai/plugin': '*' };
 export async function prepareOpencodeDirs(home: string, userId: number): Promise<void> {
   const p = opencodePaths(home, userId);
   await ensureProviderDir(home, userId, OPENCODE_DIR);
-  for (const dir of [p.homeDir, join(p.dir, 'xdg'), p.configHome, p.dataHome, p.cacheHome, p.stateHome, p.configDir, p.turnEnvDir]) await ensurePrivateDir(dir);
+  for (const dir of [p.homeDir, join(p.dir, 'xdg'), p.configHome, p.dataHome, p.cacheHome, p.stateHome, p.configDir, p.turnEnvDir])
+    await ensurePrivateDir(dir);
   await ensurePrivateDir(join(p.configDir, 'node_modules'));
   await ensurePrivateDir(join(p.configDir, 'plugins'));
   await writeFile(join(p.configDir, 'package.json'), `${JSON.stringify({ dependencies: PLUGIN_DEPS }, null, 2)}\n`, { mode: 0o600 });
@@ -124,7 +132,12 @@ export interface HostEnv {
  * the pool adds per spawn). Nothing of the Bottega server's own environment
  * but PATH, LANG and TMPDIR.
  */
-export function opencodeServerEnvironment(home: string, userId: number, c: OpencodeCredentials, host: HostEnv = process.env): Record<string, string> {
+export function opencodeServerEnvironment(
+  home: string,
+  userId: number,
+  c: OpencodeCredentials,
+  host: HostEnv = process.env,
+): Record<string, string> {
   const p = opencodePaths(home, userId);
   const env: Record<string, string> = {
     PATH: host.PATH ?? '/usr/local/bin:/usr/bin:/bin',

@@ -9,7 +9,8 @@ import type { MapperState } from './mapper';
 
 type SessionError = NonNullable<MapperState['error']>;
 
-const err = (code: ProviderError['code'], message: string, kind: ProviderError['kind'] = 'fatal') => new ProviderError('opencode', kind, code, message);
+const err = (code: ProviderError['code'], message: string, kind: ProviderError['kind'] = 'fatal') =>
+  new ProviderError('opencode', kind, code, message);
 
 export function classifySessionError(error: SessionError): ProviderError {
   const text = describeError(error);
@@ -18,9 +19,11 @@ export function classifySessionError(error: SessionError): ProviderError {
       return err('auth', `OpenCode's model provider rejected the credentials: ${text}; update them in Settings → Providers`);
     case 'APIError': {
       const status = error.data.statusCode;
-      if (status === 401 || status === 403) return err('auth', `the model provider rejected the credentials: ${text}; update them in Settings → Providers`);
+      if (status === 401 || status === 403)
+        return err('auth', `the model provider rejected the credentials: ${text}; update them in Settings → Providers`);
       if (status === 429) return err('rate_limit', `rate limited by the model provider: ${text}`);
-      if (status !== undefined && status >= 400 && status < 500) return err('invalid_request', `the model provider refused the request: ${text}`);
+      if (status !== undefined && status >= 400 && status < 500)
+        return err('invalid_request', `the model provider refused the request: ${text}`);
       return err('network', `the model provider could not be reached or failed: ${text}`);
     }
     case 'MessageAbortedError':

@@ -17,7 +17,10 @@ describe('the OpenCode mapper on recorded events', () => {
     const { state, messages } = mapAll(TOOL_TURN, TOOL_TURN_SESSION);
     const kinds = messages.map((m) => m.type);
     expect(kinds.filter((k) => k !== 'stream_delta')).toEqual(['tool_use', 'tool_result', 'assistant']);
-    expect(messages.find((m) => m.type === 'tool_use')).toMatchObject({ name: 'bash', input: { command: 'echo hello > out.txt && cat out.txt' } });
+    expect(messages.find((m) => m.type === 'tool_use')).toMatchObject({
+      name: 'bash',
+      input: { command: 'echo hello > out.txt && cat out.txt' },
+    });
     expect(messages.find((m) => m.type === 'tool_result')).toMatchObject({ output: 'hello\n', isError: false });
     const deltas = messages.filter((m) => m.type === 'stream_delta');
     expect(deltas.map((d) => (d.type === 'stream_delta' ? d.text : '')).join('')).toBe('Done. 1. Bash: hello');
@@ -30,8 +33,12 @@ describe('the OpenCode mapper on recorded events', () => {
   });
 
   it('is idempotent on ids: the same events map to the same ids', () => {
-    const a = mapAll(TOOL_TURN, TOOL_TURN_SESSION).messages.filter((m) => m.type !== 'stream_delta').map((m) => m.id);
-    const b = mapAll(TOOL_TURN, TOOL_TURN_SESSION).messages.filter((m) => m.type !== 'stream_delta').map((m) => m.id);
+    const a = mapAll(TOOL_TURN, TOOL_TURN_SESSION)
+      .messages.filter((m) => m.type !== 'stream_delta')
+      .map((m) => m.id);
+    const b = mapAll(TOOL_TURN, TOOL_TURN_SESSION)
+      .messages.filter((m) => m.type !== 'stream_delta')
+      .map((m) => m.id);
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(a.length);
   });

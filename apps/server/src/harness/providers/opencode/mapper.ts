@@ -78,7 +78,14 @@ const QUIET = new Set<string>([
   'mcp.tools.changed',
 ]);
 
-const sys = (id: string, sid: string, subtype: string, text: string, raw: unknown): ProviderMessage => ({ type: 'system', subtype, text, id, providerSessionId: sid, raw });
+const sys = (id: string, sid: string, subtype: string, text: string, raw: unknown): ProviderMessage => ({
+  type: 'system',
+  subtype,
+  text,
+  id,
+  providerSessionId: sid,
+  raw,
+});
 
 function sessionOf(event: Event): string | null {
   const p = (event as { properties?: { sessionID?: unknown; part?: { sessionID?: unknown }; info?: { sessionID?: unknown } } }).properties;
@@ -118,12 +125,30 @@ export function mapOpencodeEvent(event: Event, state: MapperState): ProviderMess
       const kind = state.partTypes.get(p.partID);
       if (kind !== 'text' && kind !== 'reasoning') return [];
       state.deltas += 1;
-      return [{ type: 'stream_delta', kind: kind === 'text' ? 'text' : 'thinking', text: p.delta, parentId: p.partID, id: `${p.partID}:delta:${state.deltas}`, providerSessionId: sid, raw: event }];
+      return [
+        {
+          type: 'stream_delta',
+          kind: kind === 'text' ? 'text' : 'thinking',
+          text: p.delta,
+          parentId: p.partID,
+          id: `${p.partID}:delta:${state.deltas}`,
+          providerSessionId: sid,
+          raw: event,
+        },
+      ];
     }
     case 'session.status': {
       const s = event.properties.status;
       if (s.type !== 'retry') return [];
-      return [sys(`${sid}:retry:${s.attempt}:${s.next}`, sid, 'retry', `the model request failed (${s.message}); OpenCode retries (attempt ${s.attempt})`, event)];
+      return [
+        sys(
+          `${sid}:retry:${s.attempt}:${s.next}`,
+          sid,
+          'retry',
+          `the model request failed (${s.message}); OpenCode retries (attempt ${s.attempt})`,
+          event,
+        ),
+      ];
     }
     case 'session.idle':
       state.idle = true;
@@ -137,7 +162,15 @@ export function mapOpencodeEvent(event: Event, state: MapperState): ProviderMess
     case 'session.compacted':
       return [sys(event.id, sid, 'compacted', 'the conversation was compacted', event)];
     case 'permission.asked':
-      return [sys(event.id, sid, 'notice', `OpenCode asked for permission: ${event.properties.permission} ${event.properties.patterns.join(' ')}`, event)];
+      return [
+        sys(
+          event.id,
+          sid,
+          'notice',
+          `OpenCode asked for permission: ${event.properties.permission} ${event.properties.patterns.join(' ')}`,
+          event,
+        ),
+      ];
     default:
       if (QUIET.has(event.type) || event.type.startsWith('session.next.')) return [];
       return [sys(`${event.type}:${event.id}`, sid, 'unknown', `unrecognized OpenCode event "${event.type}"`, event)];
@@ -167,12 +200,28 @@ function mapPart(part: Part, state: MapperState, raw: Event): ProviderMessage[] 
       const out: ProviderMessage[] = [];
       if (!state.announced.has(part.callID)) {
         state.announced.add(part.callID);
-        out.push({ type: 'tool_use', toolUseId: part.callID, name: part.tool, input: s.input, id: `${part.callID}:use`, providerSessionId: sid, raw });
+        out.push({
+          type: 'tool_use',
+          toolUseId: part.callID,
+          name: part.tool,
+          input: s.input,
+          id: `${part.callID}:use`,
+          providerSessionId: sid,
+          raw,
+        });
       }
       if ((s.status === 'completed' || s.status === 'error') && !state.finished.has(part.callID)) {
         state.finished.add(part.callID);
         const output = s.status === 'completed' ? s.output : s.error;
-        out.push({ type: 'tool_result', toolUseId: part.callID, output, isError: s.status === 'error', id: `${part.callID}:result`, providerSessionId: sid, raw });
+        out.push({
+          type: 'tool_result',
+          toolUseId: part.callID,
+          output,
+          isError: s.status === 'error',
+          id: `${part.callID}:result`,
+          providerSessionId: sid,
+          raw,
+        });
       }
       return out;
     }
@@ -208,7 +257,12 @@ function mapPart(part: Part, state: MapperState, raw: Event): ProviderMessage[] 
 }
 
 /** The closing `result` message of a turn. */
-export function resultMessage(state: MapperState, status: 'success' | 'error' | 'interrupted', durationMs: number, text?: string): ProviderMessage {
+export function resultMessage(
+  state: MapperState,
+  status: 'success' | 'error' | 'interrupted',
+  durationMs: number,
+  text?: string,
+): ProviderMessage {
   return {
     type: 'result',
     status,

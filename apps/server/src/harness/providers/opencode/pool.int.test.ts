@@ -20,7 +20,12 @@ afterEach(async () => {
 
 async function environ(pid: number): Promise<Record<string, string>> {
   const raw = await readFile(`/proc/${pid}/environ`, 'utf8');
-  return Object.fromEntries(raw.split('\0').filter(Boolean).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    raw
+      .split('\0')
+      .filter(Boolean)
+      .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+  );
 }
 
 const run = async (world: OpencodeWorld, userId: number, text = directive.say('ok')) => {
@@ -82,7 +87,10 @@ describe('the OpenCode server pool', () => {
     expect(envB.OPENCODE_SERVER_PASSWORD).not.toBe(envA.OPENCODE_SERVER_PASSWORD);
     expect(await readFile(`${w.cwd}/alice-home.txt`, 'utf8')).toContain('/users/1/');
     const keysOf = (home: string) =>
-      w?.fake.completionRequests().filter((r) => JSON.stringify((r.body as ChatRequest).messages).includes(home)).map((r) => r.headers.authorization) ?? [];
+      w?.fake
+        .completionRequests()
+        .filter((r) => JSON.stringify((r.body as ChatRequest).messages).includes(home))
+        .map((r) => r.headers.authorization) ?? [];
     for (const r of w.fake.completionRequests()) {
       const text = JSON.stringify(r.body);
       if (text.includes('bob-home')) expect(r.headers.authorization).toBe('Bearer sk-bob-secret');

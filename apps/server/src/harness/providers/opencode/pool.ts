@@ -101,7 +101,16 @@ export class OpencodeServerPool {
   }
 
   private spawn(key: string, userId: number, fingerprint: string, start: () => Promise<OpencodeServerProcess>): Entry {
-    const entry: Entry = { key, userId, fingerprint, starting: Promise.resolve(null as unknown as OpencodeServerProcess), server: null, active: 0, lastUsed: this.now(), stopping: null };
+    const entry: Entry = {
+      key,
+      userId,
+      fingerprint,
+      starting: Promise.resolve(null as unknown as OpencodeServerProcess),
+      server: null,
+      active: 0,
+      lastUsed: this.now(),
+      stopping: null,
+    };
     entry.starting = start().then(
       (server) => {
         entry.server = server;
@@ -146,7 +155,9 @@ export class OpencodeServerPool {
       const server = await entry.starting.catch(() => null);
       await server?.stop();
     })();
-    const p = entry.stopping.catch((err: unknown) => this.o.logger.error({ err, userId: entry.userId }, 'stopping an OpenCode server failed'));
+    const p = entry.stopping.catch((err: unknown) =>
+      this.o.logger.error({ err, userId: entry.userId }, 'stopping an OpenCode server failed'),
+    );
     this.stopping.add(p);
     void p.finally(() => this.stopping.delete(p));
     return p;

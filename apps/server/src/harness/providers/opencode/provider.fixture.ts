@@ -25,17 +25,26 @@ export interface OpencodeWorld {
   close(): Promise<void>;
 }
 
-export async function createOpencodeWorld(opts: { provider?: Partial<OpencodeProviderDeps>; fake?: FakeChatCompletionsOptions } = {}): Promise<OpencodeWorld> {
+export async function createOpencodeWorld(
+  opts: { provider?: Partial<OpencodeProviderDeps>; fake?: FakeChatCompletionsOptions } = {},
+): Promise<OpencodeWorld> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-opencode-int-'));
   const cwd = await mkdtemp(join(tmpdir(), 'bottega-opencode-cwd-'));
   const fake = await startFakeChatCompletions(opts.fake);
-  const provider = createOpencodeProvider({ home, sandbox: await testSandbox(home), logger: silentLogger(), stallTimeoutMs: 60_000, ...opts.provider });
+  const provider = createOpencodeProvider({
+    home,
+    sandbox: await testSandbox(home),
+    logger: silentLogger(),
+    stallTimeoutMs: 60_000,
+    ...opts.provider,
+  });
   return {
     home,
     cwd,
     fake,
     provider,
-    connect: (userId, apiKey, models = [MODEL_ID]) => saveOpencodeCredentials(home, userId, { custom: { baseUrl: fake.baseUrl, apiKey, models } }),
+    connect: (userId, apiKey, models = [MODEL_ID]) =>
+      saveOpencodeCredentials(home, userId, { custom: { baseUrl: fake.baseUrl, apiKey, models } }),
     async turn(userId, prompt, extra = {}) {
       return {
         cwd,

@@ -19,7 +19,11 @@ afterEach(async () => {
   await w.close();
 });
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('OpenCode turns', () => {
   it('runs a bash tool call and ends with a result at session.idle', async () => {
@@ -44,7 +48,10 @@ describe('OpenCode turns', () => {
     const first = w.provider.startTurn(await w.turn(1, `First. ${directive.bash('echo one')}`));
     await drain(first);
     const sessionId = await first.sessionId;
-    const second = w.provider.sendTurnMessage({ ...(await w.turn(1, `Second. ${directive.say('second done')}`)), resumeSessionId: sessionId });
+    const second = w.provider.sendTurnMessage({
+      ...(await w.turn(1, `Second. ${directive.say('second done')}`)),
+      resumeSessionId: sessionId,
+    });
     const { messages, error } = await drain(second);
     expect(error).toBeNull();
     expect(await second.sessionId).toBe(sessionId);
@@ -57,7 +64,12 @@ describe('OpenCode turns', () => {
 
   it('stops the turn on the server: a scripted write after the abort never happens', async () => {
     await w.connect(1, 'sk-user-one');
-    const handle = w.provider.startTurn(await w.turn(1, `Slow. ${directive.bash('sleep 2; touch late-tool.txt')} ${directive.sleep(1500)} ${directive.bash('touch late-model.txt')}`));
+    const handle = w.provider.startTurn(
+      await w.turn(
+        1,
+        `Slow. ${directive.bash('sleep 2; touch late-tool.txt')} ${directive.sleep(1500)} ${directive.bash('touch late-model.txt')}`,
+      ),
+    );
     const f = follow(handle);
     await f.until((m) => m.type === 'tool_use');
     await handle.abort();
@@ -83,7 +95,10 @@ describe('OpenCode turns', () => {
 
   it('gives shell commands the turn’s own variables, not the server’s secrets', async () => {
     await w.connect(1, 'sk-user-one');
-    const options = await w.turn(1, directive.bash('echo "token=$BOTTEGA_RUN_TOKEN pw=$OPENCODE_SERVER_PASSWORD cfg=$OPENCODE_CONFIG_CONTENT" > env.txt'));
+    const options = await w.turn(
+      1,
+      directive.bash('echo "token=$BOTTEGA_RUN_TOKEN pw=$OPENCODE_SERVER_PASSWORD cfg=$OPENCODE_CONFIG_CONTENT" > env.txt'),
+    );
     await drain(w.provider.startTurn({ ...options, env: { ...options.env, BOTTEGA_RUN_TOKEN: 'brt_turn_secret' } }));
     expect(await readFile(join(w.cwd, 'env.txt'), 'utf8')).toBe('token=brt_turn_secret pw= cfg=\n');
   });

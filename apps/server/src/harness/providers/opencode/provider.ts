@@ -5,7 +5,16 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../../logger';
 import type { Confinement } from '../../../sandbox/confinement';
 import type { Sandbox } from '../../../sandbox/sandbox';
-import { CredentialsMissingError, ProviderError, type AgentEnvironment, type LlmProvider, type ProviderCapabilities, type ResumeOptions, type TurnHandle, type TurnOptions } from '../../contract';
+import {
+  CredentialsMissingError,
+  ProviderError,
+  type AgentEnvironment,
+  type LlmProvider,
+  type ProviderCapabilities,
+  type ResumeOptions,
+  type TurnHandle,
+  type TurnOptions,
+} from '../../contract';
 import { liveModels, type OpencodeModel } from './catalog';
 import { opencodeServerEnvironment, prepareOpencodeDirs, USER_VAR } from './config';
 import { opencodePaths, readOpencodeCredentials } from './credentials';
@@ -118,7 +127,8 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
 
   function userOf(env: AgentEnvironment): number {
     const id = Number(env[USER_VAR]);
-    if (!Number.isSafeInteger(id) || id <= 0) throw new ProviderError('opencode', 'fatal', 'invalid_request', 'the turn environment was not built by the OpenCode provider');
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new ProviderError('opencode', 'fatal', 'invalid_request', 'the turn environment was not built by the OpenCode provider');
     return id;
   }
 
@@ -166,7 +176,12 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
       await live.get(sessionId)?.abort();
     },
     models: async (userId) => {
-      const lease = await pool.acquire(userId, scopeFor(userId, NO_TASK), await serverEnv(userId), opencodePaths(deps.home, userId).homeDir);
+      const lease = await pool.acquire(
+        userId,
+        scopeFor(userId, NO_TASK),
+        await serverEnv(userId),
+        opencodePaths(deps.home, userId).homeDir,
+      );
       try {
         return await liveModels(lease.server, opencodePaths(deps.home, userId).homeDir);
       } finally {

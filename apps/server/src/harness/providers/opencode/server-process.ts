@@ -26,7 +26,9 @@ export function resolveOpencodeBinary(): string {
   try {
     pkg = createRequire(import.meta.url).resolve('opencode-linux-x64/package.json');
   } catch {
-    throw new Error('the OpenCode binary is missing: the optional dependency opencode-linux-x64 is not installed (install without --omit=optional)');
+    throw new Error(
+      'the OpenCode binary is missing: the optional dependency opencode-linux-x64 is not installed (install without --omit=optional)',
+    );
   }
   const bin = join(dirname(pkg), 'bin', 'opencode');
   if (!existsSync(bin)) throw new Error(`the OpenCode binary is missing at ${bin}`);
@@ -146,14 +148,23 @@ export class OpencodeServerProcess {
         settled = true;
         clearTimeout(timer);
         const stop = tree ? tree.terminate(1000) : Promise.resolve();
-        void stop.catch((stopErr: unknown) => o.logger.warn({ err: stopErr }, 'stopping an OpenCode server that never got ready failed')).then(() => reject(err));
+        void stop
+          .catch((stopErr: unknown) => o.logger.warn({ err: stopErr }, 'stopping an OpenCode server that never got ready failed'))
+          .then(() => reject(err));
       };
-      const timer = setTimeout(() => fail(new Error(`OpenCode did not report ready within ${o.readyTimeoutMs ?? 30_000} ms: ${output.trim().slice(-500)}`)), o.readyTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => fail(new Error(`OpenCode did not report ready within ${o.readyTimeoutMs ?? 30_000} ms: ${output.trim().slice(-500)}`)),
+        o.readyTimeoutMs ?? 30_000,
+      );
       child.once('error', (err) => fail(new Error(`OpenCode could not be started: ${err.message}`)));
       void exited.then(async () => {
         // OpenCode reports a taken port only as a generic ServeError: check the port itself.
         const taken = BIND_FAILED.test(output) && (await portInUse(port));
-        fail(taken ? new PortTakenError(port, output) : new Error(`OpenCode exited before it was ready (code ${child.exitCode ?? child.signalCode}): ${output.trim().slice(-500)}`));
+        fail(
+          taken
+            ? new PortTakenError(port, output)
+            : new Error(`OpenCode exited before it was ready (code ${child.exitCode ?? child.signalCode}): ${output.trim().slice(-500)}`),
+        );
       });
       child.stdout?.on('data', (chunk: string) => {
         note(chunk);

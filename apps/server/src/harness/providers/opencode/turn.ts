@@ -74,7 +74,12 @@ export class OpencodeTurn implements TurnHandle {
       },
     };
     if (options.signal.aborted) this.stopReason = 'aborted';
-    else options.signal.addEventListener('abort', () => void this.abort().catch((err: unknown) => deps.logger.error({ err }, 'aborting the OpenCode turn failed')), { once: true });
+    else
+      options.signal.addEventListener(
+        'abort',
+        () => void this.abort().catch((err: unknown) => deps.logger.error({ err }, 'aborting the OpenCode turn failed')),
+        { once: true },
+      );
   }
 
   abort(): Promise<void> {
@@ -88,8 +93,11 @@ export class OpencodeTurn implements TurnHandle {
     this.wake?.();
     if (!this.iterated) return;
     if (this.client && this.known) {
-      const res = await this.client.session.abort({ sessionID: this.known, directory: this.options.cwd }).catch((err: unknown) => ({ error: err }));
-      if ('error' in res && res.error) this.deps.logger.warn({ err: res.error, sessionId: this.known }, 'OpenCode did not accept the abort');
+      const res = await this.client.session
+        .abort({ sessionID: this.known, directory: this.options.cwd })
+        .catch((err: unknown) => ({ error: err }));
+      if ('error' in res && res.error)
+        this.deps.logger.warn({ err: res.error, sessionId: this.known }, 'OpenCode did not accept the abort');
     }
     const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), this.deps.abortGraceMs).unref());
     if ((await Promise.race([this.finished.then(() => 'done' as const), timer])) === 'late') {
@@ -106,9 +114,16 @@ export class OpencodeTurn implements TurnHandle {
     try {
       if (this.stopReason) return;
       const model = parseModel(this.options.model);
-      if (!model) throw new ProviderError('opencode', 'fatal', 'invalid_request', `OpenCode models are named provider/model; got ${JSON.stringify(this.options.model)}`);
+      if (!model)
+        throw new ProviderError(
+          'opencode',
+          'fatal',
+          'invalid_request',
+          `OpenCode models are named provider/model; got ${JSON.stringify(this.options.model)}`,
+        );
       const text = this.options.prompt ?? this.options.toolResult?.content;
-      if (text === undefined) throw new ProviderError('opencode', 'fatal', 'invalid_request', 'a turn without a prompt needs a tool result');
+      if (text === undefined)
+        throw new ProviderError('opencode', 'fatal', 'invalid_request', 'a turn without a prompt needs a tool result');
       const leased = await this.deps.lease();
       lease = leased.lease;
       const server = lease.server;
@@ -151,11 +166,15 @@ export class OpencodeTurn implements TurnHandle {
           parts: [{ type: 'text', text }],
         })
         .catch((err: unknown) => ({ error: err, response: undefined }));
-      if (sent.error !== undefined || !sent.response || sent.response.status >= 300) throw serverCallFailed('prompt', sent.error ?? `HTTP ${sent.response?.status ?? '?'}`);
+      if (sent.error !== undefined || !sent.response || sent.response.status >= 300)
+        throw serverCallFailed('prompt', sent.error ?? `HTTP ${sent.response?.status ?? '?'}`);
       yield* this.stream(events, createMapperState(sessionId), server.observe.bind(server));
     } finally {
       subscription.abort();
-      if (envFile) await rm(envFile, { force: true }).catch((err: unknown) => this.deps.logger.warn({ err, envFile }, 'could not remove the turn environment file'));
+      if (envFile)
+        await rm(envFile, { force: true }).catch((err: unknown) =>
+          this.deps.logger.warn({ err, envFile }, 'could not remove the turn environment file'),
+        );
       lease?.release();
       if (this.known) this.deps.track(this.known, null);
       else this.rejectSession(new ProviderError('opencode', 'fatal', 'aborted', 'the turn ended before OpenCode started a session'));
@@ -170,9 +189,18 @@ export class OpencodeTurn implements TurnHandle {
       if (next.kind === 'stall') {
         this.stopReason = 'stalled';
         this.deps.logger.warn({ sessionId: state.sessionId }, 'the OpenCode session stalled; aborting it');
-        await this.client?.session.abort({ sessionID: state.sessionId, directory: this.options.cwd }).catch((err: unknown) => this.deps.logger.warn({ err, sessionId: state.sessionId }, 'could not abort the stalled OpenCode session'));
+        await this.client?.session
+          .abort({ sessionID: state.sessionId, directory: this.options.cwd })
+          .catch((err: unknown) =>
+            this.deps.logger.warn({ err, sessionId: state.sessionId }, 'could not abort the stalled OpenCode session'),
+          );
         yield resultMessage(state, 'error', Date.now() - this.started, 'stalled');
-        throw new ProviderError('opencode', 'transient', 'stalled', `OpenCode received nothing from the model for ${Math.round(this.deps.stallTimeoutMs / 1000)} s; the turn was stopped`);
+        throw new ProviderError(
+          'opencode',
+          'transient',
+          'stalled',
+          `OpenCode received nothing from the model for ${Math.round(this.deps.stallTimeoutMs / 1000)} s; the turn was stopped`,
+        );
       }
       if (next.kind === 'stop') continue;
       if (next.kind === 'event' && next.result.done) {
@@ -181,14 +209,24 @@ export class OpencodeTurn implements TurnHandle {
           return;
         }
         yield resultMessage(state, 'error', Date.now() - this.started, 'the OpenCode event stream ended before the turn finished');
-        throw new ProviderError('opencode', 'fatal', 'process', 'the OpenCode event stream ended before the turn finished (the server may have stopped)');
+        throw new ProviderError(
+          'opencode',
+          'fatal',
+          'process',
+          'the OpenCode event stream ended before the turn finished (the server may have stopped)',
+        );
       }
       if (next.kind === 'event') {
         const event = next.result.value;
-        if (event.type === 'message.part.updated' && event.properties.part.type === 'tool' && event.properties.part.sessionID === state.sessionId) {
+        if (
+          event.type === 'message.part.updated' &&
+          event.properties.part.type === 'tool' &&
+          event.properties.part.sessionID === state.sessionId
+        ) {
           const part = event.properties.part;
           if (part.state.status === 'running') {
-            if (!running.has(part.callID)) void observe().catch((err: unknown) => this.deps.logger.warn({ err }, 'could not read the process table'));
+            if (!running.has(part.callID))
+              void observe().catch((err: unknown) => this.deps.logger.warn({ err }, 'could not read the process table'));
             running.add(part.callID);
           } else running.delete(part.callID);
         }
