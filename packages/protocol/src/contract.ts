@@ -130,6 +130,7 @@ export const apiContract = {
   'GET /api/conversations/:conversationId': answers<R.ConversationResponse>(),
 
   'GET /api/tasks/:taskId/commands': answers<R.SlashCommandsResponse>(),
+  'GET /api/tasks/:taskId/chat-images/:name': file(),
   'POST /api/tasks/:taskId/tmp-files': multipart.answers<R.TmpFilesResponse>(),
   'POST /api/tasks/:taskId/conversations': json(StartChatBody).answers<R.ConversationResponse>(),
   'POST /api/conversations/:conversationId/messages': json(ChatMessageBody).answers<R.OkResponse>(),

@@ -17,6 +17,19 @@ export const agentTypes = ['planification', 'implementation', 'review', 'refinem
 export const AgentType = z.enum(agentTypes);
 export type AgentType = z.infer<typeof AgentType>;
 
+/** How the six agent roles are named to people (screens, conversation titles). */
+export const AGENT_LABELS: Record<AgentType, string> = {
+  planification: 'Planning',
+  implementation: 'Implementation',
+  review: 'Review',
+  refinement: 'Refinement',
+  pr: 'Pull request',
+  yolo: 'YOLO',
+};
+
+/** The title of an agent run's conversation ("Planning run"). */
+export const agentRunTitle = (agentType: AgentType): string => `${AGENT_LABELS[agentType]} run`;
+
 export const runStatuses = ['pending', 'running', 'completed', 'failed', 'blocked', 'interrupted'] as const;
 export const RunStatus = z.enum(runStatuses);
 export type RunStatus = z.infer<typeof RunStatus>;

@@ -41,8 +41,22 @@ interface Base {
   raw: unknown;
 }
 
+/** An image sent with a user message, kept in the task's archive and served by `GET /api/tasks/:taskId/chat-images/:name`. */
+export interface StoredImage {
+  /** `<sha-256 of the bytes>.<png|jpg|gif|webp>`. */
+  name: string;
+  mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+}
+
 export type UnifiedMessageBody =
-  | { type: 'user'; text: string }
+  | {
+      type: 'user';
+      text: string;
+      /** The role prompt an agent run opens with (not words a person typed). */
+      instructions?: true;
+      /** Images sent with the message. */
+      images?: StoredImage[];
+    }
   | { type: 'assistant'; text: string }
   | { type: 'assistant_thinking'; text: string }
   | { type: 'tool_use'; toolUseId: string; name: string; input: unknown; question?: UserQuestion[] }

@@ -17,7 +17,9 @@ import { buildRunPrompt } from './prompts';
 import { failRunTransition, interruptLiveRuns, linkRunConversation, resumeRunTransition, runEndHooks } from './transitions/runs';
 import { runTurnSetup } from './turn-setup';
 import type { AgentRunRow } from '../db/schema';
-import type { ProviderName } from '@bottega/protocol';
+import { agentRunTitle, type ProviderName } from '@bottega/protocol';
+import { TranscriptStore } from '../harness/transcript-store';
+import { INTERRUPTED_NOTE } from '../harness/runtime';
 
 /** The follow-up that continues an interrupted run's session. */
 export const RESUME_PROMPT =
@@ -25,10 +27,49 @@ export const RESUME_PROMPT =
 
 export async function recoverInterruptedRuns(deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config'>): Promise<number> {
   const runs = await interruptLiveRuns(deps);
+  await markInterruptedTranscripts(deps, runs);
   const killed = await killOrphanedAgents(deps, agentMarkerPrefix(deps.config.home));
   if (runs.length > 0 || killed > 0)
     deps.logger.warn({ interrupted: runs.map((r) => r.id), killedProcesses: killed }, 'recovered from an unclean stop');
   return runs.length;
+}
+
+/**
+ * The transcript of a run the server lost mid-turn says so, as an ordinary
+ * shutdown's would (docs/behaviour/chat.md#turn-markers): a crash wrote nothing.
+ */
+async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'now'>, runs: readonly AgentRunRow[]): Promise<void> {
+  const store = new TranscriptStore(deps.db, deps.now);
+  for (const run of runs) {
+    if (run.conversation_id === null) continue;
+    const last = await deps.db
+      .selectFrom('transcript_entries')
+      .select(['type', 'payload'])
+      .where('conversation_id', '=', run.conversation_id)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (last?.type === 'system' && (JSON.parse(last.payload) as { subtype?: string }).subtype === 'interrupted') continue;
+    const conversation = await deps.db
+      .selectFrom('conversations')
+      .select('provider')
+      .where('id', '=', run.conversation_id)
+      .executeTakeFirst();
+    await store.append(
+      run.conversation_id,
+      [
+        {
+          type: 'system',
+          subtype: 'interrupted',
+          text: INTERRUPTED_NOTE,
+          id: `interrupted:${run.id}:${deps.now().getTime()}`,
+          providerSessionId: null,
+          raw: null,
+        },
+      ],
+      (conversation?.provider ?? run.provider ?? 'anthropic') as ProviderName,
+    );
+  }
 }
 
 /** Kills processes whose environment carries this instance's agent marker (left by a crash). */
@@ -88,7 +129,7 @@ export async function resumeInterruptedRun(
     task,
     agentType: run.agent_type,
     actingUserId,
-    provider: (conversation?.provider ?? run.provider) as ProviderName,
+    provider: (conversation?.provider ?? run.provider ?? 'anthropic') as ProviderName,
     token,
   });
   const prompt = promptLost
@@ -108,7 +149,7 @@ export async function resumeInterruptedRun(
         provider: run.provider as ProviderName,
         model: run.model ?? '',
         effort: run.effort,
-        title: `${run.agent_type} run`,
+        title: agentRunTitle(run.agent_type),
         prompt: prompt ?? '',
       });
       await linkRunConversation(deps, run.id, started.id);

@@ -4,7 +4,7 @@
 // builds the prompt, then claims the task through the start transition (run
 // row, run count, in_progress) and starts the turn with the completion
 // handler wired to its end and the run's Stop/failure wired to its transitions.
-import type { AgentType, RunTrigger } from '@bottega/protocol';
+import { agentRunTitle, type AgentType, type RunTrigger } from '@bottega/protocol';
 import type { AgentRunRow, ProjectRow, TaskRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -84,7 +84,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
       provider: model.provider,
       model: model.model,
       effort: model.effort,
-      title: `${req.agentType} run`,
+      title: agentRunTitle(req.agentType),
       prompt,
       onComplete: () => req.onComplete(run.id),
     });

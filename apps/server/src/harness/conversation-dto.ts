@@ -1,6 +1,6 @@
 // Conversation JSON: published by the runtime when a conversation is created
 // and answered by the run and chat routes.
-import type { ContextUsage, ConversationDto } from '@bottega/protocol';
+import { agentRunTitle, agentTypes, type ContextUsage, type ConversationDto } from '@bottega/protocol';
 import type { ConversationRow } from '../db/schema';
 
 export function presentConversation(row: ConversationRow): ConversationDto {
@@ -12,9 +12,15 @@ export function presentConversation(row: ConversationRow): ConversationDto {
     model: row.model,
     effort: row.effort,
     providerSessionId: row.provider_session_id,
-    title: row.title,
+    title: row.kind === 'agent_run' ? humanRunTitle(row.title) : row.title,
     contextUsage: row.context_usage ? (JSON.parse(row.context_usage) as ContextUsage) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Agent runs were once titled with the role's code name ("planification run"); people see its name. */
+function humanRunTitle(title: string | null): string | null {
+  const role = agentTypes.find((t) => title === `${t} run`);
+  return role ? agentRunTitle(role) : title;
 }

@@ -4,7 +4,7 @@
 // plus stop, question answers and the registry of live turns. Every turn's
 // stream goes through the one consumer; `onComplete` fires when it ends.
 import { randomUUID } from 'node:crypto';
-import type { ProviderName } from '@bottega/protocol';
+import type { ProviderName, StoredImage } from '@bottega/protocol';
 import type { ConversationRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -81,6 +81,9 @@ export interface LinkedRun {
   failed(reason: string): Promise<void>;
 }
 
+/** What a turn cut short by the server stopping (or dying) leaves in its transcript. */
+export const INTERRUPTED_NOTE = 'The server stopped during this turn.';
+
 export interface StartTurn extends TurnSetup {
   /** The provider environment when the caller already built it (to check credentials early). */
   env?: AgentEnvironment;
@@ -92,6 +95,8 @@ export interface StartTurn extends TurnSetup {
   prompt: string;
   /** Images with the prompt; only for providers with `supportsImages`. */
   images?: readonly PromptImage[];
+  /** Where those images were kept, shown with the user's message. */
+  storedImages?: readonly StoredImage[];
 }
 
 export interface ResumeTurn extends TurnSetup {
@@ -99,6 +104,8 @@ export interface ResumeTurn extends TurnSetup {
   prompt: string | null;
   /** Images with the prompt; only for providers with `supportsImages`. */
   images?: readonly PromptImage[];
+  /** Where those images were kept, shown with the user's message. */
+  storedImages?: readonly StoredImage[];
   toolResult?: { toolUseId: string; content: string };
 }
 
@@ -119,6 +126,8 @@ interface LiveTurn {
 
 export class HarnessRuntime {
   private readonly live = new Map<number, LiveTurn>();
+  /** Who pressed Stop on a live turn, for its marker. */
+  private readonly stoppedBy = new Map<number, string>();
   private shuttingDown = false;
   private readonly titles: TitleWriter;
 
@@ -158,7 +167,7 @@ export class HarnessRuntime {
       taskId: req.taskId,
       conversation: presentConversation(conversation),
     });
-    await this.begin(conversation, req, env, req.prompt, null, undefined, req.images);
+    await this.begin(conversation, req, env, req.prompt, null, undefined, req.images, undefined, req.storedImages);
     return conversation;
   }
 
@@ -181,11 +190,21 @@ export class HarnessRuntime {
       const prompt = freshStartPrompt(earlier, req.prompt);
       if (prompt === null) throw new AppError('CONFLICT', 'this conversation has nothing to start again from');
       const env = await provider.environmentFor(req.userId);
-      await this.begin(c, req, env, prompt, null, undefined, req.images, { shownPrompt: req.prompt, note: FRESH_START_NOTE });
+      await this.begin(
+        c,
+        req,
+        env,
+        prompt,
+        null,
+        undefined,
+        req.images,
+        { shownPrompt: req.prompt, note: FRESH_START_NOTE },
+        req.storedImages,
+      );
       return;
     }
     const env = await provider.environmentFor(req.userId);
-    await this.begin(c, req, env, req.prompt, c.provider_session_id, req.toolResult, req.images);
+    await this.begin(c, req, env, req.prompt, c.provider_session_id, req.toolResult, req.images, undefined, req.storedImages);
   }
 
   private async begin(
@@ -198,6 +217,7 @@ export class HarnessRuntime {
     images?: readonly PromptImage[],
     /** A fresh start shows a note and only the user's new words, not the whole replayed prompt. */
     fresh?: { shownPrompt: string | null; note: string },
+    storedImages?: readonly StoredImage[],
   ): Promise<void> {
     if (this.live.has(conversation.id)) throw new AppError('RUN_IN_PROGRESS', 'this conversation is already running a turn');
     const providerName = conversation.provider as ProviderName;
@@ -228,8 +248,18 @@ export class HarnessRuntime {
         raw: null,
       });
     const shown = fresh ? fresh.shownPrompt : prompt;
+    // An agent run's first prompt (or its replay in a new session) is its role prompt, not a person's words.
+    const instructions = conversation.kind === 'agent_run' && resumeSessionId === null;
     if (shown !== null)
-      opening.push({ type: 'user', text: shown, id: `prompt:${randomUUID()}`, providerSessionId: resumeSessionId, raw: null });
+      opening.push({
+        type: 'user',
+        text: shown,
+        ...(instructions ? { instructions: true as const } : {}),
+        ...(storedImages?.length ? { images: [...storedImages] } : {}),
+        id: `prompt:${randomUUID()}`,
+        providerSessionId: resumeSessionId,
+        raw: null,
+      });
     if (toolResult)
       opening.push({
         type: 'tool_result',
@@ -347,7 +377,15 @@ export class HarnessRuntime {
     for (const m of await this.store.append(conversationId, [note], conversation.provider as ProviderName))
       this.deps.bus.publish({ type: 'message', ...route, message: m });
     try {
-      await this.resume({ ...setup, conversation, prompt: RETRY_PROMPT, transientRetries: left - 1 });
+      // The retry is a short continuation: the images went with the first attempt.
+      await this.resume({
+        ...setup,
+        conversation,
+        prompt: RETRY_PROMPT,
+        images: undefined,
+        storedImages: undefined,
+        transientRetries: left - 1,
+      });
       return true;
     } catch (err) {
       this.deps.logger.warn({ err, conversationId }, 'could not retry the turn');
@@ -364,6 +402,8 @@ export class HarnessRuntime {
   ): Promise<void> {
     const aborted = error instanceof ProviderError && error.code === 'aborted';
     const reason = error instanceof Error ? error.message : String(error);
+    const stoppedBy = this.stoppedBy.get(conversationId);
+    this.stoppedBy.delete(conversationId);
     if (!aborted) this.deps.logger.warn({ err: error, conversationId }, 'turn failed');
     const conversation = await this.deps.db
       .selectFrom('conversations')
@@ -373,8 +413,8 @@ export class HarnessRuntime {
     const provider = (conversation?.provider ?? 'anthropic') as ProviderName;
     const note: ProviderMessage = {
       type: 'system',
-      subtype: aborted ? 'stopped' : 'error',
-      text: aborted ? 'Stopped.' : reason,
+      subtype: !aborted ? 'error' : this.shuttingDown ? 'interrupted' : 'stopped',
+      text: !aborted ? reason : this.shuttingDown ? INTERRUPTED_NOTE : stoppedBy ? `Stopped by ${stoppedBy}.` : 'Stopped.',
       id: `error:${randomUUID()}`,
       providerSessionId: null,
       raw: null,
@@ -386,9 +426,10 @@ export class HarnessRuntime {
   }
 
   /** Stops a live turn: the linked run is failed first, then the agent's process tree is ended. */
-  async stop(conversationId: number): Promise<boolean> {
+  async stop(conversationId: number, by?: string): Promise<boolean> {
     const entry = this.live.get(conversationId);
     if (!entry) return false;
+    if (by) this.stoppedBy.set(conversationId, by);
     // docs/behaviour/loop.md#stop: Stop fails the run first, so its end is not read as a completion.
     await entry.linkedRun?.stopped();
     entry.controller.abort();

@@ -64,6 +64,7 @@ const ACCESS_MAP: Record<string, AccessKind> = {
   'GET /api/conversations/:conversationId': 'conversation',
   'GET /api/tasks/:taskId/commands': 'task',
   'POST /api/tasks/:taskId/tmp-files': 'task',
+  'GET /api/tasks/:taskId/chat-images/:name': 'task',
   'POST /api/tasks/:taskId/conversations': 'task',
   'POST /api/conversations/:conversationId/messages': 'conversation',
   'PATCH /api/conversations/:conversationId': 'conversation',

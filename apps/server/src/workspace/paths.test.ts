@@ -16,6 +16,7 @@ describe('archive layout', () => {
       taskDir: join(home, 'projects', '3', 'tasks', 'task-17'),
       inputFilesDir: join(home, 'projects', '3', 'tasks', 'task-17', 'input_files'),
       recordingPath: join(home, 'projects', '3', 'recordings', 'task-17.webm'),
+      chatImagesDir: join(home, 'projects', '3', 'chat-images', 'task-17'),
     });
   });
 

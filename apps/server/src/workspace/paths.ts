@@ -14,6 +14,8 @@ export interface TaskArchive {
   inputFilesDir: string;
   /** `{home}/projects/{p}/recordings/task-{t}.webm` */
   recordingPath: string;
+  /** `{home}/projects/{p}/chat-images/task-{t}`: images sent in the task's chats (outside what its agents see). */
+  chatImagesDir: string;
 }
 
 /** `{home}/projects/{projectId}`: everything a project keeps in the archive. */
@@ -31,6 +33,7 @@ export function taskArchive(home: string, projectId: number, taskId: number): Ta
     taskDir,
     inputFilesDir: join(taskDir, 'input_files'),
     recordingPath: join(projectDir, 'recordings', `task-${taskId}.webm`),
+    chatImagesDir: join(projectDir, 'chat-images', `task-${taskId}`),
   };
 }
 

@@ -1,6 +1,7 @@
 // Chat conveniences through the whole product with the real Claude Code CLI
 // against the fake Anthropic API: a slash command expanded before the model
-// sees it, an image that reaches the model as an image block, images refused
+// sees it, an image that reaches the model as an image block and stays in the
+// transcript (served to project members only), images refused
 // for a provider without the capability, and attachments to the worktree's
 // tmp/ and the task's input_files/ (hostile ones refused, accepted ones named
 // in the context prompt).
@@ -157,6 +158,23 @@ describe('images', () => {
     expect(textOf(again)).toContain('And this one?');
     const stored = await w.ctx.deps.harness.store.all(conv.id);
     expect(stored.filter((m) => m.type === 'assistant').map((m) => m.type === 'assistant' && m.text)).toEqual(['a dot', 'another dot']);
+
+    // The transcript keeps each message's images (by content, once), served to members of the project only.
+    const sent = stored.flatMap((m) => (m.type === 'user' ? [m.images] : []));
+    expect(sent).toHaveLength(2);
+    const image = sent[0]?.[0];
+    expect(image).toEqual({ name: expect.stringMatching(/^[0-9a-f]{64}\.png$/) as unknown, mediaType: 'image/png' });
+    expect(sent[1]).toEqual(sent[0]);
+    const url = `/api/tasks/${w.task.id}/chat-images/${image?.name ?? ''}`;
+    const served = await w.ctx.request('GET', url, { as: w.owner });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await served.arrayBuffer()).toString('base64')).toBe(PNG_1X1);
+    const stranger = await w.ctx.user();
+    expect((await w.ctx.request('GET', url, { as: stranger })).status).toBe(404);
+    for (const name of ['..%2F..%2Ftask-1.md', `${'0'.repeat(64)}.png`, 'input.png'])
+      expect((await w.ctx.request('GET', `/api/tasks/${w.task.id}/chat-images/${name}`, { as: w.owner })).status).toBe(404);
   });
 
   it('refuses images for a provider without the capability, before anything is written', async () => {

@@ -9,7 +9,9 @@ import { AppError, notFound } from '../../errors';
 import { validateEffort } from '../../harness/vocabulary';
 import type { ProviderName } from '@bottega/protocol';
 import { taskTurnSetup } from '../../engine/turn-setup';
-import { validateImages } from './images';
+import { keepChatImages, validateImages } from './images';
+import type { PromptImage } from '../../harness/contract';
+import { taskArchive } from '../../workspace/paths';
 import { commandRoots, expandMessage } from './slash-commands';
 
 type ChatDeps = Pick<Deps, 'harness' | 'config' | 'providers' | 'db'>;
@@ -23,6 +25,13 @@ export async function prepareChatMessage(deps: ChatDeps, task: TaskRow, userId: 
   const images = validateImages(deps.providers.get(provider), provider, body.images);
   const { text } = await expandMessage(commandRoots(deps.config.home, userId, task.worktree_path), body.message);
   return { prompt: text, ...(images.length > 0 ? { images } : {}) };
+}
+
+/** Keeps the message's images for the transcript, just before the turn that sends them. */
+async function withKeptImages<M extends { images?: PromptImage[] }>(deps: ChatDeps, project: ProjectRow, task: TaskRow, message: M) {
+  if (!message.images) return message;
+  const dir = taskArchive(deps.config.home, project.id, task.id).chatImagesDir;
+  return { ...message, storedImages: await keepChatImages(dir, message.images) };
 }
 
 export async function startChat(
@@ -42,7 +51,7 @@ export async function startChat(
     model: body.model,
     effort,
     title: null,
-    ...message,
+    ...(await withKeptImages(deps, project, task, message)),
   });
 }
 
@@ -59,7 +68,7 @@ export async function sendChatMessage(
   if (deps.harness.isLive(conversation.id))
     throw new AppError('RUN_IN_PROGRESS', 'the agent is still working on the previous message; wait or press Stop');
   const setup = await taskTurnSetup(deps, project, task, userId);
-  await deps.harness.resume({ ...setup, conversation, ...message });
+  await deps.harness.resume({ ...setup, conversation, ...(await withKeptImages(deps, project, task, message)) });
 }
 
 export function formatAnswers(answers: AnswerQuestionBody['answers']): string {

@@ -2,7 +2,12 @@
 // `supportsImages` capability — refused before anything is written otherwise —
 // and only real PNG, JPEG, GIF or WebP data: the decoded bytes must start with
 // the magic bytes of the declared type and stay under the size cap.
-import { MAX_CHAT_IMAGE_BYTES, type ChatImage, type ChatImageType, type ProviderName } from '@bottega/protocol';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_CHAT_IMAGE_BYTES, type ChatImage, type ChatImageType, type ProviderName, type StoredImage } from '@bottega/protocol';
+import { readConfinedFile } from '../../workspace/confined-read';
+import { writeFileAtomic } from '../../workspace/atomic-write';
 import { AppError } from '../../errors';
 import { hasCapability, type LlmProvider, type PromptImage } from '../../harness/contract';
 
@@ -46,4 +51,36 @@ export function validateImages(
       throw new AppError('VALIDATION_FAILED', `image ${i + 1} is declared as ${image.mediaType} but is ${actual}`);
     return { mediaType: actual, data: bytes.toString('base64') };
   });
+}
+
+const EXTENSIONS: Record<ChatImageType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const MEDIA_TYPES = Object.fromEntries(Object.entries(EXTENSIONS).map(([type, ext]) => [ext, type])) as Record<string, ChatImageType>;
+
+/** The only names a kept image has: the SHA-256 of its bytes and its type's extension. */
+const STORED_NAME = /^[0-9a-f]{64}\.(png|jpg|gif|webp)$/;
+
+/**
+ * Keeps checked images in the task's chat-images folder so the transcript can
+ * show them after a reload (docs/behaviour/chat.md#images). Named by their
+ * content: the same image sent twice is kept once.
+ */
+export async function keepChatImages(dir: string, images: readonly PromptImage[]): Promise<StoredImage[]> {
+  if (images.length === 0) return [];
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return Promise.all(
+    images.map(async (image) => {
+      const bytes = Buffer.from(image.data, 'base64');
+      const name = `${createHash('sha256').update(bytes).digest('hex')}.${EXTENSIONS[image.mediaType]}`;
+      await writeFileAtomic(join(dir, name), bytes);
+      return { name, mediaType: image.mediaType };
+    }),
+  );
+}
+
+/** A kept image by name, or null when the name is not one we give or nothing is kept under it. */
+export async function readChatImage(dir: string, name: string): Promise<{ data: Buffer; mediaType: ChatImageType } | null> {
+  const m = STORED_NAME.exec(name);
+  if (!m) return null;
+  const read = await readConfinedFile(dir, name);
+  return read.kind === 'file' ? { data: read.data, mediaType: MEDIA_TYPES[m[1] as string] as ChatImageType } : null;
 }

@@ -20,6 +20,9 @@ import { writeTmpFiles } from './attachments';
 import { answerQuestion, sendChatMessage, startChat } from './commands';
 import { renameConversation } from './rename';
 import { commandRoots, listCommands } from './slash-commands';
+import { readChatImage } from './images';
+import { taskArchive } from '../../workspace/paths';
+import { notFound } from '../../errors';
 
 export function chatRoutes(deps: Deps): RouteDef[] {
   return [
@@ -82,10 +85,27 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       },
     },
     {
+      method: 'GET',
+      path: '/api/tasks/:taskId/chat-images/:name',
+      access: access.task,
+      handler: async (c) => {
+        // Only names the server gave (content hashes) are looked up, confined to the task's folder.
+        const image = await readChatImage(
+          taskArchive(deps.config.home, c.get('project').id, c.get('task').id).chatImagesDir,
+          c.req.param('name') ?? '',
+        );
+        if (!image) throw notFound('image');
+        c.header('content-type', image.mediaType);
+        c.header('x-content-type-options', 'nosniff');
+        c.header('cache-control', 'private, max-age=31536000, immutable');
+        return c.body(new Uint8Array(image.data));
+      },
+    },
+    {
       method: 'POST',
       path: '/api/conversations/:conversationId/stop',
       access: access.conversation,
-      handler: async (c) => c.json({ stopped: await deps.harness.stop(c.get('conversation').id) }),
+      handler: async (c) => c.json({ stopped: await deps.harness.stop(c.get('conversation').id, c.get('user').username) }),
     },
     {
       method: 'POST',

@@ -68,7 +68,7 @@ export async function listTasks(
 
 async function removeArchive(home: string, projectId: number, taskId: number): Promise<void> {
   const a = taskArchive(home, projectId, taskId);
-  await Promise.all([a.documentPath, a.taskDir, a.recordingPath].map((p) => rm(p, { recursive: true, force: true })));
+  await Promise.all([a.documentPath, a.taskDir, a.recordingPath, a.chatImagesDir].map((p) => rm(p, { recursive: true, force: true })));
 }
 
 export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: number, input: NewTaskInput): Promise<TaskRow> {

@@ -21,7 +21,7 @@ export function mapSystemMessage(msg: SdkSystemMessage): ProviderMessage[] {
   const sys = (subtype: string, text: string) => [systemMessage(msg.uuid, msg.session_id, subtype, text, msg)];
   switch (msg.subtype) {
     case 'init':
-      return sys('init', `Claude Code ${msg.claude_code_version}: model ${msg.model}, permission mode ${msg.permissionMode}`);
+      return sys('init', `Claude Code ${msg.claude_code_version} · ${msg.model}`);
     case 'api_retry':
       return sys(
         'retry',

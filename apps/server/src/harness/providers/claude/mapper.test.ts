@@ -155,7 +155,7 @@ describe('system and other messages', () => {
       type: 'system',
       subtype: 'init',
       id: 'i-1',
-      text: 'Claude Code 2.1.331: model claude-sonnet-4-5, permission mode bypassPermissions',
+      text: 'Claude Code 2.1.331 · claude-sonnet-4-5',
     });
     expect(mapClaudeMessage(apiRetry)[0]).toMatchObject({ subtype: 'retry', text: expect.stringContaining('401') });
   });
