@@ -1,11 +1,2 @@
-// How the six agent roles are named on screen (one list for every screen).
-import type { AgentType } from '@bottega/protocol';
-
-export const ROLE_LABELS: Record<AgentType, string> = {
-  planification: 'Planning',
-  implementation: 'Implementation',
-  review: 'Review',
-  refinement: 'Refinement',
-  pr: 'Pull request',
-  yolo: 'YOLO',
-};
+// How the six agent roles are named on screen (one list for every screen, shared with the server's titles).
+export { AGENT_LABELS as ROLE_LABELS } from '@bottega/protocol';

@@ -31,7 +31,8 @@ export const msg = {
     output,
     isError,
   }),
-  system: (seq: number, text: string): StoredMessage => ({ ...base(`s${seq}`, seq), type: 'system', subtype: 'init', text }),
+  system: (seq: number, text: string, subtype = 'init'): StoredMessage => ({ ...base(`s${seq}`, seq), type: 'system', subtype, text }),
+  instructions: (seq: number, text: string): StoredMessage => ({ ...base(`u${seq}`, seq), type: 'user', text, instructions: true }),
   result: (seq: number): StoredMessage => ({
     ...base(`r${seq}`, seq),
     type: 'result',

@@ -109,7 +109,13 @@ export function Component() {
           </EmptyState>
         </div>
       ) : (
-        <TranscriptView transcript={transcript.data} streaming={streaming} older={older} />
+        <TranscriptView
+          transcript={transcript.data}
+          streaming={streaming}
+          older={older}
+          taskId={conversation.data.taskId}
+          agentRun={conversation.data.kind === 'agent_run'}
+        />
       )}
       {showQuestion && (
         <QuestionWizard

@@ -1,25 +1,42 @@
-// How each transcript row looks: user and assistant bubbles (markdown),
-// collapsed thinking, tool calls with their results, and the small notes for
-// system and result messages.
+// How each transcript row looks: user bubbles (with their images) and
+// assistant bubbles (markdown), an agent run's instructions folded away,
+// collapsed thinking, tool calls with their results, the quiet session line,
+// the marker of a turn that was stopped, interrupted or failed, and the small
+// notes for other system and result messages.
 import { memo, useState, type ReactNode } from 'react';
+import type { StoredImage } from '@bottega/protocol';
+import { fillPath } from '../../lib/api';
 import { LazyMarkdown } from '../../ui/lazy';
 import { Badge } from '../../ui';
-import { outputPreview, summarizeInput, type ChatRow } from './rows';
+import { outputPreview, sessionText, summarizeInput, type ChatRow, type TurnEnd } from './rows';
 import type { StoredMessage } from './transcript';
 
 type Msg<T extends StoredMessage['type']> = Extract<StoredMessage, { type: T }>;
 
 /** One row; memoized, since scrolling re-renders the list and markdown is costly to re-parse. */
-export const RowView = memo(function RowView({ row, streaming }: { row: ChatRow; streaming: boolean }) {
+export const RowView = memo(function RowView({ row, streaming, taskId }: { row: ChatRow; streaming: boolean; taskId: number }) {
   switch (row.kind) {
     case 'user':
       return (
-        <div className="flex justify-end" data-kind="user">
-          <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-indigo-600 px-3 py-2 text-sm text-white">
-            <p className="whitespace-pre-wrap break-words">{row.message.text}</p>
-          </div>
+        <div className="flex flex-col items-end gap-1" data-kind="user">
+          {row.message.images && row.message.images.length > 0 && <Thumbnails taskId={taskId} images={row.message.images} />}
+          {row.message.text && (
+            <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-indigo-600 px-3 py-2 text-sm text-white">
+              <p className="whitespace-pre-wrap break-words">{row.message.text}</p>
+            </div>
+          )}
         </div>
       );
+    case 'instructions':
+      return <Instructions text={row.message.text} />;
+    case 'session':
+      return (
+        <p data-kind="session" className="px-1 text-center text-xs text-stone-400">
+          {sessionText(row.message.text)}
+        </p>
+      );
+    case 'marker':
+      return <TurnMarker reason={row.reason} text={row.message.text} />;
     case 'assistant':
       return (
         <div data-kind="assistant" className="max-w-full rounded-2xl rounded-bl-sm border border-stone-200 bg-white px-3 py-2 text-sm">
@@ -97,6 +114,86 @@ function Collapsible({
       </button>
       {open && <div className="border-t border-stone-200 px-2 py-2">{children}</div>}
     </div>
+  );
+}
+
+/** The role prompt an agent run started from: closed by default, readable in full on demand. */
+function Instructions({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const lines = text.split('\n').length;
+  return (
+    <div data-kind="instructions" className="rounded-md border border-stone-200 bg-white text-sm">
+      <button
+        type="button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        className="flex w-full min-w-0 items-center gap-2 px-2 py-1.5 text-left hover:bg-stone-50"
+      >
+        <span aria-hidden className="w-3 shrink-0 text-stone-400">
+          {open ? '▾' : '▸'}
+        </span>
+        <span className="font-medium text-stone-700">Instructions</span>
+        <span className="min-w-0 flex-1 truncate text-xs text-stone-500">
+          what the agent was asked to do · {lines} line{lines === 1 ? '' : 's'}
+        </span>
+      </button>
+      {open && (
+        <div className="max-h-[60vh] overflow-auto border-t border-stone-200 px-3 py-2" role="region" aria-label="Instructions">
+          <LazyMarkdown>{text}</LazyMarkdown>
+        </div>
+      )}
+    </div>
+  );
+}
+
+const TURN_END_LABELS: Record<TurnEnd, string> = {
+  stopped: 'Turn stopped',
+  interrupted: 'Turn interrupted',
+  failed: 'Turn failed',
+};
+
+/** A rule across the transcript where a turn ended before it finished, and why. */
+function TurnMarker({ reason, text }: { reason: TurnEnd; text: string }) {
+  const tone = reason === 'failed' ? 'border-red-200 text-red-700' : 'border-amber-200 text-amber-800';
+  // "Stopped." on its own repeats the label; a name ("Stopped by ada.") or a reason says more.
+  const detail = text && text !== 'Stopped.' ? text : null;
+  return (
+    <div data-kind="marker" data-reason={reason} role="note" aria-label={TURN_END_LABELS[reason]} className="flex items-center gap-2 py-1">
+      <span aria-hidden className={`h-px flex-1 border-t ${tone}`} />
+      <span className={`max-w-[85%] text-center text-xs ${tone.split(' ')[1]}`}>
+        <span className="font-medium">{TURN_END_LABELS[reason]}</span>
+        {detail && <span className="whitespace-pre-wrap break-words"> — {detail}</span>}
+      </span>
+      <span aria-hidden className={`h-px flex-1 border-t ${tone}`} />
+    </div>
+  );
+}
+
+/** The images sent with a message, as thumbnails; each opens full size in a new tab. */
+function Thumbnails({ taskId, images }: { taskId: number; images: readonly StoredImage[] }) {
+  return (
+    <ul className="flex max-w-[85%] flex-wrap justify-end gap-1" aria-label="Images sent">
+      {images.map((image, i) => {
+        const src = fillPath('/api/tasks/:taskId/chat-images/:name', { taskId, name: image.name });
+        return (
+          <li key={`${image.name}:${i}`}>
+            <a
+              href={src}
+              target="_blank"
+              rel="noreferrer"
+              className="block rounded-lg border border-stone-200 bg-white hover:border-indigo-400"
+            >
+              <img
+                src={src}
+                alt={`Image ${i + 1} sent with this message`}
+                loading="lazy"
+                className="h-24 w-24 rounded-lg object-cover sm:h-28 sm:w-28"
+              />
+            </a>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

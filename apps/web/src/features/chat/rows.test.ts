@@ -3,7 +3,7 @@
 // found in the transcript, and tool-input summaries and output previews.
 import { describe, expect, it } from 'vitest';
 import { colourQuestion, msg } from './chat-fixtures';
-import { buildRows, outputPreview, pendingQuestionOf, summarizeInput, OUTPUT_PREVIEW_LINES } from './rows';
+import { buildRows, outputPreview, pendingQuestionOf, sessionText, summarizeInput, OUTPUT_PREVIEW_LINES } from './rows';
 import { applyMessage, emptyTranscript, mergeMessages } from './transcript';
 
 describe('buildRows', () => {
@@ -38,8 +38,54 @@ describe('buildRows', () => {
     let t = mergeMessages(emptyTranscript(), [msg.system(1, 'init'), msg.thinking(2, 'hmm'), msg.result(3)]);
     t = applyMessage(t, msg.delta('msg_5', 'text', 'stream'));
     const rows = buildRows(t);
-    expect(rows.map((r) => r.kind)).toEqual(['system', 'thinking', 'result', 'draft']);
+    expect(rows.map((r) => r.kind)).toEqual(['session', 'thinking', 'result', 'draft']);
     expect(rows.map((r) => r.key)).toEqual(['s1', 't2', 'r3', 'draft:msg_5']);
+  });
+});
+
+describe('instructions, session line and turn markers', () => {
+  it('folds the role prompt of an agent run into its instructions', () => {
+    const rows = buildRows(mergeMessages(emptyTranscript(), [msg.instructions(1, '# Plan the task'), msg.assistant(2, 'ok')]));
+    expect(rows.map((r) => r.kind)).toEqual(['instructions', 'assistant']);
+  });
+
+  it('takes the first message of an older agent run for its instructions, but only when the start is loaded', () => {
+    const t = mergeMessages(emptyTranscript(), [msg.user(1, '# Plan the task'), msg.assistant(2, 'ok'), msg.user(3, 'thanks')]);
+    expect(buildRows(t, { agentRun: true }).map((r) => r.kind)).toEqual(['instructions', 'assistant', 'user']);
+    expect(buildRows(t).map((r) => r.kind)).toEqual(['user', 'assistant', 'user']);
+    expect(buildRows({ ...t, hasOlder: true }, { agentRun: true }).map((r) => r.kind)).toEqual(['user', 'assistant', 'user']);
+  });
+
+  it('says the session line once, and again only when it changes', () => {
+    const rows = buildRows(
+      mergeMessages(emptyTranscript(), [
+        msg.system(1, 'Claude Code 2.1: model claude-sonnet-4-5, permission mode bypassPermissions'),
+        msg.user(2, 'go'),
+        msg.system(3, 'Claude Code 2.1 · claude-sonnet-4-5'),
+        msg.user(4, 'again'),
+        msg.system(5, 'Claude Code 2.1 · claude-opus-4-5'),
+      ]),
+    );
+    expect(rows.map((r) => r.kind)).toEqual(['session', 'user', 'user', 'session']);
+  });
+
+  it('drops the permission mode from the session line', () => {
+    expect(sessionText('Claude Code 2.1.331: model claude-sonnet-4-5, permission mode bypassPermissions')).toBe(
+      'Claude Code 2.1.331 · claude-sonnet-4-5',
+    );
+    expect(sessionText('Claude Code 2.1.331 · claude-sonnet-4-5')).toBe('Claude Code 2.1.331 · claude-sonnet-4-5');
+  });
+
+  it('marks a turn stopped, interrupted or failed, and leaves other notes as they are', () => {
+    const rows = buildRows(
+      mergeMessages(emptyTranscript(), [
+        msg.system(1, 'Stopped by ada.', 'stopped'),
+        msg.system(2, 'The server stopped during this turn.', 'interrupted'),
+        msg.system(3, 'credit exhausted', 'error'),
+        msg.system(4, 'retrying', 'retry'),
+      ]),
+    );
+    expect(rows.map((r) => (r.kind === 'marker' ? r.reason : r.kind))).toEqual(['stopped', 'interrupted', 'failed', 'system']);
   });
 });
 

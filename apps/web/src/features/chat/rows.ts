@@ -1,7 +1,10 @@
 // What the transcript list shows, one row per visual item: tool calls are
 // paired with their results by toolUseId (a result whose call is on a page
-// not loaded yet stands alone), in-progress bubbles come last. Also the
-// one-line summaries of tool inputs. Pure, for the list and its tests.
+// not loaded yet stands alone), an agent run's role prompt is folded away as
+// its instructions, the session line appears once (again only when it
+// changes), a stopped, interrupted or failed turn gets its marker, and
+// in-progress bubbles come last. Also the one-line summaries of tool inputs.
+// Pure, for the list and its tests.
 import type { UserQuestion } from '@bottega/protocol';
 import type { ChatTranscript, StoredMessage, StreamingDraft } from './transcript';
 
@@ -13,9 +16,26 @@ export type ChatRow =
   | { kind: 'thinking'; key: string; message: Msg<'assistant_thinking'> }
   | { kind: 'tool'; key: string; call: Msg<'tool_use'>; result: Msg<'tool_result'> | null }
   | { kind: 'orphan-result'; key: string; result: Msg<'tool_result'> }
+  | { kind: 'instructions'; key: string; message: Msg<'user'> }
+  | { kind: 'session'; key: string; message: Msg<'system'> }
+  | { kind: 'marker'; key: string; reason: TurnEnd; message: Msg<'system'> }
   | { kind: 'system'; key: string; message: Msg<'system'> }
   | { kind: 'result'; key: string; message: Msg<'result'> }
   | { kind: 'draft'; key: string; draft: StreamingDraft };
+
+/** How a turn that did not finish ended: a person pressed Stop, the server stopped, or it failed. */
+export type TurnEnd = 'stopped' | 'interrupted' | 'failed';
+
+/** The system messages that mark the end of an unfinished turn. */
+const TURN_ENDS: Record<string, TurnEnd> = { stopped: 'stopped', interrupted: 'interrupted', error: 'failed' };
+
+export interface RowOptions {
+  /**
+   * The conversation is an agent run: its first user message is the role
+   * prompt even when stored before it was marked as such.
+   */
+  agentRun?: boolean;
+}
 
 /**
  * Rows already built for a message, reused while the message (and a tool
@@ -31,18 +51,30 @@ function rowFor<R extends ChatRow>(m: StoredMessage, make: () => R, reusable: (r
   return row;
 }
 
-export function buildRows(t: ChatTranscript): ChatRow[] {
+export function buildRows(t: ChatTranscript, options: RowOptions = {}): ChatRow[] {
   const calls = new Set<string>();
   const results = new Map<string, Msg<'tool_result'>>();
   for (const m of t.messages) {
     if (m.type === 'tool_use') calls.add(m.toolUseId);
     else if (m.type === 'tool_result' && !results.has(m.toolUseId)) results.set(m.toolUseId, m);
   }
+  // Older transcripts carry no instructions flag: an agent run's first message is its prompt.
+  const firstUser = options.agentRun && !t.hasOlder ? t.messages.find((m) => m.type === 'user') : undefined;
+  let session: string | null = null;
   const rows: ChatRow[] = [];
   for (const m of t.messages) {
     switch (m.type) {
       case 'user':
-        rows.push(rowFor(m, () => ({ kind: 'user', key: m.id, message: m })));
+        {
+          const kind = m.instructions || m === firstUser ? 'instructions' : 'user';
+          rows.push(
+            rowFor(
+              m,
+              () => ({ kind, key: m.id, message: m }),
+              (r) => r.kind === kind,
+            ),
+          );
+        }
         break;
       case 'assistant':
         rows.push(rowFor(m, () => ({ kind: 'assistant', key: m.id, message: m })));
@@ -64,9 +96,19 @@ export function buildRows(t: ChatTranscript): ChatRow[] {
       case 'tool_result':
         if (!calls.has(m.toolUseId)) rows.push(rowFor(m, () => ({ kind: 'orphan-result', key: m.id, result: m })));
         break;
-      case 'system':
-        rows.push(rowFor(m, () => ({ kind: 'system', key: m.id, message: m })));
+      case 'system': {
+        // Every turn opens a session the same way: said once, and again only when something changed.
+        if (m.subtype === 'init') {
+          const text = sessionText(m.text);
+          if (text !== session) rows.push(rowFor(m, () => ({ kind: 'session', key: m.id, message: m })));
+          session = text;
+          break;
+        }
+        const reason = TURN_ENDS[m.subtype];
+        if (reason) rows.push(rowFor(m, () => ({ kind: 'marker', key: m.id, reason, message: m })));
+        else rows.push(rowFor(m, () => ({ kind: 'system', key: m.id, message: m })));
         break;
+      }
       case 'result':
         rows.push(rowFor(m, () => ({ kind: 'result', key: m.id, message: m })));
         break;
@@ -74,6 +116,17 @@ export function buildRows(t: ChatTranscript): ChatRow[] {
   }
   for (const d of t.drafts) rows.push({ kind: 'draft', key: `draft:${d.parentId}`, draft: d });
   return rows;
+}
+
+/**
+ * What the session line says: the agent and model, without the permission
+ * mode older transcripts spelled out ("…, permission mode bypassPermissions").
+ */
+export function sessionText(text: string): string {
+  return text
+    .replace(/,?\s*permission mode \S+/i, '')
+    .replace(/: model /, ' · ')
+    .trim();
 }
 
 /**

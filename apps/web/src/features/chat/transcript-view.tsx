@@ -16,12 +16,17 @@ export function TranscriptView({
   transcript,
   streaming,
   older,
+  taskId,
+  agentRun,
 }: {
   transcript: ChatTranscript;
   streaming: boolean;
+  taskId: number;
+  /** An agent run: its first message is the role prompt. */
+  agentRun: boolean;
   older: { loading: boolean; error: unknown; loadOlder: () => Promise<void> };
 }) {
-  const rows = useMemo(() => buildRows(transcript), [transcript]);
+  const rows = useMemo(() => buildRows(transcript, { agentRun }), [transcript, agentRun]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -103,7 +108,7 @@ export function TranscriptView({
                       : undefined;
               return (
                 <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} data-seq={seq} className="px-2 py-1.5 sm:px-4">
-                  <RowView row={row} streaming={streaming} />
+                  <RowView row={row} streaming={streaming} taskId={taskId} />
                 </div>
               );
             })}
