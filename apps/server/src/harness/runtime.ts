@@ -315,8 +315,10 @@ export class HarnessRuntime {
       this.live.delete(conversation.id);
       // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
       if (!this.shuttingDown) await this.setPendingQuestion(conversation.id, null);
-      if (!outcome.ok && (await this.retryTransient(conversation.id, setup, route, outcome.error))) return;
-      if (!outcome.ok) await this.recordFailure(conversation.id, route, outcome.error, setup.linkedRun);
+      // Stopped or shut down: some providers end the stream quietly, others with an error; the marker is the same.
+      const cut = entry.controller.signal.aborted;
+      if (!outcome.ok && !cut && (await this.retryTransient(conversation.id, setup, route, outcome.error))) return;
+      if (!outcome.ok || cut) await this.recordFailure(conversation.id, route, outcome.ok ? null : outcome.error, setup.linkedRun, cut);
       this.deps.bus.publish({ type: 'streaming.ended', ...route });
       // The first exchange of a chat is named in the background; nothing waits for it.
       if (outcome.ok && resumeSessionId === null && !this.shuttingDown) this.titles.schedule(route, setup.userId);
@@ -393,14 +395,18 @@ export class HarnessRuntime {
     }
   }
 
-  /** A failed stream: the reason goes into the transcript and onto a linked run. */
+  /**
+   * A turn that did not finish: a failure's reason goes into the transcript and
+   * onto a linked run; a stopped or shut-down turn (`cut`) gets its marker.
+   */
   private async recordFailure(
     conversationId: number,
     route: { projectId: number; taskId: number; conversationId: number },
     error: unknown,
     linkedRun: LinkedRun | undefined,
+    cut = false,
   ): Promise<void> {
-    const aborted = error instanceof ProviderError && error.code === 'aborted';
+    const aborted = cut || (error instanceof ProviderError && error.code === 'aborted');
     const reason = error instanceof Error ? error.message : String(error);
     const stoppedBy = this.stoppedBy.get(conversationId);
     this.stoppedBy.delete(conversationId);

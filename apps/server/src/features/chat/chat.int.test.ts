@@ -152,7 +152,7 @@ describe('manual chat', () => {
     rec.close();
   });
 
-  it('stops mid-tool: the process tree is gone and the conversation stays usable', async () => {
+  it('stops mid-tool: the process tree is gone, the transcript says who stopped it, and the conversation stays usable', async () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const marker = `sleep 37.${w.task.id}`;
     // (The CLI refuses a bare `sleep`; a command that sleeps among other work runs.)
@@ -165,6 +165,9 @@ describe('manual chat', () => {
     expect(await stop.json()).toEqual({ stopped: true });
     expect(await processesMatching(marker)).toEqual([]);
     await rec.turnEnded(conv.id);
+    // The transcript says the turn was stopped, and by whom.
+    const last = (await history(conv.id)).at(-1);
+    expect(last?.type === 'system' && [last.subtype, last.text]).toEqual(['stopped', `Stopped by ${w.owner.row.username}.`]);
     const res = await w.ctx.request('POST', `/api/conversations/${conv.id}/messages`, {
       as: w.owner,
       json: { message: directive.say('still here') },
