@@ -69,6 +69,14 @@ it('marks the run interrupted, kills its orphans, and resumes it in the same ses
     expect(await processesMatching(marker)).toEqual([]);
     const after = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${task.id}/agent-runs`)).runs;
     expect(after.map((r) => [r.agentType, r.status])).toEqual([['implementation', 'interrupted']]);
+    // The crash wrote nothing; recovery leaves the marker in the run's transcript.
+    const transcript = (
+      await api<{ messages: { type: string; subtype?: string }[] }>(
+        'GET',
+        `/api/conversations/${after[0]?.conversationId}/messages?tail=true`,
+      )
+    ).messages;
+    expect(transcript.at(-1)).toMatchObject({ type: 'system', subtype: 'interrupted' });
     const requestsBefore = fake.modelRequests().length;
     await writeFile(join(prompts, 'implementation.md'), `Work. ${directive.say('finished after the restart')}`);
     const resumed = await fetch(`${server.url}/api/agent-runs/${run.id}/resume`, { method: 'POST', headers: { cookie } });

@@ -36,7 +36,7 @@ export async function recoverInterruptedRuns(deps: Pick<Deps, 'db' | 'bus' | 'no
 
 /**
  * The transcript of a run the server lost mid-turn says so, as an ordinary
- * shutdown's would (docs/behaviour/chat.md#turn-markers): a crash wrote nothing.
+ * shutdown's would (docs/behaviour/chat.md#transcript): a crash wrote nothing.
  */
 async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'now'>, runs: readonly AgentRunRow[]): Promise<void> {
   const store = new TranscriptStore(deps.db, deps.now);
