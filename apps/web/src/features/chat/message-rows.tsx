@@ -155,13 +155,15 @@ const TURN_END_LABELS: Record<TurnEnd, string> = {
 /** A rule across the transcript where a turn ended before it finished, and why. */
 function TurnMarker({ reason, text }: { reason: TurnEnd; text: string }) {
   const tone = reason === 'failed' ? 'border-red-200 text-red-700' : 'border-amber-200 text-amber-800';
-  // "Stopped." on its own repeats the label; a name ("Stopped by ada.") or a reason says more.
-  const detail = text && text !== 'Stopped.' ? text : null;
+  // "Stopped by ada." becomes "Turn stopped by ada"; "Stopped." adds nothing to the label; a reason follows it.
+  const by = reason === 'stopped' ? /^Stopped by (.+)\.$/.exec(text)?.[1] : undefined;
+  const label = by ? `${TURN_END_LABELS[reason]} by ${by}` : TURN_END_LABELS[reason];
+  const detail = by || text === 'Stopped.' || !text ? null : text;
   return (
     <div data-kind="marker" data-reason={reason} role="note" aria-label={TURN_END_LABELS[reason]} className="flex items-center gap-2 py-1">
       <span aria-hidden className={`h-px flex-1 border-t ${tone}`} />
       <span className={`max-w-[85%] text-center text-xs ${tone.split(' ')[1]}`}>
-        <span className="font-medium">{TURN_END_LABELS[reason]}</span>
+        <span className="font-medium">{label}</span>
         {detail && <span className="whitespace-pre-wrap break-words"> — {detail}</span>}
       </span>
       <span aria-hidden className={`h-px flex-1 border-t ${tone}`} />
