@@ -41,7 +41,7 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       body: 'multipart',
       handler: async (c) => {
         const files = await readUploads(c, deps.config.maxUploadBytes);
-        const written = await writeTmpFiles(c.get('task'), files);
+        const written = await writeTmpFiles(c.get('project').repo_path, c.get('task'), files);
         return c.json({ files: written.map((f) => ({ ...f, path: `tmp/${f.name}` })) }, 201);
       },
     },
