@@ -66,7 +66,7 @@ export async function consumeTurn(
   /** A result's cost for this turn alone, when its provider reports the session's running total. */
   const perTurn = async (message: ProviderMessage): Promise<ProviderMessage> => {
     if (message.type !== 'result' || message.runningCostUsd === undefined) return message;
-    previousRunningCost ??= await store.lastRunningCost(target.conversationId, target.provider);
+    if (previousRunningCost === undefined) previousRunningCost = await store.lastRunningCost(target.conversationId, target.provider);
     const costUsd = turnShareOfRunningTotal(message.runningCostUsd, previousRunningCost);
     if (costUsd !== null) previousRunningCost = message.runningCostUsd ?? null;
     return { ...message, costUsd };
