@@ -114,7 +114,11 @@ export class TranscriptStore {
       .executeTakeFirst();
     if (!row) return null;
     const last = JSON.parse(row.payload) as UnifiedMessage;
-    return last.type === 'result' && last.provider === provider && typeof last.runningCostUsd === 'number' ? last.runningCostUsd : null;
+    if (last.type !== 'result' || last.provider !== provider) return null;
+    if (typeof last.runningCostUsd === 'number') return last.runningCostUsd;
+    // Stored before `runningCostUsd` existed: Claude Code's `costUsd` was then its session's running total.
+    if (last.runningCostUsd === undefined && provider === 'anthropic' && typeof last.costUsd === 'number') return last.costUsd;
+    return null;
   }
 
   /** Forgets cached sequence counters (after a conversation is deleted). */

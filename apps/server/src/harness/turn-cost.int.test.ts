@@ -107,3 +107,23 @@ it('prices the chat’s turns from the same source as the Usage panel once the m
     10,
   );
 });
+
+it('continues from a result stored before running totals were kept apart (its cost was then the running total)', async () => {
+  const store = new TranscriptStore(ctx.deps.db, () => new Date());
+  const legacy: ProviderMessage = {
+    id: 'old',
+    providerSessionId: 'sess-1',
+    raw: {},
+    type: 'result',
+    status: 'success',
+    text: 'done',
+    usage,
+    contextUsage: null,
+    costUsd: 0.111,
+    durationMs: 10,
+  };
+  await store.append(target.conversationId, [legacy], 'anthropic');
+  await runTurns([0.1665]);
+  const results = (await store.all(target.conversationId)).filter((m) => m.type === 'result');
+  expect(costs(results).map((c) => (typeof c === 'number' ? c.toFixed(4) : c))).toEqual(['0.1110', '0.0555']);
+});
