@@ -68,7 +68,18 @@ export type UnifiedMessageBody =
       text: string;
       usage: TokenUsage | null;
       contextUsage: ContextUsage | null;
+      /**
+       * This turn's cost. Stored: the provider's own figure for the turn (null when
+       * it gives none). As served by the API: the one cost rule's answer
+       * (protocol `cost.ts`) — null when the model has no price.
+       */
       costUsd: number | null;
+      /**
+       * The provider's running total for its whole session, when it reports that
+       * rather than the turn's figure (Claude Code); the harness stores the turn's
+       * share of it as `costUsd`.
+       */
+      runningCostUsd?: number | null;
       durationMs: number | null;
     }
   | { type: 'stream_delta'; kind: 'text' | 'thinking'; text: string; parentId: string };

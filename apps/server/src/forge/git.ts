@@ -2,8 +2,9 @@
 // process/exec (never a shell), with prompts disabled so nothing waits on a tty,
 // and with no hook and no fsmonitor: the server's own git never runs a program
 // that something in a repository (an agent included) could have named.
-import { readFile, realpath, rm, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { ifMissing, isMissing } from '../fs-errors';
 import { ExecError, type ExecResult, execFileCapture, execFileChecked } from '../process/exec';
@@ -190,6 +191,52 @@ export async function deleteBranch(repo: string, branch: string): Promise<boolea
     const common = (await runGit(['rev-parse', '--git-common-dir'], { cwd: repo })).trim();
     await rm(resolve(repo, common, 'refs', 'heads', `${branch}.lock`), { force: true });
     await runGit(['branch', '-D', '--', branch], { cwd: repo });
+  }
+  return true;
+}
+
+/** Per `info/exclude` file, the latest check-and-append: they run one at a time. */
+const excludeQueue = new Map<string, Promise<unknown>>();
+
+/**
+ * Makes sure the repository's `info/exclude` holds `pattern` (one line, e.g.
+ * `/tmp/`), appending it, under a `# comment` line, if no line says the same.
+ * That file lives in the common git dir, so every linked worktree of the
+ * repository shares it — a pattern anchored at the top (`/tmp/`) ignores that
+ * folder in each of them (and in the main checkout). True when the pattern is
+ * (now) there; false, with nothing written, when the file is not a regular
+ * file (a link planted there is never written through).
+ */
+export async function ensureExcluded(repo: string, pattern: string, comment: string): Promise<boolean> {
+  const path = resolve(repo, (await runGit(['rev-parse', '--git-path', 'info/exclude'], { cwd: repo, timeoutMs: 15_000 })).trim());
+  const before = excludeQueue.get(path) ?? Promise.resolve();
+  const work = before.catch(() => undefined).then(() => appendExclude(path, pattern, comment));
+  excludeQueue.set(path, work);
+  try {
+    return await work;
+  } finally {
+    if (excludeQueue.get(path) === work) excludeQueue.delete(path);
+  }
+}
+
+/** Equivalent spellings of an anchored directory pattern (`/tmp/` ≈ `tmp/`, `/tmp`, `tmp`). */
+function sameExclude(line: string, pattern: string): boolean {
+  const bare = (p: string) => p.trim().replace(/^\//, '').replace(/\/$/, '');
+  return !line.trim().startsWith('#') && bare(line) !== '' && bare(line) === bare(pattern);
+}
+
+async function appendExclude(path: string, pattern: string, comment: string): Promise<boolean> {
+  const existing = await lstat(path).catch(ifMissing(null));
+  if (existing && !existing.isFile()) return false;
+  const text = existing ? await readFile(path, 'utf8') : '';
+  if (text.split('\n').some((line) => sameExclude(line, pattern))) return true;
+  await mkdir(dirname(path), { recursive: true });
+  const handle = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  try {
+    const lead = text === '' || text.endsWith('\n') ? '' : '\n';
+    await handle.writeFile(`${lead}# ${comment}\n${pattern}\n`);
+  } finally {
+    await handle.close();
   }
   return true;
 }

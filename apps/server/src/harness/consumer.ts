@@ -3,10 +3,12 @@
 // sight, keeps the live thinking text and the context usage, and reports how
 // the stream ended. Deltas are broadcast but not stored: the complete message
 // that follows them is. Each `result` also leaves a usage record (tokens and
-// the provider's cost) that runs, tasks and projects are totalled from.
-import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
+// the provider's cost for that turn alone) that runs, tasks and projects are
+// totalled from; a provider's session running total is first reduced to the
+// turn's share, and the broadcast result carries the cost by the one cost rule.
+import { turnShareOfRunningTotal, type ModelRates, type ServerEvent, type UnifiedMessage } from '@bottega/protocol';
 import type { Deps } from '../deps';
-import { recordTurnUsage } from './usage-record';
+import { modelRates, recordTurnUsage, withTurnCost } from './usage-record';
 import { iso } from '../time';
 import { withContextWindow } from './context-window';
 import type { ProviderMessage, TurnHandle } from './contract';
@@ -58,6 +60,18 @@ export async function consumeTurn(
     () => undefined,
   );
 
+  // The session's running total as of the previous result (looked up once), and the model's price.
+  let previousRunningCost: number | null | undefined;
+  let rates: ModelRates | null | undefined;
+  /** A result's cost for this turn alone, when its provider reports the session's running total. */
+  const perTurn = async (message: ProviderMessage): Promise<ProviderMessage> => {
+    if (message.type !== 'result' || message.runningCostUsd === undefined) return message;
+    if (previousRunningCost === undefined) previousRunningCost = await store.lastRunningCost(target.conversationId, target.provider);
+    const costUsd = turnShareOfRunningTotal(message.runningCostUsd, previousRunningCost);
+    if (costUsd !== null) previousRunningCost = message.runningCostUsd ?? null;
+    return { ...message, costUsd };
+  };
+
   let pending: ProviderMessage[] = [];
   let flushing: Promise<void> = Promise.resolve();
   let storeFailure: unknown = null;
@@ -65,9 +79,12 @@ export async function consumeTurn(
     const batch = pending;
     pending = [];
     const write = async () => {
-      const stored = await store.append(target.conversationId, batch, target.provider);
+      const turnBatch: ProviderMessage[] = [];
+      for (const m of batch) turnBatch.push(await perTurn(m));
+      const stored = await store.append(target.conversationId, turnBatch, target.provider);
       for (const message of stored) {
-        publish({ type: 'message', ...route, message });
+        if (message.type === 'result') rates ??= await modelRates(deps.db, target.provider, target.model ?? 'unknown');
+        publish({ type: 'message', ...route, message: withTurnCost(message, rates ?? null) });
         if (message.type === 'result' && message.usage) {
           await recordTurnUsage(deps, {
             conversationId: target.conversationId,

@@ -99,6 +99,28 @@ export class TranscriptStore {
     return rows.map((r) => JSON.parse(r.payload) as UnifiedMessage);
   }
 
+  /**
+   * The session running total the provider reported with the conversation's
+   * latest `result` from `provider`, or null (none, or that result had none).
+   */
+  async lastRunningCost(conversationId: number, provider: UnifiedMessage['provider']): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('transcript_entries')
+      .select('payload')
+      .where('conversation_id', '=', conversationId)
+      .where('type', '=', 'result')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row) return null;
+    const last = JSON.parse(row.payload) as UnifiedMessage;
+    if (last.type !== 'result' || last.provider !== provider) return null;
+    if (typeof last.runningCostUsd === 'number') return last.runningCostUsd;
+    // Stored before `runningCostUsd` existed: Claude Code's `costUsd` was then its session's running total.
+    if (last.runningCostUsd === undefined && provider === 'anthropic' && typeof last.costUsd === 'number') return last.costUsd;
+    return null;
+  }
+
   /** Forgets cached sequence counters (after a conversation is deleted). */
   forget(conversationId: number): void {
     this.nextSeq.delete(conversationId);

@@ -1,6 +1,7 @@
 // Writes one usage record per finished turn from the turn's `result` message
-// (docs/behaviour/usage.md#usage-records). Runs, tasks and projects are totalled from these rows.
-import type { TokenUsage } from '@bottega/protocol';
+// (docs/behaviour/usage.md#usage-records). Runs, tasks and projects are totalled from these rows;
+// the chat's per-turn cost is priced by the same rule from the same figures.
+import { turnCostUsd, type ModelRates, type TokenUsage, type UnifiedMessage } from '@bottega/protocol';
 import type { Deps } from '../deps';
 import { iso } from '../time';
 
@@ -9,7 +10,7 @@ export interface TurnUsage {
   provider: string;
   model: string;
   usage: TokenUsage;
-  /** The provider's own figure for the turn, when it reports one. */
+  /** The provider's own figure for this turn alone (never a running total), when it reports one. */
   costUsd: number | null;
 }
 
@@ -29,4 +30,33 @@ export async function recordTurnUsage(deps: Pick<Deps, 'db' | 'now'>, turn: Turn
       created_at: iso(deps.now()),
     })
     .execute();
+}
+
+/** The price table's row for a model, or null: a model without one has no price. */
+export async function modelRates(db: Deps['db'], provider: string | null, model: string | null): Promise<ModelRates | null> {
+  if (provider === null || model === null) return null;
+  const row = await db
+    .selectFrom('model_prices')
+    .select(['input_per_mtok', 'output_per_mtok', 'cache_read_per_mtok', 'cache_write_per_mtok'])
+    .where('provider', '=', provider)
+    .where('model', '=', model)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    inputPerMtok: row.input_per_mtok,
+    outputPerMtok: row.output_per_mtok,
+    cacheReadPerMtok: row.cache_read_per_mtok,
+    cacheWritePerMtok: row.cache_write_per_mtok,
+  };
+}
+
+/**
+ * A message as the API serves it: a `result` carries the turn's cost by the one
+ * cost rule (the figure its usage record is totalled with) — null when the model
+ * has no price or the turn left no usage. Other messages are unchanged.
+ */
+export function withTurnCost(message: UnifiedMessage, rates: ModelRates | null): UnifiedMessage {
+  if (message.type !== 'result') return message;
+  const costUsd = message.usage ? turnCostUsd({ usage: message.usage, providerCostUsd: message.costUsd }, rates) : null;
+  return { ...message, costUsd };
 }

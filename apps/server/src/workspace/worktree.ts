@@ -28,6 +28,7 @@ import {
 } from './deps-copy';
 import { resolveInside, worktreePathFor } from './paths';
 import { branchNameFor } from './slug';
+import { excludeTmpFromGit } from './tmp-files';
 
 export type { DepsCopyReport } from './deps-copy';
 
@@ -175,6 +176,10 @@ function prepareInBackground(p: {
     try {
       await populateWorktree(p.worktreePath, controller.signal);
       controller.signal.throwIfAborted();
+      // Chat attachments land in the worktree's tmp/: never committed, never in the task's changes.
+      await excludeTmpFromGit(p.repoPath).catch((err: unknown) =>
+        p.logger.warn({ err }, 'could not add tmp/ to the repository’s info/exclude'),
+      );
       const linked = await linkEnvFiles(p.repoPath, p.worktreePath);
       const created = await createIgnoredDirectories(p.repoPath, p.worktreePath, p.logger);
       const ms = Math.round(performance.now() - started);

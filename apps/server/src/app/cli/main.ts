@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../../config';
 import { createLogger, routeProcessWarnings } from '../../logger';
 import { findUserByName, createUser, setPassword } from '../../features/auth/commands';
 import { startServer } from '../server';
-import { resumeWorkspaces } from '../../features/tasks/workspace';
+import { excludeTmpInExistingWorktrees, resumeWorkspaces } from '../../features/tasks/workspace';
 import { recoverInterruptedRuns } from '../../engine/recovery';
 import { recoverInterruptedClones } from '../../features/projects/clones';
 import { onboard } from './onboard';
@@ -49,6 +49,7 @@ async function start(): Promise<number> {
   const server = await startServer(deps, { host: config.host, port: config.port });
   const resumed = await resumeWorkspaces(deps);
   if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');
+  await excludeTmpInExistingWorktrees(deps);
   const needsSetup = (await deps.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined;
   logger.info(
     { url: server.url, home: config.home },

@@ -10,12 +10,14 @@ import {
   TranscriptQuery,
   type ConversationLiveDto,
   type SlashCommandDto,
+  type TranscriptPageDto,
 } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { readJson, readQuery } from '../../http/validate';
 import { presentConversation } from '../runs/presenters';
 import { readUploads } from '../../http/uploads';
+import { modelRates, withTurnCost } from '../../harness/usage-record';
 import { writeTmpFiles } from './attachments';
 import { answerQuestion, sendChatMessage, startChat } from './commands';
 import { renameConversation } from './rename';
@@ -44,7 +46,7 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       body: 'multipart',
       handler: async (c) => {
         const files = await readUploads(c, deps.config.maxUploadBytes);
-        const written = await writeTmpFiles(c.get('task'), files);
+        const written = await writeTmpFiles(c.get('project').repo_path, c.get('task'), files);
         return c.json({ files: written.map((f) => ({ ...f, path: `tmp/${f.name}` })) }, 201);
       },
     },
@@ -136,7 +138,12 @@ export function chatRoutes(deps: Deps): RouteDef[] {
           ...(q.afterSeq !== undefined ? { afterSeq: q.afterSeq } : {}),
           ...(q.beforeSeq !== undefined ? { beforeSeq: q.beforeSeq } : tail ? { beforeSeq: Number.MAX_SAFE_INTEGER } : {}),
         });
-        return c.json(page);
+        // Each turn's cost by the one cost rule, priced as the Usage panel prices it.
+        const conversation = c.get('conversation');
+        const rates = page.messages.some((m) => m.type === 'result')
+          ? await modelRates(deps.db, conversation.provider, conversation.model ?? 'unknown')
+          : null;
+        return c.json({ ...page, messages: page.messages.map((m) => withTurnCost(m, rates)) } satisfies TranscriptPageDto);
       },
     },
   ];

@@ -2,7 +2,7 @@
 // edits and new files since the merge-base with the base branch, the base's
 // own later commits left out, the worktree's index untouched, the size cap,
 // and an empty answer for a task without a ready worktree.
-import { mkdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TaskDiffDto, TaskDto } from '@bottega/protocol';
@@ -110,4 +110,24 @@ it('answers an empty diff for a task without a ready worktree', async () => {
   const task = await readyTask();
   await rm(task.worktreePath ?? '', { recursive: true, force: true });
   expect(await getDiff(task.id)).toEqual({ status: 200, body: { base: '', head: null, files: [], patch: '', truncated: false } });
+});
+
+it("leaves the worktree's tmp/ (chat attachments) out of the diff, even for a worktree made before the rule", async () => {
+  const task = await readyTask();
+  const wt = task.worktreePath ?? '';
+  const exclude = join(repo, '.git', 'info', 'exclude');
+  expect(await readFile(exclude, 'utf8')).toMatch(/^\/tmp\/$/m);
+  const upload = new FormData();
+  upload.append('file', new Blob(['a screenshot']), 'shot.png');
+  expect((await ctx.request('POST', `/api/tasks/${task.id}/tmp-files`, { as: owner, body: upload })).status).toBe(201);
+  // As if the worktree predated the rule: the line is gone, and an agent put a file there itself.
+  await writeFile(exclude, '# nothing here\n');
+  await writeFile(join(wt, 'tmp', 'notes.txt'), 'scratch\n');
+  await writeFile(join(wt, 'real change.txt'), 'kept\n');
+  const { body } = await getDiff(task.id);
+  expect(body.files.map((f) => f.path)).toEqual(['real change.txt']);
+  expect(body.patch).not.toContain('tmp/');
+  expect(await readFile(exclude, 'utf8')).toMatch(/^\/tmp\/$/m);
+  // Nor would an agent's `git add -A` pick it up.
+  expect(await runGit(['status', '--porcelain'], { cwd: wt })).toBe('?? "real change.txt"\n');
 });

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps';
 import type { ProjectRow, TaskRow } from '../../db/schema';
 import type { TaskWorktree } from '../../workspace/worktree';
 import { resumeWorktreePreparation } from '../../workspace/worktree';
+import { excludeTmpFromGit } from '../../workspace/tmp-files';
 import { iso } from '../../time';
 import { presentTask } from './presenters';
 
@@ -65,4 +66,32 @@ function resumeOne(deps: WorkspaceDeps, task: TaskRow, repoPath: ProjectRow['rep
     logger: deps.logger.child({ taskId: task.id }),
   });
   watchWorkspace(deps, task.id, work);
+}
+
+/**
+ * At start: keeps `tmp/` out of git in every repository that has task worktrees
+ * (worktrees made before the rule existed). Returns how many repositories were
+ * checked; one that cannot be is logged and skipped.
+ */
+export async function excludeTmpInExistingWorktrees(deps: Pick<Deps, 'db' | 'logger'>): Promise<number> {
+  const rows = await deps.db
+    .selectFrom('projects')
+    .select('projects.repo_path')
+    .distinct()
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('tasks')
+          .select('tasks.id')
+          .whereRef('tasks.project_id', '=', 'projects.id')
+          .where('tasks.worktree_path', 'is not', null),
+      ),
+    )
+    .execute();
+  for (const { repo_path } of rows) {
+    await excludeTmpFromGit(repo_path).catch((err: unknown) =>
+      deps.logger.warn({ err, repoPath: repo_path }, 'could not add tmp/ to the repository’s info/exclude'),
+    );
+  }
+  return rows.length;
 }

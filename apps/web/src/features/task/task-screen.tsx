@@ -14,6 +14,7 @@ import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
 import { Badge, Button, ErrorState, InlineError, LoadingState, Modal, PageHeader } from '../../ui';
 import { AgentSection } from './agent-section';
 import { DiffPanel } from './diff-panel';
+import { InputFilesPanel } from './input-files-panel';
 import { TaskDocumentSection } from './task-document';
 import { ConversationList, RunHistory } from './task-history';
 import { UsagePanel } from './usage-panel';
@@ -101,6 +102,7 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
         </div>
         <div className="flex min-w-0 flex-col gap-4">
           {runs.data && <RunHistory task={task} runs={runs.data} />}
+          <InputFilesPanel taskId={task.id} />
           <UsagePanel taskId={task.id} />
           <ConversationList task={task} />
         </div>

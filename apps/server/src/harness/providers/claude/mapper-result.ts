@@ -46,7 +46,10 @@ export function mapResult(msg: ResultMsg, ctx: MapperContext): ProviderMessage {
         }
       : null,
     contextUsage: contextUsage(msg, ctx),
-    costUsd: typeof msg.total_cost_usd === 'number' ? msg.total_cost_usd : null,
+    // The session's running total (a resumed session continues from the earlier turns):
+    // the harness keeps the turn's share of it as the turn's cost.
+    costUsd: null,
+    runningCostUsd: typeof msg.total_cost_usd === 'number' ? msg.total_cost_usd : null,
     durationMs: typeof msg.duration_ms === 'number' ? msg.duration_ms : null,
     id: `${msg.session_id}:${msg.uuid}`,
     providerSessionId: msg.session_id,
