@@ -14,6 +14,7 @@ import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
 import { Badge, Button, ErrorState, InlineError, LoadingState, Modal, PageHeader } from '../../ui';
 import { AgentSection } from './agent-section';
 import { DiffPanel } from './diff-panel';
+import { NewChat } from './new-chat';
 import { TaskDocumentSection } from './task-document';
 import { ConversationList, RunHistory } from './task-history';
 import { UsagePanel } from './usage-panel';
@@ -102,7 +103,7 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
         <div className="flex min-w-0 flex-col gap-4">
           {runs.data && <RunHistory task={task} runs={runs.data} />}
           <UsagePanel taskId={task.id} />
-          <ConversationList task={task} />
+          <ConversationList task={task} newChat={<NewChat task={task} />} />
         </div>
       </div>
       <DiffPanel task={task} />
