@@ -4,14 +4,25 @@
 // the connected providers, `/` offers the task's commands, a file attaches to
 // the worktree, Start chat opens the new conversation and the model answers;
 // the task page lists the chat to reopen it; the board's card then shows its
-// creator and the usage so far. Screenshots at desktop and phone widths.
+// creator and the usage so far, and a running planner's card fills in live
+// (role, iteration, a question waiting). Screenshots at desktop and phone widths.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TaskDto } from '@bottega/protocol';
-import { directive, scriptedBrain } from '@bottega/testkit';
-import { type ApiClient, arrangeTask, type BrowserWorld, logIn, PHONE, setUpAdmin, startBrowserWorld } from './world';
+import { createRoleBrain, directive } from '@bottega/testkit';
+import {
+  type ApiClient,
+  arrangeTask,
+  type BrowserWorld,
+  expectStatus,
+  logIn,
+  PHONE,
+  setUpAdmin,
+  startBrowserWorld,
+  waitFor,
+} from './world';
 
 const PASSWORD = 'admin-password-1';
 const WIDE = { width: 1440, height: 900 };
@@ -24,7 +35,8 @@ let task: TaskDto;
 const taskPath = () => `/projects/${projectId}/tasks/${task.id}`;
 
 beforeAll(async () => {
-  w = await startBrowserWorld({ brain: scriptedBrain });
+  // The role brain plays the planner (asking the user to confirm the testing strategy); chats fall back to directives.
+  w = await startBrowserWorld({ brain: createRoleBrain({ confirmTestingStrategy: true }) });
   page = await w.newPage(WIDE);
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
@@ -99,10 +111,38 @@ it('shows the task on the board with its creator and the usage so far', async ()
   await card.waitFor();
   await card.getByText('by admin').waitFor();
   await expect(card.getByTestId('card-usage').textContent()).resolves.toMatch(/tokens/);
-  await w.screenshot(page, 'board-cards-desktop');
 });
 
-it('fits the New chat composer and the board on a phone', async () => {
+it('shows a running planner on its card live: role with spinner, iteration of the cap, a question waiting', async () => {
+  const created = (
+    await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, { title: 'Plan the search' }), 201)
+  ).task;
+  await waitFor('the worktree', async () => {
+    const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;
+    return t.workspaceStatus === 'ready' ? t : null;
+  });
+  await page.goto(`/projects/${projectId}`);
+  const pending = page.locator('[data-column="pending"]');
+  await pending.getByRole('article', { name: 'Plan the search' }).waitFor();
+  await expectStatus(api('POST', `/api/tasks/${created.id}/agent-runs`, { agentType: 'planification' }), 201);
+
+  // Events alone move the card and fill it in: no reload.
+  const card = page.locator('[data-column="in_progress"]').getByRole('article', { name: 'Plan the search' });
+  await card.getByTestId('running-role').getByText('Planning…').waitFor({ timeout: 30_000 });
+  await card.getByText('Iteration 1 of 25').waitFor();
+  await card.getByRole('list', { name: 'Needs you' }).getByText('Question waiting').waitFor({ timeout: 60_000 });
+  await card.getByText('by admin').waitFor();
+  await expect.poll(() => page.locator('[data-column="in_progress"] h2').textContent()).toContain('1');
+  await w.screenshot(page, 'board-cards-desktop');
+  const phone = await w.newPage(PHONE);
+  await logIn(phone, 'admin', PASSWORD);
+  await phone.goto(`/projects/${projectId}`);
+  await phone.locator('[data-column="in_progress"]').scrollIntoViewIfNeeded();
+  await phone.getByText('Question waiting').waitFor();
+  await w.screenshot(phone, 'board-cards-phone');
+});
+
+it('fits the New chat composer on a phone', async () => {
   const phone = await w.newPage(PHONE);
   await logIn(phone, 'admin', PASSWORD);
   await phone.goto(taskPath());
@@ -113,7 +153,4 @@ it('fits the New chat composer and the board on a phone', async () => {
   const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
   expect(width).toBeLessThanOrEqual(PHONE.width);
   await w.screenshot(phone, 'task-new-chat-phone');
-  await phone.goto(`/projects/${projectId}`);
-  await phone.getByRole('article', { name: 'Ask about the greeting' }).getByText('by admin').waitFor();
-  await w.screenshot(phone, 'board-cards-phone');
 });
