@@ -96,12 +96,32 @@ export interface TaskDto {
   devServerPort: number;
   createdAt: string;
   updatedAt: string;
+  /**
+   * What a board card shows beyond the task's own columns; only the board's
+   * list (GET /api/projects/:projectId/tasks) carries it, events and the other
+   * routes leave it out.
+   */
+  board?: TaskBoardFactsDto;
+}
+
+/** A board card's extra facts, read with the list in the same SQL statement. */
+export interface TaskBoardFactsDto {
+  /** The username of the task's creator; null when that account was deleted. */
+  creatorName: string | null;
+  /** Every turn of the task so far: its agent runs and its manual chats. */
+  usage: UsageTotalsDto;
+  /** An agent or chat of the task is waiting for an answer to its question. */
+  questionWaiting: boolean;
+  /** An agent other than the planner has run on the task: the plan gate was passed. */
+  workStarted: boolean;
 }
 
 export interface TaskPageDto {
   tasks: TaskDto[];
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+  /** The instance's cap on agent runs per task before the loop blocks (the card's "n of max"). */
+  maxIterations: number;
 }
 
 export interface InputFileDto {

@@ -4,7 +4,7 @@
 // own figure when it gave one, else tokens × the price table; a turn whose
 // model has no price row has no cost, and neither has any total containing
 // it — tokens are shown, a guessed or partial cost never is.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AgentType, UsageTotalsDto } from '@bottega/protocol';
 import type { Deps } from '../deps';
 
@@ -28,7 +28,7 @@ const sums = [
   sql<number | string>`count(p.model)`.as('priced'),
 ] as const;
 
-interface SumRow {
+export interface SumRow {
   input: number | string;
   output: number | string;
   cache_read: number | string;
@@ -47,7 +47,7 @@ export const ZERO_USAGE: Readonly<UsageTotalsDto> = Object.freeze({
 });
 
 /** PostgreSQL returns bigint sums as strings; SQLite as numbers. */
-function totalsOf(row: SumRow | undefined): UsageTotalsDto {
+export function totalsOf(row: SumRow | undefined): UsageTotalsDto {
   if (!row) return { ...ZERO_USAGE };
   const priced = Number(row.priced) === Number(row.turns);
   return {
@@ -92,6 +92,22 @@ async function chatUsage(db: Db, scope: { column: 't.id' | 't.project_id'; id: n
     .where(scope.column, '=', scope.id)
     .executeTakeFirst();
   return totalsOf(row);
+}
+
+/**
+ * Every turn of each task (agent runs and manual chats alike), one row per
+ * task with any turn: a derived table to join to a list of tasks, restricted
+ * by `taskIds` (SQL naming the task ids, e.g. a page selected in the same
+ * statement) so the sums cover only the tasks asked for.
+ */
+export function usageByTask(db: Db, taskIds: RawBuilder<unknown>) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('usage_records as u', 'u.conversation_id', 'c.id')
+    .leftJoin('model_prices as p', (j) => j.onRef('p.provider', '=', 'u.provider').onRef('p.model', '=', 'u.model'))
+    .select(['c.task_id', ...sums])
+    .where(sql<boolean>`c.task_id in (${taskIds})`)
+    .groupBy('c.task_id');
 }
 
 export interface TaskUsage {

@@ -4,7 +4,7 @@
 import type { ServerEvent, ServerEventType } from '@bottega/protocol';
 import { assertNever } from '../errors';
 
-/** Event types a project (board) subscription receives: what moves cards. */
+/** Event types a project (board) subscription receives: what moves cards and changes what they show (a question waiting). */
 export function isBoardEvent(type: ServerEventType): boolean {
   switch (type) {
     case 'task.created':
@@ -13,6 +13,8 @@ export function isBoardEvent(type: ServerEventType): boolean {
     case 'task.blocked':
     case 'agent-run.updated':
     case 'project.clone':
+    case 'question.asked':
+    case 'question.answered':
       return true;
     case 'conversation.added':
     case 'conversation.renamed':
@@ -20,8 +22,6 @@ export function isBoardEvent(type: ServerEventType): boolean {
     case 'streaming.ended':
     case 'session.created':
     case 'message':
-    case 'question.asked':
-    case 'question.answered':
     case 'conversation.usage':
       return false;
     default:

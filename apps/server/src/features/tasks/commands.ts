@@ -3,7 +3,8 @@
 // then checked out in the background (workspace_status preparing → ready). Delete: worktree and
 // branch, archive, then the row (conversations and transcripts cascade).
 import { rm } from 'node:fs/promises';
-import type { TaskListQuery, TaskStatus } from '@bottega/protocol';
+import { sql } from 'kysely';
+import type { TaskDto, TaskListQuery, TaskStatus } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { ProjectRow, TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
@@ -13,6 +14,7 @@ import { seedDocumentContent, writeTaskDocument } from '../../workspace/document
 import { taskArchive } from '../../workspace/paths';
 import { createTaskWorktree, removeTaskWorktree } from '../../workspace/worktree';
 import { presentTask } from '../../engine/presenters';
+import { totalsOf, usageByTask, ZERO_USAGE } from '../../engine/usage-totals';
 import { assertNoLiveRun } from '../../engine/transitions/runs';
 import { moveTaskTransition } from '../../engine/transitions/task-moves';
 import { newTaskRow } from '../../engine/transitions/tasks';
@@ -43,27 +45,93 @@ function decodeCursor(raw: string): Cursor {
   throw new AppError('VALIDATION_FAILED', 'cursor is not one this server returned');
 }
 
-/** One page of a project's tasks, most recently updated first. */
+export interface TaskListRow extends TaskRow {
+  creator_name: string | null;
+  question_waiting: number;
+  work_started: number;
+  input: number | string | null;
+  output: number | string | null;
+  cache_read: number | string | null;
+  cache_write: number | string | null;
+  cost: number | string | null;
+  turns: number | string | null;
+  priced: number | string | null;
+}
+
+/**
+ * One page of a project's tasks, most recently updated first, with what a
+ * board card shows beyond the task's columns (creator, usage so far, a
+ * question waiting) — all in one SQL statement, whatever the page size: the
+ * page is selected first (a CTE), then joined to its creators and to the
+ * usage sums of just those tasks.
+ */
 export async function listTasks(
   deps: Pick<Deps, 'db'>,
   projectId: number,
   query: TaskListQuery,
-): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
-  let q = deps.db.selectFrom('tasks').selectAll().where('project_id', '=', projectId);
-  if (query.status) q = q.where('status', '=', query.status);
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    q = q.where((eb) => eb.or([eb('updated_at', '<', c.u), eb.and([eb('updated_at', '=', c.u), eb('id', '<', c.i)])]));
-  }
-  const rows = await q
-    .orderBy('updated_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
+): Promise<{ rows: TaskListRow[]; nextCursor: string | null }> {
+  const db = deps.db;
+  const rows = await db
+    .with('page', (qc) => {
+      let q = qc.selectFrom('tasks').selectAll().where('project_id', '=', projectId);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.cursor) {
+        const c = decodeCursor(query.cursor);
+        q = q.where((eb) => eb.or([eb('updated_at', '<', c.u), eb.and([eb('updated_at', '=', c.u), eb('id', '<', c.i)])]));
+      }
+      return q
+        .orderBy('updated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(query.limit + 1);
+    })
+    .selectFrom('page as t')
+    .leftJoin('users as o', 'o.id', 't.owner_id')
+    .leftJoin(usageByTask(db, sql`select id from page`).as('us'), 'us.task_id', 't.id')
+    .selectAll('t')
+    .select([
+      'o.username as creator_name',
+      'us.input',
+      'us.output',
+      'us.cache_read',
+      'us.cache_write',
+      'us.cost',
+      'us.turns',
+      'us.priced',
+      sql<number>`exists (select 1 from conversations q where q.task_id = t.id and q.pending_question is not null)`.as('question_waiting'),
+      sql<number>`exists (select 1 from agent_runs w where w.task_id = t.id and w.agent_type <> 'planification')`.as('work_started'),
+    ])
+    .orderBy('t.updated_at', 'desc')
+    .orderBy('t.id', 'desc')
     .execute();
   const more = rows.length > query.limit;
   if (more) rows.pop();
   const last = rows.at(-1);
   return { rows, nextCursor: more && last ? encodeCursor({ u: last.updated_at, i: last.id }) : null };
+}
+
+/** A listed task as the board shows it: the task and its card's facts. */
+export function presentListedTask(row: TaskListRow): TaskDto {
+  const usage =
+    row.turns === null
+      ? { ...ZERO_USAGE }
+      : totalsOf({
+          input: row.input ?? 0,
+          output: row.output ?? 0,
+          cache_read: row.cache_read ?? 0,
+          cache_write: row.cache_write ?? 0,
+          cost: row.cost,
+          turns: row.turns,
+          priced: row.priced ?? 0,
+        });
+  return {
+    ...presentTask(row),
+    board: {
+      creatorName: row.creator_name,
+      usage,
+      questionWaiting: Number(row.question_waiting) === 1,
+      workStarted: Number(row.work_started) === 1,
+    },
+  };
 }
 
 async function removeArchive(home: string, projectId: number, taskId: number): Promise<void> {

@@ -11,7 +11,7 @@ import { readJson, readQuery } from '../../http/validate';
 import { readTaskDocument, writeTaskDocument } from '../../workspace/document';
 import { deleteInputFile, listInputFiles, readInputFile, sanitizeFileName, writeInputFile } from '../../workspace/input-files';
 import { taskArchive } from '../../workspace/paths';
-import { createTask, deleteTask, listTasks, touchTask, updateTask } from './commands';
+import { createTask, deleteTask, listTasks, presentListedTask, touchTask, updateTask } from './commands';
 import { presentTask } from './presenters';
 import { mergeAndCleanUp } from '../../engine/merge';
 import { taskDiff } from './diff';
@@ -26,7 +26,11 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       access: access.project,
       handler: async (c) => {
         const page = await listTasks(deps, c.get('project').id, readQuery(c, TaskListQuery));
-        return c.json({ tasks: page.rows.map(presentTask), nextCursor: page.nextCursor } satisfies TaskPageDto);
+        return c.json({
+          tasks: page.rows.map(presentListedTask),
+          nextCursor: page.nextCursor,
+          maxIterations: deps.config.maxIterations,
+        } satisfies TaskPageDto);
       },
     },
     {

@@ -23,7 +23,7 @@ const PROJECT = 1;
 
 function renderBoard(
   columns: Partial<Record<TaskStatus, ColumnData>>,
-  opts: { runs?: AgentRunDto[]; actions?: Partial<ColumnActions> } = {},
+  opts: { runs?: AgentRunDto[]; actions?: Partial<ColumnActions>; counts?: Record<TaskStatus, number> } = {},
 ) {
   const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   for (const s of taskStatuses) qc.setQueryData(keys.taskColumn(PROJECT, s), columns[s] ?? pages([]));
@@ -33,7 +33,7 @@ function renderBoard(
     <QueryClientProvider client={qc}>
       <MemoryRouter>
         {taskStatuses.map((s) => (
-          <BoardColumn key={s} projectId={PROJECT} status={s} runs={runs} actions={actions} />
+          <BoardColumn key={s} projectId={PROJECT} status={s} runs={runs} actions={actions} count={opts.counts?.[s]} />
         ))}
       </MemoryRouter>
     </QueryClientProvider>,
@@ -60,23 +60,115 @@ describe('BoardColumn', () => {
     renderBoard(
       {
         pending: pages([buildTask(3, 'pending', { title: 'Write docs', yoloMode: true }), buildTask(1, 'pending', { title: 'Fix login' })]),
-        in_progress: pages([buildTask(2, 'in_progress', { title: 'Add search', workflowBlocked: true, blockReason: 'Missing API key' })]),
+        in_progress: pages([
+          buildTask(2, 'in_progress', { title: 'Add search' }),
+          buildTask(6, 'in_progress', { title: 'Add filters', workflowBlocked: true, blockReason: 'Missing API key' }),
+        ]),
       },
       { runs: [buildRun(7, 2, 'running')] },
     );
     expect(titlesIn('Pending')).toEqual(['Write docs', 'Fix login']);
-    expect(titlesIn('In Progress')).toEqual(['Add search']);
+    expect(titlesIn('In Progress')).toEqual(['Add search', 'Add filters']);
     expect(titlesIn('In Review')).toEqual([]);
     expect(within(column('Completed')).getByText('No tasks')).toBeTruthy();
 
     const yolo = within(column('Pending')).getByRole('article', { name: 'Write docs' });
     expect(within(yolo).getByText('YOLO')).toBeTruthy();
     expect(within(yolo).queryByText('Blocked')).toBeNull();
-    const blocked = within(column('In Progress')).getByRole('article', { name: 'Add search' });
-    expect(within(blocked).getByText('Blocked').getAttribute('title')).toBe('Missing API key');
-    expect(within(blocked).getByText('Implementing')).toBeTruthy();
-    expect(within(blocked).getByRole('img', { name: /agent running/ })).toBeTruthy();
+    const blocked = within(column('In Progress')).getByRole('article', { name: 'Add filters' });
+    expect(within(blocked).getByText('Blocked').closest('li')?.getAttribute('title')).toBe('Missing API key');
+    const running = within(column('In Progress')).getByRole('article', { name: 'Add search' });
+    expect(within(running).getByTestId('running-role').textContent).toBe('Implementing…');
+    expect(within(running).getByRole('img', { name: /agent running/ })).toBeTruthy();
     expect(within(yolo).queryByRole('img')).toBeNull();
+  });
+
+  it('shows on a card the running role, the iteration of the cap, what needs the user, the PR, usage and creator', async () => {
+    const facts = {
+      creatorName: 'alice',
+      usage: { inputTokens: 12_000, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.42 },
+      questionWaiting: false,
+      workStarted: true,
+    };
+    const { qc } = renderBoard(
+      {
+        in_progress: pages([buildTask(2, 'in_progress', { title: 'Add search', workflowRunCount: 3, board: facts })]),
+        pending: pages([
+          buildTask(4, 'pending', {
+            title: 'Plan it',
+            planificationComplete: true,
+            workflowRunCount: 1,
+            board: { ...facts, workStarted: false },
+          }),
+        ]),
+        in_review: pages([
+          buildTask(5, 'in_review', { title: 'Ship it', prUrl: 'https://github.com/o/r/pull/7', prAgentComplete: true, board: facts }),
+        ]),
+      },
+      { runs: [{ ...buildRun(7, 2, 'running'), agentType: 'review' }] },
+    );
+    const busy = within(column('In Progress')).getByRole('article', { name: 'Add search' });
+    expect(within(busy).getByTestId('running-role').textContent).toBe('Reviewing…');
+    expect(within(busy).getByText('Iteration 3 of 25')).toBeTruthy();
+    expect(within(busy).getByText('by alice')).toBeTruthy();
+    expect(within(busy).getByTestId('card-usage').textContent).toBe('12k tokens · $0.42');
+    expect(within(busy).queryByRole('list', { name: 'Needs you' })).toBeNull();
+
+    const plan = within(column('Pending')).getByRole('article', { name: 'Plan it' });
+    expect(within(within(plan).getByRole('list', { name: 'Needs you' })).getByText('Plan to approve')).toBeTruthy();
+    expect(within(plan).getByText('Iteration 1 of 25')).toBeTruthy();
+
+    const ship = within(column('In Review')).getByRole('article', { name: 'Ship it' });
+    expect(within(ship).getByText('PR ready')).toBeTruthy();
+    expect(within(ship).getByRole('link', { name: 'Pull request of Ship it' }).getAttribute('href')).toBe('https://github.com/o/r/pull/7');
+
+    // A question asked by the running agent marks its card at once; the answer clears it.
+    await emit(qc, { type: 'question.asked', projectId: PROJECT, taskId: 2, conversationId: 3, toolUseId: 't1', questions: [] });
+    expect(within(within(busy).getByRole('list', { name: 'Needs you' })).getByText('Question waiting')).toBeTruthy();
+    // A task event (which carries no card facts) keeps them.
+    await emit(qc, {
+      type: 'task.updated',
+      projectId: PROJECT,
+      taskId: 2,
+      task: buildTask(2, 'in_progress', { title: 'Add search', workflowRunCount: 4, updatedAt: '2030-02-01T00:00:00.000Z' }),
+    });
+    const again = within(column('In Progress')).getByRole('article', { name: 'Add search' });
+    expect(within(again).getByText('Iteration 4 of 25')).toBeTruthy();
+    expect(within(again).getByText('Question waiting')).toBeTruthy();
+    await emit(qc, { type: 'question.answered', projectId: PROJECT, taskId: 2, conversationId: 3, toolUseId: 't1' });
+    expect(within(again).queryByText('Question waiting')).toBeNull();
+
+    // Implementation starting passes the plan gate.
+    await emit(qc, {
+      type: 'agent-run.updated',
+      projectId: PROJECT,
+      taskId: 4,
+      run: { ...buildRun(8, 4, 'running'), agentType: 'implementation' },
+    });
+    expect(within(column('Pending')).queryByText('Plan to approve')).toBeNull();
+  });
+
+  it("counts each column from the project's counts and moves them with task events", async () => {
+    const { qc } = renderBoard(
+      { pending: pages([buildTask(1, 'pending', { title: 'One' })]) },
+      { counts: { pending: 120, in_progress: 4, in_review: 0, completed: 9 } },
+    );
+    qc.setQueryData(keys.project(PROJECT), { id: PROJECT, taskCounts: { pending: 120, in_progress: 4, in_review: 0, completed: 9 } });
+    expect(within(column('Pending')).getByLabelText('120 tasks')).toBeTruthy();
+    await emit(qc, {
+      type: 'task.updated',
+      projectId: PROJECT,
+      taskId: 1,
+      task: buildTask(1, 'in_progress', { title: 'One', updatedAt: '2030-02-01T00:00:00.000Z' }),
+    });
+    expect(qc.getQueryData<{ taskCounts: Record<TaskStatus, number> }>(keys.project(PROJECT))?.taskCounts).toEqual({
+      pending: 119,
+      in_progress: 5,
+      in_review: 0,
+      completed: 9,
+    });
+    await emit(qc, { type: 'task.created', projectId: PROJECT, taskId: 2, task: buildTask(2, 'completed', { title: 'Two' }) });
+    expect(qc.getQueryData<{ taskCounts: Record<TaskStatus, number> }>(keys.project(PROJECT))?.taskCounts.completed).toBe(10);
   });
 
   it('moves, inserts and removes cards by themselves as task events arrive', async () => {
@@ -160,7 +252,7 @@ describe('BoardColumn', () => {
     );
     vi.stubGlobal('fetch', fetchMock);
     const first: ColumnData = {
-      pages: [{ tasks: [buildTask(8, 'completed', { title: 'Newest' })], nextCursor: 'cursor-1' }],
+      pages: [{ tasks: [buildTask(8, 'completed', { title: 'Newest' })], nextCursor: 'cursor-1', maxIterations: 25 }],
       pageParams: [null],
     };
     renderBoard({ completed: first });

@@ -1,14 +1,19 @@
 // One board column (an infinite query of its tasks, newest first, with "Load
-// more") and its task cards. Cards drag to other columns (native HTML5 drag
-// and drop) and carry a status select for screens without drag.
+// more", its live count in the header) and its task cards. A card shows what
+// the task is doing and whether it waits for someone: the running role, the
+// iteration against the cap, a "needs you" marker, the pull request, usage so
+// far and its creator. Cards drag to other columns (native HTML5 drag and
+// drop) and carry a status select for screens without drag.
 import { useState, type DragEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { AgentRunDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { taskStatuses } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
 import { Badge, Button, ErrorState, LiveDot, Spinner } from '../../ui';
+import { usageDetail, usageSummary } from '../task/usage-format';
 import { useTaskColumn } from './board-cache';
-import { columnLabels, columnTasks } from './columns';
+import { iterationLabel, needsYou } from './card-facts';
+import { columnLabels, columnMaxIterations, columnTasks } from './columns';
 
 /** The drag payload type: the task id and the column it came from. */
 export const DRAG_TYPE = 'application/x-bottega-task';
@@ -24,16 +29,21 @@ export function BoardColumn({
   status,
   runs,
   actions,
+  count,
 }: {
   projectId: number;
   status: TaskStatus;
   runs: ReadonlyMap<number, AgentRunDto>;
   actions: ColumnActions;
+  /** Every task of this status in the project (kept live from events); unknown while the project loads. */
+  count?: number | undefined;
 }) {
   const column = useTaskColumn(projectId, status);
   const [over, setOver] = useState(false);
   const tasks = columnTasks(column.data);
   const label = columnLabels[status];
+  const maxIterations = columnMaxIterations(column.data);
+  const shown = count ?? tasks.length;
 
   const onDragOver = (e: DragEvent) => {
     if (!e.dataTransfer.types.includes(DRAG_TYPE)) return;
@@ -66,9 +76,9 @@ export function BoardColumn({
         {column.isFetching && !column.isFetchingNextPage ? (
           <Spinner small />
         ) : (
-          <span className="text-xs font-normal text-stone-500">
-            {tasks.length}
-            {column.hasNextPage ? '+' : ''}
+          <span className="text-xs font-normal text-stone-500" aria-label={`${shown} task${shown === 1 ? '' : 's'}`}>
+            {shown}
+            {count === undefined && column.hasNextPage ? '+' : ''}
           </span>
         )}
       </h2>
@@ -84,7 +94,7 @@ export function BoardColumn({
           <ul className="flex flex-col gap-2">
             {tasks.map((t) => (
               <li key={t.id}>
-                <TaskCard task={t} run={runs.get(t.id)} actions={actions} />
+                <TaskCard task={t} run={runs.get(t.id)} maxIterations={maxIterations} actions={actions} />
               </li>
             ))}
           </ul>
@@ -108,13 +118,26 @@ const agentLabels: Record<AgentRunDto['agentType'], string> = {
   yolo: 'YOLO agent',
 };
 
-export function TaskCard({ task, run, actions }: { task: TaskDto; run: AgentRunDto | undefined; actions: ColumnActions }) {
+export function TaskCard({
+  task,
+  run,
+  maxIterations,
+  actions,
+}: {
+  task: TaskDto;
+  run: AgentRunDto | undefined;
+  maxIterations: number | null;
+  actions: ColumnActions;
+}) {
   const navigate = useNavigate();
   const href = paths.task(task.projectId, task.id);
   const open = (e: MouseEvent) => {
     if ((e.target as HTMLElement).closest('a,button,select,label')) return;
     void navigate(href);
   };
+  const waiting = needsYou(task, run);
+  const iteration = iterationLabel(task, maxIterations);
+  const facts = task.board;
   return (
     <article
       draggable
@@ -126,7 +149,7 @@ export function TaskCard({ task, run, actions }: { task: TaskDto; run: AgentRunD
         e.dataTransfer.effectAllowed = 'move';
       }}
       onClick={open}
-      className="cursor-pointer rounded-lg border border-stone-200 bg-white p-2.5 shadow-sm hover:border-indigo-300"
+      className={`cursor-pointer rounded-lg border bg-white p-2.5 shadow-sm hover:border-indigo-300 ${waiting.length > 0 ? 'border-amber-300' : 'border-stone-200'}`}
     >
       <div className="flex items-start gap-2">
         <Link to={href} draggable={false} className="min-w-0 flex-1 break-words text-sm font-medium text-stone-900 hover:underline">
@@ -134,19 +157,56 @@ export function TaskCard({ task, run, actions }: { task: TaskDto; run: AgentRunD
         </Link>
         {run && <LiveDot label={`${agentLabels[run.agentType]} agent ${run.status === 'pending' ? 'queued' : 'running'}`} />}
       </div>
+      {waiting.length > 0 && (
+        <ul className="mt-1.5 flex flex-wrap gap-1" aria-label="Needs you">
+          {waiting.map((w) => (
+            <li
+              key={w.reason}
+              data-needs-you={w.reason}
+              title={w.detail}
+              className={`rounded px-1.5 py-0.5 text-xs font-semibold ${w.reason === 'blocked' ? 'bg-red-100 text-red-800' : 'bg-amber-100 text-amber-900'}`}
+            >
+              <span aria-hidden="true">● </span>
+              <span>{w.label}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {(run ?? iteration) && (
+        <div className="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
+          {run && (
+            <span
+              className="inline-flex items-center gap-1 rounded bg-sky-50 px-1.5 py-0.5 font-medium text-sky-800"
+              data-testid="running-role"
+              title={`${run.agentType} run ${run.status}`}
+            >
+              <span
+                aria-hidden="true"
+                className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-current border-r-transparent"
+              />
+              {agentLabels[run.agentType]}
+              {run.status === 'pending' ? ' (queued)' : '…'}
+            </span>
+          )}
+          {iteration && (
+            <span className="tabular-nums text-stone-600" title="Agent runs so far, of the runs allowed before the loop stops for you">
+              {iteration}
+            </span>
+          )}
+        </div>
+      )}
+      <div className="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-stone-500">
+        {facts && <span>by {facts.creatorName ?? 'a deleted user'}</span>}
+        {facts && (facts.usage.inputTokens > 0 || facts.usage.outputTokens > 0) && (
+          <span className="tabular-nums" title={usageDetail(facts.usage)} data-testid="card-usage">
+            {usageSummary(facts.usage)}
+          </span>
+        )}
+        {task.prUrl && <PullRequestLink task={task} />}
+      </div>
       <div className="mt-2 flex flex-wrap items-center gap-1.5">
-        {run && (
-          <Badge tone="green" title={`${run.agentType} run ${run.status}`}>
-            {agentLabels[run.agentType]}
-            {run.status === 'pending' ? ' (queued)' : ''}
-          </Badge>
-        )}
-        {task.workflowBlocked && (
-          <Badge tone="red" title={task.blockReason ?? 'Blocked (no reason given)'}>
-            Blocked
-          </Badge>
-        )}
         {task.yoloMode && <Badge tone="amber">YOLO</Badge>}
+        {task.prClosed && <Badge tone="red">PR closed</Badge>}
         <span className="ml-auto flex items-center gap-1">
           <select
             aria-label={`Status of ${task.title}`}
@@ -172,5 +232,26 @@ export function TaskCard({ task, run, actions }: { task: TaskDto; run: AgentRunD
         </span>
       </div>
     </article>
+  );
+}
+
+/**
+ * The task's pull request. This is the card's place for the pull request's
+ * CI state as well: a checks badge belongs inside this span, beside the link.
+ */
+function PullRequestLink({ task }: { task: TaskDto }) {
+  return (
+    <span className="inline-flex items-center gap-1" data-testid="card-pr">
+      <a
+        href={task.prUrl ?? undefined}
+        target="_blank"
+        rel="noreferrer noopener"
+        draggable={false}
+        className="font-medium text-indigo-700 hover:underline"
+        aria-label={`Pull request of ${task.title}`}
+      >
+        PR ↗
+      </a>
+    </span>
   );
 }

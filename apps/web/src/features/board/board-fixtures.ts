@@ -33,7 +33,7 @@ export function buildTask(id: number, status: TaskStatus, over: Partial<TaskDto>
 
 export function pages(...taskPages: TaskDto[][]): ColumnData {
   return {
-    pages: taskPages.map((tasks, i) => ({ tasks, nextCursor: i < taskPages.length - 1 ? `c${i + 1}` : null })),
+    pages: taskPages.map((tasks, i) => ({ tasks, nextCursor: i < taskPages.length - 1 ? `c${i + 1}` : null, maxIterations: 25 })),
     pageParams: taskPages.map((_, i) => (i === 0 ? null : `c${i}`)),
   };
 }

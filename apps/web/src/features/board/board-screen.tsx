@@ -1,7 +1,8 @@
 // Board `/projects/:projectId`: the project's tasks in four columns, newest
 // first, moving by themselves as server events arrive (see board-cache.ts).
 // Moving a card (drag, or the card's status select) is applied at once and
-// rolled back if the server refuses.
+// rolled back if the server refuses. Column counts are the project's
+// per-status counts, moved along with the cards.
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -48,7 +49,10 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
       placeTaskOnBoard(qc, task);
       void qc.invalidateQueries({ queryKey: keys.projects });
     },
-    onError: () => void qc.invalidateQueries({ queryKey: keys.taskColumns(projectId) }),
+    onError: () => {
+      void qc.invalidateQueries({ queryKey: keys.taskColumns(projectId) });
+      void qc.invalidateQueries({ queryKey: keys.project(projectId), exact: true });
+    },
   });
   const actions: ColumnActions = { onMove: (task, to) => move.mutate({ task, to }), onEdit: setEditing };
 
@@ -85,7 +89,14 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
         data-testid="board"
       >
         {boardColumns.map((c) => (
-          <BoardColumn key={c.status} projectId={projectId} status={c.status} runs={byTask} actions={actions} />
+          <BoardColumn
+            key={c.status}
+            projectId={projectId}
+            status={c.status}
+            runs={byTask}
+            actions={actions}
+            count={project?.taskCounts[c.status]}
+          />
         ))}
       </div>
       {creating && <CreateTaskDialog projectId={projectId} onClose={() => setCreating(false)} />}

@@ -37,7 +37,7 @@ describe('board columns', () => {
     expect(ids(columns.in_progress)).toEqual([2, 6]);
     expect(columns.in_progress?.pages[0]?.tasks[0]?.status).toBe('in_progress');
     // The untouched second page keeps its cursor so "Load more" still continues correctly.
-    expect(columns.pending?.pages[1]).toEqual({ tasks: [], nextCursor: null });
+    expect(columns.pending?.pages[1]).toEqual({ tasks: [], nextCursor: null, maxIterations: 25 });
     expect(columns.pending?.pageParams).toEqual(pending.pageParams);
   });
 

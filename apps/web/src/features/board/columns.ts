@@ -64,8 +64,13 @@ export function placeInColumn(data: ColumnData | undefined, status: TaskStatus, 
   const without = removeFromColumn(data, task.id);
   if (!without || task.status !== status) return without;
   const [first, ...rest] = without.pages;
-  if (!first) return { ...without, pages: [{ tasks: [task], nextCursor: null }], pageParams: [null] };
+  if (!first) return { ...without, pages: [{ tasks: [task], nextCursor: null, maxIterations: 0 }], pageParams: [null] };
   return { ...without, pages: [{ ...first, tasks: [task, ...first.tasks] }, ...rest] };
+}
+
+/** The instance's cap on runs per task, as the column's first page reported it (null before it loaded). */
+export function columnMaxIterations(data: ColumnData | undefined): number | null {
+  return data?.pages[0]?.maxIterations || null;
 }
 
 /** The cached copy of a task in any column, to tell a stale event from a fresh one. */

@@ -18,7 +18,7 @@ export function CreateTaskDialog({ projectId, onClose }: { projectId: number; on
   const create = useMutation({
     mutationFn: (body: CreateTaskBody) => api.post('/api/projects/:projectId/tasks', { params: { projectId }, body }),
     onSuccess: ({ task }) => {
-      placeTaskOnBoard(qc, task);
+      placeTaskOnBoard(qc, task, { created: true });
       void qc.invalidateQueries({ queryKey: keys.projects });
       onClose();
     },

@@ -1,6 +1,8 @@
 // The follow-up box: Enter sends, Shift+Enter starts a new line. The server
 // decides whether a message can be taken now; while a turn runs it answers
-// 409 RUN_IN_PROGRESS and the box says so, keeping the text.
+// 409 RUN_IN_PROGRESS and the box says so, keeping the text. Given `send`
+// instead of a conversation, the same box writes a new chat's first message
+// (the task page's New chat).
 //
 // Conveniences (docs/behaviour/chat.md#slash-commands): typing `/` offers the task's slash commands (the
 // server expands them); files picked or dropped here are uploaded at once to
@@ -24,16 +26,33 @@ import {
   type PendingImage,
 } from './conveniences';
 
-interface ComposerProps {
-  conversationId: number;
+type ComposerProps = {
   taskId: number;
   /** The conversation's provider (decides whether images can be sent). */
   provider: string | null;
   streaming: boolean;
   onSent: () => void;
-}
+  placeholder?: string;
+  submitLabel?: string;
+  /** Why sending is not possible yet (e.g. no model chosen); shown instead of sending. */
+  blockedReason?: string | null;
+} & (
+  | { conversationId: number; send?: undefined }
+  /** A message that goes elsewhere than a follow-up: the first message of a new chat. */
+  | { conversationId?: undefined; send: (body: ChatMessageBody) => Promise<unknown> }
+);
 
-export function Composer({ conversationId, taskId, provider, streaming, onSent }: ComposerProps) {
+export function Composer({
+  conversationId,
+  send: sendTo,
+  taskId,
+  provider,
+  streaming,
+  onSent,
+  placeholder,
+  submitLabel = 'Send',
+  blockedReason = null,
+}: ComposerProps) {
   const [text, setText] = useState('');
   const [images, setImages] = useState<PendingImage[]>([]);
   const [target, setTarget] = useState<AttachmentTarget>('tmp');
@@ -48,7 +67,8 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
   const imagesOk = useImageSupport(provider);
 
   const send = useMutation({
-    mutationFn: (body: ChatMessageBody) => api.post('/api/conversations/:conversationId/messages', { params: { conversationId }, body }),
+    mutationFn: (body: ChatMessageBody) =>
+      sendTo ? sendTo(body) : api.post('/api/conversations/:conversationId/messages', { params: { conversationId }, body }),
     onSuccess: () => {
       setText('');
       setImages([]);
@@ -70,7 +90,7 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const message = text.trim();
-    if (!message || send.isPending) return;
+    if (!message || send.isPending || blockedReason) return;
     send.mutate({ message, ...(images.length > 0 ? { images: images.map(({ mediaType, data }) => ({ mediaType, data })) } : {}) });
   };
   const pick = (c: SlashCommandDto) => {
@@ -142,6 +162,11 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
         send.error && <InlineError error={send.error} />
       )}
       {upload.error && <InlineError error={upload.error} />}
+      {blockedReason && (
+        <p role="status" className="text-xs text-amber-800">
+          {blockedReason}
+        </p>
+      )}
       {localError && (
         <p role="alert" className="text-xs text-red-700">
           {localError}
@@ -194,14 +219,15 @@ export function Composer({ conversationId, taskId, provider, streaming, onSent }
           }}
           onKeyDown={onKeyDown}
           placeholder={
-            streaming
+            placeholder ??
+            (streaming
               ? 'The agent is working… (you can type your next message)'
-              : 'Reply… (Enter sends, Shift+Enter for a new line, / for commands)'
+              : 'Reply… (Enter sends, Shift+Enter for a new line, / for commands)')
           }
           className="max-h-48 min-h-[2.75rem] flex-1 resize-y rounded-md border border-stone-300 px-2.5 py-2 text-sm outline-none focus:ring-2 focus:ring-indigo-400"
         />
-        <Button type="submit" variant="primary" busy={send.isPending} disabled={!text.trim()}>
-          Send
+        <Button type="submit" variant="primary" busy={send.isPending} disabled={!text.trim() || blockedReason !== null}>
+          {submitLabel}
         </Button>
       </div>
       <div className="flex flex-wrap items-center gap-2 text-xs text-stone-600">

@@ -1,5 +1,6 @@
 // Run history and the task's conversations (agent runs and manual chats),
 // each linking to its chat screen.
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { AgentRunDto, ConversationDto, RunStatus, TaskDto } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
@@ -82,13 +83,15 @@ function conversationTitle(c: ConversationDto): string {
   return c.title ?? (c.kind === 'chat' ? 'Chat' : 'Agent run');
 }
 
-export function ConversationList({ task }: { task: TaskDto }) {
+/** `newChat`: the action that starts a manual chat, shown under the heading. */
+export function ConversationList({ task, newChat }: { task: TaskDto; newChat?: ReactNode }) {
   const list = useTaskConversations(task.id);
   return (
     <section aria-labelledby="conversations-heading" className="rounded-lg border border-stone-200 bg-white p-4">
       <h2 id="conversations-heading" className="mb-3 text-lg font-semibold">
         Conversations
       </h2>
+      {newChat && <div className="mb-3">{newChat}</div>}
       {list.isPending ? (
         <LoadingState label="Loading conversations…" />
       ) : list.isError ? (

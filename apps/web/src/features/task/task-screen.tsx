@@ -15,6 +15,7 @@ import { Badge, Button, ErrorState, InlineError, LoadingState, Modal, PageHeader
 import { AgentSection } from './agent-section';
 import { DiffPanel } from './diff-panel';
 import { InputFilesPanel } from './input-files-panel';
+import { NewChat } from './new-chat';
 import { TaskDocumentSection } from './task-document';
 import { ConversationList, RunHistory } from './task-history';
 import { UsagePanel } from './usage-panel';
@@ -104,7 +105,7 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
           {runs.data && <RunHistory task={task} runs={runs.data} />}
           <InputFilesPanel taskId={task.id} />
           <UsagePanel taskId={task.id} />
-          <ConversationList task={task} />
+          <ConversationList task={task} newChat={<NewChat task={task} />} />
         </div>
       </div>
       <DiffPanel task={task} />
