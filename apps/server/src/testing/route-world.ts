@@ -3,6 +3,7 @@
 // input file, plus a valid sample request for every body-accepting route.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keepChatImages } from '../features/chat/images';
 import type { RouteDef } from '../http/routes';
 import { taskArchive } from '../workspace/paths';
 import { TEST_PASSWORD, type TestContext, type TestUser } from './context';
@@ -23,6 +24,8 @@ export interface World {
   taskTitle: string;
   conversationId: number;
   runId: number;
+  /** The name of an image kept from one of the task's chats. */
+  chatImage: string;
 }
 
 export type Sample = (
@@ -133,6 +136,11 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   const dir = taskArchive(ctx.home, project.id, task.id).inputFilesDir;
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'notes.txt'), 'secret notes');
+  // A 1×1 PNG sent in one of the task's chats.
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const [chatImage] = await keepChatImages(taskArchive(ctx.home, project.id, task.id).chatImagesDir, [
+    { mediaType: 'image/png', data: png },
+  ]);
   return {
     admin,
     member,
@@ -145,6 +153,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     taskTitle: task.title,
     conversationId: conversation.id,
     runId: run.id,
+    chatImage: chatImage!.name,
   };
 }
 
@@ -155,7 +164,10 @@ export function fillPath(route: RouteDef, w: World): string {
     .replace(':conversationId', String(w.conversationId))
     .replace(':runId', String(w.runId))
     .replace(':userId', String(route.path.includes('/members/') ? w.member2.row.id : w.target.row.id))
-    .replace(':name', route.path.startsWith('/api/prompts/') ? 'refinement' : 'notes.txt');
+    .replace(
+      ':name',
+      route.path.startsWith('/api/prompts/') ? 'refinement' : route.path.includes('/chat-images/') ? w.chatImage : 'notes.txt',
+    );
 }
 
 export const routeKey = (r: RouteDef): string => `${r.method} ${r.path}`;
