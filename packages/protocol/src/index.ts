@@ -10,3 +10,4 @@ export * from './text';
 export * from './sandbox';
 export * from './responses';
 export * from './contract';
+export * from './progress';
