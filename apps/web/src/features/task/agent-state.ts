@@ -71,35 +71,3 @@ export const STATE_LABELS: Record<AgentButtonState, string> = {
   completed: 'Completed',
   failed: 'Failed',
 };
-
-/** The live run of the task, if any (at most one per task). */
-export function liveRun(runs: readonly AgentRunDto[]): AgentRunDto | undefined {
-  return runs.find((r) => r.status === 'running' || r.status === 'pending');
-}
-
-/**
- * What the "needs attention" banner offers. A blocked task is resumed by a
- * manual run (the server clears the block when a human starts one): the
- * implementation agent, or the YOLO agent on a YOLO task. An interrupted run
- * (the server stopped mid-run) is resumed in its own session. A failed run is
- * retried by starting its role again.
- */
-export type Attention =
-  | { kind: 'blocked'; reason: string | null; resumeWith: AgentType }
-  | { kind: 'interrupted'; run: AgentRunDto }
-  | { kind: 'failed'; run: AgentRunDto }
-  | null;
-
-export function attentionFor(
-  task: Pick<TaskDto, 'workflowBlocked' | 'blockReason' | 'yoloMode' | 'status'>,
-  runs: readonly AgentRunDto[],
-): Attention {
-  if (liveRun(runs)) return null;
-  if (task.workflowBlocked) return { kind: 'blocked', reason: task.blockReason, resumeWith: task.yoloMode ? 'yolo' : 'implementation' };
-  if (task.status === 'completed') return null;
-  let newest: AgentRunDto | undefined;
-  for (const r of runs) if (!newest || r.id > newest.id) newest = r;
-  if (newest?.status === 'interrupted') return { kind: 'interrupted', run: newest };
-  if (newest?.status === 'failed') return { kind: 'failed', run: newest };
-  return null;
-}
