@@ -178,6 +178,13 @@ const rows: Row[] = [
     next: { kind: 'pr-open', prUrl: PR, ci: 'failure', ready: false },
   },
   {
+    name: 'moved to In review by hand: the pull request stage, merge offered',
+    task: { status: 'in_review', planificationComplete: true },
+    runs: plan,
+    stage: 'merge',
+    next: { kind: 'pr-open', prUrl: null, ci: null, ready: true },
+  },
+  {
     name: 'closed on GitHub without merging',
     task: { status: 'in_review', prAgentComplete: true, prUrl: PR, prClosed: true, planificationComplete: true, workflowComplete: true },
     runs: () => [...loop(), run('pr')],

@@ -129,7 +129,8 @@ function locate(task: ProgressTask, runs: readonly ProgressRun[]): { stage: Pipe
       live: false,
     };
   if (task.prClosed) return { stage: 'merge', next: { kind: 'pr-closed', prUrl: task.prUrl }, live: false };
-  if (task.prAgentComplete) {
+  // In review: the PR agent reported its pull request complete, or a human moved the task there.
+  if (task.prAgentComplete || task.status === 'in_review') {
     const ready = task.prCiState !== 'pending' && task.prCiState !== 'failure';
     return { stage: ready ? 'merge' : 'ci', next: { kind: 'pr-open', prUrl: task.prUrl, ci: task.prCiState, ready }, live: false };
   }
