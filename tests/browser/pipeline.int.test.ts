@@ -5,6 +5,7 @@
 // themselves → on a repository without a GitHub remote the PR agent stops and
 // the banner says why; a review that blocks shows the blocked banner, whose
 // Unblock starts implementation again. Desktop and phone screenshots.
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
@@ -16,6 +17,7 @@ import {
   expectStatus,
   logIn,
   PHONE,
+  SCREENS_DIR,
   setUpAdmin,
   startBrowserWorld,
   waitFor,
@@ -117,6 +119,8 @@ it('plans, revises the plan with a note, approves it, and says why the PR agent 
     expect(b && box && b.x >= box.x && b.x + b.width <= PHONE.width).toBe(true);
   }
   await w.screenshot(phone, 'pipeline-pr-stopped-phone');
+  // The first screen as the phone shows it: the strip and the banner without scrolling.
+  await phone.screenshot({ path: join(SCREENS_DIR, 'pipeline-pr-stopped-phone-first-screen.png') });
   await phone.close();
 });
 
