@@ -342,7 +342,8 @@ describe('with a webhook secret', () => {
   });
 
   it("reads the pull request's CI again when a check suite ran on its branch, and when the pull request changed", async () => {
-    const deliver = async (event: string, payload: object) => (await gh.deliverWebhook(hookUrl, event, payload, SECRET)).body;
+    const deliver = async (event: 'check_suite' | 'pull_request', payload: object) =>
+      (await gh.deliverWebhook(hookUrl, event, payload, SECRET)).body;
     const checkSuite = (head: string) => ({
       action: 'completed',
       check_suite: { head_branch: head },
