@@ -41,6 +41,10 @@ describe('agentState', () => {
     expect(agentState(makeTask({ planificationComplete: true }), [], 'planification')).toBe('completed');
   });
 
+  it('is idle, not completed, for implementation while the loop is blocked', () => {
+    expect(agentState(makeTask({ workflowBlocked: true }), [makeRun(1, 'implementation', 'completed')], 'implementation')).toBe('idle');
+  });
+
   it('is completed for implementation (which signals nothing) once its newest run completed', () => {
     expect(agentState(task, [makeRun(1, 'implementation', 'completed')], 'implementation')).toBe('completed');
     expect(agentState(task, [makeRun(2, 'implementation', 'completed'), makeRun(1, 'implementation', 'failed')], 'implementation')).toBe(

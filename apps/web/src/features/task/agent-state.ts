@@ -21,7 +21,10 @@ export function rolesFor(task: Pick<TaskDto, 'yoloMode'>): AgentRole[] {
   return types.map((agentType) => ({ agentType, label: ROLE_LABELS[agentType] }));
 }
 
-export type TaskFlags = Pick<TaskDto, 'planificationComplete' | 'workflowComplete' | 'refinementComplete' | 'prAgentComplete'>;
+export type TaskFlags = Pick<
+  TaskDto,
+  'planificationComplete' | 'workflowComplete' | 'workflowBlocked' | 'refinementComplete' | 'prAgentComplete'
+>;
 
 /** The flag a role's signal sets, when it has one; implementation has none (review judges it). */
 function flagDone(agentType: AgentType, task: TaskFlags): boolean | null {
@@ -53,7 +56,7 @@ export function latestRun(runs: readonly AgentRunDto[], agentType: AgentType): A
  * running: its newest run is live. failed: its newest run failed, was
  * interrupted or blocked. completed: its flag is set (plan complete, READY,
  * refinement done, PR complete) — for implementation, which signals nothing,
- * its newest run completed. idle otherwise (never run, or it ended without
+ * its newest run completed and the loop is not blocked. idle otherwise (never run, or it ended without
  * reaching its goal, e.g. a review that asked for more work).
  */
 export function agentState(task: TaskFlags, runs: readonly AgentRunDto[], agentType: AgentType): AgentButtonState {
@@ -61,7 +64,8 @@ export function agentState(task: TaskFlags, runs: readonly AgentRunDto[], agentT
   if (last && (last.status === 'running' || last.status === 'pending')) return 'running';
   if (last && FAILED.includes(last.status)) return 'failed';
   const flag = flagDone(agentType, task);
-  if (flag === null) return last?.status === 'completed' ? 'completed' : 'idle';
+  // Implementation is not done while the loop is blocked: running it again is how the block is lifted.
+  if (flag === null) return last?.status === 'completed' && !task.workflowBlocked ? 'completed' : 'idle';
   return flag ? 'completed' : 'idle';
 }
 
