@@ -5,7 +5,8 @@
 // loop goes on by itself (review, refinement, pull request with CI) while the
 // open board moves the card on its own → PR link → Merge & clean up → the card
 // is in Completed. Midway the server is killed and restarted: the open pages
-// reconnect and keep receiving the task's events.
+// reconnect and keep receiving the task's events. The task page leads with its
+// next action: Start planning, Approve plan, the PR banner with CI, Merge.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -86,7 +87,8 @@ it('takes a task from first login to a merged pull request in the browser', asyn
   await column(page, 'Pending').getByRole('article', { name: TITLE }).click();
   await page.waitForURL(/\/tasks\/\d+$/);
   const taskUrl = page.url();
-  await expect.poll(() => agent(page, 'planification').getByRole('button').isEnabled(), { timeout: 60_000 }).toBe(true);
+  const nextStep = page.getByRole('region', { name: 'What next' });
+  await nextStep.getByRole('button', { name: 'Start planning' }).waitFor({ timeout: 60_000 });
 
   // The server dies and comes back: both tabs reconnect and resubscribe.
   await w.restartServer('SIGKILL');
@@ -101,8 +103,8 @@ it('takes a task from first login to a merged pull request in the browser', asyn
   }
 
   // Planning, watched live in its chat.
-  await agent(page, 'planification').getByRole('button', { name: 'Planning: Run' }).click();
-  await agent(page, 'planification').getByRole('link', { name: 'Latest conversation' }).click();
+  await nextStep.getByRole('button', { name: 'Start planning' }).click();
+  await nextStep.getByRole('link', { name: 'Watch its conversation' }).click();
   await page.waitForURL(/\/chat\/\d+$/);
   const transcript = page.getByTestId('transcript');
   await transcript.waitFor();
@@ -116,8 +118,8 @@ it('takes a task from first login to a merged pull request in the browser', asyn
   await column(board, 'In Progress').getByRole('article', { name: TITLE }).waitFor({ timeout: 30_000 });
   await w.screenshot(page, 'journey-plan-desktop');
 
-  // Approve the plan by running implementation; the loop carries on alone.
-  await agent(page, 'implementation').getByRole('button', { name: 'Implementation: Run' }).click();
+  // Approve the plan: implementation starts, and the loop carries on alone.
+  await nextStep.getByRole('button', { name: 'Approve plan' }).click();
   await expect.poll(() => agent(page, 'implementation').getAttribute('data-state'), { timeout: 60_000 }).toMatch(/running|completed/);
   const prLink = page.getByRole('link', { name: /Pull request/ });
   await prLink.waitFor({ timeout: 200_000 });
@@ -126,13 +128,17 @@ it('takes a task from first login to a merged pull request in the browser', asyn
   for (const role of ['review', 'refinement', 'pr'])
     await expect.poll(() => agent(page, role).getAttribute('data-state'), { timeout: 120_000 }).toBe('completed');
   await column(board, 'In Review').getByRole('article', { name: TITLE }).waitFor({ timeout: 60_000 });
+  // The banner: the pull request is open, CI passed (read from GitHub when the PR agent ended).
+  await nextStep.getByText('Pull request open and ready to merge.').waitFor({ timeout: 30_000 });
+  await nextStep.getByText('CI passed').waitFor();
   await w.screenshot(page, 'journey-pr-desktop');
   await w.screenshot(board, 'journey-board-in-review-desktop');
 
   // Merge & clean up: the card lands in Completed by itself.
-  await page.getByRole('button', { name: 'Merge & clean up' }).first().click();
+  await nextStep.getByRole('button', { name: 'Merge & clean up' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Merge & clean up' }).click();
   await column(board, 'Completed').getByRole('article', { name: TITLE }).waitFor({ timeout: 60_000 });
+  await nextStep.getByText('Merged.').waitFor();
   expect(w.gh.prs('acme', 'greeter').map((pr) => pr.state)).toEqual(['MERGED']);
   expect(await runGit(['show', 'main:greet.js'], { cwd: w.gh.repoPath('acme', 'greeter') })).toBe(GREET_FR);
   await w.screenshot(board, 'journey-board-completed-desktop');

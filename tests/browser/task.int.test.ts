@@ -33,6 +33,8 @@ let repo: string;
 
 const taskPath = () => `/projects/${projectId}/tasks/${task.id}`;
 const agent = (p: Page, type: string) => p.getByTestId(`agent-${type}`);
+/** Opens "Run an agent", where the per-role Run buttons are. */
+const openRunMenu = (p: Page) => p.getByTestId('run-an-agent').locator('summary').click();
 
 beforeAll(async () => {
   w = await startBrowserWorld({ brain: slowableBrain });
@@ -88,6 +90,7 @@ it('edits and saves the document; it renders as markdown after a reload and its 
 it('runs planning: Running, a busy notice for another run meanwhile, then Completed with its conversation in the history', async () => {
   responseDelayMs = 1500;
   await page.goto(taskPath());
+  await openRunMenu(page);
   await page.getByRole('button', { name: 'Planning: Run' }).click();
   await page.getByRole('button', { name: 'Planning: Running' }).waitFor();
   await expect(agent(page, 'planification').getAttribute('data-state')).resolves.toBe('running');
@@ -143,6 +146,7 @@ it('fits a phone screen', async () => {
   const phone = await w.newPage(PHONE);
   await logIn(phone, 'admin', PASSWORD);
   await phone.goto(taskPath());
+  await openRunMenu(phone);
   await phone.getByRole('button', { name: 'Planning: Completed' }).waitFor();
   await phone.getByTestId('diff-file').first().waitFor();
   const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
@@ -161,6 +165,7 @@ it('opens the connect-provider modal when the user has no provider left', async 
   const other = await w.newPage();
   await logIn(other, 'bea', 'bea-password-1');
   await other.goto(taskPath());
+  await openRunMenu(other);
   await other.getByRole('button', { name: 'Review: Run' }).waitFor();
   // Disconnected elsewhere (another tab, another device) while this page is open.
   await expectStatus(bea('DELETE', '/api/providers/anthropic'), 200);
@@ -200,5 +205,7 @@ it('merges the pull request and cleans up after a confirmation', async () => {
   await expect.poll(() => page.getByRole('button', { name: 'Merge & clean up' }).count()).toBe(0);
   expect(w.gh.pr('acme', 'greeter', pr.number).state).toBe('MERGED');
   await page.getByTestId('diff-panel').getByText('No worktree to compare').waitFor();
+  await page.getByRole('region', { name: 'What next' }).getByText('Merged.').waitFor();
+  await openRunMenu(page);
   await expect(page.getByRole('button', { name: 'Planning: Completed' }).isDisabled()).resolves.toBe(true);
 });

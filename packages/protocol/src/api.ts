@@ -287,8 +287,17 @@ export const AgentSettingsBody = z
   .strict();
 export type AgentSettingsBody = z.infer<typeof AgentSettingsBody>;
 
-/** Starts an agent run on a task by hand. */
-export const StartRunBody = z.object({ agentType: AgentType }).strict();
+/**
+ * Starts an agent run on a task by hand. `note`: only with planning — what the
+ * user wants changed in the plan ("Revise plan"); the planning prompt carries it.
+ */
+export const StartRunBody = z
+  .object({
+    agentType: AgentType,
+    note: multiLine(z.string().trim().min(1, 'the note must not be empty').max(20_000)).optional(),
+  })
+  .strict()
+  .refine((b) => b.note === undefined || b.agentType === 'planification', { message: 'a note goes only with planning', path: ['note'] });
 
 /**
  * Saves an instance-wide prompt override. `expectedMtime` is the mtime the

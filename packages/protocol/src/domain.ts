@@ -13,6 +13,11 @@ export const workspaceStatuses = ['none', 'preparing', 'ready', 'failed'] as con
 export const WorkspaceStatus = z.enum(workspaceStatuses);
 export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>;
 
+/** A pull request's CI as last read from GitHub: no checks, some pending, any failed, all green. */
+export const prCiStates = ['none', 'pending', 'failure', 'success'] as const;
+export const PrCiState = z.enum(prCiStates);
+export type PrCiState = z.infer<typeof PrCiState>;
+
 export const agentTypes = ['planification', 'implementation', 'review', 'refinement', 'pr', 'yolo'] as const;
 export const AgentType = z.enum(agentTypes);
 export type AgentType = z.infer<typeof AgentType>;

@@ -11,3 +11,4 @@ export * from './sandbox';
 export * from './responses';
 export * from './contract';
 export * from './cost';
+export * from './progress';

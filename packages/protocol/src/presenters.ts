@@ -5,6 +5,7 @@ import type {
   AgentType,
   CloneStatus,
   ConversationKind,
+  PrCiState,
   ProjectRole,
   ProviderName,
   RunStatus,
@@ -89,6 +90,10 @@ export interface TaskDto {
   prUrl: string | null;
   /** The pull request was closed without merging. */
   prClosed: boolean;
+  /** The pull request's CI as last read from GitHub (when the PR agent ended, on a webhook); null before. */
+  prCiState: PrCiState | null;
+  /** Why the last PR agent run ended without reporting its pull request complete (e.g. no GitHub remote); null otherwise. */
+  prStopReason: string | null;
   branchName: string | null;
   worktreePath: string | null;
   workspaceStatus: WorkspaceStatus;

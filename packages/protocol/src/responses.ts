@@ -2,7 +2,7 @@
 // route answers which). Most wrap the presenters' DTOs (presenters.ts) in the
 // one-key envelope the route returns; the few shapes that exist only as an
 // answer (connection states, sign-in flows, prompts) are defined here.
-import type { AgentType, ProviderName } from './domain';
+import type { AgentType, PrCiState, ProviderName } from './domain';
 import type { RoleModel } from './api';
 import type {
   AgentRunDto,
@@ -255,7 +255,9 @@ export type WebhookDeliveryResponse =
   | { status: 'triggered'; taskId: number; conversationId: number | null; runId: number }
   | { status: 'completed'; taskId: number }
   | { status: 'closed'; taskId: number }
-  | { status: 'reopened'; taskId: number };
+  | { status: 'reopened'; taskId: number }
+  /** The pull request changed or its checks ran: its CI state was read again and stored on the task. */
+  | { status: 'ci'; taskId: number; ci: PrCiState | null };
 
 export interface TaskUsageResponse {
   usage: TaskUsageDto;

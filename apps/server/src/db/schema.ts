@@ -2,7 +2,7 @@
 // as 0/1 integers and timestamps as ISO-8601 text so the same DDL and queries
 // work on SQLite and PostgreSQL.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AgentType, ConversationKind, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from '@bottega/protocol';
+import type { AgentType, ConversationKind, PrCiState, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from '@bottega/protocol';
 
 type Bool = number; // 0 | 1
 
@@ -68,6 +68,10 @@ export interface TasksTable {
   pr_url: string | null;
   /** The task's pull request was closed without merging (seen through a webhook). */
   pr_closed: Generated<Bool>;
+  /** The pull request's CI as last read from GitHub (after the PR agent, on a webhook); null before. */
+  pr_ci_state: Generated<PrCiState | null>;
+  /** Why the last PR agent run ended without `pr-complete`; null otherwise. */
+  pr_stop_reason: Generated<string | null>;
   branch_name: string | null;
   worktree_path: string | null;
   workspace_status: Generated<WorkspaceStatus>;

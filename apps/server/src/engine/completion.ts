@@ -9,12 +9,15 @@ import type { Deps } from '../deps';
 import { nextStep } from './next-step';
 import { startRun } from './run-starter';
 import { completeRunTransition } from './transitions/runs';
-import { blockTaskTransition } from './transitions/tasks';
+import { blockTaskTransition, prAgentStoppedTransition } from './transitions/tasks';
+import { prStopReason, recordPullRequestUrl } from './merge';
+import type { TaskRow } from '../db/schema';
 
 export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
   const done = await completeRunTransition(deps, runId);
   if (!done) return;
   const { run, task } = done;
+  if (run.agent_type === 'pr' || run.agent_type === 'yolo') await recordPullRequestOutcome(deps, task);
   if (task.status === 'completed' || run.started_by === null) return;
   const actor = await deps.db.selectFrom('users').select(['is_technical', 'is_active']).where('id', '=', run.started_by).executeTakeFirst();
   if (!actor || actor.is_active !== 1) return;
@@ -42,6 +45,20 @@ export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
       await chain(deps, run.task_id, run.started_by, step.agentType);
       return;
   }
+}
+
+/**
+ * A PR (or YOLO) run ended: the pull request's address and CI are read from GitHub; a run that
+ * ended without `pr-complete` leaves its reason on the task (docs/behaviour/loop.md#pr-outcome).
+ */
+async function recordPullRequestOutcome(deps: Deps, task: TaskRow): Promise<void> {
+  if (task.status === 'completed') return;
+  const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirst();
+  if (!project) return;
+  const lookup = await recordPullRequestUrl(deps, project, task);
+  // A blocked YOLO run already says why it stopped (the block banner).
+  if (task.pr_agent_complete === 1 || task.workflow_blocked === 1) return;
+  await prAgentStoppedTransition(deps, task.id, prStopReason(lookup));
 }
 
 /** Chain: starts the next run unless the task changed meanwhile (blocked, completed, deleted, or busy). */

@@ -4,7 +4,7 @@
 import type { Deps } from '../deps';
 import type { ProjectRow, TaskRow } from '../db/schema';
 import { AppError } from '../errors';
-import { findPullRequest, githubRepoOf, mergePullRequest } from '../forge/github';
+import { findPullRequest, githubRepoOf, mergePullRequest, type PullRequestInfo } from '../forge/github';
 import { removeTaskWorktree } from '../workspace/worktree';
 import { assertNoLiveRun } from './transitions/runs';
 import { mergedTransition, pullRequestOpenedTransition } from './transitions/tasks';
@@ -37,18 +37,56 @@ export async function completeMergedTask(deps: Deps, project: ProjectRow, task: 
   return row;
 }
 
-/** Records the PR's URL on the task once the PR agent reports (best effort: gh may be unreachable). */
+/**
+ * Records the PR's URL and CI state on the task, as GitHub shows them now (when the PR agent
+ * reports or ends, when a webhook says the PR or its checks changed). Best effort: gh may be
+ * unreachable. Returns what GitHub said: a remote and its pull request, or why there is none.
+ */
 export async function recordPullRequestUrl(
   deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger'>,
   project: ProjectRow,
   task: TaskRow,
-): Promise<void> {
-  if (!task.branch_name) return;
+): Promise<PullRequestLookup> {
+  if (!task.branch_name) return { kind: 'no-branch' };
   try {
     const repo = await githubRepoOf(deps, project.repo_path);
-    const pr = repo ? await findPullRequest(repo, task.branch_name) : null;
-    if (pr) await pullRequestOpenedTransition(deps, task.id, pr.url);
+    if (!repo) return { kind: 'no-remote' };
+    const pr = await findPullRequest(repo, task.branch_name);
+    if (!pr) return { kind: 'no-pull-request', slug: repo.slug };
+    await pullRequestOpenedTransition(deps, task.id, pr.url, pr.ci);
+    return { kind: 'found', pr };
   } catch (err) {
     deps.logger.warn({ err, taskId: task.id }, 'could not look up the pull request');
+    return { kind: 'unreadable', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export type PullRequestLookup =
+  | { kind: 'found'; pr: PullRequestInfo }
+  | { kind: 'no-branch' }
+  | { kind: 'no-remote' }
+  | { kind: 'no-pull-request'; slug: string }
+  | { kind: 'unreadable'; message: string };
+
+/** Why a PR agent run ended without `pr-complete`, in words for the task page. */
+export function prStopReason(lookup: PullRequestLookup): string {
+  switch (lookup.kind) {
+    case 'no-remote':
+      return 'The repository has no GitHub remote named origin, so no pull request could be opened. Add one (git remote add origin …) and run the PR agent again, or merge the branch yourself.';
+    case 'no-branch':
+      return 'The task has no branch, so there is nothing to open a pull request from.';
+    case 'no-pull-request':
+      return `The PR agent ended without opening a pull request in ${lookup.slug}. Read its conversation for why, then run it again.`;
+    case 'unreadable':
+      return `The PR agent ended without reporting its pull request complete, and GitHub could not be read (${lookup.message}).`;
+    case 'found': {
+      const ci =
+        lookup.pr.ci === 'failure'
+          ? 'CI is failing'
+          : lookup.pr.ci === 'pending'
+            ? 'CI is still running'
+            : `it is ${lookup.pr.state.toLowerCase()}`;
+      return `The PR agent ended before reporting pull request #${lookup.pr.number} complete; ${ci}. Run it again to carry on.`;
+    }
   }
 }

@@ -24,6 +24,8 @@ export function presentTask(row: TaskRow): TaskDto {
     prAgentComplete: row.pr_agent_complete === 1,
     prUrl: row.pr_url,
     prClosed: row.pr_closed === 1,
+    prCiState: row.pr_ci_state,
+    prStopReason: row.pr_stop_reason,
     branchName: row.branch_name,
     worktreePath: row.worktree_path,
     workspaceStatus: row.workspace_status,

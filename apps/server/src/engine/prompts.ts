@@ -7,7 +7,7 @@ import type { ProjectRow, TaskRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { detectDefaultBranch } from '../forge/git';
 import { githubRepoOf, describePullRequest } from '../forge/github';
-import { renderPrompt } from '../prompts/render';
+import { renderPrompt, variablesUsed } from '../prompts/render';
 import { PromptStore } from '../prompts/store';
 import { devServerPort, taskArchive } from '../workspace/paths';
 import { signalCommand } from './signal-command';
@@ -18,6 +18,24 @@ export interface RunPromptInput {
   agentType: AgentType;
   technical: boolean;
   feedback: string | null;
+  /** Planning only: the user's note on the previous plan ("Revise plan"). */
+  note: string | null;
+}
+
+/** The `{{revisionNote}}` of a planning prompt: the user's note as a section, or nothing. */
+export function revisionNoteSection(note: string | null): string {
+  if (note === null) return '';
+  return `## The user's note on the previous plan
+
+The user read the plan in the task document and asks you to revise it. Their note, verbatim:
+
+${note
+  .split('\n')
+  .map((line) => `> ${line}`)
+  .join('\n')}
+
+Revise the plan accordingly: keep its *Original Request* section unchanged and change what the note asks for.
+`;
 }
 
 /**
@@ -90,5 +108,11 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config' | 'logger'>, inpu
         : 'There is no GitHub remote for this repository; no pull request can be opened.';
   }
   if (input.feedback !== null) vars.feedback = input.feedback;
+  if (input.agentType === 'planification') {
+    vars.revisionNote = revisionNoteSection(input.note);
+    // An override written before the note existed still gets it, after its own text.
+    if (input.note !== null && !variablesUsed(template).includes('revisionNote'))
+      return `${renderPrompt(template, vars)}\n\n${vars.revisionNote}`;
+  }
   return renderPrompt(template, vars);
 }

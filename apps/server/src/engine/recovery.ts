@@ -133,7 +133,7 @@ export async function resumeInterruptedRun(
     token,
   });
   const prompt = promptLost
-    ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: turn.technical, feedback: null })
+    ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: turn.technical, feedback: null, note: null })
     : null;
   const resumed = await resumeRunTransition(deps, run, actingUserId, hash);
   const setup = { ...turn.setup, linkedRun: runEndHooks(deps, run.id), onComplete: () => onComplete(run.id) };

@@ -22,6 +22,8 @@ export interface StartRunRequest {
   actingUserId: number;
   /** For PR-feedback runs: the review comments to address. */
   feedback?: string;
+  /** For planning runs ("Revise plan"): what the user wants changed in the plan. */
+  note?: string;
   /** For webhook runs: the GitHub comment or review that asked for it. */
   triggerUrl?: string;
   /** Called when the run's turn has ended (the completion handler). */
@@ -62,6 +64,7 @@ export async function startRun(deps: Deps, req: StartRunRequest): Promise<AgentR
     agentType: req.agentType,
     technical: turn.technical,
     feedback: req.feedback ?? null,
+    note: req.note ?? null,
   });
   const run = await startRunTransition(deps, {
     taskId: task.id,

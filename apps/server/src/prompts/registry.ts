@@ -45,6 +45,9 @@ export const COMMON_VARIABLES = [
   'devServerPort',
 ] as const;
 
+/** Supplied to planning runs: the user's note on the previous plan as a section ("Revise plan"), or empty. */
+const WITH_REVISION_NOTE = [...COMMON_VARIABLES, 'revisionNote'] as const;
+
 /** Supplied to PR and YOLO runs: the pull request's state as the server saw it. */
 const WITH_PR_STATUS = [...COMMON_VARIABLES, 'prStatus'] as const;
 
@@ -53,7 +56,7 @@ export const PROMPTS: readonly PromptDef[] = [
     name: 'planning',
     label: 'Planning',
     kind: 'prompt',
-    variables: COMMON_VARIABLES,
+    variables: WITH_REVISION_NOTE,
     signals: ['plan-complete'],
     defaultContent: PLANNING,
   },
@@ -61,7 +64,7 @@ export const PROMPTS: readonly PromptDef[] = [
     name: 'planning-nontechnical',
     label: 'Planning (non-technical user)',
     kind: 'prompt',
-    variables: COMMON_VARIABLES,
+    variables: WITH_REVISION_NOTE,
     signals: ['plan-complete'],
     defaultContent: PLANNING_NONTECHNICAL,
   },

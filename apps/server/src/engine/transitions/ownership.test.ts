@@ -24,6 +24,8 @@ const OWNED: Record<'agent_runs' | 'tasks', readonly string[]> = {
     'pr_agent_complete',
     'pr_url',
     'pr_closed',
+    'pr_ci_state',
+    'pr_stop_reason',
   ],
 };
 

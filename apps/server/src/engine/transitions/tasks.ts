@@ -3,6 +3,7 @@
 // writes the task's row and publishes `task.updated` (and `task.blocked`) after
 // the write. Nothing else in the server writes the task's status or its
 // workflow flags; a human's status move is checked in task-moves.ts.
+import type { PrCiState } from '@bottega/protocol';
 import type { AgentRunRow, NewTask, TaskRow } from '../../db/schema';
 import { iso } from '../../time';
 import { publishBlocked, publishTask, type TransitionDeps } from './publish';
@@ -48,7 +49,10 @@ export async function recordSignalTransition(deps: TransitionDeps, run: Pick<Age
     case 'workflow-blocked':
       return blockTaskTransition(deps, run.task_id, s.reason);
     case 'pr-complete':
-      task = await update.set({ pr_agent_complete: 1, status: 'in_review', updated_at: now }).returningAll().executeTakeFirstOrThrow();
+      task = await update
+        .set({ pr_agent_complete: 1, pr_stop_reason: null, status: 'in_review', updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       break;
   }
   publishTask(deps, task);
@@ -68,11 +72,47 @@ export async function blockTaskTransition(deps: TransitionDeps, taskId: number, 
   return task;
 }
 
-/** The PR agent's pull request was found on GitHub: its address goes on the task. */
-export async function pullRequestOpenedTransition(deps: TransitionDeps, taskId: number, prUrl: string): Promise<TaskRow | undefined> {
+/**
+ * The task's pull request was found on GitHub: its address and CI state go on
+ * the task, and any earlier "stopped without a pull request" reason is void.
+ */
+export async function pullRequestOpenedTransition(
+  deps: TransitionDeps,
+  taskId: number,
+  prUrl: string,
+  ci: PrCiState,
+): Promise<TaskRow | undefined> {
   const task = await deps.db
     .updateTable('tasks')
-    .set({ pr_url: prUrl, updated_at: iso(deps.now()) })
+    .set({ pr_url: prUrl, pr_ci_state: ci, pr_stop_reason: null, updated_at: iso(deps.now()) })
+    .where('id', '=', taskId)
+    .returningAll()
+    .executeTakeFirst();
+  if (task) publishTask(deps, task);
+  return task;
+}
+
+/** The pull request's CI changed on GitHub (a webhook said so, the state was read again). */
+export async function pullRequestCiTransition(deps: TransitionDeps, taskId: number, ci: PrCiState): Promise<TaskRow | undefined> {
+  const task = await deps.db
+    .updateTable('tasks')
+    .set({ pr_ci_state: ci, updated_at: iso(deps.now()) })
+    .where('id', '=', taskId)
+    .returningAll()
+    .executeTakeFirst();
+  if (task) publishTask(deps, task);
+  return task;
+}
+
+/**
+ * The PR agent's run completed without `pr-complete`: why it stopped (no
+ * GitHub remote, no pull request opened, CI not green) goes on the task, so
+ * the task page says what happened instead of offering a fresh Run.
+ */
+export async function prAgentStoppedTransition(deps: TransitionDeps, taskId: number, reason: string): Promise<TaskRow | undefined> {
+  const task = await deps.db
+    .updateTable('tasks')
+    .set({ pr_stop_reason: reason, updated_at: iso(deps.now()) })
     .where('id', '=', taskId)
     .returningAll()
     .executeTakeFirst();

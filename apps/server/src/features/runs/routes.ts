@@ -28,6 +28,7 @@ export function runRoutes(deps: Deps): RouteDef[] {
           agentType: body.agentType,
           trigger: 'manual',
           actingUserId: c.get('user').id,
+          ...(body.note !== undefined ? { note: body.note } : {}),
           onComplete,
         });
         return c.json({ run: await presentRunWithUsage(db, run) }, 201);

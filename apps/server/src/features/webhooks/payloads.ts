@@ -57,3 +57,12 @@ export const ReviewComment = z
   })
   .loose();
 export type ReviewComment = z.infer<typeof ReviewComment>;
+
+/** A check suite of a commit changed (`check_suite`); only its branch matters here. */
+export const CheckSuitePayload = z
+  .object({
+    action: z.string(),
+    check_suite: z.object({ head_branch: z.string().nullish() }).loose(),
+    repository: Repository,
+  })
+  .loose();

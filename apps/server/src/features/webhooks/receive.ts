@@ -14,18 +14,18 @@ import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
 import { ExecError } from '../../process/exec';
 import { onRunComplete } from '../../engine/completion';
 import { startRun } from '../../engine/run-starter';
-import { completeMergedTask } from '../../engine/merge';
+import { completeMergedTask, recordPullRequestUrl } from '../../engine/merge';
 import { liveRunOf } from '../../engine/transitions/runs';
 import { pullRequestClosedTransition } from '../../engine/transitions/tasks';
 import { readInstanceSettings } from '../admin/instance-settings';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
-import { IssueCommentPayload, PullRequestPayload, ReviewComment, ReviewPayload } from './payloads';
+import { CheckSuitePayload, IssueCommentPayload, PullRequestPayload, ReviewComment, ReviewPayload } from './payloads';
 
 /** What a delivery led to: the webhook route's answer (packages/protocol). */
 export type DeliveryOutcome = WebhookDeliveryResponse;
 
 /** The events Bottega acts on; the admin subscribes the webhook to exactly these. */
-export const WEBHOOK_EVENTS = ['issue_comment', 'pull_request_review', 'pull_request'] as const;
+export const WEBHOOK_EVENTS = ['issue_comment', 'pull_request_review', 'pull_request', 'check_suite'] as const;
 
 const ignored = (reason: string): DeliveryOutcome => ({ status: 'ignored', reason });
 
@@ -171,11 +171,12 @@ async function onPullRequest(deps: Deps, raw: unknown): Promise<DeliveryOutcome>
   const parsed = PullRequestPayload.safeParse(raw);
   if (!parsed.success) return ignored('not a pull request payload');
   const p = parsed.data;
-  if (p.action !== 'closed' && p.action !== 'reopened') return ignored(`pull request ${p.action}`);
   const scope = await taskForBranch(deps, p.repository.full_name, p.pull_request.head.ref);
   if (typeof scope === 'string') return ignored(scope);
   const { project, task } = scope;
   if (task.status === 'completed') return ignored(`task ${task.id} is completed`);
+  // Opened, pushed to, edited…: its CI is read again for the task page.
+  if (p.action !== 'closed' && p.action !== 'reopened') return refreshCi(deps, scope);
   if (p.action === 'closed' && p.pull_request.merged) {
     if (await liveRunOf(deps.db, task.id))
       return ignored(`an agent is still running on task ${task.id}; use Merge & clean up once it ends`);
@@ -185,6 +186,24 @@ async function onPullRequest(deps: Deps, raw: unknown): Promise<DeliveryOutcome>
   const closed = p.action === 'closed';
   await pullRequestClosedTransition(deps, task.id, closed, p.pull_request.html_url);
   return closed ? { status: 'closed', taskId: task.id } : { status: 'reopened', taskId: task.id };
+}
+
+/** A check suite ran on a task's branch: the pull request's CI is read again for the task page. */
+async function onCheckSuite(deps: Deps, raw: unknown): Promise<DeliveryOutcome> {
+  const parsed = CheckSuitePayload.safeParse(raw);
+  if (!parsed.success) return ignored('not a check suite payload');
+  const p = parsed.data;
+  if (!p.check_suite.head_branch) return ignored('a check suite without a branch');
+  const scope = await taskForBranch(deps, p.repository.full_name, p.check_suite.head_branch);
+  if (typeof scope === 'string') return ignored(scope);
+  if (scope.task.status === 'completed') return ignored(`task ${scope.task.id} is completed`);
+  return refreshCi(deps, scope);
+}
+
+async function refreshCi(deps: Deps, { project, task }: TaskScope): Promise<DeliveryOutcome> {
+  const lookup = await recordPullRequestUrl(deps, project, task);
+  if (lookup.kind !== 'found') return ignored(`no pull request to read for task ${task.id}`);
+  return { status: 'ci', taskId: task.id, ci: lookup.pr.ci };
 }
 
 /** Decides and acts on one verified delivery. */
@@ -197,6 +216,8 @@ export async function handleDelivery(deps: Deps, event: string, payload: unknown
       return onReview(deps, payload, triggerHandle);
     case 'pull_request':
       return onPullRequest(deps, payload);
+    case 'check_suite':
+      return onCheckSuite(deps, payload);
     default:
       return ignored(`event ${event || '(none)'} is not handled`);
   }

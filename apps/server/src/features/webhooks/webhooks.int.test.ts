@@ -341,6 +341,41 @@ describe('with a webhook secret', () => {
     expect(health).toMatchObject({ secretConfigured: true, triggerHandle: 'bottega' });
   });
 
+  it("reads the pull request's CI again when a check suite ran on its branch, and when the pull request changed", async () => {
+    const deliver = async (event: 'check_suite' | 'pull_request', payload: object) =>
+      (await gh.deliverWebhook(hookUrl, event, payload, SECRET)).body;
+    const checkSuite = (head: string) => ({
+      action: 'completed',
+      check_suite: { head_branch: head },
+      repository: { full_name: 'acme/greeter' },
+    });
+    expect((await task()).prCiState).toBeNull();
+
+    await gh.setChecks('acme', 'greeter', prNumber, [{ name: 'test', status: 'completed', conclusion: 'failure' }]);
+    expect(await deliver('check_suite', checkSuite(branch))).toEqual({ status: 'ci', taskId: w.task.id, ci: 'failure' });
+    expect(await task()).toMatchObject({ prCiState: 'failure', prUrl: expect.stringMatching(/\/acme\/greeter\/pull\/\d+$/) });
+
+    await gh.setChecks('acme', 'greeter', prNumber, [{ name: 'test', status: 'completed', conclusion: 'success' }]);
+    const pushed = {
+      action: 'synchronize',
+      pull_request: {
+        number: prNumber,
+        html_url: `https://github.com/acme/greeter/pull/${prNumber}`,
+        state: 'open',
+        merged: false,
+        updated_at: new Date().toISOString(),
+        head: { ref: branch },
+      },
+      repository: { full_name: 'acme/greeter' },
+    };
+    expect(await deliver('pull_request', pushed)).toEqual({ status: 'ci', taskId: w.task.id, ci: 'success' });
+    expect((await task()).prCiState).toBe('success');
+
+    // Not a task's branch: nothing is read.
+    expect(await deliver('check_suite', checkSuite('main'))).toMatchObject({ status: 'ignored' });
+    expect((await task()).prCiState).toBe('success');
+  });
+
   it('completes the task when its PR is merged on GitHub, and flags one closed without merging', async () => {
     // Closed, reopened and merged on GitHub (with gh, as a person would), each followed by its event.
     const ghPr = (verb: 'close' | 'reopen' | 'merge') =>

@@ -16,6 +16,7 @@ run builds that write files, or touch git.
 - Plan template: \`{{planTemplatePath}}\`
 - Port reserved for this task's dev and test servers: {{devServerPort}}
 
+{{revisionNote}}
 ## Steps
 
 1. **Read the task document in full, first.** Its current content is the user's original
@@ -87,6 +88,7 @@ write each one down in the plan's *Overview* so that reviewers can see what was 
 - Plan template: \`{{planTemplatePath}}\`
 - Port reserved for this task's dev and test servers: {{devServerPort}}
 
+{{revisionNote}}
 ## Steps
 
 1. **Read the task document in full, first.** Its current content is the user's original

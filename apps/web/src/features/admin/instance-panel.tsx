@@ -13,6 +13,7 @@ const EVENT_LABELS: Record<string, string> = {
   issue_comment: 'Issue comments',
   pull_request_review: 'Pull request reviews',
   pull_request: 'Pull requests',
+  check_suite: 'Check suites',
 };
 
 export function InstancePanel() {

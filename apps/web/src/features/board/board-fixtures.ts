@@ -20,6 +20,8 @@ export function buildTask(id: number, status: TaskStatus, over: Partial<TaskDto>
     prAgentComplete: false,
     prUrl: null,
     prClosed: false,
+    prCiState: null,
+    prStopReason: null,
     branchName: null,
     worktreePath: null,
     workspaceStatus: 'none',

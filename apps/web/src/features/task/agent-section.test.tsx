@@ -1,7 +1,8 @@
-// The agent section rendered: one button per role labelled with its derived
-// state, the busy notice on a 409, the connect-provider modal on a 403
-// PROVIDER_CREDENTIALS_MISSING, a started run landing in the runs cache, and
-// the resume actions for a blocked task and an interrupted run.
+// The agent section rendered: the pipeline strip and the one next action
+// (approve or revise the plan, unblock, resume), one button per role under
+// "Run an agent" labelled with its derived state, the busy notice on a 409,
+// the connect-provider modal on a 403 PROVIDER_CREDENTIALS_MISSING, and a
+// started run landing in the runs cache.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -43,7 +44,9 @@ function answerWith(status: number, body: unknown) {
 }
 
 const buttonStates = () =>
-  screen.getAllByRole('listitem').map((li) => [li.dataset.testid, li.dataset.state, within(li).getByRole('button').textContent]);
+  within(screen.getByTestId('run-an-agent'))
+    .getAllByRole('listitem')
+    .map((li) => [li.dataset.testid, li.dataset.state, within(li).getByRole('button').textContent]);
 
 describe('AgentSection', () => {
   it('shows one button per workflow role with its derived state', () => {
@@ -63,7 +66,10 @@ describe('AgentSection', () => {
     ]);
     expect(screen.getByRole('button', { name: 'Review: Running' }).hasAttribute('disabled')).toBe(true);
     expect(screen.getByRole('button', { name: 'Pull request: Run' }).hasAttribute('disabled')).toBe(false);
-    expect(screen.getByText('Review agent running')).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'What next' }).textContent).toContain('The review agent is working.');
+    expect(screen.getByRole('list', { name: 'Pipeline' }).querySelector('[data-stage="review"]')?.getAttribute('data-state')).toBe(
+      'running',
+    );
     expect(screen.getByTestId('agent-review').querySelector('a')?.getAttribute('href')).toBe('/projects/3/tasks/7/chat/30');
   });
 
@@ -109,12 +115,40 @@ describe('AgentSection', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('the task is completed');
   });
 
-  it('resumes a blocked task by starting the implementation agent by hand', async () => {
+  it('approves the plan by starting implementation', async () => {
     const calls = answerWith(201, { run: makeRun(5, 'implementation', 'running') });
-    renderSection(makeTask({ workflowBlocked: true, blockReason: 'The API key is missing' }), [makeRun(4, 'review', 'completed')]);
-    const banner = screen.getByRole('region', { name: 'Needs attention' });
+    renderSection(makeTask({ planificationComplete: true }), [makeRun(4, 'planification', 'completed')]);
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(banner.textContent).toContain('The plan is ready for your review.');
+    fireEvent.click(within(banner).getByRole('button', { name: 'Approve plan' }));
+    await waitFor(() => expect(calls).toEqual([{ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'implementation' } }]));
+  });
+
+  it('revises the plan: planning runs again with the note', async () => {
+    const calls = answerWith(201, { run: makeRun(5, 'planification', 'running') });
+    renderSection(makeTask({ planificationComplete: true }), [makeRun(4, 'planification', 'completed')]);
+    const banner = screen.getByRole('region', { name: 'What next' });
+    fireEvent.click(within(banner).getByRole('button', { name: 'Revise plan…' }));
+    const submit = within(banner).getByRole('button', { name: 'Revise plan' });
+    expect(submit.hasAttribute('disabled')).toBe(true);
+    fireEvent.change(within(banner).getByLabelText('What should change in the plan?'), { target: { value: '  Keep greet as it is.  ' } });
+    fireEvent.click(submit);
+    await waitFor(() =>
+      expect(calls).toEqual([
+        { url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'planification', note: 'Keep greet as it is.' } },
+      ]),
+    );
+  });
+
+  it('unblocks a blocked task by starting the implementation agent by hand', async () => {
+    const calls = answerWith(201, { run: makeRun(5, 'implementation', 'running') });
+    renderSection(makeTask({ planificationComplete: true, workflowBlocked: true, blockReason: 'The API key is missing' }), [
+      makeRun(3, 'implementation', 'completed'),
+      makeRun(4, 'review', 'completed'),
+    ]);
+    const banner = screen.getByRole('region', { name: 'What next' });
     expect(banner.textContent).toContain('The API key is missing');
-    fireEvent.click(within(banner).getByRole('button', { name: 'Resume' }));
+    fireEvent.click(within(banner).getByRole('button', { name: 'Unblock' }));
     await waitFor(() => expect(calls).toEqual([{ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'implementation' } }]));
   });
 
@@ -123,7 +157,7 @@ describe('AgentSection', () => {
     renderSection(makeTask(), [
       makeRun(4, 'implementation', 'interrupted', { failureReason: 'the server stopped while this run was active' }),
     ]);
-    const banner = screen.getByRole('region', { name: 'Needs attention' });
+    const banner = screen.getByRole('region', { name: 'What next' });
     expect(banner.textContent).toContain('the server stopped');
     fireEvent.click(within(banner).getByRole('button', { name: 'Resume' }));
     await waitFor(() => expect(calls.map((c) => [c.method, c.url])).toEqual([['POST', '/api/agent-runs/4/resume']]));
@@ -131,6 +165,29 @@ describe('AgentSection', () => {
 
   it('disables every button on a completed task', () => {
     renderSection(makeTask({ status: 'completed' }), []);
+    expect(screen.getByRole('region', { name: 'What next' }).textContent).toContain('This task is completed.');
     for (const b of screen.getAllByRole('button')) expect(b.hasAttribute('disabled')).toBe(true);
+  });
+
+  it('says why the pull request agent stopped without a pull request, and offers to run it again', () => {
+    renderSection(makeTask({ planificationComplete: true, workflowComplete: true, prStopReason: 'The repository has no GitHub remote.' }), [
+      makeRun(1, 'planification', 'completed'),
+      makeRun(2, 'implementation', 'completed'),
+      makeRun(3, 'review', 'completed'),
+      makeRun(4, 'pr', 'completed'),
+    ]);
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(banner.textContent).toContain('The pull request agent stopped without a pull request.');
+    expect(banner.textContent).toContain('The repository has no GitHub remote.');
+    expect(within(banner).getByRole('button', { name: 'Run the pull request agent again' })).toBeTruthy();
+  });
+
+  it('shows an open pull request with its link, CI state and the merge action', () => {
+    const prUrl = 'https://github.com/acme/app/pull/3';
+    renderSection(makeTask({ status: 'in_review', prAgentComplete: true, prUrl, prCiState: 'success' }), [makeRun(4, 'pr', 'completed')]);
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(within(banner).getByRole('link', { name: 'Open pull request ↗' }).getAttribute('href')).toBe(prUrl);
+    expect(banner.textContent).toContain('CI passed');
+    expect(within(banner).getByRole('button', { name: 'Merge & clean up' })).toBeTruthy();
   });
 });

@@ -1,17 +1,21 @@
-// The agent section: one Run button per role showing its derived state, the
-// "busy" notice when the server says an agent is already running (409), the
-// connect-provider modal when the user has no provider (403), and the banner
-// for a blocked task, an interrupted run or a failed run, with its action.
+// The agent section (docs/behaviour/web-app.md#pipeline): the pipeline strip, the one primary
+// action or end-state banner of what comes next (both from `taskProgress`,
+// packages/protocol), and one level down a "Run an agent" disclosure with one
+// Run button per role; the "busy" notice when the server says an agent is
+// already running (409) and the connect-provider modal when the user has no
+// provider (403).
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { AgentRunDto, AgentType, TaskDto } from '@bottega/protocol';
+import { taskProgress, type AgentRunDto, type AgentType, type TaskDto } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { upsertById } from '../../lib/live';
 import { paths } from '../../lib/routing';
-import { Badge, Button, InlineError, Modal } from '../../ui';
-import { agentState, attentionFor, latestRun, liveRun, rolesFor, ROLE_LABELS, STATE_LABELS, type AgentButtonState } from './agent-state';
+import { Button, InlineError, Modal } from '../../ui';
+import { agentState, latestRun, rolesFor, STATE_LABELS, type AgentButtonState } from './agent-state';
+import { NextStep } from './next-step';
+import { PipelineStrip } from './pipeline-strip';
 
 const stateStyle: Record<AgentButtonState, { variant: 'primary' | 'secondary' | 'danger'; tone: 'stone' | 'sky' | 'green' | 'red' }> = {
   idle: { variant: 'primary', tone: 'stone' },
@@ -36,8 +40,9 @@ function useRunActions(task: TaskDto) {
     else setOutcome({ kind: 'error', error });
   };
   const start = useMutation({
-    mutationFn: async (agentType: AgentType) =>
-      (await api.post('/api/tasks/:taskId/agent-runs', { params: { taskId: task.id }, body: { agentType } })).run,
+    mutationFn: async ({ agentType, note }: { agentType: AgentType; note?: string }) =>
+      (await api.post('/api/tasks/:taskId/agent-runs', { params: { taskId: task.id }, body: note ? { agentType, note } : { agentType } }))
+        .run,
     onMutate: () => setOutcome(null),
     onSuccess: onStarted,
     onError,
@@ -53,62 +58,76 @@ function useRunActions(task: TaskDto) {
 
 export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly AgentRunDto[] }) {
   const { start, resume, outcome, dismiss } = useRunActions(task);
-  const live = liveRun(runs);
-  const attention = attentionFor(task, runs);
-  const pendingType = start.isPending ? start.variables : null;
+  const progress = taskProgress(task, runs);
+  const pendingType = start.isPending ? start.variables.agentType : null;
   const closed = task.status === 'completed';
 
   return (
-    <section aria-labelledby="agents-heading" className="rounded-lg border border-stone-200 bg-white p-4">
-      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 id="agents-heading" className="text-lg font-semibold">
-          Agents
-        </h2>
-        {live && <Badge tone="sky">{ROLE_LABELS[live.agentType]} agent running</Badge>}
-      </div>
-      {closed && <p className="mb-3 text-sm text-stone-600">This task is completed; no more agents run on it.</p>}
-      <ul className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
-        {rolesFor(task).map((role) => {
-          const state = agentState(task, runs, role.agentType);
-          const label = STATE_LABELS[state];
-          const last = latestRun(runs, role.agentType);
-          return (
-            <li
-              key={role.agentType}
-              className="flex items-center justify-between gap-2 rounded-md border border-stone-200 px-3 py-2"
-              data-testid={`agent-${role.agentType}`}
-              data-state={state}
-            >
-              <div className="min-w-0">
-                <p className="font-medium">{role.label}</p>
-                {last?.conversationId ? (
-                  <Link className="text-xs text-indigo-700 underline" to={paths.chat(task.projectId, task.id, last.conversationId)}>
-                    Latest conversation
-                  </Link>
-                ) : (
-                  <p className="text-xs text-stone-500">{last ? 'Starting…' : 'Not run yet'}</p>
-                )}
-              </div>
-              <Button
-                variant={stateStyle[state].variant}
-                aria-label={`${role.label}: ${label}`}
-                title={
-                  state === 'running'
-                    ? 'This agent is running'
-                    : state === 'idle'
-                      ? `Run the ${role.label.toLowerCase()} agent`
-                      : `Run the ${role.label.toLowerCase()} agent again`
-                }
-                disabled={state === 'running' || closed}
-                busy={pendingType === role.agentType}
-                onClick={() => start.mutate(role.agentType)}
-              >
-                {label}
-              </Button>
-            </li>
-          );
-        })}
-      </ul>
+    <section aria-labelledby="agents-heading" className="flex flex-col gap-3 rounded-lg border border-stone-200 bg-white p-4">
+      <h2 id="agents-heading" className="text-lg font-semibold">
+        Pipeline
+      </h2>
+      <PipelineStrip progress={progress} />
+      <NextStep
+        task={task}
+        runs={runs}
+        next={progress.next}
+        actions={{
+          start: (agentType, note) => start.mutate(note ? { agentType, note } : { agentType }),
+          resume: (runId) => resume.mutate(runId),
+          pending: resume.isPending ? 'resume' : pendingType,
+        }}
+      />
+      <details className="group rounded-md border border-stone-200" data-testid="run-an-agent">
+        <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-stone-700 select-none hover:bg-stone-50">
+          Run an agent
+        </summary>
+        <div className="border-t border-stone-200 p-3">
+          <p className="mb-2 text-xs text-stone-500">Start any role by hand, outside the usual order. A manual run lifts a block.</p>
+          <ul className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
+            {rolesFor(task).map((role) => {
+              const state = agentState(task, runs, role.agentType);
+              const label = STATE_LABELS[state];
+              const last = latestRun(runs, role.agentType);
+              return (
+                <li
+                  key={role.agentType}
+                  className="flex items-center justify-between gap-2 rounded-md border border-stone-200 px-3 py-2"
+                  data-testid={`agent-${role.agentType}`}
+                  data-state={state}
+                >
+                  <div className="min-w-0">
+                    <p className="font-medium">{role.label}</p>
+                    {last?.conversationId ? (
+                      <Link className="text-xs text-indigo-700 underline" to={paths.chat(task.projectId, task.id, last.conversationId)}>
+                        Latest conversation
+                      </Link>
+                    ) : (
+                      <p className="text-xs text-stone-500">{last ? 'Starting…' : 'Not run yet'}</p>
+                    )}
+                  </div>
+                  <Button
+                    variant={stateStyle[state].variant}
+                    aria-label={`${role.label}: ${label}`}
+                    title={
+                      state === 'running'
+                        ? 'This agent is running'
+                        : state === 'idle'
+                          ? `Run the ${role.label.toLowerCase()} agent`
+                          : `Run the ${role.label.toLowerCase()} agent again`
+                    }
+                    disabled={state === 'running' || closed}
+                    busy={pendingType === role.agentType}
+                    onClick={() => start.mutate({ agentType: role.agentType })}
+                  >
+                    {label}
+                  </Button>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      </details>
 
       {outcome?.kind === 'busy' && (
         <div
@@ -142,57 +161,6 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
             </Link>
           </div>
         </Modal>
-      )}
-
-      {attention && (
-        <div
-          role="region"
-          aria-label="Needs attention"
-          className="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900"
-        >
-          {attention.kind === 'blocked' && (
-            <>
-              <p className="font-medium">
-                The workflow is blocked{attention.reason === 'max_iterations' ? ' after too many agent runs' : ''}.
-              </p>
-              {attention.reason && attention.reason !== 'max_iterations' && <p className="mt-1 whitespace-pre-wrap">{attention.reason}</p>}
-              <p className="mt-1 text-red-800">
-                Resuming starts the {ROLE_LABELS[attention.resumeWith].toLowerCase()} agent by hand, which lifts the block.
-              </p>
-              <Button
-                className="mt-2"
-                variant="primary"
-                busy={pendingType === attention.resumeWith}
-                onClick={() => start.mutate(attention.resumeWith)}
-              >
-                Resume
-              </Button>
-            </>
-          )}
-          {attention.kind === 'interrupted' && (
-            <>
-              <p className="font-medium">The {ROLE_LABELS[attention.run.agentType].toLowerCase()} run was interrupted.</p>
-              {attention.run.failureReason && <p className="mt-1">{attention.run.failureReason}</p>}
-              <Button className="mt-2" variant="primary" busy={resume.isPending} onClick={() => resume.mutate(attention.run.id)}>
-                Resume
-              </Button>
-            </>
-          )}
-          {attention.kind === 'failed' && (
-            <>
-              <p className="font-medium">The {ROLE_LABELS[attention.run.agentType].toLowerCase()} run failed.</p>
-              {attention.run.failureReason && <p className="mt-1 whitespace-pre-wrap">{attention.run.failureReason}</p>}
-              <Button
-                className="mt-2"
-                variant="primary"
-                busy={pendingType === attention.run.agentType}
-                onClick={() => start.mutate(attention.run.agentType)}
-              >
-                Retry {ROLE_LABELS[attention.run.agentType].toLowerCase()}
-              </Button>
-            </>
-          )}
-        </div>
       )}
     </section>
   );

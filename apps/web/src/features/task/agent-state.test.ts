@@ -2,7 +2,7 @@
 // role through idle, running, completed and failed, the newest run winning,
 // and the roles a YOLO task offers.
 import { describe, expect, it } from 'vitest';
-import { agentState, attentionFor, rolesFor } from './agent-state';
+import { agentState, rolesFor } from './agent-state';
 import { makeRun, makeTask } from './task-fixtures';
 
 describe('rolesFor', () => {
@@ -41,6 +41,10 @@ describe('agentState', () => {
     expect(agentState(makeTask({ planificationComplete: true }), [], 'planification')).toBe('completed');
   });
 
+  it('is idle, not completed, for implementation while the loop is blocked', () => {
+    expect(agentState(makeTask({ workflowBlocked: true }), [makeRun(1, 'implementation', 'completed')], 'implementation')).toBe('idle');
+  });
+
   it('is completed for implementation (which signals nothing) once its newest run completed', () => {
     expect(agentState(task, [makeRun(1, 'implementation', 'completed')], 'implementation')).toBe('completed');
     expect(agentState(task, [makeRun(2, 'implementation', 'completed'), makeRun(1, 'implementation', 'failed')], 'implementation')).toBe(
@@ -69,32 +73,5 @@ describe('agentState', () => {
     expect(agentState({ ...yolo, prAgentComplete: true, workflowComplete: true }, [makeRun(1, 'yolo', 'completed')], 'yolo')).toBe(
       'completed',
     );
-  });
-});
-
-describe('attentionFor', () => {
-  it('offers to resume a blocked task with the implementation (or YOLO) agent', () => {
-    expect(attentionFor(makeTask({ workflowBlocked: true, blockReason: 'needs a key' }), [makeRun(1, 'review', 'completed')])).toEqual({
-      kind: 'blocked',
-      reason: 'needs a key',
-      resumeWith: 'implementation',
-    });
-    expect(attentionFor(makeTask({ yoloMode: true, workflowBlocked: true, blockReason: null }), [])).toEqual({
-      kind: 'blocked',
-      reason: null,
-      resumeWith: 'yolo',
-    });
-  });
-
-  it('points at the newest run when it was interrupted or failed, and at nothing while a run is live', () => {
-    const interrupted = makeRun(2, 'implementation', 'interrupted');
-    expect(attentionFor(makeTask(), [makeRun(1, 'planification', 'completed'), interrupted])).toEqual({
-      kind: 'interrupted',
-      run: interrupted,
-    });
-    const failed = makeRun(3, 'review', 'failed', { failureReason: 'invalid model' });
-    expect(attentionFor(makeTask(), [interrupted, failed])).toEqual({ kind: 'failed', run: failed });
-    expect(attentionFor(makeTask({ workflowBlocked: true }), [makeRun(4, 'implementation', 'running')])).toBeNull();
-    expect(attentionFor(makeTask(), [makeRun(1, 'planification', 'completed')])).toBeNull();
   });
 });

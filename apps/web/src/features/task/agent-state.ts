@@ -21,7 +21,10 @@ export function rolesFor(task: Pick<TaskDto, 'yoloMode'>): AgentRole[] {
   return types.map((agentType) => ({ agentType, label: ROLE_LABELS[agentType] }));
 }
 
-export type TaskFlags = Pick<TaskDto, 'planificationComplete' | 'workflowComplete' | 'refinementComplete' | 'prAgentComplete'>;
+export type TaskFlags = Pick<
+  TaskDto,
+  'planificationComplete' | 'workflowComplete' | 'workflowBlocked' | 'refinementComplete' | 'prAgentComplete'
+>;
 
 /** The flag a role's signal sets, when it has one; implementation has none (review judges it). */
 function flagDone(agentType: AgentType, task: TaskFlags): boolean | null {
@@ -53,7 +56,7 @@ export function latestRun(runs: readonly AgentRunDto[], agentType: AgentType): A
  * running: its newest run is live. failed: its newest run failed, was
  * interrupted or blocked. completed: its flag is set (plan complete, READY,
  * refinement done, PR complete) — for implementation, which signals nothing,
- * its newest run completed. idle otherwise (never run, or it ended without
+ * its newest run completed and the loop is not blocked. idle otherwise (never run, or it ended without
  * reaching its goal, e.g. a review that asked for more work).
  */
 export function agentState(task: TaskFlags, runs: readonly AgentRunDto[], agentType: AgentType): AgentButtonState {
@@ -61,7 +64,8 @@ export function agentState(task: TaskFlags, runs: readonly AgentRunDto[], agentT
   if (last && (last.status === 'running' || last.status === 'pending')) return 'running';
   if (last && FAILED.includes(last.status)) return 'failed';
   const flag = flagDone(agentType, task);
-  if (flag === null) return last?.status === 'completed' ? 'completed' : 'idle';
+  // Implementation is not done while the loop is blocked: running it again is how the block is lifted.
+  if (flag === null) return last?.status === 'completed' && !task.workflowBlocked ? 'completed' : 'idle';
   return flag ? 'completed' : 'idle';
 }
 
@@ -71,35 +75,3 @@ export const STATE_LABELS: Record<AgentButtonState, string> = {
   completed: 'Completed',
   failed: 'Failed',
 };
-
-/** The live run of the task, if any (at most one per task). */
-export function liveRun(runs: readonly AgentRunDto[]): AgentRunDto | undefined {
-  return runs.find((r) => r.status === 'running' || r.status === 'pending');
-}
-
-/**
- * What the "needs attention" banner offers. A blocked task is resumed by a
- * manual run (the server clears the block when a human starts one): the
- * implementation agent, or the YOLO agent on a YOLO task. An interrupted run
- * (the server stopped mid-run) is resumed in its own session. A failed run is
- * retried by starting its role again.
- */
-export type Attention =
-  | { kind: 'blocked'; reason: string | null; resumeWith: AgentType }
-  | { kind: 'interrupted'; run: AgentRunDto }
-  | { kind: 'failed'; run: AgentRunDto }
-  | null;
-
-export function attentionFor(
-  task: Pick<TaskDto, 'workflowBlocked' | 'blockReason' | 'yoloMode' | 'status'>,
-  runs: readonly AgentRunDto[],
-): Attention {
-  if (liveRun(runs)) return null;
-  if (task.workflowBlocked) return { kind: 'blocked', reason: task.blockReason, resumeWith: task.yoloMode ? 'yolo' : 'implementation' };
-  if (task.status === 'completed') return null;
-  let newest: AgentRunDto | undefined;
-  for (const r of runs) if (!newest || r.id > newest.id) newest = r;
-  if (newest?.status === 'interrupted') return { kind: 'interrupted', run: newest };
-  if (newest?.status === 'failed') return { kind: 'failed', run: newest };
-  return null;
-}

@@ -18,6 +18,8 @@ export function makeTask(over: Partial<TaskDto> = {}): TaskDto {
     prAgentComplete: false,
     prUrl: null,
     prClosed: false,
+    prCiState: null,
+    prStopReason: null,
     branchName: 'task/7-add-a-french-greeting',
     worktreePath: null,
     workspaceStatus: 'ready',

@@ -1,17 +1,15 @@
 // Task detail (/projects/:projectId/tasks/:taskId, docs/behaviour/web-app.md#task-page): the task's
-// header (status, flags, workspace, PR, merge), the agent section, the task
+// header (status, workspace, PR link), the pipeline with what comes next, the task
 // document, the branch diff, run history and conversations — all kept live by
 // the task's event subscription. A missing or foreign task goes back to the
 // board; a missing project goes back to the dashboard.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
-import { api, isApiError } from '../../lib/api';
-import { keys } from '../../lib/keys';
+import { isApiError } from '../../lib/api';
 import { useTaskSubscriptions } from '../../lib/live';
 import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
-import { Badge, Button, ErrorState, InlineError, LoadingState, Modal, PageHeader } from '../../ui';
+import { Badge, ErrorState, LoadingState, PageHeader } from '../../ui';
 import { AgentSection } from './agent-section';
 import { DiffPanel } from './diff-panel';
 import { InputFilesPanel } from './input-files-panel';
@@ -87,7 +85,6 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
             Pull request ↗
           </a>
         )}
-        <MergeButton task={task} />
       </PageHeader>
       <TaskFacts task={task} />
       {runs.isPending ? (
@@ -120,14 +117,7 @@ function TaskFacts({ task }: { task: TaskDto }) {
         <Badge tone={statusTone[task.status]}>{statusLabel[task.status]}</Badge>
         {task.yoloMode && <Badge tone="amber">YOLO</Badge>}
         {task.workflowBlocked && <Badge tone="red">Blocked</Badge>}
-        {task.planificationComplete && <Badge tone="green">Plan ready</Badge>}
-        {task.workflowComplete && <Badge tone="green">Review: ready</Badge>}
-        {task.prAgentComplete && <Badge tone="green">PR complete</Badge>}
-        {task.prClosed && (
-          <Badge tone="red" title="The pull request was closed on GitHub without merging; reopen it there to go on.">
-            PR closed without merging
-          </Badge>
-        )}
+        {task.prClosed && <Badge tone="red">PR closed without merging</Badge>}
         {task.branchName && <span className="truncate font-mono text-xs text-stone-500">{task.branchName}</span>}
       </div>
       {task.workspaceStatus === 'preparing' && (
@@ -142,52 +132,5 @@ function TaskFacts({ task }: { task: TaskDto }) {
         </div>
       )}
     </div>
-  );
-}
-
-function MergeButton({ task }: { task: TaskDto }) {
-  const qc = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const merge = useMutation({
-    mutationFn: async () => (await api.post('/api/tasks/:taskId/merge', { params: { taskId: task.id } })).task,
-    onSuccess: (merged) => {
-      qc.setQueryData<TaskDto>(keys.task(task.id), merged);
-      void qc.invalidateQueries({ queryKey: keys.taskDiff(task.id) });
-      setOpen(false);
-    },
-  });
-  // The server merges the task's pull request; without one there is nothing to merge.
-  const hasPullRequest = task.prUrl !== null || task.prAgentComplete || task.status === 'in_review';
-  if (!task.branchName || task.status === 'completed' || !hasPullRequest) return null;
-  const close = () => {
-    if (merge.isPending) return;
-    merge.reset();
-    setOpen(false);
-  };
-  return (
-    <>
-      <Button variant="secondary" onClick={() => setOpen(true)}>
-        Merge &amp; clean up
-      </Button>
-      {open && (
-        <Modal title="Merge and clean up?" onClose={close}>
-          <p className="text-sm text-stone-700">
-            This merges the pull request of <span className="font-mono">{task.branchName}</span> on GitHub, removes the task's worktree and
-            local branch, and marks the task completed. The task document is kept.
-          </p>
-          <div className="mt-3">
-            <InlineError error={merge.error} />
-          </div>
-          <div className="mt-4 flex justify-end gap-2">
-            <Button onClick={close} disabled={merge.isPending}>
-              Cancel
-            </Button>
-            <Button variant="danger" busy={merge.isPending} onClick={() => merge.mutate()}>
-              Merge &amp; clean up
-            </Button>
-          </div>
-        </Modal>
-      )}
-    </>
   );
 }

@@ -1,0 +1,305 @@
+// "What next" on the task page (docs/behaviour/web-app.md#next-step): the one primary action the
+// task's progress calls for — start planning, Approve plan / Revise plan,
+// Unblock, Resume, Retry, run the PR agent again, Merge — or the banner of an
+// end state saying what happened and what to do: blocked and why, the pull
+// request opened (link, CI), the PR agent stopped without one and why,
+// merged, closed without merging.
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { AgentRunDto, AgentType, NextAction, PrCiState, TaskDto } from '@bottega/protocol';
+import { paths } from '../../lib/routing';
+import { Badge, Button } from '../../ui';
+import { latestRun, ROLE_LABELS } from './agent-state';
+import { MergeButton } from './merge-button';
+
+export interface NextStepActions {
+  start: (agentType: AgentType, note?: string) => void;
+  resume: (runId: number) => void;
+  /** The role being started, or 'resume' while a resume is sent. */
+  pending: AgentType | 'resume' | null;
+}
+
+type Tone = 'info' | 'action' | 'attention' | 'success';
+const TONES: Record<Tone, string> = {
+  info: 'border-sky-200 bg-sky-50 text-sky-950',
+  action: 'border-indigo-200 bg-indigo-50 text-indigo-950',
+  attention: 'border-red-200 bg-red-50 text-red-950',
+  success: 'border-green-200 bg-green-50 text-green-950',
+};
+
+function Banner({ tone, title, children }: { tone: Tone; title: string; children?: ReactNode }) {
+  return (
+    <div
+      role="region"
+      aria-label="What next"
+      className={`rounded-md border p-3 text-sm ${TONES[tone]}`}
+      data-testid="next-step"
+      data-tone={tone}
+    >
+      <p className="font-semibold">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+const CI_WORDS: Record<PrCiState, { label: string; tone: 'stone' | 'amber' | 'red' | 'green' }> = {
+  none: { label: 'No CI checks', tone: 'stone' },
+  pending: { label: 'CI running', tone: 'amber' },
+  failure: { label: 'CI failing', tone: 'red' },
+  success: { label: 'CI passed', tone: 'green' },
+};
+
+function PrLink({ url }: { url: string }) {
+  return (
+    <a
+      href={url}
+      target="_blank"
+      rel="noreferrer noopener"
+      className="inline-flex items-center rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100"
+    >
+      Open pull request ↗
+    </a>
+  );
+}
+
+function ConversationLink({ task, run, children }: { task: TaskDto; run: AgentRunDto | undefined; children: ReactNode }) {
+  if (!run?.conversationId) return null;
+  return (
+    <Link className="text-sm text-indigo-700 underline" to={paths.chat(task.projectId, task.id, run.conversationId)}>
+      {children}
+    </Link>
+  );
+}
+
+const role = (t: AgentType) => ROLE_LABELS[t].toLowerCase();
+
+export function NextStep({
+  task,
+  runs,
+  next,
+  actions,
+}: {
+  task: TaskDto;
+  runs: readonly AgentRunDto[];
+  next: NextAction;
+  actions: NextStepActions;
+}) {
+  const busy = (t: AgentType | 'resume') => actions.pending === t;
+  const row = 'mt-2 flex flex-wrap items-center gap-2';
+  switch (next.kind) {
+    case 'running':
+      return (
+        <Banner tone="info" title={`The ${role(next.agentType)} agent is working.`}>
+          <p className="mt-1">The pipeline moves on by itself when it ends; this page updates live.</p>
+          <div className={row}>
+            <ConversationLink task={task} run={latestRun(runs, next.agentType)}>
+              Watch its conversation
+            </ConversationLink>
+          </div>
+        </Banner>
+      );
+    case 'start': {
+      const what =
+        next.agentType === 'planification'
+          ? next.again
+            ? { title: 'Planning ended without a plan.', text: 'Read its conversation for why, then plan again.', label: 'Plan again' }
+            : {
+                title: 'Start with a plan.',
+                text: 'The planning agent reads the request and the code, then writes a plan into the task document for you to approve.',
+                label: 'Start planning',
+              }
+          : next.agentType === 'yolo'
+            ? {
+                title: 'YOLO: one agent does it all.',
+                text: 'It implements, reviews itself and opens the pull request.',
+                label: next.again ? 'Run the YOLO agent again' : 'Start the YOLO agent',
+              }
+            : next.agentType === 'pr'
+              ? {
+                  title: 'The review says the work is ready.',
+                  text: 'The pull request agent commits, pushes, opens the pull request and watches CI.',
+                  label: 'Open the pull request',
+                }
+              : {
+                  title: 'The loop paused.',
+                  text: `The next step is the ${role(next.agentType)} agent.`,
+                  label: `Run ${role(next.agentType)}`,
+                };
+      return (
+        <Banner tone="action" title={what.title}>
+          <p className="mt-1">{what.text}</p>
+          <div className={row}>
+            <Button variant="primary" busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
+              {what.label}
+            </Button>
+          </div>
+        </Banner>
+      );
+    }
+    case 'approve-plan':
+      return <ApprovePlan actions={actions} />;
+    case 'unblock':
+      return (
+        <Banner
+          tone="attention"
+          title={next.reason === 'max_iterations' ? 'Blocked: the loop reached its iteration limit.' : 'Blocked: the agents need you.'}
+        >
+          {next.reason && next.reason !== 'max_iterations' ? (
+            <p className="mt-1 whitespace-pre-wrap">{next.reason}</p>
+          ) : (
+            <p className="mt-1">Implementation and review went round too many times without the review saying READY.</p>
+          )}
+          <p className="mt-1">
+            Fix what stands in the way (edit the task document if the plan needs it), then unblock: the {role(next.agentType)} agent starts
+            again.
+          </p>
+          <div className={row}>
+            <Button variant="primary" busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
+              Unblock
+            </Button>
+          </div>
+        </Banner>
+      );
+    case 'resume':
+      return (
+        <Banner tone="attention" title={`The ${role(next.agentType)} run was interrupted.`}>
+          {next.reason && <p className="mt-1">{next.reason}</p>}
+          <div className={row}>
+            <Button variant="primary" busy={busy('resume')} onClick={() => actions.resume(next.runId)}>
+              Resume
+            </Button>
+          </div>
+        </Banner>
+      );
+    case 'retry':
+      return (
+        <Banner tone="attention" title={`The ${role(next.agentType)} run failed.`}>
+          {next.reason && <p className="mt-1 whitespace-pre-wrap">{next.reason}</p>}
+          <div className={row}>
+            <Button variant="primary" busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
+              Retry {role(next.agentType)}
+            </Button>
+          </div>
+        </Banner>
+      );
+    case 'pr-stopped':
+      return (
+        <Banner tone="attention" title="The pull request agent stopped without a pull request.">
+          <p className="mt-1 whitespace-pre-wrap">{next.reason}</p>
+          <div className={row}>
+            <Button
+              variant="primary"
+              busy={busy(task.yoloMode ? 'yolo' : 'pr')}
+              onClick={() => actions.start(task.yoloMode ? 'yolo' : 'pr')}
+            >
+              Run the {task.yoloMode ? 'YOLO' : 'pull request'} agent again
+            </Button>
+            {next.prUrl && <PrLink url={next.prUrl} />}
+            <ConversationLink task={task} run={latestRun(runs, task.yoloMode ? 'yolo' : 'pr')}>
+              Its conversation
+            </ConversationLink>
+          </div>
+        </Banner>
+      );
+    case 'pr-open': {
+      const ci = next.ci ? CI_WORDS[next.ci] : null;
+      return (
+        <Banner
+          tone={next.ready ? 'success' : 'action'}
+          title={next.ready ? 'Pull request open and ready to merge.' : 'Pull request open; CI is not green.'}
+        >
+          <div className="mt-1 flex flex-wrap items-center gap-2">
+            {ci && <Badge tone={ci.tone}>{ci.label}</Badge>}
+            <span>
+              {next.ready
+                ? 'Review it on GitHub, then merge: the worktree and branch are cleaned up and the task is completed.'
+                : next.ci === 'failure'
+                  ? 'A check failed after the pull request agent finished. Run it again to fix CI, or fix it yourself.'
+                  : 'The checks are still running; this updates when GitHub reports them.'}
+            </span>
+          </div>
+          <div className={row}>
+            {next.prUrl && <PrLink url={next.prUrl} />}
+            {next.ready ? (
+              <MergeButton task={task} primary />
+            ) : (
+              next.ci === 'failure' && (
+                <Button variant="primary" busy={busy('pr')} onClick={() => actions.start(task.yoloMode ? 'yolo' : 'pr')}>
+                  Fix CI with the {task.yoloMode ? 'YOLO' : 'pull request'} agent
+                </Button>
+              )
+            )}
+          </div>
+        </Banner>
+      );
+    }
+    case 'pr-closed':
+      return (
+        <Banner tone="attention" title="The pull request was closed without merging.">
+          <p className="mt-1">Reopen it on GitHub to go on; the task stays as it is meanwhile.</p>
+          <div className={row}>{next.prUrl && <PrLink url={next.prUrl} />}</div>
+        </Banner>
+      );
+    case 'merged':
+      return (
+        <Banner tone="success" title="Merged.">
+          <p className="mt-1">
+            The pull request is merged, the worktree and branch are cleaned up; the task document stays in the archive.
+          </p>
+          <div className={row}>{next.prUrl && <PrLink url={next.prUrl} />}</div>
+        </Banner>
+      );
+    case 'completed':
+      return (
+        <Banner tone="success" title="This task is completed.">
+          <p className="mt-1">No more agents run on it.</p>
+        </Banner>
+      );
+  }
+}
+
+function ApprovePlan({ actions }: { actions: NextStepActions }) {
+  const [revising, setRevising] = useState(false);
+  const [note, setNote] = useState('');
+  return (
+    <Banner tone="action" title="The plan is ready for your review.">
+      <p className="mt-1">
+        Read it in the task document below. Approve it to start implementation, or say what should change and planning runs again.
+      </p>
+      <div className="mt-2 flex flex-wrap items-center gap-2">
+        <Button variant="primary" busy={actions.pending === 'implementation'} onClick={() => actions.start('implementation')}>
+          Approve plan
+        </Button>
+        <Button aria-expanded={revising} onClick={() => setRevising((r) => !r)}>
+          Revise plan…
+        </Button>
+      </div>
+      {revising && (
+        <form
+          className="mt-3 flex flex-col gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (note.trim()) actions.start('planification', note.trim());
+          }}
+        >
+          <label htmlFor="revise-note" className="font-medium">
+            What should change in the plan?
+          </label>
+          <textarea
+            id="revise-note"
+            rows={3}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            className="w-full rounded-md border border-stone-300 bg-white px-2.5 py-1.5 text-sm text-stone-900 outline-none focus:ring-2 focus:ring-indigo-400"
+            placeholder="For example: keep the old function as a wrapper; add a test for empty names."
+          />
+          <div>
+            <Button type="submit" variant="primary" disabled={!note.trim()} busy={actions.pending === 'planification'}>
+              Revise plan
+            </Button>
+          </div>
+        </form>
+      )}
+    </Banner>
+  );
+}

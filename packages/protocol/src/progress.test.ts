@@ -1,0 +1,250 @@
+// The task page's "what next" as a table: each row a task's flags and runs,
+// the stage it is at, the next action, and the strip's states.
+import { describe, expect, it } from 'vitest';
+import { taskProgress, type NextAction, type PipelineStage, type ProgressRun, type ProgressTask } from './progress';
+
+const fresh: ProgressTask = {
+  status: 'pending',
+  yoloMode: false,
+  planificationComplete: false,
+  workflowComplete: false,
+  workflowBlocked: false,
+  blockReason: null,
+  refinementComplete: false,
+  prAgentComplete: false,
+  prUrl: null,
+  prClosed: false,
+  prCiState: null,
+  prStopReason: null,
+};
+const PR = 'https://github.com/acme/app/pull/7';
+let nextId = 1;
+const run = (agentType: ProgressRun['agentType'], status: ProgressRun['status'] = 'completed', failureReason?: string): ProgressRun => ({
+  id: nextId++,
+  agentType,
+  status,
+  ...(failureReason ? { failureReason } : {}),
+});
+const plan = () => [run('planification')];
+const loop = () => [...plan(), run('implementation'), run('review')];
+
+interface Row {
+  name: string;
+  task: Partial<ProgressTask>;
+  runs: () => ProgressRun[];
+  stage: PipelineStage;
+  next: NextAction;
+}
+
+const rows: Row[] = [
+  {
+    name: 'a new task starts with planning',
+    task: {},
+    runs: () => [],
+    stage: 'plan',
+    next: { kind: 'start', agentType: 'planification', again: false },
+  },
+  {
+    name: 'planning runs',
+    task: { status: 'in_progress' },
+    runs: () => [run('planification', 'running')],
+    stage: 'plan',
+    next: { kind: 'running', agentType: 'planification' },
+  },
+  {
+    name: 'planning ended without a plan: plan again',
+    task: { status: 'in_progress' },
+    runs: plan,
+    stage: 'plan',
+    next: { kind: 'start', agentType: 'planification', again: true },
+  },
+  {
+    name: 'the plan is written: approve it',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: plan,
+    stage: 'approve',
+    next: { kind: 'approve-plan' },
+  },
+  {
+    name: 'a revised plan newer than the implementation waits for approval again',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: () => [...loop(), run('planification')],
+    stage: 'approve',
+    next: { kind: 'approve-plan' },
+  },
+  {
+    name: 'implementation runs',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: () => [...plan(), run('implementation', 'running')],
+    stage: 'implement',
+    next: { kind: 'running', agentType: 'implementation' },
+  },
+  {
+    name: 'a paused loop after implementation: review next',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: () => [...plan(), run('implementation')],
+    stage: 'review',
+    next: { kind: 'start', agentType: 'review', again: true },
+  },
+  {
+    name: 'a paused loop after a review that asked for more: implementation next',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: loop,
+    stage: 'implement',
+    next: { kind: 'start', agentType: 'implementation', again: true },
+  },
+  {
+    name: 'blocked in the loop: unblock with its reason',
+    task: { status: 'in_progress', planificationComplete: true, workflowBlocked: true, blockReason: 'needs an API key' },
+    runs: loop,
+    stage: 'review',
+    next: { kind: 'unblock', agentType: 'implementation', reason: 'needs an API key' },
+  },
+  {
+    name: 'a blocked YOLO task is unblocked by the YOLO agent',
+    task: { status: 'in_progress', yoloMode: true, workflowBlocked: true, blockReason: 'max_iterations' },
+    runs: () => [run('yolo')],
+    stage: 'yolo',
+    next: { kind: 'unblock', agentType: 'yolo', reason: 'max_iterations' },
+  },
+  {
+    name: 'an interrupted run is resumed',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: () => [...plan(), { id: 500, agentType: 'implementation', status: 'interrupted', failureReason: 'server restarted' }],
+    stage: 'implement',
+    next: { kind: 'resume', runId: 500, agentType: 'implementation', reason: 'server restarted' },
+  },
+  {
+    name: 'a failed run is retried',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: () => [...plan(), run('implementation', 'failed', 'provider error')],
+    stage: 'implement',
+    next: { kind: 'retry', agentType: 'implementation', reason: 'provider error' },
+  },
+  {
+    name: 'READY with the chain paused: open the pull request',
+    task: { status: 'in_progress', planificationComplete: true, workflowComplete: true },
+    runs: loop,
+    stage: 'pr',
+    next: { kind: 'start', agentType: 'pr', again: false },
+  },
+  {
+    name: 'the PR agent runs before its pull request exists',
+    task: { status: 'in_progress', planificationComplete: true, workflowComplete: true },
+    runs: () => [...loop(), run('pr', 'running')],
+    stage: 'pr',
+    next: { kind: 'running', agentType: 'pr' },
+  },
+  {
+    name: 'the PR agent waits for CI on its pull request',
+    task: { status: 'in_progress', planificationComplete: true, workflowComplete: true, prUrl: PR },
+    runs: () => [...loop(), run('pr', 'running')],
+    stage: 'ci',
+    next: { kind: 'running', agentType: 'pr' },
+  },
+  {
+    name: 'the PR agent stopped without a pull request: its reason',
+    task: { status: 'in_progress', planificationComplete: true, workflowComplete: true, prStopReason: 'no GitHub remote' },
+    runs: () => [...loop(), run('refinement'), run('pr')],
+    stage: 'pr',
+    next: { kind: 'pr-stopped', reason: 'no GitHub remote', prUrl: null },
+  },
+  {
+    name: 'the pull request is open and green: merge',
+    task: {
+      status: 'in_review',
+      planificationComplete: true,
+      workflowComplete: true,
+      prAgentComplete: true,
+      prUrl: PR,
+      prCiState: 'success',
+    },
+    runs: () => [...loop(), run('pr')],
+    stage: 'merge',
+    next: { kind: 'pr-open', prUrl: PR, ci: 'success', ready: true },
+  },
+  {
+    name: 'CI failed after the PR agent finished (a later push)',
+    task: {
+      status: 'in_review',
+      planificationComplete: true,
+      workflowComplete: true,
+      prAgentComplete: true,
+      prUrl: PR,
+      prCiState: 'failure',
+    },
+    runs: () => [...loop(), run('pr')],
+    stage: 'ci',
+    next: { kind: 'pr-open', prUrl: PR, ci: 'failure', ready: false },
+  },
+  {
+    name: 'moved to In review by hand: the pull request stage, merge offered',
+    task: { status: 'in_review', planificationComplete: true },
+    runs: plan,
+    stage: 'merge',
+    next: { kind: 'pr-open', prUrl: null, ci: null, ready: true },
+  },
+  {
+    name: 'closed on GitHub without merging',
+    task: { status: 'in_review', prAgentComplete: true, prUrl: PR, prClosed: true, planificationComplete: true, workflowComplete: true },
+    runs: () => [...loop(), run('pr')],
+    stage: 'merge',
+    next: { kind: 'pr-closed', prUrl: PR },
+  },
+  {
+    name: 'merged',
+    task: { status: 'completed', prUrl: PR, prAgentComplete: true },
+    runs: loop,
+    stage: 'merge',
+    next: { kind: 'merged', prUrl: PR },
+  },
+  { name: 'completed by hand', task: { status: 'completed' }, runs: () => [], stage: 'merge', next: { kind: 'completed' } },
+  {
+    name: 'a YOLO task starts with its agent',
+    task: { yoloMode: true },
+    runs: () => [],
+    stage: 'yolo',
+    next: { kind: 'start', agentType: 'yolo', again: false },
+  },
+];
+
+describe('taskProgress', () => {
+  it.each(rows)('$name', ({ task, runs, stage, next }) => {
+    const p = taskProgress({ ...fresh, ...task }, runs());
+    expect(p.stage).toBe(stage);
+    expect(p.next).toEqual(next);
+  });
+
+  it('ticks the stages before the current one, marks refinement skipped when it never ran, and counts iterations since the plan', () => {
+    const p = taskProgress(
+      { ...fresh, status: 'in_progress', planificationComplete: true, workflowComplete: true, prStopReason: 'no remote' },
+      [...loop(), run('implementation'), run('review'), run('pr')],
+    );
+    expect(p.stages.map((s) => [s.stage, s.state])).toEqual([
+      ['plan', 'done'],
+      ['approve', 'done'],
+      ['implement', 'done'],
+      ['review', 'done'],
+      ['refine', 'skipped'],
+      ['pr', 'attention'],
+      ['ci', 'todo'],
+      ['merge', 'todo'],
+    ]);
+    expect(p.iteration).toBe(2);
+  });
+
+  it('shows the live stage as running and a merged task as all done', () => {
+    const running = taskProgress({ ...fresh, status: 'in_progress', planificationComplete: true }, [
+      ...plan(),
+      run('implementation', 'running'),
+    ]);
+    expect(running.stages.find((s) => s.stage === 'implement')?.state).toBe('running');
+    expect(running.stages.find((s) => s.stage === 'approve')?.state).toBe('done');
+    const merged = taskProgress({ ...fresh, status: 'completed', prUrl: PR }, [...loop(), run('refinement'), run('pr')]);
+    expect(merged.stages.every((s) => s.state === 'done')).toBe(true);
+  });
+
+  it('shows YOLO stages for a YOLO task', () => {
+    expect(taskProgress({ ...fresh, yoloMode: true }, []).stages.map((s) => s.stage)).toEqual(['yolo', 'pr', 'ci', 'merge']);
+  });
+});

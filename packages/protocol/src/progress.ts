@@ -1,0 +1,170 @@
+// Where a task stands in its pipeline and what comes next (docs/behaviour/web-app.md#pipeline): one
+// pure function of the task's flags and the statuses of its runs — never of
+// anything an agent wrote. The server decides what is allowed; this decides
+// what the task page shows: the pipeline strip, its live stage, and the one
+// primary action (or the banner of an end state). Shared by the server and
+// the web app so that no screen re-derives what the flags mean.
+import type { AgentType, PrCiState, RunStatus } from './domain';
+import type { TaskDto } from './presenters';
+
+export type PipelineStage = 'plan' | 'approve' | 'implement' | 'review' | 'refine' | 'pr' | 'ci' | 'merge' | 'yolo';
+
+/** The stages a task goes through, in order: the workflow, or YOLO's single agent. */
+export const WORKFLOW_STAGES: readonly PipelineStage[] = ['plan', 'approve', 'implement', 'review', 'refine', 'pr', 'ci', 'merge'];
+export const YOLO_STAGES: readonly PipelineStage[] = ['yolo', 'pr', 'ci', 'merge'];
+
+/**
+ * done: passed. current: where the task waits for a human. running: an agent
+ * works on it now. attention: blocked, failed or interrupted there. skipped:
+ * passed without running (refinement off). todo: not reached yet.
+ */
+export type StageState = 'done' | 'current' | 'running' | 'attention' | 'skipped' | 'todo';
+
+/** What comes next: the primary action, or the end state the task page explains. */
+export type NextAction =
+  /** An agent runs; nothing to do but watch (or stop it from its conversation). */
+  | { kind: 'running'; agentType: AgentType }
+  /** Start an agent: the first plan, the YOLO agent, or the loop's next agent after a pause. */
+  | { kind: 'start'; agentType: AgentType; again: boolean }
+  /** The plan is written: approve it (implementation starts) or revise it with a note. */
+  | { kind: 'approve-plan' }
+  /** The loop stopped itself; a manual run of `agentType` lifts the block. */
+  | { kind: 'unblock'; agentType: AgentType; reason: string | null }
+  /** The server stopped mid-run: resume it in its own session. */
+  | { kind: 'resume'; runId: number; agentType: AgentType; reason: string | null }
+  /** The run failed: start its role again. */
+  | { kind: 'retry'; agentType: AgentType; reason: string | null }
+  /** The PR agent ended without reporting its pull request complete, for `reason`. */
+  | { kind: 'pr-stopped'; reason: string; prUrl: string | null }
+  /** The pull request is open: its link and CI; merge once CI is green. */
+  | { kind: 'pr-open'; prUrl: string | null; ci: PrCiState | null; ready: boolean }
+  /** The pull request was closed on GitHub without merging. */
+  | { kind: 'pr-closed'; prUrl: string | null }
+  /** Merged and cleaned up. */
+  | { kind: 'merged'; prUrl: string | null }
+  /** Completed by hand, without a merged pull request. */
+  | { kind: 'completed' };
+
+export interface TaskProgress {
+  stages: readonly { stage: PipelineStage; state: StageState }[];
+  /** The stage the task is at (highlighted in the strip). */
+  stage: PipelineStage;
+  next: NextAction;
+  /** Implementation runs since the plan was last written (the loop's iteration). */
+  iteration: number;
+}
+
+export type ProgressTask = Pick<
+  TaskDto,
+  | 'status'
+  | 'yoloMode'
+  | 'planificationComplete'
+  | 'workflowComplete'
+  | 'workflowBlocked'
+  | 'blockReason'
+  | 'refinementComplete'
+  | 'prAgentComplete'
+  | 'prUrl'
+  | 'prClosed'
+  | 'prCiState'
+  | 'prStopReason'
+>;
+
+export interface ProgressRun {
+  id: number;
+  agentType: AgentType;
+  status: RunStatus;
+  failureReason?: string | null;
+}
+
+const STAGE_OF_ROLE: Record<AgentType, PipelineStage> = {
+  planification: 'plan',
+  implementation: 'implement',
+  review: 'review',
+  refinement: 'refine',
+  pr: 'pr',
+  yolo: 'yolo',
+};
+
+const LOOP_ROLES: readonly AgentType[] = ['implementation', 'review', 'refinement', 'pr'];
+
+function newest(runs: readonly ProgressRun[], pick: (r: ProgressRun) => boolean = () => true): ProgressRun | undefined {
+  let best: ProgressRun | undefined;
+  for (const r of runs) if (pick(r) && (!best || r.id > best.id)) best = r;
+  return best;
+}
+
+/** The stage the task is at and what comes next, before the strip is drawn. */
+function locate(task: ProgressTask, runs: readonly ProgressRun[]): { stage: PipelineStage; next: NextAction; live: boolean } {
+  const prStage = (): PipelineStage => (task.prUrl ? 'ci' : 'pr');
+  if (task.status === 'completed') {
+    if (task.prClosed) return { stage: 'merge', next: { kind: 'pr-closed', prUrl: task.prUrl }, live: false };
+    return { stage: 'merge', next: task.prUrl ? { kind: 'merged', prUrl: task.prUrl } : { kind: 'completed' }, live: false };
+  }
+  const live = newest(runs, (r) => r.status === 'running' || r.status === 'pending');
+  if (live) {
+    const stage = live.agentType === 'pr' ? prStage() : STAGE_OF_ROLE[live.agentType];
+    return { stage, next: { kind: 'running', agentType: live.agentType }, live: true };
+  }
+  const last = newest(runs);
+  const lastLoop = newest(runs, (r) => LOOP_ROLES.includes(r.agentType));
+  const loopStage = (): PipelineStage => (task.yoloMode ? 'yolo' : lastLoop?.agentType === 'review' ? 'review' : 'implement');
+  if (task.workflowBlocked) {
+    return {
+      stage: loopStage(),
+      next: { kind: 'unblock', agentType: task.yoloMode ? 'yolo' : 'implementation', reason: task.blockReason },
+      live: false,
+    };
+  }
+  if (last?.status === 'interrupted')
+    return {
+      stage: STAGE_OF_ROLE[last.agentType],
+      next: { kind: 'resume', runId: last.id, agentType: last.agentType, reason: last.failureReason ?? null },
+      live: false,
+    };
+  if (last?.status === 'failed')
+    return {
+      stage: STAGE_OF_ROLE[last.agentType],
+      next: { kind: 'retry', agentType: last.agentType, reason: last.failureReason ?? null },
+      live: false,
+    };
+  if (task.prClosed) return { stage: 'merge', next: { kind: 'pr-closed', prUrl: task.prUrl }, live: false };
+  // In review: the PR agent reported its pull request complete, or a human moved the task there.
+  if (task.prAgentComplete || task.status === 'in_review') {
+    const ready = task.prCiState !== 'pending' && task.prCiState !== 'failure';
+    return { stage: ready ? 'merge' : 'ci', next: { kind: 'pr-open', prUrl: task.prUrl, ci: task.prCiState, ready }, live: false };
+  }
+  if (task.prStopReason)
+    return { stage: prStage(), next: { kind: 'pr-stopped', reason: task.prStopReason, prUrl: task.prUrl }, live: false };
+  if (task.yoloMode) return { stage: 'yolo', next: { kind: 'start', agentType: 'yolo', again: last !== undefined }, live: false };
+  const lastPlan = newest(runs, (r) => r.agentType === 'planification');
+  if (!task.planificationComplete)
+    return { stage: 'plan', next: { kind: 'start', agentType: 'planification', again: lastPlan !== undefined }, live: false };
+  // A plan newer than any implementation (or none run yet) waits for the human's approval.
+  if (!lastLoop || (lastPlan && lastPlan.id > lastLoop.id)) return { stage: 'approve', next: { kind: 'approve-plan' }, live: false };
+  if (task.workflowComplete)
+    return { stage: prStage(), next: { kind: 'start', agentType: 'pr', again: lastLoop.agentType === 'pr' }, live: false };
+  // The loop paused (a chain that could not start): the agent the loop would run next.
+  const nextRole: AgentType = lastLoop.agentType === 'implementation' ? 'review' : 'implementation';
+  return { stage: STAGE_OF_ROLE[nextRole], next: { kind: 'start', agentType: nextRole, again: true }, live: false };
+}
+
+const ATTENTION: readonly NextAction['kind'][] = ['unblock', 'resume', 'retry', 'pr-stopped', 'pr-closed'];
+
+export function taskProgress(task: ProgressTask, runs: readonly ProgressRun[]): TaskProgress {
+  const { stage, next, live } = locate(task, runs);
+  const order = task.yoloMode ? YOLO_STAGES : WORKFLOW_STAGES;
+  const at = order.indexOf(stage);
+  const finished = next.kind === 'merged' || next.kind === 'completed';
+  const refined = task.refinementComplete || runs.some((r) => r.agentType === 'refinement');
+  const stages = order.map((s, i) => {
+    let state: StageState;
+    if (finished || i < at) state = s === 'refine' && !refined ? 'skipped' : 'done';
+    else if (i > at) state = 'todo';
+    else state = live ? 'running' : ATTENTION.includes(next.kind) ? 'attention' : 'current';
+    return { stage: s, state };
+  });
+  const lastPlan = newest(runs, (r) => r.agentType === 'planification');
+  const iteration = runs.filter((r) => r.agentType === 'implementation' && (!lastPlan || r.id > lastPlan.id)).length;
+  return { stages, stage, next, iteration };
+}
