@@ -102,7 +102,13 @@ describe('BoardColumn', () => {
           }),
         ]),
         in_review: pages([
-          buildTask(5, 'in_review', { title: 'Ship it', prUrl: 'https://github.com/o/r/pull/7', prAgentComplete: true, board: facts }),
+          buildTask(5, 'in_review', {
+            title: 'Ship it',
+            prUrl: 'https://github.com/o/r/pull/7',
+            prAgentComplete: true,
+            prCiState: 'failure',
+            board: facts,
+          }),
         ]),
       },
       { runs: [{ ...buildRun(7, 2, 'running'), agentType: 'review' }] },
@@ -121,6 +127,7 @@ describe('BoardColumn', () => {
     const ship = within(column('In Review')).getByRole('article', { name: 'Ship it' });
     expect(within(ship).getByText('PR ready')).toBeTruthy();
     expect(within(ship).getByRole('link', { name: 'Pull request of Ship it' }).getAttribute('href')).toBe('https://github.com/o/r/pull/7');
+    expect(within(ship).getByTestId('card-pr').textContent).toContain('CI failing');
 
     // A question asked by the running agent marks its card at once; the answer clears it.
     await emit(qc, { type: 'question.asked', projectId: PROJECT, taskId: 2, conversationId: 3, toolUseId: 't1', questions: [] });

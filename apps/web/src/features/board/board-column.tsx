@@ -14,6 +14,7 @@ import { usageDetail, usageSummary } from '../task/usage-format';
 import { useTaskColumn } from './board-cache';
 import { iterationLabel, needsYou } from './card-facts';
 import { columnLabels, columnMaxIterations, columnTasks } from './columns';
+import { ciWords } from '../../lib/ci-state';
 
 /** The drag payload type: the task id and the column it came from. */
 export const DRAG_TYPE = 'application/x-bottega-task';
@@ -235,11 +236,9 @@ export function TaskCard({
   );
 }
 
-/**
- * The task's pull request. This is the card's place for the pull request's
- * CI state as well: a checks badge belongs inside this span, beside the link.
- */
+/** The task's pull request, with its CI state beside the link once known. */
 function PullRequestLink({ task }: { task: TaskDto }) {
+  const ci = task.prCiState ? ciWords[task.prCiState] : null;
   return (
     <span className="inline-flex items-center gap-1" data-testid="card-pr">
       <a
@@ -252,6 +251,7 @@ function PullRequestLink({ task }: { task: TaskDto }) {
       >
         PR ↗
       </a>
+      {ci && <Badge tone={ci.tone}>{ci.label}</Badge>}
     </span>
   );
 }

@@ -6,11 +6,12 @@
 // merged, closed without merging.
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { AgentRunDto, AgentType, NextAction, PrCiState, TaskDto } from '@bottega/protocol';
+import type { AgentRunDto, AgentType, NextAction, TaskDto } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
 import { Badge, Button } from '../../ui';
 import { latestRun, ROLE_LABELS } from './agent-state';
 import { MergeButton } from './merge-button';
+import { ciWords } from '../../lib/ci-state';
 
 export interface NextStepActions {
   start: (agentType: AgentType, note?: string) => void;
@@ -41,13 +42,6 @@ function Banner({ tone, title, children }: { tone: Tone; title: string; children
     </div>
   );
 }
-
-const CI_WORDS: Record<PrCiState, { label: string; tone: 'stone' | 'amber' | 'red' | 'green' }> = {
-  none: { label: 'No CI checks', tone: 'stone' },
-  pending: { label: 'CI running', tone: 'amber' },
-  failure: { label: 'CI failing', tone: 'red' },
-  success: { label: 'CI passed', tone: 'green' },
-};
 
 function PrLink({ url }: { url: string }) {
   return (
@@ -202,7 +196,7 @@ export function NextStep({
         </Banner>
       );
     case 'pr-open': {
-      const ci = next.ci ? CI_WORDS[next.ci] : null;
+      const ci = next.ci ? ciWords[next.ci] : null;
       return (
         <Banner
           tone={next.ready ? 'success' : 'action'}
