@@ -24,6 +24,7 @@ export interface PromptVars {
   devServerPort?: string;
   prStatus?: string;
   feedback?: string;
+  revisionNote?: string;
 }
 
 /** One of Bottega's default prompts (by registry name) rendered with these values. */
@@ -40,6 +41,7 @@ export function renderRole(name: string, vars: PromptVars): string {
     devServerPort: '4107',
     prStatus: 'There is no pull request for branch bottega/task-7 in acme/widgets yet.',
     feedback: '',
+    revisionNote: '',
     ...vars,
   });
 }
