@@ -75,6 +75,17 @@ describe('NotifyToggle', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/blocked for this site/);
   });
 
+  it('turns itself off and explains when the user refuses the permission', async () => {
+    stubNotification('default', 'denied');
+    render(<NotifyToggle />);
+    const box = screen.getByRole<HTMLInputElement>('checkbox', { name: 'Notify me' });
+    fireEvent.click(box);
+    await waitFor(() => expect(box.disabled).toBe(true));
+    expect(box.checked).toBe(false);
+    expect(screen.getByRole('alert').textContent).toMatch(/blocked for this site/);
+    expect(window.localStorage.getItem(NOTIFY_STORAGE_KEY)).toBeNull();
+  });
+
   it('says when the browser has no notifications at all', () => {
     // The test browser, like some real ones, has no Notification API at all.
     expect('Notification' in window).toBe(false);

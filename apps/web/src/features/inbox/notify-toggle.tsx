@@ -12,7 +12,14 @@ export function NotifyToggle() {
   const toggle = async (next: boolean) => {
     setNotifyWanted(next);
     setWanted(next);
-    if (next && support === 'default') setSupport(await window.Notification.requestPermission());
+    if (!next || support !== 'default') return;
+    const answer = await window.Notification.requestPermission();
+    setSupport(answer);
+    if (answer !== 'granted') {
+      // Refused: nothing stays switched on that could not notify.
+      setNotifyWanted(false);
+      setWanted(false);
+    }
   };
 
   const note =
