@@ -39,6 +39,7 @@ import {
 import type { TaskListQuery, TranscriptQuery } from './api';
 import { PutAllowedHostsBody } from './sandbox';
 import type * as R from './responses';
+import type { InboxResponse } from './needs-you';
 
 /** How a route answers: JSON, nothing (204), or a file download. */
 export type AnswerKind = 'json' | 'empty' | 'file';
@@ -99,6 +100,7 @@ export const apiContract = {
   'PATCH /api/admin/settings': json(UpdateInstanceSettingsBody).answers<R.InstanceSettingsResponse>(),
 
   'GET /api/projects': answers<R.ProjectsResponse>(),
+  'GET /api/inbox': answers<InboxResponse>(),
   'POST /api/projects': json(CreateProjectBody).answers<R.ProjectResponse>(),
   'GET /api/projects/:projectId': answers<R.ProjectResponse>(),
   'PATCH /api/projects/:projectId': json(UpdateProjectBody).answers<R.ProjectResponse>(),

@@ -12,3 +12,4 @@ export * from './responses';
 export * from './contract';
 export * from './cost';
 export * from './progress';
+export * from './needs-you';

@@ -10,6 +10,7 @@ import { authRoutes } from '../features/auth/routes';
 import { adminRoutes } from '../features/admin/routes';
 import { projectRoutes } from '../features/projects/routes';
 import { taskRoutes } from '../features/tasks/routes';
+import { inboxRoutes } from '../features/inbox/routes';
 import { runRoutes } from '../features/runs/routes';
 import { chatRoutes } from '../features/chat/routes';
 import { providerRoutes } from '../features/providers/routes';
@@ -32,6 +33,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...adminRoutes(deps),
     ...projectRoutes(deps),
     ...taskRoutes(deps),
+    ...inboxRoutes(deps),
     ...runRoutes(deps),
     ...chatRoutes(deps),
     ...providerRoutes(deps),

@@ -36,6 +36,7 @@ const ACCESS_MAP: Record<string, AccessKind> = {
   'GET /api/admin/settings': 'admin',
   'PATCH /api/admin/settings': 'admin',
   'GET /api/projects': 'user',
+  'GET /api/inbox': 'user',
   'POST /api/projects': 'user',
   'GET /api/projects/:projectId': 'project',
   'PATCH /api/projects/:projectId': 'project',

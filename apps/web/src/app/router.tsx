@@ -13,6 +13,7 @@ const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { index: true, lazy: screens.dashboard },
+      { path: 'inbox', lazy: screens.inbox },
       { path: 'projects/:projectId', lazy: screens.board },
       { path: 'projects/:projectId/tasks/:taskId', lazy: screens.task },
       { path: 'projects/:projectId/tasks/:taskId/chat/:conversationId', lazy: screens.chat },

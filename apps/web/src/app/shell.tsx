@@ -6,6 +6,7 @@ import { api } from '../lib/api';
 import { useConnectionState } from '../lib/live';
 import { useMe, useSetSessionUser } from './session';
 import { ProviderGate } from '../features/settings/provider-gate';
+import { useInboxNotifications, useLiveInbox } from '../features/inbox/inbox-live';
 
 function navClass({ isActive }: { isActive: boolean }) {
   return `whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium ${isActive ? 'bg-stone-700 text-white' : 'text-stone-300 hover:bg-stone-700 hover:text-white'}`;
@@ -18,6 +19,9 @@ export function Shell() {
   const connection = useConnectionState();
   const { pathname } = useLocation();
   const inProjects = pathname === '/' || pathname.startsWith('/projects/');
+  const inbox = useLiveInbox();
+  const waiting = inbox.data?.length ?? 0;
+  useInboxNotifications(inbox.data, navigate);
   const logout = useMutation({
     mutationFn: () => api.post('/api/auth/logout'),
     onSettled: () => {
@@ -35,6 +39,14 @@ export function Shell() {
           <nav className="order-last flex w-full items-center gap-1 overflow-x-auto sm:order-none sm:w-auto sm:flex-1" aria-label="Main">
             <NavLink to="/" className={() => navClass({ isActive: inProjects })} aria-current={inProjects ? 'page' : undefined}>
               Projects
+            </NavLink>
+            <NavLink to="/inbox" className={navClass} aria-label={waiting > 0 ? `Inbox, ${waiting} waiting` : 'Inbox'}>
+              Inbox
+              {waiting > 0 && (
+                <span className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-stone-900">
+                  {waiting}
+                </span>
+              )}
             </NavLink>
             <NavLink to="/settings" className={navClass}>
               Settings

@@ -21,6 +21,7 @@ export function retryingImport<T>(load: () => Promise<T>, delays: readonly numbe
 
 export const screens = {
   dashboard: retryingImport(() => import('../features/dashboard/dashboard-screen')),
+  inbox: retryingImport(() => import('../features/inbox/inbox-screen')),
   board: retryingImport(() => import('../features/board/board-screen')),
   task: retryingImport(() => import('../features/task/task-screen')),
   chat: retryingImport(() => import('../features/chat/chat-screen')),

@@ -6,6 +6,8 @@ export const keys = {
   authStatus: ['auth-status'] as const,
   me: ['me'] as const,
   projects: ['projects'] as const,
+  /** What needs the user across their projects (GET /api/inbox). */
+  inbox: ['inbox'] as const,
   project: (id: number) => ['project', id] as const,
   members: (projectId: number) => ['project', projectId, 'members'] as const,
   /** Board column: an infinite query of TaskPageDto pages. */

@@ -6,6 +6,7 @@ import { isApiError } from './api';
 
 export const paths = {
   dashboard: () => '/',
+  inbox: () => '/inbox',
   board: (projectId: number) => `/projects/${projectId}`,
   task: (projectId: number, taskId: number) => `/projects/${projectId}/tasks/${taskId}`,
   chat: (projectId: number, taskId: number, conversationId: number) => `/projects/${projectId}/tasks/${taskId}/chat/${conversationId}`,

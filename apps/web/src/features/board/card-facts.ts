@@ -2,44 +2,17 @@
 // "needs you" reasons (a question waiting, blocked, a plan to approve, a pull
 // request ready), the iteration count against the instance's cap, and how the
 // card's list-only facts survive events that carry a task without them.
+import { needsYou as sharedNeedsYou, type NeedsYou } from '@bottega/protocol';
 import type { AgentRunDto, TaskBoardFactsDto, TaskCounts, TaskDto, TaskStatus } from '@bottega/protocol';
 
-export type NeedsYouReason = 'question' | 'blocked' | 'plan' | 'pr';
+export type { NeedsYou, NeedsYouReason } from '@bottega/protocol';
 
-export interface NeedsYou {
-  reason: NeedsYouReason;
-  label: string;
-  /** The longer sentence (tooltip / accessible description). */
-  detail: string;
-}
-
-/**
- * Why the task waits for a person, most urgent first. A live run only ever
- * waits on a question; the other reasons are end states of the loop.
- */
+/** Why the card's task waits for a person: the shared rule (protocol `needsYou`) on the board's facts. */
 export function needsYou(task: TaskDto, run: AgentRunDto | undefined): NeedsYou[] {
-  const out: NeedsYou[] = [];
-  if (task.board?.questionWaiting)
-    out.push({ reason: 'question', label: 'Question waiting', detail: 'An agent asked a question and waits for your answer.' });
-  if (run) return out;
-  if (task.workflowBlocked)
-    out.push({
-      reason: 'blocked',
-      label: 'Blocked',
-      detail: task.blockReason ?? 'Blocked (no reason given); resume it from the task page.',
-    });
-  if (
-    task.status !== 'completed' &&
-    !task.yoloMode &&
-    task.planificationComplete &&
-    task.board !== undefined &&
-    !task.board.workStarted &&
-    !task.workflowBlocked
-  )
-    out.push({ reason: 'plan', label: 'Plan to approve', detail: 'The plan is ready: read it, then start implementation to approve it.' });
-  if (task.status !== 'completed' && task.prUrl !== null && !task.prClosed && task.prAgentComplete)
-    out.push({ reason: 'pr', label: 'PR ready', detail: 'The pull request is ready for your review and merge.' });
-  return out;
+  return sharedNeedsYou(
+    { ...task, questionWaiting: task.board?.questionWaiting ?? false, workStarted: task.board?.workStarted },
+    run !== undefined,
+  );
 }
 
 /** "Iteration 3 of 25", or null before any agent ran. */

@@ -1,0 +1,51 @@
+// "Notify me": opt-in browser notifications for new inbox items, stored per
+// browser. Asking for permission happens on the click, as browsers require;
+// a refused or missing permission is said plainly.
+import { useState } from 'react';
+import { notifySupport, notifyWanted, setNotifyWanted, type NotifySupport } from './inbox-live';
+
+export function NotifyToggle() {
+  const [support, setSupport] = useState<NotifySupport>(notifySupport);
+  const [wanted, setWanted] = useState(notifyWanted);
+  const on = wanted && support === 'granted';
+
+  const toggle = async (next: boolean) => {
+    setNotifyWanted(next);
+    setWanted(next);
+    if (!next || support !== 'default') return;
+    const answer = await window.Notification.requestPermission();
+    setSupport(answer);
+    if (answer !== 'granted') {
+      // Refused: nothing stays switched on that could not notify.
+      setNotifyWanted(false);
+      setWanted(false);
+    }
+  };
+
+  const note =
+    support === 'unsupported'
+      ? 'This browser cannot show notifications.'
+      : support === 'denied'
+        ? 'Notifications are blocked for this site: allow them in the browser’s site settings, then reload.'
+        : on
+          ? 'You will get a notification here when something new needs you while Bottega is open.'
+          : 'Get a browser notification when something new needs you while Bottega is open.';
+
+  return (
+    <div className="flex flex-col items-start gap-1 sm:items-end">
+      <label className="inline-flex cursor-pointer items-center gap-2 text-sm font-medium text-stone-800">
+        <input
+          type="checkbox"
+          className="h-4 w-4 accent-indigo-600"
+          checked={on}
+          disabled={support === 'unsupported' || support === 'denied'}
+          onChange={(e) => void toggle(e.target.checked)}
+        />
+        Notify me
+      </label>
+      <p className="max-w-xs text-xs text-stone-500 sm:text-right" role={support === 'denied' ? 'alert' : undefined}>
+        {note}
+      </p>
+    </div>
+  );
+}
