@@ -138,7 +138,9 @@ async function runProbe(provider: string, model: string, effort: string | null):
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const conv = ((await res.json()) as { conversation: ConversationDto }).conversation;
-    await rec.turnEnded(conv.id, 1);
+    // The probe starts several Node processes inside the sandbox; on a loaded two-core
+    // machine that turn takes far longer than a chat reply.
+    await rec.turnEnded(conv.id, 1, 100_000);
     const history = (
       (await (await w.ctx.request('GET', `/api/conversations/${conv.id}/messages?limit=1000`, { as: w.owner })).json()) as {
         messages: UnifiedMessage[];
@@ -203,5 +205,5 @@ describe.each([
     expect(existsSync(join(w.ctx.home, 'planted'))).toBe(false);
     expect(existsSync('/usr/planted')).toBe(false);
     expect(await readFile(join(w.task.worktreePath ?? '', 'own-write.txt'), 'utf8')).toBe('ok\n');
-  });
+  }, 150_000);
 });

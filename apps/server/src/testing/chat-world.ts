@@ -113,9 +113,9 @@ export class EventRecorder {
   }
 
   /** Waits for the `nth` (1-based) streaming.ended of a conversation. */
-  async turnEnded(conversationId: number, nth = 1): Promise<void> {
+  async turnEnded(conversationId: number, nth = 1, timeoutMs?: number): Promise<void> {
     let count = 0;
-    await this.waitFor((e) => e.type === 'streaming.ended' && e.conversationId === conversationId && ++count >= nth);
+    await this.waitFor((e) => e.type === 'streaming.ended' && e.conversationId === conversationId && ++count >= nth, timeoutMs);
   }
 
   close(): void {
