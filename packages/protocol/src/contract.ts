@@ -40,6 +40,7 @@ import type { TaskListQuery, TranscriptQuery } from './api';
 import { PutAllowedHostsBody } from './sandbox';
 import type * as R from './responses';
 import type { InboxResponse } from './needs-you';
+import type { TaskSearchQuery, TaskSearchResponse } from './search';
 
 /** How a route answers: JSON, nothing (204), or a file download. */
 export type AnswerKind = 'json' | 'empty' | 'file';
@@ -101,6 +102,7 @@ export const apiContract = {
 
   'GET /api/projects': answers<R.ProjectsResponse>(),
   'GET /api/inbox': answers<InboxResponse>(),
+  'GET /api/search/tasks': query<typeof TaskSearchQuery>().answers<TaskSearchResponse>(),
   'POST /api/projects': json(CreateProjectBody).answers<R.ProjectResponse>(),
   'GET /api/projects/:projectId': answers<R.ProjectResponse>(),
   'PATCH /api/projects/:projectId': json(UpdateProjectBody).answers<R.ProjectResponse>(),

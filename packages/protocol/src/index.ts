@@ -13,3 +13,4 @@ export * from './contract';
 export * from './cost';
 export * from './progress';
 export * from './needs-you';
+export * from './search';

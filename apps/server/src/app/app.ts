@@ -11,6 +11,7 @@ import { adminRoutes } from '../features/admin/routes';
 import { projectRoutes } from '../features/projects/routes';
 import { taskRoutes } from '../features/tasks/routes';
 import { inboxRoutes } from '../features/inbox/routes';
+import { searchRoutes } from '../features/search/routes';
 import { runRoutes } from '../features/runs/routes';
 import { chatRoutes } from '../features/chat/routes';
 import { providerRoutes } from '../features/providers/routes';
@@ -34,6 +35,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...projectRoutes(deps),
     ...taskRoutes(deps),
     ...inboxRoutes(deps),
+    ...searchRoutes(deps),
     ...runRoutes(deps),
     ...chatRoutes(deps),
     ...providerRoutes(deps),

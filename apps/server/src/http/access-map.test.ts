@@ -37,6 +37,7 @@ const ACCESS_MAP: Record<string, AccessKind> = {
   'PATCH /api/admin/settings': 'admin',
   'GET /api/projects': 'user',
   'GET /api/inbox': 'user',
+  'GET /api/search/tasks': 'user',
   'POST /api/projects': 'user',
   'GET /api/projects/:projectId': 'project',
   'PATCH /api/projects/:projectId': 'project',

@@ -1,6 +1,7 @@
 // A complete little world for route-level suites (authorization, bad input):
 // users in every role, a project, a task with a conversation, a run and an
-// input file, plus a valid sample request for every body-accepting route.
+// input file, plus a valid sample request for every body-accepting route (and
+// the query string of routes that search).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keepChatImages } from '../features/chat/images';
@@ -28,11 +29,14 @@ export interface World {
   chatImage: string;
 }
 
-export type Sample = (
-  ctx: TestContext,
-  w: World,
-  as: TestUser | null,
-) => Promise<{ json?: unknown; form?: FormData }> | { json?: unknown; form?: FormData };
+export type Sample = (ctx: TestContext, w: World, as: TestUser | null) => Promise<SampleRequest> | SampleRequest;
+
+export interface SampleRequest {
+  json?: unknown;
+  form?: FormData;
+  /** Appended to the path as its query string. */
+  query?: Record<string, string>;
+}
 
 /** A valid request for every body-accepting route. Keyed by "METHOD path". */
 export const samples: Record<string, Sample> = {
@@ -85,6 +89,8 @@ export const samples: Record<string, Sample> = {
     },
   }),
   'DELETE /api/admin/prices': () => ({ json: { provider: 'anthropic', model: 'claude-test-model' } }),
+  // Searches for the world's task by its title: every role gets a 200, only those who may see it get the task.
+  'GET /api/search/tasks': (_c, w) => ({ query: { q: w.taskTitle, limit: '5' } }),
   'PUT /api/projects/:projectId/allowed-hosts': () => ({ json: { hosts: ['registry.npmjs.org', '*.pypi.org'] } }),
   'POST /api/tasks/:taskId/tmp-files': () => {
     const form = new FormData();
