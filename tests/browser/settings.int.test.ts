@@ -213,7 +213,8 @@ describe('settings', () => {
     await phone.getByTestId('provider-gate').waitFor();
     await w.screenshot(phone, 'provider-gate-phone');
     // The top bar stays usable above the gate: the user can still log out.
-    await phone.getByRole('button', { name: 'Log out' }).click();
+    await phone.getByRole('button', { name: 'Account: newbie' }).click();
+    await phone.getByRole('menuitem', { name: 'Log out' }).click();
     await phone.getByRole('heading', { name: 'Log in' }).waitFor();
   });
 });

@@ -21,7 +21,8 @@ it('sets up the administrator, keeps the session across reloads, and logs out', 
   await setUpAdmin(page);
   await page.reload();
   await expect(page.getByTestId('current-user').textContent()).resolves.toBe('admin');
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Account: admin' }).click();
+  await page.getByRole('menuitem', { name: 'Log out' }).click();
   await page.getByRole('heading', { name: 'Log in' }).waitFor();
   await w.screenshot(page, 'login-desktop');
   await phone.reload();

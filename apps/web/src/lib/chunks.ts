@@ -33,12 +33,13 @@ export const components = {
   markdown: retryingImport(() => import('../ui/markdown')),
   markdownEditor: retryingImport(() => import('../ui/markdown-editor')),
   diffView: retryingImport(() => import('../features/task/diff-view')),
+  commandPalette: retryingImport(() => import('../app/command-palette')),
 };
 
 /** Fetches every screen and the markdown renderer once the browser is idle (errors are ignored: the real load retries). */
 export function prefetchChunks(): () => void {
   const run = () => {
-    for (const load of [...Object.values(screens), components.markdown]) load().catch(() => undefined);
+    for (const load of [...Object.values(screens), components.markdown, components.commandPalette]) load().catch(() => undefined);
   };
   if ('requestIdleCallback' in window) {
     const id = window.requestIdleCallback(run, { timeout: 3000 });

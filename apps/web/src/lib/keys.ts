@@ -8,6 +8,8 @@ export const keys = {
   projects: ['projects'] as const,
   /** What needs the user across their projects (GET /api/inbox). */
   inbox: ['inbox'] as const,
+  /** The command palette's task search across projects (GET /api/search/tasks). */
+  taskSearch: (q: string) => ['search', 'tasks', q] as const,
   project: (id: number) => ['project', id] as const,
   members: (projectId: number) => ['project', projectId, 'members'] as const,
   /** Board column: an infinite query of TaskPageDto pages. */

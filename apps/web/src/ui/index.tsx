@@ -207,3 +207,5 @@ export function PageHeader({ title, children, crumbs }: { title: ReactNode; chil
     </div>
   );
 }
+
+export { UserMenu, UserMenuItem, UserMenuSeparator } from './user-menu';

@@ -4,7 +4,7 @@
 // rolled back if the server refuses. Column counts are the project's
 // per-status counts, moved along with the cards.
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
@@ -39,6 +39,20 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
   const runs = useActiveRuns(projectId);
   const byTask = runsByTask(runs.data);
   const [creating, setCreating] = useState(false);
+  // `?new=task` opens New task too: the `c` shortcut (docs/behaviour/web-app.md#keyboard-shortcuts).
+  const [params, setParams] = useSearchParams();
+  const askedByUrl = params.get('new') === 'task';
+  const closeCreate = () => {
+    setCreating(false);
+    if (!askedByUrl) return;
+    setParams(
+      (p) => {
+        p.delete('new');
+        return p;
+      },
+      { replace: true },
+    );
+  };
   const [editing, setEditing] = useState<TaskDto | null>(null);
 
   const move = useMutation({
@@ -99,7 +113,7 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
           />
         ))}
       </div>
-      {creating && <CreateTaskDialog projectId={projectId} onClose={() => setCreating(false)} />}
+      {(creating || askedByUrl) && <CreateTaskDialog projectId={projectId} onClose={closeCreate} />}
       {editing && <EditTaskDialog task={editing} onClose={() => setEditing(null)} />}
     </div>
   );
