@@ -69,17 +69,29 @@ export default function CommandPalette({ open, onOpenChange }: { open: boolean; 
   const hits = tasks.data ?? [];
   const searching = tasks.isFetching || q !== debounced;
 
+  // The first result is highlighted whenever the results change (tasks arrive after projects and screens).
+  const values = [
+    ...hits.map((h) => `task-${h.task.id}`),
+    ...matchingProjects.map((p) => `project-${p.id}`),
+    ...screens.map((s) => `screen-${s.to}`),
+  ];
+  const [selected, setSelected] = useState('');
+  const order = values.join(' ');
+  useEffect(() => setSelected(order.split(' ')[0] ?? ''), [order]);
+
   return (
     <CommandDialog
       open={open}
       onOpenChange={onOpenChange}
       title="Search"
       description="Find a task in any of your projects, a project or a screen. Arrow keys move, Enter opens, Escape closes."
+      label="Search tasks, projects and screens"
+      selected={selected}
+      onSelectedChange={setSelected}
     >
       <CommandInput
         value={input}
         onValueChange={setInput}
-        label="Search tasks, projects and screens"
         placeholder="Search tasks by title or #id, projects, screens…"
         busy={searching}
       />

@@ -13,12 +13,20 @@ export function CommandDialog({
   onOpenChange,
   title,
   description,
+  label,
+  selected,
+  onSelectedChange,
   children,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
   description: string;
+  /** The search field's accessible name. */
+  label: string;
+  /** The highlighted item's value (the one Enter picks). */
+  selected: string;
+  onSelectedChange: (value: string) => void;
   children: ReactNode;
 }) {
   return (
@@ -28,7 +36,14 @@ export function CommandDialog({
         <Dialog.Content className="fixed inset-x-0 top-0 z-50 mx-auto flex max-h-[85vh] w-full flex-col overflow-hidden rounded-b-xl bg-white shadow-2xl outline-none sm:top-[12vh] sm:max-w-xl sm:rounded-xl">
           <Dialog.Title className="sr-only">{title}</Dialog.Title>
           <Dialog.Description className="sr-only">{description}</Dialog.Description>
-          <Command shouldFilter={false} loop label={title} className="flex min-h-0 flex-1 flex-col">
+          <Command
+            shouldFilter={false}
+            loop
+            label={label}
+            value={selected}
+            onValueChange={onSelectedChange}
+            className="flex min-h-0 flex-1 flex-col"
+          >
             {children}
           </Command>
         </Dialog.Content>
@@ -41,13 +56,11 @@ export function CommandInput({
   value,
   onValueChange,
   placeholder,
-  label,
   busy,
 }: {
   value: string;
   onValueChange: (v: string) => void;
   placeholder: string;
-  label: string;
   busy?: boolean;
 }) {
   return (
@@ -57,13 +70,16 @@ export function CommandInput({
         value={value}
         onValueChange={onValueChange}
         placeholder={placeholder}
-        aria-label={label}
         className="h-12 min-w-0 flex-1 bg-transparent text-base outline-none placeholder:text-stone-400 sm:text-sm"
       />
       {busy && <span aria-hidden className="h-3.5 w-3.5 animate-spin rounded-full border-2 border-stone-400 border-r-transparent" />}
       <kbd aria-hidden className="hidden rounded border border-stone-300 px-1.5 font-mono text-xs text-stone-500 sm:inline">
         Esc
       </kbd>
+      {/* No Escape key on a phone: a visible way out. */}
+      <Dialog.Close className="-mr-1 rounded-md px-2 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100 sm:hidden">
+        Cancel
+      </Dialog.Close>
     </div>
   );
 }
