@@ -207,3 +207,5 @@ export function PageHeader({ title, children, crumbs }: { title: ReactNode; chil
     </div>
   );
 }
+
+export { ThemePicker } from './theme-picker';
