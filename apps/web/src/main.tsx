@@ -3,7 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './lib/api';
 import { App } from './app/router';
+import { startTheme } from './lib/theme';
 import './styles.css';
+
+startTheme();
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -5,9 +5,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findWebDist, webAppRoutes } from './web';
+import { cspFor, findWebDist, webAppRoutes } from './web';
 
 const dir = mkdtempSync(join(tmpdir(), 'bottega-web-'));
 const dist = join(dir, 'apps', 'web', 'dist');
@@ -51,6 +52,15 @@ describe('web app serving', () => {
     expect((await app.request('/assets/..%2F..%2F..%2F..%2Fsecret.txt')).status).toBe(404);
     const res = await app.request('/assets/../../../../secret.txt');
     expect(await res.text()).not.toContain('do not serve');
+  });
+
+  it("allows the page's own inline scripts by their hash and nothing else inline", () => {
+    const boot = "document.documentElement.dataset.theme = 'dark';";
+    const hash = createHash('sha256').update(boot).digest('base64');
+    const csp = cspFor(`<head><script>${boot}</script><script type="module" src="/assets/a.js"></script></head>`);
+    const scriptSrc = csp.split('; ').find((d) => d.startsWith('script-src'));
+    expect(scriptSrc).toBe(`script-src 'self' 'sha256-${hash}'`);
+    expect(cspFor('<div id="root"></div>')).toContain("script-src 'self'; ");
   });
 
   it('says how to build the app when it is missing', async () => {

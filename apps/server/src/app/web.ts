@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzip } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Context } from 'hono';
 import { isMissing } from '../fs-errors';
@@ -27,20 +28,27 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Scripts only from our origin; inline styles are allowed because the
- * markdown editor injects its theme as <style> elements.
+ * Scripts only from our origin, plus the page's own inline scripts by their
+ * hash (the theme is applied before the first paint); inline styles are
+ * allowed because the markdown editor injects its theme as <style> elements.
  */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+export function cspFor(html: string): string {
+  const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)]
+    .map((m) => m[1] ?? '')
+    .filter((code) => code.trim() !== '')
+    .map((code) => ` 'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`);
+  return [
+    "default-src 'self'",
+    `script-src 'self'${inline.join('')}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Bottega</title></head>
@@ -56,6 +64,8 @@ interface CachedFile {
   gz: Buffer | null;
   type: string;
   immutable: boolean;
+  /** An HTML page's content security policy. */
+  csp: string | null;
 }
 
 /** The built app's folder: found by walking up from this module to the repository's apps/web/dist. */
@@ -95,8 +105,8 @@ export function webAppRoutes(root: string | null = findWebDist()): WebRoute[] {
     c.header('content-type', file.type);
     c.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     c.header('vary', 'accept-encoding');
-    if (file.type.startsWith('text/html')) {
-      c.header('content-security-policy', CSP);
+    if (file.csp) {
+      c.header('content-security-policy', file.csp);
       c.header('x-frame-options', 'DENY');
     }
     const wantsGzip = file.gz !== null && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
@@ -150,5 +160,6 @@ async function readCached(root: string | null, rel: string): Promise<CachedFile 
     gz: compressible && body.length > 1024 ? await gzipAsync(body) : null,
     type,
     immutable: rel.startsWith('assets/'),
+    csp: type.startsWith('text/html') ? cspFor(body.toString('utf8')) : null,
   };
 }

@@ -209,3 +209,4 @@ export function PageHeader({ title, children, crumbs }: { title: ReactNode; chil
 }
 
 export { UserMenu, UserMenuItem, UserMenuSeparator } from './user-menu';
+export { ThemePicker } from './theme-picker';

@@ -42,10 +42,17 @@ export function MarkdownEditor({ value, onChange, onSave, ariaLabel, placeholder
             ...historyKeymap,
           ]),
           EditorView.contentAttributes.of({ 'aria-label': ariaLabel }),
+          // Colours from the palette, so the editor follows the light or dark theme (styles.css).
           EditorView.theme({
             '&': { minHeight, fontSize: '14px' },
             '.cm-scroller': { fontFamily: 'var(--font-mono)' },
-            '.cm-content': { minHeight },
+            '.cm-content': { minHeight, caretColor: 'var(--color-stone-900)' },
+            '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--color-stone-900)' },
+            '.cm-gutters': {
+              backgroundColor: 'var(--color-stone-50)',
+              color: 'var(--color-stone-500)',
+              borderRight: '1px solid var(--color-stone-200)',
+            },
           }),
           ...(placeholder ? [placeholderExt(placeholder)] : []),
           EditorView.updateListener.of((u) => {

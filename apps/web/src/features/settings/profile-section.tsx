@@ -1,12 +1,12 @@
 // Settings → Profile: how technical the user is (which changes how planning
 // treats them, docs/behaviour/accounts.md#non-technical-users), the git identity used for their commits, and their
-// password. Every change writes the updated user into the session.
+// password; also this browser's theme. Every change to the user writes the updated user into the session.
 import { useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { useMe, useSetSessionUser } from '../../app/session';
-import { Button, Field, InlineError } from '../../ui';
+import { Button, Field, InlineError, ThemePicker } from '../../ui';
 
 type ProfilePatch = { isTechnical?: boolean; gitName?: string | null; gitEmail?: string | null };
 
@@ -27,6 +27,7 @@ export function ProfileSection() {
       <TechnicalToggle />
       <GitIdentity />
       <ChangePassword />
+      <Appearance />
     </div>
   );
 }
@@ -181,6 +182,17 @@ function ChangePassword() {
           )}
         </div>
       </form>
+    </Card>
+  );
+}
+
+function Appearance() {
+  return (
+    <Card title="Appearance">
+      <p id="theme-help" className="mb-3 text-sm text-stone-600">
+        System follows this device’s light or dark setting. The choice is kept in this browser.
+      </p>
+      <ThemePicker describedBy="theme-help" />
     </Card>
   );
 }

@@ -16,7 +16,7 @@ export const SECTIONS = [
   { id: 'models', label: 'Agent models', blurb: 'Which provider, model and effort each agent role uses.' },
   { id: 'prompts', label: 'Prompts', blurb: 'The instructions every agent starts from.' },
   { id: 'api-key', label: 'API key', blurb: 'A personal key for scripts and CI.' },
-  { id: 'profile', label: 'Profile', blurb: 'How agents work with you, your git identity and password.' },
+  { id: 'profile', label: 'Profile', blurb: 'How agents work with you, your git identity, password and theme.' },
 ] as const;
 
 type SectionId = (typeof SECTIONS)[number]['id'];

@@ -21,7 +21,7 @@ function FileBlock({ file }: { file: DiffFile }) {
         <p className="px-3 py-2 text-xs text-stone-500">No content changes (mode or type only).</p>
       )}
       {file.hunks.length > 0 && (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} aria-label={`Changes in ${file.path}`} role="region">
           <table className="w-full border-collapse font-mono text-xs">
             {file.hunks.map((hunk, h) => (
               <tbody key={h}>
