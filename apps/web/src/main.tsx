@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './lib/api';
 import { App } from './app/router';
+import { TooltipProvider } from './ui';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -21,7 +22,9 @@ if (!root) throw new Error('missing #root');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <TooltipProvider>
+        <App />
+      </TooltipProvider>
     </QueryClientProvider>
   </StrictMode>,
 );
