@@ -32,7 +32,7 @@ export function Checkbox({
         onCheckedChange={(next) => onCheckedChange(next === true)}
         disabled={disabled}
         aria-describedby={description ? descriptionId : undefined}
-        className="mt-0.5 flex h-[18px] w-[18px] shrink-0 items-center justify-center rounded border-2 border-stone-400 bg-white text-white transition-colors hover:border-indigo-500 focus-visible:ring-2 focus-visible:ring-indigo-400 focus-visible:ring-offset-1 focus-visible:outline-none disabled:cursor-not-allowed disabled:border-stone-300 disabled:bg-stone-100 data-[state=checked]:border-indigo-600 data-[state=checked]:bg-indigo-600 data-[state=checked]:disabled:border-indigo-300 data-[state=checked]:disabled:bg-indigo-300"
+        className="mt-0.5 flex h-[18px] w-[18px] shrink-0 items-center justify-center rounded border-2 border-stone-400 bg-white text-white hover:border-indigo-500 focus-visible:ring-2 focus-visible:ring-indigo-400 focus-visible:ring-offset-1 focus-visible:outline-none disabled:cursor-not-allowed disabled:border-stone-300 disabled:bg-stone-100 data-[state=checked]:border-indigo-600 data-[state=checked]:bg-indigo-600 data-[state=checked]:disabled:border-indigo-300 data-[state=checked]:disabled:bg-indigo-300"
       >
         <RadixCheckbox.Indicator>
           <Check aria-hidden="true" className="h-3.5 w-3.5" strokeWidth={3.5} />
