@@ -144,7 +144,7 @@ it("creates a project (showing the server's path refusal) and a YOLO task throug
   const created = card(page, 'pending', 'Ship it fast');
   await created.getByText('YOLO').waitFor();
   // The dialog gone, focus is back on the button that opened it.
-  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('New task');
+  await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('New task');
   const projectId = Number(new URL(page.url()).pathname.split('/')[2]);
   const listed = await admin<{ tasks: TaskDto[] }>('GET', `/api/projects/${projectId}/tasks`);
   expect(listed.body.tasks.map((t) => [t.title, t.yoloMode])).toEqual([['Ship it fast', true]]);
