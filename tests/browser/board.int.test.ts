@@ -138,9 +138,13 @@ it("creates a project (showing the server's path refusal) and a YOLO task throug
   await taskDialog.getByLabel('Title').fill('Ship it fast');
   await taskDialog.getByLabel('Description').fill('Everything in one go.');
   await taskDialog.getByLabel(/YOLO mode/).check();
+  await expect(taskDialog.getByRole('checkbox', { name: 'YOLO mode' }).getAttribute('aria-checked')).resolves.toBe('true');
+  await w.screenshot(page, 'new-task-yolo-desktop');
   await taskDialog.getByRole('button', { name: 'Create task' }).click();
   const created = card(page, 'pending', 'Ship it fast');
   await created.getByText('YOLO').waitFor();
+  // The dialog gone, focus is back on the button that opened it.
+  await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('New task');
   const projectId = Number(new URL(page.url()).pathname.split('/')[2]);
   const listed = await admin<{ tasks: TaskDto[] }>('GET', `/api/projects/${projectId}/tasks`);
   expect(listed.body.tasks.map((t) => [t.title, t.yoloMode])).toEqual([['Ship it fast', true]]);

@@ -121,7 +121,7 @@ it('takes a task from first login to a merged pull request in the browser', asyn
   // Approve the plan: implementation starts, and the loop carries on alone.
   await nextStep.getByRole('button', { name: 'Approve plan' }).click();
   await expect.poll(() => agent(page, 'implementation').getAttribute('data-state'), { timeout: 60_000 }).toMatch(/running|completed/);
-  const prLink = page.getByRole('link', { name: 'Pull request ↗', exact: true });
+  const prLink = page.getByRole('link', { name: 'Pull request', exact: true });
   await prLink.waitFor({ timeout: 200_000 });
   expect(await prLink.getAttribute('href')).toMatch(/\/acme\/greeter\/pull\/\d+$/);
   // The PR agent finishes once CI is green; the task is then in review.

@@ -170,11 +170,20 @@ describe('settings', () => {
     const toggle = page.getByLabel('I am technical');
     await toggle.waitFor();
     const before = await toggle.isChecked();
+    const saved = async () => (await api<{ user: { isTechnical: boolean } }>('GET', '/api/auth/me')).body.user.isTechnical;
+    // The box toggles on a click, on Space, and on a click on its label; each change is saved.
     await toggle.click();
     await expect.poll(() => toggle.isChecked()).toBe(!before);
-    await expect
-      .poll(async () => (await api<{ user: { isTechnical: boolean } }>('GET', '/api/auth/me')).body.user.isTechnical)
-      .toBe(!before);
+    await expect.poll(saved).toBe(!before);
+    await expect.poll(() => toggle.isEnabled()).toBe(true);
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => toggle.isChecked()).toBe(before);
+    await expect.poll(saved).toBe(before);
+    await expect.poll(() => toggle.isEnabled()).toBe(true);
+    await page.getByText('I am technical', { exact: true }).click();
+    await expect.poll(() => toggle.isChecked()).toBe(!before);
+    await expect.poll(saved).toBe(!before);
     await page.getByLabel('Git name').fill('Ada Lovelace');
     await page.getByLabel('Git email').fill('ada@example.com');
     await page.getByRole('button', { name: 'Save git identity' }).click();

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './lib/api';
 import { App } from './app/router';
 import { startTheme } from './lib/theme';
+import { TooltipProvider } from './ui';
 import './styles.css';
 
 startTheme();
@@ -24,7 +25,9 @@ if (!root) throw new Error('missing #root');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <TooltipProvider>
+        <App />
+      </TooltipProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

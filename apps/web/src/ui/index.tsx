@@ -1,7 +1,13 @@
 // Small shared building blocks: buttons, fields, modal, and the loading /
 // empty / error states every screen uses.
-import { useEffect, useId, useRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from 'react';
+import type { LucideIcon } from 'lucide-react';
 import { errorMessage } from '../lib/api';
+
+export { Modal } from './modal';
+export { Checkbox } from './checkbox';
+export { Tooltip, TooltipProvider } from './tooltip';
+export { IconButton } from './icon-button';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 const variants: Record<Variant, string> = {
@@ -15,9 +21,10 @@ export function Button({
   variant = 'secondary',
   className = '',
   busy = false,
+  icon: Icon,
   children,
   ...rest
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean; icon?: LucideIcon }) {
   return (
     <button
       type="button"
@@ -26,7 +33,7 @@ export function Button({
       aria-busy={busy || undefined}
       className={`inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium transition-colors disabled:cursor-not-allowed ${variants[variant]} ${className}`}
     >
-      {busy && <Spinner small />}
+      {busy ? <Spinner small /> : Icon && <Icon aria-hidden="true" className="h-4 w-4 shrink-0" />}
       {children}
     </button>
   );
@@ -102,63 +109,6 @@ export function InlineError({ error }: { error: unknown }) {
     <p role="alert" className="text-sm text-red-700">
       {errorMessage(error)}
     </p>
-  );
-}
-
-/** A modal dialog; `onClose` undefined makes it blocking (no Escape, no backdrop close). */
-export function Modal({
-  title,
-  children,
-  onClose,
-  wide = false,
-}: {
-  title: string;
-  children: ReactNode;
-  onClose?: () => void;
-  wide?: boolean;
-}) {
-  const ref = useRef<HTMLDivElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    ref.current?.focus();
-    if (!onClose) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
-  return (
-    <div
-      className="fixed inset-0 z-50 flex items-end justify-center bg-black/40 p-0 sm:items-center sm:p-4"
-      onMouseDown={(e) => e.target === e.currentTarget && onClose?.()}
-    >
-      <div
-        ref={ref}
-        tabIndex={-1}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        className={`max-h-[90vh] w-full overflow-y-auto rounded-t-xl bg-white p-5 shadow-xl outline-none sm:rounded-xl ${wide ? 'sm:max-w-3xl' : 'sm:max-w-md'}`}
-      >
-        <div className="mb-4 flex items-start justify-between gap-4">
-          <h2 id={titleId} className="text-lg font-semibold">
-            {title}
-          </h2>
-          {onClose && (
-            <button
-              type="button"
-              aria-label="Close"
-              className="rounded px-2 text-xl leading-none text-stone-500 hover:bg-stone-100"
-              onClick={onClose}
-            >
-              ×
-            </button>
-          )}
-        </div>
-        {children}
-      </div>
-    </div>
   );
 }
 

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { UserDto } from '@bottega/protocol';
 import { useMe } from '../../app/session';
-import { Badge, Button, ErrorState, Field, InlineError, LoadingState, Modal } from '../../ui';
+import { Badge, Button, Checkbox, ErrorState, Field, InlineError, LoadingState, Modal } from '../../ui';
 import { useAdminUsers, useUserChange } from './users';
 
 type Dialog =
@@ -136,10 +136,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
           required
           hint="At least 8 characters. Tell it to the user; they can change it in Settings → Profile."
         />
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
-          Administrator
-        </label>
+        <Checkbox label="Administrator" checked={isAdmin} onCheckedChange={setIsAdmin} />
         <InlineError error={create.error} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateTaskBody, TaskDto, UpdateTaskBody } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { Badge, Button, Field, InlineError, Modal } from '../../ui';
+import { Badge, Button, Checkbox, Field, InlineError, Modal } from '../../ui';
 import { placeTaskOnBoard, removeTaskFromBoard } from './board-cache';
 import { columnLabels } from './columns';
 
@@ -44,15 +44,12 @@ export function CreateTaskDialog({ projectId, onClose }: { projectId: number; on
             className="rounded-md border border-stone-300 px-2.5 py-1.5 text-sm outline-none focus:ring-2 focus:ring-indigo-400"
           />
         </div>
-        <label className="flex items-start gap-2 text-sm">
-          <input type="checkbox" className="mt-0.5" checked={yoloMode} onChange={(e) => setYolo(e.target.checked)} />
-          <span>
-            <span className="font-medium">YOLO mode</span>
-            <span className="block text-xs text-stone-500">
-              One agent does everything in a single run, without the plan → implement → review loop. Cannot be changed later.
-            </span>
-          </span>
-        </label>
+        <Checkbox
+          label="YOLO mode"
+          description="One agent does everything in a single run, without the plan → implement → review loop. Cannot be changed later."
+          checked={yoloMode}
+          onCheckedChange={setYolo}
+        />
         <InlineError error={create.error} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

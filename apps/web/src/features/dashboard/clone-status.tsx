@@ -2,6 +2,7 @@
 // it clones (live from `project.clone` events), and on failure the server's
 // explanation with Retry and Delete for those who may. When the clone is done
 // the project list is refetched and the card becomes an ordinary project.
+import { RotateCcw, Trash2 } from 'lucide-react';
 import type { QueryClient } from '@tanstack/react-query';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ProjectCloneDto, ProjectDto } from '@bottega/protocol';
@@ -83,10 +84,16 @@ function CloneFailed({ project, error }: { project: ProjectDto; error: string | 
       )}
       {project.canManage ? (
         <div className="flex flex-wrap gap-2">
-          <Button className="px-2.5 py-1 text-xs" busy={retry.isPending} onClick={() => retry.mutate()}>
+          <Button className="px-2.5 py-1 text-xs" icon={RotateCcw} busy={retry.isPending} onClick={() => retry.mutate()}>
             Retry clone
           </Button>
-          <Button variant="ghost" className="px-2.5 py-1 text-xs text-red-700" busy={remove.isPending} onClick={() => remove.mutate()}>
+          <Button
+            variant="ghost"
+            className="px-2.5 py-1 text-xs text-red-700"
+            icon={Trash2}
+            busy={remove.isPending}
+            onClick={() => remove.mutate()}
+          >
             Delete project
           </Button>
         </div>

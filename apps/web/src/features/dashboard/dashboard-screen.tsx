@@ -3,6 +3,7 @@
 // cloned by URL — the clone's progress or failure. Counts stay fresh from the
 // projects' task events (a debounced refetch of the list).
 import { useState } from 'react';
+import { FolderPlus, Pencil } from 'lucide-react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
 import type { ProjectDto } from '@bottega/protocol';
@@ -11,7 +12,7 @@ import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent, useProjectSubscriptions } from '../../lib/live';
 import { paths } from '../../lib/routing';
-import { Button, EmptyState, ErrorState, LiveDot, LoadingState, PageHeader } from '../../ui';
+import { Button, EmptyState, ErrorState, IconButton, LiveDot, LoadingState, PageHeader } from '../../ui';
 import { activeRunsQuery } from '../board/board-cache';
 import { columnLabels } from '../board/columns';
 import { CloneStatus } from './clone-status';
@@ -50,7 +51,7 @@ export function Component() {
   return (
     <div>
       <PageHeader title="Projects">
-        <Button variant="primary" onClick={() => setCreating(true)}>
+        <Button variant="primary" icon={FolderPlus} onClick={() => setCreating(true)}>
           New project
         </Button>
       </PageHeader>
@@ -66,7 +67,7 @@ export function Component() {
       ) : list.length === 0 ? (
         <EmptyState title="No projects yet">
           <p>Create a project by cloning a repository, or ask an administrator to add you to one.</p>
-          <Button variant="primary" className="mt-3" onClick={() => setCreating(true)}>
+          <Button variant="primary" icon={FolderPlus} className="mt-3" onClick={() => setCreating(true)}>
             New project
           </Button>
         </EmptyState>
@@ -117,11 +118,7 @@ function ProjectCard({ project, running, onEdit }: { project: ProjectDto; runnin
           )}
         </h2>
         {running > 0 && <LiveDot label={`${running} agent${running === 1 ? '' : 's'} working`} />}
-        {!clone && (
-          <Button variant="ghost" className="relative z-10 -my-1 px-2" aria-label={`Edit ${project.name}`} onClick={onEdit}>
-            Edit
-          </Button>
-        )}
+        {!clone && <IconButton icon={Pencil} label={`Edit ${project.name}`} className="relative z-10 -my-1.5 -mr-1.5" onClick={onEdit} />}
       </div>
       <p className="mt-0.5 truncate text-xs text-stone-500" title={project.repoPath}>
         {project.repoPath}

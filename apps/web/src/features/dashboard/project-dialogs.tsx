@@ -4,6 +4,7 @@
 // its 400/403/409 message is shown as is. Moving a project's path is for
 // administrators, deleting it for its owners and administrators.
 import { useState, type FormEvent } from 'react';
+import { Trash2 } from 'lucide-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { cloneFolderName, cloneUrlProblem, type CreateProjectBody, type ProjectDto, type UpdateProjectBody } from '@bottega/protocol';
 import { useMe } from '../../app/session';
@@ -204,12 +205,12 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
           ) : confirmDelete ? (
             <span className="flex flex-wrap items-center gap-2">
               <span className="text-sm text-red-700">Delete the project and all its tasks?</span>
-              <Button variant="danger" busy={remove.isPending} onClick={() => remove.mutate()}>
+              <Button variant="danger" icon={Trash2} busy={remove.isPending} onClick={() => remove.mutate()}>
                 Yes, delete
               </Button>
             </span>
           ) : (
-            <Button variant="ghost" className="text-red-700" onClick={() => setConfirmDelete(true)}>
+            <Button variant="ghost" icon={Trash2} className="text-red-700" onClick={() => setConfirmDelete(true)}>
               Delete project
             </Button>
           )}

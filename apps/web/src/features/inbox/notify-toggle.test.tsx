@@ -57,31 +57,31 @@ describe('NotifyToggle', () => {
   it('asks for permission on the click and keeps the choice in this browser', async () => {
     const ask = stubNotification('default', 'granted');
     render(<NotifyToggle />);
-    const box = screen.getByRole<HTMLInputElement>('checkbox', { name: 'Notify me' });
-    expect(box.checked).toBe(false);
+    const box = screen.getByRole<HTMLButtonElement>('checkbox', { name: 'Notify me' });
+    expect(box.getAttribute('aria-checked')).toBe('false');
     fireEvent.click(box);
-    await waitFor(() => expect(box.checked).toBe(true));
+    await waitFor(() => expect(box.getAttribute('aria-checked')).toBe('true'));
     expect(ask).toHaveBeenCalledOnce();
     expect(window.localStorage.getItem(NOTIFY_STORAGE_KEY)).toBe('on');
     fireEvent.click(box);
-    expect(box.checked).toBe(false);
+    expect(box.getAttribute('aria-checked')).toBe('false');
     expect(window.localStorage.getItem(NOTIFY_STORAGE_KEY)).toBeNull();
   });
 
   it('says how to allow notifications when the browser blocks them', () => {
     stubNotification('denied');
     render(<NotifyToggle />);
-    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: 'Notify me' }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('checkbox', { name: 'Notify me' }).disabled).toBe(true);
     expect(screen.getByRole('alert').textContent).toMatch(/blocked for this site/);
   });
 
   it('turns itself off and explains when the user refuses the permission', async () => {
     stubNotification('default', 'denied');
     render(<NotifyToggle />);
-    const box = screen.getByRole<HTMLInputElement>('checkbox', { name: 'Notify me' });
+    const box = screen.getByRole<HTMLButtonElement>('checkbox', { name: 'Notify me' });
     fireEvent.click(box);
     await waitFor(() => expect(box.disabled).toBe(true));
-    expect(box.checked).toBe(false);
+    expect(box.getAttribute('aria-checked')).toBe('false');
     expect(screen.getByRole('alert').textContent).toMatch(/blocked for this site/);
     expect(window.localStorage.getItem(NOTIFY_STORAGE_KEY)).toBeNull();
   });
@@ -90,7 +90,7 @@ describe('NotifyToggle', () => {
     // The test browser, like some real ones, has no Notification API at all.
     expect('Notification' in window).toBe(false);
     render(<NotifyToggle />);
-    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: 'Notify me' }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('checkbox', { name: 'Notify me' }).disabled).toBe(true);
     screen.getByText('This browser cannot show notifications.');
   });
 });

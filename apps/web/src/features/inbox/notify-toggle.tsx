@@ -2,6 +2,7 @@
 // browser. Asking for permission happens on the click, as browsers require;
 // a refused or missing permission is said plainly.
 import { useState } from 'react';
+import { Checkbox } from '../../ui';
 import { notifySupport, notifyWanted, setNotifyWanted, type NotifySupport } from './inbox-live';
 
 export function NotifyToggle() {
@@ -33,16 +34,12 @@ export function NotifyToggle() {
 
   return (
     <div className="flex flex-col items-start gap-1 sm:items-end">
-      <label className="inline-flex cursor-pointer items-center gap-2 text-sm font-medium text-stone-800">
-        <input
-          type="checkbox"
-          className="h-4 w-4 accent-indigo-600"
-          checked={on}
-          disabled={support === 'unsupported' || support === 'denied'}
-          onChange={(e) => void toggle(e.target.checked)}
-        />
-        Notify me
-      </label>
+      <Checkbox
+        label="Notify me"
+        checked={on}
+        disabled={support === 'unsupported' || support === 'denied'}
+        onCheckedChange={(next) => void toggle(next)}
+      />
       <p className="max-w-xs text-xs text-stone-500 sm:text-right" role={support === 'denied' ? 'alert' : undefined}>
         {note}
       </p>

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { useMe, useSetSessionUser } from '../../app/session';
-import { Button, Field, InlineError, ThemePicker } from '../../ui';
+import { Button, Checkbox, Field, InlineError, ThemePicker } from '../../ui';
 
 type ProfilePatch = { isTechnical?: boolean; gitName?: string | null; gitEmail?: string | null };
 
@@ -47,24 +47,17 @@ function TechnicalToggle() {
   const on = me.isTechnical;
   return (
     <Card title="How the agents work with you">
-      <label className="flex items-start gap-3">
-        <input
-          type="checkbox"
-          className="mt-1 h-4 w-4"
-          checked={on}
-          disabled={update.isPending}
-          onChange={(e) => update.mutate({ isTechnical: e.target.checked })}
-          aria-describedby="technical-help"
-        />
-        <span>
-          <span className="font-medium">I am technical</span>
-          <span id="technical-help" className="mt-1 block text-sm text-stone-600">
-            {on
-              ? 'The planning agent asks you about technical choices and waits for you to approve its plan before any code is written.'
-              : 'The planning agent makes the technical choices for you, notes them in the task’s overview, and goes straight on to building — you are not asked to approve a plan.'}
-          </span>
-        </span>
-      </label>
+      <Checkbox
+        label="I am technical"
+        description={
+          on
+            ? 'The planning agent asks you about technical choices and waits for you to approve its plan before any code is written.'
+            : 'The planning agent makes the technical choices for you, notes them in the task’s overview, and goes straight on to building — you are not asked to approve a plan.'
+        }
+        checked={on}
+        disabled={update.isPending}
+        onCheckedChange={(isTechnical) => update.mutate({ isTechnical })}
+      />
       <InlineError error={update.error} />
     </Card>
   );

@@ -186,7 +186,7 @@ describe('AgentSection', () => {
     const prUrl = 'https://github.com/acme/app/pull/3';
     renderSection(makeTask({ status: 'in_review', prAgentComplete: true, prUrl, prCiState: 'success' }), [makeRun(4, 'pr', 'completed')]);
     const banner = screen.getByRole('region', { name: 'What next' });
-    expect(within(banner).getByRole('link', { name: 'Open pull request ↗' }).getAttribute('href')).toBe(prUrl);
+    expect(within(banner).getByRole('link', { name: 'Open pull request' }).getAttribute('href')).toBe(prUrl);
     expect(banner.textContent).toContain('CI passed');
     expect(within(banner).getByRole('button', { name: 'Merge & clean up' })).toBeTruthy();
   });

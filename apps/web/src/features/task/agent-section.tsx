@@ -5,6 +5,7 @@
 // already running (409) and the connect-provider modal when the user has no
 // provider (403).
 import { useState } from 'react';
+import { Check, CircleX, LoaderCircle, Play, Plug, X, type LucideIcon } from 'lucide-react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { taskProgress, type AgentRunDto, type AgentType, type TaskDto } from '@bottega/protocol';
@@ -12,16 +13,16 @@ import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { upsertById } from '../../lib/live';
 import { paths } from '../../lib/routing';
-import { Button, InlineError, Modal } from '../../ui';
+import { Button, IconButton, InlineError, Modal } from '../../ui';
 import { agentState, latestRun, rolesFor, STATE_LABELS, type AgentButtonState } from './agent-state';
 import { NextStep } from './next-step';
 import { PipelineStrip } from './pipeline-strip';
 
-const stateStyle: Record<AgentButtonState, { variant: 'primary' | 'secondary' | 'danger'; tone: 'stone' | 'sky' | 'green' | 'red' }> = {
-  idle: { variant: 'primary', tone: 'stone' },
-  running: { variant: 'secondary', tone: 'sky' },
-  completed: { variant: 'secondary', tone: 'green' },
-  failed: { variant: 'danger', tone: 'red' },
+const stateStyle: Record<AgentButtonState, { variant: 'primary' | 'secondary' | 'danger'; icon: LucideIcon }> = {
+  idle: { variant: 'primary', icon: Play },
+  running: { variant: 'secondary', icon: LoaderCircle },
+  completed: { variant: 'secondary', icon: Check },
+  failed: { variant: 'danger', icon: CircleX },
 };
 
 type Outcome = { kind: 'busy' } | { kind: 'provider' } | { kind: 'error'; error: unknown } | null;
@@ -108,6 +109,8 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
                   </div>
                   <Button
                     variant={stateStyle[state].variant}
+                    icon={stateStyle[state].icon}
+                    className={state === 'running' ? '[&>svg]:animate-spin' : ''}
                     aria-label={`${role.label}: ${label}`}
                     title={
                       state === 'running'
@@ -136,9 +139,7 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
           data-testid="busy-notice"
         >
           <p>An agent is already running on this task. Wait for it to finish (or stop it from its conversation) before starting another.</p>
-          <Button variant="ghost" onClick={dismiss} aria-label="Dismiss notice">
-            ×
-          </Button>
+          <IconButton icon={X} label="Dismiss notice" onClick={dismiss} className="-my-1" />
         </div>
       )}
       {outcome?.kind === 'error' && (
@@ -155,8 +156,9 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
             <Button onClick={dismiss}>Not now</Button>
             <Link
               to={paths.settings('providers')}
-              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
+              className="inline-flex items-center gap-1.5 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
             >
+              <Plug aria-hidden="true" className="h-4 w-4" />
               Connect a provider
             </Link>
           </div>

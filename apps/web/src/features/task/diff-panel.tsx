@@ -1,6 +1,7 @@
 // The branch's diff against its base: the changed files with their line
 // counts, then the rendered patch (its renderer loads on first use).
 import { lazy, Suspense, useState } from 'react';
+import { ChevronDown, ChevronRight, RefreshCw } from 'lucide-react';
 import type { DiffFileStatus, TaskDto } from '@bottega/protocol';
 import { Badge, Button, EmptyState, ErrorState, LoadingState } from '../../ui';
 import { useTaskDiff } from './task-data';
@@ -24,7 +25,7 @@ export function DiffPanel({ task }: { task: TaskDto }) {
         <h2 id="diff-heading" className="text-lg font-semibold">
           Changes{diff.data?.base ? <span className="ml-2 text-sm font-normal text-stone-500">against {diff.data.base}</span> : null}
         </h2>
-        <Button variant="ghost" busy={diff.isFetching && !diff.isPending} onClick={() => void diff.refetch()}>
+        <Button variant="ghost" icon={RefreshCw} busy={diff.isFetching && !diff.isPending} onClick={() => void diff.refetch()}>
           Refresh
         </Button>
       </div>
@@ -64,7 +65,13 @@ export function DiffPanel({ task }: { task: TaskDto }) {
           {diff.data.truncated && (
             <p className="mb-2 text-xs text-amber-800">The diff is too large to show in full; it is cut after the files shown.</p>
           )}
-          <Button variant="ghost" className="mb-2" onClick={() => setShowPatch((s) => !s)} aria-expanded={showPatch}>
+          <Button
+            variant="ghost"
+            icon={showPatch ? ChevronDown : ChevronRight}
+            className="mb-2"
+            onClick={() => setShowPatch((s) => !s)}
+            aria-expanded={showPatch}
+          >
             {showPatch ? 'Hide the patch' : 'Show the patch'}
           </Button>
           {showPatch && (

@@ -2,11 +2,12 @@
 // files attached to the task (its archive's `input_files/`, which every agent's
 // context prompt lists), with upload by picker or drop, download and delete.
 import { useRef, useState, type DragEvent } from 'react';
+import { Download, FileUp, Trash2, Upload } from 'lucide-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { InputFileDto } from '@bottega/protocol';
 import { api, fillPath } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { Button, ErrorState, InlineError, LoadingState } from '../../ui';
+import { Button, ErrorState, IconButton, InlineError, LoadingState } from '../../ui';
 
 export function useInputFiles(taskId: number) {
   return useQuery({
@@ -76,7 +77,7 @@ export function InputFilesPanel({ taskId }: { taskId: number }) {
         <h2 id="input-files-heading" className="text-lg font-semibold">
           Input files
         </h2>
-        <Button busy={upload.isPending} onClick={() => picker.current?.click()}>
+        <Button icon={Upload} busy={upload.isPending} onClick={() => picker.current?.click()}>
           Upload files
         </Button>
         <input
@@ -102,6 +103,7 @@ export function InputFilesPanel({ taskId }: { taskId: number }) {
         <ErrorState error={files.error} retry={() => void files.refetch()} />
       ) : files.data.length === 0 ? (
         <div className="rounded-md border border-dashed border-stone-300 p-4 text-center text-sm text-stone-600" data-state="empty">
+          <FileUp aria-hidden="true" className="mx-auto mb-1 h-6 w-6 text-stone-400" />
           <p className="font-medium text-stone-800">No input files yet</p>
           <p className="mt-1">
             Drop files here or upload them: specifications, screenshots, data samples. Every agent working on this task is told where they
@@ -136,10 +138,10 @@ function FileRow({ taskId, file, deleting, onDelete }: { taskId: number; file: I
         <a
           href={fillPath('/api/tasks/:taskId/files/:name', { taskId, name: file.name })}
           download={file.name}
-          className="block truncate font-medium text-indigo-700 hover:underline"
-          title={`Download ${file.name}`}
+          className="flex min-w-0 items-center gap-1.5 font-medium text-indigo-700 hover:underline"
         >
-          {file.name}
+          <Download aria-hidden="true" className="h-4 w-4 shrink-0" />
+          <span className="truncate">{file.name}</span>
         </a>
         <p className="text-xs text-stone-500">
           {formatBytes(file.size)} · <time dateTime={file.modifiedAt}>{dateFormat.format(new Date(file.modifiedAt))}</time>
@@ -147,7 +149,7 @@ function FileRow({ taskId, file, deleting, onDelete }: { taskId: number; file: I
       </div>
       {confirming ? (
         <span className="flex items-center gap-1">
-          <Button variant="danger" busy={deleting} onClick={onDelete} aria-label={`Confirm deleting ${file.name}`}>
+          <Button variant="danger" icon={Trash2} busy={deleting} onClick={onDelete} aria-label={`Confirm deleting ${file.name}`}>
             Delete
           </Button>
           <Button variant="ghost" disabled={deleting} onClick={() => setConfirming(false)}>
@@ -155,9 +157,7 @@ function FileRow({ taskId, file, deleting, onDelete }: { taskId: number; file: I
           </Button>
         </span>
       ) : (
-        <Button variant="ghost" onClick={() => setConfirming(true)} aria-label={`Delete ${file.name}`}>
-          Delete
-        </Button>
+        <IconButton icon={Trash2} tone="danger" label={`Delete ${file.name}`} onClick={() => setConfirming(true)} />
       )}
     </li>
   );

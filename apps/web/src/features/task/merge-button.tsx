@@ -1,6 +1,7 @@
 // "Merge & clean up" (docs/behaviour/loop.md#merge-and-clean-up) behind a confirmation: merges the
 // task's pull request on GitHub, removes the worktree and local branch, completes the task.
 import { useState } from 'react';
+import { GitMerge } from 'lucide-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TaskDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
@@ -28,7 +29,7 @@ export function MergeButton({ task, primary = false }: { task: TaskDto; primary?
   };
   return (
     <>
-      <Button variant={primary ? 'primary' : 'secondary'} onClick={() => setOpen(true)}>
+      <Button variant={primary ? 'primary' : 'secondary'} icon={GitMerge} onClick={() => setOpen(true)}>
         Merge &amp; clean up
       </Button>
       {open && (
@@ -44,7 +45,7 @@ export function MergeButton({ task, primary = false }: { task: TaskDto; primary?
             <Button onClick={close} disabled={merge.isPending}>
               Cancel
             </Button>
-            <Button variant="danger" busy={merge.isPending} onClick={() => merge.mutate()}>
+            <Button variant="danger" icon={GitMerge} busy={merge.isPending} onClick={() => merge.mutate()}>
               Merge &amp; clean up
             </Button>
           </div>

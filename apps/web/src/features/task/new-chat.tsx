@@ -4,6 +4,7 @@
 // model set for implementation), and the first message with the chat box's
 // slash commands and attachments — then opens the new conversation.
 import { useId, useState } from 'react';
+import { MessageSquarePlus } from 'lucide-react';
 import { Link, useNavigate } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { isApiError } from '../../lib/api';
@@ -33,7 +34,7 @@ export function NewChat({ task }: { task: TaskDto }) {
   const [open, setOpen] = useState(false);
   if (!open)
     return (
-      <Button variant="secondary" onClick={() => setOpen(true)}>
+      <Button variant="secondary" icon={MessageSquarePlus} onClick={() => setOpen(true)}>
         New chat
       </Button>
     );

@@ -5,6 +5,24 @@
 // request opened (link, CI), the PR agent stopped without one and why,
 // merged, closed without merging.
 import { useState, type ReactNode } from 'react';
+import {
+  CircleAlert,
+  CircleCheck,
+  CircleDot,
+  ExternalLink,
+  GitPullRequest,
+  GitPullRequestArrow,
+  ListChecks,
+  LoaderCircle,
+  LockOpen,
+  MessageSquareText,
+  PencilLine,
+  Play,
+  RotateCcw,
+  Wrench,
+  Zap,
+  type LucideIcon,
+} from 'lucide-react';
 import { Link } from 'react-router';
 import type { AgentRunDto, AgentType, NextAction, TaskDto } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
@@ -27,6 +45,13 @@ const TONES: Record<Tone, string> = {
   attention: 'border-red-200 bg-red-50 text-red-950',
   success: 'border-green-200 bg-green-50 text-green-950',
 };
+/** What the banner's moment is at a glance: working, your move, trouble, done. */
+const TONE_ICONS: Record<Tone, { icon: LucideIcon; className: string }> = {
+  info: { icon: LoaderCircle, className: 'animate-spin text-sky-600' },
+  action: { icon: CircleDot, className: 'text-indigo-600' },
+  attention: { icon: CircleAlert, className: 'text-red-600' },
+  success: { icon: CircleCheck, className: 'text-green-600' },
+};
 
 function Banner({ tone, title, children }: { tone: Tone; title: string; children?: ReactNode }) {
   return (
@@ -37,10 +62,18 @@ function Banner({ tone, title, children }: { tone: Tone; title: string; children
       data-testid="next-step"
       data-tone={tone}
     >
-      <p className="font-semibold">{title}</p>
+      <p className="flex items-start gap-2 font-semibold">
+        <ToneIcon tone={tone} />
+        {title}
+      </p>
       {children}
     </div>
   );
+}
+
+function ToneIcon({ tone }: { tone: Tone }) {
+  const { icon: Icon, className } = TONE_ICONS[tone];
+  return <Icon aria-hidden="true" className={`mt-0.5 h-4 w-4 shrink-0 ${className}`} />;
 }
 
 function PrLink({ url }: { url: string }) {
@@ -49,9 +82,11 @@ function PrLink({ url }: { url: string }) {
       href={url}
       target="_blank"
       rel="noreferrer noopener"
-      className="inline-flex items-center rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100"
+      className="inline-flex items-center gap-1.5 rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100"
     >
-      Open pull request ↗
+      <GitPullRequest aria-hidden="true" className="h-4 w-4" />
+      Open pull request
+      <ExternalLink aria-hidden="true" className="h-3.5 w-3.5 opacity-70" />
     </a>
   );
 }
@@ -59,7 +94,11 @@ function PrLink({ url }: { url: string }) {
 function ConversationLink({ task, run, children }: { task: TaskDto; run: AgentRunDto | undefined; children: ReactNode }) {
   if (!run?.conversationId) return null;
   return (
-    <Link className="text-sm text-indigo-700 underline" to={paths.chat(task.projectId, task.id, run.conversationId)}>
+    <Link
+      className="inline-flex items-center gap-1 text-sm text-indigo-700 underline"
+      to={paths.chat(task.projectId, task.id, run.conversationId)}
+    >
+      <MessageSquareText aria-hidden="true" className="h-4 w-4" />
       {children}
     </Link>
   );
@@ -96,34 +135,43 @@ export function NextStep({
       const what =
         next.agentType === 'planification'
           ? next.again
-            ? { title: 'Planning ended without a plan.', text: 'Read its conversation for why, then plan again.', label: 'Plan again' }
+            ? {
+                title: 'Planning ended without a plan.',
+                text: 'Read its conversation for why, then plan again.',
+                label: 'Plan again',
+                icon: RotateCcw,
+              }
             : {
                 title: 'Start with a plan.',
                 text: 'The planning agent reads the request and the code, then writes a plan into the task document for you to approve.',
                 label: 'Start planning',
+                icon: ListChecks,
               }
           : next.agentType === 'yolo'
             ? {
                 title: 'YOLO: one agent does it all.',
                 text: 'It implements, reviews itself and opens the pull request.',
                 label: next.again ? 'Run the YOLO agent again' : 'Start the YOLO agent',
+                icon: next.again ? RotateCcw : Zap,
               }
             : next.agentType === 'pr'
               ? {
                   title: 'The review says the work is ready.',
                   text: 'The pull request agent commits, pushes, opens the pull request and watches CI.',
                   label: 'Open the pull request',
+                  icon: GitPullRequestArrow,
                 }
               : {
                   title: 'The loop paused.',
                   text: `The next step is the ${role(next.agentType)} agent.`,
                   label: `Run ${role(next.agentType)}`,
+                  icon: Play,
                 };
       return (
         <Banner tone="action" title={what.title}>
           <p className="mt-1">{what.text}</p>
           <div className={row}>
-            <Button variant="primary" busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
+            <Button variant="primary" icon={what.icon} busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
               {what.label}
             </Button>
           </div>
@@ -148,7 +196,7 @@ export function NextStep({
             again.
           </p>
           <div className={row}>
-            <Button variant="primary" busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
+            <Button variant="primary" icon={LockOpen} busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
               Unblock
             </Button>
           </div>
@@ -159,7 +207,7 @@ export function NextStep({
         <Banner tone="attention" title={`The ${role(next.agentType)} run was interrupted.`}>
           {next.reason && <p className="mt-1">{next.reason}</p>}
           <div className={row}>
-            <Button variant="primary" busy={busy('resume')} onClick={() => actions.resume(next.runId)}>
+            <Button variant="primary" icon={Play} busy={busy('resume')} onClick={() => actions.resume(next.runId)}>
               Resume
             </Button>
           </div>
@@ -170,7 +218,7 @@ export function NextStep({
         <Banner tone="attention" title={`The ${role(next.agentType)} run failed.`}>
           {next.reason && <p className="mt-1 whitespace-pre-wrap">{next.reason}</p>}
           <div className={row}>
-            <Button variant="primary" busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
+            <Button variant="primary" icon={RotateCcw} busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
               Retry {role(next.agentType)}
             </Button>
           </div>
@@ -183,6 +231,7 @@ export function NextStep({
           <div className={row}>
             <Button
               variant="primary"
+              icon={RotateCcw}
               busy={busy(task.yoloMode ? 'yolo' : 'pr')}
               onClick={() => actions.start(task.yoloMode ? 'yolo' : 'pr')}
             >
@@ -218,7 +267,7 @@ export function NextStep({
               <MergeButton task={task} primary />
             ) : (
               next.ci === 'failure' && (
-                <Button variant="primary" busy={busy('pr')} onClick={() => actions.start(task.yoloMode ? 'yolo' : 'pr')}>
+                <Button variant="primary" icon={Wrench} busy={busy('pr')} onClick={() => actions.start(task.yoloMode ? 'yolo' : 'pr')}>
                   Fix CI with the {task.yoloMode ? 'YOLO' : 'pull request'} agent
                 </Button>
               )
@@ -261,10 +310,15 @@ function ApprovePlan({ actions }: { actions: NextStepActions }) {
         Read it in the task document below. Approve it to start implementation, or say what should change and planning runs again.
       </p>
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        <Button variant="primary" busy={actions.pending === 'implementation'} onClick={() => actions.start('implementation')}>
+        <Button
+          variant="primary"
+          icon={CircleCheck}
+          busy={actions.pending === 'implementation'}
+          onClick={() => actions.start('implementation')}
+        >
           Approve plan
         </Button>
-        <Button aria-expanded={revising} onClick={() => setRevising((r) => !r)}>
+        <Button icon={PencilLine} aria-expanded={revising} onClick={() => setRevising((r) => !r)}>
           Revise plan…
         </Button>
       </div>
@@ -288,7 +342,7 @@ function ApprovePlan({ actions }: { actions: NextStepActions }) {
             placeholder="For example: keep the old function as a wrapper; add a test for empty names."
           />
           <div>
-            <Button type="submit" variant="primary" disabled={!note.trim()} busy={actions.pending === 'planification'}>
+            <Button type="submit" variant="primary" icon={RotateCcw} disabled={!note.trim()} busy={actions.pending === 'planification'}>
               Revise plan
             </Button>
           </div>

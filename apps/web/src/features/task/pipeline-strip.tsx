@@ -3,6 +3,17 @@
 // each stage ticked, live (with a spinner), waiting for a human, needing
 // attention, skipped or still ahead — as `taskProgress` (packages/protocol) says.
 // It wraps onto more lines on a phone rather than clipping.
+import {
+  ArrowLeftRight,
+  ArrowRight,
+  Check,
+  Circle,
+  CircleAlert,
+  CircleDot,
+  CircleMinus,
+  LoaderCircle,
+  type LucideIcon,
+} from 'lucide-react';
 import type { PipelineStage, StageState, TaskProgress } from '@bottega/protocol';
 
 export const STAGE_LABELS: Record<PipelineStage, string> = {
@@ -35,22 +46,18 @@ const STATE_STYLE: Record<StageState, string> = {
   todo: 'border-stone-200 bg-white text-stone-500',
 };
 
+const STAGE_ICONS: Record<StageState, LucideIcon> = {
+  done: Check,
+  current: CircleDot,
+  running: LoaderCircle,
+  attention: CircleAlert,
+  skipped: CircleMinus,
+  todo: Circle,
+};
+
 function StageIcon({ state }: { state: StageState }) {
-  switch (state) {
-    case 'done':
-      return <span aria-hidden="true">✓</span>;
-    case 'running':
-      return (
-        <span aria-hidden="true" className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-current border-r-transparent" />
-      );
-    case 'attention':
-      return <span aria-hidden="true">!</span>;
-    case 'current':
-      return <span aria-hidden="true">●</span>;
-    case 'skipped':
-    case 'todo':
-      return <span aria-hidden="true">○</span>;
-  }
+  const Icon = STAGE_ICONS[state];
+  return <Icon aria-hidden="true" className={`h-3.5 w-3.5 shrink-0 ${state === 'running' ? 'animate-spin' : ''}`} strokeWidth={2.5} />;
 }
 
 export function PipelineStrip({ progress }: { progress: TaskProgress }) {
@@ -60,11 +67,12 @@ export function PipelineStrip({ progress }: { progress: TaskProgress }) {
         const iteration = stage === 'review' && progress.iteration > 0 ? ` · iteration ${progress.iteration}` : '';
         return (
           <li key={stage} className="flex items-center gap-1" data-stage={stage} data-state={state}>
-            {i > 0 && (
-              <span aria-hidden="true" className="text-stone-400">
-                {stage === 'review' ? '⇄' : '→'}
-              </span>
-            )}
+            {i > 0 &&
+              (stage === 'review' ? (
+                <ArrowLeftRight aria-hidden="true" className="h-3.5 w-3.5 text-stone-400" />
+              ) : (
+                <ArrowRight aria-hidden="true" className="h-3.5 w-3.5 text-stone-400" />
+              ))}
             <span
               className={`inline-flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 font-medium whitespace-nowrap ${STATE_STYLE[state]}`}
               aria-current={state === 'current' || state === 'running' || state === 'attention' ? 'step' : undefined}

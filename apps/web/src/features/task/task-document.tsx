@@ -3,6 +3,7 @@
 // the document is still the one the edit started from; if it changed, the
 // user chooses between overwriting it and keeping the new version.
 import { useState } from 'react';
+import { Pencil, Save } from 'lucide-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TaskDto, TaskDocumentResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
@@ -75,12 +76,12 @@ export function TaskDocumentSection({ task }: { task: TaskDto }) {
             <Button onClick={cancel} disabled={save.isPending}>
               Cancel
             </Button>
-            <Button variant="primary" busy={save.isPending} onClick={() => submit()}>
+            <Button variant="primary" icon={Save} busy={save.isPending} onClick={() => submit()}>
               Save
             </Button>
           </div>
         ) : (
-          <Button onClick={startEdit} disabled={!doc.data}>
+          <Button icon={Pencil} onClick={startEdit} disabled={!doc.data}>
             Edit
           </Button>
         )}

@@ -1,5 +1,6 @@
 // Run history and the task's conversations (agent runs and manual chats),
 // each linking to its chat screen.
+import { ExternalLink } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { AgentRunDto, ConversationDto, RunStatus, TaskDto } from '@bottega/protocol';
@@ -53,7 +54,8 @@ export function RunHistory({ task, runs }: { task: TaskDto; runs: readonly Agent
                     rel="noreferrer noopener"
                     aria-label={`GitHub comment that started run #${run.id}`}
                   >
-                    Started by a GitHub comment ↗
+                    Started by a GitHub comment
+                    <ExternalLink aria-hidden="true" className="ml-0.5 inline h-3 w-3 align-[-1px]" />
                   </a>
                 )}
                 {run.failureReason && <p className="text-xs text-red-700">{run.failureReason}</p>}

@@ -4,6 +4,7 @@
 // the task's event subscription. A missing or foreign task goes back to the
 // board; a missing project goes back to the dashboard.
 import { useEffect } from 'react';
+import { ExternalLink, GitPullRequest } from 'lucide-react';
 import { Link, useNavigate } from 'react-router';
 import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { isApiError } from '../../lib/api';
@@ -80,9 +81,11 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
             href={task.prUrl}
             target="_blank"
             rel="noreferrer noopener"
-            className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100"
+            className="inline-flex items-center gap-1.5 rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-stone-100"
           >
-            Pull request ↗
+            <GitPullRequest aria-hidden="true" className="h-4 w-4" />
+            Pull request
+            <ExternalLink aria-hidden="true" className="h-3.5 w-3.5 opacity-70" />
           </a>
         )}
       </PageHeader>
