@@ -144,8 +144,9 @@ describe('the shortcuts in the page', () => {
 
     press(window, 'c');
     expect(go).not.toHaveBeenCalled();
+    // A key press goes to the focused element (inside the dialog), as in a browser.
     act(() => {
-      press(window, 'Escape');
+      press(document.activeElement ?? document.body, 'Escape');
     });
     expect(screen.queryByRole('dialog')).toBeNull();
     press(window, 'c');
