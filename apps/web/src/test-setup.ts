@@ -4,3 +4,10 @@
 import { configure } from '@testing-library/react';
 
 configure({ asyncUtilTimeout: 5000 });
+
+// Radix Select and DropdownMenu call pointer-capture and scrolling methods
+// jsdom does not implement.
+if (!Element.prototype.hasPointerCapture) Element.prototype.hasPointerCapture = () => false;
+if (!Element.prototype.releasePointerCapture) Element.prototype.releasePointerCapture = () => undefined;
+if (!Element.prototype.setPointerCapture) Element.prototype.setPointerCapture = () => undefined;
+if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => undefined;
