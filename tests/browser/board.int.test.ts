@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import type { ProjectDto, TaskDto, UserDto } from '@bottega/protocol';
 import { initRepo } from '../../apps/server/src/testing/git';
 import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { pickMenuItem } from './pick';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 const BOB_PASSWORD = 'bob-password-123';
@@ -147,8 +148,8 @@ it("creates a project (showing the server's path refusal) and a YOLO task throug
   const doc = await admin<{ content: string }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}/document`);
   expect(doc.body.content).toContain('Everything in one go.');
 
-  // The status select moves the card without dragging (phones).
-  await created.getByRole('combobox').selectOption('completed');
+  // The card's Move menu moves it without dragging (phones).
+  await pickMenuItem(created, 'Move Ship it fast', 'Completed');
   await card(page, 'completed', 'Ship it fast').waitFor();
   await expect
     .poll(async () => (await admin<{ task: TaskDto }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}`)).body.task.status)
