@@ -169,5 +169,13 @@ it('takes screenshots of the dashboard and the board at desktop and phone widths
     await page.waitForURL((u) => u.pathname === `/projects/${beta.id}`);
     await card(page, 'pending', 'Shared work').waitFor();
     await w.screenshot(page, `board-${name}`);
+    // A card's Move menu, open: the card's column checked, inside the screen on a phone.
+    await card(page, 'pending', 'Shared work').getByRole('button', { name: 'Move Shared work' }).click();
+    await page.getByRole('menu').getByRole('menuitemradio', { name: 'Pending' }).waitFor();
+    const box = await page.getByRole('menu').boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= viewport.width).toBe(true);
+    await w.screenshot(page, `board-move-menu-${name}`);
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached' });
   }
 });
