@@ -1,7 +1,9 @@
 // Playwright helpers for the app's Select and Menu (Radix): their lists open
 // in a portal at the end of the page, so options and items are looked up on
 // the page once the trigger (found inside `scope`) is clicked.
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { SCREENS_DIR } from './world';
 
 const pageOf = (scope: Page | Locator): Page => ('page' in scope ? scope.page() : scope);
 
@@ -37,4 +39,12 @@ export async function pickMenuItem(scope: Page | Locator, trigger: string, item:
     .or(menu.getByRole('menuitemradio', { name: item, exact: true }))
     .click();
   await menu.waitFor({ state: 'detached' });
+}
+
+/**
+ * Screenshots what the page shows now, as test-artifacts/screens/<name>.png, for an open
+ * select: a full-page screenshot resizes the window, and Radix closes a select on resize.
+ */
+export async function screenshotOpenList(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENS_DIR, `${name}.png`) });
 }

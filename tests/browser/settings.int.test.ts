@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
-import { optionsOf, pickOption } from './pick';
+import { optionsOf, pickOption, screenshotOpenList } from './pick';
 
 const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -80,7 +80,7 @@ describe('settings', () => {
     // The effort list, open: the current choice checked, the provider's default first.
     await review.getByRole('combobox', { name: 'Review effort' }).click();
     await page.getByRole('listbox').getByRole('option', { name: 'Provider default' }).waitFor();
-    await w.screenshot(page, 'settings-models-effort-open-desktop');
+    await screenshotOpenList(page, 'settings-models-effort-open-desktop');
     await page.keyboard.press('Escape');
     await page.getByRole('listbox').waitFor({ state: 'detached' });
 
@@ -207,6 +207,15 @@ describe('settings', () => {
       expect(overflow, section).toBeLessThanOrEqual(0);
       await w.screenshot(phone, `settings-${section}-phone`);
     }
+    // An open select fits the phone's screen.
+    await phone.goto('/settings/models');
+    await phone.locator('[data-role="yolo"]').getByRole('combobox', { name: 'YOLO effort' }).click();
+    const list = phone.getByRole('listbox');
+    await list.getByRole('option', { name: 'Provider default' }).waitFor();
+    const box = await list.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= PHONE.width && box.y >= 0 && box.y + box.height <= PHONE.height).toBe(true);
+    await screenshotOpenList(phone, 'settings-models-effort-open-phone');
+    await phone.keyboard.press('Escape');
     await phone.goto('/settings/prompts/implementation');
     await phone.locator('.cm-content').waitFor();
     await w.screenshot(phone, 'settings-prompt-editor-phone');

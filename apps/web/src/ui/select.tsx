@@ -86,7 +86,7 @@ export function Select<V extends string | null>({
       <span className="min-w-0 truncate">
         <RadixSelect.Value placeholder={placeholder} />
       </span>
-      <RadixSelect.Icon className="shrink-0 text-stone-500 transition-transform group-data-[state=open]:rotate-180">
+      <RadixSelect.Icon className="shrink-0 text-stone-500 group-data-[state=open]:rotate-180">
         <ChevronDown aria-hidden="true" size={size === 'sm' ? 14 : 16} />
       </RadixSelect.Icon>
     </RadixSelect.Trigger>
