@@ -6,7 +6,7 @@
 // drop) and carry a "Move" menu for screens without drag.
 import { useState, type DragEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ArrowRightLeft, Coins, GitPullRequest, Pencil, Repeat, UserRound } from 'lucide-react';
+import { ArrowRightLeft, CircleDollarSign, GitPullRequest, Pencil, Repeat, UserRound } from 'lucide-react';
 import type { AgentRunDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { taskStatuses } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
@@ -212,7 +212,7 @@ export function TaskCard({
         )}
         {facts && (facts.usage.inputTokens > 0 || facts.usage.outputTokens > 0) && (
           <span className="inline-flex items-center gap-1 tabular-nums" title={usageDetail(facts.usage)}>
-            <Coins aria-hidden="true" size={12} />
+            <CircleDollarSign aria-hidden="true" size={12} />
             <span data-testid="card-usage">{usageSummary(facts.usage)}</span>
           </span>
         )}
