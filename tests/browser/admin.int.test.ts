@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { initRepo } from '../../apps/server/src/testing/git';
 import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { pickOption } from './pick';
 
 const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -68,7 +69,7 @@ describe('admin', () => {
     const members = page.getByRole('list', { name: 'Members' });
     await members.locator('[data-member="admin"]').waitFor();
     await expect(members.locator('[data-member="admin"]').getByRole('button', { name: 'Remove' }).isDisabled()).resolves.toBe(true);
-    await page.getByLabel('User to add').selectOption({ label: 'bob' });
+    await pickOption(page, 'Add a user', 'bob');
     await page.getByRole('button', { name: 'Add member' }).click();
     await members.locator('[data-member="bob"]').waitFor();
     const listed = await api<{ members: { username: string }[] }>('GET', `/api/projects/${projectId}/members`);

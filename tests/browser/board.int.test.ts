@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import type { ProjectDto, TaskDto, UserDto } from '@bottega/protocol';
 import { initRepo } from '../../apps/server/src/testing/git';
 import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { pickMenuItem } from './pick';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 const BOB_PASSWORD = 'bob-password-123';
@@ -151,8 +152,8 @@ it("creates a project (showing the server's path refusal) and a YOLO task throug
   const doc = await admin<{ content: string }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}/document`);
   expect(doc.body.content).toContain('Everything in one go.');
 
-  // The status select moves the card without dragging (phones).
-  await created.getByRole('combobox').selectOption('completed');
+  // The card's Move menu moves it without dragging (phones).
+  await pickMenuItem(created, 'Move Ship it fast', 'Completed');
   await card(page, 'completed', 'Ship it fast').waitFor();
   await expect
     .poll(async () => (await admin<{ task: TaskDto }>('GET', `/api/tasks/${listed.body.tasks[0]?.id}`)).body.task.status)
@@ -172,5 +173,13 @@ it('takes screenshots of the dashboard and the board at desktop and phone widths
     await page.waitForURL((u) => u.pathname === `/projects/${beta.id}`);
     await card(page, 'pending', 'Shared work').waitFor();
     await w.screenshot(page, `board-${name}`);
+    // A card's Move menu, open: the card's column checked, inside the screen on a phone.
+    await card(page, 'pending', 'Shared work').getByRole('button', { name: 'Move Shared work' }).click();
+    await page.getByRole('menu').getByRole('menuitemradio', { name: 'Pending' }).waitFor();
+    const box = await page.getByRole('menu').boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= viewport.width).toBe(true);
+    await w.screenshot(page, `board-move-menu-${name}`);
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached' });
   }
 });

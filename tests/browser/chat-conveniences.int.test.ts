@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import type { ConversationDto, TaskDto } from '@bottega/protocol';
 import { directive, scriptedBrain } from '@bottega/testkit';
 import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, setUpAdmin, startBrowserWorld } from './world';
+import { pickOption } from './pick';
 
 const PASSWORD = 'admin-password-1';
 /** A real 1×1 PNG. */
@@ -97,7 +98,7 @@ it('attaches picked and dropped files to tmp/ or the input files, as chosen', as
   await page.getByTestId('attached-files').getByText('notes.txt → tmp/').waitFor();
   expect(await fileText(join(worktree(), 'tmp', 'notes.txt'))).toBe('picked notes');
 
-  await page.getByRole('combobox', { name: 'Attach files to' }).selectOption('input_files');
+  await pickOption(page, 'Attach files to', "Task's input files");
   // Built in the page (the test's own types have no DOM): a drop carrying one file.
   const drop = await page.evaluateHandle(`(() => {
     const dt = new DataTransfer();

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { optionsOf, pickOption, screenshotOpenList } from './pick';
 
 const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -74,8 +75,14 @@ describe('settings', () => {
     const review = page.locator('[data-role="review"]');
     await review.getByLabel('Review model').waitFor();
     // Only the connected provider is offered.
-    await expect(review.getByLabel('Review provider').locator('option').allTextContents()).resolves.toEqual(['Claude Code (Anthropic)']);
+    await expect(optionsOf(review, 'Review provider')).resolves.toEqual(['Claude Code (Anthropic)']);
     await w.screenshot(page, 'settings-models-desktop');
+    // The effort list, open: the current choice checked, the provider's default first.
+    await review.getByRole('combobox', { name: 'Review effort' }).click();
+    await page.getByRole('listbox').getByRole('option', { name: 'Provider default' }).waitFor();
+    await screenshotOpenList(page, 'settings-models-effort-open-desktop');
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
 
     await review.getByLabel('Review model').fill('x'.repeat(201));
     await page.getByRole('button', { name: 'Save models' }).click();
@@ -84,7 +91,7 @@ describe('settings', () => {
     expect(unchanged.body.settings.review?.model).not.toBe('x'.repeat(201));
 
     await review.getByLabel('Review model').fill('claude-haiku-4-5');
-    await review.getByLabel('Review effort').selectOption('low');
+    await pickOption(review, 'Review effort', 'low');
     await page.getByRole('button', { name: 'Save models' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const saved = await api<{ settings: Record<string, unknown> }>('GET', '/api/agent-settings');
@@ -209,6 +216,15 @@ describe('settings', () => {
       expect(overflow, section).toBeLessThanOrEqual(0);
       await w.screenshot(phone, `settings-${section}-phone`);
     }
+    // An open select fits the phone's screen.
+    await phone.goto('/settings/models');
+    await phone.locator('[data-role="yolo"]').getByRole('combobox', { name: 'YOLO effort' }).click();
+    const list = phone.getByRole('listbox');
+    await list.getByRole('option', { name: 'Provider default' }).waitFor();
+    const box = await list.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= PHONE.width && box.y >= 0 && box.y + box.height <= PHONE.height).toBe(true);
+    await screenshotOpenList(phone, 'settings-models-effort-open-phone');
+    await phone.keyboard.press('Escape');
     await phone.goto('/settings/prompts/implementation');
     await phone.locator('.cm-content').waitFor();
     await w.screenshot(phone, 'settings-prompt-editor-phone');

@@ -23,6 +23,7 @@ import {
   startBrowserWorld,
   waitFor,
 } from './world';
+import { optionsOf } from './pick';
 
 const PASSWORD = 'admin-password-1';
 const WIDE = { width: 1440, height: 900 };
@@ -57,9 +58,8 @@ it('starts a manual chat from the task page and gets an answer', async () => {
   await conversations.getByRole('button', { name: 'New chat' }).click();
 
   const panel = page.getByRole('group', { name: 'New chat' });
-  const provider = panel.getByRole('combobox', { name: 'Provider' });
   // Only the connected provider is offered.
-  await expect(provider.locator('option').allTextContents()).resolves.toEqual(['Claude Code (Anthropic)']);
+  await expect(optionsOf(panel, 'Provider')).resolves.toEqual(['Claude Code (Anthropic)']);
   await panel.getByRole('combobox', { name: 'Model' }).fill('claude-sonnet-4-5');
 
   // The task's slash commands, as in any chat box.

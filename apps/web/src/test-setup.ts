@@ -11,3 +11,9 @@ globalThis.ResizeObserver ??= class {
   unobserve() {}
   disconnect() {}
 };
+// Radix Select and DropdownMenu call pointer-capture and scrolling methods
+// jsdom does not implement.
+if (!Element.prototype.hasPointerCapture) Element.prototype.hasPointerCapture = () => false;
+if (!Element.prototype.releasePointerCapture) Element.prototype.releasePointerCapture = () => undefined;
+if (!Element.prototype.setPointerCapture) Element.prototype.setPointerCapture = () => undefined;
+if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => undefined;

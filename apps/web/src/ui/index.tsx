@@ -8,6 +8,8 @@ export { Modal } from './modal';
 export { Checkbox } from './checkbox';
 export { Tooltip, TooltipProvider } from './tooltip';
 export { IconButton } from './icon-button';
+export { Select, type SelectGroup, type SelectOption } from './select';
+export { Menu, MenuItem, MenuLabel, MenuRadioGroup, MenuRadioItem, MenuSeparator } from './menu';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 const variants: Record<Variant, string> = {

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderWithClient, stubApi } from '../settings/test-support';
+import { optionsOf, pickOption, shownValue } from '../../ui/test-support';
 import { addableUsers, MembershipsPanel } from './memberships-panel';
 
 afterEach(() => {
@@ -63,13 +64,17 @@ describe('MembershipsPanel', () => {
     renderWithClient(<MembershipsPanel />);
     const list = await screen.findByRole('list', { name: 'Members' });
     expect(within(list).getByRole('button', { name: 'Remove' }).hasAttribute('disabled')).toBe(true);
-    const choices = within(screen.getByLabelText('User to add')).getAllByRole('option');
-    expect(choices.map((o) => o.textContent)).toEqual(['Choose a user…', 'bob']);
+    expect(shownValue('Add a user')).toBe('Choose a user…');
+    expect(screen.getByRole('button', { name: 'Add member' }).hasAttribute('disabled')).toBe(true);
+    expect(await optionsOf('Add a user')).toEqual(['bob']);
 
-    fireEvent.change(screen.getByLabelText('User to add'), { target: { value: '2' } });
+    await pickOption('Add a user', 'bob');
     fireEvent.click(screen.getByRole('button', { name: 'Add member' }));
     await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(2));
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ userId: 2 });
+    // Everyone is a member now: the picker says so and is off.
+    expect(shownValue('Add a user')).toBe('Everyone is already a member');
+    expect(screen.getByRole('combobox', { name: 'Add a user' }).hasAttribute('disabled')).toBe(true);
 
     const bobRow = within(list).getByText('bob').closest('li')!;
     fireEvent.click(within(bobRow).getByRole('button', { name: 'Remove' }));
@@ -105,11 +110,11 @@ describe('MembershipsPanel', () => {
       },
     });
     renderWithClient(<MembershipsPanel />);
-    const role = await screen.findByLabelText('Role of bob');
-    expect((role as HTMLSelectElement).value).toBe('member');
-    expect((screen.getByLabelText('Role of admin') as HTMLSelectElement).value).toBe('owner');
-    fireEvent.change(role, { target: { value: 'owner' } });
-    await waitFor(() => expect((screen.getByLabelText('Role of bob') as HTMLSelectElement).value).toBe('owner'));
+    await screen.findByRole('combobox', { name: 'Role of bob' });
+    expect(shownValue('Role of bob')).toBe('Member');
+    expect(shownValue('Role of admin')).toBe('Owner');
+    await pickOption('Role of bob', 'Owner');
+    await waitFor(() => expect(shownValue('Role of bob')).toBe('Owner'));
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ role: 'owner' });
   });
 

@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { projectRoles, type MemberDto, type ProjectRole } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
+import { Button, EmptyState, ErrorState, InlineError, LoadingState, Select } from '../../ui';
 import { ProjectPicker } from './project-picker';
 import { useAdminUsers } from './users';
 
@@ -61,19 +61,17 @@ function ProjectMembers({ projectId }: { projectId: number }) {
         {list.map((m) => (
           <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2" data-member={m.username}>
             <span className="min-w-0 flex-1 truncate font-medium">{m.username}</span>
-            <select
-              className="rounded-md border border-stone-300 px-2 py-1 text-sm"
+            <Select
               aria-label={`Role of ${m.username}`}
               value={m.role}
               disabled={setRole.isPending}
-              onChange={(e) => setRole.mutate({ id: m.userId, role: e.target.value as ProjectRole })}
-            >
-              {projectRoles.map((r) => (
-                <option key={r} value={r}>
-                  {r === 'owner' ? 'Owner' : 'Member'}
-                </option>
-              ))}
-            </select>
+              options={projectRoles.map((r) => ({
+                value: r,
+                label: r === 'owner' ? 'Owner' : 'Member',
+                hint: r === 'owner' ? 'Can delete the project' : 'Sees and works on the project',
+              }))}
+              onValueChange={(role: ProjectRole) => role !== m.role && setRole.mutate({ id: m.userId, role })}
+            />
             <Button
               variant="ghost"
               className="px-2 py-1 text-xs text-red-700"
@@ -95,23 +93,19 @@ function ProjectMembers({ projectId }: { projectId: number }) {
           if (userId) add.mutate(Number(userId));
         }}
       >
-        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm sm:max-w-xs">
-          <span className="font-medium text-stone-700">Add a user</span>
-          <select
-            className="rounded-md border border-stone-300 px-2 py-1.5"
-            value={userId}
-            onChange={(e) => setUserId(e.target.value)}
-            aria-label="User to add"
-          >
-            <option value="">{candidates.length === 0 ? 'Everyone is already a member' : 'Choose a user…'}</option>
-            {candidates.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.username}
-                {u.isActive ? '' : ' (deactivated)'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="Add a user"
+          className="flex-1 sm:max-w-xs"
+          value={userId}
+          disabled={candidates.length === 0}
+          placeholder={candidates.length === 0 ? 'Everyone is already a member' : 'Choose a user…'}
+          options={candidates.map((u) => ({
+            value: String(u.id),
+            label: u.username,
+            ...(u.isActive ? {} : { hint: 'Deactivated' }),
+          }))}
+          onValueChange={setUserId}
+        />
         <Button type="submit" variant="primary" busy={add.isPending} disabled={userId === ''}>
           Add member
         </Button>

@@ -5,6 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ModelPriceDto } from '@bottega/protocol';
 import { PricesPanel } from './prices-panel';
+import { pickOption } from '../../ui/test-support';
 
 afterEach(() => {
   cleanup();
@@ -40,6 +41,7 @@ describe('prices panel', () => {
     );
     expect((await screen.findByTestId('price-claude-sonnet-4-5')).textContent).toContain('$3.75');
     const save = screen.getByRole('button', { name: 'Save price' });
+    await pickOption('Provider', 'openai');
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'house-model' } });
     for (const [label, value] of [
       ['Input $/MTok', '1'],
@@ -57,7 +59,7 @@ describe('prices panel', () => {
     expect(calls).toContainEqual({
       method: 'PUT',
       body: {
-        provider: 'anthropic',
+        provider: 'openai',
         model: 'house-model',
         inputPerMTok: 1,
         outputPerMTok: 2,

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { providerNames, type ModelPriceDto, type ProviderName, type PutModelPriceBody } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { Button, EmptyState, ErrorState, Field, InlineError, LoadingState } from '../../ui';
+import { Button, EmptyState, ErrorState, Field, InlineError, LoadingState, Select } from '../../ui';
 
 type PriceFields = 'inputPerMTok' | 'outputPerMTok' | 'cacheReadPerMTok' | 'cacheWritePerMTok';
 const FIELDS: { key: PriceFields; label: string }[] = [
@@ -137,20 +137,12 @@ export function PricesPanel() {
         aria-label="Set a model price"
       >
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-[10rem_1fr]">
-          <label className="flex flex-col gap-1">
-            <span className="font-medium">Provider</span>
-            <select
-              className="rounded border border-stone-300 px-2 py-1.5"
-              value={draft.provider}
-              onChange={(e) => setDraft({ ...draft, provider: e.target.value as ProviderName })}
-            >
-              {providerNames.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Select
+            label="Provider"
+            value={draft.provider}
+            options={providerNames.map((n) => ({ value: n, label: n }))}
+            onValueChange={(provider: ProviderName) => setDraft({ ...draft, provider })}
+          />
           <Field
             label="Model"
             value={draft.model}

@@ -4,7 +4,7 @@
 import { useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../lib/api';
-import { ErrorState, LoadingState } from '../../ui';
+import { ErrorState, LoadingState, Select } from '../../ui';
 
 /** Admins see every project; kept apart from the dashboard's cache entry. */
 const allProjectsKey = ['admin', 'projects'] as const;
@@ -19,21 +19,13 @@ export function ProjectPicker({ label, empty, children }: { label: string; empty
   const projectId = chosen !== null && list.some((p) => p.id === chosen) ? chosen : list[0]!.id;
   return (
     <div className="flex flex-col gap-3">
-      <label className="flex flex-col gap-1 text-sm sm:max-w-sm">
-        <span className="font-medium text-stone-700">{label}</span>
-        <select
-          className="rounded-md border border-stone-300 px-2 py-1.5"
-          value={projectId}
-          onChange={(e) => setChosen(Number(e.target.value))}
-          aria-label={label}
-        >
-          {list.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Select
+        label={label}
+        className="sm:max-w-sm"
+        value={String(projectId)}
+        options={list.map((p) => ({ value: String(p.id), label: p.name }))}
+        onValueChange={(id) => setChosen(Number(id))}
+      />
       {children(projectId)}
     </div>
   );

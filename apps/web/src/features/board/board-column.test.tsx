@@ -1,11 +1,11 @@
 // The board columns rendered for real: cards grouped under their status with
 // flags and the running agent, cards moving between columns when server
-// events arrive (through the registered reducer), drag and drop and the status
-// select asking for a move, and "Load more" fetching the next page.
+// events arrive (through the registered reducer), drag and drop and the Move
+// menu asking for a move, and "Load more" fetching the next page.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, createEvent, fireEvent, render, screen, within } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, useLocation } from 'react-router';
 import type { AgentRunDto, ServerEvent, TaskStatus } from '@bottega/protocol';
 import { taskStatuses } from '@bottega/protocol';
 import { keys } from '../../lib/keys';
@@ -13,6 +13,7 @@ import { applyServerEvent } from '../../lib/live';
 import { BoardColumn, DRAG_TYPE, type ColumnActions } from './board-column';
 import { buildRun, buildTask, pages } from './board-fixtures';
 import { runsByTask, type ColumnData } from './columns';
+import { pickMenuItem } from '../../ui/test-support';
 
 afterEach(() => {
   cleanup();
@@ -35,10 +36,16 @@ function renderBoard(
         {taskStatuses.map((s) => (
           <BoardColumn key={s} projectId={PROJECT} status={s} runs={runs} actions={actions} count={opts.counts?.[s]} />
         ))}
+        <Where />
       </MemoryRouter>
     </QueryClientProvider>,
   );
   return { qc, actions };
+}
+
+/** Shows where the router is, to tell a card that opened from one that did not. */
+function Where() {
+  return <output data-testid="where">{useLocation().pathname}</output>;
 }
 
 /** Applies a server event and lets the query cache notify the rendered columns. */
@@ -244,12 +251,26 @@ describe('BoardColumn', () => {
     expect(vi.mocked(actions.onMove).mock.calls[0]?.[1]).toBe('in_review');
   });
 
-  it('offers a status select on each card for screens without drag', () => {
+  it('offers a Move menu on each card for screens without drag', async () => {
     const { actions } = renderBoard({ in_review: pages([buildTask(5, 'in_review', { title: 'Check it' })]) });
-    const select = screen.getByRole('combobox', { name: 'Status of Check it' });
-    expect((select as HTMLSelectElement).value).toBe('in_review');
-    fireEvent.change(select, { target: { value: 'completed' } });
+    fireEvent.keyDown(screen.getByRole('button', { name: 'Move Check it' }), { key: 'Enter' });
+    const menu = await screen.findByRole('menu', { name: 'Move Check it' });
+    const choices = within(menu).getAllByRole('menuitemradio');
+    expect(choices.map((c) => [c.textContent, c.getAttribute('aria-checked')])).toEqual([
+      ['Pending', 'false'],
+      ['In Progress', 'false'],
+      ['In Review', 'true'],
+      ['Completed', 'false'],
+    ]);
+    // Its own column is no move.
+    fireEvent.click(within(menu).getByRole('menuitemradio', { name: 'In Review' }));
+    expect(actions.onMove).not.toHaveBeenCalled();
+
+    await pickMenuItem('Move Check it', 'Completed');
+    expect(actions.onMove).toHaveBeenCalledTimes(1);
     expect(vi.mocked(actions.onMove).mock.calls[0]?.[1]).toBe('completed');
+    // Picking in the menu (a portal) does not open the card.
+    expect(screen.getByTestId('where').textContent).toBe('/');
   });
 
   it('loads the next page of a column with its cursor', async () => {

@@ -3,13 +3,14 @@
 // the task is doing and whether it waits for someone: the running role, the
 // iteration against the cap, a "needs you" marker, the pull request, usage so
 // far and its creator. Cards drag to other columns (native HTML5 drag and
-// drop) and carry a status select for screens without drag.
+// drop) and carry a "Move" menu for screens without drag.
 import { useState, type DragEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { ArrowRightLeft, CircleDollarSign, GitPullRequest, Pencil, Repeat, UserRound } from 'lucide-react';
 import type { AgentRunDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { taskStatuses } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
-import { Badge, Button, ErrorState, LiveDot, Spinner } from '../../ui';
+import { Badge, Button, ErrorState, LiveDot, Menu, MenuLabel, MenuRadioGroup, MenuRadioItem, Spinner } from '../../ui';
 import { usageDetail, usageSummary } from '../task/usage-format';
 import { useTaskColumn } from './board-cache';
 import { iterationLabel, needsYou } from './card-facts';
@@ -20,7 +21,7 @@ import { ciWords } from '../../lib/ci-state';
 export const DRAG_TYPE = 'application/x-bottega-task';
 
 export interface ColumnActions {
-  /** Moves a task to another status (drag and drop, or the card's select). */
+  /** Moves a task to another status (drag and drop, or the card's Move menu). */
   onMove: (task: TaskDto, to: TaskStatus) => void;
   onEdit: (task: TaskDto) => void;
 }
@@ -133,6 +134,8 @@ export function TaskCard({
   const navigate = useNavigate();
   const href = paths.task(task.projectId, task.id);
   const open = (e: MouseEvent) => {
+    // Clicks inside the card's menu (rendered in a portal) reach here through React, not the DOM.
+    if (!e.currentTarget.contains(e.target as Node)) return;
     if ((e.target as HTMLElement).closest('a,button,select,label')) return;
     void navigate(href);
   };
@@ -190,17 +193,27 @@ export function TaskCard({
             </span>
           )}
           {iteration && (
-            <span className="tabular-nums text-stone-600" title="Agent runs so far, of the runs allowed before the loop stops for you">
+            <span
+              className="inline-flex items-center gap-1 tabular-nums text-stone-600"
+              title="Agent runs so far, of the runs allowed before the loop stops for you"
+            >
+              <Repeat aria-hidden="true" size={12} />
               {iteration}
             </span>
           )}
         </div>
       )}
       <div className="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-stone-500">
-        {facts && <span>by {facts.creatorName ?? 'a deleted user'}</span>}
+        {facts && (
+          <span className="inline-flex items-center gap-1">
+            <UserRound aria-hidden="true" size={12} />
+            by {facts.creatorName ?? 'a deleted user'}
+          </span>
+        )}
         {facts && (facts.usage.inputTokens > 0 || facts.usage.outputTokens > 0) && (
-          <span className="tabular-nums" title={usageDetail(facts.usage)} data-testid="card-usage">
-            {usageSummary(facts.usage)}
+          <span className="inline-flex items-center gap-1 tabular-nums" title={usageDetail(facts.usage)}>
+            <CircleDollarSign aria-hidden="true" size={12} />
+            <span data-testid="card-usage">{usageSummary(facts.usage)}</span>
           </span>
         )}
         {task.prUrl && <PullRequestLink task={task} />}
@@ -209,26 +222,36 @@ export function TaskCard({
         {task.yoloMode && <Badge tone="amber">YOLO</Badge>}
         {task.prClosed && <Badge tone="red">PR closed</Badge>}
         <span className="ml-auto flex items-center gap-1">
-          <select
-            aria-label={`Status of ${task.title}`}
-            value={task.status}
-            onChange={(e) => actions.onMove(task, e.target.value as TaskStatus)}
-            className="rounded border border-stone-200 bg-white px-1 py-0.5 text-xs text-stone-600"
+          <Menu
+            trigger={
+              <button
+                type="button"
+                aria-label={`Move ${task.title}`}
+                title="Move to another column"
+                className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs text-stone-600 hover:bg-stone-100 data-[state=open]:bg-stone-100"
+              >
+                <ArrowRightLeft aria-hidden="true" size={12} />
+                Move
+              </button>
+            }
           >
-            {taskStatuses.map((s) => (
-              <option key={s} value={s}>
-                {columnLabels[s]}
-              </option>
-            ))}
-          </select>
+            <MenuLabel>Move to</MenuLabel>
+            <MenuRadioGroup value={task.status} onValueChange={(to: TaskStatus) => to !== task.status && actions.onMove(task, to)}>
+              {taskStatuses.map((s) => (
+                <MenuRadioItem key={s} value={s}>
+                  {columnLabels[s]}
+                </MenuRadioItem>
+              ))}
+            </MenuRadioGroup>
+          </Menu>
           <button
             type="button"
             aria-label={`Edit ${task.title}`}
             title="Edit"
-            className="rounded px-1.5 text-stone-500 hover:bg-stone-100"
+            className="rounded p-1 text-stone-500 hover:bg-stone-100"
             onClick={() => actions.onEdit(task)}
           >
-            ⋯
+            <Pencil aria-hidden="true" size={13} />
           </button>
         </span>
       </div>
@@ -249,6 +272,7 @@ function PullRequestLink({ task }: { task: TaskDto }) {
         className="font-medium text-indigo-700 hover:underline"
         aria-label={`Pull request of ${task.title}`}
       >
+        <GitPullRequest aria-hidden="true" size={12} className="mr-0.5 inline align-[-2px]" />
         PR ↗
       </a>
       {ci && <Badge tone={ci.tone}>{ci.label}</Badge>}

@@ -5,6 +5,7 @@
 // per-status counts, moved along with the cards.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { Plus } from 'lucide-react';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
@@ -86,6 +87,7 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
         }
       >
         <Button variant="primary" onClick={() => setCreating(true)}>
+          <Plus aria-hidden="true" size={16} />
           New task
         </Button>
       </PageHeader>

@@ -4,6 +4,7 @@
 // full the context window is.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { Square } from 'lucide-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ContextUsage, ConversationDto, TaskDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
@@ -162,6 +163,7 @@ export function ChatHeader({
               <LiveDot label="Agent working" />
               <span className="text-xs text-green-800">Working…</span>
               <Button variant="danger" onClick={onStop} busy={stopping}>
+                {!stopping && <Square aria-hidden="true" size={12} fill="currentColor" />}
                 Stop
               </Button>
             </span>

@@ -1,11 +1,13 @@
 // The chat box's conveniences against a stubbed API: `/` lists the task's
 // commands (filtered as you type, keyboard navigable, Escape closes), a picked
 // command is sent as typed for the server to expand, and the image button is
-// disabled with a reason when the conversation's provider takes no images.
+// disabled with a reason when the conversation's provider takes no images;
+// attached files go where the target picker says.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderWithClient, stubApi } from '../settings/test-support';
 import { Composer } from './composer';
+import { pickOption, shownValue } from '../../ui/test-support';
 import { commandQuery, matchCommands } from './conveniences';
 
 afterEach(() => {
@@ -102,6 +104,23 @@ describe('Composer', () => {
     expect(options()).toEqual([]);
     fireEvent.change(box(), { target: { value: '/zzz' } });
     expect(options()).toEqual([]);
+  });
+
+  it('uploads attached files to the place picked beside the button', async () => {
+    const calls = stubApi({
+      'GET /api/tasks/7/commands': { body: { commands } },
+      'GET /api/providers': { body: providers },
+      'POST /api/tasks/7/files': { status: 201, body: { files: [] } },
+    });
+    renderWithClient(<Composer conversationId={3} taskId={7} provider="anthropic" streaming={false} onSent={() => undefined} />);
+    expect(shownValue('Attach files to')).toBe("Worktree's tmp/ folder");
+    await pickOption('Attach files to', "Task's input files");
+    expect(shownValue('Attach files to')).toBe("Task's input files");
+    const file = new File(['hello'], 'notes.txt', { type: 'text/plain' });
+    fireEvent.change(screen.getByTestId('attach-file-input'), { target: { files: [file] } });
+    expect((await screen.findByRole('list', { name: 'Attached files' })).textContent).toBe('notes.txt → input files');
+    const upload = calls.find((c) => c.method === 'POST' && c.path === '/api/tasks/7/files');
+    expect((upload?.body as FormData).getAll('file').map((f) => (f as File).name)).toEqual(['notes.txt']);
   });
 
   it('enables images for a provider that takes them and disables them with a reason otherwise', async () => {

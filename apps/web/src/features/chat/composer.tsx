@@ -10,9 +10,10 @@
 // with the next message where the provider supports them.
 import { useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
+import { ImagePlus, Paperclip, SendHorizontal } from 'lucide-react';
 import type { AttachmentTarget, ChatMessageBody, SlashCommandDto } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
-import { Button, InlineError } from '../../ui';
+import { Button, InlineError, Select } from '../../ui';
 import { COMMAND_MENU_ID, CommandMenu, commandOptionId } from './command-menu';
 import {
   ATTACHMENT_TARGETS,
@@ -227,30 +228,28 @@ export function Composer({
           className="max-h-48 min-h-[2.75rem] flex-1 resize-y rounded-md border border-stone-300 px-2.5 py-2 text-sm outline-none focus:ring-2 focus:ring-indigo-400"
         />
         <Button type="submit" variant="primary" busy={send.isPending} disabled={!text.trim() || blockedReason !== null}>
+          {!send.isPending && <SendHorizontal aria-hidden="true" size={16} />}
           {submitLabel}
         </Button>
       </div>
       <div className="flex flex-wrap items-center gap-2 text-xs text-stone-600">
         <Button variant="ghost" className="!px-2 !py-1 text-xs" busy={upload.isPending} onClick={() => fileInput.current?.click()}>
+          {!upload.isPending && <Paperclip aria-hidden="true" size={14} />}
           Attach file
         </Button>
-        <label className="flex items-center gap-1">
-          <span>to</span>
-          <select
+        <span className="flex items-center gap-1">
+          <span aria-hidden="true">to</span>
+          <Select
             aria-label="Attach files to"
+            size="sm"
             value={target}
-            onChange={(e) => setTarget(e.target.value as AttachmentTarget)}
-            className="rounded border border-stone-300 bg-white px-1 py-0.5"
-          >
-            {(Object.keys(ATTACHMENT_TARGETS) as AttachmentTarget[]).map((t) => (
-              <option key={t} value={t}>
-                {ATTACHMENT_TARGETS[t].label}
-              </option>
-            ))}
-          </select>
-        </label>
+            options={(Object.keys(ATTACHMENT_TARGETS) as AttachmentTarget[]).map((t) => ({ value: t, label: ATTACHMENT_TARGETS[t].label }))}
+            onValueChange={setTarget}
+          />
+        </span>
         <span title={imagesOk ? 'Send images with your next message' : `${provider ?? 'This provider'} does not accept images`}>
           <Button variant="ghost" className="!px-2 !py-1 text-xs" disabled={!imagesOk} onClick={() => imageInput.current?.click()}>
+            <ImagePlus aria-hidden="true" size={14} />
             Add image
           </Button>
         </span>

@@ -7,6 +7,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { agentTypes } from '@bottega/protocol';
 import { ModelsSection } from './models-section';
 import { renderWithClient, stubApi } from './test-support';
+import { optionsOf, pickOption, shownValue } from '../../ui/test-support';
 
 afterEach(() => {
   cleanup();
@@ -23,7 +24,8 @@ const providers = {
 const seeded = Object.fromEntries(agentTypes.map((t) => [t, { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: 'medium' }]));
 
 function role(name: string) {
-  return within(screen.getByRole('group', { name }));
+  const group = screen.getByRole('group', { name });
+  return Object.assign(within(group), { container: group });
 }
 
 describe('ModelsSection', () => {
@@ -35,16 +37,23 @@ describe('ModelsSection', () => {
     });
     renderWithClient(<ModelsSection />);
     const review = await waitFor(() => role('Review'));
-    const options = within(review.getByLabelText('Review provider')).getAllByRole('option');
-    expect(options.map((o) => o.textContent)).toEqual(['Claude Code (Anthropic)']);
-    expect(review.getAllByRole('option', { hidden: true }).map((o) => (o as HTMLOptionElement).value)).toContain('xhigh');
+    expect(await optionsOf('Review provider', review.container)).toEqual(['Claude Code (Anthropic)']);
+    expect(shownValue('Review effort', review.container)).toBe('medium');
+    expect(await optionsOf('Review effort', review.container)).toContain('xhigh');
 
     fireEvent.change(review.getByLabelText('Review model'), { target: { value: 'claude-haiku-4-5' } });
-    fireEvent.change(review.getByLabelText('Review effort'), { target: { value: 'low' } });
+    await pickOption('Review effort', 'low', review.container);
+    await pickOption('Pull request effort', 'Provider default', role('Pull request').container);
     fireEvent.click(screen.getByRole('button', { name: 'Save models' }));
     await screen.findByText('Saved.');
     const put = calls.find((c) => c.method === 'PUT');
-    expect(put?.body).toEqual({ settings: { ...seeded, review: { provider: 'anthropic', model: 'claude-haiku-4-5', effort: 'low' } } });
+    expect(put?.body).toEqual({
+      settings: {
+        ...seeded,
+        review: { provider: 'anthropic', model: 'claude-haiku-4-5', effort: 'low' },
+        pr: { provider: 'anthropic', model: 'claude-sonnet-4-5', effort: null },
+      },
+    });
   });
 
   it('blocks saving while a role has no model, saying why', async () => {

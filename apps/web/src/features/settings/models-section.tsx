@@ -8,7 +8,7 @@ import { agentTypes, type AgentType, type ProviderName, type AgentSettingsRespon
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { paths } from '../../lib/routing';
-import { Button, EmptyState, ErrorState, InlineError, LoadingState } from '../../ui';
+import { Button, EmptyState, ErrorState, InlineError, LoadingState, Select } from '../../ui';
 import { PROVIDER_LABELS, useProviders } from './providers';
 import { useOpencodeModels } from './opencode-connect';
 import {
@@ -146,22 +146,18 @@ function RolePicker({
     <fieldset className="rounded-lg border border-stone-200 bg-white p-3" data-role={role}>
       <legend className="px-1 text-sm font-semibold">{ROLE_LABELS[role]}</legend>
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="text-stone-600">Provider</span>
-          <select
-            aria-label={`${ROLE_LABELS[role]} provider`}
-            className="rounded-md border border-stone-300 px-2 py-1.5"
-            value={value.provider}
-            onChange={(e) => onChange(switchProvider(value, e.target.value as ProviderName))}
-          >
-            {providerOptions.map((p) => (
-              <option key={p} value={p} disabled={!connected.includes(p)}>
-                {PROVIDER_LABELS[p]}
-                {connected.includes(p) ? '' : ' (not connected)'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="Provider"
+          labelClassName="text-sm text-stone-600"
+          aria-label={`${ROLE_LABELS[role]} provider`}
+          value={value.provider}
+          options={providerOptions.map((p) => ({
+            value: p,
+            label: PROVIDER_LABELS[p],
+            ...(connected.includes(p) ? {} : { disabled: true, hint: 'Not connected' }),
+          }))}
+          onValueChange={(provider: ProviderName) => onChange(switchProvider(value, provider))}
+        />
         <label className="flex flex-col gap-1 text-sm">
           <span className="text-stone-600">Model</span>
           <input
@@ -180,22 +176,14 @@ function RolePicker({
         </label>
         {/* A provider without an effort knob (OpenCode) shows no effort picker at all. */}
         {levels && (
-          <label className="flex flex-col gap-1 text-sm">
-            <span className="text-stone-600">Effort</span>
-            <select
-              aria-label={`${ROLE_LABELS[role]} effort`}
-              className="rounded-md border border-stone-300 px-2 py-1.5"
-              value={value.effort ?? ''}
-              onChange={(e) => onChange({ ...value, effort: e.target.value === '' ? null : e.target.value })}
-            >
-              <option value="">Provider default</option>
-              {levels.map((l) => (
-                <option key={l} value={l}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Select
+            label="Effort"
+            labelClassName="text-sm text-stone-600"
+            aria-label={`${ROLE_LABELS[role]} effort`}
+            value={value.effort}
+            options={[{ value: null, label: 'Provider default' }, ...levels.map((l) => ({ value: l, label: l }))]}
+            onValueChange={(effort: string | null) => onChange({ ...value, effort })}
+          />
         )}
       </div>
       {problem && <p className="mt-2 text-xs text-red-700">{problem}</p>}

@@ -4,6 +4,7 @@
 // what differs is the details and the form.
 import { useState, type ReactNode } from 'react';
 import { useMutation } from '@tanstack/react-query';
+import { Bot, CircleCheck, CircleDashed, KeyRound, Unplug } from 'lucide-react';
 import type { ProviderName, ProviderInfoDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { Badge, Button, InlineError } from '../../ui';
@@ -37,8 +38,18 @@ export function ProviderCard({ provider: p, via, baseUrl, connectForm, onConnect
   return (
     <section className="rounded-lg border border-stone-200 bg-white p-4" aria-label={PROVIDER_LABELS[p.name]} data-provider={p.name}>
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h3 className="font-semibold">{PROVIDER_LABELS[p.name]}</h3>
-        {p.connected ? <Badge tone="green">Connected</Badge> : <Badge tone="amber">Not connected</Badge>}
+        <ProviderHeading provider={p} />
+        {p.connected ? (
+          <Badge tone="green">
+            <CircleCheck aria-hidden="true" size={12} />
+            Connected
+          </Badge>
+        ) : (
+          <Badge tone="amber">
+            <CircleDashed aria-hidden="true" size={12} />
+            Not connected
+          </Badge>
+        )}
       </div>
       {p.connected && (
         <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -56,8 +67,12 @@ export function ProviderCard({ provider: p, via, baseUrl, connectForm, onConnect
       )}
       {p.connected && !replacing && (
         <div className="mt-3 flex flex-wrap gap-2">
-          <Button onClick={() => setReplacing(true)}>Replace credentials</Button>
+          <Button onClick={() => setReplacing(true)}>
+            <KeyRound aria-hidden="true" size={14} />
+            Replace credentials
+          </Button>
           <Button variant="danger" busy={disconnect.isPending} onClick={() => disconnect.mutate()}>
+            {!disconnect.isPending && <Unplug aria-hidden="true" size={14} />}
             Disconnect
           </Button>
         </div>
@@ -80,12 +95,23 @@ export function ProviderCard({ provider: p, via, baseUrl, connectForm, onConnect
   );
 }
 
+function ProviderHeading({ provider: p }: { provider: ProviderInfoDto }) {
+  return (
+    <h3 className="flex items-center gap-2 font-semibold">
+      <span aria-hidden="true" className="inline-flex h-7 w-7 items-center justify-center rounded-md bg-indigo-50 text-indigo-700">
+        <Bot size={16} />
+      </span>
+      {PROVIDER_LABELS[p.name]}
+    </h3>
+  );
+}
+
 /** A provider this server build cannot run. */
 export function UnavailableProviderCard({ provider: p }: { provider: ProviderInfoDto }) {
   return (
     <section className="rounded-lg border border-stone-200 bg-white p-4" aria-label={PROVIDER_LABELS[p.name]} data-provider={p.name}>
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h3 className="font-semibold">{PROVIDER_LABELS[p.name]}</h3>
+        <ProviderHeading provider={p} />
         <Badge>Not available yet</Badge>
       </div>
       <p className="mt-2 text-sm text-stone-600">This server cannot run {PROVIDER_LABELS[p.name]} yet.</p>

@@ -24,13 +24,14 @@ export interface Call {
 
 type Answer = { status?: number; body: unknown } | ((call: Call) => { status?: number; body: unknown });
 
-/** Stubs fetch: `routes` maps "METHOD /path" to an answer; anything else is a 404. Returns the calls made. */
+/** Stubs fetch: `routes` maps "METHOD /path" to an answer; anything else is a 404. Returns the calls made (JSON bodies parsed, forms as sent). */
 export function stubApi(routes: Record<string, Answer>): Call[] {
   const calls: Call[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit = {}) => {
-      const call: Call = { method: init.method ?? 'GET', path: url, body: init.body ? JSON.parse(String(init.body)) : undefined };
+      const body = init.body instanceof FormData ? init.body : init.body ? JSON.parse(String(init.body)) : undefined;
+      const call: Call = { method: init.method ?? 'GET', path: url, body };
       calls.push(call);
       const route = routes[`${call.method} ${call.path}`];
       const answer =

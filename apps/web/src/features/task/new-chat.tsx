@@ -12,7 +12,7 @@ import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { paths } from '../../lib/routing';
 import type { AgentSettingsResponse, ChatMessageBody, ProviderName, RoleModel, TaskDto } from '@bottega/protocol';
-import { Button, ErrorState, LoadingState } from '../../ui';
+import { Button, ErrorState, LoadingState, Select } from '../../ui';
 import { Composer } from '../chat/composer';
 import { useOpencodeModels } from '../settings/opencode-connect';
 import { PROVIDER_LABELS, useProviders } from '../settings/providers';
@@ -93,24 +93,17 @@ function ChatStarter({ task, connected, initial }: { task: TaskDto; connected: P
   return (
     <div className="flex flex-col gap-2">
       <div className="grid grid-cols-1 gap-2 text-sm sm:grid-cols-[auto_minmax(0,1fr)_auto]">
-        <label className="flex min-w-0 flex-col gap-0.5">
-          <span className="text-xs text-stone-600">Provider</span>
-          <select
-            value={choice.provider}
-            onChange={(e) => {
-              const provider = e.target.value as ProviderName;
-              const next = switchProvider(choice, provider);
-              setChoice({ ...next, model: SUGGESTED_MODELS[provider][0] ?? '' });
-            }}
-            className="rounded-md border border-stone-300 bg-white px-2 py-1.5"
-          >
-            {connected.map((p) => (
-              <option key={p} value={p}>
-                {PROVIDER_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="Provider"
+          labelClassName="text-xs text-stone-600"
+          className="gap-0.5"
+          value={choice.provider}
+          options={connected.map((p) => ({ value: p, label: PROVIDER_LABELS[p] }))}
+          onValueChange={(provider: ProviderName) => {
+            const next = switchProvider(choice, provider);
+            setChoice({ ...next, model: SUGGESTED_MODELS[provider][0] ?? '' });
+          }}
+        />
         <label className="flex min-w-0 flex-col gap-0.5">
           <span className="text-xs text-stone-600">Model</span>
           <input
@@ -127,21 +120,14 @@ function ChatStarter({ task, connected, initial }: { task: TaskDto; connected: P
           </datalist>
         </label>
         {levels && (
-          <label className="flex flex-col gap-0.5">
-            <span className="text-xs text-stone-600">Effort</span>
-            <select
-              value={choice.effort ?? ''}
-              onChange={(e) => setChoice({ ...choice, effort: e.target.value === '' ? null : e.target.value })}
-              className="rounded-md border border-stone-300 bg-white px-2 py-1.5"
-            >
-              <option value="">Default</option>
-              {levels.map((l) => (
-                <option key={l} value={l}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Select
+            label="Effort"
+            labelClassName="text-xs text-stone-600"
+            className="gap-0.5"
+            value={choice.effort}
+            options={[{ value: null, label: 'Default' }, ...levels.map((l) => ({ value: l, label: l }))]}
+            onValueChange={(effort: string | null) => setChoice({ ...choice, effort })}
+          />
         )}
       </div>
       <Composer
