@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileCapture } from '../apps/server/src/process/exec';
+import { deleteClaudeCredentials, saveClaudeCredentials } from '../apps/server/src/harness/providers/claude/credentials';
+import { leaveSimulatedModel, useSimulatedModel } from '../apps/server/src/harness/providers/claude/simulated';
 import { buildServer, startServerProcess } from './server-process';
 
 const root = join(import.meta.dirname, '..');
@@ -139,6 +141,23 @@ describe('bottega CLI', () => {
     expect(second.stdout).toMatch(/found sample project 1/);
     expect(second.stdout).toMatch(/found pending task 1/);
     await stat(join(home, 'data', 'repos', 'sample-project-worktrees', 'task-1', 'README.md'));
+  });
+
+  it('says the administrator has no model provider only while none is usable', async () => {
+    const first = await cli(['onboard']);
+    expect(first.stdout).toContain('admin has no model provider connected: connect one in Settings → Providers');
+    expect(first.stdout).not.toContain('can run agents on');
+    await useSimulatedModel(join(home, 'data'), 1);
+    const simulated = await cli(['onboard']);
+    expect(simulated.stdout).toContain('admin can run agents on: anthropic (simulated model)');
+    expect(simulated.stdout).not.toContain('no model provider');
+    await leaveSimulatedModel(join(home, 'data'), 1);
+    await saveClaudeCredentials(join(home, 'data'), 1, { apiKey: 'sk-ant-test-key', baseUrl: null });
+    const connected = await cli(['onboard']);
+    expect(connected.stdout).toContain('admin can run agents on: anthropic\n');
+    expect(connected.stdout).not.toContain('no model provider');
+    await deleteClaudeCredentials(join(home, 'data'), 1);
+    expect((await cli(['onboard'])).stdout).toContain('admin has no model provider connected');
   });
 
   it('prints usage for unknown commands', async () => {

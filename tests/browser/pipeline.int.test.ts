@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import type { AgentRunDto, TaskDetailResponse, TaskDto } from '@bottega/protocol';
 import { taskRequest } from '@bottega/testkit';
 import {
   type ApiClient,
@@ -102,9 +102,11 @@ it('plans, revises the plan with a note, approves it, and says why the PR agent 
   await banner.getByRole('button', { name: 'Run the pull request agent again' }).waitFor();
   await expect(stage(page, 'pr').getAttribute('data-state')).resolves.toBe('attention');
   for (const s of ['plan', 'approve', 'implement', 'review']) await expect(stage(page, s).getAttribute('data-state')).resolves.toBe('done');
-  const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${task.id}`)).body.task;
+  const { task: t, maxIterations } = (await api<TaskDetailResponse>('GET', `/api/tasks/${task.id}`)).body;
   expect(t.prStopReason).toContain('no GitHub remote');
   expect(t.status).toBe('in_progress');
+  // Review carries the loop's iteration against the cap, in the board card's words.
+  await expect.poll(() => stage(page, 'review').innerText()).toContain(`Iteration ${t.workflowRunCount} of ${maxIterations}`);
   await w.screenshot(page, 'pipeline-pr-stopped-desktop');
 
   const phone = await w.newPage(PHONE);

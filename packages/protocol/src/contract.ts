@@ -111,7 +111,7 @@ export const apiContract = {
 
   'GET /api/projects/:projectId/tasks': query<typeof TaskListQuery>().answers<R.TaskPageResponse>(),
   'POST /api/projects/:projectId/tasks': json(CreateTaskBody).answers<R.TaskResponse>(),
-  'GET /api/tasks/:taskId': answers<R.TaskResponse>(),
+  'GET /api/tasks/:taskId': answers<R.TaskDetailResponse>(),
   'PATCH /api/tasks/:taskId': json(UpdateTaskBody).answers<R.TaskResponse>(),
   'DELETE /api/tasks/:taskId': empty(),
   'POST /api/tasks/:taskId/merge': answers<R.TaskResponse>(),

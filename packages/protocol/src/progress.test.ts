@@ -1,7 +1,7 @@
 // The task page's "what next" as a table: each row a task's flags and runs,
 // the stage it is at, the next action, and the strip's states.
 import { describe, expect, it } from 'vitest';
-import { taskProgress, type NextAction, type PipelineStage, type ProgressRun, type ProgressTask } from './progress';
+import { iterationLabel, taskProgress, type NextAction, type PipelineStage, type ProgressRun, type ProgressTask } from './progress';
 
 const fresh: ProgressTask = {
   status: 'pending',
@@ -215,7 +215,7 @@ describe('taskProgress', () => {
     expect(p.next).toEqual(next);
   });
 
-  it('ticks the stages before the current one, marks refinement skipped when it never ran, and counts iterations since the plan', () => {
+  it('ticks the stages before the current one, marks refinement skipped when it never ran', () => {
     const p = taskProgress(
       { ...fresh, status: 'in_progress', planificationComplete: true, workflowComplete: true, prStopReason: 'no remote' },
       [...loop(), run('implementation'), run('review'), run('pr')],
@@ -230,7 +230,6 @@ describe('taskProgress', () => {
       ['ci', 'todo'],
       ['merge', 'todo'],
     ]);
-    expect(p.iteration).toBe(2);
   });
 
   it('shows the live stage as running and a merged task as all done', () => {
@@ -246,5 +245,17 @@ describe('taskProgress', () => {
 
   it('shows YOLO stages for a YOLO task', () => {
     expect(taskProgress({ ...fresh, yoloMode: true }, []).stages.map((s) => s.stage)).toEqual(['yolo', 'pr', 'ci', 'merge']);
+  });
+});
+
+describe('iterationLabel', () => {
+  it("says the task's runs against the cap, and nothing before any agent ran", () => {
+    expect(iterationLabel({ workflowRunCount: 0 }, 25)).toBeNull();
+    expect(iterationLabel({ workflowRunCount: 3 }, 25)).toBe('Iteration 3 of 25');
+    expect(iterationLabel({ workflowRunCount: 25 }, 25)).toBe('Iteration 25 of 25');
+  });
+
+  it('leaves the cap out when it is unknown', () => {
+    expect(iterationLabel({ workflowRunCount: 3 }, null)).toBe('Iteration 3');
   });
 });

@@ -50,8 +50,17 @@ export interface TaskProgress {
   /** The stage the task is at (highlighted in the strip). */
   stage: PipelineStage;
   next: NextAction;
-  /** Implementation runs since the plan was last written (the loop's iteration). */
-  iteration: number;
+}
+
+/**
+ * The loop's iteration against the instance's cap — "Iteration 3 of 25" — or
+ * null before any agent ran. The count is the task's agent runs, the figure the
+ * loop compares with the cap (loop.md#iteration-cap); the board's cards and the
+ * task page's strip both say it this way.
+ */
+export function iterationLabel(task: Pick<TaskDto, 'workflowRunCount'>, maxIterations: number | null): string | null {
+  if (task.workflowRunCount === 0) return null;
+  return maxIterations ? `Iteration ${task.workflowRunCount} of ${maxIterations}` : `Iteration ${task.workflowRunCount}`;
 }
 
 export type ProgressTask = Pick<
@@ -164,7 +173,5 @@ export function taskProgress(task: ProgressTask, runs: readonly ProgressRun[]): 
     else state = live ? 'running' : ATTENTION.includes(next.kind) ? 'attention' : 'current';
     return { stage: s, state };
   });
-  const lastPlan = newest(runs, (r) => r.agentType === 'planification');
-  const iteration = runs.filter((r) => r.agentType === 'implementation' && (!lastPlan || r.id > lastPlan.id)).length;
-  return { stages, stage, next, iteration };
+  return { stages, stage, next };
 }

@@ -70,6 +70,10 @@ export type TaskPageResponse = TaskPageDto;
 export interface TaskResponse {
   task: TaskDto;
 }
+/** One task as its page loads it, with the instance's iteration cap (the strip's "n of max"). */
+export interface TaskDetailResponse extends TaskResponse {
+  maxIterations: number;
+}
 export type TaskDiffResponse = TaskDiffDto;
 /** The task document: its markdown and where it lives on the server. */
 export interface TaskDocumentResponse {

@@ -116,6 +116,24 @@ export async function refExists(repo: string, ref: string): Promise<boolean> {
 }
 
 /**
+ * The branch names (local, and origin's as last fetched or pushed) under
+ * `prefix` whose head is the commit `sha`; a sha git does not know has none.
+ */
+export async function branchesAt(repo: string, sha: string, prefix: string): Promise<string[]> {
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha)) return [];
+  const r = await captureGit(
+    ['for-each-ref', `--points-at=${sha}`, '--format=%(refname)', `refs/heads/${prefix}`, `refs/remotes/origin/${prefix}`],
+    { cwd: repo },
+  );
+  if (r.code !== 0) return [];
+  const names = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((ref) => ref.replace(/^refs\/heads\//, '').replace(/^refs\/remotes\/origin\//, ''));
+  return [...new Set(names)];
+}
+
+/**
  * The ref a task branch is cut from: what `origin/HEAD` points at (e.g.
  * `origin/main`), else local `main`, else `master`. Throws WORKSPACE_FAILED if none exists.
  */

@@ -17,6 +17,8 @@ export const keys = {
   taskColumns: (projectId: number) => ['tasks', projectId] as const,
   activeRuns: (projectId: number) => ['project', projectId, 'active-runs'] as const,
   task: (id: number) => ['task', id] as const,
+  /** The instance's iteration cap, learnt with each task read (see lib/task-read.ts). */
+  maxIterations: ['max-iterations'] as const,
   taskRuns: (taskId: number) => ['task', taskId, 'runs'] as const,
   taskConversations: (taskId: number) => ['task', taskId, 'conversations'] as const,
   taskDocument: (taskId: number) => ['task', taskId, 'document'] as const,

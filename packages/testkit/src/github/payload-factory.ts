@@ -1,10 +1,11 @@
 // Builds webhook payloads from the fake's live state (recording the comment or review
-// first, so `gh api …/reviews/ID/comments` then finds it).
+// first, so `gh api …/reviews/ID/comments` then finds it; CI events describe the
+// checks `setChecks` put on a pull request's head).
 import { PullReader } from './pulls';
-import { restIssueComment, restPull, restRepo, restReview, restUser } from './rest-shapes';
+import { restCheckRun, restIssueComment, restPull, restRepo, restReview, restStatus, restUser } from './rest-shapes';
 import type { ReviewState } from './model';
 import type { GitHubState } from './state';
-import { issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from './webhook-payloads';
+import { checkRunEvent, issueCommentEvent, pullRequestEvent, pullRequestReviewEvent, statusEvent } from './webhook-payloads';
 
 export interface ReviewCommentInput {
   path: string;
@@ -82,6 +83,48 @@ export class PayloadFactory {
       repository: restRepo(this.state, repo),
       pullRequest: await restPull(reader, repo, pull),
       review: restReview(this.state, repo, pull, review),
+    });
+  }
+
+  /** The check named `name` on PR `number`'s head, as `setChecks` recorded it. */
+  private async headCheck(owner: string, repoName: string, number: number, name: string, kind: 'check_run' | 'status') {
+    const { repo, pull, reader } = this.pull(owner, repoName, number);
+    const sha = await reader.headOid(repo, pull);
+    const check = reader.checks(repo, sha).find((c) => c.name === name && (c.kind ?? 'check_run') === kind);
+    if (!sha || !check) throw new Error(`no ${kind} named ${name} on the head of ${owner}/${repoName}#${number}: set it with setChecks`);
+    return { repo, pull, reader, sha, check };
+  }
+
+  /** `check_run` (default `completed`) for the check run `name` on PR `number`'s head. */
+  async checkRun(
+    owner: string,
+    repoName: string,
+    number: number,
+    name: string,
+    action: 'created' | 'completed' | 'rerequested' = 'completed',
+  ): Promise<Json> {
+    const { repo, pull, reader, check } = await this.headCheck(owner, repoName, number, name, 'check_run');
+    return checkRunEvent({
+      action,
+      repository: restRepo(this.state, repo),
+      pullRequest: await restPull(reader, repo, pull),
+      checkRun: restCheckRun(repo, check),
+      sender: restUser(this.state, 'github-actions[bot]'),
+    });
+  }
+
+  /**
+   * `status` for the commit status `name` on PR `number`'s head; `branches`
+   * defaults to the PR's head branch (GitHub sends none once the branch moved on).
+   */
+  async status(owner: string, repoName: string, number: number, name: string, branches?: readonly string[]): Promise<Json> {
+    const { repo, pull, sha, check } = await this.headCheck(owner, repoName, number, name, 'status');
+    return statusEvent({
+      repository: restRepo(this.state, repo),
+      status: restStatus(repo, check),
+      sha,
+      branches: branches ?? [pull.headRefName],
+      sender: restUser(this.state, 'ci-bot[bot]'),
     });
   }
 

@@ -1,7 +1,7 @@
 // Webhook payload shapes: a comment on a PR carries issue.pull_request, review states
 // are lower-case, and a merged PR arrives as pull_request/closed with merged: true.
 import { describe, expect, it } from 'vitest';
-import { issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from './webhook-payloads';
+import { checkRunEvent, issueCommentEvent, pullRequestEvent, pullRequestReviewEvent, statusEvent } from './webhook-payloads';
 
 const repository = { id: 1, full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };
 const pullRequest = {
@@ -59,6 +59,50 @@ describe('pullRequestEvent', () => {
       action: 'closed',
       number: 4,
       pull_request: { merged: true },
+    });
+  });
+});
+
+describe('checkRunEvent', () => {
+  it("carries the run's check suite with the pull request's head branch and the pull request itself", () => {
+    const pr = {
+      ...pullRequest,
+      head: { ref: 'task/4-fix', sha: 'a'.repeat(40), repo: { id: 1, url: 'u' } },
+      base: { ref: 'main', sha: 'b'.repeat(40), repo: { id: 1, url: 'u' } },
+    };
+    const checkRun = { id: 31, name: 'test', status: 'completed', conclusion: 'failure', check_suite: { id: 31 } };
+    const event = checkRunEvent({ repository, pullRequest: pr, checkRun, sender: alice });
+    expect(event).toMatchObject({
+      action: 'completed',
+      check_run: {
+        id: 31,
+        check_suite: { id: 31, head_branch: 'task/4-fix', head_sha: 'a'.repeat(40), conclusion: 'failure' },
+        pull_requests: [{ number: 4, head: { ref: 'task/4-fix', sha: 'a'.repeat(40) }, base: { ref: 'main' } }],
+      },
+      repository,
+    });
+  });
+});
+
+describe('statusEvent', () => {
+  it('is a commit status on a sha with the branches that point at it', () => {
+    const status = {
+      id: 8,
+      state: 'success',
+      context: 'lint',
+      description: null,
+      target_url: 'http://ci',
+      created_at: 't',
+      updated_at: 't',
+    };
+    const event = statusEvent({ repository, status, sha: 'c'.repeat(40), branches: ['task/4-fix'], sender: alice });
+    expect(event).toMatchObject({
+      id: 8,
+      sha: 'c'.repeat(40),
+      name: 'acme/widgets',
+      state: 'success',
+      context: 'lint',
+      branches: [{ name: 'task/4-fix', commit: { sha: 'c'.repeat(40) } }],
     });
   });
 });

@@ -1,5 +1,6 @@
 // Webhook payloads shaped like GitHub's, built from REST-shaped objects: a comment on a
-// PR (issue_comment with issue.pull_request), a submitted review, a closed/merged PR.
+// PR (issue_comment with issue.pull_request), a submitted review, a closed/merged PR,
+// a check run of a PR's head (check_run) and a commit status (status).
 type Json = Record<string, unknown>;
 
 export interface IssueCommentEventInput {
@@ -95,6 +96,75 @@ export function pullRequestEvent(input: PullRequestEventInput): Json {
     action: input.action ?? 'closed',
     number: input.pullRequest.number,
     pull_request: input.pullRequest,
+    repository: input.repository,
+    sender: input.sender,
+  };
+}
+
+export interface CheckRunEventInput {
+  repository: Json;
+  /** REST pull request (`restPull`) whose head the check ran on. */
+  pullRequest: Json;
+  /** REST check run (`restCheckRun`). */
+  checkRun: Json;
+  sender: Json;
+  action?: 'created' | 'completed' | 'rerequested';
+}
+
+/** A pull request as check runs list it: number and the two ends, no more. */
+function minimalPull(pr: Json): Json {
+  const end = (side: Json) => ({ ref: side.ref, sha: side.sha, repo: { id: (side.repo as Json).id, url: (side.repo as Json).url } });
+  return { url: pr.url, id: pr.id, number: pr.number, head: end(pr.head as Json), base: end(pr.base as Json) };
+}
+
+/** `check_run` event: the run with its check suite (head branch and sha) and the pull requests of its head. */
+export function checkRunEvent(input: CheckRunEventInput): Json {
+  const run = input.checkRun;
+  const head = input.pullRequest.head as Json;
+  return {
+    action: input.action ?? 'completed',
+    check_run: {
+      ...run,
+      check_suite: {
+        ...(run.check_suite as Json),
+        head_branch: head.ref,
+        head_sha: head.sha,
+        status: run.status,
+        conclusion: run.conclusion,
+      },
+      pull_requests: [minimalPull(input.pullRequest)],
+    },
+    repository: input.repository,
+    sender: input.sender,
+  };
+}
+
+export interface StatusEventInput {
+  repository: Json;
+  /** REST commit status (`restStatus`). */
+  status: Json;
+  sha: string;
+  /** The branches whose head is `sha` (GitHub lists at most ten). */
+  branches: readonly string[];
+  sender: Json;
+}
+
+/** `status` event: a commit status set on `sha`, with the branches that point at it. */
+export function statusEvent(input: StatusEventInput): Json {
+  const s = input.status;
+  const commitUrl = `${String(input.repository.url ?? '')}/commits/${input.sha}`;
+  return {
+    id: s.id,
+    sha: input.sha,
+    name: input.repository.full_name,
+    target_url: s.target_url,
+    context: s.context,
+    description: s.description,
+    state: s.state,
+    commit: { sha: input.sha, url: commitUrl },
+    branches: input.branches.map((name) => ({ name, commit: { sha: input.sha, url: commitUrl }, protected: false })),
+    created_at: s.created_at,
+    updated_at: s.updated_at,
     repository: input.repository,
     sender: input.sender,
   };

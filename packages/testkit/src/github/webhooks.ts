@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 
-export type WebhookEvent = 'issue_comment' | 'pull_request_review' | 'pull_request' | 'check_suite' | 'ping';
+export type WebhookEvent = 'issue_comment' | 'pull_request_review' | 'pull_request' | 'check_suite' | 'check_run' | 'status' | 'ping';
 
 export interface WebhookDeliveryOptions {
   /** Use this delivery id (to test deduplication); default a fresh uuid. */

@@ -101,7 +101,11 @@ async function onboardCommand(args: string[]): Promise<number> {
     );
     console.log(`${project.created ? 'created' : 'found'} sample project ${project.id} at ${project.repoPath}`);
     if (task) console.log(`${task.created ? 'created' : 'found'} pending task ${task.id}`);
-    console.log('no model credentials? switch your account to the simulated model to watch a pipeline (see the README)');
+    console.log(
+      result.modelProviders.length > 0
+        ? `${admin.username} can run agents on: ${result.modelProviders.join(', ')}`
+        : `${admin.username} has no model provider connected: connect one in Settings → Providers, or switch to the simulated model there to watch a pipeline without credentials (see the README)`,
+    );
     return 0;
   });
 }

@@ -1,7 +1,9 @@
 // `bottega onboard`: makes a fresh instance usable in one step, and is safe to
 // run again. Ensures an administrator exists, a small sample git repository
 // in the first repository root (default $BOTTEGA_HOME/repos) registered as a
-// project, and one pending task in it.
+// project, and one pending task in it. It also says whether the
+// administrator can run an agent yet: a connected provider, or the simulated
+// model of the offline demo.
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,12 +15,16 @@ import { createUser } from '../../features/auth/commands';
 import { createProject } from '../../features/projects/commands';
 import { cloneRoot } from '../../features/projects/repo-roots';
 import { createTask } from '../../features/tasks/commands';
+import { connectionStatus } from '../../features/providers/codex-routes';
+import { isSimulated } from '../../harness/providers/claude/simulated';
 import { taskRequest } from '@bottega/simulator';
 
 export interface OnboardResult {
   admin: { username: string; created: boolean; password?: string };
   project: { id: number; created: boolean; repoPath: string };
   task: { id: number; created: boolean } | null;
+  /** The providers the administrator's agents can run on now ("anthropic (simulated model)"); empty when none. */
+  modelProviders: string[];
 }
 
 const SAMPLE_DIR = 'sample-project';
@@ -71,6 +77,17 @@ async function ensureAdmin(
   return { row, created: true, ...(password ? {} : { password: pw }) };
 }
 
+/** The registered providers the user has connected, the simulated model named as such. */
+async function usableProviders(deps: Deps, userId: number): Promise<string[]> {
+  const home = deps.config.home;
+  const usable: string[] = [];
+  for (const name of deps.providers.names()) {
+    if (!(await connectionStatus(home, userId, name)).connected) continue;
+    usable.push(name === 'anthropic' && (await isSimulated(home, userId)) ? 'anthropic (simulated model)' : name);
+  }
+  return usable;
+}
+
 export async function onboard(deps: Deps, opts: { username: string; password: string | null }): Promise<OnboardResult> {
   const admin = await ensureAdmin(deps, opts.username, opts.password);
   // Before repository roots existed the sample lived at $BOTTEGA_HOME/sample-project; a project there is kept.
@@ -99,5 +116,6 @@ export async function onboard(deps: Deps, opts: { username: string; password: st
     admin: { username: admin.row.username, created: admin.created, ...(admin.password ? { password: admin.password } : {}) },
     project: { id: project.id, created: projectCreated, repoPath },
     task,
+    modelProviders: await usableProviders(deps, admin.row.id),
   };
 }

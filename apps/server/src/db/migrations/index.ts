@@ -11,6 +11,7 @@ import { up as webhookSubjects } from './0007_webhook_subjects';
 import { up as projectRolesAndClones } from './0008_project_roles_and_clones';
 import { up as projectAllowedHosts } from './0009_project_allowed_hosts';
 import { up as taskPrOutcome } from './0010_task_pr_outcome';
+import { up as perTurnCosts } from './0011_per_turn_costs';
 
 export interface Migration {
   name: string;
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   { name: '0008_project_roles_and_clones', up: projectRolesAndClones },
   { name: '0009_project_allowed_hosts', up: projectAllowedHosts },
   { name: '0010_task_pr_outcome', up: taskPrOutcome },
+  { name: '0011_per_turn_costs', up: perTurnCosts },
 ];

@@ -1,6 +1,14 @@
 // Task routes: board list and create under a project; read/update/delete,
 // the task document and the input files under /api/tasks/:taskId.
-import { CreateTaskBody, TaskDocumentBody, TaskListQuery, UpdateTaskBody, type TaskDiffDto, type TaskPageDto } from '@bottega/protocol';
+import {
+  CreateTaskBody,
+  TaskDocumentBody,
+  TaskListQuery,
+  UpdateTaskBody,
+  type TaskDetailResponse,
+  type TaskDiffDto,
+  type TaskPageDto,
+} from '@bottega/protocol';
 import type { Context } from 'hono';
 import type { Deps } from '../../deps';
 import { notFound } from '../../errors';
@@ -48,7 +56,7 @@ export function taskRoutes(deps: Deps): RouteDef[] {
       method: 'GET',
       path: '/api/tasks/:taskId',
       access: access.task,
-      handler: (c) => c.json({ task: presentTask(c.get('task')) }),
+      handler: (c) => c.json({ task: presentTask(c.get('task')), maxIterations: deps.config.maxIterations } satisfies TaskDetailResponse),
     },
     {
       method: 'PATCH',

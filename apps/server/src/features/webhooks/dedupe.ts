@@ -3,12 +3,13 @@
 // signed, so anyone holding one signed body could re-send it under new ids.
 // Each delivery therefore also claims the GitHub object it acts on: the
 // comment (issue_comment), the review (pull_request_review), or the pull
-// request's state change (number, action, merged, updated_at). A second
-// delivery of the same object starts nothing. A delivery that hit a genuine
+// request's state change (number, action, merged, updated_at), the check
+// run's change (id, action, completion time), the commit status (its id). A
+// second delivery of the same object starts nothing. A delivery that hit a genuine
 // fault is forgotten, object and all, so GitHub's redelivery retries it.
 import type { Deps } from '../../deps';
 import { iso } from '../../time';
-import { IssueCommentPayload, PullRequestPayload, ReviewPayload } from './payloads';
+import { CheckRunPayload, IssueCommentPayload, PullRequestPayload, ReviewPayload, StatusPayload } from './payloads';
 
 export interface DeliverySubject {
   /** Unique key of the object (stored in `webhook_deliveries.subject`). */
@@ -49,6 +50,23 @@ export function deliverySubject(event: string, payload: unknown): DeliverySubjec
         key: `pull_request:${repo}:${number}:${action}:${updatedAt}`,
         label: `pull request ${repo}#${number} ${action} at ${updatedAt}`,
       };
+    }
+    case 'check_run': {
+      const p = CheckRunPayload.safeParse(payload);
+      if (!p.success) return null;
+      const repo = p.data.repository.full_name.toLowerCase();
+      const { id, completed_at: completedAt } = p.data.check_run;
+      const when = completedAt ? ` at ${completedAt}` : '';
+      return {
+        key: `check_run:${repo}:${id}:${p.data.action}:${completedAt ?? ''}`,
+        label: `check run ${id} (${p.data.action}${when}) on ${repo}`,
+      };
+    }
+    case 'status': {
+      const p = StatusPayload.safeParse(payload);
+      if (!p.success) return null;
+      const repo = p.data.repository.full_name.toLowerCase();
+      return { key: `status:${repo}:${p.data.id}`, label: `commit status ${p.data.id} (${p.data.state}) on ${repo}` };
     }
     default:
       return null;

@@ -66,3 +66,38 @@ export const CheckSuitePayload = z
     repository: Repository,
   })
   .loose();
+
+/**
+ * A check run of a commit was created, completed… (`check_run`): its branch is
+ * its check suite's head branch, or the head of one of its pull requests.
+ */
+export const CheckRunPayload = z
+  .object({
+    action: z.string(),
+    check_run: z
+      .object({
+        id: z.number().int(),
+        status: z.string().nullish(),
+        completed_at: z.string().nullish(),
+        check_suite: z.object({ head_branch: z.string().nullish() }).loose().nullish(),
+        pull_requests: z.array(z.object({ head: z.object({ ref: z.string() }).loose() }).loose()).nullish(),
+      })
+      .loose(),
+    repository: Repository,
+  })
+  .loose();
+export type CheckRunPayload = z.infer<typeof CheckRunPayload>;
+
+/** A commit status was set (`status`): on `sha`, with the branches whose head it is. */
+export const StatusPayload = z
+  .object({
+    id: z.number().int(),
+    sha: z.string(),
+    state: z.string(),
+    context: z.string().nullish(),
+    updated_at: z.string().nullish(),
+    branches: z.array(z.object({ name: z.string() }).loose()).nullish(),
+    repository: Repository,
+  })
+  .loose();
+export type StatusPayload = z.infer<typeof StatusPayload>;

@@ -2,14 +2,17 @@
 // @mentions the trigger handle, written by someone with write access, on the
 // pull request of a task that is ready for it, starts an ordinary `pr` run as
 // the task's owner with the feedback as its prompt. A merged pull request
-// completes its task; one closed without merging is flagged on it. Everything
-// else is answered "ignored" with the reason — only genuine faults throw.
+// completes its task; one closed without merging is flagged on it. CI news of
+// a task's branch (a check suite, a check run, a commit status) has its pull
+// request's CI read again. Everything else is answered "ignored" with the
+// reason — only genuine faults throw.
 import { existsSync } from 'node:fs';
 import type { WebhookDeliveryResponse } from '@bottega/protocol';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import type { ProjectRow, TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
+import { branchesAt } from '../../forge/git';
 import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
 import { ExecError } from '../../process/exec';
 import { onRunComplete } from '../../engine/completion';
@@ -19,13 +22,21 @@ import { liveRunOf } from '../../engine/transitions/runs';
 import { pullRequestClosedTransition } from '../../engine/transitions/tasks';
 import { readInstanceSettings } from '../admin/instance-settings';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
-import { CheckSuitePayload, IssueCommentPayload, PullRequestPayload, ReviewComment, ReviewPayload } from './payloads';
+import {
+  CheckRunPayload,
+  CheckSuitePayload,
+  IssueCommentPayload,
+  PullRequestPayload,
+  ReviewComment,
+  ReviewPayload,
+  StatusPayload,
+} from './payloads';
 
 /** What a delivery led to: the webhook route's answer (packages/protocol). */
 export type DeliveryOutcome = WebhookDeliveryResponse;
 
 /** The events Bottega acts on; the admin subscribes the webhook to exactly these. */
-export const WEBHOOK_EVENTS = ['issue_comment', 'pull_request_review', 'pull_request', 'check_suite'] as const;
+export const WEBHOOK_EVENTS = ['issue_comment', 'pull_request_review', 'pull_request', 'check_suite', 'check_run', 'status'] as const;
 
 const ignored = (reason: string): DeliveryOutcome => ({ status: 'ignored', reason });
 
@@ -188,16 +199,73 @@ async function onPullRequest(deps: Deps, raw: unknown): Promise<DeliveryOutcome>
   return closed ? { status: 'closed', taskId: task.id } : { status: 'reopened', taskId: task.id };
 }
 
-/** A check suite ran on a task's branch: the pull request's CI is read again for the task page. */
+/**
+ * CI ran on a commit of `branches`: the first that is a task's branch (of the
+ * delivering repository) has its pull request's CI read again for the task page.
+ */
+async function ciOnBranches(
+  deps: Deps,
+  fullName: string,
+  branches: readonly (string | null | undefined)[],
+  what: string,
+): Promise<DeliveryOutcome> {
+  const candidates = [...new Set(branches.filter((b): b is string => !!b))];
+  if (candidates.length === 0) return ignored(`${what} without a task branch`);
+  const reasons: string[] = [];
+  for (const branch of candidates) {
+    const scope = await taskForBranch(deps, fullName, branch);
+    if (typeof scope === 'string') {
+      reasons.push(scope);
+      continue;
+    }
+    if (scope.task.status === 'completed') return ignored(`task ${scope.task.id} is completed`);
+    return refreshCi(deps, scope);
+  }
+  return ignored(reasons.join('; '));
+}
+
+/** A check suite ran on a task's branch. */
 async function onCheckSuite(deps: Deps, raw: unknown): Promise<DeliveryOutcome> {
   const parsed = CheckSuitePayload.safeParse(raw);
   if (!parsed.success) return ignored('not a check suite payload');
   const p = parsed.data;
-  if (!p.check_suite.head_branch) return ignored('a check suite without a branch');
-  const scope = await taskForBranch(deps, p.repository.full_name, p.check_suite.head_branch);
-  if (typeof scope === 'string') return ignored(scope);
-  if (scope.task.status === 'completed') return ignored(`task ${scope.task.id} is completed`);
-  return refreshCi(deps, scope);
+  return ciOnBranches(deps, p.repository.full_name, [p.check_suite.head_branch], 'a check suite');
+}
+
+/** A check run was created or completed: its suite's head branch, else its pull requests' heads. */
+async function onCheckRun(deps: Deps, raw: unknown): Promise<DeliveryOutcome> {
+  const parsed = CheckRunPayload.safeParse(raw);
+  if (!parsed.success) return ignored('not a check run payload');
+  const p = parsed.data;
+  if (p.action !== 'created' && p.action !== 'completed') return ignored(`check run ${p.action}`);
+  const run = p.check_run;
+  const branches = [run.check_suite?.head_branch, ...(run.pull_requests ?? []).map((pr) => pr.head.ref)];
+  return ciOnBranches(deps, p.repository.full_name, branches, 'a check run');
+}
+
+/** Task branches whose head is `sha`, in the projects whose origin is `fullName`. */
+async function taskBranchesAt(deps: Deps, fullName: string, sha: string): Promise<string[]> {
+  const projects = await deps.db.selectFrom('projects').select('repo_path').execute();
+  const found: string[] = [];
+  for (const p of projects) {
+    const repo = await githubRepoOf(deps, p.repo_path);
+    if (repo && repo.slug.toLowerCase() === fullName.toLowerCase()) found.push(...(await branchesAt(p.repo_path, sha, 'task/')));
+  }
+  return found;
+}
+
+/**
+ * A commit status was set: the task branches GitHub names with it, or — when it
+ * names none (the branch moved on, or more than ten point there) — the task
+ * branches whose head is its commit here.
+ */
+async function onStatus(deps: Deps, raw: unknown): Promise<DeliveryOutcome> {
+  const parsed = StatusPayload.safeParse(raw);
+  if (!parsed.success) return ignored('not a commit status payload');
+  const p = parsed.data;
+  const named = (p.branches ?? []).map((b) => b.name).filter((name) => taskIdOfBranch(name) !== null);
+  const branches = named.length > 0 ? named : await taskBranchesAt(deps, p.repository.full_name, p.sha);
+  return ciOnBranches(deps, p.repository.full_name, branches, `a commit status on ${p.sha.slice(0, 12)}`);
 }
 
 async function refreshCi(deps: Deps, { project, task }: TaskScope): Promise<DeliveryOutcome> {
@@ -218,6 +286,10 @@ export async function handleDelivery(deps: Deps, event: string, payload: unknown
       return onPullRequest(deps, payload);
     case 'check_suite':
       return onCheckSuite(deps, payload);
+    case 'check_run':
+      return onCheckRun(deps, payload);
+    case 'status':
+      return onStatus(deps, payload);
     default:
       return ignored(`event ${event || '(none)'} is not handled`);
   }

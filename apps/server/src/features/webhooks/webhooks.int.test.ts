@@ -376,6 +376,58 @@ describe('with a webhook secret', () => {
     expect((await task()).prCiState).toBe('success');
   });
 
+  it("reads the pull request's CI again on a check run and on a commit status, found by branch or by commit", async () => {
+    const deliver = async (event: 'check_run' | 'status', payload: object) =>
+      (await gh.deliverWebhook(hookUrl, event, payload, SECRET)).body;
+    const ci = { status: 'ci', taskId: w.task.id };
+
+    // A check run created, then completed: by its check suite's head branch.
+    await gh.setChecks('acme', 'greeter', prNumber, [{ name: 'test', status: 'in_progress' }]);
+    expect(await deliver('check_run', await gh.payloads.checkRun('acme', 'greeter', prNumber, 'test', 'created'))).toEqual({
+      ...ci,
+      ci: 'pending',
+    });
+    expect((await task()).prCiState).toBe('pending');
+    await gh.setChecks('acme', 'greeter', prNumber, [{ name: 'test', status: 'completed', conclusion: 'failure' }]);
+    const failed = await gh.payloads.checkRun('acme', 'greeter', prNumber, 'test');
+    expect(await deliver('check_run', failed)).toEqual({ ...ci, ci: 'failure' });
+    expect(await task()).toMatchObject({ prCiState: 'failure', prUrl: expect.stringMatching(/\/acme\/greeter\/pull\/\d+$/) });
+    // The same signed body again, under a new delivery id: already handled.
+    expect(await deliver('check_run', failed)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+
+    // Without a suite branch (a fork's suite, say): by the head of its pull request.
+    await gh.setChecks('acme', 'greeter', prNumber, [{ name: 'test', status: 'completed', conclusion: 'success' }]);
+    const passed = await gh.payloads.checkRun('acme', 'greeter', prNumber, 'test');
+    const run = passed.check_run as { check_suite: object };
+    run.check_suite = { ...run.check_suite, head_branch: null };
+    expect(await deliver('check_run', passed)).toEqual({ ...ci, ci: 'success' });
+    expect((await task()).prCiState).toBe('success');
+    const rerequested = { ...passed, action: 'rerequested' };
+    expect(await deliver('check_run', rerequested)).toEqual({ status: 'ignored', reason: 'check run rerequested' });
+
+    // A commit status naming the task's branch.
+    await gh.setChecks('acme', 'greeter', prNumber, [{ name: 'lint', kind: 'status', status: 'completed', conclusion: 'failure' }]);
+    const status = await gh.payloads.status('acme', 'greeter', prNumber, 'lint');
+    expect(status.branches).toEqual([expect.objectContaining({ name: branch })]);
+    expect(await deliver('status', status)).toEqual({ ...ci, ci: 'failure' });
+    expect((await task()).prCiState).toBe('failure');
+    expect(await deliver('status', status)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('already handled') });
+
+    // One naming no branch: its commit is the head of the task's branch here.
+    await gh.setChecks('acme', 'greeter', prNumber, [{ name: 'lint', kind: 'status', status: 'completed', conclusion: 'success' }]);
+    expect(await deliver('status', await gh.payloads.status('acme', 'greeter', prNumber, 'lint', []))).toEqual({ ...ci, ci: 'success' });
+    expect((await task()).prCiState).toBe('success');
+
+    // A status of a commit no task branch points at, on other branches: nothing is read.
+    const elsewhere = { ...status, id: 987654, sha: 'f'.repeat(40), branches: [{ name: 'main' }] };
+    expect(await deliver('status', elsewhere)).toMatchObject({ status: 'ignored' });
+    expect(await deliver('status', { ...elsewhere, id: 987655, branches: [] })).toMatchObject({
+      status: 'ignored',
+      reason: expect.stringContaining('without a task branch'),
+    });
+    expect((await task()).prCiState).toBe('success');
+  });
+
   it('completes the task when its PR is merged on GitHub, and flags one closed without merging', async () => {
     // Closed, reopened and merged on GitHub (with gh, as a person would), each followed by its event.
     const ghPr = (verb: 'close' | 'reopen' | 'merge') =>

@@ -6,7 +6,7 @@ import webhookExamples from '@octokit/webhooks-examples/api.github.com/index.jso
 import { describe, expect, it } from 'vitest';
 import { deliverySubject } from './dedupe';
 import { commentFeedback, mentions, reviewFeedback } from './feedback';
-import { IssueCommentPayload, PullRequestPayload, ReviewPayload } from './payloads';
+import { CheckRunPayload, CheckSuitePayload, IssueCommentPayload, PullRequestPayload, ReviewPayload, StatusPayload } from './payloads';
 import { taskIdOfBranch } from './receive';
 import { signBody, verifySignature } from '../../forge/webhook-signature';
 
@@ -94,6 +94,21 @@ describe("GitHub's published example payloads", () => {
     expect(comments.every((p) => !IssueCommentPayload.parse(p).issue.pull_request)).toBe(true);
     expect(pulls.filter((p) => PullRequestPayload.parse(p).action === 'closed').length).toBeGreaterThan(0);
   });
+
+  it('parse for the CI events: check suites, check runs with their branch, commit statuses with theirs', () => {
+    const suites = examples('check_suite');
+    const runs = examples('check_run');
+    const statuses = examples('status');
+    expect(runs.length).toBeGreaterThan(0);
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const p of suites) expect(CheckSuitePayload.safeParse(p).success).toBe(true);
+    for (const p of runs) expect(CheckRunPayload.safeParse(p).success).toBe(true);
+    for (const p of statuses) expect(StatusPayload.safeParse(p).success).toBe(true);
+    const completed = runs.map((p) => CheckRunPayload.parse(p)).find((p) => p.action === 'completed');
+    expect(completed?.check_run.check_suite?.head_branch).toBe('changes');
+    expect(completed?.check_run.pull_requests?.[0]?.head.ref).toBe('changes');
+    expect(StatusPayload.parse(statuses[0]).branches?.map((b) => b.name)).toContain('master');
+  });
 });
 
 describe('delivery subjects', () => {
@@ -143,9 +158,35 @@ describe('delivery subjects', () => {
     );
   });
 
+  it('names a check run by id, action and completion time, and a commit status by its id', () => {
+    const run = (action: string, completedAt: string | null) => ({
+      action,
+      check_run: {
+        id: 41,
+        status: completedAt ? 'completed' : 'queued',
+        completed_at: completedAt,
+        check_suite: { head_branch: 'task/1-x' },
+      },
+      repository,
+    });
+    expect(deliverySubject('check_run', run('created', null))?.key).toBe('check_run:acme/greeter:41:created:');
+    expect(deliverySubject('check_run', run('completed', '2025-01-01T10:00:00Z'))?.key).toBe(
+      'check_run:acme/greeter:41:completed:2025-01-01T10:00:00Z',
+    );
+    // A re-run completing again is a new change.
+    expect(deliverySubject('check_run', run('completed', '2025-01-01T10:05:00Z'))?.key).not.toBe(
+      deliverySubject('check_run', run('completed', '2025-01-01T10:00:00Z'))?.key,
+    );
+    const status = (id: number) => ({ id, sha: 'a'.repeat(40), state: 'success', branches: [{ name: 'task/1-x' }], repository });
+    expect(deliverySubject('status', status(9))?.key).toBe('status:acme/greeter:9');
+    expect(deliverySubject('status', status(10))?.key).not.toBe(deliverySubject('status', status(9))?.key);
+  });
+
   it('names nothing for events and payloads it does not act on', () => {
     expect(deliverySubject('ping', { zen: 'hi' })).toBeNull();
     expect(deliverySubject('issue_comment', { action: 'created' })).toBeNull();
     expect(deliverySubject('pull_request', pull('closed', undefined))).toBeNull();
+    expect(deliverySubject('check_run', { action: 'completed', repository })).toBeNull();
+    expect(deliverySubject('status', { sha: 'a'.repeat(40), repository })).toBeNull();
   });
 });

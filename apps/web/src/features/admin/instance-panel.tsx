@@ -14,6 +14,8 @@ const EVENT_LABELS: Record<string, string> = {
   pull_request_review: 'Pull request reviews',
   pull_request: 'Pull requests',
   check_suite: 'Check suites',
+  check_run: 'Check runs',
+  status: 'Statuses',
 };
 
 export function InstancePanel() {

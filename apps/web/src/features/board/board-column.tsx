@@ -8,12 +8,12 @@ import { useState, type DragEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ArrowRightLeft, CircleDollarSign, GitPullRequest, Pencil, Repeat, UserRound } from 'lucide-react';
 import type { AgentRunDto, TaskDto, TaskStatus } from '@bottega/protocol';
-import { taskStatuses } from '@bottega/protocol';
+import { iterationLabel, taskStatuses } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
 import { Badge, Button, ErrorState, LiveDot, Menu, MenuLabel, MenuRadioGroup, MenuRadioItem, Spinner } from '../../ui';
 import { usageDetail, usageSummary } from '../task/usage-format';
 import { useTaskColumn } from './board-cache';
-import { iterationLabel, needsYou } from './card-facts';
+import { needsYou } from './card-facts';
 import { columnLabels, columnMaxIterations, columnTasks } from './columns';
 import { ciWords } from '../../lib/ci-state';
 

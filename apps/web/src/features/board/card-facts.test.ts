@@ -1,9 +1,9 @@
-// A board card's pure facts: why a task needs its user, the iteration label,
+// A board card's pure facts: why a task needs its user,
 // list-only facts surviving events, and the column counts moving.
 import { describe, expect, it } from 'vitest';
 import type { TaskBoardFactsDto } from '@bottega/protocol';
 import { buildRun, buildTask } from './board-fixtures';
-import { iterationLabel, needsYou, patchFacts, shiftCounts, withBoardFacts } from './card-facts';
+import { needsYou, patchFacts, shiftCounts, withBoardFacts } from './card-facts';
 
 const facts = (over: Partial<TaskBoardFactsDto> = {}): TaskBoardFactsDto => ({
   creatorName: 'alice',
@@ -48,12 +48,6 @@ describe('needsYou', () => {
 });
 
 describe('card facts', () => {
-  it('labels the iteration against the cap', () => {
-    expect(iterationLabel({ workflowRunCount: 0 }, 25)).toBeNull();
-    expect(iterationLabel({ workflowRunCount: 3 }, 25)).toBe('Iteration 3 of 25');
-    expect(iterationLabel({ workflowRunCount: 3 }, null)).toBe('Iteration 3');
-  });
-
   it("keeps the board copy's facts when an event's task carries none, and patches them in place", () => {
     const cached = buildTask(1, 'pending', { board: facts() });
     const incoming = buildTask(1, 'in_progress');

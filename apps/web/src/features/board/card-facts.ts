@@ -1,7 +1,6 @@
 // What a board card says about its task beyond the title, kept pure: the
 // "needs you" reasons (a question waiting, blocked, a plan to approve, a pull
-// request ready), the iteration count against the instance's cap, and how the
-// card's list-only facts survive events that carry a task without them.
+// request ready) and how the card's list-only facts survive events that carry a task without them.
 import { needsYou as sharedNeedsYou, type NeedsYou } from '@bottega/protocol';
 import type { AgentRunDto, TaskBoardFactsDto, TaskCounts, TaskDto, TaskStatus } from '@bottega/protocol';
 
@@ -13,12 +12,6 @@ export function needsYou(task: TaskDto, run: AgentRunDto | undefined): NeedsYou[
     { ...task, questionWaiting: task.board?.questionWaiting ?? false, workStarted: task.board?.workStarted },
     run !== undefined,
   );
-}
-
-/** "Iteration 3 of 25", or null before any agent ran. */
-export function iterationLabel(task: Pick<TaskDto, 'workflowRunCount'>, maxIterations: number | null): string | null {
-  if (task.workflowRunCount === 0) return null;
-  return maxIterations ? `Iteration ${task.workflowRunCount} of ${maxIterations}` : `Iteration ${task.workflowRunCount}`;
 }
 
 /** The incoming task, keeping the card facts of the board's copy when the event carries none. */

@@ -8,6 +8,7 @@ import { skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
+import { readTask } from '../../lib/task-read';
 import {
   applyMessage,
   clearDrafts,
@@ -117,10 +118,10 @@ export function useConversationLive(conversationId: number | null) {
 }
 
 export function useTask(taskId: number | null) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: keys.task(taskId ?? 0),
-    queryFn:
-      taskId === null ? skipToken : ({ signal }) => api.get('/api/tasks/:taskId', { params: { taskId }, signal }).then((r) => r.task),
+    queryFn: taskId === null ? skipToken : ({ signal }) => readTask(qc, taskId, signal),
     retry: false,
   });
 }

@@ -17,9 +17,10 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function renderSection(task: TaskDto, runs: AgentRunDto[]) {
+function renderSection(task: TaskDto, runs: AgentRunDto[], maxIterations?: number) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } } });
   qc.setQueryData(keys.taskRuns(task.id), runs);
+  if (maxIterations !== undefined) qc.setQueryData(keys.maxIterations, maxIterations);
   render(
     <QueryClientProvider client={qc}>
       <MemoryRouter>
@@ -71,6 +72,25 @@ describe('AgentSection', () => {
       'running',
     );
     expect(screen.getByTestId('agent-review').querySelector('a')?.getAttribute('href')).toBe('/projects/3/tasks/7/chat/30');
+  });
+
+  it("shows the loop's iteration against the cap on the review stage, as the board card says it", () => {
+    renderSection(
+      makeTask({ planificationComplete: true, workflowRunCount: 3 }),
+      [makeRun(1, 'planification', 'completed'), makeRun(2, 'implementation', 'completed'), makeRun(3, 'review', 'running')],
+      25,
+    );
+    const review = screen.getByRole('list', { name: 'Pipeline' }).querySelector('[data-stage="review"]')!;
+    expect(review.textContent).toContain('Iteration 3 of 25');
+    expect(within(review as HTMLElement).getByLabelText('Review, iteration 3 of 25: running')).toBeTruthy();
+  });
+
+  it('shows no iteration before any agent ran, and the bare count while the cap is unknown', () => {
+    renderSection(makeTask(), [], 25);
+    expect(screen.getByRole('list', { name: 'Pipeline' }).textContent).not.toMatch(/Iteration/);
+    cleanup();
+    renderSection(makeTask({ workflowRunCount: 2 }), [makeRun(1, 'planification', 'completed'), makeRun(2, 'implementation', 'running')]);
+    expect(screen.getByLabelText('Review, iteration 2: not reached')).toBeTruthy();
   });
 
   it('shows only the YOLO agent on a YOLO task', () => {

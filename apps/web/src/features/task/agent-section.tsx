@@ -8,10 +8,11 @@ import { useState } from 'react';
 import { Check, CircleX, LoaderCircle, Play, Plug, X, type LucideIcon } from 'lucide-react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { taskProgress, type AgentRunDto, type AgentType, type TaskDto } from '@bottega/protocol';
+import { iterationLabel, taskProgress, type AgentRunDto, type AgentType, type TaskDto } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { upsertById } from '../../lib/live';
+import { useMaxIterations } from '../../lib/task-read';
 import { paths } from '../../lib/routing';
 import { Button, IconButton, InlineError, Modal } from '../../ui';
 import { agentState, latestRun, rolesFor, STATE_LABELS, type AgentButtonState } from './agent-state';
@@ -60,6 +61,7 @@ function useRunActions(task: TaskDto) {
 export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly AgentRunDto[] }) {
   const { start, resume, outcome, dismiss } = useRunActions(task);
   const progress = taskProgress(task, runs);
+  const maxIterations = useMaxIterations();
   const pendingType = start.isPending ? start.variables.agentType : null;
   const closed = task.status === 'completed';
 
@@ -68,7 +70,7 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
       <h2 id="agents-heading" className="text-lg font-semibold">
         Pipeline
       </h2>
-      <PipelineStrip progress={progress} />
+      <PipelineStrip progress={progress} iteration={iterationLabel(task, maxIterations)} />
       <NextStep
         task={task}
         runs={runs}

@@ -2,6 +2,8 @@
 // Refine → Pull request → CI → Merge (or YOLO → Pull request → CI → Merge),
 // each stage ticked, live (with a spinner), waiting for a human, needing
 // attention, skipped or still ahead — as `taskProgress` (packages/protocol) says.
+// Review carries the loop's iteration against the cap ("Iteration 3 of 25", the
+// board card's words: protocol `iterationLabel`).
 // It wraps onto more lines on a phone rather than clipping.
 import {
   ArrowLeftRight,
@@ -60,11 +62,11 @@ function StageIcon({ state }: { state: StageState }) {
   return <Icon aria-hidden="true" className={`h-3.5 w-3.5 shrink-0 ${state === 'running' ? 'animate-spin' : ''}`} strokeWidth={2.5} />;
 }
 
-export function PipelineStrip({ progress }: { progress: TaskProgress }) {
+export function PipelineStrip({ progress, iteration }: { progress: TaskProgress; iteration: string | null }) {
   return (
     <ol aria-label="Pipeline" className="flex flex-wrap items-center gap-x-1 gap-y-2 text-sm" data-testid="pipeline">
       {progress.stages.map(({ stage, state }, i) => {
-        const iteration = stage === 'review' && progress.iteration > 0 ? ` · iteration ${progress.iteration}` : '';
+        const note = stage === 'review' ? iteration : null;
         return (
           <li key={stage} className="flex items-center gap-1" data-stage={stage} data-state={state}>
             {i > 0 &&
@@ -76,11 +78,11 @@ export function PipelineStrip({ progress }: { progress: TaskProgress }) {
             <span
               className={`inline-flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 font-medium whitespace-nowrap ${STATE_STYLE[state]}`}
               aria-current={state === 'current' || state === 'running' || state === 'attention' ? 'step' : undefined}
-              aria-label={`${STAGE_LABELS[stage]}${iteration}: ${STATE_WORDS[state]}`}
+              aria-label={`${STAGE_LABELS[stage]}${note ? `, ${note.toLowerCase()}` : ''}: ${STATE_WORDS[state]}`}
             >
               <StageIcon state={state} />
               {STAGE_LABELS[stage]}
-              {iteration && <span className="font-normal text-xs opacity-80">{iteration.slice(3)}</span>}
+              {note && <span className="font-normal text-xs opacity-80">· {note}</span>}
             </span>
           </li>
         );

@@ -1,11 +1,12 @@
 // Server state of the task screen: queries for the task, its project, runs,
 // conversations, document and diff, and the event reducer for the caches this
 // screen owns (the document and the diff change when a run ends).
-import { skipToken, useQuery } from '@tanstack/react-query';
+import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TaskDocumentResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
+import { readTask } from '../../lib/task-read';
 
 onServerEvent((qc, event) => {
   // Agents write the document and the worktree; a finished run is when both settle.
@@ -30,9 +31,10 @@ export function useProject(projectId: number | null) {
 }
 
 export function useTaskQuery(taskId: number | null) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: keys.task(taskId ?? 0),
-    queryFn: taskId === null ? skipToken : async ({ signal }) => (await api.get('/api/tasks/:taskId', { params: { taskId }, signal })).task,
+    queryFn: taskId === null ? skipToken : ({ signal }) => readTask(qc, taskId, signal),
     retry: false,
   });
 }
