@@ -70,7 +70,7 @@ async function newTask(title: string, description: string): Promise<TaskDto> {
 
 /** Nothing is still loading, and no transition is half-way. */
 async function settle(p: Page) {
-  await expect.poll(() => p.locator('[data-state="loading"], [aria-busy="true"]').count()).toBe(0);
+  await expect.poll(() => p.locator('[data-state="loading"], [aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
   // Finite animations only: spinners and live dots turn forever.
   await p.evaluate(
     'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))).then(() => true)',
