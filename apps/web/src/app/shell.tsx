@@ -40,12 +40,16 @@ export function Shell() {
             <NavLink to="/" className={() => navClass({ isActive: inProjects })} aria-current={inProjects ? 'page' : undefined}>
               Projects
             </NavLink>
-            <NavLink to="/inbox" className={navClass} aria-label={waiting > 0 ? `Inbox, ${waiting} waiting` : 'Inbox'}>
+            <NavLink to="/inbox" className={navClass}>
               Inbox
               {waiting > 0 && (
-                <span className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-stone-900">
-                  {waiting}
-                </span>
+                <>
+                  <span className="sr-only">,</span>
+                  <span className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-stone-900">
+                    {waiting}
+                  </span>
+                  <span className="sr-only"> waiting</span>
+                </>
               )}
             </NavLink>
             <NavLink to="/settings" className={navClass}>
@@ -58,6 +62,7 @@ export function Shell() {
             )}
           </nav>
           <span
+            role="img"
             className={`h-2 w-2 rounded-full ${connection === 'open' ? 'bg-green-400' : connection === 'connecting' ? 'bg-amber-400' : 'bg-red-500'}`}
             title={connection === 'open' ? 'Live updates connected' : 'Live updates reconnecting…'}
             aria-label={connection === 'open' ? 'Live updates connected' : 'Live updates reconnecting'}

@@ -11,7 +11,14 @@ export function Markdown({ children, className = '' }: { children: string; class
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
         rehypePlugins={[rehypeSanitize]}
-        components={{ a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" /> }}
+        components={{
+          a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" />,
+          // A task list's (read-only) boxes say what they show; a code block that scrolls sideways takes focus to be scrolled by keyboard.
+          input: ({ node: _node, ...props }) => (
+            <input {...props} aria-label={props.type === 'checkbox' ? (props.checked ? 'Done' : 'Not done') : undefined} />
+          ),
+          pre: ({ node: _node, ...props }) => <pre {...props} tabIndex={0} />,
+        }}
       >
         {children}
       </ReactMarkdown>

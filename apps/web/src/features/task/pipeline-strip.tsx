@@ -72,7 +72,7 @@ export function PipelineStrip({ progress }: { progress: TaskProgress }) {
             >
               <StageIcon state={state} />
               {STAGE_LABELS[stage]}
-              {iteration && <span className="font-normal text-xs opacity-80">{iteration.slice(3)}</span>}
+              {iteration && <span className="font-normal text-xs">{iteration.slice(3)}</span>}
             </span>
           </li>
         );
