@@ -40,16 +40,13 @@ export function Shell() {
             <NavLink to="/" className={() => navClass({ isActive: inProjects })} aria-current={inProjects ? 'page' : undefined}>
               Projects
             </NavLink>
-            <NavLink to="/inbox" className={navClass}>
-              Inbox
+            <NavLink to="/inbox" className={navClass} aria-label={waiting > 0 ? `Inbox, ${waiting} waiting` : 'Inbox'}>
+              {/* The space keeps the count a word of the visible name, which the label must contain. */}
+              Inbox{' '}
               {waiting > 0 && (
-                <>
-                  <span className="sr-only">,</span>
-                  <span className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-stone-900">
-                    {waiting}
-                  </span>
-                  <span className="sr-only"> waiting</span>
-                </>
+                <span className="ml-0.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-stone-900">
+                  {waiting}
+                </span>
               )}
             </NavLink>
             <NavLink to="/settings" className={navClass}>
