@@ -261,9 +261,22 @@ it('the admin page: users, memberships, instance settings, model prices', async 
 });
 
 it('the task page after the pipeline ran up to the pull request agent', async () => {
+  // Implementation, review and the PR agent ran while the other screens were visited; on a slow machine they may still run.
+  const stopped = await waitFor(
+    'the pull request agent to stop',
+    async () => {
+      const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${planned.id}`)).body.task;
+      return t.prStopReason || t.workflowBlocked ? t : null;
+    },
+    200_000,
+  ).catch(async (e: Error) => {
+    const runs = (await runsOf(planned)).map((r) => `${r.agentType}:${r.status}`);
+    throw new Error(`${e.message}; runs so far: ${runs.join(', ')}`);
+  });
+  expect(stopped.prStopReason, `blocked instead: ${stopped.blockReason}`).toContain('no GitHub remote');
   await screen('task-pr-stopped', async (p) => {
     await p.goto(taskPath(planned));
-    await nextStep(p).getByText('The pull request agent stopped without a pull request.').waitFor({ timeout: 200_000 });
+    await nextStep(p).getByText('The pull request agent stopped without a pull request.').waitFor();
   });
 });
 
