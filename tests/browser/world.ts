@@ -15,7 +15,7 @@ import { root, startServerProcess, type ServerProcess } from '../server-process'
 export const CHROMIUM = process.env.BOTTEGA_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENS_DIR = join(root, 'test-artifacts', 'screens');
 
-export const DESKTOP = { width: 1280, height: 860 };
+export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
 export interface BrowserWorld {

@@ -39,7 +39,9 @@ function NavItem({ to, icon, label, active, badge }: { to: string; icon: ReactNo
         {icon}
       </span>
       <span className="flex items-center gap-1">
+        {/* The space keeps the count a word of the visible text, which the link's name must contain. */}
         {label}
+        {badge ? ' ' : null}
         {badge ? (
           <span className="inline-flex min-w-4 items-center justify-center rounded-full bg-amber-400 px-1 text-[10px] leading-4 font-semibold text-stone-900 sm:min-w-5 sm:px-1.5 sm:text-xs">
             {badge}

@@ -153,7 +153,7 @@ export function PageHeader({ title, children, crumbs }: { title: ReactNode; chil
     <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
       <div className="min-w-0">
         {crumbs && <nav className="mb-1 text-sm text-stone-500">{crumbs}</nav>}
-        <h1 className="truncate text-2xl font-semibold">{title}</h1>
+        <h1 className="text-2xl font-semibold break-words">{title}</h1>
       </div>
       {children && <div className="flex flex-wrap gap-2">{children}</div>}
     </div>

@@ -10,7 +10,13 @@ const EditorImpl = lazy(components.markdownEditor);
 
 export function LazyMarkdown({ children, className }: { children: string; className?: string }) {
   return (
-    <Suspense fallback={<pre className="whitespace-pre-wrap font-sans text-sm text-stone-600">{children}</pre>}>
+    <Suspense
+      fallback={
+        <pre className="whitespace-pre-wrap font-sans text-sm text-stone-600" aria-busy="true">
+          {children}
+        </pre>
+      }
+    >
       <MarkdownImpl className={className}>{children}</MarkdownImpl>
     </Suspense>
   );

@@ -39,7 +39,7 @@ function AdminScreen() {
   return (
     <div>
       <PageHeader title="Admin" />
-      <nav aria-label="Admin sections" className="mb-4 flex gap-3 overflow-x-auto text-sm">
+      <nav aria-label="Admin sections" className="mb-4 flex flex-wrap gap-x-3 gap-y-1 text-sm">
         <a href="#users" className="whitespace-nowrap text-indigo-700 hover:underline">
           Users
         </a>

@@ -253,7 +253,7 @@ export function Composer({
             Add image
           </Button>
         </span>
-        <span className="hidden text-stone-400 sm:inline">or drop files here</span>
+        <span className="hidden text-stone-500 sm:inline">or drop files here</span>
         <input
           ref={fileInput}
           type="file"

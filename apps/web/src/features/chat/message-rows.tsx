@@ -31,7 +31,7 @@ export const RowView = memo(function RowView({ row, streaming, taskId }: { row: 
       return <Instructions text={row.message.text} />;
     case 'session':
       return (
-        <p data-kind="session" className="px-1 text-center text-xs text-stone-400">
+        <p data-kind="session" className="px-1 text-center text-xs text-stone-500">
           {sessionText(row.message.text)}
         </p>
       );

@@ -35,7 +35,7 @@ export function Component() {
       <PageHeader title="Settings" />
       <div className="flex flex-col gap-4 md:flex-row md:gap-8">
         <nav aria-label="Settings sections" className="-mx-3 overflow-x-auto px-3 md:mx-0 md:w-48 md:shrink-0 md:overflow-visible md:px-0">
-          <ul className="flex gap-1 md:flex-col">
+          <ul className="flex flex-wrap gap-1 md:flex-col">
             {SECTIONS.map((s) => (
               <li key={s.id} className="shrink-0">
                 <NavLink

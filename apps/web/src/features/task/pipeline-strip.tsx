@@ -82,7 +82,7 @@ export function PipelineStrip({ progress, iteration }: { progress: TaskProgress;
             >
               <StageIcon state={state} />
               {STAGE_LABELS[stage]}
-              {note && <span className="font-normal text-xs opacity-80">· {note}</span>}
+              {note && <span className="font-normal text-xs">· {note}</span>}
             </span>
           </li>
         );

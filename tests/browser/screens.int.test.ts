@@ -1,0 +1,286 @@
+// Every screen, in one world, at desktop (1440×900) and phone (390×844) size:
+// first run and login, the provider gate, the dashboard empty and with a
+// project, the New project and New task dialogs, a board with cards in every
+// column (one planner running with a question waiting, one plan to approve),
+// the task page with a plan to approve and with a question waiting, a chat,
+// the inbox empty and with items, every settings section, the admin page, and
+// a task whose pipeline ran to the pull request agent. Each screen must pass
+// axe with no serious or critical violation and, on the phone, fit the screen's
+// width; each is saved as test-artifacts/screens/screen-<name>-<size>.png.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ConversationDto, TaskDto } from '@bottega/protocol';
+import { createRoleBrain, directive, taskRequest, type Brain } from '@bottega/testkit';
+import { a11yViolations, noHorizontalOverflow } from './a11y';
+import {
+  type ApiClient,
+  arrangeTask,
+  type BrowserWorld,
+  DESKTOP,
+  expectStatus,
+  logIn,
+  PHONE,
+  setUpAdmin,
+  startBrowserWorld,
+  waitFor,
+} from './world';
+
+const PASSWORD = 'admin-password-1';
+const ASKING = 'Confirm the test command';
+const REPO = {
+  'package.json': '{ "name": "greeter", "private": true, "scripts": { "test": "node greet.test.js" } }\n',
+  'greet.js': 'export function greet(name) {\n  return `Hello, ${name}`;\n}\n',
+  'greet.test.js':
+    "import { strict as assert } from 'node:assert';\nimport * as g from './greet.js';\nassert.equal(g.greet('Ada'), 'Hello, Ada');\n",
+};
+const GREET_FR =
+  'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetFr(name) {\n  return `Bonjour, ${name}`;\n}\n';
+
+// The planner of the task titled ASKING asks the user to confirm the testing
+// strategy (and so stays running with a question waiting); every other task's
+// agents run straight through.
+const plain = createRoleBrain();
+const asking = createRoleBrain({ confirmTestingStrategy: true });
+const brain: Brain = (request) => (JSON.stringify([request.system, request.messages[0]]).includes(ASKING) ? asking : plain)(request);
+
+type Size = 'desktop' | 'phone';
+const SIZES: Size[] = ['desktop', 'phone'];
+
+let w: BrowserWorld;
+let api: ApiClient;
+const pages = {} as Record<Size, Page>;
+let projectId: number;
+let planned: TaskDto;
+let questioned: TaskDto;
+let reviewing: TaskDto;
+
+const taskPath = (t: TaskDto) => `/projects/${projectId}/tasks/${t.id}`;
+const nextStep = (p: Page) => p.getByRole('region', { name: 'What next' });
+const runsOf = async (t: TaskDto) =>
+  (await api<{ runs: { agentType: string; status: string }[] }>('GET', `/api/tasks/${t.id}/agent-runs`)).body.runs;
+
+async function newTask(title: string, description: string): Promise<TaskDto> {
+  const created = (await expectStatus(api<{ task: TaskDto }>('POST', `/api/projects/${projectId}/tasks`, { title, description }), 201))
+    .task;
+  return waitFor(`the worktree of ${title}`, async () => {
+    const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${created.id}`)).body.task;
+    return t.workspaceStatus === 'ready' ? t : null;
+  });
+}
+
+/** Nothing is still loading, and no transition is half-way. */
+async function settle(p: Page) {
+  await expect.poll(() => p.locator('[data-state="loading"], [aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
+  // Finite animations only: spinners and live dots turn forever.
+  await p.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))).then(() => true)',
+  );
+}
+
+/** Every screen's axe violations and phone overflow, asserted all together at the end. */
+const problems: string[] = [];
+const visited: string[] = [];
+
+/**
+ * Brings each size's page to the screen with `reach`, saves its screenshot,
+ * and notes every serious or critical axe violation and any sideways overflow on the phone.
+ */
+async function screen(name: string, reach: (p: Page, size: Size) => Promise<void>) {
+  for (const size of SIZES) {
+    const p = pages[size];
+    await reach(p, size);
+    await settle(p);
+    await w.screenshot(p, `screen-${name}-${size}`);
+    for (const v of await a11yViolations(p)) problems.push(`${name} (${size}): ${v}`);
+    if (size === 'phone') await noHorizontalOverflow(p, `${name} (phone)`).catch((e: Error) => problems.push(e.message));
+  }
+  visited.push(name);
+}
+
+beforeAll(async () => {
+  w = await startBrowserWorld({ brain });
+  pages.desktop = await w.newPage(DESKTOP);
+  pages.phone = await w.newPage(PHONE);
+});
+afterAll(async () => w?.close());
+
+it('first run: the administrator setup form', async () => {
+  await screen('setup', async (p) => {
+    await p.goto('/');
+    await p.getByRole('heading', { name: 'Create the administrator' }).waitFor();
+  });
+  await setUpAdmin(pages.desktop, 'admin', PASSWORD);
+});
+
+it('login', async () => {
+  await screen('login', async (p) => {
+    await p.goto('/');
+    if (p === pages.desktop) await p.getByRole('button', { name: 'Log out' }).click();
+    await p.getByRole('heading', { name: 'Log in' }).waitFor();
+  });
+  for (const size of SIZES) await logIn(pages[size], 'admin', PASSWORD);
+  // After the log out above, which ends every session of the user.
+  api = await w.apiAs('admin', PASSWORD);
+});
+
+it('the provider gate of a new user', async () => {
+  await screen('provider-gate', async (p) => {
+    await p.goto('/');
+    await p.getByTestId('provider-gate').waitFor();
+  });
+  await expectStatus(api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: w.fake.url }), 200);
+});
+
+it('the dashboard without projects, the New project dialog, and the empty inbox', async () => {
+  await screen('dashboard-empty', async (p) => {
+    await p.goto('/');
+    await p.getByText('No projects yet').waitFor();
+  });
+  await screen('new-project', async (p) => {
+    await p.getByRole('button', { name: 'New project' }).first().click();
+    await p.getByRole('dialog', { name: 'New project' }).waitFor();
+  });
+  for (const size of SIZES) await pages[size].keyboard.press('Escape');
+  await screen('inbox-empty', async (p) => {
+    await p.goto('/inbox');
+    await p.getByText('Nothing needs you').waitFor();
+  });
+});
+
+it('the dashboard and the board with tasks in every column, a plan to approve and a planner waiting for an answer', async () => {
+  ({ projectId, task: planned } = await arrangeTask(w, api, {
+    project: 'Greeter',
+    repoFiles: REPO,
+    task: {
+      title: 'French greeting',
+      description: taskRequest({ summary: 'Add greetFr(name) next to greet.', files: { 'greet.js': GREET_FR } }),
+    },
+  }));
+  questioned = await newTask(ASKING, 'Make sure the tests run the way the team expects.');
+  reviewing = await newTask('Polish the README', 'A friendlier introduction.');
+  const done = await newTask('Set up the repository', 'The first commit.');
+  await newTask('Spanish greeting', 'Add greetEs(name) too.');
+  await expectStatus(api('PATCH', `/api/tasks/${reviewing.id}`, { status: 'in_review' }), 200);
+  await expectStatus(api('PATCH', `/api/tasks/${done.id}`, { status: 'completed' }), 200);
+  await expectStatus(api('POST', `/api/tasks/${planned.id}/agent-runs`, { agentType: 'planification' }), 201);
+  await expectStatus(api('POST', `/api/tasks/${questioned.id}/agent-runs`, { agentType: 'planification' }), 201);
+
+  const inProgress = (p: Page) => p.locator('[data-column="in_progress"]');
+  await screen('board', async (p) => {
+    await p.goto(`/projects/${projectId}`);
+    const column = inProgress(p);
+    await column
+      .getByRole('article', { name: ASKING })
+      .getByRole('list', { name: 'Needs you' })
+      .getByText('Question waiting')
+      .waitFor({ timeout: 120_000 });
+    await column
+      .getByRole('article', { name: 'French greeting' })
+      .getByRole('list', { name: 'Needs you' })
+      .getByText('Plan to approve')
+      .waitFor({ timeout: 120_000 });
+  });
+  await screen('dashboard', async (p) => {
+    await p.goto('/');
+    await p.getByRole('article', { name: 'Greeter' }).waitFor();
+  });
+  await screen('new-task', async (p) => {
+    await p.goto(`/projects/${projectId}`);
+    await p.getByRole('button', { name: 'New task' }).click();
+    await p.getByRole('dialog', { name: 'New task' }).waitFor();
+  });
+  for (const size of SIZES) await pages[size].keyboard.press('Escape');
+});
+
+it('the task page with a plan to approve and with a question waiting, and the inbox listing both', async () => {
+  await screen('task-plan', async (p) => {
+    await p.goto(taskPath(planned));
+    await nextStep(p).getByRole('button', { name: 'Approve plan' }).waitFor();
+  });
+  await screen('task-question', async (p) => {
+    await p.goto(taskPath(questioned));
+    await nextStep(p).getByText('The planning agent is working.').waitFor();
+  });
+  const conversations = (await api<{ conversations: ConversationDto[] }>('GET', `/api/tasks/${questioned.id}/conversations`)).body
+    .conversations;
+  expect(conversations.length).toBe(1);
+  await screen('chat-question', async (p) => {
+    await p.goto(`${taskPath(questioned)}/chat/${conversations[0]?.id}`);
+    await p.getByTestId('question-wizard').waitFor({ timeout: 60_000 });
+  });
+  await screen('inbox', async (p) => {
+    await p.goto('/inbox');
+    await p.getByRole('link', { name: 'Review plan: French greeting' }).waitFor();
+  });
+  // The plan is approved: implementation, review and the PR agent run while the other screens are visited.
+  await pages.desktop.goto(taskPath(planned));
+  await nextStep(pages.desktop).getByRole('button', { name: 'Approve plan' }).click();
+  await expect.poll(async () => (await runsOf(planned)).some((r) => r.agentType === 'implementation'), { timeout: 30_000 }).toBe(true);
+});
+
+it('a chat conversation', async () => {
+  const conversation = (
+    await expectStatus(
+      api<{ conversation: ConversationDto }>('POST', `/api/tasks/${reviewing.id}/conversations`, {
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        message: `What does the README say? ${directive.bash('cat README.md || true')} ${directive.say('It is short; a friendlier first paragraph would help.')}`,
+      }),
+      201,
+    )
+  ).conversation;
+  await screen('chat', async (p) => {
+    await p.goto(`${taskPath(reviewing)}/chat/${conversation.id}`);
+    await p.getByTestId('transcript').getByText('a friendlier first paragraph would help').first().waitFor({ timeout: 60_000 });
+    await p.getByTestId('idle').waitFor({ timeout: 60_000 });
+  });
+});
+
+it('every settings section', async () => {
+  for (const section of ['providers', 'models', 'prompts', 'api-key', 'profile']) {
+    await screen(`settings-${section}`, async (p) => {
+      await p.goto(`/settings/${section}`);
+      await p.getByRole('heading', { level: 2 }).first().waitFor();
+      await p.locator('[data-state="loading"]').waitFor({ state: 'detached' });
+    });
+  }
+  await screen('settings-prompt-editor', async (p) => {
+    await p.goto('/settings/prompts/implementation');
+    await p.locator('.cm-content').waitFor();
+  });
+});
+
+it('the admin page: users, memberships, instance settings, model prices', async () => {
+  await expectStatus(api('POST', '/api/admin/users', { username: 'bob', password: 'bob-password-1' }), 201);
+  await screen('admin', async (p) => {
+    await p.goto('/admin');
+    await p.locator('tr[data-user="bob"]').waitFor();
+    await p.getByRole('list', { name: 'Members' }).waitFor();
+    await p.getByTestId('sandbox-panel').waitFor();
+  });
+});
+
+it('the task page after the pipeline ran up to the pull request agent', async () => {
+  // Implementation, review and the PR agent ran while the other screens were visited; on a slow machine they may still run.
+  const stopped = await waitFor(
+    'the pull request agent to stop',
+    async () => {
+      const t = (await api<{ task: TaskDto }>('GET', `/api/tasks/${planned.id}`)).body.task;
+      return t.prStopReason || t.workflowBlocked ? t : null;
+    },
+    200_000,
+  ).catch(async (e: Error) => {
+    const runs = (await runsOf(planned)).map((r) => `${r.agentType}:${r.status}`);
+    throw new Error(`${e.message}; runs so far: ${runs.join(', ')}`);
+  });
+  expect(stopped.prStopReason, `blocked instead: ${stopped.blockReason}`).toContain('no GitHub remote');
+  await screen('task-pr-stopped', async (p) => {
+    await p.goto(taskPath(planned));
+    await nextStep(p).getByText('The pull request agent stopped without a pull request.').waitFor();
+  });
+});
+
+it('has no serious or critical accessibility violation, and nothing wider than a phone, on any screen', () => {
+  expect(visited).toHaveLength(22);
+  expect(problems).toEqual([]);
+});
