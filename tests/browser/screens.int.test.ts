@@ -115,7 +115,10 @@ it('first run: the administrator setup form', async () => {
 it('login', async () => {
   await screen('login', async (p) => {
     await p.goto('/');
-    if (p === pages.desktop) await p.getByRole('button', { name: 'Log out' }).click();
+    if (p === pages.desktop) {
+      await p.getByRole('button', { name: 'Account: admin' }).click();
+      await p.getByRole('menuitem', { name: 'Log out' }).click();
+    }
     await p.getByRole('heading', { name: 'Log in' }).waitFor();
   });
   for (const size of SIZES) await logIn(pages[size], 'admin', PASSWORD);
