@@ -38,13 +38,19 @@ function methodLabel(p: ProviderInfoDto): string {
   return p.method === 'api-key' ? 'API key' : p.method === 'oauth-token' ? 'OAuth token' : 'unknown method';
 }
 
+/** What the Claude card says of a connection: how, and where to (the simulated model runs inside Bottega: no endpoint). */
+export function claudeConnection(p: ProviderInfoDto): { via: string; baseUrl: string | null } {
+  return { via: methodLabel(p), baseUrl: p.simulated ? null : (p.baseUrl ?? 'Anthropic (default)') };
+}
+
 function ClaudeCard({ provider: p }: { provider: ProviderInfoDto }) {
   const completeOnboarding = useCompleteOnboarding();
+  const { via, baseUrl } = claudeConnection(p);
   return (
     <ProviderCard
       provider={p}
-      via={methodLabel(p)}
-      baseUrl={p.baseUrl ?? 'Anthropic (default)'}
+      via={via}
+      baseUrl={baseUrl}
       onConnected={completeOnboarding}
       connectForm={(done) => <ClaudeConnect onConnected={done} />}
     />
