@@ -36,15 +36,25 @@ export const components = {
   commandPalette: retryingImport(() => import('../app/command-palette')),
 };
 
-/** Fetches every screen and the markdown renderer once the browser is idle (errors are ignored: the real load retries). */
-export function prefetchChunks(): () => void {
+const PREFETCH_AFTER_MS = 2000;
+
+/**
+ * Fetches every screen and the markdown renderer ahead of need, once the first
+ * screen has had time to load its data and render (errors are ignored: the
+ * real load retries). Started at once, the prefetch's parsing competed with
+ * the first screen's own rendering.
+ */
+export function prefetchChunks(afterMs = PREFETCH_AFTER_MS): () => void {
   const run = () => {
     for (const load of [...Object.values(screens), components.markdown, components.commandPalette]) load().catch(() => undefined);
   };
-  if ('requestIdleCallback' in window) {
-    const id = window.requestIdleCallback(run, { timeout: 3000 });
-    return () => window.cancelIdleCallback(id);
-  }
-  const id = setTimeout(run, 1500);
-  return () => clearTimeout(id);
+  let idle: number | undefined;
+  const timer = setTimeout(() => {
+    if ('requestIdleCallback' in window) idle = window.requestIdleCallback(run, { timeout: 3000 });
+    else run();
+  }, afterMs);
+  return () => {
+    clearTimeout(timer);
+    if (idle !== undefined) window.cancelIdleCallback(idle);
+  };
 }

@@ -33,6 +33,8 @@ describe('Menu', () => {
     render(<Actions onEdit={vi.fn()} onDelete={vi.fn()} onMove={vi.fn()} />);
     const trigger = screen.getByRole('button', { name: 'Actions' });
     expect(trigger.getAttribute('aria-haspopup')).toBe('menu');
+    // Before first use the button is plain (no menu mounted); a key opens it at once.
+    expect(trigger.getAttribute('data-state')).toBeNull();
     fireEvent.keyDown(trigger, { key: 'Enter' });
     const menu = await screen.findByRole('menu', { name: 'Actions' });
     expect(
@@ -61,7 +63,10 @@ describe('Menu', () => {
   it('picks with Enter after moving with the arrows', async () => {
     const onDelete = vi.fn();
     render(<Actions onEdit={vi.fn()} onDelete={onDelete} onMove={vi.fn()} />);
-    fireEvent.keyDown(screen.getByRole('button', { name: 'Actions' }), { key: 'ArrowDown' });
+    // Focus mounts the menu behind the button (a new element, focused in its place).
+    screen.getByRole('button', { name: 'Actions' }).focus();
+    await waitFor(() => expect(document.activeElement?.getAttribute('aria-expanded')).toBe('false'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
     const menu = await screen.findByRole('menu');
     await waitFor(() => expect(document.activeElement).toBe(within(menu).getByRole('menuitem', { name: 'Edit' })));
     fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
@@ -73,8 +78,14 @@ describe('Menu', () => {
 
   it('closes on Escape and gives focus back to the trigger', async () => {
     render(<Actions onEdit={vi.fn()} onDelete={vi.fn()} onMove={vi.fn()} />);
-    const trigger = screen.getByRole('button', { name: 'Actions' });
-    trigger.focus();
+    screen.getByRole('button', { name: 'Actions' }).focus();
+    // Focusing mounts the real menu: the trigger is a new element, and it has the focus.
+    const trigger = await waitFor(() => {
+      const t = screen.getByRole('button', { name: 'Actions' });
+      expect(t.getAttribute('data-state')).toBe('closed');
+      expect(document.activeElement).toBe(t);
+      return t;
+    });
     fireEvent.keyDown(trigger, { key: 'Enter' });
     const menu = await screen.findByRole('menu');
     fireEvent.keyDown(menu, { key: 'Escape' });

@@ -3,7 +3,7 @@
 // in red), separators, headings and radio items (a check on the current one).
 // Keyboard: Enter/Space/ArrowDown open it, arrows move, Enter picks, Escape
 // closes and gives focus back to the trigger.
-import type { ReactElement, ReactNode } from 'react';
+import { cloneElement, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactElement, type ReactNode } from 'react';
 import { DropdownMenu } from 'radix-ui';
 import { Check, type LucideIcon } from 'lucide-react';
 
@@ -17,9 +17,43 @@ export function Menu({
   children: ReactNode;
   align?: 'start' | 'center' | 'end';
 }) {
+  // Until the pointer or focus reaches it, the trigger is a plain button: a
+  // board shows hundreds of cards with a menu each, and Radix's menu machinery
+  // per card slowed a large board's first render. Hovering or focusing the
+  // button mounts the real menu (focus is put back on the new button); a press
+  // or opening key that comes first mounts it already open.
+  const [armed, setArmed] = useState<'no' | 'ready' | 'open'>('no');
+  const refocus = useRef(false);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (armed === 'no' || !refocus.current) return;
+    refocus.current = false;
+    triggerRef.current?.focus();
+  }, [armed]);
+  if (armed === 'no')
+    return cloneElement(trigger, {
+      'aria-haspopup': 'menu',
+      'aria-expanded': false,
+      onPointerEnter: () => setArmed('ready'),
+      onFocus: () => {
+        refocus.current = true;
+        setArmed('ready');
+      },
+      onPointerDown: (e: PointerEvent) => {
+        if (e.button === 0 && !e.ctrlKey) setArmed('open');
+      },
+      onKeyDown: (e: KeyboardEvent) => {
+        if (e.key === 'Enter' || e.key === ' ' || e.key === 'ArrowDown') {
+          e.preventDefault();
+          setArmed('open');
+        }
+      },
+    } as object);
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger asChild>{trigger}</DropdownMenu.Trigger>
+    <DropdownMenu.Root defaultOpen={armed === 'open'}>
+      <DropdownMenu.Trigger asChild ref={triggerRef}>
+        {trigger}
+      </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content
           align={align}
