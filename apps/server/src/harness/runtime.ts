@@ -304,6 +304,14 @@ export class HarnessRuntime {
       throw err;
     }
     this.deps.bus.publish({ type: 'streaming.started', ...route });
+    // A question left open by a restart is answered by this turn's tool result: no longer waiting.
+    if (toolResult)
+      this.deps.background.track(
+        `forget answered question conversation ${conversation.id}`,
+        this.setPendingQuestion(conversation.id, null).then(() =>
+          this.deps.bus.publish({ type: 'question.answered', ...route, toolUseId: toolResult.toolUseId }),
+        ),
+      );
     const handle = entry.handle;
     entry.done = consumeTurn(
       this.deps,

@@ -96,8 +96,8 @@ onServerEvent((qc, event) => {
       qc.setQueryData<ConversationLiveDto>(keys.conversationLive(event.conversationId), (l) =>
         l ? { ...l, streaming, thinking: streaming ? l.thinking : '', question: streaming ? l.question : null } : l,
       );
-      // A turn that ends leaves no question open; one that starts was resumed with its answer (after a restart).
-      setQuestionWaiting(qc, event.taskId, event.conversationId, false);
+      // A turn that ends (or is stopped) leaves no question open.
+      if (!streaming) setQuestionWaiting(qc, event.taskId, event.conversationId, false);
       break;
     }
     case 'question.asked':

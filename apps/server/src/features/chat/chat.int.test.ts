@@ -249,12 +249,23 @@ describe('questions', () => {
     const server = await startServer(second.deps, { host: '127.0.0.1', port: 0 });
     try {
       const rec2 = await EventRecorder.open(server.url, w.owner.auth, w.task.id);
+      const read = async () =>
+        (
+          (await (await fetch(`${server.url}/api/conversations/${conv.id}`, { headers: { authorization: w.owner.auth } })).json()) as {
+            conversation: ConversationDto;
+          }
+        ).conversation;
+      expect((await read()).questionWaiting).toBe(true);
       const res = await fetch(`${server.url}/api/conversations/${conv.id}/answer`, {
         method: 'POST',
         headers: { authorization: w.owner.auth, 'content-type': 'application/json' },
         body: JSON.stringify({ toolUseId: asked.toolUseId, answers: { 'Which colour?': 'Blue' } }),
       });
       expect(await res.json()).toEqual({ outcome: 'resumed' });
+      // Answered as the turn resumes, not when it ends: the task page, board and inbox stop showing it.
+      const answered = await rec2.waitFor((e) => e.type === 'question.answered');
+      expect(answered).toMatchObject({ conversationId: conv.id, toolUseId: asked.toolUseId });
+      expect((await read()).questionWaiting).toBe(false);
       await rec2.turnEnded(conv.id);
       const messages = await second.deps.harness.store.all(conv.id);
       const final = messages.filter((m) => m.type === 'assistant').at(-1);

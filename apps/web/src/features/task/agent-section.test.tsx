@@ -231,7 +231,7 @@ describe('AgentSection', () => {
     expect(within(banner).getByRole('link', { name: 'Answer the question' }).getAttribute('href')).toBe('/projects/3/tasks/7/chat/12');
   });
 
-  it('turns to the question when it is asked and back to the working agent when it is answered, without a reload', async () => {
+  it('turns to the question when it is asked and back when it is answered or its turn ends, without a reload', async () => {
     const qc = renderSection(makeTask(), [makeRun(1, 'planification', 'running')], undefined, [makeConversation(10)]);
     const banner = () => screen.getByRole('region', { name: 'What next' });
     expect(banner().textContent).toContain('The planning agent is working.');
@@ -241,5 +241,10 @@ describe('AgentSection', () => {
     act(() => applyServerEvent(qc, { type: 'question.answered', ...route }));
     await waitFor(() => expect(banner().textContent).toContain('The planning agent is working.'));
     expect(within(banner()).queryByRole('link', { name: 'Answer the question' })).toBeNull();
+    // A turn stopped while it waits leaves no question open either.
+    act(() => applyServerEvent(qc, { type: 'question.asked', ...route, toolUseId: 'tu-2', questions: [] }));
+    await waitFor(() => expect(banner().textContent).toContain('has a question for you'));
+    act(() => applyServerEvent(qc, { type: 'streaming.ended', projectId: 3, taskId: 7, conversationId: 10 }));
+    await waitFor(() => expect(banner().textContent).not.toContain('has a question for you'));
   });
 });
