@@ -237,6 +237,20 @@ describe('questions', () => {
     rec.close();
   });
 
+  it('a turn stopped while its question waits says the question no longer waits', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const conv = await startChat(directive.ask('Which colour?', ['Blue', 'Green']));
+    const asked = await rec.waitFor((e) => e.type === 'question.asked');
+    if (asked.type !== 'question.asked') throw new Error('unexpected');
+    const stop = await w.ctx.request('POST', `/api/conversations/${conv.id}/stop`, { as: w.owner });
+    expect(await stop.json()).toEqual({ stopped: true });
+    const gone = await rec.waitFor((e) => e.type === 'question.answered');
+    expect(gone).toMatchObject({ conversationId: conv.id, toolUseId: asked.toolUseId });
+    const read = await w.ctx.request('GET', `/api/conversations/${conv.id}`, { as: w.owner });
+    expect(((await read.json()) as { conversation: ConversationDto }).conversation.questionWaiting).toBe(false);
+    rec.close();
+  });
+
   it('answers a question left open by a server restart by resuming the session', async () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const conv = await startChat(directive.ask('Which colour?', ['Blue', 'Green']));
