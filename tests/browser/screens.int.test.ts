@@ -2,8 +2,10 @@
 // first run and login, the provider gate, the dashboard empty and with a
 // project, the New project and New task dialogs, a board with cards in every
 // column (one planner running with a question waiting, one plan to approve),
-// the task page with a plan to approve and with a question waiting, a chat,
-// the inbox empty and with items, every settings section, the admin page, and
+// the task page with a plan to approve and with a question waiting (its
+// banner linking the question's conversation), a chat, the inbox empty and
+// with items, the search palette with results, the keyboard shortcuts and the
+// account menu, every settings section, the admin page, and
 // a task whose pipeline ran to the pull request agent. Each screen must pass
 // axe with no serious or critical violation and, on the phone, fit the screen's
 // width; each is saved as test-artifacts/screens/screen-<name>-<size>.png.
@@ -200,13 +202,16 @@ it('the task page with a plan to approve and with a question waiting, and the in
     await p.goto(taskPath(planned));
     await nextStep(p).getByRole('button', { name: 'Approve plan' }).waitFor();
   });
-  await screen('task-question', async (p) => {
-    await p.goto(taskPath(questioned));
-    await nextStep(p).getByText('The planning agent is working.').waitFor();
-  });
   const conversations = (await api<{ conversations: ConversationDto[] }>('GET', `/api/tasks/${questioned.id}/conversations`)).body
     .conversations;
-  expect(conversations.length).toBe(1);
+  expect(conversations.map((c) => c.questionWaiting)).toEqual([true]);
+  await screen('task-question', async (p) => {
+    await p.goto(taskPath(questioned));
+    await nextStep(p).getByText('The planning agent has a question for you.').waitFor();
+    const answer = nextStep(p).getByRole('link', { name: 'Answer the question' });
+    expect(await answer.getAttribute('href')).toBe(`${taskPath(questioned)}/chat/${conversations[0]?.id}`);
+    expect(await nextStep(p).getByText('is working').count()).toBe(0);
+  });
   await screen('chat-question', async (p) => {
     await p.goto(`${taskPath(questioned)}/chat/${conversations[0]?.id}`);
     await p.getByTestId('question-wizard').waitFor({ timeout: 60_000 });
@@ -219,6 +224,32 @@ it('the task page with a plan to approve and with a question waiting, and the in
   await pages.desktop.goto(taskPath(planned));
   await nextStep(pages.desktop).getByRole('button', { name: 'Approve plan' }).click();
   await expect.poll(async () => (await runsOf(planned)).some((r) => r.agentType === 'implementation'), { timeout: 30_000 }).toBe(true);
+});
+
+it('the overlays: the search palette with results, the keyboard shortcuts, the account menu', async () => {
+  await screen('search', async (p) => {
+    await p.goto('/');
+    await p.getByRole('article', { name: 'Greeter' }).waitFor();
+    await p.keyboard.press('/');
+    const palette = p.getByRole('dialog', { name: 'Search' });
+    await palette.getByRole('combobox').fill('French');
+    await palette.getByRole('option', { name: /French greeting/ }).waitFor();
+    // The server's answer replaced the recent tasks shown while typing.
+    await palette.getByRole('option', { name: new RegExp(ASKING) }).waitFor({ state: 'detached' });
+  });
+  for (const size of SIZES) await pages[size].keyboard.press('Escape');
+  await screen('shortcuts', async (p) => {
+    await p.getByRole('dialog', { name: 'Search' }).waitFor({ state: 'detached' });
+    await p.keyboard.press('?');
+    await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  });
+  for (const size of SIZES) await pages[size].keyboard.press('Escape');
+  await screen('account-menu', async (p) => {
+    await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
+    await p.getByRole('button', { name: 'Account: admin' }).click();
+    await p.getByRole('menu').getByRole('menuitem', { name: 'Log out' }).waitFor();
+  });
+  for (const size of SIZES) await pages[size].keyboard.press('Escape');
 });
 
 it('a chat conversation', async () => {
@@ -284,6 +315,6 @@ it('the task page after the pipeline ran up to the pull request agent', async ()
 });
 
 it('has no serious or critical accessibility violation, and nothing wider than a phone, on any screen', () => {
-  expect(visited).toHaveLength(22);
+  expect(visited).toHaveLength(25);
   expect(problems).toEqual([]);
 });

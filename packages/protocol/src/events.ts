@@ -20,6 +20,7 @@ export type ServerEvent =
   | { type: 'session.created'; projectId: number; taskId: number; conversationId: number; providerSessionId: string }
   | { type: 'message'; projectId: number; taskId: number; conversationId: number; message: UnifiedMessage }
   | { type: 'question.asked'; projectId: number; taskId: number; conversationId: number; toolUseId: string; questions: UserQuestion[] }
+  /** The question no longer waits: answered, or its turn stopped before an answer came. */
   | { type: 'question.answered'; projectId: number; taskId: number; conversationId: number; toolUseId: string }
   | { type: 'conversation.usage'; projectId: number; taskId: number; conversationId: number; contextUsage: ContextUsage };
 

@@ -157,6 +157,8 @@ export interface ConversationDto {
   providerSessionId: string | null;
   title: string | null;
   contextUsage: ContextUsage | null;
+  /** Its agent asked a question and waits for the user's answer (the live events `question.asked` and `question.answered` change it). */
+  questionWaiting: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -243,6 +243,57 @@ describe('taskProgress', () => {
     expect(merged.stages.every((s) => s.state === 'done')).toBe(true);
   });
 
+  describe('a question waiting for the user', () => {
+    const asking = (agentType: ProgressRun['agentType'], conversationId: number): ProgressRun => ({
+      ...run(agentType, 'running'),
+      conversationId,
+    });
+
+    it("the running planner's question: answer it in its conversation, the plan stage waits for the user", () => {
+      const p = taskProgress({ ...fresh, status: 'in_progress' }, [asking('planification', 40)], [40]);
+      expect(p.next).toEqual({ kind: 'question', conversationId: 40, agentType: 'planification' });
+      expect(p.stage).toBe('plan');
+      expect(p.stages.find((s) => s.stage === 'plan')?.state).toBe('current');
+    });
+
+    it("the live run's question comes before an older chat's", () => {
+      const p = taskProgress(
+        { ...fresh, status: 'in_progress', planificationComplete: true },
+        [...plan(), asking('implementation', 52)],
+        [7, 52],
+      );
+      expect(p.next).toEqual({ kind: 'question', conversationId: 52, agentType: 'implementation' });
+      expect(p.stage).toBe('implement');
+    });
+
+    it("the PR agent's question sits on the CI stage once the pull request exists", () => {
+      const p = taskProgress(
+        { ...fresh, status: 'in_progress', planificationComplete: true, workflowComplete: true, prUrl: PR },
+        [...loop(), asking('pr', 60)],
+        [60],
+      );
+      expect(p.next).toEqual({ kind: 'question', conversationId: 60, agentType: 'pr' });
+      expect(p.stage).toBe('ci');
+    });
+
+    it("a manual chat's question (no run): the oldest conversation, the stage stays where the pipeline is", () => {
+      const p = taskProgress({ ...fresh, status: 'in_progress', planificationComplete: true }, plan(), [9, 4]);
+      expect(p.next).toEqual({ kind: 'question', conversationId: 4, agentType: null });
+      expect(p.stage).toBe('approve');
+      expect(p.stages.find((s) => s.stage === 'approve')?.state).toBe('current');
+    });
+
+    it('no question waiting: the running agent works', () => {
+      const p = taskProgress({ ...fresh, status: 'in_progress' }, [asking('planification', 40)], []);
+      expect(p.next).toEqual({ kind: 'running', agentType: 'planification' });
+      expect(p.stages.find((s) => s.stage === 'plan')?.state).toBe('running');
+    });
+
+    it('a completed task shows its end state, not a question', () => {
+      expect(taskProgress({ ...fresh, status: 'completed' }, [], [3]).next).toEqual({ kind: 'completed' });
+    });
+  });
+
   it('shows YOLO stages for a YOLO task', () => {
     expect(taskProgress({ ...fresh, yoloMode: true }, []).stages.map((s) => s.stage)).toEqual(['yolo', 'pr', 'ci', 'merge']);
   });

@@ -1,6 +1,6 @@
 // Where a task stands in its pipeline and what comes next (docs/behaviour/web-app.md#pipeline): one
-// pure function of the task's flags and the statuses of its runs — never of
-// anything an agent wrote. The server decides what is allowed; this decides
+// pure function of the task's flags, the statuses of its runs and which of its
+// conversations wait on a question — never of anything an agent wrote. The server decides what is allowed; this decides
 // what the task page shows: the pipeline strip, its live stage, and the one
 // primary action (or the banner of an end state). Shared by the server and
 // the web app so that no screen re-derives what the flags mean.
@@ -24,6 +24,11 @@ export type StageState = 'done' | 'current' | 'running' | 'attention' | 'skipped
 export type NextAction =
   /** An agent runs; nothing to do but watch (or stop it from its conversation). */
   | { kind: 'running'; agentType: AgentType }
+  /**
+   * An agent asked a question and waits for the user's answer in `conversationId`;
+   * `agentType` is its run's role, null for a manual chat of the task.
+   */
+  | { kind: 'question'; conversationId: number; agentType: AgentType | null }
   /** Start an agent: the first plan, the YOLO agent, or the loop's next agent after a pause. */
   | { kind: 'start'; agentType: AgentType; again: boolean }
   /** The plan is written: approve it (implementation starts) or revise it with a note. */
@@ -84,6 +89,8 @@ export interface ProgressRun {
   agentType: AgentType;
   status: RunStatus;
   failureReason?: string | null;
+  /** The run's conversation, to tell which run a waiting question belongs to. */
+  conversationId?: number | null;
 }
 
 const STAGE_OF_ROLE: Record<AgentType, PipelineStage> = {
@@ -103,8 +110,26 @@ function newest(runs: readonly ProgressRun[], pick: (r: ProgressRun) => boolean 
   return best;
 }
 
+type Located = { stage: PipelineStage; next: NextAction; live: boolean };
+
+/**
+ * A question waiting for the user comes before anything else the task shows:
+ * the agent cannot go on without the answer. The live run's question first,
+ * else the oldest conversation's (the inbox links the same one).
+ */
+function withQuestion(task: ProgressTask, runs: readonly ProgressRun[], waiting: readonly number[], base: Located): Located {
+  if (waiting.length === 0 || task.status === 'completed') return base;
+  const live = newest(runs, (r) => (r.status === 'running' || r.status === 'pending') && waiting.includes(r.conversationId ?? -1));
+  const conversationId = live?.conversationId ?? Math.min(...waiting);
+  const owner = live ?? newest(runs, (r) => r.conversationId === conversationId);
+  const next: NextAction = { kind: 'question', conversationId, agentType: owner?.agentType ?? null };
+  if (!owner) return { ...base, next };
+  const stage = owner.agentType === 'pr' ? (task.prUrl ? 'ci' : 'pr') : STAGE_OF_ROLE[owner.agentType];
+  return { stage, next, live: false };
+}
+
 /** The stage the task is at and what comes next, before the strip is drawn. */
-function locate(task: ProgressTask, runs: readonly ProgressRun[]): { stage: PipelineStage; next: NextAction; live: boolean } {
+function locate(task: ProgressTask, runs: readonly ProgressRun[]): Located {
   const prStage = (): PipelineStage => (task.prUrl ? 'ci' : 'pr');
   if (task.status === 'completed') {
     if (task.prClosed) return { stage: 'merge', next: { kind: 'pr-closed', prUrl: task.prUrl }, live: false };
@@ -160,8 +185,12 @@ function locate(task: ProgressTask, runs: readonly ProgressRun[]): { stage: Pipe
 
 const ATTENTION: readonly NextAction['kind'][] = ['unblock', 'resume', 'retry', 'pr-stopped', 'pr-closed'];
 
-export function taskProgress(task: ProgressTask, runs: readonly ProgressRun[]): TaskProgress {
-  const { stage, next, live } = locate(task, runs);
+/**
+ * `questionsWaiting`: the task's conversations whose agent waits for an answer
+ * to its question (ConversationDto.questionWaiting).
+ */
+export function taskProgress(task: ProgressTask, runs: readonly ProgressRun[], questionsWaiting: readonly number[] = []): TaskProgress {
+  const { stage, next, live } = withQuestion(task, runs, questionsWaiting, locate(task, runs));
   const order = task.yoloMode ? YOLO_STAGES : WORKFLOW_STAGES;
   const at = order.indexOf(stage);
   const finished = next.kind === 'merged' || next.kind === 'completed';
@@ -170,7 +199,7 @@ export function taskProgress(task: ProgressTask, runs: readonly ProgressRun[]): 
     let state: StageState;
     if (finished || i < at) state = s === 'refine' && !refined ? 'skipped' : 'done';
     else if (i > at) state = 'todo';
-    else state = live ? 'running' : ATTENTION.includes(next.kind) ? 'attention' : 'current';
+    else state = live && next.kind !== 'question' ? 'running' : ATTENTION.includes(next.kind) ? 'attention' : 'current';
     return { stage: s, state };
   });
   return { stages, stage, next };

@@ -1,6 +1,7 @@
 // Conversation JSON: an agent run's title names its role as people do, also
 // for conversations titled with the role's code name before; chats and titles a
-// user chose are left as they are.
+// user chose are left as they are. A question recorded for the conversation is
+// said as `questionWaiting` (the task page's "What next" reads it).
 import { describe, expect, it } from 'vitest';
 import type { ConversationRow } from '../db/schema';
 import { presentConversation } from './conversation-dto';
@@ -32,5 +33,13 @@ describe('conversation titles', () => {
     expect(presentConversation(row('chat', 'planification run')).title).toBe('planification run');
     expect(presentConversation(row('agent_run', 'The login fix')).title).toBe('The login fix');
     expect(presentConversation(row('agent_run', null)).title).toBeNull();
+  });
+});
+
+describe('a question waiting', () => {
+  it('is said while a question is recorded, and not otherwise', () => {
+    const asked = { ...row('agent_run', null), pending_question: JSON.stringify({ toolUseId: 't', questions: [] }) };
+    expect(presentConversation(asked).questionWaiting).toBe(true);
+    expect(presentConversation(row('agent_run', null)).questionWaiting).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ export function presentConversation(row: ConversationRow): ConversationDto {
     providerSessionId: row.provider_session_id,
     title: row.kind === 'agent_run' ? humanRunTitle(row.title) : row.title,
     contextUsage: row.context_usage ? (JSON.parse(row.context_usage) as ContextUsage) : null,
+    questionWaiting: row.pending_question !== null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

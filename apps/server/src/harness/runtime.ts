@@ -304,6 +304,14 @@ export class HarnessRuntime {
       throw err;
     }
     this.deps.bus.publish({ type: 'streaming.started', ...route });
+    // A question left open by a restart is answered by this turn's tool result: no longer waiting.
+    if (toolResult)
+      this.deps.background.track(
+        `forget answered question conversation ${conversation.id}`,
+        this.setPendingQuestion(conversation.id, null).then(() =>
+          this.deps.bus.publish({ type: 'question.answered', ...route, toolUseId: toolResult.toolUseId }),
+        ),
+      );
     const handle = entry.handle;
     entry.done = consumeTurn(
       this.deps,
@@ -314,7 +322,11 @@ export class HarnessRuntime {
     ).then(async (outcome) => {
       this.live.delete(conversation.id);
       // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
-      if (!this.shuttingDown) await this.setPendingQuestion(conversation.id, null);
+      if (!this.shuttingDown) {
+        await this.setPendingQuestion(conversation.id, null);
+        // Stopped while it waited: the board, inbox and task page stop showing the question.
+        if (entry.question) this.deps.bus.publish({ type: 'question.answered', ...route, toolUseId: entry.question.toolUseId });
+      }
       // Stopped or shut down: some providers end the stream quietly, others with an error; the marker is the same.
       const cut = entry.controller.signal.aborted;
       if (!outcome.ok && !cut && (await this.retryTransient(conversation.id, setup, route, outcome.error))) return;

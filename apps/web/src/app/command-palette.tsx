@@ -117,7 +117,7 @@ export default function CommandPalette({ open, onOpenChange }: { open: boolean; 
                   <FolderKanban />
                 </Icon>
                 <span className="min-w-0 flex-1 truncate">{p.name}</span>
-                <span className="shrink-0 text-xs text-stone-500">Board</span>
+                <span className="shrink-0 text-xs text-stone-600">Board</span>
               </CommandItem>
             ))}
           </CommandGroup>
@@ -159,7 +159,7 @@ function TaskItem({ hit, onSelect }: { hit: TaskSearchHitDto; onSelect: () => vo
       </Icon>
       <span className="min-w-0 flex-1">
         <span className="block truncate font-medium">{task.title}</span>
-        <span className="block truncate text-xs text-stone-500">
+        <span className="block truncate text-xs text-stone-600">
           #{task.id} · {hit.projectName} · {columnLabels[task.status]}
         </span>
       </span>

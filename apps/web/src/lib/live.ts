@@ -47,6 +47,13 @@ export function upsertById<T extends { id: number }>(list: T[] | undefined, item
   return copy;
 }
 
+/** A conversation's `questionWaiting`, in the task's list (the task page's banner) and in its own cache. */
+function setQuestionWaiting(qc: QueryClient, taskId: number, conversationId: number, questionWaiting: boolean) {
+  const set = (c: ConversationDto) => (c.id === conversationId && c.questionWaiting !== questionWaiting ? { ...c, questionWaiting } : c);
+  qc.setQueryData<ConversationDto[]>(keys.taskConversations(taskId), (list) => list?.map(set));
+  qc.setQueryData<ConversationDto>(keys.conversation(conversationId), (c) => (c ? set(c) : c));
+}
+
 onServerEvent((qc, event) => {
   switch (event.type) {
     case 'task.created':
@@ -89,17 +96,21 @@ onServerEvent((qc, event) => {
       qc.setQueryData<ConversationLiveDto>(keys.conversationLive(event.conversationId), (l) =>
         l ? { ...l, streaming, thinking: streaming ? l.thinking : '', question: streaming ? l.question : null } : l,
       );
+      // A turn that ends (or is stopped) leaves no question open.
+      if (!streaming) setQuestionWaiting(qc, event.taskId, event.conversationId, false);
       break;
     }
     case 'question.asked':
       qc.setQueryData<ConversationLiveDto>(keys.conversationLive(event.conversationId), (l) =>
         l ? { ...l, question: { toolUseId: event.toolUseId, questions: event.questions } } : l,
       );
+      setQuestionWaiting(qc, event.taskId, event.conversationId, true);
       break;
     case 'question.answered':
       qc.setQueryData<ConversationLiveDto>(keys.conversationLive(event.conversationId), (l) =>
         l && l.question?.toolUseId === event.toolUseId ? { ...l, question: null } : l,
       );
+      setQuestionWaiting(qc, event.taskId, event.conversationId, false);
       break;
     case 'message':
       break;

@@ -1,13 +1,16 @@
 // The account menu at the right of the top bar (Radix DropdownMenu): a button
 // showing who is signed in that opens a short list of actions. Arrow keys move,
-// Enter picks, Escape closes and gives focus back to the button.
+// Enter picks, Escape closes and gives focus back to the button. Not modal: the
+// page behind is not hidden from assistive technology while it is open (a
+// modal menu would hide the page with focusable controls in it); Tab or a
+// click elsewhere closes it.
 import type { ReactNode } from 'react';
 import { DropdownMenu } from 'radix-ui';
 import { ChevronDown, CircleUserRound } from 'lucide-react';
 
 export function UserMenu({ username, children }: { username: string; children: ReactNode }) {
   return (
-    <DropdownMenu.Root>
+    <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger
         aria-label={`Account: ${username}`}
         className="flex min-w-0 items-center gap-1.5 rounded-md px-1.5 py-1.5 text-sm text-stone-200 outline-none hover:bg-stone-700 hover:text-white focus-visible:ring-2 focus-visible:ring-indigo-400 data-[state=open]:bg-stone-700"

@@ -237,6 +237,20 @@ describe('questions', () => {
     rec.close();
   });
 
+  it('a turn stopped while its question waits says the question no longer waits', async () => {
+    const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
+    const conv = await startChat(directive.ask('Which colour?', ['Blue', 'Green']));
+    const asked = await rec.waitFor((e) => e.type === 'question.asked');
+    if (asked.type !== 'question.asked') throw new Error('unexpected');
+    const stop = await w.ctx.request('POST', `/api/conversations/${conv.id}/stop`, { as: w.owner });
+    expect(await stop.json()).toEqual({ stopped: true });
+    const gone = await rec.waitFor((e) => e.type === 'question.answered');
+    expect(gone).toMatchObject({ conversationId: conv.id, toolUseId: asked.toolUseId });
+    const read = await w.ctx.request('GET', `/api/conversations/${conv.id}`, { as: w.owner });
+    expect(((await read.json()) as { conversation: ConversationDto }).conversation.questionWaiting).toBe(false);
+    rec.close();
+  });
+
   it('answers a question left open by a server restart by resuming the session', async () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const conv = await startChat(directive.ask('Which colour?', ['Blue', 'Green']));
@@ -249,12 +263,23 @@ describe('questions', () => {
     const server = await startServer(second.deps, { host: '127.0.0.1', port: 0 });
     try {
       const rec2 = await EventRecorder.open(server.url, w.owner.auth, w.task.id);
+      const read = async () =>
+        (
+          (await (await fetch(`${server.url}/api/conversations/${conv.id}`, { headers: { authorization: w.owner.auth } })).json()) as {
+            conversation: ConversationDto;
+          }
+        ).conversation;
+      expect((await read()).questionWaiting).toBe(true);
       const res = await fetch(`${server.url}/api/conversations/${conv.id}/answer`, {
         method: 'POST',
         headers: { authorization: w.owner.auth, 'content-type': 'application/json' },
         body: JSON.stringify({ toolUseId: asked.toolUseId, answers: { 'Which colour?': 'Blue' } }),
       });
       expect(await res.json()).toEqual({ outcome: 'resumed' });
+      // Answered as the turn resumes, not when it ends: the task page, board and inbox stop showing it.
+      const answered = await rec2.waitFor((e) => e.type === 'question.answered');
+      expect(answered).toMatchObject({ conversationId: conv.id, toolUseId: asked.toolUseId });
+      expect((await read()).questionWaiting).toBe(false);
       await rec2.turnEnded(conv.id);
       const messages = await second.deps.harness.store.all(conv.id);
       const final = messages.filter((m) => m.type === 'assistant').at(-1);

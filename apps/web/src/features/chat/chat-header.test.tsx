@@ -22,6 +22,7 @@ const conversation: ConversationDto = {
   providerSessionId: 's',
   title: null,
   contextUsage: null,
+  questionWaiting: false,
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:00.000Z',
 };

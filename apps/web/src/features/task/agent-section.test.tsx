@@ -1,25 +1,28 @@
 // The agent section rendered: the pipeline strip and the one next action
 // (approve or revise the plan, unblock, resume), one button per role under
 // "Run an agent" labelled with its derived state, the busy notice on a 409,
-// the connect-provider modal on a 403 PROVIDER_CREDENTIALS_MISSING, and a
-// started run landing in the runs cache.
+// the connect-provider modal on a 403 PROVIDER_CREDENTIALS_MISSING, a
+// started run landing in the runs cache, and an agent's question taking over
+// the banner live as it is asked and answered.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import type { AgentRunDto, ConversationDto, TaskDto } from '@bottega/protocol';
 import { keys } from '../../lib/keys';
+import { applyServerEvent } from '../../lib/live';
 import { AgentSection } from './agent-section';
-import { makeRun, makeTask } from './task-fixtures';
+import { makeConversation, makeRun, makeTask } from './task-fixtures';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-function renderSection(task: TaskDto, runs: AgentRunDto[], maxIterations?: number) {
+function renderSection(task: TaskDto, runs: AgentRunDto[], maxIterations?: number, conversations: ConversationDto[] = []) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } } });
   qc.setQueryData(keys.taskRuns(task.id), runs);
+  qc.setQueryData(keys.taskConversations(task.id), conversations);
   if (maxIterations !== undefined) qc.setQueryData(keys.maxIterations, maxIterations);
   render(
     <QueryClientProvider client={qc}>
@@ -31,13 +34,14 @@ function renderSection(task: TaskDto, runs: AgentRunDto[], maxIterations?: numbe
   return qc;
 }
 
-/** Answers every request with `status` and `body`, recording the calls. */
+/** Answers every request with `status` and `body`, recording the writes (not the reads a started run refreshes). */
 function answerWith(status: number, body: unknown) {
   const calls: { url: string; method: string; body: unknown }[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
-      calls.push({ url, method: init.method ?? 'GET', body: init.body ? JSON.parse(String(init.body)) : undefined });
+      const method = init.method ?? 'GET';
+      if (method !== 'GET') calls.push({ url, method, body: init.body ? JSON.parse(String(init.body)) : undefined });
       return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     }),
   );
@@ -209,5 +213,38 @@ describe('AgentSection', () => {
     expect(within(banner).getByRole('link', { name: 'Open pull request' }).getAttribute('href')).toBe(prUrl);
     expect(banner.textContent).toContain('CI passed');
     expect(within(banner).getByRole('button', { name: 'Merge & clean up' })).toBeTruthy();
+  });
+
+  it("says the planner waits for the user's answer, with the link to its conversation as the one action", () => {
+    renderSection(makeTask(), [makeRun(1, 'planification', 'running')], undefined, [makeConversation(10, { questionWaiting: true })]);
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(banner.textContent).toContain('The planning agent has a question for you.');
+    expect(banner.textContent).not.toContain('is working');
+    expect(within(banner).getByRole('link', { name: 'Answer the question' }).getAttribute('href')).toBe('/projects/3/tasks/7/chat/10');
+    expect(screen.getByRole('list', { name: 'Pipeline' }).querySelector('[data-stage="plan"]')?.getAttribute('data-state')).toBe('current');
+  });
+
+  it("names a manual chat when the question is not an agent run's", () => {
+    renderSection(makeTask(), [], undefined, [makeConversation(12, { kind: 'chat', questionWaiting: true })]);
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(banner.textContent).toContain('An agent in a chat of this task has a question for you.');
+    expect(within(banner).getByRole('link', { name: 'Answer the question' }).getAttribute('href')).toBe('/projects/3/tasks/7/chat/12');
+  });
+
+  it('turns to the question when it is asked and back when it is answered or its turn ends, without a reload', async () => {
+    const qc = renderSection(makeTask(), [makeRun(1, 'planification', 'running')], undefined, [makeConversation(10)]);
+    const banner = () => screen.getByRole('region', { name: 'What next' });
+    expect(banner().textContent).toContain('The planning agent is working.');
+    const route = { projectId: 3, taskId: 7, conversationId: 10, toolUseId: 'tu-1' };
+    act(() => applyServerEvent(qc, { type: 'question.asked', ...route, questions: [] }));
+    await waitFor(() => expect(banner().textContent).toContain('The planning agent has a question for you.'));
+    act(() => applyServerEvent(qc, { type: 'question.answered', ...route }));
+    await waitFor(() => expect(banner().textContent).toContain('The planning agent is working.'));
+    expect(within(banner()).queryByRole('link', { name: 'Answer the question' })).toBeNull();
+    // A turn stopped while it waits leaves no question open either.
+    act(() => applyServerEvent(qc, { type: 'question.asked', ...route, toolUseId: 'tu-2', questions: [] }));
+    await waitFor(() => expect(banner().textContent).toContain('has a question for you'));
+    act(() => applyServerEvent(qc, { type: 'streaming.ended', projectId: 3, taskId: 7, conversationId: 10 }));
+    await waitFor(() => expect(banner().textContent).not.toContain('has a question for you'));
   });
 });

@@ -17,6 +17,7 @@ import { paths } from '../../lib/routing';
 import { Button, IconButton, InlineError, Modal } from '../../ui';
 import { agentState, latestRun, rolesFor, STATE_LABELS, type AgentButtonState } from './agent-state';
 import { NextStep } from './next-step';
+import { useTaskConversations } from './task-data';
 import { PipelineStrip } from './pipeline-strip';
 
 const stateStyle: Record<AgentButtonState, { variant: 'primary' | 'secondary' | 'danger'; icon: LucideIcon }> = {
@@ -60,7 +61,10 @@ function useRunActions(task: TaskDto) {
 
 export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly AgentRunDto[] }) {
   const { start, resume, outcome, dismiss } = useRunActions(task);
-  const progress = taskProgress(task, runs);
+  // Kept live by the question events (lib/live.ts); the conversation list below reads the same query.
+  const conversations = useTaskConversations(task.id);
+  const waiting = (conversations.data ?? []).filter((c) => c.questionWaiting).map((c) => c.id);
+  const progress = taskProgress(task, runs, waiting);
   const maxIterations = useMaxIterations();
   const pendingType = start.isPending ? start.variables.agentType : null;
   const closed = task.status === 'completed';

@@ -1,5 +1,5 @@
 // "What next" on the task page (docs/behaviour/web-app.md#next-step): the one primary action the
-// task's progress calls for — start planning, Approve plan / Revise plan,
+// task's progress calls for — answer an agent's question, start planning, Approve plan / Revise plan,
 // Unblock, Resume, Retry, run the PR agent again, Merge — or the banner of an
 // end state saying what happened and what to do: blocked and why, the pull
 // request opened (link, CI), the PR agent stopped without one and why,
@@ -15,6 +15,7 @@ import {
   ListChecks,
   LoaderCircle,
   LockOpen,
+  MessageCircleQuestionMark,
   MessageSquareText,
   PencilLine,
   Play,
@@ -106,6 +107,19 @@ function ConversationLink({ task, run, children }: { task: TaskDto; run: AgentRu
 
 const role = (t: AgentType) => ROLE_LABELS[t].toLowerCase();
 
+/** The question's conversation, as the banner's primary action (a link: it opens another screen). */
+function AnswerLink({ task, conversationId }: { task: TaskDto; conversationId: number }) {
+  return (
+    <Link
+      to={paths.chat(task.projectId, task.id, conversationId)}
+      className="inline-flex items-center justify-center gap-1.5 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white transition-colors hover:bg-indigo-700"
+    >
+      <MessageCircleQuestionMark aria-hidden="true" className="h-4 w-4 shrink-0" />
+      Answer the question
+    </Link>
+  );
+}
+
 export function NextStep({
   task,
   runs,
@@ -128,6 +142,22 @@ export function NextStep({
             <ConversationLink task={task} run={latestRun(runs, next.agentType)}>
               Watch its conversation
             </ConversationLink>
+          </div>
+        </Banner>
+      );
+    case 'question':
+      return (
+        <Banner
+          tone="action"
+          title={
+            next.agentType
+              ? `The ${role(next.agentType)} agent has a question for you.`
+              : 'An agent in a chat of this task has a question for you.'
+          }
+        >
+          <p className="mt-1">It waits for your answer before it goes on. Open its conversation to answer.</p>
+          <div className={row}>
+            <AnswerLink task={task} conversationId={next.conversationId} />
           </div>
         </Banner>
       );

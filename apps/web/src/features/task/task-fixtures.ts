@@ -1,5 +1,5 @@
 // Test builders for the task screen's component and logic tests.
-import type { AgentRunDto, AgentType, RunStatus, TaskDto } from '@bottega/protocol';
+import type { AgentRunDto, AgentType, ConversationDto, RunStatus, TaskDto } from '@bottega/protocol';
 
 export function makeTask(over: Partial<TaskDto> = {}): TaskDto {
   return {
@@ -48,6 +48,24 @@ export function makeRun(id: number, agentType: AgentType, status: RunStatus, ove
     endedAt: null,
     createdAt: '2030-01-01T00:00:00.000Z',
     usage: { inputTokens: 1200, outputTokens: 340, cacheReadTokens: 5000, cacheWriteTokens: 800, costUsd: 0.0123 },
+    ...over,
+  };
+}
+
+export function makeConversation(id: number, over: Partial<ConversationDto> = {}): ConversationDto {
+  return {
+    id,
+    taskId: 7,
+    kind: 'agent_run',
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-5',
+    effort: null,
+    providerSessionId: null,
+    title: null,
+    contextUsage: null,
+    questionWaiting: false,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:00:00.000Z',
     ...over,
   };
 }
