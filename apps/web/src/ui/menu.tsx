@@ -49,8 +49,10 @@ export function Menu({
         }
       },
     } as object);
+  // Not modal, like the account menu: a modal menu hides the page from screen
+  // readers while its controls stay focusable; Tab or a click elsewhere closes it.
   return (
-    <DropdownMenu.Root defaultOpen={armed === 'open'}>
+    <DropdownMenu.Root defaultOpen={armed === 'open'} modal={false}>
       <DropdownMenu.Trigger asChild ref={triggerRef}>
         {trigger}
       </DropdownMenu.Trigger>
