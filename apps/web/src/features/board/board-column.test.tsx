@@ -3,7 +3,7 @@
 // events arrive (through the registered reducer), drag and drop and the Move
 // menu asking for a move, and "Load more" fetching the next page.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, createEvent, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, createEvent, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, useLocation } from 'react-router';
 import type { AgentRunDto, ServerEvent, TaskStatus } from '@bottega/protocol';
@@ -265,6 +265,7 @@ describe('BoardColumn', () => {
     // Its own column is no move.
     fireEvent.click(within(menu).getByRole('menuitemradio', { name: 'In Review' }));
     expect(actions.onMove).not.toHaveBeenCalled();
+    await waitFor(() => expect(screen.queryByRole('menu')).toBeNull());
 
     await pickMenuItem('Move Check it', 'Completed');
     expect(actions.onMove).toHaveBeenCalledTimes(1);
