@@ -8,7 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../tests/browser/world';
-import { adminAuth, apiClient, cleanup, cli, median, report, startServer, tempHome } from './lib';
+import { adminAuth, apiClient, cleanup, cli, median, report, reportLoad, startServer, tempHome } from './lib';
 
 const TASKS = 1000;
 const STATUSES = ['pending', 'in_progress', 'in_review', 'completed'] as const;
@@ -128,6 +128,7 @@ export async function run(): Promise<void> {
         1000,
       );
       report('  slowest of the runs', Math.max(...times), 'ms');
+      reportLoad('at the end');
     } finally {
       await browser.close();
       await s.stop();

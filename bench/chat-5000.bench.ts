@@ -16,7 +16,7 @@
 // The machine load is printed with the figures.
 // Needs `npm run build` (the web app is served from apps/web/dist).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { boot } from '../apps/server/src/app/boot';
@@ -26,7 +26,7 @@ import type { ProviderMessage } from '../apps/server/src/harness/contract';
 import { silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
-import { apiClient, benchAdmin, median, percentile, report } from './lib';
+import { apiClient, benchAdmin, median, percentile, report, reportLoad } from './lib';
 
 const MESSAGES = 5_000;
 const LOADS = 6;
@@ -242,10 +242,8 @@ export async function run(): Promise<void> {
       100,
     );
     report(`scroll to the first message: whole scroll, a screenful per frame (${scroll.steps} steps)`, scroll.totalMs, 'ms');
-    const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
-    console.log(
-      `INFO   machine load (1/5/15 min) after the task page: ${load(taskLoad)}; at the end: ${load(loadavg())} (on ${cpus().length} cores)`,
-    );
+    console.log(`INFO   machine load (1/5/15 min) after the task page: ${taskLoad.map((x) => x.toFixed(2)).join(' / ')}`);
+    reportLoad('at the end');
     await context.close();
   } finally {
     await browser.close();

@@ -4,7 +4,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Deps } from '../apps/server/src/deps';
@@ -119,6 +119,14 @@ export const median = (xs: number[]): number => percentile(xs, 50);
  * Prints one result line: the measured value beside its target and the ratio.
  * `direction` says whether the target is a ceiling (`below`) or a floor (`above`).
  */
+/** The machine's load average beside a figure: a browser figure on a busy two-core machine is not the same figure. */
+export function reportLoad(when = 'now'): void {
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+  console.log(`INFO   machine load (1/5/15 min) ${when}: ${load} (on ${cpus().length} cores)`);
+}
+
 export function report(name: string, value: number, unit: string, target?: number, direction: 'below' | 'above' = 'below'): void {
   const sign = direction === 'below' ? '<' : '≥';
   const ratio = target ? ` (${(value / target).toFixed(2)}× of target ${sign} ${target} ${unit})` : '';
