@@ -5,6 +5,15 @@ export type CheckStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckConclusion =
   'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | 'stale' | 'startup_failure';
 
+/** One step of an Actions job (a check run made by a workflow). */
+export interface StepSpec {
+  name: string;
+  /** The step's outcome once its job completes (default `success`). */
+  conclusion?: CheckConclusion;
+  /** The step's log lines (the file `JOB/N_STEP.txt` of the run's log archive). */
+  log?: string;
+}
+
 export interface CheckSpec {
   name: string;
   status: CheckStatus;
@@ -17,8 +26,13 @@ export interface CheckSpec {
   summary?: string;
   /** `check_run` (default, as GitHub Actions makes) or a legacy commit `status`. */
   kind?: 'check_run' | 'status';
-  /** Workflow name shown by gh for check runs (default `CI`). */
+  /** Workflow name shown by gh for check runs (default `CI`); check runs of one workflow form one run. */
   workflow?: string;
+  /**
+   * The job's steps. Without them a check run has three: `Set up job`, `Run NAME`
+   * (with `logs` and the check's conclusion) and `Complete job`.
+   */
+  steps?: StepSpec[];
 }
 
 export interface CheckRecord extends CheckSpec {
@@ -27,6 +41,10 @@ export interface CheckRecord extends CheckSpec {
   headSha: string;
   startedAt: string;
   completedAt: string | null;
+  /** The workflow run this check run is a job of (null for commit statuses). */
+  runId: number | null;
+  /** The conclusion a pending check takes when the test completes it (`ci.complete`). */
+  scriptedConclusion?: CheckConclusion;
 }
 
 export type StatusState = 'ERROR' | 'EXPECTED' | 'FAILURE' | 'PENDING' | 'SUCCESS';

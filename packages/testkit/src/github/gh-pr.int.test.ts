@@ -123,10 +123,15 @@ describe('gh pr against the fake', () => {
     ]);
     const failing = await rollup();
     expect(failing.statusCheckRollup).toMatchObject([
-      { name: 'build', status: 'COMPLETED', conclusion: 'FAILURE', detailsUrl: `http://github.localhost/acme/widgets/runs/${failed?.id}` },
+      {
+        name: 'build',
+        status: 'COMPLETED',
+        conclusion: 'FAILURE',
+        detailsUrl: `http://github.localhost/acme/widgets/actions/runs/${failed?.runId}/job/${failed?.id}`,
+      },
     ]);
     const logs = await world.gh('api', `repos/acme/widgets/actions/jobs/${failed?.id}/logs`);
-    expect(logs.stdout).toBe('Error: 2 tests failed');
+    expect(logs.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z Error: 2 tests failed\n$/);
 
     await world.fake.setChecks('acme', 'widgets', 1, [
       { name: 'build', status: 'completed', conclusion: 'success' },

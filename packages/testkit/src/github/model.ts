@@ -1,5 +1,6 @@
 // The fake GitHub's data model: users, repositories, pull requests, reviews and
 // comments as the in-memory state keeps them (git data lives in the bare repositories).
+import type { WorkflowRecord, WorkflowRunRecord } from './actions';
 import type { CheckRecord } from './checks';
 
 export type PrState = 'OPEN' | 'CLOSED' | 'MERGED';
@@ -90,6 +91,10 @@ export interface Repo {
   pulls: PullRequest[];
   /** Check runs and statuses per commit sha. */
   checks: Map<string, CheckRecord[]>;
+  /** Actions workflows by name, made on first use. */
+  workflows: Map<string, WorkflowRecord>;
+  /** Workflow runs, oldest first; their jobs are the check runs in `checks`. */
+  runs: WorkflowRunRecord[];
 }
 
 export type NodeRef =

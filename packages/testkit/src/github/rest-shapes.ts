@@ -213,7 +213,7 @@ export function restCheckRun(repo: Repo, check: CheckRecord): Json {
     url: `${repoApiUrl(repo)}/check-runs/${check.id}`,
     output: { title: check.summary ?? null, summary: check.summary ?? null, text: check.logs ?? null, annotations_count: 0 },
     app: { slug: 'github-actions', name: 'GitHub Actions' },
-    check_suite: { id: check.id },
+    check_suite: { id: check.runId ?? check.id },
   };
 }
 

@@ -1,6 +1,7 @@
 // The fake's REST API: a route table of GitHub paths (as gh and agents call them)
 // answered from the in-memory state and the bare repositories.
 import { closePull, GitHubError, mergePull, reopenPull } from './pulls';
+import { actionsRoutes } from './rest-actions';
 import type { PullReader } from './pulls';
 import {
   restCheckRun,
@@ -34,6 +35,8 @@ export interface RestAnswer {
   status: number;
   json?: unknown;
   text?: string;
+  /** A binary body (the run-log archive). */
+  binary?: { data: Buffer; contentType: string };
 }
 
 type Handler = (call: RestCall, params: string[]) => Promise<RestAnswer> | RestAnswer;
@@ -272,16 +275,11 @@ const routes: [string, RegExp, Handler][] = [
       return ok(restCheckRun(repo, check));
     },
   ],
-  [
-    'GET',
-    /^\/repos\/([^/]+)\/([^/]+)\/actions\/jobs\/(\d+)\/logs$/,
-    (call, [o = '', r = '', id = '']) => {
-      const repo = repoOf(call, o, r);
-      const check = call.reader.state.findCheck(repo, Number(id));
-      if (!check) throw new GitHubError(404, 'Not Found');
-      return { status: 200, text: check.logs ?? '' };
-    },
-  ],
+  ...actionsRoutes.map(([method, pattern, handler]): [string, RegExp, Handler] => [
+    method,
+    new RegExp(`^\\/repos\\/([^/]+)\\/([^/]+)\\/${pattern.source.slice(1)}`),
+    (call, [o = '', r = '', ...rest]) => handler(call, repoOf(call, o, r), rest),
+  ]),
 ];
 
 /** Answers one REST call; null when no route matches (the caller answers 404). */

@@ -1,6 +1,7 @@
 // Dispatches one request reaching the fake (directly or as an http proxy): git smart
 // HTTP, GraphQL, REST, or the few web pages; records it and any gaps in the model.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jobLogText } from './actions';
 import { matchGitPath, serveGitHttp } from './git-http';
 import { executeGraphql } from './graphql/execute';
 import type { GraphqlRequest } from './graphql/execute';
@@ -87,14 +88,14 @@ async function serveGraphql(deps: RouterDeps, res: ServerResponse, entry: GitHub
   deps.log.answered(entry, 200);
 }
 
-/** Pages of github.localhost itself: a check run's log (its default details URL). */
+/** Pages of github.localhost itself: a check run's log (`/O/R/runs/ID`, `/O/R/actions/runs/RUN/job/ID`). */
 function serveWeb(deps: RouterDeps, res: ServerResponse, path: string, entry: GitHubRequest): boolean {
-  const m = /^\/([^/]+)\/([^/]+)\/runs\/(\d+)$/.exec(path);
+  const m = /^\/([^/]+)\/([^/]+)\/(?:runs|actions\/runs\/\d+\/job)\/(\d+)$/.exec(path);
   const repo = m?.[1] && m[2] ? deps.state.findRepo(m[1], m[2]) : undefined;
   const check = repo && m?.[3] ? deps.state.findCheck(repo, Number(m[3])) : undefined;
   if (!check) return false;
   entry.kind = 'web';
-  sendText(res, 200, check.logs ?? '');
+  sendText(res, 200, check.runId === null ? (check.logs ?? '') : jobLogText(check));
   deps.log.answered(entry, 200);
   return true;
 }
@@ -134,6 +135,10 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   const final = answer ?? restError(404, 'Not Found');
   if (!answer) deps.log.gap({ kind: 'route', operationName: null, detail: `${entry.method} ${path}` });
   if (final.status === 204) res.writeHead(204).end();
+  else if (final.binary !== undefined)
+    res
+      .writeHead(final.status, { 'content-type': final.binary.contentType, 'content-length': final.binary.data.length })
+      .end(final.binary.data);
   else if (final.text !== undefined) sendText(res, final.status, final.text);
   else sendJson(res, final.status, final.json);
   deps.log.answered(entry, final.status);

@@ -1,5 +1,7 @@
 // The fake GitHub's in-memory world: users and tokens, repositories, pull requests,
 // reviews, comments, check runs. Git data itself lives in the bare repositories.
+import { workflowPath } from './actions';
+import type { WorkflowRecord, WorkflowRunRecord } from './actions';
 import type { CheckRecord, CheckSpec } from './checks';
 import type { IssueComment, NodeRef, Permission, PullRequest, Repo, Review, ReviewComment, User } from './model';
 
@@ -10,6 +12,16 @@ export function githubTime(date: Date = new Date()): string {
 
 function nodeIdFor(prefix: string, id: number): string {
   return `${prefix}_kw${Buffer.from(`fake:${id}`).toString('base64url')}`;
+}
+
+/** What a workflow run records about how it was triggered. */
+export interface RunContext {
+  headBranch?: string | null;
+  message?: string;
+  event?: string;
+  actor?: string;
+  /** Whether a re-run completes at once (true) or waits for the test to complete it. */
+  completesAtOnce?: boolean;
 }
 
 export class GitHubState {
@@ -70,6 +82,8 @@ export class GitHubState {
       collaborators: new Map([[owner.toLowerCase(), 'admin']]),
       pulls: [],
       checks: new Map(),
+      workflows: new Map(),
+      runs: [],
     };
     Object.assign(repo, this.register('R', { kind: 'repo', repo }));
     this.repos.set(key, repo);
@@ -166,7 +180,11 @@ export class GitHubState {
     return record;
   }
 
-  setChecks(repo: Repo, sha: string, specs: CheckSpec[]): CheckRecord[] {
+  /**
+   * Replaces the checks of commit `sha`. Check runs are grouped by workflow into new
+   * workflow runs (the commit's earlier runs go with the checks they were made of).
+   */
+  setChecks(repo: Repo, sha: string, specs: CheckSpec[], context: RunContext = {}): CheckRecord[] {
     const now = githubTime();
     const records = specs.map((spec) => {
       const record: CheckRecord = {
@@ -176,12 +194,96 @@ export class GitHubState {
         headSha: sha,
         startedAt: now,
         completedAt: spec.status === 'completed' ? now : null,
+        runId: null,
       };
       Object.assign(record, this.register(spec.kind === 'status' ? 'SC' : 'CR', { kind: 'check', repo, check: record }));
       return record;
     });
     repo.checks.set(sha, records);
+    repo.runs = repo.runs.filter((r) => r.headSha !== sha);
+    const byWorkflow = new Map<string, CheckRecord[]>();
+    for (const record of records) {
+      if (record.kind === 'status') continue;
+      const name = record.workflow ?? 'CI';
+      byWorkflow.set(name, [...(byWorkflow.get(name) ?? []), record]);
+    }
+    for (const [name, jobs] of byWorkflow) {
+      const workflow = this.workflow(repo, name);
+      const id = this.nextId();
+      const nodeId = nodeIdFor('WFR', id);
+      const previous = repo.runs.filter((r) => r.workflowId === workflow.id).length;
+      const run: WorkflowRunRecord = {
+        id,
+        nodeId,
+        workflowId: workflow.id,
+        workflowName: name,
+        runNumber: previous + 1,
+        runAttempt: 1,
+        headSha: sha,
+        headBranch: context.headBranch ?? null,
+        headCommitMessage: context.message ?? '',
+        event: context.event ?? 'push',
+        actor: context.actor ?? repo.owner,
+        createdAt: now,
+        updatedAt: now,
+        runStartedAt: now,
+        completesAtOnce: context.completesAtOnce ?? true,
+        jobs,
+      };
+      for (const job of jobs) job.runId = run.id;
+      repo.runs.push(run);
+    }
     return records;
+  }
+
+  /** The workflow called `name`, made on first use. */
+  workflow(repo: Repo, name: string): WorkflowRecord {
+    let workflow = repo.workflows.get(name);
+    if (!workflow) {
+      const id = this.nextId();
+      workflow = { id, nodeId: nodeIdFor('W', id), name, path: workflowPath(name), createdAt: githubTime() };
+      repo.workflows.set(name, workflow);
+    }
+    return workflow;
+  }
+
+  findRun(repo: Repo, id: number): WorkflowRunRecord | undefined {
+    return repo.runs.find((r) => r.id === id);
+  }
+
+  /**
+   * Re-runs a completed run (all jobs, or only the failed ones) as its next attempt:
+   * the jobs queue again and keep their outcome as the scripted one.
+   */
+  rerun(repo: Repo, run: WorkflowRunRecord, failedOnly: boolean): void {
+    const now = githubTime();
+    for (const job of run.jobs) {
+      if (failedOnly && (job.conclusion === 'success' || job.conclusion === 'skipped' || job.conclusion === 'neutral')) continue;
+      job.scriptedConclusion ??= job.conclusion;
+      job.status = 'queued';
+      delete job.conclusion;
+      job.completedAt = null;
+    }
+    run.runAttempt += 1;
+    run.updatedAt = now;
+    run.runStartedAt = now;
+    if (run.completesAtOnce) this.advanceJobs(repo, run.headSha, 'completed');
+  }
+
+  /** Moves pending jobs on: to `in_progress`, or to `completed` with their scripted conclusion. */
+  advanceJobs(repo: Repo, sha: string, to: 'in_progress' | 'completed'): CheckRecord[] {
+    const now = githubTime();
+    const moved = (repo.checks.get(sha) ?? []).filter((c) => c.status !== 'completed' && c.status !== to);
+    for (const check of moved) {
+      if (to === 'completed') {
+        check.conclusion = check.scriptedConclusion ?? 'success';
+        check.completedAt = now;
+      }
+      if (check.status === 'queued') check.startedAt = now;
+      check.status = to;
+    }
+    for (const run of repo.runs) if (run.headSha === sha && moved.some((c) => c.runId === run.id)) run.updatedAt = now;
+    return moved;
   }
 
   findCheck(repo: Repo, id: number): CheckRecord | undefined {

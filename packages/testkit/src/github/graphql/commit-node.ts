@@ -10,8 +10,11 @@ import { connection } from './context';
 import type { Args, GqlContext } from './context';
 import { repoNode } from './repo-node';
 
+/** A check's details URL: an Actions job page (`…/actions/runs/RUN/job/JOB`) as GitHub links them. */
 export function checkDetailsUrl(repo: Repo, check: CheckRecord): string {
-  return check.detailsUrl ?? `${repoWebUrl(repo)}/runs/${check.id}`;
+  if (check.detailsUrl !== undefined) return check.detailsUrl;
+  if (check.runId !== null) return `${repoWebUrl(repo)}/actions/runs/${check.runId}/job/${check.id}`;
+  return `${repoWebUrl(repo)}/runs/${check.id}`;
 }
 
 /** One `StatusCheckRollupContext`: a `CheckRun` or a `StatusContext`. */
@@ -49,15 +52,15 @@ export function checkContextNode(repo: Repo, check: CheckRecord): Record<string,
     annotations: (args: Args) => connection([], args),
     checkSuite: {
       __typename: 'CheckSuite',
-      id: `CS_${check.nodeId}`,
+      id: `CS_${check.runId ?? check.id}`,
       status: check.status.toUpperCase(),
       conclusion: check.conclusion === undefined ? null : check.conclusion.toUpperCase(),
       app: { name: 'GitHub Actions', slug: 'github-actions' },
       workflowRun: {
         __typename: 'WorkflowRun',
-        databaseId: check.id,
-        event: 'pull_request',
-        url: `${repoWebUrl(repo)}/actions/runs/${check.id}`,
+        databaseId: check.runId ?? check.id,
+        event: 'push',
+        url: `${repoWebUrl(repo)}/actions/runs/${check.runId ?? check.id}`,
         workflow: { __typename: 'Workflow', name: workflowName, id: `W_${workflowName}` },
       },
     },

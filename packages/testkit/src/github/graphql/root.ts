@@ -21,6 +21,7 @@ export const KNOWN_OPERATIONS: ReadonlySet<string> = new Set([
   'PullRequestByNumber',
   'PullRequestStatusChecks',
   'PullRequestList',
+  'PullRequestForRun',
   'PullRequestProjectItems',
   'PullRequest_fields',
   'PullRequestMerge',
