@@ -9,10 +9,12 @@ export type { ChatFailOptions, FakeChatCompletions, FakeChatCompletionsOptions }
 export { CHAT_TOOL_ALIASES } from './chat-completions/translate';
 export type { ChatRequest, ChatMessage, ChatTool } from './chat-completions/wire';
 export { startFakeGitHub } from './github/server';
-export type { CreateRepoOptions, FakeGitHub, FakeGitHubOptions, PullRequestInfo, RepoHandle } from './github/server';
+export type { CreateRepoOptions, FakeCi, FakeGitHub, FakeGitHubOptions, PullRequestInfo, RepoHandle } from './github/server';
+export { ciFails, ciPasses } from './github/ci';
+export type { CiJob, CiOutcome } from './github/ci';
 export { ghEnv, gitRemoteUrl } from './github/env';
 export { GH_HOST } from './github/urls';
-export type { CheckConclusion, CheckRecord, CheckSpec, CheckStatus } from './github/checks';
+export type { CheckConclusion, CheckRecord, CheckSpec, CheckStatus, StepSpec } from './github/checks';
 export type { Mergeable, MergeStateStatus, Permission, PrState } from './github/model';
 export type { GitHubGap, GitHubRequest, PushEvent } from './github/request-log';
 export type { PayloadFactory, RecordedReview, ReviewCommentInput, ReviewInput } from './github/payload-factory';

@@ -42,7 +42,9 @@ const IDENTITY = {
 export async function createGitHubWorld(): Promise<GitHubWorld> {
   const fake = await startFakeGitHub();
   const home = await mkdtemp(join(tmpdir(), 'testkit-gh-'));
-  const env = { ...ghEnv(fake, { HOME: home }), ...IDENTITY };
+  // gh caches run-log archives in $TMPDIR/gh-cli-cache by run id and creation second:
+  // a temp dir per world keeps one test's archive from answering another's.
+  const env = { ...ghEnv(fake, { HOME: home, TMPDIR: home }), ...IDENTITY };
 
   const run = (cmd: string, args: string[], cwd = home, extraEnv: Record<string, string> = {}): Promise<RunResult> =>
     new Promise((resolve, reject) => {

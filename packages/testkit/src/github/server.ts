@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateCheckSpec } from './checks';
+import { jobsOfOutcome } from './ci';
+import type { CiOutcome } from './ci';
 import type { CheckRecord, CheckSpec } from './checks';
 import { BareRepo } from './git';
 import { sendJson } from './http';
@@ -17,6 +19,7 @@ import { GitHubLog } from './request-log';
 import type { GitHubGap, GitHubRequest, PushEvent } from './request-log';
 import { routeRequest } from './router';
 import { GitHubState } from './state';
+import type { RunContext } from './state';
 import type { Mergeable, MergeStateStatus, Permission, PrState, PullRequest, Repo } from './model';
 import { gitRemoteUrl, pullWebUrl } from './urls';
 import { deliverWebhook } from './webhooks';
@@ -66,6 +69,18 @@ export interface PullRequestInfo {
   mergeCommitOid: string | null;
 }
 
+/** Scripted GitHub Actions: one workflow run per outcome, read by checks and `gh run` alike. */
+export interface FakeCi {
+  /** Runs CI now on a commit: a PR number (its head), a branch or a sha; replaces its checks. */
+  run(owner: string, repo: string, target: string | number, outcome: CiOutcome): Promise<CheckRecord[]>;
+  /** Scripts the run of the next push to `branch` (in place before `git push` returns). */
+  onNextPush(owner: string, repo: string, branch: string, outcome: CiOutcome): void;
+  /** Queued jobs of the commit start (`in_progress`). */
+  start(owner: string, repo: string, target: string | number): Promise<CheckRecord[]>;
+  /** Pending jobs of the commit complete with their scripted conclusion (default `success`). */
+  complete(owner: string, repo: string, target: string | number): Promise<CheckRecord[]>;
+}
+
 export interface FakeGitHub {
   /** `http://127.0.0.1:PORT`: the value for `http_proxy` (see `ghEnv`). */
   url: string;
@@ -97,6 +112,8 @@ export interface FakeGitHub {
   pr(owner: string, repo: string, number: number): PullRequestInfo;
   /** Replaces the checks of a commit: a PR number (its current head), a branch, or a sha. */
   setChecks(owner: string, repo: string, target: string | number, checks: CheckSpec[]): Promise<CheckRecord[]>;
+  /** Scripted Actions runs (their jobs are check runs, so `setChecks` and `ci` share one state). */
+  ci: FakeCi;
   /** Overrides the computed mergeability (null restores `git merge-tree`'s answer). */
   setMergeable(owner: string, repo: string, number: number, mergeable: Mergeable | null, mergeStateStatus?: MergeStateStatus | null): void;
   addReview(owner: string, repo: string, number: number, review: ReviewInput): Promise<RecordedReview>;
@@ -158,6 +175,69 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const { address, port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
 
+  /** The commit a test names (PR number, branch or sha) and what its workflow runs record. */
+  const commitOf = async (repo: Repo, target: string | number, what: string): Promise<{ sha: string; context: RunContext }> => {
+    const r = reader();
+    const pull = typeof target === 'number' ? state.pull(repo, target) : undefined;
+    const sha = pull ? await r.headOid(repo, pull) : await r.git(repo).resolve(String(target));
+    if (sha === null) throw new Error(`${what}: ${String(target)} does not name a commit in ${repo.owner}/${repo.name}`);
+    const branches = await r.branches(repo);
+    const headBranch =
+      pull?.headRefName ??
+      (typeof target === 'string' && branches.has(target) ? target : [...branches].find(([, oid]) => oid === sha)?.[0]) ??
+      null;
+    const commit = await r.commit(repo, sha);
+    const message = commit ? [commit.headline, commit.body].filter((p) => p !== '').join('\n\n') : '';
+    return { sha, context: { headBranch, message } };
+  };
+
+  const runCi = async (repo: Repo, sha: string, context: RunContext, outcome: CiOutcome): Promise<CheckRecord[]> => {
+    const jobs = jobsOfOutcome(outcome);
+    jobs.forEach((j) => validateCheckSpec(j.spec));
+    const records = state.setChecks(
+      repo,
+      sha,
+      jobs.map((j) => j.spec),
+      { ...context, completesAtOnce: (outcome.state ?? 'completed') === 'completed' },
+    );
+    records.forEach((record, i) => (record.scriptedConclusion = jobs[i]?.conclusion));
+    return records;
+  };
+
+  const nextPush = new Map<string, CiOutcome>();
+  const pushKey = (owner: string, repo: string, branch: string): string => `${owner}/${repo}/${branch}`.toLowerCase();
+  log.onPush(async (event) => {
+    const branch = event.ref.replace(/^refs\/heads\//, '');
+    const key = pushKey(event.owner, event.repo, branch);
+    const outcome = nextPush.get(key);
+    if (!outcome || event.after === null) return;
+    nextPush.delete(key);
+    const repo = state.repo(event.owner, event.repo);
+    const commit = await reader().commit(repo, event.after);
+    const message = commit ? [commit.headline, commit.body].filter((p) => p !== '').join('\n\n') : '';
+    await runCi(repo, event.after, { headBranch: branch, message }, outcome);
+  });
+
+  const ci: FakeCi = {
+    async run(owner, repoName, target, outcome) {
+      const repo = state.repo(owner, repoName);
+      const { sha, context } = await commitOf(repo, target, 'ci.run');
+      return runCi(repo, sha, context, outcome);
+    },
+    onNextPush(owner, repoName, branch, outcome) {
+      state.repo(owner, repoName);
+      nextPush.set(pushKey(owner, repoName, branch), outcome);
+    },
+    async start(owner, repoName, target) {
+      const repo = state.repo(owner, repoName);
+      return state.advanceJobs(repo, (await commitOf(repo, target, 'ci.start')).sha, 'in_progress');
+    },
+    async complete(owner, repoName, target) {
+      const repo = state.repo(owner, repoName);
+      return state.advanceJobs(repo, (await commitOf(repo, target, 'ci.complete')).sha, 'completed');
+    },
+  };
+
   const repoPath = (owner: string, name: string): string => join(projectRoot, owner, `${name}.git`);
 
   return {
@@ -211,11 +291,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     async setChecks(owner, repoName, target, checks) {
       checks.forEach(validateCheckSpec);
       const repo = state.repo(owner, repoName);
-      const r = reader();
-      const sha = typeof target === 'number' ? await r.headOid(repo, state.pull(repo, target)) : await r.git(repo).resolve(target);
-      if (sha === null) throw new Error(`setChecks: ${String(target)} does not name a commit in ${owner}/${repoName}`);
-      return state.setChecks(repo, sha, checks);
+      const { sha, context } = await commitOf(repo, target, 'setChecks');
+      return state.setChecks(repo, sha, checks, context);
     },
+    ci,
     setMergeable(owner, repoName, number, mergeable, mergeStateStatus) {
       const pull = state.pull(state.repo(owner, repoName), number);
       pull.mergeableOverride = mergeable;
