@@ -2,6 +2,7 @@
 // check runs of one workflow on one commit (so checks, the PR rollup and `gh run`
 // read the same records). Pure derivations: run status, job steps, the log archive.
 import type { CheckConclusion, CheckRecord, CheckStatus, StepSpec } from './checks';
+import type { CommitInfo } from './git';
 import { writeZip } from './zip';
 
 export interface WorkflowRecord {
@@ -24,8 +25,8 @@ export interface WorkflowRunRecord {
   headSha: string;
   /** The branch the commit was pushed to (null when the commit is on no branch). */
   headBranch: string | null;
-  /** The head commit's message (gh shows its first line as the run's title). */
-  headCommitMessage: string;
+  /** The head commit (its headline is the run's title); null if unknown to git. */
+  headCommit: CommitInfo | null;
   event: string;
   actor: string;
   createdAt: string;

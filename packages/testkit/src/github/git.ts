@@ -48,11 +48,14 @@ export interface CommitInfo {
   authorEmail: string;
   authoredDate: string;
   committedDate: string;
+  committerName: string;
+  committerEmail: string;
+  treeOid: string;
   headline: string;
   body: string;
 }
 
-const COMMIT_FORMAT = '%H%x00%an%x00%ae%x00%aI%x00%cI%x00%s%x00%b%x1e';
+const COMMIT_FORMAT = '%H%x00%an%x00%ae%x00%aI%x00%cI%x00%cn%x00%ce%x00%T%x00%s%x00%b%x1e';
 
 function parseCommits(stdout: string): CommitInfo[] {
   return stdout
@@ -60,9 +63,21 @@ function parseCommits(stdout: string): CommitInfo[] {
     .map((s) => s.replace(/^\n/, ''))
     .filter((s) => s.length > 0)
     .map((s) => {
-      const [oid = '', authorName = '', authorEmail = '', authoredDate = '', committedDate = '', headline = '', body = ''] =
-        s.split('\x00');
-      return { oid, authorName, authorEmail, authoredDate, committedDate, headline, body: body.trim() };
+      const fields = s.split('\x00');
+      const [oid = '', authorName = '', authorEmail = '', authoredDate = '', committedDate = ''] = fields;
+      const [committerName = '', committerEmail = '', treeOid = '', headline = '', body = ''] = fields.slice(5);
+      return {
+        oid,
+        authorName,
+        authorEmail,
+        authoredDate,
+        committedDate,
+        committerName,
+        committerEmail,
+        treeOid,
+        headline,
+        body: body.trim(),
+      };
     });
 }
 

@@ -186,9 +186,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       pull?.headRefName ??
       (typeof target === 'string' && branches.has(target) ? target : [...branches].find(([, oid]) => oid === sha)?.[0]) ??
       null;
-    const commit = await r.commit(repo, sha);
-    const message = commit ? [commit.headline, commit.body].filter((p) => p !== '').join('\n\n') : '';
-    return { sha, context: { headBranch, message } };
+    return { sha, context: { headBranch, commit: await r.commit(repo, sha) } };
   };
 
   const runCi = async (repo: Repo, sha: string, context: RunContext, outcome: CiOutcome): Promise<CheckRecord[]> => {
@@ -213,9 +211,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (!outcome || event.after === null) return;
     nextPush.delete(key);
     const repo = state.repo(event.owner, event.repo);
-    const commit = await reader().commit(repo, event.after);
-    const message = commit ? [commit.headline, commit.body].filter((p) => p !== '').join('\n\n') : '';
-    await runCi(repo, event.after, { headBranch: branch, message }, outcome);
+    await runCi(repo, event.after, { headBranch: branch, commit: await reader().commit(repo, event.after) }, outcome);
   });
 
   const ci: FakeCi = {

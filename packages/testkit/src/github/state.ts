@@ -3,6 +3,7 @@
 import { workflowPath } from './actions';
 import type { WorkflowRecord, WorkflowRunRecord } from './actions';
 import type { CheckRecord, CheckSpec } from './checks';
+import type { CommitInfo } from './git';
 import type { IssueComment, NodeRef, Permission, PullRequest, Repo, Review, ReviewComment, User } from './model';
 
 /** GitHub's timestamp format: ISO 8601 in UTC without milliseconds. */
@@ -17,7 +18,8 @@ function nodeIdFor(prefix: string, id: number): string {
 /** What a workflow run records about how it was triggered. */
 export interface RunContext {
   headBranch?: string | null;
-  message?: string;
+  /** The head commit as git has it (its message is the run's title). */
+  commit?: CommitInfo | null;
   event?: string;
   actor?: string;
   /** Whether a re-run completes at once (true) or waits for the test to complete it. */
@@ -221,7 +223,7 @@ export class GitHubState {
         runAttempt: 1,
         headSha: sha,
         headBranch: context.headBranch ?? null,
-        headCommitMessage: context.message ?? '',
+        headCommit: context.commit ?? null,
         event: context.event ?? 'push',
         actor: context.actor ?? repo.owner,
         createdAt: now,
