@@ -87,6 +87,35 @@ describe('gh run against the fake', () => {
     expect(world.fake.gaps).toEqual([]);
   });
 
+  it('narrows to one job with --job and exports jobs and steps with --json', async () => {
+    await world.pushBranch(clone, BRANCH, { 'a.ts': 'x\n' });
+    await world.fake.ci.run('acme', 'widgets', BRANCH, {
+      jobs: [
+        { name: 'unit', log: 'all good' },
+        { name: 'e2e', steps: [{ name: 'Boot' }, { name: 'Run playwright', conclusion: 'failure', log: 'timed out' }] },
+      ],
+    });
+    const [run] = await listRuns('--branch', BRANCH);
+    const exported = await world.ghJson<{
+      jobs: { databaseId: number; name: string; conclusion: string; steps: { name: string; number: number; conclusion: string }[] }[];
+    }>('run', 'view', String(run?.databaseId), ...REPO, '--json', 'jobs');
+    expect(exported.jobs.map((j) => [j.name, j.conclusion, j.steps.map((st) => `${st.number} ${st.name} ${st.conclusion}`)])).toEqual([
+      ['unit', 'success', ['1 Set up job success', '2 Run unit success', '3 Complete job success']],
+      ['e2e', 'failure', ['1 Boot success', '2 Run playwright failure']],
+    ]);
+    const e2e = exported.jobs[1]?.databaseId;
+    const jobLog = await world.gh('run', 'view', ...REPO, '--job', String(e2e), '--log');
+    expect(jobLog.code).toBe(0);
+    expect(
+      jobLog.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 2).join(' ')),
+    ).toEqual(['e2e Run playwright']);
+    const unitLog = await world.gh('run', 'view', ...REPO, '--job', String(exported.jobs[0]?.databaseId), '--log');
+    expect(unitLog.stdout).toMatch(/^unit\tRun unit\t\S+Z all good\n$/);
+  });
+
   it('shows a passing run as success, and its PR in the run view', async () => {
     world.fake.ci.onNextPush('acme', 'widgets', BRANCH, ciPasses());
     await world.pushBranch(clone, BRANCH, { 'parser.ts': 'export {};\n' }, 'Fix the parser');
