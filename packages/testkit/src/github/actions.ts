@@ -111,11 +111,16 @@ export function jobLogText(job: CheckRecord): string {
 }
 
 /**
- * A job's folder name in the log archive: GitHub drops characters that are not
- * allowed in file names (`/` and `:` among them).
+ * A job's (or step's) name in the log archive: GitHub drops characters not allowed
+ * in file names (`/` and `:` among them) and cuts it to 90 UTF-16 code units, trimmed.
+ * gh 2.23 matches the raw job name, so it misses logs of jobs named with `/` or `:`,
+ * as it does against GitHub.
  */
 export function logFolderName(jobName: string): string {
-  return jobName.replace(/[/\\:*?"<>|]/g, '');
+  return jobName
+    .replace(/[/\\:*?"<>|]/g, '')
+    .slice(0, 90)
+    .trim();
 }
 
 /**
