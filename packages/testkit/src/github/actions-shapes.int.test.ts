@@ -157,4 +157,49 @@ describe('Actions REST shapes', () => {
     expect(run).toMatchObject({ status: 'in_progress', conclusion: null });
     expect((await get(`/repos/acme/widgets/actions/runs/${String(run?.id)}/logs`)).status).toBe(404);
   });
+
+  it('check suites follow their workflow run in GraphQL and REST, not each job', async () => {
+    await fake.setChecks('acme', 'widgets', 'main', [
+      { name: 'unit', status: 'completed', conclusion: 'success' },
+      { name: 'e2e', status: 'in_progress' },
+    ]);
+    const query = `query { repository(owner: "acme", name: "widgets") { ref(qualifiedName: "main") { target { ... on Commit {
+      statusCheckRollup { state contexts(first: 10) { nodes { ... on CheckRun { name status checkSuite { databaseId status conclusion workflowRun { databaseId } } } } } } } } } } }`;
+    const suites = async (): Promise<unknown[]> => {
+      const res = await fetch(`${fake.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: 'token gh-test-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await res.json()) as {
+        data: { repository: { ref: { target: { statusCheckRollup: { contexts: { nodes: Json[] } } } } } };
+      };
+      return body.data.repository.ref.target.statusCheckRollup.contexts.nodes.map((n) => [n.name, n.status, n.checkSuite]);
+    };
+    const [run] = (await getJson<{ workflow_runs: Json[] }>('/repos/acme/widgets/actions/runs')).workflow_runs;
+    const suite = (status: string, conclusion: string | null): Json => ({
+      databaseId: run?.id,
+      status,
+      conclusion,
+      workflowRun: { databaseId: run?.id },
+    });
+    expect(await suites()).toEqual([
+      ['unit', 'COMPLETED', suite('IN_PROGRESS', null)],
+      ['e2e', 'IN_PROGRESS', suite('IN_PROGRESS', null)],
+    ]);
+    expect(await getJson('/repos/acme/widgets/commits/main/check-suites')).toMatchObject({
+      total_count: 1,
+      check_suites: [{ id: run?.id, status: 'in_progress', conclusion: null, latest_check_runs_count: 2, app: { slug: 'github-actions' } }],
+    });
+    await fake.ci.complete('acme', 'widgets', 'main');
+    expect(await suites()).toEqual([
+      ['unit', 'COMPLETED', suite('COMPLETED', 'SUCCESS')],
+      ['e2e', 'COMPLETED', suite('COMPLETED', 'SUCCESS')],
+    ]);
+    expect(await getJson(`/repos/acme/widgets/check-suites/${String(run?.id)}`)).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      head_branch: 'main',
+    });
+  });
 });

@@ -27,6 +27,20 @@ export function restWorkflow(repo: Repo, workflow: WorkflowRecord): Json {
   };
 }
 
+/** A run's `head_commit`: the commit as git has it (null if git does not know it). */
+function headCommit(run: WorkflowRunRecord): Json | null {
+  const c = run.headCommit;
+  if (!c) return null;
+  return {
+    id: run.headSha,
+    tree_id: c.treeOid,
+    message: [c.headline, c.body].filter((p) => p !== '').join('\n\n'),
+    timestamp: c.committedDate.replace(/\+00:00$/, 'Z'),
+    author: { name: c.authorName, email: c.authorEmail },
+    committer: { name: c.committerName, email: c.committerEmail },
+  };
+}
+
 export function runWebUrl(repo: Repo, runId: number): string {
   return `${repoWebUrl(repo)}/actions/runs/${runId}`;
 }
@@ -67,14 +81,7 @@ export function restWorkflowRun(state: GitHubState, repo: Repo, run: WorkflowRun
     rerun_url: `${api}/rerun`,
     previous_attempt_url: run.runAttempt > 1 ? `${api}/attempts/${run.runAttempt - 1}` : null,
     workflow_url: `${repoApiUrl(repo)}/actions/workflows/${run.workflowId}`,
-    head_commit: run.headCommit && {
-      id: run.headSha,
-      tree_id: run.headCommit.treeOid,
-      message: [run.headCommit.headline, run.headCommit.body].filter((p) => p !== '').join('\n\n'),
-      timestamp: run.headCommit.committedDate.replace(/\+00:00$/, 'Z'),
-      author: { name: run.headCommit.authorName, email: run.headCommit.authorEmail },
-      committer: { name: run.headCommit.committerName, email: run.headCommit.committerEmail },
-    },
+    head_commit: headCommit(run),
     repository,
     head_repository: repository,
   };
@@ -112,6 +119,31 @@ export function restJob(repo: Repo, run: WorkflowRunRecord, job: CheckRecord): J
     runner_name: 'GitHub Actions 1',
     runner_group_id: 1,
     runner_group_name: 'GitHub Actions',
+  };
+}
+
+/** A check suite: on the fake, the suite of a workflow run shares its id, status and conclusion. */
+export function restCheckSuite(state: GitHubState, repo: Repo, run: WorkflowRunRecord): Json {
+  return {
+    id: run.id,
+    node_id: `CS_${run.nodeId}`,
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    status: runStatus(run),
+    conclusion: runConclusion(run),
+    url: `${repoApiUrl(repo)}/check-suites/${run.id}`,
+    before: null,
+    after: run.headSha,
+    pull_requests: [],
+    app: { id: 15368, slug: 'github-actions', name: 'GitHub Actions' },
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    rerequestable: true,
+    runs_rerequestable: false,
+    latest_check_runs_count: run.jobs.length,
+    check_runs_url: `${repoApiUrl(repo)}/check-suites/${run.id}/check-runs`,
+    head_commit: headCommit(run),
+    repository: restRepo(state, repo),
   };
 }
 
@@ -262,6 +294,17 @@ export const actionsRoutes: [string, RegExp, Handler][] = [
       return { status: 200, text: check.kind === 'status' ? (check.logs ?? '') : jobLogText(check) };
     },
   ],
+  [
+    'GET',
+    /^commits\/(.+)\/check-suites$/,
+    async (call, repo, [ref = '']) => {
+      const sha = await call.reader.git(repo).resolve(decodeURIComponent(ref));
+      if (sha === null) throw new GitHubError(422, `No commit found for SHA: ${ref}`);
+      const suites = repo.runs.filter((r) => r.headSha === sha).map((r) => restCheckSuite(call.reader.state, repo, r));
+      return ok({ total_count: suites.length, check_suites: suites });
+    },
+  ],
+  ['GET', /^check-suites\/(\d+)$/, (call, repo, [id = '']) => ok(restCheckSuite(call.reader.state, repo, runOf(call, repo, id)))],
   [
     'GET',
     /^check-runs\/(\d+)\/annotations$/,

@@ -1,5 +1,6 @@
 // GraphQL objects for commits (read from the bare repository) and their CI: the
 // StatusCheckRollup with CheckRun / StatusContext nodes built from `setChecks`.
+import { runConclusion, runStatus } from '../actions';
 import { rollupState, statusContextState } from '../checks';
 import type { CheckRecord } from '../checks';
 import type { CommitInfo } from '../git';
@@ -33,6 +34,10 @@ export function checkContextNode(repo: Repo, check: CheckRecord): Record<string,
     };
   }
   const workflowName = check.workflow ?? 'CI';
+  const run = check.runId === null ? undefined : repo.runs.find((r) => r.id === check.runId);
+  // The suite is the workflow run: its status and conclusion are the run's, not this job's.
+  const suiteStatus = run ? runStatus(run) : check.status;
+  const suiteConclusion = run ? runConclusion(run) : (check.conclusion ?? null);
   return {
     __typename: 'CheckRun',
     id: check.nodeId,
@@ -53,13 +58,15 @@ export function checkContextNode(repo: Repo, check: CheckRecord): Record<string,
     checkSuite: {
       __typename: 'CheckSuite',
       id: `CS_${check.runId ?? check.id}`,
-      status: check.status.toUpperCase(),
-      conclusion: check.conclusion === undefined ? null : check.conclusion.toUpperCase(),
+      databaseId: check.runId ?? check.id,
+      status: suiteStatus.toUpperCase(),
+      conclusion: suiteConclusion === null ? null : suiteConclusion.toUpperCase(),
       app: { name: 'GitHub Actions', slug: 'github-actions' },
       workflowRun: {
         __typename: 'WorkflowRun',
         databaseId: check.runId ?? check.id,
-        event: 'push',
+        event: run?.event ?? 'push',
+        runNumber: run?.runNumber ?? 1,
         url: `${repoWebUrl(repo)}/actions/runs/${check.runId ?? check.id}`,
         workflow: { __typename: 'Workflow', name: workflowName, id: `W_${workflowName}` },
       },
