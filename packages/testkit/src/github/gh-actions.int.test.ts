@@ -116,6 +116,30 @@ describe('gh run against the fake', () => {
     expect(unitLog.stdout).toMatch(/^unit\tRun unit\t\S+Z all good\n$/);
   });
 
+  it('acts as CI on every push through onPush + ci.run: one run per push, newest first', async () => {
+    let round = 0;
+    world.fake.onPush(async (e) => {
+      round += 1;
+      if (e.after !== null)
+        await world.fake.ci.run(e.owner, e.repo, e.after, round === 1 ? ciFails('test', 'Run npm test', 'red') : ciPasses());
+    });
+    const first = await world.pushBranch(clone, BRANCH, { 'a.ts': '1\n' }, 'First try');
+    const second = await world.pushBranch(clone, BRANCH, { 'a.ts': '2\n' }, 'Second try');
+    const runs = await world.ghJson<{ headSha: string; conclusion: string; number: number; displayTitle: string; headBranch: string }[]>(
+      'run',
+      'list',
+      ...REPO,
+      '--branch',
+      BRANCH,
+      '--json',
+      'headSha,conclusion,number,displayTitle,headBranch',
+    );
+    expect(runs).toEqual([
+      { headSha: second, conclusion: 'success', number: 2, displayTitle: 'Second try', headBranch: BRANCH },
+      { headSha: first, conclusion: 'failure', number: 1, displayTitle: 'First try', headBranch: BRANCH },
+    ]);
+  });
+
   it('shows a passing run as success, and its PR in the run view', async () => {
     world.fake.ci.onNextPush('acme', 'widgets', BRANCH, ciPasses());
     await world.pushBranch(clone, BRANCH, { 'parser.ts': 'export {};\n' }, 'Fix the parser');
