@@ -202,4 +202,14 @@ describe('Actions REST shapes', () => {
       head_branch: 'main',
     });
   });
+
+  it('replacing a commit’s checks replaces its runs, and run numbers keep growing', async () => {
+    const [before] = (await getJson<{ workflow_runs: Json[] }>('/repos/acme/widgets/actions/runs')).workflow_runs;
+    await fake.ci.run('acme', 'widgets', 'main', ciFails('test', 'Run npm test', 'again'));
+    const after = await getJson<{ total_count: number; workflow_runs: Json[] }>('/repos/acme/widgets/actions/runs');
+    expect(after.total_count).toBe(1);
+    expect(after.workflow_runs[0]).toMatchObject({ run_number: 2 });
+    expect(after.workflow_runs[0]?.id).not.toBe(before?.id);
+    expect((await get(`/repos/acme/widgets/actions/runs/${String(before?.id)}`)).status).toBe(404);
+  });
 });

@@ -12,6 +12,8 @@ export interface WorkflowRecord {
   /** `.github/workflows/<slug>.yml` */
   path: string;
   createdAt: string;
+  /** Runs made so far (run numbers only grow, even when a commit's runs are replaced). */
+  runCount: number;
 }
 
 export interface WorkflowRunRecord {

@@ -213,13 +213,13 @@ export class GitHubState {
       const workflow = this.workflow(repo, name);
       const id = this.nextId();
       const nodeId = nodeIdFor('WFR', id);
-      const previous = repo.runs.filter((r) => r.workflowId === workflow.id).length;
+      workflow.runCount += 1;
       const run: WorkflowRunRecord = {
         id,
         nodeId,
         workflowId: workflow.id,
         workflowName: name,
-        runNumber: previous + 1,
+        runNumber: workflow.runCount,
         runAttempt: 1,
         headSha: sha,
         headBranch: context.headBranch ?? null,
@@ -243,7 +243,7 @@ export class GitHubState {
     let workflow = repo.workflows.get(name);
     if (!workflow) {
       const id = this.nextId();
-      workflow = { id, nodeId: nodeIdFor('W', id), name, path: workflowPath(name), createdAt: githubTime() };
+      workflow = { id, nodeId: nodeIdFor('W', id), name, path: workflowPath(name), createdAt: githubTime(), runCount: 0 };
       repo.workflows.set(name, workflow);
     }
     return workflow;
