@@ -10,7 +10,7 @@ import { isLiveRunStatus, runStatuses, type TaskSearchHitDto, type TaskSearchQue
 import type { Deps } from '../../deps';
 import type { Viewer } from '../../http/access';
 import { usageByTask } from '../../engine/usage-totals';
-import { presentListedTask } from '../tasks/commands';
+import { CARD_FACT_COLUMNS, presentListedTask } from '../tasks/commands';
 
 const liveStatuses = runStatuses.filter(isLiveRunStatus);
 
@@ -48,18 +48,9 @@ export async function searchTasks(deps: Pick<Deps, 'db'>, viewer: Viewer, query:
     .leftJoin('users as o', 'o.id', 't.owner_id')
     .leftJoin(usageByTask(db, sql`select id from hits`).as('us'), 'us.task_id', 't.id')
     .selectAll('t')
+    .select(CARD_FACT_COLUMNS)
     .select([
       'p.name as project_name',
-      'o.username as creator_name',
-      'us.input',
-      'us.output',
-      'us.cache_read',
-      'us.cache_write',
-      'us.cost',
-      'us.turns',
-      'us.priced',
-      sql<number>`exists (select 1 from conversations q where q.task_id = t.id and q.pending_question is not null)`.as('question_waiting'),
-      sql<number>`exists (select 1 from agent_runs w where w.task_id = t.id and w.agent_type <> 'planification')`.as('work_started'),
       sql<number>`exists (select 1 from agent_runs r where r.task_id = t.id and r.status in (${sql.join(liveStatuses)}))`.as('live_run'),
     ])
     .orderBy(idFirst)

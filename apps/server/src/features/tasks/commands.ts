@@ -59,6 +59,24 @@ export interface TaskListRow extends TaskRow {
 }
 
 /**
+ * What a board card shows beyond the task's columns, selected beside a task
+ * `t` joined to its creator `o` and its usage sums `us` (`usageByTask`): the
+ * board's pages and task search read the same facts.
+ */
+export const CARD_FACT_COLUMNS = [
+  'o.username as creator_name',
+  'us.input',
+  'us.output',
+  'us.cache_read',
+  'us.cache_write',
+  'us.cost',
+  'us.turns',
+  'us.priced',
+  sql<number>`exists (select 1 from conversations q where q.task_id = t.id and q.pending_question is not null)`.as('question_waiting'),
+  sql<number>`exists (select 1 from agent_runs w where w.task_id = t.id and w.agent_type <> 'planification')`.as('work_started'),
+] as const;
+
+/**
  * One page of a project's tasks, most recently updated first, with what a
  * board card shows beyond the task's columns (creator, usage so far, a
  * question waiting) — all in one SQL statement, whatever the page size: the
@@ -88,18 +106,7 @@ export async function listTasks(
     .leftJoin('users as o', 'o.id', 't.owner_id')
     .leftJoin(usageByTask(db, sql`select id from page`).as('us'), 'us.task_id', 't.id')
     .selectAll('t')
-    .select([
-      'o.username as creator_name',
-      'us.input',
-      'us.output',
-      'us.cache_read',
-      'us.cache_write',
-      'us.cost',
-      'us.turns',
-      'us.priced',
-      sql<number>`exists (select 1 from conversations q where q.task_id = t.id and q.pending_question is not null)`.as('question_waiting'),
-      sql<number>`exists (select 1 from agent_runs w where w.task_id = t.id and w.agent_type <> 'planification')`.as('work_started'),
-    ])
+    .select(CARD_FACT_COLUMNS)
     .orderBy('t.updated_at', 'desc')
     .orderBy('t.id', 'desc')
     .execute();
