@@ -56,6 +56,20 @@ describe('CloneStatus', () => {
     expect(qc.getQueryState(keys.projects)?.isInvalidated).toBe(true);
   });
 
+  it('re-reads the list on a failure, so a list read from before the failure cannot put the card back to cloning', () => {
+    const { qc } = renderWithClient(<div />);
+    qc.setQueryData(keys.projects, [project()]);
+    applyServerEvent(qc, { type: 'project.clone', projectId: 3, clone: { status: 'cloning', phase: null, percent: 5, error: null } });
+    expect(qc.getQueryState(keys.projects)?.isInvalidated).toBe(false);
+    applyServerEvent(qc, {
+      type: 'project.clone',
+      projectId: 3,
+      clone: { status: 'failed', phase: null, percent: null, error: 'repository not found' },
+    });
+    expect(qc.getQueryData<ProjectDto[]>(keys.projects)?.[0]?.clone?.status).toBe('failed');
+    expect(qc.getQueryState(keys.projects)?.isInvalidated).toBe(true);
+  });
+
   it('re-reads the list when a card still cloning is subscribed, since a fast failure may have been missed', () => {
     const { qc } = renderWithClient(<div />);
     qc.setQueryData(keys.projects, [project({ id: 3 }), project({ id: 4, clone: null })]);

@@ -17,8 +17,11 @@ export function applyCloneEvent(qc: QueryClient, projectId: number, clone: Proje
   const patch = (p: ProjectDto) => (p.id === projectId ? { ...p, clone } : p);
   qc.setQueryData<ProjectDto[]>(keys.projects, (list) => list?.map(patch));
   qc.setQueryData<ProjectDto>(keys.project(projectId), (p) => (p ? patch(p) : p));
-  // Finished: the checkout is there now (isGitRepo and friends are re-read).
-  if (clone === null) {
+  // Ended: the list is re-read. Finished, the checkout is there now (isGitRepo
+  // and friends change); failed, a list read started before the failure may
+  // still be on its way and would put the card back to "cloning" — the
+  // refetch replaces it.
+  if (clone === null || clone.status === 'failed') {
     void qc.invalidateQueries({ queryKey: keys.projects, exact: true });
     void qc.invalidateQueries({ queryKey: keys.project(projectId) });
   }
