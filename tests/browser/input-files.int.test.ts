@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TaskDto } from '@bottega/protocol';
-import { type ApiClient, arrangeTask, type BrowserWorld, logIn, PHONE, setUpAdmin, startBrowserWorld } from './world';
+import { type ApiClient, arrangeTask, type BrowserWorld, logIn, PHONE, setUpAdmin, startBrowserWorld, DESKTOP } from './world';
 
 const PASSWORD = 'admin-password-1';
-const WIDE = { width: 1440, height: 900 };
 
 let w: BrowserWorld;
 let api: ApiClient;
@@ -24,7 +23,7 @@ const taskPath = () => `/projects/${projectId}/tasks/${task.id}`;
 
 beforeAll(async () => {
   w = await startBrowserWorld();
-  page = await w.newPage(WIDE);
+  page = await w.newPage(DESKTOP);
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
   ({ projectId, task } = await arrangeTask(w, api, {

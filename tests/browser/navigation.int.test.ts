@@ -8,10 +8,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TaskDto } from '@bottega/protocol';
 import { initRepo } from '../../apps/server/src/testing/git';
-import { type ApiClient, type BrowserWorld, expectStatus, logIn, PHONE, setUpAdmin, startBrowserWorld } from './world';
+import { type ApiClient, type BrowserWorld, expectStatus, logIn, PHONE, setUpAdmin, startBrowserWorld, DESKTOP } from './world';
 
 const PASSWORD = 'admin-password-1';
-const WIDE = { width: 1440, height: 900 };
 
 let w: BrowserWorld;
 let api: ApiClient;
@@ -31,7 +30,7 @@ async function task(projectId: number, title: string): Promise<TaskDto> {
 
 beforeAll(async () => {
   w = await startBrowserWorld();
-  page = await w.newPage(WIDE);
+  page = await w.newPage(DESKTOP);
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
   // A connected provider: no first-login gate over the screens.

@@ -22,11 +22,11 @@ import {
   setUpAdmin,
   startBrowserWorld,
   waitFor,
+  DESKTOP,
 } from './world';
 import { optionsOf } from './pick';
 
 const PASSWORD = 'admin-password-1';
-const WIDE = { width: 1440, height: 900 };
 let w: BrowserWorld;
 let api: ApiClient;
 let page: Page;
@@ -38,7 +38,7 @@ const taskPath = () => `/projects/${projectId}/tasks/${task.id}`;
 beforeAll(async () => {
   // The role brain plays the planner (asking the user to confirm the testing strategy); chats fall back to directives.
   w = await startBrowserWorld({ brain: createRoleBrain({ confirmTestingStrategy: true }) });
-  page = await w.newPage(WIDE);
+  page = await w.newPage(DESKTOP);
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
   ({ projectId, task } = await arrangeTask(w, api, { project: 'App', task: { title: 'Ask about the greeting' } }));

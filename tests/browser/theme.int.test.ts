@@ -23,10 +23,10 @@ import {
   waitFor,
   type ApiClient,
   type BrowserWorld,
+  DESKTOP,
 } from './world';
 
 const PASSWORD = 'admin-password-1';
-const DESKTOP = { width: 1440, height: 900 };
 const AXE = join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js');
 
 const EXTRA_DOC = [

@@ -19,10 +19,10 @@ import {
   setUpAdmin,
   startBrowserWorld,
   waitFor,
+  DESKTOP,
 } from './world';
 
 const PASSWORD = 'admin-password-1';
-const DESKTOP = { width: 1440, height: 900 };
 /** A real 1×1 PNG. */
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 

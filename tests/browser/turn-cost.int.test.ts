@@ -7,11 +7,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ConversationDto, TaskDto, TaskUsageDto, TranscriptPageDto } from '@bottega/protocol';
 import { directive, scriptedBrain } from '@bottega/testkit';
-import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, setUpAdmin, startBrowserWorld, waitFor } from './world';
+import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, setUpAdmin, startBrowserWorld, waitFor, DESKTOP } from './world';
 
 const PASSWORD = 'admin-password-1';
 const MODEL = 'claude-sonnet-4-5';
-const WIDE = { width: 1440, height: 900 };
 let w: BrowserWorld;
 let api: ApiClient;
 let page: Page;
@@ -33,7 +32,7 @@ async function runningTotals(): Promise<(number | null | undefined)[]> {
 
 beforeAll(async () => {
   w = await startBrowserWorld({ brain: scriptedBrain });
-  page = await w.newPage(WIDE);
+  page = await w.newPage(DESKTOP);
   await setUpAdmin(page, 'admin', PASSWORD);
   api = await w.apiAs('admin', PASSWORD);
   ({ projectId, task } = await arrangeTask(w, api, { project: 'App', task: { title: 'Cost check' } }));
