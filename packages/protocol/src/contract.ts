@@ -38,6 +38,7 @@ import {
 } from './api';
 import type { TaskListQuery, TranscriptQuery } from './api';
 import { PutAllowedHostsBody } from './sandbox';
+import { PutPrSettingsBody } from './pull-request';
 import type * as R from './responses';
 import type { InboxResponse } from './needs-you';
 import type { TaskSearchQuery, TaskSearchResponse } from './search';
@@ -181,6 +182,9 @@ export const apiContract = {
   'GET /api/admin/sandbox': answers<R.SandboxStatusResponse>(),
   'GET /api/projects/:projectId/allowed-hosts': answers<R.AllowedHostsResponse>(),
   'PUT /api/projects/:projectId/allowed-hosts': json(PutAllowedHostsBody).answers<R.AllowedHostsResponse>(),
+  'GET /api/projects/:projectId/pr-settings': answers<R.PrSettingsResponse>(),
+  'PUT /api/projects/:projectId/pr-settings': json(PutPrSettingsBody).answers<R.PrSettingsResponse>(),
+  'GET /api/tasks/:taskId/pull-request': answers<R.PullRequestStageResponse>(),
 } as const;
 
 export type ApiRoutes = typeof apiContract;

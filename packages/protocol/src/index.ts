@@ -14,3 +14,4 @@ export * from './cost';
 export * from './progress';
 export * from './needs-you';
 export * from './search';
+export * from './pull-request';

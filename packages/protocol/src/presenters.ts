@@ -13,6 +13,7 @@ import type {
   TaskStatus,
   WorkspaceStatus,
 } from './domain';
+import type { PrMergeable } from './pull-request';
 
 export interface UserDto {
   id: number;
@@ -94,6 +95,18 @@ export interface TaskDto {
   prCiState: PrCiState | null;
   /** Why the last PR agent run ended without reporting its pull request complete (e.g. no GitHub remote); null otherwise. */
   prStopReason: string | null;
+  /** The pull request's mergeability as last read from GitHub; null before. */
+  prMergeable: PrMergeable | null;
+  /** CI rounds recorded for the pull request (one per pushed head commit that ran checks). */
+  prCiRounds: number;
+  /** Review threads of the pull request, and how many of them are still unresolved. */
+  prThreadsTotal: number;
+  prThreadsOpen: number;
+  /**
+   * What stands behind a block, beyond its one-line reason: the last failing CI log excerpt,
+   * or the files that conflict with the default branch; null otherwise.
+   */
+  blockDetail: string | null;
   branchName: string | null;
   worktreePath: string | null;
   workspaceStatus: WorkspaceStatus;

@@ -23,6 +23,7 @@ import type {
   UserDto,
 } from './presenters';
 import type { AllowedHostsDto, SandboxStatusDto } from './sandbox';
+import type { PrSettingsDto, PullRequestStageDto } from './pull-request';
 
 /** A bare acknowledgement. */
 export interface OkResponse {
@@ -284,4 +285,13 @@ export interface SandboxStatusResponse {
 }
 export interface AllowedHostsResponse {
   allowedHosts: AllowedHostsDto;
+}
+
+// ── The pull-request stage ───────────────────────────────────────────────────
+
+export interface PullRequestStageResponse {
+  pullRequest: PullRequestStageDto;
+}
+export interface PrSettingsResponse {
+  prSettings: PrSettingsDto;
 }

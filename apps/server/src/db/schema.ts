@@ -2,7 +2,18 @@
 // as 0/1 integers and timestamps as ISO-8601 text so the same DDL and queries
 // work on SQLite and PostgreSQL.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AgentType, ConversationKind, PrCiState, RunStatus, RunTrigger, TaskStatus, WorkspaceStatus } from '@bottega/protocol';
+import type {
+  AgentType,
+  CiRoundState,
+  ConversationKind,
+  PrCiState,
+  PrMergeable,
+  PrUpdateStrategy,
+  RunStatus,
+  RunTrigger,
+  TaskStatus,
+  WorkspaceStatus,
+} from '@bottega/protocol';
 
 type Bool = number; // 0 | 1
 
@@ -39,6 +50,10 @@ export interface ProjectsTable {
   /** null: a usable checkout; `cloning` in the background; `failed` (see clone_error). */
   clone_status: Generated<CloneStatus | null>;
   clone_error: Generated<string | null>;
+  /** How the PR agent catches up with a moved default branch. */
+  pr_update_strategy: Generated<PrUpdateStrategy>;
+  /** The project's cap on CI rounds per PR run; null follows BOTTEGA_MAX_CI_ROUNDS. */
+  pr_max_ci_rounds: Generated<number | null>;
 }
 
 export type CloneStatus = 'cloning' | 'failed';
@@ -72,6 +87,16 @@ export interface TasksTable {
   pr_ci_state: Generated<PrCiState | null>;
   /** Why the last PR agent run ended without `pr-complete`; null otherwise. */
   pr_stop_reason: Generated<string | null>;
+  /** The pull request's mergeability as last read from GitHub; null before. */
+  pr_mergeable: Generated<PrMergeable | null>;
+  /** JSON array of the files conflicting with the default branch (when CONFLICTING); null otherwise. */
+  pr_conflict_files: Generated<string | null>;
+  /** Counts of `pr_ci_rounds` and `pr_review_threads` rows, kept for the board card. */
+  pr_ci_rounds: Generated<number>;
+  pr_threads_total: Generated<number>;
+  pr_threads_open: Generated<number>;
+  /** What stands behind a block beyond its reason (a failing log excerpt, conflicting files). */
+  block_detail: Generated<string | null>;
   branch_name: string | null;
   worktree_path: string | null;
   workspace_status: Generated<WorkspaceStatus>;
@@ -202,6 +227,42 @@ export interface Database {
   usage_records: UsageRecordsTable;
   model_prices: ModelPricesTable;
   project_allowed_hosts: ProjectAllowedHostsTable;
+  pr_ci_rounds: PrCiRoundsTable;
+  pr_review_threads: PrReviewThreadsTable;
+}
+
+/** One CI round of a task's pull request: the checks of one pushed head commit. */
+export interface PrCiRoundsTable {
+  id: Generated<number>;
+  task_id: number;
+  round: number;
+  head_sha: string;
+  state: CiRoundState;
+  /** JSON array of failing check names. */
+  failing_checks: Generated<string>;
+  log_excerpt: string | null;
+  details_url: string | null;
+  agent_run_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A review thread of a task's pull request as last read from GitHub. */
+export interface PrReviewThreadsTable {
+  task_id: number;
+  thread_id: string;
+  path: string;
+  line: number | null;
+  author: string;
+  body: string;
+  url: string;
+  resolved: Bool;
+  reply_count: number;
+  last_reply_author: string | null;
+  last_reply_body: string | null;
+  /** Order on the pull request (GitHub's order of threads). */
+  position: number;
+  updated_at: string;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -12,6 +12,7 @@ import { up as projectRolesAndClones } from './0008_project_roles_and_clones';
 import { up as projectAllowedHosts } from './0009_project_allowed_hosts';
 import { up as taskPrOutcome } from './0010_task_pr_outcome';
 import { up as perTurnCosts } from './0011_per_turn_costs';
+import { up as pullRequestStage } from './0012_pull_request_stage';
 
 export interface Migration {
   name: string;
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   { name: '0009_project_allowed_hosts', up: projectAllowedHosts },
   { name: '0010_task_pr_outcome', up: taskPrOutcome },
   { name: '0011_per_turn_costs', up: perTurnCosts },
+  { name: '0012_pull_request_stage', up: pullRequestStage },
 ];
