@@ -17,7 +17,8 @@ import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
 import { ExecError } from '../../process/exec';
 import { onRunComplete } from '../../engine/completion';
 import { startRun } from '../../engine/run-starter';
-import { completeMergedTask, recordPullRequestUrl } from '../../engine/merge';
+import { completeMergedTask } from '../../engine/merge';
+import { enforceCiRoundCap, syncPullRequestStage } from '../../engine/pr-stage';
 import { liveRunOf } from '../../engine/transitions/runs';
 import { pullRequestClosedTransition } from '../../engine/transitions/tasks';
 import { readInstanceSettings } from '../admin/instance-settings';
@@ -268,9 +269,14 @@ async function onStatus(deps: Deps, raw: unknown): Promise<DeliveryOutcome> {
   return ciOnBranches(deps, p.repository.full_name, branches, `a commit status on ${p.sha.slice(0, 12)}`);
 }
 
+/**
+ * The pull request or its CI changed: its stage is read again and recorded; a live PR run that
+ * has spent more failed CI rounds than the cap is stopped and the task blocked (loop.md#pr-stage).
+ */
 async function refreshCi(deps: Deps, { project, task }: TaskScope): Promise<DeliveryOutcome> {
-  const lookup = await recordPullRequestUrl(deps, project, task);
+  const lookup = await syncPullRequestStage(deps, project, task);
   if (lookup.kind !== 'found') return ignored(`no pull request to read for task ${task.id}`);
+  await enforceCiRoundCap(deps, project, task, lookup);
   return { status: 'ci', taskId: task.id, ci: lookup.pr.ci };
 }
 
