@@ -1,0 +1,165 @@
+// Recording a pull request's stage (docs/behaviour/loop.md#pr-stage) against the local GitHub with the real
+// gh and git: two pushes whose scripted Actions runs fail (with a log) and pass are two CI rounds,
+// the failing one's log excerpt read once and kept; a default branch that moved under the pull
+// request makes it CONFLICTING with the files named; and a PR run ending there blocks the task
+// with the reason and its detail.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ciFails, ciPasses, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
+import type { ProjectRow, TaskRow } from '../db/schema';
+import { runGit } from '../forge/git';
+import { createTestContext, type TestContext } from '../testing/context';
+import { TEST_GIT_IDENTITY, initRepo } from '../testing/git';
+import { useGitHub } from '../testing/github-env';
+import { blockOnPullRequestStage, enforceCiRoundCap, syncPullRequestStage } from './pr-stage';
+
+let ctx: TestContext;
+let gh: FakeGitHub;
+let restoreEnv: () => void = () => undefined;
+let repo: string;
+let project: ProjectRow;
+let task: TaskRow;
+let branch: string;
+
+beforeEach(async () => {
+  ctx = await createTestContext();
+  gh = await startFakeGitHub();
+  restoreEnv = useGitHub(gh);
+  repo = await initRepo(join(ctx.home, 'repos', 'app'), {
+    files: { 'greet.js': 'export function greet(name) {\n  return "Hello, " + name;\n}\n' },
+  });
+  await gh.createRepo('acme', 'app', { fromDir: repo });
+  await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'app')], { cwd: repo });
+  await runGit(['fetch', '-q', 'origin'], { cwd: repo });
+  const owner = await ctx.user();
+  project = await ctx.project({ members: [owner], repoPath: repo });
+  task = await ctx.task(project, owner);
+  branch = `task/${task.id}-greet`;
+  task = await ctx.deps.db
+    .updateTable('tasks')
+    .set({ branch_name: branch })
+    .where('id', '=', task.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await runGit(['checkout', '-q', '-b', branch], { cwd: repo });
+});
+afterEach(async () => {
+  restoreEnv();
+  await ctx.close();
+  await gh.close();
+});
+
+/** Commits `content` as greet.js on the checked-out branch and pushes it; returns the commit. */
+async function commitAndPush(content: string, message: string, ref = branch): Promise<string> {
+  await writeFile(join(repo, 'greet.js'), content);
+  await runGit([...TEST_GIT_IDENTITY, 'commit', '-q', '-am', message], { cwd: repo });
+  await runGit(['push', '-q', 'origin', `HEAD:refs/heads/${ref}`], { cwd: repo });
+  return (await runGit(['rev-parse', 'HEAD'], { cwd: repo })).trim();
+}
+
+const taskRow = () => ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
+const rounds = () => ctx.deps.db.selectFrom('pr_ci_rounds').selectAll().where('task_id', '=', task.id).orderBy('round').execute();
+const logReads = () => gh.requests.filter((r) => r.kind === 'rest' && /\/actions\/(runs|jobs)\/\d+\/logs$/.test(r.path)).length;
+
+it('records one round per pushed commit with the failing log excerpt, read once', async () => {
+  const first = await commitAndPush('export function greet(name) {\n  return `Hello, ${name}`;\n}\n', 'Use a template literal');
+  await gh.ci.run('acme', 'app', first, ciFails('test', 'Run npm test', 'not ok 1 - greets Ada\n# fail 1'));
+  const pr = await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  const second = await commitAndPush('export function greet(name) {\n  return `Hello, ${name}!`;\n}\n', 'Fix the greeting');
+  await gh.ci.run('acme', 'app', second, ciPasses());
+
+  const lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect(lookup).toMatchObject({ kind: 'found', pr: { number: pr.number, mergeable: 'MERGEABLE', ci: 'success', headSha: second } });
+  const recorded = await rounds();
+  expect(recorded.map((r) => [r.round, r.head_sha, r.state, JSON.parse(r.failing_checks)])).toEqual([
+    [1, first, 'failure', ['test']],
+    [2, second, 'success', []],
+  ]);
+  expect(recorded[0]?.log_excerpt).toContain('not ok 1 - greets Ada\n# fail 1');
+  expect(recorded[0]?.log_excerpt).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  expect(recorded[0]?.details_url).toMatch(/\/acme\/app\/actions\/runs\/\d+$/);
+  expect(recorded[1]?.log_excerpt).toBeNull();
+  expect(await taskRow()).toMatchObject({
+    pr_url: `http://github.localhost/acme/app/pull/${pr.number}`,
+    pr_ci_state: 'success',
+    pr_mergeable: 'MERGEABLE',
+    pr_conflict_files: null,
+    pr_ci_rounds: 2,
+    pr_threads_total: 0,
+    pr_threads_open: 0,
+  });
+
+  // Read again: the rounds stay, their numbers too, and the log is not fetched a second time.
+  const reads = logReads();
+  expect(reads).toBeGreaterThan(0);
+  await syncPullRequestStage(ctx.deps, project, task);
+  expect(logReads()).toBe(reads);
+  expect((await rounds()).map((r) => r.round)).toEqual([1, 2]);
+  // A passing pull request ending a run blocks nothing.
+  expect(await blockOnPullRequestStage(ctx.deps, project, await taskRow(), lookup)).toBe(false);
+});
+
+it('names the files a pull request conflicts on, and a run ending there blocks the task with them', async () => {
+  await commitAndPush('export function greet(name) {\n  return `Hi, ${name}`;\n}\n', 'Say hi');
+  const pr = await gh.createPullRequest('acme', 'app', { head: branch, title: 'Hi' });
+  // Meanwhile the default branch changed the same line.
+  await runGit(['checkout', '-q', 'main'], { cwd: repo });
+  await commitAndPush('export function greet(name) {\n  return "Welcome, " + name;\n}\n', 'Welcome instead', 'main');
+  await runGit(['checkout', '-q', branch], { cwd: repo });
+  await runGit(['fetch', '-q', 'origin'], { cwd: repo });
+
+  const lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect(lookup).toMatchObject({ kind: 'found', pr: { mergeable: 'CONFLICTING', baseBranch: 'main' }, conflictFiles: ['greet.js'] });
+  expect(await taskRow()).toMatchObject({ pr_mergeable: 'CONFLICTING', pr_conflict_files: '["greet.js"]' });
+
+  expect(await blockOnPullRequestStage(ctx.deps, project, await taskRow(), lookup)).toBe(true);
+  expect(await taskRow()).toMatchObject({
+    workflow_blocked: 1,
+    block_reason: `Pull request #${pr.number} conflicts with main in greet.js.`,
+    block_detail: 'greet.js',
+  });
+});
+
+it('blocks a run that ends with CI still failing, with the last failing log as its detail', async () => {
+  const sha = await commitAndPush('export function greet() {\n  return "Hello";\n}\n', 'Drop the name');
+  await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  await gh.ci.run('acme', 'app', sha, ciFails('test', 'Run npm test', 'AssertionError: expected "Hello" to be "Hello, Ada"'));
+
+  const lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect(await blockOnPullRequestStage(ctx.deps, project, await taskRow(), lookup)).toBe(true);
+  const row = await taskRow();
+  expect(row.block_reason).toBe('CI is still failing after 1 round (the limit is 3): job `test` failed.');
+  expect(row.block_detail).toContain('AssertionError: expected "Hello" to be "Hello, Ada"');
+  expect(row.pr_ci_state).toBe('failure');
+});
+
+it('stops a live PR run that spent more failed rounds than the project allows, and blocks the task', async () => {
+  await ctx.deps.db.updateTable('projects').set({ pr_max_ci_rounds: 1 }).where('id', '=', project.id).execute();
+  project = await ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
+  const run = await ctx.run(task, await ctx.conversation(task), 'running');
+  await ctx.deps.db.updateTable('agent_runs').set({ agent_type: 'pr' }).where('id', '=', run.id).execute();
+
+  const first = await commitAndPush('export const greet = () => "a";\n', 'Try a');
+  await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  await gh.ci.run('acme', 'app', first, ciFails('test', 'Run npm test', 'first failure'));
+  let lookup = await syncPullRequestStage(ctx.deps, project, task);
+  // One failed round is within the cap of 1.
+  expect(await enforceCiRoundCap(ctx.deps, project, task, lookup)).toBe(false);
+  expect((await taskRow()).workflow_blocked).toBe(0);
+
+  const second = await commitAndPush('export const greet = () => "b";\n', 'Try b');
+  await gh.ci.run('acme', 'app', second, ciFails('test', 'Run npm test', 'second failure'));
+  lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect((await rounds()).map((r) => [r.round, r.state, r.agent_run_id])).toEqual([
+    [1, 'failure', run.id],
+    [2, 'failure', run.id],
+  ]);
+  expect(await enforceCiRoundCap(ctx.deps, project, task, lookup)).toBe(true);
+  await ctx.deps.background.drain();
+  expect(await taskRow()).toMatchObject({
+    workflow_blocked: 1,
+    block_reason: 'CI is still failing after 2 rounds (the limit is 1): job `test` failed; the PR agent was stopped at the limit.',
+  });
+  expect((await taskRow()).block_detail).toContain('second failure');
+});
