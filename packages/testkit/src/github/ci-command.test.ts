@@ -58,6 +58,13 @@ describe('runCommand', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('kills a command when its signal aborts', async () => {
+    const stop = new AbortController();
+    const running = runCommand(['node', '-e', 'setTimeout(() => {}, 60000)'], dir, env(), 60_000, stop.signal);
+    setTimeout(() => stop.abort(), 200);
+    expect(await running).toMatchObject({ code: null, timedOut: false });
+  });
+
   it('reports a program that does not exist', async () => {
     const r = await runCommand(['no-such-program-here'], dir, env(), 10_000);
     expect(r.spawnError).toMatch(/ENOENT/);
