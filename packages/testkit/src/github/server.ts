@@ -270,10 +270,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const repoKey = pushKey(event.owner, event.repo, '');
     const matching = outcome ? [] : [...commandCi].filter((c) => c.repoKey === repoKey && matchesBranch(c.branch, branch));
     if (!outcome && matching.length === 0) return;
+    nextPush.delete(key);
     const repo = state.repo(event.owner, event.repo);
     const context: RunContext = { headBranch: branch, commit: await reader().commit(repo, sha) };
     if (outcome) {
-      nextPush.delete(key);
       await runCi(repo, sha, context, outcome);
       return;
     }
