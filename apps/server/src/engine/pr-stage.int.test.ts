@@ -9,6 +9,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ciFails, ciPasses, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
 import type { ProjectRow, TaskRow } from '../db/schema';
 import { runGit } from '../forge/git';
+import { execFileChecked } from '../process/exec';
 import { createTestContext, type TestContext } from '../testing/context';
 import { TEST_GIT_IDENTITY, initRepo } from '../testing/git';
 import { useGitHub } from '../testing/github-env';
@@ -80,6 +81,7 @@ it('records one round per pushed commit with the failing log excerpt, read once'
   expect(recorded[0]?.log_excerpt).not.toMatch(/\d{4}-\d\d-\d\dT/);
   expect(recorded[0]?.details_url).toMatch(/\/acme\/app\/actions\/runs\/\d+$/);
   expect(recorded[1]?.log_excerpt).toBeNull();
+  expect(gh.gaps).toEqual([]);
   expect(await taskRow()).toMatchObject({
     pr_url: `http://github.localhost/acme/app/pull/${pr.number}`,
     pr_ci_state: 'success',
@@ -98,6 +100,55 @@ it('records one round per pushed commit with the failing log excerpt, read once'
   expect((await rounds()).map((r) => r.round)).toEqual([1, 2]);
   // A passing pull request ending a run blocks nothing.
   expect(await blockOnPullRequestStage(ctx.deps, project, await taskRow(), lookup)).toBe(false);
+});
+
+it('records the review threads with their replies, resolved or not, and counts them on the task', async () => {
+  await commitAndPush('export function greet(name) {\n  return `Hello, ${name}`;\n}\n', 'Use a template literal');
+  const pr = await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  gh.addCollaborator('acme', 'app', 'alice', 'write');
+  const review = await gh.addReview('acme', 'app', pr.number, {
+    user: 'alice',
+    state: 'changes_requested',
+    body: 'Two things',
+    comments: [
+      { path: 'greet.js', line: 2, body: 'Say hello to the world when no name is given.' },
+      { path: 'greet.js', line: 1, body: 'Export it as default too.' },
+    ],
+  });
+  const first = await syncPullRequestStage(ctx.deps, project, task);
+  const ids = first.kind === 'found' ? (first.threads ?? []).map((t) => t.id) : [];
+  expect(ids).toHaveLength(2);
+  expect(first.kind === 'found' && first.threads?.map((t) => t.comments[0]?.databaseId)).toEqual(review.commentIds);
+  // Bottega's own reads are all modelled by the local GitHub.
+  expect(gh.gaps).toEqual([]);
+
+  // The agent replies on the first thread and resolves it, as its prompt says.
+  await execFileChecked('gh', [
+    'api',
+    `repos/acme/app/pulls/${pr.number}/comments/${review.commentIds[0]}/replies`,
+    '-f',
+    'body=Done: greets the world.',
+  ]);
+  await execFileChecked('gh', [
+    'api',
+    'graphql',
+    '-f',
+    'query=mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}',
+    '-f',
+    `id=${ids[0]}`,
+  ]);
+  await syncPullRequestStage(ctx.deps, project, task);
+  const threads = await ctx.deps.db
+    .selectFrom('pr_review_threads')
+    .selectAll()
+    .where('task_id', '=', task.id)
+    .orderBy('position')
+    .execute();
+  expect(threads.map((t) => [t.thread_id, t.path, t.line, t.author, t.resolved, t.reply_count, t.last_reply_body])).toEqual([
+    [ids[0], 'greet.js', 2, 'alice', 1, 1, 'Done: greets the world.'],
+    [ids[1], 'greet.js', 1, 'alice', 0, 0, null],
+  ]);
+  expect(await taskRow()).toMatchObject({ pr_threads_total: 2, pr_threads_open: 1 });
 });
 
 it('names the files a pull request conflicts on, and a run ending there blocks the task with them', async () => {

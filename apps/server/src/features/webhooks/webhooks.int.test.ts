@@ -178,7 +178,7 @@ describe('with a webhook secret', () => {
     await settle();
     const prompt = JSON.stringify(w.fake.modelRequests()[requestsBefore]?.body);
     expect(prompt).toContain('A review of the pull request by @ada (changes requested');
-    expect(prompt).toMatch(/1\. `greet\.js`, line 2 \(new side\) — @ada[^\\]* · comment \d+/);
+    expect(prompt).toMatch(/1\. `greet\.js`, line 2 \(new side\) — @ada · thread `PRRT_[^`]+` · comment \d+/);
     expect((await runs()).map((r) => [r.agentType, r.trigger])).toEqual([['pr', 'webhook']]);
   });
 
