@@ -23,6 +23,8 @@ export interface PromptVars {
   planTemplatePath?: string;
   devServerPort?: string;
   prStatus?: string;
+  maxCiRounds?: string;
+  updateStrategy?: string;
   feedback?: string;
   revisionNote?: string;
 }
@@ -40,6 +42,9 @@ export function renderRole(name: string, vars: PromptVars): string {
     planTemplatePath: '/nonexistent/plan-template.md',
     devServerPort: '4107',
     prStatus: 'There is no pull request for branch bottega/task-7 in acme/widgets yet.',
+    maxCiRounds: '3',
+    updateStrategy:
+      'This project brings a branch up to date by **rebasing**. Run `git fetch origin main`, then\n  `git rebase origin/main`; once every conflict is resolved, finish the rebase\n  (`git rebase --continue`) and push with `git push --force-with-lease origin bottega/task-7`.',
     feedback: '',
     revisionNote: '',
     ...vars,
