@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPrompt } from '../../../../apps/server/src/prompts/registry';
 import { renderPrompt } from '../../../../apps/server/src/prompts/render';
+import { updateStrategySection } from '../../../../apps/server/src/engine/prompts';
 import { assistant, request, toolResult, toolUse, user } from '../anthropic/brain.fixture';
 import type { Brain } from '../anthropic/brain';
 import type { MessagesRequest, WireMessage } from '../anthropic/wire';
@@ -23,16 +24,19 @@ export interface PromptVars {
   planTemplatePath?: string;
   devServerPort?: string;
   prStatus?: string;
-  maxCiRounds?: string;
-  updateStrategy?: string;
   feedback?: string;
   revisionNote?: string;
+  /** The CI fix-round cap the PR prompts state (default 3). */
+  maxCiRounds?: string;
+  /** How the project brings a branch up to date (default rebase), as the server renders it. */
+  strategy?: 'rebase' | 'merge';
 }
 
 /** One of Bottega's default prompts (by registry name) rendered with these values. */
 export function renderRole(name: string, vars: PromptVars): string {
   const def = findPrompt(name);
   if (!def) throw new Error(`no prompt named ${name}`);
+  const { strategy = 'rebase', ...rest } = vars;
   return renderPrompt(def.defaultContent, {
     taskId: '7',
     taskTitle: 'Add a greeting',
@@ -42,12 +46,11 @@ export function renderRole(name: string, vars: PromptVars): string {
     planTemplatePath: '/nonexistent/plan-template.md',
     devServerPort: '4107',
     prStatus: 'There is no pull request for branch bottega/task-7 in acme/widgets yet.',
-    maxCiRounds: '3',
-    updateStrategy:
-      'This project brings a branch up to date by **rebasing**. Run `git fetch origin main`, then\n  `git rebase origin/main`; once every conflict is resolved, finish the rebase\n  (`git rebase --continue`) and push with `git push --force-with-lease origin bottega/task-7`.',
     feedback: '',
     revisionNote: '',
-    ...vars,
+    maxCiRounds: '3',
+    updateStrategy: updateStrategySection(strategy, vars.baseBranch ?? 'main', vars.branch ?? 'bottega/task-7'),
+    ...rest,
   });
 }
 
