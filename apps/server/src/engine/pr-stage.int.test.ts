@@ -213,4 +213,10 @@ it('stops a live PR run that spent more failed rounds than the project allows, a
     block_reason: 'CI is still failing after 2 rounds (the limit is 1): job `test` failed; the PR agent was stopped at the limit.',
   });
   expect((await taskRow()).block_detail).toContain('second failure');
+  expect(
+    await ctx.deps.db.selectFrom('agent_runs').select(['status', 'failure_reason']).where('id', '=', run.id).executeTakeFirst(),
+  ).toEqual({
+    status: 'failed',
+    failure_reason: 'stopped at the CI-round limit (2 failed rounds, the limit is 1)',
+  });
 });
