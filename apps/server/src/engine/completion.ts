@@ -18,7 +18,7 @@ export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
   const done = await completeRunTransition(deps, runId);
   if (!done) return;
   const { run, task } = done;
-  if (run.agent_type === 'pr' || run.agent_type === 'yolo') await recordPullRequestOutcome(deps, task);
+  if (run.agent_type === 'pr' || run.agent_type === 'yolo') await recordPullRequestOutcome(deps, task, run.id);
   if (task.status === 'completed' || run.started_by === null) return;
   const actor = await deps.db.selectFrom('users').select(['is_technical', 'is_active']).where('id', '=', run.started_by).executeTakeFirst();
   if (!actor || actor.is_active !== 1) return;
@@ -54,11 +54,11 @@ export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
  * the reason and its detail (docs/behaviour/loop.md#pr-stage); otherwise its reason goes on the
  * task (docs/behaviour/loop.md#pr-outcome).
  */
-async function recordPullRequestOutcome(deps: Deps, task: TaskRow): Promise<void> {
+async function recordPullRequestOutcome(deps: Deps, task: TaskRow, runId: number): Promise<void> {
   if (task.status === 'completed') return;
   const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirst();
   if (!project) return;
-  const lookup = await syncPullRequestStage(deps, project, task);
+  const lookup = await syncPullRequestStage(deps, project, task, runId);
   // A blocked YOLO run already says why it stopped (the block banner).
   if (task.pr_agent_complete === 1 || task.workflow_blocked === 1) return;
   if (await blockOnPullRequestStage(deps, project, task, lookup)) return;

@@ -105,9 +105,15 @@ export function conflictBlockReason(prNumber: number, base: string, files: reado
 
 /**
  * Reads the task's pull request from GitHub and records its stage. Never throws: what could not be
- * read is logged, and the answer says why nothing was found.
+ * read is logged, and the answer says why nothing was found. New rounds are credited to the live PR
+ * run, or to `endedRunId` — the PR run whose end this sync records (it is no longer live by then).
  */
-export async function syncPullRequestStage(deps: SyncDeps, project: ProjectRow, task: TaskRow): Promise<PullRequestStageLookup> {
+export async function syncPullRequestStage(
+  deps: SyncDeps,
+  project: ProjectRow,
+  task: TaskRow,
+  endedRunId: number | null = null,
+): Promise<PullRequestStageLookup> {
   if (!task.branch_name) return { kind: 'no-branch' };
   const branch = task.branch_name;
   try {
@@ -117,7 +123,7 @@ export async function syncPullRequestStage(deps: SyncDeps, project: ProjectRow, 
     if (!read) return { kind: 'no-pull-request', slug: repo.slug };
     const { pr, rollup } = read;
     const live = await liveRunOf(deps.db, task.id);
-    const liveRunId = live && (live.agent_type === 'pr' || live.agent_type === 'yolo') ? live.id : null;
+    const liveRunId = live && (live.agent_type === 'pr' || live.agent_type === 'yolo') ? live.id : endedRunId;
 
     const runs = await listWorkflowRuns(repo, branch).catch((err: unknown) => {
       deps.logger.warn({ err, taskId: task.id }, 'could not list the workflow runs of the pull request');
