@@ -15,10 +15,18 @@ export const PR_STEPS = {
   create: 'Open the pull request',
   poll: 'Wait, then read the CI checks and mergeability',
   logs: 'Fetch the failed CI logs',
-  fix: (path: string) => `Fix CI in ${path}`,
+  /** Round 1's step keeps the plain name; later rounds say which round. */
+  fix: (path: string, round = 1) => (round > 1 ? `Fix CI in ${path} (round ${round})` : `Fix CI in ${path}`),
   pushFix: 'Commit and push the CI fix',
   rebase: 'Rebase onto the base branch',
+  merge: 'Merge the base branch in',
+  conflicts: 'List the conflicted files',
+  resolve: (path: string) => `Resolve the conflict in ${path}`,
+  continue: 'Finish the update after resolving the conflicts',
+  updateTests: 'Run the tests on the updated branch',
+  abort: 'Abort the update',
   forcePush: 'Force-push the rebased branch',
+  pushMerge: 'Push the merged branch',
   signal: 'Signal that the pull request is complete',
   report: 'Write the pull request report',
 } as const;
@@ -51,7 +59,7 @@ export function reportAction(ctx: RoleContext, failed: string, next: string): Ac
     '',
     `- What failed: ${failed}`,
     `- Last pull request state: ${describeView(lastView(ctx))}`,
-    `- What was tried: ${rounds} CI fix round(s), ${ctx.steps.count(PR_STEPS.rebase)} rebase(s), ${ctx.steps.count(PR_STEPS.poll)} poll(s).`,
+    `- What was tried: ${rounds} CI fix round(s), ${ctx.steps.count(PR_STEPS.rebase)} rebase(s), ${ctx.steps.count(PR_STEPS.merge)} merge(s) of the base branch, ${ctx.steps.count(PR_STEPS.poll)} poll(s).`,
     `- Next step for a human: ${next}`,
     '',
   ].join('\n');

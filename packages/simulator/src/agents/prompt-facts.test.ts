@@ -71,6 +71,20 @@ describe('readPromptFacts', () => {
     expect(facts.prStatus).toBe('Pull request #4 is OPEN.');
     expect(readPromptFacts(renderRole('yolo', { ...vars, prStatus: 'none yet' }), 'yolo').prStatus).toBe('none yet');
   });
+
+  it('reads the CI fix-round cap and the update strategy of the PR prompts', () => {
+    for (const name of ['pr', 'pr-feedback', 'yolo']) {
+      const prompt = renderRole(name, vars);
+      const facts = readPromptFacts(prompt, detectRole(prompt) ?? 'pr');
+      expect(facts.maxCiRounds, name).toBeGreaterThanOrEqual(1);
+    }
+    const pr = renderRole('pr', vars).replace(/At most \*\*\d+\*\* fix rounds in all\./, 'At most **5** fix rounds in all.');
+    expect(readPromptFacts(pr, 'pr').maxCiRounds).toBe(5);
+    expect(readPromptFacts('# Pull-request agent\n', 'pr').maxCiRounds).toBeUndefined();
+    expect(readPromptFacts('This project brings a branch up to date by **merging**.', 'pr').updateStrategy).toBe('merge');
+    expect(readPromptFacts('This project brings a branch up to date by **rebasing**.', 'pr').updateStrategy).toBe('rebase');
+    expect(readPromptFacts('# Pull-request agent\n', 'pr').updateStrategy).toBeUndefined();
+  });
 });
 
 describe('findSignalCommand', () => {
