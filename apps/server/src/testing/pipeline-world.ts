@@ -1,12 +1,20 @@
 // The world of the whole-pipeline tests: a small greeter repository whose test
 // suite fails until greetFr is right, the task request the role brain follows
 // (a buggy first version the review catches, then the fix), a local GitHub
-// with the repository as `origin` and a CI check that is pending for a moment
-// and then passes on every pushed branch, and the helpers to drive the loop.
+// with the repository as `origin` and CI on every pushed task branch — by
+// default a check that is pending for a moment and then passes, or a real
+// command run on a checkout of each pushed commit — and the helpers to drive
+// the loop, or to start straight at the pull-request stage.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
-import { createRoleBrain, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
+import { ciFails, createRoleBrain, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub, type PushEvent } from '@bottega/testkit';
+import type { Config } from '../config';
 import { runGit } from '../forge/git';
+import { execFileCapture } from '../process/exec';
 import { startChatWorld, type ChatWorld } from './chat-world';
+import { TEST_GIT_IDENTITY } from './git';
 import { useGitHub } from './github-env';
 
 export const GREETER_REPO = {
@@ -25,39 +33,113 @@ export const GREETER_REQUEST = taskRequest({
   fixes: { 'greet.js': FIXED_GREET },
 });
 
+/** The GitHub repository of the world. */
+export const OWNER = 'acme';
+export const REPO = 'greeter';
+
+/** CI's job and the step that runs the command (what `gh run view --log-failed` names). */
+export const CI_JOB = 'test';
+export const CI_STEP = 'Run the tests';
+
+export interface PipelineWorldOptions {
+  /** How long the default check stays pending. */
+  ciMs?: number;
+  /**
+   * CI runs this shell command on a checkout of each pushed commit of a task
+   * branch (job `test`, step `Run the tests`): it passes when the command
+   * exits 0, else it fails with the command's output as the step's log.
+   */
+  ciCommand?: string;
+  /** The task's request (default GREETER_REQUEST). */
+  taskDescription?: string;
+  config?: Partial<Config>;
+}
+
 export interface PipelineWorld {
   w: ChatWorld;
   gh: FakeGitHub;
+  /** The task's worktree and branch. */
+  worktree: string;
+  branch: string;
   /** A JSON call as the task's owner. */
   api<T>(method: string, path: string, json?: unknown): Promise<T>;
   task(): Promise<TaskDto>;
   /** Waits until no run of the task is live; the runs, oldest first. */
   settle(): Promise<AgentRunDto[]>;
+  /** Writes files in the task's worktree and commits them (the implemented work, before a `pr` run). */
+  commitWork(files: Record<string, string>, message?: string): Promise<void>;
+  /** Pushes a commit with these files to the default branch of the GitHub repository (someone else's change). */
+  pushToMain(files: Record<string, string>, message: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startPipelineWorld(opts: { ciMs?: number } = {}): Promise<PipelineWorld> {
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, path);
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, content);
+  }
+}
+
+/** CI of one pushed commit: `command` on a checkout of it, its outcome and output as an Actions run. */
+async function runCommandCi(gh: FakeGitHub, push: PushEvent, command: string): Promise<void> {
+  const sha = push.after ?? '';
+  const dir = await mkdtemp(join(tmpdir(), 'bottega-ci-'));
+  try {
+    const archive = await execFileCapture('sh', [
+      '-c',
+      `git --git-dir="$1" archive "$2" | tar -x -C "$3"`,
+      'ci',
+      gh.repoPath(OWNER, REPO),
+      sha,
+      dir,
+    ]);
+    if (archive.code !== 0) throw new Error(`checking out ${sha} for CI failed: ${archive.stderr}`);
+    const run = await execFileCapture('sh', ['-c', `${command} 2>&1`], { cwd: dir, timeoutMs: 60_000 });
+    const log = `$ ${command}\n${run.stdout.trimEnd()}`;
+    await gh.ci.run(
+      OWNER,
+      REPO,
+      sha,
+      run.code === 0 ? { workflow: 'CI', jobs: [{ name: CI_JOB, steps: [{ name: CI_STEP, log }] }] } : ciFails(CI_JOB, CI_STEP, log),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function startPipelineWorld(opts: PipelineWorldOptions = {}): Promise<PipelineWorld> {
   const gh = await startFakeGitHub();
   const restoreEnv = useGitHub(gh);
-  const w = await startChatWorld({ brain: createRoleBrain(), repoFiles: GREETER_REPO, taskDescription: GREETER_REQUEST });
+  const w = await startChatWorld({
+    brain: createRoleBrain(),
+    repoFiles: GREETER_REPO,
+    taskDescription: opts.taskDescription ?? GREETER_REQUEST,
+    ...(opts.config ? { config: opts.config } : {}),
+  });
   const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
-  await gh.createRepo('acme', 'greeter', { fromDir: project.repo_path });
-  await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'greeter')], { cwd: project.repo_path });
+  await gh.createRepo(OWNER, REPO, { fromDir: project.repo_path });
+  await runGit(['remote', 'add', 'origin', gitRemoteUrl(OWNER, REPO)], { cwd: project.repo_path });
+  const ciCommand = opts.ciCommand;
   gh.onPush(async (push) => {
     if (!push.after || push.ref === 'refs/heads/main') return;
+    if (ciCommand !== undefined) return runCommandCi(gh, push, ciCommand);
     const sha = push.after;
-    await gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'in_progress' }]);
+    await gh.setChecks(OWNER, REPO, sha, [{ name: 'test', status: 'in_progress' }]);
     setTimeout(
-      () =>
-        void gh.setChecks('acme', 'greeter', sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined),
+      () => void gh.setChecks(OWNER, REPO, sha, [{ name: 'test', status: 'completed', conclusion: 'success' }]).catch(() => undefined),
       opts.ciMs ?? 2000,
     );
   });
+  const worktree = w.task.worktreePath ?? '';
+  const branch = w.task.branchName ?? '';
   const api = async <T>(method: string, path: string, json?: unknown): Promise<T> =>
     (await w.ctx.request(method, path, { as: w.owner, ...(json === undefined ? {} : { json }) })).json() as Promise<T>;
   return {
     w,
     gh,
+    worktree,
+    branch,
     api,
     task: async () => (await api<{ task: TaskDto }>('GET', `/api/tasks/${w.task.id}`)).task,
     async settle() {
@@ -68,6 +150,23 @@ export async function startPipelineWorld(opts: { ciMs?: number } = {}): Promise<
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error('the pipeline did not settle');
+    },
+    async commitWork(files, message = 'Implement the task') {
+      await writeFiles(worktree, files);
+      await runGit(['add', '-A'], { cwd: worktree });
+      await runGit([...TEST_GIT_IDENTITY, 'commit', '-q', '-m', message], { cwd: worktree });
+    },
+    async pushToMain(files, message) {
+      const dir = await mkdtemp(join(tmpdir(), 'bottega-main-'));
+      try {
+        await runGit(['clone', '-q', gitRemoteUrl(OWNER, REPO), dir], { cwd: tmpdir() });
+        await writeFiles(dir, files);
+        await runGit(['add', '-A'], { cwd: dir });
+        await runGit([...TEST_GIT_IDENTITY, 'commit', '-q', '-m', message], { cwd: dir });
+        await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: dir });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
     async close() {
       restoreEnv();
