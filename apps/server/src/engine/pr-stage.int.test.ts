@@ -5,7 +5,7 @@
 // the PR stage: the implemented work is committed in the worktree and a `pr`
 // run is started through the API.
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import type { PrSettingsResponse, PullRequestStageDto, PullRequestStageResponse, TaskDto } from '@bottega/protocol';
+import type { AgentRunDto, PrSettingsResponse, PullRequestStageDto, PullRequestStageResponse, TaskDto } from '@bottega/protocol';
 import { taskRequest } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
@@ -41,13 +41,24 @@ const branchFile = (world: PipelineWorld, path: string) =>
   runGit(['show', `${world.branch}:${path}`], { cwd: world.gh.repoPath(OWNER, REPO) });
 const logFetches = (world: PipelineWorld) => world.gh.requests.filter((r) => /\/actions\/runs\/\d+\/logs$/.test(r.path)).length;
 
+/** The shell commands the agent ran in a run, in order. */
+async function agentCommands(world: PipelineWorld, run: AgentRunDto | undefined): Promise<string[]> {
+  const messages = await world.w.ctx.deps.harness.store.all(run?.conversationId ?? 0);
+  return messages.flatMap((m) => (m.type === 'tool_use' && m.name === 'Bash' ? [String((m.input as { command?: unknown }).command)] : []));
+}
+/** Which of the agent's commands fetched a failing log (`l`) or wrote a fix and pushed it (`p`), in order. */
+const logsAndPushes = (commands: readonly string[]) =>
+  commands.flatMap((c) => (c.includes('--log-failed') ? ['l'] : /: fix CI'.*&& git push origin /.test(c) ? ['p'] : [])).join('');
+
 it('reads the failing log of a red CI run, fixes the code, pushes, and goes in review once CI is green', { timeout: 120_000 }, async () => {
   const w = await world(taskRequest({ summary: SUMMARY, ciFixes: { 'greet.js': FIXED_GREET } }));
   await w.commitWork({ 'greet.js': BUGGY_GREET });
   await startPr(w);
   const runs = await w.settle();
   expect(runs.map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
-  expect(logFetches(w)).toBe(1);
+  // The agent read the failing log (the fake served it) before it pushed its fix.
+  expect(logsAndPushes(await agentCommands(w, runs[0]))).toBe('lp');
+  expect(logFetches(w)).toBeGreaterThanOrEqual(1);
   expect(await branchFile(w, 'greet.js')).toBe(FIXED_GREET);
   expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true, prCiRounds: 2, prMergeable: 'MERGEABLE' });
   const pr = await stage(w);
@@ -71,9 +82,10 @@ it('blocks the task after the project’s cap of CI fix rounds, with the failing
   expect(((await saved.json()) as PrSettingsResponse).prSettings).toMatchObject({ maxCiRounds: 2, effectiveMaxCiRounds: 2 });
   await w.commitWork({ 'greet.js': BUGGY_GREET });
   await startPr(w);
-  expect((await w.settle()).map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
-  // The first run, then one per fix round: the agent read the log before each fix, and stopped at the cap.
-  expect(logFetches(w)).toBe(2);
+  const runs = await w.settle();
+  expect(runs.map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
+  // Two fix rounds, each after reading the failing log; the third red run hits the cap.
+  expect(logsAndPushes(await agentCommands(w, runs[0]))).toBe('lplp');
   expect(await branchFile(w, 'greet.js')).toBe(wrongGreet(2));
   const task: TaskDto = await w.task();
   expect(task).toMatchObject({ workflowBlocked: true, prAgentComplete: false, prCiRounds: 3 });

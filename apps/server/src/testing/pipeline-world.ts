@@ -9,10 +9,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AgentRunDto, TaskDto } from '@bottega/protocol';
-import { ciFails, createRoleBrain, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub, type PushEvent } from '@bottega/testkit';
+import { createRoleBrain, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
 import type { Config } from '../config';
 import { runGit } from '../forge/git';
-import { execFileCapture } from '../process/exec';
 import { startChatWorld, type ChatWorld } from './chat-world';
 import { TEST_GIT_IDENTITY } from './git';
 import { useGitHub } from './github-env';
@@ -81,33 +80,6 @@ async function writeFiles(dir: string, files: Record<string, string>): Promise<v
   }
 }
 
-/** CI of one pushed commit: `command` on a checkout of it, its outcome and output as an Actions run. */
-async function runCommandCi(gh: FakeGitHub, push: PushEvent, command: string): Promise<void> {
-  const sha = push.after ?? '';
-  const dir = await mkdtemp(join(tmpdir(), 'bottega-ci-'));
-  try {
-    const archive = await execFileCapture('sh', [
-      '-c',
-      `git --git-dir="$1" archive "$2" | tar -x -C "$3"`,
-      'ci',
-      gh.repoPath(OWNER, REPO),
-      sha,
-      dir,
-    ]);
-    if (archive.code !== 0) throw new Error(`checking out ${sha} for CI failed: ${archive.stderr}`);
-    const run = await execFileCapture('sh', ['-c', `${command} 2>&1`], { cwd: dir, timeoutMs: 60_000 });
-    const log = `$ ${command}\n${run.stdout.trimEnd()}`;
-    await gh.ci.run(
-      OWNER,
-      REPO,
-      sha,
-      run.code === 0 ? { workflow: 'CI', jobs: [{ name: CI_JOB, steps: [{ name: CI_STEP, log }] }] } : ciFails(CI_JOB, CI_STEP, log),
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 export async function startPipelineWorld(opts: PipelineWorldOptions = {}): Promise<PipelineWorld> {
   const gh = await startFakeGitHub();
   const restoreEnv = useGitHub(gh);
@@ -120,10 +92,12 @@ export async function startPipelineWorld(opts: PipelineWorldOptions = {}): Promi
   const project = await w.ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', w.projectId).executeTakeFirstOrThrow();
   await gh.createRepo(OWNER, REPO, { fromDir: project.repo_path });
   await runGit(['remote', 'add', 'origin', gitRemoteUrl(OWNER, REPO)], { cwd: project.repo_path });
-  const ciCommand = opts.ciCommand;
+  const worktree = w.task.worktreePath ?? '';
+  const branch = w.task.branchName ?? '';
+  if (opts.ciCommand !== undefined)
+    gh.ci.runOnEveryPush(OWNER, REPO, branch, { name: CI_JOB, step: CI_STEP, command: ['sh', '-c', opts.ciCommand], timeoutMs: 60_000 });
   gh.onPush(async (push) => {
-    if (!push.after || push.ref === 'refs/heads/main') return;
-    if (ciCommand !== undefined) return runCommandCi(gh, push, ciCommand);
+    if (!push.after || push.ref === 'refs/heads/main' || opts.ciCommand !== undefined) return;
     const sha = push.after;
     await gh.setChecks(OWNER, REPO, sha, [{ name: 'test', status: 'in_progress' }]);
     setTimeout(
@@ -131,8 +105,6 @@ export async function startPipelineWorld(opts: PipelineWorldOptions = {}): Promi
       opts.ciMs ?? 2000,
     );
   });
-  const worktree = w.task.worktreePath ?? '';
-  const branch = w.task.branchName ?? '';
   const api = async <T>(method: string, path: string, json?: unknown): Promise<T> =>
     (await w.ctx.request(method, path, { as: w.owner, ...(json === undefined ? {} : { json }) })).json() as Promise<T>;
   return {

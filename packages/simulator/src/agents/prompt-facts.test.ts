@@ -78,11 +78,10 @@ describe('readPromptFacts', () => {
       const facts = readPromptFacts(prompt, detectRole(prompt) ?? 'pr');
       expect(facts.maxCiRounds, name).toBeGreaterThanOrEqual(1);
     }
-    const pr = renderRole('pr', vars).replace(/At most \*\*\d+\*\* fix rounds in all\./, 'At most **5** fix rounds in all.');
-    expect(readPromptFacts(pr, 'pr').maxCiRounds).toBe(5);
+    expect(readPromptFacts(renderRole('pr', { ...vars, maxCiRounds: '5' }), 'pr').maxCiRounds).toBe(5);
     expect(readPromptFacts('# Pull-request agent\n', 'pr').maxCiRounds).toBeUndefined();
-    expect(readPromptFacts('This project brings a branch up to date by **merging**.', 'pr').updateStrategy).toBe('merge');
-    expect(readPromptFacts('This project brings a branch up to date by **rebasing**.', 'pr').updateStrategy).toBe('rebase');
+    expect(readPromptFacts(renderRole('pr-feedback', { ...vars, strategy: 'merge' }), 'pr-feedback').updateStrategy).toBe('merge');
+    expect(readPromptFacts(renderRole('yolo', { ...vars, strategy: 'rebase' }), 'yolo').updateStrategy).toBe('rebase');
     expect(readPromptFacts('# Pull-request agent\n', 'pr').updateStrategy).toBeUndefined();
   });
 });

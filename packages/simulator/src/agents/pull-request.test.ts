@@ -59,22 +59,12 @@ function gh(polls: string[], existing?: string) {
   return { seen, answer };
 }
 
-const prompt = (name = 'pr', vars: { repoSlug?: string; feedback?: string } = {}) =>
+const prompt = (name = 'pr', vars: { repoSlug?: string; feedback?: string; maxCiRounds?: string; strategy?: 'rebase' | 'merge' } = {}) =>
   renderRole(name, { documentPath: docPath, worktreePath: wt, signalCommand, ...vars });
 
 function drivePr(g: ReturnType<typeof gh>, options: RoleBrainOptions = {}, name = 'pr', vars = {}, edit = (p: string) => p) {
   return drive(createRoleBrain({ pollIntervalSeconds: 0, ...options }), edit(prompt(name, vars)), withFakeGh(bashExec(wt), g.answer));
 }
-
-/** The prompt with its CI cap set to `n` (as a project setting renders it). */
-const capAt = (n: number) => (p: string) => {
-  const capped = p.replace(/At most \*\*\d+\*\* fix rounds in all\./, `At most **${n}** fix rounds in all.`);
-  if (capped === p) throw new Error('the prompt has no CI cap line');
-  return capped;
-};
-/** The prompt with the project's update strategy line in its mergeability section. */
-const merging = (p: string) =>
-  p.replace('### Mergeability — bounded\n', '### Mergeability — bounded\n\nThis project brings a branch up to date by **merging**.\n');
 
 const git = (cmd: string) => bashExec(wt)(cmd).output;
 
@@ -178,7 +168,7 @@ describe('pull request', () => {
       view([run('COMPLETED', 'FAILURE', 42)]),
       view([run('COMPLETED', 'FAILURE', 43)]),
     ]);
-    const r = drivePr(g, {}, 'pr', {}, capAt(2));
+    const r = drivePr(g, {}, 'pr', { maxCiRounds: '2' });
     expect(r.descriptions.slice(7)).toEqual([
       PR_STEPS.poll,
       PR_STEPS.logs,
@@ -301,7 +291,7 @@ describe('a base branch that moved with a conflicting change', () => {
 
   it('merges instead when the prompt says the project merges, and pushes without force', async () => {
     await writeFile(docPath, taskRequest({ summary: 'Touch base.', resolutions: { 'base.txt': 'merged\n' }, tests: 'true' }));
-    const r = drivePr(conflicting(), {}, 'pr', {}, merging);
+    const r = drivePr(conflicting(), {}, 'pr', { strategy: 'merge' });
     expect(r.descriptions.slice(8, 14)).toEqual([
       PR_STEPS.merge,
       PR_STEPS.conflicts,
