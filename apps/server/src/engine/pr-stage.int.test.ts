@@ -6,10 +6,10 @@
 // run is started through the API.
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { AgentRunDto, PrSettingsResponse, PullRequestStageDto, PullRequestStageResponse, TaskDto } from '@bottega/protocol';
-import { taskRequest } from '@bottega/testkit';
+import { fileBlock, taskRequest } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
-import { BUGGY_GREET, FIXED_GREET, OWNER, REPO, startPipelineWorld, type PipelineWorld } from '../testing/pipeline-world';
+import { BUGGY_GREET, FIXED_GREET, GREETER_README, OWNER, REPO, startPipelineWorld, type PipelineWorld } from '../testing/pipeline-world';
 
 const SUMMARY = 'Add a French greeting, greetFr(name), next to greet.';
 /** A wrong greetFr that is new each round, so every fix round pushes a commit. */
@@ -136,4 +136,58 @@ it('blocks with the conflicting file named when the conflict cannot be resolved'
   const pr = await stage(w);
   expect(pr.mergeable).toBe('CONFLICTING');
   expect(pr.conflictFiles).toEqual(['greet.js']);
+});
+
+const SECRET = 'pr-stage-webhook-secret-0123456789';
+const DOCUMENTED_GREET = `/** Greetings in English and French. */\n${FIXED_GREET}`;
+const README_WITH_EXAMPLE = `${GREETER_README}\nExample: \`greetFr('Ada')\` returns \`Bonjour, Ada\`.\n`;
+
+it('addresses a review with two inline threads in one feedback run: replies on each and resolves both', { timeout: 120_000 }, async () => {
+  p = await startPipelineWorld({
+    ciCommand: 'npm test',
+    taskDescription: taskRequest({ summary: SUMMARY }),
+    config: { webhookSecret: SECRET },
+  });
+  const w = p;
+  // The PR stage already ran once: the pull request is open, CI green, the task in review.
+  await w.commitWork({ 'greet.js': FIXED_GREET, 'README.md': GREETER_README });
+  await startPr(w);
+  await w.settle();
+  expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true });
+  w.gh.addCollaborator(OWNER, REPO, 'ada', 'write');
+
+  const payload = await w.gh.payloads.reviewSubmitted(OWNER, REPO, 1, {
+    user: 'ada',
+    state: 'changes_requested',
+    body: 'Two small things.',
+    comments: [
+      { path: 'greet.js', line: 6, body: `Document the module.\n\n${fileBlock('file', 'greet.js', DOCUMENTED_GREET)}` },
+      { path: 'README.md', line: 4, body: `Show an example.\n\n${fileBlock('file', 'README.md', README_WITH_EXAMPLE)}` },
+    ],
+  });
+  const delivery = await w.gh.deliverWebhook(`${w.w.server.url}/api/webhooks/github`, 'pull_request_review', payload, SECRET);
+  expect(delivery.body).toMatchObject({ status: 'triggered', taskId: w.w.task.id });
+  const runs = await w.settle();
+  expect(runs.map((r) => [r.agentType, r.status, r.trigger])).toEqual([
+    ['pr', 'completed', 'manual'],
+    ['pr', 'completed', 'webhook'],
+  ]);
+  expect(await branchFile(w, 'greet.js')).toBe(DOCUMENTED_GREET);
+  expect(await branchFile(w, 'README.md')).toBe(README_WITH_EXAMPLE);
+
+  const threads = w.gh.reviewThreads(OWNER, REPO, 1);
+  expect(threads.map((t) => [t.path, t.isResolved, t.comments.length])).toEqual([
+    ['greet.js', true, 2],
+    ['README.md', true, 2],
+  ]);
+  expect(threads[0]?.comments[1]).toMatchObject({ author: w.gh.defaultUser, body: expect.stringContaining('`greet.js`') });
+  expect(threads[1]?.comments[1]).toMatchObject({ author: w.gh.defaultUser, body: expect.stringContaining('`README.md`') });
+
+  expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true, prThreadsTotal: 2, prThreadsOpen: 0 });
+  const pr = await stage(w);
+  expect(pr.threads.map((t) => [t.path, t.resolved, t.replyCount, t.author])).toEqual([
+    ['greet.js', true, 1, 'ada'],
+    ['README.md', true, 1, 'ada'],
+  ]);
+  expect(pr.threads[0]?.lastReplyBody).toContain('`greet.js`');
 });

@@ -54,6 +54,20 @@ export interface PipelineWorldOptions {
   config?: Partial<Config>;
 }
 
+/**
+ * CI that also checks the README documents greetFr — something the loop's
+ * review (`npm test`) does not look at, so the pull request's first CI run
+ * fails and the PR agent fixes it from the request's ci-fix block.
+ */
+export const DOCS_CI = `npm test && { grep -q greetFr README.md 2>/dev/null || { echo 'docs check failed: README.md does not document greetFr'; exit 1; }; }`;
+export const GREETER_README = '# greeter\n\n- `greet(name)`: Hello, name\n- `greetFr(name)`: Bonjour, name\n';
+export const GREETER_DOCS_REQUEST = taskRequest({
+  summary: 'Add a French greeting, greetFr(name), next to greet.',
+  files: { 'greet.js': BUGGY_GREET },
+  fixes: { 'greet.js': FIXED_GREET },
+  ciFixes: { 'README.md': GREETER_README },
+});
+
 export interface PipelineWorld {
   w: ChatWorld;
   gh: FakeGitHub;
