@@ -1,193 +1,216 @@
-// The pull-request stage when things go wrong, end to end with the real Claude
-// CLI (driven by the testkit's role-playing brain from Bottega's own prompts),
-// real git and the real gh against a local GitHub whose CI runs the
-// repository's real test command on every pushed commit. Each test starts at
-// the PR stage: the implemented work is committed in the worktree and a `pr`
-// run is started through the API.
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import type { AgentRunDto, PrSettingsResponse, PullRequestStageDto, PullRequestStageResponse, TaskDto } from '@bottega/protocol';
-import { fileBlock, taskRequest } from '@bottega/testkit';
+// Recording a pull request's stage (docs/behaviour/loop.md#pr-stage) against the local GitHub with the real
+// gh and git: two pushes whose scripted Actions runs fail (with a log) and pass are two CI rounds,
+// the failing one's log excerpt read once and kept; a default branch that moved under the pull
+// request makes it CONFLICTING with the files named; and a PR run ending there blocks the task
+// with the reason and its detail.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ciFails, ciPasses, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
+import type { ProjectRow, TaskRow } from '../db/schema';
 import { runGit } from '../forge/git';
-import { buildServer } from '../testing/build';
-import { BUGGY_GREET, FIXED_GREET, GREETER_README, OWNER, REPO, startPipelineWorld, type PipelineWorld } from '../testing/pipeline-world';
+import { execFileChecked } from '../process/exec';
+import { createTestContext, type TestContext } from '../testing/context';
+import { TEST_GIT_IDENTITY, initRepo } from '../testing/git';
+import { useGitHub } from '../testing/github-env';
+import { blockOnPullRequestStage, enforceCiRoundCap, syncPullRequestStage } from './pr-stage';
 
-const SUMMARY = 'Add a French greeting, greetFr(name), next to greet.';
-/** A wrong greetFr that is new each round, so every fix round pushes a commit. */
-const wrongGreet = (round: number) => BUGGY_GREET.replace('`Bonjour ${name}`', `\`Bonjour${' '.repeat(round + 1)}\${name}\``);
+let ctx: TestContext;
+let gh: FakeGitHub;
+let restoreEnv: () => void = () => undefined;
+let repo: string;
+let project: ProjectRow;
+let task: TaskRow;
+let branch: string;
 
-let p: PipelineWorld | undefined;
-beforeAll(buildServer);
+beforeEach(async () => {
+  ctx = await createTestContext();
+  gh = await startFakeGitHub();
+  restoreEnv = useGitHub(gh);
+  repo = await initRepo(join(ctx.home, 'repos', 'app'), {
+    files: { 'greet.js': 'export function greet(name) {\n  return "Hello, " + name;\n}\n' },
+  });
+  await gh.createRepo('acme', 'app', { fromDir: repo });
+  await runGit(['remote', 'add', 'origin', gitRemoteUrl('acme', 'app')], { cwd: repo });
+  await runGit(['fetch', '-q', 'origin'], { cwd: repo });
+  const owner = await ctx.user();
+  project = await ctx.project({ members: [owner], repoPath: repo });
+  task = await ctx.task(project, owner);
+  branch = `task/${task.id}-greet`;
+  task = await ctx.deps.db
+    .updateTable('tasks')
+    .set({ branch_name: branch })
+    .where('id', '=', task.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await runGit(['checkout', '-q', '-b', branch], { cwd: repo });
+});
 afterEach(async () => {
-  await p?.close();
-  p = undefined;
+  restoreEnv();
+  await ctx.close();
+  await gh.close();
 });
 
-async function world(request: string): Promise<PipelineWorld> {
-  p = await startPipelineWorld({ ciCommand: 'npm test', taskDescription: request });
-  return p;
+/** Commits `content` as greet.js on the checked-out branch and pushes it; returns the commit. */
+async function commitAndPush(content: string, message: string, ref = branch): Promise<string> {
+  await writeFile(join(repo, 'greet.js'), content);
+  await runGit([...TEST_GIT_IDENTITY, 'commit', '-q', '-am', message], { cwd: repo });
+  await runGit(['push', '-q', 'origin', `HEAD:refs/heads/${ref}`], { cwd: repo });
+  return (await runGit(['rev-parse', 'HEAD'], { cwd: repo })).trim();
 }
 
-async function startPr(world: PipelineWorld): Promise<void> {
-  const res = await world.w.ctx.request('POST', `/api/tasks/${world.w.task.id}/agent-runs`, {
-    as: world.w.owner,
-    json: { agentType: 'pr' },
-  });
-  expect(res.status).toBe(201);
-}
+const taskRow = () => ctx.deps.db.selectFrom('tasks').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
+const rounds = () => ctx.deps.db.selectFrom('pr_ci_rounds').selectAll().where('task_id', '=', task.id).orderBy('round').execute();
+const logReads = () => gh.requests.filter((r) => r.kind === 'rest' && /\/actions\/(runs|jobs)\/\d+\/logs$/.test(r.path)).length;
 
-const stage = async (world: PipelineWorld): Promise<PullRequestStageDto> =>
-  (await world.api<PullRequestStageResponse>('GET', `/api/tasks/${world.w.task.id}/pull-request`)).pullRequest;
-const branchFile = (world: PipelineWorld, path: string) =>
-  runGit(['show', `${world.branch}:${path}`], { cwd: world.gh.repoPath(OWNER, REPO) });
-const logFetches = (world: PipelineWorld) => world.gh.requests.filter((r) => /\/actions\/runs\/\d+\/logs$/.test(r.path)).length;
+it('records one round per pushed commit with the failing log excerpt, read once', async () => {
+  const first = await commitAndPush('export function greet(name) {\n  return `Hello, ${name}`;\n}\n', 'Use a template literal');
+  await gh.ci.run('acme', 'app', first, ciFails('test', 'Run npm test', 'not ok 1 - greets Ada\n# fail 1'));
+  const pr = await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  const second = await commitAndPush('export function greet(name) {\n  return `Hello, ${name}!`;\n}\n', 'Fix the greeting');
+  await gh.ci.run('acme', 'app', second, ciPasses());
 
-/** The shell commands the agent ran in a run, in order. */
-async function agentCommands(world: PipelineWorld, run: AgentRunDto | undefined): Promise<string[]> {
-  const messages = await world.w.ctx.deps.harness.store.all(run?.conversationId ?? 0);
-  return messages.flatMap((m) => (m.type === 'tool_use' && m.name === 'Bash' ? [String((m.input as { command?: unknown }).command)] : []));
-}
-/** Which of the agent's commands fetched a failing log (`l`) or wrote a fix and pushed it (`p`), in order. */
-const logsAndPushes = (commands: readonly string[]) =>
-  commands.flatMap((c) => (c.includes('--log-failed') ? ['l'] : /: fix CI'.*&& git push origin /.test(c) ? ['p'] : [])).join('');
-
-it('reads the failing log of a red CI run, fixes the code, pushes, and goes in review once CI is green', { timeout: 120_000 }, async () => {
-  const w = await world(taskRequest({ summary: SUMMARY, ciFixes: { 'greet.js': FIXED_GREET } }));
-  await w.commitWork({ 'greet.js': BUGGY_GREET });
-  await startPr(w);
-  const runs = await w.settle();
-  expect(runs.map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
-  // The agent read the failing log (the fake served it) before it pushed its fix.
-  expect(logsAndPushes(await agentCommands(w, runs[0]))).toBe('lp');
-  expect(logFetches(w)).toBeGreaterThanOrEqual(1);
-  expect(await branchFile(w, 'greet.js')).toBe(FIXED_GREET);
-  expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true, prCiRounds: 2, prMergeable: 'MERGEABLE' });
-  const pr = await stage(w);
-  expect(pr.url).toBe(`http://github.localhost/${OWNER}/${REPO}/pull/1`);
-  expect(pr.ciRounds.map((r) => [r.round, r.state, r.failingChecks])).toEqual([
-    [1, 'failure', ['test']],
-    [2, 'success', []],
+  const lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect(lookup).toMatchObject({ kind: 'found', pr: { number: pr.number, mergeable: 'MERGEABLE', ci: 'success', headSha: second } });
+  const recorded = await rounds();
+  expect(recorded.map((r) => [r.round, r.head_sha, r.state, JSON.parse(r.failing_checks)])).toEqual([
+    [1, first, 'failure', ['test']],
+    [2, second, 'success', []],
   ]);
-  expect(pr.ciRounds[0]?.logExcerpt).toContain("'Bonjour Ada' !== 'Bonjour, Ada'");
-  expect(pr.ciRounds[1]?.logExcerpt ?? null).toBeNull();
-  expect(pr.ciRounds.every((r) => r.agentRunId === runs[0]?.id)).toBe(true);
-});
-
-it('blocks the task after the project’s cap of CI fix rounds, with the failing check and its log', { timeout: 120_000 }, async () => {
-  const w = await world(taskRequest({ summary: SUMMARY, ciFixes: [1, 2, 3].map((n) => ({ 'greet.js': wrongGreet(n) })) }));
-  const saved = await w.w.ctx.request('PUT', `/api/projects/${w.w.projectId}/pr-settings`, {
-    as: w.w.owner,
-    json: { updateStrategy: 'rebase', maxCiRounds: 2 },
+  expect(recorded[0]?.log_excerpt).toContain('not ok 1 - greets Ada\n# fail 1');
+  expect(recorded[0]?.log_excerpt).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  expect(recorded[0]?.details_url).toMatch(/\/acme\/app\/actions\/runs\/\d+$/);
+  expect(recorded[1]?.log_excerpt).toBeNull();
+  expect(gh.gaps).toEqual([]);
+  expect(await taskRow()).toMatchObject({
+    pr_url: `http://github.localhost/acme/app/pull/${pr.number}`,
+    pr_ci_state: 'success',
+    pr_mergeable: 'MERGEABLE',
+    pr_conflict_files: null,
+    pr_ci_rounds: 2,
+    pr_threads_total: 0,
+    pr_threads_open: 0,
   });
-  expect(saved.status).toBe(200);
-  expect(((await saved.json()) as PrSettingsResponse).prSettings).toMatchObject({ maxCiRounds: 2, effectiveMaxCiRounds: 2 });
-  await w.commitWork({ 'greet.js': BUGGY_GREET });
-  await startPr(w);
-  const runs = await w.settle();
-  expect(runs.map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
-  // Two fix rounds, each after reading the failing log; the third red run hits the cap.
-  expect(logsAndPushes(await agentCommands(w, runs[0]))).toBe('lplp');
-  expect(await branchFile(w, 'greet.js')).toBe(wrongGreet(2));
-  const task: TaskDto = await w.task();
-  expect(task).toMatchObject({ workflowBlocked: true, prAgentComplete: false, prCiRounds: 3 });
-  expect(task.blockReason).toMatch(/\b2\b/);
-  expect(task.blockReason).toContain('test');
-  expect(task.blockDetail).toContain("'Bonjour   Ada' !== 'Bonjour, Ada'");
-  const pr = await stage(w);
-  expect(pr.ciRounds.map((r) => r.state)).toEqual(['failure', 'failure', 'failure']);
-  expect(pr.settings.effectiveMaxCiRounds).toBe(2);
+
+  // Read again: the rounds stay, their numbers too, and the log is not fetched a second time.
+  const reads = logReads();
+  expect(reads).toBeGreaterThan(0);
+  await syncPullRequestStage(ctx.deps, project, task);
+  expect(logReads()).toBe(reads);
+  expect((await rounds()).map((r) => r.round)).toEqual([1, 2]);
+  // A passing pull request ending a run blocks nothing.
+  expect(await blockOnPullRequestStage(ctx.deps, project, await taskRow(), lookup)).toBe(false);
 });
 
-/** `main` gains greetEs at the end of greet.js, where the branch adds greetFr: the two conflict. */
-const GREET_ES =
-  'export function greet(name) {\n  return `Hello, ${name}`;\n}\n\nexport function greetEs(name) {\n  return `Hola, ${name}`;\n}\n';
-const RESOLVED = `${FIXED_GREET}\nexport function greetEs(name) {\n  return \`Hola, \${name}\`;\n}\n`;
-
-it(
-  'rebases onto a default branch that moved with a conflicting change, resolves it, and the PR is mergeable',
-  { timeout: 120_000 },
-  async () => {
-    const w = await world(taskRequest({ summary: SUMMARY, resolutions: { 'greet.js': RESOLVED } }));
-    await w.commitWork({ 'greet.js': FIXED_GREET });
-    await w.pushToMain({ 'greet.js': GREET_ES }, 'Add a Spanish greeting');
-    await startPr(w);
-    expect((await w.settle()).map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
-    expect(await branchFile(w, 'greet.js')).toBe(RESOLVED);
-    const log = await runGit(['log', '--format=%s', w.branch], { cwd: w.gh.repoPath(OWNER, REPO) });
-    expect(log.split('\n').slice(0, 2)).toEqual(['Implement the task', 'Add a Spanish greeting']);
-    expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true, prMergeable: 'MERGEABLE' });
-    const pr = await stage(w);
-    expect(pr.mergeable).toBe('MERGEABLE');
-    expect(pr.conflictFiles).toEqual([]);
-    expect(pr.ciRounds.at(-1)?.state).toBe('success');
-  },
-);
-
-it('blocks with the conflicting file named when the conflict cannot be resolved', { timeout: 120_000 }, async () => {
-  const w = await world(taskRequest({ summary: SUMMARY }));
-  await w.commitWork({ 'greet.js': FIXED_GREET });
-  await w.pushToMain({ 'greet.js': GREET_ES }, 'Add a Spanish greeting');
-  await startPr(w);
-  expect((await w.settle()).map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
-  // The rebase was aborted: the branch on GitHub is the one the agent pushed first.
-  expect(await branchFile(w, 'greet.js')).toBe(FIXED_GREET);
-  const task = await w.task();
-  expect(task).toMatchObject({ workflowBlocked: true, prAgentComplete: false, prMergeable: 'CONFLICTING' });
-  expect(task.blockReason).toContain('greet.js');
-  const pr = await stage(w);
-  expect(pr.mergeable).toBe('CONFLICTING');
-  expect(pr.conflictFiles).toEqual(['greet.js']);
-});
-
-const SECRET = 'pr-stage-webhook-secret-0123456789';
-const DOCUMENTED_GREET = `/** Greetings in English and French. */\n${FIXED_GREET}`;
-const README_WITH_EXAMPLE = `${GREETER_README}\nExample: \`greetFr('Ada')\` returns \`Bonjour, Ada\`.\n`;
-
-it('addresses a review with two inline threads in one feedback run: replies on each and resolves both', { timeout: 120_000 }, async () => {
-  p = await startPipelineWorld({
-    ciCommand: 'npm test',
-    taskDescription: taskRequest({ summary: SUMMARY }),
-    config: { webhookSecret: SECRET },
-  });
-  const w = p;
-  // The PR stage already ran once: the pull request is open, CI green, the task in review.
-  await w.commitWork({ 'greet.js': FIXED_GREET, 'README.md': GREETER_README });
-  await startPr(w);
-  await w.settle();
-  expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true });
-  w.gh.addCollaborator(OWNER, REPO, 'ada', 'write');
-
-  const payload = await w.gh.payloads.reviewSubmitted(OWNER, REPO, 1, {
-    user: 'ada',
+it('records the review threads with their replies, resolved or not, and counts them on the task', async () => {
+  await commitAndPush('export function greet(name) {\n  return `Hello, ${name}`;\n}\n', 'Use a template literal');
+  const pr = await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  gh.addCollaborator('acme', 'app', 'alice', 'write');
+  const review = await gh.addReview('acme', 'app', pr.number, {
+    user: 'alice',
     state: 'changes_requested',
-    body: 'Two small things.',
+    body: 'Two things',
     comments: [
-      { path: 'greet.js', line: 6, body: `Document the module.\n\n${fileBlock('file', 'greet.js', DOCUMENTED_GREET)}` },
-      { path: 'README.md', line: 4, body: `Show an example.\n\n${fileBlock('file', 'README.md', README_WITH_EXAMPLE)}` },
+      { path: 'greet.js', line: 2, body: 'Say hello to the world when no name is given.' },
+      { path: 'greet.js', line: 1, body: 'Export it as default too.' },
     ],
   });
-  const delivery = await w.gh.deliverWebhook(`${w.w.server.url}/api/webhooks/github`, 'pull_request_review', payload, SECRET);
-  expect(delivery.body).toMatchObject({ status: 'triggered', taskId: w.w.task.id });
-  const runs = await w.settle();
-  expect(runs.map((r) => [r.agentType, r.status, r.trigger])).toEqual([
-    ['pr', 'completed', 'manual'],
-    ['pr', 'completed', 'webhook'],
-  ]);
-  expect(await branchFile(w, 'greet.js')).toBe(DOCUMENTED_GREET);
-  expect(await branchFile(w, 'README.md')).toBe(README_WITH_EXAMPLE);
+  const first = await syncPullRequestStage(ctx.deps, project, task);
+  const ids = first.kind === 'found' ? (first.threads ?? []).map((t) => t.id) : [];
+  expect(ids).toHaveLength(2);
+  expect(first.kind === 'found' && first.threads?.map((t) => t.comments[0]?.databaseId)).toEqual(review.commentIds);
+  // Bottega's own reads are all modelled by the local GitHub.
+  expect(gh.gaps).toEqual([]);
 
-  const threads = w.gh.reviewThreads(OWNER, REPO, 1);
-  expect(threads.map((t) => [t.path, t.isResolved, t.comments.length])).toEqual([
-    ['greet.js', true, 2],
-    ['README.md', true, 2],
+  // The agent replies on the first thread and resolves it, as its prompt says.
+  await execFileChecked('gh', [
+    'api',
+    `repos/acme/app/pulls/${pr.number}/comments/${review.commentIds[0]}/replies`,
+    '-f',
+    'body=Done: greets the world.',
   ]);
-  expect(threads[0]?.comments[1]).toMatchObject({ author: w.gh.defaultUser, body: expect.stringContaining('`greet.js`') });
-  expect(threads[1]?.comments[1]).toMatchObject({ author: w.gh.defaultUser, body: expect.stringContaining('`README.md`') });
+  await execFileChecked('gh', [
+    'api',
+    'graphql',
+    '-f',
+    'query=mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}',
+    '-f',
+    `id=${ids[0]}`,
+  ]);
+  await syncPullRequestStage(ctx.deps, project, task);
+  const threads = await ctx.deps.db
+    .selectFrom('pr_review_threads')
+    .selectAll()
+    .where('task_id', '=', task.id)
+    .orderBy('position')
+    .execute();
+  expect(threads.map((t) => [t.thread_id, t.path, t.line, t.author, t.resolved, t.reply_count, t.last_reply_body])).toEqual([
+    [ids[0], 'greet.js', 2, 'alice', 1, 1, 'Done: greets the world.'],
+    [ids[1], 'greet.js', 1, 'alice', 0, 0, null],
+  ]);
+  expect(await taskRow()).toMatchObject({ pr_threads_total: 2, pr_threads_open: 1 });
+});
 
-  expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true, prThreadsTotal: 2, prThreadsOpen: 0 });
-  const pr = await stage(w);
-  expect(pr.threads.map((t) => [t.path, t.resolved, t.replyCount, t.author])).toEqual([
-    ['greet.js', true, 1, 'ada'],
-    ['README.md', true, 1, 'ada'],
+it('names the files a pull request conflicts on, and a run ending there blocks the task with them', async () => {
+  await commitAndPush('export function greet(name) {\n  return `Hi, ${name}`;\n}\n', 'Say hi');
+  const pr = await gh.createPullRequest('acme', 'app', { head: branch, title: 'Hi' });
+  // Meanwhile the default branch changed the same line.
+  await runGit(['checkout', '-q', 'main'], { cwd: repo });
+  await commitAndPush('export function greet(name) {\n  return "Welcome, " + name;\n}\n', 'Welcome instead', 'main');
+  await runGit(['checkout', '-q', branch], { cwd: repo });
+  await runGit(['fetch', '-q', 'origin'], { cwd: repo });
+
+  const lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect(lookup).toMatchObject({ kind: 'found', pr: { mergeable: 'CONFLICTING', baseBranch: 'main' }, conflictFiles: ['greet.js'] });
+  expect(await taskRow()).toMatchObject({ pr_mergeable: 'CONFLICTING', pr_conflict_files: '["greet.js"]' });
+
+  expect(await blockOnPullRequestStage(ctx.deps, project, await taskRow(), lookup)).toBe(true);
+  expect(await taskRow()).toMatchObject({
+    workflow_blocked: 1,
+    block_reason: `Pull request #${pr.number} conflicts with main in greet.js.`,
+    block_detail: 'greet.js',
+  });
+});
+
+it('blocks a run that ends with CI still failing, with the last failing log as its detail', async () => {
+  const sha = await commitAndPush('export function greet() {\n  return "Hello";\n}\n', 'Drop the name');
+  await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  await gh.ci.run('acme', 'app', sha, ciFails('test', 'Run npm test', 'AssertionError: expected "Hello" to be "Hello, Ada"'));
+
+  const lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect(await blockOnPullRequestStage(ctx.deps, project, await taskRow(), lookup)).toBe(true);
+  const row = await taskRow();
+  expect(row.block_reason).toBe('CI is still failing after 1 round (the limit is 3): job `test` failed.');
+  expect(row.block_detail).toContain('AssertionError: expected "Hello" to be "Hello, Ada"');
+  expect(row.pr_ci_state).toBe('failure');
+});
+
+it('stops a live PR run that spent more failed rounds than the project allows, and blocks the task', async () => {
+  await ctx.deps.db.updateTable('projects').set({ pr_max_ci_rounds: 1 }).where('id', '=', project.id).execute();
+  project = await ctx.deps.db.selectFrom('projects').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
+  const run = await ctx.run(task, await ctx.conversation(task), 'running');
+  await ctx.deps.db.updateTable('agent_runs').set({ agent_type: 'pr' }).where('id', '=', run.id).execute();
+
+  const first = await commitAndPush('export const greet = () => "a";\n', 'Try a');
+  await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  await gh.ci.run('acme', 'app', first, ciFails('test', 'Run npm test', 'first failure'));
+  let lookup = await syncPullRequestStage(ctx.deps, project, task);
+  // One failed round is within the cap of 1.
+  expect(await enforceCiRoundCap(ctx.deps, project, task, lookup)).toBe(false);
+  expect((await taskRow()).workflow_blocked).toBe(0);
+
+  const second = await commitAndPush('export const greet = () => "b";\n', 'Try b');
+  await gh.ci.run('acme', 'app', second, ciFails('test', 'Run npm test', 'second failure'));
+  lookup = await syncPullRequestStage(ctx.deps, project, task);
+  expect((await rounds()).map((r) => [r.round, r.state, r.agent_run_id])).toEqual([
+    [1, 'failure', run.id],
+    [2, 'failure', run.id],
   ]);
-  expect(pr.threads[0]?.lastReplyBody).toContain('`greet.js`');
+  expect(await enforceCiRoundCap(ctx.deps, project, task, lookup)).toBe(true);
+  await ctx.deps.background.drain();
+  expect(await taskRow()).toMatchObject({
+    workflow_blocked: 1,
+    block_reason: 'CI is still failing after 2 rounds (the limit is 1): job `test` failed; the PR agent was stopped at the limit.',
+  });
+  expect((await taskRow()).block_detail).toContain('second failure');
 });

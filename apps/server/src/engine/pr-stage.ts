@@ -315,7 +315,7 @@ export async function blockOnPullRequestStage(
  * rounds than the cap, the task is blocked and the run stopped. Returns whether it did.
  */
 export async function enforceCiRoundCap(deps: Deps, project: ProjectRow, task: TaskRow, lookup: PullRequestStageLookup): Promise<boolean> {
-  if (lookup.kind !== 'found') return false;
+  if (lookup.kind !== 'found' || task.workflow_blocked === 1) return false;
   const live = await liveRunOf(deps.db, task.id);
   if (!live || (live.agent_type !== 'pr' && live.agent_type !== 'yolo')) return false;
   const cap = prSettingsOf(deps, project).effectiveMaxCiRounds;

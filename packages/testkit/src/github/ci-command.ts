@@ -57,8 +57,17 @@ export function jobOfCommand(job: Pick<CiCommandJob, 'name' | 'step' | 'timeoutM
   };
 }
 
-/** Runs `command` in `cwd` with a clean environment; never throws for a failing command. */
-export function runCommand(command: string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<CommandResult> {
+/**
+ * Runs `command` in `cwd` with a clean environment; never throws for a failing command.
+ * The command (and what it started) is killed past `timeoutMs` or when `signal` aborts.
+ */
+export function runCommand(
+  command: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<CommandResult> {
   const [program, ...args] = command;
   if (program === undefined) return Promise.resolve({ code: null, output: '', timedOut: false, spawnError: 'empty command' });
   return new Promise((resolve) => {
@@ -68,19 +77,24 @@ export function runCommand(command: string[], cwd: string, env: Record<string, s
     let spawnError: string | undefined;
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => chunks.push(c));
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const kill = (): void => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
     }, timeoutMs);
+    signal?.addEventListener('abort', kill, { once: true });
     child.on('error', (err) => {
       spawnError = err.message;
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
       resolve({ code, output: Buffer.concat(chunks).toString('utf8'), timedOut, ...(spawnError ? { spawnError } : {}) });
     });
   });
@@ -116,6 +130,7 @@ export async function runCommandJob(
   workRoot: string,
   job: CiCommandJob,
   context: { owner: string; repo: string; branch: string; sha: string },
+  signal?: AbortSignal,
 ): Promise<CiJob> {
   const dir = await mkdtemp(join(workRoot, 'ci-'));
   try {
@@ -125,7 +140,7 @@ export async function runCommandJob(
     await gitOk(['-C', checkout, 'checkout', '--quiet', '--detach', context.sha]);
     await mkdir(home);
     const env = { ...ciEnv(home, { ...context, workflow: job.workflow ?? 'CI' }), ...job.env };
-    const result = await runCommand(job.command, checkout, env, job.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const result = await runCommand(job.command, checkout, env, job.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal);
     return jobOfCommand(job, result);
   } finally {
     await rm(dir, { recursive: true, force: true });

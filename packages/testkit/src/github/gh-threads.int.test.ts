@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubWorld } from './gh-cli.fixture';
 import type { GitHubWorld } from './gh-cli.fixture';
+import recorded from './fixtures/review-comment-rest.json';
 
 let world: GitHubWorld;
 let clone: string;
@@ -354,6 +355,28 @@ describe('replies over REST', () => {
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout.match(/"pull_request_review_id"/g)).toHaveLength(2);
     expect(world.fake.requests.filter((q) => q.path === '/repos/acme/widgets/pulls/1/comments')).toHaveLength(3);
+  });
+
+  it('answers with every field of GitHub’s review comment, each of the same JSON type', async () => {
+    const replyId = await world.fake.replyToReviewComment('acme', 'widgets', 1, commentIds[1] ?? 0, { user: 'alice', body: 'also f' });
+    const mine = await world.ghJson<Record<string, unknown>>('api', `repos/acme/widgets/pulls/comments/${replyId}`);
+    const theirs: Record<string, unknown> = recorded.pull_request_review_comment;
+    const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+    const problems = Object.entries(theirs).flatMap(([key, value]) => {
+      if (!(key in mine)) return [`${key} missing`];
+      return value === null || kind(mine[key]) === kind(value) ? [] : [`${key}: ${kind(mine[key])} instead of ${kind(value)}`];
+    });
+    expect(problems).toEqual([]);
+    for (const key of ['_links', 'reactions']) expect(Object.keys(mine[key] as object)).toEqual(Object.keys(theirs[key] as object));
+    expect(mine).toMatchObject({
+      in_reply_to_id: commentIds[1],
+      start_line: 4,
+      start_side: 'RIGHT',
+      line: 5,
+      original_line: 5,
+      side: 'RIGHT',
+      subject_type: 'line',
+    });
   });
 
   it('needs a token (401) and access to the repository (404), and an existing comment (404)', async () => {

@@ -190,6 +190,12 @@ function info(repo: Repo, pull: PullRequest): PullRequestInfo {
   };
 }
 
+function matchesBranch(pattern: string | RegExp, branch: string): boolean {
+  if (typeof pattern === 'string') return pattern === branch;
+  pattern.lastIndex = 0;
+  return pattern.test(branch);
+}
+
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const defaultUser = options.defaultUser ?? 'bottega-bot';
   const defaultToken = options.defaultToken ?? 'gh-test-token';
@@ -252,6 +258,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
   const commandCi = new Set<CommandCi>();
   const ciRoot = join(root, 'ci');
+  /** Aborted on close: commands still running are killed. */
+  const stopCommands = new AbortController();
   await mkdir(ciRoot);
   log.onPush(async (event) => {
     const branch = event.ref.replace(/^refs\/heads\//, '');
@@ -260,21 +268,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const key = pushKey(event.owner, event.repo, branch);
     const outcome = nextPush.get(key);
     const repoKey = pushKey(event.owner, event.repo, '');
-    const matching = outcome
-      ? []
-      : [...commandCi].filter((c) => c.repoKey === repoKey && (typeof c.branch === 'string' ? c.branch === branch : c.branch.test(branch)));
+    const matching = outcome ? [] : [...commandCi].filter((c) => c.repoKey === repoKey && matchesBranch(c.branch, branch));
     if (!outcome && matching.length === 0) return;
+    nextPush.delete(key);
     const repo = state.repo(event.owner, event.repo);
     const context: RunContext = { headBranch: branch, commit: await reader().commit(repo, sha) };
     if (outcome) {
-      nextPush.delete(key);
       await runCi(repo, sha, context, outcome);
       return;
     }
     const ran = await Promise.all(
       matching.map(async (c) => ({
         workflow: c.job.workflow ?? 'CI',
-        job: await runCommandJob(repo.path, ciRoot, c.job, { owner: repo.owner, repo: repo.name, branch, sha }),
+        job: await runCommandJob(repo.path, ciRoot, c.job, { owner: repo.owner, repo: repo.name, branch, sha }, stopCommands.signal),
       })),
     );
     const workflows = [...new Set(ran.map((r) => r.workflow))];
@@ -418,6 +424,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     close() {
       closing ??= (async () => {
         log.cancelWaiters();
+        stopCommands.abort();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -33,7 +33,7 @@ export const KNOWN_OPERATIONS: ReadonlySet<string> = new Set([
   'PullRequestReadyForReview',
   'CommentCreate',
   'UserCurrent',
-  // Not gh's own: the review-thread operations tests and Bottega send with `gh api graphql`.
+  // Not gh's own: review-thread operations under these names, sent with `gh api graphql`.
   'PullRequestReviewThreads',
   'ResolveReviewThread',
   'UnresolveReviewThread',
