@@ -93,7 +93,7 @@ it('blocks the task after the project’s cap of CI fix rounds, with the failing
   expect(task.blockReason).toMatch(/CI is still failing after \d+ rounds \(the limit is 2\)/);
   expect(task.blockReason).toContain('`test`');
   // The detail is the last round's failing log: the second wrong fix's output.
-  expect(task.blockDetail).toMatch(/AssertionError[\s\S]*actual: 'Bonjour   Ada'[\s\S]*expected: 'Bonjour, Ada'/);
+  expect(task.blockDetail).toMatch(/AssertionError[\s\S]*actual: 'Bonjour {3}Ada'[\s\S]*expected: 'Bonjour, Ada'/);
   const pr = await stage(w);
   expect(pr.ciRounds.map((r) => r.state)).toEqual(['failure', 'failure', 'failure']);
   expect(pr.settings.effectiveMaxCiRounds).toBe(2);
@@ -123,6 +123,27 @@ it(
     expect(pr.ciRounds.at(-1)?.state).toBe('success');
   },
 );
+
+it('merges the default branch in instead when the project brings branches up to date by merging', { timeout: 120_000 }, async () => {
+  const w = await world(taskRequest({ summary: SUMMARY, resolutions: { 'greet.js': RESOLVED } }));
+  const saved = await w.w.ctx.request('PUT', `/api/projects/${w.w.projectId}/pr-settings`, {
+    as: w.w.owner,
+    json: { updateStrategy: 'merge', maxCiRounds: null },
+  });
+  expect(saved.status).toBe(200);
+  await w.commitWork({ 'greet.js': FIXED_GREET });
+  await w.pushToMain({ 'greet.js': GREET_ES }, 'Add a Spanish greeting');
+  await startPr(w);
+  const runs = await w.settle();
+  expect(runs.map((r) => [r.agentType, r.status])).toEqual([['pr', 'completed']]);
+  expect(await branchFile(w, 'greet.js')).toBe(RESOLVED);
+  const parents = await runGit(['log', '-1', '--format=%P', w.branch], { cwd: w.gh.repoPath(OWNER, REPO) });
+  expect(parents.trim().split(' ')).toHaveLength(2);
+  const commands = await agentCommands(w, runs[0]);
+  expect(commands.some((c) => c.includes("merge --no-edit 'origin/main'"))).toBe(true);
+  expect(commands.some((c) => c.includes('rebase') || c.includes('--force'))).toBe(false);
+  expect(await w.task()).toMatchObject({ status: 'in_review', prAgentComplete: true, prMergeable: 'MERGEABLE' });
+});
 
 it('blocks with the conflicting file named when the conflict cannot be resolved', { timeout: 120_000 }, async () => {
   const w = await world(taskRequest({ summary: SUMMARY }));
