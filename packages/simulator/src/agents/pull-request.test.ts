@@ -289,6 +289,30 @@ describe('a base branch that moved with a conflicting change', () => {
     expect(readLog(signalLog)).toEqual(['signal pr-complete']);
   });
 
+  it('resolves again when the rebase stops on the next commit, then finishes', async () => {
+    await writeFile(docPath, taskRequest({ summary: 'Touch base twice.', resolutions: { 'base.txt': 'settled\n' }, tests: 'true' }));
+    git(`git add -A && git ${who} commit -qm first && echo again > base.txt && git ${who} commit -qam second`);
+    const r = drivePr(conflicting());
+    expect(r.descriptions.slice(r.descriptions.indexOf(PR_STEPS.create))).toEqual([
+      PR_STEPS.create,
+      PR_STEPS.poll,
+      PR_STEPS.rebase,
+      PR_STEPS.conflicts,
+      PR_STEPS.resolve('base.txt'),
+      PR_STEPS.continue,
+      PR_STEPS.conflicts,
+      PR_STEPS.resolve('base.txt'),
+      PR_STEPS.continue,
+      PR_STEPS.updateTests,
+      PR_STEPS.forcePush,
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
+    const origin = `--git-dir='${join(dir, 'origin.git')}'`;
+    expect(git(`git ${origin} show bottega/task-7:base.txt`)).toBe('settled');
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+
   it('merges instead when the prompt says the project merges, and pushes without force', async () => {
     await writeFile(docPath, taskRequest({ summary: 'Touch base.', resolutions: { 'base.txt': 'merged\n' }, tests: 'true' }));
     const r = drivePr(conflicting(), {}, 'pr', { strategy: 'merge' });
