@@ -1,8 +1,9 @@
 // Recording a pull request's stage (docs/behaviour/loop.md#pr-stage) against the local GitHub with the real
 // gh and git: two pushes whose scripted Actions runs fail (with a log) and pass are two CI rounds,
 // the failing one's log excerpt read once and kept; a default branch that moved under the pull
-// request makes it CONFLICTING with the files named; and a PR run ending there blocks the task
-// with the reason and its detail.
+// request makes it CONFLICTING with the files named; review threads are read with their replies;
+// a PR run ending with CI failing or conflicts blocks the task with the reason and its detail; and
+// a live run past the CI-round cap is stopped.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -13,7 +14,9 @@ import { execFileChecked } from '../process/exec';
 import { createTestContext, type TestContext } from '../testing/context';
 import { TEST_GIT_IDENTITY, initRepo } from '../testing/git';
 import { useGitHub } from '../testing/github-env';
+import { onRunComplete } from './completion';
 import { blockOnPullRequestStage, enforceCiRoundCap, syncPullRequestStage } from './pr-stage';
+import { startRunTransition } from './transitions/runs';
 
 let ctx: TestContext;
 let gh: FakeGitHub;
@@ -213,4 +216,41 @@ it('stops a live PR run that spent more failed rounds than the project allows, a
     block_reason: 'CI is still failing after 2 rounds (the limit is 1): job `test` failed; the PR agent was stopped at the limit.',
   });
   expect((await taskRow()).block_detail).toContain('second failure');
+  expect(
+    await ctx.deps.db.selectFrom('agent_runs').select(['status', 'failure_reason']).where('id', '=', run.id).executeTakeFirst(),
+  ).toEqual({
+    status: 'failed',
+    failure_reason: 'stopped at the CI-round limit (2 failed rounds, the limit is 1)',
+  });
+});
+
+it('blocks the task when a PR run completes without pr-complete while CI fails, and a manual start clears the block and its detail', async () => {
+  const sha = await commitAndPush('export function greet() {\n  return "Hello";\n}\n', 'Drop the name');
+  await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  await gh.ci.run('acme', 'app', sha, ciFails('lint', 'Run eslint', 'greet.js: 1 error'));
+  const run = await ctx.run(task, await ctx.conversation(task), 'running');
+  await ctx.deps.db.updateTable('agent_runs').set({ agent_type: 'pr' }).where('id', '=', run.id).execute();
+
+  await onRunComplete(ctx.deps, run.id);
+  const blocked = await taskRow();
+  expect(blocked).toMatchObject({
+    workflow_blocked: 1,
+    block_reason: 'CI is still failing after 1 round (the limit is 3): job `lint` failed.',
+    pr_stop_reason: null,
+    pr_ci_rounds: 1,
+  });
+  expect(blocked.block_detail).toContain('greet.js: 1 error');
+
+  await startRunTransition(ctx.deps, {
+    taskId: task.id,
+    agentType: 'pr',
+    provider: 'anthropic',
+    model: 'test-model',
+    effort: null,
+    trigger: 'manual',
+    triggerUrl: null,
+    actingUserId: task.owner_id as number,
+    tokenHash: 'not-a-real-token-hash',
+  });
+  expect(await taskRow()).toMatchObject({ workflow_blocked: 0, block_reason: null, block_detail: null });
 });
