@@ -27,6 +27,8 @@ export const PR_STEPS = {
   abort: 'Abort the update',
   forcePush: 'Force-push the rebased branch',
   pushMerge: 'Push the merged branch',
+  replyThread: (threadId: string) => `Reply on review thread ${threadId}`,
+  resolveThread: (threadId: string) => `Resolve review thread ${threadId}`,
   signal: 'Signal that the pull request is complete',
   report: 'Write the pull request report',
 } as const;
@@ -82,10 +84,12 @@ export function prSummary(ctx: RoleContext): string {
   const url = pullRequestUrl(ctx);
   const view = lastView(ctx);
   const fixes = ctx.steps.count(PR_STEPS.pushFix);
+  const resolved = ctx.steps.calls.filter((c) => !c.isError && descriptionOf(c)?.startsWith(PR_STEPS.resolveThread('')) === true).length;
   const parts = [
     url === undefined ? 'No pull request URL seen.' : `Pull request: ${url}.`,
     view ? `Last seen: ${describeView(view)}.` : '',
     fixes > 0 ? `Pushed ${fixes} CI fix round(s).` : '',
+    resolved > 0 ? `Replied on and resolved ${resolved} review thread(s).` : '',
     ctx.steps.has(PR_STEPS.report)
       ? 'Stopped and wrote a Pull Request Report into the task document; no signal.'
       : `${sentence(signalOutcome(ctx, PR_STEPS.signal, 'pr-complete'))}.`,

@@ -6,7 +6,7 @@ import type { Action, RoleContext } from './context';
 import { ciPhase } from './ci-loop';
 import { parsePullRequestView } from './ci-state';
 import { requestOf, textEdits } from './document';
-import { failedStepReport, reportAction, terminalStep } from './pr-common';
+import { PR_STEPS, failedStepReport, reportAction, terminalStep } from './pr-common';
 import { runTestsAction } from './review';
 import { commitAllCommand, inDir, shq, withTempFile, writeFileCommand } from './shell';
 
@@ -17,8 +17,8 @@ export const PR_FEEDBACK_STEPS = {
   push: 'Commit and push the feedback changes',
   comment: 'Comment on the pull request',
   prNumber: 'Look up the pull request number',
-  reply: (threadId: string) => `Reply on review thread ${threadId}`,
-  resolve: (threadId: string) => `Resolve review thread ${threadId}`,
+  reply: PR_STEPS.replyThread,
+  resolve: PR_STEPS.resolveThread,
 } as const;
 
 const S = PR_FEEDBACK_STEPS;

@@ -405,5 +405,6 @@ describe('pull request feedback', () => {
     expect(api[2]).toContain("comments/1002/replies' -f 'body=Item 2: no code change was needed for this");
     expect(api[3]).toContain("-f 'id=PRRT_kwDOA2'");
     expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+    expect(r.final).toContain('Replied on and resolved 2 review thread(s).');
   });
 });
