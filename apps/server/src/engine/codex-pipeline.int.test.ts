@@ -2,14 +2,19 @@
 // settings API, the REAL Codex CLI driven by the testkit's role-playing brain
 // behind the fake Responses API (the user's key and gateway base URL), real
 // git and the real gh against a local GitHub: plan → implementation → review
-// (NEEDS_WORK) → implementation → review READY → refinement → PR → CI green.
+// (NEEDS_WORK) → implementation → review READY → refinement → PR → CI red on
+// a docs check → the PR agent reads the failing log and fixes it → CI green.
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { PullRequestStageResponse } from '@bottega/protocol';
 import { createRoleBrain, startFakeOpenAI, type FakeOpenAI } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
 import {
+  DOCS_CI,
   everyRole,
   FIXED_GREET,
+  GREETER_DOCS_REQUEST,
+  GREETER_README,
   GREETER_LOOP,
   runToPullRequest,
   setRoleModels,
@@ -22,7 +27,8 @@ let openai: FakeOpenAI;
 beforeAll(buildServer);
 beforeEach(async () => {
   openai = await startFakeOpenAI({ brain: createRoleBrain(), requireKey: 'sk-codex-pipeline' });
-  p = await startPipelineWorld();
+  // CI checks the docs too: the PR's first run fails and the PR agent fixes it.
+  p = await startPipelineWorld({ ciCommand: DOCS_CI, taskDescription: GREETER_DOCS_REQUEST });
   const connected = await p.w.ctx.request('PUT', '/api/providers/openai', {
     as: p.w.owner,
     json: { apiKey: 'sk-codex-pipeline', baseUrl: openai.baseUrl },
@@ -56,6 +62,13 @@ it('takes a task from plan to an open, green pull request on Codex', { timeout: 
     prUrl: 'http://github.localhost/acme/greeter/pull/1',
   });
   expect(await runGit(['show', `${p.w.task.branchName}:greet.js`], { cwd: p.gh.repoPath('acme', 'greeter') })).toBe(FIXED_GREET);
+  // The first CI run failed on the docs check; the PR agent read its log, fixed the README, and the next run passed.
+  expect(await runGit(['show', `${p.w.task.branchName}:README.md`], { cwd: p.gh.repoPath('acme', 'greeter') })).toBe(GREETER_README);
+  const stage = (await p.api<PullRequestStageResponse>('GET', `/api/tasks/${p.w.task.id}/pull-request`)).pullRequest;
+  expect(stage.ciRounds.map((r) => r.state)).toEqual(['failure', 'success']);
+  expect(stage.ciRounds[0]?.logExcerpt).toContain('docs check failed: README.md does not document greetFr');
+  expect(stage.ciRounds.every((r) => r.agentRunId === runs.at(-1)?.id)).toBe(true);
+  expect(await p.task()).toMatchObject({ prCiRounds: 2 });
   // Every model request went to the fake Responses API with the user's key; none to the Anthropic fake.
   expect(openai.modelRequests().length).toBeGreaterThan(10);
   expect(p.w.fake.modelRequests()).toHaveLength(0);

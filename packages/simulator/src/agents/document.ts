@@ -2,7 +2,7 @@
 // apply, and the Review Findings bodies (IN_PROGRESS, READY, NEEDS_WORK, BLOCKED).
 import { fenceAround, replaceSectionBody, sectionBody, setTodos, unquote } from './markdown';
 import type { TodoItem } from './markdown';
-import { isSafeRelativePath, latestEdits, parseFileBlocks } from './request';
+import { editRounds, isSafeRelativePath, latestEdits, parseFileBlocks } from './request';
 import type { FileBlockKind, FileEdit } from './request';
 
 /** The user's request: the plan's Original Request unquoted, or the whole document before planning. */
@@ -48,6 +48,11 @@ export function implementationEdits(doc: string): EditSet {
 /** The request's blocks of one kind, safe paths only. */
 export function requestEdits(doc: string, kind: FileBlockKind): EditSet {
   return safe(parseFileBlocks(requestOf(doc), [kind]));
+}
+
+/** The request's CI fix rounds (the n-th `ci-fix` block of a path is its n-th round's fix), safe paths only. */
+export function ciFixRounds(doc: string): FileEdit[][] {
+  return editRounds(parseFileBlocks(requestOf(doc), ['ci-fix']).filter((e) => isSafeRelativePath(e.path)));
 }
 
 /** Edits carried by arbitrary text (PR feedback). */

@@ -15,10 +15,20 @@ export const PR_STEPS = {
   create: 'Open the pull request',
   poll: 'Wait, then read the CI checks and mergeability',
   logs: 'Fetch the failed CI logs',
-  fix: (path: string) => `Fix CI in ${path}`,
+  /** Round 1's step keeps the plain name; later rounds say which round. */
+  fix: (path: string, round = 1) => (round > 1 ? `Fix CI in ${path} (round ${round})` : `Fix CI in ${path}`),
   pushFix: 'Commit and push the CI fix',
   rebase: 'Rebase onto the base branch',
+  merge: 'Merge the base branch in',
+  conflicts: 'List the conflicted files',
+  resolve: (path: string) => `Resolve the conflict in ${path}`,
+  continue: 'Finish the update after resolving the conflicts',
+  updateTests: 'Run the tests on the updated branch',
+  abort: 'Abort the update',
   forcePush: 'Force-push the rebased branch',
+  pushMerge: 'Push the merged branch',
+  replyThread: (threadId: string) => `Reply on review thread ${threadId}`,
+  resolveThread: (threadId: string) => `Resolve review thread ${threadId}`,
   signal: 'Signal that the pull request is complete',
   report: 'Write the pull request report',
 } as const;
@@ -51,7 +61,7 @@ export function reportAction(ctx: RoleContext, failed: string, next: string): Ac
     '',
     `- What failed: ${failed}`,
     `- Last pull request state: ${describeView(lastView(ctx))}`,
-    `- What was tried: ${rounds} CI fix round(s), ${ctx.steps.count(PR_STEPS.rebase)} rebase(s), ${ctx.steps.count(PR_STEPS.poll)} poll(s).`,
+    `- What was tried: ${rounds} CI fix round(s), ${ctx.steps.count(PR_STEPS.rebase)} rebase(s), ${ctx.steps.count(PR_STEPS.merge)} merge(s) of the base branch, ${ctx.steps.count(PR_STEPS.poll)} poll(s).`,
     `- Next step for a human: ${next}`,
     '',
   ].join('\n');
@@ -74,10 +84,12 @@ export function prSummary(ctx: RoleContext): string {
   const url = pullRequestUrl(ctx);
   const view = lastView(ctx);
   const fixes = ctx.steps.count(PR_STEPS.pushFix);
+  const resolved = ctx.steps.calls.filter((c) => !c.isError && descriptionOf(c)?.startsWith(PR_STEPS.resolveThread('')) === true).length;
   const parts = [
     url === undefined ? 'No pull request URL seen.' : `Pull request: ${url}.`,
     view ? `Last seen: ${describeView(view)}.` : '',
     fixes > 0 ? `Pushed ${fixes} CI fix round(s).` : '',
+    resolved > 0 ? `Replied on and resolved ${resolved} review thread(s).` : '',
     ctx.steps.has(PR_STEPS.report)
       ? 'Stopped and wrote a Pull Request Report into the task document; no signal.'
       : `${sentence(signalOutcome(ctx, PR_STEPS.signal, 'pr-complete'))}.`,

@@ -71,6 +71,19 @@ describe('readPromptFacts', () => {
     expect(facts.prStatus).toBe('Pull request #4 is OPEN.');
     expect(readPromptFacts(renderRole('yolo', { ...vars, prStatus: 'none yet' }), 'yolo').prStatus).toBe('none yet');
   });
+
+  it('reads the CI fix-round cap and the update strategy of the PR prompts', () => {
+    for (const name of ['pr', 'pr-feedback', 'yolo']) {
+      const prompt = renderRole(name, vars);
+      const facts = readPromptFacts(prompt, detectRole(prompt) ?? 'pr');
+      expect(facts.maxCiRounds, name).toBeGreaterThanOrEqual(1);
+    }
+    expect(readPromptFacts(renderRole('pr', { ...vars, maxCiRounds: '5' }), 'pr').maxCiRounds).toBe(5);
+    expect(readPromptFacts('# Pull-request agent\n', 'pr').maxCiRounds).toBeUndefined();
+    expect(readPromptFacts(renderRole('pr-feedback', { ...vars, strategy: 'merge' }), 'pr-feedback').updateStrategy).toBe('merge');
+    expect(readPromptFacts(renderRole('yolo', { ...vars, strategy: 'rebase' }), 'yolo').updateStrategy).toBe('rebase');
+    expect(readPromptFacts('# Pull-request agent\n', 'pr').updateStrategy).toBeUndefined();
+  });
 });
 
 describe('findSignalCommand', () => {

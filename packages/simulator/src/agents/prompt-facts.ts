@@ -51,6 +51,10 @@ export interface PromptFacts {
   prStatus?: string;
   /** The feedback section of the PR-feedback prompt. */
   feedback?: string;
+  /** The CI fix-round cap (`At most **N** fix rounds in all.`). */
+  maxCiRounds?: number;
+  /** How a branch is brought up to date (`… up to date by **rebasing**.` / `**merging**`). */
+  updateStrategy?: 'rebase' | 'merge';
 }
 
 const SIGNALS = 'plan-complete|workflow-complete|workflow-blocked|pr-complete';
@@ -102,5 +106,9 @@ export function readPromptFacts(prompt: string, role: AgentRole): PromptFacts {
       first(prompt, [/pull-request status at start:\s*([^\n]*)/]),
     feedback: between(prompt, /^## The feedback[ \t]*\n/m, /^The feedback above comes from GitHub|^## /m),
   };
+  const cap = /At most \*\*(\d+)\*\* fix rounds in all/.exec(prompt);
+  if (cap?.[1] !== undefined) facts.maxCiRounds = Number(cap[1]);
+  const strategy = /brings a branch up to date by \*\*(rebasing|merging)\*\*/.exec(prompt)?.[1];
+  if (strategy !== undefined) facts.updateStrategy = strategy === 'merging' ? 'merge' : 'rebase';
   return facts;
 }

@@ -52,16 +52,18 @@ function gh(polls: string[], existing?: string) {
     if (c.includes('statusCheckRollup')) return ok(polls[Math.min(n++, polls.length - 1)] ?? '{}');
     if (c.includes('gh run view')) return ok('build\tRun tests\tnot ok 1 - ci.txt missing');
     if (c.includes('gh pr comment')) return ok('https://github.com/acme/widgets/pull/5#issuecomment-1');
+    if (/--json number$/.test(c)) return ok('{"number":5}');
+    if (c.includes('gh api ')) return ok('{}');
     return { output: `Exit code 1\nunexpected gh call: ${c}`, isError: true };
   };
   return { seen, answer };
 }
 
-const prompt = (name = 'pr', vars: { repoSlug?: string; feedback?: string } = {}) =>
+const prompt = (name = 'pr', vars: { repoSlug?: string; feedback?: string; maxCiRounds?: string; strategy?: 'rebase' | 'merge' } = {}) =>
   renderRole(name, { documentPath: docPath, worktreePath: wt, signalCommand, ...vars });
 
-function drivePr(g: ReturnType<typeof gh>, options: RoleBrainOptions = {}, name = 'pr', vars = {}) {
-  return drive(createRoleBrain({ pollIntervalSeconds: 0, ...options }), prompt(name, vars), withFakeGh(bashExec(wt), g.answer));
+function drivePr(g: ReturnType<typeof gh>, options: RoleBrainOptions = {}, name = 'pr', vars = {}, edit = (p: string) => p) {
+  return drive(createRoleBrain({ pollIntervalSeconds: 0, ...options }), edit(prompt(name, vars)), withFakeGh(bashExec(wt), g.answer));
 }
 
 const git = (cmd: string) => bashExec(wt)(cmd).output;
@@ -151,6 +153,56 @@ describe('pull request', () => {
     expect(await readFile(docPath, 'utf8')).toContain('1 CI fix round(s)');
   });
 
+  it('fixes round after round from the n-th ci-fix block of each path, up to the prompt cap, then reports', async () => {
+    await writeFile(
+      docPath,
+      taskRequest({
+        summary: 'Red on every round.',
+        files: { 'ok.txt': 'ok\n' },
+        ciFixes: [{ 'ci.txt': 'one\n', 'more.txt': 'more\n' }, { 'ci.txt': 'two\n', 'more.txt': 'more 2\n' }, { 'ci.txt': 'three\n' }],
+      }),
+    );
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const g = gh([
+      view([run('COMPLETED', 'FAILURE', 41)]),
+      view([run('COMPLETED', 'FAILURE', 42)]),
+      view([run('COMPLETED', 'FAILURE', 43)]),
+    ]);
+    const r = drivePr(g, {}, 'pr', { maxCiRounds: '2' });
+    expect(r.descriptions.slice(7)).toEqual([
+      PR_STEPS.poll,
+      PR_STEPS.logs,
+      PR_STEPS.fix('ci.txt'),
+      PR_STEPS.fix('more.txt'),
+      PR_STEPS.pushFix,
+      PR_STEPS.poll,
+      PR_STEPS.logs,
+      PR_STEPS.fix('ci.txt', 2),
+      PR_STEPS.fix('more.txt', 2),
+      PR_STEPS.pushFix,
+      PR_STEPS.poll,
+      PR_STEPS.report,
+    ]);
+    expect(g.seen.filter((c) => c.includes('--log-failed'))).toEqual([
+      `cd '${wt}' && gh run view '41' --repo 'acme/widgets' --log-failed`,
+      `cd '${wt}' && gh run view '42' --repo 'acme/widgets' --log-failed`,
+    ]);
+    expect(git(`git --git-dir='${join(dir, 'origin.git')}' show bottega/task-7:ci.txt`)).toBe('two');
+    const report = sectionBody(await readFile(docPath, 'utf8'), 'Pull Request Report') ?? '';
+    expect(report).toContain('- What failed: CI still fails (build) after 2 fix round(s), the limit of 2');
+    expect(report).toContain('CI failed (build: failed)');
+    expect(readLog(signalLog)).toEqual([]);
+  });
+
+  it('keeps to the default cap of 3 rounds when the prompt names none', async () => {
+    await writeFile(docPath, taskRequest({ summary: 'Red.', ciFixes: [1, 2, 3, 4].map((n) => ({ 'ci.txt': `${n}\n` })) }));
+    await writeFile(join(wt, 'ok.txt'), 'ok\n');
+    const noCap = (p: string) => p.replace(/ At most \*\*\d+\*\* fix rounds in all\./, '');
+    const r = drivePr(gh([view([run('COMPLETED', 'FAILURE')])]), {}, 'pr', {}, noCap);
+    expect(r.descriptions.filter((d) => d === PR_STEPS.pushFix)).toHaveLength(3);
+    expect(await readFile(docPath, 'utf8')).toContain('after 3 fix round(s), the limit of 3');
+  });
+
   it('treats a PR without checks as green after three polls', async () => {
     await writeFile(join(wt, 'ok.txt'), 'ok\n');
     const r = drivePr(gh([view([])]));
@@ -201,6 +253,100 @@ describe('pull request', () => {
   });
 });
 
+describe('a base branch that moved with a conflicting change', () => {
+  const who = '-c user.name=T -c user.email=t@example.invalid';
+  beforeEach(async () => {
+    git(
+      `git checkout -q main && echo main > base.txt && git ${who} commit -qam 'main moves' && git push -q origin main && git checkout -q bottega/task-7`,
+    );
+    await writeFile(join(wt, 'base.txt'), 'branch\n');
+  });
+  const conflicting = () => gh([view([run('COMPLETED', 'SUCCESS')], 'CONFLICTING'), view([run('COMPLETED', 'SUCCESS')])]);
+
+  it('rebases, writes the resolution, continues, runs the tests, force-pushes and polls again', async () => {
+    await writeFile(
+      docPath,
+      taskRequest({ summary: 'Touch base.', resolutions: { 'base.txt': 'main and branch\n' }, tests: 'grep -q branch base.txt' }),
+    );
+    const r = drivePr(conflicting());
+    expect(r.descriptions.slice(7)).toEqual([
+      PR_STEPS.poll,
+      PR_STEPS.rebase,
+      PR_STEPS.conflicts,
+      PR_STEPS.resolve('base.txt'),
+      PR_STEPS.continue,
+      PR_STEPS.updateTests,
+      PR_STEPS.forcePush,
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
+    const origin = `--git-dir='${join(dir, 'origin.git')}'`;
+    expect(git(`git ${origin} show bottega/task-7:base.txt`)).toBe('main and branch');
+    expect(git(`git ${origin} log --format=%s bottega/task-7`).split('\n')).toEqual(['Task 7: Add a greeting', 'main moves', 'init']);
+    expect(r.commands.find((c) => c.includes('git push --force-with-lease'))).toContain(
+      "git push --force-with-lease origin 'bottega/task-7'",
+    );
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+
+  it('resolves again when the rebase stops on the next commit, then finishes', async () => {
+    await writeFile(docPath, taskRequest({ summary: 'Touch base twice.', resolutions: { 'base.txt': 'settled\n' }, tests: 'true' }));
+    git(`git add -A && git ${who} commit -qm first && echo again > base.txt && git ${who} commit -qam second`);
+    const r = drivePr(conflicting());
+    expect(r.descriptions.slice(r.descriptions.indexOf(PR_STEPS.create))).toEqual([
+      PR_STEPS.create,
+      PR_STEPS.poll,
+      PR_STEPS.rebase,
+      PR_STEPS.conflicts,
+      PR_STEPS.resolve('base.txt'),
+      PR_STEPS.continue,
+      PR_STEPS.conflicts,
+      PR_STEPS.resolve('base.txt'),
+      PR_STEPS.continue,
+      PR_STEPS.updateTests,
+      PR_STEPS.forcePush,
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
+    const origin = `--git-dir='${join(dir, 'origin.git')}'`;
+    expect(git(`git ${origin} show bottega/task-7:base.txt`)).toBe('settled');
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+
+  it('merges instead when the prompt says the project merges, and pushes without force', async () => {
+    await writeFile(docPath, taskRequest({ summary: 'Touch base.', resolutions: { 'base.txt': 'merged\n' }, tests: 'true' }));
+    const r = drivePr(conflicting(), {}, 'pr', { strategy: 'merge' });
+    expect(r.descriptions.slice(8, 14)).toEqual([
+      PR_STEPS.merge,
+      PR_STEPS.conflicts,
+      PR_STEPS.resolve('base.txt'),
+      PR_STEPS.continue,
+      PR_STEPS.updateTests,
+      PR_STEPS.pushMerge,
+    ]);
+    expect(r.commands.find((c) => c.includes('merge --no-edit'))).toContain("merge --no-edit 'origin/main'");
+    expect(r.commands.some((c) => c.includes('--force'))).toBe(false);
+    const origin = `--git-dir='${join(dir, 'origin.git')}'`;
+    expect(git(`git ${origin} show bottega/task-7:base.txt`)).toBe('merged');
+    expect(git(`git ${origin} log -1 --format=%P bottega/task-7`).split(' ')).toHaveLength(2);
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+
+  it('aborts and reports the conflicted files when the request resolves none of them', async () => {
+    await writeFile(docPath, taskRequest({ summary: 'Touch base.' }));
+    const r = drivePr(conflicting());
+    expect(r.descriptions.slice(7)).toEqual([PR_STEPS.poll, PR_STEPS.rebase, PR_STEPS.conflicts, PR_STEPS.abort, PR_STEPS.report]);
+    expect(git('git status --porcelain=v2 --branch | head -1')).toBe('# branch.oid ' + git('git rev-parse HEAD'));
+    expect(git('git rev-parse --abbrev-ref HEAD')).toBe('bottega/task-7');
+    const report = sectionBody(await readFile(docPath, 'utf8'), 'Pull Request Report') ?? '';
+    expect(report).toContain(
+      '- What failed: rebasing onto origin/main stopped on conflicts in `base.txt`; no resolution is known for `base.txt`',
+    );
+    expect(report).toContain('resolve the conflicts in `base.txt` by hand');
+    expect(readLog(signalLog)).toEqual([]);
+  });
+});
+
 describe('pull request feedback', () => {
   it('applies the feedback, tests, pushes, comments, waits for CI and signals', async () => {
     git('git push -q -u origin bottega/task-7');
@@ -220,5 +366,45 @@ describe('pull request feedback', () => {
     expect(git('git log -1 --format=%s')).toBe('Task 7: address review feedback');
     expect(g.seen.find((c) => c.includes('gh pr comment'))).toContain('`ok.txt` — changed as the feedback asks.');
     expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+  });
+
+  it('replies on each review thread with what changed for it and resolves it, then waits for CI', async () => {
+    git('git push -q -u origin bottega/task-7');
+    const feedback = [
+      '1. `ok.txt`, line 1 (new side) — @alice · thread `PRRT_kwDOA1` · comment 1001',
+      '',
+      '> should say OK',
+      '',
+      '```file ok.txt',
+      'OK',
+      '```',
+      '',
+      '2. `base.txt`, line 1 (new side) — @bob · thread `PRRT_kwDOA2` · comment 1002',
+      '',
+      '> why base?',
+    ].join('\n');
+    const g = gh([view([run('COMPLETED', 'SUCCESS')])]);
+    const r = drivePr(g, { testCommand: 'true' }, 'pr-feedback', { feedback });
+    expect(r.descriptions.slice(4)).toEqual([
+      'Comment on the pull request',
+      'Look up the pull request number',
+      'Reply on review thread PRRT_kwDOA1',
+      'Resolve review thread PRRT_kwDOA1',
+      'Reply on review thread PRRT_kwDOA2',
+      'Resolve review thread PRRT_kwDOA2',
+      PR_STEPS.poll,
+      PR_STEPS.signal,
+    ]);
+    const api = g.seen.filter((c) => c.includes('gh api'));
+    expect(api[0]).toContain(
+      `gh api 'repos/acme/widgets/pulls/5/comments/1001/replies' -f 'body=Item 1: changed \`ok.txt\` as asked, in the commit "Task 7: address review feedback".'`,
+    );
+    expect(api[1]).toContain(
+      "gh api graphql -f 'query=mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f 'id=PRRT_kwDOA1'",
+    );
+    expect(api[2]).toContain("comments/1002/replies' -f 'body=Item 2: no code change was needed for this");
+    expect(api[3]).toContain("-f 'id=PRRT_kwDOA2'");
+    expect(readLog(signalLog)).toEqual(['signal pr-complete']);
+    expect(r.final).toContain('Replied on and resolved 2 review thread(s).');
   });
 });

@@ -5,7 +5,7 @@ import type { Action, RoleContext } from './context';
 import { isEmptyOutput, outputOf } from './conversation';
 import { ciPhase } from './ci-loop';
 import { parsePullRequestView } from './ci-state';
-import { requestEdits, requestOf } from './document';
+import { requestOf } from './document';
 import { sectionBody } from './markdown';
 import { PR_STEPS, failedStepReport, reportAction, terminalStep } from './pr-common';
 import { requestProse } from './request';
@@ -85,5 +85,5 @@ export function pullRequestRole(ctx: RoleContext): Action {
   if (end) return end;
   const doc = readDocument(ctx, PULL_REQUEST_STEPS.readDocument);
   if (typeof doc !== 'string') return doc;
-  return openPullRequestPhase(ctx, doc) ?? ciPhase(ctx, requestEdits(doc, 'ci-fix').edits);
+  return openPullRequestPhase(ctx, doc) ?? ciPhase(ctx, doc);
 }

@@ -2,7 +2,7 @@
 // markers that parseFileBlocks/findMarker read back, quoted or not.
 import { describe, expect, it } from 'vitest';
 import { quote } from './markdown';
-import { fileBlock, findMarker, isSafeRelativePath, latestEdits, parseFileBlocks, requestProse, taskRequest } from './request';
+import { editRounds, fileBlock, findMarker, isSafeRelativePath, latestEdits, parseFileBlocks, requestProse, taskRequest } from './request';
 
 const tricky = "const s = `x ${'y'}`;\n```js\nnested fence\n```\n  indented $HOME \\n 'q' \"dq\"\n\n";
 
@@ -41,6 +41,22 @@ describe('taskRequest and parseFileBlocks', () => {
       ['b', '3\n'],
     ]);
     expect(['a/b.js', '/etc/passwd', '../x', 'a/../../x', '~/x'].map(isSafeRelativePath)).toEqual([true, false, false, false, false]);
+  });
+
+  it('writes CI fix rounds so that the n-th block of a path is its n-th round, and resolutions', () => {
+    const text = taskRequest({
+      summary: 'Keep CI green.',
+      ciFixes: [{ 'a.js': '1\n', 'b.js': 'b1\n' }, { 'a.js': '2\n' }],
+      resolutions: { 'a.js': 'both\n' },
+    });
+    expect(editRounds(parseFileBlocks(text, ['ci-fix'])).map((r) => r.map((e) => `${e.path}=${e.content.trim()}`))).toEqual([
+      ['a.js=1', 'b.js=b1'],
+      ['a.js=2'],
+    ]);
+    expect(parseFileBlocks(text, ['resolve'])).toEqual([{ kind: 'resolve', path: 'a.js', content: 'both\n' }]);
+    expect(text).toContain('When CI fails again (fix round 2), apply:');
+    expect(requestProse(text)).toBe('Keep CI green.');
+    expect(() => taskRequest({ summary: 's', ciFixes: [{ 'a.js': '1' }, { 'b.js': '2' }] })).toThrow(/round 2 names b\.js/);
   });
 
   it('rejects what the conventions cannot carry', () => {

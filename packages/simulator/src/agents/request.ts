@@ -1,14 +1,16 @@
 // The machine-readable conventions a task request carries for the role brain:
-// fenced file blocks to write (```file, ```fix, ```ci-fix) and [[test:]] /
+// fenced file blocks to write (```file, ```fix, ```ci-fix, ```resolve) and [[test:]] /
 // [[blocked:]] markers; `taskRequest` writes them, the parsers read them back.
 import { scanDirectives } from '../anthropic/directive-syntax';
 
 /**
  * `file`: written by implementation (and yolo). `fix`: written once a review
  * asked for work (NEEDS_WORK) or, in yolo, after the tests failed. `ci-fix`:
- * written by the PR agent when a CI check fails.
+ * written by the PR agent when a CI check fails (the n-th block of a path in
+ * the n-th fix round). `resolve`: a conflicted file's content once the branch
+ * is brought up to date with a base branch that moved.
  */
-export type FileBlockKind = 'file' | 'fix' | 'ci-fix';
+export type FileBlockKind = 'file' | 'fix' | 'ci-fix' | 'resolve';
 
 export interface FileEdit {
   kind: FileBlockKind;
@@ -25,8 +27,13 @@ export interface TaskRequestSpec {
   files?: Readonly<Record<string, string>>;
   /** Files written after a NEEDS_WORK review (or failing tests in yolo). */
   fixes?: Readonly<Record<string, string>>;
-  /** Files the PR agent writes when a CI check fails. */
-  ciFixes?: Readonly<Record<string, string>>;
+  /**
+   * Files the PR agent writes when a CI check fails: one set for the first fix
+   * round, or a list of sets, the n-th for the n-th round.
+   */
+  ciFixes?: Readonly<Record<string, string>> | readonly Readonly<Record<string, string>>[];
+  /** A conflicted file's resolution when the branch is rebased onto (or merged with) its base: path → content. */
+  resolutions?: Readonly<Record<string, string>>;
   /** The test command review and yolo run instead of `npm test`. */
   tests?: string;
   /** Makes review (and yolo) answer BLOCKED with this reason. */
@@ -55,6 +62,7 @@ const INTROS = {
   file: 'Write these files:',
   fix: 'When a review asks for changes, apply these fixes:',
   'ci-fix': 'When CI fails on the pull request, apply:',
+  resolve: 'When the default branch conflicts, resolve each file to:',
   test: 'Test command:',
   blocked: 'Needs a human:',
 } as const;
@@ -65,20 +73,36 @@ function blocks(kind: FileBlockKind, intro: string, files: Readonly<Record<strin
   return [intro, ...entries.map(([path, content]) => fileBlock(kind, path, content))];
 }
 
+/** The intro of the n-th CI fix round's blocks (1-based). */
+function ciRoundIntro(round: number): string {
+  return round === 1 ? INTROS['ci-fix'] : `When CI fails again (fix round ${round}), apply:`;
+}
+
+function ciFixBlocks(ciFixes: TaskRequestSpec['ciFixes']): string[] {
+  const rounds = Array.isArray(ciFixes) ? ciFixes : ciFixes === undefined ? [] : [ciFixes as Readonly<Record<string, string>>];
+  // The n-th block of a path is its n-th round's fix: a path a round adds would be read as an earlier round's.
+  rounds.forEach((files, i) => {
+    const added = Object.keys(files).filter((path) => i > 0 && !(path in (rounds[i - 1] ?? {})));
+    if (added.length > 0) throw new Error(`CI fix round ${i + 1} names ${added.join(', ')}, which round ${i} does not fix`);
+  });
+  return rounds.flatMap((files, i) => blocks('ci-fix', ciRoundIntro(i + 1), files));
+}
+
 /** A task document's text (the user's request) with edit instructions the role brain follows. */
 export function taskRequest(spec: TaskRequestSpec): string {
   const parts = [
     spec.summary.trim(),
     ...blocks('file', INTROS.file, spec.files),
     ...blocks('fix', INTROS.fix, spec.fixes),
-    ...blocks('ci-fix', INTROS['ci-fix'], spec.ciFixes),
+    ...ciFixBlocks(spec.ciFixes),
+    ...blocks('resolve', INTROS.resolve, spec.resolutions),
   ];
   if (spec.tests !== undefined) parts.push(`${INTROS.test} ${marker('test', spec.tests)}`);
   if (spec.blocked !== undefined) parts.push(`${INTROS.blocked} ${marker('blocked', spec.blocked)}`);
   return `${parts.join('\n\n')}\n`;
 }
 
-const opening = /^((?:>[ \t]?)*)[ \t]*(`{3,})(file|fix|ci-fix)[ \t]+(\S+)[ \t]*$/;
+const opening = /^((?:>[ \t]?)*)[ \t]*(`{3,})(file|fix|ci-fix|resolve)[ \t]+(\S+)[ \t]*$/;
 
 /** A body line with the opening line's block-quote prefix removed; undefined when the quote ends. */
 function unprefix(line: string, prefix: string): string | undefined {
@@ -92,7 +116,7 @@ function unprefix(line: string, prefix: string): string | undefined {
  * inside a block quote (the plan quotes the request with `> `): the opening
  * line's prefix is stripped from each body line.
  */
-export function parseFileBlocks(text: string, kinds: readonly FileBlockKind[] = ['file', 'fix', 'ci-fix']): FileEdit[] {
+export function parseFileBlocks(text: string, kinds: readonly FileBlockKind[] = ['file', 'fix', 'ci-fix', 'resolve']): FileEdit[] {
   const lines = text.split('\n');
   const edits: FileEdit[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -123,6 +147,21 @@ export function latestEdits(edits: readonly FileEdit[]): FileEdit[] {
   return [...byPath.values()];
 }
 
+/**
+ * The CI fix rounds the blocks stand for: the n-th block of a path belongs to
+ * the n-th round, so round n holds every path with at least n blocks.
+ */
+export function editRounds(edits: readonly FileEdit[]): FileEdit[][] {
+  const seen = new Map<string, number>();
+  const rounds: FileEdit[][] = [];
+  for (const edit of edits) {
+    const n = seen.get(edit.path) ?? 0;
+    seen.set(edit.path, n + 1);
+    (rounds[n] ??= []).push(edit);
+  }
+  return rounds;
+}
+
 /** The body of the last `[[name: …]]` marker in the text (e.g. `test`, `blocked`). */
 export function findMarker(text: string, name: 'test' | 'blocked'): string | undefined {
   const found = scanDirectives(text).filter((d) => d.name === name);
@@ -145,9 +184,10 @@ export function requestProse(text: string): string {
     i++;
   }
   const intros = new Set<string>(Object.values(INTROS));
+  const isIntro = (line: string) => intros.has(line) || /^When CI fails again \(fix round \d+\), apply:$/.test(line);
   return kept
     .map((line) => line.replace(/\[\[(?:test|blocked):[^\]]*\]\]/g, ''))
-    .filter((line) => !intros.has(line.replace(/^(?:>[ \t]?)*/, '').trim()))
+    .filter((line) => !isIntro(line.replace(/^(?:>[ \t]?)*/, '').trim()))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

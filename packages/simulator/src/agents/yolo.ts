@@ -80,5 +80,5 @@ export function yoloRole(ctx: RoleContext): Action {
     return done(`Planned and built the task, but \`${command}\` still fails; the findings are in the task document. No signal.`);
   const signal = signalStep(ctx, S.signalComplete, 'workflow-complete');
   if (signal) return signal;
-  return openPullRequestPhase(ctx, outputOf(current)) ?? ciPhase(ctx, requestEdits(plan, 'ci-fix').edits);
+  return openPullRequestPhase(ctx, outputOf(current)) ?? ciPhase(ctx, plan);
 }
