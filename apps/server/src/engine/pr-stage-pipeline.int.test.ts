@@ -213,4 +213,6 @@ it('addresses a review with two inline threads in one feedback run: replies on e
     ['README.md', true, 1, 'ada'],
   ]);
   expect(pr.threads[0]?.lastReplyBody).toContain('`greet.js`');
+  // Every request of the agent's and the server's gh was one the local GitHub models.
+  expect(w.gh.gaps).toEqual([]);
 });

@@ -136,7 +136,7 @@ it('records the review threads with their replies, resolved or not, and counts t
     'api',
     'graphql',
     '-f',
-    'query=mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}',
+    'query=mutation ResolveReviewThread($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}',
     '-f',
     `id=${ids[0]}`,
   ]);

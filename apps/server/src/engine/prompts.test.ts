@@ -67,7 +67,7 @@ describe('the PR prompts', () => {
     const text = await render({}, 'pr', 'A review.');
     expect(text).toContain('gh api repos//pulls/<number>/comments/<comment id>/replies -f body=…');
     expect(text).toContain(
-      "gh api graphql -f query='mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f id=<thread id>",
+      "gh api graphql -f query='mutation ResolveReviewThread($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f id=<thread id>",
     );
   });
 });

@@ -63,7 +63,7 @@ export function threadReply(thread: FeedbackThread, changed: readonly string[], 
   return `Item ${thread.item}: changed ${paths.map((p) => `\`${p}\``).join(', ')} as asked, in the commit "${commitMessage}".`;
 }
 
-const RESOLVE_MUTATION = 'mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}';
+const RESOLVE_MUTATION = 'mutation ResolveReviewThread($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}';
 
 /** Replies on and resolves each thread, after the number of the pull request is known; undefined when all are done. */
 function threadsPhase(

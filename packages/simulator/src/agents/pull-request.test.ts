@@ -400,7 +400,7 @@ describe('pull request feedback', () => {
       `gh api 'repos/acme/widgets/pulls/5/comments/1001/replies' -f 'body=Item 1: changed \`ok.txt\` as asked, in the commit "Task 7: address review feedback".'`,
     );
     expect(api[1]).toContain(
-      "gh api graphql -f 'query=mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f 'id=PRRT_kwDOA1'",
+      "gh api graphql -f 'query=mutation ResolveReviewThread($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f 'id=PRRT_kwDOA1'",
     );
     expect(api[2]).toContain("comments/1002/replies' -f 'body=Item 2: no code change was needed for this");
     expect(api[3]).toContain("-f 'id=PRRT_kwDOA2'");

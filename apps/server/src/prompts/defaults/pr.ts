@@ -86,7 +86,7 @@ environment variables, never touch anything outside this worktree and this pull 
    \`gh api repos/{{repoSlug}}/pulls/<number>/comments/<comment id>/replies -f body=…\`
    (\`<number>\`: the pull request's number), then, if you made the change it asked for,
    resolve the thread with
-   \`gh api graphql -f query='mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f id=<thread id>\`.
+   \`gh api graphql -f query='mutation ResolveReviewThread($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f id=<thread id>\`.
    Leave a thread you answered without a change open for the reviewer.
 7. Post one comment on the pull request listing each item and how it was addressed:
    \`gh pr comment {{branch}} --repo {{repoSlug}} --body-file <file>\`, with the file written
