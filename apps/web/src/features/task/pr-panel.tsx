@@ -221,7 +221,7 @@ export function LogBlock({ id, label, text }: { id?: string; label: string; text
       tabIndex={0}
       role="region"
       aria-label={label}
-      className="mt-1.5 max-h-64 overflow-auto rounded-md bg-stone-900 p-2.5 font-mono text-xs leading-relaxed whitespace-pre text-stone-100"
+      className="mt-1.5 max-h-64 overflow-auto rounded-md border border-[var(--code-border)] bg-[var(--code-bg)] p-2.5 font-mono text-xs leading-relaxed whitespace-pre text-[var(--code-fg)]"
     >
       {text}
     </pre>
