@@ -11,12 +11,19 @@ describe('loadConfig', () => {
       port: 3001,
       database: { kind: 'sqlite', path: '/srv/bottega/bottega.db' },
       maxIterations: 25,
+      maxCiRounds: 3,
       triggerHandle: 'bottega',
       webhookSecret: null,
       sessionSecret: null,
       depsCopy: 'auto',
       repoRoots: ['/srv/bottega/repos'],
     });
+  });
+
+  it('reads the cap on CI rounds, 1 to 20', () => {
+    expect(loadConfig({ BOTTEGA_MAX_CI_ROUNDS: '5' }).maxCiRounds).toBe(5);
+    expect(() => loadConfig({ BOTTEGA_MAX_CI_ROUNDS: '0' })).toThrow(/BOTTEGA_MAX_CI_ROUNDS/);
+    expect(() => loadConfig({ BOTTEGA_MAX_CI_ROUNDS: '21' })).toThrow(/BOTTEGA_MAX_CI_ROUNDS/);
   });
 
   it('reads the repository roots, colon- or comma-separated, absolute only', () => {

@@ -5,6 +5,7 @@ import type { SandboxMode } from './sandbox/sandbox';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_CI_ROUNDS_LIMIT } from '@bottega/protocol';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -27,6 +28,7 @@ export const EnvSchema = z.object({
   BOTTEGA_PORT: int(0, 65535).default(3001),
   DATABASE_URL: z.string().min(1).optional(),
   BOTTEGA_MAX_ITERATIONS: int(1, 1000).default(25),
+  BOTTEGA_MAX_CI_ROUNDS: int(1, MAX_CI_ROUNDS_LIMIT).default(3),
   BOTTEGA_TRIGGER_HANDLE: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'must be a GitHub login')
@@ -72,6 +74,8 @@ export interface Config {
   database: DatabaseConfig;
   /** Runs per task before the loop auto-blocks with `max_iterations`. */
   maxIterations: number;
+  /** CI fix rounds a PR (or YOLO) run may spend before the task is blocked; a project may set its own. */
+  maxCiRounds: number;
   /** Default GitHub handle that summons the PR agent (instance setting may override). */
   triggerHandle: string;
   webhookSecret: string | null;
@@ -140,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.BOTTEGA_PORT,
     database: db,
     maxIterations: e.BOTTEGA_MAX_ITERATIONS,
+    maxCiRounds: e.BOTTEGA_MAX_CI_ROUNDS,
     triggerHandle: e.BOTTEGA_TRIGGER_HANDLE,
     webhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
     sessionSecret: e.BOTTEGA_SESSION_SECRET ?? null,

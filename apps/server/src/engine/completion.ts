@@ -10,7 +10,8 @@ import { nextStep } from './next-step';
 import { startRun } from './run-starter';
 import { completeRunTransition } from './transitions/runs';
 import { blockTaskTransition, prAgentStoppedTransition } from './transitions/tasks';
-import { prStopReason, recordPullRequestUrl } from './merge';
+import { prStopReason } from './merge';
+import { blockOnPullRequestStage, syncPullRequestStage } from './pr-stage';
 import type { TaskRow } from '../db/schema';
 
 export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
@@ -48,16 +49,19 @@ export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
 }
 
 /**
- * A PR (or YOLO) run ended: the pull request's address and CI are read from GitHub; a run that
- * ended without `pr-complete` leaves its reason on the task (docs/behaviour/loop.md#pr-outcome).
+ * A PR (or YOLO) run ended: the pull request's stage is read from GitHub and recorded. A run that
+ * ended without `pr-complete` with CI still failing, or with conflicts left, blocks the task with
+ * the reason and its detail (docs/behaviour/loop.md#pr-stage); otherwise its reason goes on the
+ * task (docs/behaviour/loop.md#pr-outcome).
  */
 async function recordPullRequestOutcome(deps: Deps, task: TaskRow): Promise<void> {
   if (task.status === 'completed') return;
   const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirst();
   if (!project) return;
-  const lookup = await recordPullRequestUrl(deps, project, task);
+  const lookup = await syncPullRequestStage(deps, project, task);
   // A blocked YOLO run already says why it stopped (the block banner).
   if (task.pr_agent_complete === 1 || task.workflow_blocked === 1) return;
+  if (await blockOnPullRequestStage(deps, project, task, lookup)) return;
   await prAgentStoppedTransition(deps, task.id, prStopReason(lookup));
 }
 

@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { findPullRequest, githubRepoOf, mergePullRequest, type PullRequestInfo } from '../forge/github';
 import { removeTaskWorktree } from '../workspace/worktree';
 import { assertNoLiveRun } from './transitions/runs';
-import { mergedTransition, pullRequestOpenedTransition } from './transitions/tasks';
+import { mergedTransition } from './transitions/tasks';
 
 export async function mergeAndCleanUp(deps: Deps, project: ProjectRow, task: TaskRow): Promise<TaskRow> {
   await assertNoLiveRun(deps, task.id);
@@ -37,30 +37,7 @@ export async function completeMergedTask(deps: Deps, project: ProjectRow, task: 
   return row;
 }
 
-/**
- * Records the PR's URL and CI state on the task, as GitHub shows them now (when the PR agent
- * reports or ends, when a webhook says the PR or its checks changed). Best effort: gh may be
- * unreachable. Returns what GitHub said: a remote and its pull request, or why there is none.
- */
-export async function recordPullRequestUrl(
-  deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger'>,
-  project: ProjectRow,
-  task: TaskRow,
-): Promise<PullRequestLookup> {
-  if (!task.branch_name) return { kind: 'no-branch' };
-  try {
-    const repo = await githubRepoOf(deps, project.repo_path);
-    if (!repo) return { kind: 'no-remote' };
-    const pr = await findPullRequest(repo, task.branch_name);
-    if (!pr) return { kind: 'no-pull-request', slug: repo.slug };
-    await pullRequestOpenedTransition(deps, task.id, pr.url, pr.ci);
-    return { kind: 'found', pr };
-  } catch (err) {
-    deps.logger.warn({ err, taskId: task.id }, 'could not look up the pull request');
-    return { kind: 'unreadable', message: err instanceof Error ? err.message : String(err) };
-  }
-}
-
+/** What a read of the task's pull request found (engine/pr-stage.ts answers with more than this). */
 export type PullRequestLookup =
   | { kind: 'found'; pr: PullRequestInfo }
   | { kind: 'no-branch' }

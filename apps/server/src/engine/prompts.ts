@@ -2,7 +2,7 @@
 // instance override wins) rendered with the task's facts — document path,
 // worktree, branch, signal command, plan template, PR status or feedback.
 // A variable the template needs but the run cannot supply throws.
-import type { AgentType } from '@bottega/protocol';
+import type { AgentType, PrUpdateStrategy } from '@bottega/protocol';
 import type { ProjectRow, TaskRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { detectDefaultBranch } from '../forge/git';
@@ -10,6 +10,7 @@ import { githubRepoOf, describePullRequest } from '../forge/github';
 import { renderPrompt, variablesUsed } from '../prompts/render';
 import { PromptStore } from '../prompts/store';
 import { devServerPort, taskArchive } from '../workspace/paths';
+import { prSettingsOf } from './pr-stage';
 import { signalCommand } from './signal-command';
 
 export interface RunPromptInput {
@@ -36,6 +37,20 @@ ${note
 
 Revise the plan accordingly: keep its *Original Request* section unchanged and change what the note asks for.
 `;
+}
+
+/**
+ * The `{{updateStrategy}}` of the PR prompts: how this project brings a branch up to date with a
+ * moved base (docs/behaviour/loop.md#pr-stage), with the commands for it.
+ */
+export function updateStrategySection(strategy: PrUpdateStrategy, baseBranch: string, branch: string): string {
+  return strategy === 'merge'
+    ? `This project brings a branch up to date by **merging**. Run \`git fetch origin ${baseBranch}\`, then
+  \`git merge origin/${baseBranch}\`; once every conflict is resolved, commit the merge and push with
+  \`git push origin ${branch}\` (never rebase or force-push).`
+    : `This project brings a branch up to date by **rebasing**. Run \`git fetch origin ${baseBranch}\`, then
+  \`git rebase origin/${baseBranch}\`; once every conflict is resolved, finish the rebase
+  (\`git rebase --continue\`) and push with \`git push --force-with-lease origin ${branch}\`.`;
 }
 
 /**
@@ -106,6 +121,8 @@ export async function buildRunPrompt(deps: Pick<Deps, 'config' | 'logger'>, inpu
       github && branch
         ? await describePullRequest(github, branch)
         : 'There is no GitHub remote for this repository; no pull request can be opened.';
+    vars.maxCiRounds = String(prSettingsOf(deps, project).effectiveMaxCiRounds);
+    vars.updateStrategy = updateStrategySection(project.pr_update_strategy, base, branch);
   }
   if (input.feedback !== null) vars.feedback = input.feedback;
   if (input.agentType === 'planification') {

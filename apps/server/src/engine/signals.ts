@@ -6,7 +6,7 @@ import { SignalBody, SignalName, type AgentType } from '@bottega/protocol';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { recordPullRequestUrl } from './merge';
+import { syncPullRequestStage } from './pr-stage';
 import { hashRunToken } from './signal-command';
 import { recordSignalTransition } from './transitions/tasks';
 
@@ -33,7 +33,7 @@ export async function applySignal(deps: Deps, token: string, body: z.infer<typeo
   );
   if (body.signal === 'pr-complete') {
     const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
-    await recordPullRequestUrl(deps, project, task);
+    await syncPullRequestStage(deps, project, task);
   }
   return `${body.signal} recorded for task ${run.task_id}`;
 }

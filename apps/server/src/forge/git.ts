@@ -322,3 +322,24 @@ export async function commitAll(worktree: string, message: string, identity: { n
 export async function pushBranch(worktree: string, branch: string): Promise<void> {
   await runGit(['push', '-q', '-u', 'origin', `HEAD:refs/heads/${branch}`], { cwd: worktree, timeoutMs: 300_000 });
 }
+
+/**
+ * The files `branch` conflicts on when merged with `base` (e.g. `origin/main`), computed without
+ * touching any worktree: `git merge-tree --write-tree --name-only --no-messages`. Exit 0 is a clean
+ * merge (none); exit 1 prints the merged tree's id and then the conflicting files.
+ */
+export async function conflictingFiles(repo: string, base: string, branch: string): Promise<string[]> {
+  const r = await captureGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', base, branch], {
+    cwd: repo,
+    timeoutMs: 60_000,
+  });
+  if (r.code === 0) return [];
+  if (r.code === 1) return parseMergeTreeConflicts(r.stdout);
+  throw new ExecError('git merge-tree', r);
+}
+
+/** The conflicting files of `git merge-tree --write-tree --name-only` output (after the tree id), each once. */
+export function parseMergeTreeConflicts(stdout: string): string[] {
+  const lines = stdout.split('\n');
+  return [...new Set(lines.slice(1).filter((l) => l.trim() !== ''))];
+}

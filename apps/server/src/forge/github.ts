@@ -60,7 +60,7 @@ export interface PullRequestInfo {
   ci: 'none' | 'pending' | 'failure' | 'success';
 }
 
-interface RollupItem {
+export interface RollupItem {
   name?: string;
   context?: string;
   status?: string;

@@ -106,6 +106,9 @@ const ACCESS_MAP: Record<string, AccessKind> = {
   'GET /api/admin/sandbox': 'admin',
   'GET /api/projects/:projectId/allowed-hosts': 'project',
   'PUT /api/projects/:projectId/allowed-hosts': 'admin',
+  'GET /api/tasks/:taskId/pull-request': 'task',
+  'GET /api/projects/:projectId/pr-settings': 'project',
+  'PUT /api/projects/:projectId/pr-settings': 'project',
 };
 
 /** Administrators-only routes outside `/api/admin/`, listed by hand. */

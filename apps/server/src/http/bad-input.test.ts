@@ -74,7 +74,7 @@ const MORE_TEXT_BODIES: Record<string, unknown[]> = {
 };
 
 /** String fields whose own format (an enum, printable-ASCII secrets) refuses control characters before the text rule. */
-const NOT_FREE_TEXT = new Set(['provider', 'signal', 'status', 'agentType', 'role', 'apiKey', 'zenKey', 'oauthToken']);
+const NOT_FREE_TEXT = new Set(['provider', 'signal', 'status', 'agentType', 'role', 'apiKey', 'zenKey', 'oauthToken', 'updateStrategy']);
 
 /** Every variant of `body` with one string (or answer key) carrying `bad` in its middle, labelled by its path. */
 function withControlCharacter(body: unknown, bad: string): { path: string[]; body: unknown }[] {

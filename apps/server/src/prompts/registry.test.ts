@@ -75,7 +75,9 @@ describe('the prompt registry', () => {
     for (const name of ['pr', 'pr-feedback', 'yolo']) {
       expect(text(name)).toContain('{{prStatus}}');
       expect(text(name)).toContain('statusCheckRollup');
-      expect(text(name)).toContain('git push --force-with-lease');
+      // How the branch is brought up to date is the project's choice, rendered into this variable.
+      expect(text(name)).toContain('{{updateStrategy}}');
+      expect(text(name)).toContain('At most **{{maxCiRounds}}** fix rounds in all.');
       expect(text(name)).toMatch(/MERGEABLE[\s\S]*CONFLICTING[\s\S]*UNKNOWN/);
       expect(text(name)).toMatch(/never merge/i);
     }

@@ -48,8 +48,12 @@ export const COMMON_VARIABLES = [
 /** Supplied to planning runs: the user's note on the previous plan as a section ("Revise plan"), or empty. */
 const WITH_REVISION_NOTE = [...COMMON_VARIABLES, 'revisionNote'] as const;
 
-/** Supplied to PR and YOLO runs: the pull request's state as the server saw it. */
-const WITH_PR_STATUS = [...COMMON_VARIABLES, 'prStatus'] as const;
+/**
+ * Supplied to PR and YOLO runs: the pull request's state as the server saw it, the cap on CI fix
+ * rounds in force for the project, and how the project brings a branch up to date (a sentence
+ * naming rebasing or merging, and its commands).
+ */
+const WITH_PR_STATUS = [...COMMON_VARIABLES, 'prStatus', 'maxCiRounds', 'updateStrategy'] as const;
 
 export const PROMPTS: readonly PromptDef[] = [
   {

@@ -32,6 +32,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     port: 0,
     database: { kind: 'sqlite', path: join(home, 'bottega.db') },
     maxIterations: 25,
+    maxCiRounds: 3,
     triggerHandle: 'bottega',
     webhookSecret: null,
     sessionSecret: randomBytes(32).toString('hex'),

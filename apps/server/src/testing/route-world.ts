@@ -92,6 +92,7 @@ export const samples: Record<string, Sample> = {
   // Searches for the world's task by its title: every role gets a 200, only those who may see it get the task.
   'GET /api/search/tasks': (_c, w) => ({ query: { q: w.taskTitle, limit: '5' } }),
   'PUT /api/projects/:projectId/allowed-hosts': () => ({ json: { hosts: ['registry.npmjs.org', '*.pypi.org'] } }),
+  'PUT /api/projects/:projectId/pr-settings': () => ({ json: { updateStrategy: 'merge', maxCiRounds: 5 } }),
   'POST /api/tasks/:taskId/tmp-files': () => {
     const form = new FormData();
     form.append('file', new File(['scratch'], 'scratch.txt'));

@@ -26,6 +26,12 @@ const OWNED: Record<'agent_runs' | 'tasks', readonly string[]> = {
     'pr_closed',
     'pr_ci_state',
     'pr_stop_reason',
+    'pr_mergeable',
+    'pr_conflict_files',
+    'pr_ci_rounds',
+    'pr_threads_total',
+    'pr_threads_open',
+    'block_detail',
   ],
 };
 

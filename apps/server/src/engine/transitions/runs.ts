@@ -63,7 +63,7 @@ export async function startRunTransition(deps: TransitionDeps, req: NewRun): Pro
       .updateTable('tasks')
       .set({
         workflow_run_count: unblock && fresh.block_reason === 'max_iterations' ? 1 : fresh.workflow_run_count + 1,
-        ...(unblock ? { workflow_blocked: 0, block_reason: null } : {}),
+        ...(unblock ? { workflow_blocked: 0, block_reason: null, block_detail: null } : {}),
         // A new PR (or YOLO) run gets a fresh chance: the previous one's stop reason is void.
         ...(req.agentType === 'pr' || req.agentType === 'yolo' ? { pr_stop_reason: null } : {}),
         ...(fresh.status === 'pending' ? { status: 'in_progress' as const } : {}),

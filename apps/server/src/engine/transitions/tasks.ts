@@ -3,7 +3,7 @@
 // writes the task's row and publishes `task.updated` (and `task.blocked`) after
 // the write. Nothing else in the server writes the task's status or its
 // workflow flags; a human's status move is checked in task-moves.ts.
-import type { PrCiState } from '@bottega/protocol';
+import type { PrCiState, PrMergeable } from '@bottega/protocol';
 import type { AgentRunRow, NewTask, TaskRow } from '../../db/schema';
 import { iso } from '../../time';
 import { publishBlocked, publishTask, type TransitionDeps } from './publish';
@@ -59,11 +59,20 @@ export async function recordSignalTransition(deps: TransitionDeps, run: Pick<Age
   return task;
 }
 
-/** Block: the loop stops on the task until a human starts a run (an agent's reason, or the iteration cap). */
-export async function blockTaskTransition(deps: TransitionDeps, taskId: number, reason: string | null): Promise<TaskRow> {
+/**
+ * Block: the loop stops on the task until a human starts a run (an agent's reason, the iteration
+ * cap, or the pull-request stage: CI failing past its rounds, conflicts that could not be resolved).
+ * `detail` is what stands behind the reason (a failing log excerpt, the conflicting files).
+ */
+export async function blockTaskTransition(
+  deps: TransitionDeps,
+  taskId: number,
+  reason: string | null,
+  detail: string | null = null,
+): Promise<TaskRow> {
   const task = await deps.db
     .updateTable('tasks')
-    .set({ workflow_blocked: 1, block_reason: reason, updated_at: iso(deps.now()) })
+    .set({ workflow_blocked: 1, block_reason: reason, block_detail: detail, updated_at: iso(deps.now()) })
     .where('id', '=', taskId)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -72,19 +81,40 @@ export async function blockTaskTransition(deps: TransitionDeps, taskId: number, 
   return task;
 }
 
+/** What the server last read of a task's pull request (docs/behaviour/loop.md#pr-stage). */
+export interface PullRequestStageFacts {
+  prUrl: string;
+  ci: PrCiState;
+  mergeable: PrMergeable;
+  conflictFiles: readonly string[];
+  ciRounds: number;
+  threadsTotal: number;
+  threadsOpen: number;
+}
+
 /**
- * The task's pull request was found on GitHub: its address and CI state go on
- * the task, and any earlier "stopped without a pull request" reason is void.
+ * The task's pull request was read again: its address, CI, mergeability, conflicting files and
+ * the counts of its CI rounds and review threads go on the task, and any earlier "stopped
+ * without a pull request" reason is void.
  */
-export async function pullRequestOpenedTransition(
+export async function pullRequestStageTransition(
   deps: TransitionDeps,
   taskId: number,
-  prUrl: string,
-  ci: PrCiState,
+  facts: PullRequestStageFacts,
 ): Promise<TaskRow | undefined> {
   const task = await deps.db
     .updateTable('tasks')
-    .set({ pr_url: prUrl, pr_ci_state: ci, pr_stop_reason: null, updated_at: iso(deps.now()) })
+    .set({
+      pr_url: facts.prUrl,
+      pr_ci_state: facts.ci,
+      pr_stop_reason: null,
+      pr_mergeable: facts.mergeable,
+      pr_conflict_files: facts.mergeable === 'CONFLICTING' ? JSON.stringify(facts.conflictFiles) : null,
+      pr_ci_rounds: facts.ciRounds,
+      pr_threads_total: facts.threadsTotal,
+      pr_threads_open: facts.threadsOpen,
+      updated_at: iso(deps.now()),
+    })
     .where('id', '=', taskId)
     .returningAll()
     .executeTakeFirst();

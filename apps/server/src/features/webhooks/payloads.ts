@@ -45,6 +45,7 @@ export type PullRequestPayload = z.infer<typeof PullRequestPayload>;
 /** An inline review comment as `GET /repos/o/r/pulls/n/reviews/id/comments` returns it. */
 export const ReviewComment = z
   .object({
+    id: z.number().int().nullish(),
     body: z.string(),
     path: z.string(),
     line: z.number().nullish(),

@@ -1,7 +1,8 @@
 // What a verified GitHub delivery does (docs/behaviour/webhook.md#events). A comment or review that
-// @mentions the trigger handle, written by someone with write access, on the
-// pull request of a task that is ready for it, starts an ordinary `pr` run as
-// the task's owner with the feedback as its prompt. A merged pull request
+// @mentions the trigger handle — or a review requesting changes, mention or not —
+// written by someone with write access, on the pull request of a task that is
+// ready for it, starts an ordinary `pr` run as the task's owner with the feedback
+// as its prompt (the pull request's stage is read first, threads included). A merged pull request
 // completes its task; one closed without merging is flagged on it. CI news of
 // a task's branch (a check suite, a check run, a commit status) has its pull
 // request's CI read again. Everything else is answered "ignored" with the
@@ -17,7 +18,8 @@ import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
 import { ExecError } from '../../process/exec';
 import { onRunComplete } from '../../engine/completion';
 import { startRun } from '../../engine/run-starter';
-import { completeMergedTask, recordPullRequestUrl } from '../../engine/merge';
+import { completeMergedTask } from '../../engine/merge';
+import { enforceCiRoundCap, syncPullRequestStage } from '../../engine/pr-stage';
 import { liveRunOf } from '../../engine/transitions/runs';
 import { pullRequestClosedTransition } from '../../engine/transitions/tasks';
 import { readInstanceSettings } from '../admin/instance-settings';
@@ -148,6 +150,7 @@ async function onIssueComment(deps: Deps, raw: unknown, handle: string): Promise
   const scope = await taskForBranch(deps, p.repository.full_name, branch);
   if (typeof scope === 'string') return ignored(scope);
   const feedback = commentFeedback({ author: p.comment.user.login, body: p.comment.body ?? '', url: p.comment.html_url });
+  if (!notReady(scope.task) && !(await liveRunOf(deps.db, scope.task.id))) await syncPullRequestStage(deps, scope.project, scope.task);
   return startFeedbackRun(deps, scope, feedback, p.comment.html_url);
 }
 
@@ -165,15 +168,27 @@ async function onReview(deps: Deps, raw: unknown, handle: string): Promise<Deliv
     `repos/${repo.slug}/pulls/${p.pull_request.number}/reviews/${p.review.id}/comments`,
   ]);
   const comments = z.array(ReviewComment).parse(JSON.parse(listed));
-  if (!mentions(p.review.body, handle) && !comments.some((c) => mentions(c.body, handle))) return ignored(`no mention of @${handle}`);
+  // Changes requested by a writer need no mention: the review itself asks for work.
+  const changesRequested = p.review.state.toLowerCase() === 'changes_requested';
+  if (!changesRequested && !mentions(p.review.body, handle) && !comments.some((c) => mentions(c.body, handle)))
+    return ignored(`no mention of @${handle}`);
   if (!(await hasWriteAccess(deps, repo, p.review.user.login)))
     return ignored(`@${p.review.user.login} has no write access to ${repo.slug}`);
+  const blocked = notReady(scope.task);
+  if (blocked) return ignored(blocked);
+  if (await liveRunOf(deps.db, scope.task.id)) return ignored(`an agent is already running on task ${scope.task.id}`);
+  // The threads are read (and recorded) as the run starts: each inline comment names its thread.
+  const stage = await syncPullRequestStage(deps, scope.project, scope.task);
+  const threadOf = new Map<number, string>();
+  if (stage.kind === 'found')
+    for (const t of stage.threads ?? []) for (const c of t.comments) if (c.databaseId !== null) threadOf.set(c.databaseId, t.id);
   const feedback = reviewFeedback({
     author: p.review.user.login,
     state: p.review.state,
     body: p.review.body,
     url: p.review.html_url,
     comments,
+    threadOf,
   });
   return startFeedbackRun(deps, scope, feedback, p.review.html_url);
 }
@@ -268,9 +283,14 @@ async function onStatus(deps: Deps, raw: unknown): Promise<DeliveryOutcome> {
   return ciOnBranches(deps, p.repository.full_name, branches, `a commit status on ${p.sha.slice(0, 12)}`);
 }
 
+/**
+ * The pull request or its CI changed: its stage is read again and recorded; a live PR run that
+ * has spent more failed CI rounds than the cap is stopped and the task blocked (loop.md#pr-stage).
+ */
 async function refreshCi(deps: Deps, { project, task }: TaskScope): Promise<DeliveryOutcome> {
-  const lookup = await recordPullRequestUrl(deps, project, task);
+  const lookup = await syncPullRequestStage(deps, project, task);
   if (lookup.kind !== 'found') return ignored(`no pull request to read for task ${task.id}`);
+  await enforceCiRoundCap(deps, project, task, lookup);
   return { status: 'ci', taskId: task.id, ci: lookup.pr.ci };
 }
 

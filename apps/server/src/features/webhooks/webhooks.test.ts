@@ -76,6 +76,23 @@ describe('feedback prompts', () => {
     expect(text).toContain('2. `b.js`, lines 7–9 (old side) — @bob');
     expect(text).toContain('3. `c.md` (whole file)');
   });
+
+  it('ends each inline comment’s header with its thread and its own id, so the agent can reply and resolve', () => {
+    const text = reviewFeedback({
+      author: 'alice',
+      state: 'CHANGES_REQUESTED',
+      body: null,
+      url: 'https://gh/r/10',
+      comments: [
+        { id: 1001, body: 'rename', path: 'greet.js', line: 5, side: 'RIGHT', user: { login: 'alice' } },
+        { id: 1002, body: 'outdated', path: 'old.js', line: 2, user: { login: 'alice' } },
+      ],
+      threadOf: new Map([[1001, 'PRRT_kwDOA1']]),
+    });
+    expect(text).toContain('1. `greet.js`, line 5 (new side) — @alice · thread `PRRT_kwDOA1` · comment 1001\n');
+    // A comment whose thread could not be read still names itself for a reply.
+    expect(text).toContain('2. `old.js`, line 2 — @alice · comment 1002\n');
+  });
 });
 
 describe("GitHub's published example payloads", () => {

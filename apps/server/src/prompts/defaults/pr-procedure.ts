@@ -51,7 +51,7 @@ Each entry of \`statusCheckRollup\` is a check run (\`name\`, \`status\`, \`conc
   the run id from \`detailsUrl\` (\`…/actions/runs/<id>/…\`) and run
   \`gh run view <id> --repo {{repoSlug}} --log-failed\`. Find the cause and fix it in the code —
   never by deleting, skipping or weakening tests or checks. Run the relevant tests locally,
-  commit, push, and poll again. At most **3** fix rounds in all.
+  commit, push, and poll again. At most **{{maxCiRounds}}** fix rounds in all.
 - When every check has passed (success, neutral or skipped), go on to mergeability.
 
 ### Mergeability — bounded
@@ -59,10 +59,11 @@ Each entry of \`statusCheckRollup\` is a check run (\`name\`, \`status\`, \`conc
 Read \`mergeable\` from the same command:
 
 - \`MERGEABLE\` → run \`{{signalCommand}} pr-complete\`. You are done.
-- \`CONFLICTING\` → run \`git fetch origin {{baseBranch}}\` and \`git rebase origin/{{baseBranch}}\`,
-  resolve every conflict keeping the intent of both sides, run the tests, finish the rebase,
-  push with \`git push --force-with-lease origin {{branch}}\`, then wait for CI again. At most
-  **2** rebase rounds.
+- \`CONFLICTING\` → bring the branch up to date with \`{{baseBranch}}\`, at most **2** times.
+  {{updateStrategy}}
+  Resolve each conflict keeping the intent of both sides and run the tests before pushing;
+  then wait for CI again. If a conflict cannot be resolved soundly, abort (\`git rebase --abort\`
+  or \`git merge --abort\`), name the conflicting files in your report and end your turn.
 - \`UNKNOWN\` → GitHub is still computing it: wait 15 seconds and read it again, at most **8**
   times.
 

@@ -75,12 +75,20 @@ environment variables, never touch anything outside this worktree and this pull 
    the comment: locate the code by the quoted diff hunk) and make the change it asks for,
    following the conventions of the surrounding code.
 3. If an item is a question, or the change it asks for would be wrong, make no change for it;
-   answer it instead in your pull-request comment (step 6), with your reasoning.
+   answer it instead, with your reasoning, on its thread (step 6) and in your pull-request
+   comment (step 7).
 4. Run the tests that cover what you changed, then the full suite and the project's type checks
    and linters. Fix what fails.
 5. Commit with a message such as \`Task {{taskId}}: address review feedback\`, and push with
    \`git push origin {{branch}}\`.
-6. Post one comment on the pull request listing each item and how it was addressed:
+6. Once pushed, answer each inline comment that names a thread and a comment id on its thread:
+   reply with what you changed (or your answer), with
+   \`gh api repos/{{repoSlug}}/pulls/<number>/comments/<comment id>/replies -f body=…\`
+   (\`<number>\`: the pull request's number), then, if you made the change it asked for,
+   resolve the thread with
+   \`gh api graphql -f query='mutation($id:ID!){resolveReviewThread(input:{threadId:$id}){thread{isResolved}}}' -f id=<thread id>\`.
+   Leave a thread you answered without a change open for the reviewer.
+7. Post one comment on the pull request listing each item and how it was addressed:
    \`gh pr comment {{branch}} --repo {{repoSlug}} --body-file <file>\`, with the file written
    outside the worktree.
 
