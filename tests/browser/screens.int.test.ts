@@ -460,6 +460,8 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
     await p.goto(`/projects/${projectId}`);
     const card = p.getByRole('article', { name: 'Move the tests to node:test' });
     await card.getByTestId('card-conflicts').waitFor();
+    // On the phone the columns scroll sideways: bring the card with the markers into view.
+    await card.scrollIntoViewIfNeeded();
     expect(await card.getByTestId('card-ci-round').textContent()).toBe('CI round 3');
     const fixed = p.getByRole('article', { name: 'Fix the greeting test' });
     expect(await fixed.getByTestId('card-threads').textContent()).toContain('threads 1/2');

@@ -133,7 +133,7 @@ describe('BoardColumn', () => {
 
     const ship = within(column('In Review')).getByRole('article', { name: 'Ship it' });
     expect(within(ship).getByText('PR ready')).toBeTruthy();
-    expect(within(ship).getByRole('link', { name: 'Pull request of Ship it' }).getAttribute('href')).toBe('https://github.com/o/r/pull/7');
+    expect(within(ship).getByRole('link', { name: 'PR of Ship it' }).getAttribute('href')).toBe('https://github.com/o/r/pull/7');
     expect(within(ship).getByTestId('card-pr').textContent).toContain('CI failing');
 
     // A question asked by the running agent marks its card at once; the answer clears it.

@@ -154,7 +154,7 @@ export function TaskCard({
         e.dataTransfer.effectAllowed = 'move';
       }}
       onClick={open}
-      className={`cursor-pointer rounded-lg border bg-white p-2.5 shadow-sm hover:border-indigo-300 ${waiting.length > 0 ? 'border-amber-300' : 'border-stone-200'}`}
+      className={`relative cursor-pointer rounded-lg border bg-white p-2.5 shadow-sm hover:border-indigo-300 ${waiting.length > 0 ? 'border-amber-300' : 'border-stone-200'}`}
     >
       <div className="flex items-start gap-2">
         <Link to={href} draggable={false} className="min-w-0 flex-1 break-words text-sm font-medium text-stone-900 hover:underline">
@@ -264,17 +264,17 @@ export function TaskCard({
 function PullRequestLink({ task }: { task: TaskDto }) {
   const ci = task.prCiState ? ciWords[task.prCiState] : null;
   return (
-    <span className="inline-flex items-center gap-1" data-testid="card-pr">
+    <span className="inline-flex flex-wrap items-center gap-x-1.5 gap-y-1" data-testid="card-pr">
       <a
         href={task.prUrl ?? undefined}
         target="_blank"
         rel="noreferrer noopener"
         draggable={false}
-        className="font-medium text-indigo-700 hover:underline"
-        aria-label={`Pull request of ${task.title}`}
+        className="font-medium whitespace-nowrap text-indigo-700 hover:underline"
       >
         <GitPullRequest aria-hidden="true" size={12} className="mr-0.5 inline align-[-2px]" />
-        PR ↗
+        PR <span className="sr-only">of {task.title}</span>
+        <span aria-hidden="true">↗</span>
       </a>
       {ci && <Badge tone={ci.tone}>{ci.label}</Badge>}
       <PullRequestMarkers task={task} />
@@ -293,7 +293,11 @@ export function PullRequestMarkers({ task }: { task: TaskDto }) {
   return (
     <>
       {task.prCiRounds > 1 && (
-        <span className="tabular-nums text-stone-600" data-testid="card-ci-round" title="CI rounds: one per push to the pull request">
+        <span
+          className="whitespace-nowrap tabular-nums text-stone-600"
+          data-testid="card-ci-round"
+          title="CI rounds: one per push to the pull request"
+        >
           CI round {task.prCiRounds}
         </span>
       )}
@@ -307,7 +311,7 @@ export function PullRequestMarkers({ task }: { task: TaskDto }) {
       )}
       {total > 0 && (
         <span
-          className={`inline-flex items-center gap-0.5 tabular-nums ${open > 0 ? 'font-medium text-amber-800' : 'text-stone-500'}`}
+          className={`inline-flex items-center gap-0.5 whitespace-nowrap tabular-nums ${open > 0 ? 'font-medium text-amber-800' : 'text-stone-500'}`}
           data-testid="card-threads"
           title={`Review threads: ${open} open of ${total}`}
         >

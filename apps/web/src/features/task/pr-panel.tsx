@@ -179,7 +179,7 @@ function CiRoundRow({ round, now }: { round: PrCiRoundDto; now: number }) {
         <time className="text-stone-500" dateTime={round.updatedAt} title={new Date(round.updatedAt).toLocaleString()}>
           {ago(round.updatedAt, now)}
         </time>
-        <code className="ml-auto text-xs text-stone-400" title={`Head commit ${round.headSha}`}>
+        <code className="ml-auto text-xs text-stone-500" title={`Head commit ${round.headSha}`}>
           {round.headSha.slice(0, 7)}
         </code>
       </p>
