@@ -358,6 +358,17 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
       `INSERT INTO pr_review_threads (task_id, thread_id, path, line, author, body, url, resolved, reply_count, last_reply_author,
          last_reply_body, position, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // The runs that led there: planning, one implementation and review, the pull request agent.
+    const runs = db.prepare(
+      `INSERT INTO agent_runs (task_id, agent_type, status, provider, model, trigger, started_at, ended_at, created_at)
+       VALUES (?, ?, 'completed', 'anthropic', 'claude-sonnet-4-5', ?, ?, ?, ?)`,
+    );
+    for (const t of [fixing, stuck]) {
+      ['planification', 'implementation', 'review', 'pr'].forEach((role, i) =>
+        runs.run(t.id, role, i === 0 ? 'manual' : 'chain', minutesAgo(60 - i * 10), minutesAgo(55 - i * 10), minutesAgo(60 - i * 10)),
+      );
+      db.prepare('UPDATE tasks SET workflow_run_count = 4 WHERE id = ?').run(t.id);
+    }
     const pr = 'https://github.com/acme/greeter/pull/12';
     task.run('in_review', 1, pr, 'success', 'MERGEABLE', null, 2, 2, 1, 0, null, null, fixing.id);
     const run = `${pr.replace('/pull/12', '')}/actions/runs`;
