@@ -9,7 +9,9 @@ export type { ChatFailOptions, FakeChatCompletions, FakeChatCompletionsOptions }
 export { CHAT_TOOL_ALIASES } from './chat-completions/translate';
 export type { ChatRequest, ChatMessage, ChatTool } from './chat-completions/wire';
 export { startFakeGitHub } from './github/server';
-export type { CreateRepoOptions, FakeCi, FakeGitHub, FakeGitHubOptions, PullRequestInfo, RepoHandle } from './github/server';
+export type { CiRunInfo, CreateRepoOptions, FakeCi, FakeGitHub, FakeGitHubOptions, PullRequestInfo, RepoHandle } from './github/server';
+export type { CiCommandJob } from './github/ci-command';
+export type { ReviewThreadInfo } from './github/threads';
 export { ciFails, ciPasses } from './github/ci';
 export type { CiJob, CiOutcome } from './github/ci';
 export { ghEnv, gitRemoteUrl } from './github/env';

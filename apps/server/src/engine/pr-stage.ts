@@ -22,7 +22,7 @@ import {
   type ReviewThreadRead,
 } from '../forge/pr-stage';
 import { iso } from '../time';
-import { liveRunOf } from './transitions/runs';
+import { failRunTransition, liveRunOf } from './transitions/runs';
 import { blockTaskTransition, pullRequestStageTransition } from './transitions/tasks';
 import type { Selectable } from 'kysely';
 
@@ -315,7 +315,7 @@ export async function blockOnPullRequestStage(
  * rounds than the cap, the task is blocked and the run stopped. Returns whether it did.
  */
 export async function enforceCiRoundCap(deps: Deps, project: ProjectRow, task: TaskRow, lookup: PullRequestStageLookup): Promise<boolean> {
-  if (lookup.kind !== 'found') return false;
+  if (lookup.kind !== 'found' || task.workflow_blocked === 1) return false;
   const live = await liveRunOf(deps.db, task.id);
   if (!live || (live.agent_type !== 'pr' && live.agent_type !== 'yolo')) return false;
   const cap = prSettingsOf(deps, project).effectiveMaxCiRounds;
@@ -323,6 +323,8 @@ export async function enforceCiRoundCap(deps: Deps, project: ProjectRow, task: T
   if (failed.length <= cap) return false;
   const last = failed[failed.length - 1] as PrRoundRow;
   await blockTaskTransition(deps, task.id, ciCapReason(failed.length, cap, JSON.parse(last.failing_checks) as string[]), last.log_excerpt);
+  // The run is failed with its reason first, so the harness's stop that follows is not read as a person's.
+  await failRunTransition(deps, live.id, `stopped at the CI-round limit (${failed.length} failed rounds, the limit is ${cap})`);
   const run = await deps.db.selectFrom('agent_runs').select('conversation_id').where('id', '=', live.id).executeTakeFirst();
   if (run && run.conversation_id !== null) {
     const conversationId = run.conversation_id;

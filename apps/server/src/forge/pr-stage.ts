@@ -178,7 +178,7 @@ export interface ReviewThreadRead {
   comments: { databaseId: number | null; body: string; url: string; author: string }[];
 }
 
-export const REVIEW_THREADS_QUERY = `query($owner: String!, $name: String!, $number: Int!) {
+export const REVIEW_THREADS_QUERY = `query PullRequestReviewThreads($owner: String!, $name: String!, $number: Int!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       reviewThreads(first: 100) {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPrompt } from '../../../../apps/server/src/prompts/registry';
 import { renderPrompt } from '../../../../apps/server/src/prompts/render';
+import { updateStrategySection } from '../../../../apps/server/src/engine/prompts';
 import { assistant, request, toolResult, toolUse, user } from '../anthropic/brain.fixture';
 import type { Brain } from '../anthropic/brain';
 import type { MessagesRequest, WireMessage } from '../anthropic/wire';
@@ -25,12 +26,17 @@ export interface PromptVars {
   prStatus?: string;
   feedback?: string;
   revisionNote?: string;
+  /** The CI fix-round cap the PR prompts state (default 3). */
+  maxCiRounds?: string;
+  /** How the project brings a branch up to date (default rebase), as the server renders it. */
+  strategy?: 'rebase' | 'merge';
 }
 
 /** One of Bottega's default prompts (by registry name) rendered with these values. */
 export function renderRole(name: string, vars: PromptVars): string {
   const def = findPrompt(name);
   if (!def) throw new Error(`no prompt named ${name}`);
+  const { strategy = 'rebase', ...rest } = vars;
   return renderPrompt(def.defaultContent, {
     taskId: '7',
     taskTitle: 'Add a greeting',
@@ -42,7 +48,9 @@ export function renderRole(name: string, vars: PromptVars): string {
     prStatus: 'There is no pull request for branch bottega/task-7 in acme/widgets yet.',
     feedback: '',
     revisionNote: '',
-    ...vars,
+    maxCiRounds: '3',
+    updateStrategy: updateStrategySection(strategy, vars.baseBranch ?? 'main', vars.branch ?? 'bottega/task-7'),
+    ...rest,
   });
 }
 

@@ -149,6 +149,11 @@ export class BareRepo {
     return (await this.git(['diff', '--no-color', `${base}...${head}`])).stdout;
   }
 
+  /** `git diff -U0 from to -- path`: the changed hunks of one file between two commits. */
+  async diffOfPath(from: string, to: string, path: string): Promise<string> {
+    return (await this.git(['diff', '-U0', '--no-color', '--no-ext-diff', from, to, '--', path])).stdout;
+  }
+
   /** The PR's commits as one mbox (`git format-patch --stdout`). */
   async patch(base: string, head: string): Promise<string> {
     return (await this.git(['format-patch', '--stdout', `${base}..${head}`])).stdout;

@@ -29,6 +29,21 @@ export interface ReviewComment {
   diffHunk: string;
   commitId: string;
   createdAt: string;
+  /** The thread's first comment when this one is a reply (GitHub's `in_reply_to_id`). */
+  inReplyTo: number | null;
+}
+
+/**
+ * A review thread: started by an inline comment that is not a reply; its replies join
+ * it. Position fields are the first comment's (as commented, on its commit).
+ */
+export interface ReviewThread {
+  id: number;
+  nodeId: string;
+  /** The first comment of the thread. */
+  rootCommentId: number;
+  isResolved: boolean;
+  resolvedBy: string | null;
 }
 
 export interface Review {
@@ -76,6 +91,8 @@ export interface PullRequest {
   mergeStateOverride: MergeStateStatus | null;
   reviews: Review[];
   comments: IssueComment[];
+  /** Review threads in the order they were started. */
+  threads: ReviewThread[];
 }
 
 export interface Repo {
@@ -102,4 +119,5 @@ export type NodeRef =
   | { kind: 'repo'; repo: Repo }
   | { kind: 'pull'; repo: Repo; pull: PullRequest }
   | { kind: 'review'; repo: Repo; pull: PullRequest; review: Review }
+  | { kind: 'thread'; repo: Repo; pull: PullRequest; thread: ReviewThread }
   | { kind: 'check'; repo: Repo; check: CheckRecord };

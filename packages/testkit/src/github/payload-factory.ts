@@ -57,6 +57,7 @@ export class PayloadFactory {
         side: c.side ?? 'RIGHT',
         body: c.body,
         diffHunk: c.diffHunk ?? `@@ -${c.line ?? 1},1 +${c.line ?? 1},1 @@`,
+        inReplyTo: null,
       })),
     );
     return { id: review.id, nodeId: review.nodeId, commentIds: review.comments.map((c) => c.id) };

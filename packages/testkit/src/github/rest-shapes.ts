@@ -154,7 +154,17 @@ export function restReview(state: GitHubState, repo: Repo, pull: PullRequest, re
   };
 }
 
-export function restReviewComment(state: GitHubState, repo: Repo, pull: PullRequest, c: ReviewComment): Json {
+/**
+ * A review comment; `at` is where its thread sits on the PR's current head (default:
+ * where it was made). An outdated comment has null `line`/`position`, as on GitHub.
+ */
+export function restReviewComment(
+  state: GitHubState,
+  repo: Repo,
+  pull: PullRequest,
+  c: ReviewComment,
+  at: { line: number | null; startLine: number | null } = { line: c.line, startLine: c.startLine },
+): Json {
   return {
     url: `${repoApiUrl(repo)}/pulls/comments/${c.id}`,
     id: c.id,
@@ -162,10 +172,11 @@ export function restReviewComment(state: GitHubState, repo: Repo, pull: PullRequ
     pull_request_review_id: c.reviewId,
     diff_hunk: c.diffHunk,
     path: c.path,
-    position: c.line,
+    position: at.line,
     original_position: c.line,
     commit_id: c.commitId,
     original_commit_id: c.commitId,
+    ...(c.inReplyTo === null ? {} : { in_reply_to_id: c.inReplyTo }),
     user: restUser(state, c.user),
     body: c.body,
     created_at: c.createdAt,
@@ -173,10 +184,27 @@ export function restReviewComment(state: GitHubState, repo: Repo, pull: PullRequ
     html_url: `${pullWebUrl(repo, pull)}#discussion_r${c.id}`,
     pull_request_url: `${repoApiUrl(repo)}/pulls/${pull.number}`,
     author_association: association(repo, c.user),
-    start_line: c.startLine,
+    _links: {
+      self: { href: `${repoApiUrl(repo)}/pulls/comments/${c.id}` },
+      html: { href: `${pullWebUrl(repo, pull)}#discussion_r${c.id}` },
+      pull_request: { href: `${repoApiUrl(repo)}/pulls/${pull.number}` },
+    },
+    reactions: {
+      url: `${repoApiUrl(repo)}/pulls/comments/${c.id}/reactions`,
+      total_count: 0,
+      '+1': 0,
+      '-1': 0,
+      laugh: 0,
+      hooray: 0,
+      confused: 0,
+      heart: 0,
+      rocket: 0,
+      eyes: 0,
+    },
+    start_line: at.startLine,
     original_start_line: c.startLine,
     start_side: c.startLine === null ? null : c.side,
-    line: c.line,
+    line: at.line,
     original_line: c.line,
     side: c.side,
     subject_type: c.line === null ? 'file' : 'line',

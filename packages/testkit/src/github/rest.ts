@@ -2,6 +2,7 @@
 // answered from the in-memory state and the bare repositories.
 import { closePull, GitHubError, mergePull, reopenPull } from './pulls';
 import { actionsRoutes } from './rest-actions';
+import { reviewCommentRoutes } from './rest-review-comments';
 import type { PullReader } from './pulls';
 import {
   restCheckRun,
@@ -37,6 +38,8 @@ export interface RestAnswer {
   text?: string;
   /** A binary body (the run-log archive). */
   binary?: { data: Buffer; contentType: string };
+  /** Extra response headers (the `Link` header of a paged list). */
+  headers?: Record<string, string>;
 }
 
 type Handler = (call: RestCall, params: string[]) => Promise<RestAnswer> | RestAnswer;
@@ -184,15 +187,6 @@ const routes: [string, RegExp, Handler][] = [
   ],
   [
     'GET',
-    /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/comments$/,
-    (call, [o = '', r = '', n = '']) => {
-      const repo = repoOf(call, o, r);
-      const pull = pullOf(call, repo, n);
-      return ok(pull.reviews.flatMap((rv) => rv.comments.map((c) => restReviewComment(call.reader.state, repo, pull, c))));
-    },
-  ],
-  [
-    'GET',
     /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
     (call, [o = '', r = '', n = '']) => {
       const repo = repoOf(call, o, r);
@@ -275,7 +269,7 @@ const routes: [string, RegExp, Handler][] = [
       return ok(restCheckRun(repo, check));
     },
   ],
-  ...actionsRoutes.map(([method, pattern, handler]): [string, RegExp, Handler] => [
+  ...[...actionsRoutes, ...reviewCommentRoutes].map(([method, pattern, handler]): [string, RegExp, Handler] => [
     method,
     new RegExp(`^\\/repos\\/([^/]+)\\/([^/]+)\\/${pattern.source.slice(1)}`),
     (call, [o = '', r = '', ...rest]) => handler(call, repoOf(call, o, r), rest),

@@ -140,6 +140,6 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
       .writeHead(final.status, { 'content-type': final.binary.contentType, 'content-length': final.binary.data.length })
       .end(final.binary.data);
   else if (final.text !== undefined) sendText(res, final.status, final.text);
-  else sendJson(res, final.status, final.json);
+  else sendJson(res, final.status, final.json, final.headers);
   deps.log.answered(entry, final.status);
 }

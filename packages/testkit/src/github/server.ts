@@ -1,15 +1,18 @@
 // A faithful local GitHub on 127.0.0.1 for the real `gh` and `git`: reached as an http
 // proxy for `github.localhost`, it serves git smart HTTP, REST and GraphQL, and gives
 // tests controls over PRs, CI checks, mergeability, collaborators and webhooks.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runConclusion, runStatus } from './actions';
 import { validateCheckSpec } from './checks';
 import { jobsOfOutcome } from './ci';
 import type { CiOutcome } from './ci';
-import type { CheckRecord, CheckSpec } from './checks';
+import type { CheckConclusion, CheckRecord, CheckSpec, CheckStatus } from './checks';
+import { runCommandJob } from './ci-command';
+import type { CiCommandJob } from './ci-command';
 import { BareRepo } from './git';
 import { sendJson } from './http';
 import { PayloadFactory } from './payload-factory';
@@ -20,7 +23,9 @@ import type { GitHubGap, GitHubRequest, PushEvent } from './request-log';
 import { routeRequest } from './router';
 import { GitHubState } from './state';
 import type { RunContext } from './state';
-import type { Mergeable, MergeStateStatus, Permission, PrState, PullRequest, Repo } from './model';
+import type { Mergeable, MergeStateStatus, Permission, PrState, PullRequest, Repo, ReviewThread } from './model';
+import { addReply, threadInfo } from './threads';
+import type { ReviewThreadInfo } from './threads';
 import { gitRemoteUrl, pullWebUrl } from './urls';
 import { deliverWebhook } from './webhooks';
 import type { WebhookDelivery, WebhookDeliveryOptions, WebhookEvent } from './webhooks';
@@ -79,6 +84,28 @@ export interface FakeCi {
   start(owner: string, repo: string, target: string | number): Promise<CheckRecord[]>;
   /** Pending jobs of the commit complete with their scripted conclusion (default `success`). */
   complete(owner: string, repo: string, target: string | number): Promise<CheckRecord[]>;
+  /**
+   * From now on, every push to `branch` (a name, or a pattern over names) checks the
+   * pushed commit out into a temporary folder and runs each job's command there; the
+   * run (passing, or failing with the output as the step's log) is recorded before
+   * `git push` returns. A push scripted with `onNextPush` runs that outcome instead.
+   * Returns a function that stops it.
+   */
+  runOnEveryPush(owner: string, repo: string, branch: string | RegExp, jobs: CiCommandJob | CiCommandJob[]): () => void;
+  /** The workflow runs of commits pushed to `branch`, oldest first (one per CI round and workflow). */
+  runs(owner: string, repo: string, branch: string): CiRunInfo[];
+}
+
+/** One workflow run as `ci.runs` lists it. */
+export interface CiRunInfo {
+  runId: number;
+  sha: string;
+  workflow: string;
+  /** Per workflow, from 1. */
+  runNumber: number;
+  status: CheckStatus;
+  /** Null while the run is pending. */
+  conclusion: CheckConclusion | null;
 }
 
 export interface FakeGitHub {
@@ -117,6 +144,19 @@ export interface FakeGitHub {
   /** Overrides the computed mergeability (null restores `git merge-tree`'s answer). */
   setMergeable(owner: string, repo: string, number: number, mergeable: Mergeable | null, mergeStateStatus?: MergeStateStatus | null): void;
   addReview(owner: string, repo: string, number: number, review: ReviewInput): Promise<RecordedReview>;
+  /** Replies to a review comment (or to its thread) as `user`; returns the reply's id. */
+  replyToReviewComment(
+    owner: string,
+    repo: string,
+    number: number,
+    commentId: number,
+    reply: { user: string; body: string },
+  ): Promise<number>;
+  /** The review threads of PR `number`, in the order they were started. */
+  reviewThreads(owner: string, repo: string, number: number): ReviewThreadInfo[];
+  /** Resolves a thread (by its node id) as `user` (default: the default user), whatever their permission. */
+  resolveReviewThread(threadId: string, user?: string): void;
+  unresolveReviewThread(threadId: string): void;
   /** Payload builders over live state; each records the comment/review it describes. */
   payloads: PayloadFactory;
   deliverWebhook(
@@ -148,6 +188,12 @@ function info(repo: Repo, pull: PullRequest): PullRequestInfo {
     mergedBy: pull.mergedBy,
     mergeCommitOid: pull.mergeCommitOid,
   };
+}
+
+function matchesBranch(pattern: string | RegExp, branch: string): boolean {
+  if (typeof pattern === 'string') return pattern === branch;
+  pattern.lastIndex = 0;
+  return pattern.test(branch);
 }
 
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -189,14 +235,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return { sha, context: { headBranch, commit: await r.commit(repo, sha) } };
   };
 
-  const runCi = async (repo: Repo, sha: string, context: RunContext, outcome: CiOutcome): Promise<CheckRecord[]> => {
-    const jobs = jobsOfOutcome(outcome);
+  const runCi = async (repo: Repo, sha: string, context: RunContext, outcomes: CiOutcome | CiOutcome[]): Promise<CheckRecord[]> => {
+    const list = Array.isArray(outcomes) ? outcomes : [outcomes];
+    const jobs = list.flatMap(jobsOfOutcome);
     jobs.forEach((j) => validateCheckSpec(j.spec));
     const records = state.setChecks(
       repo,
       sha,
       jobs.map((j) => j.spec),
-      { ...context, completesAtOnce: (outcome.state ?? 'completed') === 'completed' },
+      { ...context, completesAtOnce: list.every((o) => (o.state ?? 'completed') === 'completed') },
     );
     records.forEach((record, i) => (record.scriptedConclusion = jobs[i]?.conclusion));
     return records;
@@ -204,14 +251,45 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   const nextPush = new Map<string, CiOutcome>();
   const pushKey = (owner: string, repo: string, branch: string): string => `${owner}/${repo}/${branch}`.toLowerCase();
+  interface CommandCi {
+    repoKey: string;
+    branch: string | RegExp;
+    job: CiCommandJob;
+  }
+  const commandCi = new Set<CommandCi>();
+  const ciRoot = join(root, 'ci');
+  /** Aborted on close: commands still running are killed. */
+  const stopCommands = new AbortController();
+  await mkdir(ciRoot);
   log.onPush(async (event) => {
     const branch = event.ref.replace(/^refs\/heads\//, '');
+    const sha = event.after;
+    if (sha === null) return;
     const key = pushKey(event.owner, event.repo, branch);
     const outcome = nextPush.get(key);
-    if (!outcome || event.after === null) return;
+    const repoKey = pushKey(event.owner, event.repo, '');
+    const matching = outcome ? [] : [...commandCi].filter((c) => c.repoKey === repoKey && matchesBranch(c.branch, branch));
+    if (!outcome && matching.length === 0) return;
     nextPush.delete(key);
     const repo = state.repo(event.owner, event.repo);
-    await runCi(repo, event.after, { headBranch: branch, commit: await reader().commit(repo, event.after) }, outcome);
+    const context: RunContext = { headBranch: branch, commit: await reader().commit(repo, sha) };
+    if (outcome) {
+      await runCi(repo, sha, context, outcome);
+      return;
+    }
+    const ran = await Promise.all(
+      matching.map(async (c) => ({
+        workflow: c.job.workflow ?? 'CI',
+        job: await runCommandJob(repo.path, ciRoot, c.job, { owner: repo.owner, repo: repo.name, branch, sha }, stopCommands.signal),
+      })),
+    );
+    const workflows = [...new Set(ran.map((r) => r.workflow))];
+    await runCi(
+      repo,
+      sha,
+      context,
+      workflows.map((workflow) => ({ workflow, jobs: ran.filter((r) => r.workflow === workflow).map((r) => r.job) })),
+    );
   });
 
   const ci: FakeCi = {
@@ -232,6 +310,34 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const repo = state.repo(owner, repoName);
       return state.advanceJobs(repo, (await commitOf(repo, target, 'ci.complete')).sha, 'completed');
     },
+    runOnEveryPush(owner, repoName, branch, jobs) {
+      const repo = state.repo(owner, repoName);
+      const added = (Array.isArray(jobs) ? jobs : [jobs]).map((job): CommandCi => {
+        if (job.command.length === 0) throw new Error(`ci.runOnEveryPush: job ${job.name} has no command`);
+        return { repoKey: pushKey(repo.owner, repo.name, ''), branch, job };
+      });
+      added.forEach((c) => commandCi.add(c));
+      return () => added.forEach((c) => commandCi.delete(c));
+    },
+    runs(owner, repoName, branch) {
+      const repo = state.repo(owner, repoName);
+      return repo.runs
+        .filter((r) => r.headBranch === branch)
+        .map((r) => ({
+          runId: r.id,
+          sha: r.headSha,
+          workflow: r.workflowName,
+          runNumber: r.runNumber,
+          status: runStatus(r),
+          conclusion: runConclusion(r),
+        }));
+    },
+  };
+
+  const threadOf = (threadId: string): ReviewThread => {
+    const ref = state.nodes.get(threadId);
+    if (ref?.kind !== 'thread') throw new Error(`no review thread ${threadId} in the fake GitHub`);
+    return ref.thread;
   };
 
   const repoPath = (owner: string, name: string): string => join(projectRoot, owner, `${name}.git`);
@@ -297,11 +403,28 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (mergeStateStatus !== undefined) pull.mergeStateOverride = mergeStateStatus;
     },
     addReview: (owner, repo, number, review) => payloads.addReview(owner, repo, number, review),
+    async replyToReviewComment(owner, repoName, number, commentId, reply) {
+      const repo = state.repo(owner, repoName);
+      const pull = state.pull(repo, number);
+      if (!state.threadOfComment(pull, commentId)) throw new Error(`no review comment ${commentId} on ${owner}/${repoName}#${number}`);
+      return (await addReply(reader(), repo, pull, commentId, reply.user, reply.body)).id;
+    },
+    reviewThreads(owner, repoName, number) {
+      const pull = state.pull(state.repo(owner, repoName), number);
+      return pull.threads.map((t) => threadInfo(state, pull, t));
+    },
+    resolveReviewThread(threadId, user = defaultUser) {
+      state.setThreadResolved(threadOf(threadId), user);
+    },
+    unresolveReviewThread(threadId) {
+      state.setThreadResolved(threadOf(threadId), null);
+    },
     payloads,
     deliverWebhook: (url, event, payload, secret, opts) => deliverWebhook(url, event, payload, secret, opts),
     close() {
       closing ??= (async () => {
         log.cancelWaiters();
+        stopCommands.abort();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

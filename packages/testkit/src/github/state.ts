@@ -4,7 +4,7 @@ import { workflowPath } from './actions';
 import type { WorkflowRecord, WorkflowRunRecord } from './actions';
 import type { CheckRecord, CheckSpec } from './checks';
 import type { CommitInfo } from './git';
-import type { IssueComment, NodeRef, Permission, PullRequest, Repo, Review, ReviewComment, User } from './model';
+import type { IssueComment, NodeRef, Permission, PullRequest, Repo, Review, ReviewComment, ReviewThread, User } from './model';
 
 /** GitHub's timestamp format: ISO 8601 in UTC without milliseconds. */
 export function githubTime(date: Date = new Date()): string {
@@ -132,6 +132,7 @@ export class GitHubState {
       mergeStateOverride: null,
       reviews: [],
       comments: [],
+      threads: [],
     };
     Object.assign(pull, this.register('PR', { kind: 'pull', repo, pull }));
     this.ensureUser(fields.author);
@@ -157,6 +158,10 @@ export class GitHubState {
     return comment;
   }
 
+  /**
+   * Records a review and its inline comments: a comment that is not a reply starts a
+   * thread; a reply (to any comment of a thread) joins that thread, replying to its first.
+   */
   addReview(
     repo: Repo,
     pull: PullRequest,
@@ -167,6 +172,8 @@ export class GitHubState {
     const record: Review = { ...review, id: 0, nodeId: '', submittedAt: githubTime(), comments: [] };
     Object.assign(record, this.register('PRR', { kind: 'review', repo, pull, review: record }));
     for (const c of comments) {
+      const root = c.inReplyTo === null ? null : this.threadOfComment(pull, c.inReplyTo);
+      if (c.inReplyTo !== null && !root) throw new Error(`no review comment ${c.inReplyTo} on pull request #${pull.number}`);
       const id = this.nextId();
       record.comments.push({
         ...c,
@@ -176,10 +183,52 @@ export class GitHubState {
         user: review.user,
         commitId: review.commitId,
         createdAt: record.submittedAt,
+        inReplyTo: root ? root.rootCommentId : null,
       });
+      if (!root) {
+        const thread: ReviewThread = { id: 0, nodeId: '', rootCommentId: id, isResolved: false, resolvedBy: null };
+        Object.assign(thread, this.register('PRRT', { kind: 'thread', repo, pull, thread }));
+        pull.threads.push(thread);
+      }
     }
     pull.reviews.push(record);
     return record;
+  }
+
+  /** Every review comment of a pull request, replies included, oldest first. */
+  reviewComments(pull: PullRequest): ReviewComment[] {
+    return pull.reviews.flatMap((r) => r.comments).sort((a, b) => a.id - b.id);
+  }
+
+  /** A review comment of any pull request of `repo`. */
+  findReviewComment(repo: Repo, id: number): { pull: PullRequest; comment: ReviewComment } | undefined {
+    for (const pull of repo.pulls) {
+      for (const review of pull.reviews) {
+        const comment = review.comments.find((c) => c.id === id);
+        if (comment) return { pull, comment };
+      }
+    }
+    return undefined;
+  }
+
+  /** The thread a comment (first comment or reply) belongs to. */
+  threadOfComment(pull: PullRequest, commentId: number): ReviewThread | undefined {
+    const comment = pull.reviews.flatMap((r) => r.comments).find((c) => c.id === commentId);
+    if (!comment) return undefined;
+    const rootId = comment.inReplyTo ?? comment.id;
+    return pull.threads.find((t) => t.rootCommentId === rootId);
+  }
+
+  /** A thread's comments, the first one first. */
+  threadComments(pull: PullRequest, thread: ReviewThread): ReviewComment[] {
+    return this.reviewComments(pull).filter((c) => c.id === thread.rootCommentId || c.inReplyTo === thread.rootCommentId);
+  }
+
+  /** Resolves a thread as `login`, or unresolves it (null). */
+  setThreadResolved(thread: ReviewThread, login: string | null): void {
+    if (login !== null) this.ensureUser(login);
+    thread.isResolved = login !== null;
+    thread.resolvedBy = login;
   }
 
   /**

@@ -156,6 +156,32 @@ describe('with a webhook secret', () => {
     expect((await runs())[0]).toMatchObject({ trigger: 'webhook', triggerUrl: (payload.review as { html_url: string }).html_url });
   });
 
+  it('starts the feedback run for a review requesting changes without a mention; a plain review without one starts nothing', async () => {
+    const deliver = async (payload: object) => (await gh.deliverWebhook(hookUrl, 'pull_request_review', payload, SECRET)).body;
+    const commented = await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, {
+      user: 'ada',
+      state: 'commented',
+      body: 'A thought, no action needed.',
+      comments: [{ path: 'greet.js', line: 2, body: 'Nice.' }],
+    });
+    expect(await deliver(commented)).toEqual({ status: 'ignored', reason: 'no mention of @bottega' });
+    expect(await runs()).toEqual([]);
+
+    const requested = await gh.payloads.reviewSubmitted('acme', 'greeter', prNumber, {
+      user: 'ada',
+      state: 'changes_requested',
+      body: 'Please export salute too.',
+      comments: [{ path: 'greet.js', line: 2, body: 'Add `export const salute = greet;` below.' }],
+    });
+    const requestsBefore = w.fake.modelRequests().length;
+    expect(await deliver(requested)).toMatchObject({ status: 'triggered', taskId: w.task.id });
+    await settle();
+    const prompt = JSON.stringify(w.fake.modelRequests()[requestsBefore]?.body);
+    expect(prompt).toContain('A review of the pull request by @ada (changes requested');
+    expect(prompt).toMatch(/1\. `greet\.js`, line 2 \(new side\) — @ada · thread `PRRT_[^`]+` · comment \d+/);
+    expect((await runs()).map((r) => [r.agentType, r.trigger])).toEqual([['pr', 'webhook']]);
+  });
+
   it('ignores what must not start a run, and handles each delivery id once', async () => {
     const deliver = async (event: 'issue_comment' | 'pull_request_review' | 'pull_request', payload: object, deliveryId?: string) =>
       (await gh.deliverWebhook(hookUrl, event, payload, SECRET, deliveryId ? { deliveryId } : {})).body as {

@@ -7,6 +7,7 @@ import { commitNode, rollupNode } from './commit-node';
 import { connection } from './context';
 import type { Args, GqlContext } from './context';
 import { refNode, repoNode } from './repo-node';
+import { reviewCommentNode, reviewThreadNode } from './thread-node';
 
 function association(repo: Repo, login: string): string {
   if (login.toLowerCase() === repo.owner.toLowerCase()) return 'OWNER';
@@ -54,20 +55,7 @@ export function reviewNode(ctx: GqlContext, repo: Repo, pull: PullRequest, r: Re
     pullRequest: () => pullRequestNode(ctx, repo, pull),
     comments: (args: Args) =>
       connection(
-        r.comments.map((c) => ({
-          __typename: 'PullRequestReviewComment',
-          id: c.nodeId,
-          databaseId: c.id,
-          author: userNode(ctx, c.user),
-          body: c.body,
-          path: c.path,
-          line: c.line,
-          startLine: c.startLine,
-          originalLine: c.line,
-          diffHunk: c.diffHunk,
-          createdAt: c.createdAt,
-          url: `${pullWebUrl(repo, pull)}#discussion_r${c.id}`,
-        })),
+        r.comments.map((c) => reviewCommentNode(ctx, repo, pull, c)),
         args,
       ),
   };
@@ -178,6 +166,11 @@ export function pullRequestNode(ctx: GqlContext, repo: Repo, pull: PullRequest):
         latestReviews()
           .filter((r) => r.state !== 'COMMENTED')
           .map((r) => reviewNode(ctx, repo, pull, r)),
+        args,
+      ),
+    reviewThreads: (args: Args) =>
+      connection(
+        pull.threads.map((t) => reviewThreadNode(ctx, repo, pull, t)),
         args,
       ),
     reviewRequests: (args: Args) => connection([], args),

@@ -3,12 +3,14 @@
 import { GraphQLError } from 'graphql';
 import { closePull, createPull, GitHubError, mergePull, reopenPull } from '../pulls';
 import { githubTime } from '../state';
-import type { PullRequest, Repo } from '../model';
+import type { PullRequest, Repo, ReviewThread } from '../model';
+import { addReply, canResolve } from '../threads';
 import { userNode } from './actors';
 import { checkContextNode } from './commit-node';
 import type { Args, GqlContext } from './context';
 import { issueCommentNode, pullRequestNode, reviewNode } from './pr-node';
 import { repoNode } from './repo-node';
+import { reviewCommentNode, reviewThreadNode } from './thread-node';
 
 /**
  * Operations seen from gh 2.23 and fully answered (pr create/view/list/checks/merge/
@@ -31,6 +33,11 @@ export const KNOWN_OPERATIONS: ReadonlySet<string> = new Set([
   'PullRequestReadyForReview',
   'CommentCreate',
   'UserCurrent',
+  // Not gh's own: review-thread operations under these names, sent with `gh api graphql`.
+  'PullRequestReviewThreads',
+  'ResolveReviewThread',
+  'UnresolveReviewThread',
+  'AddReviewThreadReply',
 ]);
 
 function lookupNode(ctx: GqlContext, id: unknown): Record<string, unknown> | null {
@@ -47,6 +54,8 @@ function lookupNode(ctx: GqlContext, id: unknown): Record<string, unknown> | nul
       return reviewNode(ctx, ref.repo, ref.pull, ref.review);
     case 'check':
       return checkContextNode(ref.repo, ref.check);
+    case 'thread':
+      return reviewThreadNode(ctx, ref.repo, ref.pull, ref.thread);
   }
 }
 
@@ -58,6 +67,19 @@ function requirePull(ctx: GqlContext, id: unknown): { repo: Repo; pull: PullRequ
   const ref = typeof id === 'string' ? ctx.state.nodes.get(id) : undefined;
   if (ref?.kind !== 'pull') throw notFound(`Could not resolve to a node with the global id of '${String(id)}'`);
   return { repo: ref.repo, pull: ref.pull };
+}
+
+function requireThread(ctx: GqlContext, id: unknown): { repo: Repo; pull: PullRequest; thread: ReviewThread } {
+  const ref = typeof id === 'string' ? ctx.state.nodes.get(id) : undefined;
+  if (ref?.kind !== 'thread') throw notFound(`Could not resolve to a node with the global id of '${String(id)}'`);
+  return { repo: ref.repo, pull: ref.pull, thread: ref.thread };
+}
+
+/** Resolving needs write access or authorship of the pull request (GitHub's FORBIDDEN error otherwise). */
+function requireResolver(ctx: GqlContext, repo: Repo, pull: PullRequest, mutation: string): void {
+  if (!canResolve(ctx.state, repo, pull, ctx.viewer.login)) {
+    throw new GitHubError(403, `${ctx.viewer.login} does not have the correct permissions to execute \`${mutation}\``, 'FORBIDDEN');
+  }
 }
 
 function requireWrite(ctx: GqlContext, repo: Repo, mutation: string): void {
@@ -146,6 +168,33 @@ export function rootValue(): Record<string, unknown> {
       const { repo, pull } = requirePull(ctx, i.pullRequestId);
       pull.isDraft = false;
       return pullPayload(ctx, repo, pull, i);
+    },
+    resolveReviewThread: (args: Args, ctx: GqlContext) => {
+      const i = input(args);
+      const { repo, pull, thread } = requireThread(ctx, i.threadId);
+      requireResolver(ctx, repo, pull, 'ResolveReviewThread');
+      ctx.state.setThreadResolved(thread, ctx.viewer.login);
+      return { clientMutationId: i.clientMutationId ?? null, thread: reviewThreadNode(ctx, repo, pull, thread) };
+    },
+    unresolveReviewThread: (args: Args, ctx: GqlContext) => {
+      const i = input(args);
+      const { repo, pull, thread } = requireThread(ctx, i.threadId);
+      requireResolver(ctx, repo, pull, 'UnresolveReviewThread');
+      ctx.state.setThreadResolved(thread, null);
+      return { clientMutationId: i.clientMutationId ?? null, thread: reviewThreadNode(ctx, repo, pull, thread) };
+    },
+    addPullRequestReviewThreadReply: async (args: Args, ctx: GqlContext) => {
+      const i = input(args);
+      const { repo, pull, thread } = requireThread(ctx, i.pullRequestReviewThreadId);
+      if (ctx.state.permission(repo, ctx.viewer.login) === 'none') {
+        throw new GitHubError(
+          403,
+          `${ctx.viewer.login} does not have the correct permissions to execute \`AddPullRequestReviewThreadReply\``,
+          'FORBIDDEN',
+        );
+      }
+      const reply = await addReply(ctx.reader, repo, pull, thread.rootCommentId, ctx.viewer.login, String(i.body ?? ''));
+      return { clientMutationId: i.clientMutationId ?? null, comment: reviewCommentNode(ctx, repo, pull, reply) };
     },
     addComment: (args: Args, ctx: GqlContext) => {
       const i = input(args);
