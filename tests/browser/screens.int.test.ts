@@ -463,7 +463,8 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
       .getByText(/CI still fails after 3 rounds/)
       .waitFor();
     await nextStep(p).getByRole('region', { name: 'Block details' }).getByText('Process completed with exit code 1.').waitFor();
-    await nextStep(p).getByRole('button', { name: 'Unblock' }).waitFor();
+    await nextStep(p).getByRole('button', { name: 'Unblock', exact: true }).waitFor();
+    await nextStep(p).getByRole('button', { name: 'Unblock with the pull request agent' }).waitFor();
     await nextStep(p).getByRole('button', { name: 'Copy the details' }).waitFor();
     await panel(p).getByRole('list', { name: 'Conflicting files' }).getByText('package.json').waitFor();
   });

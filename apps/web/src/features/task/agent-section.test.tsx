@@ -201,6 +201,24 @@ describe('AgentSection', () => {
     expect(writeText).toHaveBeenCalledWith(detail);
   });
 
+  it('offers the pull request agent to unblock a task blocked at the pull-request stage', async () => {
+    const calls = answerWith(201, { run: makeRun(5, 'pr', 'running') });
+    renderSection(
+      makeTask({
+        planificationComplete: true,
+        workflowBlocked: true,
+        prUrl: 'https://github.com/o/r/pull/7',
+        blockReason: 'Pull request #7 conflicts with main in a.ts.',
+        blockDetail: 'a.ts',
+      }),
+      [makeRun(3, 'pr', 'completed')],
+    );
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(banner.textContent).toContain('or the pull request agent takes up the pull request where it stopped');
+    fireEvent.click(within(banner).getByRole('button', { name: 'Unblock with the pull request agent' }));
+    await waitFor(() => expect(calls).toEqual([{ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'pr' } }]));
+  });
+
   it('says so when the details cannot be copied, and shows no details block without any', async () => {
     vi.stubGlobal('navigator', { ...navigator, clipboard: undefined });
     renderSection(makeTask({ workflowBlocked: true, blockReason: 'Conflicts with main.', blockDetail: 'src/a.ts\nsrc/b.ts' }), []);
@@ -210,6 +228,7 @@ describe('AgentSection', () => {
     renderSection(makeTask({ workflowBlocked: true, blockReason: 'The API key is missing' }), []);
     expect(screen.queryByRole('region', { name: 'Block details' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Copy the details' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Unblock with the pull request agent' })).toBeNull();
   });
 
   it('resumes an interrupted run in its own session', async () => {
