@@ -6,9 +6,14 @@
 // banner linking the question's conversation), a chat, the inbox empty and
 // with items, the search palette with results, the keyboard shortcuts and the
 // account menu, every settings section, the admin page, and
-// a task whose pipeline ran to the pull request agent. Each screen must pass
+// a task whose pipeline ran to the pull request agent, and the pull-request
+// stage (a task whose CI failed then passed with two review threads, a task
+// blocked on CI with its log, the board's PR markers, the project's pull request
+// settings, seeded in the database the way the server records them). Each screen must pass
 // axe with no serious or critical violation and, on the phone, fit the screen's
 // width; each is saved as test-artifacts/screens/screen-<name>-<size>.png.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ConversationDto, TaskDto } from '@bottega/protocol';
@@ -314,7 +319,191 @@ it('the task page after the pipeline ran up to the pull request agent', async ()
   });
 });
 
+/** Writes what the server records of a pull request straight into the world's database. */
+function seedPullRequestStage(write: (db: Database.Database) => void) {
+  const db = new Database(join(w.home, 'data', 'bottega.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.transaction(() => write(db))();
+  } finally {
+    db.close();
+  }
+}
+
+it("the pull request stage: CI rounds, review threads, a block on CI with its log, the board's markers, the project's settings", async () => {
+  const fixing = await newTask('Fix the greeting test', 'The greeting test fails on CI.');
+  const stuck = await newTask('Move the tests to node:test', 'Use the built-in runner.');
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  const failingLog = [
+    'test\tRun npm test\t> greeter@ test',
+    'test\tRun npm test\t> node greet.test.js',
+    'test\tRun npm test\tAssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
+    'test\tRun npm test\t+ actual - expected',
+    "test\tRun npm test\t+ 'Hello, Ada!'",
+    "test\tRun npm test\t- 'Hello, Ada'",
+    'test\tRun npm test\t    at file:///home/runner/work/greeter/greeter/greet.test.js:3:8',
+    'test\tRun npm test\t##[error]Process completed with exit code 1.',
+  ].join('\n');
+  seedPullRequestStage((db) => {
+    const task = db.prepare(
+      `UPDATE tasks SET status = ?, planification_complete = 1, workflow_complete = 1, pr_agent_complete = ?, pr_url = ?,
+         pr_ci_state = ?, pr_mergeable = ?, pr_conflict_files = ?, pr_ci_rounds = ?, pr_threads_total = ?, pr_threads_open = ?,
+         workflow_blocked = ?, block_reason = ?, block_detail = ? WHERE id = ?`,
+    );
+    const round = db.prepare(
+      `INSERT INTO pr_ci_rounds (task_id, round, head_sha, state, failing_checks, log_excerpt, details_url, agent_run_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+    );
+    const thread = db.prepare(
+      `INSERT INTO pr_review_threads (task_id, thread_id, path, line, author, body, url, resolved, reply_count, last_reply_author,
+         last_reply_body, position, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // The runs that led there: planning, one implementation and review, the pull request agent.
+    const runs = db.prepare(
+      `INSERT INTO agent_runs (task_id, agent_type, status, provider, model, trigger, started_at, ended_at, created_at)
+       VALUES (?, ?, 'completed', 'anthropic', 'claude-sonnet-4-5', ?, ?, ?, ?)`,
+    );
+    for (const t of [fixing, stuck]) {
+      ['planification', 'implementation', 'review', 'pr'].forEach((role, i) =>
+        runs.run(t.id, role, i === 0 ? 'manual' : 'chain', minutesAgo(60 - i * 10), minutesAgo(55 - i * 10), minutesAgo(60 - i * 10)),
+      );
+      db.prepare('UPDATE tasks SET workflow_run_count = 4 WHERE id = ?').run(t.id);
+    }
+    const pr = 'https://github.com/acme/greeter/pull/12';
+    task.run('in_review', 1, pr, 'success', 'MERGEABLE', null, 2, 2, 1, 0, null, null, fixing.id);
+    const run = `${pr.replace('/pull/12', '')}/actions/runs`;
+    round.run(
+      fixing.id,
+      1,
+      'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0',
+      'failure',
+      '["test"]',
+      failingLog,
+      `${run}/41/job/1`,
+      minutesAgo(14),
+      minutesAgo(12),
+    );
+    round.run(fixing.id, 2, 'b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1', 'success', '[]', null, `${run}/42`, minutesAgo(6), minutesAgo(4));
+    thread.run(
+      fixing.id,
+      'PRRT_kwDOA1',
+      'greet.js',
+      2,
+      'maria',
+      'The trailing "!" changes every greeting. Keep greet as it was and add the exclamation only where the README asks for it.',
+      `${pr}#discussion_r101`,
+      1,
+      1,
+      'bottega-agent',
+      'Reverted the "!" in greet and kept the test as it was; the README example now shows the plain greeting.',
+      0,
+      minutesAgo(5),
+    );
+    thread.run(
+      fixing.id,
+      'PRRT_kwDOA2',
+      'greet.test.js',
+      3,
+      'maria',
+      'Could this test cover an empty name too?',
+      `${pr}#discussion_r102`,
+      0,
+      0,
+      null,
+      null,
+      1,
+      minutesAgo(3),
+    );
+
+    const stuckPr = 'https://github.com/acme/greeter/pull/13';
+    task.run(
+      'in_progress',
+      0,
+      stuckPr,
+      'failure',
+      'CONFLICTING',
+      '["greet.js","package.json"]',
+      3,
+      0,
+      0,
+      1,
+      'CI still fails after 3 rounds, the limit for this project: check test failed on round 3.',
+      failingLog,
+      stuck.id,
+    );
+    for (const n of [1, 2, 3])
+      round.run(
+        stuck.id,
+        n,
+        `c${n}d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e`,
+        'failure',
+        '["test"]',
+        failingLog,
+        `${run}/5${n}/job/1`,
+        minutesAgo(40 - n * 10),
+        minutesAgo(38 - n * 10),
+      );
+  });
+
+  const panel = (p: Page) => p.getByRole('region', { name: 'Pull request' });
+  await screen('task-pull-request', async (p) => {
+    await p.goto(taskPath(fixing));
+    await panel(p).getByText('1 of 2 threads resolved').waitFor();
+    await panel(p).getByText('2 of 3 rounds').waitFor();
+    await panel(p).getByText('Mergeable: no conflicts with the default branch.').waitFor();
+    await panel(p).getByRole('button', { name: 'Log excerpt of round 1' }).click();
+    await panel(p).getByRole('region', { name: 'Log excerpt of round 1' }).getByText('Process completed with exit code 1.').waitFor();
+    const threads = panel(p).getByRole('list', { name: 'Review threads' });
+    await threads.getByRole('listitem', { name: 'greet.js:2, resolved' }).getByText('Last reply by bottega-agent:').waitFor();
+    await threads.getByRole('listitem', { name: 'greet.test.js:3, open' }).getByText('No replies yet').waitFor();
+  });
+  await screen('task-blocked-ci', async (p) => {
+    await p.goto(taskPath(stuck));
+    await nextStep(p)
+      .getByText(/CI still fails after 3 rounds/)
+      .waitFor();
+    await nextStep(p).getByRole('region', { name: 'Block details' }).getByText('Process completed with exit code 1.').waitFor();
+    await nextStep(p).getByRole('button', { name: 'Unblock', exact: true }).waitFor();
+    await nextStep(p).getByRole('button', { name: 'Unblock with the pull request agent' }).waitFor();
+    await nextStep(p).getByRole('button', { name: 'Copy the details' }).waitFor();
+    await panel(p).getByRole('list', { name: 'Conflicting files' }).getByText('package.json').waitFor();
+  });
+  await screen('board-pull-requests', async (p) => {
+    await p.goto(`/projects/${projectId}`);
+    const card = p.getByRole('article', { name: 'Move the tests to node:test' });
+    await card.getByTestId('card-conflicts').waitFor();
+    // On the phone the columns scroll sideways: bring the card with the markers into view.
+    await card.scrollIntoViewIfNeeded();
+    expect(await card.getByTestId('card-ci-round').textContent()).toBe('CI round 3');
+    const fixed = p.getByRole('article', { name: 'Fix the greeting test' });
+    expect(await fixed.getByTestId('card-threads').textContent()).toContain('threads 1/2');
+    expect(await fixed.getByTestId('card-ci-round').textContent()).toBe('CI round 2');
+  });
+  await screen('project-pr-settings', async (p, size) => {
+    await p.goto('/');
+    await p.getByRole('button', { name: 'Edit Greeter' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Edit project' });
+    const form = dialog.getByRole('form', { name: 'Pull request settings' });
+    await form.getByRole('radio', { name: /Rebase onto the default branch/ }).waitFor();
+    if (size === 'desktop') {
+      await form.getByRole('radio', { name: /Merge the default branch in/ }).check();
+      await form.getByRole('checkbox', { name: /Use the instance default/ }).click();
+      await form.getByRole('spinbutton', { name: 'Rounds for this project' }).fill('5');
+      await form.getByRole('button', { name: 'Save pull request settings' }).click();
+      await form.getByText('Saved.').waitFor();
+    } else {
+      expect(await form.getByRole('radio', { name: /Merge the default branch in/ }).isChecked()).toBe(true);
+      expect(await form.getByRole('spinbutton', { name: 'Rounds for this project' }).inputValue()).toBe('5');
+    }
+  });
+  for (const size of SIZES) await pages[size].keyboard.press('Escape');
+  const saved = (
+    await api<{ prSettings: { updateStrategy: string; maxCiRounds: number | null } }>('GET', `/api/projects/${projectId}/pr-settings`)
+  ).body.prSettings;
+  expect(saved).toMatchObject({ updateStrategy: 'merge', maxCiRounds: 5, effectiveMaxCiRounds: 5 });
+});
+
 it('has no serious or critical accessibility violation, and nothing wider than a phone, on any screen', () => {
-  expect(visited).toHaveLength(25);
+  expect(visited).toHaveLength(29);
   expect(problems).toEqual([]);
 });

@@ -25,6 +25,8 @@ export const keys = {
   taskDiff: (taskId: number) => ['task', taskId, 'diff'] as const,
   taskFiles: (taskId: number) => ['task', taskId, 'files'] as const,
   taskUsage: (taskId: number) => ['task', taskId, 'usage'] as const,
+  /** The pull-request stage as Bottega last read it (GET /api/tasks/:taskId/pull-request). */
+  taskPullRequest: (taskId: number) => ['task', taskId, 'pull-request'] as const,
   projectUsage: (projectId: number) => ['project', projectId, 'usage'] as const,
   adminPrices: ['admin', 'prices'] as const,
   /** The slash commands the chat input offers for a task. */
@@ -44,4 +46,5 @@ export const keys = {
   webhookHealth: ['webhooks', 'health'] as const,
   adminSandbox: ['admin', 'sandbox'] as const,
   allowedHosts: (projectId: number) => ['project', projectId, 'allowed-hosts'] as const,
+  prSettings: (projectId: number) => ['project', projectId, 'pr-settings'] as const,
 };

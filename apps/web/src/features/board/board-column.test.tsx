@@ -133,7 +133,7 @@ describe('BoardColumn', () => {
 
     const ship = within(column('In Review')).getByRole('article', { name: 'Ship it' });
     expect(within(ship).getByText('PR ready')).toBeTruthy();
-    expect(within(ship).getByRole('link', { name: 'Pull request of Ship it' }).getAttribute('href')).toBe('https://github.com/o/r/pull/7');
+    expect(within(ship).getByRole('link', { name: 'PR of Ship it' }).getAttribute('href')).toBe('https://github.com/o/r/pull/7');
     expect(within(ship).getByTestId('card-pr').textContent).toContain('CI failing');
 
     // A question asked by the running agent marks its card at once; the answer clears it.
@@ -160,6 +160,42 @@ describe('BoardColumn', () => {
       run: { ...buildRun(8, 4, 'running'), agentType: 'implementation' },
     });
     expect(within(column('Pending')).queryByText('Plan to approve')).toBeNull();
+  });
+
+  it("marks a card's pull request with its CI round, conflicts and open review threads only when there is something to say", () => {
+    const pr = { prUrl: 'https://github.com/o/r/pull/7', prAgentComplete: true };
+    renderBoard({
+      in_review: pages([
+        buildTask(5, 'in_review', {
+          ...pr,
+          title: 'Rough ride',
+          prCiState: 'failure',
+          prCiRounds: 3,
+          prMergeable: 'CONFLICTING',
+          prThreadsTotal: 2,
+          prThreadsOpen: 1,
+        }),
+        buildTask(6, 'in_review', { ...pr, title: 'Threads done', prCiState: 'success', prCiRounds: 2, prThreadsTotal: 2 }),
+        buildTask(7, 'in_review', { ...pr, title: 'Smooth', prCiState: 'success', prCiRounds: 1, prMergeable: 'MERGEABLE' }),
+      ]),
+    });
+    const rough = within(column('In Review')).getByRole('article', { name: 'Rough ride' });
+    expect(within(rough).getByTestId('card-ci-round').textContent).toBe('CI round 3');
+    expect(within(rough).getByTestId('card-conflicts').textContent).toBe('Conflicts with the default branch');
+    const threads = within(rough).getByTestId('card-threads');
+    expect(threads.textContent).toContain('threads 1/2');
+    expect(within(threads).getByText('1 of 2 review threads open').className).toContain('sr-only');
+    expect(threads.className).toContain('amber');
+
+    const done = within(column('In Review')).getByRole('article', { name: 'Threads done' });
+    expect(within(done).getByTestId('card-ci-round').textContent).toBe('CI round 2');
+    expect(within(done).queryByTestId('card-conflicts')).toBeNull();
+    expect(within(done).getByText('all 2 review threads resolved')).toBeTruthy();
+    expect(within(done).getByTestId('card-threads').className).not.toContain('amber');
+
+    const smooth = within(column('In Review')).getByRole('article', { name: 'Smooth' });
+    expect(within(smooth).getByText('CI passed')).toBeTruthy();
+    for (const id of ['card-ci-round', 'card-conflicts', 'card-threads']) expect(within(smooth).queryByTestId(id)).toBeNull();
   });
 
   it("counts each column from the project's counts and moves them with task events", async () => {

@@ -1,12 +1,13 @@
 // One board column (an infinite query of its tasks, newest first, with "Load
 // more", its live count in the header) and its task cards. A card shows what
 // the task is doing and whether it waits for someone: the running role, the
-// iteration against the cap, a "needs you" marker, the pull request, usage so
-// far and its creator. Cards drag to other columns (native HTML5 drag and
-// drop) and carry a "Move" menu for screens without drag.
+// iteration against the cap, a "needs you" marker, the pull request (its CI
+// state and round, conflicts, open review threads), usage so far and its
+// creator. Cards drag to other columns (native HTML5 drag and drop) and carry
+// a "Move" menu for screens without drag.
 import { useState, type DragEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ArrowRightLeft, CircleDollarSign, GitPullRequest, Pencil, Repeat, UserRound } from 'lucide-react';
+import { ArrowRightLeft, CircleDollarSign, GitPullRequest, MessageSquare, Pencil, Repeat, TriangleAlert, UserRound } from 'lucide-react';
 import type { AgentRunDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { iterationLabel, taskStatuses } from '@bottega/protocol';
 import { paths } from '../../lib/routing';
@@ -153,7 +154,7 @@ export function TaskCard({
         e.dataTransfer.effectAllowed = 'move';
       }}
       onClick={open}
-      className={`cursor-pointer rounded-lg border bg-white p-2.5 shadow-sm hover:border-indigo-300 ${waiting.length > 0 ? 'border-amber-300' : 'border-stone-200'}`}
+      className={`relative cursor-pointer rounded-lg border bg-white p-2.5 shadow-sm hover:border-indigo-300 ${waiting.length > 0 ? 'border-amber-300' : 'border-stone-200'}`}
     >
       <div className="flex items-start gap-2">
         <Link to={href} draggable={false} className="min-w-0 flex-1 break-words text-sm font-medium text-stone-900 hover:underline">
@@ -263,19 +264,68 @@ export function TaskCard({
 function PullRequestLink({ task }: { task: TaskDto }) {
   const ci = task.prCiState ? ciWords[task.prCiState] : null;
   return (
-    <span className="inline-flex items-center gap-1" data-testid="card-pr">
+    <span className="inline-flex flex-wrap items-center gap-x-1.5 gap-y-1" data-testid="card-pr">
       <a
         href={task.prUrl ?? undefined}
         target="_blank"
         rel="noreferrer noopener"
         draggable={false}
-        className="font-medium text-indigo-700 hover:underline"
-        aria-label={`Pull request of ${task.title}`}
+        className="font-medium whitespace-nowrap text-indigo-700 hover:underline"
       >
         <GitPullRequest aria-hidden="true" size={12} className="mr-0.5 inline align-[-2px]" />
-        PR ↗
+        PR <span className="sr-only">of {task.title}</span>
+        <span aria-hidden="true">↗</span>
       </a>
       {ci && <Badge tone={ci.tone}>{ci.label}</Badge>}
+      <PullRequestMarkers task={task} />
     </span>
+  );
+}
+
+/**
+ * What the pull request went through, when it is more than one clean pass: the CI round it is on,
+ * conflicts with the default branch, review threads still open. Only conflicts and open threads
+ * catch the eye; the rest stays quiet.
+ */
+export function PullRequestMarkers({ task }: { task: TaskDto }) {
+  const open = task.prThreadsOpen;
+  const total = task.prThreadsTotal;
+  return (
+    <>
+      {task.prCiRounds > 1 && (
+        <span
+          className="whitespace-nowrap tabular-nums text-stone-600"
+          data-testid="card-ci-round"
+          title="CI rounds: one per push to the pull request"
+        >
+          CI round {task.prCiRounds}
+        </span>
+      )}
+      {task.prMergeable === 'CONFLICTING' && (
+        <span data-testid="card-conflicts" title="The pull request conflicts with the default branch">
+          <Badge tone="red">
+            <TriangleAlert aria-hidden="true" size={11} />
+            Conflicts<span className="sr-only"> with the default branch</span>
+          </Badge>
+        </span>
+      )}
+      {total > 0 && (
+        <span
+          className={`inline-flex items-center gap-0.5 whitespace-nowrap tabular-nums ${open > 0 ? 'font-medium text-amber-800' : 'text-stone-500'}`}
+          data-testid="card-threads"
+          title={`Review threads: ${open} open of ${total}`}
+        >
+          <MessageSquare aria-hidden="true" size={12} />
+          <span aria-hidden="true">
+            threads {open}/{total}
+          </span>
+          <span className="sr-only">
+            {open === 0
+              ? `all ${total} review ${total === 1 ? 'thread' : 'threads'} resolved`
+              : `${open} of ${total} review ${total === 1 ? 'thread' : 'threads'} open`}
+          </span>
+        </span>
+      )}
+    </>
   );
 }

@@ -2,7 +2,8 @@
 // project is cloned from a repository URL (anyone) or points at an existing
 // checkout on the server (administrators only); the server checks both, and
 // its 400/403/409 message is shown as is. Moving a project's path is for
-// administrators, deleting it for its owners and administrators.
+// administrators, deleting it for its owners and administrators. The edit
+// dialog also holds the project's pull request settings (./pr-settings.tsx).
 import { useState, type FormEvent } from 'react';
 import { Trash2 } from 'lucide-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -11,6 +12,7 @@ import { useMe } from '../../app/session';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, Field, InlineError, Modal } from '../../ui';
+import { PrSettingsSection } from './pr-settings';
 
 interface Draft {
   name: string;
@@ -222,6 +224,9 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
           </span>
         </div>
       </form>
+      <div className="mt-5 border-t border-stone-200 pt-4">
+        <PrSettingsSection project={project} />
+      </div>
     </Modal>
   );
 }

@@ -176,6 +176,61 @@ describe('AgentSection', () => {
     await waitFor(() => expect(calls).toEqual([{ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'implementation' } }]));
   });
 
+  it("shows a block's detail under the server's reason, to scroll and to copy, beside Unblock", async () => {
+    const writeText = vi.fn(async () => undefined);
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+    const detail = 'FAIL src/greet.test.ts\n  expected "Bonjour" to be "Salut"';
+    renderSection(
+      makeTask({
+        planificationComplete: true,
+        workflowBlocked: true,
+        blockReason: 'CI failed in 3 rounds, the limit for this project.',
+        blockDetail: detail,
+      }),
+      [makeRun(3, 'pr', 'completed')],
+    );
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(banner.textContent).toContain('CI failed in 3 rounds, the limit for this project.');
+    const block = within(banner).getByRole('region', { name: 'Block details' });
+    expect(block.tagName).toBe('PRE');
+    expect(block.textContent).toBe(detail);
+    expect(block.className).toContain('overflow-auto');
+    expect(within(banner).getByRole('button', { name: 'Unblock' })).toBeTruthy();
+    fireEvent.click(within(banner).getByRole('button', { name: 'Copy the details' }));
+    expect(await within(banner).findByText('Copied.')).toBeTruthy();
+    expect(writeText).toHaveBeenCalledWith(detail);
+  });
+
+  it('offers the pull request agent to unblock a task blocked at the pull-request stage', async () => {
+    const calls = answerWith(201, { run: makeRun(5, 'pr', 'running') });
+    renderSection(
+      makeTask({
+        planificationComplete: true,
+        workflowBlocked: true,
+        prUrl: 'https://github.com/o/r/pull/7',
+        blockReason: 'Pull request #7 conflicts with main in a.ts.',
+        blockDetail: 'a.ts',
+      }),
+      [makeRun(3, 'pr', 'completed')],
+    );
+    const banner = screen.getByRole('region', { name: 'What next' });
+    expect(banner.textContent).toContain('or the pull request agent takes up the pull request where it stopped');
+    fireEvent.click(within(banner).getByRole('button', { name: 'Unblock with the pull request agent' }));
+    await waitFor(() => expect(calls).toEqual([{ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'pr' } }]));
+  });
+
+  it('says so when the details cannot be copied, and shows no details block without any', async () => {
+    vi.stubGlobal('navigator', { ...navigator, clipboard: undefined });
+    renderSection(makeTask({ workflowBlocked: true, blockReason: 'Conflicts with main.', blockDetail: 'src/a.ts\nsrc/b.ts' }), []);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy the details' }));
+    expect(await screen.findByText(/Copying failed/)).toBeTruthy();
+    cleanup();
+    renderSection(makeTask({ workflowBlocked: true, blockReason: 'The API key is missing' }), []);
+    expect(screen.queryByRole('region', { name: 'Block details' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Copy the details' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Unblock with the pull request agent' })).toBeNull();
+  });
+
   it('resumes an interrupted run in its own session', async () => {
     const calls = answerWith(200, { run: makeRun(4, 'implementation', 'running') });
     renderSection(makeTask(), [

@@ -9,6 +9,7 @@ import {
   CircleAlert,
   CircleCheck,
   CircleDot,
+  Copy,
   ExternalLink,
   GitPullRequest,
   GitPullRequestArrow,
@@ -31,6 +32,7 @@ import { Badge, Button } from '../../ui';
 import { latestRun, ROLE_LABELS } from './agent-state';
 import { MergeButton } from './merge-button';
 import { ciWords } from '../../lib/ci-state';
+import { LogBlock } from './pr-panel';
 
 export interface NextStepActions {
   start: (agentType: AgentType, note?: string) => void;
@@ -221,14 +223,21 @@ export function NextStep({
           ) : (
             <p className="mt-1">Implementation and review went round too many times without the review saying READY.</p>
           )}
+          {task.blockDetail && <BlockDetail text={task.blockDetail} />}
           <p className="mt-1">
             Fix what stands in the way (edit the task document if the plan needs it), then unblock: the {role(next.agentType)} agent starts
-            again.
+            again{task.prUrl && next.agentType !== 'yolo' ? ', or the pull request agent takes up the pull request where it stopped' : ''}.
           </p>
           <div className={row}>
             <Button variant="primary" icon={LockOpen} busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
               Unblock
             </Button>
+            {/* Blocked at the pull-request stage: the pull request agent can take it up again instead. */}
+            {task.prUrl && next.agentType !== 'yolo' && (
+              <Button icon={Wrench} busy={busy('pr')} onClick={() => actions.start('pr')}>
+                Unblock with the pull request agent
+              </Button>
+            )}
           </div>
         </Banner>
       );
@@ -379,5 +388,37 @@ function ApprovePlan({ actions }: { actions: NextStepActions }) {
         </form>
       )}
     </Banner>
+  );
+}
+
+/** What stands behind a block (the last failing CI log, the conflicting files), to read and to copy. */
+function BlockDetail({ text }: { text: string }) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const copy = () => {
+    // No clipboard outside a secure context: the promise chain turns that into "failed" too.
+    Promise.resolve()
+      .then(() => navigator.clipboard.writeText(text))
+      .then(
+        () => setCopied('yes'),
+        () => setCopied('failed'),
+      );
+  };
+  return (
+    <div className="mt-2">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-xs font-medium">Details</p>
+        <span className="flex items-center gap-2">
+          {copied && (
+            <span role="status" className="text-xs">
+              {copied === 'yes' ? 'Copied.' : 'Copying failed; select the text instead.'}
+            </span>
+          )}
+          <Button variant="secondary" className="!px-2 !py-0.5 text-xs" icon={Copy} onClick={copy} aria-label="Copy the details">
+            Copy
+          </Button>
+        </span>
+      </div>
+      <LogBlock label="Block details" text={text} />
+    </div>
   );
 }

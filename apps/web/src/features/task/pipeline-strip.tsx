@@ -44,7 +44,7 @@ const STATE_STYLE: Record<StageState, string> = {
   current: 'border-indigo-400 bg-indigo-50 text-indigo-900 ring-2 ring-indigo-200',
   running: 'border-sky-400 bg-sky-50 text-sky-900 ring-2 ring-sky-200',
   attention: 'border-red-300 bg-red-50 text-red-900 ring-2 ring-red-100',
-  skipped: 'border-stone-200 bg-white text-stone-400 line-through',
+  skipped: 'border-stone-200 bg-white text-stone-500 line-through',
   todo: 'border-stone-200 bg-white text-stone-500',
 };
 

@@ -1,5 +1,6 @@
 // Task detail (/projects/:projectId/tasks/:taskId, docs/behaviour/web-app.md#task-page): the task's
-// header (status, workspace, PR link), the pipeline with what comes next, the task
+// header (status, workspace, PR link), the pipeline with what comes next, the pull
+// request's CI rounds, mergeability and review threads once it has one, the task
 // document, the branch diff, run history and conversations — all kept live by
 // the task's event subscription. A missing or foreign task goes back to the
 // board; a missing project goes back to the dashboard.
@@ -15,6 +16,7 @@ import { AgentSection } from './agent-section';
 import { DiffPanel } from './diff-panel';
 import { InputFilesPanel } from './input-files-panel';
 import { NewChat } from './new-chat';
+import { hasPullRequestStage, PullRequestPanel } from './pr-panel';
 import { TaskDocumentSection } from './task-document';
 import { ConversationList, RunHistory } from './task-history';
 import { UsagePanel } from './usage-panel';
@@ -97,6 +99,7 @@ function TaskDetail({ project, task }: { project: ProjectDto; task: TaskDto }) {
       ) : (
         <AgentSection task={task} runs={runs.data} />
       )}
+      {hasPullRequestStage(task) && <PullRequestPanel task={task} />}
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <div className="min-w-0">
           <TaskDocumentSection task={task} />
