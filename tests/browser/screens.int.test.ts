@@ -335,14 +335,14 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
   const stuck = await newTask('Move the tests to node:test', 'Use the built-in runner.');
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
   const failingLog = [
-    'test\tRun npm test\t> greeter@ test',
-    'test\tRun npm test\t> node greet.test.js',
-    'test\tRun npm test\tAssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
-    'test\tRun npm test\t+ actual - expected',
-    "test\tRun npm test\t+ 'Hello, Ada!'",
-    "test\tRun npm test\t- 'Hello, Ada'",
-    'test\tRun npm test\t    at file:///home/runner/work/greeter/greeter/greet.test.js:3:8',
-    'test\tRun npm test\t##[error]Process completed with exit code 1.',
+    '> greeter@ test',
+    '> node greet.test.js',
+    'AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
+    '+ actual - expected',
+    "+ 'Hello, Ada!'",
+    "- 'Hello, Ada'",
+    '    at file:///home/runner/work/greeter/greeter/greet.test.js:3:8',
+    '##[error]Process completed with exit code 1.',
   ].join('\n');
   seedPullRequestStage((db) => {
     const task = db.prepare(
@@ -427,7 +427,7 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
       0,
       0,
       1,
-      'CI still fails after 3 rounds, the limit for this project: check test failed on round 3.',
+      'CI is still failing after 3 rounds (the limit is 3): job `test` failed.',
       failingLog,
       stuck.id,
     );
@@ -460,11 +460,11 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
   await screen('task-blocked-ci', async (p) => {
     await p.goto(taskPath(stuck));
     await nextStep(p)
-      .getByText(/CI still fails after 3 rounds/)
+      .getByText(/CI is still failing after 3 rounds/)
       .waitFor();
     await nextStep(p).getByRole('region', { name: 'Block details' }).getByText('Process completed with exit code 1.').waitFor();
     await nextStep(p).getByRole('button', { name: 'Unblock', exact: true }).waitFor();
-    await nextStep(p).getByRole('button', { name: 'Unblock with the pull request agent' }).waitFor();
+    await nextStep(p).getByRole('button', { name: 'Unblock with the implementation agent' }).waitFor();
     await nextStep(p).getByRole('button', { name: 'Copy the details' }).waitFor();
     await panel(p).getByRole('list', { name: 'Conflicting files' }).getByText('package.json').waitFor();
   });

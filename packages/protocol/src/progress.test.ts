@@ -101,6 +101,21 @@ const rows: Row[] = [
     next: { kind: 'unblock', agentType: 'implementation', reason: 'needs an API key' },
   },
   {
+    name: 'blocked by the PR agent with its pull request open: the PR agent takes it up again at CI',
+    task: {
+      status: 'in_progress',
+      planificationComplete: true,
+      workflowComplete: true,
+      refinementComplete: true,
+      workflowBlocked: true,
+      blockReason: 'CI is still failing after 3 rounds (the limit is 3): job `test` failed.',
+      prUrl: 'https://github.com/o/r/pull/1',
+    },
+    runs: () => [...loop(), run('pr')],
+    stage: 'ci',
+    next: { kind: 'unblock', agentType: 'pr', reason: 'CI is still failing after 3 rounds (the limit is 3): job `test` failed.' },
+  },
+  {
     name: 'a blocked YOLO task is unblocked by the YOLO agent',
     task: { status: 'in_progress', yoloMode: true, workflowBlocked: true, blockReason: 'max_iterations' },
     runs: () => [run('yolo')],

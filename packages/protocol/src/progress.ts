@@ -144,6 +144,10 @@ function locate(task: ProgressTask, runs: readonly ProgressRun[]): Located {
   const lastLoop = newest(runs, (r) => LOOP_ROLES.includes(r.agentType));
   const loopStage = (): PipelineStage => (task.yoloMode ? 'yolo' : lastLoop?.agentType === 'review' ? 'review' : 'implement');
   if (task.workflowBlocked) {
+    // Blocked by the PR agent (CI still red after the cap, a conflict it could not resolve): the
+    // block sits at the pull-request stage and the PR agent takes it up again.
+    if (!task.yoloMode && lastLoop?.agentType === 'pr')
+      return { stage: prStage(), next: { kind: 'unblock', agentType: 'pr', reason: task.blockReason }, live: false };
     return {
       stage: loopStage(),
       next: { kind: 'unblock', agentType: task.yoloMode ? 'yolo' : 'implementation', reason: task.blockReason },

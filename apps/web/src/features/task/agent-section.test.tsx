@@ -201,7 +201,7 @@ describe('AgentSection', () => {
     expect(writeText).toHaveBeenCalledWith(detail);
   });
 
-  it('offers the pull request agent to unblock a task blocked at the pull-request stage', async () => {
+  it('unblocks a task the PR agent blocked with the PR agent, and offers the implementation agent instead', async () => {
     const calls = answerWith(201, { run: makeRun(5, 'pr', 'running') });
     renderSection(
       makeTask({
@@ -211,11 +211,12 @@ describe('AgentSection', () => {
         blockReason: 'Pull request #7 conflicts with main in a.ts.',
         blockDetail: 'a.ts',
       }),
-      [makeRun(3, 'pr', 'completed')],
+      [makeRun(2, 'review', 'completed'), makeRun(3, 'pr', 'completed')],
     );
     const banner = screen.getByRole('region', { name: 'What next' });
-    expect(banner.textContent).toContain('or the pull request agent takes up the pull request where it stopped');
-    fireEvent.click(within(banner).getByRole('button', { name: 'Unblock with the pull request agent' }));
+    expect(banner.textContent).toContain('the pull request agent takes the pull request up where it stopped');
+    expect(within(banner).getByRole('button', { name: 'Unblock with the implementation agent' })).toBeTruthy();
+    fireEvent.click(within(banner).getByRole('button', { name: 'Unblock' }));
     await waitFor(() => expect(calls).toEqual([{ url: '/api/tasks/7/agent-runs', method: 'POST', body: { agentType: 'pr' } }]));
   });
 
@@ -228,7 +229,7 @@ describe('AgentSection', () => {
     renderSection(makeTask({ workflowBlocked: true, blockReason: 'The API key is missing' }), []);
     expect(screen.queryByRole('region', { name: 'Block details' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Copy the details' })).toBeNull();
-    expect(screen.queryByRole('button', { name: 'Unblock with the pull request agent' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Unblock with the implementation agent' })).toBeNull();
   });
 
   it('resumes an interrupted run in its own session', async () => {

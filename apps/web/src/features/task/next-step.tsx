@@ -225,17 +225,18 @@ export function NextStep({
           )}
           {task.blockDetail && <BlockDetail text={task.blockDetail} />}
           <p className="mt-1">
-            Fix what stands in the way (edit the task document if the plan needs it), then unblock: the {role(next.agentType)} agent starts
-            again{task.prUrl && next.agentType !== 'yolo' ? ', or the pull request agent takes up the pull request where it stopped' : ''}.
+            {next.agentType === 'pr'
+              ? 'Fix what stands in the way, then unblock: the pull request agent takes the pull request up where it stopped, or the implementation agent reworks the change first.'
+              : `Fix what stands in the way (edit the task document if the plan needs it), then unblock: the ${role(next.agentType)} agent starts again.`}
           </p>
           <div className={row}>
             <Button variant="primary" icon={LockOpen} busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
               Unblock
             </Button>
-            {/* Blocked at the pull-request stage: the pull request agent can take it up again instead. */}
-            {task.prUrl && next.agentType !== 'yolo' && (
-              <Button icon={Wrench} busy={busy('pr')} onClick={() => actions.start('pr')}>
-                Unblock with the pull request agent
+            {/* Blocked at the pull-request stage: the implementation agent can rework the change instead. */}
+            {next.agentType === 'pr' && (
+              <Button icon={Wrench} busy={busy('implementation')} onClick={() => actions.start('implementation')}>
+                Unblock with the implementation agent
               </Button>
             )}
           </div>
