@@ -476,7 +476,7 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
     await card.scrollIntoViewIfNeeded();
     expect(await card.getByTestId('card-ci-round').textContent()).toBe('CI round 3');
     const fixed = p.getByRole('article', { name: 'Fix the greeting test' });
-    expect(await fixed.getByTestId('card-threads').textContent()).toContain('threads 1/2');
+    expect(await fixed.getByTestId('card-threads').textContent()).toContain('1 of 2 threads open');
     expect(await fixed.getByTestId('card-ci-round').textContent()).toBe('CI round 2');
   });
   await screen('project-pr-settings', async (p, size) => {

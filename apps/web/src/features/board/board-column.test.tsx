@@ -183,7 +183,7 @@ describe('BoardColumn', () => {
     expect(within(rough).getByTestId('card-ci-round').textContent).toBe('CI round 3');
     expect(within(rough).getByTestId('card-conflicts').textContent).toBe('Conflicts with the default branch');
     const threads = within(rough).getByTestId('card-threads');
-    expect(threads.textContent).toContain('threads 1/2');
+    expect(threads.textContent).toContain('1 of 2 threads open');
     expect(within(threads).getByText('1 of 2 review threads open').className).toContain('sr-only');
     expect(threads.className).toContain('amber');
 

@@ -317,7 +317,9 @@ export function PullRequestMarkers({ task }: { task: TaskDto }) {
         >
           <MessageSquare aria-hidden="true" size={12} />
           <span aria-hidden="true">
-            threads {open}/{total}
+            {open === 0
+              ? `${total} ${total === 1 ? 'thread' : 'threads'} resolved`
+              : `${open} of ${total} ${total === 1 ? 'thread' : 'threads'} open`}
           </span>
           <span className="sr-only">
             {open === 0
