@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       database: { kind: 'sqlite', path: '/srv/bottega/bottega.db' },
       maxIterations: 25,
       maxCiRounds: 3,
+      prWatchSeconds: 30,
       triggerHandle: 'bottega',
       webhookSecret: null,
       sessionSecret: null,
@@ -24,6 +25,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ BOTTEGA_MAX_CI_ROUNDS: '5' }).maxCiRounds).toBe(5);
     expect(() => loadConfig({ BOTTEGA_MAX_CI_ROUNDS: '0' })).toThrow(/BOTTEGA_MAX_CI_ROUNDS/);
     expect(() => loadConfig({ BOTTEGA_MAX_CI_ROUNDS: '21' })).toThrow(/BOTTEGA_MAX_CI_ROUNDS/);
+  });
+
+  it("reads how often a live PR run's pull request is read, 0 turning it off", () => {
+    expect(loadConfig({ BOTTEGA_PR_WATCH_SECONDS: '0' }).prWatchSeconds).toBe(0);
+    expect(loadConfig({ BOTTEGA_PR_WATCH_SECONDS: '10' }).prWatchSeconds).toBe(10);
+    expect(() => loadConfig({ BOTTEGA_PR_WATCH_SECONDS: '-1' })).toThrow(/BOTTEGA_PR_WATCH_SECONDS/);
   });
 
   it('reads the repository roots, colon- or comma-separated, absolute only', () => {

@@ -29,6 +29,7 @@ export const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   BOTTEGA_MAX_ITERATIONS: int(1, 1000).default(25),
   BOTTEGA_MAX_CI_ROUNDS: int(1, MAX_CI_ROUNDS_LIMIT).default(3),
+  BOTTEGA_PR_WATCH_SECONDS: int(0, 3600).default(30),
   BOTTEGA_TRIGGER_HANDLE: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'must be a GitHub login')
@@ -76,6 +77,8 @@ export interface Config {
   maxIterations: number;
   /** CI fix rounds a PR (or YOLO) run may spend before the task is blocked; a project may set its own. */
   maxCiRounds: number;
+  /** While a PR or YOLO run is live, its pull request is read this often (seconds); 0 turns it off. */
+  prWatchSeconds: number;
   /** Default GitHub handle that summons the PR agent (instance setting may override). */
   triggerHandle: string;
   webhookSecret: string | null;
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     database: db,
     maxIterations: e.BOTTEGA_MAX_ITERATIONS,
     maxCiRounds: e.BOTTEGA_MAX_CI_ROUNDS,
+    prWatchSeconds: e.BOTTEGA_PR_WATCH_SECONDS,
     triggerHandle: e.BOTTEGA_TRIGGER_HANDLE,
     webhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
     sessionSecret: e.BOTTEGA_SESSION_SECRET ?? null,

@@ -9,6 +9,7 @@ import type { Deps } from '../deps';
 import { attachWebSocketHub } from '../events/ws-hub';
 import { isProjectMember, visibleTaskProjectId } from '../http/access';
 import { createApp } from './app';
+import { watchPullRequests } from '../engine/pr-watch';
 import { authenticateHeaders } from '../features/auth/authenticate';
 import { cancelAllWorktreeWork } from '../workspace/worktree';
 
@@ -53,8 +54,11 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
   // Agents on this machine reach the server on loopback when it listens on every interface.
   const reachable = listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host === '::' ? '[::1]' : host;
   deps.address.url = `http://${reachable}:${port}`;
+  // Live PR runs have their pull request followed (CI rounds, the cap) also without a webhook.
+  const prWatch = watchPullRequests(deps);
 
   const close = async (): Promise<void> => {
+    prWatch.stop();
     deps.realtime.detach();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await hub.close();

@@ -33,6 +33,8 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     database: { kind: 'sqlite', path: join(home, 'bottega.db') },
     maxIterations: 25,
     maxCiRounds: 3,
+    // Tests that follow a live PR run's pull request turn the watch on themselves.
+    prWatchSeconds: 0,
     triggerHandle: 'bottega',
     webhookSecret: null,
     sessionSecret: randomBytes(32).toString('hex'),
