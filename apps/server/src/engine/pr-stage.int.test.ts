@@ -254,3 +254,19 @@ it('blocks the task when a PR run completes without pr-complete while CI fails, 
   });
   expect(await taskRow()).toMatchObject({ workflow_blocked: 0, block_reason: null, block_detail: null });
 });
+
+it('reads a burst of requests about one pull request at most twice, each caller answered', async () => {
+  const head = await commitAndPush('export function greet(name) {\n  return `Hello, ${name}`;\n}\n', 'Use a template literal');
+  await gh.ci.run('acme', 'app', head, ciPasses());
+  await gh.createPullRequest('acme', 'app', { head: branch, title: 'Greet' });
+  const runListings = () => gh.requests.filter((r) => r.kind === 'rest' && /\/actions\/runs$/.test(r.path)).length;
+  const before = runListings();
+  // Ten deliveries at once (a check run created and completed per job, say).
+  const answers = await Promise.all(Array.from({ length: 10 }, () => syncPullRequestStage(ctx.deps, project, task)));
+  expect(answers.every((a) => a.kind === 'found')).toBe(true);
+  expect(runListings() - before).toBe(2);
+  expect((await rounds()).map((r) => [r.round, r.state])).toEqual([[1, 'success']]);
+  // Once they are answered, the next request reads afresh.
+  await syncPullRequestStage(ctx.deps, project, task);
+  expect(runListings() - before).toBe(3);
+});

@@ -103,16 +103,51 @@ export function conflictBlockReason(prNumber: number, base: string, files: reado
 
 // ── Sync ────────────────────────────────────────────────────────────────────
 
+/** Per database (one per server), the task syncs under way and the one queued behind each. */
+const inFlight = new WeakMap<object, Map<number, { current: Promise<PullRequestStageLookup>; queued?: Promise<PullRequestStageLookup> }>>();
+
 /**
  * Reads the task's pull request from GitHub and records its stage. Never throws: what could not be
  * read is logged, and the answer says why nothing was found. New rounds are credited to the live PR
  * run, or to `endedRunId` — the PR run whose end this sync records (it is no longer live by then).
+ *
+ * A burst of deliveries about one pull request (a check run created and completed per job) costs at
+ * most two reads: while one runs, every further request shares a single read queued after it, which
+ * starts once the running one ends and so sees what they announced. A run's end always reads on its own.
  */
-export async function syncPullRequestStage(
+export function syncPullRequestStage(
   deps: SyncDeps,
   project: ProjectRow,
   task: TaskRow,
   endedRunId: number | null = null,
+): Promise<PullRequestStageLookup> {
+  if (endedRunId !== null) return readAndRecordStage(deps, project, task, endedRunId);
+  const tasks =
+    inFlight.get(deps.db) ?? new Map<number, { current: Promise<PullRequestStageLookup>; queued?: Promise<PullRequestStageLookup> }>();
+  inFlight.set(deps.db, tasks);
+  const entry = tasks.get(task.id);
+  const start = (): Promise<PullRequestStageLookup> => {
+    const current = readAndRecordStage(deps, project, task, null).finally(() => {
+      const now = tasks.get(task.id);
+      if (now?.current === current && now.queued === undefined) tasks.delete(task.id);
+    });
+    const slot = tasks.get(task.id);
+    if (slot) {
+      slot.current = current;
+      slot.queued = undefined;
+    } else tasks.set(task.id, { current });
+    return current;
+  };
+  if (!entry) return start();
+  entry.queued ??= entry.current.then(start, start);
+  return entry.queued;
+}
+
+async function readAndRecordStage(
+  deps: SyncDeps,
+  project: ProjectRow,
+  task: TaskRow,
+  endedRunId: number | null,
 ): Promise<PullRequestStageLookup> {
   if (!task.branch_name) return { kind: 'no-branch' };
   const branch = task.branch_name;
