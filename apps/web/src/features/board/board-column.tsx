@@ -93,7 +93,7 @@ export function BoardColumn({
         <ErrorState error={column.error} retry={() => void column.refetch()} />
       ) : (
         <>
-          {tasks.length === 0 && <p className="px-1 py-3 text-center text-xs text-stone-500">No tasks</p>}
+          {tasks.length === 0 && <p className="px-1 py-3 text-center text-xs text-stone-600">No tasks</p>}
           <ul className="flex flex-col gap-2">
             {tasks.map((t) => (
               <li key={t.id}>
