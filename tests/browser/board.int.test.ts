@@ -4,7 +4,8 @@
 // made by someone else moves the card on an open board, and screenshots of
 // both screens at desktop and phone widths; the create dialogs end to end; a
 // column limit set in the Edit project dialog, the full column's header, and
-// a card moved into it refused with the server's message.
+// a card moved into it (or a new task into a full Pending column) refused
+// with the server's message.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -237,4 +238,19 @@ it("sets a column limit in the Edit project dialog; the full column says so and 
     await w.screenshot(page, `board-column-full-${name}`);
   }
   expect((await admin<{ task: TaskDto }>('GET', `/api/tasks/${waiting.id}`)).body.task.status).toBe('pending');
+
+  // A full Pending column takes no new task: the New task dialog stays open with the server's message.
+  expect((await admin('PUT', `/api/projects/${delta.id}/wip-limits`, { pending: 1, in_progress: null, in_review: 2 })).status).toBe(200);
+  await desktop.reload();
+  await column(desktop, 'pending').getByLabel('1 of 1 task, full').waitFor();
+  await desktop.getByRole('button', { name: 'New task' }).click();
+  const taskDialog = desktop.getByRole('dialog', { name: 'New task' });
+  await taskDialog.getByLabel('Title').fill('One too many');
+  await taskDialog.getByRole('button', { name: 'Create task' }).click();
+  await expect
+    .poll(() => taskDialog.getByRole('alert').textContent())
+    .toBe('cannot create the task: the Pending column is full (1 of 1 task); finish or move one first');
+  expect((await admin<{ tasks: TaskDto[] }>('GET', `/api/projects/${delta.id}/tasks`)).body.tasks.map((t) => t.title)).not.toContain(
+    'One too many',
+  );
 });
