@@ -2,13 +2,17 @@
 // decides what a user sees (direct URLs to a foreign project or task send
 // them home), a dragged card's new status survives a reload, a status change
 // made by someone else moves the card on an open board, and screenshots of
-// both screens at desktop and phone widths; the create dialogs end to end.
+// both screens at desktop and phone widths; the create dialogs end to end; a
+// column limit set in the Edit project dialog, the full column's header, and
+// a card moved into it (or a new task into a full Pending column) refused
+// with the server's message.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ProjectDto, TaskDto, UserDto } from '@bottega/protocol';
 import { initRepo } from '../../apps/server/src/testing/git';
 import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { a11yViolations } from './a11y';
 import { pickMenuItem } from './pick';
 
 const ADMIN_PASSWORD = 'admin-password-1';
@@ -182,4 +186,71 @@ it('takes screenshots of the dashboard and the board at desktop and phone widths
     await page.keyboard.press('Escape');
     await page.getByRole('menu').waitFor({ state: 'detached' });
   }
+});
+
+it("sets a column limit in the Edit project dialog; the full column says so and refuses a card moved in, showing the server's message", async () => {
+  const delta = await createProject(admin, 'Delta');
+  for (const title of ['Review copy', 'Review layout']) {
+    const t = await createTask(admin, delta.id, title);
+    expect((await admin('PATCH', `/api/tasks/${t.id}`, { status: 'in_review' })).status).toBe(200);
+  }
+  const waiting = await createTask(admin, delta.id, 'Waiting its turn');
+
+  const desktop = await w.newPage(DESKTOP);
+  await logIn(desktop, 'admin', ADMIN_PASSWORD);
+  await desktop.getByRole('button', { name: 'Edit Delta' }).click();
+  const dialog = desktop.getByRole('dialog', { name: 'Edit project' });
+  const form = dialog.getByRole('form', { name: 'Column limits' });
+  await form.getByRole('spinbutton', { name: 'In Review' }).fill('2');
+  await form.getByText('At most 2 tasks.').waitFor();
+  await form.scrollIntoViewIfNeeded();
+  await w.screenshot(desktop, 'project-column-limits-desktop');
+  await form.getByRole('button', { name: 'Save column limits' }).click();
+  await form.getByText('Saved.').waitFor();
+  await desktop.keyboard.press('Escape');
+  expect((await admin<{ wipLimits: unknown }>('GET', `/api/projects/${delta.id}/wip-limits`)).body.wipLimits).toEqual({
+    pending: null,
+    in_progress: null,
+    in_review: 2,
+  });
+
+  for (const [name, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    const page = name === 'desktop' ? desktop : await w.newPage(viewport);
+    if (name === 'phone') await logIn(page, 'admin', ADMIN_PASSWORD);
+    await page.goto(`/projects/${delta.id}`);
+    const full = column(page, 'in_review').getByLabel('2 of 2 tasks, full');
+    await full.waitFor();
+    expect(await full.textContent()).toBe('2 / 2');
+    await card(page, 'pending', 'Waiting its turn').waitFor();
+    await pickMenuItem(card(page, 'pending', 'Waiting its turn'), 'Move Waiting its turn', 'In Review');
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'column is full' }).textContent())
+      .toBe('cannot move the task from pending to in_review: the In Review column is full (2 of 2 tasks); finish or move one first');
+    // Put back where it was; nothing moved on the server.
+    await card(page, 'pending', 'Waiting its turn').waitFor();
+    expect(await column(page, 'in_review').getByLabel('2 of 2 tasks, full').textContent()).toBe('2 / 2');
+    // On a phone the columns scroll sideways: bring the full one into view.
+    await column(page, 'in_review').scrollIntoViewIfNeeded();
+    expect(await a11yViolations(page)).toEqual([]);
+    await w.screenshot(page, `board-column-full-${name}`);
+  }
+  expect((await admin<{ task: TaskDto }>('GET', `/api/tasks/${waiting.id}`)).body.task.status).toBe('pending');
+
+  // A full Pending column takes no new task: the New task dialog stays open with the server's message.
+  expect((await admin('PUT', `/api/projects/${delta.id}/wip-limits`, { pending: 1, in_progress: null, in_review: 2 })).status).toBe(200);
+  await desktop.reload();
+  await column(desktop, 'pending').getByLabel('1 of 1 task, full').waitFor();
+  await desktop.getByRole('button', { name: 'New task' }).click();
+  const taskDialog = desktop.getByRole('dialog', { name: 'New task' });
+  await taskDialog.getByLabel('Title').fill('One too many');
+  await taskDialog.getByRole('button', { name: 'Create task' }).click();
+  await expect
+    .poll(() => taskDialog.getByRole('alert').textContent())
+    .toBe('cannot create the task: the Pending column is full (1 of 1 task); finish or move one first');
+  expect((await admin<{ tasks: TaskDto[] }>('GET', `/api/projects/${delta.id}/tasks`)).body.tasks.map((t) => t.title)).not.toContain(
+    'One too many',
+  );
 });

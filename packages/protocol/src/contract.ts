@@ -39,6 +39,7 @@ import {
 import type { TaskListQuery, TranscriptQuery } from './api';
 import { PutAllowedHostsBody } from './sandbox';
 import { PutPrSettingsBody } from './pull-request';
+import { PutWipLimitsBody } from './wip-limits';
 import type * as R from './responses';
 import type { InboxResponse } from './needs-you';
 import type { TaskSearchQuery, TaskSearchResponse } from './search';
@@ -184,6 +185,8 @@ export const apiContract = {
   'PUT /api/projects/:projectId/allowed-hosts': json(PutAllowedHostsBody).answers<R.AllowedHostsResponse>(),
   'GET /api/projects/:projectId/pr-settings': answers<R.PrSettingsResponse>(),
   'PUT /api/projects/:projectId/pr-settings': json(PutPrSettingsBody).answers<R.PrSettingsResponse>(),
+  'GET /api/projects/:projectId/wip-limits': answers<R.WipLimitsResponse>(),
+  'PUT /api/projects/:projectId/wip-limits': json(PutWipLimitsBody).answers<R.WipLimitsResponse>(),
   'GET /api/tasks/:taskId/pull-request': answers<R.PullRequestStageResponse>(),
 } as const;
 

@@ -15,3 +15,4 @@ export * from './progress';
 export * from './needs-you';
 export * from './search';
 export * from './pull-request';
+export * from './wip-limits';

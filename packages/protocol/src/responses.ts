@@ -24,6 +24,7 @@ import type {
 } from './presenters';
 import type { AllowedHostsDto, SandboxStatusDto } from './sandbox';
 import type { PrSettingsDto, PullRequestStageDto } from './pull-request';
+import type { WipLimitsDto } from './wip-limits';
 
 /** A bare acknowledgement. */
 export interface OkResponse {
@@ -294,4 +295,7 @@ export interface PullRequestStageResponse {
 }
 export interface PrSettingsResponse {
   prSettings: PrSettingsDto;
+}
+export interface WipLimitsResponse {
+  wipLimits: WipLimitsDto;
 }

@@ -54,6 +54,10 @@ export interface ProjectsTable {
   pr_update_strategy: Generated<PrUpdateStrategy>;
   /** The project's cap on CI rounds per PR run; null follows BOTTEGA_MAX_CI_ROUNDS. */
   pr_max_ci_rounds: Generated<number | null>;
+  /** Work-in-progress limits of the board's columns; null where a column has none. */
+  wip_limit_pending: Generated<number | null>;
+  wip_limit_in_progress: Generated<number | null>;
+  wip_limit_in_review: Generated<number | null>;
 }
 
 export type CloneStatus = 'cloning' | 'failed';

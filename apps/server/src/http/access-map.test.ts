@@ -109,6 +109,8 @@ const ACCESS_MAP: Record<string, AccessKind> = {
   'GET /api/tasks/:taskId/pull-request': 'task',
   'GET /api/projects/:projectId/pr-settings': 'project',
   'PUT /api/projects/:projectId/pr-settings': 'project',
+  'GET /api/projects/:projectId/wip-limits': 'project',
+  'PUT /api/projects/:projectId/wip-limits': 'project',
 };
 
 /** Administrators-only routes outside `/api/admin/`, listed by hand. */

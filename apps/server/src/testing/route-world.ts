@@ -93,6 +93,7 @@ export const samples: Record<string, Sample> = {
   'GET /api/search/tasks': (_c, w) => ({ query: { q: w.taskTitle, limit: '5' } }),
   'PUT /api/projects/:projectId/allowed-hosts': () => ({ json: { hosts: ['registry.npmjs.org', '*.pypi.org'] } }),
   'PUT /api/projects/:projectId/pr-settings': () => ({ json: { updateStrategy: 'merge', maxCiRounds: 5 } }),
+  'PUT /api/projects/:projectId/wip-limits': () => ({ json: { pending: 8, in_progress: 3, in_review: 2 } }),
   'POST /api/tasks/:taskId/tmp-files': () => {
     const form = new FormData();
     form.append('file', new File(['scratch'], 'scratch.txt'));

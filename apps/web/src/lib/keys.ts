@@ -47,4 +47,5 @@ export const keys = {
   adminSandbox: ['admin', 'sandbox'] as const,
   allowedHosts: (projectId: number) => ['project', projectId, 'allowed-hosts'] as const,
   prSettings: (projectId: number) => ['project', projectId, 'pr-settings'] as const,
+  wipLimits: (projectId: number) => ['project', projectId, 'wip-limits'] as const,
 };

@@ -13,6 +13,7 @@ import { up as projectAllowedHosts } from './0009_project_allowed_hosts';
 import { up as taskPrOutcome } from './0010_task_pr_outcome';
 import { up as perTurnCosts } from './0011_per_turn_costs';
 import { up as pullRequestStage } from './0012_pull_request_stage';
+import { up as columnWipLimits } from './0013_column_wip_limits';
 
 export interface Migration {
   name: string;
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   { name: '0010_task_pr_outcome', up: taskPrOutcome },
   { name: '0011_per_turn_costs', up: perTurnCosts },
   { name: '0012_pull_request_stage', up: pullRequestStage },
+  { name: '0013_column_wip_limits', up: columnWipLimits },
 ];

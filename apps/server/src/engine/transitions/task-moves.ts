@@ -15,6 +15,7 @@ import type { AgentType, TaskStatus } from '@bottega/protocol';
 import type { TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { iso } from '../../time';
+import { columnFull, columnLoad, type ColumnLoad } from '../column-limits';
 import { publishTask, type TransitionDeps } from './publish';
 import { liveRunOf } from './runs';
 
@@ -23,6 +24,8 @@ export interface MoveFacts {
   liveRun: AgentType | null;
   /** The task's branch was merged and its worktree removed. */
   mergedAndCleanedUp: boolean;
+  /** The column the task would go to: its tasks and its limit. */
+  target: ColumnLoad;
 }
 
 /** Why the move is refused, or null when it is allowed. */
@@ -31,7 +34,7 @@ export function refusedMove(from: TaskStatus, to: TaskStatus, facts: MoveFacts):
   if (facts.liveRun) return `the ${facts.liveRun} agent is running on this task and moves it itself; wait for it or stop it first`;
   if (from === 'completed' && facts.mergedAndCleanedUp)
     return 'its pull request was merged and its worktree removed; create a new task for further work';
-  return null;
+  return columnFull(to, facts.target);
 }
 
 export function mergedAndCleanedUp(task: Pick<TaskRow, 'status' | 'branch_name' | 'worktree_path'>): boolean {
@@ -47,7 +50,8 @@ export async function moveTaskTransition(deps: TransitionDeps, taskId: number, t
   const task = await deps.db.transaction().execute(async (trx) => {
     const fresh = await trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
     const live = await liveRunOf(trx, taskId);
-    const why = refusedMove(fresh.status, to, { liveRun: live?.agent_type ?? null, mergedAndCleanedUp: mergedAndCleanedUp(fresh) });
+    const target = await columnLoad(trx, fresh.project_id, to);
+    const why = refusedMove(fresh.status, to, { liveRun: live?.agent_type ?? null, mergedAndCleanedUp: mergedAndCleanedUp(fresh), target });
     if (why) throw new AppError('CONFLICT', `cannot move the task from ${fresh.status} to ${to}: ${why}`);
     return trx
       .updateTable('tasks')

@@ -1,11 +1,13 @@
 // Project routes. Lists are filtered by membership; single-project routes
 // go through the `project` access rule (members and admins only). Within a
 // project, deleting it, moving its path and retrying its clone are for its
-// owners and administrators (checked here, after access); registering a
+// owners and administrators (checked here, after access), and so is setting
+// its board's column limits, which every member reads; registering a
 // checkout path is for administrators.
-import { CreateProjectBody, UpdateProjectBody, type ProjectDto } from '@bottega/protocol';
+import { CreateProjectBody, PutWipLimitsBody, UpdateProjectBody, type ProjectDto } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import type { ProjectRow } from '../../db/schema';
+import { updateWipLimits, wipLimitsOf } from '../../engine/column-limits';
 import { AppError } from '../../errors';
 import type { Viewer } from '../../http/access';
 import { access, type RouteDef } from '../../http/routes';
@@ -71,6 +73,24 @@ export function projectRoutes(deps: Deps): RouteDef[] {
       handler: async (c) => {
         await assertCanManage(deps.db, c.get('user'), c.get('project'), 'retry the clone');
         return c.json({ project: await presentOne(c.get('user'), await retryClone(deps, c.get('project'))) }, 202);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/projects/:projectId/wip-limits',
+      access: access.project,
+      handler: (c) => c.json({ wipLimits: wipLimitsOf(c.get('project')) }),
+    },
+    {
+      method: 'PUT',
+      path: '/api/projects/:projectId/wip-limits',
+      access: access.project,
+      body: 'json',
+      handler: async (c) => {
+        const project = c.get('project');
+        await assertCanManage(deps.db, c.get('user'), project, "change the board's column limits");
+        const body = await readJson(c, PutWipLimitsBody);
+        return c.json({ wipLimits: await updateWipLimits(deps, project.id, body) });
       },
     },
   ];

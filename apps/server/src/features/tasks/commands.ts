@@ -15,6 +15,7 @@ import { taskArchive } from '../../workspace/paths';
 import { createTaskWorktree, removeTaskWorktree } from '../../workspace/worktree';
 import { presentTask } from '../../engine/presenters';
 import { totalsOf, usageByTask, ZERO_USAGE } from '../../engine/usage-totals';
+import { columnFull, columnLoad } from '../../engine/column-limits';
 import { assertNoLiveRun } from '../../engine/transitions/runs';
 import { moveTaskTransition } from '../../engine/transitions/task-moves';
 import { newTaskRow } from '../../engine/transitions/tasks';
@@ -153,20 +154,26 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
   if (project.clone_status === 'failed')
     throw new AppError('CONFLICT', 'the repository could not be cloned; retry the clone or delete the project');
   const now = iso(deps.now());
-  let task = await deps.db
-    .insertInto('tasks')
-    .values(
-      newTaskRow({
-        project_id: project.id,
-        owner_id: ownerId,
-        title: input.title,
-        yolo_mode: input.yoloMode ? 1 : 0,
-        created_at: now,
-        updated_at: now,
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  // A full Pending column takes no new task (docs/behaviour/tasks.md#column-limits); checked and
+  // inserted in one transaction so two creations cannot both take its last place.
+  let task = await deps.db.transaction().execute(async (trx) => {
+    const full = columnFull('pending', await columnLoad(trx, project.id, 'pending'));
+    if (full) throw new AppError('CONFLICT', `cannot create the task: ${full}`);
+    return trx
+      .insertInto('tasks')
+      .values(
+        newTaskRow({
+          project_id: project.id,
+          owner_id: ownerId,
+          title: input.title,
+          yolo_mode: input.yoloMode ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
   let workspace: Awaited<ReturnType<typeof createTaskWorktree>> | null = null;
   try {
     if (await hasGitDir(project.repo_path)) {

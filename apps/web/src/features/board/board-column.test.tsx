@@ -24,7 +24,12 @@ const PROJECT = 1;
 
 function renderBoard(
   columns: Partial<Record<TaskStatus, ColumnData>>,
-  opts: { runs?: AgentRunDto[]; actions?: Partial<ColumnActions>; counts?: Record<TaskStatus, number> } = {},
+  opts: {
+    runs?: AgentRunDto[];
+    actions?: Partial<ColumnActions>;
+    counts?: Record<TaskStatus, number>;
+    limits?: Partial<Record<TaskStatus, number>>;
+  } = {},
 ) {
   const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   for (const s of taskStatuses) qc.setQueryData(keys.taskColumn(PROJECT, s), columns[s] ?? pages([]));
@@ -34,7 +39,15 @@ function renderBoard(
     <QueryClientProvider client={qc}>
       <MemoryRouter>
         {taskStatuses.map((s) => (
-          <BoardColumn key={s} projectId={PROJECT} status={s} runs={runs} actions={actions} count={opts.counts?.[s]} />
+          <BoardColumn
+            key={s}
+            projectId={PROJECT}
+            status={s}
+            runs={runs}
+            actions={actions}
+            count={opts.counts?.[s]}
+            limit={opts.limits?.[s] ?? null}
+          />
         ))}
         <Where />
       </MemoryRouter>
@@ -219,6 +232,19 @@ describe('BoardColumn', () => {
     });
     await emit(qc, { type: 'task.created', projectId: PROJECT, taskId: 2, task: buildTask(2, 'completed', { title: 'Two' }) });
     expect(qc.getQueryData<{ taskCounts: Record<TaskStatus, number> }>(keys.project(PROJECT))?.taskCounts.completed).toBe(10);
+  });
+
+  it('shows "n / limit" on a column with a limit, amber and read out as full once it is reached', () => {
+    renderBoard({}, { counts: { pending: 7, in_progress: 2, in_review: 3, completed: 40 }, limits: { in_progress: 3, in_review: 3 } });
+    const review = within(column('In Review')).getByLabelText('3 of 3 tasks, full');
+    expect(review.textContent).toBe('3 / 3');
+    expect(review.className).toContain('amber');
+    const progress = within(column('In Progress')).getByLabelText('2 of 3 tasks');
+    expect(progress.textContent).toBe('2 / 3');
+    expect(progress.className).not.toContain('amber');
+    // No limit: the count alone.
+    expect(within(column('Pending')).getByLabelText('7 tasks').textContent).toBe('7');
+    expect(within(column('Completed')).getByLabelText('40 tasks').textContent).toBe('40');
   });
 
   it('moves, inserts and removes cards by themselves as task events arrive', async () => {

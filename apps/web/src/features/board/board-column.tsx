@@ -33,6 +33,7 @@ export function BoardColumn({
   runs,
   actions,
   count,
+  limit,
 }: {
   projectId: number;
   status: TaskStatus;
@@ -40,6 +41,8 @@ export function BoardColumn({
   actions: ColumnActions;
   /** Every task of this status in the project (kept live from events); unknown while the project loads. */
   count?: number | undefined;
+  /** The column's work-in-progress limit; null or absent when it has none. */
+  limit?: number | null | undefined;
 }) {
   const column = useTaskColumn(projectId, status);
   const [over, setOver] = useState(false);
@@ -79,10 +82,7 @@ export function BoardColumn({
         {column.isFetching && !column.isFetchingNextPage ? (
           <Spinner small />
         ) : (
-          <span className="text-xs font-normal text-stone-500" aria-label={`${shown} task${shown === 1 ? '' : 's'}`}>
-            {shown}
-            {count === undefined && column.hasNextPage ? '+' : ''}
-          </span>
+          <ColumnCount shown={shown} more={count === undefined && column.hasNextPage} limit={limit ?? null} />
         )}
       </h2>
       {column.isPending ? (
@@ -93,7 +93,7 @@ export function BoardColumn({
         <ErrorState error={column.error} retry={() => void column.refetch()} />
       ) : (
         <>
-          {tasks.length === 0 && <p className="px-1 py-3 text-center text-xs text-stone-500">No tasks</p>}
+          {tasks.length === 0 && <p className="px-1 py-3 text-center text-xs text-stone-600">No tasks</p>}
           <ul className="flex flex-col gap-2">
             {tasks.map((t) => (
               <li key={t.id}>
@@ -109,6 +109,32 @@ export function BoardColumn({
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * The column's count: "n" alone, or "n / limit" when the column has a limit — amber, with
+ * "full" read out, once it holds as many tasks as the limit (a person cannot move one in).
+ */
+function ColumnCount({ shown, more, limit }: { shown: number; more: boolean; limit: number | null }) {
+  const tasks = `task${shown === 1 ? '' : 's'}`;
+  if (limit === null)
+    return (
+      <span className="text-xs font-normal text-stone-500" aria-label={`${shown} ${tasks}`}>
+        {shown}
+        {more ? '+' : ''}
+      </span>
+    );
+  const full = shown >= limit;
+  return (
+    <span
+      className={`rounded-full px-1.5 text-xs tabular-nums ${full ? 'bg-amber-100 font-semibold text-amber-800' : 'font-normal text-stone-500'}`}
+      aria-label={`${shown} of ${limit} ${limit === 1 ? 'task' : 'tasks'}${full ? ', full' : ''}`}
+      title={full ? 'This column is full: finish or move a task out before moving another in.' : `At most ${limit} tasks`}
+    >
+      {shown}
+      {more ? '+' : ''} / {limit}
+    </span>
   );
 }
 

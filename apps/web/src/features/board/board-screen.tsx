@@ -1,13 +1,15 @@
 // Board `/projects/:projectId`: the project's tasks in four columns, newest
 // first, moving by themselves as server events arrive (see board-cache.ts).
 // Moving a card (drag, or the card's status select) is applied at once and
-// rolled back if the server refuses. Column counts are the project's
-// per-status counts, moved along with the cards.
+// rolled back if the server refuses (a full column, an agent running: its
+// message is shown above the board). Column counts are the project's
+// per-status counts, moved along with the cards, against each column's
+// limit when it has one.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Plus } from 'lucide-react';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ProjectDto, TaskDto, TaskStatus } from '@bottega/protocol';
+import { wipLimitOf, type ProjectDto, type TaskDto, type TaskStatus } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { useProjectSubscriptions } from '../../lib/live';
@@ -17,6 +19,7 @@ import { placeTaskOnBoard, useActiveRuns } from './board-cache';
 import { BoardColumn, type ColumnActions } from './board-column';
 import { boardColumns, runsByTask } from './columns';
 import { CreateTaskDialog, EditTaskDialog } from './task-dialogs';
+import { useWipLimits } from '../dashboard/column-limits';
 
 export function Component() {
   const projectId = useIdParam('projectId');
@@ -38,6 +41,7 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
   const qc = useQueryClient();
   useProjectSubscriptions([projectId]);
   const runs = useActiveRuns(projectId);
+  const limits = useWipLimits(projectId);
   const byTask = runsByTask(runs.data);
   const [creating, setCreating] = useState(false);
   // `?new=task` opens New task too: the `c` shortcut (docs/behaviour/web-app.md#keyboard-shortcuts).
@@ -112,6 +116,7 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
             runs={byTask}
             actions={actions}
             count={project?.taskCounts[c.status]}
+            limit={wipLimitOf(limits.data, c.status)}
           />
         ))}
       </div>

@@ -4,16 +4,11 @@
 // column by updated_at desc, so a task that changed goes to the top.
 import type { InfiniteData } from '@tanstack/react-query';
 import type { AgentRunDto, TaskDto, TaskPageDto, TaskStatus } from '@bottega/protocol';
-import { isLiveRunStatus, taskStatuses } from '@bottega/protocol';
+import { isLiveRunStatus, taskColumnLabels, taskStatuses } from '@bottega/protocol';
 
 export type ColumnData = InfiniteData<TaskPageDto>;
 
-export const columnLabels: Record<TaskStatus, string> = {
-  pending: 'Pending',
-  in_progress: 'In Progress',
-  in_review: 'In Review',
-  completed: 'Completed',
-};
+export const columnLabels: Record<TaskStatus, string> = taskColumnLabels;
 
 export const boardColumns: readonly { status: TaskStatus; label: string }[] = taskStatuses.map((status) => ({
   status,

@@ -3,7 +3,8 @@
 // checkout on the server (administrators only); the server checks both, and
 // its 400/403/409 message is shown as is. Moving a project's path is for
 // administrators, deleting it for its owners and administrators. The edit
-// dialog also holds the project's pull request settings (./pr-settings.tsx).
+// dialog also holds the project's pull request settings (./pr-settings.tsx)
+// and its board's column limits (./column-limits.tsx).
 import { useState, type FormEvent } from 'react';
 import { Trash2 } from 'lucide-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +13,7 @@ import { useMe } from '../../app/session';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, Field, InlineError, Modal } from '../../ui';
+import { ColumnLimitsSection } from './column-limits';
 import { PrSettingsSection } from './pr-settings';
 
 interface Draft {
@@ -226,6 +228,9 @@ export function EditProjectDialog({ project, onClose }: { project: ProjectDto; o
       </form>
       <div className="mt-5 border-t border-stone-200 pt-4">
         <PrSettingsSection project={project} />
+      </div>
+      <div className="mt-5 border-t border-stone-200 pt-4">
+        <ColumnLimitsSection project={project} />
       </div>
     </Modal>
   );
