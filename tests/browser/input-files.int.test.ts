@@ -102,9 +102,18 @@ it('leaves a file in the worktree’s tmp/ out of the Changes', async () => {
   await writeFile(join(wt, 'index.html'), '<h1 class="navy">Hi</h1>\n');
 
   const diff = page.getByTestId('diff-panel');
-  await diff.getByRole('button', { name: 'Refresh' }).click();
   const files = diff.getByRole('list', { name: 'Changed files' });
-  await files.getByText('index.html').waitFor();
+  // Refresh reads the worktree again; on a loaded machine one answer may still predate the writes.
+  for (let attempt = 1; ; attempt++) {
+    await diff.getByRole('button', { name: 'Refresh' }).click();
+    const shown = await files
+      .getByText('index.html')
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) break;
+    if (attempt === 4) throw new Error('the Changes panel never listed index.html');
+  }
   await expect(files.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/^index\.html.*modified/)]);
   await expect(diff.textContent()).resolves.not.toContain('tmp/');
 });

@@ -311,9 +311,13 @@ describe('the loop', () => {
     const rec = await EventRecorder.open(w.server.url, w.owner.auth, w.task.id);
     const started = ((await (await run('implementation')).json()) as { run: AgentRunDto }).run;
     const tokenFile = join(w.task.worktreePath ?? '', 'token.txt');
-    for (let i = 0; i < 400 && !existsSync(tokenFile); i++) await new Promise((r) => setTimeout(r, 25));
+    // The shell creates the file before printf fills it: wait for its content.
+    let token = '';
+    for (let i = 0; i < 400 && token === ''; i++) {
+      if (existsSync(tokenFile)) token = await readFile(tokenFile, 'utf8');
+      if (token === '') await new Promise((r) => setTimeout(r, 25));
+    }
     // The agent holds a live token; the model's next answer is a fatal error.
-    const token = await readFile(tokenFile, 'utf8');
     expect(token).toMatch(/^brt_/);
     w.fake.failNext(400, { count: 10 });
     await idle();
