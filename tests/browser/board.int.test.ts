@@ -228,7 +228,7 @@ it("sets a column limit in the Edit project dialog; the full column says so and 
     await pickMenuItem(card(page, 'pending', 'Waiting its turn'), 'Move Waiting its turn', 'In Review');
     await expect
       .poll(() => page.getByRole('alert').filter({ hasText: 'column is full' }).textContent())
-      .toBe('cannot move the task from pending to in_review: the In Review column is full (2 of 2 tasks); finish or move one first');
+      .toBe('cannot move the task from Pending to In Review: the In Review column is full (2 of 2 tasks); finish or move one first');
     // Put back where it was; nothing moved on the server.
     await card(page, 'pending', 'Waiting its turn').waitFor();
     expect(await column(page, 'in_review').getByLabel('2 of 2 tasks, full').textContent()).toBe('2 / 2');

@@ -11,7 +11,7 @@
 //     the repository's own checkout, so it stays completed.
 //
 // A refused move is a 409 naming both statuses and why; nothing is written.
-import type { AgentType, TaskStatus } from '@bottega/protocol';
+import { taskColumnLabels, type AgentType, type TaskStatus } from '@bottega/protocol';
 import type { TaskRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { iso } from '../../time';
@@ -52,7 +52,8 @@ export async function moveTaskTransition(deps: TransitionDeps, taskId: number, t
     const live = await liveRunOf(trx, taskId);
     const target = await columnLoad(trx, fresh.project_id, to);
     const why = refusedMove(fresh.status, to, { liveRun: live?.agent_type ?? null, mergedAndCleanedUp: mergedAndCleanedUp(fresh), target });
-    if (why) throw new AppError('CONFLICT', `cannot move the task from ${fresh.status} to ${to}: ${why}`);
+    if (why)
+      throw new AppError('CONFLICT', `cannot move the task from ${taskColumnLabels[fresh.status]} to ${taskColumnLabels[to]}: ${why}`);
     return trx
       .updateTable('tasks')
       .set({ status: to, ...(title === undefined ? {} : { title }), updated_at: iso(deps.now()) })

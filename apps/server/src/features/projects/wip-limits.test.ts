@@ -97,7 +97,7 @@ describe('moving a task into a full column', () => {
     expect(res.status).toBe(409);
     expect(await errorOf(res)).toMatchObject({
       code: 'CONFLICT',
-      message: 'cannot move the task from in_progress to in_review: the In Review column is full (3 of 3 tasks); finish or move one first',
+      message: 'cannot move the task from In Progress to In Review: the In Review column is full (3 of 3 tasks); finish or move one first',
     });
     expect(await taskRow(task!.id)).toEqual(task);
     expect(events.slice(before)).toEqual([]);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { lstat, readFile, readlink, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerEvent, TaskDetailResponse, TaskDto } from '@bottega/protocol';
+import { taskColumnLabels, type ServerEvent, type TaskDetailResponse, type TaskDto } from '@bottega/protocol';
 import { runGit } from '../../forge/git';
 import { createTestContext, type TestContext, type TestUser } from '../../testing/context';
 import { initRepo } from '../../testing/git';
@@ -162,7 +162,7 @@ describe('task lifecycle', () => {
       const { error } = (await res.json()) as { error: { code: string; message: string } };
       expect(error.code).toBe('CONFLICT');
       expect(error.message).toBe(
-        `cannot move the task from pending to ${to}: the implementation agent is running on this task and moves it itself; wait for it or stop it first`,
+        `cannot move the task from Pending to ${taskColumnLabels[to]}: the implementation agent is running on this task and moves it itself; wait for it or stop it first`,
       );
     }
     expect(await ctx.deps.db.selectFrom('tasks').select(['status', 'title']).where('id', '=', row.id).executeTakeFirstOrThrow()).toEqual({
@@ -199,7 +199,7 @@ describe('task lifecycle', () => {
       const res = await ctx.request('PATCH', `/api/tasks/${task?.id}`, { as: owner, json: { status: to } });
       expect(res.status).toBe(409);
       expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
-        `cannot move the task from completed to ${to}: its pull request was merged and its worktree removed; create a new task for further work`,
+        `cannot move the task from Completed to ${taskColumnLabels[to]}: its pull request was merged and its worktree removed; create a new task for further work`,
       );
     }
     expect(
