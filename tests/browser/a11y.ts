@@ -20,6 +20,12 @@ export async function a11yViolations(page: Page): Promise<string[]> {
   // Evaluated rather than added as a script tag: the app's Content-Security-Policy
   // (script-src 'self') rightly refuses inline scripts, and a test must not loosen it.
   if (!(await page.evaluate<boolean>("'axe' in globalThis"))) await page.evaluate((axeSource ??= readFileSync(AXE, 'utf8')));
+  // Colours caught halfway through a CSS transition (a button just enabled, a hover ending) are
+  // no colours anyone reads: let running transitions finish first (endless animations, such as
+  // spinners and the live dot, are not transitions and are not waited for).
+  await page.evaluate(
+    'Promise.race([Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 2000))])',
+  );
   // A string, not a function: this project's type-checking knows no DOM.
   const violations = await page.evaluate<AxeViolation[]>(
     "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) })))",
