@@ -40,6 +40,7 @@ import type { TaskListQuery, TranscriptQuery } from './api';
 import { PutAllowedHostsBody } from './sandbox';
 import { PutPrSettingsBody } from './pull-request';
 import { PutWipLimitsBody } from './wip-limits';
+import { PutCapacityBody, type CapacityResponse } from './capacity';
 import type * as R from './responses';
 import type { InboxResponse } from './needs-you';
 import type { TaskSearchQuery, TaskSearchResponse } from './search';
@@ -127,6 +128,7 @@ export const apiContract = {
 
   'POST /api/tasks/:taskId/agent-runs': json(StartRunBody).answers<R.RunResponse>(),
   'POST /api/agent-runs/:runId/resume': answers<R.RunResponse>(),
+  'POST /api/agent-runs/:runId/cancel': answers<R.RunResponse>(),
   // Agents only, with their run token.
   'POST /api/signals': json(SignalBody).answers<R.SignalResponse>(),
   'GET /api/tasks/:taskId/agent-runs': answers<R.RunsResponse>(),
@@ -181,6 +183,8 @@ export const apiContract = {
   'DELETE /api/admin/prices': json(ModelPriceKey).answers<R.PriceDeletedResponse>(),
 
   'GET /api/admin/sandbox': answers<R.SandboxStatusResponse>(),
+  'GET /api/admin/capacity': answers<CapacityResponse>(),
+  'PUT /api/admin/capacity': json(PutCapacityBody).answers<CapacityResponse>(),
   'GET /api/projects/:projectId/allowed-hosts': answers<R.AllowedHostsResponse>(),
   'PUT /api/projects/:projectId/allowed-hosts': json(PutAllowedHostsBody).answers<R.AllowedHostsResponse>(),
   'GET /api/projects/:projectId/pr-settings': answers<R.PrSettingsResponse>(),

@@ -35,7 +35,11 @@ export const AGENT_LABELS: Record<AgentType, string> = {
 /** The title of an agent run's conversation ("Planning run"). */
 export const agentRunTitle = (agentType: AgentType): string => `${AGENT_LABELS[agentType]} run`;
 
-export const runStatuses = ['pending', 'running', 'completed', 'failed', 'blocked', 'interrupted'] as const;
+/**
+ * `queued`: waiting for a run slot (docs/behaviour/capacity.md); `waiting_for_quota`: parked until
+ * its provider's usage limit resets, then it resumes its session.
+ */
+export const runStatuses = ['pending', 'queued', 'running', 'waiting_for_quota', 'completed', 'failed', 'blocked', 'interrupted'] as const;
 export const RunStatus = z.enum(runStatuses);
 export type RunStatus = z.infer<typeof RunStatus>;
 
@@ -71,7 +75,12 @@ export const EFFORT_LEVELS: Record<ProviderName, readonly string[] | null> = {
   opencode: null,
 };
 
-/** Live runs: at most one per task. */
+/** Live runs: at most one per task (a queued or waiting run holds its task too). */
 export function isLiveRunStatus(status: RunStatus): boolean {
-  return status === 'running' || status === 'pending';
+  return status === 'running' || status === 'pending' || status === 'queued' || status === 'waiting_for_quota';
+}
+
+/** Runs that have not started yet or wait to go on: they take no run slot and can be cancelled. */
+export function isWaitingRunStatus(status: RunStatus): boolean {
+  return status === 'queued' || status === 'waiting_for_quota';
 }

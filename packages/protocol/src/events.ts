@@ -3,6 +3,7 @@
 // about so the hub can route it to exactly the subscribers of that channel.
 import { z } from 'zod';
 import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
+import type { RunQueueDto } from './capacity';
 import type { AgentRunDto, ConversationDto, ProjectCloneDto, TaskDto } from './presenters';
 
 export type ServerEvent =
@@ -16,6 +17,10 @@ export type ServerEvent =
   | { type: 'conversation.added'; projectId: number; taskId: number; conversation: ConversationDto }
   | { type: 'conversation.renamed'; projectId: number; taskId: number; conversationId: number; title: string }
   | { type: 'streaming.started'; projectId: number; taskId: number; conversationId: number }
+  /** A chat turn waits for a run slot (`queue`), or got one (`queue: null`) just before it streams. */
+  | { type: 'turn.queued'; projectId: number; taskId: number; conversationId: number; queue: RunQueueDto | null }
+  /** Queued runs of the project moved in line: each one's place now (project channel only). */
+  | { type: 'runs.queue'; projectId: number; taskId?: undefined; queue: Record<number, RunQueueDto> }
   | { type: 'streaming.ended'; projectId: number; taskId: number; conversationId: number }
   | { type: 'session.created'; projectId: number; taskId: number; conversationId: number; providerSessionId: string }
   | { type: 'message'; projectId: number; taskId: number; conversationId: number; message: UnifiedMessage }

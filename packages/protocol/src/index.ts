@@ -16,3 +16,4 @@ export * from './needs-you';
 export * from './search';
 export * from './pull-request';
 export * from './wip-limits';
+export * from './capacity';

@@ -1,5 +1,6 @@
 // JSON shapes the API returns. The server's presenters build exactly these;
 // the web app reads them. Raw rows never leave the server.
+import type { RunQueueDto } from './capacity';
 import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
 import type {
   AgentType,
@@ -203,6 +204,8 @@ export interface AgentRunDto {
   createdAt: string;
   /** Tokens and cost of every turn of the run (zero before its first turn ends). */
   usage: UsageTotalsDto;
+  /** Where a queued or waiting run stands (docs/behaviour/capacity.md); null for any other. */
+  queue: RunQueueDto | null;
 }
 
 /**

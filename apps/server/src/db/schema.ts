@@ -146,6 +146,14 @@ export interface AgentRunsTable {
   started_at: string | null;
   ended_at: string | null;
   created_at: string;
+  /** When the run was (last) queued for a slot (docs/behaviour/capacity.md). */
+  queued_at: string | null;
+  /** Within its user's queue: 1 for a chained or resumed run (ahead of new work), 0 for new work. */
+  queue_priority: Generated<number>;
+  /** JSON of what a queued start needs later (QueuePayload in engine/run-queue.ts). */
+  queue_payload: string | null;
+  /** While `waiting_for_quota`: when the provider's usage limit resets and the run goes on. */
+  resume_at: string | null;
 }
 
 export interface TranscriptEntriesTable {

@@ -1,7 +1,7 @@
 // Task and agent-run JSON, as the engine publishes them in its events and the
 // routes answer them. Flags become booleans; the dev-server port is derived
 // (docs/behaviour/tasks.md); a run carries its usage summed from its turns.
-import type { AgentRunDto, TaskDto, UsageTotalsDto } from '@bottega/protocol';
+import type { AgentRunDto, RunQueueDto, TaskDto, UsageTotalsDto } from '@bottega/protocol';
 import type { AgentRunRow, TaskRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { devServerPort } from '../workspace/paths';
@@ -55,7 +55,17 @@ export async function presentRunWithUsage(db: Deps['db'], row: AgentRunRow): Pro
   return dto ?? presentRun(row, { ...ZERO_USAGE });
 }
 
-export function presentRun(row: AgentRunRow, usage: UsageTotalsDto): AgentRunDto {
+/**
+ * Where a waiting run stands as its row tells: a run waiting for its quota resumes at `resume_at`; a
+ * queued run's place comes from the scheduler (`queue` passed in), else it is only known to be queued.
+ */
+export function queueOfRow(row: Pick<AgentRunRow, 'status' | 'resume_at'>, queue?: RunQueueDto | null): RunQueueDto | null {
+  if (row.status === 'waiting_for_quota') return { position: null, reason: 'quota', resumeAt: row.resume_at };
+  if (row.status !== 'queued') return null;
+  return queue ?? { position: null, reason: 'global_limit', resumeAt: null };
+}
+
+export function presentRun(row: AgentRunRow, usage: UsageTotalsDto, queue?: RunQueueDto | null): AgentRunDto {
   return {
     id: row.id,
     taskId: row.task_id,
@@ -72,5 +82,6 @@ export function presentRun(row: AgentRunRow, usage: UsageTotalsDto): AgentRunDto
     endedAt: row.ended_at,
     createdAt: row.created_at,
     usage,
+    queue: queueOfRow(row, queue),
   };
 }

@@ -13,12 +13,14 @@ export function isBoardEvent(type: ServerEventType): boolean {
     case 'task.blocked':
     case 'agent-run.updated':
     case 'project.clone':
+    case 'runs.queue':
     case 'question.asked':
     case 'question.answered':
       return true;
     case 'conversation.added':
     case 'conversation.renamed':
     case 'streaming.started':
+    case 'turn.queued':
     case 'streaming.ended':
     case 'session.created':
     case 'message':

@@ -143,12 +143,23 @@ export interface LlmProvider {
 
 export type ProviderErrorKind = 'transient' | 'fatal';
 
+/** When the vendor said the request may be tried again (docs/behaviour/capacity.md#quota). */
+export interface RetryTiming {
+  /** A usage limit's reset (subscription window, "try again at …"): the run waits until then. */
+  resetAt?: Date | null;
+  /** A rate limit's or overload's own hint (Retry-After): the next attempt waits at least this long. */
+  retryAfterMs?: number | null;
+}
+
 /**
  * A failure of the harness or the model vendor, classified: transient ones
  * (rate limit, overload, network, stale credential) may be retried; fatal ones
- * (no credentials, invalid model, repeated failure) end the run.
+ * (no credentials, invalid model, repeated failure) end the run. A `usage_limit`
+ * with a known `resetAt` parks the run until then; without one it is fatal.
  */
 export class ProviderError extends Error {
+  readonly resetAt: Date | null;
+  readonly retryAfterMs: number | null;
   constructor(
     readonly provider: ProviderName,
     readonly kind: ProviderErrorKind,
@@ -156,6 +167,7 @@ export class ProviderError extends Error {
       | 'credentials_missing'
       | 'auth'
       | 'rate_limit'
+      | 'usage_limit'
       | 'overloaded'
       | 'network'
       | 'invalid_request'
@@ -164,9 +176,12 @@ export class ProviderError extends Error {
       | 'process'
       | 'unknown',
     message: string,
+    timing: RetryTiming = {},
   ) {
     super(message);
     this.name = 'ProviderError';
+    this.resetAt = timing.resetAt ?? null;
+    this.retryAfterMs = timing.retryAfterMs ?? null;
   }
 }
 

@@ -14,6 +14,7 @@ import { up as taskPrOutcome } from './0010_task_pr_outcome';
 import { up as perTurnCosts } from './0011_per_turn_costs';
 import { up as pullRequestStage } from './0012_pull_request_stage';
 import { up as columnWipLimits } from './0013_column_wip_limits';
+import { up as runQueue } from './0014_run_queue';
 
 export interface Migration {
   name: string;
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   { name: '0011_per_turn_costs', up: perTurnCosts },
   { name: '0012_pull_request_stage', up: pullRequestStage },
   { name: '0013_column_wip_limits', up: columnWipLimits },
+  { name: '0014_run_queue', up: runQueue },
 ];

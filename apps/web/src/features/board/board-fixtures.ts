@@ -51,6 +51,7 @@ export function buildRun(id: number, taskId: number, status: AgentRunDto['status
     taskId,
     agentType: 'implementation',
     status,
+    queue: null,
     conversationId: null,
     provider: null,
     model: null,

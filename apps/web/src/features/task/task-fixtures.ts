@@ -53,6 +53,7 @@ export function makeRun(id: number, agentType: AgentType, status: RunStatus, ove
     endedAt: null,
     createdAt: '2030-01-01T00:00:00.000Z',
     usage: { inputTokens: 1200, outputTokens: 340, cacheReadTokens: 5000, cacheWriteTokens: 800, costUsd: 0.0123 },
+    queue: null,
     ...over,
   };
 }

@@ -12,7 +12,9 @@ import { usageDetail, usageSummary } from './usage-format';
 
 const runTone: Record<RunStatus, 'stone' | 'sky' | 'green' | 'red' | 'amber'> = {
   pending: 'sky',
+  queued: 'stone',
   running: 'sky',
+  waiting_for_quota: 'amber',
   completed: 'green',
   failed: 'red',
   blocked: 'amber',
