@@ -1,5 +1,6 @@
 // Why a task waits for a person — the one rule behind the board cards'
 // "needs you" markers and the inbox (GET /api/inbox), kept pure.
+import type { CapacityRunDto } from './capacity';
 import type { TaskDto } from './presenters';
 
 export type NeedsYouReason = 'question' | 'blocked' | 'plan' | 'pr';
@@ -62,4 +63,9 @@ export interface InboxItemDto {
 export interface InboxResponse {
   /** Most urgent reason first (question, blocked, plan, pr), then the oldest first. */
   items: InboxItemDto[];
+  /**
+   * The signed-in user's own runs that wait to start or to go on (queued, waiting for their
+   * quota), next to start first (docs/behaviour/capacity.md).
+   */
+  waiting: CapacityRunDto[];
 }

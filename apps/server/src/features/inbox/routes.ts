@@ -3,6 +3,7 @@ import type { InboxResponse } from '@bottega/protocol';
 import type { Deps } from '../../deps';
 import { access, type RouteDef } from '../../http/routes';
 import { readInbox } from './inbox';
+import { byPlaceInLine, readWaitingRuns } from '../../engine/capacity/waiting-runs';
 
 export function inboxRoutes(deps: Deps): RouteDef[] {
   return [
@@ -10,7 +11,11 @@ export function inboxRoutes(deps: Deps): RouteDef[] {
       method: 'GET',
       path: '/api/inbox',
       access: access.user,
-      handler: async (c) => c.json({ items: await readInbox(deps, c.get('user').id) } satisfies InboxResponse),
+      handler: async (c) => {
+        const userId = c.get('user').id;
+        const waiting = await readWaitingRuns(deps, { statuses: ['queued', 'waiting_for_quota'], userId }, () => null);
+        return c.json({ items: await readInbox(deps, userId), waiting: waiting.sort(byPlaceInLine) } satisfies InboxResponse);
+      },
     },
   ];
 }
