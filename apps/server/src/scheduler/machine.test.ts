@@ -14,8 +14,8 @@ describe("the machine's capacity", () => {
     expect(parseMemAvailable('MemTotal: 1 kB\n')).toBeNull();
   });
 
-  it('reads a plausible figure on this machine', async () => {
-    const mb = await availableMemoryMb();
+  it('reads a plausible figure on this machine', () => {
+    const mb = availableMemoryMb();
     expect(mb).toBeGreaterThan(0);
   });
 });

@@ -138,7 +138,7 @@ describe('the run scheduler', () => {
 
   it('starts nothing while memory is short, and resumes when it is back', async () => {
     let mb = 100;
-    open({ minFreeMemoryMb: 500, memoryProbe: () => Promise.resolve(mb) });
+    open({ minFreeMemoryMb: 500, memoryProbe: () => mb });
     await scheduler.enqueue(run(1, 7), 1);
     expect(started).toEqual([]);
     expect(scheduler.placeOf(1)?.reason).toBe('memory');

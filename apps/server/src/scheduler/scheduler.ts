@@ -39,7 +39,7 @@ export interface SchedulerOptions {
   /** Below this much available memory (MiB) new work waits; 0 turns load shedding off. */
   minFreeMemoryMb: number;
   /** Overrides the machine's memory reading (benchmarks, tests). */
-  memoryProbe?: () => Promise<number>;
+  memoryProbe?: () => number;
 }
 
 const PER_USER_LIMIT_KEY = 'per_user_run_limit';
@@ -254,10 +254,9 @@ export class RunScheduler {
     return this.options.minFreeMemoryMb <= 0 || this.memory.mb >= this.options.minFreeMemoryMb;
   }
 
-  private async readMemory(): Promise<void> {
+  private readMemory(): void {
     if (this.options.minFreeMemoryMb <= 0 || Date.now() - this.memory.at < MEMORY_READING_MS) return;
-    const mb = await (this.options.memoryProbe ?? availableMemoryMb)();
-    this.memory = { mb, at: Date.now() };
+    this.memory = { mb: (this.options.memoryProbe ?? availableMemoryMb)(), at: Date.now() };
   }
 
   /** Gives free slots to waiting work, in fair order, until none is free or nothing may start. */
@@ -270,7 +269,7 @@ export class RunScheduler {
       do {
         this.pumpAgain = false;
         if (this.queue.size === 0 || this.stopped) break;
-        await this.readMemory();
+        this.readMemory();
         this.startWhatMay();
       } while (this.pumpAgain);
     })().finally(() => {
@@ -433,7 +432,7 @@ export class RunScheduler {
 
   /** The figures of Admin → Capacity (the runs list is read from the database by the route). */
   async figures(): Promise<Omit<CapacityDto, 'users' | 'runs'> & { usersHolding: Map<number, { running: number; chatting: number }> }> {
-    if (this.options.minFreeMemoryMb > 0) this.memory = { mb: await (this.options.memoryProbe ?? availableMemoryMb)(), at: Date.now() };
+    if (this.options.minFreeMemoryMb > 0) this.memory = { mb: (this.options.memoryProbe ?? availableMemoryMb)(), at: Date.now() };
     const usersHolding = new Map<number, { running: number; chatting: number }>();
     for (const h of this.holders.values()) {
       const u = usersHolding.get(h.userId) ?? { running: 0, chatting: 0 };
@@ -441,7 +440,7 @@ export class RunScheduler {
       else u.chatting += 1;
       usersHolding.set(h.userId, u);
     }
-    const mb = Number.isFinite(this.memory.mb) ? this.memory.mb : await availableMemoryMb();
+    const mb = Number.isFinite(this.memory.mb) ? this.memory.mb : availableMemoryMb();
     return {
       maxRunning: this.options.maxRunning,
       maxRunningSource: this.options.maxRunningSource,
