@@ -9,9 +9,10 @@
 // session.status {type: 'retry', attempt, message, next: now + 3600 s} and
 // then waited out, silently). A turn does not sit out such a wait inside
 // OpenCode: a retry announced more than LONG_RETRY_MS ahead is taken over
-// (see classifyRetryWait). Its own backoff, when the vendor names no wait,
-// stays under 30 s (its RETRY_MAX_DELAY_NO_HEADERS), so only a vendor's wait
-// crosses that line.
+// (see classifyRetryWait). Its own backoff when the vendor names no wait
+// (2 s, doubling, up to a quarter of jitter, as its bundled code reads) stays
+// under that line for its first five retries, so mostly a vendor's wait
+// crosses it.
 import { ProviderError } from '../../contract';
 import { describeError } from './mapper';
 import type { MapperState } from './mapper';
