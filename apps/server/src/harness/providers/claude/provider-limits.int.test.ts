@@ -50,6 +50,18 @@ describe('usage limit of a subscription', () => {
   });
 });
 
+describe('usage limit without a reset', () => {
+  it('is fatal, saying that no reset time was given', async () => {
+    const w = await setUp('oauth');
+    const headers = { 'anthropic-ratelimit-unified-status': 'rejected', 'anthropic-ratelimit-unified-representative-claim': 'five_hour' };
+    w.fake.failNext(429, { headers, count: 3 });
+    const { error } = await drain(w.provider.startTurn(await w.turn(1, 'Hello.')));
+    expect(error).toMatchObject({ kind: 'fatal', code: 'usage_limit', resetAt: null });
+    expect((error as ProviderError).message).toMatch(/no reset time was given/);
+    expect(w.fake.modelRequests()).toHaveLength(1);
+  });
+});
+
 describe('rate limit with retry-after', () => {
   it('completes when the CLI retries past a short burst of 429s', async () => {
     const w = await setUp('key');
