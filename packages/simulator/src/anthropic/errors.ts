@@ -40,3 +40,60 @@ export function errorBody(status: number, message?: string): ApiErrorBody {
   const type = errorTypeForStatus(status);
   return { type: 'error', error: { type, message: message ?? defaultMessages[type] } };
 }
+
+/** A refusal with the headers that come with it. */
+export interface LimitAnswer {
+  status: 429;
+  headers: Record<string, string>;
+  body: ApiErrorBody;
+}
+
+/** A plain rate limit: 429 `rate_limit_error` with `retry-after` in seconds. */
+export function rateLimitAnswer(retryAfterS: number): LimitAnswer {
+  return { status: 429, headers: { 'retry-after': String(Math.max(0, Math.ceil(retryAfterS))) }, body: errorBody(429) };
+}
+
+/** The subscription windows of Anthropic's unified limiter, as `representative-claim` names them. */
+export type UsageLimitWindow = 'five_hour' | 'seven_day';
+
+const WINDOW_PREFIX: Record<UsageLimitWindow, string> = { five_hour: '5h', seven_day: '7d' };
+
+export interface UsageLimitAnswerOptions {
+  window?: UsageLimitWindow;
+  /** Also send `retry-after` (seconds until the reset), as field reports show the API doing; default true. */
+  retryAfter?: boolean;
+  now?: number;
+}
+
+/**
+ * Anthropic's refusal of a subscription (OAuth) client whose usage window is
+ * used up: 429 `rate_limit_error` with the unified limiter's headers —
+ * `anthropic-ratelimit-unified-status: rejected`, `-unified-reset` (epoch
+ * seconds), `-unified-representative-claim` (the window that bound) and the
+ * window's own `-unified-5h-*` / `-unified-7d-*` status, reset and
+ * utilization. These are the header names Claude Code itself reads (its
+ * binary) and that public bug reports quote; the message is the one those
+ * reports show for a refused subscription request. Anthropic does not
+ * document the unified headers; anything beyond them is not modelled.
+ */
+export function usageLimitAnswer(resetAt: Date, opts: UsageLimitAnswerOptions = {}): LimitAnswer {
+  const window = opts.window ?? 'five_hour';
+  const reset = String(Math.ceil(resetAt.getTime() / 1000));
+  const prefix = WINDOW_PREFIX[window];
+  const headers: Record<string, string> = {
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-reset': reset,
+    'anthropic-ratelimit-unified-representative-claim': window,
+    [`anthropic-ratelimit-unified-${prefix}-status`]: 'rejected',
+    [`anthropic-ratelimit-unified-${prefix}-reset`]: reset,
+    [`anthropic-ratelimit-unified-${prefix}-utilization`]: '1.0',
+  };
+  if (opts.retryAfter !== false) {
+    headers['retry-after'] = String(Math.max(0, Math.ceil((resetAt.getTime() - (opts.now ?? Date.now())) / 1000)));
+  }
+  return {
+    status: 429,
+    headers,
+    body: errorBody(429, "This request would exceed your account's rate limit. Please try again later."),
+  };
+}

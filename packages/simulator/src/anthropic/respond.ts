@@ -53,9 +53,10 @@ export function buildMessage(reply: BrainReply, model: string, inputTokens: numb
   };
 }
 
-export function writeJson(res: ServerResponse, status: number, body: unknown): void {
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
     'request-id': newId('req'),
@@ -63,8 +64,8 @@ export function writeJson(res: ServerResponse, status: number, body: unknown): v
   res.end(text);
 }
 
-export function writeError(res: ServerResponse, status: number, message?: string, body?: object): void {
-  writeJson(res, status, body ?? errorBody(status, message));
+export function writeError(res: ServerResponse, status: number, message?: string, body?: object, headers?: Record<string, string>): void {
+  writeJson(res, status, body ?? errorBody(status, message), headers);
 }
 
 function startStream(res: ServerResponse): void {

@@ -144,6 +144,53 @@ describe('failure controls', () => {
     expect((await post(request([user('hi')]))).status).toBe(200);
   });
 
+  it('rate limits the next requests with a retry-after header, then answers', async () => {
+    fake.rateLimitNext({ retryAfterS: 7, count: 2 });
+    for (let i = 0; i < 2; i++) {
+      const res = await post(request([user('hi')]));
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('7');
+      expect(res.headers.get('anthropic-ratelimit-unified-status')).toBeNull();
+      expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    }
+    expect((await post(request([user('hi')]))).status).toBe(200);
+    fake.failNext(429, { headers: { 'retry-after': '2' } });
+    expect((await post(request([user('hi')]))).headers.get('retry-after')).toBe('2');
+  });
+
+  it('refuses every request with the unified usage-limit answer until the reset, then answers', async () => {
+    const resetAt = new Date(Date.now() + 1500);
+    fake.usageLimitUntil(resetAt, { window: 'seven_day' });
+    for (let i = 0; i < 2; i++) {
+      const res = await post({ ...request([user('hi')]), stream: true });
+      expect(res.status).toBe(429);
+      const reset = Number(res.headers.get('anthropic-ratelimit-unified-reset'));
+      expect(reset).toBe(Math.ceil(resetAt.getTime() / 1000));
+      expect(res.headers.get('anthropic-ratelimit-unified-status')).toBe('rejected');
+      expect(res.headers.get('anthropic-ratelimit-unified-representative-claim')).toBe('seven_day');
+      expect(res.headers.get('anthropic-ratelimit-unified-7d-status')).toBe('rejected');
+      expect(res.headers.get('anthropic-ratelimit-unified-7d-reset')).toBe(String(reset));
+      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(2);
+      expect(await res.json()).toEqual({
+        type: 'error',
+        error: { type: 'rate_limit_error', message: "This request would exceed your account's rate limit. Please try again later." },
+      });
+    }
+    await new Promise((r) => setTimeout(r, resetAt.getTime() - Date.now() + 20));
+    expect((await post(request([user('hi')]))).status).toBe(200);
+    expect(fake.modelRequests().map((r) => r.response?.status)).toEqual([429, 429, 200]);
+  });
+
+  it('can leave retry-after off the usage-limit answer, and a past reset lifts the limit', async () => {
+    fake.usageLimitUntil(new Date(Date.now() + 60_000), { retryAfter: false });
+    const res = await post(request([user('hi')]));
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(res.headers.get('anthropic-ratelimit-unified-5h-status')).toBe('rejected');
+    fake.usageLimitUntil(new Date(0));
+    expect((await post(request([user('hi')]))).status).toBe(200);
+  });
+
   it('can fail after the stream started, with an SSE error event', async () => {
     fake.failNext(529, { afterStreamStart: true });
     const res = await post({ ...request([user('hi')]), stream: true });

@@ -6,6 +6,8 @@ import { scriptedBrain } from './brain';
 import type { Brain } from './brain';
 import { RequestLog } from './request-log';
 import type { RecordedRequest, RecordedResponse } from './request-log';
+import { rateLimitAnswer, usageLimitAnswer } from './errors';
+import type { LimitAnswer, UsageLimitAnswerOptions } from './errors';
 import { buildMessage, estimateTokens, writeError, writeJson, writeStalledStream, writeStream, writeStreamError } from './respond';
 import type { MessagesRequest } from './wire';
 
@@ -26,6 +28,8 @@ export interface FailOptions {
   count?: number;
   /** The error JSON instead of the default for the status. */
   body?: object;
+  /** Extra response headers (e.g. `retry-after`) of the HTTP error. */
+  headers?: Record<string, string>;
   /**
    * Start the SSE stream (message_start) and then send an `event: error` frame.
    * A non-streaming request gets the plain HTTP error instead.
@@ -56,6 +60,14 @@ export interface FakeAnthropic {
   /** Resolves with the first request (past or future, re-checked when answered) matching the predicate. */
   waitForRequest(predicate?: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   failNext(status: number, opts?: FailOptions): void;
+  /** The next `count` (default 1) model requests get a 429 `rate_limit_error` with `retry-after: retryAfterS` (default 1). */
+  rateLimitNext(opts?: { retryAfterS?: number; count?: number; match?: (request: MessagesRequest) => boolean }): void;
+  /**
+   * Every model request until `resetAt` gets the subscription usage-limit
+   * refusal (see `usageLimitAnswer`); from then on requests pass again. A
+   * later call replaces the window; a past `resetAt` lifts it.
+   */
+  usageLimitUntil(resetAt: Date, opts?: Omit<UsageLimitAnswerOptions, 'now'>): void;
   stallNext(opts?: StallOptions): void;
   setDelay(ms: number): void;
   /** Stops the server and drops open connections (stalled streams included); idempotent. */
@@ -65,6 +77,7 @@ export interface FakeAnthropic {
 interface Failure {
   status: number;
   body?: object;
+  headers?: Record<string, string>;
   afterStreamStart: boolean;
   match?: (request: MessagesRequest) => boolean;
 }
@@ -101,6 +114,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const stalls: StallOptions[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let delayMs = options.delayMs ?? 0;
+  let usageLimit: { resetAt: Date; opts: Omit<UsageLimitAnswerOptions, 'now'> } | null = null;
 
   /** Waits `ms`; false when the client went away or the server closed meanwhile. */
   const wait = (ms: number, res: ServerResponse): Promise<boolean> =>
@@ -130,6 +144,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       writeError(res, 401);
       return done(401, 'error');
     }
+    if (usageLimit && Date.now() < usageLimit.resetAt.getTime()) {
+      const answer: LimitAnswer = usageLimitAnswer(usageLimit.resetAt, usageLimit.opts);
+      writeError(res, answer.status, undefined, answer.body, answer.headers);
+      return done(answer.status, 'error');
+    }
     const reply = brain(body);
     if (!(await wait(delayMs + reply.delayMs, res))) return;
     const inputTokens = estimateTokens([body.system, body.tools, body.messages]);
@@ -140,7 +159,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return done(200, 'stream-error');
     }
     if (failure) {
-      writeError(res, failure.status, undefined, failure.body);
+      writeError(res, failure.status, undefined, failure.body, failure.headers);
       return done(failure.status, 'error');
     }
     const stall = takeFor(stalls, body, body.stream === true);
@@ -207,10 +226,26 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         failures.push({
           status,
           body: opts.body,
+          ...(opts.headers ? { headers: opts.headers } : {}),
           afterStreamStart: opts.afterStreamStart === true,
           ...(opts.match ? { match: opts.match } : {}),
         });
       }
+    },
+    rateLimitNext(opts = {}) {
+      const answer = rateLimitAnswer(opts.retryAfterS ?? 1);
+      for (let i = 0; i < (opts.count ?? 1); i++) {
+        failures.push({
+          status: answer.status,
+          body: answer.body,
+          headers: answer.headers,
+          afterStreamStart: false,
+          ...(opts.match ? { match: opts.match } : {}),
+        });
+      }
+    },
+    usageLimitUntil(resetAt, opts = {}) {
+      usageLimit = { resetAt, opts };
     },
     stallNext(opts = {}) {
       stalls.push(opts);

@@ -68,4 +68,39 @@ describe('a fake Chat Completions model behind the real OpenCode', () => {
       data: { statusCode: 400, message: 'no such model' },
     });
   });
+
+  it('waits out a retry-after however long, announcing the retry with its time', async () => {
+    const session = (await oc.client.session.create({ directory: oc.work })).data;
+    if (!session) throw new Error('no session');
+    fake.rateLimitNext({ retryAfterS: 1 });
+    const events = await oc.turn(session.id, directive.say('after one second'));
+    const retry = events.find((e) => e.type === 'session.status' && e.properties.status.type === 'retry');
+    expect(retry?.type === 'session.status' && retry.properties.status).toMatchObject({
+      type: 'retry',
+      attempt: 1,
+      message: 'Rate limit reached (fake).',
+    });
+    const [first, second] = fake.agentRequests();
+    const next = retry?.type === 'session.status' && retry.properties.status.type === 'retry' ? retry.properties.status.next : 0;
+    // `next` is when the retry goes out: retry-after after the 429 came back.
+    expect(Math.abs(next - Date.now() + (performance.now() - (second?.receivedAt ?? 0)))).toBeLessThan(500);
+    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(events.some((e) => e.type === 'session.error')).toBe(false);
+
+    // A far reset is announced the same way (and would be waited out for an hour).
+    fake.usageLimitUntil(new Date(Date.now() + 3_600_000));
+    const running = oc.turn(session.id, directive.say('never'));
+    const far = await fake.waitForRequest((r) => r.response?.status === 429 && r !== first);
+    expect(far.response?.status).toBe(429);
+    let announced: number | null = null;
+    for (let i = 0; i < 100 && announced === null; i++) {
+      const statuses = await oc.client.session.status({ directory: oc.work });
+      const status = (statuses.data as Record<string, { type: string; next?: number }> | undefined)?.[session.id];
+      if (status?.type === 'retry') announced = status.next ?? null;
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((announced ?? 0) - Date.now()).toBeGreaterThan(3_500_000);
+    await oc.client.session.abort({ sessionID: session.id, directory: oc.work });
+    await running;
+  });
 });

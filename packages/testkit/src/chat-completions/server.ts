@@ -30,6 +30,8 @@ export interface ChatFailOptions {
   count?: number;
   /** The error message in the body. */
   message?: string;
+  /** Extra response headers of the error (e.g. `retry-after`, `retry-after-ms`). */
+  headers?: Record<string, string>;
 }
 
 export interface FakeChatCompletions {
@@ -43,6 +45,14 @@ export interface FakeChatCompletions {
   waitForRequest(predicate?: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   /** The next agent request(s) (those offering tools) fail with `status`. */
   failNext(status: number, opts?: ChatFailOptions): void;
+  /** The next `count` (default 1) agent requests get a 429 `rate_limit_exceeded` with `retry-after: retryAfterS` (default 1). */
+  rateLimitNext(opts?: { retryAfterS?: number; count?: number }): void;
+  /**
+   * Every agent request until `resetAt` gets a 429 whose `retry-after` is the
+   * time left to the reset (see `usageLimitAnswer`); from then on they pass
+   * again. A past `resetAt` lifts it.
+   */
+  usageLimitUntil(resetAt: Date): void;
   /** The next streamed agent completion sends its first chunk and then nothing. */
   stallNext(): void;
   setDelay(ms: number): void;
@@ -56,14 +66,26 @@ function errorType(status: number): string {
   return status >= 500 ? 'server_error' : 'invalid_request_error';
 }
 
-function writeJson(res: ServerResponse, status: number, body: unknown): void {
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-function writeError(res: ServerResponse, status: number, message: string): void {
-  writeJson(res, status, { error: { message, type: errorType(status), param: null, code: errorType(status) } });
+function writeError(res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void {
+  writeJson(res, status, { error: { message, type: errorType(status), param: null, code: errorType(status) } }, headers);
+}
+
+/**
+ * A usage limit as an OpenAI-compatible vendor can say it: 429
+ * `rate_limit_exceeded` with `retry-after` set to the seconds left until the
+ * reset. Chat Completions has no documented usage-limit shape (each vendor
+ * words its own), so only this generic form is modelled; `retry-after` is the
+ * one signal OpenCode reads from it.
+ */
+export function usageLimitAnswer(resetAt: Date, now = Date.now()): { message: string; headers: Record<string, string> } {
+  const seconds = Math.max(0, Math.ceil((resetAt.getTime() - now) / 1000));
+  return { message: `Usage limit reached; it resets at ${resetAt.toISOString()} (fake).`, headers: { 'retry-after': String(seconds) } };
 }
 
 const isCompletionPath = (path: string) => path === '/v1/chat/completions' || path === '/chat/completions';
@@ -72,7 +94,8 @@ const isCompletionPath = (path: string) => path === '/v1/chat/completions' || pa
 export async function startFakeChatCompletions(options: FakeChatCompletionsOptions = {}): Promise<FakeChatCompletions> {
   const brain = options.brain ?? scriptedBrain;
   const log = new RequestLog();
-  const failures: { status: number; message: string }[] = [];
+  const failures: { status: number; message: string; headers?: Record<string, string> }[] = [];
+  let usageLimit: Date | null = null;
   let stalls = 0;
   let delayMs = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -104,9 +127,14 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
     if (!(await wait(delayMs + reply.delayMs, res))) return;
     // Injected failures and stalls hit the agent's own requests, never its side (title) requests.
     const agentRequest = (body.tools?.length ?? 0) > 0;
+    if (agentRequest && usageLimit && Date.now() < usageLimit.getTime()) {
+      const answer = usageLimitAnswer(usageLimit);
+      writeError(res, 429, answer.message, answer.headers);
+      return done(429, 'error');
+    }
     const failure = agentRequest ? failures.shift() : undefined;
     if (failure) {
-      writeError(res, failure.status, failure.message);
+      writeError(res, failure.status, failure.message, failure.headers);
       return done(failure.status, 'error');
     }
     const completion = buildCompletion(reply, body);
@@ -176,7 +204,16 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
     agentRequests: () => completions().filter((r) => isChatRequest(r.body) && (r.body.tools?.length ?? 0) > 0),
     waitForRequest: (predicate, timeoutMs) => log.waitFor(predicate ?? (() => true), timeoutMs ?? 10_000),
     failNext(status, opts = {}) {
-      for (let i = 0; i < (opts.count ?? 1); i++) failures.push({ status, message: opts.message ?? `fake failure ${status}` });
+      for (let i = 0; i < (opts.count ?? 1); i++) {
+        failures.push({ status, message: opts.message ?? `fake failure ${status}`, ...(opts.headers ? { headers: opts.headers } : {}) });
+      }
+    },
+    rateLimitNext(opts = {}) {
+      const headers = { 'retry-after': String(Math.max(0, Math.ceil(opts.retryAfterS ?? 1))) };
+      for (let i = 0; i < (opts.count ?? 1); i++) failures.push({ status: 429, message: 'Rate limit reached (fake).', headers });
+    },
+    usageLimitUntil(resetAt) {
+      usageLimit = resetAt;
     },
     stallNext() {
       stalls += 1;

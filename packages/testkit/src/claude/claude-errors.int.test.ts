@@ -101,3 +101,74 @@ describe('Claude Code failures against the fake', () => {
     expect(request?.headers['anthropic-beta']).toContain('oauth-2025-04-20');
   });
 });
+
+/** The retries the product allows the CLI (apps/server …/claude/credentials.ts, CLAUDE_MAX_RETRIES). */
+const PRODUCT_RETRIES = { CLAUDE_CODE_MAX_RETRIES: '2' };
+
+describe('Claude Code against rate limits and usage limits', () => {
+  it('reports a subscription usage limit at once: a rejected rate_limit_event, then usage_limit_reached with the reset', async () => {
+    const w = await open();
+    const resetAt = new Date(Date.now() + 3 * 3600_000);
+    w.fake.usageLimitUntil(resetAt);
+    const outcome = await w.turn('hello', { env: { oauthToken: 'oauth-token-1', extra: PRODUCT_RETRIES } });
+    const resetsAt = Math.ceil(resetAt.getTime() / 1000);
+    expect(trace(outcome.messages)).toEqual(['system/init', 'rate_limit_event', 'assistant:text', 'result/success']);
+    expect(outcome.messages[1]).toMatchObject({
+      type: 'rate_limit_event',
+      rate_limit_info: { status: 'rejected', resetsAt, rateLimitType: 'five_hour' },
+    });
+    const assistant = outcome.messages[2] as unknown as Record<string, unknown>;
+    expect(assistant).toMatchObject({
+      error: 'rate_limit',
+      api_error_status: 429,
+      api_error: 'usage_limit_reached',
+      api_error_params: { rate_limit_info: { status: 'rejected', resetsAt } },
+      message: {
+        content: [{ type: 'text', text: expect.stringMatching(/^You've hit your 5-hour limit · resets \d{1,2}(:\d{2})?[ap]m \(UTC\)$/) }],
+      },
+    });
+    expect(outcome.result).toMatchObject({ is_error: true, api_error_status: 429, api_error: 'usage_limit_reached' });
+    expect(w.fake.modelRequests()).toHaveLength(1);
+  });
+
+  it('does not see the usage limit with an API key: a plain 429, not retried while the reset is far', async () => {
+    const w = await open();
+    w.fake.usageLimitUntil(new Date(Date.now() + 3 * 3600_000));
+    const outcome = await w.turn('hello', { env: { extra: PRODUCT_RETRIES } });
+    expectApiError(
+      outcome,
+      429,
+      'rate_limit',
+      /^API Error: Request rejected \(429\) · This request would exceed your account's rate limit/,
+    );
+    expect(outcome.messages[1]).not.toHaveProperty('api_error');
+    expect(w.fake.modelRequests()).toHaveLength(1);
+  });
+
+  it('retries a 429 after its retry-after, as often as CLAUDE_CODE_MAX_RETRIES allows', async () => {
+    const w = await open();
+    w.fake.rateLimitNext({ retryAfterS: 2, count: 3 });
+    const outcome = await w.turn('hello', { env: { oauthToken: 'oauth-token-1', extra: PRODUCT_RETRIES } });
+    const retries = outcome.messages.filter((m) => m.type === 'system' && m.subtype === 'api_retry');
+    expect(retries).toHaveLength(2);
+    // Its own first backoff is about half a second: the delay is the retry-after plus some jitter.
+    for (const r of retries) {
+      expect(r).toMatchObject({ error_status: 429, error: 'rate_limit', retry_delay_ms: expect.any(Number) });
+      const delay = r.type === 'system' && r.subtype === 'api_retry' ? r.retry_delay_ms : 0;
+      expect(delay).toBeGreaterThanOrEqual(2000);
+      expect(delay).toBeLessThan(3000);
+    }
+    // With OAuth the CLI also yields a rejected rate_limit_event, with no reset.
+    const event = outcome.messages.find((m) => m.type === 'rate_limit_event');
+    expect(event).toMatchObject({ rate_limit_info: { status: 'rejected' } });
+    expect(event?.type === 'rate_limit_event' && event.rate_limit_info.resetsAt).toBeFalsy();
+    expect(outcome.result).toMatchObject({
+      is_error: true,
+      api_error_status: 429,
+      result: expect.stringMatching(/^API Error: Server is temporarily limiting requests \(not your usage limit\)/),
+    });
+    const times = w.fake.modelRequests().map((r) => r.receivedAt);
+    expect(times).toHaveLength(3);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1900);
+  });
+});

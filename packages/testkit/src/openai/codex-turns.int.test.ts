@@ -55,4 +55,29 @@ describe('codex exec against the fake Responses API', () => {
     expect(code).not.toBe(0);
     expect(events.some((e) => e.type === 'turn.failed' || e.type === 'error')).toBe(true);
   });
+
+  it('reports a plan usage limit with the reset time, a 429 and an exhausted quota without one, never retrying', async () => {
+    world = await createCodexWorld();
+    const failure = async (): Promise<string> => {
+      const { events, code } = await world!.exec(directive.say('never'));
+      expect(code).not.toBe(0);
+      const failed = events.find((e) => e.type === 'turn.failed') as { error?: { message?: string } } | undefined;
+      expect(events.find((e) => e.type === 'error')).toMatchObject({ message: failed?.error?.message });
+      return failed?.error?.message ?? '';
+    };
+    world.fake.usageLimitUntil(new Date(Date.now() + 3 * 86_400_000), { planType: 'plus' });
+    expect(await failure()).toMatch(
+      /^You’ve hit your usage limit\. Upgrade to Pro .* or try again at [A-Z][a-z]{2} \d{1,2}(st|nd|rd|th), \d{4} \d{1,2}:\d{2} [AP]M\.$/,
+    );
+    world.fake.usageLimitUntil(new Date(Date.now() + 60_000), { planType: 'pro' });
+    expect(await failure()).toMatch(/^You’ve hit your usage limit\. .*try again at (\d{1,2}:\d{2} [AP]M|.*\d{4} \d{1,2}:\d{2} [AP]M)\.$/);
+    world.fake.usageLimitUntil(new Date(0));
+    world.fake.rateLimitNext({ retryAfterS: 2 });
+    expect(await failure()).toBe('exceeded retry limit, last status: 429 Too Many Requests');
+    world.fake.failNext(429, {
+      body: { error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
+    });
+    expect(await failure()).toBe('Quota exceeded. Check your plan and billing details.');
+    expect(world.fake.modelRequests().map((r) => r.response?.status)).toEqual([429, 429, 429, 429]);
+  });
 });

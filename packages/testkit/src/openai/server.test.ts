@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { directive } from '@bottega/simulator';
 import type { FakeOpenAI } from './server';
-import { startFakeOpenAI } from './server';
+import { startFakeOpenAI, usageLimitBody } from './server';
 
 let fake: FakeOpenAI | null = null;
 afterEach(async () => {
@@ -65,6 +65,55 @@ describe('startFakeOpenAI', () => {
     const evs = events(await (await post(fake.baseUrl, body('hi'), 'right')).text());
     expect(evs.map((e) => e.type)).toEqual(['response.created', 'response.failed']);
     expect((await post(fake.baseUrl, { nope: true }, 'right')).status).toBe(400);
+  });
+
+  it('rate limits with retry-after, and injects a custom error body', async () => {
+    fake = await startFakeOpenAI();
+    fake.rateLimitNext({ retryAfterS: 4 });
+    const limited = await post(fake.baseUrl, body('hi'));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('4');
+    expect(await limited.json()).toMatchObject({ error: { type: 'rate_limit_exceeded' } });
+    expect((await post(fake.baseUrl, body('hi'))).status).toBe(200);
+    const quota = {
+      error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' },
+    };
+    fake.failNext(429, { body: quota });
+    expect(await (await post(fake.baseUrl, body('hi'))).json()).toEqual(quota);
+  });
+
+  it('refuses every request with usage_limit_reached until the reset, then answers', async () => {
+    fake = await startFakeOpenAI();
+    const resetAt = new Date(Date.now() + 1200);
+    fake.usageLimitUntil(resetAt, { planType: 'pro' });
+    for (let i = 0; i < 2; i++) {
+      const res = await post(fake.baseUrl, body('hi'));
+      expect(res.status).toBe(429);
+      const resetsAt = Math.ceil(resetAt.getTime() / 1000);
+      expect(res.headers.get('x-codex-primary-reset-at')).toBe(String(resetsAt));
+      expect(await res.json()).toEqual({
+        error: {
+          type: 'usage_limit_reached',
+          message: 'The usage limit has been reached',
+          plan_type: 'pro',
+          resets_at: resetsAt,
+          eligible_promo: null,
+          resets_in_seconds: expect.any(Number),
+        },
+      });
+    }
+    await new Promise((r) => setTimeout(r, resetAt.getTime() - Date.now() + 20));
+    expect((await post(fake.baseUrl, body('hi'))).status).toBe(200);
+    expect(fake.modelRequests().map((r) => r.response?.status)).toEqual([429, 429, 200]);
+  });
+
+  it('words the usage limit as the ChatGPT backend does', () => {
+    const now = Date.parse('2026-12-03T22:00:00Z');
+    const { body: refusal, headers } = usageLimitBody(new Date(now + 13_872_000), 'plus', now);
+    expect(refusal).toMatchObject({
+      error: { plan_type: 'plus', resets_at: Math.ceil((now + 13_872_000) / 1000), resets_in_seconds: 13_872 },
+    });
+    expect(headers['x-codex-primary-reset-after-seconds']).toBe('13872');
   });
 
   it('stalls the next stream after response.created until closed', async () => {

@@ -26,6 +26,10 @@ export interface FakeOpenAIOptions {
 export interface OpenAIFailOptions {
   /** How many model requests fail (default 1). */
   count?: number;
+  /** The error JSON instead of the default for the status (an HTTP error only). */
+  body?: object;
+  /** Extra response headers of the HTTP error (e.g. `retry-after`). */
+  headers?: Record<string, string>;
   /** Send `response.created`, then a `response.failed` event instead of an HTTP error. */
   afterStreamStart?: boolean;
 }
@@ -39,6 +43,14 @@ export interface FakeOpenAI {
   modelRequests(): RecordedRequest[];
   waitForRequest(predicate?: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   failNext(status: number, opts?: OpenAIFailOptions): void;
+  /** The next `count` (default 1) model requests get a 429 `rate_limit_exceeded` with `retry-after: retryAfterS` (default 1). */
+  rateLimitNext(opts?: { retryAfterS?: number; count?: number }): void;
+  /**
+   * Every model request until `resetAt` gets the ChatGPT-plan usage-limit
+   * refusal (see `usageLimitBody`); from then on requests pass again. A later
+   * call replaces the window; a past `resetAt` lifts it.
+   */
+  usageLimitUntil(resetAt: Date, opts?: { planType?: string }): void;
   /** The next model response starts (`response.created`) and then sends nothing more. */
   stallNext(): void;
   /** Stops the server and drops open connections (stalled streams included); idempotent. */
@@ -55,11 +67,42 @@ const ERROR_TYPES: Record<number, string> = {
   503: 'server_is_overloaded',
 };
 
-function writeError(res: ServerResponse, status: number, message: string): void {
+function writeError(res: ServerResponse, status: number, message: string, body?: object, headers: Record<string, string> = {}): void {
   const type = ERROR_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
-  const text = JSON.stringify({ error: { message, type, code: type, param: null } });
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const text = JSON.stringify(body ?? { error: { message, type, code: type, param: null } });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * The 429 the ChatGPT backend answers when a plan's usage window is used up,
+ * as public reports quote it: `{"error":{"type":"usage_limit_reached",
+ * "message":"The usage limit has been reached","plan_type":…,"resets_at":<epoch
+ * s>,"eligible_promo":null,"resets_in_seconds":…}}`, with the `x-codex-primary-*`
+ * headers. Codex reads `error.type`, `plan_type` and `resets_at` (its
+ * api_bridge.rs); the rest of the headers those reports show is not modelled.
+ */
+export function usageLimitBody(resetAt: Date, planType = 'plus', now = Date.now()): { body: object; headers: Record<string, string> } {
+  const resetsAt = Math.ceil(resetAt.getTime() / 1000);
+  const inSeconds = Math.max(0, Math.ceil((resetAt.getTime() - now) / 1000));
+  return {
+    body: {
+      error: {
+        type: 'usage_limit_reached',
+        message: 'The usage limit has been reached',
+        plan_type: planType,
+        resets_at: resetsAt,
+        eligible_promo: null,
+        resets_in_seconds: inSeconds,
+      },
+    },
+    headers: {
+      'x-codex-primary-used-percent': '100',
+      'x-codex-primary-window-minutes': '300',
+      'x-codex-primary-reset-at': String(resetsAt),
+      'x-codex-primary-reset-after-seconds': String(inSeconds),
+    },
+  };
 }
 
 function sse(res: ServerResponse, type: string, data: Record<string, unknown>): void {
@@ -88,8 +131,9 @@ function usageFor(body: ResponsesRequest, items: OutputItem[]): ResponsesUsage {
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const brain = options.brain ?? scriptedBrain;
   const log = new RequestLog();
-  const failures: { status: number; afterStreamStart: boolean }[] = [];
+  const failures: { status: number; afterStreamStart: boolean; body?: object; headers?: Record<string, string> }[] = [];
   let stalls = 0;
+  let usageLimit: { resetAt: Date; planType?: string } | null = null;
   const timers = new Set<NodeJS.Timeout>();
 
   const wait = (ms: number, res: ServerResponse): Promise<boolean> =>
@@ -112,6 +156,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       writeError(res, 401, 'Incorrect API key provided.');
       return done(401, 'error');
     }
+    if (usageLimit && Date.now() < usageLimit.resetAt.getTime()) {
+      const refusal = usageLimitBody(usageLimit.resetAt, usageLimit.planType);
+      writeError(res, 429, '', refusal.body, refusal.headers);
+      return done(429, 'error');
+    }
     const responseId = newId('resp');
     const session = runningSession(body);
     let items: OutputItem[];
@@ -124,7 +173,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     const failure = failures.shift();
     if (failure && !failure.afterStreamStart) {
-      writeError(res, failure.status, `injected failure (${failure.status})`);
+      writeError(res, failure.status, `injected failure (${failure.status})`, failure.body, failure.headers);
       return done(failure.status, 'error');
     }
     startStream(res, responseId, body.model);
@@ -189,7 +238,21 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     modelRequests: () => log.all.filter((r) => r.method === 'POST' && r.path === '/v1/responses'),
     waitForRequest: (predicate, timeoutMs) => log.waitFor(predicate ?? (() => true), timeoutMs ?? 10_000),
     failNext(status, opts = {}) {
-      for (let i = 0; i < (opts.count ?? 1); i++) failures.push({ status, afterStreamStart: opts.afterStreamStart === true });
+      for (let i = 0; i < (opts.count ?? 1); i++) {
+        failures.push({
+          status,
+          afterStreamStart: opts.afterStreamStart === true,
+          ...(opts.body ? { body: opts.body } : {}),
+          ...(opts.headers ? { headers: opts.headers } : {}),
+        });
+      }
+    },
+    rateLimitNext(opts = {}) {
+      const headers = { 'retry-after': String(Math.max(0, Math.ceil(opts.retryAfterS ?? 1))) };
+      for (let i = 0; i < (opts.count ?? 1); i++) failures.push({ status: 429, afterStreamStart: false, headers });
+    },
+    usageLimitUntil(resetAt, opts = {}) {
+      usageLimit = { resetAt, ...(opts.planType === undefined ? {} : { planType: opts.planType }) };
     },
     stallNext() {
       stalls += 1;

@@ -14,7 +14,16 @@ import {
 } from '../../contract';
 import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { AgentProcess } from './agent-process';
-import { classifyApiFailure, classifyThrown, credentialsRejected, isUnauthorized, type ApiFailure } from './errors';
+import {
+  classifyApiFailure,
+  classifyThrown,
+  credentialsRejected,
+  isUnauthorized,
+  rejectedUntil,
+  usageLimitOf,
+  withRejection,
+  type ApiFailure,
+} from './errors';
 import { createMapperContext, mapClaudeMessage } from './mapper';
 import { systemMessage } from './mapper-system';
 import { buildSdkOptions } from './options';
@@ -222,6 +231,7 @@ export class ClaudeTurn implements TurnHandle {
       throw err;
     }
     let api = null as ApiFailure | null;
+    let rejected: number | null = null;
     const held: ProviderMessage[] = [];
     let thrown: unknown = null;
     let succeeded = false;
@@ -247,10 +257,21 @@ export class ClaudeTurn implements TurnHandle {
         watchdog.seen(msg);
         this.noteProcessEvents(msg);
         const mapped = mapClaudeMessage(msg, this.ctx);
+        if (msg.type === 'rate_limit_event') rejected = rejectedUntil(msg) ?? rejected;
         if (msg.type === 'assistant' && msg.error) {
-          api = { status: api?.status ?? null, error: msg.error, text: mapped[0]?.type === 'system' ? mapped[0].text : '' };
+          api = {
+            status: api?.status ?? null,
+            error: msg.error,
+            text: mapped[0]?.type === 'system' ? mapped[0].text : '',
+            usageLimit: usageLimitOf(msg) ?? api?.usageLimit ?? null,
+          };
         } else if (msg.type === 'result' && msg.subtype === 'success' && msg.is_error) {
-          api = { status: msg.api_error_status ?? api?.status ?? null, error: api?.error ?? null, text: msg.result };
+          api = {
+            status: msg.api_error_status ?? api?.status ?? null,
+            error: api?.error ?? null,
+            text: msg.result,
+            usageLimit: usageLimitOf(msg) ?? api?.usageLimit ?? null,
+          };
           held.push(...mapped);
           continue;
         } else if (msg.type === 'result' && msg.subtype !== 'success' && !this.stopReason) {
@@ -282,7 +303,7 @@ export class ClaudeTurn implements TurnHandle {
       else await this.proc?.settle();
     }
     if (this.stopReason) return null;
-    if (api) return { kind: 'api', api, held };
+    if (api) return { kind: 'api', api: withRejection(api, rejected), held };
     if (thrown && succeeded) {
       this.deps.logger.warn({ err: thrown }, 'Claude Code failed after a successful result; the turn counts as done');
     } else if (thrown) {

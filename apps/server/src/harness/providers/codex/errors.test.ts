@@ -16,6 +16,43 @@ describe('classifyTurnFailure', () => {
   });
 });
 
+describe('usage limits and quota', () => {
+  it('makes a plan usage limit with a reset transient, carrying resetAt', () => {
+    const text =
+      'You’ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again at Dec 6th, 2099 11:08 PM.';
+    const e = classifyTurnFailure([text]);
+    expect(e).toMatchObject({ provider: 'openai', kind: 'transient', code: 'usage_limit', retryAfterMs: null });
+    expect(e.resetAt?.getFullYear()).toBe(2099);
+    expect(e.resetAt?.getHours()).toBe(23);
+    expect(e.resetAt?.getMinutes()).toBe(9);
+    expect(e.message).toContain(text);
+    const today = classifyTurnFailure([
+      'You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again at 10:08 PM.',
+    ]);
+    expect(today).toMatchObject({ kind: 'transient', code: 'usage_limit' });
+    expect(today.resetAt!.getTime() - Date.now()).toBeLessThanOrEqual(24 * 3600_000 + 60_000);
+  });
+
+  it('is fatal for a usage limit without a reset, and for an exhausted API quota', () => {
+    expect(classifyTurnFailure(["You've hit your usage limit. Try again later."])).toMatchObject({
+      kind: 'fatal',
+      code: 'usage_limit',
+      resetAt: null,
+    });
+    expect(classifyTurnFailure(['Quota exceeded. Check your plan and billing details.'])).toMatchObject({
+      kind: 'fatal',
+      code: 'usage_limit',
+      message: expect.stringMatching(/no quota left/),
+    });
+    expect(
+      classifyTurnFailure(['To use Codex with your ChatGPT plan, upgrade to Plus: https://openai.com/chatgpt/pricing.']),
+    ).toMatchObject({
+      kind: 'fatal',
+      code: 'auth',
+    });
+  });
+});
+
 describe('classifyThrown', () => {
   it('treats a missing binary as fatal and a crash as transient', () => {
     expect(classifyThrown(Object.assign(new Error('spawn codex ENOENT'), { code: 'ENOENT' }))).toMatchObject({

@@ -11,7 +11,7 @@ import type { Event, OpencodeClient } from '@opencode-ai/sdk/v2/client';
 import type { Logger } from '../../../logger';
 import { ProviderError, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
 import { parseModel } from './config';
-import { classifySessionError, serverCallFailed } from './errors';
+import { classifyRetryWait, classifySessionError, serverCallFailed } from './errors';
 import { createMapperState, mapOpencodeEvent, resultMessage, type MapperState } from './mapper';
 import type { ServerLease } from './pool';
 
@@ -44,7 +44,7 @@ export class OpencodeTurn implements TurnHandle {
   private rejectSession!: (err: Error) => void;
   private known: string | null = null;
   private client: OpencodeClient | null = null;
-  private stopReason: 'aborted' | 'stalled' | null = null;
+  private stopReason: 'aborted' | 'stalled' | 'limited' | null = null;
   private wake: (() => void) | null = null;
   private finished: Promise<void>;
   private finish!: () => void;
@@ -231,6 +231,19 @@ export class OpencodeTurn implements TurnHandle {
           } else running.delete(part.callID);
         }
         yield* mapOpencodeEvent(event, state);
+        const limit =
+          event.type === 'session.status' && event.properties.sessionID === state.sessionId && event.properties.status.type === 'retry'
+            ? classifyRetryWait(event.properties.status)
+            : null;
+        if (limit) {
+          this.stopReason = 'limited';
+          this.deps.logger.warn({ sessionId: state.sessionId }, 'OpenCode would wait long before retrying; stopping the turn');
+          await this.client?.session
+            .abort({ sessionID: state.sessionId, directory: this.options.cwd })
+            .catch((err: unknown) => this.deps.logger.warn({ err, sessionId: state.sessionId }, 'could not abort the OpenCode session'));
+          yield resultMessage(state, 'error', Date.now() - this.started, limit.message);
+          throw limit;
+        }
       }
       if (state.idle) {
         if (this.stopReason === 'aborted') {
