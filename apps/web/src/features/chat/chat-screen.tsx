@@ -16,6 +16,7 @@ import { Composer } from './composer';
 import { QuestionWizard } from './question-wizard';
 import { pendingQuestionOf } from './rows';
 import { TranscriptView } from './transcript-view';
+import { TurnQueueNotice, useTurnQueue } from './turn-queue';
 
 /** Sizes the screen to the viewport below wherever it starts, so only the transcript scrolls. */
 function useFillViewport() {
@@ -48,6 +49,7 @@ export function Component() {
   const transcript = useTranscript(conversationId);
   const older = useOlderPages(conversationId);
   const { ref, height } = useFillViewport();
+  const turnQueue = useTurnQueue(conversationId ?? 0);
 
   const boardHref = projectId === null ? paths.dashboard() : paths.board(projectId);
   const taskHref = projectId !== null && taskId !== null ? paths.task(projectId, taskId) : boardHref;
@@ -104,8 +106,8 @@ export function Component() {
         <ErrorState error={transcript.error} retry={() => void transcript.refetch()} />
       ) : transcript.data.messages.length === 0 && transcript.data.drafts.length === 0 ? (
         <div className="flex-1">
-          <EmptyState title={streaming ? 'The agent is starting…' : 'No messages yet'}>
-            {streaming ? 'Its messages appear here as they stream in.' : 'Send a message to begin.'}
+          <EmptyState title={turnQueue ? 'Waiting for a free agent slot' : streaming ? 'The agent is starting…' : 'No messages yet'}>
+            {streaming || turnQueue ? 'Its messages appear here as they stream in.' : 'Send a message to begin.'}
           </EmptyState>
         </div>
       ) : (
@@ -127,6 +129,7 @@ export function Component() {
           error={answer.error}
         />
       )}
+      {turnQueue && !streaming && <TurnQueueNotice queue={turnQueue} />}
       <Composer
         conversationId={conversationId}
         taskId={conversation.data.taskId}
