@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { ServerEvent } from '@bottega/protocol';
 import { directive, startFakeAnthropic } from '@bottega/testkit';
 import { boot } from '../apps/server/src/app/boot';
-import { onRunComplete } from '../apps/server/src/engine/completion';
 import { startRun } from '../apps/server/src/engine/run-starter';
 import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/app/server';
@@ -50,7 +49,6 @@ export async function run(): Promise<void> {
       agentType: 'implementation',
       trigger: 'manual',
       actingUserId: user.id,
-      onComplete: (id) => onRunComplete(deps, id),
     });
     for (;;) {
       await deps.background.drain();

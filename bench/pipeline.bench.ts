@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { ServerEvent } from '@bottega/protocol';
 import { createRoleBrain, ghEnv, gitRemoteUrl, startFakeAnthropic, startFakeGitHub, taskRequest } from '@bottega/testkit';
 import { boot } from '../apps/server/src/app/boot';
-import { onRunComplete } from '../apps/server/src/engine/completion';
 import { startRun } from '../apps/server/src/engine/run-starter';
 import { runGit } from '../apps/server/src/forge/git';
 import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
@@ -64,9 +63,8 @@ export async function run(): Promise<void> {
         if (t) t.end = performance.now();
       }
     });
-    const onComplete = (id: number) => onRunComplete(deps, id);
     const t0 = performance.now();
-    await startRun(deps, { taskId: task.id, agentType: 'planification', trigger: 'manual', actingUserId: user.id, onComplete });
+    await startRun(deps, { taskId: task.id, agentType: 'planification', trigger: 'manual', actingUserId: user.id });
     const waitIdle = async () => {
       for (;;) {
         await deps.background.drain();
@@ -81,7 +79,7 @@ export async function run(): Promise<void> {
       }
     };
     await waitIdle();
-    await startRun(deps, { taskId: task.id, agentType: 'implementation', trigger: 'manual', actingUserId: user.id, onComplete });
+    await startRun(deps, { taskId: task.id, agentType: 'implementation', trigger: 'manual', actingUserId: user.id });
     await waitIdle();
     const wall = performance.now() - t0;
     const status = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow();

@@ -5,7 +5,7 @@ import type { SandboxMode } from './sandbox/sandbox';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { MAX_CI_ROUNDS_LIMIT } from '@bottega/protocol';
+import { MAX_CI_ROUNDS_LIMIT, RUN_LIMIT_MAX } from '@bottega/protocol';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -30,6 +30,10 @@ export const EnvSchema = z.object({
   BOTTEGA_MAX_ITERATIONS: int(1, 1000).default(25),
   BOTTEGA_MAX_CI_ROUNDS: int(1, MAX_CI_ROUNDS_LIMIT).default(3),
   BOTTEGA_PR_WATCH_SECONDS: int(0, 3600).default(30),
+  BOTTEGA_MAX_RUNNING: int(1, RUN_LIMIT_MAX).optional(),
+  BOTTEGA_MIN_FREE_MEMORY_MB: int(0, 1_048_576).default(1024),
+  BOTTEGA_RATE_LIMIT_RETRIES: int(0, 20).default(5),
+  BOTTEGA_RATE_LIMIT_BACKOFF_MS: int(10, 600_000).default(2000),
   BOTTEGA_TRIGGER_HANDLE: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'must be a GitHub login')
@@ -79,6 +83,13 @@ export interface Config {
   maxCiRounds: number;
   /** While a PR or YOLO run is live, its pull request is read this often (seconds); 0 turns it off. */
   prWatchSeconds: number;
+  /** Agent runs and chat turns running at once; null → derived from the machine's cores and memory. */
+  maxRunning: number | null;
+  /** Below this much available memory (MiB) new runs wait; 0 turns load shedding off. */
+  minFreeMemoryMb: number;
+  /** How often a rate-limited or overloaded run tries again, and its first wait (doubling, with jitter). */
+  rateLimitRetries: number;
+  rateLimitBackoffMs: number;
   /** Default GitHub handle that summons the PR agent (instance setting may override). */
   triggerHandle: string;
   webhookSecret: string | null;
@@ -149,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxIterations: e.BOTTEGA_MAX_ITERATIONS,
     maxCiRounds: e.BOTTEGA_MAX_CI_ROUNDS,
     prWatchSeconds: e.BOTTEGA_PR_WATCH_SECONDS,
+    maxRunning: e.BOTTEGA_MAX_RUNNING ?? null,
+    minFreeMemoryMb: e.BOTTEGA_MIN_FREE_MEMORY_MB,
+    rateLimitRetries: e.BOTTEGA_RATE_LIMIT_RETRIES,
+    rateLimitBackoffMs: e.BOTTEGA_RATE_LIMIT_BACKOFF_MS,
     triggerHandle: e.BOTTEGA_TRIGGER_HANDLE,
     webhookSecret: e.GITHUB_WEBHOOK_SECRET ?? null,
     sessionSecret: e.BOTTEGA_SESSION_SECRET ?? null,

@@ -11,6 +11,7 @@ import type { HarnessRuntime } from './harness/runtime';
 import type { ProviderRegistry } from './harness/registry';
 import type { Sandbox } from './sandbox/sandbox';
 import type { ProjectClones } from './forge/clone-registry';
+import type { RunScheduler } from './scheduler/scheduler';
 
 export interface Deps {
   config: Config;
@@ -30,6 +31,8 @@ export interface Deps {
   providers: ProviderRegistry;
   /** Runs turns: start, resume, stop, answer (docs/behaviour/harness.md#runtime). */
   harness: HarnessRuntime;
+  /** Gives agent runs and chat turns their run slots (docs/behaviour/capacity.md). */
+  scheduler: RunScheduler;
   /** Repository clones by URL running in this process (progress, stop). */
   clones: ProjectClones;
   now: () => Date;

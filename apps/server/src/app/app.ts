@@ -26,6 +26,7 @@ import { webAppRoutes } from './web';
 import { webhookRoutes } from '../features/webhooks/routes';
 import { usageRoutes } from '../features/usage/routes';
 import { sandboxRoutes } from '../features/sandbox/routes';
+import { capacityRoutes } from '../features/capacity/routes';
 import { pullRequestRoutes } from '../features/pull-request/routes';
 
 export function allRoutes(deps: Deps): RouteDef[] {
@@ -45,6 +46,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...webhookRoutes(deps),
     ...usageRoutes(deps),
     ...sandboxRoutes(deps),
+    ...capacityRoutes(deps),
     ...pullRequestRoutes(deps),
   ];
 }

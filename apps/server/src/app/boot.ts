@@ -16,6 +16,12 @@ import { ensureSessionSecret } from '../secrets';
 import { defaultProviders, type SignInCommands } from '../harness/providers/index';
 import type { ProviderRegistry } from '../harness/registry';
 import { HarnessRuntime } from '../harness/runtime';
+import { RunScheduler } from '../scheduler/scheduler';
+import { defaultMaxRunning } from '../scheduler/machine';
+import { dispatchQueuedRun, resumeAfterQuota } from '../engine/run-starter';
+
+/** The longest a rate-limited run waits before one attempt (the vendor's Retry-After is bounded by it too). */
+const RATE_LIMIT_BACKOFF_CAP_MS = 60_000;
 import { TranscriptStore } from '../harness/transcript-store';
 import { Sandbox } from '../sandbox/sandbox';
 import { moveLegacyDocuments } from '../workspace/archive-layout';
@@ -57,7 +63,18 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     signalUrl: () => address.url,
   });
   const providers = options.providers ?? defaultProviders(config, logger, sandbox, options);
-  const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now));
+  const scheduler = new RunScheduler(
+    { db: opened.db, bus, logger: logger.child({ component: 'scheduler' }), now },
+    {
+      maxRunning: config.maxRunning ?? defaultMaxRunning(),
+      maxRunningSource: config.maxRunning === null ? 'machine' : 'config',
+      minFreeMemoryMb: config.minFreeMemoryMb,
+    },
+  );
+  const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now), {
+    gate: scheduler,
+    backoff: { retries: config.rateLimitRetries, baseMs: config.rateLimitBackoffMs, capMs: RATE_LIMIT_BACKOFF_CAP_MS },
+  });
   const deps: Deps = {
     config,
     db: opened.db,
@@ -70,9 +87,21 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     sandbox,
     providers,
     harness,
+    scheduler,
     clones: new ProjectClones(),
     now,
     address,
   };
-  return { deps, close: opened.close };
+  // The engine starts what the scheduler gives a slot to (the scheduler does not import the engine).
+  scheduler.wire(
+    (runId, release) => dispatchQueuedRun(deps, runId, release),
+    (runId) => resumeAfterQuota(deps, runId),
+  );
+  return {
+    deps,
+    close: async () => {
+      scheduler.stop();
+      await opened.close();
+    },
+  };
 }

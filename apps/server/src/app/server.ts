@@ -66,6 +66,8 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(timer);
+    // Nothing more starts; queued runs stay queued in the database for the next start.
+    deps.scheduler.stop();
     // Agent turns end with the server: no agent process may outlive it. Each
     // provider stops its own services too (sign-in flows, the demo model).
     await deps.harness.shutdown();

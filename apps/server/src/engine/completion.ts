@@ -70,7 +70,7 @@ async function chain(deps: Deps, taskId: number, actingUserId: number, agentType
   const task = await deps.db.selectFrom('tasks').select(['status', 'workflow_blocked']).where('id', '=', taskId).executeTakeFirst();
   if (!task || task.status === 'completed' || task.workflow_blocked === 1) return;
   try {
-    await startRun(deps, { taskId, agentType, trigger: 'chain', actingUserId, onComplete: (id) => onRunComplete(deps, id) });
+    await startRun(deps, { taskId, agentType, trigger: 'chain', actingUserId });
   } catch (err) {
     // A run that could not start (busy, credentials gone) is logged; the task waits for a human.
     deps.logger.warn({ err, taskId, agentType }, 'could not chain the next run');

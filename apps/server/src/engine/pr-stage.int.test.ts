@@ -16,7 +16,7 @@ import { TEST_GIT_IDENTITY, initRepo } from '../testing/git';
 import { useGitHub } from '../testing/github-env';
 import { onRunComplete } from './completion';
 import { blockOnPullRequestStage, enforceCiRoundCap, syncPullRequestStage } from './pr-stage';
-import { startRunTransition } from './transitions/runs';
+import { enqueueRunTransition } from './transitions/runs';
 
 let ctx: TestContext;
 let gh: FakeGitHub;
@@ -241,7 +241,7 @@ it('blocks the task when a PR run completes without pr-complete while CI fails, 
   });
   expect(blocked.block_detail).toContain('greet.js: 1 error');
 
-  await startRunTransition(ctx.deps, {
+  await enqueueRunTransition(ctx.deps, {
     taskId: task.id,
     agentType: 'pr',
     provider: 'anthropic',
@@ -250,7 +250,8 @@ it('blocks the task when a PR run completes without pr-complete while CI fails, 
     trigger: 'manual',
     triggerUrl: null,
     actingUserId: task.owner_id as number,
-    tokenHash: 'not-a-real-token-hash',
+    chained: false,
+    payload: {},
   });
   expect(await taskRow()).toMatchObject({ workflow_blocked: 0, block_reason: null, block_detail: null });
 });

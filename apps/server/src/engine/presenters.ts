@@ -42,16 +42,20 @@ export function presentTask(row: TaskRow): TaskDto {
 }
 
 /** Runs with their usage summed from their turns (one query for all of them). */
-export async function presentRuns(db: Deps['db'], rows: readonly AgentRunRow[]): Promise<AgentRunDto[]> {
+/** A queued run's place in line (the scheduler's `placeOf`). */
+type PlaceOf = (runId: number) => RunQueueDto | null;
+
+/** Runs with their usage summed from their turns (one query for all of them) and a queued run's place. */
+export async function presentRuns(db: Deps['db'], rows: readonly AgentRunRow[], placeOf?: PlaceOf): Promise<AgentRunDto[]> {
   const usage = await usageOfRuns(
     db,
     rows.map((r) => r.id),
   );
-  return rows.map((r) => presentRun(r, usage.get(r.id) ?? { ...ZERO_USAGE }));
+  return rows.map((r) => presentRun(r, usage.get(r.id) ?? { ...ZERO_USAGE }, r.status === 'queued' ? placeOf?.(r.id) : null));
 }
 
-export async function presentRunWithUsage(db: Deps['db'], row: AgentRunRow): Promise<AgentRunDto> {
-  const [dto] = await presentRuns(db, [row]);
+export async function presentRunWithUsage(db: Deps['db'], row: AgentRunRow, placeOf?: PlaceOf): Promise<AgentRunDto> {
+  const [dto] = await presentRuns(db, [row], placeOf);
   return dto ?? presentRun(row, { ...ZERO_USAGE });
 }
 

@@ -1,36 +1,27 @@
 // Crash recovery (docs/behaviour/loop.md#crash-recovery). At boot, runs a previous server process left
 // `running` are marked `interrupted` (their provider session id is kept on the
 // conversation) and any agent process of this instance still alive is killed.
-// A human resumes an interrupted run: the same session continues, the loop
-// carries on from its end. A run that never got a provider session (the
-// server died before the provider named one) starts afresh from the same
-// context instead: its conversation's prompt is sent again in a new session,
-// or — if not even its conversation was created — the role prompt is built
-// again and a new conversation linked to the run.
+// Queued runs and runs waiting for their quota stay as they are: the scheduler takes them up again.
+// A human resumes an interrupted run (run-starter.ts): it goes back in line and then continues in
+// the same session, the loop carrying on from its end; a run that never got a provider session
+// (the server died before the provider named one) starts afresh from the same context instead.
 import { readdir, readFile } from 'node:fs/promises';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
 import { agentMarkerPrefix } from '../harness/providers/claude/agent-process';
-import { loadScope } from './run-starter';
-import { newRunToken } from './signal-command';
-import { buildRunPrompt } from './prompts';
-import { failRunTransition, interruptLiveRuns, linkRunConversation, resumeRunTransition, runEndHooks } from './transitions/runs';
-import { runTurnSetup } from './turn-setup';
+import { interruptLiveRuns } from './transitions/runs';
 import type { AgentRunRow } from '../db/schema';
-import { agentRunTitle, type ProviderName } from '@bottega/protocol';
+import type { ProviderName } from '@bottega/protocol';
 import { TranscriptStore } from '../harness/transcript-store';
 import { INTERRUPTED_NOTE } from '../harness/runtime';
 
-/** The follow-up that continues an interrupted run's session. */
-export const RESUME_PROMPT =
-  'The server restarted while you were working. Continue the task from where you stopped; check the current state of the files first.';
-
-export async function recoverInterruptedRuns(deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config'>): Promise<number> {
+export async function recoverInterruptedRuns(deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config' | 'scheduler'>): Promise<number> {
   const runs = await interruptLiveRuns(deps);
   await markInterruptedTranscripts(deps, runs);
   const killed = await killOrphanedAgents(deps, agentMarkerPrefix(deps.config.home));
   if (runs.length > 0 || killed > 0)
     deps.logger.warn({ interrupted: runs.map((r) => r.id), killedProcesses: killed }, 'recovered from an unclean stop');
+  // Only now the line starts moving again: a queued run started earlier would have been taken for one left running.
+  await deps.scheduler.restore();
   return runs.length;
 }
 
@@ -94,69 +85,4 @@ async function killOrphanedAgents(deps: Pick<Deps, 'logger'>, prefix: string): P
     }
   }
   return killed;
-}
-
-/**
- * Resumes an interrupted run: in its own provider session when one was
- * stored, else afresh from the same context. It completes (and chains) as usual.
- */
-export async function resumeInterruptedRun(
-  deps: Deps,
-  run: AgentRunRow,
-  actingUserId: number,
-  onComplete: (runId: number) => Promise<void>,
-): Promise<AgentRunRow> {
-  if (run.status !== 'interrupted') throw new AppError('CONFLICT', `only an interrupted run can be resumed (this one is ${run.status})`);
-  const conversation = run.conversation_id
-    ? await deps.db.selectFrom('conversations').selectAll().where('id', '=', run.conversation_id).executeTakeFirst()
-    : undefined;
-  // Without a session and without even its prompt in the transcript, the run starts from its role prompt built again.
-  const promptLost =
-    !conversation || (!conversation.provider_session_id && !(await deps.harness.store.all(conversation.id)).some((m) => m.type === 'user'));
-  if (promptLost && run.trigger === 'webhook') {
-    throw new AppError(
-      'CONFLICT',
-      'this run was started from a GitHub comment and stopped before the agent began; mention the trigger handle on the pull request again',
-    );
-  }
-  if (!conversation && (!run.provider || !run.model))
-    throw new AppError('CONFLICT', 'this run has no provider or model recorded; start a new run instead');
-  const { task, project } = await loadScope(deps, run.task_id);
-  const { token, hash } = newRunToken();
-  // The same builder as a start: the role's tools, git identity, GitHub and signal credentials (checked before anything changes).
-  const turn = await runTurnSetup(deps, {
-    project,
-    task,
-    agentType: run.agent_type,
-    actingUserId,
-    provider: (conversation?.provider ?? run.provider ?? 'anthropic') as ProviderName,
-    token,
-  });
-  const prompt = promptLost
-    ? await buildRunPrompt(deps, { project, task, agentType: run.agent_type, technical: turn.technical, feedback: null, note: null })
-    : null;
-  const resumed = await resumeRunTransition(deps, run, actingUserId, hash);
-  const setup = { ...turn.setup, linkedRun: runEndHooks(deps, run.id), onComplete: () => onComplete(run.id) };
-  try {
-    if (conversation) {
-      // With a session the agent continues; without one, resume() replays the run's prompt in a new session.
-      await deps.harness.resume({ ...setup, conversation, prompt: conversation.provider_session_id ? RESUME_PROMPT : prompt });
-    } else {
-      const started = await deps.harness.start({
-        ...setup,
-        env: turn.env,
-        kind: 'agent_run',
-        provider: run.provider as ProviderName,
-        model: run.model ?? '',
-        effort: run.effort,
-        title: agentRunTitle(run.agent_type),
-        prompt: prompt ?? '',
-      });
-      await linkRunConversation(deps, run.id, started.id);
-    }
-  } catch (err) {
-    await failRunTransition(deps, run.id, err instanceof Error ? err.message : String(err));
-    throw err;
-  }
-  return (await deps.db.selectFrom('agent_runs').selectAll().where('id', '=', run.id).executeTakeFirst()) ?? resumed;
 }

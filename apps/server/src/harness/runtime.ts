@@ -49,6 +49,50 @@ export function freshStartPrompt(earlier: readonly string[], next: string | null
 
 export type RuntimeDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'background'>;
 
+/**
+ * Where chat turns get their run slot (docs/behaviour/capacity.md): the scheduler. `admitChat`
+ * returns null when the turn may start now, else a promise that resolves when it may (rejects
+ * when its signal aborts). Agent runs get their slot from the scheduler before they start.
+ */
+export interface TurnGate {
+  admitChat(turn: {
+    userId: number;
+    conversationId: number;
+    projectId: number;
+    taskId: number;
+    provider: string;
+    signal: AbortSignal;
+  }): Promise<void> | null;
+  releaseChat(conversationId: number): void;
+}
+
+/** How a rate-limited or overloaded agent run waits before it tries again (docs/behaviour/capacity.md#backoff). */
+export interface BackoffPolicy {
+  /** Attempts after the first, for rate limits and overloads together. */
+  retries: number;
+  /** The first wait; each next one doubles, up to `capMs`. */
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { retries: 5, baseMs: 2000, capMs: 60_000 };
+
+/**
+ * The wait before attempt `attempt` (0-based): exponential, capped, with jitter (a random 50–100 %
+ * of it, so runs limited together do not retry together), and never shorter than the vendor's own
+ * Retry-After — itself bounded by the cap.
+ */
+export function backoffDelay(
+  attempt: number,
+  retryAfterMs: number | null,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
+  const exp = Math.min(policy.capMs, policy.baseMs * 2 ** attempt);
+  const jittered = Math.round(exp * (0.5 + random() * 0.5));
+  return Math.max(jittered, Math.min(retryAfterMs ?? 0, policy.capMs));
+}
+
 /** Where a turn runs and what it may do; the caller (chat route, run starter) decides. */
 export interface TurnSetup {
   taskId: number;
@@ -64,6 +108,8 @@ export interface TurnSetup {
   extraEnv?: Readonly<Record<string, string>>;
   /** Transient provider failures are resumed in the same session this many times before the turn fails. */
   transientRetries?: number;
+  /** Rate limits and overloads already waited out in this turn (agent runs, which have transient retries). */
+  backoffAttempt?: number;
   /** Fired once the stream has ended and its outcome is recorded. */
   onComplete?: (conversationId: number) => Promise<void> | void;
   /** The agent run this turn belongs to, when it is one: the engine's transitions for its end. */
@@ -77,8 +123,8 @@ export interface TurnSetup {
 export interface LinkedRun {
   /** Stop was pressed: called before the agent's process is ended. */
   stopped(): Promise<void>;
-  /** The stream failed for good (no retry left). */
-  failed(reason: string): Promise<void>;
+  /** The stream failed for good (no retry left); `error` is the classified failure (a usage limit parks the run). */
+  failed(reason: string, error?: unknown): Promise<void>;
 }
 
 /** What a turn cut short by the server stopping (or dying) leaves in its transcript. */
@@ -126,6 +172,8 @@ interface LiveTurn {
 
 export class HarnessRuntime {
   private readonly live = new Map<number, LiveTurn>();
+  /** Turns waiting out a rate limit before they try again (Stop and shutdown reach them here). */
+  private readonly backingOff = new Map<number, LiveTurn>();
   /** Who pressed Stop on a live turn, for its marker. */
   private readonly stoppedBy = new Map<number, string>();
   private shuttingDown = false;
@@ -135,10 +183,15 @@ export class HarnessRuntime {
     private readonly deps: RuntimeDeps,
     private readonly registry: ProviderRegistry,
     readonly store: TranscriptStore,
-    options: { titleTimeoutMs?: number } = {},
+    options: { titleTimeoutMs?: number; gate?: TurnGate; backoff?: BackoffPolicy } = {},
   ) {
     this.titles = new TitleWriter(deps, registry, store, options.titleTimeoutMs);
+    this.gate = options.gate ?? null;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
+
+  private readonly gate: TurnGate | null;
+  private readonly backoff: BackoffPolicy;
 
   /** Creates the conversation and starts its first turn; resolves once the turn is under way. */
   async start(req: StartTurn): Promise<ConversationRow> {
@@ -273,6 +326,17 @@ export class HarnessRuntime {
     try {
       for (const m of await this.store.append(conversation.id, opening, providerName))
         this.deps.bus.publish({ type: 'message', ...route, message: m });
+    } catch (err) {
+      this.live.delete(conversation.id);
+      throw err;
+    }
+    // A chat turn takes a run slot like an agent run (which got its own before it started).
+    const admission =
+      conversation.kind === 'chat' && this.gate
+        ? this.gate.admitChat({ ...route, userId: setup.userId, provider: providerName, signal: entry.controller.signal })
+        : null;
+    const holdsSlot = conversation.kind === 'chat' && this.gate !== null;
+    const launch = (): Promise<void> => {
       const options = {
         cwd: setup.cwd,
         confinement: setup.confinement,
@@ -299,49 +363,84 @@ export class HarnessRuntime {
           }),
       };
       entry.handle = resumeSessionId ? provider.sendTurnMessage({ ...options, resumeSessionId }) : provider.startTurn(options);
-    } catch (err) {
-      this.live.delete(conversation.id);
-      throw err;
-    }
-    this.deps.bus.publish({ type: 'streaming.started', ...route });
-    // A question left open by a restart is answered by this turn's tool result: no longer waiting.
-    if (toolResult)
-      this.deps.background.track(
-        `forget answered question conversation ${conversation.id}`,
-        this.setPendingQuestion(conversation.id, null).then(() =>
-          this.deps.bus.publish({ type: 'question.answered', ...route, toolUseId: toolResult.toolUseId }),
-        ),
+      this.deps.bus.publish({ type: 'streaming.started', ...route });
+      // A question left open by a restart is answered by this turn's tool result: no longer waiting.
+      if (toolResult)
+        this.deps.background.track(
+          `forget answered question conversation ${conversation.id}`,
+          this.setPendingQuestion(conversation.id, null).then(() =>
+            this.deps.bus.publish({ type: 'question.answered', ...route, toolUseId: toolResult.toolUseId }),
+          ),
+        );
+      const handle = entry.handle;
+      return consumeTurn(this.deps, this.store, { ...route, provider: providerName, model: conversation.model }, handle, entry.view).then(
+        async (outcome) => {
+          let retried = false;
+          try {
+            this.live.delete(conversation.id);
+            // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
+            if (!this.shuttingDown) {
+              await this.setPendingQuestion(conversation.id, null);
+              // Stopped while it waited: the board, inbox and task page stop showing the question.
+              if (entry.question) this.deps.bus.publish({ type: 'question.answered', ...route, toolUseId: entry.question.toolUseId });
+            }
+            // Stopped or shut down: some providers end the stream quietly, others with an error; the marker is the same.
+            if (
+              !outcome.ok &&
+              !entry.controller.signal.aborted &&
+              (await this.retryTransient(conversation.id, setup, route, outcome.error, entry))
+            ) {
+              retried = true;
+              return;
+            }
+            const cut = entry.controller.signal.aborted;
+            if (!outcome.ok || cut)
+              await this.recordFailure(conversation.id, route, outcome.ok ? null : outcome.error, setup.linkedRun, cut);
+            this.deps.bus.publish({ type: 'streaming.ended', ...route });
+            // The first exchange of a chat is named in the background; nothing waits for it.
+            if (outcome.ok && resumeSessionId === null && !this.shuttingDown) this.titles.schedule(route, setup.userId);
+            // A turn cut short by shutdown is not finished: recovery marks its run interrupted at the next start.
+            if (this.shuttingDown) return;
+            try {
+              await setup.onComplete?.(conversation.id);
+            } catch (err) {
+              this.deps.logger.error({ err, conversationId: conversation.id }, 'onComplete failed');
+            }
+          } finally {
+            if (holdsSlot && !retried) this.gate?.releaseChat(conversation.id);
+          }
+        },
       );
-    const handle = entry.handle;
-    entry.done = consumeTurn(
-      this.deps,
-      this.store,
-      { ...route, provider: providerName, model: conversation.model },
-      handle,
-      entry.view,
-    ).then(async (outcome) => {
-      this.live.delete(conversation.id);
-      // A turn that ended on its own (or was stopped) leaves no question open; a shutdown does.
-      if (!this.shuttingDown) {
-        await this.setPendingQuestion(conversation.id, null);
-        // Stopped while it waited: the board, inbox and task page stop showing the question.
-        if (entry.question) this.deps.bus.publish({ type: 'question.answered', ...route, toolUseId: entry.question.toolUseId });
-      }
-      // Stopped or shut down: some providers end the stream quietly, others with an error; the marker is the same.
-      const cut = entry.controller.signal.aborted;
-      if (!outcome.ok && !cut && (await this.retryTransient(conversation.id, setup, route, outcome.error))) return;
-      if (!outcome.ok || cut) await this.recordFailure(conversation.id, route, outcome.ok ? null : outcome.error, setup.linkedRun, cut);
-      this.deps.bus.publish({ type: 'streaming.ended', ...route });
-      // The first exchange of a chat is named in the background; nothing waits for it.
-      if (outcome.ok && resumeSessionId === null && !this.shuttingDown) this.titles.schedule(route, setup.userId);
-      // A turn cut short by shutdown is not finished: recovery marks its run interrupted at the next start.
-      if (this.shuttingDown) return;
+    };
+    if (admission === null) {
       try {
-        await setup.onComplete?.(conversation.id);
+        entry.done = launch();
       } catch (err) {
-        this.deps.logger.error({ err, conversationId: conversation.id }, 'onComplete failed');
+        this.live.delete(conversation.id);
+        if (holdsSlot) this.gate?.releaseChat(conversation.id);
+        throw err;
       }
-    });
+    } else {
+      // The turn waits for a slot; the caller is answered now and the turn starts when one is free.
+      entry.done = admission.then(
+        () => {
+          this.deps.bus.publish({ type: 'turn.queued', ...route, queue: null });
+          return launch().catch(async (err: unknown) => {
+            this.live.delete(conversation.id);
+            this.gate?.releaseChat(conversation.id);
+            await this.recordFailure(conversation.id, route, err, setup.linkedRun);
+            this.deps.bus.publish({ type: 'streaming.ended', ...route });
+          });
+        },
+        async () => {
+          // Stopped (or shut down) before it got a slot: nothing ran.
+          this.live.delete(conversation.id);
+          this.deps.bus.publish({ type: 'turn.queued', ...route, queue: null });
+          await this.recordFailure(conversation.id, route, null, setup.linkedRun, true);
+          this.deps.bus.publish({ type: 'streaming.ended', ...route });
+        },
+      );
+    }
     this.deps.background.track(`turn conversation ${conversation.id}`, entry.done);
   }
 
@@ -368,28 +467,39 @@ export class HarnessRuntime {
   /**
    * A transient failure (rate limit, overload, network, stall) with retries
    * left resumes the same session with a short continuation; the caller sees
-   * one turn. Returns false when the failure must be recorded instead.
+   * one turn. A rate limit or overload first waits (backoffDelay) — Stop ends
+   * the wait. Returns false when the failure must be recorded instead.
    */
   private async retryTransient(
     conversationId: number,
     setup: TurnSetup,
     route: { projectId: number; taskId: number; conversationId: number },
     error: unknown,
+    entry: LiveTurn,
   ): Promise<boolean> {
     const left = setup.transientRetries ?? 0;
     if (this.shuttingDown || left <= 0 || !(error instanceof ProviderError) || error.kind !== 'transient') return false;
+    // A usage limit is not retried here: the run waits for its reset (the engine parks it).
+    if (error.code === 'usage_limit') return false;
+    const limited = error.code === 'rate_limit' || error.code === 'overloaded';
+    const attempt = setup.backoffAttempt ?? 0;
+    if (limited && attempt >= this.backoff.retries) return false;
     const conversation = await this.deps.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
     if (!conversation?.provider_session_id) return false;
+    const delay = limited ? backoffDelay(attempt, error.retryAfterMs, this.backoff) : 0;
     const note: ProviderMessage = {
       type: 'system',
       subtype: 'retry',
-      text: `${error.message} — retrying (${left} left)`,
+      text: limited
+        ? `${error.message} — trying again in ${formatWait(delay)} (attempt ${attempt + 2} of ${this.backoff.retries + 1})`
+        : `${error.message} — retrying (${left} left)`,
       id: `retry:${randomUUID()}`,
       providerSessionId: conversation.provider_session_id,
       raw: null,
     };
     for (const m of await this.store.append(conversationId, [note], conversation.provider as ProviderName))
       this.deps.bus.publish({ type: 'message', ...route, message: m });
+    if (delay > 0 && !(await this.waitOut(conversationId, entry, delay))) return false;
     try {
       // The retry is a short continuation: the images went with the first attempt.
       await this.resume({
@@ -398,12 +508,33 @@ export class HarnessRuntime {
         prompt: RETRY_PROMPT,
         images: undefined,
         storedImages: undefined,
-        transientRetries: left - 1,
+        ...(limited ? { backoffAttempt: attempt + 1 } : { transientRetries: left - 1 }),
       });
       return true;
     } catch (err) {
       this.deps.logger.warn({ err, conversationId }, 'could not retry the turn');
       return false;
+    }
+  }
+
+  /** Waits `ms` unless the turn is stopped or the server shuts down meanwhile (then false). */
+  private async waitOut(conversationId: number, entry: LiveTurn, ms: number): Promise<boolean> {
+    this.backingOff.set(conversationId, entry);
+    try {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        entry.controller.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+      return !entry.controller.signal.aborted && !this.shuttingDown;
+    } finally {
+      this.backingOff.delete(conversationId);
     }
   }
 
@@ -440,12 +571,12 @@ export class HarnessRuntime {
     for (const m of await this.store.append(conversationId, [note], provider))
       this.deps.bus.publish({ type: 'message', ...route, message: m });
     // A stopped run was already failed by stop(), before its process was ended.
-    if (!aborted) await linkedRun?.failed(reason);
+    if (!aborted) await linkedRun?.failed(reason, error);
   }
 
   /** Stops a live turn: the linked run is failed first, then the agent's process tree is ended. */
   async stop(conversationId: number, by?: string): Promise<boolean> {
-    const entry = this.live.get(conversationId);
+    const entry = this.live.get(conversationId) ?? this.backingOff.get(conversationId);
     if (!entry) return false;
     if (by) this.stoppedBy.set(conversationId, by);
     // docs/behaviour/loop.md#stop: Stop fails the run first, so its end is not read as a completion.
@@ -469,7 +600,7 @@ export class HarnessRuntime {
   }
 
   isLive(conversationId: number): boolean {
-    return this.live.has(conversationId);
+    return this.live.has(conversationId) || this.backingOff.has(conversationId);
   }
 
   async liveState(conversationId: number): Promise<{ streaming: boolean; thinking: string; question: QuestionRequest | null }> {
@@ -482,7 +613,7 @@ export class HarnessRuntime {
     this.shuttingDown = true;
     this.titles.shutdown();
     await Promise.all(
-      [...this.live.values()].map(async (e) => {
+      [...this.live.values(), ...this.backingOff.values()].map(async (e) => {
         e.controller.abort();
         await e.handle?.abort();
         await e.done;
@@ -490,4 +621,10 @@ export class HarnessRuntime {
     );
     await Promise.all(this.registry.names().map((name) => this.registry.get(name).shutdown()));
   }
+}
+
+/** "4 s", "1 min 30 s": a wait as a person reads it. */
+function formatWait(ms: number): string {
+  const s = Math.max(1, Math.round(ms / 1000));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }

@@ -35,6 +35,12 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     maxCiRounds: 3,
     // Tests that follow a live PR run's pull request turn the watch on themselves.
     prWatchSeconds: 0,
+    // Room for every test's runs at once; the capacity tests set their own limits. No load shedding
+    // (the machine's memory is not the test's subject), and rate-limit waits of milliseconds.
+    maxRunning: 32,
+    minFreeMemoryMb: 0,
+    rateLimitRetries: 5,
+    rateLimitBackoffMs: 20,
     triggerHandle: 'bottega',
     webhookSecret: null,
     sessionSecret: randomBytes(32).toString('hex'),

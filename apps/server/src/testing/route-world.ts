@@ -94,6 +94,7 @@ export const samples: Record<string, Sample> = {
   'PUT /api/projects/:projectId/allowed-hosts': () => ({ json: { hosts: ['registry.npmjs.org', '*.pypi.org'] } }),
   'PUT /api/projects/:projectId/pr-settings': () => ({ json: { updateStrategy: 'merge', maxCiRounds: 5 } }),
   'PUT /api/projects/:projectId/wip-limits': () => ({ json: { pending: 8, in_progress: 3, in_review: 2 } }),
+  'PUT /api/admin/capacity': () => ({ json: { perUserLimit: 3 } }),
   'POST /api/tasks/:taskId/tmp-files': () => {
     const form = new FormData();
     form.append('file', new File(['scratch'], 'scratch.txt'));

@@ -1,13 +1,16 @@
-// Run transitions (docs/behaviour/loop.md, §12). Each is one function: its rows are written
-// in one transaction, the run's signal token is issued or cleared with its
-// status, and the run (and task) events go out after the commit. Nothing
-// else in the server writes `agent_runs.status` or its token.
+// Run transitions (docs/behaviour/loop.md, §12; docs/behaviour/capacity.md). Each is one function:
+// its rows are written in one transaction, the run's signal token is issued or cleared with its
+// status, and the run (and task) events go out after the commit. Nothing else in the server
+// writes `agent_runs.status` or its token.
 //
-//   start / chain   (none) → running     token issued; task counted, unblocked by a manual start, pending → in_progress
+//   enqueue         (none) → queued      task claimed: counted, unblocked by a manual start, pending → in_progress
+//   dispatch        queued → running     token issued (a slot was given)
 //   complete        running → completed  token cleared; a refinement run marks the task refined
 //   fail / stop     live → failed        token cleared
-//   interrupt       live → interrupted   token cleared (boot, after an unclean stop)
-//   resume          interrupted → running  a new token issued
+//   cancel          queued / waiting_for_quota → failed
+//   park            running → waiting_for_quota   token cleared; resumes at the provider's reset
+//   interrupt       running → interrupted token cleared (boot, after an unclean stop)
+//   requeue         interrupted / waiting_for_quota → queued   (resume; a quota that reset)
 import type { AgentType, ProviderName, RunTrigger } from '@bottega/protocol';
 import type { Kysely } from 'kysely';
 import type { AgentRunRow, Database, TaskRow } from '../../db/schema';
@@ -16,8 +19,30 @@ import { AppError } from '../../errors';
 import { iso } from '../../time';
 import { publishRun, publishTask, type TransitionDeps } from './publish';
 
-/** The run statuses during which a run owns its task. */
-export const LIVE_RUN_STATUSES = ['pending', 'running'] as const;
+/** The run statuses during which a run owns its task (a queued or waiting run holds it too). */
+export const LIVE_RUN_STATUSES = ['pending', 'queued', 'running', 'waiting_for_quota'] as const;
+
+/** The statuses of a run whose agent process may be working (what a restart interrupts). */
+const ACTIVE_RUN_STATUSES = ['pending', 'running'] as const;
+
+/** What a queued run's start needs later (kept on its row as JSON). */
+export interface QueuePayload {
+  /** For PR-feedback runs: the review comments to address. */
+  feedback?: string;
+  /** For planning runs ("Revise plan"): what the user wants changed. */
+  note?: string;
+  /** A run that goes on in its own session: after an interruption, or after its quota reset. */
+  continuation?: 'interrupted' | 'quota';
+}
+
+export function readQueuePayload(row: Pick<AgentRunRow, 'queue_payload'>): QueuePayload {
+  if (!row.queue_payload) return {};
+  try {
+    return JSON.parse(row.queue_payload) as QueuePayload;
+  } catch {
+    return {};
+  }
+}
 
 /** The live run of a task, if any (inside a transaction too). */
 export async function liveRunOf(db: Kysely<Database>, taskId: number): Promise<{ id: number; agent_type: AgentType } | undefined> {
@@ -43,17 +68,18 @@ export interface NewRun {
   provider: ProviderName;
   model: string;
   effort: string | null;
-  /** Hash of the run's fresh signal token. */
-  tokenHash: string;
+  /** A chained run keeps its place ahead of its user's new work. */
+  chained: boolean;
+  payload: QueuePayload;
 }
 
 /**
- * Start (and chain): claims the task for a new running run. One live run per
+ * Enqueue (start and chain): claims the task for a new queued run. One live run per
  * task, checked and claimed in one transaction; the task's run count goes up
  * (a manual start lifts a block, an iteration block restarting the count at 1),
- * and a pending task is now in progress.
+ * and a pending task is now in progress. The scheduler starts it when a slot is free.
  */
-export async function startRunTransition(deps: TransitionDeps, req: NewRun): Promise<AgentRunRow> {
+export async function enqueueRunTransition(deps: TransitionDeps, req: NewRun): Promise<AgentRunRow> {
   const now = iso(deps.now());
   const { run, task } = await deps.db.transaction().execute(async (trx) => {
     if (await liveRunOf(trx, req.taskId)) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
@@ -77,15 +103,16 @@ export async function startRunTransition(deps: TransitionDeps, req: NewRun): Pro
       .values({
         task_id: req.taskId,
         agent_type: req.agentType,
-        status: 'running',
+        status: 'queued',
         provider: req.provider,
         model: req.model,
         effort: req.effort,
         trigger: req.trigger,
         trigger_url: req.triggerUrl,
         started_by: req.actingUserId,
-        signal_token_hash: req.tokenHash,
-        started_at: now,
+        queued_at: now,
+        queue_priority: req.chained ? 1 : 0,
+        queue_payload: Object.keys(req.payload).length > 0 ? JSON.stringify(req.payload) : null,
         created_at: now,
       })
       .returningAll()
@@ -95,6 +122,104 @@ export async function startRunTransition(deps: TransitionDeps, req: NewRun): Pro
   publishTask(deps, task);
   await publishRun(deps, run, task.project_id);
   return run;
+}
+
+/**
+ * Dispatch: a queued run was given a slot and is running now, with a fresh signal token. Null
+ * when it is no longer queued (cancelled meanwhile): the slot goes back.
+ */
+export async function dispatchRunTransition(deps: TransitionDeps, runId: number, tokenHash: string): Promise<AgentRunRow | null> {
+  const now = iso(deps.now());
+  const run = await deps.db
+    .updateTable('agent_runs')
+    .set((eb) => ({
+      status: 'running',
+      signal_token_hash: tokenHash,
+      queue_payload: null,
+      started_at: eb.fn.coalesce('started_at', eb.val(now)),
+    }))
+    .where('id', '=', runId)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .executeTakeFirst();
+  if (run) await publishRunOfTask(deps, run);
+  return run ?? null;
+}
+
+/**
+ * Park: the provider's usage limit is reached until `resetAt`; the run gives its slot back and
+ * waits (its session is kept on the conversation). Null when the run was no longer running.
+ */
+export async function parkRunTransition(deps: TransitionDeps, runId: number, resetAt: Date, reason: string): Promise<AgentRunRow | null> {
+  const run = await deps.db
+    .updateTable('agent_runs')
+    .set({ status: 'waiting_for_quota', resume_at: iso(resetAt), failure_reason: reason, signal_token_hash: null })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .returningAll()
+    .executeTakeFirst();
+  if (run) await publishRunOfTask(deps, run);
+  return run ?? null;
+}
+
+/**
+ * Requeue: an interrupted run a person resumes, or a run whose quota reset, goes back in line
+ * ahead of its user's new work, to go on in its own session. Null when it changed meanwhile.
+ */
+export async function requeueRunTransition(
+  deps: TransitionDeps,
+  run: AgentRunRow,
+  from: 'interrupted' | 'waiting_for_quota',
+  actingUserId: number | null,
+): Promise<AgentRunRow | null> {
+  const payload: QueuePayload = { continuation: from === 'interrupted' ? 'interrupted' : 'quota' };
+  const requeued = await deps.db.transaction().execute(async (trx) => {
+    const other = await trx
+      .selectFrom('agent_runs')
+      .select('id')
+      .where('task_id', '=', run.task_id)
+      .where('status', 'in', LIVE_RUN_STATUSES)
+      .where('id', '<>', run.id)
+      .executeTakeFirst();
+    if (other) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
+    return trx
+      .updateTable('agent_runs')
+      .set({
+        status: 'queued',
+        failure_reason: null,
+        ended_at: null,
+        resume_at: null,
+        queued_at: iso(deps.now()),
+        queue_priority: 1,
+        queue_payload: JSON.stringify(payload),
+        ...(actingUserId !== null ? { started_by: actingUserId } : {}),
+      })
+      .where('id', '=', run.id)
+      .where('status', '=', from)
+      .returningAll()
+      .executeTakeFirst();
+  });
+  if (requeued) await publishRunOfTask(deps, requeued);
+  return requeued ?? null;
+}
+
+/** Cancel: a queued or waiting run is called off before it (re)starts. Null when it had started or ended. */
+export async function cancelRunTransition(deps: TransitionDeps, runId: number, by: string): Promise<AgentRunRow | null> {
+  const now = iso(deps.now());
+  const run = await deps.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('agent_runs').select('status').where('id', '=', runId).executeTakeFirst();
+    if (row?.status !== 'queued' && row?.status !== 'waiting_for_quota') return undefined;
+    const reason = row.status === 'queued' ? `cancelled by ${by} before it started` : `cancelled by ${by} while waiting for its quota`;
+    return trx
+      .updateTable('agent_runs')
+      .set({ status: 'failed', failure_reason: reason, ended_at: now, resume_at: null, queue_payload: null, signal_token_hash: null })
+      .where('id', '=', runId)
+      .where('status', '=', row.status)
+      .returningAll()
+      .executeTakeFirst();
+  });
+  if (run) await publishRunOfTask(deps, run);
+  return run ?? null;
 }
 
 /** The run's conversation exists: it is linked to the run (its status does not change). */
@@ -156,7 +281,7 @@ export function stopRunTransition(deps: TransitionDeps, runId: number): Promise<
   return failRunTransition(deps, runId, 'stopped by the user');
 }
 
-/** Interrupt: at boot, every run a previous process left live (its session id stays on the conversation). */
+/** Interrupt: at boot, every run a previous process left running (its session id stays on the conversation); queued and waiting runs stay in line. */
 export async function interruptLiveRuns(deps: TransitionDeps): Promise<AgentRunRow[]> {
   const runs = await deps.db
     .updateTable('agent_runs')
@@ -166,34 +291,11 @@ export async function interruptLiveRuns(deps: TransitionDeps): Promise<AgentRunR
       ended_at: iso(deps.now()),
       signal_token_hash: null,
     })
-    .where('status', 'in', LIVE_RUN_STATUSES)
+    .where('status', 'in', ACTIVE_RUN_STATUSES)
     .returningAll()
     .execute();
   for (const run of runs) await publishRunOfTask(deps, run);
   return runs;
-}
-
-/** Resume: an interrupted run is live again, for the resuming user, with a new token. */
-export async function resumeRunTransition(
-  deps: TransitionDeps,
-  run: AgentRunRow,
-  actingUserId: number,
-  tokenHash: string,
-): Promise<AgentRunRow> {
-  const resumed = await deps.db.transaction().execute(async (trx) => {
-    if (await liveRunOf(trx, run.task_id)) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
-    const row = await trx
-      .updateTable('agent_runs')
-      .set({ status: 'running', failure_reason: null, ended_at: null, signal_token_hash: tokenHash, started_by: actingUserId })
-      .where('id', '=', run.id)
-      .where('status', '=', 'interrupted')
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw new AppError('CONFLICT', 'only an interrupted run can be resumed (this one changed meanwhile)');
-    return row;
-  });
-  await publishRunOfTask(deps, resumed);
-  return resumed;
 }
 
 async function publishRunOfTask(deps: TransitionDeps, run: AgentRunRow): Promise<void> {

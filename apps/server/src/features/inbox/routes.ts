@@ -13,7 +13,9 @@ export function inboxRoutes(deps: Deps): RouteDef[] {
       access: access.user,
       handler: async (c) => {
         const userId = c.get('user').id;
-        const waiting = await readWaitingRuns(deps, { statuses: ['queued', 'waiting_for_quota'], userId }, () => null);
+        const waiting = await readWaitingRuns(deps, { statuses: ['queued', 'waiting_for_quota'], userId }, (id) =>
+          deps.scheduler.placeOf(id),
+        );
         return c.json({ items: await readInbox(deps, userId), waiting: waiting.sort(byPlaceInLine) } satisfies InboxResponse);
       },
     },

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerEvent, TaskStatus, WipLimitsDto, WipLimitsResponse } from '@bottega/protocol';
 import type { ProjectRow, TaskRow } from '../../db/schema';
 import { recordSignalTransition } from '../../engine/transitions/tasks';
-import { startRunTransition } from '../../engine/transitions/runs';
+import { enqueueRunTransition } from '../../engine/transitions/runs';
 import { createTestContext, type TestContext, type TestUser } from '../../testing/context';
 
 let ctx: TestContext;
@@ -146,7 +146,7 @@ describe("the engine's own moves", () => {
     await tasksIn('in_progress', 1);
     await tasksIn('in_review', 1);
     const [waiting] = await tasksIn('pending', 1);
-    await startRunTransition(ctx.deps, {
+    await enqueueRunTransition(ctx.deps, {
       taskId: waiting!.id,
       agentType: 'implementation',
       trigger: 'manual',
@@ -155,7 +155,8 @@ describe("the engine's own moves", () => {
       provider: 'anthropic',
       model: 'test-model',
       effort: null,
-      tokenHash: 'hash',
+      chained: false,
+      payload: {},
     });
     expect((await taskRow(waiting!.id)).status).toBe('in_progress');
     await recordSignalTransition(ctx.deps, { task_id: waiting!.id }, { signal: 'pr-complete' });

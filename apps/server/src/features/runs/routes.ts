@@ -1,12 +1,11 @@
-// Agent runs: start one by hand (the loop's one entry point does the rest),
-// resume an interrupted one, receive agents' signals, and read runs and
+// Agent runs: start one by hand (the loop's one entry point does the rest; it may
+// wait in the run queue), resume an interrupted one, cancel a queued or waiting
+// one, receive agents' signals, and read runs and
 // conversations — per task, or the live ones of a whole project for the board
 // and dashboard. Chat turns and transcripts are in features/chat.
 import { isLiveRunStatus, runStatuses, StartRunBody } from '@bottega/protocol';
 import type { Deps } from '../../deps';
-import { onRunComplete } from '../../engine/completion';
-import { resumeInterruptedRun } from '../../engine/recovery';
-import { startRun } from '../../engine/run-starter';
+import { cancelQueuedRun, resumeInterruptedRun, startRun } from '../../engine/run-starter';
 import { applySignal, SignalBody } from '../../engine/signals';
 import { readJson } from '../../http/validate';
 import { access, type RouteDef } from '../../http/routes';
@@ -14,7 +13,7 @@ import { presentConversation, presentRuns, presentRunWithUsage } from './present
 
 export function runRoutes(deps: Deps): RouteDef[] {
   const { db } = deps;
-  const onComplete = (runId: number) => onRunComplete(deps, runId);
+  const placeOf = (runId: number) => deps.scheduler.placeOf(runId);
   return [
     {
       method: 'POST',
@@ -29,9 +28,8 @@ export function runRoutes(deps: Deps): RouteDef[] {
           trigger: 'manual',
           actingUserId: c.get('user').id,
           ...(body.note !== undefined ? { note: body.note } : {}),
-          onComplete,
         });
-        return c.json({ run: await presentRunWithUsage(db, run) }, 201);
+        return c.json({ run: await presentRunWithUsage(db, run, placeOf) }, 201);
       },
     },
     {
@@ -39,7 +37,14 @@ export function runRoutes(deps: Deps): RouteDef[] {
       path: '/api/agent-runs/:runId/resume',
       access: access.run,
       handler: async (c) =>
-        c.json({ run: await presentRunWithUsage(db, await resumeInterruptedRun(deps, c.get('run'), c.get('user').id, onComplete)) }),
+        c.json({ run: await presentRunWithUsage(db, await resumeInterruptedRun(deps, c.get('run'), c.get('user').id), placeOf) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/agent-runs/:runId/cancel',
+      access: access.run,
+      handler: async (c) =>
+        c.json({ run: await presentRunWithUsage(db, await cancelQueuedRun(deps, c.get('run'), c.get('user').username), placeOf) }),
     },
     {
       method: 'POST',
@@ -58,7 +63,7 @@ export function runRoutes(deps: Deps): RouteDef[] {
       access: access.task,
       handler: async (c) => {
         const rows = await db.selectFrom('agent_runs').selectAll().where('task_id', '=', c.get('task').id).orderBy('id', 'desc').execute();
-        return c.json({ runs: await presentRuns(db, rows) });
+        return c.json({ runs: await presentRuns(db, rows, placeOf) });
       },
     },
     {
@@ -74,14 +79,14 @@ export function runRoutes(deps: Deps): RouteDef[] {
           .where('agent_runs.status', 'in', runStatuses.filter(isLiveRunStatus))
           .orderBy('agent_runs.id', 'desc')
           .execute();
-        return c.json({ runs: await presentRuns(db, rows) });
+        return c.json({ runs: await presentRuns(db, rows, placeOf) });
       },
     },
     {
       method: 'GET',
       path: '/api/agent-runs/:runId',
       access: access.run,
-      handler: async (c) => c.json({ run: await presentRunWithUsage(db, c.get('run')) }),
+      handler: async (c) => c.json({ run: await presentRunWithUsage(db, c.get('run'), placeOf) }),
     },
     {
       method: 'GET',

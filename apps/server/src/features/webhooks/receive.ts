@@ -16,7 +16,6 @@ import { AppError } from '../../errors';
 import { branchesAt } from '../../forge/git';
 import { githubRepoOf, runGh, type GitHubRepo } from '../../forge/github';
 import { ExecError } from '../../process/exec';
-import { onRunComplete } from '../../engine/completion';
 import { startRun } from '../../engine/run-starter';
 import { completeMergedTask } from '../../engine/merge';
 import { enforceCiRoundCap, syncPullRequestStage } from '../../engine/pr-stage';
@@ -121,7 +120,6 @@ async function startFeedbackRun(deps: Deps, scope: TaskScope, feedback: string, 
       actingUserId: task.owner_id as number,
       feedback,
       triggerUrl,
-      onComplete: (id) => onRunComplete(deps, id),
     });
     return { status: 'triggered', taskId: task.id, conversationId: run.conversation_id, runId: run.id };
   } catch (err) {
