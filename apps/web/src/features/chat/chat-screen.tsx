@@ -85,6 +85,7 @@ export function Component() {
     return <ErrorState error={conversation.error} retry={() => void conversation.refetch()} />;
   if (!conversation.data || foreign || conversationId === null) return <LoadingState label="Loading conversation…" />;
 
+  // A turn waiting for a slot counts as live (Stop cancels it) but nothing streams yet.
   const streaming = live.data?.streaming ?? false;
   const question = transcript.data ? (live.data?.question ?? pendingQuestionOf(transcript.data)) : (live.data?.question ?? null);
   const showQuestion = question && question.toolUseId !== answered ? question : null;
@@ -113,7 +114,7 @@ export function Component() {
       ) : (
         <TranscriptView
           transcript={transcript.data}
-          streaming={streaming}
+          streaming={streaming && !turnQueue}
           older={older}
           taskId={conversation.data.taskId}
           agentRun={conversation.data.kind === 'agent_run'}
@@ -129,7 +130,7 @@ export function Component() {
           error={answer.error}
         />
       )}
-      {turnQueue && !streaming && <TurnQueueNotice queue={turnQueue} />}
+      {turnQueue && <TurnQueueNotice queue={turnQueue} />}
       <Composer
         conversationId={conversationId}
         taskId={conversation.data.taskId}
