@@ -287,17 +287,23 @@ export function NextStep({
           </div>
         </Banner>
       );
-    case 'retry':
+    case 'retry': {
+      // A run the user cancelled while it waited ended `failed` too, but nothing went wrong.
+      const cancelled = next.reason?.startsWith('cancelled ') ?? false;
       return (
-        <Banner tone="attention" title={`The ${role(next.agentType)} run failed.`}>
-          {next.reason && <p className="mt-1 whitespace-pre-wrap">{next.reason}</p>}
+        <Banner
+          tone={cancelled ? 'action' : 'attention'}
+          title={cancelled ? `The ${role(next.agentType)} run was cancelled.` : `The ${role(next.agentType)} run failed.`}
+        >
+          {next.reason && <p className="mt-1 whitespace-pre-wrap">{cancelled ? `It was ${next.reason}.` : next.reason}</p>}
           <div className={row}>
             <Button variant="primary" icon={RotateCcw} busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
-              Retry {role(next.agentType)}
+              {cancelled ? `Run ${role(next.agentType)} again` : `Retry ${role(next.agentType)}`}
             </Button>
           </div>
         </Banner>
       );
+    }
     case 'pr-stopped':
       return (
         <Banner tone="attention" title="The pull request agent stopped without a pull request.">

@@ -78,7 +78,7 @@ describe('a waiting run on the task page', () => {
     expect(banner().querySelector('.animate-spin')).toBeNull();
   });
 
-  it('cancels the run: the button is disabled while the request is out, then the failed run replaces the wait', async () => {
+  it('cancels the run: the button is disabled while the request is out, then the cancelled run replaces the wait', async () => {
     let release: () => void = () => {};
     const cancelled = makeRun(2, 'implementation', 'failed', { failureReason: 'cancelled before it started' });
     const calls: string[] = [];
@@ -100,8 +100,9 @@ describe('a waiting run on the task page', () => {
     expect(pending.hasAttribute('disabled')).toBe(true);
     expect(pending.getAttribute('aria-busy')).toBe('true');
     act(() => release());
-    await waitFor(() => expect(banner().textContent).toContain('The implementation run failed.'));
-    expect(banner().textContent).toContain('cancelled before it started');
+    await waitFor(() => expect(banner().textContent).toContain('The implementation run was cancelled.'));
+    expect(banner().textContent).toContain('It was cancelled before it started.');
+    expect(within(banner()).getByRole('button', { name: 'Run implementation again' })).toBeTruthy();
   });
 
   it("shows the server's refusal to cancel", async () => {
