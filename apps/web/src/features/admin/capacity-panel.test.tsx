@@ -7,6 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import type { CapacityDto } from '@bottega/protocol';
+import { resumeTime } from '../../lib/queue-words';
 import { CAPACITY_REFRESH_MS, CapacityPanel, memoryText } from './capacity-panel';
 
 afterEach(() => {
@@ -138,9 +139,10 @@ describe('capacity panel', () => {
     expect(runs[1]!.textContent).toContain('Next to start');
     expect(runs[2]!.textContent).toContain('Queued · 2nd');
     expect(runs[2]!.textContent).toContain('a deleted user');
-    expect(runs[2]!.textContent).toContain('you already have as many agents running as you may');
+    expect(runs[2]!.textContent).toContain('waits: its user runs as many agents as the per-user limit allows');
+    expect(runs[1]!.textContent).toContain('waits: every slot of the server is taken');
     expect(runs[3]!.textContent).toContain('Waiting for quota');
-    expect(runs[3]!.textContent).toContain('Waiting for the usage limit to reset at');
+    expect(runs[3]!.textContent).toContain(`resumes at ${resumeTime('2030-01-01T15:04:00.000Z')}`);
   });
 
   it('says when BOTTEGA_MAX_RUNNING sets the limit, and warns while new runs wait for memory', async () => {

@@ -7,15 +7,30 @@ import { useState } from 'react';
 import { Clock, Hourglass, MemoryStick } from 'lucide-react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { AGENT_LABELS, RUN_LIMIT_MAX, type CapacityDto, type CapacityRunDto } from '@bottega/protocol';
+import { AGENT_LABELS, RUN_LIMIT_MAX, type CapacityDto, type CapacityRunDto, type QueueReason } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { queueMarker, queueSentence, resumeTime } from '../../lib/queue-words';
+import { queueMarker, resumeTime } from '../../lib/queue-words';
 import { paths } from '../../lib/routing';
 import { Badge, Button, ErrorState, Field, InlineError, LiveDot, LoadingState } from '../../ui';
 
 /** How often the open panel reads the picture again. */
 export const CAPACITY_REFRESH_MS = 4000;
+
+/** Why a run waits, as the administrator reads it (about someone's run, not their own). */
+const ADMIN_REASONS: Record<QueueReason, string> = {
+  global_limit: 'every slot of the server is taken',
+  user_limit: 'its user runs as many agents as the per-user limit allows',
+  quota: 'its provider’s usage limit resets',
+  memory: 'the server is short of memory',
+};
+
+/** The reason part of a waiting run's line in the Admin list. */
+export function adminWaitText(run: Pick<CapacityRunDto, 'status' | 'queue'>): string {
+  if (run.status === 'waiting_for_quota' || run.queue?.reason === 'quota')
+    return run.queue?.resumeAt ? `resumes at ${resumeTime(run.queue.resumeAt)}` : 'resumes when its usage limit resets';
+  return run.queue ? `waits: ${ADMIN_REASONS[run.queue.reason]}` : 'waits for a slot';
+}
 
 /** "512 MiB", "3.2 GiB". */
 export function memoryText(mb: number): string {
@@ -242,7 +257,7 @@ function RunRow({ run }: { run: CapacityRunDto }) {
         <p className="text-xs text-stone-500">
           {AGENT_LABELS[run.agentType]} · {who} · {waiting ? 'queued' : 'started'} at{' '}
           <time dateTime={run.since}>{resumeTime(run.since)}</time>
-          {waiting && ` · ${queueSentence(run.status, run.queue)}`}
+          {waiting && ` · ${adminWaitText(run)}`}
         </p>
       </div>
     </li>
