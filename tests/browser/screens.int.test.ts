@@ -9,7 +9,8 @@
 // a task whose pipeline ran to the pull request agent, and the pull-request
 // stage (a task whose CI failed then passed with two review threads, a task
 // blocked on CI with its log, the board's PR markers, the project's pull request
-// settings, seeded in the database the way the server records them). Each screen must pass
+// settings, seeded in the database the way the server records them), a task whose run is queued
+// (its place and Cancel) and Admin → Capacity. Each screen must pass
 // axe with no serious or critical violation and, on the phone, fit the screen's
 // width; each is saved as test-artifacts/screens/screen-<name>-<size>.png.
 import { join } from 'node:path';
@@ -503,7 +504,51 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
   expect(saved).toMatchObject({ updateStrategy: 'merge', maxCiRounds: 5, effectiveMaxCiRounds: 5 });
 });
 
+it('a queued run: its task page with Cancel, its board card and inbox row, and Admin → Capacity', async () => {
+  // A planner that asks a question holds one of the administrator's run slots; with one slot per user, the next run waits.
+  const hold = await newTask(`${ASKING} for the search page`, 'Hold a run slot while the other task waits.');
+  await expectStatus(api('POST', `/api/tasks/${hold.id}/agent-runs`, { agentType: 'planification' }), 201);
+  await waitFor('the holding planner to run', async () => ((await runsOf(hold)).some((r) => r.status === 'running') ? true : null), 60_000);
+  const before = (await api<{ capacity: { perUserLimit: number } }>('GET', '/api/admin/capacity')).body.capacity.perUserLimit;
+  await expectStatus(api('PUT', '/api/admin/capacity', { perUserLimit: 1 }), 200);
+  const waiting = await newTask('Search by tag', 'Filter the task list by tag.');
+  await expectStatus(api('POST', `/api/tasks/${waiting.id}/agent-runs`, { agentType: 'planification' }), 201);
+  expect((await runsOf(waiting)).map((r) => r.status)).toEqual(['queued']);
+
+  await screen('task-queued', async (p) => {
+    await p.goto(taskPath(waiting));
+    await nextStep(p).getByText('The planning agent is queued.').waitFor();
+    expect(await nextStep(p).getByTestId('queue-place').textContent()).toMatch(/^(Next to start|Queued · \d+ in line) — /);
+    await nextStep(p).getByRole('button', { name: 'Cancel run' }).waitFor();
+    expect(await nextStep(p).locator('.animate-spin').count()).toBe(0);
+  });
+  await screen('admin-capacity', async (p) => {
+    await p.goto('/admin');
+    const panel = p.getByTestId('capacity-panel');
+    await panel.getByRole('link', { name: 'Search by tag' }).waitFor();
+    expect(await panel.getByLabel('Agents at once per user').inputValue()).toBe('1');
+  });
+
+  const p = pages.desktop;
+  await p.goto(`/projects/${projectId}`);
+  expect(await p.getByRole('article', { name: 'Search by tag' }).getByTestId('queued-run').textContent()).toMatch(
+    /^(Next to start|Queued · \d+(st|nd|rd|th))$/,
+  );
+  await p.goto('/inbox');
+  await p
+    .getByRole('region', { name: /Waiting to start/ })
+    .getByRole('link', { name: 'Search by tag' })
+    .waitFor();
+
+  // Cancelled from its task page: the run ends failed ("cancelled before it started"), and the banner offers to plan again.
+  await p.goto(taskPath(waiting));
+  await nextStep(p).getByRole('button', { name: 'Cancel run' }).click();
+  await nextStep(p).getByText('The planning run was cancelled.').waitFor();
+  expect((await runsOf(waiting)).map((r) => r.status)).toEqual(['failed']);
+  await expectStatus(api('PUT', '/api/admin/capacity', { perUserLimit: before }), 200);
+});
+
 it('has no serious or critical accessibility violation, and nothing wider than a phone, on any screen', () => {
-  expect(visited).toHaveLength(29);
+  expect(visited).toHaveLength(31);
   expect(problems).toEqual([]);
 });
