@@ -539,6 +539,9 @@ it('a queued run: its task page with Cancel, its board card and inbox row, and A
     .getByRole('region', { name: /Waiting to start/ })
     .getByRole('link', { name: 'Search by tag' })
     .waitFor();
+  // The dashboard counts the agents at work, not the one waiting (the two planners hold their slots with a question).
+  await p.goto('/');
+  await p.getByRole('article', { name: 'Greeter' }).getByRole('img', { name: '2 agents working' }).waitFor();
 
   // Cancelled from its task page: the run ends failed ("cancelled before it started"), and the banner offers to plan again.
   await p.goto(taskPath(waiting));
