@@ -85,7 +85,7 @@ export function Component() {
     return <ErrorState error={conversation.error} retry={() => void conversation.refetch()} />;
   if (!conversation.data || foreign || conversationId === null) return <LoadingState label="Loading conversation…" />;
 
-  // A turn waiting for a slot counts as live (Stop cancels it) but nothing streams yet.
+  // A turn waiting for a slot counts as live (the header cancels it) but nothing streams yet.
   const streaming = live.data?.streaming ?? false;
   const question = transcript.data ? (live.data?.question ?? pendingQuestionOf(transcript.data)) : (live.data?.question ?? null);
   const showQuestion = question && question.toolUseId !== answered ? question : null;
@@ -97,6 +97,7 @@ export function Component() {
         task={task.data}
         taskHref={taskHref}
         streaming={streaming}
+        waiting={turnQueue !== null}
         onStop={() => stop.mutate()}
         stopping={stop.isPending}
         stopError={stop.error}
@@ -136,6 +137,7 @@ export function Component() {
         taskId={conversation.data.taskId}
         provider={conversation.data.provider}
         streaming={streaming}
+        placeholder={turnQueue ? 'Your message waits for a free agent slot… (you can type your next one)' : undefined}
         onSent={() => void qc.invalidateQueries({ queryKey: keys.conversationLive(conversationId), exact: true })}
       />
     </div>

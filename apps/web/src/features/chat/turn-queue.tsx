@@ -44,7 +44,7 @@ export function TurnQueueNotice({ queue }: { queue: RunQueueDto }) {
       <p>
         <span className="font-medium">{turnQueueText(queue)}</span>
         <span className="block text-xs text-stone-600">
-          Your message is sent; the agent answers as soon as it gets a slot ({queueReasonLabels[queue.reason]}). Stop cancels it.
+          Your message is sent; the agent answers as soon as it gets a slot ({queueReasonLabels[queue.reason]}).
         </span>
       </p>
     </div>
