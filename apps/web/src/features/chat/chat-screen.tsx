@@ -10,13 +10,13 @@ import { keys } from '../../lib/keys';
 import { useTaskSubscriptions } from '../../lib/live';
 import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
 import { EmptyState, ErrorState, LoadingState } from '../../ui';
-import { useConversation, useConversationLive, useOlderPages, useTask, useTranscript } from './chat-data';
+import { useConversation, useConversationLive, useConversationRun, useOlderPages, useTask, useTranscript } from './chat-data';
 import { ChatHeader } from './chat-header';
 import { Composer } from './composer';
 import { QuestionWizard } from './question-wizard';
 import { pendingQuestionOf } from './rows';
 import { TranscriptView } from './transcript-view';
-import { TurnQueueNotice, useTurnQueue } from './turn-queue';
+import { RunWaitNotice, TurnQueueNotice, useTurnQueue } from './turn-queue';
 
 /** Sizes the screen to the viewport below wherever it starts, so only the transcript scrolls. */
 function useFillViewport() {
@@ -50,6 +50,7 @@ export function Component() {
   const older = useOlderPages(conversationId);
   const { ref, height } = useFillViewport();
   const turnQueue = useTurnQueue(conversationId ?? 0);
+  const run = useConversationRun(taskId, conversationId, conversation.data?.kind === 'agent_run');
 
   const boardHref = projectId === null ? paths.dashboard() : paths.board(projectId);
   const taskHref = projectId !== null && taskId !== null ? paths.task(projectId, taskId) : boardHref;
@@ -132,6 +133,7 @@ export function Component() {
         />
       )}
       {turnQueue && <TurnQueueNotice queue={turnQueue} />}
+      {run && <RunWaitNotice run={run} taskHref={taskHref} />}
       <Composer
         conversationId={conversationId}
         taskId={conversation.data.taskId}

@@ -1,12 +1,16 @@
 // A chat turn waiting for a run slot: `turn.queued` with a place shows "Waiting for a free agent
 // slot — n in line" for that conversation only, the place moves with the next event, and
-// `streaming.started` (or a `turn.queued` without a queue) ends the wait.
+// `streaming.started` (or a `turn.queued` without a queue) ends the wait. An agent run's
+// conversation whose run waits says why and until when, and nothing once it runs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import type { ServerEvent } from '@bottega/protocol';
+import { MemoryRouter } from 'react-router';
+import type { AgentRunDto, ServerEvent } from '@bottega/protocol';
 import { applyServerEvent } from '../../lib/live';
-import { turnQueueText, TurnQueueNotice, useTurnQueue } from './turn-queue';
+import { resumeTime } from '../../lib/queue-words';
+import { RunWaitNotice, turnQueueText, TurnQueueNotice, useTurnQueue } from './turn-queue';
+import { makeRun } from '../task/task-fixtures';
 
 afterEach(cleanup);
 
@@ -52,5 +56,27 @@ describe('a chat turn waiting for a slot', () => {
   it('words the place', () => {
     expect(turnQueueText({ position: 4, reason: 'global_limit', resumeAt: null })).toBe('Waiting for a free agent slot — 4 in line');
     expect(turnQueueText({ position: null, reason: 'memory', resumeAt: null })).toBe('Waiting for a free agent slot');
+  });
+});
+
+describe("an agent run's conversation whose run waits", () => {
+  const show = (run: AgentRunDto) =>
+    render(
+      <MemoryRouter>
+        <RunWaitNotice run={run} taskHref="/projects/3/tasks/7" />
+      </MemoryRouter>,
+    );
+
+  it('says when a run waiting for its quota goes on, and where to cancel it', () => {
+    const resumeAt = '2030-01-01T15:04:00.000Z';
+    show(makeRun(2, 'review', 'waiting_for_quota', { queue: { position: null, reason: 'quota', resumeAt } }));
+    const notice = screen.getByRole('status');
+    expect(notice.textContent).toContain(`Waiting for the usage limit to reset at ${resumeTime(resumeAt)} — it goes on by itself`);
+    expect(screen.getByRole('link', { name: 'Cancel it from its task' }).getAttribute('href')).toBe('/projects/3/tasks/7');
+  });
+
+  it('says nothing once the run runs', () => {
+    show(makeRun(2, 'review', 'running'));
+    expect(screen.queryByRole('status')).toBeNull();
   });
 });
