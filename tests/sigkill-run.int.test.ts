@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protocol';
 import { directive, startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
 import { initRepo } from '../apps/server/src/testing/git';
 import { processesMatching } from '../apps/server/src/testing/processes';
@@ -84,7 +84,7 @@ it('marks the run interrupted, kills its orphans, and resumes it in the same ses
     let runs: AgentRunDto[] = [];
     for (let i = 0; i < 600; i++) {
       runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${task.id}/agent-runs`)).runs.reverse();
-      if (runs.length === 2 && runs.every((r) => r.status !== 'running')) break;
+      if (runs.length === 2 && runs.every((r) => !isLiveRunStatus(r.status))) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(runs.map((r) => [r.agentType, r.status])).toEqual([

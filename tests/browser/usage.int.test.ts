@@ -4,7 +4,7 @@
 // project's total; a chat gets its automatic title, and the user renames it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { AgentRunDto, ConversationDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type ConversationDto, type TaskDto } from '@bottega/protocol';
 import { createRoleBrain, directive } from '@bottega/testkit';
 import { type ApiClient, arrangeTask, type BrowserWorld, expectStatus, setUpAdmin, startBrowserWorld, waitFor } from './world';
 
@@ -33,7 +33,7 @@ it('shows a finished run’s tokens on the task page and the project total on th
     async () => {
       const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${task.id}/agent-runs`)).body.runs;
       const r = runs.find((x) => x.id === run.id);
-      return r && r.status !== 'running' && r.status !== 'pending' ? r : null;
+      return r && !isLiveRunStatus(r.status) ? r : null;
     },
     60_000,
   );

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protocol';
 import { taskRequest, type FakeGitHub } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
@@ -91,7 +91,7 @@ it('a YOLO task plans, implements, tests and opens its PR in one run and one con
   for (let i = 0; i < 1200; i++) {
     await w.ctx.deps.background.drain();
     runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${yolo.id}/agent-runs`)).runs;
-    if (!runs.some((r) => r.status === 'running')) break;
+    if (!runs.some((r) => isLiveRunStatus(r.status))) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   expect(runs.map((r) => [r.agentType, r.status])).toEqual([['yolo', 'completed']]);

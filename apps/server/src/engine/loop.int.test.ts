@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protocol';
 import { directive } from '@bottega/testkit';
 import { buildServer } from '../testing/build';
 import { EventRecorder, startChatWorld, type ChatWorld } from '../testing/chat-world';
@@ -53,7 +53,7 @@ async function idle(taskIds = [w.task.id]): Promise<void> {
   for (let i = 0; i < 600; i++) {
     await w.ctx.deps.background.drain();
     const all = (await Promise.all(taskIds.map((id) => runs(id)))).flat();
-    if (!all.some((r) => r.status === 'running' || r.status === 'pending')) return;
+    if (!all.some((r) => isLiveRunStatus(r.status))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the loop did not settle');
@@ -275,7 +275,10 @@ describe('the loop', () => {
       ['implementation', 'failed', 'stopped by the user'],
     ]);
     // The stream told open pages the run's final state, and the run's token signals no more.
-    const final = await rec.waitFor((e) => e.type === 'agent-run.updated' && e.run.id === started.id && e.run.status !== 'running', 5_000);
+    const final = await rec.waitFor(
+      (e) => e.type === 'agent-run.updated' && e.run.id === started.id && !isLiveRunStatus(e.run.status),
+      5_000,
+    );
     expect(final.type === 'agent-run.updated' && [final.run.status, final.run.failureReason]).toEqual(['failed', 'stopped by the user']);
     expect(await signalWith(await readFile(join(w.task.worktreePath ?? '', 'token.txt'), 'utf8'))).toBe(401);
     rec.close();
@@ -321,7 +324,10 @@ describe('the loop', () => {
     expect(token).toMatch(/^brt_/);
     w.fake.failNext(400, { count: 10 });
     await idle();
-    const final = await rec.waitFor((e) => e.type === 'agent-run.updated' && e.run.id === started.id && e.run.status !== 'running', 5_000);
+    const final = await rec.waitFor(
+      (e) => e.type === 'agent-run.updated' && e.run.id === started.id && !isLiveRunStatus(e.run.status),
+      5_000,
+    );
     expect(final.type === 'agent-run.updated' && final.run.status).toBe('failed');
     expect((await runs()).map((r) => [r.agentType, r.status])).toEqual([['implementation', 'failed']]);
     expect(await signalWith(token)).toBe(401);

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AgentRunDto, PullRequestStageResponse, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type PullRequestStageResponse, type TaskDto } from '@bottega/protocol';
 import { directive, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
@@ -92,7 +92,7 @@ it('records CI rounds while the PR run works, and stops it at the cap with the t
     await w.ctx.deps.background.drain();
     const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${w.task.id}/agent-runs`)).runs;
     const pr = runs.find((r) => r.id === runId);
-    return pr && pr.status !== 'running' ? pr : null;
+    return pr && !isLiveRunStatus(pr.status) ? pr : null;
   });
   expect(run).toMatchObject({ status: 'failed', failureReason: 'stopped at the CI-round limit (2 failed rounds, the limit is 1)' });
   const stage = (await api<PullRequestStageResponse>('GET', `/api/tasks/${w.task.id}/pull-request`)).pullRequest;

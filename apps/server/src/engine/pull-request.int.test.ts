@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protocol';
 import { directive, gitRemoteUrl, startFakeGitHub, type FakeGitHub } from '@bottega/testkit';
 import { runGit } from '../forge/git';
 import { buildServer } from '../testing/build';
@@ -52,7 +52,7 @@ async function idle(): Promise<AgentRunDto[]> {
     const runs = (
       (await (await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner })).json()) as { runs: AgentRunDto[] }
     ).runs;
-    if (!runs.some((r) => r.status === 'running')) return runs.reverse();
+    if (!runs.some((r) => isLiveRunStatus(r.status))) return runs.reverse();
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the loop did not settle');

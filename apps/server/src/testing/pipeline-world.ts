@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protocol';
 import { createRoleBrain, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
 import type { Config } from '../config';
 import { runGit } from '../forge/git';
@@ -132,7 +132,7 @@ export async function startPipelineWorld(opts: PipelineWorldOptions = {}): Promi
       for (let i = 0; i < 2400; i++) {
         await w.ctx.deps.background.drain();
         const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${w.task.id}/agent-runs`)).runs;
-        if (!runs.some((r) => r.status === 'running' || r.status === 'pending')) return runs.reverse();
+        if (!runs.some((r) => isLiveRunStatus(r.status))) return runs.reverse();
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error('the pipeline did not settle');

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protocol';
 import { onboard } from '../../app/cli/onboard';
 import { newSessionToken } from '../auth/authenticate';
 import { startServer, type RunningServer } from '../../app/server';
@@ -35,7 +35,7 @@ it('runs the sample task from plan to the PR stage on the simulated model', asyn
     for (let i = 0; i < 1200; i++) {
       await ctx.deps.background.drain();
       const runs = (await api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${taskId}/agent-runs`)).runs;
-      if (!runs.some((r) => r.status === 'running')) return runs.reverse();
+      if (!runs.some((r) => isLiveRunStatus(r.status))) return runs.reverse();
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the demo did not settle');

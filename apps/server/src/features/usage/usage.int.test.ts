@@ -7,7 +7,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentRunDto, ProjectUsageDto, TaskUsageDto, UnifiedMessage, UsageTotalsDto } from '@bottega/protocol';
+import {
+  isLiveRunStatus,
+  type AgentRunDto,
+  type ProjectUsageDto,
+  type TaskUsageDto,
+  type UnifiedMessage,
+  type UsageTotalsDto,
+} from '@bottega/protocol';
 import { directive } from '@bottega/testkit';
 import { buildServer } from '../../testing/build';
 import { startChatWorld, type ChatWorld } from '../../testing/chat-world';
@@ -34,7 +41,7 @@ async function runs(): Promise<AgentRunDto[]> {
 async function idle(): Promise<void> {
   for (let i = 0; i < 1200; i++) {
     await w.ctx.deps.background.drain();
-    if (!(await runs()).some((r) => r.status === 'running' || r.status === 'pending')) return;
+    if (!(await runs()).some((r) => isLiveRunStatus(r.status))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the pipeline did not settle');

@@ -5,7 +5,7 @@
 // task back in review. Everything that must be ignored or rejected is, and
 // starts nothing.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentRunDto, TaskDto } from '@bottega/protocol';
+import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protocol';
 import { createRoleBrain, fileBlock, gitRemoteUrl, startFakeGitHub, taskRequest, type FakeGitHub } from '@bottega/testkit';
 import { sign } from '@octokit/webhooks-methods';
 import { runGit } from '../../forge/git';
@@ -87,7 +87,7 @@ async function settle(): Promise<AgentRunDto[]> {
   for (let i = 0; i < 2400; i++) {
     await w.ctx.deps.background.drain();
     const list = await runs();
-    if (!list.some((r) => r.status === 'running' || r.status === 'pending')) return list;
+    if (!list.some((r) => isLiveRunStatus(r.status))) return list;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the run did not settle');
