@@ -167,7 +167,11 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
           className="mt-3 flex items-start justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
           data-testid="busy-notice"
         >
-          <p>An agent is already running on this task. Wait for it to finish (or stop it from its conversation) before starting another.</p>
+          <p>
+            {progress.next.kind === 'waiting'
+              ? 'This task already has a run waiting to go on. Cancel it above before starting another.'
+              : 'An agent is already running on this task. Wait for it to finish (or stop it from its conversation) before starting another.'}
+          </p>
           <IconButton icon={X} label="Dismiss notice" onClick={dismiss} className="-my-1" />
         </div>
       )}

@@ -137,4 +137,20 @@ describe('a waiting run on the task page', () => {
     await waitFor(() => expect(banner().textContent).toContain('The implementation agent is working.'));
     expect(screen.queryByTestId('queue-place')).toBeNull();
   });
+
+  it('says a run already waits when the server refuses another run on the task', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ error: { code: 'RUN_IN_PROGRESS', message: 'a run is already live on this task' } }), {
+            status: 409,
+            headers: { 'content-type': 'application/json' },
+          }),
+      ),
+    );
+    renderLive(planned, [plan, makeRun(2, 'implementation', 'queued', { queue: place(2) })]);
+    fireEvent.click(screen.getByRole('button', { name: 'Review: Run' }));
+    expect((await screen.findByTestId('busy-notice')).textContent).toContain('This task already has a run waiting to go on.');
+  });
 });
