@@ -10,7 +10,7 @@
 // stage (a task whose CI failed then passed with two review threads, a task
 // blocked on CI with its log, the board's PR markers, the project's pull request
 // settings, seeded in the database the way the server records them), a task whose run is queued
-// (its place and Cancel), a chat message waiting for a slot, and Admin → Capacity. Each screen must pass
+// (its place and Cancel), the inbox's runs waiting to start, a chat message waiting for a slot, and Admin → Capacity. Each screen must pass
 // axe with no serious or critical violation and, on the phone, fit the screen's
 // width; each is saved as test-artifacts/screens/screen-<name>-<size>.png.
 import { join } from 'node:path';
@@ -535,11 +535,13 @@ it('a queued run: its task page with Cancel, its board card and inbox row, a cha
   expect(await p.getByRole('article', { name: 'Search by tag' }).getByTestId('queued-run').textContent()).toMatch(
     /^(Next to start|Queued · \d+(st|nd|rd|th))$/,
   );
-  await p.goto('/inbox');
-  await p
-    .getByRole('region', { name: /Waiting to start/ })
-    .getByRole('link', { name: 'Search by tag' })
-    .waitFor();
+  await screen('inbox-waiting', async (q) => {
+    await q.goto('/inbox');
+    await q
+      .getByRole('region', { name: /Waiting to start/ })
+      .getByRole('button', { name: 'Cancel the planning run of Search by tag' })
+      .waitFor();
+  });
   // The dashboard counts the agents at work, not the one waiting (the two planners hold their slots with a question).
   await p.goto('/');
   await p.getByRole('article', { name: 'Greeter' }).getByRole('img', { name: '2 agents working' }).waitFor();
@@ -574,6 +576,6 @@ it('a queued run: its task page with Cancel, its board card and inbox row, a cha
 });
 
 it('has no serious or critical accessibility violation, and nothing wider than a phone, on any screen', () => {
-  expect(visited).toHaveLength(32);
+  expect(visited).toHaveLength(33);
   expect(problems).toEqual([]);
 });
