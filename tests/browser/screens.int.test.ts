@@ -9,7 +9,8 @@
 // a task whose pipeline ran to the pull request agent, and the pull-request
 // stage (a task whose CI failed then passed with two review threads, a task
 // blocked on CI with its log, the board's PR markers, the project's pull request
-// settings, seeded in the database the way the server records them). Each screen must pass
+// settings, seeded in the database the way the server records them), a task whose run is queued
+// (its place and Cancel), the inbox's runs waiting to start, a chat message waiting for a slot, and Admin → Capacity. Each screen must pass
 // axe with no serious or critical violation and, on the phone, fit the screen's
 // width; each is saved as test-artifacts/screens/screen-<name>-<size>.png.
 import { join } from 'node:path';
@@ -60,6 +61,7 @@ let projectId: number;
 let planned: TaskDto;
 let questioned: TaskDto;
 let reviewing: TaskDto;
+let chatted: ConversationDto;
 
 const taskPath = (t: TaskDto) => `/projects/${projectId}/tasks/${t.id}`;
 const nextStep = (p: Page) => p.getByRole('region', { name: 'What next' });
@@ -258,7 +260,7 @@ it('the overlays: the search palette with results, the keyboard shortcuts, the a
 });
 
 it('a chat conversation', async () => {
-  const conversation = (
+  const conversation = (chatted = (
     await expectStatus(
       api<{ conversation: ConversationDto }>('POST', `/api/tasks/${reviewing.id}/conversations`, {
         provider: 'anthropic',
@@ -267,7 +269,7 @@ it('a chat conversation', async () => {
       }),
       201,
     )
-  ).conversation;
+  ).conversation);
   await screen('chat', async (p) => {
     await p.goto(`${taskPath(reviewing)}/chat/${conversation.id}`);
     await p.getByTestId('transcript').getByText('a friendlier first paragraph would help').first().waitFor({ timeout: 60_000 });
@@ -503,7 +505,77 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
   expect(saved).toMatchObject({ updateStrategy: 'merge', maxCiRounds: 5, effectiveMaxCiRounds: 5 });
 });
 
+it('a queued run: its task page with Cancel, its board card and inbox row, a chat message waiting, and Admin → Capacity', async () => {
+  // A planner that asks a question holds one of the administrator's run slots; with one slot per user, the next run waits.
+  const hold = await newTask(`${ASKING} for the search page`, 'Hold a run slot while the other task waits.');
+  await expectStatus(api('POST', `/api/tasks/${hold.id}/agent-runs`, { agentType: 'planification' }), 201);
+  await waitFor('the holding planner to run', async () => ((await runsOf(hold)).some((r) => r.status === 'running') ? true : null), 60_000);
+  const before = (await api<{ capacity: { perUserLimit: number } }>('GET', '/api/admin/capacity')).body.capacity.perUserLimit;
+  await expectStatus(api('PUT', '/api/admin/capacity', { perUserLimit: 1 }), 200);
+  const waiting = await newTask('Search by tag', 'Filter the task list by tag.');
+  await expectStatus(api('POST', `/api/tasks/${waiting.id}/agent-runs`, { agentType: 'planification' }), 201);
+  expect((await runsOf(waiting)).map((r) => r.status)).toEqual(['queued']);
+
+  await screen('task-queued', async (p) => {
+    await p.goto(taskPath(waiting));
+    await nextStep(p).getByText('The planning agent is queued.').waitFor();
+    expect(await nextStep(p).getByTestId('queue-place').textContent()).toMatch(/^(Next to start|Queued · \d+ in line) — /);
+    await nextStep(p).getByRole('button', { name: 'Cancel run' }).waitFor();
+    expect(await nextStep(p).locator('.animate-spin').count()).toBe(0);
+  });
+  await screen('admin-capacity', async (p) => {
+    await p.goto('/admin');
+    const panel = p.getByTestId('capacity-panel');
+    await panel.getByRole('link', { name: 'Search by tag' }).waitFor();
+    expect(await panel.getByLabel('Agents at once per user').inputValue()).toBe('1');
+  });
+
+  const p = pages.desktop;
+  await p.goto(`/projects/${projectId}`);
+  expect(await p.getByRole('article', { name: 'Search by tag' }).getByTestId('queued-run').textContent()).toMatch(
+    /^(Next to start|Queued · \d+(st|nd|rd|th))$/,
+  );
+  await screen('inbox-waiting', async (q) => {
+    await q.goto('/inbox');
+    await q
+      .getByRole('region', { name: /Waiting to start/ })
+      .getByRole('button', { name: 'Cancel the planning run of Search by tag' })
+      .waitFor();
+  });
+  // The dashboard counts the agents at work, not the one waiting (the two planners hold their slots with a question).
+  await p.goto('/');
+  await p.getByRole('article', { name: 'Greeter' }).getByRole('img', { name: '2 agents working' }).waitFor();
+
+  // A follow-up in a chat waits for a slot too: the chat says so, and Cancel message takes it back.
+  const chatPath = `${taskPath(reviewing)}/chat/${chatted.id}`;
+  const cancelMessage = async (q: Page) => {
+    await q.getByRole('button', { name: 'Cancel message' }).click();
+    await q.getByTestId('idle').waitFor();
+    expect(await q.getByTestId('turn-queue').count()).toBe(0);
+  };
+  await screen('chat-waiting', async (q, size) => {
+    if (size === 'phone') await cancelMessage(pages.desktop);
+    await q.goto(chatPath);
+    await q.getByTestId('idle').waitFor();
+    await q.getByLabel('Message').fill('And what does it say about the licence?');
+    await q.getByRole('button', { name: 'Send' }).click();
+    await q
+      .getByTestId('turn-queue')
+      .getByText(/^Waiting for a free agent slot/)
+      .waitFor();
+    await q.getByTestId('waiting').getByText('Waiting for a slot').waitFor();
+  });
+  await cancelMessage(pages.phone);
+
+  // Cancelled from its task page: the run ends failed ("cancelled before it started"), and the banner offers to plan again.
+  await p.goto(taskPath(waiting));
+  await nextStep(p).getByRole('button', { name: 'Cancel run' }).click();
+  await nextStep(p).getByText('The planning run was cancelled.').waitFor();
+  expect((await runsOf(waiting)).map((r) => r.status)).toEqual(['failed']);
+  await expectStatus(api('PUT', '/api/admin/capacity', { perUserLimit: before }), 200);
+});
+
 it('has no serious or critical accessibility violation, and nothing wider than a phone, on any screen', () => {
-  expect(visited).toHaveLength(29);
+  expect(visited).toHaveLength(33);
   expect(problems).toEqual([]);
 });

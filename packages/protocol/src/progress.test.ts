@@ -52,6 +52,29 @@ const rows: Row[] = [
     next: { kind: 'running', agentType: 'planification' },
   },
   {
+    name: 'a queued implementation run waits for a run slot, with its place',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: () => [
+      ...plan(),
+      { ...run('implementation', 'queued'), id: 900, queue: { position: 3, reason: 'global_limit', resumeAt: null } },
+    ],
+    stage: 'implement',
+    next: {
+      kind: 'waiting',
+      runId: 900,
+      agentType: 'implementation',
+      status: 'queued',
+      queue: { position: 3, reason: 'global_limit', resumeAt: null },
+    },
+  },
+  {
+    name: 'a review waiting for its quota sits on the review stage',
+    task: { status: 'in_progress', planificationComplete: true },
+    runs: () => [...plan(), run('implementation'), { ...run('review', 'waiting_for_quota'), id: 901 }],
+    stage: 'review',
+    next: { kind: 'waiting', runId: 901, agentType: 'review', status: 'waiting_for_quota', queue: null },
+  },
+  {
     name: 'planning ended without a plan: plan again',
     task: { status: 'in_progress' },
     runs: plan,
@@ -256,6 +279,15 @@ describe('taskProgress', () => {
     expect(running.stages.find((s) => s.stage === 'approve')?.state).toBe('done');
     const merged = taskProgress({ ...fresh, status: 'completed', prUrl: PR }, [...loop(), run('refinement'), run('pr')]);
     expect(merged.stages.every((s) => s.state === 'done')).toBe(true);
+  });
+
+  it("shows a waiting run's stage as current, not running: nothing runs yet", () => {
+    const queued = taskProgress({ ...fresh, status: 'in_progress', planificationComplete: true }, [
+      ...plan(),
+      run('implementation', 'queued'),
+    ]);
+    expect(queued.stages.find((s) => s.stage === 'implement')?.state).toBe('current');
+    expect(queued.stages.some((s) => s.state === 'running')).toBe(false);
   });
 
   describe('a question waiting for the user', () => {

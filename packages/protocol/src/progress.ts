@@ -4,7 +4,8 @@
 // what the task page shows: the pipeline strip, its live stage, and the one
 // primary action (or the banner of an end state). Shared by the server and
 // the web app so that no screen re-derives what the flags mean.
-import type { AgentType, PrCiState, RunStatus } from './domain';
+import type { RunQueueDto } from './capacity';
+import { isWaitingRunStatus, type AgentType, type PrCiState, type RunStatus } from './domain';
 import type { TaskDto } from './presenters';
 
 export type PipelineStage = 'plan' | 'approve' | 'implement' | 'review' | 'refine' | 'pr' | 'ci' | 'merge' | 'yolo';
@@ -24,6 +25,11 @@ export type StageState = 'done' | 'current' | 'running' | 'attention' | 'skipped
 export type NextAction =
   /** An agent runs; nothing to do but watch (or stop it from its conversation). */
   | { kind: 'running'; agentType: AgentType }
+  /**
+   * A run waits for a run slot (`queued`) or for its provider's usage limit to reset
+   * (`waiting_for_quota`): it starts or goes on by itself; the user may cancel it.
+   */
+  | { kind: 'waiting'; runId: number; agentType: AgentType; status: 'queued' | 'waiting_for_quota'; queue: RunQueueDto | null }
   /**
    * An agent asked a question and waits for the user's answer in `conversationId`;
    * `agentType` is its run's role, null for a manual chat of the task.
@@ -91,6 +97,8 @@ export interface ProgressRun {
   failureReason?: string | null;
   /** The run's conversation, to tell which run a waiting question belongs to. */
   conversationId?: number | null;
+  /** Where a queued or waiting run stands. */
+  queue?: RunQueueDto | null;
 }
 
 const STAGE_OF_ROLE: Record<AgentType, PipelineStage> = {
@@ -135,7 +143,18 @@ function locate(task: ProgressTask, runs: readonly ProgressRun[]): Located {
     if (task.prClosed) return { stage: 'merge', next: { kind: 'pr-closed', prUrl: task.prUrl }, live: false };
     return { stage: 'merge', next: task.prUrl ? { kind: 'merged', prUrl: task.prUrl } : { kind: 'completed' }, live: false };
   }
+  const waiting = newest(runs, (r) => isWaitingRunStatus(r.status));
   const live = newest(runs, (r) => r.status === 'running' || r.status === 'pending');
+  // A run that waits holds its task like a running one, but nothing runs: the stage waits (no "running" state).
+  if (waiting && (!live || waiting.id > live.id)) {
+    const stage = waiting.agentType === 'pr' ? prStage() : STAGE_OF_ROLE[waiting.agentType];
+    const status = waiting.status === 'waiting_for_quota' ? 'waiting_for_quota' : 'queued';
+    return {
+      stage,
+      next: { kind: 'waiting', runId: waiting.id, agentType: waiting.agentType, status, queue: waiting.queue ?? null },
+      live: false,
+    };
+  }
   if (live) {
     const stage = live.agentType === 'pr' ? prStage() : STAGE_OF_ROLE[live.agentType];
     return { stage, next: { kind: 'running', agentType: live.agentType }, live: true };

@@ -33,6 +33,8 @@ export const keys = {
   taskCommands: (taskId: number) => ['task', taskId, 'commands'] as const,
   conversation: (id: number) => ['conversation', id] as const,
   conversationLive: (id: number) => ['conversation', id, 'live'] as const,
+  /** A chat turn waiting for a run slot: its place (RunQueueDto), null once it got one (turn.queued events only). */
+  conversationQueue: (id: number) => ['conversation', id, 'queue'] as const,
   /** ChatTranscript (see features/chat/transcript.ts). */
   messages: (conversationId: number) => ['conversation', conversationId, 'messages'] as const,
   providers: ['providers'] as const,
@@ -45,6 +47,8 @@ export const keys = {
   adminSettings: ['admin', 'settings'] as const,
   webhookHealth: ['webhooks', 'health'] as const,
   adminSandbox: ['admin', 'sandbox'] as const,
+  /** Admin → Capacity (GET /api/admin/capacity): the CapacityDto. */
+  adminCapacity: ['admin', 'capacity'] as const,
   allowedHosts: (projectId: number) => ['project', projectId, 'allowed-hosts'] as const,
   prSettings: (projectId: number) => ['project', projectId, 'pr-settings'] as const,
   wipLimits: (projectId: number) => ['project', projectId, 'wip-limits'] as const,

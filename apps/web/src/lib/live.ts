@@ -5,7 +5,7 @@
 // events sent while offline are gone.
 import { useEffect, useSyncExternalStore } from 'react';
 import type { QueryClient } from '@tanstack/react-query';
-import type { AgentRunDto, ConversationDto, ConversationLiveDto, ServerEvent, TaskDto } from '@bottega/protocol';
+import type { AgentRunDto, ConversationDto, ConversationLiveDto, RunQueueDto, ServerEvent, TaskDto } from '@bottega/protocol';
 import { keys } from './keys';
 import { liveSocket, type ConnectionState, type LiveSocket, type Subscribed } from './ws';
 
@@ -47,6 +47,16 @@ export function upsertById<T extends { id: number }>(list: T[] | undefined, item
   return copy;
 }
 
+/** Runs with their new place in line (`runs.queue`); the list itself when none of them moved. */
+export function withQueuePlaces(runs: AgentRunDto[] | undefined, queue: Record<number, RunQueueDto>): AgentRunDto[] | undefined {
+  const placeOf = (r: AgentRunDto): RunQueueDto | undefined => (r.status === 'queued' ? queue[r.id] : undefined);
+  if (!runs || !runs.some((r) => placeOf(r))) return runs;
+  return runs.map((r) => {
+    const place = placeOf(r);
+    return place ? { ...r, queue: place } : r;
+  });
+}
+
 /** A conversation's `questionWaiting`, in the task's list (the task page's banner) and in its own cache. */
 function setQuestionWaiting(qc: QueryClient, taskId: number, conversationId: number, questionWaiting: boolean) {
   const set = (c: ConversationDto) => (c.id === conversationId && c.questionWaiting !== questionWaiting ? { ...c, questionWaiting } : c);
@@ -68,6 +78,12 @@ onServerEvent((qc, event) => {
       break;
     case 'agent-run.updated':
       qc.setQueryData<AgentRunDto[]>(keys.taskRuns(event.taskId), (runs) => upsertById(runs, event.run));
+      break;
+    case 'runs.queue':
+      // Every cached run list of a task may hold one of the runs that moved in line.
+      qc.setQueriesData<AgentRunDto[]>({ predicate: (q) => q.queryKey[0] === 'task' && q.queryKey[2] === 'runs' }, (runs) =>
+        withQueuePlaces(runs, event.queue),
+      );
       break;
     case 'conversation.added':
       qc.setQueryData<ConversationDto[]>(keys.taskConversations(event.taskId), (list) => upsertById(list, event.conversation));

@@ -1,5 +1,6 @@
 // Admin → Instance settings: the GitHub handle whose @mention in a pull-request
-// comment summons the PR agent, the agent sandbox (docs/behaviour/sandbox.md#modes), and how to set up
+// comment summons the PR agent, the agent sandbox (docs/behaviour/sandbox.md#modes), the server's
+// capacity (limits, memory, who runs and waits: docs/behaviour/capacity.md), and how to set up
 // the repository webhook that delivers those comments (docs/behaviour/webhook.md#setup).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -7,6 +8,7 @@ import type { InstanceSettingsResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { Button, ErrorState, Field, InlineError, LoadingState } from '../../ui';
+import { CapacityPanel } from './capacity-panel';
 import { SandboxPanel } from './sandbox-panel';
 
 const EVENT_LABELS: Record<string, string> = {
@@ -26,6 +28,7 @@ export function InstancePanel() {
     <div className="flex flex-col gap-6">
       <InstanceForm initial={settings.data} />
       <SandboxPanel />
+      <CapacityPanel />
       <WebhookSetup />
     </div>
   );

@@ -3,13 +3,13 @@
 // makes cards move by themselves — a task created, updated or deleted
 // anywhere lands at the top of its new column in every cached page set — and
 // keeps what they show current: the column counts (the project's per-status
-// counts), a question waiting, the plan gate passed, the usage after a run.
+// counts), a question waiting, the plan gate passed, the usage after a run, a queued run's place.
 import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
 import type { AgentRunDto, ProjectDto, TaskBoardFactsDto, TaskDto, TaskStatus } from '@bottega/protocol';
 import { isLiveRunStatus, taskStatuses } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { onServerEvent } from '../../lib/live';
+import { onServerEvent, withQueuePlaces } from '../../lib/live';
 import { patchFacts, shiftCounts, withBoardFacts } from './card-facts';
 import {
   applyRunUpdate,
@@ -123,6 +123,9 @@ onServerEvent((qc, event) => {
         void qc.invalidateQueries({ queryKey: keys.taskColumn(event.projectId, known.status), exact: true });
       break;
     }
+    case 'runs.queue':
+      qc.setQueryData<AgentRunDto[]>(keys.activeRuns(event.projectId), (runs) => withQueuePlaces(runs, event.queue));
+      break;
     default:
       break;
   }

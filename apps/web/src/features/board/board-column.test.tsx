@@ -287,6 +287,49 @@ describe('BoardColumn', () => {
     expect(qc.getQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT))).toEqual([]);
   });
 
+  it('shows a queued run as a calm place in line and a run waiting for quota, without the running indicator', () => {
+    renderBoard(
+      {
+        in_progress: pages([
+          buildTask(2, 'in_progress', { title: 'Add search' }),
+          buildTask(3, 'in_progress', { title: 'Add export' }),
+          buildTask(4, 'in_progress', { title: 'Add import' }),
+        ]),
+      },
+      {
+        runs: [
+          { ...buildRun(7, 2, 'queued'), queue: { position: 3, reason: 'global_limit', resumeAt: null } },
+          { ...buildRun(8, 3, 'queued'), queue: { position: 1, reason: 'user_limit', resumeAt: null } },
+          { ...buildRun(9, 4, 'waiting_for_quota'), queue: { position: null, reason: 'quota', resumeAt: '2030-01-01T15:04:00.000Z' } },
+        ],
+      },
+    );
+    const third = within(column('In Progress')).getByRole('article', { name: 'Add search' });
+    expect(within(third).getByTestId('queued-run').textContent).toBe('Queued · 3rd');
+    expect(within(third).getByTestId('queued-run').getAttribute('title')).toBe(
+      'Implementation run: Queued · 3 in line — the server is running as many agents as it may',
+    );
+    expect(within(third).queryByTestId('running-role')).toBeNull();
+    expect(within(third).queryByRole('img', { name: /agent running/ })).toBeNull();
+    expect(third.querySelector('.animate-spin, .animate-ping')).toBeNull();
+    const next = within(column('In Progress')).getByRole('article', { name: 'Add export' });
+    expect(within(next).getByTestId('queued-run').textContent).toBe('Next to start');
+    const quota = within(column('In Progress')).getByRole('article', { name: 'Add import' });
+    expect(within(quota).getByTestId('queued-run').textContent).toBe('Waiting for quota');
+    expect(quota.querySelector('.animate-spin, .animate-ping')).toBeNull();
+  });
+
+  it("moves a queued run's place on the board when runs.queue says the line moved", async () => {
+    const { qc } = renderBoard({ pending: pages([buildTask(4, 'pending', { title: 'Plan it' })]) });
+    const queued = { ...buildRun(11, 4, 'queued'), queue: { position: 4, reason: 'global_limit' as const, resumeAt: null } };
+    qc.setQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT), [queued, buildRun(12, 5, 'running')]);
+    await emit(qc, { type: 'runs.queue', projectId: PROJECT, queue: { 11: { position: 2, reason: 'global_limit', resumeAt: null } } });
+    expect(qc.getQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT))?.map((r) => r.queue?.position ?? null)).toEqual([2, null]);
+    // Another project's line leaves this board's runs alone.
+    await emit(qc, { type: 'runs.queue', projectId: 2, queue: { 11: { position: 1, reason: 'global_limit', resumeAt: null } } });
+    expect(qc.getQueryData<AgentRunDto[]>(keys.activeRuns(PROJECT))?.[0]?.queue?.position).toBe(2);
+  });
+
   it('asks to move a card dropped on another column, and not one dropped on its own', () => {
     const { actions } = renderBoard({ pending: pages([buildTask(1, 'pending', { title: 'Drag me' })]) });
     const store = new Map<string, string>();

@@ -1,15 +1,28 @@
 // One board column (an infinite query of its tasks, newest first, with "Load
 // more", its live count in the header) and its task cards. A card shows what
-// the task is doing and whether it waits for someone: the running role, the
+// the task is doing and whether it waits for someone: the running role (or a
+// queued run's place, a run waiting for its quota — calm, no spinner), the
 // iteration against the cap, a "needs you" marker, the pull request (its CI
 // state and round, conflicts, open review threads), usage so far and its
 // creator. Cards drag to other columns (native HTML5 drag and drop) and carry
 // a "Move" menu for screens without drag.
 import { useState, type DragEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ArrowRightLeft, CircleDollarSign, GitPullRequest, MessageSquare, Pencil, Repeat, TriangleAlert, UserRound } from 'lucide-react';
+import {
+  ArrowRightLeft,
+  CircleDollarSign,
+  Clock,
+  GitPullRequest,
+  Hourglass,
+  MessageSquare,
+  Pencil,
+  Repeat,
+  TriangleAlert,
+  UserRound,
+} from 'lucide-react';
 import type { AgentRunDto, TaskDto, TaskStatus } from '@bottega/protocol';
-import { iterationLabel, taskStatuses } from '@bottega/protocol';
+import { AGENT_LABELS, isWaitingRunStatus, iterationLabel, taskStatuses } from '@bottega/protocol';
+import { queueMarker, queueSentence } from '../../lib/queue-words';
 import { paths } from '../../lib/routing';
 import { Badge, Button, ErrorState, LiveDot, Menu, MenuLabel, MenuRadioGroup, MenuRadioItem, Spinner } from '../../ui';
 import { usageDetail, usageSummary } from '../task/usage-format';
@@ -168,6 +181,8 @@ export function TaskCard({
   };
   const waiting = needsYou(task, run);
   const iteration = iterationLabel(task, maxIterations);
+  const queued = run && isWaitingRunStatus(run.status) ? run : undefined;
+  const running = queued ? undefined : run;
   const facts = task.board;
   return (
     <article
@@ -186,7 +201,7 @@ export function TaskCard({
         <Link to={href} draggable={false} className="min-w-0 flex-1 break-words text-sm font-medium text-stone-900 hover:underline">
           {task.title}
         </Link>
-        {run && <LiveDot label={`${agentLabels[run.agentType]} agent ${run.status === 'pending' ? 'queued' : 'running'}`} />}
+        {running && <LiveDot label={`${agentLabels[running.agentType]} agent ${running.status === 'pending' ? 'starting' : 'running'}`} />}
       </div>
       {waiting.length > 0 && (
         <ul className="mt-1.5 flex flex-wrap gap-1" aria-label="Needs you">
@@ -205,18 +220,28 @@ export function TaskCard({
       )}
       {(run ?? iteration) && (
         <div className="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
-          {run && (
+          {running && (
             <span
               className="inline-flex items-center gap-1 rounded bg-sky-50 px-1.5 py-0.5 font-medium text-sky-800"
               data-testid="running-role"
-              title={`${run.agentType} run ${run.status}`}
+              title={`${running.agentType} run ${running.status}`}
             >
               <span
                 aria-hidden="true"
                 className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-current border-r-transparent"
               />
-              {agentLabels[run.agentType]}
-              {run.status === 'pending' ? ' (queued)' : '…'}
+              {agentLabels[running.agentType]}
+              {running.status === 'pending' ? ' (starting)' : '…'}
+            </span>
+          )}
+          {queued && (
+            <span
+              className="inline-flex items-center gap-1 rounded bg-stone-100 px-1.5 py-0.5 font-medium text-stone-700"
+              data-testid="queued-run"
+              title={`${AGENT_LABELS[queued.agentType]} run: ${queueSentence(queued.status, queued.queue)}`}
+            >
+              {queued.status === 'waiting_for_quota' ? <Hourglass aria-hidden="true" size={12} /> : <Clock aria-hidden="true" size={12} />}
+              {queueMarker(queued.status, queued.queue)}
             </span>
           )}
           {iteration && (

@@ -5,6 +5,7 @@
 // refetched, so a reconnect never replaces what was already paged in.
 import { useCallback, useState } from 'react';
 import { skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { AgentRunDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
@@ -124,4 +125,20 @@ export function useTask(taskId: number | null) {
     queryFn: taskId === null ? skipToken : ({ signal }) => readTask(qc, taskId, signal),
     retry: false,
   });
+}
+
+/**
+ * The agent run an agent-run conversation belongs to (null for a manual chat or while unknown):
+ * read with the task's runs, kept current by `agent-run.updated` like the task page's.
+ */
+export function useConversationRun(taskId: number | null, conversationId: number | null, agentRun: boolean): AgentRunDto | null {
+  const runs = useQuery({
+    queryKey: keys.taskRuns(taskId ?? 0),
+    queryFn:
+      taskId === null || !agentRun
+        ? skipToken
+        : async ({ signal }) => (await api.get('/api/tasks/:taskId/agent-runs', { params: { taskId }, signal })).runs,
+  });
+  if (!agentRun || conversationId === null) return null;
+  return runs.data?.find((r) => r.conversationId === conversationId) ?? null;
 }

@@ -1,11 +1,13 @@
 // The conversation title in the chat header: shown (with a fallback), edited
-// inline, saved with PATCH, and updated in the cache from the answer.
+// inline, saved with PATCH, and updated in the cache from the answer; the
+// header's state: working with Stop, or waiting for a slot with Cancel message.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ConversationDto } from '@bottega/protocol';
 import { keys } from '../../lib/keys';
-import { ConversationTitle } from './chat-header';
+import { MemoryRouter } from 'react-router';
+import { ChatHeader, ConversationTitle } from './chat-header';
 
 afterEach(() => {
   cleanup();
@@ -54,5 +56,42 @@ describe('conversation title', () => {
     await waitFor(() => expect(qc.getQueryData<ConversationDto>(keys.conversation(5))?.title).toBe('Login fix'));
     expect(calls).toEqual([{ url: '/api/conversations/5', method: 'PATCH', body: { title: 'Login fix' } }]);
     expect(screen.queryByLabelText('Conversation title')).toBeNull();
+  });
+});
+
+describe('chat header state', () => {
+  function header(streaming: boolean, waiting: boolean, onStop = vi.fn()) {
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <MemoryRouter>
+          <ChatHeader
+            conversation={conversation}
+            task={undefined}
+            taskHref="/projects/1/tasks/1"
+            streaming={streaming}
+            waiting={waiting}
+            onStop={onStop}
+            stopping={false}
+            stopError={null}
+          />
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    return onStop;
+  }
+
+  it('says the agent works, with Stop, while a turn streams', () => {
+    header(true, false);
+    expect(screen.getByTestId('streaming').textContent).toContain('Working…');
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+  });
+
+  it('says the turn waits for a slot, without the live dot, and Cancel message stops it', () => {
+    const onStop = header(true, true);
+    expect(screen.queryByTestId('streaming')).toBeNull();
+    expect(screen.queryByRole('img', { name: 'Agent working' })).toBeNull();
+    expect(screen.getByTestId('waiting').textContent).toContain('Waiting for a slot');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel message' }));
+    expect(onStop).toHaveBeenCalledTimes(1);
   });
 });

@@ -4,7 +4,7 @@
 // full the context window is.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { Square } from 'lucide-react';
+import { Clock, Square } from 'lucide-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ContextUsage, ConversationDto, TaskDto } from '@bottega/protocol';
 import { api } from '../../lib/api';
@@ -132,6 +132,7 @@ export function ChatHeader({
   task,
   taskHref,
   streaming,
+  waiting = false,
   onStop,
   stopping,
   stopError,
@@ -140,6 +141,8 @@ export function ChatHeader({
   task: TaskDto | undefined;
   taskHref: string;
   streaming: boolean;
+  /** The turn waits for a run slot: nothing works yet; "Cancel message" stops it. */
+  waiting?: boolean;
   onStop: () => void;
   stopping: boolean;
   stopError: unknown;
@@ -158,7 +161,15 @@ export function ChatHeader({
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <ContextMeter usage={conversation.contextUsage} />
-          {streaming ? (
+          {streaming && waiting ? (
+            <span className="flex items-center gap-2" data-testid="waiting">
+              <Clock aria-hidden="true" className="h-3.5 w-3.5 text-stone-600" />
+              <span className="text-xs text-stone-700">Waiting for a slot</span>
+              <Button onClick={onStop} busy={stopping}>
+                Cancel message
+              </Button>
+            </span>
+          ) : streaming ? (
             <span className="flex items-center gap-2" data-testid="streaming">
               <LiveDot label="Agent working" />
               <span className="text-xs text-green-800">Working…</span>

@@ -10,12 +10,13 @@ import { keys } from '../../lib/keys';
 import { useTaskSubscriptions } from '../../lib/live';
 import { paths, useIdParam, useRedirectWhenMissing } from '../../lib/routing';
 import { EmptyState, ErrorState, LoadingState } from '../../ui';
-import { useConversation, useConversationLive, useOlderPages, useTask, useTranscript } from './chat-data';
+import { useConversation, useConversationLive, useConversationRun, useOlderPages, useTask, useTranscript } from './chat-data';
 import { ChatHeader } from './chat-header';
 import { Composer } from './composer';
 import { QuestionWizard } from './question-wizard';
 import { pendingQuestionOf } from './rows';
 import { TranscriptView } from './transcript-view';
+import { RunWaitNotice, TurnQueueNotice, useTurnQueue } from './turn-queue';
 
 /** Sizes the screen to the viewport below wherever it starts, so only the transcript scrolls. */
 function useFillViewport() {
@@ -48,6 +49,8 @@ export function Component() {
   const transcript = useTranscript(conversationId);
   const older = useOlderPages(conversationId);
   const { ref, height } = useFillViewport();
+  const turnQueue = useTurnQueue(conversationId ?? 0);
+  const run = useConversationRun(taskId, conversationId, conversation.data?.kind === 'agent_run');
 
   const boardHref = projectId === null ? paths.dashboard() : paths.board(projectId);
   const taskHref = projectId !== null && taskId !== null ? paths.task(projectId, taskId) : boardHref;
@@ -83,6 +86,7 @@ export function Component() {
     return <ErrorState error={conversation.error} retry={() => void conversation.refetch()} />;
   if (!conversation.data || foreign || conversationId === null) return <LoadingState label="Loading conversation…" />;
 
+  // A turn waiting for a slot counts as live (the header cancels it) but nothing streams yet.
   const streaming = live.data?.streaming ?? false;
   const question = transcript.data ? (live.data?.question ?? pendingQuestionOf(transcript.data)) : (live.data?.question ?? null);
   const showQuestion = question && question.toolUseId !== answered ? question : null;
@@ -94,6 +98,7 @@ export function Component() {
         task={task.data}
         taskHref={taskHref}
         streaming={streaming}
+        waiting={turnQueue !== null}
         onStop={() => stop.mutate()}
         stopping={stop.isPending}
         stopError={stop.error}
@@ -104,14 +109,14 @@ export function Component() {
         <ErrorState error={transcript.error} retry={() => void transcript.refetch()} />
       ) : transcript.data.messages.length === 0 && transcript.data.drafts.length === 0 ? (
         <div className="flex-1">
-          <EmptyState title={streaming ? 'The agent is starting…' : 'No messages yet'}>
-            {streaming ? 'Its messages appear here as they stream in.' : 'Send a message to begin.'}
+          <EmptyState title={turnQueue ? 'Waiting for a free agent slot' : streaming ? 'The agent is starting…' : 'No messages yet'}>
+            {streaming || turnQueue ? 'Its messages appear here as they stream in.' : 'Send a message to begin.'}
           </EmptyState>
         </div>
       ) : (
         <TranscriptView
           transcript={transcript.data}
-          streaming={streaming}
+          streaming={streaming && !turnQueue}
           older={older}
           taskId={conversation.data.taskId}
           agentRun={conversation.data.kind === 'agent_run'}
@@ -127,11 +132,14 @@ export function Component() {
           error={answer.error}
         />
       )}
+      {turnQueue && <TurnQueueNotice queue={turnQueue} />}
+      {run && <RunWaitNotice run={run} taskHref={taskHref} />}
       <Composer
         conversationId={conversationId}
         taskId={conversation.data.taskId}
         provider={conversation.data.provider}
         streaming={streaming}
+        placeholder={turnQueue ? 'Your message waits for a free agent slot… (you can type your next one)' : undefined}
         onSent={() => void qc.invalidateQueries({ queryKey: keys.conversationLive(conversationId), exact: true })}
       />
     </div>

@@ -7,7 +7,7 @@ import { FolderPlus, Pencil } from 'lucide-react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
 import type { ProjectDto } from '@bottega/protocol';
-import { taskStatuses } from '@bottega/protocol';
+import { isWaitingRunStatus, taskStatuses } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent, useProjectSubscriptions } from '../../lib/live';
@@ -75,7 +75,11 @@ export function Component() {
         <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Projects">
           {list.map((p, i) => (
             <li key={p.id}>
-              <ProjectCard project={p} running={runs[i]?.data?.length ?? 0} onEdit={() => setEditing(p)} />
+              <ProjectCard
+                project={p}
+                running={runs[i]?.data?.filter((r) => !isWaitingRunStatus(r.status)).length ?? 0}
+                onEdit={() => setEditing(p)}
+              />
             </li>
           ))}
         </ul>

@@ -1,7 +1,8 @@
 // The inbox's data, kept live for the whole app: the header's count and the
-// browser notifications read the same query. The shell subscribes to the
-// user's projects; a burst of their task, run or question events refetches
-// the inbox once (debounced).
+// browser notifications read the same query (its needs-you items; the inbox
+// screen also lists the user's own runs waiting to start). The shell subscribes
+// to the user's projects; a burst of their task, run, queue or question events
+// refetches the inbox once (debounced).
 import { useEffect, useRef } from 'react';
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import type { InboxItemDto } from '@bottega/protocol';
@@ -19,6 +20,7 @@ const RELEVANT = new Set([
   'task.deleted',
   'task.blocked',
   'agent-run.updated',
+  'runs.queue',
   'question.asked',
   'question.answered',
 ]);
@@ -36,7 +38,7 @@ onServerEvent((qc, event) => {
 
 export const inboxQuery = {
   queryKey: keys.inbox,
-  queryFn: async ({ signal }: { signal: AbortSignal }) => (await api.get('/api/inbox', { signal })).items,
+  queryFn: ({ signal }: { signal: AbortSignal }) => api.get('/api/inbox', { signal }),
 };
 
 /** The inbox, live: subscribes to the user's projects while mounted (the shell keeps it mounted). */
@@ -46,7 +48,7 @@ export function useLiveInbox() {
     queryFn: async ({ signal }) => (await api.get('/api/projects', { signal })).projects,
   });
   useProjectSubscriptions((projects.data ?? []).map((p) => p.id));
-  return useQuery(inboxQuery);
+  return useQuery({ ...inboxQuery, select: (r) => r.items });
 }
 
 /** One inbox item's identity: the same task waiting for the same reason. */

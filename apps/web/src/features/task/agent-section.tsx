@@ -3,15 +3,16 @@
 // packages/protocol), and one level down a "Run an agent" disclosure with one
 // Run button per role; the "busy" notice when the server says an agent is
 // already running (409) and the connect-provider modal when the user has no
-// provider (403).
+// provider (403). A run that waits (queued for a run slot, or for its usage limit) shows its place
+// and a Cancel (docs/behaviour/web-app.md#waiting-runs).
 import { useState } from 'react';
-import { Check, CircleX, LoaderCircle, Play, Plug, X, type LucideIcon } from 'lucide-react';
+import { Check, CircleX, Clock, Hourglass, LoaderCircle, Play, Plug, X, type LucideIcon } from 'lucide-react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { iterationLabel, taskProgress, type AgentRunDto, type AgentType, type TaskDto } from '@bottega/protocol';
 import { api, isApiError } from '../../lib/api';
 import { keys } from '../../lib/keys';
-import { upsertById } from '../../lib/live';
+import { upsertById, useProjectSubscriptions } from '../../lib/live';
 import { useMaxIterations } from '../../lib/task-read';
 import { paths } from '../../lib/routing';
 import { Button, IconButton, InlineError, Modal } from '../../ui';
@@ -22,6 +23,8 @@ import { PipelineStrip } from './pipeline-strip';
 
 const stateStyle: Record<AgentButtonState, { variant: 'primary' | 'secondary' | 'danger'; icon: LucideIcon }> = {
   idle: { variant: 'primary', icon: Play },
+  queued: { variant: 'secondary', icon: Clock },
+  waiting: { variant: 'secondary', icon: Hourglass },
   running: { variant: 'secondary', icon: LoaderCircle },
   completed: { variant: 'secondary', icon: Check },
   failed: { variant: 'danger', icon: CircleX },
@@ -56,11 +59,18 @@ function useRunActions(task: TaskDto) {
     onSuccess: onStarted,
     onError,
   });
-  return { start, resume, outcome, dismiss: () => setOutcome(null) };
+  // A queued or waiting run ends `failed` ("cancelled before it started"); the answer carries it.
+  const cancel = useMutation({
+    mutationFn: async (runId: number) => (await api.post('/api/agent-runs/:runId/cancel', { params: { runId } })).run,
+    onMutate: () => setOutcome(null),
+    onSuccess: onStarted,
+    onError: (error) => setOutcome({ kind: 'error', error }),
+  });
+  return { start, resume, cancel, outcome, dismiss: () => setOutcome(null) };
 }
 
 export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly AgentRunDto[] }) {
-  const { start, resume, outcome, dismiss } = useRunActions(task);
+  const { start, resume, cancel, outcome, dismiss } = useRunActions(task);
   // Kept live by the question events (lib/live.ts); the conversation list below reads the same query.
   const conversations = useTaskConversations(task.id);
   const waiting = (conversations.data ?? []).filter((c) => c.questionWaiting).map((c) => c.id);
@@ -68,6 +78,8 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
   const maxIterations = useMaxIterations();
   const pendingType = start.isPending ? start.variables.agentType : null;
   const closed = task.status === 'completed';
+  // A waiting run's place moves with the project's line (`runs.queue`, project channel).
+  useProjectSubscriptions(progress.next.kind === 'waiting' ? [task.projectId] : []);
 
   return (
     <section aria-labelledby="agents-heading" className="flex flex-col gap-3 rounded-lg border border-stone-200 bg-white p-4">
@@ -82,7 +94,8 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
         actions={{
           start: (agentType, note) => start.mutate(note ? { agentType, note } : { agentType }),
           resume: (runId) => resume.mutate(runId),
-          pending: resume.isPending ? 'resume' : pendingType,
+          cancel: (runId) => cancel.mutate(runId),
+          pending: resume.isPending ? 'resume' : cancel.isPending ? 'cancel' : pendingType,
         }}
       />
       <details className="group rounded-md border border-stone-200" data-testid="run-an-agent">
@@ -110,7 +123,15 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
                         Latest conversation
                       </Link>
                     ) : (
-                      <p className="text-xs text-stone-500">{last ? 'Starting…' : 'Not run yet'}</p>
+                      <p className="text-xs text-stone-500">
+                        {state === 'queued'
+                          ? 'Waiting to start'
+                          : state === 'waiting'
+                            ? 'Waiting for quota'
+                            : last
+                              ? 'Starting…'
+                              : 'Not run yet'}
+                      </p>
                     )}
                   </div>
                   <Button
@@ -121,11 +142,13 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
                     title={
                       state === 'running'
                         ? 'This agent is running'
-                        : state === 'idle'
-                          ? `Run the ${role.label.toLowerCase()} agent`
-                          : `Run the ${role.label.toLowerCase()} agent again`
+                        : state === 'queued' || state === 'waiting'
+                          ? 'This agent waits to go on; cancel it from “What next”'
+                          : state === 'idle'
+                            ? `Run the ${role.label.toLowerCase()} agent`
+                            : `Run the ${role.label.toLowerCase()} agent again`
                     }
-                    disabled={state === 'running' || closed}
+                    disabled={state === 'running' || state === 'queued' || state === 'waiting' || closed}
                     busy={pendingType === role.agentType}
                     onClick={() => start.mutate({ agentType: role.agentType })}
                   >
@@ -144,7 +167,11 @@ export function AgentSection({ task, runs }: { task: TaskDto; runs: readonly Age
           className="mt-3 flex items-start justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
           data-testid="busy-notice"
         >
-          <p>An agent is already running on this task. Wait for it to finish (or stop it from its conversation) before starting another.</p>
+          <p>
+            {progress.next.kind === 'waiting'
+              ? 'This task already has a run waiting to go on. Cancel it above before starting another.'
+              : 'An agent is already running on this task. Wait for it to finish (or stop it from its conversation) before starting another.'}
+          </p>
           <IconButton icon={X} label="Dismiss notice" onClick={dismiss} className="-my-1" />
         </div>
       )}

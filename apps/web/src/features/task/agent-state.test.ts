@@ -1,5 +1,5 @@
 // The agent buttons' states derived from run statuses and task flags: every
-// role through idle, running, completed and failed, the newest run winning,
+// role through idle, queued, waiting, running, completed and failed, the newest run winning,
 // and the roles a YOLO task offers.
 import { describe, expect, it } from 'vitest';
 import { agentState, rolesFor } from './agent-state';
@@ -24,6 +24,13 @@ describe('agentState', () => {
     expect(agentState(task, [makeRun(1, 'planification', 'running')], 'planification')).toBe('running');
     expect(agentState(task, [makeRun(1, 'review', 'pending')], 'review')).toBe('running');
     expect(agentState(task, [makeRun(1, 'review', 'running')], 'implementation')).toBe('idle');
+  });
+
+  it('is queued or waiting, not running, while the newest run of the role waits for a slot or its quota', () => {
+    expect(agentState(task, [makeRun(1, 'planification', 'queued')], 'planification')).toBe('queued');
+    expect(agentState(task, [makeRun(1, 'review', 'waiting_for_quota')], 'review')).toBe('waiting');
+    // Even with the role's flag set: nothing has run yet.
+    expect(agentState(makeTask({ workflowComplete: true }), [makeRun(1, 'review', 'queued')], 'review')).toBe('queued');
   });
 
   it("is completed from the role's flag, not from the run having ended", () => {

@@ -4,7 +4,7 @@
 import type { AgentRunDto, AgentType, RunStatus, TaskDto } from '@bottega/protocol';
 import { ROLE_LABELS } from '../../lib/roles';
 
-export type AgentButtonState = 'idle' | 'running' | 'completed' | 'failed';
+export type AgentButtonState = 'idle' | 'queued' | 'waiting' | 'running' | 'completed' | 'failed';
 
 export interface AgentRole {
   agentType: AgentType;
@@ -53,7 +53,8 @@ export function latestRun(runs: readonly AgentRunDto[], agentType: AgentType): A
 }
 
 /**
- * running: its newest run is live. failed: its newest run failed, was
+ * queued: its newest run waits for a run slot. waiting: it waits for its provider's usage limit to
+ * reset. running: its newest run is live. failed: its newest run failed, was
  * interrupted or blocked. completed: its flag is set (plan complete, READY,
  * refinement done, PR complete) — for implementation, which signals nothing,
  * its newest run completed and the loop is not blocked. idle otherwise (never run, or it ended without
@@ -61,6 +62,8 @@ export function latestRun(runs: readonly AgentRunDto[], agentType: AgentType): A
  */
 export function agentState(task: TaskFlags, runs: readonly AgentRunDto[], agentType: AgentType): AgentButtonState {
   const last = latestRun(runs, agentType);
+  if (last?.status === 'queued') return 'queued';
+  if (last?.status === 'waiting_for_quota') return 'waiting';
   if (last && (last.status === 'running' || last.status === 'pending')) return 'running';
   if (last && FAILED.includes(last.status)) return 'failed';
   const flag = flagDone(agentType, task);
@@ -71,6 +74,8 @@ export function agentState(task: TaskFlags, runs: readonly AgentRunDto[], agentT
 
 export const STATE_LABELS: Record<AgentButtonState, string> = {
   idle: 'Run',
+  queued: 'Queued',
+  waiting: 'Waiting',
   running: 'Running',
   completed: 'Completed',
   failed: 'Failed',

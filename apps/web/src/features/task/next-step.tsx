@@ -1,5 +1,5 @@
 // "What next" on the task page (docs/behaviour/web-app.md#next-step): the one primary action the
-// task's progress calls for — answer an agent's question, start planning, Approve plan / Revise plan,
+// task's progress calls for — a waiting run's place in line and Cancel, answer an agent's question, start planning, Approve plan / Revise plan,
 // Unblock, Resume, Retry, run the PR agent again, Merge — or the banner of an
 // end state saying what happened and what to do: blocked and why, the pull
 // request opened (link, CI), the PR agent stopped without one and why,
@@ -9,9 +9,11 @@ import {
   CircleAlert,
   CircleCheck,
   CircleDot,
+  Clock,
   Copy,
   ExternalLink,
   GitPullRequest,
+  Hourglass,
   GitPullRequestArrow,
   ListChecks,
   LoaderCircle,
@@ -22,6 +24,7 @@ import {
   Play,
   RotateCcw,
   Wrench,
+  X,
   Zap,
   type LucideIcon,
 } from 'lucide-react';
@@ -32,18 +35,22 @@ import { Badge, Button } from '../../ui';
 import { latestRun, ROLE_LABELS } from './agent-state';
 import { MergeButton } from './merge-button';
 import { ciWords } from '../../lib/ci-state';
+import { queueSentence } from '../../lib/queue-words';
 import { LogBlock } from './pr-panel';
 
 export interface NextStepActions {
   start: (agentType: AgentType, note?: string) => void;
   resume: (runId: number) => void;
-  /** The role being started, or 'resume' while a resume is sent. */
-  pending: AgentType | 'resume' | null;
+  /** Cancels a queued or waiting run. */
+  cancel: (runId: number) => void;
+  /** The role being started, 'resume' while a resume is sent, 'cancel' while a cancel is. */
+  pending: AgentType | 'resume' | 'cancel' | null;
 }
 
-type Tone = 'info' | 'action' | 'attention' | 'success';
+type Tone = 'info' | 'waiting' | 'action' | 'attention' | 'success';
 const TONES: Record<Tone, string> = {
   info: 'border-sky-200 bg-sky-50 text-sky-950',
+  waiting: 'border-stone-300 bg-stone-50 text-stone-900',
   action: 'border-indigo-200 bg-indigo-50 text-indigo-950',
   attention: 'border-red-200 bg-red-50 text-red-950',
   success: 'border-green-200 bg-green-50 text-green-950',
@@ -51,12 +58,14 @@ const TONES: Record<Tone, string> = {
 /** What the banner's moment is at a glance: working, your move, trouble, done. */
 const TONE_ICONS: Record<Tone, { icon: LucideIcon; className: string }> = {
   info: { icon: LoaderCircle, className: 'animate-spin text-sky-600' },
+  // Nothing runs yet: a still clock, never a spinner.
+  waiting: { icon: Clock, className: 'text-stone-600' },
   action: { icon: CircleDot, className: 'text-indigo-600' },
   attention: { icon: CircleAlert, className: 'text-red-600' },
   success: { icon: CircleCheck, className: 'text-green-600' },
 };
 
-function Banner({ tone, title, children }: { tone: Tone; title: string; children?: ReactNode }) {
+function Banner({ tone, title, icon, children }: { tone: Tone; title: string; icon?: LucideIcon; children?: ReactNode }) {
   return (
     <div
       role="region"
@@ -66,7 +75,7 @@ function Banner({ tone, title, children }: { tone: Tone; title: string; children
       data-tone={tone}
     >
       <p className="flex items-start gap-2 font-semibold">
-        <ToneIcon tone={tone} />
+        <ToneIcon tone={tone} icon={icon} />
         {title}
       </p>
       {children}
@@ -74,8 +83,9 @@ function Banner({ tone, title, children }: { tone: Tone; title: string; children
   );
 }
 
-function ToneIcon({ tone }: { tone: Tone }) {
-  const { icon: Icon, className } = TONE_ICONS[tone];
+function ToneIcon({ tone, icon }: { tone: Tone; icon?: LucideIcon }) {
+  const { icon: toneIcon, className } = TONE_ICONS[tone];
+  const Icon = icon ?? toneIcon;
   return <Icon aria-hidden="true" className={`mt-0.5 h-4 w-4 shrink-0 ${className}`} />;
 }
 
@@ -133,7 +143,7 @@ export function NextStep({
   next: NextAction;
   actions: NextStepActions;
 }) {
-  const busy = (t: AgentType | 'resume') => actions.pending === t;
+  const busy = (t: AgentType | 'resume' | 'cancel') => actions.pending === t;
   const row = 'mt-2 flex flex-wrap items-center gap-2';
   switch (next.kind) {
     case 'running':
@@ -147,6 +157,30 @@ export function NextStep({
           </div>
         </Banner>
       );
+    case 'waiting': {
+      const quota = next.status === 'waiting_for_quota';
+      return (
+        <Banner
+          tone="waiting"
+          icon={quota ? Hourglass : Clock}
+          title={quota ? `The ${role(next.agentType)} agent waits for its usage limit.` : `The ${role(next.agentType)} agent is queued.`}
+        >
+          <p className="mt-1 font-medium" data-testid="queue-place">
+            {queueSentence(next.status, next.queue)}
+          </p>
+          <p className="mt-1">
+            {quota
+              ? 'Your provider’s usage limit was reached. The run picks up its own session when the limit resets; this page updates live.'
+              : 'It starts by itself when its turn comes; this page updates live. Cancel it if you no longer want it.'}
+          </p>
+          <div className={row}>
+            <Button icon={X} busy={busy('cancel')} onClick={() => actions.cancel(next.runId)}>
+              Cancel run
+            </Button>
+          </div>
+        </Banner>
+      );
+    }
     case 'question':
       return (
         <Banner
@@ -253,17 +287,23 @@ export function NextStep({
           </div>
         </Banner>
       );
-    case 'retry':
+    case 'retry': {
+      // A run the user cancelled while it waited ended `failed` too, but nothing went wrong.
+      const cancelled = next.reason?.startsWith('cancelled ') ?? false;
       return (
-        <Banner tone="attention" title={`The ${role(next.agentType)} run failed.`}>
-          {next.reason && <p className="mt-1 whitespace-pre-wrap">{next.reason}</p>}
+        <Banner
+          tone={cancelled ? 'action' : 'attention'}
+          title={cancelled ? `The ${role(next.agentType)} run was cancelled.` : `The ${role(next.agentType)} run failed.`}
+        >
+          {next.reason && <p className="mt-1 whitespace-pre-wrap">{cancelled ? `It was ${next.reason}.` : next.reason}</p>}
           <div className={row}>
             <Button variant="primary" icon={RotateCcw} busy={busy(next.agentType)} onClick={() => actions.start(next.agentType)}>
-              Retry {role(next.agentType)}
+              {cancelled ? `Run ${role(next.agentType)} again` : `Retry ${role(next.agentType)}`}
             </Button>
           </div>
         </Banner>
       );
+    }
     case 'pr-stopped':
       return (
         <Banner tone="attention" title="The pull request agent stopped without a pull request.">

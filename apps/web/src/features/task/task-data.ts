@@ -2,7 +2,7 @@
 // conversations, document and diff, and the event reducer for the caches this
 // screen owns (the document and the diff change when a run ends).
 import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { TaskDocumentResponse } from '@bottega/protocol';
+import { isLiveRunStatus, type TaskDocumentResponse } from '@bottega/protocol';
 import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
@@ -10,7 +10,7 @@ import { readTask } from '../../lib/task-read';
 
 onServerEvent((qc, event) => {
   // Agents write the document and the worktree; a finished run is when both settle.
-  if (event.type === 'agent-run.updated' && event.run.status !== 'running' && event.run.status !== 'pending') {
+  if (event.type === 'agent-run.updated' && !isLiveRunStatus(event.run.status)) {
     void qc.invalidateQueries({ queryKey: keys.taskDocument(event.taskId) });
     void qc.invalidateQueries({ queryKey: keys.taskDiff(event.taskId) });
   }

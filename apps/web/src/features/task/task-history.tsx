@@ -64,7 +64,7 @@ export function RunHistory({ task, runs }: { task: TaskDto; runs: readonly Agent
               </div>
               <div className="flex items-center gap-2">
                 {run.status === 'running' && <LiveDot label="Running" />}
-                <Badge tone={runTone[run.status]}>{run.status}</Badge>
+                <Badge tone={runTone[run.status]}>{run.status === 'waiting_for_quota' ? 'waiting for quota' : run.status}</Badge>
                 {run.conversationId !== null && (
                   <Link
                     className="text-indigo-700 underline"
