@@ -4,6 +4,7 @@
 //  3. the hand-off from a finishing run to the next queued run's process start (target p50 < 50 ms).
 // Run alone (`node --expose-gc bench/run-all.mjs scheduler`): the figures are timings on a shared
 // machine, printed beside its load average.
+import { createHook } from 'node:async_hooks';
 import childProcess from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
@@ -349,6 +350,11 @@ const HANDOFF_RUNS = 15;
  *    options built, and the CLI's process spawned (a detached child_process.spawn, timed here);
  *  - then the CLI's own start-up until its first request reaches the (fake) model.
  * Run twice: with the default memory threshold, and with load shedding off (no memory reading).
+ *
+ * The files opened by the process while a run is being prepared (dispatcher called → harness.start)
+ * are counted: the preparation itself opens 5 (settings, prompt template, credentials); the rest
+ * were the finished turn's reads of the process table (/proc/<pid>/stat of every process, to stop
+ * the CLI's process tree), which share libuv's four threads with the preparation's file reads.
  */
 async function handOff(minFreeMemoryMb: number, label: string): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-next-run-'));
@@ -379,9 +385,18 @@ async function handOff(minFreeMemoryMb: number, label: string): Promise<void> {
       providerTurn: [] as number[],
       process: [] as number[],
     };
+    let filesOpened: number | null = null;
+    const opened: number[] = [];
+    const files = createHook({
+      init: (_id, type) => {
+        if (filesOpened !== null && type === 'FILEHANDLE') filesOpened += 1;
+      },
+    });
+    files.enable();
     deps.scheduler.wire(
       (runId, release) => {
         at.dispatched.push(performance.now());
+        filesOpened = 0;
         return dispatchQueuedRun(deps, runId, () => {
           at.released.push(performance.now());
           release();
@@ -392,6 +407,8 @@ async function handOff(minFreeMemoryMb: number, label: string): Promise<void> {
     const harnessStart = deps.harness.start.bind(deps.harness);
     deps.harness.start = (req) => {
       at.turn.push(performance.now());
+      opened.push(filesOpened ?? 0);
+      filesOpened = null;
       return harnessStart(req);
     };
     const provider = deps.providers.get('anthropic');
@@ -422,6 +439,7 @@ async function handOff(minFreeMemoryMb: number, label: string): Promise<void> {
     }
     await deps.background.drain();
     untimeSpawns();
+    files.disable();
     const finished = await deps.db.selectFrom('agent_runs').select('status').execute();
     if (finished.length !== HANDOFF_RUNS || finished.some((r) => r.status !== 'completed'))
       throw new Error(`runs ended ${finished.map((r) => r.status).join(', ')}`);
@@ -472,6 +490,7 @@ async function handOff(minFreeMemoryMb: number, label: string): Promise<void> {
     report('  the turn ending until its slot is free (completion, next step), p50', p50(spans.ended), 'ms');
     report('  the scheduler deciding (slot free → dispatcher called), p50', p50(spans.decided), 'ms');
     report('  run, setup, prompt, running transition (→ harness.start), p50', p50(spans.prepared), 'ms');
+    report('    files opened meanwhile by the whole process (the preparation opens 5), p50', percentile(opened.slice(1), 50), 'files');
     report('  conversation and opening message (→ provider.startTurn, streaming.started), p50', p50(spans.turn), 'ms');
     report('  sandbox, MCP servers, SDK options (→ process spawned), p50', p50(spans.spawn), 'ms');
     report("next queued run's first model request after a run's result (the CLI's start-up), p50", p50(spans.toRequest), 'ms');
