@@ -16,6 +16,7 @@ import { boot } from '../apps/server/src/app/boot';
 import { startServer } from '../apps/server/src/app/server';
 import { dispatchQueuedRun, resumeAfterQuota } from '../apps/server/src/engine/run-starter';
 import { newTaskRow } from '../apps/server/src/engine/transitions/tasks';
+import { readCapacity } from '../apps/server/src/features/capacity/routes';
 import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { availableMemoryMb } from '../apps/server/src/scheduler/machine';
 import { RunScheduler } from '../apps/server/src/scheduler/scheduler';
@@ -283,6 +284,16 @@ async function memoryWithLongLine(): Promise<void> {
         throw new Error(`capacity says ${figures.running} running, ${figures.queued} queued`);
     }
 
+    // The route's own work (readCapacity), without HTTP and without the client parsing the answer.
+    const direct: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 30; i++) {
+      const t0 = performance.now();
+      const figures = await readCapacity(deps);
+      direct.push(performance.now() - t0);
+      bytes = JSON.stringify({ capacity: figures }).length;
+    }
+
     console.log(
       `INFO   RSS read ${collected ? 'after a full GC (--expose-gc)' : 'without a GC (run node with --expose-gc for a GC first)'}`,
     );
@@ -294,6 +305,11 @@ async function memoryWithLongLine(): Promise<void> {
     report(`  the last 100 (${QUEUED - 100} to ${QUEUED - 1} already queued), p50`, percentile(posts.slice(-100), 50), 'ms');
     report(`GET /api/admin/capacity with ${QUEUED} queued runs (30 reads), p50`, percentile(capacity, 50), 'ms');
     report('  p90', percentile(capacity, 90), 'ms');
+    report(
+      `  of which readCapacity itself (in process, no HTTP; the answer is ${Math.round(bytes / 1024)} KB of JSON), p50`,
+      percentile(direct, 50),
+      'ms',
+    );
 
     // The queued runs stay queued, as at a shutdown; the long run is stopped with Stop.
     deps.scheduler.stop();
