@@ -65,9 +65,11 @@ export interface FakeAnthropic {
   /**
    * Every model request until `resetAt` gets the subscription usage-limit
    * refusal (see `usageLimitAnswer`); from then on requests pass again. A
-   * later call replaces the window; a past `resetAt` lifts it.
+   * later call replaces the window; a past `resetAt` lifts it. With
+   * `credential`, only requests carrying it (as `x-api-key` or Bearer token)
+   * are refused: a usage limit belongs to one subscription, not to everyone.
    */
-  usageLimitUntil(resetAt: Date, opts?: Omit<UsageLimitAnswerOptions, 'now'>): void;
+  usageLimitUntil(resetAt: Date, opts?: Omit<UsageLimitAnswerOptions, 'now'> & { credential?: string }): void;
   stallNext(opts?: StallOptions): void;
   setDelay(ms: number): void;
   /** Stops the server and drops open connections (stalled streams included); idempotent. */
@@ -92,6 +94,12 @@ function takeFor<T extends { match?: (request: MessagesRequest) => boolean }>(
   return i < 0 ? undefined : queue.splice(i, 1)[0];
 }
 
+/** True when the request carries `credential` (any request when none is named). */
+function carries(req: IncomingMessage, credential: string | undefined): boolean {
+  if (credential === undefined) return true;
+  return req.headers['x-api-key'] === credential || req.headers.authorization === `Bearer ${credential}`;
+}
+
 function authorized(req: IncomingMessage, rule: FakeAnthropicOptions['requireAuth']): boolean {
   if (!rule || (rule.apiKey === undefined && rule.bearer === undefined)) return true;
   const key = req.headers['x-api-key'];
@@ -114,7 +122,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const stalls: StallOptions[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let delayMs = options.delayMs ?? 0;
-  let usageLimit: { resetAt: Date; opts: Omit<UsageLimitAnswerOptions, 'now'> } | null = null;
+  let usageLimit: { resetAt: Date; opts: Omit<UsageLimitAnswerOptions, 'now'> & { credential?: string } } | null = null;
 
   /** Waits `ms`; false when the client went away or the server closed meanwhile. */
   const wait = (ms: number, res: ServerResponse): Promise<boolean> =>
@@ -144,7 +152,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       writeError(res, 401);
       return done(401, 'error');
     }
-    if (usageLimit && Date.now() < usageLimit.resetAt.getTime()) {
+    if (usageLimit && Date.now() < usageLimit.resetAt.getTime() && carries(req, usageLimit.opts.credential)) {
       const answer: LimitAnswer = usageLimitAnswer(usageLimit.resetAt, usageLimit.opts);
       writeError(res, answer.status, undefined, answer.body, answer.headers);
       return done(answer.status, 'error');

@@ -1,14 +1,16 @@
 // The run queue with the real Claude Code CLI on the simulated model (docs/behaviour/capacity.md):
 // a run that finds no free slot is queued with its place and reason, can be cancelled, and starts
 // when a slot frees; a chat turn waits for a slot too but goes ahead of its user's queued runs; a
-// rate limit is waited out with a backoff and the run completes.
+// rate limit is waited out with a backoff and the run completes; a usage limit with a reset parks
+// the run (its slot goes to another user's run meanwhile) and it resumes its session at the reset.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRunDto, ConversationDto, ServerEvent, UnifiedMessage } from '@bottega/protocol';
 import { directive } from '@bottega/testkit';
 import { buildServer } from '../../testing/build';
-import { EventRecorder, startChatWorld, type ChatWorld } from '../../testing/chat-world';
+import { connectClaude, EventRecorder, startChatWorld, type ChatWorld } from '../../testing/chat-world';
+import { saveClaudeCredentials } from '../../harness/providers/claude/credentials';
 
 let w: ChatWorld;
 beforeAll(buildServer);
@@ -159,5 +161,54 @@ describe('the run queue', () => {
     expect(messages.slice(messages.indexOf(retry as UnifiedMessage)).some((m) => m.type === 'assistant')).toBe(true);
     // Three refusals, then the continuation that was answered.
     expect(w.fake.modelRequests().length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("parks a run at its usage limit until the reset, lets another user's run through meanwhile, then resumes its session", async () => {
+    await prompt('planification', `Plan. ${directive.say('The plan.')}`);
+    // The owner is signed in with a subscription (OAuth): only then does Claude Code report a usage limit with its reset.
+    const token = 'sk-ant-oat01-quota-test-token';
+    await saveClaudeCredentials(w.ctx.home, w.owner.row.id, { oauthToken: token, baseUrl: w.fake.url });
+    const colleague = await w.ctx.user();
+    await connectClaude(w.ctx, colleague, w.fake);
+    const admin = await w.ctx.user({ isAdmin: true });
+    expect(
+      (await w.ctx.request('POST', `/api/projects/${w.projectId}/members`, { as: admin, json: { userId: colleague.row.id } })).status,
+    ).toBe(201);
+    const theirs = (
+      (await (await w.ctx.request('POST', `/api/projects/${w.projectId}/tasks`, { as: colleague, json: { title: 'Theirs' } })).json()) as {
+        task: { id: number };
+      }
+    ).task.id;
+    await w.ctx.deps.background.drain();
+
+    const resetAt = new Date(Date.now() + 3000);
+    w.fake.usageLimitUntil(resetAt, { credential: token });
+    const parked = await startRun(w.task.id);
+    await until(async () => (await getRun(parked.id)).status === 'waiting_for_quota', 'the run to wait for its quota');
+    const waiting = await getRun(parked.id);
+    expect(waiting.queue).toMatchObject({ reason: 'quota', position: null });
+    expect(Math.abs(Date.parse(waiting.queue?.resumeAt ?? '') - resetAt.getTime())).toBeLessThan(1500);
+    expect(waiting.failureReason).toMatch(/limit/i);
+
+    // The only slot is free again: the colleague's run goes through while the owner's waits.
+    const other = await w.ctx.request('POST', `/api/tasks/${theirs}/agent-runs`, { as: colleague, json: { agentType: 'planification' } });
+    const otherRun = ((await other.json()) as { run: AgentRunDto }).run;
+    expect(otherRun.status).toBe('running');
+    await until(async () => (await getRun(otherRun.id)).status === 'completed', "the colleague's run to complete");
+    expect(Date.now()).toBeLessThan(resetAt.getTime());
+    expect((await getRun(parked.id)).status).toBe('waiting_for_quota');
+
+    // At the reset it goes on in the same conversation and session, and completes.
+    await until(async () => (await getRun(parked.id)).status === 'completed', 'the parked run to complete after the reset', 30_000);
+    const done = await getRun(parked.id);
+    expect(done).toMatchObject({ conversationId: waiting.conversationId, failureReason: null, queue: null });
+    const messages = (
+      (await (await w.ctx.request('GET', `/api/conversations/${done.conversationId}/messages?limit=100`, { as: w.owner })).json()) as {
+        messages: UnifiedMessage[];
+      }
+    ).messages;
+    const userTurns = messages.filter((m) => m.type === 'user').map((m) => (m.type === 'user' ? m.text : ''));
+    expect(userTurns.at(-1)).toMatch(/usage limit was reached and has now reset/);
+    expect(messages.at(-1)?.type).not.toBe('system');
   });
 });
