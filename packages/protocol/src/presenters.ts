@@ -184,6 +184,8 @@ export interface ConversationLiveDto {
   thinking: string;
   /** A question the agent is waiting on. */
   question: { toolUseId: string; questions: UserQuestion[] } | null;
+  /** A chat turn waiting for a run slot: its place (docs/behaviour/capacity.md#chat-turns); `streaming` is false meanwhile. */
+  queue: RunQueueDto | null;
 }
 
 export interface AgentRunDto {

@@ -4,7 +4,7 @@
 // plus stop, question answers and the registry of live turns. Every turn's
 // stream goes through the one consumer; `onComplete` fires when it ends.
 import { randomUUID } from 'node:crypto';
-import type { ProviderName, StoredImage } from '@bottega/protocol';
+import type { ProviderName, RunQueueDto, StoredImage } from '@bottega/protocol';
 import type { ConversationRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -64,6 +64,8 @@ export interface TurnGate {
     signal: AbortSignal;
   }): Promise<void> | null;
   releaseChat(conversationId: number): void;
+  /** A waiting chat turn's place, null when it is not waiting. */
+  chatPlace(conversationId: number): RunQueueDto | null;
 }
 
 /** How a rate-limited or overloaded agent run waits before it tries again (docs/behaviour/capacity.md#backoff). */
@@ -603,9 +605,17 @@ export class HarnessRuntime {
     return this.live.has(conversationId) || this.backingOff.has(conversationId);
   }
 
-  async liveState(conversationId: number): Promise<{ streaming: boolean; thinking: string; question: QuestionRequest | null }> {
+  async liveState(
+    conversationId: number,
+  ): Promise<{ streaming: boolean; thinking: string; question: QuestionRequest | null; queue: RunQueueDto | null }> {
     const e = this.live.get(conversationId);
-    return { streaming: e !== undefined, thinking: e?.view.thinking ?? '', question: await this.pendingQuestion(conversationId) };
+    const queue = e ? (this.gate?.chatPlace(conversationId) ?? null) : null;
+    return {
+      streaming: e !== undefined && queue === null,
+      thinking: e?.view.thinking ?? '',
+      question: await this.pendingQuestion(conversationId),
+      queue,
+    };
   }
 
   /** Server shutdown: ends every live turn (no agent process may outlive the server). */

@@ -220,6 +220,12 @@ export class RunScheduler {
     });
   }
 
+  /** A waiting chat turn's place and why it waits; null when it is not waiting. */
+  chatPlace(conversationId: number): RunQueueDto | null {
+    const item = this.queue.get(chatKey(conversationId));
+    return item ? this.queueOf(item) : null;
+  }
+
   /** A chat turn's slot is free again (its turn ended). */
   releaseChat(conversationId: number): void {
     this.release(chatKey(conversationId));

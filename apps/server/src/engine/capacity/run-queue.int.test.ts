@@ -116,6 +116,12 @@ describe('the run queue', () => {
     const chat = ((await res.json()) as { conversation: ConversationDto }).conversation;
     const waiting = await rec.waitFor((e) => e.type === 'turn.queued' && e.conversationId === chat.id && e.queue !== null);
     expect(waiting.type === 'turn.queued' && waiting.queue).toMatchObject({ position: 1, reason: 'user_limit' });
+    // A page opened now (or reloaded) reads the same from the conversation's live state.
+    const live = (await (await w.ctx.request('GET', `/api/conversations/${chat.id}/live`, { as: w.owner })).json()) as {
+      streaming: boolean;
+      queue: unknown;
+    };
+    expect(live).toMatchObject({ streaming: false, queue: { position: 1 } });
     // The queued run moved back a place.
     expect((await getRun(queuedRun.id)).queue).toMatchObject({ position: 2 });
     // The user's words are in the transcript already; the answer comes when the slot is free.

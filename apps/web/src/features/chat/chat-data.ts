@@ -108,12 +108,18 @@ export function useConversation(conversationId: number | null) {
 }
 
 export function useConversationLive(conversationId: number | null) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: keys.conversationLive(conversationId ?? 0),
     queryFn:
       conversationId === null
         ? skipToken
-        : ({ signal }) => api.get('/api/conversations/:conversationId/live', { params: { conversationId }, signal }),
+        : ({ signal }) =>
+            api.get('/api/conversations/:conversationId/live', { params: { conversationId }, signal }).then((live) => {
+              // A turn waiting for a slot is known from its events; after a reload, from here.
+              qc.setQueryData(keys.conversationQueue(conversationId), live.queue);
+              return live;
+            }),
     retry: false,
   });
 }
