@@ -2,6 +2,7 @@
 // commands in sessions of their own (Claude Code runs each Bash call under
 // setsid), so killing the CLI's process group is not enough: the tree is read
 // from /proc while the agent runs, and every process seen is stopped with it.
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { killProcessGroup } from '../process/exec';
 
@@ -29,25 +30,39 @@ export function parseStat(pid: number, text: string): ProcInfo | null {
   return { pid, ppid, pgrp, startTime, zombie: f[0] === 'Z' || f[0] === 'X', comm: text.slice(open + 1, close) };
 }
 
-/** Every process visible in /proc (empty where there is no /proc). */
+/** How many /proc files are read between two turns of the event loop. */
+const STAT_READS_PER_TURN = 32;
+
+/**
+ * Every process visible in /proc (empty where there is no /proc). The stat files are read
+ * synchronously, a few dozen per turn of the event loop: each read takes microseconds, while
+ * asynchronous reads of a whole table at once fill libuv's four file threads and hold up every
+ * other file access of the server behind them — measured as the next queued run's start
+ * waiting 50–370 ms while a finished agent's tree was read (bench/scheduler.bench.ts).
+ */
 export async function readProcessTable(): Promise<ProcInfo[]> {
   let names: string[];
   try {
-    names = await readdir('/proc');
+    names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
   } catch {
     // No /proc on this system: callers fall back to the process group alone.
     return [];
   }
-  const rows = await Promise.all(
-    names
-      .filter((n) => /^\d+$/.test(n))
-      .map(async (n) => {
-        // The process may have ended since the listing.
-        const text = await readFile(`/proc/${n}/stat`, 'utf8').catch(() => null);
-        return text === null ? null : parseStat(Number(n), text);
-      }),
-  );
-  return rows.filter((r): r is ProcInfo => r !== null);
+  const rows: ProcInfo[] = [];
+  for (let i = 0; i < names.length; i++) {
+    if (i > 0 && i % STAT_READS_PER_TURN === 0) await new Promise<void>((r) => setImmediate(r));
+    const n = names[i] as string;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${n}/stat`, 'utf8');
+    } catch {
+      // The process ended since the listing.
+      continue;
+    }
+    const row = parseStat(Number(n), text);
+    if (row) rows.push(row);
+  }
+  return rows;
 }
 
 /** `root` and all its descendants found in `table` (by parent links). */
