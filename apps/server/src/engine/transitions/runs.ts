@@ -45,10 +45,13 @@ export function readQueuePayload(row: Pick<AgentRunRow, 'queue_payload'>): Queue
 }
 
 /** The live run of a task, if any (inside a transaction too). */
-export async function liveRunOf(db: Kysely<Database>, taskId: number): Promise<{ id: number; agent_type: AgentType } | undefined> {
+export async function liveRunOf(
+  db: Kysely<Database>,
+  taskId: number,
+): Promise<{ id: number; agent_type: AgentType; status: AgentRunRow['status'] } | undefined> {
   return db
     .selectFrom('agent_runs')
-    .select(['id', 'agent_type'])
+    .select(['id', 'agent_type', 'status'])
     .where('task_id', '=', taskId)
     .where('status', 'in', LIVE_RUN_STATUSES)
     .executeTakeFirst();
@@ -56,7 +59,10 @@ export async function liveRunOf(db: Kysely<Database>, taskId: number): Promise<{
 
 /** Throws RUN_IN_PROGRESS while an agent run is live on the task. */
 export async function assertNoLiveRun(deps: Pick<Deps, 'db'>, taskId: number): Promise<void> {
-  if (await liveRunOf(deps.db, taskId)) throw new AppError('RUN_IN_PROGRESS', 'an agent is running on this task; stop it first');
+  const live = await liveRunOf(deps.db, taskId);
+  if (live?.status === 'queued' || live?.status === 'waiting_for_quota')
+    throw new AppError('RUN_IN_PROGRESS', 'a run is waiting to start on this task; cancel it first');
+  if (live) throw new AppError('RUN_IN_PROGRESS', 'an agent is running on this task; stop it first');
 }
 
 export interface NewRun {
