@@ -31,7 +31,7 @@ afterAll(async () => {
   await ctx.close();
 });
 
-it('runs 200 runs from 10 users within the limits, each once, in a fair order', { timeout: 600_000 }, async () => {
+it('runs 200 runs from 10 users within the limits, each once, in a fair order', { timeout: 600_000 }, async ({ annotate }) => {
   await ctx.deps.scheduler.setPerUserLimit(2);
   const users: TestUser[] = [];
   for (let i = 0; i < USERS; i++) {
@@ -114,6 +114,9 @@ it('runs 200 runs from 10 users within the limits, each once, in a fair order', 
 
   // Fairness, measured: starts between a user's first queued run and their first start.
   const waits = users.map((_, i) => startOrder.indexOf(i) - (firstQueuedAt.get(i) ?? 0));
+  await annotate(
+    `fairness: starts before each user's first start, counted from when they queued: ${waits.join(', ')}; at most ${maxRunning} running, ${maxPerUser} per user`,
+  );
   for (const wait of waits) expect(wait, `starts before each user's first start: ${waits.join(', ')}`).toBeLessThanOrEqual(USERS);
   // With first come, first served the last user would have waited for nearly every other user's runs.
   expect(startOrder.indexOf(USERS - 1)).toBeLessThan((USERS * RUNS_PER_USER) / 2);
