@@ -163,7 +163,7 @@ describe('capacity panel', () => {
   it('saves the per-user limit and says Saved.', async () => {
     const puts = serve([picture]);
     const input = (await screen.findByLabelText('Agents at once per user')) as HTMLInputElement;
-    const save = screen.getByRole('button', { name: 'Save' });
+    const save = screen.getByRole('button', { name: 'Save limit' });
     expect(save.hasAttribute('disabled')).toBe(true);
     fireEvent.change(input, { target: { value: '3' } });
     fireEvent.click(save);
@@ -177,7 +177,7 @@ describe('capacity panel', () => {
     const input = await screen.findByLabelText('Agents at once per user');
     fireEvent.change(input, { target: { value: '0' } });
     expect(screen.getByText('A whole number from 1 to 256.')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Save' }).hasAttribute('disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Save limit' }).hasAttribute('disabled')).toBe(true);
     expect(puts).toEqual([]);
   });
 
@@ -187,7 +187,7 @@ describe('capacity panel', () => {
   ])('shows the server’s %i on the form', async (status, code, message) => {
     serve([picture], () => json({ error: { code, message } }, status));
     fireEvent.change(await screen.findByLabelText('Agents at once per user'), { target: { value: '5' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save limit' }));
     expect((await screen.findByRole('alert')).textContent).toBe(message);
     expect(screen.queryByText('Saved.')).toBeNull();
   });

@@ -150,7 +150,7 @@ function PerUserLimitForm({ current, maxRunning }: { current: number; maxRunning
       <InlineError error={save.error} />
       <div className="flex items-center gap-3">
         <Button type="submit" variant="primary" busy={save.isPending} disabled={!valid || value === current}>
-          Save
+          Save limit
         </Button>
         {saved && (
           <span role="status" className="text-green-700">

@@ -86,8 +86,9 @@ export function Component() {
     return <ErrorState error={conversation.error} retry={() => void conversation.refetch()} />;
   if (!conversation.data || foreign || conversationId === null) return <LoadingState label="Loading conversation…" />;
 
-  // A turn waiting for a slot counts as live (the header cancels it) but nothing streams yet.
-  const streaming = live.data?.streaming ?? false;
+  // A turn waiting for a slot counts as live (the header cancels it) but nothing streams yet; the
+  // server's live state says `streaming: false` with its `queue` meanwhile.
+  const streaming = (live.data?.streaming ?? false) || turnQueue !== null;
   const question = transcript.data ? (live.data?.question ?? pendingQuestionOf(transcript.data)) : (live.data?.question ?? null);
   const showQuestion = question && question.toolUseId !== answered ? question : null;
 
