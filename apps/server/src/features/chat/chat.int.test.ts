@@ -197,6 +197,7 @@ describe('manual chat', () => {
       streaming: false,
       thinking: '',
       question: null,
+      queue: null,
     });
     rec.close();
   });
