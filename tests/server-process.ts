@@ -67,3 +67,31 @@ export async function startServerProcess(home: string, opts: { port?: number; en
   child.kill('SIGKILL');
   throw new Error('server did not start');
 }
+
+export interface SignedIn {
+  /** The login cookie (`name=value`), for requests made by hand. */
+  cookie: string;
+  /** A JSON call to the server `current()` names now (it may have restarted on another port); throws on a non-2xx answer. */
+  api: <T>(method: string, path: string, body?: unknown) => Promise<T>;
+}
+
+/** Signs in as `username`; the cookie outlives a restart over the same home. */
+export async function signIn(current: () => ServerProcess, username: string, password: string): Promise<SignedIn> {
+  const login = await fetch(`${current().url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!login.ok) throw new Error(`login failed: ${login.status}`);
+  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${current().url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  return { cookie, api };
+}

@@ -9,7 +9,7 @@ import { isLiveRunStatus, type AgentRunDto, type CapacityDto, type TaskDto } fro
 import { directive, startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
 import { initRepo } from '../apps/server/src/testing/git';
 import { processesMatching } from '../apps/server/src/testing/processes';
-import { buildServer, runCli, startServerProcess, type ServerProcess } from './server-process';
+import { buildServer, runCli, signIn, startServerProcess, type ServerProcess } from './server-process';
 
 const RUNNING = 4;
 const QUEUED = 50;
@@ -29,21 +29,7 @@ afterEach(async () => {
 it('keeps 50 queued runs through kill -9, in order, each started once, and all complete', { timeout: 300_000 }, async () => {
   expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
   let server: ServerProcess = await startServerProcess(home, { env: { BOTTEGA_MAX_RUNNING: String(RUNNING) } });
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'ops', password: 'a-long-password' }),
-  });
-  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { cookie, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const { cookie, api } = await signIn(() => server, 'ops', 'a-long-password');
   await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
   const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', {
     name: 'Crowd',

@@ -10,7 +10,7 @@ import { isLiveRunStatus, type AgentRunDto, type TaskDto } from '@bottega/protoc
 import { directive, startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
 import { initRepo } from '../apps/server/src/testing/git';
 import { processesMatching } from '../apps/server/src/testing/processes';
-import { buildServer, runCli, startServerProcess, type ServerProcess } from './server-process';
+import { buildServer, runCli, signIn, startServerProcess, type ServerProcess } from './server-process';
 
 let home: string;
 let fake: FakeAnthropic;
@@ -27,20 +27,7 @@ afterEach(async () => {
 it('marks the run interrupted, kills its orphans, and resumes it in the same session', async () => {
   expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
   let server: ServerProcess = await startServerProcess(home);
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'ops', password: 'a-long-password' }),
-  });
-  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { cookie, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return (await res.json()) as T;
-  };
+  const { cookie, api } = await signIn(() => server, 'ops', 'a-long-password');
   await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
   const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', {
     name: 'Kill',
