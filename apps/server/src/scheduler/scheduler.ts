@@ -9,7 +9,10 @@ import type { CapacityDto, QueueReason, RunQueueDto } from '@bottega/protocol';
 import type { AgentRunRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { iso } from '../time';
+import type { TurnGate } from '../harness/runtime';
 import { FairQueue, PRIORITY, type QueueItem } from './fair-queue';
+
+type ChatTurn = Parameters<TurnGate['admitChat']>[0];
 import { availableMemoryMb } from './machine';
 
 export type SchedulerDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now'>;
@@ -50,7 +53,7 @@ const MEMORY_READING_MS = 1000;
 export const runKey = (runId: number): string => `run:${runId}`;
 const chatKey = (conversationId: number): string => `chat:${conversationId}`;
 
-export class RunScheduler {
+export class RunScheduler implements TurnGate {
   private readonly queue = new FairQueue<Waiting>();
   private readonly holders = new Map<string, Holder>();
   private readonly heldByUser = new Map<number, number>();
@@ -180,14 +183,7 @@ export class RunScheduler {
    * A chat turn asks for a slot. Null when it has one at once; otherwise a promise that resolves
    * when it gets one (ahead of its user's queued runs) or rejects when `signal` aborts (Stop).
    */
-  admitChat(turn: {
-    userId: number;
-    conversationId: number;
-    projectId: number;
-    taskId: number;
-    provider: string;
-    signal: AbortSignal;
-  }): Promise<void> | null {
+  admitChat(turn: ChatTurn): Promise<void> | null {
     const key = chatKey(turn.conversationId);
     if (this.queue.size === 0 && this.mayStart(turn.userId) && this.memoryAllows()) {
       this.hold(key, turn.userId, 'chat');
