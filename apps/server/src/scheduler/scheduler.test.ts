@@ -136,6 +136,16 @@ describe('the run scheduler', () => {
     expect(started).toEqual([3, 4, 2]);
   });
 
+  it("lets the user's other work go at the reset even when the waiting run was cancelled", async () => {
+    open({ maxRunning: 4 });
+    scheduler.park({ id: 1, started_by: 7, provider: 'anthropic' }, new Date(Date.now() + 150));
+    await scheduler.enqueue(run(2, 7, 'anthropic'), 1);
+    scheduler.forget(1);
+    expect(started).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(started).toEqual([2]);
+  });
+
   it('starts nothing while memory is short, and resumes when it is back', async () => {
     let mb = 100;
     open({ minFreeMemoryMb: 500, memoryProbe: () => mb });

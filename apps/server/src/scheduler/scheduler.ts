@@ -137,11 +137,11 @@ export class RunScheduler implements TurnGate {
     this.schedulePublish();
   }
 
-  /** A queued or waiting run was cancelled (or ended otherwise): it leaves the line and any timer. */
+  /**
+   * A queued or waiting run was cancelled: it leaves the line. A quota wait's timer stays: at the
+   * reset it finds the run gone and lets the user's other work on that provider move on.
+   */
   forget(runId: number): void {
-    const timer = this.quotaTimers.get(runId);
-    if (timer) clearTimeout(timer);
-    this.quotaTimers.delete(runId);
     if (this.queue.remove(runKey(runId))) this.schedulePublish();
   }
 
@@ -171,12 +171,15 @@ export class RunScheduler implements TurnGate {
   private async resumeAfterQuota(runId: number): Promise<void> {
     try {
       const row = await this.quotaResume?.(runId);
-      if (!row) return;
-      const task = await this.deps.db.selectFrom('tasks').select('project_id').where('id', '=', row.task_id).executeTakeFirst();
-      if (task) await this.enqueue(row, task.project_id);
+      const task = row
+        ? await this.deps.db.selectFrom('tasks').select('project_id').where('id', '=', row.task_id).executeTakeFirst()
+        : null;
+      if (row && task) await this.enqueue(row, task.project_id);
     } catch (err) {
       this.deps.logger.error({ err, runId }, 'could not bring a run back from its quota wait');
     }
+    // The user's other work on that provider may go now, whether or not the run itself came back.
+    await this.pump();
   }
 
   /**
