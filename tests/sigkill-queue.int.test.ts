@@ -26,7 +26,7 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-it('keeps 50 queued runs through kill -9, in order, each started once, and all complete', { timeout: 300_000 }, async () => {
+it('keeps 50 queued runs through kill -9, in order, each started once, and all complete', { timeout: 600_000 }, async () => {
   expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
   let server: ServerProcess = await startServerProcess(home, { env: { BOTTEGA_MAX_RUNNING: String(RUNNING) } });
   const { cookie, api } = await signIn(() => server, 'ops', 'a-long-password');
