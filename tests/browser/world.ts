@@ -43,7 +43,16 @@ export async function startBrowserWorld(opts: { brain?: Brain; env?: Record<stri
   const fake = await startFakeAnthropic({ brain: opts.brain ?? createRoleBrain() });
   const gh = await startFakeGitHub();
   // Test repositories live in `<home>/repos`, the instance's one repository root.
-  const env = { ...(ghEnv(gh) as Record<string, string>), BOTTEGA_LOG_LEVEL: 'warn', BOTTEGA_REPO_ROOTS: join(home, 'repos'), ...opts.env };
+  // Room for every agent a file's tests leave parked on a question (a parked agent keeps its run
+  // slot): capacity is not these tests' subject, and the screens test sets its own per-user limit.
+  const env = {
+    ...(ghEnv(gh) as Record<string, string>),
+    BOTTEGA_LOG_LEVEL: 'warn',
+    BOTTEGA_REPO_ROOTS: join(home, 'repos'),
+    BOTTEGA_MAX_RUNNING: '32',
+    BOTTEGA_MIN_FREE_MEMORY_MB: '0',
+    ...opts.env,
+  };
   let server = await startServerProcess(home, { env });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
