@@ -2,6 +2,7 @@
 // `turn.queued` with the turn's place, then `streaming.started` once it got a slot. Until then the
 // chat shows that the message is sent and waits, with its place in line — not an agent "working".
 // An agent run's conversation whose run waits (for a slot, or for its usage limit) says so too.
+import type { ReactNode } from 'react';
 import { skipToken, useQuery } from '@tanstack/react-query';
 import { Clock, Hourglass } from 'lucide-react';
 import { Link } from 'react-router';
@@ -36,45 +37,55 @@ export function turnQueueText(queue: RunQueueDto): string {
   return `Waiting for a free agent slot${place}`;
 }
 
-export function TurnQueueNotice({ queue }: { queue: RunQueueDto }) {
+/** The calm box both waits are said in: what waits (the headline) and what happens next. */
+function WaitNotice({
+  icon: Icon,
+  testId,
+  headline,
+  children,
+}: {
+  icon: typeof Clock;
+  testId: string;
+  headline: string;
+  children: ReactNode;
+}) {
   return (
     <div
       role="status"
       className="flex items-start gap-2 rounded-md border border-stone-300 bg-stone-50 px-3 py-2 text-sm text-stone-800"
-      data-testid="turn-queue"
+      data-testid={testId}
     >
-      <Clock aria-hidden="true" className="mt-0.5 h-4 w-4 shrink-0 text-stone-600" />
+      <Icon aria-hidden="true" className="mt-0.5 h-4 w-4 shrink-0 text-stone-600" />
       <p>
-        <span className="font-medium">{turnQueueText(queue)}</span>
-        <span className="block text-xs text-stone-600">
-          Your message is sent; the agent answers as soon as it gets a slot ({queueReasonLabels[queue.reason]}).
-        </span>
+        <span className="font-medium">{headline}</span>
+        <span className="block text-xs text-stone-600">{children}</span>
       </p>
     </div>
+  );
+}
+
+export function TurnQueueNotice({ queue }: { queue: RunQueueDto }) {
+  return (
+    <WaitNotice icon={Clock} testId="turn-queue" headline={turnQueueText(queue)}>
+      Your message is sent; the agent answers as soon as it gets a slot ({queueReasonLabels[queue.reason]}).
+    </WaitNotice>
   );
 }
 
 /** The run of an agent-run conversation waits: why and until when, and where to cancel it. */
 export function RunWaitNotice({ run, taskHref }: { run: AgentRunDto; taskHref: string }) {
   if (!isWaitingRunStatus(run.status)) return null;
-  const Icon = run.status === 'waiting_for_quota' ? Hourglass : Clock;
   return (
-    <div
-      role="status"
-      className="flex items-start gap-2 rounded-md border border-stone-300 bg-stone-50 px-3 py-2 text-sm text-stone-800"
-      data-testid="run-wait"
+    <WaitNotice
+      icon={run.status === 'waiting_for_quota' ? Hourglass : Clock}
+      testId="run-wait"
+      headline={queueSentence(run.status, run.queue)}
     >
-      <Icon aria-hidden="true" className="mt-0.5 h-4 w-4 shrink-0 text-stone-600" />
-      <p>
-        <span className="font-medium">{queueSentence(run.status, run.queue)}</span>
-        <span className="block text-xs text-stone-600">
-          This agent run is not working now.{' '}
-          <Link to={taskHref} className="text-indigo-700 underline">
-            Cancel it from its task
-          </Link>{' '}
-          if you no longer want it.
-        </span>
-      </p>
-    </div>
+      This agent run is not working now.{' '}
+      <Link to={taskHref} className="text-indigo-700 underline">
+        Cancel it from its task
+      </Link>{' '}
+      if you no longer want it.
+    </WaitNotice>
   );
 }
