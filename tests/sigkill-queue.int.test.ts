@@ -1,7 +1,7 @@
 // The run queue survives a crash (docs/behaviour/capacity.md#restart): SIGKILL the server with 4
 // runs working and 50 queued. At the restart the 4 are `interrupted` (and resumable), the 50 are
 // still queued and start in their order — each once — and everything completes.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -56,7 +56,15 @@ it('keeps 50 queued runs through kill -9, in order, each started once, and all c
     runs.push((await api<{ run: AgentRunDto }>('POST', `/api/tasks/${id}/agent-runs`, { agentType: 'implementation' })).run);
   expect(runs.slice(0, RUNNING).map((r) => r.status)).toEqual(Array(RUNNING).fill('running'));
   expect(runs.slice(RUNNING).map((r) => r.queue?.position)).toEqual(Array.from({ length: QUEUED }, (_, i) => i + 1));
-  for (let i = 0; i < 400 && (await processesMatching(marker)).length < RUNNING; i++) await new Promise((r) => setTimeout(r, 25));
+  // The crash comes when all four agents are inside their tool call (a slow machine can take a while to get there):
+  // one `sleep` each (the shells and sandbox wrappers around them name the marker too).
+  const sleeping = async () => {
+    const pids = await processesMatching(marker);
+    const argv0 = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+    return argv0.filter((cmd) => cmd.startsWith('sleep\0')).length;
+  };
+  for (let i = 0; i < 1200 && (await sleeping()) < RUNNING; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(await sleeping()).toBe(RUNNING);
   const before = (await api<{ capacity: CapacityDto }>('GET', '/api/admin/capacity')).capacity;
   expect([before.running, before.queued]).toEqual([RUNNING, QUEUED]);
 
@@ -92,7 +100,10 @@ it('keeps 50 queued runs through kill -9, in order, each started once, and all c
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(done.map((r) => r.status)).toEqual(Array(RUNNING + QUEUED).fill('completed'));
+    // A run that did not complete shows why.
+    expect(done.map((r) => (r.status === 'completed' ? r.status : `${r.id} ${r.status}: ${r.failureReason}`))).toEqual(
+      Array(RUNNING + QUEUED).fill('completed'),
+    );
     // Each started once: one implementation run per task, with its own conversation (a resumed run
     // goes on to its review, which blocks the task).
     for (const id of tasks) {

@@ -222,6 +222,8 @@ it('the task page with a plan to approve and with a question waiting, and the in
   await screen('chat-question', async (p) => {
     await p.goto(`${taskPath(questioned)}/chat/${conversations[0]?.id}`);
     await p.getByTestId('question-wizard').waitFor({ timeout: 60_000 });
+    // The provider's capabilities arrive on their own: wait for them rather than check the button mid-change.
+    await expect.poll(() => p.getByRole('button', { name: 'Add image' }).isEnabled()).toBe(true);
   });
   await screen('inbox', async (p) => {
     await p.goto('/inbox');
