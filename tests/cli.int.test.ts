@@ -9,6 +9,7 @@ import { execFileCapture } from '../apps/server/src/process/exec';
 import { deleteClaudeCredentials, saveClaudeCredentials } from '../apps/server/src/harness/providers/claude/credentials';
 import { leaveSimulatedModel, useSimulatedModel } from '../apps/server/src/harness/providers/claude/simulated';
 import { buildServer, startServerProcess } from './server-process';
+import { testDatabaseEnv } from '../apps/server/src/testing/database';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'bottega.js');
@@ -25,6 +26,7 @@ const env = (extra: Record<string, string> = {}) => ({
   HOME: home,
   BOTTEGA_HOME: join(home, 'data'),
   BOTTEGA_LOG_LEVEL: 'info',
+  ...testDatabaseEnv(home),
   ...extra,
 });
 const cli = (args: string[], extra: Record<string, string> = {}, input?: string) =>

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execFileCapture } from '../apps/server/src/process/exec';
+import { testDatabaseEnv } from '../apps/server/src/testing/database';
 
 export const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'bottega.js');
@@ -11,7 +12,14 @@ const bin = join(root, 'bin', 'bottega.js');
 export { buildServer } from '../apps/server/src/testing/build';
 
 export function serverEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: home, BOTTEGA_HOME: join(home, 'data'), BOTTEGA_LOG_LEVEL: 'warn', ...extra };
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    BOTTEGA_HOME: join(home, 'data'),
+    BOTTEGA_LOG_LEVEL: 'warn',
+    ...testDatabaseEnv(home),
+    ...extra,
+  };
 }
 
 export function runCli(home: string, args: string[], input?: string) {

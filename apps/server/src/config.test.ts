@@ -71,4 +71,33 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ BOTTEGA_HOME: '/h', DATABASE_URL: 'sqlite:///var/x.db' }).database).toEqual({ kind: 'sqlite', path: '/var/x.db' });
   });
+
+  it('takes a postgres:// URL, with an optional schema of its own, and never echoes it when it is wrong', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://bottega:s3cret@db.internal:5432/bottega' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://bottega:s3cret@db.internal:5432/bottega',
+      schema: null,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db?sslmode=require&schema=team_a' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://u:p@h/db?sslmode=require',
+      schema: 'team_a',
+    });
+    for (const [url, problem] of [
+      ['postgres://u:s3cret@h:5432/', /names no database/],
+      ['postgres://u:s3cret@h/db?schema=Team-A', /schema must be a lower-case identifier/],
+      ['postgres://u:s3cret@h:99999/db', /not a valid postgres:\/\/ URL/],
+    ] as const) {
+      const err = (() => {
+        try {
+          loadConfig({ DATABASE_URL: url });
+        } catch (e) {
+          return e as Error;
+        }
+        return null;
+      })();
+      expect(err?.message).toMatch(problem);
+      expect(err?.message).not.toContain('s3cret');
+    }
+  });
 });

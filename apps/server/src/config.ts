@@ -69,7 +69,15 @@ export const EnvSchema = z.object({
 
 export type DepsCopyMode = z.infer<typeof EnvSchema>['BOTTEGA_DEPS_COPY'];
 
-export type DatabaseConfig = { kind: 'sqlite'; path: string };
+/**
+ * Where the data lives. SQLite is the embedded default; PostgreSQL takes a connection URL
+ * (kept secret: it may hold a password) and optionally a schema of its own, so several
+ * instances (or test worlds) can share one database.
+ */
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string | null };
+
+/** A PostgreSQL schema name Bottega accepts: a plain lower-case identifier, never quoted. */
+export const POSTGRES_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface Config {
   /** Root of everything Bottega stores on disk (archive, database, secrets). */
@@ -134,10 +142,27 @@ function parseDatabaseUrl(url: string | undefined, home: string): DatabaseConfig
     if (!path) return 'DATABASE_URL: sqlite URL needs a file path (sqlite:///abs/path.db)';
     return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(home, path) };
   }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return 'DATABASE_URL: PostgreSQL is not supported by this version yet; use sqlite:///path or leave it unset';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return parsePostgresUrl(url);
+  return 'DATABASE_URL: expected sqlite:///path/to/file.db or postgres://user:password@host:5432/database';
+}
+
+/** `postgres://…/db?schema=name`: the schema parameter is ours; everything else goes to the driver as given. */
+function parsePostgresUrl(url: string): DatabaseConfig | string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // The URL is not echoed: it may hold a password.
+    return 'DATABASE_URL: not a valid postgres:// URL';
   }
-  return 'DATABASE_URL: expected sqlite:///path/to/file.db';
+  if (!parsed.hostname && !parsed.searchParams.get('host')) return 'DATABASE_URL: the postgres:// URL names no host';
+  if (parsed.pathname.length <= 1)
+    return 'DATABASE_URL: the postgres:// URL names no database (postgres://user:password@host:5432/database)';
+  const schema = parsed.searchParams.get('schema');
+  if (schema !== null && !POSTGRES_SCHEMA.test(schema))
+    return 'DATABASE_URL: schema must be a lower-case identifier (letters, digits, underscores; 63 at most)';
+  parsed.searchParams.delete('schema');
+  return { kind: 'postgres', url: parsed.toString(), schema };
 }
 
 /** Parses the environment; throws ConfigError listing every problem at once. */

@@ -18,10 +18,13 @@ let base: string;
 let home: string;
 let config: Config;
 let umask: number;
+// The files are SQLite's: this file always runs on SQLite.
+let dbPath: string;
 beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'bottega-private-'));
   home = join(base, 'home');
-  config = testConfig(home, { sessionSecret: null });
+  dbPath = join(home, 'bottega.db');
+  config = testConfig(home, { sessionSecret: null, database: { kind: 'sqlite', path: dbPath } });
   // The most permissive umask: every mode below must come from Bottega, not from it.
   umask = process.umask(0);
 });
@@ -51,7 +54,7 @@ describe('a fresh start', () => {
   it('creates the home folder 0700 and the database, its -wal/-shm and the secret 0600', async () => {
     const { deps, close } = await boot(config, silentLogger());
     try {
-      const db = config.database.path;
+      const db = dbPath;
       expect(await mode(home)).toBe(0o700);
       expect(await mode(join(home, SESSION_SECRET_FILE))).toBe(0o600);
       expect(await mode(db)).toBe(0o600);
@@ -86,7 +89,7 @@ describe('a start over loose files is refused', () => {
   beforeEach(bootOnce);
 
   it('names a loose database, its mode and the fix', async () => {
-    const db = config.database.path;
+    const db = dbPath;
     await chmod(db, 0o644);
     const message = await refusal();
     expect(message).toContain(`file ${db} has mode 0644`);
@@ -96,7 +99,7 @@ describe('a start over loose files is refused', () => {
   });
 
   it('refuses loose -wal and -shm files left by an earlier run', async () => {
-    const db = config.database.path;
+    const db = dbPath;
     await writeFile(`${db}-wal`, '');
     await chmod(`${db}-wal`, 0o640);
     await writeFile(`${db}-shm`, '');
@@ -144,7 +147,8 @@ describe('a start over loose files is refused', () => {
 
   it('quotes a path that needs quoting in the fix', async () => {
     home = join(base, "o'brien home");
-    config = testConfig(home, { sessionSecret: null });
+    dbPath = join(home, 'bottega.db');
+    config = testConfig(home, { sessionSecret: null, database: { kind: 'sqlite', path: dbPath } });
     await mkdir(home, { mode: 0o755 });
     await chmod(home, 0o755);
     expect(await refusal()).toContain(`chmod 700 '${base}/o'\\''brien home'`);

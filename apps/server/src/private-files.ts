@@ -81,15 +81,15 @@ async function listDir(dir: string): Promise<string[]> {
 /** Every private path of the instance that the rule covers (existing or not). */
 export async function privatePaths(config: Pick<Config, 'home' | 'database'>): Promise<PrivatePath[]> {
   const { home } = config;
-  const db = config.database.path;
   const paths: PrivatePath[] = [
     { path: home, kind: 'dir' },
     { path: join(home, 'session-secret'), kind: 'file' },
-    { path: db, kind: 'file' },
-    { path: `${db}-wal`, kind: 'file' },
-    { path: `${db}-shm`, kind: 'file' },
     { path: usersRoot(home), kind: 'dir' },
   ];
+  if (config.database.kind === 'sqlite') {
+    const db = config.database.path;
+    paths.push({ path: db, kind: 'file' }, { path: `${db}-wal`, kind: 'file' }, { path: `${db}-shm`, kind: 'file' });
+  }
   const ids = (await listDir(usersRoot(home)))
     .filter((name) => /^[1-9][0-9]{0,15}$/.test(name))
     .map(Number)

@@ -4,7 +4,7 @@
 // are refused with a 400.
 import { z } from 'zod';
 import { multiLine, singleLine } from './text';
-import { AgentType, ProjectRole, ProviderName, TaskStatus } from './domain';
+import { AgentType, MAX_ROW_ID, ProjectRole, ProviderName, RowId, TaskStatus } from './domain';
 import { cloneUrlProblem } from './repo-url';
 
 const trimmed = (max: number) => singleLine(z.string().trim().min(1).max(max));
@@ -40,7 +40,7 @@ export const AdminUpdateUserBody = z
   .object({ username: Username.optional(), isActive: z.boolean().optional(), isAdmin: z.boolean().optional() })
   .strict();
 export const AdminResetPasswordBody = z.object({ password: Password }).strict();
-export const AddMemberBody = z.object({ userId: z.number().int().positive(), role: ProjectRole.optional() }).strict();
+export const AddMemberBody = z.object({ userId: RowId, role: ProjectRole.optional() }).strict();
 export const UpdateMemberBody = z.object({ role: ProjectRole }).strict();
 
 /** A server-side path typed by a user: absolute, no control characters, bounded. */
@@ -180,8 +180,8 @@ export type AnswerQuestionBody = z.infer<typeof AnswerQuestionBody>;
 /** History paging: forwards after a seq, or the page before a seq (newest page: beforeSeq omitted, tail=true). */
 export const TranscriptQuery = z
   .object({
-    afterSeq: z.coerce.number().int().min(0).optional(),
-    beforeSeq: z.coerce.number().int().min(1).optional(),
+    afterSeq: z.coerce.number().int().min(0).max(MAX_ROW_ID).optional(),
+    beforeSeq: z.coerce.number().int().min(1).max(MAX_ROW_ID).optional(),
     tail: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
   })

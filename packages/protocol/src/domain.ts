@@ -84,3 +84,12 @@ export function isLiveRunStatus(status: RunStatus): boolean {
 export function isWaitingRunStatus(status: RunStatus): boolean {
   return status === 'queued' || status === 'waiting_for_quota';
 }
+
+/**
+ * The largest row id (and transcript seq) there can be: ids are 32-bit integers on PostgreSQL.
+ * Larger numbers are refused at the edge rather than reaching the database.
+ */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** A row id in a request body or frame. */
+export const RowId = z.number().int().positive().max(MAX_ROW_ID);

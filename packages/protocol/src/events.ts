@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ContextUsage, UnifiedMessage, UserQuestion } from './messages';
 import type { RunQueueDto } from './capacity';
+import { RowId } from './domain';
 import type { AgentRunDto, ConversationDto, ProjectCloneDto, TaskDto } from './presenters';
 
 export type ServerEvent =
@@ -33,10 +34,10 @@ export type ServerEventType = ServerEvent['type'];
 
 /** Client → server WebSocket frames. */
 export const ClientFrame = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('subscribe'), taskId: z.number().int().positive() }),
-  z.object({ action: z.literal('unsubscribe'), taskId: z.number().int().positive() }),
-  z.object({ action: z.literal('subscribe-project'), projectId: z.number().int().positive() }),
-  z.object({ action: z.literal('unsubscribe-project'), projectId: z.number().int().positive() }),
+  z.object({ action: z.literal('subscribe'), taskId: RowId }),
+  z.object({ action: z.literal('unsubscribe'), taskId: RowId }),
+  z.object({ action: z.literal('subscribe-project'), projectId: RowId }),
+  z.object({ action: z.literal('unsubscribe-project'), projectId: RowId }),
   z.object({ action: z.literal('ping') }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;

@@ -30,3 +30,6 @@ export type { FakeOpenAI, FakeOpenAIOptions, OpenAIFailOptions } from './openai/
 export { parseExecOutput, toMessagesRequest, toOutputItems, EXEC_TOOL } from './openai/translate';
 export type { OutputItem, ResponsesRequest } from './openai/wire';
 export { codexFakeConfig } from './openai/env';
+// A throwaway PostgreSQL cluster (Debian's binaries, a temp folder, a free port).
+export { postgresBinDir, startPostgresCluster } from './postgres/cluster';
+export type { PostgresCluster } from './postgres/cluster';

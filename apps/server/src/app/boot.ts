@@ -43,9 +43,11 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   await ensurePrivateHome(config.home);
   await assertPrivateFiles(config);
   const sessionSecret = await ensureSessionSecret(config);
-  const opened = openDatabase(config.database);
+  const opened = openDatabase(config.database, (err) =>
+    logger.warn({ err: err.message }, 'database connection lost; the next query opens another'),
+  );
   try {
-    const ran = await migrateToLatest(opened.db as unknown as Kysely<unknown>, opened.dialect);
+    const ran = await migrateToLatest(opened.db as unknown as Kysely<unknown>, opened.dialect, { schema: opened.schema });
     if (ran.length > 0) logger.info({ migrations: ran }, 'database migrated');
   } catch (err) {
     await opened.close();

@@ -47,7 +47,7 @@ function result(provider: string, costUsd: number | null, runningCostUsd?: numbe
 
 it('turns running totals stored before the per-turn rule into per-turn figures, and only those', async () => {
   const { db } = opened;
-  expect(await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite', migrations.slice(0, 10))).toHaveLength(10);
+  expect(await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite', { migrations: migrations.slice(0, 10) })).toHaveLength(10);
   const now = at(0);
   const user = await db
     .insertInto('users')

@@ -25,6 +25,7 @@ import { iso } from '../time';
 import { failRunTransition, liveRunOf } from './transitions/runs';
 import { blockTaskTransition, pullRequestStageTransition } from './transitions/tasks';
 import type { Selectable } from 'kysely';
+import { inTransaction } from '../db/transaction';
 
 type SyncDeps = Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config'>;
 
@@ -284,7 +285,7 @@ const clip = (text: string, max = 500) => (text.length > max ? `${text.slice(0, 
 /** Replaces the task's review threads with what GitHub shows now, in its order. */
 async function recordThreads(deps: Pick<Deps, 'db' | 'now'>, taskId: number, threads: readonly ReviewThreadRead[]): Promise<void> {
   const now = iso(deps.now());
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     await trx.deleteFrom('pr_review_threads').where('task_id', '=', taskId).execute();
     const rows = threads
       .filter((t) => t.comments.length > 0)

@@ -4,9 +4,10 @@
 // looks each broadcast message up synchronously through a second SQLite
 // connection at the moment it sees the event. Deltas are broadcast, not stored.
 import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
-import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { BackgroundWork } from '../background';
+import { openDatabase } from '../db/open';
 import { createTestContext, type TestContext } from '../testing/context';
 import { captureLogs } from '../testing/log-capture';
 import { consumeTurn, type ConsumeTarget } from './consumer';
@@ -86,16 +87,27 @@ it('stores every emitted message in order with contiguous seq, and broadcasts ea
   expect(storedKinds).toHaveLength(25);
   expect(new Set(storedKinds.map((m) => m.type)).size).toBe(7);
 
-  const reader = new BetterSqlite3(ctx.deps.config.database.kind === 'sqlite' ? ctx.deps.config.database.path : '', { readonly: true });
-  const lookup = reader.prepare('SELECT seq FROM transcript_entries WHERE conversation_id = ? AND entry_id = ?');
+  // A second connection looks each broadcast message up the moment it is broadcast: it must be committed by then.
+  const reader = openDatabase(ctx.deps.config.database);
+  const lookups: Promise<void>[] = [];
   const broadcast: UnifiedMessage[] = [];
   const notYetStored: string[] = [];
   const unsubscribe = ctx.deps.bus.subscribe((event: ServerEvent) => {
     if (event.type !== 'message' || event.conversationId !== target.conversationId) return;
     broadcast.push(event.message);
     if (event.message.type === 'stream_delta') return;
-    const row = lookup.get(target.conversationId, event.message.id) as { seq: number } | undefined;
-    if (row?.seq !== event.message.seq) notYetStored.push(`${event.message.id} (seq ${event.message.seq}, stored ${row?.seq ?? 'no'})`);
+    const { id, seq } = event.message;
+    lookups.push(
+      reader.db
+        .selectFrom('transcript_entries')
+        .select('seq')
+        .where('conversation_id', '=', target.conversationId)
+        .where('entry_id', '=', id)
+        .executeTakeFirst()
+        .then((row) => {
+          if (row?.seq !== seq) notYetStored.push(`${id} (seq ${seq}, stored ${row?.seq ?? 'no'})`);
+        }),
+    );
   });
   try {
     const store = new TranscriptStore(ctx.deps.db, () => new Date());
@@ -107,6 +119,7 @@ it('stores every emitted message in order with contiguous seq, and broadcasts ea
     expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     for (const [i, m] of stored.entries()) expect(m).toMatchObject({ ...storedKinds[i], provider: 'anthropic' });
 
+    await Promise.all(lookups);
     expect(notYetStored).toEqual([]);
     const broadcastStored = broadcast.filter((m) => m.type !== 'stream_delta');
     expect(broadcastStored.map((m) => [m.id, m.seq])).toEqual(stored.map((m) => [m.id, m.seq]));
@@ -115,17 +128,20 @@ it('stores every emitted message in order with contiguous seq, and broadcasts ea
     );
   } finally {
     unsubscribe();
-    reader.close();
+    await reader.close();
   }
 });
 
 it('logs a failed write of the session id as background work (never an unhandled rejection), and shutdown waits for it', async () => {
   // The database itself refuses the write: a trigger on the conversations table.
-  const writer = new BetterSqlite3(ctx.deps.config.database.kind === 'sqlite' ? ctx.deps.config.database.path : '');
-  writer.exec(
-    `CREATE TRIGGER refuse_session BEFORE UPDATE OF provider_session_id ON conversations BEGIN SELECT RAISE(ABORT, 'session write refused'); END`,
-  );
-  writer.close();
+  await sql
+    .raw(
+      ctx.deps.dialect === 'sqlite'
+        ? `CREATE TRIGGER refuse_session BEFORE UPDATE OF provider_session_id ON conversations BEGIN SELECT RAISE(ABORT, 'session write refused'); END`
+        : `CREATE FUNCTION refuse_session() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'session write refused'; END $$;
+           CREATE TRIGGER refuse_session BEFORE UPDATE OF provider_session_id ON conversations FOR EACH ROW EXECUTE FUNCTION refuse_session()`,
+    )
+    .execute(ctx.deps.db);
   const { logger, lines } = captureLogs();
   const background = new BackgroundWork(logger);
   const store = new TranscriptStore(ctx.deps.db, () => new Date());

@@ -3,9 +3,10 @@
 // in batches (one multi-row INSERT per batch, idempotent on the stable entry
 // id) and are only handed on for broadcast once they are committed, so a
 // crash can never lose an entry somebody already saw.
-import type { TranscriptPageDto, UnifiedMessage } from '@bottega/protocol';
+import { MAX_ROW_ID, type TranscriptPageDto, type UnifiedMessage } from '@bottega/protocol';
 import type { Db } from '../db/open';
 import type { ProviderMessage } from './contract';
+import { inTransaction } from '../db/transaction';
 
 /** Rows per INSERT statement (well under SQLite's bound-variable limit). */
 const MAX_ROWS_PER_STATEMENT = 400;
@@ -45,7 +46,7 @@ export class TranscriptStore {
     const messages: UnifiedMessage[] = batch.map((m) => ({ ...m, provider, seq: seq++, at }) as UnifiedMessage);
     this.nextSeq.set(conversationId, seq);
     const written = new Set<string>();
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       for (let i = 0; i < messages.length; i += MAX_ROWS_PER_STATEMENT) {
         const rows = messages.slice(i, i + MAX_ROWS_PER_STATEMENT).map((m) => ({
           conversation_id: conversationId,
@@ -71,8 +72,9 @@ export class TranscriptStore {
   async page(conversationId: number, opts: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<TranscriptPage> {
     let q = this.db.selectFrom('transcript_entries').select(['seq', 'payload']).where('conversation_id', '=', conversationId);
     const backwards = opts.beforeSeq !== undefined;
-    if (opts.beforeSeq !== undefined) q = q.where('seq', '<', opts.beforeSeq);
-    if (opts.afterSeq !== undefined) q = q.where('seq', '>', opts.afterSeq);
+    // No seq is above MAX_ROW_ID (a 32-bit column on PostgreSQL): a larger bound means "the end".
+    if (opts.beforeSeq !== undefined) q = q.where('seq', '<', Math.min(opts.beforeSeq, MAX_ROW_ID));
+    if (opts.afterSeq !== undefined) q = q.where('seq', '>', Math.min(opts.afterSeq, MAX_ROW_ID));
     const rows = await q
       .orderBy('seq', backwards ? 'desc' : 'asc')
       .limit(opts.limit + 1)

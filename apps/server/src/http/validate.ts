@@ -1,6 +1,7 @@
 // Request parsing: JSON bodies through zod, path ids as positive integers.
 // Every failure is a 400 with a readable message; nothing is written before it.
 import type { Context } from 'hono';
+import { MAX_ROW_ID } from '@bottega/protocol';
 import type { z } from 'zod';
 import { AppError } from '../errors';
 import { readBody } from './body-limits';
@@ -32,7 +33,7 @@ export function idParam(c: Context, name: string): number {
   const raw = c.req.param(name) ?? '';
   if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new AppError('VALIDATION_FAILED', `${name} must be a positive integer`);
   const n = Number(raw);
-  if (!Number.isSafeInteger(n)) throw new AppError('VALIDATION_FAILED', `${name} is out of range`);
+  if (n > MAX_ROW_ID) throw new AppError('VALIDATION_FAILED', `${name} is out of range`);
   return n;
 }
 

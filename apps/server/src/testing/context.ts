@@ -18,6 +18,7 @@ import { createApp } from '../app/app';
 import type { AppEnv } from '../http/types';
 import { silentLogger } from '../logger';
 import { codexProvider } from '../harness/providers/codex/provider';
+import { testDatabase } from './database';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 /** Stand-in for `claude setup-token` (see the script). */
@@ -30,7 +31,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     home,
     host: '127.0.0.1',
     port: 0,
-    database: { kind: 'sqlite', path: join(home, 'bottega.db') },
+    database: testDatabase(home),
     maxIterations: 25,
     maxCiRounds: 3,
     // Tests that follow a live PR run's pull request turn the watch on themselves.

@@ -18,6 +18,7 @@ import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { iso } from '../../time';
 import { publishRun, publishTask, type TransitionDeps } from './publish';
+import { inTransaction } from '../../db/transaction';
 
 /** The run statuses during which a run owns its task (a queued or waiting run holds it too). */
 export const LIVE_RUN_STATUSES = ['pending', 'queued', 'running', 'waiting_for_quota'] as const;
@@ -87,7 +88,7 @@ export interface NewRun {
  */
 export async function enqueueRunTransition(deps: TransitionDeps, req: NewRun): Promise<AgentRunRow> {
   const now = iso(deps.now());
-  const { run, task } = await deps.db.transaction().execute(async (trx) => {
+  const { run, task } = await inTransaction(deps.db, async (trx) => {
     if (await liveRunOf(trx, req.taskId)) throw new AppError('RUN_IN_PROGRESS', 'an agent is already running on this task');
     const fresh = await trx.selectFrom('tasks').selectAll().where('id', '=', req.taskId).executeTakeFirstOrThrow();
     const unblock = req.trigger === 'manual' && fresh.workflow_blocked === 1;
@@ -179,7 +180,7 @@ export async function requeueRunTransition(
   actingUserId: number | null,
 ): Promise<AgentRunRow | null> {
   const payload: QueuePayload = { continuation: from === 'interrupted' ? 'interrupted' : 'quota' };
-  const requeued = await deps.db.transaction().execute(async (trx) => {
+  const requeued = await inTransaction(deps.db, async (trx) => {
     const other = await trx
       .selectFrom('agent_runs')
       .select('id')
@@ -212,7 +213,7 @@ export async function requeueRunTransition(
 /** Cancel: a queued or waiting run is called off before it (re)starts. Null when it had started or ended. */
 export async function cancelRunTransition(deps: TransitionDeps, runId: number, by: string): Promise<AgentRunRow | null> {
   const now = iso(deps.now());
-  const run = await deps.db.transaction().execute(async (trx) => {
+  const run = await inTransaction(deps.db, async (trx) => {
     const row = await trx.selectFrom('agent_runs').select('status').where('id', '=', runId).executeTakeFirst();
     if (row?.status !== 'queued' && row?.status !== 'waiting_for_quota') return undefined;
     const reason = row.status === 'queued' ? `cancelled by ${by} before it started` : `cancelled by ${by} while waiting for its quota`;
@@ -246,7 +247,7 @@ export async function linkRunConversation(deps: TransitionDeps, runId: number, c
  */
 export async function completeRunTransition(deps: TransitionDeps, runId: number): Promise<{ run: AgentRunRow; task: TaskRow } | null> {
   const now = iso(deps.now());
-  const done = await deps.db.transaction().execute(async (trx) => {
+  const done = await inTransaction(deps.db, async (trx) => {
     const run = await trx
       .updateTable('agent_runs')
       .set({ status: 'completed', ended_at: now, signal_token_hash: null })

@@ -18,6 +18,7 @@ import { iso } from '../../time';
 import { columnFull, columnLoad, type ColumnLoad } from '../column-limits';
 import { publishTask, type TransitionDeps } from './publish';
 import { liveRunOf } from './runs';
+import { inTransaction } from '../../db/transaction';
 
 export interface MoveFacts {
   /** The role of the task's live run, or null when none is live. */
@@ -47,7 +48,7 @@ export function mergedAndCleanedUp(task: Pick<TaskRow, 'status' | 'branch_name' 
  * meanwhile cannot slip between the check and the write.
  */
 export async function moveTaskTransition(deps: TransitionDeps, taskId: number, to: TaskStatus, title?: string): Promise<TaskRow> {
-  const task = await deps.db.transaction().execute(async (trx) => {
+  const task = await inTransaction(deps.db, async (trx) => {
     const fresh = await trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
     const live = await liveRunOf(trx, taskId);
     const target = await columnLoad(trx, fresh.project_id, to);

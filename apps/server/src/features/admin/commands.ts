@@ -10,6 +10,7 @@ import type { UserRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { iso } from '../../time';
 import { getUser, revokedCredentials } from '../auth/commands';
+import { inTransaction } from '../../db/transaction';
 
 type AdminDeps = Pick<Deps, 'db' | 'now' | 'realtime'>;
 
@@ -90,7 +91,7 @@ export async function addMember(deps: AdminDeps, projectId: number, userId: numb
 /** Sets a member's role; a project always keeps at least one owner. */
 export async function setMemberRole(deps: AdminDeps, projectId: number, userId: number, role: ProjectRole): Promise<MemberDto[]> {
   await requireProject(deps.db, projectId);
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const members = await trx.selectFrom('project_members').select(['user_id', 'role']).where('project_id', '=', projectId).execute();
     const member = members.find((m) => m.user_id === userId);
     if (!member) throw notFound('member');
@@ -105,7 +106,7 @@ export async function setMemberRole(deps: AdminDeps, projectId: number, userId: 
 /** Removes a member, never the last one (a project must stay reachable by someone). */
 export async function removeMember(deps: AdminDeps, projectId: number, userId: number): Promise<MemberDto[]> {
   await requireProject(deps.db, projectId);
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const members = await trx.selectFrom('project_members').select('user_id').where('project_id', '=', projectId).execute();
     if (!members.some((m) => m.user_id === userId)) throw notFound('member');
     if (members.length === 1) throw new AppError('CONFLICT', 'a project must keep at least one member');

@@ -9,6 +9,7 @@ import { SEED_ROLE_MODELS, validateEffort } from '../../harness/vocabulary';
 import { SIMULATED_MODEL } from '../../harness/providers/claude/simulated';
 import { parseModel } from '../../harness/providers/opencode/config';
 import { iso } from '../../time';
+import { inTransaction } from '../../db/transaction';
 
 export { readAgentSettings, type AgentSettings };
 type StoreDeps = Pick<Deps, 'db' | 'now' | 'providers'>;
@@ -31,7 +32,7 @@ function validate(deps: Pick<Deps, 'providers'>, settings: AgentSettings): void 
 export async function saveAgentSettings(deps: StoreDeps, userId: number, settings: AgentSettings): Promise<AgentSettings> {
   validate(deps, settings);
   const now = iso(deps.now());
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     await trx.deleteFrom('user_agent_settings').where('user_id', '=', userId).execute();
     await trx
       .insertInto('user_agent_settings')

@@ -9,6 +9,7 @@ import type { Database, UserRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { iso } from '../../time';
 import { dummyPasswordHash, generateApiKey, hashPassword, verifyPassword } from './credentials';
+import { inTransaction } from '../../db/transaction';
 
 type CommandDeps = Pick<Deps, 'db' | 'now'>;
 
@@ -78,7 +79,7 @@ export async function registerFirstAdmin(deps: CommandDeps, body: RegisterBody):
   const passwordHash = await hashPassword(body.password);
   const now = iso(deps.now());
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    return await inTransaction(deps.db, async (trx) => {
       await trx.insertInto('instance_settings').values({ key: SETUP_CLAIM_KEY, value: now, updated_at: now }).execute();
       const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
       if (existing) throw new AppError('SETUP_CLOSED', 'registration is closed; ask an administrator for an account');

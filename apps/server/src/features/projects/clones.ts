@@ -18,6 +18,7 @@ import type { ProjectClones } from '../../forge/clone-registry';
 import { iso } from '../../time';
 import { ifMissing } from '../../fs-errors';
 import { cloneRoot, isStrictlyInside, realRoots } from './repo-roots';
+import { inTransaction } from '../../db/transaction';
 
 type CloneDeps = Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'background' | 'config' | 'clones'>;
 
@@ -52,7 +53,7 @@ export async function createClonedProject(deps: CloneDeps, ownerId: number, body
   for (let attempt = 0; attempt < 5; attempt++) {
     const dir = await freeFolder(root, body.repoUrl, attempt);
     try {
-      const project = await deps.db.transaction().execute(async (trx) => {
+      const project = await inTransaction(deps.db, async (trx) => {
         const row = await trx
           .insertInto('projects')
           .values({

@@ -18,6 +18,7 @@ import type { ProjectClones } from '../../forge/clone-registry';
 import { cloneState, createClonedProject } from './clones';
 import { emptyCounts, presentProject } from './presenters';
 import { validateRepoPath } from './repo-roots';
+import { inTransaction } from '../../db/transaction';
 
 type ProjectDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger' | 'background' | 'clones'>;
 
@@ -135,7 +136,7 @@ export async function createProject(deps: ProjectDeps, creator: Viewer, body: Cr
   await assertRepoPathFree(deps.db, repoPath);
   const now = iso(deps.now());
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    return await inTransaction(deps.db, async (trx) => {
       const project = await trx
         .insertInto('projects')
         .values({

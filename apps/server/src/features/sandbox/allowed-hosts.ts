@@ -2,13 +2,14 @@
 // the project, replaced whole by an administrator.
 import type { Db } from '../../db/open';
 import { allowedHostsOf } from '../../sandbox/allowed-hosts';
+import { inTransaction } from '../../db/transaction';
 
 export { allowedHostsOf };
 
 /** Replaces the project's list in one transaction; duplicates collapse. */
 export async function replaceAllowedHosts(db: Db, projectId: number, hosts: readonly string[]): Promise<string[]> {
   const unique = [...new Set(hosts)];
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('project_allowed_hosts').where('project_id', '=', projectId).execute();
     if (unique.length > 0)
       await trx

@@ -20,6 +20,7 @@ import { assertNoLiveRun } from '../../engine/transitions/runs';
 import { moveTaskTransition } from '../../engine/transitions/task-moves';
 import { newTaskRow } from '../../engine/transitions/tasks';
 import { watchWorkspace } from './workspace';
+import { inTransaction } from '../../db/transaction';
 
 type TaskDeps = Pick<Deps, 'db' | 'now' | 'config' | 'bus' | 'logger' | 'background'>;
 
@@ -156,7 +157,7 @@ export async function createTask(deps: TaskDeps, project: ProjectRow, ownerId: n
   const now = iso(deps.now());
   // A full Pending column takes no new task (docs/behaviour/tasks.md#column-limits); checked and
   // inserted in one transaction so two creations cannot both take its last place.
-  let task = await deps.db.transaction().execute(async (trx) => {
+  let task = await inTransaction(deps.db, async (trx) => {
     const full = columnFull('pending', await columnLoad(trx, project.id, 'pending'));
     if (full) throw new AppError('CONFLICT', `cannot create the task: ${full}`);
     return trx
