@@ -149,6 +149,8 @@ describe('task lifecycle', () => {
 
   it('refuses any status move while an agent runs, naming both statuses and why, and writes nothing', async () => {
     const { task } = await createTask({ title: 'Busy' });
+    // The checkout finishes in the background (its own task.updated); only the moves' events count here.
+    await ctx.deps.background.drain();
     const row = await ctx.deps.db
       .selectFrom('tasks')
       .selectAll()
