@@ -8,7 +8,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileCapture } from '../apps/server/src/process/exec';
 import { deleteClaudeCredentials, saveClaudeCredentials } from '../apps/server/src/harness/providers/claude/credentials';
 import { leaveSimulatedModel, useSimulatedModel } from '../apps/server/src/harness/providers/claude/simulated';
-import { buildServer, startServerProcess } from './server-process';
+import { buildServer, freePort, startServerProcess } from './server-process';
 import { testDatabaseEnv } from '../apps/server/src/testing/database';
 
 const root = join(import.meta.dirname, '..');
@@ -44,6 +44,15 @@ describe('bottega CLI', () => {
     expect(r.stderr).toMatch(/BOTTEGA_PORT/);
     expect(r.stderr).toMatch(/BOTTEGA_SESSION_SECRET/);
     expect(r.stderr).toMatch(/DATABASE_URL/);
+  });
+
+  it('names an unreachable PostgreSQL by host and database, never by its password, and exits 1', async () => {
+    const port = String(await freePort());
+    const r = await cli(['migrate'], { DATABASE_URL: `postgres://bottega:s3cret-pw@127.0.0.1:${port}/teamdb?schema=team_a` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the database (PostgreSQL 127.0.0.1:${port}/teamdb (schema team_a)) could not be opened or migrated`);
+    expect(r.stderr).toContain('ECONNREFUSED');
+    expect(r.stderr + r.stdout).not.toContain('s3cret-pw');
   });
 
   it('starts, answers, generates a private secret, and stops cleanly on SIGTERM', async () => {

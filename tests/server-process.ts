@@ -31,7 +31,7 @@ export function runCli(home: string, args: string[], input?: string) {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -146,6 +146,13 @@ function parseDatabaseUrl(url: string | undefined, home: string): DatabaseConfig
   return 'DATABASE_URL: expected sqlite:///path/to/file.db or postgres://user:password@host:5432/database';
 }
 
+/** The database as it may be shown: the SQLite path, or PostgreSQL's host, port, database and schema (never the credentials). */
+export function describeDatabase(db: DatabaseConfig): string {
+  if (db.kind === 'sqlite') return `SQLite ${db.path}`;
+  const url = new URL(db.url);
+  return `PostgreSQL ${url.host || url.searchParams.get('host') || 'localhost'}${url.pathname}${db.schema ? ` (schema ${db.schema})` : ''}`;
+}
+
 /** `postgres://…/db?schema=name`: the schema parameter is ours; everything else goes to the driver as given. */
 function parsePostgresUrl(url: string): DatabaseConfig | string {
   let parsed: URL;

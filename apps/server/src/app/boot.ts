@@ -4,7 +4,7 @@
 // the same way.
 import type { Kysely } from 'kysely';
 import { BackgroundWork } from '../background';
-import type { Config } from '../config';
+import { describeDatabase, type Config } from '../config';
 import { migrateToLatest } from '../db/migrate';
 import { openDatabase } from '../db/open';
 import type { Deps } from '../deps';
@@ -51,7 +51,9 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     if (ran.length > 0) logger.info({ migrations: ran }, 'database migrated');
   } catch (err) {
     await opened.close();
-    throw err;
+    throw new Error(`the database (${describeDatabase(config.database)}) could not be opened or migrated: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   await moveLegacyDocuments(config.home, logger);
   const bus = new EventBus(logger.child({ component: 'bus' }));
