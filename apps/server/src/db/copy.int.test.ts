@@ -280,6 +280,28 @@ describe('bottega db copy', () => {
     expect(await dump(occupied)).toEqual(occupiedBefore);
   });
 
+  it('leaves the target without data when a row does not fit it', async () => {
+    const source = sqliteAt('misfit.db');
+    const ctx = await createTestContext({ database: source });
+    const owner = await ctx.user({ username: 'fits' });
+    const project = await ctx.project({ members: [owner] });
+    await ctx.task(project, owner);
+    // SQLite does not hold varchar lengths; PostgreSQL does.
+    await ctx.user({ username: 'x'.repeat(100) });
+    await ctx.close();
+    const target = freshSchema();
+    await expect(copyDatabase(source, target)).rejects.toThrow(/^table users: .*character varying\(64\).*; nothing was kept$/);
+    const left = await dump(target);
+    expect(Object.keys(left)).toContain('tasks');
+    for (const [table, rows] of Object.entries(left)) if (table !== 'model_prices') expect(rows, table).toEqual([]);
+    // Nothing half-done stands in the way of the next attempt once the row is fixed.
+    const fix = openDatabase(source);
+    await fix.db.updateTable('users').set({ username: 'shortened' }).where('username', '=', 'x'.repeat(100)).execute();
+    await fix.close();
+    await copyDatabase(source, target);
+    expect((await dump(target)).users?.map((u) => u.username)).toEqual(['fits', 'shortened']);
+  });
+
   it('refuses a source behind this version, a missing source, and the same database twice', async () => {
     const behind = sqliteAt('behind.db');
     const opened = openDatabase(behind);

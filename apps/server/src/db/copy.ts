@@ -393,7 +393,9 @@ export async function copyDatabase(from: DatabaseConfig, to: DatabaseConfig, opt
         for (const p of [...plans].reverse()) if (seeded.has(p.table)) await sql`delete from ${sql.table(p.table)}`.execute(dst);
         const counts = new Map<string, number>();
         for (const p of plans) {
-          const rows = await copyTable(p, src, dst, batchRows);
+          const rows = await copyTable(p, src, dst, batchRows).catch((err: unknown) => {
+            throw new CopyError(`table ${p.table}: ${(err as Error).message}; nothing was kept`);
+          });
           if (p.sequence) {
             const next = Math.max(
               await sourceCatalog.sequenceValue(src, p.table, p.sequence),
