@@ -135,15 +135,19 @@ export class ConfigError extends Error {
   }
 }
 
-function parseDatabaseUrl(url: string | undefined, home: string): DatabaseConfig | string {
+/**
+ * A database URL (absent: the SQLite file in `home`); a string is the problem, prefixed with
+ * `name` (the variable or option it came from). A relative SQLite path is taken under `home`.
+ */
+export function parseDatabaseUrl(url: string | undefined, home: string, name = 'DATABASE_URL'): DatabaseConfig | string {
   if (!url) return { kind: 'sqlite', path: join(home, 'bottega.db') };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
-    if (!path) return 'DATABASE_URL: sqlite URL needs a file path (sqlite:///abs/path.db)';
+    if (!path) return `${name}: sqlite URL needs a file path (sqlite:///abs/path.db)`;
     return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(home, path) };
   }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return parsePostgresUrl(url);
-  return 'DATABASE_URL: expected sqlite:///path/to/file.db or postgres://user:password@host:5432/database';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return parsePostgresUrl(url, name);
+  return `${name}: expected sqlite:///path/to/file.db or postgres://user:password@host:5432/database`;
 }
 
 /** The database as it may be shown: the SQLite path, or PostgreSQL's host, port, database and schema (never the credentials). */
@@ -154,20 +158,19 @@ export function describeDatabase(db: DatabaseConfig): string {
 }
 
 /** `postgres://…/db?schema=name`: the schema parameter is ours; everything else goes to the driver as given. */
-function parsePostgresUrl(url: string): DatabaseConfig | string {
+function parsePostgresUrl(url: string, name: string): DatabaseConfig | string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     // The URL is not echoed: it may hold a password.
-    return 'DATABASE_URL: not a valid postgres:// URL';
+    return `${name}: not a valid postgres:// URL`;
   }
-  if (!parsed.hostname && !parsed.searchParams.get('host')) return 'DATABASE_URL: the postgres:// URL names no host';
-  if (parsed.pathname.length <= 1)
-    return 'DATABASE_URL: the postgres:// URL names no database (postgres://user:password@host:5432/database)';
+  if (!parsed.hostname && !parsed.searchParams.get('host')) return `${name}: the postgres:// URL names no host`;
+  if (parsed.pathname.length <= 1) return `${name}: the postgres:// URL names no database (postgres://user:password@host:5432/database)`;
   const schema = parsed.searchParams.get('schema');
   if (schema !== null && !POSTGRES_SCHEMA.test(schema))
-    return 'DATABASE_URL: schema must be a lower-case identifier (letters, digits, underscores; 63 at most)';
+    return `${name}: schema must be a lower-case identifier (letters, digits, underscores; 63 at most)`;
   parsed.searchParams.delete('schema');
   return { kind: 'postgres', url: parsed.toString(), schema };
 }

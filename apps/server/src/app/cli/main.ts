@@ -3,7 +3,8 @@
 // (see the README); a bad configuration lists every problem and exits 1.
 import { parseArgs } from 'node:util';
 import { boot } from '../boot';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadConfig, parseDatabaseUrl } from '../../config';
+import { copyDatabase, describeDatabase } from '../../db/copy';
 import { createLogger, routeProcessWarnings } from '../../logger';
 import { findUserByName, createUser, setPassword } from '../../features/auth/commands';
 import { startServer } from '../server';
@@ -19,6 +20,9 @@ const USAGE = `Usage: bottega <command>
 Commands:
   start                          serve the API, WebSocket hub and web app
   migrate                        apply pending database migrations
+  db copy --to <url> [--from <url>]
+                                 copy every row of the instance's database (or --from's) into
+                                 an empty one (sqlite:///path.db, postgres://…), then verify
   user create <name> [--admin]   create a user (password from a prompt or stdin)
   user reset-password <name>     set a new password; revokes the user's logins and API key
   onboard [--username <name>]    create an admin, a sample project and a task (idempotent)
@@ -110,6 +114,31 @@ async function onboardCommand(args: string[]): Promise<number> {
   });
 }
 
+async function dbCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { to: { type: 'string' }, from: { type: 'string' } },
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'copy' || values.to === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadConfig(process.env);
+  const from = values.from === undefined ? config.database : parseDatabaseUrl(values.from, config.home, '--from');
+  const to = parseDatabaseUrl(values.to, config.home, '--to');
+  const problems = [from, to].filter((d) => typeof d === 'string');
+  if (typeof from === 'string' || typeof to === 'string') throw new ConfigError(problems);
+  console.log(`copying ${describeDatabase(from)}\n     to ${describeDatabase(to)}`);
+  const { tables } = await copyDatabase(from, to);
+  const width = Math.max(...tables.map((t) => t.table.length), 'table'.length);
+  console.log(`\n${'table'.padEnd(width)}  ${'source'.padStart(10)}  ${'target'.padStart(10)}`);
+  for (const t of tables) console.log(`${t.table.padEnd(width)}  ${String(t.source).padStart(10)}  ${String(t.target).padStart(10)}`);
+  const rows = tables.reduce((sum, t) => sum + t.source, 0);
+  console.log(`\ncopied and verified ${tables.length} tables, ${rows} rows: every table holds as many rows in the target as in the source`);
+  return 0;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -123,6 +152,8 @@ export async function runCli(argv: string[]): Promise<number> {
         });
       case 'user':
         return await userCommand(rest);
+      case 'db':
+        return await dbCommand(rest);
       case 'onboard':
         return await onboardCommand(rest);
       case 'signal':
