@@ -150,11 +150,18 @@ export function parseDatabaseUrl(url: string | undefined, home: string, name = '
   return `${name}: expected sqlite:///path/to/file.db or postgres://user:password@host:5432/database`;
 }
 
-/** The database as it may be shown: the SQLite path, or PostgreSQL's host, port, database and schema (never the credentials). */
-export function describeDatabase(db: DatabaseConfig): string {
-  if (db.kind === 'sqlite') return `SQLite ${db.path}`;
-  const url = new URL(db.url);
-  return `PostgreSQL ${url.host || url.searchParams.get('host') || 'localhost'}${url.pathname}${db.schema ? ` (schema ${db.schema})` : ''}`;
+/** How a database is named to people: never with its user or password. */
+export function describeDatabase(config: DatabaseConfig): string {
+  if (config.kind === 'sqlite') return `SQLite ${config.path}`;
+  let where = 'an unparsable URL';
+  try {
+    const url = new URL(config.url);
+    const host = url.hostname || url.searchParams.get('host') || 'localhost';
+    where = `${host}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    // Described without its address.
+  }
+  return `PostgreSQL ${where}${config.schema ? ` (schema ${config.schema})` : ''}`;
 }
 
 /** `postgres://…/db?schema=name`: the schema parameter is ours; everything else goes to the driver as given. */

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
-import type { DatabaseConfig } from '../config';
+import { describeDatabase, type DatabaseConfig } from '../config';
 import type { Dialect } from './ddl';
 import { migrateToLatest } from './migrate';
 import { migrations as allMigrations, type Migration } from './migrations/index';
@@ -51,20 +51,6 @@ const DEFAULT_BATCH_ROWS = 500;
 /** Bound parameters per INSERT: under SQLite's 32766 and PostgreSQL's 65535. */
 const MAX_PARAMETERS = 30_000;
 const MIGRATIONS_TABLE = 'schema_migrations';
-
-/** How a database is named to people: never with its user or password. */
-export function describeDatabase(config: DatabaseConfig): string {
-  if (config.kind === 'sqlite') return `SQLite ${config.path}`;
-  let where = 'an unparsable URL';
-  try {
-    const url = new URL(config.url);
-    const host = url.hostname || url.searchParams.get('host') || 'localhost';
-    where = `${host}${url.port ? `:${url.port}` : ''}${url.pathname}`;
-  } catch {
-    // Described without its address.
-  }
-  return `PostgreSQL ${where}${config.schema ? ` (schema ${config.schema})` : ''}`;
-}
 
 function sameDatabase(a: DatabaseConfig, b: DatabaseConfig): boolean {
   if (a.kind === 'sqlite') return b.kind === 'sqlite' && a.path === b.path;

@@ -3,8 +3,8 @@
 // (see the README); a bad configuration lists every problem and exits 1.
 import { parseArgs } from 'node:util';
 import { boot } from '../boot';
-import { ConfigError, loadConfig, parseDatabaseUrl } from '../../config';
-import { copyDatabase, describeDatabase } from '../../db/copy';
+import { ConfigError, describeDatabase, loadConfig, parseDatabaseUrl } from '../../config';
+import { copyDatabase } from '../../db/copy';
 import { createLogger, routeProcessWarnings } from '../../logger';
 import { findUserByName, createUser, setPassword } from '../../features/auth/commands';
 import { startServer } from '../server';
