@@ -136,7 +136,7 @@ describe('bad input', () => {
     if ((await snapshot(ctx)) !== before) problems.push(`${routeKey(route)} with ${label}: something was written`);
   }
 
-  it('refuses malformed JSON bodies on every JSON route, writing nothing', async () => {
+  it('refuses malformed JSON bodies on every JSON route, writing nothing', { timeout: 90_000 }, async () => {
     const problems: string[] = [];
     for (const route of routes.filter((r) => r.body === 'json')) {
       const valid = (await samples[routeKey(route)]?.(ctx, w, w.admin))?.json ?? {};
@@ -157,37 +157,41 @@ describe('bad input', () => {
     expect(problems).toEqual([]);
   });
 
-  it('refuses NUL and BEL in every text field of every JSON body: 400 VALIDATION_FAILED, nothing written', async () => {
-    const problems: string[] = [];
-    let checked = 0;
-    for (const route of routes.filter((r) => r.body === 'json')) {
-      const sample = (await samples[routeKey(route)]?.(ctx, w, w.admin))?.json;
-      for (const valid of [sample, ...(MORE_TEXT_BODIES[routeKey(route)] ?? [])]) {
-        for (const bad of ['\u0000', '\u0007']) {
-          for (const variant of withControlCharacter(valid, bad)) {
-            const label = `${JSON.stringify(bad)} in ${variant.path.join('.')}`;
-            const before = await snapshot(ctx);
-            // Agent routes take a run token; its format is enough to reach the body check.
-            const as = route.access.kind === 'agent' ? 'Bearer brt_not-a-live-token' : w.admin;
-            const res = await ctx.request(route.method, fillPath(route, w), { as, json: variant.body });
-            const error = ((await res.json()) as { error?: { code?: string; message?: string } }).error;
-            checked += 1;
-            if (res.status !== 400 || error?.code !== 'VALIDATION_FAILED')
-              problems.push(`${routeKey(route)} with ${label}: ${res.status} ${error?.code}`);
-            else if (
-              !NOT_FREE_TEXT.has(variant.path.at(-1) ?? '') &&
-              !/control characters|Invalid key in record/.test(error.message ?? '')
-            ) {
-              problems.push(`${routeKey(route)} with ${label}: refused for another reason (${error.message})`);
+  it(
+    'refuses NUL and BEL in every text field of every JSON body: 400 VALIDATION_FAILED, nothing written',
+    { timeout: 90_000 },
+    async () => {
+      const problems: string[] = [];
+      let checked = 0;
+      for (const route of routes.filter((r) => r.body === 'json')) {
+        const sample = (await samples[routeKey(route)]?.(ctx, w, w.admin))?.json;
+        for (const valid of [sample, ...(MORE_TEXT_BODIES[routeKey(route)] ?? [])]) {
+          for (const bad of ['\u0000', '\u0007']) {
+            for (const variant of withControlCharacter(valid, bad)) {
+              const label = `${JSON.stringify(bad)} in ${variant.path.join('.')}`;
+              const before = await snapshot(ctx);
+              // Agent routes take a run token; its format is enough to reach the body check.
+              const as = route.access.kind === 'agent' ? 'Bearer brt_not-a-live-token' : w.admin;
+              const res = await ctx.request(route.method, fillPath(route, w), { as, json: variant.body });
+              const error = ((await res.json()) as { error?: { code?: string; message?: string } }).error;
+              checked += 1;
+              if (res.status !== 400 || error?.code !== 'VALIDATION_FAILED')
+                problems.push(`${routeKey(route)} with ${label}: ${res.status} ${error?.code}`);
+              else if (
+                !NOT_FREE_TEXT.has(variant.path.at(-1) ?? '') &&
+                !/control characters|Invalid key in record/.test(error.message ?? '')
+              ) {
+                problems.push(`${routeKey(route)} with ${label}: refused for another reason (${error.message})`);
+              }
+              if ((await snapshot(ctx)) !== before) problems.push(`${routeKey(route)} with ${label}: something was written`);
             }
-            if ((await snapshot(ctx)) !== before) problems.push(`${routeKey(route)} with ${label}: something was written`);
           }
         }
       }
-    }
-    expect(problems).toEqual([]);
-    expect(checked).toBeGreaterThan(100);
-  });
+      expect(problems).toEqual([]);
+      expect(checked).toBeGreaterThan(100);
+    },
+  );
 
   it('keeps tabs and line breaks in documents and messages, and refuses them in titles and names', async () => {
     const doc = '# Plan\r\n\n- step\tone\n';
@@ -205,7 +209,7 @@ describe('bad input', () => {
     }
   });
 
-  it('refuses hostile or oversized uploads, writing nothing', async () => {
+  it('refuses hostile or oversized uploads, writing nothing', { timeout: 90_000 }, async () => {
     const problems: string[] = [];
     const upload = routes.find((r) => routeKey(r) === 'POST /api/tasks/:taskId/files');
     if (!upload) throw new Error('upload route missing');

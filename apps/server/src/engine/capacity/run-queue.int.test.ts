@@ -193,7 +193,8 @@ describe('the run queue', () => {
       const entry = `${e.run.taskId === theirs ? 'theirs' : 'mine'} ${e.run.status}`;
       if (statuses.at(-1) !== entry) statuses.push(entry);
     });
-    const resetAt = new Date(Date.now() + 3000);
+    // Far enough ahead that a slowly starting CLI still meets the limit.
+    const resetAt = new Date(Date.now() + 8000);
     w.fake.usageLimitUntil(resetAt, { credential: token });
     const parked = await startRun(w.task.id);
     await until(async () => (await getRun(parked.id)).status === 'waiting_for_quota', 'the run to wait for its quota');

@@ -33,7 +33,8 @@ describe('OpenCode limits', () => {
     const started = Date.now();
     const handle = w.provider.startTurn(await w.turn(1, directive.say('never')));
     const { messages, error } = await drain(handle);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // Nowhere near the three hours OpenCode itself would wait (a loaded machine starts it slowly).
+    expect(Date.now() - started).toBeLessThan(90_000);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ provider: 'opencode', kind: 'transient', code: 'usage_limit' });
     // OpenCode schedules the retry retry-after seconds after it got the 429.
