@@ -2,7 +2,7 @@
 // free port with a throwaway home, log in, and print results beside targets.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,10 +38,10 @@ export function benchEnv(home: string, extra: Record<string, string> = {}): Node
   return { PATH: process.env.PATH, HOME: home, BOTTEGA_HOME: join(home, 'data'), BOTTEGA_LOG_LEVEL: 'warn', ...extra };
 }
 
-/** Runs a CLI command to completion (stdin optional). */
-export function cli(home: string, args: string[], input?: string): Promise<string> {
+/** Runs a CLI command to completion (stdin optional; `env` adds to the bench environment, e.g. DATABASE_URL). */
+export function cli(home: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: benchEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { env: benchEnv(home, env), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -95,8 +95,8 @@ export async function rssMb(pid: number): Promise<number> {
 }
 
 /** Creates (or reuses) an admin with the CLI and returns an Authorization header (an API key). */
-export async function adminAuth(home: string, url: string): Promise<string> {
-  await cli(home, ['user', 'create', 'bench', '--admin'], 'bench-password-123\n').catch((err: Error) => {
+export async function adminAuth(home: string, url: string, env: Record<string, string> = {}): Promise<string> {
+  await cli(home, ['user', 'create', 'bench', '--admin'], 'bench-password-123\n', env).catch((err: Error) => {
     if (!/taken/.test(err.message)) throw err;
   });
   const login = await fetch(`${url}/api/auth/login`, {
@@ -167,4 +167,98 @@ export function apiClient(url: string, auth: string) {
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
+}
+
+/**
+ * The board's reads of a project's task list over HTTP, as `GET /api/projects/:id/tasks` answers them:
+ * the first page (default size 100; the target), one column's first page, and every task in pages of
+ * 500 (`allRounds` times, for information). Returns the first page's p50.
+ */
+export async function measureTaskList(
+  url: string,
+  auth: string,
+  projectId: number,
+  tasks: number,
+  opts: {
+    target: number;
+    allRounds: number;
+    label?: string;
+    /** The server's process: its CPU per first-page request is reported, a figure a busy machine does not inflate. */
+    serverPid?: number;
+    /** CPU milliseconds the database's own processes have used so far (a server database). */
+    databaseCpuMs?: () => Promise<number>;
+  },
+): Promise<{ firstP50: number; columnP50: number }> {
+  const where = opts.label ? `${opts.label}, ` : '';
+  const timed = async (path: string): Promise<{ ms: number; body: { tasks: unknown[]; nextCursor: string | null } }> => {
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(`${url}${path}`, { headers: { authorization: auth } });
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { tasks: unknown[]; nextCursor: string | null };
+    return { ms: Number(process.hrtime.bigint() - t0) / 1e6, body };
+  };
+  const base = `/api/projects/${projectId}/tasks`;
+  // The board's request: the newest page (default size 100).
+  const first: number[] = [];
+  let serverCpu0 = 0;
+  let databaseCpu0 = 0;
+  for (let i = 0; i < 220; i++) {
+    if (i === 20) {
+      serverCpu0 = opts.serverPid ? await processTreeCpuMs(opts.serverPid) : 0;
+      databaseCpu0 = (await opts.databaseCpuMs?.()) ?? 0;
+    }
+    const { ms, body } = await timed(base);
+    if (body.tasks.length !== 100 || !body.nextCursor) throw new Error('unexpected first page');
+    if (i >= 20) first.push(ms);
+  }
+  const serverCpu = opts.serverPid ? (await processTreeCpuMs(opts.serverPid)) - serverCpu0 : null;
+  const databaseCpu = opts.databaseCpuMs ? (await opts.databaseCpuMs()) - databaseCpu0 : null;
+  const firstP50 = percentile(first, 50);
+  report(
+    `GET task list, ${where}${tasks} tasks in the project, first page of 100, p50 (200 requests after 20 warm-up)`,
+    firstP50,
+    'ms',
+    opts.target,
+  );
+  report('  same, p95', percentile(first, 95), 'ms');
+  if (serverCpu !== null) report("  the server's CPU per first-page request", serverCpu / first.length, 'ms');
+  if (databaseCpu !== null) report("  the database's CPU per first-page request", databaseCpu / first.length, 'ms');
+  const column: number[] = [];
+  for (let i = 0; i < 120; i++) {
+    const { ms } = await timed(`${base}?status=in_review&limit=100`);
+    if (i >= 20) column.push(ms);
+  }
+  const columnP50 = percentile(column, 50);
+  report('  one board column (status filter), page of 100, p50', columnP50, 'ms', opts.target);
+  // Everything, page by page at the largest page size.
+  const all: number[] = [];
+  for (let i = 0; i < opts.allRounds; i++) {
+    const t0 = process.hrtime.bigint();
+    let cursor: string | null = null;
+    let count = 0;
+    do {
+      const { body } = await timed(`${base}?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      count += body.tasks.length;
+      cursor = body.nextCursor;
+    } while (cursor);
+    if (count !== tasks) throw new Error(`expected ${tasks} tasks, got ${count}`);
+    all.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  report(`  all ${tasks} tasks in pages of 500, p50 of ${opts.allRounds}`, percentile(all, 50), 'ms');
+  return { firstP50, columnP50 };
+}
+
+/** CPU milliseconds (user + system) used so far by `pid` and its children that are alive now (e.g. a database server and its backends). */
+export async function processTreeCpuMs(pid: number): Promise<number> {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue;
+    // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(entry) === pid || Number(fields[1]) === pid) total += ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000;
+  }
+  return total;
 }

@@ -3,7 +3,7 @@
 // board's first page, one column, and (for information) all of them.
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import { adminAuth, cleanup, cli, percentile, report, startServer, tempHome } from './lib';
+import { adminAuth, cleanup, cli, measureTaskList, startServer, tempHome } from './lib';
 
 const TASKS = 5000;
 
@@ -42,47 +42,7 @@ export async function run(): Promise<void> {
     })();
     db.close();
 
-    const timed = async (path: string): Promise<{ ms: number; body: { tasks: unknown[]; nextCursor: string | null } }> => {
-      const t0 = process.hrtime.bigint();
-      const res = await fetch(`${s.url}${path}`, { headers: { authorization: auth } });
-      const body = (await res.json()) as { tasks: unknown[]; nextCursor: string | null };
-      return { ms: Number(process.hrtime.bigint() - t0) / 1e6, body };
-    };
-    // The board's request: the newest page (default size 100) of a project with 5,000 tasks.
-    const first: number[] = [];
-    for (let i = 0; i < 220; i++) {
-      const { ms, body } = await timed('/api/projects/1/tasks');
-      if (body.tasks.length !== 100 || !body.nextCursor) throw new Error('unexpected first page');
-      if (i >= 20) first.push(ms);
-    }
-    report(
-      `GET task list, ${TASKS} tasks in the project, first page of 100, p50 (200 requests after 20 warm-up)`,
-      percentile(first, 50),
-      'ms',
-      10,
-    );
-    report('  same, p95', percentile(first, 95), 'ms');
-    const column: number[] = [];
-    for (let i = 0; i < 120; i++) {
-      const { ms } = await timed('/api/projects/1/tasks?status=in_review&limit=100');
-      if (i >= 20) column.push(ms);
-    }
-    report('  one board column (status filter), page of 100, p50', percentile(column, 50), 'ms', 10);
-    // Everything, page by page at the largest page size.
-    const all: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const t0 = process.hrtime.bigint();
-      let cursor: string | null = null;
-      let count = 0;
-      do {
-        const { body } = await timed(`/api/projects/1/tasks?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
-        count += body.tasks.length;
-        cursor = body.nextCursor;
-      } while (cursor);
-      if (count !== TASKS) throw new Error(`expected ${TASKS} tasks, got ${count}`);
-      all.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    report(`  all ${TASKS} tasks in pages of 500, p50`, percentile(all, 50), 'ms');
+    await measureTaskList(s.url, auth, 1, TASKS, { target: 10, allRounds: 10, serverPid: s.child.pid });
     await s.stop();
   } finally {
     await cleanup(home);

@@ -67,3 +67,17 @@ it('writes a large batch in one go', async () => {
   expect(stored).toHaveLength(1500);
   expect((await store.page(conversationId, { beforeSeq: Number.MAX_SAFE_INTEGER, limit: 1 })).lastSeq).toBe(1500);
 });
+
+it('stores any text and id byte for byte', async () => {
+  const store = new TranscriptStore(ctx.deps.db, () => new Date());
+  const awkward = ['quote " and \\ backslash', '{braces}, commas, NULL', '', 'line\nbreak\ttab', 'naïve — 漢字 🎨', "it's 'quoted'"];
+  const stored = await store.append(
+    conversationId,
+    awkward.map((t, i) => text(`${t}#${i}`, t)),
+    'anthropic',
+  );
+  expect(stored.map((m) => m.id)).toEqual(awkward.map((t, i) => `${t}#${i}`));
+  const all = await store.all(conversationId);
+  expect(all.map((m) => (m.type === 'assistant' ? m.text : null))).toEqual(awkward);
+  expect(all.map((m) => m.id)).toEqual(stored.map((m) => m.id));
+});

@@ -16,6 +16,8 @@ declare module 'vitest' {
 
 /** The PostgreSQL URL of this test run, or null when the suite is on SQLite. */
 export function testPostgresUrl(): string | null {
+  // Outside a vitest run (the benchmarks use the test config too) there is no run cluster.
+  if (!process.env.VITEST) return null;
   return inject('postgresUrl') ?? null;
 }
 
