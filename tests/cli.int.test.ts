@@ -80,13 +80,15 @@ describe('bottega CLI', () => {
   });
 
   it('refuses to start over a database or home folder open to others, naming the fix', async () => {
-    expect((await cli(['migrate'])).code).toBe(0);
+    // The files are SQLite's: this test always runs on it.
     const data = join(home, 'data');
     const db = join(data, 'bottega.db');
+    const onSqlite = { DATABASE_URL: `sqlite://${db}` };
+    expect((await cli(['migrate'], onSqlite)).code).toBe(0);
     expect((await stat(db)).mode & 0o777).toBe(0o600);
     await chmod(db, 0o644);
     await chmod(data, 0o755);
-    const r = await cli(['start'], { BOTTEGA_PORT: '0' });
+    const r = await cli(['start'], { ...onSqlite, BOTTEGA_PORT: '0' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`file ${db} has mode 0644`);
     expect(r.stderr).toContain(`chmod 600 ${db}`);
@@ -94,7 +96,7 @@ describe('bottega CLI', () => {
     expect(r.stderr).toContain(`chmod 700 ${data}`);
     await chmod(db, 0o600);
     await chmod(data, 0o700);
-    expect((await cli(['migrate'])).code).toBe(0);
+    expect((await cli(['migrate'], onSqlite)).code).toBe(0);
   });
 
   it("reset-password revokes the running server's cookies and API key for that user", async () => {
