@@ -2,8 +2,14 @@
 // the integration suite (real git, real processes, real servers) and the
 // browser suite (the built app in Debian's Chromium against a real server).
 // The unit, integration and browser suites run twice: on SQLite and, as
-// `…-pg`, on a throwaway PostgreSQL cluster (tests/postgres-setup.ts).
+// `…-pg`, on a throwaway PostgreSQL cluster (tests/postgres-setup.ts) — every
+// test file that reaches the database; one that never does (a fake vendor's
+// wire, git, a CLI's stream) would only repeat itself.
 // `npm test` runs them all.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { globSync } from 'tinyglobby';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // The agent SDK warns that canUseTool is unused under bypassPermissions; it is
@@ -58,12 +64,38 @@ const browser: Project = {
   },
 };
 
-/** The same suite on PostgreSQL. */
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** What a test file imports to reach the database: a test world, a server, boot, or the database modules themselves. */
+const DATABASE_DOORS =
+  /testing\/(context|chat-world|pipeline-world|route-world|database)|server-process|\/world$|app\/boot|db\/(open|copy|migrate)/;
+
+/** Whether `file` imports a database door, itself or through the test helpers it imports (fixtures, testing/, tests/). */
+function reachesDatabase(file: string, seen = new Set<string>()): boolean {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  for (const [, spec = ''] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+    if (DATABASE_DOORS.test(spec)) return true;
+    const base = resolve(dirname(file), spec);
+    const helper = [`${base}.ts`, base].find((f) => f.endsWith('.ts') && existsSync(f) && statSync(f).isFile());
+    if (helper && /\.fixture\.ts$|\/testing\/|^tests\//.test(relative(root, helper)) && reachesDatabase(helper, seen)) return true;
+  }
+  return false;
+}
+
+/** The same suite on PostgreSQL: its files that reach the database. */
 function onPostgres(project: Project): Project {
+  const { include = [], exclude = [] } = project.test;
+  const databaseFree = globSync(include, { ignore: exclude, cwd: root }).filter((f) => !reachesDatabase(join(root, f)));
   const globalSetup = project.test.globalSetup === undefined ? [] : [project.test.globalSetup].flat();
   return {
     ...project,
-    test: { ...project.test, name: `${project.test.name}-pg`, globalSetup: ['tests/postgres-setup.ts', ...globalSetup] },
+    test: {
+      ...project.test,
+      name: `${project.test.name}-pg`,
+      exclude: [...exclude, ...databaseFree],
+      globalSetup: ['tests/postgres-setup.ts', ...globalSetup],
+    },
   };
 }
 
