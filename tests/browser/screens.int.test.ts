@@ -13,12 +13,14 @@
 // (its place and Cancel), the inbox's runs waiting to start, a chat message waiting for a slot, and Admin → Capacity. Each screen must pass
 // axe with no serious or critical violation and, on the phone, fit the screen's
 // width; each is saved as test-artifacts/screens/screen-<name>-<size>.png.
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ConversationDto, TaskDto } from '@bottega/protocol';
 import { createRoleBrain, directive, taskRequest, type Brain } from '@bottega/testkit';
+import { openDatabase } from '../../apps/server/src/db/open';
+import { inTransaction } from '../../apps/server/src/db/transaction';
+import { serverDatabase } from '../../apps/server/src/testing/database';
 import { a11yViolations, noHorizontalOverflow } from './a11y';
 import {
   type ApiClient,
@@ -323,14 +325,25 @@ it('the task page after the pipeline ran up to the pull request agent', async ()
   });
 });
 
-/** Writes what the server records of a pull request straight into the world's database. */
-function seedPullRequestStage(write: (db: Database.Database) => void) {
-  const db = new Database(join(w.home, 'data', 'bottega.db'));
+/** Statements in SQLite's `?` style, run in order; the seed reads nothing back. */
+interface Seeder {
+  prepare(text: string): { run(...params: unknown[]): void };
+}
+
+/** Writes what the server records of a pull request straight into the world's database (either dialect), in one transaction. */
+async function seedPullRequestStage(write: (db: Seeder) => void) {
+  const statements: { text: string; params: unknown[] }[] = [];
+  write({ prepare: (text) => ({ run: (...params) => void statements.push({ text, params }) }) });
+  const opened = openDatabase(serverDatabase(w.home));
   try {
-    db.pragma('busy_timeout = 5000');
-    db.transaction(() => write(db))();
+    await inTransaction(opened.db, async (trx) => {
+      for (const { text, params } of statements) {
+        const parts = text.split('?');
+        await sql(Object.assign(parts, { raw: parts }), ...params).execute(trx);
+      }
+    });
   } finally {
-    db.close();
+    await opened.close();
   }
 }
 
@@ -348,7 +361,7 @@ it("the pull request stage: CI rounds, review threads, a block on CI with its lo
     '    at file:///home/runner/work/greeter/greeter/greet.test.js:3:8',
     '##[error]Process completed with exit code 1.',
   ].join('\n');
-  seedPullRequestStage((db) => {
+  await seedPullRequestStage((db) => {
     const task = db.prepare(
       `UPDATE tasks SET status = ?, planification_complete = 1, workflow_complete = 1, pr_agent_complete = ?, pr_url = ?,
          pr_ci_state = ?, pr_mergeable = ?, pr_conflict_files = ?, pr_ci_rounds = ?, pr_threads_total = ?, pr_threads_open = ?,

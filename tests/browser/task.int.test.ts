@@ -88,7 +88,8 @@ it('edits and saves the document; it renders as markdown after a reload and its 
 });
 
 it('runs planning: Running, a busy notice for another run meanwhile, then Completed with its conversation in the history', async () => {
-  responseDelayMs = 1500;
+  // Slow enough that the planner is still at work when the second run is asked for, even on a loaded machine.
+  responseDelayMs = 4000;
   await page.goto(taskPath());
   await openRunMenu(page);
   await page.getByRole('button', { name: 'Planning: Run' }).click();

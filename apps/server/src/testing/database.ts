@@ -39,3 +39,8 @@ export function testDatabaseEnv(home: string): Record<string, string> {
   withSchema.searchParams.set('schema', schemaOf(home));
   return { DATABASE_URL: withSchema.toString() };
 }
+
+/** The database of a server process started over `home` (tests/server-process.ts: its BOTTEGA_HOME is `home/data`). */
+export function serverDatabase(home: string): DatabaseConfig {
+  return testPostgresUrl() ? testDatabase(home) : { kind: 'sqlite', path: join(home, 'data', 'bottega.db') };
+}
