@@ -45,9 +45,10 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(file: string, args: string[], as: { uid: number; gid: number } | null): Promise<void> {
+/** Runs a PostgreSQL program in `cwd` (the cluster's own folder: the `postgres` user may not enter the caller's). */
+function run(file: string, args: string[], as: { uid: number; gid: number } | null, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { ...(as ?? {}), env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } }, (err, _stdout, stderr) =>
+    execFile(file, args, { ...(as ?? {}), cwd, env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } }, (err, _stdout, stderr) =>
       err ? reject(new Error(`${file} ${args[0] ?? ''} failed: ${stderr || err.message}`)) : resolve(),
     );
   });
@@ -60,7 +61,7 @@ export async function startPostgresCluster(opts: { maxConnections?: number } = {
   if (as) await chown(dir, as.uid, as.gid);
   const data = join(dir, 'data');
   const port = await freePort();
-  await run(join(bin, 'initdb'), ['-D', data, '-U', 'bottega', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'], as);
+  await run(join(bin, 'initdb'), ['-D', data, '-U', 'bottega', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'], as, dir);
   const settings = [
     `-p ${port}`,
     `-k ${dir}`,
@@ -71,13 +72,13 @@ export async function startPostgresCluster(opts: { maxConnections?: number } = {
     '-c full_page_writes=off',
     '-c shared_buffers=256MB',
   ].join(' ');
-  await run(join(bin, 'pg_ctl'), ['start', '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', settings], as);
+  await run(join(bin, 'pg_ctl'), ['start', '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', settings], as, dir);
   const stop = async () => {
-    await run(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w'], as).catch(() => undefined);
+    await run(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w'], as, dir).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'bottega', 'bottega'], null);
+    await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'bottega', 'bottega'], null, dir);
   } catch (err) {
     await stop();
     throw err;
