@@ -1,14 +1,15 @@
 // Shared benchmark helpers: run the built `bottega` in a child process on a
 // free port with a throwaway home, log in, and print results beside targets.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Deps } from '../apps/server/src/deps';
 import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
+import { freePort } from '../packages/testkit/src/net/free-port';
+
+export { freePort };
 
 /** The repository root (benchmarks are bundled into .bench-tmp/ before they run). */
 export const root = process.cwd();
@@ -21,17 +22,6 @@ export async function tempHome(label: string): Promise<string> {
 
 export async function cleanup(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export function benchEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -261,4 +251,18 @@ export async function processTreeCpuMs(pid: number): Promise<number> {
     if (Number(entry) === pid || Number(fields[1]) === pid) total += ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000;
   }
   return total;
+}
+
+const BENCH_TASK_STATUSES = ['pending', 'in_progress', 'in_review', 'completed'] as const;
+
+/** The i-th synthetic task of the task-list benchmarks, a second older than the one before, the columns in turn. */
+export function benchTask(home: string, i: number) {
+  const at = new Date(Date.now() - i * 1000).toISOString();
+  return {
+    title: `Task number ${i}: make the thing better`,
+    status: BENCH_TASK_STATUSES[i % 4],
+    branch: `task/${i}-make-the-thing-better`,
+    worktree: join(home, 'repo-worktrees', `task-${i}`),
+    at,
+  };
 }

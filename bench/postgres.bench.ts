@@ -15,7 +15,18 @@ import { startPostgresCluster } from '@bottega/testkit';
 import type { Database } from '../apps/server/src/db/schema';
 import { listTasks } from '../apps/server/src/features/tasks/commands';
 import { measureIngest } from './ingest.bench';
-import { adminAuth, cleanup, measureTaskList, percentile, processTreeCpuMs, report, reportLoad, startServer, tempHome } from './lib';
+import {
+  adminAuth,
+  benchTask,
+  cleanup,
+  measureTaskList,
+  percentile,
+  processTreeCpuMs,
+  report,
+  reportLoad,
+  startServer,
+  tempHome,
+} from './lib';
 
 const TASKS = 50_000;
 const ROWS_PER_INSERT = 1000;
@@ -103,23 +114,13 @@ async function taskList(clusterUrl: string, postmaster: number): Promise<void> {
 }
 
 async function insertTasks(pool: pg.Pool, projectId: number, ownerId: number, home: string): Promise<void> {
-  const statuses = ['pending', 'in_progress', 'in_review', 'completed'];
   const columns = ['project_id', 'owner_id', 'title', 'status', 'branch_name', 'worktree_path', 'created_at', 'updated_at'];
   for (let from = 1; from <= TASKS; from += ROWS_PER_INSERT) {
     const values: unknown[] = [];
     const tuples: string[] = [];
     for (let i = from; i < Math.min(from + ROWS_PER_INSERT, TASKS + 1); i++) {
-      const at = new Date(Date.now() - i * 1000).toISOString();
-      const row = [
-        projectId,
-        ownerId,
-        `Task number ${i}: make the thing better`,
-        statuses[i % 4],
-        `task/${i}-make-the-thing-better`,
-        join(home, 'repo-worktrees', `task-${i}`),
-        at,
-        at,
-      ];
+      const t = benchTask(home, i);
+      const row = [projectId, ownerId, t.title, t.status, t.branch, t.worktree, t.at, t.at];
       tuples.push(`(${row.map((_, k) => `$${values.length + k + 1}`).join(', ')})`);
       values.push(...row);
     }

@@ -3,7 +3,7 @@
 // board's first page, one column, and (for information) all of them.
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import { adminAuth, cleanup, cli, measureTaskList, startServer, tempHome } from './lib';
+import { adminAuth, benchTask, cleanup, cli, measureTaskList, startServer, tempHome } from './lib';
 
 const TASKS = 5000;
 
@@ -26,18 +26,10 @@ export async function run(): Promise<void> {
         workflow_run_count, refinement_complete, pr_agent_complete, branch_name, worktree_path, created_at, updated_at)
        VALUES (1, 1, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?, ?)`,
     );
-    const statuses = ['pending', 'in_progress', 'in_review', 'completed'];
     db.transaction(() => {
       for (let i = 1; i <= TASKS; i++) {
-        const at = new Date(Date.now() - i * 1000).toISOString();
-        insert.run(
-          `Task number ${i}: make the thing better`,
-          statuses[i % 4],
-          `task/${i}-make-the-thing-better`,
-          join(home, 'repo-worktrees', `task-${i}`),
-          at,
-          at,
-        );
+        const t = benchTask(home, i);
+        insert.run(t.title, t.status, t.branch, t.worktree, t.at, t.at);
       }
     })();
     db.close();

@@ -1,7 +1,6 @@
 // Runs the built `bottega start` as a real child process for tests that need
 // a whole server they can kill: free port, throwaway home, CLI helpers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execFileCapture } from '../apps/server/src/process/exec';
 import { testDatabaseEnv } from '../apps/server/src/testing/database';
@@ -10,6 +9,9 @@ export const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'bottega.js');
 
 export { buildServer } from '../apps/server/src/testing/build';
+import { freePort } from '../packages/testkit/src/net/free-port';
+
+export { freePort };
 
 export function serverEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -28,17 +30,6 @@ export function runCli(home: string, args: string[], input?: string) {
     env: serverEnv(home),
     timeoutMs: 60_000,
     ...(input === undefined ? {} : { input }),
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
   });
 }
 

@@ -33,3 +33,4 @@ export { codexFakeConfig } from './openai/env';
 // A throwaway PostgreSQL cluster (Debian's binaries, a temp folder, a free port).
 export { postgresBinDir, startPostgresCluster } from './postgres/cluster';
 export type { PostgresCluster } from './postgres/cluster';
+export { freePort } from './net/free-port';

@@ -5,7 +5,7 @@
 // package creates, since PostgreSQL refuses to run as root.
 import { execFile } from 'node:child_process';
 import { chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../net/free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,17 +32,6 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | null> {
   const [, , uid, gid] = line?.split(':') ?? [];
   if (!uid || !gid) throw new Error("running as root needs the `postgres` user that Debian's postgresql package creates");
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a PostgreSQL program in `cwd` (the cluster's own folder: the `postgres` user may not enter the caller's). */
