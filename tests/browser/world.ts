@@ -74,7 +74,10 @@ export async function startBrowserWorld(opts: { brain?: Brain; env?: Record<stri
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill(signal);
+    // A server that has not stopped 30 s after SIGTERM is killed: the world must end either way.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await exited;
+    clearTimeout(kill);
   };
 
   const world: BrowserWorld = {
