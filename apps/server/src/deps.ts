@@ -12,6 +12,7 @@ import type { ProviderRegistry } from './harness/registry';
 import type { Sandbox } from './sandbox/sandbox';
 import type { ProjectClones } from './forge/clone-registry';
 import type { RunScheduler } from './scheduler/scheduler';
+import type { NodeIdentity } from './cluster/node';
 
 export interface Deps {
   config: Config;
@@ -35,6 +36,8 @@ export interface Deps {
   scheduler: RunScheduler;
   /** Repository clones by URL running in this process (progress, stop). */
   clones: ProjectClones;
+  /** This process in the deployment: its id and role (docs/deploy/cluster.md). */
+  node: NodeIdentity;
   now: () => Date;
   /** Where this server listens (set when it starts listening); agents signal there. */
   address: { url: string | null };

@@ -26,6 +26,7 @@ import { TranscriptStore } from '../harness/transcript-store';
 import { Sandbox } from '../sandbox/sandbox';
 import { moveLegacyDocuments } from '../workspace/archive-layout';
 import { ProjectClones } from '../forge/clone-registry';
+import { newNodeIdentity, type NodeRole } from '../cluster/node';
 
 export interface Booted {
   deps: Deps;
@@ -36,6 +37,8 @@ export interface Booted {
 export interface BootOptions extends SignInCommands {
   /** The provider registry; defaults to every provider this server ships. */
   providers?: ProviderRegistry;
+  /** What this process does in a deployment of several; `all` (the default) is the single-machine server. */
+  role?: NodeRole;
 }
 
 export async function boot(config: Config, logger: Logger, options: BootOptions = {}): Promise<Booted> {
@@ -93,6 +96,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     harness,
     scheduler,
     clones: new ProjectClones(),
+    node: newNodeIdentity(options.role ?? 'all'),
     now,
     address,
   };
