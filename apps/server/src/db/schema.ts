@@ -154,6 +154,8 @@ export interface AgentRunsTable {
   queue_payload: string | null;
   /** While `waiting_for_quota`: when the provider's usage limit resets and the run goes on. */
   resume_at: string | null;
+  /** The node executing the run while it is `running` (docs/deploy/cluster.md); null before and on a single server's older rows. */
+  node_id: string | null;
 }
 
 export interface TranscriptEntriesTable {
@@ -241,6 +243,27 @@ export interface Database {
   project_allowed_hosts: ProjectAllowedHostsTable;
   pr_ci_rounds: PrCiRoundsTable;
   pr_review_threads: PrReviewThreadsTable;
+  cluster_nodes: ClusterNodesTable;
+}
+
+/** One server process of the deployment (docs/deploy/cluster.md). */
+export interface ClusterNodesTable {
+  /** New at every start. */
+  id: string;
+  role: 'all' | 'api' | 'worker';
+  hostname: string;
+  pid: number;
+  /** Bottega's version the node runs. */
+  version: string;
+  /** Where the node's HTTP listener is reached (API nodes; a worker's loopback listener). */
+  url: string | null;
+  /** Agent runs the node executes at once (0 for an API node). */
+  slots: number;
+  started_at: string;
+  heartbeat_at: string;
+  /** Set by a clean stop, or by another node when the lease expired. */
+  stopped_at: string | null;
+  stop_reason: 'stopped' | 'lease_expired' | null;
 }
 
 /** One CI round of a task's pull request: the checks of one pushed head commit. */

@@ -15,6 +15,7 @@ import { up as perTurnCosts } from './0011_per_turn_costs';
 import { up as pullRequestStage } from './0012_pull_request_stage';
 import { up as columnWipLimits } from './0013_column_wip_limits';
 import { up as runQueue } from './0014_run_queue';
+import { up as clusterNodes } from './0015_cluster_nodes';
 
 export interface Migration {
   name: string;
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   { name: '0012_pull_request_stage', up: pullRequestStage },
   { name: '0013_column_wip_limits', up: columnWipLimits },
   { name: '0014_run_queue', up: runQueue },
+  { name: '0015_cluster_nodes', up: clusterNodes },
 ];
