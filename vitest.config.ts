@@ -5,6 +5,8 @@
 // `…-pg`, on a throwaway PostgreSQL cluster (tests/postgres-setup.ts) — every
 // test file that reaches the database; one that never does (a fake vendor's
 // wire, git, a CLI's stream) would only repeat itself.
+// Files named `*.pg.test.ts` / `*.pg.int.test.ts` test what exists only on PostgreSQL (several
+// nodes on one database) and run only in the `…-pg` projects.
 // `npm test` runs them all.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,11 +20,14 @@ const execArgv = ['--disable-warning=CLAUDE_SDK_CAN_USE_TOOL_SHADOWED'];
 
 type Project = TestProjectInlineConfiguration & { test: { name: string } };
 
+/** Tests of what exists only on PostgreSQL. */
+const POSTGRES_ONLY = ['**/*.pg.test.ts', '**/*.pg.int.test.ts'];
+
 const unit: Project = {
   test: {
     name: 'unit',
     include: ['apps/**/src/**/*.test.ts', 'packages/**/src/**/*.test.ts'],
-    exclude: ['**/*.int.test.ts', '**/node_modules/**', 'apps/web/**'],
+    exclude: ['**/*.int.test.ts', '**/node_modules/**', 'apps/web/**', ...POSTGRES_ONLY],
     environment: 'node',
     execArgv,
     testTimeout: 20_000,
@@ -33,7 +38,7 @@ const integration: Project = {
   test: {
     name: 'integration',
     include: ['apps/**/src/**/*.int.test.ts', 'packages/**/src/**/*.int.test.ts', 'tests/**/*.int.test.ts'],
-    exclude: ['tests/browser/**', '**/node_modules/**'],
+    exclude: ['tests/browser/**', '**/node_modules/**', ...POSTGRES_ONLY],
     environment: 'node',
     execArgv,
     testTimeout: 120_000,
@@ -85,7 +90,8 @@ function reachesDatabase(file: string, seen = new Set<string>()): boolean {
 
 /** The same suite on PostgreSQL: its files that reach the database. */
 function onPostgres(project: Project): Project {
-  const { include = [], exclude = [] } = project.test;
+  const { include = [] } = project.test;
+  const exclude = (project.test.exclude ?? []).filter((e) => !POSTGRES_ONLY.includes(e));
   const databaseFree = globSync(include, { ignore: exclude, cwd: root }).filter((f) => !reachesDatabase(join(root, f)));
   const globalSetup = project.test.globalSetup === undefined ? [] : [project.test.globalSetup].flat();
   return {
