@@ -13,6 +13,7 @@ import type { Sandbox } from './sandbox/sandbox';
 import type { ProjectClones } from './forge/clone-registry';
 import type { RunScheduler } from './scheduler/scheduler';
 import type { NodeIdentity } from './cluster/node';
+import type { NodeRegistry } from './cluster/registry';
 
 export interface Deps {
   config: Config;
@@ -38,6 +39,8 @@ export interface Deps {
   clones: ProjectClones;
   /** This process in the deployment: its id and role (docs/deploy/cluster.md). */
   node: NodeIdentity;
+  /** The deployment's nodes: this one's heartbeat, the live ones, the dead ones' expiry. */
+  nodes: NodeRegistry;
   now: () => Date;
   /** Where this server listens (set when it starts listening); agents signal there. */
   address: { url: string | null };

@@ -26,7 +26,8 @@ import { TranscriptStore } from '../harness/transcript-store';
 import { Sandbox } from '../sandbox/sandbox';
 import { moveLegacyDocuments } from '../workspace/archive-layout';
 import { ProjectClones } from '../forge/clone-registry';
-import { newNodeIdentity, type NodeRole } from '../cluster/node';
+import { newNodeIdentity, runsAgents, type NodeRole } from '../cluster/node';
+import { NodeRegistry } from '../cluster/registry';
 
 export interface Booted {
   deps: Deps;
@@ -82,6 +83,11 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     gate: scheduler,
     backoff: { retries: config.rateLimitRetries, baseMs: config.rateLimitBackoffMs, capMs: RATE_LIMIT_BACKOFF_CAP_MS },
   });
+  const node = newNodeIdentity(options.role ?? 'all');
+  const nodes = new NodeRegistry(
+    { db: opened.db, node, logger: logger.child({ component: 'nodes' }), now },
+    { leaseMs: config.nodeLeaseMs, slots: runsAgents(node.role) ? scheduler.maxRunning : 0 },
+  );
   const deps: Deps = {
     config,
     db: opened.db,
@@ -96,7 +102,8 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     harness,
     scheduler,
     clones: new ProjectClones(),
-    node: newNodeIdentity(options.role ?? 'all'),
+    node,
+    nodes,
     now,
     address,
   };
@@ -109,6 +116,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     deps,
     close: async () => {
       scheduler.stop();
+      await nodes.stop();
       await opened.close();
     },
   };

@@ -9,13 +9,9 @@ describe('node registry', () => {
 
   function registry(clock: { t: number }, role: 'all' | 'api' | 'worker', onLost: () => void = () => {}) {
     const node = newNodeIdentity(role);
-    return {
-      node,
-      reg: new NodeRegistry(
-        { ...ctx.deps, node, now: () => new Date(clock.t) },
-        { leaseMs: 10_000, slots: role === 'api' ? 0 : 4, url: null, onLost },
-      ),
-    };
+    const reg = new NodeRegistry({ ...ctx.deps, node, now: () => new Date(clock.t) }, { leaseMs: 10_000, slots: role === 'api' ? 0 : 4 });
+    reg.onLost(onLost);
+    return { node, reg };
   }
 
   it('declares a silent node dead exactly once, and the dead node learns it at its next heartbeat', async () => {
@@ -25,10 +21,10 @@ describe('node registry', () => {
     const a = registry(clock, 'worker', () => (lost += 1));
     const b = registry(clock, 'api');
     const c = registry(clock, 'worker');
-    await a.reg.start();
-    await b.reg.start();
-    await c.reg.start();
-    expect((await b.reg.live()).map((n) => n.id)).toEqual([a.node.id, b.node.id, c.node.id]);
+    await a.reg.start(null);
+    await b.reg.start(null);
+    await c.reg.start(null);
+    expect((await b.reg.live()).map((n) => n.id).sort()).toEqual([a.node.id, b.node.id, c.node.id].sort());
 
     clock.t += 9_000;
     await b.reg.beat();
@@ -40,7 +36,7 @@ describe('node registry', () => {
     await c.reg.beat();
     const [first, second] = await Promise.all([b.reg.expireStale(), c.reg.expireStale()]);
     expect([...first, ...second]).toEqual([a.node.id]);
-    expect((await b.reg.live()).map((n) => n.id)).toEqual([b.node.id, c.node.id]);
+    expect((await b.reg.live()).map((n) => n.id).sort()).toEqual([b.node.id, c.node.id].sort());
 
     await a.reg.beat();
     await a.reg.beat();
@@ -56,7 +52,7 @@ describe('node registry', () => {
     ctx = await createTestContext();
     const clock = { t: Date.parse('2026-12-04T10:00:00Z') };
     const a = registry(clock, 'all');
-    await a.reg.start();
+    await a.reg.start(null);
     await a.reg.stop();
     const row = await ctx.deps.db.selectFrom('cluster_nodes').selectAll().where('id', '=', a.node.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ role: 'all', slots: 4, stop_reason: 'stopped', pid: process.pid });

@@ -16,10 +16,6 @@ export interface NodeRegistryOptions {
   leaseMs: number;
   /** Agent runs this node executes at once (0 for an API node). */
   slots: number;
-  /** Where this node's HTTP listener is reached, when it has one. */
-  url: string | null;
-  /** Called once when this node finds it was declared dead. */
-  onLost: () => void;
 }
 
 export const BOTTEGA_VERSION: string = serverPackage.version;
@@ -28,14 +24,20 @@ export class NodeRegistry {
   private timer: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
   private lost = false;
+  private readonly lostListeners: (() => void)[] = [];
 
   constructor(
     private readonly deps: NodeRegistryDeps,
     private readonly options: NodeRegistryOptions,
   ) {}
 
-  /** Writes this node's row and starts its heartbeat. */
-  async start(): Promise<void> {
+  /** Called once when this node finds it was declared dead. */
+  onLost(listener: () => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /** Writes this node's row (with where its HTTP listener is reached, if it has one) and starts its heartbeat. */
+  async start(url: string | null): Promise<void> {
     const now = iso(this.deps.now());
     const { node } = this.deps;
     await this.deps.db
@@ -46,7 +48,7 @@ export class NodeRegistry {
         hostname: node.hostname,
         pid: node.pid,
         version: BOTTEGA_VERSION,
-        url: this.options.url,
+        url,
         slots: this.options.slots,
         started_at: now,
         heartbeat_at: now,
@@ -73,7 +75,7 @@ export class NodeRegistry {
       if (Number(res.numUpdatedRows) === 0 && !this.lost) {
         this.lost = true;
         this.deps.logger.error({ node: this.deps.node.id }, 'this node was declared dead by another; it stops executing');
-        this.options.onLost();
+        for (const l of this.lostListeners) l();
       }
     } catch (err) {
       // The database is unreachable: the lease runs out unless it comes back in time.
@@ -113,6 +115,7 @@ export class NodeRegistry {
       .where('stopped_at', 'is', null)
       .where('heartbeat_at', '>=', cutoff)
       .orderBy('started_at')
+      .orderBy('id')
       .execute();
   }
 

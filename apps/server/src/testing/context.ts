@@ -40,6 +40,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     // (the machine's memory is not the test's subject), and rate-limit waits of milliseconds.
     maxRunning: 32,
     minFreeMemoryMb: 0,
+    nodeLeaseMs: 15_000,
     rateLimitRetries: 5,
     rateLimitBackoffMs: 20,
     triggerHandle: 'bottega',

@@ -51,6 +51,7 @@ async function start(): Promise<number> {
   await recoverInterruptedRuns(deps);
   await recoverInterruptedClones(deps);
   const server = await startServer(deps, { host: config.host, port: config.port });
+  await deps.nodes.start(server.url);
   const resumed = await resumeWorkspaces(deps);
   if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');
   await excludeTmpInExistingWorktrees(deps);
