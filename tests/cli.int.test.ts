@@ -46,6 +46,16 @@ describe('bottega CLI', () => {
     expect(r.stderr).toMatch(/DATABASE_URL/);
   });
 
+  it('refuses an API node and a worker on SQLite with exit code 2, before touching anything', async () => {
+    const sqlite = { DATABASE_URL: `sqlite://${join(home, 'data', 'bottega.db')}` };
+    for (const args of [['start', '--no-worker'], ['worker']]) {
+      const r = await cli(args, sqlite);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/several nodes share a PostgreSQL database \(DATABASE_URL=postgres:\/\/…\)/);
+    }
+    await expect(stat(join(home, 'data', 'bottega.db'))).rejects.toThrow();
+  });
+
   it('names an unreachable PostgreSQL by host and database, never by its password, and exits 1', async () => {
     const port = String(await freePort());
     const r = await cli(['migrate'], { DATABASE_URL: `postgres://bottega:s3cret-pw@127.0.0.1:${port}/teamdb?schema=team_a` });

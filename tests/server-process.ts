@@ -41,10 +41,16 @@ export interface ServerProcess {
   stderr: () => string;
 }
 
-/** Starts `bottega start` and resolves once it answers (on `port` when given, to restart in place). */
-export async function startServerProcess(home: string, opts: { port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+/**
+ * Starts `bottega start` (or `args`: `start --no-worker`, `worker`) and resolves once it answers
+ * `probe` (on `port` when given, to restart in place).
+ */
+export async function startServerProcess(
+  home: string,
+  opts: { port?: number; env?: Record<string, string>; args?: string[]; probe?: string } = {},
+): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, [bin, 'start'], {
+  const child = spawn(process.execPath, [bin, ...(opts.args ?? ['start'])], {
     cwd: root,
     env: serverEnv(home, { ...opts.env, BOTTEGA_PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -56,7 +62,7 @@ export async function startServerProcess(home: string, opts: { port?: number; en
   });
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${err}`);
-    const ok = await fetch(`${url}/api/auth/status`).then(
+    const ok = await fetch(`${url}${opts.probe ?? '/api/auth/status'}`).then(
       (r) => r.ok,
       () => false,
     );

@@ -295,13 +295,21 @@ it('every settings section', async () => {
   });
 });
 
-it('the admin page: users, memberships, instance settings, model prices', async () => {
+it('the admin page: users, memberships, instance settings, the cluster, model prices', async () => {
   await expectStatus(api('POST', '/api/admin/users', { username: 'bob', password: 'bob-password-1' }), 201);
   await screen('admin', async (p) => {
     await p.goto('/admin');
     await p.locator('tr[data-user="bob"]').waitFor();
     await p.getByRole('list', { name: 'Members' }).waitFor();
     await p.getByTestId('sandbox-panel').waitFor();
+  });
+  // One node (this server, `bottega start`): the panel lists it live and explains several nodes.
+  await screen('admin-cluster', async (p) => {
+    await p.goto('/admin#cluster');
+    const panel = p.getByTestId('cluster-panel');
+    await panel.getByText('API + worker').waitFor();
+    await panel.getByTestId('cluster-one-node').waitFor();
+    await panel.getByText('Live', { exact: true }).waitFor();
   });
 });
 
@@ -591,6 +599,6 @@ it('a queued run: its task page with Cancel, its board card and inbox row, a cha
 });
 
 it('has no serious or critical accessibility violation, and nothing wider than a phone, on any screen', () => {
-  expect(visited).toHaveLength(33);
+  expect(visited).toHaveLength(34);
   expect(problems).toEqual([]);
 });

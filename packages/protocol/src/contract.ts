@@ -41,6 +41,7 @@ import { PutAllowedHostsBody } from './sandbox';
 import { PutPrSettingsBody } from './pull-request';
 import { PutWipLimitsBody } from './wip-limits';
 import { PutCapacityBody, type CapacityResponse } from './capacity';
+import type { ClusterResponse, HealthLiveResponse, HealthReadyResponse } from './cluster';
 import type * as R from './responses';
 import type { InboxResponse } from './needs-you';
 import type { TaskSearchQuery, TaskSearchResponse } from './search';
@@ -79,6 +80,8 @@ const file = () => entry<string, undefined, undefined, 'file'>(null, 'file');
 
 export const apiContract = {
   'GET /api/health': answers<R.OkResponse>(),
+  'GET /api/health/live': answers<HealthLiveResponse>(),
+  'GET /api/health/ready': answers<HealthReadyResponse>(),
 
   'GET /api/auth/status': answers<R.AuthStatusResponse>(),
   'POST /api/auth/register': json(RegisterBody).answers<R.UserResponse>(),
@@ -185,6 +188,7 @@ export const apiContract = {
   'GET /api/admin/sandbox': answers<R.SandboxStatusResponse>(),
   'GET /api/admin/capacity': answers<CapacityResponse>(),
   'PUT /api/admin/capacity': json(PutCapacityBody).answers<CapacityResponse>(),
+  'GET /api/admin/cluster': answers<ClusterResponse>(),
   'GET /api/projects/:projectId/allowed-hosts': answers<R.AllowedHostsResponse>(),
   'PUT /api/projects/:projectId/allowed-hosts': json(PutAllowedHostsBody).answers<R.AllowedHostsResponse>(),
   'GET /api/projects/:projectId/pr-settings': answers<R.PrSettingsResponse>(),

@@ -17,3 +17,4 @@ export * from './search';
 export * from './pull-request';
 export * from './wip-limits';
 export * from './capacity';
+export * from './cluster';

@@ -12,7 +12,7 @@ import { projectRoutes } from '../features/projects/routes';
 import { taskRoutes } from '../features/tasks/routes';
 import { inboxRoutes } from '../features/inbox/routes';
 import { searchRoutes } from '../features/search/routes';
-import { runRoutes } from '../features/runs/routes';
+import { runRoutes, signalRoute } from '../features/runs/routes';
 import { chatRoutes } from '../features/chat/routes';
 import { providerRoutes } from '../features/providers/routes';
 import { agentSettingsRoutes } from '../features/agent-settings/routes';
@@ -28,10 +28,13 @@ import { usageRoutes } from '../features/usage/routes';
 import { sandboxRoutes } from '../features/sandbox/routes';
 import { capacityRoutes } from '../features/capacity/routes';
 import { pullRequestRoutes } from '../features/pull-request/routes';
+import { healthRoutes } from '../cluster/health';
+import { clusterRoutes } from '../cluster/overview';
 
 export function allRoutes(deps: Deps): RouteDef[] {
   return [
     { method: 'GET', path: '/api/health', access: { kind: 'public' }, handler: (c) => c.json({ ok: true }) },
+    ...healthRoutes(deps),
     ...authRoutes(deps),
     ...adminRoutes(deps),
     ...projectRoutes(deps),
@@ -48,7 +51,16 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...sandboxRoutes(deps),
     ...capacityRoutes(deps),
     ...pullRequestRoutes(deps),
+    ...clusterRoutes(deps),
   ];
+}
+
+/**
+ * A worker node's listener (docs/deploy/cluster.md#roles): the health answers and the signals
+ * of the agents running on its machine; no API, no WebSockets, no web app.
+ */
+export function workerRoutes(deps: Deps): RouteDef[] {
+  return [...healthRoutes(deps), signalRoute(deps)];
 }
 
 /**
@@ -85,7 +97,7 @@ function authenticate(deps: Deps, required: boolean): MiddlewareHandler<AppEnv> 
   };
 }
 
-export function createApp(deps: Deps, routes: RouteDef[] = allRoutes(deps)): Hono<AppEnv> {
+export function createApp(deps: Deps, routes: RouteDef[] = allRoutes(deps), options: { webApp?: boolean } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', endUnreadBodies);
   app.use('*', async (c, next) => {
@@ -111,7 +123,7 @@ export function createApp(deps: Deps, routes: RouteDef[] = allRoutes(deps)): Hon
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'no such API route');
   });
-  for (const route of webAppRoutes()) app.on(route.method, route.path, route.handler);
+  if (options.webApp ?? true) for (const route of webAppRoutes()) app.on(route.method, route.path, route.handler);
   app.onError(onError);
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'not found' } }, 404));
   return app;

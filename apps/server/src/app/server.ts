@@ -1,4 +1,5 @@
-// Serves the app: HTTP (API + web app) and the WebSocket hub on one port.
+// Serves the app: HTTP (API + web app) and the WebSocket hub on one port; a worker node serves
+// only its health answers and its agents' signals (docs/deploy/cluster.md#roles).
 // `close()` shuts down in order: stop accepting, drop live sockets, finish
 // in-flight requests (bounded), cancel worktree checkouts and copies, wait for
 // background work (bounded).
@@ -8,7 +9,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Deps } from '../deps';
 import { attachWebSocketHub } from '../events/ws-hub';
 import { isProjectMember, visibleTaskProjectId } from '../http/access';
-import { createApp } from './app';
+import { createApp, workerRoutes } from './app';
+import { runsAgents, servesApi } from '../cluster/node';
 import { watchPullRequests } from '../engine/pr-watch';
 import { authenticateHeaders } from '../features/auth/authenticate';
 import { cancelAllWorktreeWork } from '../workspace/worktree';
@@ -23,24 +25,27 @@ export interface RunningServer {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(deps: Deps, listen: { host: string; port: number }): Promise<RunningServer> {
-  const app = createApp(deps);
+  const api = servesApi(deps.node.role);
+  const app = api ? createApp(deps) : createApp(deps, workerRoutes(deps), { webApp: false });
   // Bodies left unread are ended by the app itself (http/body-limits.ts), not drained.
   const server = createAdaptorServer({ fetch: app.fetch, autoCleanupIncoming: false }) as Server;
-  const hub = attachWebSocketHub(server, deps, {
-    authenticate: async (req) => {
-      const auth = await authenticateHeaders(deps, { cookie: req.headers.cookie, authorization: req.headers.authorization });
-      return auth ? { id: auth.user.id, isAdmin: auth.user.isAdmin } : null;
-    },
-    taskAccess: (user, taskId) => visibleTaskProjectId(deps.db, user, taskId),
-    projectAccess: async (user, projectId) =>
-      (await deps.db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst()) !== undefined &&
-      (await isProjectMember(deps.db, user, projectId)),
-    reloadUser: async (userId) => {
-      const row = await deps.db.selectFrom('users').select(['id', 'is_admin', 'is_active']).where('id', '=', userId).executeTakeFirst();
-      return row && row.is_active === 1 ? { id: row.id, isAdmin: row.is_admin === 1 } : null;
-    },
-  });
-  deps.realtime.attach(hub);
+  const hub = api
+    ? attachWebSocketHub(server, deps, {
+        authenticate: async (req) => {
+          const auth = await authenticateHeaders(deps, { cookie: req.headers.cookie, authorization: req.headers.authorization });
+          return auth ? { id: auth.user.id, isAdmin: auth.user.isAdmin } : null;
+        },
+        taskAccess: (user, taskId) => visibleTaskProjectId(deps.db, user, taskId),
+        projectAccess: async (user, projectId) =>
+          (await deps.db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst()) !== undefined &&
+          (await isProjectMember(deps.db, user, projectId)),
+        reloadUser: async (userId) => {
+          const row = await deps.db.selectFrom('users').select(['id', 'is_admin', 'is_active']).where('id', '=', userId).executeTakeFirst();
+          return row && row.is_active === 1 ? { id: row.id, isAdmin: row.is_admin === 1 } : null;
+        },
+      })
+    : null;
+  if (hub) deps.realtime.attach(hub);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -54,14 +59,15 @@ export async function startServer(deps: Deps, listen: { host: string; port: numb
   // Agents on this machine reach the server on loopback when it listens on every interface.
   const reachable = listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host === '::' ? '[::1]' : host;
   deps.address.url = `http://${reachable}:${port}`;
-  // Live PR runs have their pull request followed (CI rounds, the cap) also without a webhook.
-  const prWatch = watchPullRequests(deps);
+  // Live PR runs have their pull request followed (CI rounds, the cap) also without a webhook,
+  // by the nodes that execute runs.
+  const prWatch = runsAgents(deps.node.role) ? watchPullRequests(deps) : null;
 
   const close = async (): Promise<void> => {
-    prWatch.stop();
-    deps.realtime.detach();
+    prWatch?.stop();
+    if (hub) deps.realtime.detach();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await hub.close();
+    await hub?.close();
     server.closeIdleConnections();
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;

@@ -14,6 +14,8 @@ import { buildWorld, fillPath, routeKey, samples, type World } from '../testing/
 
 const ACCESS_MAP: Record<string, AccessKind> = {
   'GET /api/health': 'public',
+  'GET /api/health/live': 'public',
+  'GET /api/health/ready': 'public',
   'GET /api/auth/status': 'public',
   'POST /api/auth/register': 'public',
   'POST /api/auth/login': 'public',
@@ -107,6 +109,7 @@ const ACCESS_MAP: Record<string, AccessKind> = {
   'GET /api/admin/sandbox': 'admin',
   'GET /api/admin/capacity': 'admin',
   'PUT /api/admin/capacity': 'admin',
+  'GET /api/admin/cluster': 'admin',
   'GET /api/projects/:projectId/allowed-hosts': 'project',
   'PUT /api/projects/:projectId/allowed-hosts': 'admin',
   'GET /api/tasks/:taskId/pull-request': 'task',

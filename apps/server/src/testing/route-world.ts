@@ -1,7 +1,7 @@
 // A complete little world for route-level suites (authorization, bad input):
 // users in every role, a project, a task with a conversation, a run and an
 // input file, plus a valid sample request for every body-accepting route (and
-// the query string of routes that search).
+// the query string of routes that search, and the setup a route's answer needs).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keepChatImages } from '../features/chat/images';
@@ -95,6 +95,13 @@ export const samples: Record<string, Sample> = {
   'PUT /api/projects/:projectId/pr-settings': () => ({ json: { updateStrategy: 'merge', maxCiRounds: 5 } }),
   'PUT /api/projects/:projectId/wip-limits': () => ({ json: { pending: 8, in_progress: 3, in_review: 2 } }),
   'PUT /api/admin/capacity': () => ({ json: { perUserLimit: 3 } }),
+  // A node is ready once its row is registered (the CLI does it after listening; a test world does it here).
+  'GET /api/health/ready': async (ctx) => {
+    const { deps } = ctx;
+    const row = await deps.db.selectFrom('cluster_nodes').select('id').where('id', '=', deps.node.id).executeTakeFirst();
+    if (!row) await deps.nodes.start(null);
+    return {};
+  },
   'POST /api/tasks/:taskId/tmp-files': () => {
     const form = new FormData();
     form.append('file', new File(['scratch'], 'scratch.txt'));

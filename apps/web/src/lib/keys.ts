@@ -49,6 +49,8 @@ export const keys = {
   adminSandbox: ['admin', 'sandbox'] as const,
   /** Admin → Capacity (GET /api/admin/capacity): the CapacityDto. */
   adminCapacity: ['admin', 'capacity'] as const,
+  /** Admin → Cluster (GET /api/admin/cluster): the ClusterDto. */
+  adminCluster: ['admin', 'cluster'] as const,
   allowedHosts: (projectId: number) => ['project', projectId, 'allowed-hosts'] as const,
   prSettings: (projectId: number) => ['project', projectId, 'pr-settings'] as const,
   wipLimits: (projectId: number) => ['project', projectId, 'wip-limits'] as const,

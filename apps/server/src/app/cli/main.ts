@@ -1,5 +1,5 @@
-// The `bottega` command line: start the server, migrate the database, manage
-// users, onboard a fresh instance. Configuration comes from the environment
+// The `bottega` command line: start the server (or one node of several: docs/deploy/cluster.md),
+// migrate the database, manage users, onboard a fresh instance. Configuration comes from the environment
 // (see the README); a bad configuration lists every problem and exits 1.
 import { parseArgs } from 'node:util';
 import { boot } from '../boot';
@@ -14,11 +14,17 @@ import { recoverInterruptedClones } from '../../features/projects/clones';
 import { onboard } from './onboard';
 import { readNewPassword } from './password-input';
 import { signalCommandMain } from './signal';
+import { runsAgents, servesApi, type NodeRole } from '../../cluster/node';
 
 const USAGE = `Usage: bottega <command>
 
 Commands:
-  start                          serve the API, WebSocket hub and web app
+  start                          serve the API, WebSocket hub and web app, and execute agent runs
+  start --no-worker              (PostgreSQL) an API node: serve the API, WebSocket hub and web
+                                 app; execute no agent runs
+  worker                         (PostgreSQL) a worker node: execute agent runs; listen on
+                                 BOTTEGA_HOST:BOTTEGA_PORT (keep it on 127.0.0.1) only for health
+                                 checks and its agents' signals
   migrate                        apply pending database migrations
   db copy --to <url> [--from <url>]
                                  copy every row of the instance's database (or --from's) into
@@ -43,32 +49,58 @@ async function withDeps<T>(fn: (deps: Awaited<ReturnType<typeof boot>>['deps']) 
   }
 }
 
-async function start(): Promise<number> {
+/** Why this role cannot run on the configured database, or null. */
+export function roleRefusal(role: NodeRole, database: { kind: string }): string | null {
+  if (role === 'all' || database.kind === 'postgres') return null;
+  const command = role === 'api' ? 'start --no-worker' : 'worker';
+  return `\`bottega ${command}\` is one node of several, and several nodes share a PostgreSQL database (DATABASE_URL=postgres://…); this instance uses SQLite. Run \`bottega start\` on one machine instead, or move to PostgreSQL first (docs/deploy/postgres.md).`;
+}
+
+/** Runs this process as a node of `role` until SIGTERM/SIGINT, or until another node declares it dead (exit 1). */
+async function serve(role: NodeRole): Promise<number> {
   const config = loadConfig(process.env);
+  const refusal = roleRefusal(role, config.database);
+  if (refusal) {
+    console.error(`bottega: ${refusal}`);
+    return 2;
+  }
   const logger = createLogger(config.logLevel);
   routeProcessWarnings(logger);
-  const { deps, close } = await boot(config, logger);
-  await recoverInterruptedRuns(deps);
-  await recoverInterruptedClones(deps);
+  const { deps, close } = await boot(config, logger, { role });
+  // A node recovers only what it executes: API nodes leave agent runs to the workers.
+  if (runsAgents(role)) await recoverInterruptedRuns(deps);
+  if (servesApi(role)) await recoverInterruptedClones(deps);
   const server = await startServer(deps, { host: config.host, port: config.port });
+  const lost = new Promise<'lost'>((resolve) => deps.nodes.onLost(() => resolve('lost')));
   await deps.nodes.start(server.url);
-  const resumed = await resumeWorkspaces(deps);
-  if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');
-  await excludeTmpInExistingWorktrees(deps);
-  const needsSetup = (await deps.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined;
+  if (servesApi(role)) {
+    const resumed = await resumeWorkspaces(deps);
+    if (resumed > 0) logger.info({ tasks: resumed }, 'resuming interrupted worktree checkouts');
+    await excludeTmpInExistingWorktrees(deps);
+  }
+  const needsSetup = servesApi(role) && (await deps.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined;
   logger.info(
-    { url: server.url, home: config.home },
+    { url: server.url, home: config.home, node: deps.node.id, role },
     needsSetup ? 'Bottega is listening; open it to create the first administrator' : 'Bottega is listening',
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  logger.info({ signal }, 'shutting down');
+  const reason = await Promise.race([
+    lost,
+    new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    }),
+  ]);
+  if (reason === 'lost') logger.error({ node: deps.node.id }, 'this node was declared dead (its lease ran out); shutting down');
+  else logger.info({ signal: reason }, 'shutting down');
   await server.close();
   await close();
   logger.info('stopped');
-  return 0;
+  return reason === 'lost' ? 1 : 0;
+}
+
+async function startCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'no-worker': { type: 'boolean', default: false } } });
+  return serve(values['no-worker'] ? 'api' : 'all');
 }
 
 async function userCommand(args: string[]): Promise<number> {
@@ -145,7 +177,13 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start':
-        return await start();
+        return await startCommand(rest);
+      case 'worker':
+        if (rest.length > 0) {
+          console.error(USAGE);
+          return 2;
+        }
+        return await serve('worker');
       case 'migrate':
         return await withDeps(async () => {
           console.log('database is up to date');

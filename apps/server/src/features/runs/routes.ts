@@ -11,6 +11,24 @@ import { readJson } from '../../http/validate';
 import { access, type RouteDef } from '../../http/routes';
 import { presentConversation, presentRuns, presentRunWithUsage } from './presenters';
 
+/**
+ * Where agents report a stage. Served by every node that executes runs: an API node, and a
+ * worker's own loopback listener (its agents signal the node they run on).
+ */
+export function signalRoute(deps: Deps): RouteDef {
+  return {
+    method: 'POST',
+    path: '/api/signals',
+    access: access.agent,
+    body: 'json',
+    handler: async (c) => {
+      const body = await readJson(c, SignalBody);
+      const token = (c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, '');
+      return c.json({ ok: true, message: await applySignal(deps, token, body) });
+    },
+  };
+}
+
 export function runRoutes(deps: Deps): RouteDef[] {
   const { db } = deps;
   const placeOf = (runId: number) => deps.scheduler.placeOf(runId);
@@ -46,17 +64,7 @@ export function runRoutes(deps: Deps): RouteDef[] {
       handler: async (c) =>
         c.json({ run: await presentRunWithUsage(db, await cancelQueuedRun(deps, c.get('run'), c.get('user').username), placeOf) }),
     },
-    {
-      method: 'POST',
-      path: '/api/signals',
-      access: access.agent,
-      body: 'json',
-      handler: async (c) => {
-        const body = await readJson(c, SignalBody);
-        const token = (c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, '');
-        return c.json({ ok: true, message: await applySignal(deps, token, body) });
-      },
-    },
+    signalRoute(deps),
     {
       method: 'GET',
       path: '/api/tasks/:taskId/agent-runs',

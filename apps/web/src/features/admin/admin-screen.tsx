@@ -1,4 +1,4 @@
-// Admin (`/admin`): users, project memberships, instance settings and model prices. The
+// Admin (`/admin`): users, project memberships, instance settings, the cluster's nodes and model prices. The
 // shell hides the link from non-admins and the server guards every admin
 // route; a non-admin who opens the page (or whose rights were just removed)
 // sees a plain "admins only" state instead of broken panels.
@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { isApiError } from '../../lib/api';
 import { useMe } from '../../app/session';
 import { EmptyState, PageHeader } from '../../ui';
+import { ClusterPanel } from './cluster-panel';
 import { InstancePanel } from './instance-panel';
 import { MembershipsPanel } from './memberships-panel';
 import { PricesPanel } from './prices-panel';
@@ -49,6 +50,9 @@ function AdminScreen() {
         <a href="#instance" className="whitespace-nowrap text-indigo-700 hover:underline">
           Instance settings
         </a>
+        <a href="#cluster" className="whitespace-nowrap text-indigo-700 hover:underline">
+          Cluster
+        </a>
         <a href="#prices" className="whitespace-nowrap text-indigo-700 hover:underline">
           Model prices
         </a>
@@ -62,6 +66,9 @@ function AdminScreen() {
         </Panel>
         <Panel id="instance" title="Instance settings">
           <InstancePanel />
+        </Panel>
+        <Panel id="cluster" title="Cluster">
+          <ClusterPanel />
         </Panel>
         <Panel id="prices" title="Model prices">
           <PricesPanel />

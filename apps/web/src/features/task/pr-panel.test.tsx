@@ -7,7 +7,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { PrCiRoundDto, PrReviewThreadDto, PullRequestStageDto } from '@bottega/protocol';
 import { applyServerEvent } from '../../lib/live';
-import { ago, hasPullRequestStage, PullRequestPanel, PullRequestStage } from './pr-panel';
+import { ago } from '../../lib/ago';
+import { hasPullRequestStage, PullRequestPanel, PullRequestStage } from './pr-panel';
 import { makeTask } from './task-fixtures';
 
 afterEach(() => {

@@ -22,6 +22,7 @@ import { api } from '../../lib/api';
 import { keys } from '../../lib/keys';
 import { onServerEvent } from '../../lib/live';
 import { Badge, ErrorState, LoadingState } from '../../ui';
+import { ago } from '../../lib/ago';
 
 onServerEvent((qc, event) => {
   if (event.type === 'task.updated' || event.type === 'task.blocked') {
@@ -39,16 +40,6 @@ export function usePullRequestStage(taskId: number) {
     queryKey: keys.taskPullRequest(taskId),
     queryFn: async ({ signal }) => (await api.get('/api/tasks/:taskId/pull-request', { params: { taskId }, signal })).pullRequest,
   });
-}
-
-/** "just now", "2 min ago", "3 h ago", "4 days ago" — coarse on purpose. */
-export function ago(iso: string, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  const d = Math.floor(s / 86400);
-  return `${d} ${d === 1 ? 'day' : 'days'} ago`;
 }
 
 export function PullRequestPanel({ task }: { task: TaskDto }) {
