@@ -4,7 +4,7 @@
 // is none and nothing changes.
 import type { DatabaseConfig } from '../config';
 import type { Deps } from '../deps';
-import { channelNames, pruneOutbox } from './notify';
+import { channelNames, listenerApplicationName, listeningNodeIds, pruneOutbox } from './notify';
 import { NotifyListener } from './listener';
 import { EventBridge } from './event-bridge';
 import { ControlChannel } from './control-channel';
@@ -40,7 +40,11 @@ export async function startClusterBridge(
     now: deps.now,
     nodeId: deps.node.id,
     channel: channels.control,
-    liveNodes: async () => (await deps.nodes.live()).map((n) => n.id),
+    // Live in the registry and listening now: a node that died is not waited for until its lease ends.
+    liveNodes: async () => {
+      const listening = await listeningNodeIds(deps.db);
+      return (await deps.nodes.live()).map((n) => n.id).filter((id) => listening.has(id));
+    },
     handle: (request) => deps.turns.handle(request),
   });
   const listener = new NotifyListener({
@@ -78,6 +82,3 @@ export async function startClusterBridge(
     },
   };
 }
-
-/** The listening connection's application_name in pg_stat_activity. */
-export const listenerApplicationName = (nodeId: string): string => `bottega-listen-${nodeId}`;

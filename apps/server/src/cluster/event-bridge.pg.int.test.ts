@@ -15,8 +15,7 @@ import { TestClient } from '../events/ws-hub.fixture';
 import type { ProviderMessage } from '../harness/contract';
 import { silentLogger } from '../logger';
 import { createTestContext, type TestContext, type TestUser } from '../testing/context';
-import { listenerApplicationName } from './bridge';
-import { MAX_NOTIFY_BYTES } from './notify';
+import { listenerApplicationName, MAX_NOTIFY_BYTES } from './notify';
 
 let ctx: TestContext;
 let serverB: RunningServer;

@@ -59,4 +59,19 @@ export async function pruneOutbox(db: Db, now: Date): Promise<void> {
     .execute();
 }
 
+const LISTENER_PREFIX = 'bottega-listen-';
+
+/** The listening connection's application_name in pg_stat_activity. */
+export const listenerApplicationName = (nodeId: string): string => `${LISTENER_PREFIX}${nodeId}`;
+
+/**
+ * The nodes whose listening connection is open now. A process that died (even by kill -9) loses
+ * its connections at once, long before its lease runs out: a request is not left waiting for it.
+ */
+export async function listeningNodeIds(db: Db): Promise<Set<string>> {
+  const { rows } = await sql<{ name: string }>`
+    select application_name as name from pg_stat_activity where application_name like ${`${LISTENER_PREFIX}%`}`.execute(db);
+  return new Set(rows.map((r) => r.name.slice(LISTENER_PREFIX.length)));
+}
+
 export const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');

@@ -110,4 +110,33 @@ describe('turn controls across nodes', () => {
     expect(await (await onA('POST', `/api/conversations/${conv.id}/stop`)).json()).toEqual({ stopped: false });
     rec.close();
   });
+
+  it('a node live in the registry whose listening connection is gone (a killed process) is not waited for', async () => {
+    const rec = await EventRecorder.open(serverA.url, w.owner.auth, w.task.id);
+    const conv = await startChatOnB(directive.say('done'));
+    await rec.turnEnded(conv.id);
+    const now = new Date().toISOString();
+    await w.ctx.deps.db
+      .insertInto('cluster_nodes')
+      .values({
+        id: 'killed-node',
+        role: 'all',
+        hostname: 'h',
+        pid: 1,
+        version: 'v',
+        url: null,
+        slots: 1,
+        started_at: now,
+        heartbeat_at: now,
+        stopped_at: null,
+        stop_reason: null,
+      })
+      .execute();
+    expect((await nodeA.deps.nodes.live()).map((n) => n.id)).toContain('killed-node');
+    // No node holds the turn: answered as such, not a 409 for a node that cannot reply.
+    const answer = await onA('POST', `/api/conversations/${conv.id}/answer`, { toolUseId: 'none', answers: { q: 'a' } });
+    expect(answer.status).toBe(404);
+    expect(await (await onA('POST', `/api/conversations/${conv.id}/stop`)).json()).toEqual({ stopped: false });
+    rec.close();
+  });
 });
