@@ -66,6 +66,11 @@ describe('turn controls across nodes', () => {
     if (asked.type !== 'question.asked') throw new Error('unexpected');
     expect(w.ctx.deps.harness.isLive(conv.id)).toBe(true);
     expect(nodeA.deps.harness.isLive(conv.id)).toBe(false);
+    // A's view of the conversation (what the web app reads after a reload) shows the turn and its question.
+    expect(await (await onA('GET', `/api/conversations/${conv.id}/live`)).json()).toMatchObject({
+      streaming: true,
+      question: { toolUseId: asked.toolUseId },
+    });
 
     const res = await onA('POST', `/api/conversations/${conv.id}/answer`, {
       toolUseId: asked.toolUseId,
@@ -106,6 +111,12 @@ describe('turn controls across nodes', () => {
     await rec.waitFor((e) => e.type === 'question.answered' && e.toolUseId === asked.toolUseId);
     const last = (await history(conv.id)).at(-1);
     expect(last?.type === 'system' && [last.subtype, last.text]).toEqual(['stopped', `Stopped by ${w.owner.row.username}.`]);
+    expect(await (await onA('GET', `/api/conversations/${conv.id}/live`)).json()).toEqual({
+      streaming: false,
+      thinking: '',
+      question: null,
+      queue: null,
+    });
     // Nothing runs any more: a second Stop finds no turn on any node.
     expect(await (await onA('POST', `/api/conversations/${conv.id}/stop`)).json()).toEqual({ stopped: false });
     rec.close();

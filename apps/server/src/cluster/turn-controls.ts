@@ -23,12 +23,14 @@ export interface ControlLink {
   ask(request: TurnRequest): Promise<TurnReply>;
 }
 
+type LiveState = Awaited<ReturnType<HarnessRuntime['liveState']>>;
+
 const NOT_HERE: TurnReply = { live: false, done: false };
 
 export class TurnControls {
   private link: ControlLink | null = null;
 
-  constructor(private readonly harness: Pick<HarnessRuntime, 'isLive' | 'stop' | 'answer'>) {}
+  constructor(private readonly harness: Pick<HarnessRuntime, 'isLive' | 'stop' | 'answer' | 'liveState'>) {}
 
   /** Set when the cluster bridge starts (PostgreSQL); cleared when it stops. */
   connect(link: ControlLink | null): void {
@@ -53,6 +55,17 @@ export class TurnControls {
     if (!this.link) return 'idle';
     const reply = await this.link.ask({ op: 'answer', conversationId, toolUseId, answers });
     return reply.done ? 'answered' : reply.live ? 'live' : 'idle';
+  }
+
+  /**
+   * The conversation's live state as `GET …/live` serves it. The waiting question is read from the
+   * database either way; a turn running on another node shows as streaming (its thinking so far
+   * and its place in a queue stay with that node; its events bring them here as they change).
+   */
+  async liveState(conversationId: number): Promise<LiveState> {
+    const here = await this.harness.liveState(conversationId);
+    if (here.streaming || here.queue !== null || this.harness.isLive(conversationId) || !this.link) return here;
+    return (await this.link.ask({ op: 'live', conversationId })).live ? { ...here, streaming: true } : here;
   }
 
   /** Whether a turn of the conversation runs on any node. */

@@ -125,7 +125,7 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       method: 'GET',
       path: '/api/conversations/:conversationId/live',
       access: access.conversation,
-      handler: async (c) => c.json((await deps.harness.liveState(c.get('conversation').id)) satisfies ConversationLiveDto),
+      handler: async (c) => c.json((await deps.turns.liveState(c.get('conversation').id)) satisfies ConversationLiveDto),
     },
     {
       method: 'GET',
