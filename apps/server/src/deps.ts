@@ -14,6 +14,7 @@ import type { ProjectClones } from './forge/clone-registry';
 import type { RunScheduler } from './scheduler/scheduler';
 import type { NodeIdentity } from './cluster/node';
 import type { NodeRegistry } from './cluster/registry';
+import type { TurnControls } from './cluster/turn-controls';
 
 export interface Deps {
   config: Config;
@@ -41,6 +42,8 @@ export interface Deps {
   node: NodeIdentity;
   /** The deployment's nodes: this one's heartbeat, the live ones, the dead ones' expiry. */
   nodes: NodeRegistry;
+  /** Stop and answers for a turn on whichever node runs it (docs/decisions/0015-events-across-nodes.md). */
+  turns: TurnControls;
   now: () => Date;
   /** Where this server listens (set when it starts listening); agents signal there. */
   address: { url: string | null };

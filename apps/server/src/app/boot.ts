@@ -28,6 +28,8 @@ import { moveLegacyDocuments } from '../workspace/archive-layout';
 import { ProjectClones } from '../forge/clone-registry';
 import { newNodeIdentity, runsAgents, type NodeRole } from '../cluster/node';
 import { NodeRegistry } from '../cluster/registry';
+import { TurnControls } from '../cluster/turn-controls';
+import { startClusterBridge, type ClusterBridge } from '../cluster/bridge';
 
 export interface Booted {
   deps: Deps;
@@ -104,6 +106,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     clones: new ProjectClones(),
     node,
     nodes,
+    turns: new TurnControls(harness),
     now,
     address,
   };
@@ -112,10 +115,23 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     (runId, release) => dispatchQueuedRun(deps, runId, release),
     (runId) => resumeAfterQuota(deps, runId),
   );
+  // On PostgreSQL every node hears the others' events and turn controls (docs/decisions/0015-events-across-nodes.md).
+  let cluster: ClusterBridge | null = null;
+  if (config.database.kind === 'postgres') {
+    try {
+      cluster = await startClusterBridge(deps, config.database);
+    } catch (err) {
+      await opened.close();
+      throw new Error(`the database (${describeDatabase(config.database)}) could not be listened to: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
   return {
     deps,
     close: async () => {
       scheduler.stop();
+      await cluster?.stop();
       await nodes.stop();
       await opened.close();
     },

@@ -244,6 +244,7 @@ export interface Database {
   pr_ci_rounds: PrCiRoundsTable;
   pr_review_threads: PrReviewThreadsTable;
   cluster_nodes: ClusterNodesTable;
+  cluster_events: ClusterEventsTable;
 }
 
 /** One server process of the deployment (docs/deploy/cluster.md). */
@@ -264,6 +265,16 @@ export interface ClusterNodesTable {
   /** Set by a clean stop, or by another node when the lease expired. */
   stopped_at: string | null;
   stop_reason: 'stopped' | 'lease_expired' | null;
+}
+
+/** An event or control message too large for a notification, read by the other nodes by its id (pruned after minutes). */
+export interface ClusterEventsTable {
+  id: Generated<number>;
+  /** The node that wrote it. */
+  origin: string;
+  /** The JSON the notification would have carried. */
+  payload: string;
+  created_at: string;
 }
 
 /** One CI round of a task's pull request: the checks of one pushed head commit. */

@@ -39,4 +39,16 @@ describe('EventBus', () => {
     expect(seen).toEqual([event]);
     expect(lines).toEqual([]);
   });
+
+  it('tells listeners whether an event is local or came from another node', () => {
+    const bus = new EventBus(captureLogs().logger);
+    const seen: [string, boolean][] = [];
+    bus.subscribe((e, origin) => seen.push([e.type, origin.remote]));
+    bus.publish(event);
+    bus.publishRemote(event);
+    expect(seen).toEqual([
+      ['task.deleted', false],
+      ['task.deleted', true],
+    ]);
+  });
 });

@@ -1,9 +1,10 @@
 // Integration tests of the WebSocket hub's lifecycle: revoked access dropped on
-// re-validation, forced disconnects, back-pressure on slow clients, heartbeat
+// re-validation, forced disconnects, resyncs, back-pressure on slow clients, heartbeat
 // and shutdown — over a real HTTP server and real ws clients.
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { events, eventsOf, startHub, type HubFixture, type TestClient } from './ws-hub.fixture';
+import { RESYNC_CLOSE_CODE } from './ws-hub';
 
 let f: HubFixture | undefined;
 
@@ -71,6 +72,21 @@ describe('disconnectUser', () => {
     expect((await b.closed).code).toBe(1008);
     fx.bus.publish(events.message(100, 10));
     expect(eventsOf(await other.drainUntilPong())).toEqual([events.message(100, 10)]);
+  });
+});
+
+describe('resync', () => {
+  it('closes every socket with the resync code; clients that reconnect receive events again', async () => {
+    const fx = (f = await startHub());
+    const a = await subscribed(fx, 'u1', 100);
+    const b = await subscribed(fx, 'u3', 100);
+    fx.hub.resync('events missed');
+    expect(fx.hub.clientCount()).toBe(0);
+    expect(await a.closed).toEqual({ code: RESYNC_CLOSE_CODE, reason: 'resync' });
+    expect((await b.closed).code).toBe(RESYNC_CLOSE_CODE);
+    const again = await subscribed(fx, 'u1', 100);
+    fx.bus.publish(events.message(100, 10));
+    expect(eventsOf(await again.drainUntilPong())).toEqual([events.message(100, 10)]);
   });
 });
 

@@ -48,7 +48,15 @@ export interface WsHub extends RealtimeControl {
   revalidate(): Promise<void>;
   /** Closes every socket of the user (logout everywhere, deactivation). */
   disconnectUser(userId: number): void;
+  /** Closes every socket with RESYNC_CLOSE_CODE: the clients reconnect and reload. */
+  resync(reason: string): void;
 }
+
+/**
+ * The close code of a resync (1012, "service restart"): the web app reconnects after any close and
+ * then refetches everything it shows, which recovers events this node could not deliver.
+ */
+export const RESYNC_CLOSE_CODE = 1012;
 
 /** Client frames larger than this close the connection (code 1009). */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
@@ -171,6 +179,10 @@ export function attachWebSocketHub(
       for (const conn of [...clients]) {
         if (conn.user.id === userId) conn.end('close', 1008, 'session ended');
       }
+    },
+    resync(reason: string): void {
+      if (clients.size > 0) logger.info({ reason, clients: clients.size }, 'websocket clients resync');
+      for (const conn of [...clients]) conn.end('close', RESYNC_CLOSE_CODE, 'resync');
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -16,6 +16,7 @@ import { up as pullRequestStage } from './0012_pull_request_stage';
 import { up as columnWipLimits } from './0013_column_wip_limits';
 import { up as runQueue } from './0014_run_queue';
 import { up as clusterNodes } from './0015_cluster_nodes';
+import { up as clusterEvents } from './0016_cluster_events';
 
 export interface Migration {
   name: string;
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   { name: '0013_column_wip_limits', up: columnWipLimits },
   { name: '0014_run_queue', up: runQueue },
   { name: '0015_cluster_nodes', up: clusterNodes },
+  { name: '0016_cluster_events', up: clusterEvents },
 ];

@@ -14,7 +14,7 @@ import type { PromptImage } from '../../harness/contract';
 import { taskArchive } from '../../workspace/paths';
 import { commandRoots, expandMessage } from './slash-commands';
 
-type ChatDeps = Pick<Deps, 'harness' | 'config' | 'providers' | 'db'>;
+type ChatDeps = Pick<Deps, 'harness' | 'turns' | 'config' | 'providers' | 'db'>;
 
 /**
  * What the provider receives for a chat message: the text with a slash
@@ -65,7 +65,7 @@ export async function sendChatMessage(
 ): Promise<void> {
   if (!conversation.provider) throw new AppError('CONFLICT', 'this conversation has no provider recorded');
   const message = await prepareChatMessage(deps, task, userId, conversation.provider as ProviderName, body);
-  if (deps.harness.isLive(conversation.id))
+  if (await deps.turns.isLive(conversation.id))
     throw new AppError('RUN_IN_PROGRESS', 'the agent is still working on the previous message; wait or press Stop');
   const setup = await taskTurnSetup(deps, project, task, userId);
   await deps.harness.resume({ ...setup, conversation, ...(await withKeptImages(deps, project, task, message)) });
@@ -84,8 +84,10 @@ export async function answerQuestion(
   userId: number,
   body: AnswerQuestionBody,
 ): Promise<'answered' | 'resumed'> {
-  if (deps.harness.answer(conversation.id, body.toolUseId, body.answers)) return 'answered';
-  if (deps.harness.isLive(conversation.id)) throw notFound('pending question');
+  // The question waits in the memory of the node running the turn, wherever that is (cluster/turn-controls.ts).
+  const delivered = await deps.turns.answer(conversation.id, body.toolUseId, body.answers);
+  if (delivered === 'answered') return 'answered';
+  if (delivered === 'live') throw notFound('pending question');
   // After a restart the turn is gone but the question was recorded: resume with its answer.
   const parked = await deps.harness.pendingQuestion(conversation.id);
   if (parked?.toolUseId !== body.toolUseId) throw notFound('pending question');

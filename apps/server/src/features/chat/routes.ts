@@ -107,7 +107,8 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       method: 'POST',
       path: '/api/conversations/:conversationId/stop',
       access: access.conversation,
-      handler: async (c) => c.json({ stopped: await deps.harness.stop(c.get('conversation').id, c.get('user').username) }),
+      // On whichever node runs the turn (cluster/turn-controls.ts).
+      handler: async (c) => c.json({ stopped: await deps.turns.stop(c.get('conversation').id, c.get('user').username) }),
     },
     {
       method: 'POST',
@@ -124,7 +125,7 @@ export function chatRoutes(deps: Deps): RouteDef[] {
       method: 'GET',
       path: '/api/conversations/:conversationId/live',
       access: access.conversation,
-      handler: async (c) => c.json((await deps.harness.liveState(c.get('conversation').id)) satisfies ConversationLiveDto),
+      handler: async (c) => c.json((await deps.turns.liveState(c.get('conversation').id)) satisfies ConversationLiveDto),
     },
     {
       method: 'GET',
