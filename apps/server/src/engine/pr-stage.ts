@@ -370,7 +370,7 @@ export async function enforceCiRoundCap(deps: Deps, project: ProjectRow, task: T
   const run = await deps.db.selectFrom('agent_runs').select('conversation_id').where('id', '=', live.id).executeTakeFirst();
   if (run && run.conversation_id !== null) {
     const conversationId = run.conversation_id;
-    deps.background.track(`stop run ${live.id} at the CI-round cap`, deps.harness.stop(conversationId));
+    deps.background.track(`stop run ${live.id} at the CI-round cap`, deps.turns.stop(conversationId));
   }
   return true;
 }

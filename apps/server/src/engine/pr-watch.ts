@@ -53,11 +53,12 @@ export function watchPullRequests(deps: Deps): PullRequestWatch {
 
   const off =
     deps.config.prWatchSeconds > 0
-      ? deps.bus.subscribe((event) => {
+      ? deps.bus.subscribe((event, origin) => {
           if (event.type !== 'agent-run.updated' || !WATCHED.has(event.run.agentType)) return;
           const runId = event.run.id;
           if (event.run.status !== 'running') return unwatch(runId);
-          if (watched.has(runId)) return;
+          // The node executing the run (where its `running` is published) follows it; others would repeat its reads.
+          if (origin.remote || watched.has(runId)) return;
           const timer = setInterval(
             () => deps.background.track(`follow the pull request of run ${runId}`, read(runId)),
             deps.config.prWatchSeconds * 1000,
