@@ -28,6 +28,7 @@ import { moveLegacyDocuments } from '../workspace/archive-layout';
 import { ProjectClones } from '../forge/clone-registry';
 import { newNodeIdentity, runsAgents, type NodeRole } from '../cluster/node';
 import { NodeRegistry } from '../cluster/registry';
+import { NodeTakeover } from '../engine/node-takeover';
 
 export interface Booted {
   deps: Deps;
@@ -70,7 +71,8 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     logger: logger.child({ component: 'sandbox' }),
     signalUrl: () => address.url,
   });
-  const providers = options.providers ?? defaultProviders(config, logger, sandbox, options);
+  const node = newNodeIdentity(options.role ?? 'all');
+  const providers = options.providers ?? defaultProviders(config, logger, sandbox, options, node.id);
   const scheduler = new RunScheduler(
     { db: opened.db, bus, logger: logger.child({ component: 'scheduler' }), now },
     {
@@ -83,7 +85,6 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     gate: scheduler,
     backoff: { retries: config.rateLimitRetries, baseMs: config.rateLimitBackoffMs, capMs: RATE_LIMIT_BACKOFF_CAP_MS },
   });
-  const node = newNodeIdentity(options.role ?? 'all');
   const nodes = new NodeRegistry(
     { db: opened.db, node, logger: logger.child({ component: 'nodes' }), now },
     { leaseMs: config.nodeLeaseMs, slots: runsAgents(node.role) ? scheduler.maxRunning : 0 },
@@ -112,10 +113,20 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     (runId, release) => dispatchQueuedRun(deps, runId, release),
     (runId) => resumeAfterQuota(deps, runId),
   );
+  // A serving node that executes agents takes over dead nodes' runs; one declared dead itself stops
+  // its turns and starts nothing more, writing nothing (docs/behaviour/deployment.md#worker-failure).
+  const takeover = new NodeTakeover(deps);
+  if (runsAgents(node.role)) nodes.onStarted(() => takeover.start());
+  nodes.onLost(() => {
+    scheduler.stop();
+    void takeover.stop();
+    background.track('end the turns of a node declared dead', harness.relinquish());
+  });
   return {
     deps,
     close: async () => {
       scheduler.stop();
+      await takeover.stop();
       await nodes.stop();
       await opened.close();
     },
