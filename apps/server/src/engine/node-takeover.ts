@@ -1,7 +1,7 @@
 // Worker failure (docs/behaviour/deployment.md#worker-failure). Every node that executes agent runs
-// looks for dead nodes every third of the lease: the registry declares each dead node to exactly
-// one looker, which interrupts that node's running runs (as a restart's recovery would) and puts
-// them back in line at once, to go on in their own provider session wherever a slot is given.
+// looks for dead nodes every third of the lease: the registry declares each dead node once, and the
+// runs still active on a node that is no more are interrupted (as a restart's recovery would) and
+// put back in line at once, to go on in their own provider session wherever a slot is given.
 // The dead node's agent processes on this machine are killed; on another machine they end with
 // their node (a node that finds itself declared dead stops its turns).
 import type { Deps } from '../deps';
@@ -31,6 +31,19 @@ export async function takeOverNode(deps: Deps, deadNode: string): Promise<number
   return runs.length;
 }
 
+/** The nodes that are no more (a row that says so) and still have active runs. */
+async function nodesWithOrphanedRuns(deps: Pick<Deps, 'db'>): Promise<string[]> {
+  const rows = await deps.db
+    .selectFrom('agent_runs as r')
+    .innerJoin('cluster_nodes as n', 'n.id', 'r.node_id')
+    .select('n.id')
+    .distinct()
+    .where('r.status', 'in', ['pending', 'running'])
+    .where('n.stopped_at', 'is not', null)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** The periodic look for dead nodes, on a node that executes agent runs. */
 export class NodeTakeover {
   private timer: NodeJS.Timeout | null = null;
@@ -47,12 +60,18 @@ export class NodeTakeover {
     this.timer.unref();
   }
 
-  /** One look: every node whose lease ran out (declared dead to this node only) is taken over. */
+  /**
+   * One look: nodes whose lease ran out are declared dead, then every run still active on a node
+   * that is no more (declared dead, or stopped while its turn was cut short) is taken over. The
+   * interruption is conditional per run, so when several nodes look at once each run goes to one;
+   * a look that failed half-way is finished by the next.
+   */
   async sweep(): Promise<void> {
     try {
       // A node declared dead itself takes nothing over: its own runs belong to another node now.
       if (this.deps.nodes.isLost) return;
-      for (const dead of await this.deps.nodes.expireStale()) await takeOverNode(this.deps, dead);
+      await this.deps.nodes.expireStale();
+      for (const dead of await nodesWithOrphanedRuns(this.deps)) await takeOverNode(this.deps, dead);
     } catch (err) {
       this.deps.logger.error({ err }, 'could not look for dead nodes');
     }
