@@ -30,6 +30,7 @@ import { newNodeIdentity, runsAgents, type NodeRole } from '../cluster/node';
 import { NodeRegistry } from '../cluster/registry';
 import { TurnControls } from '../cluster/turn-controls';
 import { startClusterBridge, type ClusterBridge } from '../cluster/bridge';
+import { NodeTakeover } from '../engine/node-takeover';
 
 export interface Booted {
   deps: Deps;
@@ -72,7 +73,8 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     logger: logger.child({ component: 'sandbox' }),
     signalUrl: () => address.url,
   });
-  const providers = options.providers ?? defaultProviders(config, logger, sandbox, options);
+  const node = newNodeIdentity(options.role ?? 'all');
+  const providers = options.providers ?? defaultProviders(config, logger, sandbox, options, node.id);
   const scheduler = new RunScheduler(
     { db: opened.db, bus, logger: logger.child({ component: 'scheduler' }), now },
     {
@@ -85,7 +87,6 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     gate: scheduler,
     backoff: { retries: config.rateLimitRetries, baseMs: config.rateLimitBackoffMs, capMs: RATE_LIMIT_BACKOFF_CAP_MS },
   });
-  const node = newNodeIdentity(options.role ?? 'all');
   const nodes = new NodeRegistry(
     { db: opened.db, node, logger: logger.child({ component: 'nodes' }), now },
     { leaseMs: config.nodeLeaseMs, slots: runsAgents(node.role) ? scheduler.maxRunning : 0 },
@@ -127,10 +128,20 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
       });
     }
   }
+  // A serving node that executes agents takes over dead nodes' runs; one declared dead itself stops
+  // its turns and starts nothing more, writing nothing (docs/behaviour/deployment.md#worker-failure).
+  const takeover = new NodeTakeover(deps);
+  if (runsAgents(node.role)) nodes.onStarted(() => takeover.start());
+  nodes.onLost(() => {
+    scheduler.stop();
+    void takeover.stop();
+    background.track('end the turns of a node declared dead', harness.relinquish());
+  });
   return {
     deps,
     close: async () => {
       scheduler.stop();
+      await takeover.stop();
       await cluster?.stop();
       await nodes.stop();
       await opened.close();

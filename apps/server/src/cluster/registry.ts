@@ -25,6 +25,7 @@ export class NodeRegistry {
   private beating: Promise<void> | null = null;
   private lost = false;
   private readonly lostListeners: (() => void)[] = [];
+  private readonly startListeners: (() => void)[] = [];
 
   constructor(
     private readonly deps: NodeRegistryDeps,
@@ -34,6 +35,11 @@ export class NodeRegistry {
   /** Called once when this node finds it was declared dead. */
   onLost(listener: () => void): void {
     this.lostListeners.push(listener);
+  }
+
+  /** Called once the node has started (a serving node, not a one-off command): its own periodic work begins. */
+  onStarted(listener: () => void): void {
+    this.startListeners.push(listener);
   }
 
   /** Writes this node's row (with where its HTTP listener is reached, if it has one) and starts its heartbeat. */
@@ -61,6 +67,7 @@ export class NodeRegistry {
       if (!this.beating) this.beating = this.beat().finally(() => (this.beating = null));
     }, every);
     this.timer.unref();
+    for (const l of this.startListeners) l();
   }
 
   /** One heartbeat; a node declared dead meanwhile learns it here. */

@@ -182,7 +182,7 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
           note: payload.note ?? null,
         })
       : null;
-    const running = await dispatchRunTransition(deps, run.id, hash);
+    const running = await dispatchRunTransition(deps, run.id, hash, deps.node.id);
     if (!running) return release();
     started = true;
     const setup = {

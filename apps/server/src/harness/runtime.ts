@@ -179,6 +179,8 @@ export class HarnessRuntime {
   /** Who pressed Stop on a live turn, for its marker. */
   private readonly stoppedBy = new Map<number, string>();
   private shuttingDown = false;
+  /** Declared dead: turns end without a word written (another node owns their runs). */
+  private relinquished = false;
   private readonly titles: TitleWriter;
 
   constructor(
@@ -551,6 +553,7 @@ export class HarnessRuntime {
     linkedRun: LinkedRun | undefined,
     cut = false,
   ): Promise<void> {
+    if (this.relinquished) return;
     const aborted = cut || (error instanceof ProviderError && error.code === 'aborted');
     const reason = error instanceof Error ? error.message : String(error);
     const stoppedBy = this.stoppedBy.get(conversationId);
@@ -616,6 +619,16 @@ export class HarnessRuntime {
       question: await this.pendingQuestion(conversationId),
       queue,
     };
+  }
+
+  /**
+   * This node was declared dead (docs/behaviour/deployment.md#worker-failure): every live turn
+   * ends and writes nothing more, neither its transcript's end nor its run's, since another node
+   * took those runs over and goes on with them.
+   */
+  async relinquish(): Promise<void> {
+    this.relinquished = true;
+    await this.shutdown();
   }
 
   /** Server shutdown: ends every live turn (no agent process may outlive the server). */

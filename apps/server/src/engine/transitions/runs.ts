@@ -4,12 +4,12 @@
 // writes `agent_runs.status` or its token.
 //
 //   enqueue         (none) → queued      task claimed: counted, unblocked by a manual start, pending → in_progress
-//   dispatch        queued → running     token issued (a slot was given)
+//   dispatch        queued → running     token issued (a slot was given), the executing node recorded
 //   complete        running → completed  token cleared; a refinement run marks the task refined
 //   fail / stop     live → failed        token cleared
 //   cancel          queued / waiting_for_quota → failed
 //   park            running → waiting_for_quota   token cleared; resumes at the provider's reset
-//   interrupt       running → interrupted token cleared (boot, after an unclean stop)
+//   interrupt       running → interrupted token cleared (boot, after an unclean stop; a dead node's runs)
 //   requeue         interrupted / waiting_for_quota → queued   (resume; a quota that reset)
 import type { AgentType, ProviderName, RunTrigger } from '@bottega/protocol';
 import type { Kysely } from 'kysely';
@@ -135,13 +135,19 @@ export async function enqueueRunTransition(deps: TransitionDeps, req: NewRun): P
  * Dispatch: a queued run was given a slot and is running now, with a fresh signal token. Null
  * when it is no longer queued (cancelled meanwhile): the slot goes back.
  */
-export async function dispatchRunTransition(deps: TransitionDeps, runId: number, tokenHash: string): Promise<AgentRunRow | null> {
+export async function dispatchRunTransition(
+  deps: TransitionDeps,
+  runId: number,
+  tokenHash: string,
+  nodeId: string,
+): Promise<AgentRunRow | null> {
   const now = iso(deps.now());
   const run = await deps.db
     .updateTable('agent_runs')
     .set((eb) => ({
       status: 'running',
       signal_token_hash: tokenHash,
+      node_id: nodeId,
       queue_payload: null,
       started_at: eb.fn.coalesce('started_at', eb.val(now)),
     }))
@@ -289,18 +295,28 @@ export function stopRunTransition(deps: TransitionDeps, runId: number): Promise<
 }
 
 /** Interrupt: at boot, every run a previous process left running (its session id stays on the conversation); queued and waiting runs stay in line. */
-export async function interruptLiveRuns(deps: TransitionDeps): Promise<AgentRunRow[]> {
-  const runs = await deps.db
+/**
+ * Which active runs an interruption takes: at a boot, those of no live node (`liveNodes`: the
+ * ones still executing theirs elsewhere keep them); a dead node's, when another takes them over.
+ */
+export type InterruptScope = { liveNodes: readonly string[] } | { deadNode: string };
+
+export async function interruptLiveRuns(deps: TransitionDeps, scope: InterruptScope): Promise<AgentRunRow[]> {
+  let query = deps.db
     .updateTable('agent_runs')
     .set({
       status: 'interrupted',
-      failure_reason: 'the server stopped while this run was active',
+      failure_reason: 'deadNode' in scope ? 'the node executing this run stopped' : 'the server stopped while this run was active',
       ended_at: iso(deps.now()),
       signal_token_hash: null,
     })
-    .where('status', 'in', ACTIVE_RUN_STATUSES)
-    .returningAll()
-    .execute();
+    .where('status', 'in', ACTIVE_RUN_STATUSES);
+  if ('deadNode' in scope) query = query.where('node_id', '=', scope.deadNode);
+  else if (scope.liveNodes.length > 0) {
+    const live = scope.liveNodes;
+    query = query.where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', 'not in', live)]));
+  }
+  const runs = await query.returningAll().execute();
   for (const run of runs) await publishRunOfTask(deps, run);
   return runs;
 }

@@ -21,8 +21,9 @@ export function defaultProviders(
   logger: Logger,
   sandbox: Sandbox,
   signIn: SignInCommands = {},
+  nodeId?: string,
 ): ProviderRegistry {
-  const common = { home: config.home, stallTimeoutMs: config.stallTimeoutMs, sandbox };
+  const common = { home: config.home, nodeId, stallTimeoutMs: config.stallTimeoutMs, sandbox };
   return new ProviderRegistry()
     .register(
       'anthropic',

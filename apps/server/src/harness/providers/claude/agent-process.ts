@@ -23,6 +23,21 @@ export function agentMarkerPrefix(home: string): string {
   return `BOTTEGA_AGENT_PROCESS=${createHash('sha256').update(home).digest('hex').slice(0, 12)}:`;
 }
 
+/**
+ * A new agent process's marker: the instance's prefix, the node that started it (several nodes may
+ * share one machine and one home: each kills only its own, or a dead node's, orphans), a uuid.
+ */
+export function agentMarker(home: string, nodeId: string | undefined): string {
+  return `${agentMarkerPrefix(home)}${nodeId ? `${nodeId}/` : ''}${randomUUID()}`;
+}
+
+/** The node that started the process carrying `marker` ('' for a marker without one). */
+export function agentMarkerOwner(marker: string, prefix: string): string {
+  const rest = marker.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? '' : rest.slice(0, slash);
+}
+
 export class AgentProcess {
   readonly child: ChildProcess;
   readonly tree: ProcessTree | null;
@@ -38,10 +53,11 @@ export class AgentProcess {
     instanceHome: string,
     /** The sandbox the CLI starts in (null: unconfined); closed once the process tree is gone. */
     private readonly sandbox: PreparedSandbox | null,
+    nodeId?: string,
   ) {
     // Every process the agent starts inherits this entry, so even one that
     // escapes the tree (a double-forked daemon) is found and stopped with it.
-    const marker = `${agentMarkerPrefix(instanceHome)}${randomUUID()}`;
+    const marker = agentMarker(instanceHome, nodeId);
     const [markerName, markerValue] = marker.split('=') as [string, string];
     const launch = sandbox ? sandbox.command(options.command, options.args) : { file: options.command, args: options.args };
     this.child = spawnProcessGroup(launch.file, launch.args, { cwd: options.cwd, env: { ...options.env, [markerName]: markerValue } });

@@ -26,6 +26,8 @@ import type { ProviderRegistry } from '../../registry';
 export interface ClaudeProviderDeps {
   /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
   home: string;
+  /** The node starting agent processes: their marker names it (see agent-process.ts). */
+  nodeId?: string;
   logger: Logger;
   /** How long the model may stay silent (no tool running) before the turn is stopped. */
   stallTimeoutMs: number;
@@ -97,6 +99,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): ClaudeProvider {
       {
         logger,
         home: deps.home,
+        nodeId: deps.nodeId,
         stallTimeoutMs: deps.stallTimeoutMs,
         executablePath: executable,
         confine: (env, turnOptions) =>

@@ -38,6 +38,8 @@ export interface TurnDeps {
   logger: Logger;
   /** The instance home: agent processes are marked with it (see agent-process.ts). */
   home: string;
+  /** The node starting agent processes: their marker names it (see agent-process.ts). */
+  nodeId?: string;
   stallTimeoutMs: number;
   executablePath: string;
   mcpServers(env: AgentEnvironment): Promise<Record<string, McpServerConfig>>;
@@ -222,7 +224,7 @@ export class ClaudeTurn implements TurnHandle {
         spawn: (spawnOptions) => {
           if (this.stopReason) throw new Error('the turn was stopped before Claude Code started');
           spawned = true;
-          this.proc = new AgentProcess(spawnOptions, this.deps.logger, this.deps.home, sandbox);
+          this.proc = new AgentProcess(spawnOptions, this.deps.logger, this.deps.home, sandbox, this.deps.nodeId);
           return this.proc.asSpawned();
         },
       });

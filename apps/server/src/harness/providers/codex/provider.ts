@@ -24,6 +24,8 @@ import type { ProviderRegistry } from '../../registry';
 export interface CodexProviderDeps {
   /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
   home: string;
+  /** The node starting agent processes: their marker names it (see agent-process.ts). */
+  nodeId?: string;
   logger: Logger;
   /** How long the model may stay silent before Codex fails the request. */
   stallTimeoutMs: number;
@@ -87,6 +89,7 @@ export function createCodexProvider(deps: CodexProviderDeps): CodexProvider {
       {
         logger,
         home: deps.home,
+        nodeId: deps.nodeId,
         executablePath: executable,
         streamIdleMs: deps.stallTimeoutMs,
         track: (sessionId, handle) => {

@@ -7,7 +7,7 @@ import type { ThreadEvent } from '@openai/codex-sdk';
 import type { Logger } from '../../../logger';
 import { ProviderError, type ProviderMessage, type TurnHandle, type TurnOptions } from '../../contract';
 import type { PreparedSandbox } from '../../../sandbox/sandbox';
-import { agentMarkerPrefix } from '../claude/agent-process';
+import { agentMarker } from '../claude/agent-process';
 import { readThreadContext } from './context';
 import { classifyThrown, classifyTurnFailure } from './errors';
 import { createCodexMapperContext, mapCodexEvent } from './mapper';
@@ -17,6 +17,8 @@ import { findMarkedChild, stopMarked } from './processes';
 export interface CodexTurnDeps {
   logger: Logger;
   home: string;
+  /** The node starting agent processes: their marker names it (see agent-process.ts). */
+  nodeId?: string;
   executablePath: string;
   /** How long Codex waits on a silent model stream (its stream_idle_timeout_ms). */
   streamIdleMs: number;
@@ -58,7 +60,7 @@ export class CodexTurn implements TurnHandle {
     private readonly options: TurnOptions,
     private readonly resumeId: string | null,
   ) {
-    this.marker = `${agentMarkerPrefix(deps.home)}${randomUUID()}`;
+    this.marker = agentMarker(deps.home, deps.nodeId);
     this.sessionId = new Promise((resolve, reject) => {
       this.resolveSession = resolve;
       this.rejectSession = reject;

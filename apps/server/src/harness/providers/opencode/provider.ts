@@ -26,6 +26,8 @@ import { OpencodeTurn } from './turn';
 export interface OpencodeProviderDeps {
   /** The instance home ($BOTTEGA_HOME): per-user files live below `users/`. */
   home: string;
+  /** The node starting agent processes: their marker names it (see agent-process.ts). */
+  nodeId?: string;
   logger: Logger;
   stallTimeoutMs: number;
   /** Most OpenCode servers running at once (default 8). */
@@ -90,6 +92,7 @@ export function createOpencodeProvider(deps: OpencodeProviderDeps): OpencodeProv
           env: { ...env },
           cwd,
           instanceHome: deps.home,
+          nodeId: deps.nodeId,
           logger: deps.logger.child({ userId }),
           confine: (port) =>
             deps.sandbox.prepare({

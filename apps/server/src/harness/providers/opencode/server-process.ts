@@ -3,7 +3,7 @@
 // (a taken port means another try on another port), stopped with its whole
 // tree (SIGTERM, a grace period, then SIGKILL).
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -12,7 +12,7 @@ import { spawnProcessGroup } from '../../../process/exec';
 import type { Logger } from '../../../logger';
 import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { ProcessTree } from '../../process-tree';
-import { agentMarkerPrefix } from '../claude/agent-process';
+import { agentMarker } from '../claude/agent-process';
 
 /** The username OpenCode's basic auth expects with OPENCODE_SERVER_PASSWORD. */
 export const SERVER_USERNAME = 'opencode';
@@ -63,6 +63,8 @@ export interface StartOptions {
   cwd: string;
   /** The instance home: the process is marked with it like every agent process. */
   instanceHome: string;
+  /** The node starting agent processes: their marker names it (see agent-process.ts). */
+  nodeId?: string;
   logger: Logger;
   readyTimeoutMs?: number;
   /** Tries on fresh ports when the chosen one turns out taken. */
@@ -120,7 +122,7 @@ export class OpencodeServerProcess {
 
   private static async startOn(o: StartOptions, port: number): Promise<OpencodeServerProcess> {
     const password = randomBytes(24).toString('base64url');
-    const marker = `${agentMarkerPrefix(o.instanceHome)}${randomUUID()}`;
+    const marker = agentMarker(o.instanceHome, o.nodeId);
     const [markerName, markerValue] = marker.split('=') as [string, string];
     const sandbox = o.confine ? await o.confine(port) : null;
     const args = ['serve', '--hostname', '127.0.0.1', '--port', String(port)];
