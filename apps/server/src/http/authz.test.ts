@@ -37,7 +37,8 @@ describe('authorization suite', () => {
 
   const roles: Role[] = ['anonymous', 'outsider', 'member', 'admin'];
 
-  it("enforces each route's access rule for every role", async () => {
+  // A fresh world per route and role: on PostgreSQL under load that takes longer than a unit test's default.
+  it("enforces each route's access rule for every role", { timeout: 90_000 }, async () => {
     const failures: string[] = [];
     for (const route of routes) {
       for (const role of roles) {
