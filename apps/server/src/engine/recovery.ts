@@ -36,7 +36,7 @@ export async function recoverInterruptedRuns(
  * The transcript of a run the server lost mid-turn says so, as an ordinary
  * shutdown's would (docs/behaviour/chat.md#transcript): a crash wrote nothing.
  */
-export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'now'>, runs: readonly AgentRunRow[]): Promise<void> {
+export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'bus' | 'now'>, runs: readonly AgentRunRow[]): Promise<void> {
   const store = new TranscriptStore(deps.db, deps.now);
   for (const run of runs) {
     if (run.conversation_id === null) continue;
@@ -53,7 +53,7 @@ export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'now'>,
       .select('provider')
       .where('id', '=', run.conversation_id)
       .executeTakeFirst();
-    await store.append(
+    const written = await store.append(
       run.conversation_id,
       [
         {
@@ -67,6 +67,17 @@ export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'now'>,
       ],
       (conversation?.provider ?? run.provider ?? 'anthropic') as ProviderName,
     );
+    // Watchers see it: on another node's clients when a live node takes over a dead one's runs.
+    const task = await deps.db.selectFrom('tasks').select('project_id').where('id', '=', run.task_id).executeTakeFirst();
+    if (task)
+      for (const message of written)
+        deps.bus.publish({
+          type: 'message',
+          projectId: task.project_id,
+          taskId: run.task_id,
+          conversationId: run.conversation_id,
+          message,
+        });
   }
 }
 
