@@ -31,6 +31,7 @@ import { NodeRegistry } from '../cluster/registry';
 import { TurnControls } from '../cluster/turn-controls';
 import { startClusterBridge, type ClusterBridge } from '../cluster/bridge';
 import { NodeTakeover } from '../engine/node-takeover';
+import { followSharedLine, type SharedLine } from '../scheduler/shared-line';
 
 export interface Booted {
   deps: Deps;
@@ -81,6 +82,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
       maxRunning: config.maxRunning ?? defaultMaxRunning(),
       maxRunningSource: config.maxRunning === null ? 'machine' : 'config',
       minFreeMemoryMb: config.minFreeMemoryMb,
+      executesRuns: runsAgents(options.role ?? 'all'),
     },
   );
   const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now), {
@@ -132,7 +134,11 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   // its turns and starts nothing more, writing nothing (docs/behaviour/deployment.md#worker-failure).
   const takeover = new NodeTakeover(deps);
   if (runsAgents(node.role)) nodes.onStarted(() => takeover.start());
+  // On PostgreSQL an agent node also takes up the runs queued through other nodes (scheduler/shared-line.ts).
+  let sharedLine: SharedLine | null = null;
+  if (runsAgents(node.role) && config.database.kind === 'postgres') nodes.onStarted(() => (sharedLine = followSharedLine(deps)));
   nodes.onLost(() => {
+    sharedLine?.stop();
     scheduler.stop();
     void takeover.stop();
     background.track('end the turns of a node declared dead', harness.relinquish());
@@ -140,6 +146,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   return {
     deps,
     close: async () => {
+      sharedLine?.stop();
       scheduler.stop();
       await takeover.stop();
       await cluster?.stop();

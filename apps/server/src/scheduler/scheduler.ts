@@ -43,6 +43,11 @@ export interface SchedulerOptions {
   minFreeMemoryMb: number;
   /** Overrides the machine's memory reading (benchmarks, tests). */
   memoryProbe?: () => number;
+  /**
+   * False on an API node (docs/deploy/cluster.md): its runs stay `queued` in the database for the
+   * agent nodes to take (shared-line.ts); only its chat turns take its slots.
+   */
+  executesRuns?: boolean;
 }
 
 const PER_USER_LIMIT_KEY = 'per_user_run_limit';
@@ -118,6 +123,7 @@ export class RunScheduler implements TurnGate {
    * slot at once, after its start (so the caller sees it running); otherwise right away.
    */
   async enqueue(run: Pick<AgentRunRow, 'id' | 'task_id' | 'started_by' | 'provider' | 'queue_priority'>, projectId: number): Promise<void> {
+    if (this.options.executesRuns === false) return;
     this.add(run.id, run.task_id, projectId, run.started_by ?? 0, run.provider ?? '', run.queue_priority === 1);
     await this.pump();
     await this.starting.get(run.id);
@@ -135,6 +141,11 @@ export class RunScheduler implements TurnGate {
       seq: runId,
     });
     this.schedulePublish();
+  }
+
+  /** Whether the run is in this node's line or holds one of its slots. */
+  knows(runId: number): boolean {
+    return this.queue.has(runKey(runId)) || this.holders.has(runKey(runId));
   }
 
   /**
