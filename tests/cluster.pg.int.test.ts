@@ -1,0 +1,206 @@
+// A deployment of several nodes on one machine (docs/deploy/cluster.md): PostgreSQL, two API nodes
+// (`start --no-worker`) and three workers (`worker`) as separate processes over one BOTTEGA_HOME.
+// Thirty tasks go through implementation and review on the simulated model (the real Claude Code
+// CLI against the fake Anthropic API), started through API node B; a WebSocket client on API node
+// A receives every transcript entry of those runs, compared entry by entry with the store. One
+// worker is killed with SIGKILL mid-run: its runs are taken over, resume on the other workers and
+// complete. No run executes on an API node, and none is started twice.
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  isLiveRunStatus,
+  type AgentRunDto,
+  type ClusterResponse,
+  type ServerEvent,
+  type TaskDto,
+  type TranscriptPageResponse,
+  type UnifiedMessage,
+} from '@bottega/protocol';
+import { directive, startFakeAnthropic, type FakeAnthropic } from '@bottega/testkit';
+import { openDatabase } from '../apps/server/src/db/open';
+import { serverDatabase } from '../apps/server/src/testing/database';
+import { initRepo } from '../apps/server/src/testing/git';
+import { buildServer, runCli, signIn, startServerProcess, type ServerProcess } from './server-process';
+
+const TASKS = 30;
+const WORKERS = 3;
+const SLOTS_PER_WORKER = 3;
+
+let home: string;
+let fake: FakeAnthropic;
+const nodes: ServerProcess[] = [];
+beforeAll(async () => {
+  await buildServer();
+  home = await mkdtemp(join(tmpdir(), 'bottega-cluster-'));
+  fake = await startFakeAnthropic();
+});
+afterAll(async () => {
+  for (const p of nodes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  await Promise.all(nodes.map((p) => exited(p.child)));
+  await fake.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+
+/** One node of the deployment; every node shares the home, hence the database and the files. */
+async function startNode(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+  const p = await startServerProcess(home, {
+    args,
+    env: { BOTTEGA_NODE_LEASE_SECONDS: '3', BOTTEGA_REFINEMENT: 'false', ...env },
+    probe: '/api/health/ready',
+  });
+  nodes.push(p);
+  return p;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it(
+  'runs 30 tasks on 3 workers behind 2 API nodes, streams every entry to either node, and survives a killed worker',
+  { timeout: 900_000 },
+  async () => {
+    expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
+    const apiA = await startNode(['start', '--no-worker']);
+    const apiB = await startNode(['start', '--no-worker']);
+    const workers: ServerProcess[] = [];
+    for (let i = 0; i < WORKERS; i++) workers.push(await startNode(['worker'], { BOTTEGA_MAX_RUNNING: String(SLOTS_PER_WORKER) }));
+
+    const b = await signIn(() => apiB, 'ops', 'a-long-password');
+    const a = await signIn(() => apiA, 'ops', 'a-long-password');
+    await b.api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
+    const { project } = await b.api<{ project: { id: number } }>('POST', '/api/projects', {
+      name: 'Cluster',
+      repoPath: await initRepo(join(home, 'data', 'repos', 'repo')),
+    });
+    const tasks: number[] = [];
+    for (let i = 0; i < TASKS; i++)
+      tasks.push((await b.api<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: `task ${i}` })).task.id);
+    for (let i = 0; i < 600; i++) {
+      const list = await Promise.all(tasks.map((id) => b.api<{ task: TaskDto }>('GET', `/api/tasks/${id}`)));
+      if (list.every((t) => t.task.workspaceStatus === 'ready')) break;
+      await sleep(100);
+    }
+    const prompts = join(home, 'data', 'prompts');
+    await mkdir(prompts, { recursive: true });
+    // Each implementation takes a moment in a tool (so a worker can be killed mid-run), then the review ends the loop.
+    await writeFile(
+      join(prompts, 'implementation.md'),
+      `Work. ${directive.bash('echo begin; sleep 2; echo end')} ${directive.say('Implemented.')}`,
+    );
+    await writeFile(join(prompts, 'review.md'), `Review. ${directive.bash('{{signalCommand}} workflow-blocked --reason "reviewed"')}`);
+
+    // A browser on API node A: every task's events.
+    const received = new Map<number, UnifiedMessage[]>();
+    const starts = new Map<number, number>();
+    const lastStatus = new Map<number, string>();
+    const ws = new WebSocket(`${apiA.url.replace('http', 'ws')}/ws`, { headers: { cookie: a.cookie } });
+    let closedWith: number | null = null;
+    ws.on('close', (code) => (closedWith = code));
+    const acks = new Promise<void>((resolve) => {
+      let n = 0;
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { kind: string; event?: ServerEvent; events?: ServerEvent[] };
+        if (frame.kind === 'ack' && ++n === tasks.length) resolve();
+        const events = frame.kind === 'event' && frame.event ? [frame.event] : frame.kind === 'events' ? (frame.events ?? []) : [];
+        for (const e of events) {
+          if (e.type === 'message' && e.message.seq > 0)
+            received.set(e.conversationId, [...(received.get(e.conversationId) ?? []), e.message]);
+          // A start is a change into `running` (a running run is published again as it goes, e.g. when its conversation is linked).
+          if (e.type === 'agent-run.updated') {
+            if (e.run.status === 'running' && lastStatus.get(e.run.id) !== 'running') starts.set(e.run.id, (starts.get(e.run.id) ?? 0) + 1);
+            lastStatus.set(e.run.id, e.run.status);
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    for (const taskId of tasks) ws.send(JSON.stringify({ action: 'subscribe', taskId }));
+    await acks;
+
+    const runs: AgentRunDto[] = [];
+    for (const id of tasks)
+      runs.push((await b.api<{ run: AgentRunDto }>('POST', `/api/tasks/${id}/agent-runs`, { agentType: 'implementation' })).run);
+
+    // Kill the worker with the most runs at work, once it has some.
+    const workerIds = await Promise.all(
+      workers.map(async (w) => ((await (await fetch(`${w.url}/api/health/ready`)).json()) as { node: string }).node),
+    );
+    let victim = -1;
+    let victimRuns: number[] = [];
+    for (let i = 0; i < 1200 && victim < 0; i++) {
+      const { cluster } = await a.api<ClusterResponse>('GET', '/api/admin/cluster');
+      for (const [w, id] of workerIds.entries()) {
+        const n = cluster.nodes.find((x) => x.id === id);
+        if (n && n.runs.length >= 2) {
+          victim = w;
+          victimRuns = n.runs.map((r) => r.runId);
+          break;
+        }
+      }
+      if (victim < 0) await sleep(50);
+    }
+    expect(victim).toBeGreaterThanOrEqual(0);
+    workers[victim]!.child.kill('SIGKILL');
+    await exited(workers[victim]!.child);
+
+    // Everything completes: each task's implementation (resumed elsewhere if it was on the killed worker) and its review.
+    const status = async (id: number) => (await b.api<{ run: AgentRunDto }>('GET', `/api/agent-runs/${id}`)).run;
+    let perTask: AgentRunDto[][] = [];
+    for (let i = 0; i < 6000; i++) {
+      perTask = await Promise.all(
+        tasks.map(async (id) => (await b.api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${id}/agent-runs`)).runs),
+      );
+      if (perTask.every((rs) => rs.length === 2 && rs.every((r) => !isLiveRunStatus(r.status)))) break;
+      await sleep(200);
+    }
+    const outcome = perTask
+      .flat()
+      .map((r) => (r.status === 'completed' ? 'completed' : `${r.id} ${r.agentType} ${r.status}: ${r.failureReason}`));
+    expect(outcome).toEqual(Array(TASKS * 2).fill('completed'));
+    for (const rs of perTask) expect(rs.map((r) => r.agentType).sort()).toEqual(['implementation', 'review']);
+    expect((await Promise.all(runs.map((r) => status(r.id)))).every((r) => r.status === 'completed')).toBe(true);
+
+    // Each run started once, except those taken over from the killed worker: once more, elsewhere.
+    for (const r of perTask.flat()) expect(starts.get(r.id) ?? 0).toBe(victimRuns.includes(r.id) ? 2 : 1);
+
+    // No run executed on an API node: each ran (last) on a worker, and those taken over on a surviving one.
+    const { cluster } = await a.api<ClusterResponse>('GET', '/api/admin/cluster');
+    expect(cluster.nodes.filter((n) => n.role === 'api' && n.state === 'live')).toHaveLength(2);
+    expect(cluster.nodes.find((n) => n.id === workerIds[victim])?.state).toBe('lost');
+    const opened = openDatabase(serverDatabase(home));
+    try {
+      const ran = await opened.db.selectFrom('agent_runs').select(['id', 'node_id']).execute();
+      const survivors = workerIds.filter((_, i) => i !== victim);
+      const misplaced = ran.filter(
+        (r) => r.node_id === null || !workerIds.includes(r.node_id) || (victimRuns.includes(r.id) && !survivors.includes(r.node_id)),
+      );
+      expect(misplaced.map((r) => `${r.id} on ${r.node_id}`)).toEqual([]);
+    } finally {
+      await opened.close();
+    }
+
+    // Node A's client saw every stored entry of every run, in order, equal to the store.
+    expect(closedWith).toBeNull();
+    for (const rs of perTask)
+      for (const r of rs) {
+        expect(r.conversationId).not.toBeNull();
+        const page = await a.api<TranscriptPageResponse>('GET', `/api/conversations/${r.conversationId}/messages?afterSeq=0&limit=1000`);
+        const stored = page.messages.map((m) => `${m.seq} ${m.id}`);
+        const seen = (received.get(r.conversationId!) ?? []).map((m) => `${m.seq} ${m.id}`);
+        expect(seen).toEqual(stored);
+      }
+    ws.close();
+  },
+);
