@@ -52,6 +52,25 @@ const run = (id: number, userId: number, provider = 'anthropic', chained = false
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('the run scheduler', () => {
+  it('on an API node starts no run: queued runs wait in the database for the agent nodes', async () => {
+    open({ executesRuns: false });
+    await scheduler.enqueue(run(1, 1), 1);
+    expect(started).toEqual([]);
+    expect(scheduler.knows(1)).toBe(false);
+    expect(scheduler.placeOf(1)).toBeNull();
+  });
+
+  it('knows the runs in its line and those holding its slots, until they end or leave', async () => {
+    open({ maxRunning: 1 });
+    await scheduler.enqueue(run(1, 1), 1);
+    await scheduler.enqueue(run(2, 2), 1);
+    expect([scheduler.knows(1), scheduler.knows(2), scheduler.knows(3)]).toEqual([true, true, false]);
+    scheduler.forget(2);
+    releases.get(1)?.();
+    await tick();
+    expect([scheduler.knows(1), scheduler.knows(2)]).toEqual([false, false]);
+  });
+
   it('runs no more than the global limit, and starts the next as soon as one ends', async () => {
     open({ maxRunning: 2 });
     for (let id = 1; id <= 4; id++) await scheduler.enqueue(run(id, id), 1);
