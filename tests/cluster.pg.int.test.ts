@@ -4,7 +4,7 @@
 // CLI against the fake Anthropic API), started through API node B; a WebSocket client on API node
 // A receives every transcript entry of those runs, compared entry by entry with the store. One
 // worker is killed with SIGKILL mid-run: its runs are taken over, resume on the other workers and
-// complete. No run executes on an API node, and none is started twice.
+// complete; API node B restarts meanwhile. No run executes on an API node, and none is started twice.
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,7 +70,7 @@ it(
   async () => {
     expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
     const apiA = await startNode(['start', '--no-worker']);
-    const apiB = await startNode(['start', '--no-worker']);
+    let apiB = await startNode(['start', '--no-worker']);
     const workers: ServerProcess[] = [];
     for (let i = 0; i < WORKERS; i++) workers.push(await startNode(['worker'], { BOTTEGA_MAX_RUNNING: String(SLOTS_PER_WORKER) }));
 
@@ -154,6 +154,11 @@ it(
     expect(victim).toBeGreaterThanOrEqual(0);
     workers[victim]!.child.kill('SIGKILL');
     await exited(workers[victim]!.child);
+    // API node B restarts meanwhile: it held nothing the runs need (they execute on the workers), and the calls go on through its successor.
+    apiB.child.kill('SIGTERM');
+    await exited(apiB.child);
+    expect(apiB.child.exitCode).toBe(0);
+    apiB = await startNode(['start', '--no-worker']);
 
     // Everything completes: each task's implementation (resumed elsewhere if it was on the killed worker) and its review.
     const status = async (id: number) => (await b.api<{ run: AgentRunDto }>('GET', `/api/agent-runs/${id}`)).run;
@@ -178,6 +183,7 @@ it(
     // No run executed on an API node: each ran (last) on a worker, and those taken over on a surviving one.
     const { cluster } = await a.api<ClusterResponse>('GET', '/api/admin/cluster');
     expect(cluster.nodes.filter((n) => n.role === 'api' && n.state === 'live')).toHaveLength(2);
+    expect(cluster.nodes.filter((n) => n.role === 'api' && n.state === 'stopped')).toHaveLength(1);
     expect(cluster.nodes.find((n) => n.id === workerIds[victim])?.state).toBe('lost');
     const opened = openDatabase(serverDatabase(home));
     try {
