@@ -42,10 +42,12 @@ const blocked = (reason: string): ServerEvent => ({ type: 'task.blocked', projec
 const note = (o: string, n: number, ...items: object[]) => JSON.stringify({ o, n, b: items });
 
 describe('EventBridge receiving', () => {
-  it('publishes another node’s events as remote in order, ignores its own, and resyncs on a gap', async () => {
+  it('publishes another node’s events as remote in order, ignores its own and unreadable notifications, and resyncs on a gap', async () => {
     bridge.receive(note('other', 7, { e: blocked('a') }, { e: blocked('a2') }));
     bridge.receive(note('self', 1, { e: blocked('own') }));
     bridge.receive(note('other', 8, { e: blocked('b') }));
+    bridge.receive('{"o":"other","n":9,"e":{}}');
+    bridge.receive('not json');
     expect(resyncs).toEqual([]);
     bridge.receive(note('other', 10, { e: blocked('d') }));
     expect(resyncs).toEqual(['events missed']);

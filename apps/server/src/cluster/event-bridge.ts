@@ -166,6 +166,7 @@ export class EventBridge {
     let note: Note;
     try {
       note = JSON.parse(payload) as Note;
+      if (!Array.isArray(note.b)) throw new Error('no items');
     } catch {
       this.deps.logger.warn('unreadable cluster event notification ignored');
       return;
