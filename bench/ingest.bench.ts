@@ -26,6 +26,8 @@ let acks = 0, received = 0;
 for (let i = 0; i < workerData.count; i++) {
   const ws = new WebSocket(workerData.url, { headers: { authorization: workerData.auth } });
   ws.on('open', () => ws.send(JSON.stringify({ action: 'subscribe', taskId: workerData.taskId })));
+  // A subscriber told to resync (code 1012) has missed events: the run fails rather than wait forever.
+  ws.on('close', (code) => received < workerData.expected && parentPort.postMessage('closed ' + code + ' after ' + received + ' events'));
   ws.on('message', (data) => {
     const frame = JSON.parse(String(data));
     if (frame.kind === 'ack' && ++acks === workerData.count) parentPort.postMessage('subscribed');
@@ -88,6 +90,8 @@ export async function measureIngest(opts: {
   target: number;
   /** CPU milliseconds the database's own processes have used so far (a server database), for the CPU cost per entry. */
   databaseCpuMs?: () => Promise<number>;
+  /** The subscribers connect to a second node (an API node on the same database) while the turn runs on the first. */
+  subscribersOnAnotherNode?: boolean;
 }): Promise<number> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-ingest-'));
   const config = testConfig(home, opts.database ? { database: opts.database } : {});
@@ -95,6 +99,9 @@ export async function measureIngest(opts: {
     providers: new ProviderRegistry().register('anthropic', syntheticProvider(MESSAGES)),
   });
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
+  // The second node boots over the same configuration (database, schema, home), as a deployment's API node would.
+  const second = opts.subscribersOnAnotherNode ? await boot(config, silentLogger(), { role: 'api' }) : null;
+  const secondServer = second ? await startServer(second.deps, { host: '127.0.0.1', port: 0 }) : null;
   try {
     const now = new Date().toISOString();
     const user = await benchAdmin(deps);
@@ -114,7 +121,7 @@ export async function measureIngest(opts: {
     const clients = new Worker(SUBSCRIBERS_SCRIPT, {
       eval: true,
       workerData: {
-        url: `${server.url.replace('http', 'ws')}/ws`,
+        url: `${(secondServer ?? server).url.replace('http', 'ws')}/ws`,
         auth,
         taskId: task.id,
         count: SUBSCRIBERS,
@@ -123,11 +130,16 @@ export async function measureIngest(opts: {
     });
     const message = (kind: string) =>
       new Promise<void>((resolve, reject) => {
-        clients.on('message', (m: string) => m === kind && resolve());
+        clients.on('message', (m: string) => {
+          if (m === kind) resolve();
+          if (m.startsWith('closed')) reject(new Error(`a subscriber was ${m} of ${SUBSCRIBERS * (MESSAGES + 1)}`));
+        });
         clients.once('error', reject);
       });
     const subscribed = message('subscribed');
     const allIn = message('done');
+    // Awaited once the turn has started; a failure before that must not count as unhandled.
+    allIn.catch(() => undefined);
     await subscribed;
     const cpu0 = process.cpuUsage();
     const dbCpu0 = await opts.databaseCpuMs?.();
@@ -148,7 +160,10 @@ export async function measureIngest(opts: {
       title: null,
       prompt: 'go',
     });
-    await allIn;
+    await allIn.catch(async (err: unknown) => {
+      await clients.terminate();
+      throw err;
+    });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const dbCpu = dbCpu0 === undefined ? undefined : (await opts.databaseCpuMs!()) - dbCpu0;
@@ -160,17 +175,23 @@ export async function measureIngest(opts: {
     if (Number(stored.n) !== MESSAGES + 1) throw new Error(`stored ${stored.n} of ${MESSAGES + 1}`);
     const rate = MESSAGES / seconds;
     report(
-      `transcript ingest (${opts.label}): ${MESSAGES} messages stored and broadcast to ${SUBSCRIBERS} subscribers`,
+      `transcript ingest (${opts.label}): ${MESSAGES} messages stored and broadcast to ${SUBSCRIBERS} subscribers${second ? ' on another node' : ''}`,
       rate,
       'msg/s',
       opts.target,
       'above',
     );
     // CPU per 1,000 entries, which a busy machine does not inflate the way it inflates the wall-clock rate.
-    report('  CPU of this process (server and subscribers) per 1,000 entries', ((cpu.user + cpu.system) / 1000 / MESSAGES) * 1000, 'ms');
+    report(
+      `  CPU of this process (server${second ? 's of both nodes' : ''} and subscribers) per 1,000 entries`,
+      ((cpu.user + cpu.system) / 1000 / MESSAGES) * 1000,
+      'ms',
+    );
     if (dbCpu !== undefined) report("  CPU of the database's processes per 1,000 entries", (dbCpu / MESSAGES) * 1000, 'ms');
     return rate;
   } finally {
+    await secondServer?.close();
+    await second?.close();
     await server.close();
     await close();
     await rm(home, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 // The event bus across nodes (docs/decisions/0015-events-across-nodes.md): two nodes booted on one
 // PostgreSQL schema and home, each with its HTTP server and WebSocket hub. A client on node A sees
 // every event published on node B — stored transcript entries read back from the store, in order,
-// events larger than a notification whole — nothing comes back to its origin, and a dropped
-// listening connection makes node A's clients reconnect and reload.
+// events larger than a notification whole, a burst in few notifications (entries as seq ranges) —
+// nothing comes back to its origin, and a dropped listening connection makes node A's clients
+// reconnect and reload.
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
@@ -15,7 +17,7 @@ import { TestClient } from '../events/ws-hub.fixture';
 import type { ProviderMessage } from '../harness/contract';
 import { silentLogger } from '../logger';
 import { createTestContext, type TestContext, type TestUser } from '../testing/context';
-import { listenerApplicationName, MAX_NOTIFY_BYTES } from './notify';
+import { channelNames, listenerApplicationName, MAX_NOTIFY_BYTES } from './notify';
 
 let ctx: TestContext;
 let serverB: RunningServer;
@@ -165,6 +167,53 @@ describe('events across nodes', () => {
     expect(await ctx.deps.db.selectFrom('cluster_events').select('payload').execute()).toEqual([
       { payload: JSON.stringify({ type: 'task.blocked', projectId: project.id, taskId: task.id, reason: large }) },
     ]);
+  });
+
+  it('a burst travels in few notifications, entries as one seq range, and arrives in publish order', async () => {
+    const client = await subscribed(serverA);
+    const database = ctx.deps.config.database;
+    if (database.kind !== 'postgres') throw new Error('a PostgreSQL test');
+    // A listener of our own sees what node B sends.
+    const listener = new pg.Client({ connectionString: database.url });
+    const payloads: string[] = [];
+    listener.on('notification', (msg) => payloads.push(msg.payload ?? ''));
+    await listener.connect();
+    try {
+      await listener.query(`LISTEN "${channelNames(database.schema).events}"`);
+      const first = await ctx.deps.harness.store.append(
+        conversation.id,
+        Array.from({ length: 30 }, (_, i) => entry(`a${i}`, { type: 'assistant', text: `answer ${i}` })),
+        'anthropic',
+      );
+      const reasons = Array.from({ length: 60 }, (_, i) => `${i} ${'r'.repeat(200)}`);
+      const large = 'l'.repeat(2 * MAX_NOTIFY_BYTES);
+      const second = await ctx.deps.harness.store.append(conversation.id, [entry('b', { type: 'assistant', text: 'later' })], 'anthropic');
+      // Published in one go, as the runtime publishes a stored batch: the sender takes them together.
+      for (const message of first) ctx.deps.bus.publish({ type: 'message', ...route(), message });
+      for (const reason of [...reasons, large])
+        ctx.deps.bus.publish({ type: 'task.blocked', projectId: project.id, taskId: task.id, reason });
+      for (const message of second) ctx.deps.bus.publish({ type: 'message', ...route(), message });
+
+      const received = await eventsUntil(client, (e) => e.type === 'message' && e.message.seq === second[0]?.seq);
+      expect(received.map((e) => (e.type === 'message' ? e.message.seq : e.type === 'task.blocked' && e.reason))).toEqual([
+        ...first.map((m) => m.seq),
+        ...reasons,
+        large,
+        second[0]?.seq,
+      ]);
+      const entries = received.flatMap((e) => (e.type === 'message' ? [e.message] : []));
+      expect(entries).toEqual(await storedHistory());
+
+      const notes = payloads.map((p) => JSON.parse(p) as { n: number; b: Record<string, unknown>[] });
+      expect(payloads.every((p) => Buffer.byteLength(p) <= MAX_NOTIFY_BYTES)).toBe(true);
+      expect(notes.map((note) => note.n)).toEqual(notes.map((_, i) => notes[0]!.n + i));
+      expect(notes[0]?.b[0]).toEqual({ m: { ...route(), from: first[0]?.seq, to: first.at(-1)?.seq } });
+      // 92 events in five notifications: as many as fit in each, the large one alone (through the outbox).
+      expect(notes.flatMap((note) => note.b.map((item) => Object.keys(item)[0]))).toEqual(['m', ...reasons.map(() => 'e'), 'x', 'm']);
+      expect(notes).toHaveLength(5);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('when node A’s listening connection drops, it listens again and its clients reconnect and reload', async () => {

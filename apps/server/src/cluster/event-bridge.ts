@@ -1,12 +1,12 @@
-// The event bus across nodes (docs/decisions/0015-events-across-nodes.md). Every event published
-// locally leaves as one notification, in publish order (one serial sender); every notification
-// from another node is turned back into its event and published here as remote, in arrival order
-// per origin (a read from the database never lets a later event overtake), so the WebSocket
-// clients of any node see every event. Notifications carry ids, not bodies: a stored transcript
-// entry is named by conversation and seq; any other event goes inline when it fits, else
-// through the outbox table. Each notification has its origin and a per-origin sequence number: a
-// gap (a notification that could not be sent) makes this node's clients resync, as does a
-// dropped listening connection.
+// The event bus across nodes (docs/decisions/0015-events-across-nodes.md). Events published
+// locally leave in publish order through one serial sender, which puts whatever is waiting into as
+// few notifications as fit; every notification from another node is turned back into its events
+// and published here as remote, in arrival order per origin (a read from the database never lets a
+// later event overtake), so the WebSocket clients of any node see every event. Notifications carry
+// ids, not bodies: stored transcript entries are named by conversation and seq range, read back
+// with one query; any other event goes inline when it fits, else through the outbox table. Each
+// notification has its origin and a per-origin sequence number: a gap (a notification that could
+// not be sent) makes this node's clients resync, as does a dropped listening connection.
 import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
 import type { Db } from '../db/open';
 import type { EventBus } from '../events/bus';
@@ -14,10 +14,24 @@ import type { Logger } from '../logger';
 import { modelRates, withTurnCost } from '../harness/usage-record';
 import { byteLength, MAX_NOTIFY_BYTES, notify, readOutbox, writeOutbox } from './notify';
 
-/** One event on the wire: inline (`e`), a stored transcript entry (`m`), or an outbox row (`x`). */
-type EventNote = { o: string; n: number } & (
-  { e: ServerEvent } | { m: { projectId: number; taskId: number; conversationId: number; seq: number } } | { x: number }
-);
+/** A run of stored transcript entries of one conversation, `from` to `to` (seq, both included). */
+interface EntryRange {
+  projectId: number;
+  taskId: number;
+  conversationId: number;
+  from: number;
+  to: number;
+}
+
+/** One or more events on the wire: inline (`e`), stored transcript entries (`m`), or an outbox row (`x`). */
+type Item = { e: ServerEvent } | { m: EntryRange } | { x: number };
+
+/** One notification: its origin, the origin's sequence number for it, and its items in publish order. */
+interface Note {
+  o: string;
+  n: number;
+  b: Item[];
+}
 
 export interface EventBridgeDeps {
   db: Db;
@@ -34,10 +48,19 @@ export interface EventBridgeDeps {
 /** Events waiting to be sent beyond this are dropped (the receivers see the gap and resync). */
 const MAX_UNSENT = 10_000;
 
+/** Room for `to` growing while a range is extended (a safe integer has at most 16 digits). */
+const RANGE_GROWTH_BYTES = 16;
+
+type MessageEvent = Extract<ServerEvent, { type: 'message' }>;
+
+/** A stored transcript entry (seq > 0), read back from the store by the receivers; stream deltas are not stored. */
+const storedEntry = (event: ServerEvent): MessageEvent | null => (event.type === 'message' && event.message.seq > 0 ? event : null);
+
 export class EventBridge {
   private seq = 0;
-  private sending: Promise<void> = Promise.resolve();
-  private unsent = 0;
+  /** Local events not sent yet, in publish order. */
+  private readonly queue: ServerEvent[] = [];
+  private sending: Promise<void> | null = null;
   /** Per origin: the last sequence number received, and the chain that publishes its events in order. */
   private readonly origins = new Map<string, { last: number; chain: Promise<void> }>();
   private readonly unsubscribe: () => void;
@@ -67,43 +90,83 @@ export class EventBridge {
   }
 
   private send(event: ServerEvent): void {
-    const n = ++this.seq;
-    if (this.unsent >= MAX_UNSENT) {
+    if (this.queue.length >= MAX_UNSENT) {
+      // A sequence number never sent: the receivers notice the gap and resync their clients.
+      this.seq += 1;
       this.deps.logger.warn({ eventType: event.type }, 'cluster event sender too far behind; event dropped');
       return;
     }
-    this.unsent += 1;
-    this.sending = this.sending
-      .then(async () => {
-        await notify(this.deps.db, this.deps.channel, await this.encode(n, event));
-      })
-      .catch((err: unknown) => {
-        // The receivers notice the missing sequence number and resync their clients.
-        this.deps.logger.warn({ err: (err as Error).message, eventType: event.type }, 'cluster event not sent');
-      })
-      .finally(() => {
-        this.unsent -= 1;
-      });
+    this.queue.push(event);
+    this.sending ??= this.sendQueued();
   }
 
-  private async encode(n: number, event: ServerEvent): Promise<string> {
-    const o = this.deps.nodeId;
-    // Stored entries (seq > 0) are read back from the transcript store; stream deltas are not stored.
-    if (event.type === 'message' && event.message.seq > 0) {
-      const { projectId, taskId, conversationId } = event;
-      return JSON.stringify({ o, n, m: { projectId, taskId, conversationId, seq: event.message.seq } } satisfies EventNote);
+  /** Sends what is waiting, as few notifications as fit, each committed before the next (so received in order). */
+  private async sendQueued(): Promise<void> {
+    // Started after the current burst of publishes: the runtime publishes a stored batch in one go.
+    await Promise.resolve();
+    while (this.queue.length > 0) {
+      const n = ++this.seq;
+      try {
+        await notify(this.deps.db, this.deps.channel, await this.takeNote(n));
+      } catch (err) {
+        // The receivers notice the missing sequence number and resync their clients.
+        this.deps.logger.warn({ err: (err as Error).message, n }, 'cluster events not sent');
+      }
     }
-    const inline = JSON.stringify({ o, n, e: event } satisfies EventNote);
-    if (byteLength(inline) <= MAX_NOTIFY_BYTES) return inline;
-    const id = await writeOutbox(this.deps.db, o, JSON.stringify(event), this.deps.now());
-    return JSON.stringify({ o, n, x: id } satisfies EventNote);
+    // In the same turn as the empty queue was seen: the next event starts a new sender.
+    this.sending = null;
+  }
+
+  /**
+   * Takes from the queue the events of one notification: as many as fit, consecutive stored entries
+   * of one conversation as one range; or one event too large for a notification, through the outbox.
+   */
+  private async takeNote(n: number): Promise<string> {
+    const o = this.deps.nodeId;
+    const encode = (b: Item[]): string => JSON.stringify({ o, n, b } satisfies Note);
+    let bytes = byteLength(encode([]));
+    const first = this.queue[0]!;
+    if (!storedEntry(first) && bytes + byteLength(JSON.stringify({ e: first })) > MAX_NOTIFY_BYTES) {
+      this.queue.shift();
+      return encode([{ x: await writeOutbox(this.deps.db, o, JSON.stringify(first), this.deps.now()) }]);
+    }
+    const items: Item[] = [];
+    let taken = 0;
+    for (; taken < this.queue.length; taken++) {
+      const event = this.queue[taken]!;
+      const entry = storedEntry(event);
+      const last = items.at(-1);
+      if (entry && last && 'm' in last && last.m.conversationId === entry.conversationId && last.m.to + 1 === entry.message.seq) {
+        last.m.to = entry.message.seq;
+        continue;
+      }
+      const item: Item = entry
+        ? {
+            m: {
+              projectId: entry.projectId,
+              taskId: entry.taskId,
+              conversationId: entry.conversationId,
+              from: entry.message.seq,
+              to: entry.message.seq,
+            },
+          }
+        : { e: event };
+      // The comma, and room for a range's `to` to grow.
+      const size = byteLength(JSON.stringify(item)) + 1 + (entry ? RANGE_GROWTH_BYTES : 0);
+      if (bytes + size > MAX_NOTIFY_BYTES) break;
+      items.push(item);
+      bytes += size;
+    }
+    this.queue.splice(0, taken);
+    return encode(items);
   }
 
   /** A notification on the events channel (in arrival order). */
   receive(payload: string): void {
-    let note: EventNote;
+    let note: Note;
     try {
-      note = JSON.parse(payload) as EventNote;
+      note = JSON.parse(payload) as Note;
+      if (!Array.isArray(note.b)) throw new Error('no items');
     } catch {
       this.deps.logger.warn('unreadable cluster event notification ignored');
       return;
@@ -122,46 +185,49 @@ export class EventBridge {
     state.chain = state.chain.then(() => this.deliver(note));
   }
 
-  private async deliver(note: EventNote): Promise<void> {
-    try {
-      const event = await this.decode(note);
-      if (event) this.deps.bus.publishRemote(event);
-    } catch (err) {
-      this.deps.logger.warn({ err: (err as Error).message, origin: note.o }, 'cluster event could not be read; clients resync');
-      this.deps.resync('event unreadable');
+  private async deliver(note: Note): Promise<void> {
+    for (const item of note.b) {
+      try {
+        for (const event of await this.decode(item)) this.deps.bus.publishRemote(event);
+      } catch (err) {
+        this.deps.logger.warn({ err: (err as Error).message, origin: note.o }, 'cluster event could not be read; clients resync');
+        this.deps.resync('event unreadable');
+      }
     }
   }
 
-  private async decode(note: EventNote): Promise<ServerEvent | null> {
-    if ('e' in note) return note.e;
-    if ('x' in note) {
-      const payload = await readOutbox(this.deps.db, note.x);
-      if (payload === null) throw new Error(`outbox row ${note.x} is gone`);
-      return JSON.parse(payload) as ServerEvent;
+  private async decode(item: Item): Promise<ServerEvent[]> {
+    if ('e' in item) return [item.e];
+    if ('x' in item) {
+      const payload = await readOutbox(this.deps.db, item.x);
+      if (payload === null) throw new Error(`outbox row ${item.x} is gone`);
+      return [JSON.parse(payload) as ServerEvent];
     }
-    const { projectId, taskId, conversationId, seq } = note.m;
-    const message = await this.storedMessage(conversationId, seq);
+    const { projectId, taskId, conversationId } = item.m;
     // A conversation deleted meanwhile: its entries are gone, and so is anyone's interest in them.
-    return message && { type: 'message', projectId, taskId, conversationId, message };
+    const messages = await this.storedMessages(item.m);
+    return messages.map((message) => ({ type: 'message', projectId, taskId, conversationId, message }));
   }
 
-  /** The entry as the origin published it: as stored, a `result` priced by the one cost rule (as the API serves it). */
-  private async storedMessage(conversationId: number, seq: number): Promise<UnifiedMessage | null> {
+  /** The entries as the origin published them: as stored, a `result` priced by the one cost rule (as the API serves it). */
+  private async storedMessages({ conversationId, from, to }: EntryRange): Promise<UnifiedMessage[]> {
     const { db } = this.deps;
-    const row = await db
+    const rows = await db
       .selectFrom('transcript_entries')
       .select('payload')
       .where('conversation_id', '=', conversationId)
-      .where('seq', '=', seq)
-      .executeTakeFirst();
-    if (!row) return null;
-    const message = JSON.parse(row.payload) as UnifiedMessage;
-    if (message.type !== 'result') return message;
+      .where('seq', '>=', from)
+      .where('seq', '<=', to)
+      .orderBy('seq')
+      .execute();
+    const messages = rows.map((row) => JSON.parse(row.payload) as UnifiedMessage);
+    if (!messages.some((m) => m.type === 'result')) return messages;
     const conversation = await db
       .selectFrom('conversations')
       .select(['provider', 'model'])
       .where('id', '=', conversationId)
       .executeTakeFirst();
-    return withTurnCost(message, await modelRates(db, conversation?.provider ?? null, conversation?.model ?? 'unknown'));
+    const rates = await modelRates(db, conversation?.provider ?? null, conversation?.model ?? 'unknown');
+    return messages.map((m) => (m.type === 'result' ? withTurnCost(m, rates) : m));
   }
 }
