@@ -113,9 +113,11 @@ export async function run(): Promise<void> {
     const t0 = performance.now();
     for (const t of tasks) await call('POST', `/api/tasks/${t.id}/agent-runs`, { agentType: 'implementation' });
     for (let i = 0; ; i++) {
-      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM agent_runs WHERE status = 'completed'`);
-      if (Number(rows[0]!.n) >= TASKS * 2) break;
-      if (i > 3000) throw new Error(`runs did not complete: ${rows[0]!.n} of ${TASKS * 2}`);
+      const { rows } = await pool.query<{ done: string; lost: string }>(
+        `SELECT count(*) FILTER (WHERE status = 'completed') AS done, count(*) FILTER (WHERE status IN ('failed', 'blocked', 'interrupted')) AS lost FROM agent_runs`,
+      );
+      if (Number(rows[0]!.done) >= TASKS * 2 || Number(rows[0]!.lost) > 0) break;
+      if (i > 3000) throw new Error(`runs did not complete: ${rows[0]!.done} of ${TASKS * 2}`);
       await sleep(200);
     }
     clearInterval(watcher);
