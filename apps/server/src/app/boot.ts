@@ -93,7 +93,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   let line: ClusterLine | null = null;
   if (opened.pool && config.database.kind === 'postgres') {
     try {
-      await migrateJobs(opened.pool, opened.schema, logger);
+      await migrateJobs(opened.pool, logger);
     } catch (err) {
       await opened.close();
       throw new Error(`the job queue in ${describeDatabase(config.database)} could not be set up: ${(err as Error).message}`, { cause: err });

@@ -19,16 +19,11 @@ import type { RunQueueDto, ServerEvent } from '@bottega/protocol';
 import type { AgentRunRow } from '../db/schema';
 import type { Deps } from '../deps';
 import { LeaderElection } from '../cluster/leader';
-import { jobLogger, jobsSchema } from '../cluster/jobs';
+import { JOBS_SCHEMA, jobLogger, jobNames, type JobNames } from '../cluster/jobs';
 import type { LineFigures, QueuedRun, RunLine } from './run-line';
 import { readPerUserLimit, RunScheduler, storePerUserLimit, type QuotaResume } from './scheduler';
 
 type ChatTurn = Parameters<RunLine['admitChat']>[0];
-
-/** The job that executes one run on whichever agent node takes it. */
-export const RUN_TASK = 'bottega_run';
-/** The jobs only the leader's runner takes: what the other nodes tell the line. */
-export const LINE_TASK = 'bottega_line';
 
 const RunJob = z.object({ runId: z.number().int().positive(), grant: z.string().min(1).max(120) });
 const LineOp = z.discriminatedUnion('op', [
@@ -76,7 +71,8 @@ export interface ClusterLineOptions {
 }
 
 export class ClusterLine implements RunLine {
-  private readonly schema: string;
+  /** The instance's job names: runs executed by any agent node (`run`), messages only the leader takes (`line`). */
+  private readonly jobs: JobNames;
   private utils: WorkerUtils | null = null;
   private runner: Runner | null = null;
   private leaderRunner: Runner | null = null;
@@ -108,7 +104,7 @@ export class ClusterLine implements RunLine {
     private readonly deps: ClusterLineDeps,
     private readonly options: ClusterLineOptions,
   ) {
-    this.schema = jobsSchema(options.schema);
+    this.jobs = jobNames(options.schema);
     let resolve!: () => void;
     this.stopping = { promise: new Promise<void>((r) => (resolve = r)), resolve };
     this.unsubscribe = deps.bus.subscribe((event) => this.heard(event));
@@ -146,7 +142,7 @@ export class ClusterLine implements RunLine {
   }
 
   private async join(): Promise<void> {
-    const shared = { pgPool: this.options.pool, schema: this.schema, logger: jobLogger(this.deps.logger.child({ component: 'jobs' })) };
+    const shared = { pgPool: this.options.pool, schema: JOBS_SCHEMA, logger: jobLogger(this.deps.logger.child({ component: 'jobs' })) };
     this.utils = await makeWorkerUtils(shared);
     if (this.options.slots <= 0 || this.stopped) return;
     this.runner = await run({
@@ -154,7 +150,7 @@ export class ClusterLine implements RunLine {
       concurrency: this.options.slots,
       noHandleSignals: true,
       events: this.events,
-      taskList: { [RUN_TASK]: (payload) => this.execute(payload) },
+      taskList: { [this.jobs.run]: (payload) => this.execute(payload) },
     });
     if (this.stopped) return;
     this.election = new LeaderElection(
@@ -192,12 +188,18 @@ export class ClusterLine implements RunLine {
   }
 
   forget(runId: number): void {
-    void this.start().then(() => this.tell({ op: 'forget', runId }));
+    this.tellLater({ op: 'forget', runId });
   }
 
   park(run: Pick<AgentRunRow, 'id' | 'started_by' | 'provider'>, resetAt: Date): void {
-    const op: LineOp = { op: 'park', runId: run.id, userId: run.started_by, provider: run.provider, resetAt: resetAt.toISOString() };
-    void this.start().then(() => this.tell(op));
+    this.tellLater({ op: 'park', runId: run.id, userId: run.started_by, provider: run.provider, resetAt: resetAt.toISOString() });
+  }
+
+  /** For the callers that do not wait: the message goes once the line is joined. */
+  private tellLater(op: LineOp): void {
+    this.start()
+      .then(() => this.tell(op))
+      .catch((err: unknown) => this.deps.logger.warn({ err: (err as Error).message, op: op.op }, 'the line’s leader was not told'));
   }
 
   placeOf(runId: number): RunQueueDto | null {
@@ -294,7 +296,7 @@ export class ClusterLine implements RunLine {
   private async tell(op: LineOp): Promise<void> {
     if (this.policy) return this.handle(op);
     try {
-      await this.utils?.addJob(LINE_TASK, op);
+      await this.utils?.addJob(this.jobs.line, op);
     } catch (err) {
       // The leader's next look finds what the message would have said (a queued row, a freed slot).
       this.deps.logger.warn({ err: (err as Error).message, op: op.op }, 'the line’s leader was not told');
@@ -324,13 +326,13 @@ export class ClusterLine implements RunLine {
     // its options type leaves it out): a later leader knows this one's held message by it.
     const leaderOptions: RunnerOptions & { workerId: string } = {
       pgPool: this.options.pool,
-      schema: this.schema,
+      schema: JOBS_SCHEMA,
       logger: jobLogger(this.deps.logger.child({ component: 'jobs' })),
       concurrency: 1,
       workerId: this.leaderWorkerId,
       noHandleSignals: true,
       events: this.events,
-      taskList: { [LINE_TASK]: (payload) => this.handle(LineOp.parse(payload)) },
+      taskList: { [this.jobs.line]: (payload) => this.handle(LineOp.parse(payload)) },
     };
     this.leaderRunner = await run(leaderOptions);
     const every = this.options.reconcileMs ?? Math.min(2000, Math.max(250, Math.floor(this.deps.config.nodeLeaseMs / 3)));
@@ -365,7 +367,7 @@ export class ClusterLine implements RunLine {
     const grant = `${this.deps.node.id}:${(this.grantSeq += 1)}`;
     this.grants.set(runId, grant);
     try {
-      await this.utils!.addJob(RUN_TASK, { runId, grant }, { jobKey: `run:${runId}`, jobKeyMode: 'replace', maxAttempts: 1 });
+      await this.utils!.addJob(this.jobs.run, { runId, grant }, { jobKey: this.jobs.runKey(runId), jobKeyMode: 'replace', maxAttempts: 1 });
     } catch (err) {
       // The slot is given back; the run is still queued and is taken up again at the next look.
       this.grants.delete(runId);
@@ -454,17 +456,21 @@ export class ClusterLine implements RunLine {
     const held = await utils.withPgClient((client) =>
       client.query<{ id: string; key: string | null; task_identifier: string; locked_by: string }>(
         `select j.id, j.key, j.task_identifier, j.locked_by
-           from ${client.escapeIdentifier(this.schema)}.jobs j
+           from ${JOBS_SCHEMA}.jobs j
            join cluster_job_workers w on w.worker_id = j.locked_by
            join cluster_nodes n on n.id = w.node_id
-          where n.stopped_at is not null`,
+          where n.stopped_at is not null and j.task_identifier in ($1, $2)`,
+        [this.jobs.run, this.jobs.line],
       ),
     );
     if (held.rows.length === 0) return;
     await utils.forceUnlockWorkers([...new Set(held.rows.map((r) => r.locked_by))]);
-    const runJobs = held.rows.filter((r) => r.task_identifier === RUN_TASK);
+    const runJobs = held.rows.filter((r) => r.task_identifier === this.jobs.run);
     if (runJobs.length > 0) await utils.completeJobs(runJobs.map((r) => r.id));
-    for (const r of runJobs) if (r.key?.startsWith('run:')) this.letGo(Number(r.key.slice(4)));
+    for (const r of runJobs) {
+      const runId = this.jobs.runOfKey(r.key);
+      if (runId !== null) this.letGo(runId);
+    }
     this.deps.logger.warn({ jobs: held.rows.length }, 'let go of jobs held by a node that is no more');
   }
 
@@ -473,8 +479,8 @@ export class ClusterLine implements RunLine {
     const utils = this.utils!;
     const stale = await utils.withPgClient((client) =>
       client.query<{ locked_by: string }>(
-        `select distinct locked_by from ${client.escapeIdentifier(this.schema)}.jobs where task_identifier = $1 and locked_by like 'leader:%' and locked_by <> $2`,
-        [LINE_TASK, this.leaderWorkerId],
+        `select distinct locked_by from ${JOBS_SCHEMA}.jobs where task_identifier = $1 and locked_by like 'leader:%' and locked_by <> $2`,
+        [this.jobs.line, this.leaderWorkerId],
       ),
     );
     if (stale.rows.length > 0) await utils.forceUnlockWorkers(stale.rows.map((r) => r.locked_by));
