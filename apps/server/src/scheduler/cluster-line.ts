@@ -312,7 +312,11 @@ export class ClusterLine implements RunLine {
     );
     policy.wire((runId) => this.grant(runId), this.options.quotaResume);
     // Runs executing already hold their slots; then the queued ones and the quota waits.
-    const holding = await this.deps.db.selectFrom('agent_runs').select(['id', 'started_by']).where('status', 'in', ['pending', 'running']).execute();
+    const holding = await this.deps.db
+      .selectFrom('agent_runs')
+      .select(['id', 'started_by'])
+      .where('status', 'in', ['pending', 'running'])
+      .execute();
     for (const r of holding) {
       policy.adopt(r.id, r.started_by ?? 0);
       this.grants.set(r.id, null);
@@ -433,7 +437,9 @@ export class ClusterLine implements RunLine {
           .where('r.id', 'in', held)
           .execute();
         const live = new Set(
-          rows.filter((r) => (HOLDING as readonly string[]).includes(r.status) && !(r.status !== 'queued' && r.stopped_at)).map((r) => r.id),
+          rows
+            .filter((r) => (HOLDING as readonly string[]).includes(r.status) && !(r.status !== 'queued' && r.stopped_at))
+            .map((r) => r.id),
         );
         for (const id of held) if (!live.has(id)) this.letGo(id);
       }
