@@ -96,7 +96,9 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
       await migrateJobs(opened.pool, logger);
     } catch (err) {
       await opened.close();
-      throw new Error(`the job queue in ${describeDatabase(config.database)} could not be set up: ${(err as Error).message}`, { cause: err });
+      throw new Error(`the job queue in ${describeDatabase(config.database)} could not be set up: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     line = new ClusterLine(
       { db: opened.db, bus, logger: logger.child({ component: 'line' }), now, node, config },
