@@ -82,6 +82,8 @@ export class ClusterLine implements RunLine {
   /** While leading: the runs given a slot, and the grant their job carries (null for a run read back as running). */
   private readonly grants = new Map<number, string | null>();
   private grantSeq = 0;
+  /** Runs whose job is being added (not yet visible to the leader's look). */
+  private readonly granting = new Set<number>();
   private started: Promise<void> | null = null;
   private leadWork: Promise<void> | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
@@ -138,7 +140,11 @@ export class ClusterLine implements RunLine {
    * joins once it has started; a process that never registers (a test world) at its first run.
    */
   start(): Promise<void> {
-    return (this.started ??= this.join());
+    // A join that failed (the database did not answer) is tried again by the next caller.
+    return (this.started ??= this.join().catch((err: unknown) => {
+      this.started = null;
+      throw err;
+    }));
   }
 
   private async join(): Promise<void> {
@@ -155,7 +161,7 @@ export class ClusterLine implements RunLine {
     if (this.stopped) return;
     this.election = new LeaderElection(
       { url: this.options.url, schema: this.options.schema, retryMs: this.options.leaderRetryMs ?? LEADER_RETRY_MS },
-      { lead: () => (this.leadWork = this.lead().finally(() => (this.leadWork = null))), lost: () => this.unlead() },
+      { lead: () => (this.leadWork = this.takeLead().finally(() => (this.leadWork = null))), lost: () => this.unlead() },
       this.deps.logger.child({ component: 'leader' }),
     );
     await this.election.start();
@@ -273,7 +279,10 @@ export class ClusterLine implements RunLine {
     await this.election?.stop();
     await this.leaderStopped;
     await this.runnerStopped;
-    await this.utils?.release();
+    // Once only: the job engine refuses a second release.
+    const utils = this.utils;
+    this.utils = null;
+    await utils?.release();
   }
 
   // ——— the job an agent node executes ———
@@ -304,6 +313,19 @@ export class ClusterLine implements RunLine {
   }
 
   // ——— leading ———
+
+  /** A leader that could not set up its line gives the lock back at once, for another node (or itself, a moment later). */
+  private async takeLead(): Promise<void> {
+    try {
+      await this.lead();
+    } catch (err) {
+      this.deps.logger.error({ err: (err as Error).message }, 'this node could not take up the run line; it gives up the leadership');
+      this.stopLeading();
+      const election = this.election;
+      await election?.stop();
+      if (!this.stopped && election) void election.start();
+    }
+  }
 
   private async lead(): Promise<void> {
     const policy = new RunScheduler(
@@ -370,13 +392,28 @@ export class ClusterLine implements RunLine {
   private async grant(runId: number): Promise<void> {
     const grant = `${this.deps.node.id}:${(this.grantSeq += 1)}`;
     this.grants.set(runId, grant);
+    this.granting.add(runId);
     try {
       await this.utils!.addJob(this.jobs.run, { runId, grant }, { jobKey: this.jobs.runKey(runId), jobKeyMode: 'replace', maxAttempts: 1 });
     } catch (err) {
       // The slot is given back; the run is still queued and is taken up again at the next look.
       this.grants.delete(runId);
       throw err;
+    } finally {
+      this.granting.delete(runId);
     }
+  }
+
+  /** Of these runs, those whose job still waits for a worker or is being executed. */
+  private async waitingJobs(runIds: number[]): Promise<Set<number>> {
+    if (runIds.length === 0) return new Set();
+    const { rows } = await this.utils!.withPgClient((client) =>
+      client.query<{ key: string }>(
+        `select key from ${JOBS_SCHEMA}.jobs where key = any($1::text[]) and (locked_at is not null or attempts < max_attempts)`,
+        [runIds.map((id) => this.jobs.runKey(id))],
+      ),
+    );
+    return new Set(rows.flatMap((r) => this.jobs.runOfKey(r.key) ?? []));
   }
 
   private letGo(runId: number): void {
@@ -420,13 +457,16 @@ export class ClusterLine implements RunLine {
   /**
    * The leader's periodic look: the global limit as nodes come and go; the jobs a dead node's
    * workers held (let go, their runs' slots with them); slots of runs that ended without their
-   * message arriving, or that were executing on a dead node; queued rows the line never heard of.
+   * message arriving, or that were executing on a dead node; runs executing without a slot;
+   * queued rows the line never heard of.
    */
   private async reconcile(): Promise<void> {
     const policy = this.policy;
     if (!policy) return;
     try {
       policy.resize(await this.globalLimit(), 'cluster');
+      // With no per-user limit set it is the global limit, which nodes joining or leaving change; a lost `limit` message is caught up too.
+      await policy.reloadPerUserLimit();
       await this.freeDeadWorkersJobs();
       const held = [...this.grants.keys()];
       if (held.length > 0) {
@@ -436,12 +476,34 @@ export class ClusterLine implements RunLine {
           .select(['r.id', 'r.status', 'n.stopped_at'])
           .where('r.id', 'in', held)
           .execute();
+        // A queued run holds its slot only while its job waits for a worker: one read back as running
+        // (no job of this leader's) or whose job ended, then queued again (a dead node's run taken
+        // over), would hold it for ever and never be given another.
+        const waiting = await this.waitingJobs(rows.filter((r) => r.status === 'queued').map((r) => r.id));
         const live = new Set(
           rows
-            .filter((r) => (HOLDING as readonly string[]).includes(r.status) && !(r.status !== 'queued' && r.stopped_at))
+            .filter((r) =>
+              r.status === 'queued'
+                ? waiting.has(r.id) || this.granting.has(r.id)
+                : (HOLDING as readonly string[]).includes(r.status) && !r.stopped_at,
+            )
             .map((r) => r.id),
         );
         for (const id of held) if (!live.has(id)) this.letGo(id);
+      }
+      // A run executing without a slot of this line's (started by a job of the leader before, in the
+      // moment of the change) holds one from now on.
+      const executing = await this.deps.db
+        .selectFrom('agent_runs as r')
+        .leftJoin('cluster_nodes as n', 'n.id', 'r.node_id')
+        .select(['r.id', 'r.started_by'])
+        .where('r.status', 'in', ['pending', 'running'])
+        .where('n.stopped_at', 'is', null)
+        .execute();
+      for (const r of executing) {
+        if (this.policy !== policy || policy.knows(r.id)) continue;
+        policy.adopt(r.id, r.started_by ?? 0);
+        this.grants.set(r.id, null);
       }
       const queued = await this.deps.db
         .selectFrom('agent_runs as r')
