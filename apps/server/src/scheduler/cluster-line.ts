@@ -9,8 +9,9 @@
 // Nodes that do not lead tell the leader through jobs only the leader's runner takes (a run
 // queued, cancelled, parked, the per-user limit changed, a slot freed), so a message outlives a
 // change of leader. A new leader reads the line back from the rows; every second or so it also
-// looks again (the global limit, a freed slot whose message was lost, a queued row it never
-// heard of, and the jobs a dead node's workers still held), so nothing waits on one message.
+// looks again (the global limit, a freed slot whose message was lost, a run executing without a
+// slot, a queued row it never heard of, and the jobs a dead node's workers still held), so
+// nothing waits on one message.
 import { EventEmitter } from 'node:events';
 import { run, makeWorkerUtils, type Runner, type RunnerOptions, type WorkerUtils, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
@@ -41,8 +42,8 @@ const LineOp = z.discriminatedUnion('op', [
 ]);
 type LineOp = z.infer<typeof LineOp>;
 
-/** Statuses of a run that may hold a slot: given one and not yet claimed, starting, or running. */
-const HOLDING = ['queued', 'pending', 'running'] as const;
+/** Statuses of a run executing on a node: it holds a slot (a queued run holds one while its job waits for a worker). */
+const EXECUTING = ['pending', 'running'] as const;
 
 /** How long an enqueue on the leader waits for a run given a slot at once to be seen running. */
 const START_WAIT_MS = 3000;
@@ -54,7 +55,7 @@ export type ClusterLineDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now' | 'node
 export interface ClusterLineOptions {
   pool: pg.Pool;
   url: string;
-  /** The instance's schema (the jobs live in their own schema next to it). */
+  /** The instance's schema (its jobs are told apart by it in the database's job schema). */
   schema: string | null;
   /** Agent runs this node executes at once; 0 on an API node (no job runner, never the leader). */
   slots: number;
@@ -334,11 +335,7 @@ export class ClusterLine implements RunLine {
     );
     policy.wire((runId) => this.grant(runId), this.options.quotaResume);
     // Runs executing already hold their slots; then the queued ones and the quota waits.
-    const holding = await this.deps.db
-      .selectFrom('agent_runs')
-      .select(['id', 'started_by'])
-      .where('status', 'in', ['pending', 'running'])
-      .execute();
+    const holding = await this.deps.db.selectFrom('agent_runs').select(['id', 'started_by']).where('status', 'in', EXECUTING).execute();
     for (const r of holding) {
       policy.adopt(r.id, r.started_by ?? 0);
       this.grants.set(r.id, null);
@@ -485,7 +482,7 @@ export class ClusterLine implements RunLine {
             .filter((r) =>
               r.status === 'queued'
                 ? waiting.has(r.id) || this.granting.has(r.id)
-                : (HOLDING as readonly string[]).includes(r.status) && !r.stopped_at,
+                : (EXECUTING as readonly string[]).includes(r.status) && !r.stopped_at,
             )
             .map((r) => r.id),
         );
@@ -497,7 +494,7 @@ export class ClusterLine implements RunLine {
         .selectFrom('agent_runs as r')
         .leftJoin('cluster_nodes as n', 'n.id', 'r.node_id')
         .select(['r.id', 'r.started_by'])
-        .where('r.status', 'in', ['pending', 'running'])
+        .where('r.status', 'in', EXECUTING)
         .where('n.stopped_at', 'is', null)
         .execute();
       for (const r of executing) {
