@@ -409,8 +409,7 @@ async function handOff(minFreeMemoryMb: number, label: string): Promise<void> {
       },
     });
     files.enable();
-    // One process on SQLite: the line is the node's own RunScheduler.
-    (deps.scheduler as RunScheduler).wire(
+    deps.scheduler.wire(
       (runId, release) => {
         at.dispatched.push(performance.now());
         filesOpened = 0;

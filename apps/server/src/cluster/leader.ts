@@ -44,11 +44,9 @@ export class LeaderElection {
     return `bottega:leader:${this.options.schema ?? 'public'}`;
   }
 
-  /** Starts trying; resolves after the first try (the node leads by then if no other node did). */
-  start(): Promise<void> {
+  start(): void {
     this.stopped = false;
-    this.attempt = this.tryToLead().finally(() => (this.attempt = null));
-    return this.attempt;
+    this.schedule(0);
   }
 
   private schedule(delay: number): void {
