@@ -409,7 +409,8 @@ async function handOff(minFreeMemoryMb: number, label: string): Promise<void> {
       },
     });
     files.enable();
-    deps.scheduler.wire(
+    // One process on SQLite: the line is the node's own RunScheduler.
+    (deps.scheduler as RunScheduler).wire(
       (runId, release) => {
         at.dispatched.push(performance.now());
         filesOpened = 0;

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -50,6 +51,24 @@ const exited = (child: ChildProcess) =>
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
+
+/** What the line looks like, for a failure's message: runs not completed, the nodes, this instance's jobs. */
+async function lineState(): Promise<string> {
+  const opened = openDatabase(serverDatabase(home));
+  try {
+    const runs = await opened.db
+      .selectFrom('agent_runs')
+      .select(['id', 'task_id', 'agent_type', 'status', 'node_id'])
+      .where('status', '!=', 'completed')
+      .execute();
+    const nodes = await opened.db.selectFrom('cluster_nodes').select(['id', 'role', 'stop_reason', 'heartbeat_at']).execute();
+    const jobs = await sql<{ task_identifier: string; key: string | null; attempts: number; locked_by: string | null }>`
+      select task_identifier, key, attempts, locked_by from bottega_jobs.jobs`.execute(opened.db);
+    return JSON.stringify({ runs, nodes, jobs: jobs.rows });
+  } finally {
+    await opened.close();
+  }
+}
 
 /** One node of the deployment; every node shares the home, hence the database and the files. */
 async function startNode(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -163,17 +182,23 @@ it(
     // Everything completes: each task's implementation (resumed elsewhere if it was on the killed worker) and its review.
     const status = async (id: number) => (await b.api<{ run: AgentRunDto }>('GET', `/api/agent-runs/${id}`)).run;
     let perTask: AgentRunDto[][] = [];
-    for (let i = 0; i < 6000; i++) {
+    const deadline = Date.now() + 480_000;
+    for (;;) {
       perTask = await Promise.all(
         tasks.map(async (id) => (await b.api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${id}/agent-runs`)).runs),
       );
       if (perTask.every((rs) => rs.length === 2 && rs.every((r) => !isLiveRunStatus(r.status)))) break;
+      if (Date.now() > deadline) break;
       await sleep(200);
     }
     const outcome = perTask
       .flat()
       .map((r) => (r.status === 'completed' ? 'completed' : `${r.id} ${r.agentType} ${r.status}: ${r.failureReason}`));
-    expect(outcome).toEqual(Array(TASKS * 2).fill('completed'));
+    expect(outcome, await lineState()).toEqual(Array(TASKS * 2).fill('completed'));
+    expect(
+      perTask.map((rs) => rs.length),
+      await lineState(),
+    ).toEqual(Array(TASKS).fill(2));
     for (const rs of perTask) expect(rs.map((r) => r.agentType).sort()).toEqual(['implementation', 'review']);
     expect((await Promise.all(runs.map((r) => status(r.id)))).every((r) => r.status === 'completed')).toBe(true);
 

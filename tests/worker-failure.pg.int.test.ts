@@ -1,5 +1,5 @@
 // Worker failure (docs/behaviour/deployment.md#worker-failure): two nodes on one database and one
-// home; the node executing an implementation run is killed with SIGKILL. After its lease another
+// home; the node executing an implementation run (whichever took its job) is killed with SIGKILL. After its lease another
 // node declares it dead, interrupts the run, kills its orphaned agent process and puts the run back
 // in line: it goes on in the same provider session there and the loop carries on to the review.
 // The killed node, started again, runs nothing twice.
@@ -35,6 +35,23 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
+/** The process id of the node executing the task's live run. */
+async function executingPid(home: string, taskId: number): Promise<number | undefined> {
+  const opened = openDatabase(serverDatabase(home));
+  try {
+    const row = await opened.db
+      .selectFrom('agent_runs as r')
+      .innerJoin('cluster_nodes as n', 'n.id', 'r.node_id')
+      .select('n.pid')
+      .where('r.task_id', '=', taskId)
+      .where('r.status', '=', 'running')
+      .executeTakeFirst();
+    return row?.pid;
+  } finally {
+    await opened.close();
+  }
+}
+
 async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
   for (let i = 0; i < 1200; i++) {
     const v = await read();
@@ -46,11 +63,11 @@ async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => bo
 
 it('another node takes over a killed node’s run and finishes it in the same session; the killed node does not run it again', async () => {
   expect((await runCli(home, ['user', 'create', 'ops', '--admin'], 'a-long-password\n')).code).toBe(0);
-  const survivor = await startServerProcess(home, { env: LEASE });
-  servers.push(survivor);
-  let doomed = await startServerProcess(home, { env: LEASE });
-  servers.push(doomed);
-  const { api } = await signIn(() => doomed, 'ops', 'a-long-password');
+  const first = await startServerProcess(home, { env: LEASE });
+  servers.push(first);
+  const second = await startServerProcess(home, { env: LEASE });
+  servers.push(second);
+  const { api } = await signIn(() => first, 'ops', 'a-long-password');
   await api('PUT', '/api/providers/anthropic', { apiKey: 'test-key', baseUrl: fake.url });
   const { project } = await api<{ project: { id: number } }>('POST', '/api/projects', {
     name: 'Takeover',
@@ -68,13 +85,17 @@ it('another node takes over a killed node’s run and finishes it in the same se
   await writeFile(join(prompts, 'implementation.md'), `Work. ${directive.bash(`echo begin; ${marker}; echo end`)}`);
   await writeFile(join(prompts, 'review.md'), `Review. ${directive.bash('{{signalCommand}} workflow-blocked --reason "taken over"')}`);
 
-  // Started through the doomed node's API, the run executes there.
+  // The run executes on whichever node's job runner took it: that node is the one killed.
   await api('POST', `/api/tasks/${task.id}/agent-runs`, { agentType: 'implementation' });
   await until(
     'the agent’s command',
     () => processesMatching(marker),
     (p) => p.length > 0,
   );
+  const executing = await executingPid(home, task.id);
+  let doomed = [first, second].find((s) => s.child.pid === executing)!;
+  const survivor = [first, second].find((s) => s !== doomed)!;
+  expect(doomed).toBeDefined();
   // What the run does once it goes on after the takeover.
   await writeFile(join(prompts, 'implementation.md'), `Work. ${directive.say('finished on another node')}`);
   const requestsBefore = fake.modelRequests().length;

@@ -11,7 +11,7 @@ import type { HarnessRuntime } from './harness/runtime';
 import type { ProviderRegistry } from './harness/registry';
 import type { Sandbox } from './sandbox/sandbox';
 import type { ProjectClones } from './forge/clone-registry';
-import type { RunScheduler } from './scheduler/scheduler';
+import type { RunLine } from './scheduler/run-line';
 import type { NodeIdentity } from './cluster/node';
 import type { NodeRegistry } from './cluster/registry';
 import type { TurnControls } from './cluster/turn-controls';
@@ -35,7 +35,7 @@ export interface Deps {
   /** Runs turns: start, resume, stop, answer (docs/behaviour/harness.md#runtime). */
   harness: HarnessRuntime;
   /** Gives agent runs and chat turns their run slots (docs/behaviour/capacity.md). */
-  scheduler: RunScheduler;
+  scheduler: RunLine;
   /** Repository clones by URL running in this process (progress, stop). */
   clones: ProjectClones;
   /** This process in the deployment: its id and role (docs/deploy/cluster.md). */

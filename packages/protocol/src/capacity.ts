@@ -66,10 +66,13 @@ export interface CapacityRunDto {
 }
 
 export interface CapacityDto {
-  /** How many runs and chat turns may run at once on this server. */
+  /** How many runs and chat turns may run at once on this server (in a cluster: agent runs across its nodes). */
   maxRunning: number;
-  /** Where that figure comes from: BOTTEGA_MAX_RUNNING, or derived from the machine's cores and memory. */
-  maxRunningSource: 'config' | 'machine';
+  /**
+   * Where that figure comes from: BOTTEGA_MAX_RUNNING, derived from the machine's cores and memory,
+   * or (a cluster on PostgreSQL without BOTTEGA_MAX_RUNNING) the sum of the live agent nodes' slots.
+   */
+  maxRunningSource: 'config' | 'machine' | 'cluster';
   /** How many one user may run at once (administrators edit it). */
   perUserLimit: number;
   memory: {

@@ -31,7 +31,9 @@ import { NodeRegistry } from '../cluster/registry';
 import { TurnControls } from '../cluster/turn-controls';
 import { startClusterBridge, type ClusterBridge } from '../cluster/bridge';
 import { NodeTakeover } from '../engine/node-takeover';
-import { followSharedLine, type SharedLine } from '../scheduler/shared-line';
+import { ClusterLine } from '../scheduler/cluster-line';
+import type { RunLine } from '../scheduler/run-line';
+import { migrateJobs } from '../cluster/jobs';
 
 export interface Booted {
   deps: Deps;
@@ -76,15 +78,42 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   });
   const node = newNodeIdentity(options.role ?? 'all');
   const providers = options.providers ?? defaultProviders(config, logger, sandbox, options, node.id);
-  const scheduler = new RunScheduler(
+  // This node's slots: its agent runs on one machine, and its chat turns (in a cluster, per node).
+  const slots = config.maxRunning ?? defaultMaxRunning();
+  const gate = new RunScheduler(
     { db: opened.db, bus, logger: logger.child({ component: 'scheduler' }), now },
     {
-      maxRunning: config.maxRunning ?? defaultMaxRunning(),
+      maxRunning: slots,
       maxRunningSource: config.maxRunning === null ? 'machine' : 'config',
       minFreeMemoryMb: config.minFreeMemoryMb,
-      executesRuns: runsAgents(options.role ?? 'all'),
+      executesRuns: !opened.pool,
     },
   );
+  // On PostgreSQL the runs' line is the cluster's (docs/decisions/0014-job-engine.md), even with one node.
+  let line: ClusterLine | null = null;
+  if (opened.pool && config.database.kind === 'postgres') {
+    try {
+      await migrateJobs(opened.pool, logger);
+    } catch (err) {
+      await opened.close();
+      throw new Error(`the job queue in ${describeDatabase(config.database)} could not be set up: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    line = new ClusterLine(
+      { db: opened.db, bus, logger: logger.child({ component: 'line' }), now, node, config },
+      {
+        pool: opened.pool,
+        url: config.database.url,
+        schema: opened.schema,
+        slots: runsAgents(node.role) ? slots : 0,
+        gate,
+        dispatch: (runId, release) => dispatchQueuedRun(deps, runId, release),
+        quotaResume: (runId) => resumeAfterQuota(deps, runId),
+      },
+    );
+  }
+  const scheduler: RunLine = line ?? gate;
   const harness = new HarnessRuntime({ db: opened.db, bus, logger, now, background }, providers, new TranscriptStore(opened.db, now), {
     gate: scheduler,
     backoff: { retries: config.rateLimitRetries, baseMs: config.rateLimitBackoffMs, capMs: RATE_LIMIT_BACKOFF_CAP_MS },
@@ -114,7 +143,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     address,
   };
   // The engine starts what the scheduler gives a slot to (the scheduler does not import the engine).
-  scheduler.wire(
+  gate.wire(
     (runId, release) => dispatchQueuedRun(deps, runId, release),
     (runId) => resumeAfterQuota(deps, runId),
   );
@@ -134,11 +163,12 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   // its turns and starts nothing more, writing nothing (docs/behaviour/deployment.md#worker-failure).
   const takeover = new NodeTakeover(deps);
   if (runsAgents(node.role)) nodes.onStarted(() => takeover.start());
-  // On PostgreSQL an agent node also takes up the runs queued through other nodes (scheduler/shared-line.ts).
-  let sharedLine: SharedLine | null = null;
-  if (runsAgents(node.role) && config.database.kind === 'postgres') nodes.onStarted(() => (sharedLine = followSharedLine(deps)));
+  // A serving node joins the cluster's line once it has started (a test world that never registers, at its first run).
+  if (line) {
+    const started = line;
+    nodes.onStarted(() => started.start());
+  }
   nodes.onLost(() => {
-    sharedLine?.stop();
     scheduler.stop();
     void takeover.stop();
     background.track('end the turns of a node declared dead', harness.relinquish());
@@ -146,8 +176,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   return {
     deps,
     close: async () => {
-      sharedLine?.stop();
-      scheduler.stop();
+      await scheduler.close();
       await takeover.stop();
       await cluster?.stop();
       await nodes.stop();

@@ -41,7 +41,7 @@ function database() {
 it('one of three candidates leads; when it steps down another takes over', async () => {
   const { url, schema } = database();
   const three = candidates(3, schema, url);
-  for (const c of three) c.election.start();
+  await Promise.all(three.map((c) => c.election.start()));
   const [first] = await leaders(three, 1);
   // A while later there is still exactly one.
   await new Promise((r) => setTimeout(r, 100));
@@ -53,14 +53,14 @@ it('one of three candidates leads; when it steps down another takes over', async
   expect(second!.events).toEqual(['lead']);
   // Another instance on the same database has a leader of its own.
   const other = candidates(1, `${schema}_other`, url);
-  other[0]!.election.start();
+  await other[0]!.election.start();
   await leaders(other, 1);
 });
 
 it('a leader whose connection is cut steps down, and another takes over', async () => {
   const { url, schema } = database();
   const two = candidates(2, schema, url);
-  for (const c of two) c.election.start();
+  await Promise.all(two.map((c) => c.election.start()));
   const [first] = await leaders(two, 1);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

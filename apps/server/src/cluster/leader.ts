@@ -44,9 +44,11 @@ export class LeaderElection {
     return `bottega:leader:${this.options.schema ?? 'public'}`;
   }
 
-  start(): void {
+  /** Starts trying; resolves after the first try (the node leads by then if no other node did). */
+  start(): Promise<void> {
     this.stopped = false;
-    this.schedule(0);
+    this.attempt = this.tryToLead().finally(() => (this.attempt = null));
+    return this.attempt;
   }
 
   private schedule(delay: number): void {

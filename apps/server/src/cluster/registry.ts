@@ -25,7 +25,7 @@ export class NodeRegistry {
   private beating: Promise<void> | null = null;
   private lost = false;
   private readonly lostListeners: (() => void)[] = [];
-  private readonly startListeners: (() => void)[] = [];
+  private readonly startListeners: (() => void | Promise<void>)[] = [];
 
   constructor(
     private readonly deps: NodeRegistryDeps,
@@ -38,7 +38,7 @@ export class NodeRegistry {
   }
 
   /** Called once the node has started (a serving node, not a one-off command): its own periodic work begins. */
-  onStarted(listener: () => void): void {
+  onStarted(listener: () => void | Promise<void>): void {
     this.startListeners.push(listener);
   }
 
@@ -67,7 +67,7 @@ export class NodeRegistry {
       if (!this.beating) this.beating = this.beat().finally(() => (this.beating = null));
     }, every);
     this.timer.unref();
-    for (const l of this.startListeners) l();
+    for (const l of this.startListeners) await l();
   }
 
   /** One heartbeat; a node declared dead meanwhile learns it here. */

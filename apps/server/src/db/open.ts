@@ -20,6 +20,8 @@ export interface OpenedDb {
   dialect: Dialect;
   /** PostgreSQL: the schema the instance lives in (created by the migrations), or null for the server's search_path. */
   schema: string | null;
+  /** PostgreSQL: the connection pool itself, shared with the job engine (cluster/jobs.ts). */
+  pool?: pg.Pool;
   close: () => Promise<void>;
 }
 
@@ -76,7 +78,7 @@ export function openDatabase(config: DatabaseConfig, onPoolError: (err: Error) =
     // An idle connection the server drops (a restart, a network blip) is replaced by the next query.
     pool.on('error', onPoolError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', schema: config.schema, close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema: config.schema, pool, close: () => db.destroy() };
   }
   mkdirSync(dirname(config.path), { recursive: true, mode: 0o700 });
   createPrivateFile(config.path);

@@ -245,6 +245,7 @@ export interface Database {
   pr_review_threads: PrReviewThreadsTable;
   cluster_nodes: ClusterNodesTable;
   cluster_events: ClusterEventsTable;
+  cluster_job_workers: ClusterJobWorkersTable;
 }
 
 /** One server process of the deployment (docs/deploy/cluster.md). */
@@ -265,6 +266,12 @@ export interface ClusterNodesTable {
   /** Set by a clean stop, or by another node when the lease expired. */
   stopped_at: string | null;
   stop_reason: 'stopped' | 'lease_expired' | null;
+}
+
+/** A job worker of a node (its Graphile Worker name): how a dead node's held jobs are found. */
+export interface ClusterJobWorkersTable {
+  worker_id: string;
+  node_id: string;
 }
 
 /** An event or control message too large for a notification, read by the other nodes by its id (pruned after minutes). */

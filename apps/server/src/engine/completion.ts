@@ -12,12 +12,19 @@ import { completeRunTransition } from './transitions/runs';
 import { blockTaskTransition, prAgentStoppedTransition } from './transitions/tasks';
 import { prStopReason } from './merge';
 import { blockOnPullRequestStage, syncPullRequestStage } from './pr-stage';
-import type { TaskRow } from '../db/schema';
+import type { AgentRunRow, TaskRow } from '../db/schema';
 
 export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
   const done = await completeRunTransition(deps, runId);
   if (!done) return;
-  const { run, task } = done;
+  await continueLoop(deps, done.run, done.task);
+}
+
+/**
+ * What follows a completed run: its pull request's outcome, then the loop's next step. Also taken
+ * up for a run whose node died between completing it and this (engine/node-takeover.ts).
+ */
+export async function continueLoop(deps: Deps, run: AgentRunRow, task: TaskRow): Promise<void> {
   if (run.agent_type === 'pr' || run.agent_type === 'yolo') await recordPullRequestOutcome(deps, task, run.id);
   if (task.status === 'completed' || run.started_by === null) return;
   const actor = await deps.db.selectFrom('users').select(['is_technical', 'is_active']).where('id', '=', run.started_by).executeTakeFirst();

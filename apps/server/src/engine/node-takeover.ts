@@ -1,11 +1,14 @@
 // Worker failure (docs/behaviour/deployment.md#worker-failure). Every node that executes agent runs
 // looks for dead nodes every third of the lease: the registry declares each dead node once, and the
 // runs still active on a node that is no more are interrupted (as a restart's recovery would) and
-// put back in line at once, to go on in their own provider session wherever a slot is given.
+// put back in line at once, to go on in their own provider session wherever a slot is given. A run
+// such a node completed just before it died without starting the loop's next step has it started.
 // The dead node's agent processes on this machine are killed; on another machine they end with
 // their node (a node that finds itself declared dead stops its turns).
 import type { Deps } from '../deps';
 import { agentMarkerPrefix } from '../harness/providers/claude/agent-process';
+import { iso } from '../time';
+import { continueLoop } from './completion';
 import { killOrphanedAgents, markInterruptedTranscripts } from './recovery';
 import { resumeInterruptedRun } from './run-starter';
 import { interruptLiveRuns } from './transitions/runs';
@@ -44,10 +47,48 @@ async function nodesWithOrphanedRuns(deps: Pick<Deps, 'db'>): Promise<string[]> 
   return rows.map((r) => r.id);
 }
 
+/** How far back a node that is no more is looked at for a completion it did not finish. */
+const CUT_SHORT_LOOKBACK_MS = 60 * 60_000;
+
+/**
+ * Runs a node completed in its last moments, and whose completion it did not finish (the loop's
+ * next step not started: the task has no later run, is neither done nor blocked). A completion
+ * takes about a second; a run that ended within the node's last lease before its last heartbeat
+ * or after it is one whose node may have died in between.
+ */
+async function cutShortCompletions(deps: Pick<Deps, 'db' | 'now' | 'config'>) {
+  const rows = await deps.db
+    .selectFrom('agent_runs as r')
+    .innerJoin('cluster_nodes as n', 'n.id', 'r.node_id')
+    .innerJoin('tasks as t', 't.id', 'r.task_id')
+    .selectAll('r')
+    .select('n.heartbeat_at as node_heartbeat_at')
+    .where('r.status', '=', 'completed')
+    .where('n.stopped_at', 'is not', null)
+    .where('n.stopped_at', '>=', iso(new Date(deps.now().getTime() - CUT_SHORT_LOOKBACK_MS)))
+    .where('t.status', '!=', 'completed')
+    .where('t.workflow_blocked', '=', 0)
+    .where('t.block_reason', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('agent_runs as later')
+            .select('later.id')
+            .whereRef('later.task_id', '=', 'r.task_id')
+            .whereRef('later.id', '>', 'r.id'),
+        ),
+      ),
+    )
+    .execute();
+  return rows.filter((r) => r.ended_at !== null && Date.parse(r.ended_at) >= Date.parse(r.node_heartbeat_at) - deps.config.nodeLeaseMs);
+}
+
 /** The periodic look for dead nodes, on a node that executes agent runs. */
 export class NodeTakeover {
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
+  /** Completions taken up already (one whose next step cannot start is not tried again at every look). */
+  private readonly continued = new Set<number>();
 
   constructor(private readonly deps: Deps) {}
 
@@ -72,6 +113,18 @@ export class NodeTakeover {
       if (this.deps.nodes.isLost) return;
       await this.deps.nodes.expireStale();
       for (const dead of await nodesWithOrphanedRuns(this.deps)) await takeOverNode(this.deps, dead);
+      // A node that died between completing a run and starting the loop's next step: the step is taken up here.
+      for (const run of await cutShortCompletions(this.deps)) {
+        if (this.continued.has(run.id)) continue;
+        this.continued.add(run.id);
+        const task = await this.deps.db.selectFrom('tasks').selectAll().where('id', '=', run.task_id).executeTakeFirst();
+        if (!task) continue;
+        this.deps.logger.warn(
+          { runId: run.id, deadNode: run.node_id },
+          'a node that is no more completed a run without its next step; taking it up',
+        );
+        await continueLoop(this.deps, run, task);
+      }
     } catch (err) {
       this.deps.logger.error({ err }, 'could not look for dead nodes');
     }

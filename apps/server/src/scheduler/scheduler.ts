@@ -11,9 +11,10 @@ import type { Deps } from '../deps';
 import { iso } from '../time';
 import type { TurnGate } from '../harness/runtime';
 import { FairQueue, PRIORITY, type QueueItem } from './fair-queue';
+import { availableMemoryMb } from './machine';
+import type { LineFigures, QueuedRun, RunLine } from './run-line';
 
 type ChatTurn = Parameters<TurnGate['admitChat']>[0];
-import { availableMemoryMb } from './machine';
 
 export type SchedulerDeps = Pick<Deps, 'db' | 'bus' | 'logger' | 'now'>;
 
@@ -44,8 +45,8 @@ export interface SchedulerOptions {
   /** Overrides the machine's memory reading (benchmarks, tests). */
   memoryProbe?: () => number;
   /**
-   * False on an API node (docs/deploy/cluster.md): its runs stay `queued` in the database for the
-   * agent nodes to take (shared-line.ts); only its chat turns take its slots.
+   * False for a node's own gate in a cluster (docs/deploy/cluster.md): its runs are in the
+   * cluster's line (cluster-line.ts); only its chat turns take its slots.
    */
   executesRuns?: boolean;
 }
@@ -56,9 +57,25 @@ const MEMORY_RECHECK_MS = 2000;
 const MEMORY_READING_MS = 1000;
 
 export const runKey = (runId: number): string => `run:${runId}`;
+
+/** The per-user limit an administrator set; `fallback` (the global limit) when none is set. */
+export async function readPerUserLimit(deps: Pick<Deps, 'db'>, fallback: number): Promise<number> {
+  const row = await deps.db.selectFrom('instance_settings').select('value').where('key', '=', PER_USER_LIMIT_KEY).executeTakeFirst();
+  const n = row ? Number(row.value) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export async function storePerUserLimit(deps: Pick<Deps, 'db' | 'now'>, limit: number): Promise<void> {
+  const now = iso(deps.now());
+  await deps.db
+    .insertInto('instance_settings')
+    .values({ key: PER_USER_LIMIT_KEY, value: String(limit), updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(limit), updated_at: now }))
+    .execute();
+}
 const chatKey = (conversationId: number): string => `chat:${conversationId}`;
 
-export class RunScheduler implements TurnGate {
+export class RunScheduler implements RunLine {
   private readonly queue = new FairQueue<Waiting>();
   private readonly holders = new Map<string, Holder>();
   private readonly heldByUser = new Map<number, number>();
@@ -81,10 +98,13 @@ export class RunScheduler implements TurnGate {
   /** Chat turns wait in arrival order among themselves (only their priority puts them ahead of runs). */
   private chatSeq = 0;
 
+  private readonly options: SchedulerOptions;
+
   constructor(
     private readonly deps: SchedulerDeps,
-    private readonly options: SchedulerOptions,
+    options: SchedulerOptions,
   ) {
+    this.options = { ...options };
     this.perUserLimit = options.maxRunning;
   }
 
@@ -104,6 +124,8 @@ export class RunScheduler implements TurnGate {
    */
   async restore(): Promise<void> {
     this.perUserLimit = await this.readPerUserLimit();
+    // A node's own gate in a cluster holds chat turns only: the runs' line is the leader's.
+    if (this.options.executesRuns === false) return;
     const rows = await this.deps.db
       .selectFrom('agent_runs as r')
       .innerJoin('tasks as t', 't.id', 'r.task_id')
@@ -122,9 +144,10 @@ export class RunScheduler implements TurnGate {
    * A queued run joins the line. Resolves once the scheduler has decided: when the run got a
    * slot at once, after its start (so the caller sees it running); otherwise right away.
    */
-  async enqueue(run: Pick<AgentRunRow, 'id' | 'task_id' | 'started_by' | 'provider' | 'queue_priority'>, projectId: number): Promise<void> {
+  async enqueue(run: QueuedRun, projectId: number): Promise<void> {
     if (this.options.executesRuns === false) return;
-    this.add(run.id, run.task_id, projectId, run.started_by ?? 0, run.provider ?? '', run.queue_priority === 1);
+    // A run already in line or holding a slot (read back while its enqueue was on its way) is not added twice.
+    if (!this.knows(run.id)) this.add(run.id, run.task_id, projectId, run.started_by ?? 0, run.provider ?? '', run.queue_priority === 1);
     await this.pump();
     await this.starting.get(run.id);
   }
@@ -143,9 +166,33 @@ export class RunScheduler implements TurnGate {
     this.schedulePublish();
   }
 
-  /** Whether the run is in this node's line or holds one of its slots. */
+  /** Whether the run is in the line or holds a slot. */
   knows(runId: number): boolean {
     return this.queue.has(runKey(runId)) || this.holders.has(runKey(runId));
+  }
+
+  /** A run that executes already (the cluster's new leader reads it back) holds a slot until `releaseRun`. */
+  adopt(runId: number, userId: number): void {
+    if (!this.holders.has(runKey(runId))) this.hold(runKey(runId), userId, 'run');
+  }
+
+  /** A run's slot is free again (the cluster's leader hears a run's end from the node that executed it). */
+  releaseRun(runId: number): void {
+    this.release(runKey(runId));
+  }
+
+  /** The cluster's global limit changed (a node came or went): applied to the next decision. */
+  resize(maxRunning: number, source: CapacityDto['maxRunningSource']): void {
+    if (maxRunning === this.options.maxRunning && source === this.options.maxRunningSource) return;
+    this.options.maxRunning = maxRunning;
+    this.options.maxRunningSource = source;
+    void this.pump();
+    this.schedulePublish();
+  }
+
+  /** The runs holding slots now. */
+  heldRuns(): number[] {
+    return [...this.holders.keys()].filter((k) => k.startsWith('run:')).map((k) => Number(k.slice(4)));
   }
 
   /**
@@ -427,27 +474,25 @@ export class RunScheduler implements TurnGate {
     publish();
   }
 
-  async readPerUserLimit(): Promise<number> {
-    const row = await this.deps.db.selectFrom('instance_settings').select('value').where('key', '=', PER_USER_LIMIT_KEY).executeTakeFirst();
-    const n = row ? Number(row.value) : NaN;
-    return Number.isInteger(n) && n > 0 ? n : this.options.maxRunning;
+  readPerUserLimit(): Promise<number> {
+    return readPerUserLimit(this.deps, this.options.maxRunning);
   }
 
   /** An administrator set the per-user limit: stored, and applied to the next decision. */
   async setPerUserLimit(limit: number): Promise<void> {
-    const now = iso(this.deps.now());
-    await this.deps.db
-      .insertInto('instance_settings')
-      .values({ key: PER_USER_LIMIT_KEY, value: String(limit), updated_at: now })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(limit), updated_at: now }))
-      .execute();
-    this.perUserLimit = limit;
+    await storePerUserLimit(this.deps, limit);
+    await this.reloadPerUserLimit();
+  }
+
+  /** The per-user limit as stored now (another node stored it), applied to the next decision. */
+  async reloadPerUserLimit(): Promise<void> {
+    this.perUserLimit = await this.readPerUserLimit();
     await this.pump();
     this.schedulePublish();
   }
 
   /** The figures of Admin → Capacity (the runs list is read from the database by the route). */
-  async figures(): Promise<Omit<CapacityDto, 'users' | 'runs'> & { usersHolding: Map<number, { running: number; chatting: number }> }> {
+  async figures(): Promise<LineFigures> {
     if (this.options.minFreeMemoryMb > 0) this.memory = { mb: (this.options.memoryProbe ?? availableMemoryMb)(), at: Date.now() };
     const usersHolding = new Map<number, { running: number; chatting: number }>();
     for (const h of this.holders.values()) {
@@ -472,6 +517,11 @@ export class RunScheduler implements TurnGate {
   /** Slots taken now (runs and chat turns). */
   get held(): number {
     return this.holders.size;
+  }
+
+  close(): Promise<void> {
+    this.stop();
+    return Promise.resolve();
   }
 
   /** Shutdown: no timer outlives the server; queued runs stay queued in the database. */

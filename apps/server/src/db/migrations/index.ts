@@ -17,6 +17,7 @@ import { up as columnWipLimits } from './0013_column_wip_limits';
 import { up as runQueue } from './0014_run_queue';
 import { up as clusterNodes } from './0015_cluster_nodes';
 import { up as clusterEvents } from './0016_cluster_events';
+import { up as clusterJobWorkers } from './0017_cluster_job_workers';
 
 export interface Migration {
   name: string;
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   { name: '0014_run_queue', up: runQueue },
   { name: '0015_cluster_nodes', up: clusterNodes },
   { name: '0016_cluster_events', up: clusterEvents },
+  { name: '0017_cluster_job_workers', up: clusterJobWorkers },
 ];

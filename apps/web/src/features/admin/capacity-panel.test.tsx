@@ -154,6 +154,13 @@ describe('capacity panel', () => {
     expect(notice.textContent).toContain('300 MiB available');
   });
 
+  it('says when the limit is the cluster’s agent nodes together', async () => {
+    serve([{ ...picture, maxRunning: 9, maxRunningSource: 'cluster' }]);
+    const max = await screen.findByTestId('capacity-max');
+    expect(max.textContent).toContain('9');
+    expect(max.textContent).toContain('the slots of the cluster’s agent nodes together');
+  });
+
   it('says so when nothing runs or waits', async () => {
     serve([{ ...picture, running: 0, queued: 0, waitingForQuota: 0, users: [], runs: [] }]);
     expect(await screen.findByText('Nobody has an agent running or waiting.')).toBeTruthy();

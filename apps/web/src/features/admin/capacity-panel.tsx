@@ -80,6 +80,8 @@ export function CapacityPanel() {
               <>
                 — set by <code className="rounded bg-stone-100 px-1">BOTTEGA_MAX_RUNNING</code>
               </>
+            ) : c.maxRunningSource === 'cluster' ? (
+              '— the slots of the cluster’s agent nodes together (see Cluster below)'
             ) : (
               '— from this machine’s cores and memory (set BOTTEGA_MAX_RUNNING to choose)'
             )}
