@@ -52,15 +52,21 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', () => resolve());
   });
 
-/** What the line looks like, for a failure's message: runs not completed, the nodes, this instance's jobs. */
+/**
+ * What the line looks like, for a failure's message: the runs not completed and those of any task
+ * without exactly its two, the nodes, the jobs.
+ */
 async function lineState(): Promise<string> {
   const opened = openDatabase(serverDatabase(home));
   try {
-    const runs = await opened.db
+    const all = await opened.db
       .selectFrom('agent_runs')
-      .select(['id', 'task_id', 'agent_type', 'status', 'node_id'])
-      .where('status', '!=', 'completed')
+      .select(['id', 'task_id', 'agent_type', 'status', 'node_id', 'trigger', 'started_at', 'ended_at'])
+      .orderBy('id')
       .execute();
+    const perTask = new Map<number, number>();
+    for (const r of all) perTask.set(r.task_id, (perTask.get(r.task_id) ?? 0) + 1);
+    const runs = all.filter((r) => r.status !== 'completed' || perTask.get(r.task_id) !== 2);
     const nodes = await opened.db.selectFrom('cluster_nodes').select(['id', 'role', 'stop_reason', 'heartbeat_at']).execute();
     const jobs = await sql<{ task_identifier: string; key: string | null; attempts: number; locked_by: string | null }>`
       select task_identifier, key, attempts, locked_by from bottega_jobs.jobs`.execute(opened.db);
@@ -152,17 +158,23 @@ it(
     for (const id of tasks)
       runs.push((await b.api<{ run: AgentRunDto }>('POST', `/api/tasks/${id}/agent-runs`, { agentType: 'implementation' })).run);
 
-    // Kill the worker with the most runs at work, once it has some.
+    // Kill a worker busy with implementations only: all its slots taken (so no review can start on it
+    // meanwhile), or at least two after ten seconds. A review killed before its verdict would be
+    // resumed with the product's "continue" prompt, which the simulated model answers with no
+    // verdict, so the loop would rightly go round once more.
     const workerIds = await Promise.all(
       workers.map(async (w) => ((await (await fetch(`${w.url}/api/health/ready`)).json()) as { node: string }).node),
     );
+    const implementations = new Set(runs.map((r) => r.id));
     let victim = -1;
     let victimRuns: number[] = [];
+    const watchedFrom = Date.now();
     for (let i = 0; i < 1200 && victim < 0; i++) {
       const { cluster } = await a.api<ClusterResponse>('GET', '/api/admin/cluster');
+      const wanted = Date.now() - watchedFrom < 10_000 ? SLOTS_PER_WORKER : 2;
       for (const [w, id] of workerIds.entries()) {
         const n = cluster.nodes.find((x) => x.id === id);
-        if (n && n.runs.length >= 2) {
+        if (n && n.runs.length >= wanted && n.runs.every((r) => implementations.has(r.runId))) {
           victim = w;
           victimRuns = n.runs.map((r) => r.runId);
           break;

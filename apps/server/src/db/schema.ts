@@ -156,6 +156,8 @@ export interface AgentRunsTable {
   resume_at: string | null;
   /** The node executing the run while it is `running` (docs/deploy/cluster.md); null before and on a single server's older rows. */
   node_id: string | null;
+  /** The node that took up the loop's next step after the run's own node died completing it (engine/node-takeover.ts). */
+  taken_up_by: string | null;
 }
 
 export interface TranscriptEntriesTable {

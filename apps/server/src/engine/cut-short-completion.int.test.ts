@@ -71,6 +71,16 @@ it('starts the next step of a run a dead node completed without it, once', async
   expect((await runsOf(w.task.id)).map((r) => r.agent_type)).toEqual(['implementation', 'review']);
 });
 
+it('is taken up by one node when several look at once', async () => {
+  await nodeRow('dead-node', 'lease_expired');
+  const done = await completedOn('dead-node', w.task.id);
+  const elsewhere = { ...w.ctx.deps, node: { ...w.ctx.deps.node, id: 'another-live-node' } };
+  await Promise.all([new NodeTakeover(w.ctx.deps).sweep(), new NodeTakeover(elsewhere).sweep()]);
+  expect((await runsOf(w.task.id)).map((r) => r.agent_type)).toEqual(['implementation', 'review']);
+  const claimed = await w.ctx.deps.db.selectFrom('agent_runs').select('taken_up_by').where('id', '=', done.id).executeTakeFirstOrThrow();
+  expect([w.ctx.deps.node.id, 'another-live-node']).toContain(claimed.taken_up_by);
+});
+
 it('leaves a run completed on a live node, and a blocked task, alone', async () => {
   await nodeRow('live-node', null);
   await completedOn('live-node', w.task.id);

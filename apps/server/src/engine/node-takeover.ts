@@ -69,6 +69,7 @@ async function cutShortCompletions(deps: Pick<Deps, 'db' | 'now' | 'config'>) {
     .where('t.status', '!=', 'completed')
     .where('t.workflow_blocked', '=', 0)
     .where('t.block_reason', 'is', null)
+    .where('r.taken_up_by', 'is', null)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -83,12 +84,34 @@ async function cutShortCompletions(deps: Pick<Deps, 'db' | 'now' | 'config'>) {
   return rows.filter((r) => r.ended_at !== null && Date.parse(r.ended_at) >= Date.parse(r.node_heartbeat_at) - deps.config.nodeLeaseMs);
 }
 
+/**
+ * Claims a cut-short completion for this node: the run is marked taken up, conditionally, and only
+ * while its task still has no later run. Several nodes looking at once: one of them gets it.
+ */
+async function claimCutShort(deps: Pick<Deps, 'db' | 'node'>, runId: number): Promise<boolean> {
+  const claimed = await deps.db
+    .updateTable('agent_runs')
+    .set({ taken_up_by: deps.node.id })
+    .where('id', '=', runId)
+    .where('taken_up_by', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('agent_runs as later')
+            .select('later.id')
+            .whereRef('later.task_id', '=', 'agent_runs.task_id')
+            .whereRef('later.id', '>', 'agent_runs.id'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
+}
+
 /** The periodic look for dead nodes, on a node that executes agent runs. */
 export class NodeTakeover {
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
-  /** Completions taken up already (one whose next step cannot start is not tried again at every look). */
-  private readonly continued = new Set<number>();
 
   constructor(private readonly deps: Deps) {}
 
@@ -105,7 +128,8 @@ export class NodeTakeover {
    * One look: nodes whose lease ran out are declared dead, then every run still active on a node
    * that is no more (declared dead, or stopped while its turn was cut short) is taken over. The
    * interruption is conditional per run, so when several nodes look at once each run goes to one;
-   * a look that failed half-way is finished by the next.
+   * a look that failed half-way is finished by the next. A cut-short completion is claimed the
+   * same way (once, whether or not its next step can start).
    */
   async sweep(): Promise<void> {
     try {
@@ -115,8 +139,7 @@ export class NodeTakeover {
       for (const dead of await nodesWithOrphanedRuns(this.deps)) await takeOverNode(this.deps, dead);
       // A node that died between completing a run and starting the loop's next step: the step is taken up here.
       for (const run of await cutShortCompletions(this.deps)) {
-        if (this.continued.has(run.id)) continue;
-        this.continued.add(run.id);
+        if (!(await claimCutShort(this.deps, run.id))) continue;
         const task = await this.deps.db.selectFrom('tasks').selectAll().where('id', '=', run.task_id).executeTakeFirst();
         if (!task) continue;
         this.deps.logger.warn(

@@ -18,6 +18,7 @@ import { up as runQueue } from './0014_run_queue';
 import { up as clusterNodes } from './0015_cluster_nodes';
 import { up as clusterEvents } from './0016_cluster_events';
 import { up as clusterJobWorkers } from './0017_cluster_job_workers';
+import { up as runTakenUp } from './0018_run_taken_up';
 
 export interface Migration {
   name: string;
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   { name: '0015_cluster_nodes', up: clusterNodes },
   { name: '0016_cluster_events', up: clusterEvents },
   { name: '0017_cluster_job_workers', up: clusterJobWorkers },
+  { name: '0018_run_taken_up', up: runTakenUp },
 ];
