@@ -32,6 +32,7 @@ export const EnvSchema = z.object({
   BOTTEGA_PR_WATCH_SECONDS: int(0, 3600).default(30),
   BOTTEGA_MAX_RUNNING: int(1, RUN_LIMIT_MAX).optional(),
   BOTTEGA_MIN_FREE_MEMORY_MB: int(0, 1_048_576).default(1024),
+  BOTTEGA_WARM_STARTS: int(0, 64).default(2),
   BOTTEGA_NODE_LEASE_SECONDS: int(1, 3600).default(15),
   BOTTEGA_RATE_LIMIT_RETRIES: int(0, 20).default(5),
   BOTTEGA_RATE_LIMIT_BACKOFF_MS: int(10, 600_000).default(2000),
@@ -96,6 +97,8 @@ export interface Config {
   maxRunning: number | null;
   /** Below this much available memory (MiB) new runs wait; 0 turns load shedding off. */
   minFreeMemoryMb: number;
+  /** Next runs' processes this node may prepare ahead at once (docs/behaviour/loop.md#warm-hand-off); 0 turns it off. */
+  warmStarts: number;
   /** A node whose heartbeat is older than this is taken for dead and its runs are taken over (docs/deploy/cluster.md). */
   nodeLeaseMs: number;
   /** How often a rate-limited or overloaded run tries again, and its first wait (doubling, with jitter). */
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     prWatchSeconds: e.BOTTEGA_PR_WATCH_SECONDS,
     maxRunning: e.BOTTEGA_MAX_RUNNING ?? null,
     minFreeMemoryMb: e.BOTTEGA_MIN_FREE_MEMORY_MB,
+    warmStarts: e.BOTTEGA_WARM_STARTS,
     nodeLeaseMs: e.BOTTEGA_NODE_LEASE_SECONDS * 1000,
     rateLimitRetries: e.BOTTEGA_RATE_LIMIT_RETRIES,
     rateLimitBackoffMs: e.BOTTEGA_RATE_LIMIT_BACKOFF_MS,

@@ -15,6 +15,9 @@ import type { RunLine } from './scheduler/run-line';
 import type { NodeIdentity } from './cluster/node';
 import type { NodeRegistry } from './cluster/registry';
 import type { TurnControls } from './cluster/turn-controls';
+import type { AgentType } from '@bottega/protocol';
+import type { AgentRunRow } from './db/schema';
+import type { WarmTurn } from './harness/contract';
 
 export interface Deps {
   config: Config;
@@ -34,6 +37,8 @@ export interface Deps {
   providers: ProviderRegistry;
   /** Runs turns: start, resume, stop, answer (docs/behaviour/harness.md#runtime). */
   harness: HarnessRuntime;
+  /** Next runs' processes started ahead of them (docs/behaviour/loop.md#warm-hand-off). */
+  warm: WarmHandoff;
   /** Gives agent runs and chat turns their run slots (docs/behaviour/capacity.md). */
   scheduler: RunLine;
   /** Repository clones by URL running in this process (progress, stop). */
@@ -47,4 +52,18 @@ export interface Deps {
   now: () => Date;
   /** Where this server listens (set when it starts listening); agents signal there. */
   address: { url: string | null };
+}
+
+/** Next runs' processes started ahead of them (engine/warm-starts.ts, docs/behaviour/loop.md#warm-hand-off). */
+export interface WarmHandoff {
+  /** The run's next step may be known (it began, or it signalled): its process is prepared, or the one prepared kept. */
+  consider(run: Pick<AgentRunRow, 'id' | 'task_id'>): Promise<void>;
+  /** At a queued run's dispatch: the process prepared for it (and the signal token it was started with), if it still fits. */
+  take(run: AgentRunRow): Promise<{ token: string; warm: WarmTurn } | null>;
+  /** The run `runId` ended and its completion is done: the process waits for the run that follows, or goes. */
+  settle(runId: number, taskId: number): Promise<void>;
+  /** The processes waiting now. */
+  held(): { taskId: number; afterRunId: number; agentType: AgentType; pid: number | null }[];
+  /** Shutdown: every waiting process ends. */
+  close(): Promise<void>;
 }

@@ -31,6 +31,7 @@ import { NodeRegistry } from '../cluster/registry';
 import { TurnControls } from '../cluster/turn-controls';
 import { startClusterBridge, type ClusterBridge } from '../cluster/bridge';
 import { NodeTakeover } from '../engine/node-takeover';
+import { WarmStarts } from '../engine/warm-starts';
 import { ClusterLine } from '../scheduler/cluster-line';
 import type { RunLine } from '../scheduler/run-line';
 import { migrateJobs } from '../cluster/jobs';
@@ -134,6 +135,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     sandbox,
     providers,
     harness,
+    warm: new WarmStarts(() => deps),
     scheduler,
     clones: new ProjectClones(),
     node,
@@ -176,6 +178,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   return {
     deps,
     close: async () => {
+      await deps.warm.close();
       await scheduler.close();
       await takeover.stop();
       await cluster?.stop();

@@ -6,7 +6,7 @@
 // the task and re-checking that nothing else is live.
 import type { AgentType } from '@bottega/protocol';
 import type { Deps } from '../deps';
-import { nextStep } from './next-step';
+import { nextStep, type NextStep } from './next-step';
 import { startRun } from './run-starter';
 import { completeRunTransition } from './transitions/runs';
 import { blockTaskTransition, prAgentStoppedTransition } from './transitions/tasks';
@@ -26,10 +26,30 @@ export async function onRunComplete(deps: Deps, runId: number): Promise<void> {
  */
 export async function continueLoop(deps: Deps, run: AgentRunRow, task: TaskRow): Promise<void> {
   if (run.agent_type === 'pr' || run.agent_type === 'yolo') await recordPullRequestOutcome(deps, task, run.id);
-  if (task.status === 'completed' || run.started_by === null) return;
+  const step = await decideNextStep(deps, run, task);
+  if (step === null || run.started_by === null) return;
+  switch (step.kind) {
+    case 'stop':
+      return;
+    case 'block':
+      await blockTaskTransition(deps, task.id, step.reason);
+      return;
+    case 'start':
+      await chain(deps, run.task_id, run.started_by, step.agentType);
+      return;
+  }
+}
+
+/**
+ * The loop's next step after `run` from the task's flags as they are now: what its completion
+ * decides, or (while the run is under way) would decide if it ended now. Null when nothing follows
+ * (the task is completed, or its acting user is gone).
+ */
+export async function decideNextStep(deps: Pick<Deps, 'db' | 'config'>, run: AgentRunRow, task: TaskRow): Promise<NextStep | null> {
+  if (task.status === 'completed' || run.started_by === null) return null;
   const actor = await deps.db.selectFrom('users').select(['is_technical', 'is_active']).where('id', '=', run.started_by).executeTakeFirst();
-  if (!actor || actor.is_active !== 1) return;
-  const step = nextStep({
+  if (!actor || actor.is_active !== 1) return null;
+  return nextStep({
     finished: run.agent_type,
     flags: {
       planificationComplete: task.planification_complete === 1,
@@ -43,16 +63,6 @@ export async function continueLoop(deps: Deps, run: AgentRunRow, task: TaskRow):
     refinementEnabled: deps.config.refinementEnabled,
     maxIterations: deps.config.maxIterations,
   });
-  switch (step.kind) {
-    case 'stop':
-      return;
-    case 'block':
-      await blockTaskTransition(deps, task.id, step.reason);
-      return;
-    case 'start':
-      await chain(deps, run.task_id, run.started_by, step.agentType);
-      return;
-  }
 }
 
 /**

@@ -15,7 +15,8 @@ import type { LinkedRun } from '../harness/runtime';
 import { onRunComplete } from './completion';
 import { buildRunPrompt } from './prompts';
 import { resolveRoleModel } from './role-model';
-import { newRunToken } from './signal-command';
+import { hashRunToken, newRunToken } from './signal-command';
+import type { WarmTaken } from './warm-starts';
 import {
   cancelRunTransition,
   dispatchRunTransition,
@@ -162,6 +163,7 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
   const run = await deps.db.selectFrom('agent_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (run?.status !== 'queued') return release();
   let started = false;
+  let warm: WarmTaken | null = null;
   try {
     if (run.started_by === null) throw new AppError('CONFLICT', 'the run has no acting user');
     const payload = readQueuePayload(run);
@@ -170,7 +172,10 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
       ? await deps.db.selectFrom('conversations').selectAll().where('id', '=', run.conversation_id).executeTakeFirst()
       : undefined;
     const provider = (conversation?.provider ?? run.provider ?? 'anthropic') as ProviderName;
-    const { token, hash } = newRunToken();
+    // A process prepared ahead for this run (docs/behaviour/loop.md#warm-hand-off) was started with its signal credentials.
+    warm = await deps.warm.take(run);
+    const token = warm?.token ?? newRunToken().token;
+    const hash = hashRunToken(token);
     const turn = await runTurnSetup(deps, { project, task, agentType: run.agent_type, actingUserId: run.started_by, provider, token });
     const prompt = (await promptLost(deps, conversation))
       ? await buildRunPrompt(deps, {
@@ -183,7 +188,10 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
         })
       : null;
     const running = await dispatchRunTransition(deps, run.id, hash, deps.node.id);
-    if (!running) return release();
+    if (!running) {
+      await warm?.warm.discard();
+      return release();
+    }
     started = true;
     const setup = {
       ...turn.setup,
@@ -191,6 +199,8 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
       onComplete: async () => {
         try {
           await onRunComplete(deps, run.id);
+          // The next run's process prepared ahead waits for that run, or goes if none follows.
+          await deps.warm.settle(run.id, run.task_id);
         } finally {
           release();
         }
@@ -203,6 +213,7 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
     } else {
       const created = await deps.harness.start({
         ...setup,
+        ...(warm ? { warm: warm.warm } : {}),
         env: turn.env,
         kind: 'agent_run',
         provider,
@@ -213,7 +224,11 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
       });
       await linkRunConversation(deps, run.id, created.id);
     }
+    // The loop's next step is known from the task's flags: its process starts while this run works.
+    deps.background.track(`prepare the run after run ${run.id}`, deps.warm.consider(run));
   } catch (err) {
+    // A warm process the turn did not take (it failed before) is ended.
+    if (warm) await warm.warm.discard();
     await failRunTransition(deps, run.id, err instanceof Error ? err.message : String(err));
     release();
     // A start that failed after its turn began is reported by the turn itself; one before it, here.

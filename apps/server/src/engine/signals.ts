@@ -31,6 +31,8 @@ export async function applySignal(deps: Deps, token: string, body: z.infer<typeo
     run,
     body.signal === 'workflow-blocked' ? { signal: body.signal, reason: body.reason ?? null } : { signal: body.signal },
   );
+  // The verdict may change the loop's next step: the run prepared ahead follows it.
+  deps.background.track(`prepare the run after run ${run.id}`, deps.warm.consider(run));
   if (body.signal === 'pr-complete') {
     const project = await deps.db.selectFrom('projects').selectAll().where('id', '=', task.project_id).executeTakeFirstOrThrow();
     await syncPullRequestStage(deps, project, task);

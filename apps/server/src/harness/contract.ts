@@ -70,6 +70,34 @@ export interface TurnOptions {
   onQuestion?: (request: QuestionRequest) => Promise<QuestionAnswers>;
 }
 
+/**
+ * What a turn is before its prompt is known: everything a provider's process is started with.
+ * A warm process is prepared from one and serves only a turn of exactly this shape.
+ */
+export type TurnShape = Omit<TurnOptions, 'prompt' | 'images' | 'toolResult' | 'signal' | 'onQuestion'>;
+
+/** The shape of `options`, for comparing a turn with the one a warm process was prepared for. */
+export function shapeOf(options: TurnShape): TurnShape {
+  const { cwd, model, effort, systemPrompt, permissionMode, disallowedTools, env, confinement } = options;
+  return { cwd, model, effort, systemPrompt, permissionMode, disallowedTools, env, confinement };
+}
+
+/**
+ * A provider process started ahead of its turn (docs/behaviour/harness.md#warm-start): it has
+ * initialised and waits for its prompt. It serves one new-session turn of the shape it was
+ * prepared with, or is discarded.
+ */
+export interface WarmTurn {
+  /** The process waiting (the sandbox's outermost process when confined); null before it is spawned. */
+  readonly pid: number | null;
+  /** True while it can still serve `options`: same shape, process alive, not used or discarded. */
+  fits(options: TurnOptions): boolean;
+  /** Hands it the prompt: the turn, as `startTurn(options)` would give it. Only after `fits`. */
+  use(options: TurnOptions): TurnHandle;
+  /** Ends it unused; resolves once its process tree is gone. */
+  discard(): Promise<void>;
+}
+
 export interface ResumeOptions extends TurnOptions {
   /** The provider session to continue (stored on the conversation). */
   resumeSessionId: string;
@@ -129,6 +157,11 @@ export interface LlmProvider {
    */
   environmentFor(userId: number): Promise<AgentEnvironment>;
   startTurn(options: TurnOptions): TurnHandle;
+  /**
+   * Starts the process of a new-session turn before its prompt is known, where the provider can
+   * (docs/behaviour/harness.md#warm-start). Absent: every turn starts cold.
+   */
+  prepareTurn?(shape: TurnShape): WarmTurn;
   sendTurnMessage(options: ResumeOptions): TurnHandle;
   /** The provider's own record of a session, mapped (for providers that keep one). */
   loadTranscript(sessionId: string, env: AgentEnvironment): Promise<ProviderMessage[]>;

@@ -21,6 +21,8 @@ import type {
   QuestionRequest,
   SystemPrompt,
   TurnHandle,
+  TurnShape,
+  WarmTurn,
 } from './contract';
 import { assertCapability, ProviderError } from './contract';
 import type { ProviderRegistry } from './registry';
@@ -116,6 +118,30 @@ export interface TurnSetup {
   onComplete?: (conversationId: number) => Promise<void> | void;
   /** The agent run this turn belongs to, when it is one: the engine's transitions for its end. */
   linkedRun?: LinkedRun;
+  /**
+   * A provider process prepared for this turn (docs/behaviour/harness.md#warm-start): a new session's
+   * turn of exactly its shape takes it; otherwise it is discarded and the turn starts cold.
+   */
+  warm?: WarmTurn;
+}
+
+/** A turn's shape as the runtime starts it: the one a warm process must have been prepared with. */
+export function turnShapeOf(
+  setup: Pick<TurnSetup, 'cwd' | 'confinement' | 'systemPrompt' | 'permissionMode' | 'disallowedTools' | 'extraEnv'>,
+  env: AgentEnvironment,
+  model: string,
+  effort: string | null,
+): TurnShape {
+  return {
+    cwd: setup.cwd,
+    confinement: setup.confinement,
+    model,
+    effort,
+    systemPrompt: setup.systemPrompt,
+    permissionMode: setup.permissionMode,
+    disallowedTools: setup.disallowedTools,
+    env: setup.extraEnv ? { ...env, ...setup.extraEnv } : env,
+  };
 }
 
 /**
@@ -196,6 +222,11 @@ export class HarnessRuntime {
 
   private readonly gate: TurnGate | null;
   private readonly backoff: BackoffPolicy;
+
+  /** The agent process of a conversation's live turn, where the provider runs one per turn. */
+  pidOf(conversationId: number): number | null {
+    return this.live.get(conversationId)?.handle?.pid ?? null;
+  }
 
   /** Creates the conversation and starts its first turn; resolves once the turn is under way. */
   async start(req: StartTurn): Promise<ConversationRow> {
@@ -342,14 +373,7 @@ export class HarnessRuntime {
     const holdsSlot = conversation.kind === 'chat' && this.gate !== null;
     const launch = (): Promise<void> => {
       const options = {
-        cwd: setup.cwd,
-        confinement: setup.confinement,
-        model,
-        effort: conversation.effort,
-        systemPrompt: setup.systemPrompt,
-        permissionMode: setup.permissionMode,
-        disallowedTools: setup.disallowedTools,
-        env: setup.extraEnv ? { ...env, ...setup.extraEnv } : env,
+        ...turnShapeOf(setup, env, model, conversation.effort),
         signal: entry.controller.signal,
         prompt,
         ...(images?.length ? { images } : {}),
@@ -366,7 +390,14 @@ export class HarnessRuntime {
             );
           }),
       };
-      entry.handle = resumeSessionId ? provider.sendTurnMessage({ ...options, resumeSessionId }) : provider.startTurn(options);
+      const warm = resumeSessionId === null && setup.warm?.fits(options) ? setup.warm : null;
+      if (setup.warm && !warm)
+        this.deps.background.track(`discard an unfit warm process, conversation ${conversation.id}`, setup.warm.discard());
+      entry.handle = resumeSessionId
+        ? provider.sendTurnMessage({ ...options, resumeSessionId })
+        : warm
+          ? warm.use(options)
+          : provider.startTurn(options);
       this.deps.bus.publish({ type: 'streaming.started', ...route });
       // A question left open by a restart is answered by this turn's tool result: no longer waiting.
       if (toolResult)

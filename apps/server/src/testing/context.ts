@@ -39,6 +39,8 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     // Room for every test's runs at once; the capacity tests set their own limits. No load shedding
     // (the machine's memory is not the test's subject), and rate-limit waits of milliseconds.
     maxRunning: 32,
+    // Tests that want next runs prepared ahead turn it on (the warm hand-off's own tests, benchmarks).
+    warmStarts: 0,
     minFreeMemoryMb: 0,
     nodeLeaseMs: 15_000,
     rateLimitRetries: 5,

@@ -13,12 +13,14 @@ import {
   type ResumeOptions,
   type TurnHandle,
   type TurnOptions,
+  type TurnShape,
 } from '../../contract';
 import { buildClaudeEnvironment, readClaudeCredentials } from './credentials';
 import { readClaudeMcpServers } from './mcp-config';
 import { resolveClaudeExecutable } from './options';
 import { claudeTitleGenerator } from './title';
-import { ClaudeTurn } from './turn';
+import { ClaudeTurn, type TurnDeps } from './turn';
+import { ClaudeWarmStart } from './warm-start';
 import { isSimulated, SimulatedModel } from './simulated';
 import { SetupTokenFlows } from './setup-token';
 import type { ProviderRegistry } from '../../registry';
@@ -92,46 +94,48 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): ClaudeProvider {
     return env;
   }
 
-  function turn(options: TurnOptions, resumeId: string | null): TurnHandle {
+  function turnDeps(logger: Logger): TurnDeps {
     executable ??= resolveClaudeExecutable(deps.executablePath);
-    const logger = deps.logger.child({ model: options.model, resume: resumeId });
-    return new ClaudeTurn(
-      {
-        logger,
-        home: deps.home,
-        nodeId: deps.nodeId,
-        stallTimeoutMs: deps.stallTimeoutMs,
-        executablePath: executable,
-        confine: (env, turnOptions) =>
-          deps.sandbox.prepare({
-            provider: 'anthropic',
-            confinement: turnOptions.confinement,
-            // users/{id}/anthropic: the CLI's home, configuration, sessions and this user's credential.
-            userDirs: env.CLAUDE_CONFIG_DIR ? [dirname(env.CLAUDE_CONFIG_DIR)] : [],
-            endpoints: [env.ANTHROPIC_BASE_URL ?? ANTHROPIC_API_URL],
-            cwd: turnOptions.cwd,
-            env,
-          }),
-        mcpServers: (env) => (env.CLAUDE_CONFIG_DIR ? readClaudeMcpServers(env.CLAUDE_CONFIG_DIR) : Promise.resolve({})),
-        refreshEnv: async (env) => {
-          const userId = owners.get(env);
-          return userId === undefined ? env : environmentFor(userId);
-        },
-        track: (sessionId, handle) => {
-          if (handle) live.set(sessionId, handle);
-          else live.delete(sessionId);
-        },
-        cleanupLater: (work) => {
-          const p = work
-            .catch((err: unknown) => logger.error({ err }, 'cleaning up after Claude Code failed'))
-            .finally(() => cleanups.delete(p));
-          cleanups.add(p);
-        },
+    return {
+      logger,
+      home: deps.home,
+      nodeId: deps.nodeId,
+      stallTimeoutMs: deps.stallTimeoutMs,
+      executablePath: executable,
+      confine: (env, turnOptions) =>
+        deps.sandbox.prepare({
+          provider: 'anthropic',
+          confinement: turnOptions.confinement,
+          // users/{id}/anthropic: the CLI's home, configuration, sessions and this user's credential.
+          userDirs: env.CLAUDE_CONFIG_DIR ? [dirname(env.CLAUDE_CONFIG_DIR)] : [],
+          endpoints: [env.ANTHROPIC_BASE_URL ?? ANTHROPIC_API_URL],
+          cwd: turnOptions.cwd,
+          env,
+        }),
+      mcpServers: (env) => (env.CLAUDE_CONFIG_DIR ? readClaudeMcpServers(env.CLAUDE_CONFIG_DIR) : Promise.resolve({})),
+      refreshEnv: async (env) => {
+        const userId = owners.get(env);
+        return userId === undefined ? env : environmentFor(userId);
       },
-      options,
-      resumeId,
-    );
+      track: (sessionId, handle) => {
+        if (handle) live.set(sessionId, handle);
+        else live.delete(sessionId);
+      },
+      cleanupLater: (work) => {
+        const p = work
+          .catch((err: unknown) => logger.error({ err }, 'cleaning up after Claude Code failed'))
+          .finally(() => cleanups.delete(p));
+        cleanups.add(p);
+      },
+    };
   }
+
+  function turn(options: TurnOptions, resumeId: string | null): TurnHandle {
+    return new ClaudeTurn(turnDeps(deps.logger.child({ model: options.model, resume: resumeId })), options, resumeId);
+  }
+
+  /** Warm processes not yet used or discarded, ended at shutdown. */
+  const warm = new Set<ClaudeWarmStart>();
 
   return {
     name: 'anthropic',
@@ -139,6 +143,12 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): ClaudeProvider {
     titles: claudeTitleGenerator(environmentFor),
     environmentFor,
     startTurn: (options: TurnOptions) => turn(options, null),
+    prepareTurn: (shape: TurnShape) => {
+      const started = new ClaudeWarmStart(turnDeps(deps.logger.child({ model: shape.model, warm: true })), shape);
+      warm.add(started);
+      started.settled.finally(() => warm.delete(started)).catch(() => undefined);
+      return started;
+    },
     sendTurnMessage: (options: ResumeOptions) => turn(options, options.resumeSessionId),
     // Bottega's own transcript store is the record of every conversation
     // (docs/behaviour/harness.md#transcript); the CLI's session files are private scratch, never read back.
@@ -147,6 +157,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): ClaudeProvider {
       await live.get(sessionId)?.abort();
     },
     shutdown: async () => {
+      await Promise.all([...warm].map((w) => w.discard()));
       await Promise.all([...live.values()].map((h) => h.abort()));
       while (cleanups.size > 0) await Promise.all([...cleanups]);
       await setupToken.closeAll();

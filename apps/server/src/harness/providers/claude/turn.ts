@@ -11,6 +11,7 @@ import {
   type ProviderMessage,
   type TurnHandle,
   type TurnOptions,
+  type TurnShape,
 } from '../../contract';
 import type { PreparedSandbox } from '../../../sandbox/sandbox';
 import { AgentProcess } from './agent-process';
@@ -29,6 +30,7 @@ import { systemMessage } from './mapper-system';
 import { buildSdkOptions } from './options';
 import { findToolUseEntry } from './session-file';
 import { StallWatchdog } from './watchdog';
+import type { ClaudeWarmStart } from './warm-start';
 
 /** The prompt of the fresh process that continues a turn after a rejected credential. */
 export const CONTINUE_PROMPT =
@@ -44,7 +46,7 @@ export interface TurnDeps {
   executablePath: string;
   mcpServers(env: AgentEnvironment): Promise<Record<string, McpServerConfig>>;
   /** The sandbox for one CLI process of the turn (null: unconfined). */
-  confine(env: AgentEnvironment, options: TurnOptions): Promise<PreparedSandbox | null>;
+  confine(env: AgentEnvironment, options: TurnShape): Promise<PreparedSandbox | null>;
   /** The user's current environment for a re-run (their credentials may have changed). */
   refreshEnv(env: AgentEnvironment): Promise<AgentEnvironment>;
   /** Told once the session id is known, and when the turn is over. */
@@ -54,6 +56,14 @@ export interface TurnDeps {
    * and the sweep of its leftovers); the provider awaits it at shutdown.
    */
   cleanupLater(work: Promise<void>): void;
+}
+
+/** One attempt's CLI process as the turn reads it: the SDK's stream and what to close after it. */
+export interface Launched {
+  stream: AsyncIterator<SDKMessage>;
+  sandbox: PreparedSandbox | null;
+  /** True once the CLI process was spawned (it then closes its own sandbox). */
+  spawned(): boolean;
 }
 
 type Prompt = { kind: 'text'; text: string; images?: readonly PromptImage[] } | { kind: 'tool_result'; toolUseId: string; content: string };
@@ -77,6 +87,8 @@ export class ClaudeTurn implements TurnHandle {
     private readonly deps: TurnDeps,
     private readonly options: TurnOptions,
     private readonly resumeId: string | null,
+    /** A process started ahead for this turn (warm start): the first attempt hands it the prompt. */
+    private warm: ClaudeWarmStart | null = null,
   ) {
     this.sessionId = new Promise((resolve, reject) => {
       this.resolveSession = resolve;
@@ -101,7 +113,7 @@ export class ClaudeTurn implements TurnHandle {
   }
 
   get pid(): number | null {
-    return this.proc?.pid ?? null;
+    return this.proc?.pid ?? this.warm?.pid ?? null;
   }
 
   abort(): Promise<void> {
@@ -111,6 +123,10 @@ export class ClaudeTurn implements TurnHandle {
   }
 
   private async killCurrent(): Promise<void> {
+    // A turn stopped before its first attempt leaves no warm process behind.
+    const warm = this.warm;
+    this.warm = null;
+    await warm?.discard();
     this.watchdog?.stop();
     this.sdkAbort?.abort();
     await this.proc?.stop();
@@ -186,67 +202,27 @@ export class ClaudeTurn implements TurnHandle {
   }
 
   private async *attempt(prompt: Prompt, resume: string | null, env: AgentEnvironment): AsyncGenerator<ProviderMessage, Failure> {
-    const sdkAbort = new AbortController();
-    this.sdkAbort = sdkAbort;
     const watchdog = new StallWatchdog(this.deps.stallTimeoutMs, () => {
       this.stopReason ??= 'stalled';
       this.deps.logger.warn({ sessionId: this.knownSession }, 'the model stream stalled; stopping Claude Code');
       void this.killCurrent().catch((err: unknown) => this.deps.logger.error({ err }, 'stopping a stalled Claude Code failed'));
     });
     this.watchdog = watchdog;
-    const mcpServers = await this.deps.mcpServers(env).catch((err: unknown) => {
-      throw new ProviderError('anthropic', 'fatal', 'invalid_request', (err as Error).message);
-    });
-    let resumeSessionAt: string | undefined;
-    if (prompt.kind === 'tool_result' && resume) {
-      resumeSessionAt = await this.entryFor(env, resume, prompt.toolUseId);
-      if (resumeSessionAt === undefined) {
-        // The CLI died before it wrote the call down: deliver the answer as text.
-        this.deps.logger.warn(
-          { sessionId: resume, toolUseId: prompt.toolUseId },
-          'the parked tool call is not in the session file; sending its result as a message',
-        );
-        prompt = { kind: 'text', text: prompt.content };
-      }
-    }
-    const sandbox = await this.deps.confine(env, this.options);
-    let spawned = false;
-    let options: Options;
-    try {
-      options = buildSdkOptions({
-        turn: { ...this.options, env: sandbox ? sandbox.confineEnv(env) : env },
-        resume,
-        resumeSessionAt,
-        executablePath: this.deps.executablePath,
-        abortController: sdkAbort,
-        mcpServers,
-        gate: { onWaiting: (open) => watchdog.waiting(open) },
-        spawn: (spawnOptions) => {
-          if (this.stopReason) throw new Error('the turn was stopped before Claude Code started');
-          spawned = true;
-          this.proc = new AgentProcess(spawnOptions, this.deps.logger, this.deps.home, sandbox, this.deps.nodeId);
-          return this.proc.asSpawned();
-        },
-      });
-    } catch (err) {
-      await sandbox?.close();
-      throw err;
-    }
+    const warm = this.warm;
+    this.warm = null;
+    const fresh = prompt.kind === 'text' && !prompt.images && resume === null;
+    if (warm && !fresh) await warm.discard();
+    const launched =
+      warm && fresh
+        ? this.adopt(warm, prompt.kind === 'text' ? prompt.text : '', watchdog)
+        : await this.launch(prompt, resume, env, watchdog);
+    const { stream, sandbox } = launched;
     let api = null as ApiFailure | null;
     let rejected: number | null = null;
     const held: ProviderMessage[] = [];
     let thrown: unknown = null;
     let succeeded = false;
     watchdog.start();
-    // Loaded on first use: the SDK is large and the server starts faster without it.
-    const { query } = await import('@anthropic-ai/claude-agent-sdk');
-    const input =
-      prompt.kind === 'tool_result'
-        ? toolResultInput(resume ?? '', prompt)
-        : prompt.images
-          ? imagePromptInput(resume ?? '', prompt.text, prompt.images)
-          : prompt.text;
-    const stream = query({ prompt: input, options })[Symbol.asyncIterator]();
     let drained = false;
     try {
       for (;;) {
@@ -299,7 +275,7 @@ export class ClaudeTurn implements TurnHandle {
         else await closing;
       }
       watchdog.stop();
-      if (!spawned) await sandbox?.close();
+      if (!launched.spawned()) await sandbox?.close();
       // After a clean result the stream may end at once; the sweep runs behind it.
       if (succeeded && !thrown && !api && !this.stopReason && this.proc) this.deps.cleanupLater(this.proc.settle());
       else await this.proc?.settle();
@@ -314,6 +290,67 @@ export class ClaudeTurn implements TurnHandle {
       return { kind: 'thrown', error: thrown };
     }
     return null;
+  }
+
+  /** A fresh CLI process for one attempt: its sandbox, options and the SDK's stream. */
+  private async launch(prompt: Prompt, resume: string | null, env: AgentEnvironment, watchdog: StallWatchdog): Promise<Launched> {
+    const sdkAbort = new AbortController();
+    this.sdkAbort = sdkAbort;
+    const mcpServers = await this.deps.mcpServers(env).catch((err: unknown) => {
+      throw new ProviderError('anthropic', 'fatal', 'invalid_request', (err as Error).message);
+    });
+    let resumeSessionAt: string | undefined;
+    if (prompt.kind === 'tool_result' && resume) {
+      resumeSessionAt = await this.entryFor(env, resume, prompt.toolUseId);
+      if (resumeSessionAt === undefined) {
+        // The CLI died before it wrote the call down: deliver the answer as text.
+        this.deps.logger.warn(
+          { sessionId: resume, toolUseId: prompt.toolUseId },
+          'the parked tool call is not in the session file; sending its result as a message',
+        );
+        prompt = { kind: 'text', text: prompt.content };
+      }
+    }
+    const sandbox = await this.deps.confine(env, this.options);
+    let spawned = false;
+    let options: Options;
+    try {
+      options = buildSdkOptions({
+        turn: { ...this.options, env: sandbox ? sandbox.confineEnv(env) : env },
+        resume,
+        resumeSessionAt,
+        executablePath: this.deps.executablePath,
+        abortController: sdkAbort,
+        mcpServers,
+        gate: { onWaiting: (open) => watchdog.waiting(open) },
+        spawn: (spawnOptions) => {
+          if (this.stopReason) throw new Error('the turn was stopped before Claude Code started');
+          spawned = true;
+          this.proc = new AgentProcess(spawnOptions, this.deps.logger, this.deps.home, sandbox, this.deps.nodeId);
+          return this.proc.asSpawned();
+        },
+      });
+    } catch (err) {
+      await sandbox?.close();
+      throw err;
+    }
+    // Loaded on first use: the SDK is large and the server starts faster without it.
+    const { query } = await import('@anthropic-ai/claude-agent-sdk');
+    const input =
+      prompt.kind === 'tool_result'
+        ? toolResultInput(resume ?? '', prompt)
+        : prompt.images
+          ? imagePromptInput(resume ?? '', prompt.text, prompt.images)
+          : prompt.text;
+    return { stream: query({ prompt: input, options })[Symbol.asyncIterator](), sandbox, spawned: () => spawned };
+  }
+
+  /** The warm process takes this turn: its hooks now reach this turn, and it gets the prompt. */
+  private adopt(warm: ClaudeWarmStart, text: string, watchdog: StallWatchdog): Launched {
+    const launched = warm.handOver(text, { onQuestion: this.options.onQuestion, onWaiting: (open) => watchdog.waiting(open) });
+    this.sdkAbort = launched.abortController;
+    this.proc = launched.proc;
+    return launched;
   }
 
   private noteProcessEvents(msg: SDKMessage): void {
