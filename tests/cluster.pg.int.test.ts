@@ -191,31 +191,48 @@ it(
     expect(apiB.child.exitCode).toBe(0);
     apiB = await startNode(['start', '--no-worker']);
 
-    // Everything completes: each task's implementation (resumed elsewhere if it was on the killed worker) and its review.
+    // Everything completes: each task's implementation (resumed elsewhere if it was on the killed worker) and its review
+    // whose verdict blocks the task.
     const status = async (id: number) => (await b.api<{ run: AgentRunDto }>('GET', `/api/agent-runs/${id}`)).run;
     let perTask: AgentRunDto[][] = [];
     const deadline = Date.now() + 480_000;
     for (;;) {
       perTask = await Promise.all(
-        tasks.map(async (id) => (await b.api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${id}/agent-runs`)).runs),
+        tasks.map(async (id) => (await b.api<{ runs: AgentRunDto[] }>('GET', `/api/tasks/${id}/agent-runs`)).runs.reverse()),
       );
-      if (perTask.every((rs) => rs.length === 2 && rs.every((r) => !isLiveRunStatus(r.status)))) break;
+      const blocked = await Promise.all(
+        tasks.map(async (id) => (await b.api<{ task: TaskDto }>('GET', `/api/tasks/${id}`)).task.workflowBlocked),
+      );
+      if (blocked.every(Boolean) && perTask.every((rs) => rs.every((r) => !isLiveRunStatus(r.status)))) break;
       if (Date.now() > deadline) break;
       await sleep(200);
     }
     const outcome = perTask
       .flat()
       .map((r) => (r.status === 'completed' ? 'completed' : `${r.id} ${r.agentType} ${r.status}: ${r.failureReason}`));
-    expect(outcome, await lineState()).toEqual(Array(TASKS * 2).fill('completed'));
-    expect(
-      perTask.map((rs) => rs.length),
-      await lineState(),
-    ).toEqual(Array(TASKS).fill(2));
-    for (const rs of perTask) expect(rs.map((r) => r.agentType).sort()).toEqual(['implementation', 'review']);
+    expect(outcome, await lineState()).toEqual(Array(outcome.length).fill('completed'));
+
+    // The runs taken over from the killed worker are those whose transcript says they were interrupted.
+    const takenOver = new Set<number>();
+    for (const r of perTask.flat()) {
+      const page = await a.api<TranscriptPageResponse>('GET', `/api/conversations/${r.conversationId}/messages?afterSeq=0&limit=1000`);
+      if (page.messages.some((m) => m.type === 'system' && m.subtype === 'interrupted')) takenOver.add(r.id);
+    }
+    // Those at work on it when it was killed among them.
+    expect(victimRuns.filter((id) => !takenOver.has(id))).toEqual([]);
+    // Each task: implementation then review, once — a review cut short before its verdict is resumed with the product's
+    // "continue" prompt, which the simulated model answers without a verdict, so its loop rightly goes round once more.
+    for (const rs of perTask) {
+      const extraRounds = rs.filter((r) => r.agentType === 'review' && takenOver.has(r.id)).length;
+      expect(
+        rs.map((r) => r.agentType),
+        await lineState(),
+      ).toEqual(Array.from({ length: 2 + 2 * extraRounds }, (_, i) => (i % 2 === 0 ? 'implementation' : 'review')));
+    }
     expect((await Promise.all(runs.map((r) => status(r.id)))).every((r) => r.status === 'completed')).toBe(true);
 
     // Each run started once, except those taken over from the killed worker: once more, elsewhere.
-    for (const r of perTask.flat()) expect(starts.get(r.id) ?? 0).toBe(victimRuns.includes(r.id) ? 2 : 1);
+    for (const r of perTask.flat()) expect(starts.get(r.id) ?? 0, `run ${r.id}`).toBe(takenOver.has(r.id) ? 2 : 1);
 
     // No run executed on an API node: each ran (last) on a worker, and those taken over on a surviving one.
     const { cluster } = await a.api<ClusterResponse>('GET', '/api/admin/cluster');
@@ -227,7 +244,7 @@ it(
       const ran = await opened.db.selectFrom('agent_runs').select(['id', 'node_id']).execute();
       const survivors = workerIds.filter((_, i) => i !== victim);
       const misplaced = ran.filter(
-        (r) => r.node_id === null || !workerIds.includes(r.node_id) || (victimRuns.includes(r.id) && !survivors.includes(r.node_id)),
+        (r) => r.node_id === null || !workerIds.includes(r.node_id) || (takenOver.has(r.id) && !survivors.includes(r.node_id)),
       );
       expect(misplaced.map((r) => `${r.id} on ${r.node_id}`)).toEqual([]);
     } finally {

@@ -80,7 +80,9 @@ it('keeps 50 queued runs through kill -9, in order, each started once, and all c
     expect(first.map((r) => r.status)).toEqual(Array(RUNNING).fill('interrupted'));
     // The 50: none lost; those not started yet are still in line, in their order, behind every one that started.
     const line = await Promise.all(runs.slice(RUNNING).map((r) => status(r.id)));
-    expect(line.every((r) => ['queued', 'running', 'completed'].includes(r.status))).toBe(true);
+    expect(
+      line.filter((r) => !['queued', 'running', 'completed'].includes(r.status)).map((r) => `${r.id} ${r.status}: ${r.failureReason}`),
+    ).toEqual([]);
     // A run given a slot has no place any more, an instant before it reads as running: it counts as started.
     const stillQueued = line.filter((r) => r.status === 'queued' && r.queue !== null);
     expect(stillQueued.length).toBeGreaterThan(QUEUED / 2);

@@ -51,7 +51,7 @@ export interface Deps {
   turns: TurnControls;
   now: () => Date;
   /** Where this server listens (set when it starts listening); agents signal there. */
-  address: { url: string | null };
+  address: { url: string | null; /** Resolves once `url` is set (the server listens). */ readonly listening: Promise<void> };
 }
 
 /** Next runs' processes started ahead of them (engine/warm-starts.ts, docs/behaviour/loop.md#warm-hand-off). */

@@ -70,7 +70,18 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   const bus = new EventBus(logger.child({ component: 'bus' }));
   const background = new BackgroundWork(logger);
   const now = () => new Date();
-  const address: Deps['address'] = { url: null };
+  let heard: () => void = () => undefined;
+  let url: string | null = null;
+  const address: Deps['address'] = {
+    get url() {
+      return url;
+    },
+    set url(value: string | null) {
+      url = value;
+      if (value) heard();
+    },
+    listening: new Promise<void>((resolve) => (heard = resolve)),
+  };
   const sandbox = await Sandbox.create({
     mode: config.sandbox,
     home: config.home,

@@ -160,6 +160,9 @@ async function promptLost(deps: Pick<Deps, 'harness'>, conversation: { id: numbe
  * start) is done; a run that cannot start is failed with the reason and gives the slot back at once.
  */
 export async function dispatchQueuedRun(deps: Deps, runId: number, release: () => void): Promise<void> {
+  // At a node's start the line moves once recovery is done, which may be before the server listens;
+  // a run given a slot then waits for it (its agent signals there).
+  await deps.address.listening;
   const run = await deps.db.selectFrom('agent_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (run?.status !== 'queued') return release();
   let started = false;

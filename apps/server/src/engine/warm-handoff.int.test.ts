@@ -72,7 +72,7 @@ async function prompts(byName: Record<string, string>): Promise<void> {
   for (const [name, text] of Object.entries(byName)) await writeFile(join(dir, `${name}.md`), text);
 }
 
-const signal = (name: string) => directive.bash(`{{signalCommand}} ${name}`);
+const signal = (name: string) => directive.bash(`{{signalCommand}} ${name}${name === 'workflow-blocked' ? ' --reason "reviewed"' : ''}`);
 
 async function runs(): Promise<AgentRunDto[]> {
   const res = await w.ctx.request('GET', `/api/tasks/${w.task.id}/agent-runs`, { as: w.owner });
@@ -132,7 +132,10 @@ it('serves the review with the process started while the implementation worked',
   expect(servedBy.get(review.conversationId!)).toBe(prepared);
   expect(aliveAtEnd.get(impl.id)?.has(prepared)).toBe(true);
   expect(servedBy.get(list[0]!.conversationId!)).not.toBe(prepared);
-  // The review blocked the task: nothing is prepared after it, nothing is left.
+  // The review blocked the task (its signal was taken, with the credentials the process was started with):
+  // nothing is prepared after it, nothing is left.
+  const task = await w.ctx.request('GET', `/api/tasks/${w.task.id}`, { as: w.owner });
+  expect(((await task.json()) as { task: { workflowBlocked: boolean } }).task.workflowBlocked).toBe(true);
   await w.ctx.deps.background.drain();
   expect(w.ctx.deps.warm.held()).toEqual([]);
   expect(await gone(prepared)).toBe(true);
