@@ -58,6 +58,8 @@ export interface Deps {
 export interface WarmHandoff {
   /** The run's next step may be known (it began, or it signalled): its process is prepared, or the one prepared kept. */
   consider(run: Pick<AgentRunRow, 'id' | 'task_id'>): Promise<void>;
+  /** `consider`, once the run's turn in that conversation has the model's first reply (its CLI has started). */
+  considerAfterFirstReply(run: Pick<AgentRunRow, 'id' | 'task_id'>, conversationId: number): void;
   /** At a queued run's dispatch: the process prepared for it (and the signal token it was started with), if it still fits. */
   take(run: AgentRunRow): Promise<{ token: string; warm: WarmTurn } | null>;
   /** The run `runId` ended and its completion is done: the process waits for the run that follows, or goes. */

@@ -202,16 +202,17 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
       onComplete: async () => {
         try {
           await onRunComplete(deps, run.id);
-          // The next run's process prepared ahead waits for that run, or goes if none follows.
-          await deps.warm.settle(run.id, run.task_id);
         } finally {
           release();
+          // Behind the hand-off: the process prepared ahead waits for the run that follows, or goes if none does.
+          deps.background.track(`settle the process prepared after run ${run.id}`, deps.warm.settle(run.id, run.task_id));
         }
       },
     };
     if (conversation) {
       // With a session the agent goes on; without one, resume() replays the run's prompt in a new session.
       const goOn = payload.continuation === 'quota' ? QUOTA_RESUME_PROMPT : RESUME_PROMPT;
+      deps.warm.considerAfterFirstReply(run, conversation.id);
       await deps.harness.resume({ ...setup, conversation, prompt: conversation.provider_session_id ? goOn : prompt });
     } else {
       const created = await deps.harness.start({
@@ -225,10 +226,10 @@ export async function dispatchQueuedRun(deps: Deps, runId: number, release: () =
         title: agentRunTitle(run.agent_type),
         prompt: prompt ?? '',
       });
+      // The loop's next step is known from the task's flags: its process starts while this run works.
+      deps.warm.considerAfterFirstReply(run, created.id);
       await linkRunConversation(deps, run.id, created.id);
     }
-    // The loop's next step is known from the task's flags: its process starts while this run works.
-    deps.background.track(`prepare the run after run ${run.id}`, deps.warm.consider(run));
   } catch (err) {
     // A warm process the turn did not take (it failed before) is ended.
     if (warm) await warm.warm.discard();

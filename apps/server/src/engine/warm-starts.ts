@@ -8,9 +8,9 @@
 // run that does not follow) discards it, and that run starts cold. Warm processes are bounded per
 // node and only prepared while memory allows.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentType, ProviderName } from '@bottega/protocol';
+import type { AgentType, ProviderName, ServerEvent } from '@bottega/protocol';
 import type { AgentRunRow } from '../db/schema';
 import type { Deps, WarmHandoff } from '../deps';
 import type { WarmTurn } from '../harness/contract';
@@ -31,11 +31,24 @@ const WARM_PROCESS_MB = 256;
 /** How long a warm process waits for its run once the run before it ended (it waits for a slot). */
 export const WARM_WAIT_MS = 60_000;
 
-/** The contents of the worktree's agent instructions, as one digest (a missing file counts too). */
-export async function instructionsDigest(cwd: string): Promise<string> {
+/** The file's contents, or null when it cannot be read (absent). */
+function contents(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The contents of the worktree's agent instructions, as one digest (a missing file counts too).
+ * Read synchronously: a handful of small files, on the hand-off's path, where asynchronous reads
+ * would wait behind whatever else fills the file thread pool.
+ */
+export function instructionsDigest(cwd: string): string {
   const hash = createHash('sha256');
   for (const name of INSTRUCTION_FILES) {
-    const text = await readFile(join(cwd, name)).catch(() => null);
+    const text = contents(join(cwd, name));
     hash.update(`${name}\0${text === null ? '-' : createHash('sha256').update(text).digest('hex')}\0`);
   }
   return hash.digest('hex');
@@ -67,6 +80,9 @@ export class WarmStarts implements WarmHandoff {
   /** Per task, the look in progress (looks at one task run one after another). */
   private readonly looking = new Map<number, Promise<void>>();
   private closed = false;
+  /** Runs whose next step is prepared once their turn has the model's first reply, by conversation. */
+  private readonly awaitingReply = new Map<number, Pick<AgentRunRow, 'id' | 'task_id'>>();
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly deps: () => Deps) {}
 
@@ -86,6 +102,25 @@ export class WarmStarts implements WarmHandoff {
   }
 
   /**
+   * `consider`, once the run's turn in `conversationId` has the model's first reply: a process
+   * started earlier would compete for the processor with the run's own CLI while that starts and
+   * sends its first request (the hand-off that just happened).
+   */
+  considerAfterFirstReply(run: Pick<AgentRunRow, 'id' | 'task_id'>, conversationId: number): void {
+    this.unsubscribe ??= this.deps().bus.subscribe((e) => this.onEvent(e));
+    this.awaitingReply.set(conversationId, run);
+  }
+
+  private onEvent(e: ServerEvent): void {
+    if (e.type !== 'message' && e.type !== 'streaming.ended') return;
+    const run = this.awaitingReply.get(e.conversationId);
+    if (!run) return;
+    if (e.type === 'message' && (e.message.type === 'user' || e.message.type === 'system')) return;
+    this.awaitingReply.delete(e.conversationId);
+    if (e.type === 'message') this.deps().background.track(`prepare the run after run ${run.id}`, this.consider(run));
+  }
+
+  /**
    * At a queued run's dispatch: the process prepared for it when it still fits (same role, model,
    * and agent instructions); null otherwise, the process discarded. The run then starts cold.
    */
@@ -101,7 +136,7 @@ export class WarmStarts implements WarmHandoff {
           ? `the run is a ${run.agent_type} run`
           : p.provider !== run.provider || p.model !== run.model || p.effort !== run.effort
             ? 'the run uses another model'
-            : (await instructionsDigest(p.cwd)) !== p.instructions
+            : instructionsDigest(p.cwd) !== p.instructions
               ? 'the agent instructions changed'
               : null;
     if (reason === null) return { token: p.token, warm: p.warm };
@@ -112,6 +147,7 @@ export class WarmStarts implements WarmHandoff {
   /**
    * The run it follows has ended and its completion is done: a process whose run was queued waits
    * for it a while (the run may wait for a slot); otherwise the step did not start and it goes.
+   * Runs behind the hand-off: a run that took the process already leaves nothing to settle.
    */
   settle(runId: number, taskId: number): Promise<void> {
     return this.serially(taskId, async () => {
@@ -122,7 +158,7 @@ export class WarmStarts implements WarmHandoff {
         .select('id')
         .where('task_id', '=', taskId)
         .where('id', '>', runId)
-        .where('status', '=', 'queued')
+        .where('status', 'in', ['queued', 'running'])
         .where('agent_type', '=', p.agentType)
         .executeTakeFirst();
       if (!next) return this.discardPrepared(taskId, p, 'the next step did not start');
@@ -148,6 +184,8 @@ export class WarmStarts implements WarmHandoff {
   /** Server shutdown: every warm process ends. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribe?.();
+    this.awaitingReply.clear();
     await Promise.all([...this.looking.values()]);
     await Promise.all([...this.byTask.entries()].map(([taskId, p]) => this.discardPrepared(taskId, p, 'the server stops')));
   }
@@ -185,7 +223,7 @@ export class WarmStarts implements WarmHandoff {
     if (!provider.prepareTurn) return;
     const { token } = newRunToken();
     const turn = await runTurnSetup(deps, { project, task, agentType, actingUserId: run.started_by, provider: model.provider, token });
-    const instructions = await instructionsDigest(turn.setup.cwd);
+    const instructions = instructionsDigest(turn.setup.cwd);
     const warm = provider.prepareTurn(turnShapeOf(turn.setup, turn.env, model.model, model.effort));
     this.byTask.set(run.task_id, {
       afterRunId: run.id,
