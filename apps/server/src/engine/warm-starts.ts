@@ -80,6 +80,8 @@ export class WarmStarts implements WarmHandoff {
   /** Per task, the look in progress (looks at one task run one after another). */
   private readonly looking = new Map<number, Promise<void>>();
   private closed = false;
+  /** Preparations under way (not yet held). */
+  private preparing = 0;
   /** Runs whose next step is prepared once their turn has the model's first reply, by conversation. */
   private readonly awaitingReply = new Map<number, Pick<AgentRunRow, 'id' | 'task_id'>>();
   private unsubscribe: (() => void) | null = null;
@@ -173,14 +175,6 @@ export class WarmStarts implements WarmHandoff {
     });
   }
 
-  /** The task's run was stopped or failed (or the task is going): its warm process goes. */
-  discardFor(taskId: number, reason: string): Promise<void> {
-    return this.serially(taskId, async () => {
-      const p = this.byTask.get(taskId);
-      if (p) await this.discardPrepared(taskId, p, reason);
-    });
-  }
-
   /** Server shutdown: every warm process ends. */
   async close(): Promise<void> {
     this.closed = true;
@@ -216,28 +210,35 @@ export class WarmStarts implements WarmHandoff {
     const agentType = step?.kind === 'start' ? step.agentType : null;
     if (held && held.afterRunId === run.id && held.agentType === agentType) return;
     if (held) await this.discardPrepared(run.task_id, held, 'the next step changed');
-    if (agentType === null || deps.config.warmStarts === 0 || this.byTask.size >= deps.config.warmStarts) return;
+    if (agentType === null || deps.config.warmStarts === 0 || this.byTask.size + this.preparing >= deps.config.warmStarts) return;
     if (deps.config.minFreeMemoryMb > 0 && availableMemoryMb() < deps.config.minFreeMemoryMb + WARM_PROCESS_MB) return;
-    const model = await resolveRoleModel(deps, run.started_by, agentType);
-    const provider = deps.providers.get(model.provider);
-    if (!provider.prepareTurn) return;
-    const { token } = newRunToken();
-    const turn = await runTurnSetup(deps, { project, task, agentType, actingUserId: run.started_by, provider: model.provider, token });
-    const instructions = instructionsDigest(turn.setup.cwd);
-    const warm = provider.prepareTurn(turnShapeOf(turn.setup, turn.env, model.model, model.effort));
-    this.byTask.set(run.task_id, {
-      afterRunId: run.id,
-      agentType,
-      provider: model.provider,
-      model: model.model,
-      effort: model.effort,
-      token,
-      cwd: turn.setup.cwd,
-      instructions,
-      warm,
-      expiry: null,
-    });
-    deps.logger.debug({ taskId: run.task_id, afterRunId: run.id, agentType, pid: warm.pid }, 'the next run’s process is starting ahead');
+    // Counted from here on, so that looks at several tasks at once stay within the bound.
+    this.preparing += 1;
+    try {
+      const model = await resolveRoleModel(deps, run.started_by, agentType);
+      const provider = deps.providers.get(model.provider);
+      if (!provider.prepareTurn) return;
+      const { token } = newRunToken();
+      const turn = await runTurnSetup(deps, { project, task, agentType, actingUserId: run.started_by, provider: model.provider, token });
+      const instructions = instructionsDigest(turn.setup.cwd);
+      const warm = provider.prepareTurn(turnShapeOf(turn.setup, turn.env, model.model, model.effort));
+      if (this.closed) return await warm.discard();
+      this.byTask.set(run.task_id, {
+        afterRunId: run.id,
+        agentType,
+        provider: model.provider,
+        model: model.model,
+        effort: model.effort,
+        token,
+        cwd: turn.setup.cwd,
+        instructions,
+        warm,
+        expiry: null,
+      });
+      deps.logger.debug({ taskId: run.task_id, afterRunId: run.id, agentType }, 'the next run’s process is starting ahead');
+    } finally {
+      this.preparing -= 1;
+    }
   }
 
   private forget(taskId: number, p: Prepared): void {
