@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import type { Deps } from '../apps/server/src/deps';
 import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
 import { freePort } from '../packages/testkit/src/net/free-port';
+import { exactMedian, intervalVerdict, medianInterval, type MedianInterval } from './stats';
 
 export { freePort };
 
@@ -105,10 +106,6 @@ export const percentile = (xs: number[], p: number): number => {
 };
 export const median = (xs: number[]): number => percentile(xs, 50);
 
-/**
- * Prints one result line: the measured value beside its target and the ratio.
- * `direction` says whether the target is a ceiling (`below`) or a floor (`above`).
- */
 /** The machine's load average beside a figure: a browser figure on a busy two-core machine is not the same figure. */
 export function reportLoad(when = 'now'): void {
   const load = loadavg()
@@ -117,12 +114,86 @@ export function reportLoad(when = 'now'): void {
   console.log(`INFO   machine load (1/5/15 min) ${when}: ${load} (on ${cpus().length} cores)`);
 }
 
+/**
+ * Prints one result line: the measured value beside its target and the ratio.
+ * `direction` says whether the target is a ceiling (`below`) or a floor (`above`).
+ */
 export function report(name: string, value: number, unit: string, target?: number, direction: 'below' | 'above' = 'below'): void {
   const sign = direction === 'below' ? '<' : '≥';
   const ratio = target ? ` (${(value / target).toFixed(2)}× of target ${sign} ${target} ${unit})` : '';
   const met = target === undefined ? null : direction === 'below' ? value < target : value >= target;
   const verdict = met === null ? 'INFO' : met ? 'MEETS' : 'MISSES';
-  console.log(`${verdict.padEnd(6)} ${name}: ${value.toFixed(value < 10 ? 2 : 1)} ${unit}${ratio}`);
+  console.log(`${verdict.padEnd(6)} ${name}: ${value.toFixed(value < 10 ? 2 : 1)} ${unit}${ratio}${met === null ? '' : loadNote()}`);
+}
+
+/** The one-minute load average, printed on the line of every verdict. */
+function loadNote(): string {
+  return ` [load ${loadavg()[0]!.toFixed(1)}]`;
+}
+
+const fixed = (x: number) => x.toFixed(Math.abs(x) < 10 ? 2 : 1);
+
+/**
+ * Prints a median with its 95 % confidence interval (stats.ts) beside a target. The verdict is MEETS or
+ * MISSES only when the whole interval is on one side of the target, else INCONCLUSIVE; without a target, INFO.
+ */
+export function reportInterval(
+  name: string,
+  values: readonly number[],
+  unit: string,
+  target?: number,
+  direction: 'below' | 'above' = 'below',
+): MedianInterval {
+  const i = medianInterval(values);
+  const sign = direction === 'below' ? '<' : '≥';
+  const bounds =
+    i.low === null || i.high === null
+      ? `too few values (${i.n}) for a 95 % interval`
+      : `95 % interval ${fixed(i.low)} to ${fixed(i.high)} ${unit}, n = ${i.n}`;
+  const verdict = target === undefined ? 'INFO' : intervalVerdict(i, target, direction);
+  const against = target === undefined ? '' : ` (target ${sign} ${target} ${unit})${loadNote()}`;
+  console.log(`${verdict.padEnd(6)} ${name}: median ${fixed(i.median)} ${unit}, ${bounds}${against}`);
+  return i;
+}
+
+/** How many pairs a paired comparison runs: BENCH_PAIRS, else `fallback`. */
+export function benchPairs(fallback: number): number {
+  const n = Number(process.env.BENCH_PAIRS ?? fallback);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`BENCH_PAIRS must be a positive whole number, got ${process.env.BENCH_PAIRS}`);
+  return n;
+}
+
+/**
+ * One pair of a paired comparison: the baseline and the product measured back to back, the baseline first
+ * in even rounds and second in odd ones, so neither always runs on the machine the other just left.
+ */
+export async function measurePair(
+  round: number,
+  baseline: () => Promise<number>,
+  product: () => Promise<number>,
+): Promise<{ baseline: number; product: number }> {
+  if (round % 2 === 0) {
+    const b = await baseline();
+    return { baseline: b, product: await product() };
+  }
+  const p = await product();
+  return { baseline: await baseline(), product: p };
+}
+
+/** A paired comparison's result lines: both medians, then the per-pair difference (product − baseline) against its target. */
+export function reportPairs(
+  names: { baseline: string; product: string; difference: string },
+  pairs: readonly { baseline: number; product: number }[],
+  target: number,
+): MedianInterval {
+  report(`${names.baseline}, median of ${pairs.length}`, exactMedian(pairs.map((p) => p.baseline)), 'ms');
+  report(`${names.product}, median of ${pairs.length}`, exactMedian(pairs.map((p) => p.product)), 'ms');
+  return reportInterval(
+    `${names.difference}, median of ${pairs.length} paired differences`,
+    pairs.map((p) => p.product - p.baseline),
+    'ms',
+    target,
+  );
 }
 
 /** An admin user inserted straight into the database, with a session credential (in-process benches). */
