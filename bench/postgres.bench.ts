@@ -4,8 +4,8 @@
 //    tasks are inserted straight through `pg` (multi-row INSERTs), ANALYZEd, then read over HTTP. The
 //    list's own SQL, captured from `listTasks`, is timed with EXPLAIN ANALYZE; its plan is printed when
 //    the page misses its target.
-// 2. Transcript ingest with 10 WebSocket subscribers, exactly as ingest.bench.ts measures it on SQLite:
-//    first on the node running the turn, then on a second node on the same database (the issue's
+// 2. Transcript ingest with 10 WebSocket subscribers, exactly as ingest.bench.ts measures it on SQLite (the
+//    same realistic stream: tool results of 2–20 KB, text deltas, no waits): first on the node running the turn, then on a second node on the same database (the issue's
 //    target, ≥ 10,000 entries/s, is for subscribers on another node: every entry crosses LISTEN/NOTIFY).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
