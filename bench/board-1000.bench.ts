@@ -99,7 +99,6 @@ function boardDriver({ statuses, perColumn, total }: { statuses: readonly string
 }
 
 export async function run(): Promise<void> {
-  reportLoad('at the start');
   const home = await tempHome('board');
   try {
     await cli(home, ['migrate']);
@@ -171,12 +170,12 @@ export async function run(): Promise<void> {
         const page = await context.newPage();
         await page.goto(`/projects/${projectId}`, { waitUntil: 'commit' });
         const done = await page.waitForFunction(
-          () => (globalThis as unknown as PageWindow).__board?.all != null && (globalThis as unknown as PageWindow).__board,
-          undefined,
-          {
-            polling: 100,
-            timeout: 60_000,
+          () => {
+            const times = (globalThis as unknown as PageWindow).__board;
+            return typeof times?.all === 'number' && times;
           },
+          undefined,
+          { polling: 100, timeout: 60_000 },
         );
         const times = (await done.jsonValue()) as BoardTimes;
         if (i > 0) {

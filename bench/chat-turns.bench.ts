@@ -60,7 +60,6 @@ async function bareTurn(turn: TurnOptions, resume: string | null): Promise<{ ms:
 
 export async function run(): Promise<void> {
   routeProcessWarnings(silentLogger());
-  reportLoad('at the start');
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-chat-'));
   const fake = await startFakeAnthropic();
   const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
@@ -132,7 +131,6 @@ export async function run(): Promise<void> {
     if (lost > 0 || failed > 0) throw new Error(`${lost} conversations lost entries, ${failed} did not complete`);
     report(`${CONCURRENT} concurrent chat turns: all complete, no entry lost; wall time`, wall, 'ms');
     report(`  peak RSS of the server process during them (the CLIs are separate processes)`, peak / 1024 / 1024, 'MB');
-    reportLoad('at the end');
     ws.close();
   } finally {
     await server.close();

@@ -20,7 +20,7 @@ import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
-import { apiClient, benchAdmin, benchPairs, reportLoad } from './lib';
+import { apiClient, benchAdmin, benchPairs } from './lib';
 import { chatDriver, chatTurnOptions, comparePerTurn } from './turns';
 
 const MODEL = 'gpt-5.1-codex';
@@ -49,7 +49,6 @@ async function bareTurn(turn: TurnOptions, resume: string | null): Promise<{ ms:
 
 export async function run(): Promise<void> {
   routeProcessWarnings(silentLogger());
-  reportLoad('at the start');
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-codex-'));
   const fake = await startFakeOpenAI();
   const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
@@ -75,7 +74,6 @@ export async function run(): Promise<void> {
       afterProductTurn: () => deps.background.drain(),
       target: 50,
     });
-    reportLoad('at the end');
     driver.close();
   } finally {
     await server.close();

@@ -20,7 +20,7 @@ import { silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import type { DatabaseConfig } from '../apps/server/src/config';
-import { benchAdmin, report, reportLoad } from './lib';
+import { benchAdmin, report } from './lib';
 
 /** Steps of the synthetic agent (BENCH_INGEST_STEPS): each stores three entries and broadcasts its deltas. */
 const STEPS = Number(process.env.BENCH_INGEST_STEPS ?? 2000);
@@ -213,9 +213,7 @@ function syntheticProvider(steps: number): LlmProvider {
 }
 
 export async function run(): Promise<void> {
-  reportLoad('at the start');
   await measureIngest({ label: 'SQLite', target: 20_000 });
-  reportLoad('at the end');
 }
 
 /**

@@ -22,7 +22,7 @@ import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
 import { opencodeServerEnvironment, parseModel, prepareOpencodeDirs } from '../apps/server/src/harness/providers/opencode/config';
 import { OpencodeServerProcess, resolveOpencodeBinary } from '../apps/server/src/harness/providers/opencode/server-process';
-import { apiClient, benchAdmin, benchPairs, median, report, reportLoad } from './lib';
+import { apiClient, benchAdmin, benchPairs, median, report } from './lib';
 import { chatDriver, chatTurnOptions, comparePerTurn } from './turns';
 
 const COLD_ROUNDS = 3;
@@ -33,7 +33,6 @@ const MODEL = 'custom/fake-model';
 
 export async function run(): Promise<void> {
   routeProcessWarnings(silentLogger());
-  reportLoad('at the start');
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-opencode-'));
   const fake = await startFakeChatCompletions({ apiKey: 'sk-bench-opencode' });
   const credentials = { custom: { baseUrl: fake.baseUrl, apiKey: 'sk-bench-opencode', models: ['fake-model'] } };
@@ -118,7 +117,6 @@ export async function run(): Promise<void> {
       afterProductTurn: () => deps.background.drain(),
       target: 50,
     });
-    reportLoad('at the end');
     driver.close();
   } finally {
     await server.close();

@@ -39,7 +39,6 @@ export async function run(): Promise<void> {
 
     reportLoad('before the reads');
     await measureTaskList(s.url, auth, 1, TASKS, { target: 10, allRounds: 20, allTarget: 100, serverPid: s.child.pid });
-    reportLoad('at the end');
     await s.stop();
   } finally {
     await cleanup(home);

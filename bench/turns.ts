@@ -48,8 +48,7 @@ export async function chatDriver(url: string, auth: string, taskId: number, prov
   });
   /** Waits for the conversation's `count`-th turn to end; a turn that did not succeed fails the benchmark. */
   const endOf = async (conversationId: number, count: number) => {
-    if ((ended.get(conversationId) ?? 0) < count)
-      await new Promise<void>((resolve) => waiters.set(conversationId, { count, resolve }));
+    if ((ended.get(conversationId) ?? 0) < count) await new Promise<void>((resolve) => waiters.set(conversationId, { count, resolve }));
     const status = lastResult.get(conversationId);
     if (status !== 'success') throw new Error(`the turn of conversation ${conversationId} ended with ${status ?? 'no result'}`);
   };
