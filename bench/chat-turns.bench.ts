@@ -24,7 +24,7 @@ import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
 import { apiClient, benchAdmin, benchPairs, report, reportLoad } from './lib';
-import { chatDriver, chatTurnOptions, comparePerTurn } from './turns';
+import { benchSandbox, chatDriver, chatTurnOptions, comparePerTurn } from './turns';
 
 const CONCURRENT = 16;
 /** Long enough for a finished turn's process sweep (300 ms after its end) and its sandbox's teardown. */
@@ -62,7 +62,7 @@ export async function run(): Promise<void> {
   routeProcessWarnings(silentLogger());
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-chat-'));
   const fake = await startFakeAnthropic();
-  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
+  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off', sandbox: benchSandbox() }), silentLogger());
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
     const user = await benchAdmin(deps);

@@ -21,7 +21,7 @@ import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
 import { apiClient, benchAdmin, benchPairs } from './lib';
-import { chatDriver, chatTurnOptions, comparePerTurn } from './turns';
+import { benchSandbox, chatDriver, chatTurnOptions, comparePerTurn } from './turns';
 
 const MODEL = 'gpt-5.1-codex';
 const KEY = 'sk-bench-codex-key';
@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
   routeProcessWarnings(silentLogger());
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-codex-'));
   const fake = await startFakeOpenAI();
-  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
+  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off', sandbox: benchSandbox() }), silentLogger());
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
     const user = await benchAdmin(deps);

@@ -167,11 +167,11 @@ export function benchPairs(fallback: number): number {
  * One pair of a paired comparison: the baseline and the product measured back to back, the baseline first
  * in even rounds and second in odd ones, so neither always runs on the machine the other just left.
  */
-export async function measurePair(
+export async function measurePair<T>(
   round: number,
-  baseline: () => Promise<number>,
-  product: () => Promise<number>,
-): Promise<{ baseline: number; product: number }> {
+  baseline: () => Promise<T>,
+  product: () => Promise<T>,
+): Promise<{ baseline: T; product: T }> {
   if (round % 2 === 0) {
     const b = await baseline();
     return { baseline: b, product: await product() };

@@ -23,7 +23,7 @@ import { initRepo } from '../apps/server/src/testing/git';
 import { opencodeServerEnvironment, parseModel, prepareOpencodeDirs } from '../apps/server/src/harness/providers/opencode/config';
 import { OpencodeServerProcess, resolveOpencodeBinary } from '../apps/server/src/harness/providers/opencode/server-process';
 import { apiClient, benchAdmin, benchPairs, median, report } from './lib';
-import { chatDriver, chatTurnOptions, comparePerTurn } from './turns';
+import { benchSandbox, chatDriver, chatTurnOptions, comparePerTurn } from './turns';
 
 const COLD_ROUNDS = 3;
 /** An OpenCode turn starts no process of its own but the command's: a short pause is enough. */
@@ -36,7 +36,7 @@ export async function run(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-opencode-'));
   const fake = await startFakeChatCompletions({ apiKey: 'sk-bench-opencode' });
   const credentials = { custom: { baseUrl: fake.baseUrl, apiKey: 'sk-bench-opencode', models: ['fake-model'] } };
-  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
+  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off', sandbox: benchSandbox() }), silentLogger());
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   // The bare SDK's own server: user 999's directories, the same configuration.
   await prepareOpencodeDirs(home, 999);

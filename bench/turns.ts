@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import type { Deps } from '../apps/server/src/deps';
 import { taskTurnSetup } from '../apps/server/src/engine/turn-setup';
 import type { TurnOptions } from '../apps/server/src/harness/contract';
-import { apiClient, measurePair, reportPairs } from './lib';
+import { apiClient, measurePair, reportInterval, reportPairs } from './lib';
 
 export interface ChatDriver {
   /** Starts a conversation with `message`; resolves when its turn has ended, with the time it took. */
@@ -88,7 +88,7 @@ export interface PerTurnComparison {
   label: string;
   prompt: string;
   pairs: number;
-  /** The pause before every timed turn: the previous turn's process sweep and sandbox teardown run in it. */
+  /** The pause before every timed turn: the previous turn's process sweep and sandbox teardown run in it, untimed. */
   settleMs: number;
   bare: BareTurns;
   product: ChatDriver;
@@ -97,18 +97,21 @@ export interface PerTurnComparison {
   target: number;
 }
 
+/** One timed turn: its wall-clock time and the CPU this process spent meanwhile (ms). */
+interface Timed {
+  ms: number;
+  cpu: number;
+}
+
 /** Runs the warm-up and the paired rounds, then prints both comparisons beside the target. */
 export async function comparePerTurn(c: PerTurnComparison): Promise<void> {
-  const settle = () => new Promise((r) => setTimeout(r, c.settleMs));
-  const bareFirst = async () => {
-    await settle();
-    return (await c.bare.first()).ms;
-  };
-  const productFirst = async () => {
-    await settle();
-    const { ms } = await c.product.start(c.prompt);
-    await c.afterProductTurn();
-    return ms;
+  /** Settles, then times `turn` and the CPU of this process during it (user and system, every thread). */
+  const timed = async (turn: () => Promise<number>): Promise<Timed> => {
+    await new Promise((r) => setTimeout(r, c.settleMs));
+    const cpu0 = process.cpuUsage();
+    const ms = await turn();
+    const cpu = process.cpuUsage(cpu0);
+    return { ms, cpu: (cpu.user + cpu.system) / 1000 };
   };
   // Warm-up (a first turn and a follow-up on each side); the follow-ups of the rounds continue these two conversations.
   const { session } = await c.bare.first();
@@ -116,41 +119,58 @@ export async function comparePerTurn(c: PerTurnComparison): Promise<void> {
   const { conversationId } = await c.product.start(c.prompt);
   await c.afterProductTurn();
   await c.product.follow(conversationId, c.prompt);
-  const first: { baseline: number; product: number }[] = [];
-  const follow: { baseline: number; product: number }[] = [];
+  const first: { baseline: Timed; product: Timed }[] = [];
+  const follow: { baseline: Timed; product: Timed }[] = [];
   for (let round = 0; round < c.pairs; round++) {
-    first.push(await measurePair(round, bareFirst, productFirst));
-    follow.push(
+    first.push(
       await measurePair(
         round,
+        () => timed(async () => (await c.bare.first()).ms),
         async () => {
-          await settle();
-          return c.bare.follow(session);
-        },
-        async () => {
-          await settle();
-          return c.product.follow(conversationId, c.prompt);
+          const t = await timed(async () => (await c.product.start(c.prompt)).ms);
+          await c.afterProductTurn();
+          return t;
         },
       ),
     );
+    follow.push(
+      await measurePair(
+        round,
+        () => timed(() => c.bare.follow(session)),
+        () => timed(() => c.product.follow(conversationId, c.prompt)),
+      ),
+    );
   }
-  reportPairs(
+  const report = (kind: string, names: { baseline: string; product: string }, pairs: { baseline: Timed; product: Timed }[]) => {
+    // BENCH_RAW=1 prints every pair (the baseline ran first in even rounds) for a closer look.
+    if (process.env.BENCH_RAW) for (const [round, p] of pairs.entries()) console.log(`RAW    ${kind} ${round} ${JSON.stringify(p)}`);
+    reportPairs(
+      { ...names, difference: `per-turn overhead added by Bottega on ${c.label}, ${kind}` },
+      pairs.map((p) => ({ baseline: p.baseline.ms, product: p.product.ms })),
+      c.target,
+    );
+    // The Bottega server runs in this process; so does the SDK on both sides: the difference is the product's own work.
+    reportInterval(
+      '  CPU of this process added per turn (the server; the SDK runs here on both sides), paired differences',
+      pairs.map((p) => p.product.cpu - p.baseline.cpu),
+      'ms',
+    );
+  };
+  report(
+    'first turn of a conversation',
     {
       baseline: `first turn, bare SDK (a new session; 2 model requests + 1 command)`,
       product: `first turn through Bottega (a new conversation: HTTP → runtime → store → WebSocket)`,
-      difference: `per-turn overhead added by Bottega on ${c.label}, first turn of a conversation`,
     },
     first,
-    c.target,
   );
-  reportPairs(
+  report(
+    'follow-up turn',
     {
       baseline: `follow-up turn, bare SDK (the session resumed)`,
       product: `follow-up turn through Bottega (a message in the conversation)`,
-      difference: `per-turn overhead added by Bottega on ${c.label}, follow-up turn`,
     },
     follow,
-    c.target,
   );
 }
 
@@ -182,4 +202,9 @@ export async function chatTurnOptions(
     signal: new AbortController().signal,
     prompt,
   };
+}
+
+/** The product's sandbox in these benchmarks: required (as shipped where bubblewrap works), or off with BOTTEGA_SANDBOX=off to see its share. */
+export function benchSandbox(): 'required' | 'off' {
+  return process.env.BOTTEGA_SANDBOX === 'off' ? 'off' : 'required';
 }
