@@ -26,7 +26,7 @@ const POSTGRES_ONLY = ['**/*.pg.test.ts', '**/*.pg.int.test.ts'];
 const unit: Project = {
   test: {
     name: 'unit',
-    include: ['apps/**/src/**/*.test.ts', 'packages/**/src/**/*.test.ts'],
+    include: ['apps/**/src/**/*.test.ts', 'packages/**/src/**/*.test.ts', 'bench/**/*.test.ts'],
     exclude: ['**/*.int.test.ts', '**/node_modules/**', 'apps/web/**', ...POSTGRES_ONLY],
     environment: 'node',
     execArgv,

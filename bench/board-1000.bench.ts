@@ -1,28 +1,106 @@
-// The board of a project with 1,000 tasks opens in Chromium and is
-// interactive in < 1 s: from the navigation start (the page's time origin) to
-// the moment every column shows its first page of cards and the top card of
-// each column is the element under the pointer at its centre (nothing covers
-// it, so a click lands). Tasks are inserted straight into SQLite; each column
-// loads a bounded first page. Needs `npm run build` and Debian's Chromium.
+// The board of a project with 1,000 tasks opens in Chromium at desktop size
+// (1440×900) and is interactive with all 1,000 cards rendered in < 1 s. Each
+// column loads a first page of 50 and shows "Load more" for the next 50, so a
+// person sees every card by pressing each column's "Load more" until it is
+// gone: 16 presses for four columns of 250. A script installed in the page
+// (before the app's own) plays that person without any delay: once every
+// column shows its first page, it presses each column's enabled "Load more"
+// on the first animation frame after the cards of its previous press
+// appeared. Two moments are taken from the navigation start (the page's time
+// origin): every column's first page rendered and its top card the element
+// under the pointer at its centre (nothing covers it, so a click lands); and
+// the same with all 1,000 cards rendered and no "Load more" left. The last
+// run then clicks the bottom card of a column, which opens its task. Tasks
+// are inserted straight into SQLite. Needs `npm run build` and Debian's
+// Chromium.
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../tests/browser/world';
-import { adminAuth, apiClient, cleanup, cli, median, report, reportLoad, startServer, tempHome } from './lib';
+import { adminAuth, apiClient, cleanup, cli, median, report, reportInterval, reportLoad, startServer, tempHome } from './lib';
 
 const TASKS = 1000;
 const STATUSES = ['pending', 'in_progress', 'in_review', 'completed'] as const;
 /** The board's first page per column (COLUMN_PAGE_SIZE in apps/web/src/features/board/columns.ts). */
 const FIRST_PAGE = 50;
-const RUNS = 5;
+const RUNS = 8;
+
+/** What the in-page script records, read back as `window.__board`. */
+interface BoardTimes {
+  firstPage: number | null;
+  all: number | null;
+  presses: number;
+  /** When 200, 400, … cards were first rendered. */
+  steps: number[];
+}
 
 interface PageElement {
   getBoundingClientRect(): { left: number; top: number; width: number; height: number };
   contains(other: unknown): boolean;
-}
-interface PageDocument {
   querySelectorAll(selector: string): ArrayLike<PageElement>;
-  elementFromPoint(x: number, y: number): unknown;
+  textContent: string | null;
+  disabled?: boolean;
+  click(): void;
+}
+interface PageWindow {
+  document: {
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+    elementFromPoint(x: number, y: number): unknown;
+  };
+  requestAnimationFrame(f: () => void): void;
+  __board?: BoardTimes;
+}
+
+/**
+ * Runs in the page before the app (the root tsconfig has no DOM library, so the few DOM calls are typed
+ * above): on every animation frame, checks the columns and presses the "Load more" buttons.
+ */
+function boardDriver({ statuses, perColumn, total }: { statuses: readonly string[]; perColumn: number; total: number }): void {
+  const w = globalThis as unknown as PageWindow;
+  const times: BoardTimes = { firstPage: null, all: null, presses: 0, steps: [] };
+  w.__board = times;
+  const loadMore = (column: PageElement) =>
+    [...Array.from(column.querySelectorAll('button'))].find((b) => b.textContent?.trim() === 'Load more');
+  /** Every column's top card is where a click at its centre lands. */
+  const topCardsHit = (): boolean => {
+    for (const status of statuses) {
+      const card = w.document.querySelectorAll(`[data-column="${status}"] article[data-task-id]`)[0];
+      const box = card?.getBoundingClientRect();
+      if (!card || !box || box.width === 0) return false;
+      if (!card.contains(w.document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2))) return false;
+    }
+    return true;
+  };
+  /** Each column's card count when its "Load more" was last pressed. */
+  const pressedAt: number[] = [];
+  const frame = () => {
+    const columns = statuses.map((s) => w.document.querySelectorAll(`[data-column="${s}"]`)[0]);
+    const counts = columns.map((c) => (c ? c.querySelectorAll('article[data-task-id]').length : 0));
+    const rendered = counts.reduce((a, b) => a + b, 0);
+    while (rendered >= (times.steps.length + 1) * statuses.length * perColumn) times.steps.push(performance.now());
+    if (times.firstPage === null) {
+      if (counts.every((n) => n >= perColumn) && topCardsHit()) times.firstPage = performance.now();
+    } else {
+      let left = 0;
+      for (const [k, column] of columns.entries()) {
+        const button = column && loadMore(column);
+        if (!button) continue;
+        left += 1;
+        // As a person does: press, see the new cards, press again (a press while a page loads would restart it).
+        if (!button.disabled && counts[k]! > (pressedAt[k] ?? -1)) {
+          pressedAt[k] = counts[k]!;
+          button.click();
+          times.presses += 1;
+        }
+      }
+      if (left === 0 && rendered === total && topCardsHit()) {
+        times.all = performance.now();
+        return;
+      }
+    }
+    w.requestAnimationFrame(frame);
+  };
+  w.requestAnimationFrame(frame);
 }
 
 export async function run(): Promise<void> {
@@ -85,49 +163,54 @@ export async function run(): Promise<void> {
       ],
     });
     try {
-      const times: number[] = [];
+      const firstPage: number[] = [];
+      const all: number[] = [];
+      let presses = 0;
+      const steps: number[][] = [];
       // One warm-up (server caches, Chromium's own start-up), then fresh profiles with an empty HTTP cache.
       for (let i = 0; i <= RUNS; i++) {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, baseURL: s.url });
+        const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: s.url });
         await context.addCookies([cookie]);
+        await context.addInitScript(boardDriver, { statuses: STATUSES, perColumn: FIRST_PAGE, total: TASKS });
         const page = await context.newPage();
         await page.goto(`/projects/${projectId}`, { waitUntil: 'commit' });
-        const interactiveAt = await page.waitForFunction(
-          ({ statuses, perColumn }) => {
-            // Runs in the page; the root tsconfig has no DOM library, so the few DOM calls are typed here.
-            const doc = (globalThis as unknown as { document: PageDocument }).document;
-            for (const status of statuses) {
-              const cards = doc.querySelectorAll(`[data-column="${status}"] article[data-task-id]`);
-              if (cards.length < perColumn) return false;
-              const box = cards[0]?.getBoundingClientRect();
-              if (!box || box.width === 0) return false;
-              const hit = doc.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-              if (!hit || !cards[0]?.contains(hit)) return false;
-            }
-            return performance.now();
+        const done = await page.waitForFunction(
+          () => {
+            const times = (globalThis as unknown as PageWindow).__board;
+            return typeof times?.all === 'number' && times;
           },
-          { statuses: STATUSES, perColumn: FIRST_PAGE },
-          { polling: 'raf', timeout: 30_000 },
+          undefined,
+          { polling: 100, timeout: 60_000 },
         );
-        const ms = (await interactiveAt.jsonValue()) as number;
-        if (i > 0) times.push(ms);
+        const times = (await done.jsonValue()) as BoardTimes;
+        if (i > 0) {
+          firstPage.push(times.firstPage!);
+          all.push(times.all!);
+          presses = times.presses;
+          steps.push(times.steps);
+        }
         if (i === RUNS) {
-          // Interactive for real: clicking a card opens its task.
+          // Interactive for real: clicking the last card of a column (scrolled into view) opens its task.
           await page
             .locator('[data-column="completed"] article[data-task-id]')
-            .first()
+            .last()
             .click({ position: { x: 8, y: 8 } });
           await page.waitForURL((u) => /^\/projects\/\d+\/tasks\/\d+$/.test(u.pathname), { timeout: 10_000 });
         }
         await context.close();
       }
-      report(
-        `board with ${TASKS} tasks: navigation → every column's first ${FIRST_PAGE} cards rendered and clickable, median of ${RUNS}`,
-        median(times),
+      reportInterval(
+        `board with ${TASKS} tasks at 1440×900: navigation → all ${TASKS} cards rendered (${presses} presses of "Load more", each as soon as the cards of the one before show) and clickable, ${RUNS} runs`,
+        all,
         'ms',
         1000,
       );
-      report('  slowest of the runs', Math.max(...times), 'ms');
+      report('  slowest of the runs', Math.max(...all), 'ms');
+      const stepMedians = steps[0]!.map((_, k) => median(steps.map((run) => run[k]!)));
+      console.log(
+        `INFO     cards rendered since the navigation, medians: ${stepMedians.map((ms, k) => `${(k + 1) * STATUSES.length * FIRST_PAGE} at ${ms.toFixed(0)} ms`).join(', ')}`,
+      );
+      reportInterval(`  navigation → every column's first ${FIRST_PAGE} cards rendered and clickable, ${RUNS} runs`, firstPage, 'ms', 1000);
       reportLoad('at the end');
     } finally {
       await browser.close();

@@ -1,55 +1,57 @@
 // Codex chat turns through the product against the fake Responses API, with
 // the real Codex CLI: per-turn overhead over the bare SDK (the same
-// two-request turn with one command, the same fake, the same custom-provider
-// configuration). Target: < 50 ms median added.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// two-request turn with one command, the same fake): the first turn of a
+// conversation (a new thread) and a follow-up turn (the thread resumed), each
+// as paired differences (turns.ts); target < 50 ms, judged on the median's
+// 95 % interval. The bare SDK gets the options the product builds for the
+// turn (buildCodexOptions: the same provider configuration, system prompt,
+// environment and thread options) but runs `codex exec` unconfined, with no
+// process tracking, runtime, store or WebSocket.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Codex } from '@openai/codex-sdk';
-import { codexFakeConfig, directive, startFakeOpenAI } from '@bottega/testkit';
-import { eventsOfFrame, type ServerFrame, type TaskDto } from '@bottega/protocol';
-import WebSocket from 'ws';
+import { directive, startFakeOpenAI } from '@bottega/testkit';
+import type { TaskDto } from '@bottega/protocol';
 import { boot } from '../apps/server/src/app/boot';
-import { resolveCodexExecutable } from '../apps/server/src/harness/providers/codex/options';
+import type { TurnOptions } from '../apps/server/src/harness/contract';
+import { buildCodexOptions, resolveCodexExecutable } from '../apps/server/src/harness/providers/codex/options';
 import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
-import { apiClient, benchAdmin, median, report } from './lib';
+import { apiClient, benchAdmin, benchPairs } from './lib';
+import { benchSandbox, chatDriver, chatTurnOptions, comparePerTurn } from './turns';
 
-const ROUNDS = 10;
 const MODEL = 'gpt-5.1-codex';
 const KEY = 'sk-bench-codex-key';
 const PROMPT = `${directive.bash('echo overhead')} ${directive.say('done')}`;
+/** Long enough for a finished turn's process sweep (300 ms after the CLI's exit) and its sandbox's teardown. */
+const SETTLE_MS = 800;
 
-async function bareTurn(baseUrl: string, home: string, cwd: string): Promise<number> {
+/** The turn straight through the SDK, timed to `turn.completed`, as Bottega's turn ends there too. */
+async function bareTurn(turn: TurnOptions, resume: string | null): Promise<{ ms: number; session: string }> {
   const t0 = performance.now();
-  const codex = new Codex({
-    codexPathOverride: resolveCodexExecutable(),
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: join(home, '.codex'), OPENAI_API_KEY: KEY },
-    config: codexFakeConfig({ baseUrl, envKey: 'OPENAI_API_KEY' }) as NonNullable<ConstructorParameters<typeof Codex>[0]>['config'],
-  });
-  const thread = codex.startThread({
-    model: MODEL,
-    workingDirectory: cwd,
-    skipGitRepoCheck: true,
-    sandboxMode: 'danger-full-access',
-    approvalPolicy: 'never',
-  });
+  const sdk = buildCodexOptions(turn, resolveCodexExecutable());
+  const codex = new Codex(sdk.codex);
+  const thread = resume ? codex.resumeThread(resume, sdk.thread) : codex.startThread(sdk.thread);
   const { events } = await thread.runStreamed(PROMPT);
   let elapsed = 0;
+  let session = resume ?? '';
   for await (const e of events) {
+    if (e.type === 'thread.started') session = e.thread_id;
     if (e.type === 'turn.failed') throw new Error(`bare turn failed: ${e.error.message}`);
     if (e.type === 'turn.completed') elapsed = performance.now() - t0;
   }
-  return elapsed;
+  if (elapsed === 0 || !session) throw new Error('the bare turn did not complete');
+  return { ms: elapsed, session };
 }
 
 export async function run(): Promise<void> {
   routeProcessWarnings(silentLogger());
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-codex-'));
   const fake = await startFakeOpenAI();
-  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
+  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off', sandbox: benchSandbox() }), silentLogger());
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   try {
     const user = await benchAdmin(deps);
@@ -60,43 +62,19 @@ export async function run(): Promise<void> {
     const { task } = await call<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: 'bench' });
     await deps.background.drain();
 
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, { headers: { authorization: user.auth } });
-    await new Promise((r) => ws.once('open', r));
-    const ended = new Map<number, () => void>();
-    ws.on('message', (data) => {
-      for (const e of eventsOfFrame(JSON.parse(String(data)) as ServerFrame))
-        if (e.type === 'streaming.ended') ended.get(e.conversationId)?.();
+    const turn = await chatTurnOptions(deps, task.id, user.id, 'openai', MODEL, PROMPT);
+    const driver = await chatDriver(server.url, user.auth, task.id, 'openai', MODEL);
+    await comparePerTurn({
+      label: 'Codex',
+      prompt: PROMPT,
+      pairs: benchPairs(40),
+      settleMs: SETTLE_MS,
+      bare: { first: () => bareTurn(turn, null), follow: async (session) => (await bareTurn(turn, session)).ms },
+      product: driver,
+      afterProductTurn: () => deps.background.drain(),
+      target: 50,
     });
-    await new Promise<void>((resolve) => {
-      ws.once('message', () => resolve());
-      ws.send(JSON.stringify({ action: 'subscribe', taskId: task.id }));
-    });
-    const productTurn = async (): Promise<number> => {
-      const t0 = performance.now();
-      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, {
-        provider: 'openai',
-        model: MODEL,
-        message: PROMPT,
-      });
-      await new Promise<void>((resolve) => ended.set(conversation.id, resolve));
-      return performance.now() - t0;
-    };
-
-    const bareHome = join(home, 'bare');
-    await mkdir(join(bareHome, '.codex'), { recursive: true });
-    const cwd = task.worktreePath ?? repo;
-    await bareTurn(fake.baseUrl, bareHome, cwd);
-    await productTurn();
-    const bare: number[] = [];
-    const product: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      bare.push(await bareTurn(fake.baseUrl, bareHome, cwd));
-      product.push(await productTurn());
-    }
-    report(`bare Codex SDK turn (2 model requests + 1 command), median of ${ROUNDS}`, median(bare), 'ms');
-    report(`the same turn through Bottega (HTTP → runtime → store → WebSocket), median of ${ROUNDS}`, median(product), 'ms');
-    report('per-turn overhead added by Bottega on Codex (difference of medians)', median(product) - median(bare), 'ms', 50);
-    ws.close();
+    driver.close();
   } finally {
     await server.close();
     await close();

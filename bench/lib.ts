@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import type { Deps } from '../apps/server/src/deps';
 import { newSessionToken } from '../apps/server/src/features/auth/authenticate';
 import { freePort } from '../packages/testkit/src/net/free-port';
+import { exactMedian, intervalVerdict, medianInterval, type MedianInterval } from './stats';
 
 export { freePort };
 
@@ -105,10 +106,6 @@ export const percentile = (xs: number[], p: number): number => {
 };
 export const median = (xs: number[]): number => percentile(xs, 50);
 
-/**
- * Prints one result line: the measured value beside its target and the ratio.
- * `direction` says whether the target is a ceiling (`below`) or a floor (`above`).
- */
 /** The machine's load average beside a figure: a browser figure on a busy two-core machine is not the same figure. */
 export function reportLoad(when = 'now'): void {
   const load = loadavg()
@@ -117,12 +114,86 @@ export function reportLoad(when = 'now'): void {
   console.log(`INFO   machine load (1/5/15 min) ${when}: ${load} (on ${cpus().length} cores)`);
 }
 
+/**
+ * Prints one result line: the measured value beside its target and the ratio.
+ * `direction` says whether the target is a ceiling (`below`) or a floor (`above`).
+ */
 export function report(name: string, value: number, unit: string, target?: number, direction: 'below' | 'above' = 'below'): void {
   const sign = direction === 'below' ? '<' : '≥';
   const ratio = target ? ` (${(value / target).toFixed(2)}× of target ${sign} ${target} ${unit})` : '';
   const met = target === undefined ? null : direction === 'below' ? value < target : value >= target;
   const verdict = met === null ? 'INFO' : met ? 'MEETS' : 'MISSES';
-  console.log(`${verdict.padEnd(6)} ${name}: ${value.toFixed(value < 10 ? 2 : 1)} ${unit}${ratio}`);
+  console.log(`${verdict.padEnd(6)} ${name}: ${value.toFixed(value < 10 ? 2 : 1)} ${unit}${ratio}${met === null ? '' : loadNote()}`);
+}
+
+/** The one-minute load average, printed on the line of every verdict. */
+function loadNote(): string {
+  return ` [load ${loadavg()[0]!.toFixed(1)}]`;
+}
+
+const fixed = (x: number) => x.toFixed(Math.abs(x) < 10 ? 2 : 1);
+
+/**
+ * Prints a median with its 95 % confidence interval (stats.ts) beside a target. The verdict is MEETS or
+ * MISSES only when the whole interval is on one side of the target, else INCONCLUSIVE; without a target, INFO.
+ */
+export function reportInterval(
+  name: string,
+  values: readonly number[],
+  unit: string,
+  target?: number,
+  direction: 'below' | 'above' = 'below',
+): MedianInterval {
+  const i = medianInterval(values);
+  const sign = direction === 'below' ? '<' : '≥';
+  const bounds =
+    i.low === null || i.high === null
+      ? `too few values (${i.n}) for a 95 % interval`
+      : `95 % interval ${fixed(i.low)} to ${fixed(i.high)} ${unit}, n = ${i.n}`;
+  const verdict = target === undefined ? 'INFO' : intervalVerdict(i, target, direction);
+  const against = target === undefined ? '' : ` (target ${sign} ${target} ${unit})${loadNote()}`;
+  console.log(`${verdict.padEnd(6)} ${name}: median ${fixed(i.median)} ${unit}, ${bounds}${against}`);
+  return i;
+}
+
+/** How many pairs a paired comparison runs: BENCH_PAIRS, else `fallback`. */
+export function benchPairs(fallback: number): number {
+  const n = Number(process.env.BENCH_PAIRS ?? fallback);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`BENCH_PAIRS must be a positive whole number, got ${process.env.BENCH_PAIRS}`);
+  return n;
+}
+
+/**
+ * One pair of a paired comparison: the baseline and the product measured back to back, the baseline first
+ * in even rounds and second in odd ones, so neither always runs on the machine the other just left.
+ */
+export async function measurePair<T>(
+  round: number,
+  baseline: () => Promise<T>,
+  product: () => Promise<T>,
+): Promise<{ baseline: T; product: T }> {
+  if (round % 2 === 0) {
+    const b = await baseline();
+    return { baseline: b, product: await product() };
+  }
+  const p = await product();
+  return { baseline: await baseline(), product: p };
+}
+
+/** A paired comparison's result lines: both medians, then the per-pair difference (product − baseline) against its target. */
+export function reportPairs(
+  names: { baseline: string; product: string; difference: string },
+  pairs: readonly { baseline: number; product: number }[],
+  target: number,
+): MedianInterval {
+  report(`${names.baseline}, median of ${pairs.length}`, exactMedian(pairs.map((p) => p.baseline)), 'ms');
+  report(`${names.product}, median of ${pairs.length}`, exactMedian(pairs.map((p) => p.product)), 'ms');
+  return reportInterval(
+    `${names.difference}, median of ${pairs.length} paired differences`,
+    pairs.map((p) => p.product - p.baseline),
+    'ms',
+    target,
+  );
 }
 
 /** An admin user inserted straight into the database, with a session credential (in-process benches). */
@@ -159,85 +230,6 @@ export function apiClient(url: string, auth: string) {
   };
 }
 
-/**
- * The board's reads of a project's task list over HTTP, as `GET /api/projects/:id/tasks` answers them:
- * the first page (default size 100; the target), one column's first page, and every task in pages of
- * 500 (`allRounds` times, for information). Returns the first page's p50.
- */
-export async function measureTaskList(
-  url: string,
-  auth: string,
-  projectId: number,
-  tasks: number,
-  opts: {
-    target: number;
-    allRounds: number;
-    label?: string;
-    /** The server's process: its CPU per first-page request is reported, a figure a busy machine does not inflate. */
-    serverPid?: number;
-    /** CPU milliseconds the database's own processes have used so far (a server database). */
-    databaseCpuMs?: () => Promise<number>;
-  },
-): Promise<{ firstP50: number; columnP50: number }> {
-  const where = opts.label ? `${opts.label}, ` : '';
-  const timed = async (path: string): Promise<{ ms: number; body: { tasks: unknown[]; nextCursor: string | null } }> => {
-    const t0 = process.hrtime.bigint();
-    const res = await fetch(`${url}${path}`, { headers: { authorization: auth } });
-    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as { tasks: unknown[]; nextCursor: string | null };
-    return { ms: Number(process.hrtime.bigint() - t0) / 1e6, body };
-  };
-  const base = `/api/projects/${projectId}/tasks`;
-  // The board's request: the newest page (default size 100).
-  const first: number[] = [];
-  let serverCpu0 = 0;
-  let databaseCpu0 = 0;
-  for (let i = 0; i < 220; i++) {
-    if (i === 20) {
-      serverCpu0 = opts.serverPid ? await processTreeCpuMs(opts.serverPid) : 0;
-      databaseCpu0 = (await opts.databaseCpuMs?.()) ?? 0;
-    }
-    const { ms, body } = await timed(base);
-    if (body.tasks.length !== 100 || !body.nextCursor) throw new Error('unexpected first page');
-    if (i >= 20) first.push(ms);
-  }
-  const serverCpu = opts.serverPid ? (await processTreeCpuMs(opts.serverPid)) - serverCpu0 : null;
-  const databaseCpu = opts.databaseCpuMs ? (await opts.databaseCpuMs()) - databaseCpu0 : null;
-  const firstP50 = percentile(first, 50);
-  report(
-    `GET task list, ${where}${tasks} tasks in the project, first page of 100, p50 (200 requests after 20 warm-up)`,
-    firstP50,
-    'ms',
-    opts.target,
-  );
-  report('  same, p95', percentile(first, 95), 'ms');
-  if (serverCpu !== null) report("  the server's CPU per first-page request", serverCpu / first.length, 'ms');
-  if (databaseCpu !== null) report("  the database's CPU per first-page request", databaseCpu / first.length, 'ms');
-  const column: number[] = [];
-  for (let i = 0; i < 120; i++) {
-    const { ms } = await timed(`${base}?status=in_review&limit=100`);
-    if (i >= 20) column.push(ms);
-  }
-  const columnP50 = percentile(column, 50);
-  report('  one board column (status filter), page of 100, p50', columnP50, 'ms', opts.target);
-  // Everything, page by page at the largest page size.
-  const all: number[] = [];
-  for (let i = 0; i < opts.allRounds; i++) {
-    const t0 = process.hrtime.bigint();
-    let cursor: string | null = null;
-    let count = 0;
-    do {
-      const { body } = await timed(`${base}?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
-      count += body.tasks.length;
-      cursor = body.nextCursor;
-    } while (cursor);
-    if (count !== tasks) throw new Error(`expected ${tasks} tasks, got ${count}`);
-    all.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  report(`  all ${tasks} tasks in pages of 500, p50 of ${opts.allRounds}`, percentile(all, 50), 'ms');
-  return { firstP50, columnP50 };
-}
-
 /** CPU milliseconds (user + system) used so far by `pid` and its children that are alive now (e.g. a database server and its backends). */
 export async function processTreeCpuMs(pid: number): Promise<number> {
   const ticks = 100; // USER_HZ on Linux
@@ -251,18 +243,4 @@ export async function processTreeCpuMs(pid: number): Promise<number> {
     if (Number(entry) === pid || Number(fields[1]) === pid) total += ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000;
   }
   return total;
-}
-
-const BENCH_TASK_STATUSES = ['pending', 'in_progress', 'in_review', 'completed'] as const;
-
-/** The i-th synthetic task of the task-list benchmarks, a second older than the one before, the columns in turn. */
-export function benchTask(home: string, i: number) {
-  const at = new Date(Date.now() - i * 1000).toISOString();
-  return {
-    title: `Task number ${i}: make the thing better`,
-    status: BENCH_TASK_STATUSES[i % 4],
-    branch: `task/${i}-make-the-thing-better`,
-    worktree: join(home, 'repo-worktrees', `task-${i}`),
-    at,
-  };
 }

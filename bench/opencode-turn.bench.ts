@@ -1,28 +1,33 @@
 // OpenCode turns through the product against the fake Chat Completions API,
 // with the real `opencode serve`:
-// - per-turn overhead over the bare SDK (session.create, subscribe,
-//   promptAsync, wait for session.idle on a warm server of its own, same
-//   fake, same two-request turn with one bash call): target < 50 ms median;
-// - the first turn of a user (cold: the user's server is started) and warm
-//   turns, end to end (HTTP → runtime → store → WebSocket).
+// - per-turn overhead over the bare SDK on a warm server of its own (same
+//   fake, same two-request turn with one bash call): the first turn of a
+//   conversation and a follow-up turn, each as paired differences (turns.ts);
+//   target < 50 ms, judged on the median's 95 % interval. Per turn the bare
+//   side makes the SDK calls the product makes (OpenCodeTurn): a session
+//   created for a new conversation only, an event subscription opened for
+//   the turn and closed after it, the prompt with the same agent, tools and
+//   system prompt, the wait for the session's `session.idle`;
+// - the first turn of a user (cold: the user's server is started), end to end.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpencodeClient } from '@opencode-ai/sdk/v2/client';
 import { directive, startFakeChatCompletions } from '@bottega/testkit';
-import { eventsOfFrame, type ServerFrame, type TaskDto } from '@bottega/protocol';
-import WebSocket from 'ws';
+import type { TaskDto } from '@bottega/protocol';
 import { boot } from '../apps/server/src/app/boot';
 import { routeProcessWarnings, silentLogger } from '../apps/server/src/logger';
 import { startServer } from '../apps/server/src/app/server';
 import { testConfig } from '../apps/server/src/testing/context';
 import { initRepo } from '../apps/server/src/testing/git';
-import { opencodeServerEnvironment, prepareOpencodeDirs } from '../apps/server/src/harness/providers/opencode/config';
+import { opencodeServerEnvironment, parseModel, prepareOpencodeDirs } from '../apps/server/src/harness/providers/opencode/config';
 import { OpencodeServerProcess, resolveOpencodeBinary } from '../apps/server/src/harness/providers/opencode/server-process';
-import { apiClient, benchAdmin, median, report } from './lib';
+import { apiClient, benchAdmin, benchPairs, median, report } from './lib';
+import { benchSandbox, chatDriver, chatTurnOptions, comparePerTurn } from './turns';
 
-const ROUNDS = 10;
 const COLD_ROUNDS = 3;
+/** An OpenCode turn starts no process of its own but the command's: a short pause is enough. */
+const SETTLE_MS = 300;
 const PROMPT = directive.bash('echo overhead');
 const MODEL = 'custom/fake-model';
 
@@ -31,7 +36,7 @@ export async function run(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-opencode-'));
   const fake = await startFakeChatCompletions({ apiKey: 'sk-bench-opencode' });
   const credentials = { custom: { baseUrl: fake.baseUrl, apiKey: 'sk-bench-opencode', models: ['fake-model'] } };
-  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off' }), silentLogger());
+  const { deps, close } = await boot(testConfig(home, { depsCopy: 'off', sandbox: benchSandbox() }), silentLogger());
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   // The bare SDK's own server: user 999's directories, the same configuration.
   await prepareOpencodeDirs(home, 999);
@@ -50,77 +55,69 @@ export async function run(): Promise<void> {
     const { project } = await call<{ project: { id: number } }>('POST', '/api/projects', { name: 'Bench', repoPath: repo });
     const { task } = await call<{ task: TaskDto }>('POST', `/api/projects/${project.id}/tasks`, { title: 'bench' });
     await deps.background.drain();
-    const cwd = task.worktreePath ?? repo;
 
-    const client = createOpencodeClient({ baseUrl: bareServer.url, headers: { authorization: bareServer.authorization } });
-    const bareTurn = async (): Promise<number> => {
+    // What the product sends OpenCode for a chat turn on this task (OpencodeTurn.run).
+    const options = await chatTurnOptions(deps, task.id, user.id, 'opencode', MODEL, PROMPT);
+    const model = parseModel(MODEL)!;
+    const cwd = options.cwd;
+    const system = options.systemPrompt?.text;
+    const bareTurn = async (resume: string | null): Promise<{ ms: number; session: string }> => {
       const t0 = performance.now();
-      const session = (await client.session.create({ directory: cwd })).data;
-      if (!session) throw new Error('bare session.create failed');
-      const controller = new AbortController();
-      const sub = await client.event.subscribe({ directory: cwd }, { signal: controller.signal });
-      const events = sub.stream[Symbol.asyncIterator]();
-      await events.next();
-      await client.session.promptAsync({
-        sessionID: session.id,
-        directory: cwd,
-        model: { providerID: 'custom', modelID: 'fake-model' },
-        parts: [{ type: 'text', text: PROMPT }],
-      });
-      for (;;) {
-        const next = await events.next();
-        if (next.done) throw new Error('bare stream ended');
-        if (next.value.type === 'session.idle' && next.value.properties.sessionID === session.id) break;
+      const client = createOpencodeClient({ baseUrl: bareServer.url, headers: { authorization: bareServer.authorization } });
+      let session = resume;
+      if (!session) {
+        const created = (await client.session.create({ directory: cwd })).data;
+        if (!created) throw new Error('bare session.create failed');
+        session = created.id;
       }
-      const elapsed = performance.now() - t0;
-      controller.abort();
-      return elapsed;
+      const subscription = new AbortController();
+      try {
+        const sub = await client.event.subscribe({ directory: cwd }, { signal: subscription.signal, sseMaxRetryAttempts: 1 });
+        const events = sub.stream[Symbol.asyncIterator]();
+        await events.next();
+        const sent = await client.session.promptAsync({
+          sessionID: session,
+          directory: cwd,
+          model,
+          agent: 'build',
+          tools: { question: false },
+          ...(system ? { system } : {}),
+          parts: [{ type: 'text', text: PROMPT }],
+        });
+        if (sent.error !== undefined) throw new Error('bare prompt failed');
+        for (;;) {
+          const next = await events.next();
+          if (next.done) throw new Error('bare stream ended');
+          if (next.value.type === 'session.error') throw new Error('bare turn failed');
+          if (next.value.type === 'session.idle' && next.value.properties.sessionID === session) break;
+        }
+        return { ms: performance.now() - t0, session };
+      } finally {
+        subscription.abort();
+      }
     };
 
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, { headers: { authorization: user.auth } });
-    await new Promise((r) => ws.once('open', r));
-    const ended = new Map<number, () => void>();
-    ws.on('message', (data) => {
-      for (const e of eventsOfFrame(JSON.parse(String(data)) as ServerFrame))
-        if (e.type === 'streaming.ended') ended.get(e.conversationId)?.();
-    });
-    await new Promise<void>((resolve) => {
-      ws.once('message', () => resolve());
-      ws.send(JSON.stringify({ action: 'subscribe', taskId: task.id }));
-    });
-    const productTurn = async (): Promise<number> => {
-      const t0 = performance.now();
-      const { conversation } = await call<{ conversation: { id: number } }>('POST', `/api/tasks/${task.id}/conversations`, {
-        provider: 'opencode',
-        model: MODEL,
-        message: PROMPT,
-      });
-      await new Promise<void>((resolve) => ended.set(conversation.id, resolve));
-      return performance.now() - t0;
-    };
-
+    const driver = await chatDriver(server.url, user.auth, task.id, 'opencode', MODEL);
     const provider = deps.providers.get('opencode') as unknown as { invalidate(userId: number): Promise<void> };
     const cold: number[] = [];
     for (let i = 0; i < COLD_ROUNDS; i++) {
       await provider.invalidate(user.id);
-      cold.push(await productTurn());
-    }
-    await bareTurn();
-    const bare: number[] = [];
-    const product: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      bare.push(await bareTurn());
-      product.push(await productTurn());
+      cold.push((await driver.start(PROMPT)).ms);
+      await deps.background.drain();
     }
     report(`first turn of a user, cold (their opencode serve started), median of ${COLD_ROUNDS}`, median(cold), 'ms');
-    report(
-      `bare SDK turn on a warm server (create, subscribe, prompt, idle; 2 model requests + 1 bash), median of ${ROUNDS}`,
-      median(bare),
-      'ms',
-    );
-    report(`warm turn through Bottega (HTTP → runtime → pool → store → WebSocket), median of ${ROUNDS}`, median(product), 'ms');
-    report('per-turn overhead added by Bottega (difference of medians)', median(product) - median(bare), 'ms', 50);
-    ws.close();
+
+    await comparePerTurn({
+      label: 'OpenCode',
+      prompt: PROMPT,
+      pairs: benchPairs(40),
+      settleMs: SETTLE_MS,
+      bare: { first: () => bareTurn(null), follow: async (session) => (await bareTurn(session)).ms },
+      product: driver,
+      afterProductTurn: () => deps.background.drain(),
+      target: 50,
+    });
+    driver.close();
   } finally {
     await server.close();
     await close();

@@ -1,9 +1,12 @@
-// GET a project's task list with 5,000 tasks in the database: p50 < 10 ms.
-// Tasks are inserted straight into SQLite (fast), then read over HTTP: the
-// board's first page, one column, and (for information) all of them.
+// GET a project's task list with 5,000 tasks in the database: first page
+// p50 < 10 ms. Tasks are inserted straight into SQLite (fast), then read over
+// HTTP (task-lists.ts): the board's first page, one column, and the whole
+// list — at the largest page against this benchmark's own mark of < 100 ms
+// (the issue sets none), and as the board loads it, for information.
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import { adminAuth, benchTask, cleanup, cli, measureTaskList, startServer, tempHome } from './lib';
+import { adminAuth, cleanup, cli, reportLoad, startServer, tempHome } from './lib';
+import { benchTask, measureTaskList } from './task-lists';
 
 const TASKS = 5000;
 
@@ -34,7 +37,8 @@ export async function run(): Promise<void> {
     })();
     db.close();
 
-    await measureTaskList(s.url, auth, 1, TASKS, { target: 10, allRounds: 10, serverPid: s.child.pid });
+    reportLoad('before the reads');
+    await measureTaskList(s.url, auth, 1, TASKS, { target: 10, allRounds: 20, allTarget: 100, serverPid: s.child.pid });
     await s.stop();
   } finally {
     await cleanup(home);
