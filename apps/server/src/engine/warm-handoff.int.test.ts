@@ -178,13 +178,15 @@ it('starts the review without the prepared process when the implementation edite
 
 it('ends the prepared process when the user presses Stop; the review started afterwards starts afresh', async () => {
   await prompts({
-    implementation: `Work. ${directive.bash('sleep 30')}`,
+    implementation: `Work. ${directive.bash('sleep 300')}`,
     review: `Review. ${signal('workflow-blocked')}`,
   });
   const impl = await start('implementation');
+  // Prepared once the implementation's agent has replied: the implementation is at work in its command.
   const prepared = await heldProcess('review');
-  const running = await until((l) => l[0]?.conversationId !== null && l[0]?.status === 'running', 'the implementation');
-  const stop = await w.ctx.request('POST', `/api/conversations/${running[0]!.conversationId}/stop`, { as: w.owner });
+  const [working] = await runs();
+  expect(working).toMatchObject({ id: impl.id, status: 'running' });
+  const stop = await w.ctx.request('POST', `/api/conversations/${working!.conversationId}/stop`, { as: w.owner });
   expect(stop.status).toBe(200);
   const stopped = await until(settled, 'the stop');
   expect(stopped.map((r) => [r.id, r.status])).toEqual([[impl.id, 'failed']]);
