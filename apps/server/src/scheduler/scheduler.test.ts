@@ -1,6 +1,6 @@
 // The scheduler's decisions, with a dispatcher that only records what it was given (the engine's
 // real start is tested with the real CLI in engine/capacity/*.int.test.ts).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent } from '@bottega/protocol';
 import { createTestContext, type TestContext } from '../testing/context';
 import { RunScheduler, type SchedulerOptions } from './scheduler';
@@ -149,8 +149,8 @@ describe('the run scheduler', () => {
     await scheduler.enqueue(run(4, 8, 'anthropic'), 1);
     expect(started).toEqual([3, 4]);
     expect(scheduler.placeOf(2)).toEqual({ position: null, reason: 'quota', resumeAt: resetAt.toISOString() });
-    await new Promise((r) => setTimeout(r, 250));
-    expect(resumed).toEqual([1]);
+    // The reset's timer brings the run back (a loaded machine can take longer than the 150 ms).
+    await vi.waitFor(() => expect(resumed).toEqual([1]), { timeout: 10_000, interval: 20 });
     await scheduler.pump();
     expect(started).toEqual([3, 4, 2]);
   });
@@ -161,8 +161,7 @@ describe('the run scheduler', () => {
     await scheduler.enqueue(run(2, 7, 'anthropic'), 1);
     scheduler.forget(1);
     expect(started).toEqual([]);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(started).toEqual([2]);
+    await vi.waitFor(() => expect(started).toEqual([2]), { timeout: 10_000, interval: 20 });
   });
 
   it('starts nothing while memory is short, and resumes when it is back', async () => {
@@ -173,8 +172,8 @@ describe('the run scheduler', () => {
     expect(scheduler.placeOf(1)?.reason).toBe('memory');
     expect((await scheduler.figures()).memory).toEqual({ availableMb: 100, thresholdMb: 500, shedding: true });
     mb = 4000;
-    await new Promise((r) => setTimeout(r, 2300));
-    expect(started).toEqual([1]);
+    // Memory is read again every couple of seconds.
+    await vi.waitFor(() => expect(started).toEqual([1]), { timeout: 15_000, interval: 50 });
   });
 
   it('restores the queued runs from the database in their order, and the quota waits with them', async () => {

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../logger';
 import { claudePaths, readClaudeCredentials, saveClaudeCredentials } from './credentials';
 import { SetupTokenFlows } from './setup-token';
@@ -148,8 +148,10 @@ describe('SetupTokenFlows', () => {
       timeoutMs: 300,
     });
     await quick.start(9);
-    await new Promise((r) => setTimeout(r, 600));
-    expect(quick.status(9)).toEqual({ status: 'failed', error: 'the sign-in timed out; start again' });
+    await vi.waitFor(() => expect(quick.status(9)).toEqual({ status: 'failed', error: 'the sign-in timed out; start again' }), {
+      timeout: 10_000,
+      interval: 20,
+    });
   });
 
   it('fails when the program shows no URL', async () => {
