@@ -30,6 +30,39 @@ export interface ConnectionLimits {
 /** A burst larger than this is split over several frames. */
 const MAX_EVENTS_PER_FRAME = 1000;
 
+/** How many different batches of one tick keep their built frame for the connections that follow. */
+const SHARED_FRAMES = 8;
+
+/**
+ * The event frames built in this turn of the event loop. Connections subscribed to the same
+ * things get the same events in a tick (the same serialized strings, in the same order): the
+ * first of them builds and encodes the frame, the others send those bytes as they are.
+ */
+class SharedFrames {
+  private built: { events: string[]; frame: Buffer }[] = [];
+  private clearing = false;
+
+  frameOf(events: string[]): Buffer {
+    const same = this.built.find((b) => b.events.length === events.length && b.events.every((e, i) => e === events[i]));
+    if (same) return same.frame;
+    const frame = Buffer.from(
+      events.length === 1 ? `{"kind":"event","event":${events[0]}}` : `{"kind":"events","events":[${events.join(',')}]}`,
+    );
+    this.built.unshift({ events, frame });
+    if (this.built.length > SHARED_FRAMES) this.built.pop();
+    if (!this.clearing) {
+      this.clearing = true;
+      setImmediate(() => {
+        this.built = [];
+        this.clearing = false;
+      });
+    }
+    return frame;
+  }
+}
+
+const sharedFrames = new SharedFrames();
+
 export class WsConnection {
   /** taskId → projectId of every task subscription. */
   readonly tasks = new Map<number, number>();
@@ -82,18 +115,18 @@ export class WsConnection {
     const events = this.outbox;
     if (events.length === 0) return;
     this.outbox = [];
-    this.sendRaw(events.length === 1 ? `{"kind":"event","event":${events[0]}}` : `{"kind":"events","events":[${events.join(',')}]}`);
+    this.sendRaw(sharedFrames.frameOf(events));
   }
 
-  /** Sends an already serialized frame; a client too far behind is cut off. */
-  private sendRaw(data: string): void {
+  /** Sends an already serialized frame (as text, whether a string or its UTF-8 bytes); a client too far behind is cut off. */
+  private sendRaw(data: string | Buffer): void {
     if (this.gone || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.logger.warn({ userId: this.user.id, buffered: this.ws.bufferedAmount }, 'websocket client too slow, terminating');
       this.end('terminate');
       return;
     }
-    this.ws.send(data);
+    this.ws.send(data, { binary: false });
   }
 
   /** Sends a control frame, after any events queued before it (frames stay in order). */

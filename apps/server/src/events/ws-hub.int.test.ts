@@ -94,6 +94,27 @@ describe('subscriptions', () => {
     expect(await c.next()).toEqual({ kind: 'event', event: events.message(100, 10, 'alone') });
   });
 
+  it('sends each subscriber its own events of a burst as text, those with the same subscriptions the same frame', async () => {
+    const clients = await Promise.all([f.connect('u1'), f.connect('u1'), f.connect('u1')]);
+    await clients[0]!.request({ action: 'subscribe', taskId: 100 });
+    await clients[1]!.request({ action: 'subscribe', taskId: 100 });
+    await clients[2]!.request({ action: 'subscribe', taskId: 101 });
+    const raw = clients.map(
+      (c) =>
+        new Promise<{ text: string; binary: boolean }>((resolve) =>
+          c.ws.once('message', (data, binary) => resolve({ text: String(data), binary })),
+        ),
+    );
+    // As many events of each task, interleaved: the batches differ in content, not in length.
+    const burst = [0, 1, 2].flatMap((i) => [events.message(100, 10, i), events.message(101, 10, i)]);
+    for (const e of burst) f.bus.publish(e);
+    const [first, second, third] = await Promise.all(raw);
+    expect([first?.binary, second?.binary, third?.binary]).toEqual([false, false, false]);
+    expect(JSON.parse(first!.text)).toEqual({ kind: 'events', events: burst.filter((e) => e.type === 'message' && e.taskId === 100) });
+    expect(second?.text).toBe(first?.text);
+    expect(JSON.parse(third!.text)).toEqual({ kind: 'events', events: burst.filter((e) => e.type === 'message' && e.taskId === 101) });
+  });
+
   it('stops delivery after unsubscribe', async () => {
     const c = await f.connect('u1');
     await c.request({ action: 'subscribe', taskId: 100 });
