@@ -29,46 +29,54 @@ const READ_BYTES = 64 * 1024;
 const SESSION = 'bench-session';
 
 /**
- * Worker source: opens the subscribers and counts the message events they receive (single or batched frames)
+ * Worker source: opens the subscribers and counts the stored entries they receive (single or batched frames)
  * and the bytes. The subscribers stand in for browsers on other machines, so they are kept cheap, lest their
- * work starve the server of this machine's CPU and get them cut off as too slow: the first parses every frame
- * and checks, frame by frame, the count the others get by scanning the frame's bytes for the start of a
- * message event as the server serializes it (its `type` first, then its project); the others parse only the
- * small frames (the subscription's ack among them).
+ * work starve the server of this machine's CPU and get them cut off as too slow: the first parses every frame,
+ * checks, frame by frame, the counts the others get by scanning the frame's bytes for the start of a message
+ * event and of a delta as the server serializes them (`type` first), and adds up the deltas' text (on another
+ * node a fast stream's deltas arrive merged, so their number differs; their text must not); the others parse
+ * only the small frames (the subscription's ack among them).
  */
 const SUBSCRIBERS_SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const WebSocket = require('ws');
 const START = Buffer.from('{"type":"message","projectId":');
-const scan = (data) => {
+const DELTA = Buffer.from('"message":{"type":"stream_delta"');
+const scan = (data, what) => {
   let n = 0;
-  for (let at = data.indexOf(START); at !== -1; at = data.indexOf(START, at + START.length)) n++;
+  for (let at = data.indexOf(what); at !== -1; at = data.indexOf(what, at + what.length)) n++;
   return n;
 };
-const parsed = (frame) => {
-  const events = frame.kind === 'event' ? [frame.event] : frame.kind === 'events' ? frame.events : [];
-  return events.filter((e) => e.type === 'message').length;
-};
-let acks = 0, received = 0, bytes = 0;
-const count = (n) => {
-  const before = received;
+const entriesOf = (data) => scan(data, START) - scan(data, DELTA);
+let acks = 0, received = 0, firstReceived = 0, done = false, bytes = 0, deltas = 0, deltaChars = 0;
+// Done once every subscriber has every entry, the first (the one that adds up the deltas) included.
+const count = (i, n) => {
   received += n;
-  if (before < workerData.expected && received >= workerData.expected) parentPort.postMessage('done ' + bytes);
+  if (i === 0) firstReceived += n;
+  if (done || received < workerData.expected || firstReceived < workerData.expected / workerData.count) return;
+  done = true;
+  if (deltaChars !== workerData.deltaChars) parentPort.postMessage('error the deltas carried ' + deltaChars + ' characters of ' + workerData.deltaChars);
+  parentPort.postMessage('done ' + bytes + ' ' + deltas);
 };
 for (let i = 0; i < workerData.count; i++) {
   const ws = new WebSocket(workerData.url, { headers: { authorization: workerData.auth } });
   ws.on('open', () => ws.send(JSON.stringify({ action: 'subscribe', taskId: workerData.taskId })));
   // A subscriber told to resync (code 1012) or cut off as too slow has missed events: the run fails rather than wait forever.
-  ws.on('close', (code) => received < workerData.expected && parentPort.postMessage('closed ' + code + ' after ' + received + ' events'));
+  ws.on('close', (code) => received < workerData.expected && parentPort.postMessage('closed ' + code + ' after ' + received + ' entries'));
   ws.on('message', (data) => {
-    bytes += data.length;
+    if (i === 0) bytes += data.length;
     if (i === 0 || data.length < 4096) {
       const frame = JSON.parse(String(data));
       if (frame.kind === 'ack' && ++acks === workerData.count) parentPort.postMessage('subscribed');
-      const n = parsed(frame);
-      if (i === 0 && n !== scan(data)) parentPort.postMessage('error a frame of ' + n + ' message events scans as ' + scan(data));
-      count(n);
-    } else count(scan(data));
+      const events = (frame.kind === 'event' ? [frame.event] : frame.kind === 'events' ? frame.events : []).filter((e) => e.type === 'message');
+      const streamed = events.filter((e) => e.message.type === 'stream_delta');
+      if (i === 0) {
+        deltas += streamed.length;
+        for (const e of streamed) deltaChars += e.message.text.length;
+        if (events.length - streamed.length !== entriesOf(data)) parentPort.postMessage('error a frame of ' + (events.length - streamed.length) + ' entries scans as ' + entriesOf(data));
+      }
+      count(i, events.length - streamed.length);
+    } else count(i, entriesOf(data));
   });
 }
 `;
@@ -91,14 +99,17 @@ const OUTPUT = Array.from(
 ).join('\n');
 
 /** How many entries (stored) and deltas (only broadcast) the synthetic agent's turn makes. */
-function countsOf(steps: number): { entries: number; deltas: number } {
+function countsOf(steps: number): { entries: number; deltas: number; deltaChars: number } {
   let entries = 0;
   let deltas = 0;
+  let deltaChars = 0;
   for (const { message } of agentTranscript(steps)) {
-    if (message.type === 'stream_delta') deltas += 1;
-    else entries += 1;
+    if (message.type === 'stream_delta') {
+      deltas += 1;
+      deltaChars += message.text.length;
+    } else entries += 1;
   }
-  return { entries, deltas };
+  return { entries, deltas, deltaChars };
 }
 
 /** The synthetic agent's messages, with the bytes a CLI's stdout would carry for each (roughly: its text). */
@@ -255,8 +266,8 @@ export async function measureIngest(opts: {
   subscribersOnAnotherNode?: boolean;
 }): Promise<number> {
   const counts = countsOf(STEPS);
-  // The message events all the subscribers get: each gets the prompt, the entries and the deltas.
-  const expected = SUBSCRIBERS * (1 + counts.entries + counts.deltas);
+  // The stored entries all the subscribers get: each gets the prompt and the turn's entries (and the deltas between them).
+  const expected = SUBSCRIBERS * (1 + counts.entries);
   const home = await mkdtemp(join(tmpdir(), 'bottega-bench-ingest-'));
   const config = testConfig(home, opts.database ? { database: opts.database } : {});
   const { deps, close } = await boot(config, silentLogger(), {
@@ -290,6 +301,7 @@ export async function measureIngest(opts: {
         taskId: task.id,
         count: SUBSCRIBERS,
         expected,
+        deltaChars: counts.deltaChars,
       },
     });
     const message = (kind: string) =>
@@ -362,7 +374,11 @@ export async function measureIngest(opts: {
       mb(Number(stored.bytes)) / seconds,
       'MB/s',
     );
-    report('  received by each subscriber (WebSocket frames)', mb(Number(done.split(' ')[1]) / SUBSCRIBERS) / seconds, 'MB/s');
+    const [, receivedBytes, receivedDeltas] = done.split(' ').map(Number);
+    report('  received by each subscriber (WebSocket frames)', mb(receivedBytes!) / seconds, 'MB/s');
+    console.log(
+      `  the ${counts.deltas} text deltas reached each subscriber as ${receivedDeltas}${second ? ' (merged on the way to the other node)' : ''}`,
+    );
     // CPU per 1,000 entries, which a busy machine does not inflate the way it inflates the wall-clock rate.
     report(
       `  CPU of this process (server${second ? 's of both nodes' : ''} and subscribers) per 1,000 entries`,

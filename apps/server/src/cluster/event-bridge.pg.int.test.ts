@@ -134,6 +134,69 @@ describe('events across nodes', () => {
     expect(received.every((e) => e.type === 'message' && e.conversationId === conversation.id && e.taskId === task.id)).toBe(true);
   });
 
+  it('a fast stream’s deltas arrive merged per message, text whole and in order, never across an entry or another event', async () => {
+    const client = await subscribed(serverA);
+    const other = await ctx.conversation(task, { kind: 'chat' });
+    const delta = (conversationId: number, parentId: string, text: string): ServerEvent => ({
+      type: 'message',
+      projectId: project.id,
+      taskId: task.id,
+      conversationId,
+      message: {
+        type: 'stream_delta',
+        kind: 'text',
+        text,
+        parentId,
+        id: `${parentId}-${text}`,
+        provider: 'anthropic',
+        providerSessionId: 'session-1',
+        seq: 0,
+        at: new Date().toISOString(),
+        raw: { native: text },
+      },
+    });
+    const words = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i} `);
+    const [answer] = await ctx.deps.harness.store.append(
+      conversation.id,
+      [entry('p1:0', { type: 'assistant', text: 'whole' })],
+      'anthropic',
+    );
+    // Published in one go, as a CLI's stream arrives faster than the notifications leave: two conversations interleaved.
+    const first = words('a', 40);
+    const beside = words('b', 40);
+    first.forEach((text, i) => {
+      ctx.deps.bus.publish(delta(conversation.id, 'p1', text));
+      ctx.deps.bus.publish(delta(other.id, 'q1', beside[i]!));
+    });
+    ctx.deps.bus.publish({ type: 'message', ...route(), message: answer! });
+    const before = words('c', 10);
+    const after = words('d', 10);
+    for (const text of before) ctx.deps.bus.publish(delta(conversation.id, 'p2', text));
+    ctx.deps.bus.publish({ type: 'task.blocked', projectId: project.id, taskId: task.id, reason: 'between' });
+    for (const text of after) ctx.deps.bus.publish(delta(conversation.id, 'p2', text));
+    ctx.deps.bus.publish({ type: 'task.blocked', projectId: project.id, taskId: task.id, reason: 'last' });
+
+    const received = await eventsUntil(client, (e) => e.type === 'task.blocked' && e.reason === 'last');
+    const shown = received.map((e) =>
+      e.type === 'message'
+        ? `${e.conversationId === other.id ? 'other' : 'this'} ${e.message.type === 'stream_delta' ? `${e.message.parentId} ${e.message.text}` : e.message.id}`
+        : `${e.type} ${e.type === 'task.blocked' ? e.reason : ''}`,
+    );
+    expect(shown).toEqual([
+      `this p1 ${first.join('')}`,
+      `other q1 ${beside.join('')}`,
+      'this p1:0',
+      `this p2 ${before.join('')}`,
+      'task.blocked between',
+      `this p2 ${after.join('')}`,
+      'task.blocked last',
+    ]);
+    // A merged delta stands for several native payloads: it carries none.
+    expect(
+      received.filter((e) => e.type === 'message' && e.message.type === 'stream_delta').map((e) => e.type === 'message' && e.message.raw),
+    ).toEqual([null, null, null, null]);
+  });
+
   it('an event larger than a notification arrives whole, and nothing comes back to the node that published it', async () => {
     const client = await subscribed(serverA);
     const onA: [string, boolean][] = [];

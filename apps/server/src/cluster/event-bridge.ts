@@ -4,9 +4,13 @@
 // and published here as remote, in arrival order per origin (a read from the database never lets a
 // later event overtake), so the WebSocket clients of any node see every event. Notifications carry
 // ids, not bodies: stored transcript entries are named by conversation and seq range, read back
-// with one query; any other event goes inline when it fits, else through the outbox table. Each
-// notification has its origin and a per-origin sequence number: a gap (a notification that could
-// not be sent) makes this node's clients resync, as does a dropped listening connection.
+// with one query; any other event goes inline when it fits, else through the outbox table. Stream
+// deltas (live-only previews of a message the store keeps once it is whole) that wait to be sent
+// are merged: a delta joins the waiting one of its message when nothing of its conversation and no
+// other kind of event is queued after that one, so a fast stream travels as a few deltas rather
+// than thousands. Each notification has its origin and a per-origin sequence number: a gap (a
+// notification that could not be sent) makes this node's clients resync, as does a dropped
+// listening connection.
 import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
 import type { Db } from '../db/open';
 import type { EventBus } from '../events/bus';
@@ -51,15 +55,42 @@ const MAX_UNSENT = 10_000;
 /** Room for `to` growing while a range is extended (a safe integer has at most 16 digits). */
 const RANGE_GROWTH_BYTES = 16;
 
+/** A merged stream delta grows to this much text at most; the next delta starts another. */
+const MAX_MERGED_DELTA_CHARS = 2048;
+
 type MessageEvent = Extract<ServerEvent, { type: 'message' }>;
+type StreamDelta = Extract<MessageEvent['message'], { type: 'stream_delta' }>;
+type DeltaEvent = MessageEvent & { message: StreamDelta };
 
 /** A stored transcript entry (seq > 0), read back from the store by the receivers; stream deltas are not stored. */
 const storedEntry = (event: ServerEvent): MessageEvent | null => (event.type === 'message' && event.message.seq > 0 ? event : null);
+
+const deltaKey = (delta: DeltaEvent): string => `${delta.conversationId}\u0000${delta.message.kind}\u0000${delta.message.parentId}`;
+
+const streamDelta = (event: ServerEvent): DeltaEvent | null =>
+  event.type === 'message' && event.message.type === 'stream_delta' ? (event as DeltaEvent) : null;
+
+/**
+ * Two deltas of one message as one: the text joined. A merged delta stands for several native
+ * payloads, so it carries none (`raw` null); its id and time are the first one's.
+ */
+const mergedDelta = (first: DeltaEvent, next: DeltaEvent): DeltaEvent => ({
+  ...first,
+  message: { ...first.message, text: first.message.text + next.message.text, raw: null },
+});
 
 export class EventBridge {
   private seq = 0;
   /** Local events not sent yet, in publish order. */
   private readonly queue: ServerEvent[] = [];
+  /** How many events were ever taken from the queue: `queue[i]` is event number `dequeued + i`. */
+  private dequeued = 0;
+  /** Where, by event number, the last waiting delta of each message is (by conversation, parent and kind). */
+  private readonly lastDelta = new Map<string, number>();
+  /** Where, by event number, the last waiting message event of each conversation is. */
+  private readonly lastOfConversation = new Map<number, number>();
+  /** The number of the last waiting event that is not a message event (no delta merges across it). */
+  private lastOther = -1;
   private sending: Promise<void> | null = null;
   /** Per origin: the last sequence number received, and the chain that publishes its events in order. */
   private readonly origins = new Map<string, { last: number; chain: Promise<void> }>();
@@ -90,14 +121,47 @@ export class EventBridge {
   }
 
   private send(event: ServerEvent): void {
+    if (this.merged(event)) return;
     if (this.queue.length >= MAX_UNSENT) {
       // A sequence number never sent: the receivers notice the gap and resync their clients.
       this.seq += 1;
       this.deps.logger.warn({ eventType: event.type }, 'cluster event sender too far behind; event dropped');
       return;
     }
+    const at = this.dequeued + this.queue.length;
     this.queue.push(event);
+    if (event.type === 'message') {
+      this.lastOfConversation.set(event.conversationId, at);
+      const delta = streamDelta(event);
+      if (delta) this.lastDelta.set(deltaKey(delta), at);
+    } else this.lastOther = at;
     this.sending ??= this.sendQueued();
+  }
+
+  /** Joins a delta to the waiting delta of its message, when nothing that must stay after it was queued since. */
+  private merged(event: ServerEvent): boolean {
+    const delta = streamDelta(event);
+    if (!delta) return false;
+    const at = this.lastDelta.get(deltaKey(delta));
+    if (at === undefined || at < this.dequeued || at < this.lastOther || this.lastOfConversation.get(delta.conversationId) !== at)
+      return false;
+    const waiting = this.queue[at - this.dequeued] as DeltaEvent;
+    if (waiting.message.text.length + delta.message.text.length > MAX_MERGED_DELTA_CHARS) return false;
+    this.queue[at - this.dequeued] = mergedDelta(waiting, delta);
+    return true;
+  }
+
+  /** Takes `count` events from the head of the queue; the merge positions of events gone are forgotten. */
+  private take(count: number): void {
+    this.queue.splice(0, count);
+    this.dequeued += count;
+    if (this.queue.length === 0) {
+      this.lastDelta.clear();
+      this.lastOfConversation.clear();
+    } else if (this.lastDelta.size + this.lastOfConversation.size > 4096) {
+      for (const [key, at] of this.lastDelta) if (at < this.dequeued) this.lastDelta.delete(key);
+      for (const [key, at] of this.lastOfConversation) if (at < this.dequeued) this.lastOfConversation.delete(key);
+    }
   }
 
   /** Sends what is waiting, as few notifications as fit, each committed before the next (so received in order). */
@@ -127,7 +191,7 @@ export class EventBridge {
     let bytes = byteLength(encode([]));
     const first = this.queue[0]!;
     if (!storedEntry(first) && bytes + byteLength(JSON.stringify({ e: first })) > MAX_NOTIFY_BYTES) {
-      this.queue.shift();
+      this.take(1);
       return encode([{ x: await writeOutbox(this.deps.db, o, JSON.stringify(first), this.deps.now()) }]);
     }
     const items: Item[] = [];
@@ -157,7 +221,7 @@ export class EventBridge {
       items.push(item);
       bytes += size;
     }
-    this.queue.splice(0, taken);
+    this.take(taken);
     return encode(items);
   }
 
