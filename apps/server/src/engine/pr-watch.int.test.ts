@@ -64,7 +64,8 @@ it('records CI rounds while the PR run works, and stops it at the cap with the t
         'gh pr create --repo {{repoSlug}} --head {{branch}} --base {{baseBranch}} --title "Task {{taskId}}" --body "Task {{taskId}}."',
       ),
       push(2),
-      directive.bash('sleep 90'),
+      // Not a leading sleep: Claude Code refuses a command that starts with a sleep of 25 s or more.
+      directive.bash('echo waiting; sleep 90'),
       directive.bash('{{signalCommand}} pr-complete'),
     ].join('\n'),
   );

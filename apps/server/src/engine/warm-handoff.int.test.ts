@@ -178,7 +178,8 @@ it('starts the review without the prepared process when the implementation edite
 
 it('ends the prepared process when the user presses Stop; the review started afterwards starts afresh', async () => {
   await prompts({
-    implementation: `Work. ${directive.bash('sleep 300')}`,
+    // Not a leading sleep: Claude Code refuses a command that starts with a sleep of 25 s or more.
+    implementation: `Work. ${directive.bash('echo working; sleep 300')}`,
     review: `Review. ${signal('workflow-blocked')}`,
   });
   const impl = await start('implementation');
