@@ -6,7 +6,7 @@
 // state and round, conflicts, open review threads), usage so far and its
 // creator. Cards drag to other columns (native HTML5 drag and drop) and carry
 // a "Move" menu for screens without drag.
-import { useState, type DragEvent, type MouseEvent } from 'react';
+import { memo, useState, type DragEvent, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import {
   ArrowRightLeft,
@@ -160,7 +160,11 @@ const agentLabels: Record<AgentRunDto['agentType'], string> = {
   yolo: 'YOLO agent',
 };
 
-export function TaskCard({
+/**
+ * A card renders again only when its task, its run, the cap or the actions change: a column that
+ * loads another page, or gets a task at its top, leaves the cards it already shows alone.
+ */
+export const TaskCard = memo(function TaskCard({
   task,
   run,
   maxIterations,
@@ -309,7 +313,7 @@ export function TaskCard({
       </div>
     </article>
   );
-}
+});
 
 /** The task's pull request, with its CI state beside the link once known. */
 function PullRequestLink({ task }: { task: TaskDto }) {

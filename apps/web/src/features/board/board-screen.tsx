@@ -5,7 +5,7 @@
 // message is shown above the board). Column counts are the project's
 // per-status counts, moved along with the cards, against each column's
 // limit when it has one.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Plus } from 'lucide-react';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -42,7 +42,8 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
   useProjectSubscriptions([projectId]);
   const runs = useActiveRuns(projectId);
   const limits = useWipLimits(projectId);
-  const byTask = runsByTask(runs.data);
+  // Stable between renders, so a column that re-renders (a page loaded, a task moved) re-renders only the cards that changed.
+  const byTask = useMemo(() => runsByTask(runs.data), [runs.data]);
   const [creating, setCreating] = useState(false);
   // `?new=task` opens New task too: the `c` shortcut (docs/behaviour/web-app.md#keyboard-shortcuts).
   const [params, setParams] = useSearchParams();
@@ -73,7 +74,8 @@ function Board({ projectId, project }: { projectId: number; project: ProjectDto 
       void qc.invalidateQueries({ queryKey: keys.project(projectId), exact: true });
     },
   });
-  const actions: ColumnActions = { onMove: (task, to) => move.mutate({ task, to }), onEdit: setEditing };
+  const { mutate } = move;
+  const actions: ColumnActions = useMemo(() => ({ onMove: (task, to) => mutate({ task, to }), onEdit: setEditing }), [mutate]);
 
   return (
     <div>
