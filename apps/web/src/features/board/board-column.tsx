@@ -109,7 +109,9 @@ export function BoardColumn({
           {tasks.length === 0 && <p className="px-1 py-3 text-center text-xs text-stone-600">No tasks</p>}
           <ul className="flex flex-col gap-2">
             {tasks.map((t) => (
-              <li key={t.id}>
+              // Off screen, a card's layout and paint wait until it scrolls near (its last size kept meanwhile). That
+              // contains its paint: the padding keeps the card's shadow and focus rings inside, the margin its place.
+              <li key={t.id} className="-m-1 p-1 [contain-intrinsic-size:auto_7.5rem] [content-visibility:auto]">
                 <TaskCard task={t} run={runs.get(t.id)} maxIterations={maxIterations} actions={actions} />
               </li>
             ))}
