@@ -42,8 +42,7 @@ Each entry of \`statusCheckRollup\` is a check run (\`name\`, \`status\`, \`conc
 - If the pull request's \`state\` is \`MERGED\`, a human merged it: run
   \`{{signalCommand}} pr-complete\` and stop. If it is \`CLOSED\`, see *When you must stop*.
 - Poll at most **30 times, 20 seconds apart** (about 10 minutes) after each push. Wait with
-  \`sleep 20\` (some agents refuse a command that starts with a longer sleep); never sleep
-  longer than 20 seconds in one command.
+  \`sleep 20\`, never longer in one command (some agents refuse a longer leading sleep).
 - If the list is still empty after **3** polls, the repository runs no CI on this pull
   request: treat it as green.
 - While any check is queued or in progress, keep polling.
