@@ -1,4 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
+import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
+import type { ProviderMessage } from '../harness/contract';
 import { newNodeIdentity } from '../cluster/node';
 import { NodeRegistry } from '../cluster/registry';
 import { agentMarker, agentMarkerOwner, agentMarkerPrefix } from '../harness/providers/claude/agent-process';
@@ -48,4 +50,40 @@ it('an agent process’s marker names the node that started it', () => {
   expect(agentMarkerOwner(agentMarker('/srv/bottega', 'node-a'), prefix)).toBe('node-a');
   // An older server's marker names no node: whoever finds it after a crash owns it.
   expect(agentMarkerOwner(agentMarker('/srv/bottega', undefined), prefix)).toBe('');
+});
+
+it('announces an interrupted run’s stored entries again, priced as the API serves them, before the note that it was interrupted', async () => {
+  const ctx = await createTestContext();
+  world = ctx;
+  const u = await ctx.user();
+  const p = await ctx.project({ members: [u] });
+  const task = await ctx.task(p, u);
+  const conversation = await ctx.conversation(task, { kind: 'agent_run', provider: 'anthropic', model: 'claude-sonnet-4-5' });
+  const entry = (id: string, body: Record<string, unknown>): ProviderMessage =>
+    ({ id, providerSessionId: 'session-1', raw: null, ...body }) as ProviderMessage;
+  const usage = { inputTokens: 1000, outputTokens: 200, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  const stored = await ctx.deps.harness.store.append(
+    conversation.id,
+    [
+      entry('a1', { type: 'assistant', text: 'working' }),
+      entry('res', { type: 'result', status: 'success', text: 'done', usage, contextUsage: null, costUsd: 123, durationMs: 10 }),
+    ],
+    'anthropic',
+  );
+  const run = await ctx.run(task, conversation, 'running');
+  const published: ServerEvent[] = [];
+  ctx.deps.bus.subscribe((e) => published.push(e));
+
+  expect(await recoverInterruptedRuns(ctx.deps)).toBe(1);
+  const messages = published.flatMap((e) => (e.type === 'message' && e.conversationId === conversation.id ? [e.message] : []));
+  expect(messages.map((m) => [m.seq, m.type])).toEqual([
+    [stored[0]!.seq, 'assistant'],
+    [stored[1]!.seq, 'result'],
+    [stored[1]!.seq + 1, 'system'],
+  ]);
+  // The one cost rule's figure, as the transcript API serves it, not the provider's stored one.
+  const history = await ctx.request('GET', `/api/conversations/${conversation.id}/messages?limit=10`, { as: u });
+  const served = ((await history.json()) as { messages: UnifiedMessage[] }).messages;
+  expect(messages).toEqual(served);
+  expect(run.conversation_id).toBe(conversation.id);
 });

@@ -14,9 +14,10 @@ import type { Deps } from '../deps';
 import { agentMarkerOwner, agentMarkerPrefix } from '../harness/providers/claude/agent-process';
 import { interruptLiveRuns } from './transitions/runs';
 import type { AgentRunRow } from '../db/schema';
-import type { ProviderName } from '@bottega/protocol';
+import type { ProviderName, UnifiedMessage } from '@bottega/protocol';
 import { TranscriptStore } from '../harness/transcript-store';
 import { INTERRUPTED_NOTE } from '../harness/runtime';
+import { modelRates, withTurnCost } from '../harness/usage-record';
 
 export async function recoverInterruptedRuns(
   deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config' | 'scheduler' | 'node' | 'nodes'>,
@@ -35,11 +36,16 @@ export async function recoverInterruptedRuns(
 /**
  * The transcript of a run the server lost mid-turn says so, as an ordinary
  * shutdown's would (docs/behaviour/chat.md#transcript): a crash wrote nothing.
+ * Its stored entries are announced again first: the process that died may have
+ * stored some it never announced to the other nodes (clients keep one copy of
+ * each entry, by id).
  */
 export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'bus' | 'now'>, runs: readonly AgentRunRow[]): Promise<void> {
   const store = new TranscriptStore(deps.db, deps.now);
   for (const run of runs) {
     if (run.conversation_id === null) continue;
+    const task = await deps.db.selectFrom('tasks').select('project_id').where('id', '=', run.task_id).executeTakeFirst();
+    if (task) await announceStoredEntries(deps, { projectId: task.project_id, taskId: run.task_id, conversationId: run.conversation_id });
     const last = await deps.db
       .selectFrom('transcript_entries')
       .select(['type', 'payload'])
@@ -68,7 +74,6 @@ export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'bus' |
       (conversation?.provider ?? run.provider ?? 'anthropic') as ProviderName,
     );
     // Watchers see it: on another node's clients when a live node takes over a dead one's runs.
-    const task = await deps.db.selectFrom('tasks').select('project_id').where('id', '=', run.task_id).executeTakeFirst();
     if (task)
       for (const message of written)
         deps.bus.publish({
@@ -79,6 +84,30 @@ export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'bus' |
           message,
         });
   }
+}
+
+/** Publishes a conversation's stored entries as the API serves them (a `result` priced by the one cost rule). */
+async function announceStoredEntries(
+  deps: Pick<Deps, 'db' | 'bus'>,
+  route: { projectId: number; taskId: number; conversationId: number },
+): Promise<void> {
+  const rows = await deps.db
+    .selectFrom('transcript_entries')
+    .select('payload')
+    .where('conversation_id', '=', route.conversationId)
+    .orderBy('seq')
+    .execute();
+  const messages = rows.map((row) => JSON.parse(row.payload) as UnifiedMessage);
+  if (messages.length === 0) return;
+  const conversation = await deps.db
+    .selectFrom('conversations')
+    .select(['provider', 'model'])
+    .where('id', '=', route.conversationId)
+    .executeTakeFirst();
+  const rates = messages.some((m) => m.type === 'result')
+    ? await modelRates(deps.db, conversation?.provider ?? null, conversation?.model ?? 'unknown')
+    : null;
+  for (const message of messages) deps.bus.publish({ type: 'message', ...route, message: withTurnCost(message, rates) });
 }
 
 /**
