@@ -22,11 +22,11 @@ afterEach(async () => {
   await ctx.close();
 });
 
-function open(options: Partial<SchedulerOptions> = {}): RunScheduler {
+function open(options: Partial<SchedulerOptions> = {}, now: () => Date = ctx.deps.now): RunScheduler {
   started = [];
   releases = new Map();
   resumed = [];
-  scheduler = new RunScheduler(ctx.deps, { maxRunning: 4, maxRunningSource: 'config', minFreeMemoryMb: 0, ...options });
+  scheduler = new RunScheduler({ ...ctx.deps, now }, { maxRunning: 4, maxRunningSource: 'config', minFreeMemoryMb: 0, ...options });
   scheduler.wire(
     (runId, release) => {
       started.push(runId);
@@ -161,6 +161,19 @@ describe('the run scheduler', () => {
     await scheduler.enqueue(run(2, 7, 'anthropic'), 1);
     scheduler.forget(1);
     expect(started).toEqual([]);
+    await vi.waitFor(() => expect(started).toEqual([2]), { timeout: 10_000, interval: 20 });
+  });
+
+  it('ends a quota wait when its timer fires, even a moment before the clock reaches the reset', async () => {
+    // A timer runs on the event loop's clock, which can be behind the wall clock when it is set: here the wall clock
+    // runs at half speed, so the timer fires well before the reset it was set for reads as reached.
+    const origin = Date.now();
+    const slow = () => new Date(origin + (Date.now() - origin) / 2);
+    open({ maxRunning: 4 }, slow);
+    scheduler.park({ id: 1, started_by: 7, provider: 'anthropic' }, new Date(slow().getTime() + 100));
+    await scheduler.enqueue(run(2, 7, 'anthropic'), 1);
+    expect(started).toEqual([]);
+    await vi.waitFor(() => expect(resumed).toEqual([1]), { timeout: 10_000, interval: 20 });
     await vi.waitFor(() => expect(started).toEqual([2]), { timeout: 10_000, interval: 20 });
   });
 

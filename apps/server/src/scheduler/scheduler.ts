@@ -219,7 +219,9 @@ export class RunScheduler implements RunLine {
     const timer = setTimeout(() => {
       this.quotaTimers.delete(runId);
       if (this.stopped) return;
-      if ((this.quotaUntil.get(key) ?? 0) <= this.deps.now().getTime()) this.quotaUntil.delete(key);
+      // The reset this timer was set for has come, even when the timer fires a moment before the clock says so
+      // (timers and the wall clock are not the same clock); a later reset parked meanwhile keeps waiting.
+      if ((this.quotaUntil.get(key) ?? 0) <= Math.max(resetAtMs, this.deps.now().getTime())) this.quotaUntil.delete(key);
       void this.resumeAfterQuota(runId);
     }, delay);
     timer.unref();
