@@ -15,7 +15,7 @@ import type { ServerEvent, UnifiedMessage } from '@bottega/protocol';
 import type { Db } from '../db/open';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
-import { modelRates, withTurnCost } from '../harness/usage-record';
+import { servedEntries } from '../harness/usage-record';
 import { byteLength, MAX_NOTIFY_BYTES, notify, readOutbox, writeOutbox } from './notify';
 
 /** A run of stored transcript entries of one conversation, `from` to `to` (seq, both included). */
@@ -274,24 +274,7 @@ export class EventBridge {
   }
 
   /** The entries as the origin published them: as stored, a `result` priced by the one cost rule (as the API serves it). */
-  private async storedMessages({ conversationId, from, to }: EntryRange): Promise<UnifiedMessage[]> {
-    const { db } = this.deps;
-    const rows = await db
-      .selectFrom('transcript_entries')
-      .select('payload')
-      .where('conversation_id', '=', conversationId)
-      .where('seq', '>=', from)
-      .where('seq', '<=', to)
-      .orderBy('seq')
-      .execute();
-    const messages = rows.map((row) => JSON.parse(row.payload) as UnifiedMessage);
-    if (!messages.some((m) => m.type === 'result')) return messages;
-    const conversation = await db
-      .selectFrom('conversations')
-      .select(['provider', 'model'])
-      .where('id', '=', conversationId)
-      .executeTakeFirst();
-    const rates = await modelRates(db, conversation?.provider ?? null, conversation?.model ?? 'unknown');
-    return messages.map((m) => (m.type === 'result' ? withTurnCost(m, rates) : m));
+  private storedMessages({ conversationId, from, to }: EntryRange): Promise<UnifiedMessage[]> {
+    return servedEntries(this.deps.db, conversationId, { from, to });
   }
 }

@@ -14,10 +14,10 @@ import type { Deps } from '../deps';
 import { agentMarkerOwner, agentMarkerPrefix } from '../harness/providers/claude/agent-process';
 import { interruptLiveRuns } from './transitions/runs';
 import type { AgentRunRow } from '../db/schema';
-import type { ProviderName, UnifiedMessage } from '@bottega/protocol';
+import type { ProviderName } from '@bottega/protocol';
 import { TranscriptStore } from '../harness/transcript-store';
 import { INTERRUPTED_NOTE } from '../harness/runtime';
-import { modelRates, withTurnCost } from '../harness/usage-record';
+import { servedEntries } from '../harness/usage-record';
 
 export async function recoverInterruptedRuns(
   deps: Pick<Deps, 'db' | 'bus' | 'now' | 'logger' | 'config' | 'scheduler' | 'node' | 'nodes'>,
@@ -86,28 +86,12 @@ export async function markInterruptedTranscripts(deps: Pick<Deps, 'db' | 'bus' |
   }
 }
 
-/** Publishes a conversation's stored entries as the API serves them (a `result` priced by the one cost rule). */
+/** Publishes a conversation's stored entries as the API serves them. */
 async function announceStoredEntries(
   deps: Pick<Deps, 'db' | 'bus'>,
   route: { projectId: number; taskId: number; conversationId: number },
 ): Promise<void> {
-  const rows = await deps.db
-    .selectFrom('transcript_entries')
-    .select('payload')
-    .where('conversation_id', '=', route.conversationId)
-    .orderBy('seq')
-    .execute();
-  const messages = rows.map((row) => JSON.parse(row.payload) as UnifiedMessage);
-  if (messages.length === 0) return;
-  const conversation = await deps.db
-    .selectFrom('conversations')
-    .select(['provider', 'model'])
-    .where('id', '=', route.conversationId)
-    .executeTakeFirst();
-  const rates = messages.some((m) => m.type === 'result')
-    ? await modelRates(deps.db, conversation?.provider ?? null, conversation?.model ?? 'unknown')
-    : null;
-  for (const message of messages) deps.bus.publish({ type: 'message', ...route, message: withTurnCost(message, rates) });
+  for (const message of await servedEntries(deps.db, route.conversationId)) deps.bus.publish({ type: 'message', ...route, message });
 }
 
 /**

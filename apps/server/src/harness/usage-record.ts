@@ -60,3 +60,25 @@ export function withTurnCost(message: UnifiedMessage, rates: ModelRates | null):
   const costUsd = message.usage ? turnCostUsd({ usage: message.usage, providerCostUsd: message.costUsd }, rates) : null;
   return { ...message, costUsd };
 }
+
+/**
+ * A conversation's stored entries (those of seq `from` to `to` when given), in order, as the API
+ * serves them: a `result` priced by the one cost rule.
+ */
+export async function servedEntries(
+  db: Deps['db'],
+  conversationId: number,
+  range?: { from: number; to: number },
+): Promise<UnifiedMessage[]> {
+  let query = db.selectFrom('transcript_entries').select('payload').where('conversation_id', '=', conversationId);
+  if (range) query = query.where('seq', '>=', range.from).where('seq', '<=', range.to);
+  const messages = (await query.orderBy('seq').execute()).map((row) => JSON.parse(row.payload) as UnifiedMessage);
+  if (!messages.some((m) => m.type === 'result')) return messages;
+  const conversation = await db
+    .selectFrom('conversations')
+    .select(['provider', 'model'])
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
+  const rates = await modelRates(db, conversation?.provider ?? null, conversation?.model ?? 'unknown');
+  return messages.map((m) => withTurnCost(m, rates));
+}
