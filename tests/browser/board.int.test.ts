@@ -1,7 +1,8 @@
 // Dashboard and board in a real browser against a real server: membership
 // decides what a user sees (direct URLs to a foreign project or task send
 // them home), a dragged card's new status survives a reload, a status change
-// made by someone else moves the card on an open board, and screenshots of
+// made by someone else moves the card on an open board (also one made while
+// the board's subscription was on its way), and screenshots of
 // both screens at desktop and phone widths; the create dialogs end to end; a
 // column limit set in the Edit project dialog, the full column's header, and
 // a card moved into it (or a new task into a full Pending column) refused
@@ -9,9 +10,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ProjectDto, TaskDto, UserDto } from '@bottega/protocol';
+import { taskStatuses, type ProjectDto, type TaskDto, type UserDto } from '@bottega/protocol';
 import { initRepo } from '../../apps/server/src/testing/git';
-import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, type ApiClient, type BrowserWorld } from './world';
+import { DESKTOP, logIn, PHONE, setUpAdmin, startBrowserWorld, waitFor, type ApiClient, type BrowserWorld } from './world';
 import { a11yViolations } from './a11y';
 import { pickMenuItem } from './pick';
 
@@ -119,6 +120,70 @@ it('moves a card on an open board when someone else changes its status', async (
   await createTask(bob, beta.id, 'Fresh idea');
   await card(page, 'pending', 'Fresh idea').waitFor();
   await expect(column(page, 'pending').getByRole('article').first().getAttribute('aria-label')).resolves.toBe('Fresh idea');
+});
+
+it("reads a quiet board once: the subscription's ack says nothing happened on the project since the board's reads began", async () => {
+  // Quiet: every task's worktree is ready (its readiness is an event on the board).
+  await waitFor('every worktree of Beta', async () => {
+    const page = await admin<{ tasks: TaskDto[] }>('GET', `/api/projects/${beta.id}/tasks`);
+    return page.body.tasks.every((t) => t.workspaceStatus === 'ready') || null;
+  });
+  const page = await w.newPage();
+  let acked!: () => void;
+  const ack = new Promise<void>((resolve) => (acked = resolve));
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((frame) => {
+      ws.send(frame);
+      if (typeof frame === 'string' && frame.includes('"ack"') && frame.includes('"subscribe-project"')) acked();
+    });
+  });
+  await logIn(page, 'admin', ADMIN_PASSWORD);
+  const reads: string[] = [];
+  const readOf = (r: { url(): string }): string | null => {
+    const url = new URL(r.url());
+    if (url.pathname === `/api/projects/${beta.id}/tasks`) return `tasks ${url.searchParams.get('status')}`;
+    return url.pathname === `/api/projects/${beta.id}/active-runs` ? 'active-runs' : null;
+  };
+  const expected = ['active-runs', ...taskStatuses.map((s) => `tasks ${s}`)].sort();
+  page.on('request', (r) => {
+    const read = readOf(r);
+    if (read) reads.push(read);
+  });
+  const answered = Promise.all(expected.map((read) => page.waitForResponse((r) => readOf(r) === read)));
+  await page.goto(`/projects/${beta.id}`);
+  await Promise.all([answered, ack]);
+  await card(page, 'pending', 'Shared work').waitFor();
+  // A read again would be asked for at the ack or as the first reads ended; give it time to show.
+  await page.waitForTimeout(1_000);
+  expect(reads.sort()).toEqual(expected);
+  await page.close();
+});
+
+it('shows a change made while the board was subscribing, once the subscription is confirmed', async () => {
+  const task = await createTask(bob, beta.id, 'Caught in between');
+  const page = await w.newPage();
+  // The board's subscription is held on its way to the server until the change is made.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => {
+      if (typeof frame === 'string' && frame.includes('"subscribe-project"')) void held.then(() => server.send(frame));
+      else server.send(frame);
+    });
+  });
+  await logIn(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`/projects/${beta.id}`);
+  await card(page, 'pending', 'Caught in between').waitFor();
+  await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+
+  expect((await bob('PATCH', `/api/tasks/${task.id}`, { status: 'in_review' })).status).toBe(200);
+  release();
+  await card(page, 'in_review', 'Caught in between').waitFor();
+  await expect.poll(() => card(page, 'pending', 'Caught in between').count()).toBe(0);
+  await expect(page.evaluate(() => 'sameDocument' in globalThis)).resolves.toBe(true);
+  await page.close();
 });
 
 it("creates a project (showing the server's path refusal) and a YOLO task through the dialogs", async () => {

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './lib/api';
+import { trackReads } from './lib/live';
 import { App } from './app/router';
 import { startTheme } from './lib/theme';
 import { TooltipProvider } from './ui';
@@ -19,6 +20,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+// From the first read on: a subscription's confirmation compares each read's start with the channel's quiet.
+trackReads(queryClient);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');

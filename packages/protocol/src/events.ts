@@ -51,7 +51,11 @@ export type ServerFrame =
   | { kind: 'event'; event: ServerEvent }
   /** Several events published together, in order (bursts of transcript messages). */
   | { kind: 'events'; events: ServerEvent[] }
-  | { kind: 'ack'; action: ClientFrame['action']; taskId?: number; projectId?: number }
+  /**
+   * A subscription's acknowledgement carries `quietMs`: how long its channel had had no event
+   * (rounded down, at most a minute). A read begun less than that long before is still current.
+   */
+  | { kind: 'ack'; action: ClientFrame['action']; taskId?: number; projectId?: number; quietMs?: number }
   | { kind: 'error'; code: string; message: string; action?: string; taskId?: number; projectId?: number }
   | { kind: 'pong' };
 

@@ -58,7 +58,11 @@ async function subscribed(server: RunningServer): Promise<TestClient> {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  expect(await client.request({ action: 'subscribe', taskId: task.id })).toEqual({ kind: 'ack', action: 'subscribe', taskId: task.id });
+  expect(await client.request({ action: 'subscribe', taskId: task.id })).toMatchObject({
+    kind: 'ack',
+    action: 'subscribe',
+    taskId: task.id,
+  });
   return client;
 }
 

@@ -231,7 +231,7 @@ export class WsConnection {
         }
         this.tasks.set(taskId, projectId);
         this.channels.addTask(this, taskId);
-        this.send({ kind: 'ack', action, taskId });
+        this.send({ kind: 'ack', action, taskId, quietMs: this.channels.quietMs({ taskId }) });
         return;
       }
       case 'unsubscribe':
@@ -249,7 +249,7 @@ export class WsConnection {
         }
         this.projects.add(projectId);
         this.channels.addProject(this, projectId);
-        this.send({ kind: 'ack', action, projectId });
+        this.send({ kind: 'ack', action, projectId, quietMs: this.channels.quietMs({ projectId }) });
         return;
       }
       case 'unsubscribe-project':

@@ -39,7 +39,12 @@ describe('upgrade', () => {
 describe('subscriptions', () => {
   it('acks an allowed subscribe and then delivers that task’s events only', async () => {
     const c = await f.connect('u1');
-    expect(await c.request({ action: 'subscribe', taskId: 100 })).toEqual({ kind: 'ack', action: 'subscribe', taskId: 100 });
+    expect(await c.request({ action: 'subscribe', taskId: 100 })).toEqual({
+      kind: 'ack',
+      action: 'subscribe',
+      taskId: 100,
+      quietMs: expect.any(Number),
+    });
     f.bus.publish(events.streaming(101, 10));
     f.bus.publish(events.streaming(100, 10));
     f.bus.publish(events.message(100, 10));
@@ -70,11 +75,17 @@ describe('subscriptions', () => {
 
   it('lets an admin subscribe to any existing task or project', async () => {
     const c = await f.connect('u3');
-    expect(await c.request({ action: 'subscribe', taskId: 200 })).toEqual({ kind: 'ack', action: 'subscribe', taskId: 200 });
+    expect(await c.request({ action: 'subscribe', taskId: 200 })).toEqual({
+      kind: 'ack',
+      action: 'subscribe',
+      taskId: 200,
+      quietMs: expect.any(Number),
+    });
     expect(await c.request({ action: 'subscribe-project', projectId: 10 })).toEqual({
       kind: 'ack',
       action: 'subscribe-project',
       projectId: 10,
+      quietMs: expect.any(Number),
     });
     expect(await c.request({ action: 'subscribe', taskId: 999 })).toMatchObject({ kind: 'error', code: 'NOT_FOUND' });
     f.bus.publish(events.message(200, 20));
@@ -131,6 +142,7 @@ describe('subscriptions', () => {
       kind: 'ack',
       action: 'subscribe-project',
       projectId: 10,
+      quietMs: expect.any(Number),
     });
     f.bus.publish(events.message(101, 10));
     f.bus.publish(events.streaming(101, 10));
@@ -141,6 +153,22 @@ describe('subscriptions', () => {
     expect(await c.request({ action: 'unsubscribe-project', projectId: 10 })).toMatchObject({ kind: 'ack', projectId: 10 });
     f.bus.publish(events.blocked(101, 10));
     expect(await c.drainUntilPong()).toEqual([]);
+  });
+
+  it("tells in each subscription's ack how long its channel has been quiet, events published before anyone listened included", async () => {
+    const c = await f.connect('u1');
+    const since = performance.now();
+    f.bus.publish(events.blocked(101, 10));
+    const task = await c.request({ action: 'subscribe', taskId: 101 });
+    const project = await c.request({ action: 'subscribe-project', projectId: 10 });
+    const elapsed = performance.now() - since;
+    expect(task).toMatchObject({ kind: 'ack', taskId: 101 });
+    expect(project).toMatchObject({ kind: 'ack', projectId: 10 });
+    for (const ack of [task, project]) {
+      const quiet = (ack as { quietMs: number }).quietMs;
+      expect(quiet).toBeGreaterThanOrEqual(0);
+      expect(quiet).toBeLessThanOrEqual(elapsed);
+    }
   });
 
   it('delivers an event once to a connection subscribed to both its task and its project', async () => {

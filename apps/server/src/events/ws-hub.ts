@@ -128,6 +128,7 @@ export function attachWebSocketHub(
   };
 
   const onEvent = (event: ServerEvent): void => {
+    channels.sawEvent(event);
     const targets = channels.targets(event);
     if (targets.size === 0) return;
     // Serialized once, whatever the number of subscribers.
@@ -164,6 +165,7 @@ export function attachWebSocketHub(
   heartbeat.unref();
 
   const periodic = setInterval(() => {
+    channels.forgetQuiet();
     if (revalidating > 0) return;
     revalidate().catch((err: unknown) => logger.error({ err }, 'websocket re-validation failed'));
   }, options.revalidateMs ?? 30_000);

@@ -2,9 +2,10 @@
 // caches it owns (when its screen module loads); the core ones for tasks,
 // runs and conversations live here. Screens subscribe to exactly the tasks or
 // projects they show; after a reconnect every active query refetches, since
-// events sent while offline are gone.
+// events sent while offline are gone. Once the server confirms a subscription,
+// what its channel keeps live is read once more (see rereadChannel).
 import { useEffect, useSyncExternalStore } from 'react';
-import type { QueryClient } from '@tanstack/react-query';
+import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
 import type { AgentRunDto, ConversationDto, ConversationLiveDto, RunQueueDto, ServerEvent, TaskDto } from '@bottega/protocol';
 import { keys } from './keys';
 import { liveSocket, type ConnectionState, type LiveSocket, type Subscribed } from './ws';
@@ -31,6 +32,66 @@ export function onSubscribed(reducer: SubscribedReducer): () => void {
 export function applySubscribed(qc: QueryClient, channel: Subscribed): void {
   for (const r of subscribedReducers) r(qc, channel);
 }
+
+/** The cache a channel's events keep live: a project's board and details; a task's page and the conversation open on it. */
+function channelKeys(channel: Subscribed): QueryKey[] {
+  if (channel.projectId !== undefined) return [keys.project(channel.projectId), keys.taskColumns(channel.projectId)];
+  return [keys.task(channel.taskId), ['conversation']];
+}
+
+/** When each query's latest read began (`performance.now()`), from the cache's own notices. */
+const readStarts = new WeakMap<Query, number>();
+
+/** Notes when each read of the cache begins (installed with the app's client, before any read); returns its removal. */
+export function trackReads(qc: QueryClient): () => void {
+  return qc.getQueryCache().subscribe((e) => {
+    if (e.type === 'updated' && e.action.type === 'fetch') readStarts.set(e.query, performance.now());
+  });
+}
+
+/**
+ * A screen reads its data and subscribes at the same moment, and the two travel apart: an event
+ * published after the read was served but before the subscription took effect reaches nobody, and
+ * a screen shown again from the cache has missed everything published while it was away. So once
+ * the server confirms a subscription, the channel's queries are read again — the ones on screen
+ * at once, the others marked stale — unless their read began within the channel's quiet (the
+ * server says how long it had had no event), as a screen opened on a quiet project's board does.
+ * A read still in flight may have been served before the subscription: it is read again when it
+ * ends, so what the screen shows postdates the confirmation.
+ */
+export function rereadChannel(qc: QueryClient, channel: Subscribed): void {
+  const { quietMs, at = performance.now() } = channel;
+  const current = (query: Query): boolean => {
+    const began = readStarts.get(query);
+    return quietMs !== undefined && began !== undefined && at - began <= quietMs;
+  };
+  for (const queryKey of channelKeys(channel)) {
+    for (const query of qc.getQueryCache().findAll({ queryKey })) {
+      if (current(query)) continue;
+      if (query.state.fetchStatus === 'idle') invalidate(qc, query);
+      else afterFetch(qc, query, () => invalidate(qc, query));
+    }
+  }
+}
+
+function invalidate(qc: QueryClient, query: Query): void {
+  void qc.invalidateQueries({ queryKey: query.queryKey, exact: true });
+}
+
+/** Calls `then` once the query's fetch in flight has ended (or the query left the cache). */
+function afterFetch(qc: QueryClient, query: Query, then: () => void): void {
+  const cache = qc.getQueryCache();
+  const off = cache.subscribe((e) => {
+    if (e.query !== query) return;
+    if (e.type === 'removed') off();
+    else if (query.state.fetchStatus === 'idle') {
+      off();
+      then();
+    }
+  });
+}
+
+onSubscribed(rereadChannel);
 
 /** Applies one event to every registered reducer (exported for tests). */
 export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {

@@ -98,7 +98,7 @@ describe('LiveSocket', () => {
     socket.stop();
   });
 
-  it('reports each confirmed subscription by its channel', () => {
+  it('reports each confirmed subscription by its channel, with how long the channel had been quiet when the server said', () => {
     const socket = new LiveSocket(() => 'ws://test/ws');
     const confirmed: unknown[] = [];
     socket.onSubscribed((c) => confirmed.push(c));
@@ -107,8 +107,8 @@ describe('LiveSocket', () => {
     ws.open();
     ws.onmessage?.({ data: JSON.stringify({ kind: 'ack', action: 'subscribe-project', projectId: 4 }) });
     ws.onmessage?.({ data: JSON.stringify({ kind: 'ack', action: 'unsubscribe-project', projectId: 4 }) });
-    ws.onmessage?.({ data: JSON.stringify({ kind: 'ack', action: 'subscribe', taskId: 9 }) });
-    expect(confirmed).toEqual([{ projectId: 4 }, { taskId: 9 }]);
+    ws.onmessage?.({ data: JSON.stringify({ kind: 'ack', action: 'subscribe', taskId: 9, quietMs: 1200 }) });
+    expect(confirmed).toEqual([{ projectId: 4 }, { taskId: 9, quietMs: 1200, at: expect.any(Number) }]);
     socket.stop();
   });
 });

@@ -9,8 +9,15 @@ type EventListener = (event: ServerEvent) => void;
 type StateListener = (state: ConnectionState) => void;
 /** Called after a reconnect so caches can refetch what they may have missed. */
 type ReconnectListener = () => void;
-/** A subscription the server confirmed: events of that channel flow from here on. */
-export type Subscribed = { taskId: number; projectId?: undefined } | { projectId: number; taskId?: undefined };
+/**
+ * A subscription the server confirmed: events of that channel flow from here on. `quietMs`: how
+ * long the channel had had no event, as the server said; `at`: when the confirmation arrived
+ * (`performance.now()`). Without them nothing is known of what came before.
+ */
+export type Subscribed = ({ taskId: number; projectId?: undefined } | { projectId: number; taskId?: undefined }) & {
+  quietMs?: number;
+  at?: number;
+};
 type SubscribedListener = (channel: Subscribed) => void;
 
 const PING_EVERY_MS = 25_000;
@@ -172,8 +179,9 @@ export class LiveSocket {
 }
 
 function subscribedChannel(ack: Extract<ServerFrame, { kind: 'ack' }>): Subscribed | null {
-  if (ack.action === 'subscribe' && ack.taskId !== undefined) return { taskId: ack.taskId };
-  if (ack.action === 'subscribe-project' && ack.projectId !== undefined) return { projectId: ack.projectId };
+  const quiet = typeof ack.quietMs === 'number' ? { quietMs: ack.quietMs, at: performance.now() } : {};
+  if (ack.action === 'subscribe' && ack.taskId !== undefined) return { taskId: ack.taskId, ...quiet };
+  if (ack.action === 'subscribe-project' && ack.projectId !== undefined) return { projectId: ack.projectId, ...quiet };
   return null;
 }
 
