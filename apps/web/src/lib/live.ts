@@ -78,7 +78,7 @@ function invalidate(qc: QueryClient, query: Query): void {
   void qc.invalidateQueries({ queryKey: query.queryKey, exact: true });
 }
 
-/** Calls `then` once the query's fetch in flight has ended (or the query left the cache). */
+/** Calls `then` once the query's fetch in flight has ended; nothing if the query leaves the cache first. */
 function afterFetch(qc: QueryClient, query: Query, then: () => void): void {
   const cache = qc.getQueryCache();
   const off = cache.subscribe((e) => {
